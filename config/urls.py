@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from sascop.accounts import urls as accounts_urls
+from sascop.accounts.views import home_view
+from sascop.core.apis import HealthApi
+
+urlpatterns = [
+    path("", home_view, name="home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include((accounts_urls.page_urlpatterns, "accounts"))),
+    path("api/", include((accounts_urls.api_urlpatterns, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("healthz", HealthApi.as_view(), name="healthz"),
+]
+
+handler400 = "sascop.core.views.bad_request"
+handler403 = "sascop.core.views.permission_denied"
+handler404 = "sascop.core.views.not_found"
+handler500 = "sascop.core.views.server_error"

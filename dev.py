@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Project tasks that need nothing but python3.
+
+    python3 dev.py run    # create .venv, migrate, demo admin, serve on http://127.0.0.1:8000
+    python3 dev.py test   # ruff, ruff format --check, mypy, import contracts, pytest
+
+The virtual environment is (re)installed whenever a requirements file changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+REQUIREMENT_FILES = ["requirements.txt", "requirements-dev.txt", "client/pyproject.toml"]
+
+
+def sh(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, env=env)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def ensure_venv() -> None:
+    digest = hashlib.sha256()
+    for name in REQUIREMENT_FILES:
+        digest.update((ROOT / name).read_bytes())
+    stamp = VENV / ".requirements.sha256"
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return
+    if not (BIN / "python").exists():
+        sh(sys.executable, "-m", "venv", VENV)
+    sh(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    sh(BIN / "python", "-m", "pip", "install", "--quiet", "-r", "requirements-dev.txt")
+    stamp.write_text(digest.hexdigest())
+
+
+def run() -> None:
+    ensure_venv()
+    python = BIN / "python"
+    sh(python, "manage.py", "migrate", "--noinput")
+    sh(python, "manage.py", "collectstatic", "--noinput", "--verbosity", "0")
+    sh(python, "manage.py", "ensure_demo_admin")
+    bind = os.environ.get("BIND", "127.0.0.1:8000")
+    print(f"Serving SASCOP on http://{bind}/ (Ctrl+C to stop)", flush=True)
+    os.chdir(ROOT)
+    os.execv(
+        str(BIN / "gunicorn"),
+        ["gunicorn", "config.wsgi", "--config", "config/gunicorn.conf.py", "--bind", bind],
+    )
+
+
+def test(extra: list[str]) -> None:
+    ensure_venv()
+    sh(BIN / "ruff", "check", ".")
+    sh(BIN / "ruff", "format", "--check", ".")
+    sh(BIN / "mypy", ".")
+    sh(BIN / "lint-imports")
+    sh(BIN / "pytest", *extra)
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test"}:
+        sys.exit(__doc__)
+    if sys.argv[1] == "run":
+        run()
+    else:
+        test(sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

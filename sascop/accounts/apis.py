@@ -1,0 +1,128 @@
+"""Contract A: the auth API under /api/ (SPEC §2)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.middleware.csrf import get_token
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sascop.accounts import serializers as s
+from sascop.accounts import services
+from sascop.accounts.models import User
+from sascop.core.csrf import enforce_session_creation_csrf
+from sascop.core.mixins import NoStoreMixin
+
+TAGS = ["auth"]
+
+
+class _SessionCreatingApi(NoStoreMixin, APIView):
+    """Login and registration: anonymous, CSRF-checked by the tokenless-script rule."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        enforce_session_creation_csrf(request._request)
+
+
+class LoginApi(_SessionCreatingApi):
+    extra_error_codes = ["401", "429"]
+
+    @extend_schema(
+        tags=TAGS,
+        request=s.LoginInputSerializer,
+        responses={200: s.LoginOutputSerializer},
+        auth=[],
+        summary="Log in",
+    )
+    def post(self, request: Request) -> Response:
+        """Start a session. `username` may be the e-mail address.
+
+        Sets the `sessionid` and `csrftoken` cookies and returns the CSRF token to send as
+        `X-CSRFToken` on later unsafe requests. After too many failures the client is locked
+        out (429 with Retry-After).
+        """
+        data = s.LoginInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_login(request=request._request, **data.validated_data)
+        return Response(s.login_body(request._request, user))
+
+
+class RegisterApi(_SessionCreatingApi):
+    @extend_schema(
+        tags=TAGS,
+        request=s.RegisterInputSerializer,
+        responses={201: s.UserSummarySerializer},
+        auth=[],
+        summary="Register",
+    )
+    def post(self, request: Request) -> Response:
+        """Create an account (no domain permissions) and log it in.
+
+        Runs the password validators; a username or e-mail already taken, in any letter
+        case, is refused. 403 `registration_closed` when registration is switched off.
+        """
+        data = s.RegisterInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_register(request=request._request, **data.validated_data)
+        return Response(s.UserSummarySerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class LogoutApi(NoStoreMixin, APIView):
+    @extend_schema(tags=TAGS, request=None, responses={200: s.MessageSerializer}, summary="Log out")
+    def post(self, request: Request) -> Response:
+        """End the session; it is deleted server-side, so a replayed cookie gets 401."""
+        services.user_logout(request=request._request)
+        return Response(s.LOGOUT_BODY)
+
+
+class UserApi(NoStoreMixin, APIView):
+    @extend_schema(tags=TAGS, responses={200: s.UserDetailSerializer}, summary="Current user")
+    def get(self, request: Request) -> Response:
+        """The logged-in user."""
+        return Response(s.UserDetailSerializer(request.user).data)
+
+
+class CsrfApi(NoStoreMixin, APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(tags=TAGS, responses={200: s.CsrfSerializer}, auth=[], summary="CSRF token")
+    def get(self, request: Request) -> Response:
+        """Set the `csrftoken` cookie and return its value (for SPAs, before logging in)."""
+        return Response({"csrf_token": get_token(request._request)})
+
+
+class SessionApi(NoStoreMixin, APIView):
+    permission_classes = [AllowAny]
+    # Polling the session's status must not keep it alive.
+    session_passive = True
+
+    @extend_schema(tags=TAGS, responses={200: s.SessionStatusSerializer}, summary="Session status")
+    def get(self, request: Request) -> Response:
+        """Whether the caller is logged in, who as, and when the session ends if idle."""
+        return Response(s.session_body(request._request))
+
+
+class PasswordChangeApi(NoStoreMixin, APIView):
+    @extend_schema(
+        tags=TAGS,
+        request=s.PasswordChangeInputSerializer,
+        responses={200: s.MessageSerializer},
+        summary="Change password",
+    )
+    def post(self, request: Request) -> Response:
+        """Change the password. This session stays; the user's other sessions end."""
+        data = s.PasswordChangeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.user_change_password(
+            request=request._request, user=cast(User, request.user), **data.validated_data
+        )
+        return Response({"message": "Password changed"})

@@ -1,0 +1,107 @@
+"""Account writes: registration, login, logout, password change.
+
+The JSON APIs and the HTML login page both call these, so the rules (lock-out, key
+rotation, validators) cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+
+from sascop.accounts.lockout import locked_out_error
+from sascop.accounts.models import User
+from sascop.core.errors import InvalidCredentials, InvalidInput, RegistrationClosed
+
+_BACKEND = "sascop.accounts.backends.UsernameOrEmailBackend"
+
+
+def _rotate_session_key(request: HttpRequest, previous_key: str | None) -> None:
+    # Django keeps the key when the same user logs in again on one session; a new key on
+    # every login is what stops session fixation, so rotate it ourselves in that case.
+    if previous_key is not None and request.session.session_key == previous_key:
+        request.session.cycle_key()
+
+
+def user_login(*, request: HttpRequest, username: str, password: str) -> User:
+    """Authenticate and start a session. Raises InvalidCredentials or Throttled (lock-out)."""
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        if getattr(request, "axes_locked_out", False):
+            raise locked_out_error()
+        raise InvalidCredentials()
+    previous_key = request.session.session_key
+    login(request, user)
+    _rotate_session_key(request, previous_key)
+    return user
+
+
+def user_logout(*, request: HttpRequest) -> None:
+    """End the session and delete it from the store."""
+    logout(request)
+
+
+def _password_errors(password: str, user: User) -> list[str]:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+@transaction.atomic
+def user_register(
+    *, request: HttpRequest, username: str, email: str, password: str, password2: str
+) -> User:
+    """Create an account with no domain permissions and log it in."""
+    if not settings.REGISTRATION_OPEN:
+        raise RegistrationClosed()
+    username, email = username.strip(), email.strip()
+    errors: dict[str, list[str]] = {}
+    if "@" in username:
+        errors["username"] = ["Usernames may not contain '@'; sign in with the e-mail instead."]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = ["A user with that username already exists."]
+    if User.objects.filter(email__iexact=email).exists():
+        errors["email"] = ["A user with that e-mail already exists."]
+    if password != password2:
+        errors["password2"] = ["The two passwords do not match."]
+    user = User(username=username, email=email)
+    if password_errors := _password_errors(password, user):
+        errors["password"] = password_errors
+    if errors:
+        raise InvalidInput(fields=errors)
+    user.set_password(password)
+    try:
+        user.full_clean()
+        with transaction.atomic():
+            user.save()
+    except ValidationError as exc:
+        raise InvalidInput(fields=exc.message_dict) from exc
+    except IntegrityError as exc:  # a concurrent registration took the name first
+        raise InvalidInput(
+            fields={"username": ["A user with that username or e-mail already exists."]}
+        ) from exc
+    previous_key = request.session.session_key
+    login(request, user, backend=_BACKEND)
+    _rotate_session_key(request, previous_key)
+    return user
+
+
+@transaction.atomic
+def user_change_password(
+    *, request: HttpRequest, user: User, current_password: str, new_password: str
+) -> None:
+    """Change the password; this session stays, every other session of the user ends."""
+    if not user.check_password(current_password):
+        raise InvalidInput(fields={"current_password": ["The current password is incorrect."]})
+    if password_errors := _password_errors(new_password, user):
+        raise InvalidInput(fields={"new_password": password_errors})
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    # Other sessions carry the old password's hash and are refused on their next request.
+    update_session_auth_hash(request, user)

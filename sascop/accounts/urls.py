@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from sascop.accounts import apis, views
+
+app_name = "accounts"
+
+page_urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+]
+
+api_urlpatterns = [
+    path("register/", apis.RegisterApi.as_view(), name="api-register"),
+    path("login/", apis.LoginApi.as_view(), name="api-login"),
+    path("logout/", apis.LogoutApi.as_view(), name="api-logout"),
+    path("user/", apis.UserApi.as_view(), name="api-user"),
+    path("csrf/", apis.CsrfApi.as_view(), name="api-csrf"),
+    path("session/", apis.SessionApi.as_view(), name="api-session"),
+    path("password/change/", apis.PasswordChangeApi.as_view(), name="api-password-change"),
+]

@@ -1,0 +1,61 @@
+"""Operational endpoints that belong to no domain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sascop.core.errors import ServiceUnavailable
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return "unavailable"
+    return "ok"
+
+
+def _check_redis() -> str:
+    if not settings.REDIS_URL:
+        return "not_configured"
+    from django_redis import get_redis_connection
+    from redis.exceptions import RedisError
+
+    try:
+        get_redis_connection("default").ping()
+    except (RedisError, OSError):
+        return "unavailable"
+    return "ok"
+
+
+class HealthApi(APIView):
+    """Liveness and readiness: 200 when the database (and Redis, if configured) answer."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=["health"],
+        responses={
+            200: inline_serializer(
+                "Health",
+                {"status": serializers.CharField(), "checks": serializers.DictField()},
+            )
+        },
+    )
+    def get(self, request: Request) -> Response:
+        checks = {"database": _check_database(), "redis": _check_redis()}
+        if "unavailable" in checks.values():
+            raise ServiceUnavailable("A backing service is not answering.", checks=checks)
+        return Response({"status": "ok", "checks": checks}, headers={"Cache-Control": "no-store"})

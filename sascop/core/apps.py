@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "sascop.core"
+    label = "core"
+    verbose_name = "SASCOP core"
+
+    def ready(self) -> None:
+        from sascop.core import signals  # noqa: F401  (connects the receivers)

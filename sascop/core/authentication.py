@@ -1,0 +1,26 @@
+"""Session authentication for the API: CSRF-checked, answering 401 rather than 403."""
+
+from __future__ import annotations
+
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from sascop.core.errors import CSRFFailed
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """DRF's session authentication with two changes.
+
+    * It names a scheme, so DRF answers an anonymous request with 401 (not 403).
+    * A CSRF failure raises the typed `CSRFFailed` (code `csrf_failed`).
+    """
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Session realm="sascop"'
+
+    def enforce_csrf(self, request: Request) -> None:
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as exc:
+            reason = str(exc.detail).removeprefix("CSRF Failed: ")
+            raise CSRFFailed(f"CSRF verification failed: {reason}") from exc

@@ -1,0 +1,113 @@
+"""Middleware for the session policy, body limits and JSON errors on API paths."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from sascop.core import sessions
+from sascop.core.errors import (
+    PayloadTooLarge,
+    error_response,
+    status_error,
+    to_application_error,
+    wants_json,
+)
+
+GetResponse = Callable[[HttpRequest], HttpResponse]
+
+
+def session_passive(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view whose requests must not count as activity (status polling)."""
+    view.session_passive = True  # type: ignore[attr-defined]
+    return view
+
+
+class ApiErrorMiddleware:
+    """Outermost safety net: an error answered to an API client is always the JSON envelope.
+
+    Django's own answers (its 404/405 pages, the debug 500 page, responses produced by
+    middleware) are HTML; this replaces them for requests that want JSON.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code < 400 or not wants_json(request):
+            return response
+        if "json" in response.get("Content-Type", ""):
+            return response
+        exc = getattr(request, "sascop_exception", None)
+        error = to_application_error(exc, request) if exc else status_error(response.status_code)
+        replacement = error_response(error)
+        if response.has_header("Allow"):
+            replacement["Allow"] = response["Allow"]
+        return replacement
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse an oversized body with 413 before anything reads it.
+
+    Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE only when `request.body` is read, and DRF's
+    parsers read the stream directly; checking the declared length here covers both.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is not None and length > limit:
+            return error_response(
+                PayloadTooLarge(f"The request body may not exceed {limit} bytes.")
+            )
+        return self.get_response(request)
+
+
+class SessionPolicyMiddleware:
+    """Enforce the idle timeout and the absolute cap, and slide the idle window cheaply.
+
+    Sits just inside SessionMiddleware: an expired session is deleted server-side before
+    authentication sees it, and a due refresh is written by SessionMiddleware on the way out.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        now = time.time()
+        if sessions.is_authenticated_session(session) and sessions.is_expired(session, now):
+            session.flush()
+            request.session_expired = True  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if (
+            sessions.is_authenticated_session(session)
+            and not getattr(request, "sascop_session_passive", False)
+            and response.status_code < 500
+        ):
+            sessions.refresh_if_due(session, now)
+        return response
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> None:
+        view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
+        passive = getattr(view_func, "session_passive", False) or getattr(
+            view_class, "session_passive", False
+        )
+        request.sascop_session_passive = passive  # type: ignore[attr-defined]

@@ -1,0 +1,91 @@
+"""Session lifetime policy: sliding idle timeout, absolute cap, cheap refresh.
+
+Two timestamps live inside the session itself, so the policy holds whatever the store (a
+database row, or a Redis copy whose TTL the server does not control):
+
+* `_sascop_auth_at`: when the user logged in; the absolute cap counts from here.
+* `_sascop_seen_at`: the last refresh; the idle timeout counts from here.
+
+The refresh rewrites `_sascop_seen_at` at most once per `SESSION_REFRESH_INTERVAL`, so a
+steady stream of reads costs one session write a minute, not one a request. The price is that
+the idle timeout may end up to one interval early, never late.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
+
+AUTH_AT = "_sascop_auth_at"
+SEEN_AT = "_sascop_seen_at"
+
+
+def is_authenticated_session(session: SessionBase) -> bool:
+    return SESSION_KEY in session
+
+
+def start(session: SessionBase, now: float | None = None) -> None:
+    """Stamp a freshly authenticated session."""
+    stamp = int(now if now is not None else time.time())
+    session[AUTH_AT] = stamp
+    session[SEEN_AT] = stamp
+
+
+def expires_at(session: SessionBase) -> float | None:
+    """When the session ends if nothing else happens (epoch seconds), or None if unstamped."""
+    auth_at, seen_at = session.get(AUTH_AT), session.get(SEEN_AT)
+    if auth_at is None or seen_at is None:
+        return None
+    return float(
+        min(seen_at + settings.SESSION_COOKIE_AGE, auth_at + settings.SESSION_ABSOLUTE_AGE)
+    )
+
+
+def expires_at_iso(session: SessionBase) -> str | None:
+    moment = expires_at(session)
+    if moment is None:
+        return None
+    return datetime.fromtimestamp(moment, tz=UTC).isoformat().replace("+00:00", "Z")
+
+
+def is_expired(session: SessionBase, now: float) -> bool:
+    """An authenticated session past either limit, or one we never stamped (fail closed)."""
+    moment = expires_at(session)
+    return moment is None or now >= moment
+
+
+def refresh_if_due(session: SessionBase, now: float) -> bool:
+    """Slide the idle window forward if the last refresh is older than the interval.
+
+    Returns whether the session was changed (and so will be saved by SessionMiddleware).
+    """
+    seen_at = session.get(SEEN_AT)
+    if seen_at is not None and now - seen_at < settings.SESSION_REFRESH_INTERVAL:
+        return False
+    session[SEEN_AT] = int(now)
+    # Never let the cookie or the stored row outlive the absolute cap.
+    remaining = session[AUTH_AT] + settings.SESSION_ABSOLUTE_AGE - int(now)
+    session.set_expiry(max(1, remaining) if remaining < settings.SESSION_COOKIE_AGE else None)
+    return True
+
+
+def session_lost(request: HttpRequest) -> bool:
+    """The client sent a session cookie, yet has no authenticated session now.
+
+    That is an expired or logged-out session (or one ended by a password change): worth
+    telling apart from "never logged in", so clients can say "your session expired".
+    """
+    if getattr(request, "session_expired", False):
+        return True
+    user = getattr(request, "user", None)
+    authenticated = bool(user is not None and user.is_authenticated)
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and not authenticated
+
+
+def idle_timeout() -> int:
+    return int(settings.SESSION_COOKIE_AGE)

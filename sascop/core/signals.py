@@ -1,0 +1,28 @@
+"""Receivers that keep cross-cutting policy in one place whatever the login path."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in
+from django.core.signals import got_request_exception
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from sascop.core import sessions
+
+
+@receiver(user_logged_in, dispatch_uid="sascop.core.stamp_session")
+def stamp_session(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    # Every login (API, HTML page, admin) starts the idle and absolute clocks.
+    if request is not None and hasattr(request, "session"):
+        sessions.start(request.session)
+
+
+@receiver(got_request_exception, dispatch_uid="sascop.core.remember_exception")
+def remember_exception(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    # Django's debug 500 page drops the exception; ApiErrorMiddleware needs its type to tell
+    # a 503 (database down) from a 500.
+    if request is not None:
+        request.sascop_exception = sys.exc_info()[1]  # type: ignore[attr-defined]

@@ -1,0 +1,61 @@
+"""Django's error views, answering JSON to API clients and a Spanish page to browsers."""
+
+from __future__ import annotations
+
+import sys
+from http import HTTPStatus
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from sascop.core.errors import (
+    ApplicationError,
+    CSRFFailed,
+    error_response,
+    status_error,
+    to_application_error,
+    wants_json,
+)
+
+_PAGE_TEXT = {
+    400: ("Solicitud inválida", "La solicitud no se pudo procesar."),
+    403: ("Acceso denegado", "No tienes permiso para realizar esta acción."),
+    404: ("Página no encontrada", "La página que buscas no existe."),
+    500: ("Error del servidor", "Ocurrió un error inesperado. Ya quedó registrado."),
+    503: ("Servicio no disponible", "El servicio no está disponible. Intenta más tarde."),
+}
+
+
+def _answer(request: HttpRequest, error: ApplicationError) -> HttpResponse:
+    if wants_json(request):
+        return error_response(error)
+    title, message = _PAGE_TEXT.get(error.status, _PAGE_TEXT[500])
+    return render(
+        request,
+        "core/error.html",
+        {"title": title, "message": message, "status": error.status},
+        status=error.status,
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _answer(request, CSRFFailed(f"CSRF verification failed: {reason}"))
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _answer(request, status_error(HTTPStatus.BAD_REQUEST))
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _answer(request, status_error(HTTPStatus.FORBIDDEN))
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _answer(request, status_error(HTTPStatus.NOT_FOUND))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Called inside Django's except block: the exception tells a 503 from a 500.
+    exc = sys.exc_info()[1]
+    error = to_application_error(exc, request) if exc else status_error(500)
+    return _answer(request, error)
