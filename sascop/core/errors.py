@@ -290,7 +290,12 @@ def error_headers(error: ApplicationError) -> dict[str, str]:
 
 
 def error_response(error: ApplicationError) -> JsonResponse:
-    return JsonResponse(error.payload(), status=error.status, headers=error_headers(error))
+    return JsonResponse(
+        error.payload(),
+        status=error.status,
+        headers=error_headers(error),
+        json_dumps_params={"separators": (",", ":")},
+    )
 
 
 def status_error(status: int) -> ApplicationError:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from sascop.core import sessions
 from sascop.core.errors import (
@@ -49,6 +50,20 @@ class ApiErrorMiddleware:
         if response.has_header("Allow"):
             replacement["Allow"] = response["Allow"]
         return replacement
+
+
+class ApiLanguageMiddleware:
+    """The JSON API speaks English (stable messages clients can log and match); the HTML
+    pages and the admin keep the users' es-MX."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not wants_json(request):
+            return self.get_response(request)
+        with translation.override("en"):
+            return self.get_response(request)
 
 
 class RequestSizeLimitMiddleware:

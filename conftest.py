@@ -1,0 +1,63 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from sascop.accounts.tests.factories import PASSWORD, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache() -> Iterator[None]:
+    # Redis outlives a test's transaction: lock-out counters and cached sessions must not
+    # leak from one test into the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def client() -> Client:
+    """Django's test client with CSRF checks on, like a real browser or script."""
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(username="ana", email="ana@sascop.mx")
+
+
+@pytest.fixture
+def json_login(client: Client) -> Callable[..., object]:
+    """Log `client` in through the JSON API, as a script would."""
+
+    def do(username: str = "ana", password: str = PASSWORD, c: Client | None = None):
+        target = c or client
+        response = target.post(
+            "/api/login/",
+            {"username": username, "password": password},
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.content
+        return response
+
+    return do
+
+
+@pytest.fixture
+def csrf() -> Callable[[Client], dict[str, str]]:
+    """The header a script adds to unsafe requests: the `csrftoken` cookie's value."""
+
+    def header(c: Client) -> dict[str, str]:
+        return {"HTTP_X_CSRFTOKEN": c.cookies["csrftoken"].value}
+
+    return header
