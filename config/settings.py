@@ -201,7 +201,7 @@ AXES_USERNAME_CALLABLE = "sascop.accounts.lockout.normalized_username"
 AXES_LOCKOUT_CALLABLE = "sascop.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = (
-    "axes.handlers.cache.AxesCacheHandler"
+    "sascop.accounts.lockout.RedisFailoverHandler"
     if REDIS_URL
     else "axes.handlers.database.AxesDatabaseHandler"
 )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from sascop.core.errors import Throttled, error_response, wants_json
+
+logger = logging.getLogger(__name__)
 
 
 def normalized_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
@@ -45,3 +49,45 @@ def lockout_response(
         )
         response["Retry-After"] = str(error.retry_after)
     return response
+
+
+class RedisFailoverHandler:
+    """Keep lock-out counters in Redis, and in the database while Redis is unreachable.
+
+    django-axes' cache handler assumes the cache answers; with IGNORE_EXCEPTIONS a down
+    Redis turns its counter arithmetic into a 500 on every failed login, and counting would
+    stop. Delegating to the database handler meanwhile keeps logins working and protected.
+    """
+
+    CHECK_EVERY = 2.0  # seconds between reachability checks
+
+    def __init__(self) -> None:
+        from axes.handlers.cache import AxesCacheHandler
+        from axes.handlers.database import AxesDatabaseHandler
+
+        self.primary = AxesCacheHandler()
+        self.fallback = AxesDatabaseHandler()
+        self._checked_at = float("-inf")
+        self._redis_ok = True
+
+    def _active(self) -> Any:
+        now = time.monotonic()
+        if now - self._checked_at >= self.CHECK_EVERY:
+            self._redis_ok = _redis_answers()
+            self._checked_at = now
+            if not self._redis_ok:
+                logger.warning("Redis unreachable: counting login failures in the database")
+        return self.primary if self._redis_ok else self.fallback
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._active(), name)
+
+
+def _redis_answers() -> bool:
+    from django_redis import get_redis_connection
+    from redis.exceptions import RedisError
+
+    try:
+        return bool(get_redis_connection("default").ping())
+    except (RedisError, OSError):
+        return False

@@ -17,7 +17,7 @@ LOCKED = {
     "detail": "Too many failed login attempts. Try again in 15 minutes.",
     "retry_after": 900,
 }
-USES_CACHE_HANDLER = "cache" in django_settings.AXES_HANDLER
+USES_CACHE_HANDLER = bool(django_settings.REDIS_URL)
 
 
 def _login(client, username, password="equivocada", **extra):
