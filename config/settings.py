@@ -24,7 +24,7 @@ PRODUCTION = SASCOP_ENV == "production"
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-sascop-development-only-key")
+    SECRET_KEY = env.str("SECRET_KEY", default="") or "django-insecure-sascop-development-key"
 
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list(

@@ -67,7 +67,7 @@ def gunicorn(env: dict[str, str], workers: int = 1, timeout: float = 30.0) -> It
             if process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()}")  # type: ignore[union-attr]
             try:
-                urllib.request.urlopen(f"{base_url}/healthz", timeout=5)  # noqa: S310
+                urllib.request.urlopen(f"{base_url}/healthz", timeout=5)
                 break
             except urllib.error.HTTPError:
                 break  # it answered, even if unhealthy

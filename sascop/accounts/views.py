@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -33,6 +33,7 @@ from sascop.core.errors import (
     to_application_error,
     wants_json,
 )
+from sascop.core.responses import json_response
 from sascop.core.sessions import session_lost
 
 SESSION_EXPIRED_MESSAGE = (
@@ -115,7 +116,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request, error=_form_error_message(error), status=error.status, username=username
         )
     if as_json:
-        return JsonResponse(s.login_body(request, user))
+        return json_response(s.login_body(request, user))
     return redirect(_safe_next(request, request.POST.get("next") or request.GET.get("next")))
 
 
@@ -127,7 +128,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         if not request.user.is_authenticated:
             return error_response(authentication_error(request))
         services.user_logout(request=request)
-        return JsonResponse(s.LOGOUT_BODY)
+        return json_response(s.LOGOUT_BODY)
     services.user_logout(request=request)
     return redirect(f"{settings.LOGIN_URL}?logout_exitoso=1")
 

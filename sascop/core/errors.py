@@ -23,6 +23,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions as drf
 
+from sascop.core.responses import json_response
 from sascop.core.sessions import session_lost
 
 logger = logging.getLogger("sascop.errors")
@@ -290,12 +291,7 @@ def error_headers(error: ApplicationError) -> dict[str, str]:
 
 
 def error_response(error: ApplicationError) -> JsonResponse:
-    return JsonResponse(
-        error.payload(),
-        status=error.status,
-        headers=error_headers(error),
-        json_dumps_params={"separators": (",", ":")},
-    )
+    return json_response(error.payload(), status=error.status, headers=error_headers(error))
 
 
 def status_error(status: int) -> ApplicationError:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import cast
 
 import factory
 from django.contrib.auth.hashers import make_password
@@ -16,7 +17,7 @@ def password_hash() -> str:
     return make_password(PASSWORD)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -24,3 +25,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"usuario{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@sascop.mx")
     password = factory.LazyFunction(password_hash)
+
+
+def make_user(**fields: object) -> User:
+    """A saved user (typed, unlike calling the factory)."""
+    return cast(User, UserFactory(**fields))

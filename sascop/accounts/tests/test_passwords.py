@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, identify_hasher, make_password
 
 from sascop.accounts.hashers import Argon2idHasher
-from sascop.accounts.tests.factories import PASSWORD, UserFactory
+from sascop.accounts.tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_new_hashes_are_argon2id_at_owasp_minimum():
 
 def test_pbkdf2_hash_still_verifies_and_is_upgraded_on_login(client):
     legacy = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
-    user = UserFactory(username="legado", password=legacy)
+    user = make_user(username="legado", password=legacy)
 
     response = client.post(
         "/api/login/",
@@ -45,7 +45,7 @@ def test_weaker_argon2_parameters_are_upgraded_on_login(client):
     class Weak(Argon2idHasher):
         memory_cost = 8 * 1024
 
-    user = UserFactory(username="debil", password=Weak().encode(PASSWORD, Weak().salt()))
+    user = make_user(username="debil", password=Weak().encode(PASSWORD, Weak().salt()))
 
     client.post(
         "/api/login/", {"username": "debil", "password": PASSWORD}, content_type="application/json"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from importlib import import_module
 from http import HTTPStatus
+from importlib import import_module
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -213,10 +213,9 @@ def test_authenticated_get_makes_zero_writes(
     json_login()
     time_machine.shift(59)
 
-    with CaptureQueriesContext(connection) as queries:
-        # session row, user row, user's groups: reads only
-        with django_assert_num_queries(3):
-            response = client.get("/api/user/")
+    # session row, user row, user's groups: reads only
+    with CaptureQueriesContext(connection) as queries, django_assert_num_queries(3):
+        response = client.get("/api/user/")
 
     assert response.status_code == HTTPStatus.OK
     assert _writes(queries) == []

@@ -1,0 +1,74 @@
+"""The README's examples, run verbatim against a live server."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.hashers import make_password
+
+from sascop.accounts.models import User
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+DOCUMENTED_BASE = "http://127.0.0.1:8000"
+
+
+def _blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README.read_text(), flags=re.S)
+
+
+@pytest.fixture
+def demo_admin(transactional_db):
+    return User.objects.create(
+        username="admin",
+        email="admin@sascop.local",
+        password=make_password("sascop-demo-2026"),
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+@pytest.mark.parametrize("index", range(len(_blocks("sh"))))
+def test_curl_examples(live_server, demo_admin, tmp_path, index):
+    script = _blocks("sh")[index].replace(DOCUMENTED_BASE, live_server.url)
+
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert '"message":"Login successful"' in result.stdout
+    assert '"code":' not in result.stdout  # no error envelope anywhere
+    if "logout" in script:
+        assert result.stdout.rstrip().endswith('{"message":"Logout successful"}')
+
+
+def test_python_example(live_server, demo_admin, tmp_path):
+    (block,) = _blocks("python")
+    script = block.replace(DOCUMENTED_BASE, live_server.url)
+
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "'username': 'admin'" in lines[0]
+    assert lines[1] == "{'message': 'Logout successful'}"
+
+
+def test_readme_has_exactly_two_setup_commands():
+    setup = README.read_text().split("## Set up", 1)[1].split("```console\n", 1)[1]
+    commands = setup.split("```", 1)[0].strip().splitlines()
+
+    assert [c.split("#")[0].strip() for c in commands] == [
+        "python3 dev.py run",
+        "python3 dev.py test",
+    ]
