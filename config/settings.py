@@ -190,6 +190,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 REGISTRATION_OPEN = env.bool("REGISTRATION_OPEN", default=True)
+# Seconds a user row is cached for session lookups; only with Redis (see accounts.selectors).
+USER_CACHE_SECONDS = env.int("USER_CACHE_SECONDS", default=300) if REDIS_URL else 0
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 

@@ -72,7 +72,7 @@ class RegisterApi(_SessionCreatingApi):
         data = s.RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_register(request=request._request, **data.validated_data)
-        return Response(s.UserSummarySerializer(user).data, status=status.HTTP_201_CREATED)
+        return Response(s.user_summary(user), status=status.HTTP_201_CREATED)
 
 
 class LogoutApi(NoStoreMixin, APIView):
@@ -87,7 +87,7 @@ class UserApi(NoStoreMixin, APIView):
     @extend_schema(tags=TAGS, responses={200: s.UserDetailSerializer}, summary="Current user")
     def get(self, request: Request) -> Response:
         """The logged-in user."""
-        return Response(s.UserDetailSerializer(request.user).data)
+        return Response(s.user_detail(cast(User, request.user)))
 
 
 class CsrfApi(NoStoreMixin, APIView):

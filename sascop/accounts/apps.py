@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
     name = "sascop.accounts"
     label = "accounts"
     verbose_name = "Cuentas"
+
+    def ready(self) -> None:
+        from sascop.accounts import signals  # noqa: F401  (connects the receivers)

@@ -6,6 +6,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 from django.http import HttpRequest
 
+from sascop.accounts import selectors
 from sascop.accounts.models import User
 
 
@@ -41,3 +42,7 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        user = selectors.user_by_id(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

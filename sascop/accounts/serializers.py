@@ -33,31 +33,36 @@ class PasswordChangeInputSerializer(serializers.Serializer):
     new_password = _password_field()
 
 
-class UserSummarySerializer(serializers.ModelSerializer):
+USER_SUMMARY_FIELDS = ("id", "username", "email")
+USER_DETAIL_FIELDS = (*USER_SUMMARY_FIELDS, "first_name", "last_name", "is_staff", "is_superuser")
+
+
+def user_summary(user: User) -> dict[str, Any]:
     """The user as contract A names it: exactly id, username, email."""
-
-    class Meta:
-        model = User
-        fields = ["id", "username", "email"]
+    return {name: getattr(user, name) for name in USER_SUMMARY_FIELDS}
 
 
-class UserDetailSerializer(serializers.ModelSerializer):
-    groups: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="name", many=True, read_only=True
-    )
+def user_detail(user: User) -> dict[str, Any]:
+    # A plain dict, not a serializer: this runs on every /api/user/ and /api/session/ request,
+    # where instantiating a DRF serializer cost more than loading the user (bench/auth.py).
+    return {name: getattr(user, name) for name in USER_DETAIL_FIELDS}
 
-    class Meta:
-        model = User
-        fields = [
-            "id",
-            "username",
-            "email",
-            "first_name",
-            "last_name",
-            "is_staff",
-            "is_superuser",
-            "groups",
-        ]
+
+class UserSummarySerializer(serializers.Serializer):
+    """Documents `user_summary()` in the OpenAPI schema."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class UserDetailSerializer(UserSummarySerializer):
+    """Documents `user_detail()` in the OpenAPI schema."""
+
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    is_staff = serializers.BooleanField()
+    is_superuser = serializers.BooleanField()
 
 
 class LoginOutputSerializer(serializers.Serializer):
@@ -85,7 +90,7 @@ def login_body(request: HttpRequest, user: User) -> dict[str, Any]:
     """Contract A's login answer; also the JSON answer of /accounts/login/."""
     return {
         "message": "Login successful",
-        "user": UserSummarySerializer(user).data,
+        "user": user_summary(user),
         "csrf_token": get_token(request),
     }
 
@@ -98,7 +103,7 @@ def session_body(request: HttpRequest) -> dict[str, Any]:
     authenticated = bool(user.is_authenticated)
     return {
         "authenticated": authenticated,
-        "user": UserDetailSerializer(user).data if authenticated else None,
+        "user": user_detail(user) if authenticated else None,  # type: ignore[arg-type]
         "expires_at": sessions.expires_at_iso(request.session) if authenticated else None,
         "idle_timeout": sessions.idle_timeout(),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rest_framework import authentication, exceptions
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
 from sascop.core.errors import CSRFFailed
@@ -19,6 +20,8 @@ class SessionAuthentication(authentication.SessionAuthentication):
         return 'Session realm="sascop"'
 
     def enforce_csrf(self, request: Request) -> None:
+        if request.method in SAFE_METHODS:  # nothing to check; spare the hot read path
+            return
         try:
             super().enforce_csrf(request)
         except exceptions.PermissionDenied as exc:

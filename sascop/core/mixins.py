@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.cache import add_never_cache_headers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,5 +13,5 @@ class NoStoreMixin:
         self, request: Request, response: Response, *args: Any, **kwargs: Any
     ) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
-        add_never_cache_headers(response)
+        response["Cache-Control"] = "no-store"
         return response

@@ -198,7 +198,6 @@ def test_user_body(client, user, json_login):
         "last_name": "",
         "is_staff": False,
         "is_superuser": False,
-        "groups": [],
     }
 
 
@@ -239,8 +238,14 @@ def test_session_status_authenticated(client, user, json_login, time_machine):
             "last_name": "",
             "is_staff": False,
             "is_superuser": False,
-            "groups": [],
         },
         "expires_at": "2026-03-02T12:00:00Z",
         "idle_timeout": 7200,
     }
+
+
+def test_user_payload_matches_its_documented_schema(user):
+    from sascop.accounts import serializers as s
+
+    assert list(s.user_detail(user)) == list(s.UserDetailSerializer().fields)
+    assert list(s.user_summary(user)) == list(s.UserSummarySerializer().fields)

@@ -213,8 +213,8 @@ def test_authenticated_get_makes_zero_writes(
     json_login()
     time_machine.shift(59)
 
-    # session row, user row, user's groups: reads only
-    with CaptureQueriesContext(connection) as queries, django_assert_num_queries(3):
+    # session row and user row: reads only
+    with CaptureQueriesContext(connection) as queries, django_assert_num_queries(2):
         response = client.get("/api/user/")
 
     assert response.status_code == HTTPStatus.OK
