@@ -48,6 +48,7 @@ def run() -> None:
     sh(python, "manage.py", "migrate", "--noinput")
     sh(python, "manage.py", "collectstatic", "--noinput", "--verbosity", "0")
     sh(python, "manage.py", "ensure_demo_admin")
+    sh(python, "manage.py", "cargar_demo", "--si-vacio")
     bind = os.environ.get("BIND", "127.0.0.1:8000")
     print(f"Serving SASCOP on http://{bind}/ (Ctrl+C to stop)", flush=True)
     os.chdir(ROOT)

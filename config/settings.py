@@ -48,6 +48,13 @@ INSTALLED_APPS = [
     "axes",
     "sascop.core",
     "sascop.accounts",
+    "sascop.actividad",
+    "sascop.catalogos",
+    "sascop.ptes",
+    "sascop.ots",
+    "sascop.produccion",
+    "sascop.estadisticas",
+    "sascop.demo",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +199,8 @@ AUTH_PASSWORD_VALIDATORS = [
 REGISTRATION_OPEN = env.bool("REGISTRATION_OPEN", default=True)
 # Seconds a user row is cached for session lookups; only with Redis (see accounts.selectors).
 USER_CACHE_SECONDS = env.int("USER_CACHE_SECONDS", default=300) if REDIS_URL else 0
+# Seconds the dashboard aggregates stay cached between writes; only with Redis.
+ESTADISTICAS_CACHE_SECONDS = env.int("ESTADISTICAS_CACHE_SECONDS", default=600) if REDIS_URL else 0
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -235,6 +244,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_SETTINGS": {"withCredentials": True, "persistAuthorization": True},
+    "ENUM_NAME_OVERRIDES": {
+        "EstatusPTEEnum": "sascop.catalogos.estatus.EstatusPTE",
+        "EstatusPasoEnum": "sascop.catalogos.estatus.EstatusPaso",
+        "EstatusOTEnum": "sascop.catalogos.estatus.EstatusOT",
+        "EstatusCobroEnum": "sascop.catalogos.estatus.EstatusCobro",
+    },
 }
 
 # --- Internationalisation, static files, logging --------------------------------------------

@@ -7,12 +7,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from sascop.accounts import urls as accounts_urls
 from sascop.accounts.views import home_view
 from sascop.core.apis import HealthApi
+from sascop.estadisticas import urls as estadisticas_urls
+from sascop.ptes import urls as ptes_urls
 
 urlpatterns = [
     path("", home_view, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include((accounts_urls.page_urlpatterns, "accounts"))),
     path("api/", include((accounts_urls.api_urlpatterns, "api"))),
+    path(
+        "operaciones/api/",
+        include(
+            (estadisticas_urls.urlpatterns + ptes_urls.urlpatterns, "operaciones"),
+        ),
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("healthz", HealthApi.as_view(), name="healthz"),

@@ -8,12 +8,14 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sascop.core.errors import ServiceUnavailable
+from sascop.core.etags import etag_for
+from sascop.core.permissions import ModelPermissions
 
 
 def _check_database() -> str:
@@ -59,3 +61,25 @@ class HealthApi(APIView):
         if "unavailable" in checks.values():
             raise ServiceUnavailable("A backing service is not answering.", checks=checks)
         return Response({"status": "ok", "checks": checks}, headers={"Cache-Control": "no-store"})
+
+
+class ModelApi(APIView):
+    """Base of the domain endpoints: logged-in users holding the model permission.
+
+    Reads need `view_<model>`, writes `add_`/`change_`/`delete_` (groups grant them).
+    Subclasses set `queryset` to the model they guard.
+    """
+
+    permission_classes = [IsAuthenticated, ModelPermissions]
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Business data is per user and changes often: never serve it from a shared cache.
+        response.setdefault("Cache-Control", "private, no-cache")
+        return response
+
+
+def with_etag(data: Any, instance: Any, status: int = 200) -> Response:
+    return Response(data, status=status, headers={"ETag": etag_for(instance)})

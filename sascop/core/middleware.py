@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -18,6 +19,7 @@ from sascop.core.errors import (
     to_application_error,
     wants_json,
 )
+from sascop.core.signals import session_expired
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
@@ -103,8 +105,10 @@ class SessionPolicyMiddleware:
         session = request.session
         now = time.time()
         if sessions.is_authenticated_session(session) and sessions.is_expired(session, now):
+            user_id = session.get(SESSION_KEY)
             session.flush()
             request.session_expired = True  # type: ignore[attr-defined]
+            session_expired.send(sender=type(self), request=request, user_id=user_id)
         response = self.get_response(request)
         if (
             sessions.is_authenticated_session(session)

@@ -17,6 +17,8 @@ _ERROR_TEXT = {
     "403": "Missing permission (`permission_denied`) or CSRF token (`csrf_failed`).",
     "404": "No such resource (`not_found`).",
     "405": "Method not allowed on this path (`method_not_allowed`).",
+    "409": "Conflicts with existing data (`conflict`), e.g. a duplicate.",
+    "412": "If-Match names an old version (`precondition_failed`); fetch it again.",
     "413": "Body too large (`payload_too_large`).",
     "415": "Body not sent as application/json (`unsupported_media_type`).",
     "429": "Too many attempts (`throttled`); see `Retry-After`.",

@@ -7,10 +7,21 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
 from django.core.signals import got_request_exception
-from django.dispatch import receiver
+from django.db import transaction
+from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 
 from sascop.core import sessions
+
+# Sent when the session policy ends a session for idleness or age (kwargs: request, user_id).
+session_expired = Signal()
+
+# Sent (after commit) by domain services when business data changed; sender is the model.
+data_changed = Signal()
+
+
+def announce_change(model: Any) -> None:
+    transaction.on_commit(lambda: data_changed.send(sender=model))
 
 
 @receiver(user_logged_in, dispatch_uid="sascop.core.stamp_session")

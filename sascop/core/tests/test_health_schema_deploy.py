@@ -135,3 +135,15 @@ def test_production_settings_are_hardened():
     assert result.stdout.strip() == (
         '[false, true, true, true, 31536000, ["HTTP_X_FORWARDED_PROTO", "https"], [], true, false]'
     )
+
+
+def test_openapi_schema_generates_without_warnings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "openapi: 3" in result.stdout

@@ -1,0 +1,95 @@
+"""Writing the activity log. Callers pass the acting user; rows join the caller's
+transaction, so a rejected change leaves no trace and an accepted one always does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from sascop.actividad.models import RegistroActividad
+
+Accion = RegistroActividad.Accion
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def snapshot(instance: models.Model) -> dict[str, str]:
+    """The instance's stored values as text, keyed by field name (foreign keys as ids)."""
+    return {
+        field.name: _text(getattr(instance, field.attname))
+        for field in instance._meta.concrete_fields
+        if field.name not in {"actualizado_en", "version"}
+    }
+
+
+def _user_fields(usuario: Any) -> dict[str, Any]:
+    if usuario is None or not getattr(usuario, "is_authenticated", False):
+        return {"usuario": None, "nombre_usuario": ""}
+    return {"usuario": usuario, "nombre_usuario": usuario.get_username()}
+
+
+def _entity(instance: models.Model) -> dict[str, str]:
+    return {"entidad": instance._meta.model_name or "", "entidad_id": _text(instance.pk)}
+
+
+def registrar_evento(
+    *, accion: str, usuario: Any = None, nombre_usuario: str = "", ip: str | None = None
+) -> None:
+    """A login, failed login, logout, expiry or lock-out."""
+    fields = _user_fields(usuario)
+    if nombre_usuario and not fields["nombre_usuario"]:
+        fields["nombre_usuario"] = nombre_usuario[:254]
+    RegistroActividad.objects.create(accion=accion, ip=ip, **fields)
+
+
+def registrar_creaciones(*, usuario: Any, instancias: Iterable[models.Model]) -> None:
+    rows = [
+        RegistroActividad(
+            accion=Accion.CREAR,
+            valor_nuevo=str(instance),
+            **_entity(instance),
+            **_user_fields(usuario),
+        )
+        for instance in instancias
+    ]
+    RegistroActividad.objects.bulk_create(rows)
+
+
+def registrar_cambios(*, usuario: Any, antes: dict[str, str], instancia: models.Model) -> int:
+    """One row per field whose value changed; returns how many."""
+    despues = snapshot(instancia)
+    rows = [
+        RegistroActividad(
+            accion=Accion.MODIFICAR,
+            campo=name,
+            valor_anterior=antes.get(name, ""),
+            valor_nuevo=value,
+            **_entity(instancia),
+            **_user_fields(usuario),
+        )
+        for name, value in despues.items()
+        if antes.get(name, "") != value
+    ]
+    RegistroActividad.objects.bulk_create(rows)
+    return len(rows)
+
+
+def registrar_eliminacion(*, usuario: Any, instancia: models.Model) -> None:
+    RegistroActividad.objects.create(
+        accion=Accion.ELIMINAR,
+        valor_anterior=str(instancia),
+        **_entity(instancia),
+        **_user_fields(usuario),
+    )

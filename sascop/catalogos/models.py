@@ -1,0 +1,144 @@
+"""Catalogs: the lists users pick from. Deactivated entries stay on old records."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from sascop.core.models import CatalogModel
+
+
+class Tipo(CatalogModel):
+    """A classification; `aplica_a` says what it classifies."""
+
+    class AplicaA(models.TextChoices):
+        CLIENTE = "cliente", "Cliente"
+        PTE = "pte", "PTE"
+        OT = "ot", "OT"
+
+    descripcion = models.CharField("descripción", max_length=120)
+    aplica_a = models.CharField("aplica a", max_length=10, choices=AplicaA.choices)
+
+    class Meta:
+        ordering = ["aplica_a", "descripcion"]
+        constraints = [
+            models.UniqueConstraint(fields=["aplica_a", "descripcion"], name="tipo_unico")
+        ]
+
+    def __str__(self) -> str:
+        return self.descripcion
+
+
+class Cliente(CatalogModel):
+    descripcion = models.CharField("descripción", max_length=200, unique=True)
+    tipo = models.ForeignKey(
+        Tipo,
+        on_delete=models.PROTECT,
+        related_name="clientes",
+        limit_choices_to={"aplica_a": Tipo.AplicaA.CLIENTE},
+    )
+
+    class Meta:
+        ordering = ["descripcion"]
+
+    def __str__(self) -> str:
+        return self.descripcion
+
+
+class ResponsableProyecto(CatalogModel):
+    nombre = models.CharField(max_length=150, unique=True)
+    correo = models.EmailField("correo electrónico", blank=True)
+
+    class Meta:
+        ordering = ["nombre"]
+        verbose_name = "responsable de proyecto"
+        verbose_name_plural = "responsables de proyecto"
+
+    def __str__(self) -> str:
+        return self.nombre
+
+
+class Paso(CatalogModel):
+    """A step of the PTE workflow, for clients of one type."""
+
+    descripcion = models.CharField("descripción", max_length=200)
+    orden = models.PositiveIntegerField()
+    importancia = models.DecimalField(max_digits=5, decimal_places=2, default=1)
+    tipo_cliente = models.ForeignKey(
+        Tipo,
+        on_delete=models.PROTECT,
+        related_name="pasos",
+        limit_choices_to={"aplica_a": Tipo.AplicaA.CLIENTE},
+    )
+
+    class Meta:
+        ordering = ["tipo_cliente", "orden"]
+
+    def __str__(self) -> str:
+        return f"{self.orden}. {self.descripcion}"
+
+
+class PasoOt(CatalogModel):
+    """A step of the OT workflow."""
+
+    descripcion = models.CharField("descripción", max_length=200)
+    orden = models.PositiveIntegerField()
+    importancia = models.DecimalField(max_digits=5, decimal_places=2, default=1)
+
+    class Meta:
+        ordering = ["orden"]
+        verbose_name = "paso de OT"
+        verbose_name_plural = "pasos de OT"
+
+    def __str__(self) -> str:
+        return f"{self.orden}. {self.descripcion}"
+
+
+class Frente(CatalogModel):
+    descripcion = models.CharField("descripción", max_length=150, unique=True)
+
+    class Meta:
+        ordering = ["descripcion"]
+
+    def __str__(self) -> str:
+        return self.descripcion
+
+
+class Sitio(CatalogModel):
+    descripcion = models.CharField("descripción", max_length=150)
+    frente = models.ForeignKey(Frente, on_delete=models.PROTECT, related_name="sitios")
+
+    class Meta:
+        ordering = ["frente", "descripcion"]
+        constraints = [
+            models.UniqueConstraint(fields=["frente", "descripcion"], name="sitio_unico")
+        ]
+
+    def __str__(self) -> str:
+        return self.descripcion
+
+
+class UnidadMedida(CatalogModel):
+    clave = models.CharField(max_length=20, unique=True)
+    descripcion = models.CharField("descripción", max_length=100)
+
+    class Meta:
+        ordering = ["clave"]
+        verbose_name = "unidad de medida"
+        verbose_name_plural = "unidades de medida"
+
+    def __str__(self) -> str:
+        return self.clave
+
+
+class Partida(CatalogModel):
+    """A priced concept production is reported against."""
+
+    clave = models.CharField(max_length=40, unique=True)
+    descripcion = models.CharField("descripción", max_length=300)
+    unidad = models.ForeignKey(UnidadMedida, on_delete=models.PROTECT, related_name="partidas")
+
+    class Meta:
+        ordering = ["clave"]
+
+    def __str__(self) -> str:
+        return f"{self.clave} {self.descripcion}"

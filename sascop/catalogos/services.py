@@ -1,0 +1,60 @@
+"""Catalog writes, and the rule every domain write shares: new choices must be active."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+
+from sascop.actividad import services as actividad
+from sascop.core.errors import InvalidInput, NotFound
+from sascop.core.validation import validated
+
+
+def exigir_activos(instancia: models.Model, antes: dict[str, str] | None = None) -> None:
+    """Refuse a newly chosen catalog entry that is inactive (400 naming the field).
+
+    An entry already on the record (unchanged since `antes`) may stay even if it was
+    deactivated meanwhile: history is kept, only new choices are refused.
+    """
+    errors: dict[str, list[str]] = {}
+    for field in instancia._meta.concrete_fields:
+        if not isinstance(field, models.ForeignKey):
+            continue
+        related = field.related_model
+        if not hasattr(related, "activo"):
+            continue
+        value = getattr(instancia, field.attname)
+        if value is None:
+            continue
+        if antes is not None and antes.get(field.name) == str(value):
+            continue
+        if not related._default_manager.filter(pk=value, activo=True).exists():
+            errors[field.name] = [f"{related._meta.verbose_name} {value} is inactive."]
+    if errors:
+        raise InvalidInput(fields=errors)
+
+
+@transaction.atomic
+def catalogo_crear(*, usuario: Any, modelo: type[models.Model], datos: dict[str, Any]) -> Any:
+    instancia = modelo(**datos)
+    exigir_activos(instancia)
+    validated(instancia).save()
+    actividad.registrar_creaciones(usuario=usuario, instancias=[instancia])
+    return instancia
+
+
+@transaction.atomic
+def catalogo_actualizar(
+    *, usuario: Any, modelo: type[models.Model], pk: Any, datos: dict[str, Any]
+) -> Any:
+    instancia = modelo._default_manager.select_for_update().filter(pk=pk).first()
+    if instancia is None:
+        raise NotFound()
+    antes = actividad.snapshot(instancia)
+    for name, value in datos.items():
+        setattr(instancia, name, value)
+    exigir_activos(instancia, antes)
+    validated(instancia).save()
+    actividad.registrar_cambios(usuario=usuario, antes=antes, instancia=instancia)
+    return instancia

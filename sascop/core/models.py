@@ -1,0 +1,52 @@
+"""Abstract models shared by the domain apps: timestamps, optimistic versions, soft delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+
+class TimeStampedModel(models.Model):
+    creado_en = models.DateTimeField("creado en", default=timezone.now, editable=False)
+    actualizado_en = models.DateTimeField("actualizado en", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(TimeStampedModel):
+    """`version` grows by one on every change; the API exposes it as the ETag."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class ActiveManager(models.Manager):
+    """Rows not soft-deleted. `all_objects` still sees everything."""
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return super().get_queryset().filter(eliminado_en__isnull=True)
+
+
+class SoftDeleteModel(VersionedModel):
+    eliminado_en = models.DateTimeField("eliminado en", null=True, blank=True, editable=False)
+
+    objects = ActiveManager()
+    all_objects = models.Manager()  # noqa: DJ012  (managers right after the one field)
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"
+
+
+class CatalogModel(models.Model):
+    """A catalog entry: deactivating it hides it from new choices but keeps history."""
+
+    activo = models.BooleanField(default=True)
+
+    class Meta:
+        abstract = True

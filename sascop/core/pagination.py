@@ -1,0 +1,66 @@
+"""Page-number pagination in the operations API's own vocabulary (contract B).
+
+`?pagina=N&elementos_por_pagina=M` → `{"<items>": [...], "total", "total_paginas",
+"pagina_actual", "elementos_por_pagina"}`. Bad numbers are 400s that say what is wrong; a page
+past the end is a 404.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+
+from sascop.core.errors import InvalidInput, NotFound
+
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 100
+
+
+def _positive_int(params: Any, name: str, default: int) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise InvalidInput(fields={name: [f"Must be a whole number, got {raw!r}."]}) from None
+    if value < 1:
+        raise InvalidInput(fields={name: ["Must be 1 or more."]})
+    return value
+
+
+def page_params(params: Any) -> tuple[int, int]:
+    page = _positive_int(params, "pagina", 1)
+    size = _positive_int(params, "elementos_por_pagina", DEFAULT_PAGE_SIZE)
+    if size > MAX_PAGE_SIZE:
+        raise InvalidInput(
+            fields={"elementos_por_pagina": [f"At most {MAX_PAGE_SIZE} items per page."]}
+        )
+    return page, size
+
+
+def paginate(
+    queryset: QuerySet[Any] | Sequence[Any], params: Any, *, total: int | None = None
+) -> tuple[list[Any], dict[str, int]]:
+    """One page of `queryset` and the page metadata."""
+    page, size = page_params(params)
+    count = (
+        total
+        if total is not None
+        else (queryset.count() if isinstance(queryset, QuerySet) else len(queryset))
+    )
+    pages = max(1, math.ceil(count / size))
+    if page > pages:
+        raise NotFound(f"Page {page} does not exist; there are {pages} pages.")
+    start = (page - 1) * size
+    items = list(queryset[start : start + size])
+    meta = {
+        "total": count,
+        "total_paginas": pages,
+        "pagina_actual": page,
+        "elementos_por_pagina": size,
+    }
+    return items, meta

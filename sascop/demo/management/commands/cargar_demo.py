@@ -1,0 +1,324 @@
+"""Load the catalogs and realistic demo data, in bulk.
+
+    python manage.py cargar_demo                      # small set (used by `dev.py run`)
+    python manage.py cargar_demo --ptes 100000 --produccion 1000000
+
+Rows are inserted with bulk_create in batches and without the activity log (this is data
+loading, not user activity). Running it again adds more data; catalogs are reused.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import time
+from decimal import Decimal
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from sascop.catalogos.estatus import EstatusCobro, EstatusOT, EstatusPaso, EstatusPTE
+from sascop.catalogos.models import (
+    Cliente,
+    Frente,
+    Partida,
+    Paso,
+    PasoOt,
+    ResponsableProyecto,
+    Sitio,
+    Tipo,
+    UnidadMedida,
+)
+from sascop.ots.models import OT, OTDetalle
+from sascop.produccion.models import Produccion
+from sascop.ptes.models import PTE, PTEDetalle
+
+BATCH = 5000
+TIPOS_CLIENTE = ["PEMEX Exploración y Producción", "Privado"]
+CLIENTES = [
+    ("PEP Activo Ku-Maloob-Zaap", 0),
+    ("PEP Activo Cantarell", 0),
+    ("PEP Activo Abkatun-Pol-Chuc", 0),
+    ("PEP Activo Litoral de Tabasco", 0),
+    ("Talos Energy", 1),
+    ("Eni México", 1),
+    ("Fieldwood", 1),
+]
+TIPOS_PTE = [
+    "Inspección submarina",
+    "Mantenimiento de ductos",
+    "Instalación de estructuras",
+    "Buceo de saturación",
+    "Reparación de ductos",
+]
+RESPONSABLES = [
+    "Ing. Laura Méndez",
+    "Ing. Carlos Ruiz",
+    "Ing. Sofía Herrera",
+    "Ing. Jorge Castillo",
+    "Ing. Mariana López",
+    "Ing. Raúl Domínguez",
+]
+PASOS = [
+    "Recepción de solicitud",
+    "Visita técnica",
+    "Ingeniería básica",
+    "Volumetría",
+    "Análisis de precios unitarios",
+    "Revisión interna",
+    "Firma de propuesta",
+    "Entrega al cliente",
+]
+PASOS_OT = [
+    "Kick-off",
+    "Movilización de embarcación",
+    "Ejecución",
+    "Desmovilización",
+    "Reporte final",
+    "Acta de entrega",
+]
+FRENTES = {
+    "Sonda de Campeche": ["Akal-C", "Nohoch-A", "Ku-S", "Maloob-B", "Zaap-C"],
+    "Litoral de Tabasco": ["Yaxché-A", "Tsimin-B", "Xux-A"],
+    "Dos Bocas": ["Terminal Marítima", "Muelle 2"],
+}
+UNIDADES = [
+    ("M", "Metro lineal"),
+    ("M2", "Metro cuadrado"),
+    ("KG", "Kilogramo"),
+    ("JOR", "Jornada"),
+    ("HR", "Hora"),
+    ("PZA", "Pieza"),
+    ("SER", "Servicio"),
+]
+PARTIDAS = [
+    ("BUC-001", "Inspección visual con buzo", "JOR"),
+    ("BUC-002", "Limpieza de ducto con chorro de agua", "M"),
+    ("ROV-010", "Inspección con ROV", "HR"),
+    ("ROV-011", "Video-inspección de riser", "M"),
+    ("SOL-020", "Soldadura hiperbárica", "PZA"),
+    ("ANO-030", "Instalación de ánodo", "PZA"),
+    ("ABR-040", "Abrazadera de reparación", "PZA"),
+    ("PIN-050", "Recubrimiento", "M2"),
+    ("EMB-060", "Embarcación de apoyo", "JOR"),
+    ("MOV-070", "Movilización", "SER"),
+]
+
+
+def _get(model: Any, **lookup: Any) -> Any:
+    return model.objects.get_or_create(**lookup)[0]
+
+
+class Command(BaseCommand):
+    help = "Load catalogs and realistic demo data (PTEs, OTs, production) in bulk."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--ptes", type=int, default=60)
+        parser.add_argument("--ots", type=int, default=None, help="default: half the PTEs")
+        parser.add_argument("--produccion", type=int, default=1500)
+        parser.add_argument("--semilla", type=int, default=2026)
+        parser.add_argument(
+            "--si-vacio", action="store_true", help="do nothing if there are PTEs already"
+        )
+
+    def handle(
+        self, *args: Any, ptes: int, ots: int | None, produccion: int, semilla: int, **options: Any
+    ) -> None:
+        rng = random.Random(semilla)
+        started = time.monotonic()
+        cat = self._catalogos()
+        pte_ids = self._ptes(rng, cat, ptes)
+        ot_ids = self._ots(rng, cat, pte_ids, ptes // 2 if ots is None else ots)
+        rows = self._produccion(rng, cat, ot_ids, produccion)
+        self.stdout.write(
+            f"Demo: {len(pte_ids)} PTEs, {len(ot_ids)} OTs, {rows} production rows "
+            f"in {time.monotonic() - started:.1f} s"
+        )
+
+    @transaction.atomic
+    def _catalogos(self) -> dict[str, Any]:
+        tipos_cliente = [
+            _get(Tipo, descripcion=d, aplica_a=Tipo.AplicaA.CLIENTE) for d in TIPOS_CLIENTE
+        ]
+        clientes = [
+            Cliente.objects.get_or_create(descripcion=d, defaults={"tipo": tipos_cliente[t]})[0]
+            for d, t in CLIENTES
+        ]
+        for tipo in tipos_cliente:
+            for orden, descripcion in enumerate(PASOS, start=1):
+                Paso.objects.get_or_create(
+                    tipo_cliente=tipo, orden=orden, defaults={"descripcion": descripcion}
+                )
+        for orden, descripcion in enumerate(PASOS_OT, start=1):
+            PasoOt.objects.get_or_create(orden=orden, defaults={"descripcion": descripcion})
+        sitios = []
+        for frente_nombre, nombres in FRENTES.items():
+            frente = _get(Frente, descripcion=frente_nombre)
+            sitios += [_get(Sitio, descripcion=n, frente=frente) for n in nombres]
+        unidades = {
+            clave: UnidadMedida.objects.get_or_create(clave=clave, defaults={"descripcion": d})[0]
+            for clave, d in UNIDADES
+        }
+        partidas = [
+            Partida.objects.get_or_create(
+                clave=clave, defaults={"descripcion": d, "unidad": unidades[u]}
+            )[0]
+            for clave, d, u in PARTIDAS
+        ]
+        return {
+            "clientes": clientes,
+            "tipos_pte": [_get(Tipo, descripcion=d, aplica_a=Tipo.AplicaA.PTE) for d in TIPOS_PTE],
+            "responsables": [_get(ResponsableProyecto, nombre=n) for n in RESPONSABLES],
+            "pasos": {
+                t.pk: list(Paso.objects.filter(tipo_cliente=t, activo=True)) for t in tipos_cliente
+            },
+            "pasos_ot": list(PasoOt.objects.filter(activo=True)),
+            "sitios": sitios,
+            "partidas": partidas,
+        }
+
+    def _ptes(self, rng: random.Random, cat: dict[str, Any], count: int) -> list[int]:
+        today = datetime.date.today()
+        start_id = PTE.all_objects.order_by("-id").values_list("id", flat=True).first() or 0
+        ids: list[int] = []
+        for offset in range(0, count, BATCH):
+            batch = []
+            for n in range(offset, min(count, offset + BATCH)):
+                numero = start_id + n + 1
+                cliente = rng.choice(cat["clientes"])
+                estatus = rng.choices(list(EstatusPTE), weights=[3, 4, 6, 1, 1])[0]
+                solicitud = today - datetime.timedelta(days=rng.randint(0, 1500))
+                batch.append(
+                    PTE(
+                        oficio_pte=f"PTE-{solicitud.year}-{numero:06d}",
+                        oficio_solicitud=f"SOL-{numero:06d}",
+                        descripcion_trabajo=f"{rng.choice(TIPOS_PTE)} en {rng.choice(cat['sitios'])}",
+                        fecha_solicitud=solicitud,
+                        fecha_entrega=solicitud + datetime.timedelta(days=rng.randint(5, 40))
+                        if estatus == EstatusPTE.ENTREGADA
+                        else None,
+                        plazo_dias=rng.randint(5, 60),
+                        responsable_proyecto=rng.choice(cat["responsables"]),
+                        cliente=cliente,
+                        tipo=rng.choice(cat["tipos_pte"]),
+                        prioridad=rng.randint(1, 3),
+                        total_homologado=Decimal(rng.randint(50_000, 25_000_000)) / 100,
+                        estatus=estatus,
+                    )
+                )
+            with transaction.atomic():
+                created = PTE.objects.bulk_create(batch)
+                detalles = []
+                for pte in created:
+                    hechos = (
+                        len(cat["pasos"][pte.cliente.tipo_id])
+                        if pte.estatus == 3
+                        else rng.randint(0, 4)
+                    )
+                    for i, paso in enumerate(cat["pasos"][pte.cliente.tipo_id]):
+                        done = i < hechos
+                        detalles.append(
+                            PTEDetalle(
+                                pte=pte,
+                                paso=paso,
+                                estatus=EstatusPaso.COMPLETADO if done else EstatusPaso.PENDIENTE,
+                                fecha_entrega=pte.fecha_solicitud + datetime.timedelta(days=i)
+                                if done
+                                else None,
+                            )
+                        )
+                PTEDetalle.objects.bulk_create(detalles, batch_size=BATCH)
+            ids += [p.pk for p in created]
+        return ids
+
+    def _ots(
+        self, rng: random.Random, cat: dict[str, Any], pte_ids: list[int], count: int
+    ) -> list[int]:
+        ids: list[int] = []
+        ptes = list(
+            PTE.objects.filter(pk__in=pte_ids[:count]).only(
+                "id",
+                "cliente_id",
+                "responsable_proyecto_id",
+                "descripcion_trabajo",
+                "fecha_solicitud",
+            )
+        )
+        start_id = OT.all_objects.order_by("-id").values_list("id", flat=True).first() or 0
+        for offset in range(0, len(ptes), BATCH):
+            batch = []
+            for n, pte in enumerate(ptes[offset : offset + BATCH], start=offset):
+                sitio = rng.choice(cat["sitios"])
+                inicio = pte.fecha_solicitud + datetime.timedelta(days=rng.randint(20, 90))
+                batch.append(
+                    OT(
+                        pte=pte,
+                        orden_trabajo=f"OT-{start_id + n + 1:06d}",
+                        oficio_ot=f"OF-OT-{start_id + n + 1:06d}",
+                        descripcion_trabajo=pte.descripcion_trabajo,
+                        responsable_proyecto_id=pte.responsable_proyecto_id,
+                        responsable_cliente="Ing. Supervisor PEP",
+                        cliente_id=pte.cliente_id,
+                        frente_id=sitio.frente_id,
+                        sitio=sitio,
+                        estatus=rng.choices(list(EstatusOT), weights=[2, 5, 4, 1, 1])[0],
+                        fecha_inicio_programado=inicio,
+                        fecha_termino_programado=inicio
+                        + datetime.timedelta(days=rng.randint(10, 120)),
+                        monto_mxn=Decimal(rng.randint(100_000, 90_000_000)) / 100,
+                        monto_usd=Decimal(rng.randint(0, 5_000_000)) / 100,
+                        plazo_dias=rng.randint(10, 120),
+                    )
+                )
+            with transaction.atomic():
+                created = OT.objects.bulk_create(batch)
+                OTDetalle.objects.bulk_create(
+                    [OTDetalle(ot=ot, paso=paso) for ot in created for paso in cat["pasos_ot"]],
+                    batch_size=BATCH,
+                )
+            ids += [ot.pk for ot in created]
+        return ids
+
+    def _produccion(
+        self, rng: random.Random, cat: dict[str, Any], ot_ids: list[int], count: int
+    ) -> int:
+        if not ot_ids or count <= 0:
+            return 0
+        today = datetime.date.today()
+        ots = dict(OT.objects.filter(pk__in=ot_ids).values_list("id", "sitio_id"))
+        partidas = cat["partidas"]
+        per_ot = -(-count // len(ot_ids))
+        if per_ot > 720 * 2 * len(partidas):
+            raise CommandError("Too much production for so few OTs; ask for more --ots.")
+        made = 0
+        batch: list[Produccion] = []
+        for ot_id, sitio_id in ots.items():
+            for k in range(per_ot):
+                if made >= count:
+                    break
+                # (day, partida) pairs never repeat for one OT: unique by construction.
+                dia, resto = divmod(k, len(partidas))
+                partida = partidas[resto]
+                batch.append(
+                    Produccion(
+                        ot_id=ot_id,
+                        partida=partida,
+                        unidad_id=partida.unidad_id,
+                        sitio_id=sitio_id,
+                        fecha_produccion=today - datetime.timedelta(days=dia % 720),
+                        tipo_tiempo=Produccion.TipoTiempo.TE
+                        if dia < 720
+                        else Produccion.TipoTiempo.CMA,
+                        volumen_produccion=Decimal(rng.randint(1, 500_000)) / 100,
+                        es_excedente=rng.random() < 0.05,
+                        estatus_cobro=rng.choice(list(EstatusCobro)),
+                    )
+                )
+                made += 1
+                if len(batch) >= BATCH:
+                    Produccion.objects.bulk_create(batch)
+                    batch = []
+        if batch:
+            Produccion.objects.bulk_create(batch)
+        return made

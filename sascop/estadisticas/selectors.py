@@ -1,0 +1,106 @@
+"""Dashboard aggregates over PTEs, OTs and production, in a constant number of queries.
+
+With Redis the answer is cached until any PTE, OT or production write (the writers send
+`data_changed`); without a shared cache it is computed on every request.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from sascop.catalogos.estatus import EstatusOT, EstatusPTE
+from sascop.ots.models import OT
+from sascop.produccion.models import Produccion
+from sascop.ptes.models import PTE
+
+GENERATION_KEY = "estadisticas:generacion"
+
+
+def _number(value: Decimal | None) -> float:
+    # Contract B gives volumes as JSON numbers; sums stay Decimal until this last step.
+    return float(value or 0)
+
+
+def _months_back(today: datetime.date, count: int) -> list[datetime.date]:
+    months = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        months.append(datetime.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(months))
+
+
+def calcular() -> dict[str, Any]:
+    ptes = {
+        row["estatus"]: row["n"] for row in PTE.objects.values("estatus").annotate(n=Count("id"))
+    }
+    ots_rows = list(
+        OT.objects.values("estatus").annotate(
+            n=Count("id"), mxn=Sum("monto_mxn"), usd=Sum("monto_usd")
+        )
+    )
+    produccion = Produccion.objects.filter(ot__eliminado_en__isnull=True)
+    totales = produccion.aggregate(n=Count("id"), volumen=Sum("volumen_produccion"))
+    meses = _months_back(timezone.localdate(), 12)
+    por_mes = {
+        row["mes"]: row["volumen"]
+        for row in produccion.filter(fecha_produccion__gte=meses[0])
+        .annotate(mes=TruncMonth("fecha_produccion"))
+        .values("mes")
+        .annotate(volumen=Sum("volumen_produccion"))
+    }
+    return {
+        "total_ptes": sum(ptes.values()),
+        "total_otes": sum(row["n"] for row in ots_rows),
+        "total_produccion": totales["n"],
+        "volumen_total": _number(totales["volumen"]),
+        "ptes_por_estatus": [
+            {"estatus": e.value, "estatus_texto": e.label, "total": ptes.get(e.value, 0)}
+            for e in EstatusPTE
+        ],
+        "otes_por_estatus": [
+            {
+                "estatus": e.value,
+                "estatus_texto": e.label,
+                "total": next((r["n"] for r in ots_rows if r["estatus"] == e.value), 0),
+            }
+            for e in EstatusOT
+        ],
+        "montos_ot": {
+            "mxn": format(sum((r["mxn"] or Decimal(0) for r in ots_rows), Decimal(0)), "f"),
+            "usd": format(sum((r["usd"] or Decimal(0) for r in ots_rows), Decimal(0)), "f"),
+        },
+        "produccion_por_mes": [
+            {"mes": mes.strftime("%Y-%m"), "volumen": _number(por_mes.get(mes))} for mes in meses
+        ],
+    }
+
+
+def estadisticas() -> dict[str, Any]:
+    seconds = settings.ESTADISTICAS_CACHE_SECONDS
+    if not seconds:
+        return calcular()
+    generation = cache.get_or_set(GENERATION_KEY, 1, None)
+    key = f"estadisticas:{generation}:{timezone.localdate().isoformat()}"
+    result = cache.get(key)
+    if result is None:
+        result = calcular()
+        cache.set(key, result, seconds)
+    return result
+
+
+def invalidar() -> None:
+    if not settings.ESTADISTICAS_CACHE_SECONDS:
+        return
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, None)

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class OtsConfig(AppConfig):
+    name = "sascop.ots"
+    label = "ots"
+    verbose_name = "Órdenes de trabajo"

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from sascop.catalogos.estatus import EstatusOT, EstatusPaso
+from sascop.catalogos.models import Cliente, Frente, PasoOt, ResponsableProyecto, Sitio
+from sascop.core.models import SoftDeleteModel, VersionedModel
+from sascop.ptes.models import PTE
+
+
+class OT(SoftDeleteModel):
+    """Orden de trabajo, from a PTE or direct. A re-programming points to its principal OT."""
+
+    pte = models.ForeignKey(
+        PTE, on_delete=models.PROTECT, null=True, blank=True, related_name="ots"
+    )
+    ot_principal = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reprogramaciones"
+    )
+    num_reprogramacion = models.PositiveSmallIntegerField("número de reprogramación", default=0)
+    orden_trabajo = models.CharField("orden de trabajo", max_length=60)
+    oficio_ot = models.CharField("oficio OT", max_length=60, blank=True)
+    descripcion_trabajo = models.TextField("descripción del trabajo")
+    responsable_proyecto = models.ForeignKey(
+        ResponsableProyecto, on_delete=models.PROTECT, related_name="ots"
+    )
+    responsable_cliente = models.CharField(max_length=150, blank=True)
+    cliente = models.ForeignKey(Cliente, on_delete=models.PROTECT, related_name="ots")
+    frente = models.ForeignKey(
+        Frente, on_delete=models.PROTECT, null=True, blank=True, related_name="ots"
+    )
+    sitio = models.ForeignKey(
+        Sitio, on_delete=models.PROTECT, null=True, blank=True, related_name="ots"
+    )
+    estatus = models.PositiveSmallIntegerField(
+        choices=EstatusOT.choices, default=EstatusOT.POR_INICIAR
+    )
+    fecha_inicio_programado = models.DateField(null=True, blank=True)
+    fecha_termino_programado = models.DateField(null=True, blank=True)
+    fecha_inicio_real = models.DateField(null=True, blank=True)
+    fecha_termino_real = models.DateField(null=True, blank=True)
+    monto_mxn = models.DecimalField(
+        max_digits=18, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
+    )
+    monto_usd = models.DecimalField(
+        max_digits=18, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
+    )
+    plazo_dias = models.PositiveIntegerField(
+        "plazo (días)", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    comentario = models.TextField(blank=True)
+    creado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "OT"
+        verbose_name_plural = "OTs"
+        ordering = ["-fecha_inicio_programado", "-id"]
+        indexes = [
+            models.Index(fields=["estatus"], name="ot_estatus"),
+            models.Index(fields=["-creado_en", "-id"], name="ot_recientes"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["orden_trabajo", "num_reprogramacion"],
+                condition=models.Q(eliminado_en__isnull=True),
+                name="ot_orden_unica",
+                violation_error_message="Ya existe una OT con esa orden y reprogramación.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ot_principal__isnull=True, num_reprogramacion=0)
+                | models.Q(ot_principal__isnull=False, num_reprogramacion__gt=0),
+                name="ot_reprogramacion_coherente",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" R{self.num_reprogramacion}" if self.num_reprogramacion else ""
+        return f"{self.orden_trabajo}{suffix}"
+
+
+class OTDetalle(VersionedModel):
+    ot = models.ForeignKey(OT, on_delete=models.CASCADE, related_name="detalles")
+    paso = models.ForeignKey(PasoOt, on_delete=models.PROTECT, related_name="detalles")
+    estatus = models.PositiveSmallIntegerField(
+        choices=EstatusPaso.choices, default=EstatusPaso.PENDIENTE
+    )
+    fecha_inicio = models.DateField(null=True, blank=True)
+    fecha_termino = models.DateField(null=True, blank=True)
+    fecha_entrega = models.DateField(null=True, blank=True)
+    comentario = models.TextField(blank=True)
+    archivo = models.URLField("archivo (enlace)", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "paso de OT"
+        verbose_name_plural = "pasos de OT"
+        ordering = ["ot", "paso__orden"]
+        constraints = [models.UniqueConstraint(fields=["ot", "paso"], name="ot_paso_unico")]
+
+    def __str__(self) -> str:
+        return f"{self.ot} · {self.paso}"

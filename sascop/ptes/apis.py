@@ -1,0 +1,118 @@
+"""Contract B's PTE endpoints and the rest of the PTE API (`/operaciones/api/ptes/`)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from sascop.core.apis import ModelApi, with_etag
+from sascop.core.pagination import paginate
+from sascop.ptes import selectors, services
+from sascop.ptes import serializers as s
+from sascop.ptes.models import PTE, PTEDetalle
+
+TAGS = ["ptes"]
+LIST_PARAMS = [
+    OpenApiParameter("pagina", int, description="Page number, from 1."),
+    OpenApiParameter("elementos_por_pagina", int, description="Page size, 1 to 100 (10)."),
+    OpenApiParameter("estatus", int, many=True, description="1, 2, 3, 4 or 9; repeatable."),
+    OpenApiParameter("cliente", int),
+    OpenApiParameter("responsable", int),
+    OpenApiParameter("tipo", int),
+    OpenApiParameter("fecha_desde", str, description="fecha_solicitud from (YYYY-MM-DD)."),
+    OpenApiParameter("fecha_hasta", str, description="fecha_solicitud until (YYYY-MM-DD)."),
+    OpenApiParameter("buscar", str, description="Text in oficio or descripción."),
+    OpenApiParameter(
+        "orden",
+        str,
+        description="fecha_solicitud, oficio_pte, estatus, total_homologado, "
+        "prioridad or id; prefix - for descending.",
+    ),
+]
+
+
+class PTEListApi(ModelApi):
+    queryset = PTE.objects.all()
+    extra_error_codes = ["400", "404"]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="ptes_list",
+        parameters=LIST_PARAMS,
+        responses={200: s.PTEPageSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        """PTEs, newest `fecha_solicitud` first, one page at a time, with progress."""
+        page, meta = paginate(selectors.pte_lista(request.query_params), request.query_params)
+        progreso = selectors.progreso_de(p.pk for p in page)
+        return Response({"ptes": [s.pte_item(p, progreso.get(p.pk)) for p in page], **meta})
+
+    @extend_schema(tags=TAGS, request=s.PTEInputSerializer, responses={201: s.PTEDetailSerializer})
+    def post(self, request: Request) -> Response:
+        """Create a PTE; its steps come from the active `Paso` rows of the client's type."""
+        data = s.PTEInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pte = services.pte_crear(usuario=request.user, datos=data.validated_data)
+        pte, detalles = selectors.pte_detalle(pte.pk)
+        return with_etag(s.pte_completa(pte, detalles), pte, status.HTTP_201_CREATED)
+
+
+class PTEDetailApi(ModelApi):
+    queryset = PTE.objects.all()
+    extra_error_codes = ["412"]
+
+    @extend_schema(tags=TAGS, responses={200: s.PTEDetailSerializer})
+    def get(self, request: Request, pte_id: int) -> Response:
+        """The PTE with its workflow steps (`detalles`) and progress; ETag for edits."""
+        pte, detalles = selectors.pte_detalle(pte_id)
+        return with_etag(s.pte_completa(pte, detalles), pte)
+
+    def _update(self, request: Request, pte_id: int, partial: bool) -> Response:
+        data = s.PTEInputSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        services.pte_actualizar(
+            request=request._request,
+            usuario=request.user,
+            pte_id=pte_id,
+            datos=data.validated_data,
+        )
+        pte, detalles = selectors.pte_detalle(pte_id)
+        return with_etag(s.pte_completa(pte, detalles), pte)
+
+    @extend_schema(tags=TAGS, request=s.PTEInputSerializer, responses={200: s.PTEDetailSerializer})
+    def put(self, request: Request, pte_id: int) -> Response:
+        """Replace the PTE's fields. Send `If-Match: <ETag>`: a stale one gets 412."""
+        return self._update(request, pte_id, partial=False)
+
+    @extend_schema(tags=TAGS, request=s.PTEInputSerializer, responses={200: s.PTEDetailSerializer})
+    def patch(self, request: Request, pte_id: int) -> Response:
+        """Change some fields. Send `If-Match: <ETag>`: a stale one gets 412."""
+        return self._update(request, pte_id, partial=True)
+
+    @extend_schema(tags=TAGS, responses={204: None})
+    def delete(self, request: Request, pte_id: int) -> Response:
+        """Hide the PTE (soft delete); it stays in the activity log."""
+        services.pte_eliminar(request=request._request, usuario=request.user, pte_id=pte_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PTEPasoApi(ModelApi):
+    queryset = PTEDetalle.objects.all()
+    extra_error_codes = ["412"]
+
+    @extend_schema(tags=TAGS, request=s.PasoInputSerializer, responses={200: s.DetalleSerializer})
+    def patch(self, request: Request, pte_id: int, detalle_id: int) -> Response:
+        """Update one workflow step. Completado stamps `fecha_entrega` (today unless given);
+        leaving Completado clears it."""
+        data = s.PasoInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        detalle = services.pte_paso_actualizar(
+            request=request._request,
+            usuario=request.user,
+            pte_id=pte_id,
+            detalle_id=detalle_id,
+            datos=data.validated_data,
+        )
+        return with_etag(s.detalle_item(detalle), detalle)

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from sascop.catalogos.estatus import EstatusPaso, EstatusPTE
+from sascop.catalogos.models import Cliente, Paso, ResponsableProyecto, Tipo
+from sascop.core.models import SoftDeleteModel, VersionedModel
+
+
+class PTE(SoftDeleteModel):
+    """Propuesta técnico-económica: what a client asked for, and our answer's progress."""
+
+    class Prioridad(models.IntegerChoices):
+        ALTA = 1, "Alta"
+        MEDIA = 2, "Media"
+        BAJA = 3, "Baja"
+
+    oficio_pte = models.CharField("oficio PTE", max_length=60)
+    oficio_solicitud = models.CharField("oficio de solicitud", max_length=60, blank=True)
+    descripcion_trabajo = models.TextField("descripción del trabajo")
+    fecha_solicitud = models.DateField("fecha de solicitud")
+    fecha_entrega = models.DateField("fecha de entrega", null=True, blank=True)
+    plazo_dias = models.PositiveIntegerField("plazo (días)", validators=[MinValueValidator(1)])
+    responsable_proyecto = models.ForeignKey(
+        ResponsableProyecto, on_delete=models.PROTECT, related_name="ptes"
+    )
+    cliente = models.ForeignKey(Cliente, on_delete=models.PROTECT, related_name="ptes")
+    tipo = models.ForeignKey(
+        Tipo,
+        on_delete=models.PROTECT,
+        related_name="ptes",
+        limit_choices_to={"aplica_a": Tipo.AplicaA.PTE},
+    )
+    prioridad = models.PositiveSmallIntegerField(choices=Prioridad.choices, default=Prioridad.MEDIA)
+    total_homologado = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    estatus = models.PositiveSmallIntegerField(
+        choices=EstatusPTE.choices, default=EstatusPTE.PENDIENTE
+    )
+    comentario = models.TextField(blank=True)
+    creado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "PTE"
+        verbose_name_plural = "PTEs"
+        ordering = ["-fecha_solicitud", "-id"]
+        indexes = [
+            models.Index(fields=["-fecha_solicitud", "-id"], name="pte_recientes"),
+            models.Index(fields=["estatus"], name="pte_estatus"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(plazo_dias__gt=0), name="pte_plazo_positivo"),
+            models.UniqueConstraint(
+                fields=["oficio_pte"],
+                condition=models.Q(eliminado_en__isnull=True),
+                name="pte_oficio_unico",
+                violation_error_message="Ya existe una PTE con ese oficio.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.oficio_pte
+
+
+class PTEDetalle(VersionedModel):
+    """One workflow step of a PTE."""
+
+    pte = models.ForeignKey(PTE, on_delete=models.CASCADE, related_name="detalles")
+    paso = models.ForeignKey(Paso, on_delete=models.PROTECT, related_name="detalles")
+    estatus = models.PositiveSmallIntegerField(
+        choices=EstatusPaso.choices, default=EstatusPaso.PENDIENTE
+    )
+    fecha_inicio = models.DateField(null=True, blank=True)
+    fecha_termino = models.DateField(null=True, blank=True)
+    fecha_entrega = models.DateField(null=True, blank=True)
+    comentario = models.TextField(blank=True)
+    archivo = models.URLField("archivo (enlace)", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "paso de PTE"
+        verbose_name_plural = "pasos de PTE"
+        ordering = ["pte", "paso__orden"]
+        constraints = [models.UniqueConstraint(fields=["pte", "paso"], name="pte_paso_unico")]
+
+    def __str__(self) -> str:
+        return f"{self.pte} · {self.paso}"

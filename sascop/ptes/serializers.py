@@ -1,0 +1,159 @@
+"""PTE shapes. Output is built by plain functions (fast, exact keys of contract B); the
+Serializer classes validate input and document the output in the OpenAPI schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from sascop.catalogos.estatus import EstatusPaso, EstatusPTE
+from sascop.catalogos.models import Cliente, ResponsableProyecto, Tipo
+from sascop.ptes.models import PTE, PTEDetalle
+
+
+def _fecha(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def pte_item(pte: PTE, progreso: float | None) -> dict[str, Any]:
+    return {
+        "id": pte.pk,
+        "oficio_pte": pte.oficio_pte,
+        "oficio_solicitud": pte.oficio_solicitud,
+        "descripcion_trabajo": pte.descripcion_trabajo,
+        "fecha_solicitud": _fecha(pte.fecha_solicitud),
+        "fecha_entrega": _fecha(pte.fecha_entrega),
+        "plazo_dias": pte.plazo_dias,
+        "responsable_proyecto": pte.responsable_proyecto.nombre,
+        "responsable_proyecto_id": pte.responsable_proyecto_id,
+        "cliente": pte.cliente.descripcion,
+        "cliente_id": pte.cliente_id,
+        "tipo": pte.tipo.descripcion,
+        "tipo_id": pte.tipo_id,
+        "prioridad": pte.prioridad,
+        "total_homologado": format(pte.total_homologado, "f"),
+        "estatus": pte.estatus,
+        "estatus_texto": EstatusPTE(pte.estatus).label,
+        "progreso": progreso if progreso is not None else 0.0,
+    }
+
+
+def detalle_item(detalle: PTEDetalle) -> dict[str, Any]:
+    return {
+        "id": detalle.pk,
+        "paso_id": detalle.paso_id,
+        "paso_descripcion": detalle.paso.descripcion,
+        "orden": detalle.paso.orden,
+        "estatus_pte": detalle.estatus,
+        "estatus_texto": EstatusPaso(detalle.estatus).label,
+        "fecha_inicio": _fecha(detalle.fecha_inicio),
+        "fecha_termino": _fecha(detalle.fecha_termino),
+        "fecha_entrega": _fecha(detalle.fecha_entrega),
+        "comentario": detalle.comentario,
+        "archivo": detalle.archivo,
+    }
+
+
+def progreso_de_detalles(detalles: list[PTEDetalle]) -> float:
+    if not detalles:
+        return 0.0
+    hechos = sum(d.estatus in (EstatusPaso.COMPLETADO, EstatusPaso.NO_APLICA) for d in detalles)
+    return round(100 * hechos / len(detalles), 2)
+
+
+def pte_completa(pte: PTE, detalles: list[PTEDetalle]) -> dict[str, Any]:
+    return {
+        **pte_item(pte, progreso_de_detalles(detalles)),
+        "comentario": pte.comentario,
+        "creado_en": pte.creado_en.isoformat(),
+        "actualizado_en": pte.actualizado_en.isoformat(),
+        "detalles": [detalle_item(d) for d in detalles],
+    }
+
+
+class PTEInputSerializer(serializers.Serializer):
+    oficio_pte = serializers.CharField(max_length=60)
+    oficio_solicitud = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    descripcion_trabajo = serializers.CharField()
+    fecha_solicitud = serializers.DateField()
+    fecha_entrega = serializers.DateField(required=False, allow_null=True)
+    plazo_dias = serializers.IntegerField(min_value=1)
+    responsable_proyecto = serializers.PrimaryKeyRelatedField(
+        queryset=ResponsableProyecto.objects.all()
+    )
+    cliente = serializers.PrimaryKeyRelatedField(queryset=Cliente.objects.all())
+    tipo = serializers.PrimaryKeyRelatedField(
+        queryset=Tipo.objects.filter(aplica_a=Tipo.AplicaA.PTE)
+    )
+    prioridad = serializers.ChoiceField(choices=PTE.Prioridad.choices, required=False)
+    total_homologado = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, required=False
+    )
+    estatus = serializers.ChoiceField(choices=EstatusPTE.choices, required=False)
+    comentario = serializers.CharField(required=False, allow_blank=True)
+
+
+class PasoInputSerializer(serializers.Serializer):
+    estatus = serializers.ChoiceField(choices=EstatusPaso.choices, required=False)
+    fecha_inicio = serializers.DateField(required=False, allow_null=True)
+    fecha_termino = serializers.DateField(required=False, allow_null=True)
+    fecha_entrega = serializers.DateField(required=False, allow_null=True)
+    comentario = serializers.CharField(required=False, allow_blank=True)
+    archivo = serializers.URLField(max_length=500, required=False, allow_blank=True)
+
+
+class PTEItemSerializer(serializers.Serializer):
+    """Documents `pte_item()`."""
+
+    id = serializers.IntegerField()
+    oficio_pte = serializers.CharField()
+    oficio_solicitud = serializers.CharField()
+    descripcion_trabajo = serializers.CharField()
+    fecha_solicitud = serializers.DateField()
+    fecha_entrega = serializers.DateField(allow_null=True)
+    plazo_dias = serializers.IntegerField()
+    responsable_proyecto = serializers.CharField(help_text="The person's name.")
+    responsable_proyecto_id = serializers.IntegerField()
+    cliente = serializers.CharField()
+    cliente_id = serializers.IntegerField()
+    tipo = serializers.CharField()
+    tipo_id = serializers.IntegerField()
+    prioridad = serializers.IntegerField()
+    total_homologado = serializers.DecimalField(max_digits=16, decimal_places=2)
+    estatus = serializers.ChoiceField(choices=EstatusPTE.choices)
+    estatus_texto = serializers.CharField()
+    progreso = serializers.FloatField(help_text="Percent of steps Completado or No aplica.")
+
+
+class DetalleSerializer(serializers.Serializer):
+    """Documents `detalle_item()`."""
+
+    id = serializers.IntegerField()
+    paso_id = serializers.IntegerField()
+    paso_descripcion = serializers.CharField()
+    orden = serializers.IntegerField()
+    estatus_pte = serializers.ChoiceField(choices=EstatusPaso.choices)
+    estatus_texto = serializers.CharField()
+    fecha_inicio = serializers.DateField(allow_null=True)
+    fecha_termino = serializers.DateField(allow_null=True)
+    fecha_entrega = serializers.DateField(allow_null=True)
+    comentario = serializers.CharField()
+    archivo = serializers.CharField()
+
+
+class PTEDetailSerializer(PTEItemSerializer):
+    """Documents `pte_completa()`."""
+
+    comentario = serializers.CharField()
+    creado_en = serializers.DateTimeField()
+    actualizado_en = serializers.DateTimeField()
+    detalles = DetalleSerializer(many=True)
+
+
+class PTEPageSerializer(serializers.Serializer):
+    ptes = PTEItemSerializer(many=True)
+    total = serializers.IntegerField()
+    total_paginas = serializers.IntegerField()
+    pagina_actual = serializers.IntegerField()
+    elementos_por_pagina = serializers.IntegerField()

@@ -1,0 +1,109 @@
+"""PTE writes: creation with its workflow steps, edits guarded by If-Match, soft delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from sascop.actividad import services as actividad
+from sascop.catalogos.estatus import EstatusPaso, EstatusPTE
+from sascop.catalogos.models import Paso
+from sascop.catalogos.services import exigir_activos
+from sascop.core.errors import NotFound
+from sascop.core.etags import check_if_match
+from sascop.core.signals import announce_change
+from sascop.core.validation import validated
+from sascop.ptes.models import PTE, PTEDetalle
+
+
+def aplicar_fecha_entrega(
+    instancia: Any, *, estatus_anterior: int | None, entregado: int, datos: dict[str, Any]
+) -> None:
+    """Reaching the delivered status stamps `fecha_entrega` (today unless given); leaving it
+    clears the date. Shared by PTEs, their steps and OT steps."""
+    if instancia.estatus == entregado and estatus_anterior != entregado:
+        if datos.get("fecha_entrega") is None:
+            instancia.fecha_entrega = timezone.localdate()
+    elif instancia.estatus != entregado and estatus_anterior == entregado:
+        instancia.fecha_entrega = None
+
+
+def _pte_para_editar(pte_id: int) -> PTE:
+    pte = PTE.objects.select_for_update().filter(pk=pte_id).first()
+    if pte is None:
+        raise NotFound(f"PTE {pte_id} does not exist.")
+    return pte
+
+
+@transaction.atomic
+def pte_crear(*, usuario: Any, datos: dict[str, Any]) -> PTE:
+    """Create a PTE and one pending step per active `Paso` of its client's type."""
+    pte = PTE(**datos, creado_por=usuario if usuario.is_authenticated else None)
+    exigir_activos(pte)
+    if pte.estatus == EstatusPTE.ENTREGADA and pte.fecha_entrega is None:
+        pte.fecha_entrega = timezone.localdate()
+    validated(pte).save()
+    pasos = Paso.objects.filter(activo=True, tipo_cliente_id=pte.cliente.tipo_id).order_by("orden")
+    PTEDetalle.objects.bulk_create([PTEDetalle(pte=pte, paso=paso) for paso in pasos])
+    actividad.registrar_creaciones(usuario=usuario, instancias=[pte])
+    announce_change(PTE)
+    return pte
+
+
+@transaction.atomic
+def pte_actualizar(
+    *, request: HttpRequest, usuario: Any, pte_id: int, datos: dict[str, Any]
+) -> PTE:
+    """Change a PTE. A stale If-Match is refused with 412 and nothing changes."""
+    pte = _pte_para_editar(pte_id)
+    check_if_match(request, pte)
+    antes = actividad.snapshot(pte)
+    estatus_anterior = pte.estatus
+    for name, value in datos.items():
+        setattr(pte, name, value)
+    aplicar_fecha_entrega(
+        pte, estatus_anterior=estatus_anterior, entregado=EstatusPTE.ENTREGADA, datos=datos
+    )
+    exigir_activos(pte, antes)
+    pte.version += 1
+    validated(pte).save()
+    actividad.registrar_cambios(usuario=usuario, antes=antes, instancia=pte)
+    announce_change(PTE)
+    return pte
+
+
+@transaction.atomic
+def pte_eliminar(*, request: HttpRequest, usuario: Any, pte_id: int) -> None:
+    """Hide the PTE (soft delete); it stays in the database and in the activity log."""
+    pte = _pte_para_editar(pte_id)
+    check_if_match(request, pte)
+    pte.eliminado_en = timezone.now()
+    pte.version += 1
+    pte.save(update_fields=["eliminado_en", "version", "actualizado_en"])
+    actividad.registrar_eliminacion(usuario=usuario, instancia=pte)
+    announce_change(PTE)
+
+
+@transaction.atomic
+def pte_paso_actualizar(
+    *, request: HttpRequest, usuario: Any, pte_id: int, detalle_id: int, datos: dict[str, Any]
+) -> PTEDetalle:
+    _pte_para_editar(pte_id)  # locks the PTE: steps change one at a time per PTE
+    detalle = PTEDetalle.objects.filter(pk=detalle_id, pte_id=pte_id).first()
+    if detalle is None:
+        raise NotFound(f"PTE {pte_id} has no step {detalle_id}.")
+    check_if_match(request, detalle)
+    antes = actividad.snapshot(detalle)
+    estatus_anterior = detalle.estatus
+    for name, value in datos.items():
+        setattr(detalle, name, value)
+    aplicar_fecha_entrega(
+        detalle, estatus_anterior=estatus_anterior, entregado=EstatusPaso.COMPLETADO, datos=datos
+    )
+    detalle.version += 1
+    validated(detalle).save()
+    actividad.registrar_cambios(usuario=usuario, antes=antes, instancia=detalle)
+    return detalle
