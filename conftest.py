@@ -61,3 +61,28 @@ def csrf() -> Callable[[Client], dict[str, str]]:
         return {"HTTP_X_CSRFTOKEN": c.cookies["csrftoken"].value}
 
     return header
+
+
+@pytest.fixture
+def role_client(db, json_login) -> Callable[[str], Client]:
+    """A logged-in client whose user holds one role (a group made by migration)."""
+    from django.contrib.auth.models import Group
+
+    def make(role: str) -> Client:
+        member = UserFactory()
+        member.groups.add(Group.objects.get(name=role))
+        c = Client(enforce_csrf_checks=True)
+        json_login(member.username, PASSWORD, c=c)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def engineer(role_client) -> Client:
+    return role_client("Ingeniería")
+
+
+@pytest.fixture
+def viewer(role_client) -> Client:
+    return role_client("Consulta")

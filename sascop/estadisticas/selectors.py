@@ -24,6 +24,11 @@ from sascop.ptes.models import PTE
 GENERATION_KEY = "estadisticas:generacion"
 
 
+def _money(values: list[Decimal | None]) -> str:
+    total = sum((v or Decimal(0) for v in values), Decimal(0))
+    return format(total.quantize(Decimal("0.01")), "f")
+
+
 def _number(value: Decimal | None) -> float:
     # Contract B gives volumes as JSON numbers; sums stay Decimal until this last step.
     return float(value or 0)
@@ -75,8 +80,8 @@ def calcular() -> dict[str, Any]:
             for e in EstatusOT
         ],
         "montos_ot": {
-            "mxn": format(sum((r["mxn"] or Decimal(0) for r in ots_rows), Decimal(0)), "f"),
-            "usd": format(sum((r["usd"] or Decimal(0) for r in ots_rows), Decimal(0)), "f"),
+            "mxn": _money([r["mxn"] for r in ots_rows]),
+            "usd": _money([r["usd"] for r in ots_rows]),
         },
         "produccion_por_mes": [
             {"mes": mes.strftime("%Y-%m"), "volumen": _number(por_mes.get(mes))} for mes in meses

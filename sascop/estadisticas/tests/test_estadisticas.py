@@ -1,0 +1,114 @@
+"""Contract B's dashboard statistics."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from sascop.estadisticas.selectors import invalidar
+from sascop.ots.tests.factories import OTFactory
+from sascop.produccion.tests.factories import ProduccionFactory
+from sascop.ptes.tests.factories import PTEFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/operaciones/api/estadisticas/"
+
+
+def _data(n: int) -> None:
+    today = timezone.localdate()
+    for i in range(n):
+        PTEFactory(estatus=1 + i % 3)
+        ot = OTFactory(estatus=2, monto_mxn=Decimal("100.10"), monto_usd=Decimal("5.05"))
+        ProduccionFactory(ot=ot, fecha_produccion=today, volumen_produccion=Decimal("1.25"))
+
+
+def test_contract_b_totals_and_breakdowns(viewer, time_machine):
+    time_machine.move_to("2026-05-20T12:00:00-06:00", tick=False)
+    _data(3)
+    deleted_pte = PTEFactory()
+    deleted_pte.eliminado_en = timezone.now()
+    deleted_pte.save()
+    deleted_ot = OTFactory(monto_mxn=Decimal("999"))
+    ProduccionFactory(ot=deleted_ot, volumen_produccion=Decimal("1000"))
+    deleted_ot.eliminado_en = timezone.now()
+    deleted_ot.save()
+
+    response = viewer.get(URL)
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["total_ptes"] == 3
+    assert body["total_otes"] == 3
+    assert body["total_produccion"] == 3
+    assert body["volumen_total"] == 3.75
+    assert body["ptes_por_estatus"] == [
+        {"estatus": 1, "estatus_texto": "Pendiente", "total": 1},
+        {"estatus": 2, "estatus_texto": "En proceso", "total": 1},
+        {"estatus": 3, "estatus_texto": "Entregada", "total": 1},
+        {"estatus": 4, "estatus_texto": "Cancelada", "total": 0},
+        {"estatus": 9, "estatus_texto": "Suspendida", "total": 0},
+    ]
+    assert body["otes_por_estatus"][1] == {"estatus": 2, "estatus_texto": "En proceso", "total": 3}
+    assert body["montos_ot"] == {"mxn": "300.30", "usd": "15.15"}
+    assert len(body["produccion_por_mes"]) == 12
+    assert body["produccion_por_mes"][-1] == {"mes": "2026-05", "volumen": 3.75}
+    assert body["produccion_por_mes"][0]["mes"] == "2025-06"
+
+
+def test_empty_database(viewer):
+    body = viewer.get(URL).json()
+
+    assert (body["total_ptes"], body["total_otes"], body["total_produccion"]) == (0, 0, 0)
+    assert body["volumen_total"] == 0
+
+
+def test_query_count_is_constant(viewer):
+    _data(1)
+    viewer.get("/api/user/")  # the user row is cached after the first request with Redis
+    with CaptureQueriesContext(connection) as small:
+        viewer.get(URL)
+    _data(8)
+    invalidar()  # measure a computation, not a cached answer
+    with CaptureQueriesContext(connection) as large:
+        viewer.get(URL)
+
+    assert len(small) == len(large)
+
+
+def test_writes_through_the_api_refresh_the_numbers(viewer, engineer, csrf):
+    _data(1)
+    assert viewer.get(URL).json()["total_ptes"] == 1
+    pte = PTEFactory()
+    etag = engineer.get(f"/operaciones/api/ptes/{pte.pk}/")["ETag"]
+
+    # created by the factory, not the API: a cached answer may not see it yet ...
+    engineer.delete(f"/operaciones/api/ptes/{pte.pk}/", HTTP_IF_MATCH=etag, **csrf(engineer))
+
+    # ... but an API write invalidates the cache, and the deleted PTE does not count.
+    assert viewer.get(URL).json()["total_ptes"] == 1
+
+
+def test_requires_a_reading_role(client, user, json_login):
+    json_login()
+
+    response = client.get(URL)
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response.json()["code"] == "permission_denied"
+
+
+def test_month_window_handles_year_boundaries(viewer, time_machine):
+    time_machine.move_to("2026-01-15T12:00:00-06:00", tick=False)
+    ProduccionFactory(fecha_produccion=datetime.date(2025, 2, 1), volumen_produccion=Decimal("2"))
+    ProduccionFactory(fecha_produccion=datetime.date(2025, 1, 31), volumen_produccion=Decimal("7"))
+
+    meses = viewer.get(URL).json()["produccion_por_mes"]
+
+    assert [m["mes"] for m in meses][:2] == ["2025-02", "2025-03"]
+    assert meses[0]["volumen"] == 2.0
