@@ -65,7 +65,7 @@ def gunicorn(env: dict[str, str], workers: int = 1, timeout: float = 30.0) -> It
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()}")  # type: ignore[union-attr]
+                raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()}")
             try:
                 urllib.request.urlopen(f"{base_url}/healthz", timeout=5)
                 break
