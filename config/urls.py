@@ -8,6 +8,7 @@ from sascop.accounts import urls as accounts_urls
 from sascop.accounts.views import home_view
 from sascop.core.apis import HealthApi
 from sascop.estadisticas import urls as estadisticas_urls
+from sascop.ots import urls as ots_urls
 from sascop.ptes import urls as ptes_urls
 
 urlpatterns = [
@@ -18,7 +19,10 @@ urlpatterns = [
     path(
         "operaciones/api/",
         include(
-            (estadisticas_urls.urlpatterns + ptes_urls.urlpatterns, "operaciones"),
+            (
+                estadisticas_urls.urlpatterns + ptes_urls.urlpatterns + ots_urls.urlpatterns,
+                "operaciones",
+            ),
         ),
     ),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -61,14 +61,20 @@ def pte_lista(params: Any) -> QuerySet[PTE]:
     return queryset
 
 
-def progreso_de(pte_ids: Iterable[int]) -> dict[int, float]:
-    """Percent of steps done (Completado or No aplica) per PTE, in one query."""
+def progreso_por(detalles: QuerySet[Any], campo: str, ids: Iterable[int]) -> dict[int, float]:
+    """Percent of steps done (Completado or No aplica) per parent, in one query.
+
+    `detalles` is a step model's queryset, `campo` the parent's foreign key (PTEs, OTs)."""
     rows = (
-        PTEDetalle.objects.filter(pte_id__in=list(pte_ids))
-        .values("pte_id")
+        detalles.filter(**{f"{campo}__in": list(ids)})
+        .values(campo)
         .annotate(total=Count("id"), hechos=Count("id", filter=Q(estatus__in=PASOS_HECHOS)))
     )
-    return {row["pte_id"]: round(100 * row["hechos"] / row["total"], 2) for row in rows}
+    return {row[campo]: round(100 * row["hechos"] / row["total"], 2) for row in rows}
+
+
+def progreso_de(pte_ids: Iterable[int]) -> dict[int, float]:
+    return progreso_por(PTEDetalle.objects.all(), "pte_id", pte_ids)
 
 
 def pte_detalle(pte_id: int) -> tuple[PTE, list[PTEDetalle]]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from sascop.catalogos.estatus import EstatusPaso, EstatusPTE
+from sascop.catalogos.estatus import PASOS_HECHOS, EstatusPaso, EstatusPTE
 from sascop.catalogos.models import Cliente, ResponsableProyecto, Tipo
 from sascop.ptes.models import PTE, PTEDetalle
 
@@ -39,13 +39,14 @@ def pte_item(pte: PTE, progreso: float | None) -> dict[str, Any]:
     }
 
 
-def detalle_item(detalle: PTEDetalle) -> dict[str, Any]:
+def detalle_item(detalle: Any, estatus_key: str = "estatus_pte") -> dict[str, Any]:
+    """A workflow step (of a PTE, or of an OT with `estatus_key="estatus_ot"`)."""
     return {
         "id": detalle.pk,
         "paso_id": detalle.paso_id,
         "paso_descripcion": detalle.paso.descripcion,
         "orden": detalle.paso.orden,
-        "estatus_pte": detalle.estatus,
+        estatus_key: detalle.estatus,
         "estatus_texto": EstatusPaso(detalle.estatus).label,
         "fecha_inicio": _fecha(detalle.fecha_inicio),
         "fecha_termino": _fecha(detalle.fecha_termino),
@@ -55,10 +56,10 @@ def detalle_item(detalle: PTEDetalle) -> dict[str, Any]:
     }
 
 
-def progreso_de_detalles(detalles: list[PTEDetalle]) -> float:
+def progreso_de_detalles(detalles: list[Any]) -> float:
     if not detalles:
         return 0.0
-    hechos = sum(d.estatus in (EstatusPaso.COMPLETADO, EstatusPaso.NO_APLICA) for d in detalles)
+    hechos = sum(d.estatus in PASOS_HECHOS for d in detalles)
     return round(100 * hechos / len(detalles), 2)
 
 

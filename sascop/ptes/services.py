@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -29,6 +30,48 @@ def aplicar_fecha_entrega(
             instancia.fecha_entrega = timezone.localdate()
     elif instancia.estatus != entregado and estatus_anterior == entregado:
         instancia.fecha_entrega = None
+
+
+def editar_registro(
+    *,
+    request: HttpRequest,
+    usuario: Any,
+    instancia: Any,
+    datos: dict[str, Any],
+    entregado: int | None = None,
+    validar: Callable[[Any], None] | None = None,
+) -> None:
+    """The edit every versioned record goes through (PTEs, OTs, their steps, production).
+
+    A stale If-Match is refused with 412 before anything changes; newly chosen catalog
+    entries must be active; the version grows by one; each changed field is logged.
+    """
+    check_if_match(request, instancia)
+    antes = actividad.snapshot(instancia)
+    estatus_anterior = getattr(instancia, "estatus", None)
+    for name, value in datos.items():
+        setattr(instancia, name, value)
+    if entregado is not None:
+        aplicar_fecha_entrega(
+            instancia, estatus_anterior=estatus_anterior, entregado=entregado, datos=datos
+        )
+    exigir_activos(instancia, antes)
+    if validar is not None:
+        validar(instancia)
+    instancia.version += 1
+    validated(instancia).save()
+    actividad.registrar_cambios(usuario=usuario, antes=antes, instancia=instancia)
+    announce_change(type(instancia))
+
+
+def eliminar_registro(*, request: HttpRequest, usuario: Any, instancia: Any) -> None:
+    """Soft delete: hidden from every list and count, kept in the table and the log."""
+    check_if_match(request, instancia)
+    instancia.eliminado_en = timezone.now()
+    instancia.version += 1
+    instancia.save(update_fields=["eliminado_en", "version", "actualizado_en"])
+    actividad.registrar_eliminacion(usuario=usuario, instancia=instancia)
+    announce_change(type(instancia))
 
 
 def _pte_para_editar(pte_id: int) -> PTE:
@@ -59,32 +102,20 @@ def pte_actualizar(
 ) -> PTE:
     """Change a PTE. A stale If-Match is refused with 412 and nothing changes."""
     pte = _pte_para_editar(pte_id)
-    check_if_match(request, pte)
-    antes = actividad.snapshot(pte)
-    estatus_anterior = pte.estatus
-    for name, value in datos.items():
-        setattr(pte, name, value)
-    aplicar_fecha_entrega(
-        pte, estatus_anterior=estatus_anterior, entregado=EstatusPTE.ENTREGADA, datos=datos
+    editar_registro(
+        request=request,
+        usuario=usuario,
+        instancia=pte,
+        datos=datos,
+        entregado=EstatusPTE.ENTREGADA,
     )
-    exigir_activos(pte, antes)
-    pte.version += 1
-    validated(pte).save()
-    actividad.registrar_cambios(usuario=usuario, antes=antes, instancia=pte)
-    announce_change(PTE)
     return pte
 
 
 @transaction.atomic
 def pte_eliminar(*, request: HttpRequest, usuario: Any, pte_id: int) -> None:
     """Hide the PTE (soft delete); it stays in the database and in the activity log."""
-    pte = _pte_para_editar(pte_id)
-    check_if_match(request, pte)
-    pte.eliminado_en = timezone.now()
-    pte.version += 1
-    pte.save(update_fields=["eliminado_en", "version", "actualizado_en"])
-    actividad.registrar_eliminacion(usuario=usuario, instancia=pte)
-    announce_change(PTE)
+    eliminar_registro(request=request, usuario=usuario, instancia=_pte_para_editar(pte_id))
 
 
 @transaction.atomic
@@ -95,15 +126,11 @@ def pte_paso_actualizar(
     detalle = PTEDetalle.objects.filter(pk=detalle_id, pte_id=pte_id).first()
     if detalle is None:
         raise NotFound(f"PTE {pte_id} has no step {detalle_id}.")
-    check_if_match(request, detalle)
-    antes = actividad.snapshot(detalle)
-    estatus_anterior = detalle.estatus
-    for name, value in datos.items():
-        setattr(detalle, name, value)
-    aplicar_fecha_entrega(
-        detalle, estatus_anterior=estatus_anterior, entregado=EstatusPaso.COMPLETADO, datos=datos
+    editar_registro(
+        request=request,
+        usuario=usuario,
+        instancia=detalle,
+        datos=datos,
+        entregado=EstatusPaso.COMPLETADO,
     )
-    detalle.version += 1
-    validated(detalle).save()
-    actividad.registrar_cambios(usuario=usuario, antes=antes, instancia=detalle)
     return detalle

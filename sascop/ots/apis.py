@@ -1,0 +1,147 @@
+"""OT endpoints under /operaciones/api/ (same conventions as the PTE API)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from sascop.core.apis import ModelApi, with_etag
+from sascop.core.pagination import paginate
+from sascop.ots import selectors, services
+from sascop.ots import serializers as s
+from sascop.ots.models import OT, OTDetalle
+
+TAGS = ["ots"]
+LIST_PARAMS = [
+    OpenApiParameter("pagina", int, description="Page number, from 1."),
+    OpenApiParameter("elementos_por_pagina", int, description="Page size, 1 to 100 (10)."),
+    OpenApiParameter("estatus", int, many=True, description="1, 2, 3, 4 or 9; repeatable."),
+    OpenApiParameter("cliente", int),
+    OpenApiParameter("responsable", int),
+    OpenApiParameter("pte", int),
+    OpenApiParameter("frente", int),
+    OpenApiParameter("sitio", int),
+    OpenApiParameter("fecha_desde", str, description="fecha_inicio_programado from."),
+    OpenApiParameter("fecha_hasta", str, description="fecha_inicio_programado until."),
+    OpenApiParameter("solo_principales", bool, description="Leave out re-programmings."),
+    OpenApiParameter("buscar", str, description="Text in orden, oficio or descripción."),
+    OpenApiParameter("orden", str, description="Sort field; prefix - for descending."),
+]
+
+
+def _ot_response(ot_id: int, status_code: int = status.HTTP_200_OK) -> Response:
+    ot, detalles, reprogramaciones = selectors.ot_detalle(ot_id)
+    return with_etag(s.ot_completa(ot, detalles, reprogramaciones), ot, status_code)
+
+
+class OTListApi(ModelApi):
+    queryset = OT.objects.all()
+    extra_error_codes = ["400", "404"]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="ots_list",
+        parameters=LIST_PARAMS,
+        responses={200: s.OTPageSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        """OTs, newest first, one page at a time, with progress."""
+        page, meta = paginate(selectors.ot_lista(request.query_params), request.query_params)
+        progreso = selectors.progreso_de(o.pk for o in page)
+        return Response({"ots": [s.ot_item(o, progreso.get(o.pk)) for o in page], **meta})
+
+    @extend_schema(tags=TAGS, request=s.OTInputSerializer, responses={201: s.OTDetailSerializer})
+    def post(self, request: Request) -> Response:
+        """Create an OT directly; its steps come from the active `PasoOt` rows."""
+        data = s.OTInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ot = services.ot_crear(usuario=request.user, datos=data.validated_data)
+        return _ot_response(ot.pk, status.HTTP_201_CREATED)
+
+
+class OTDesdePTEApi(ModelApi):
+    queryset = OT.objects.all()
+
+    @extend_schema(
+        tags=TAGS, request=s.OTDesdePTEInputSerializer, responses={201: s.OTDetailSerializer}
+    )
+    def post(self, request: Request, pte_id: int) -> Response:
+        """Create the OT that follows a PTE (client, responsible, description from the PTE)."""
+        data = s.OTDesdePTEInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ot = services.ot_crear_desde_pte(
+            usuario=request.user, pte_id=pte_id, datos=data.validated_data
+        )
+        return _ot_response(ot.pk, status.HTTP_201_CREATED)
+
+
+class OTDetailApi(ModelApi):
+    queryset = OT.objects.all()
+    extra_error_codes = ["409", "412"]
+
+    @extend_schema(tags=TAGS, responses={200: s.OTDetailSerializer})
+    def get(self, request: Request, ot_id: int) -> Response:
+        """The OT with its steps, re-programmings and progress; ETag for edits."""
+        return _ot_response(ot_id)
+
+    def _update(self, request: Request, ot_id: int, partial: bool) -> Response:
+        data = s.OTInputSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        services.ot_actualizar(
+            request=request._request, usuario=request.user, ot_id=ot_id, datos=data.validated_data
+        )
+        return _ot_response(ot_id)
+
+    @extend_schema(tags=TAGS, request=s.OTInputSerializer, responses={200: s.OTDetailSerializer})
+    def put(self, request: Request, ot_id: int) -> Response:
+        """Replace the OT's fields. Send `If-Match: <ETag>`: a stale one gets 412."""
+        return self._update(request, ot_id, partial=False)
+
+    @extend_schema(tags=TAGS, request=s.OTInputSerializer, responses={200: s.OTDetailSerializer})
+    def patch(self, request: Request, ot_id: int) -> Response:
+        """Change some fields. Send `If-Match: <ETag>`: a stale one gets 412."""
+        return self._update(request, ot_id, partial=True)
+
+    @extend_schema(tags=TAGS, responses={204: None})
+    def delete(self, request: Request, ot_id: int) -> Response:
+        """Hide the OT (soft delete). An OT with re-programmings is a 409."""
+        services.ot_eliminar(request=request._request, usuario=request.user, ot_id=ot_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReprogramacionesApi(ModelApi):
+    queryset = OT.objects.all()
+
+    @extend_schema(
+        tags=TAGS, request=s.ReprogramacionInputSerializer, responses={201: s.OTDetailSerializer}
+    )
+    def post(self, request: Request, ot_id: int) -> Response:
+        """Re-program an OT: a new OT pointing to the principal one, numbered in sequence,
+        copying every field not given."""
+        data = s.ReprogramacionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ot = services.ot_reprogramar(usuario=request.user, ot_id=ot_id, datos=data.validated_data)
+        return _ot_response(ot.pk, status.HTTP_201_CREATED)
+
+
+class OTPasoApi(ModelApi):
+    queryset = OTDetalle.objects.all()
+    extra_error_codes = ["412"]
+
+    @extend_schema(
+        tags=TAGS, request=s.OTPasoInputSerializer, responses={200: s.OTDetalleSerializer}
+    )
+    def patch(self, request: Request, ot_id: int, detalle_id: int) -> Response:
+        """Update one OT step (Completado stamps `fecha_entrega`; leaving it clears it)."""
+        data = s.OTPasoInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        detalle = services.ot_paso_actualizar(
+            request=request._request,
+            usuario=request.user,
+            ot_id=ot_id,
+            detalle_id=detalle_id,
+            datos=data.validated_data,
+        )
+        return with_etag(s.ot_detalle_item(detalle), detalle)

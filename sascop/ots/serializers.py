@@ -1,0 +1,187 @@
+"""OT shapes: plain functions build the output, Serializer classes validate input and
+document the output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from sascop.catalogos.estatus import EstatusOT, EstatusPaso
+from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
+from sascop.ots.models import OT, OTDetalle
+from sascop.ptes.serializers import DetalleSerializer, detalle_item, progreso_de_detalles
+
+
+def _fecha(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _nombre(obj: Any, attr: str = "descripcion") -> str | None:
+    return getattr(obj, attr) if obj is not None else None
+
+
+def ot_item(ot: OT, progreso: float | None) -> dict[str, Any]:
+    return {
+        "id": ot.pk,
+        "orden_trabajo": ot.orden_trabajo,
+        "oficio_ot": ot.oficio_ot,
+        "descripcion_trabajo": ot.descripcion_trabajo,
+        "pte_id": ot.pte_id,
+        "oficio_pte": _nombre(ot.pte, "oficio_pte"),
+        "ot_principal_id": ot.ot_principal_id,
+        "num_reprogramacion": ot.num_reprogramacion,
+        "responsable_proyecto": ot.responsable_proyecto.nombre,
+        "responsable_proyecto_id": ot.responsable_proyecto_id,
+        "responsable_cliente": ot.responsable_cliente,
+        "cliente": ot.cliente.descripcion,
+        "cliente_id": ot.cliente_id,
+        "frente": _nombre(ot.frente),
+        "frente_id": ot.frente_id,
+        "sitio": _nombre(ot.sitio),
+        "sitio_id": ot.sitio_id,
+        "estatus": ot.estatus,
+        "estatus_texto": EstatusOT(ot.estatus).label,
+        "fecha_inicio_programado": _fecha(ot.fecha_inicio_programado),
+        "fecha_termino_programado": _fecha(ot.fecha_termino_programado),
+        "fecha_inicio_real": _fecha(ot.fecha_inicio_real),
+        "fecha_termino_real": _fecha(ot.fecha_termino_real),
+        "monto_mxn": format(ot.monto_mxn, "f"),
+        "monto_usd": format(ot.monto_usd, "f"),
+        "plazo_dias": ot.plazo_dias,
+        "progreso": progreso if progreso is not None else 0.0,
+    }
+
+
+def ot_detalle_item(detalle: OTDetalle) -> dict[str, Any]:
+    return detalle_item(detalle, estatus_key="estatus_ot")
+
+
+def ot_completa(ot: OT, detalles: list[OTDetalle], reprogramaciones: list[int]) -> dict[str, Any]:
+    return {
+        **ot_item(ot, progreso_de_detalles(detalles)),
+        "comentario": ot.comentario,
+        "creado_en": ot.creado_en.isoformat(),
+        "actualizado_en": ot.actualizado_en.isoformat(),
+        "detalles": [ot_detalle_item(d) for d in detalles],
+        "reprogramaciones": reprogramaciones,
+    }
+
+
+class OTInputSerializer(serializers.Serializer):
+    orden_trabajo = serializers.CharField(max_length=60)
+    oficio_ot = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    descripcion_trabajo = serializers.CharField()
+    responsable_proyecto = serializers.PrimaryKeyRelatedField(
+        queryset=ResponsableProyecto.objects.all()
+    )
+    responsable_cliente = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    cliente = serializers.PrimaryKeyRelatedField(queryset=Cliente.objects.all())
+    frente = serializers.PrimaryKeyRelatedField(
+        queryset=Frente.objects.all(), required=False, allow_null=True
+    )
+    sitio = serializers.PrimaryKeyRelatedField(
+        queryset=Sitio.objects.all(), required=False, allow_null=True
+    )
+    estatus = serializers.ChoiceField(choices=EstatusOT.choices, required=False)
+    fecha_inicio_programado = serializers.DateField(required=False, allow_null=True)
+    fecha_termino_programado = serializers.DateField(required=False, allow_null=True)
+    fecha_inicio_real = serializers.DateField(required=False, allow_null=True)
+    fecha_termino_real = serializers.DateField(required=False, allow_null=True)
+    monto_mxn = serializers.DecimalField(
+        max_digits=18, decimal_places=2, min_value=0, required=False
+    )
+    monto_usd = serializers.DecimalField(
+        max_digits=18, decimal_places=2, min_value=0, required=False
+    )
+    plazo_dias = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    comentario = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        inicio = attrs.get("fecha_inicio_programado")
+        termino = attrs.get("fecha_termino_programado")
+        if inicio and termino and termino < inicio:
+            raise serializers.ValidationError(
+                {"fecha_termino_programado": "Must not be before fecha_inicio_programado."}
+            )
+        return attrs
+
+
+class OTDesdePTEInputSerializer(OTInputSerializer):
+    """From a PTE: description, client and responsible default to the PTE's."""
+
+    descripcion_trabajo = serializers.CharField(required=False)
+    responsable_proyecto = serializers.PrimaryKeyRelatedField(
+        queryset=ResponsableProyecto.objects.all(), required=False
+    )
+    cliente = serializers.PrimaryKeyRelatedField(queryset=Cliente.objects.all(), required=False)
+
+
+class ReprogramacionInputSerializer(OTDesdePTEInputSerializer):
+    """Everything defaults to the re-programmed OT; send what changes (dates, amounts)."""
+
+    orden_trabajo = serializers.CharField(max_length=60, required=False)
+
+
+class OTPasoInputSerializer(serializers.Serializer):
+    estatus = serializers.ChoiceField(choices=EstatusPaso.choices, required=False)
+    fecha_inicio = serializers.DateField(required=False, allow_null=True)
+    fecha_termino = serializers.DateField(required=False, allow_null=True)
+    fecha_entrega = serializers.DateField(required=False, allow_null=True)
+    comentario = serializers.CharField(required=False, allow_blank=True)
+    archivo = serializers.URLField(max_length=500, required=False, allow_blank=True)
+
+
+class OTItemSerializer(serializers.Serializer):
+    """Documents `ot_item()`."""
+
+    id = serializers.IntegerField()
+    orden_trabajo = serializers.CharField()
+    oficio_ot = serializers.CharField()
+    descripcion_trabajo = serializers.CharField()
+    pte_id = serializers.IntegerField(allow_null=True)
+    oficio_pte = serializers.CharField(allow_null=True)
+    ot_principal_id = serializers.IntegerField(allow_null=True)
+    num_reprogramacion = serializers.IntegerField()
+    responsable_proyecto = serializers.CharField()
+    responsable_proyecto_id = serializers.IntegerField()
+    responsable_cliente = serializers.CharField()
+    cliente = serializers.CharField()
+    cliente_id = serializers.IntegerField()
+    frente = serializers.CharField(allow_null=True)
+    frente_id = serializers.IntegerField(allow_null=True)
+    sitio = serializers.CharField(allow_null=True)
+    sitio_id = serializers.IntegerField(allow_null=True)
+    estatus = serializers.ChoiceField(choices=EstatusOT.choices)
+    estatus_texto = serializers.CharField()
+    fecha_inicio_programado = serializers.DateField(allow_null=True)
+    fecha_termino_programado = serializers.DateField(allow_null=True)
+    fecha_inicio_real = serializers.DateField(allow_null=True)
+    fecha_termino_real = serializers.DateField(allow_null=True)
+    monto_mxn = serializers.DecimalField(max_digits=18, decimal_places=2)
+    monto_usd = serializers.DecimalField(max_digits=18, decimal_places=2)
+    plazo_dias = serializers.IntegerField(allow_null=True)
+    progreso = serializers.FloatField()
+
+
+class OTDetalleSerializer(DetalleSerializer):
+    """Documents `ot_detalle_item()`: like a PTE step, with `estatus_ot`."""
+
+    estatus_pte = None  # type: ignore[assignment]
+    estatus_ot = serializers.ChoiceField(choices=EstatusPaso.choices)
+
+
+class OTDetailSerializer(OTItemSerializer):
+    comentario = serializers.CharField()
+    creado_en = serializers.DateTimeField()
+    actualizado_en = serializers.DateTimeField()
+    detalles = OTDetalleSerializer(many=True)
+    reprogramaciones = serializers.ListField(child=serializers.IntegerField())
+
+
+class OTPageSerializer(serializers.Serializer):
+    ots = OTItemSerializer(many=True)
+    total = serializers.IntegerField()
+    total_paginas = serializers.IntegerField()
+    pagina_actual = serializers.IntegerField()
+    elementos_por_pagina = serializers.IntegerField()

@@ -1,0 +1,138 @@
+"""OT writes: direct or from a PTE, re-programmings, edits (If-Match), soft delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+
+from sascop.actividad import services as actividad
+from sascop.catalogos.estatus import EstatusOT, EstatusPaso
+from sascop.catalogos.models import PasoOt
+from sascop.catalogos.services import exigir_activos
+from sascop.core.errors import Conflict, InvalidInput, NotFound
+from sascop.core.signals import announce_change
+from sascop.core.validation import validated
+from sascop.ots.models import OT, OTDetalle
+from sascop.ptes.models import PTE
+from sascop.ptes.services import editar_registro, eliminar_registro
+
+# What a re-programming copies from the OT it re-programs, unless the request says otherwise.
+_COPIADO = [
+    "pte",
+    "orden_trabajo",
+    "oficio_ot",
+    "descripcion_trabajo",
+    "responsable_proyecto",
+    "responsable_cliente",
+    "cliente",
+    "frente",
+    "sitio",
+    "monto_mxn",
+    "monto_usd",
+    "plazo_dias",
+    "fecha_inicio_programado",
+    "fecha_termino_programado",
+]
+
+
+def _validar_sitio(ot: OT) -> None:
+    if ot.sitio is None:
+        return
+    if ot.frente_id is None:
+        ot.frente_id = ot.sitio.frente_id
+    elif ot.sitio.frente_id != ot.frente_id:
+        raise InvalidInput(fields={"sitio": ["The site does not belong to the chosen frente."]})
+
+
+def _crear(usuario: Any, ot: OT) -> OT:
+    ot.creado_por = usuario if usuario.is_authenticated else None
+    exigir_activos(ot)
+    _validar_sitio(ot)
+    validated(ot).save()
+    pasos = PasoOt.objects.filter(activo=True).order_by("orden")
+    OTDetalle.objects.bulk_create([OTDetalle(ot=ot, paso=paso) for paso in pasos])
+    actividad.registrar_creaciones(usuario=usuario, instancias=[ot])
+    announce_change(OT)
+    return ot
+
+
+def _ot_para_editar(ot_id: int) -> OT:
+    ot = OT.objects.select_for_update().filter(pk=ot_id).first()
+    if ot is None:
+        raise NotFound(f"OT {ot_id} does not exist.")
+    return ot
+
+
+@transaction.atomic
+def ot_crear(*, usuario: Any, datos: dict[str, Any]) -> OT:
+    """Create an OT with one pending step per active `PasoOt`."""
+    return _crear(usuario, OT(**datos))
+
+
+@transaction.atomic
+def ot_crear_desde_pte(*, usuario: Any, pte_id: int, datos: dict[str, Any]) -> OT:
+    """Create the OT that follows a PTE: client, responsible and description default to it."""
+    pte = PTE.objects.filter(pk=pte_id).first()
+    if pte is None:
+        raise NotFound(f"PTE {pte_id} does not exist.")
+    defaults = {
+        "cliente": pte.cliente,
+        "responsable_proyecto": pte.responsable_proyecto,
+        "descripcion_trabajo": pte.descripcion_trabajo,
+        "plazo_dias": pte.plazo_dias,
+    }
+    return _crear(usuario, OT(**{**defaults, **datos, "pte": pte}))
+
+
+@transaction.atomic
+def ot_reprogramar(*, usuario: Any, ot_id: int, datos: dict[str, Any]) -> OT:
+    """A new OT that re-programs `ot_id` (or its principal), numbered after the last one."""
+    ot = _ot_para_editar(ot_id)
+    principal = ot.ot_principal or ot
+    ultimo = principal.reprogramaciones.aggregate(n=Max("num_reprogramacion"))["n"] or 0
+    copia = {name: getattr(ot, name) for name in _COPIADO}
+    nueva = OT(
+        **{**copia, **datos},
+        ot_principal=principal,
+        num_reprogramacion=ultimo + 1,
+        estatus=datos.get("estatus", EstatusOT.POR_INICIAR),
+    )
+    return _crear(usuario, nueva)
+
+
+@transaction.atomic
+def ot_actualizar(*, request: HttpRequest, usuario: Any, ot_id: int, datos: dict[str, Any]) -> OT:
+    ot = _ot_para_editar(ot_id)
+    editar_registro(
+        request=request, usuario=usuario, instancia=ot, datos=datos, validar=_validar_sitio
+    )
+    return ot
+
+
+@transaction.atomic
+def ot_eliminar(*, request: HttpRequest, usuario: Any, ot_id: int) -> None:
+    ot = _ot_para_editar(ot_id)
+    if ot.reprogramaciones.exists():
+        raise Conflict("This OT has re-programmings; delete them first.")
+    eliminar_registro(request=request, usuario=usuario, instancia=ot)
+
+
+@transaction.atomic
+def ot_paso_actualizar(
+    *, request: HttpRequest, usuario: Any, ot_id: int, detalle_id: int, datos: dict[str, Any]
+) -> OTDetalle:
+    _ot_para_editar(ot_id)
+    detalle = OTDetalle.objects.filter(pk=detalle_id, ot_id=ot_id).first()
+    if detalle is None:
+        raise NotFound(f"OT {ot_id} has no step {detalle_id}.")
+    editar_registro(
+        request=request,
+        usuario=usuario,
+        instancia=detalle,
+        datos=datos,
+        entregado=EstatusPaso.COMPLETADO,
+    )
+    return detalle

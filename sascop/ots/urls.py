@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from sascop.ots import apis
+
+urlpatterns = [
+    path("ots/", apis.OTListApi.as_view(), name="ots"),
+    path("ots/<int:ot_id>/", apis.OTDetailApi.as_view(), name="ot"),
+    path(
+        "ots/<int:ot_id>/reprogramaciones/",
+        apis.ReprogramacionesApi.as_view(),
+        name="ot-reprogramaciones",
+    ),
+    path("ots/<int:ot_id>/pasos/<int:detalle_id>/", apis.OTPasoApi.as_view(), name="ot-paso"),
+    path("ptes/<int:pte_id>/ots/", apis.OTDesdePTEApi.as_view(), name="pte-ots"),
+]
