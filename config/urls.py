@@ -9,6 +9,7 @@ from sascop.accounts.views import home_view
 from sascop.core.apis import HealthApi
 from sascop.estadisticas import urls as estadisticas_urls
 from sascop.ots import urls as ots_urls
+from sascop.produccion import urls as produccion_urls
 from sascop.ptes import urls as ptes_urls
 
 urlpatterns = [
@@ -20,7 +21,10 @@ urlpatterns = [
         "operaciones/api/",
         include(
             (
-                estadisticas_urls.urlpatterns + ptes_urls.urlpatterns + ots_urls.urlpatterns,
+                estadisticas_urls.urlpatterns
+                + ptes_urls.urlpatterns
+                + ots_urls.urlpatterns
+                + produccion_urls.urlpatterns,
                 "operaciones",
             ),
         ),

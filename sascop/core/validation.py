@@ -6,10 +6,14 @@ from django.db import models
 from sascop.core.errors import InvalidInput
 
 
-def validated(instance: models.Model) -> models.Model:
-    """Run the model's own validation; its messages become a 400 with `fields`."""
+def validated(instance: models.Model, *, check_unique: bool = True) -> models.Model:
+    """Run the model's own validation; its messages become a 400 with `fields`.
+
+    `check_unique=False` skips the uniqueness and constraint checks (one query each), for
+    callers that check a whole batch at once.
+    """
     try:
-        instance.full_clean()
+        instance.full_clean(validate_unique=check_unique, validate_constraints=check_unique)
     except ValidationError as exc:
         raise InvalidInput(fields=exc.message_dict) from exc
     return instance

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from sascop.core.apis import ModelApi, with_etag
+from sascop.core.errors import InvalidInput, NotFound
+from sascop.core.pagination import paginate
+from sascop.produccion import selectors, services
+from sascop.produccion import serializers as s
+from sascop.produccion.models import Produccion
+
+TAGS = ["produccion"]
+
+
+def _row_errors(rows: Any) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    if not isinstance(rows, list) or not rows:
+        raise InvalidInput(fields={"filas": ["Send a non-empty list of rows."]})
+    valid, errors = [], {}
+    for index, row in enumerate(rows):
+        data = s.ProduccionInputSerializer(data=row)
+        if data.is_valid():
+            valid.append(data.validated_data)
+            continue
+        for name, messages in data.errors.items():
+            errors[f"filas[{index}].{name}"] = [str(m) for m in messages]
+    return valid, errors
+
+
+class ProduccionListApi(ModelApi):
+    queryset = Produccion.objects.all()
+    extra_error_codes = ["400", "404", "409"]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="produccion_list",
+        parameters=[
+            OpenApiParameter("pagina", int),
+            OpenApiParameter("elementos_por_pagina", int),
+            OpenApiParameter("ot", int),
+            OpenApiParameter("partida", int),
+            OpenApiParameter("sitio", int),
+            OpenApiParameter("tipo_tiempo", str, enum=["TE", "CMA"]),
+            OpenApiParameter("estatus_cobro", int),
+            OpenApiParameter("es_excedente", bool),
+            OpenApiParameter("fecha_desde", str),
+            OpenApiParameter("fecha_hasta", str),
+        ],
+        responses={200: s.ProduccionPageSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        """Production rows, newest date first (rows of deleted OTs are left out)."""
+        page, meta = paginate(
+            selectors.produccion_lista(request.query_params), request.query_params
+        )
+        return Response({"produccion": [s.produccion_item(f) for f in page], **meta})
+
+    @extend_schema(
+        tags=TAGS, request=s.ProduccionInputSerializer, responses={201: s.ProduccionItemSerializer}
+    )
+    def post(self, request: Request) -> Response:
+        """Record one row. The same OT, partida, date, kind of time and site twice is a 409."""
+        data = s.ProduccionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fila = services.produccion_crear(usuario=request.user, datos=data.validated_data)
+        (fila,) = selectors.produccion_por_ids([fila.pk])
+        return with_etag(s.produccion_item(fila), fila, status.HTTP_201_CREATED)
+
+
+class ProduccionLoteApi(ModelApi):
+    queryset = Produccion.objects.all()
+    extra_error_codes = ["409"]
+
+    @extend_schema(
+        tags=TAGS,
+        request=s.ProduccionLoteInputSerializer,
+        responses={201: s.ProduccionLoteSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        """Record many rows (`{"filas": [...]}`) all-or-nothing: one bad row rejects all,
+        and the error names it (`filas[3].volumen_produccion`)."""
+        body = request.data
+        rows = body.get("filas") if isinstance(body, dict) else body
+        valid, errors = _row_errors(rows)
+        if errors:
+            raise InvalidInput("Some rows are not valid; nothing was saved.", fields=errors)
+        creadas = services.produccion_crear_lote(usuario=request.user, filas=valid)
+        filas = selectors.produccion_por_ids([f.pk for f in creadas])
+        return Response(
+            {"creadas": len(filas), "produccion": [s.produccion_item(f) for f in filas]},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ProduccionDetailApi(ModelApi):
+    queryset = Produccion.objects.all()
+    extra_error_codes = ["409", "412"]
+
+    @extend_schema(tags=TAGS, responses={200: s.ProduccionItemSerializer})
+    def get(self, request: Request, produccion_id: int) -> Response:
+        (fila,) = self._one(produccion_id)
+        return with_etag(s.produccion_item(fila), fila)
+
+    def _one(self, produccion_id: int) -> list[Produccion]:
+        filas = selectors.produccion_por_ids([produccion_id])
+        if not filas:
+            raise NotFound(f"Production row {produccion_id} does not exist.")
+        return filas
+
+    @extend_schema(
+        tags=TAGS, request=s.ProduccionInputSerializer, responses={200: s.ProduccionItemSerializer}
+    )
+    def patch(self, request: Request, produccion_id: int) -> Response:
+        """Correct a row (volume, dates, collection status...). Send `If-Match`."""
+        data = s.ProduccionInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.produccion_actualizar(
+            request=request._request,
+            usuario=request.user,
+            produccion_id=produccion_id,
+            datos=data.validated_data,
+        )
+        (fila,) = self._one(produccion_id)
+        return with_etag(s.produccion_item(fila), fila)
+
+    @extend_schema(tags=TAGS, responses={204: None})
+    def delete(self, request: Request, produccion_id: int) -> Response:
+        """Delete a row (it stays in the activity log)."""
+        services.produccion_eliminar(
+            request=request._request, usuario=request.user, produccion_id=produccion_id
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+
+from sascop.catalogos.estatus import EstatusCobro
+from sascop.core.errors import InvalidInput
+from sascop.produccion.models import Produccion
+
+
+class ProduccionFilter(django_filters.FilterSet):
+    ot = django_filters.NumberFilter(field_name="ot_id")
+    partida = django_filters.NumberFilter(field_name="partida_id")
+    sitio = django_filters.NumberFilter(field_name="sitio_id")
+    tipo_tiempo = django_filters.ChoiceFilter(choices=Produccion.TipoTiempo.choices)
+    estatus_cobro = django_filters.TypedChoiceFilter(choices=EstatusCobro.choices, coerce=int)
+    es_excedente = django_filters.BooleanFilter()
+    fecha_desde = django_filters.DateFilter(field_name="fecha_produccion", lookup_expr="gte")
+    fecha_hasta = django_filters.DateFilter(field_name="fecha_produccion", lookup_expr="lte")
+
+    class Meta:
+        model = Produccion
+        fields: list[str] = []
+
+
+def produccion_lista(params: Any) -> QuerySet[Produccion]:
+    """Production of OTs that are not deleted, newest date first."""
+    base = Produccion.objects.filter(ot__eliminado_en__isnull=True).select_related(
+        "ot", "partida", "unidad", "sitio"
+    )
+    filterset = ProduccionFilter(params, queryset=base)
+    if not filterset.is_valid():
+        raise InvalidInput(fields={k: list(v) for k, v in filterset.errors.items()})
+    return filterset.qs.order_by("-fecha_produccion", "-id")
+
+
+def produccion_por_ids(ids: list[int]) -> list[Produccion]:
+    """The rows with these ids that exist, in the order asked."""
+    rows = Produccion.objects.select_related("ot", "partida", "unidad", "sitio").in_bulk(ids)
+    return [rows[i] for i in ids if i in rows]

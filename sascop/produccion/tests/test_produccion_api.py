@@ -1,0 +1,209 @@
+"""Production capture: one row, bulk all-or-nothing, duplicates, decimals end to end."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sascop.actividad.models import RegistroActividad
+from sascop.catalogos.tests.factories import PartidaFactory
+from sascop.ots.tests.factories import OTFactory
+from sascop.produccion.models import Produccion
+from sascop.produccion.tests.factories import ProduccionFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/operaciones/api/produccion/"
+
+
+@pytest.fixture
+def capturista(role_client):
+    return role_client("Captura de producción")
+
+
+@pytest.fixture
+def ot():
+    return OTFactory()
+
+
+@pytest.fixture
+def partida():
+    return PartidaFactory(clave="BUC-001")
+
+
+def _row(la_ot, la_partida, **extra):
+    return {
+        "ot": la_ot.pk,
+        "partida": la_partida.pk,
+        "fecha_produccion": "2026-08-01",
+        "volumen_produccion": "12345678.1234",
+        **extra,
+    }
+
+
+def _post(c, csrf, url, body):
+    return c.post(url, body, content_type="application/json", **csrf(c))
+
+
+def test_create_one_keeps_decimals_exact(capturista, csrf, ot, partida):
+    response = _post(capturista, csrf, URL, _row(ot, partida, tipo_tiempo="CMA"))
+
+    assert response.status_code == HTTPStatus.CREATED
+    body = response.json()
+    fila = Produccion.objects.get()
+    assert body == {
+        "id": fila.pk,
+        "ot_id": ot.pk,
+        "orden_trabajo": ot.orden_trabajo,
+        "partida_id": partida.pk,
+        "partida_clave": "BUC-001",
+        "partida_descripcion": partida.descripcion,
+        "unidad_id": partida.unidad_id,
+        "unidad": partida.unidad.clave,
+        "sitio_id": ot.sitio_id,
+        "sitio": ot.sitio.descripcion,
+        "fecha_produccion": "2026-08-01",
+        "volumen_produccion": "12345678.1234",
+        "tipo_tiempo": "CMA",
+        "es_excedente": False,
+        "estatus_cobro": 1,
+        "estatus_cobro_texto": "Por estimar",
+        "comentario": "",
+    }
+    assert fila.volumen_produccion == Decimal("12345678.1234")
+
+
+def test_duplicate_is_409(capturista, csrf, ot, partida):
+    assert _post(capturista, csrf, URL, _row(ot, partida)).status_code == HTTPStatus.CREATED
+
+    response = _post(capturista, csrf, URL, _row(ot, partida, volumen_produccion="1"))
+
+    assert response.status_code == HTTPStatus.CONFLICT
+    assert response.json() == {
+        "error": "Conflict",
+        "code": "conflict",
+        "detail": "Production for that OT, partida, date, kind of time and site is already "
+        "recorded.",
+    }
+    # Another kind of time on the same day is a different row.
+    other = _post(capturista, csrf, URL, _row(ot, partida, tipo_tiempo="CMA"))
+    assert other.status_code == HTTPStatus.CREATED
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"volumen_produccion": "0"}, "volumen_produccion"),
+        ({"volumen_produccion": "-3"}, "volumen_produccion"),
+        ({"volumen_produccion": "1.12345"}, "volumen_produccion"),
+        ({"tipo_tiempo": "XX"}, "tipo_tiempo"),
+        ({"ot": 987654}, "ot"),
+        ({"fecha_produccion": "ayer"}, "fecha_produccion"),
+    ],
+)
+def test_create_validation(capturista, csrf, ot, partida, change, field):
+    response = _post(capturista, csrf, URL, _row(ot, partida, **change))
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert list(response.json()["fields"]) == [field]
+
+
+def test_bulk_creates_all(capturista, csrf, ot, partida):
+    rows = [_row(ot, partida, fecha_produccion=f"2026-08-{d:02d}") for d in range(1, 21)]
+
+    response = _post(capturista, csrf, f"{URL}lote/", {"filas": rows})
+
+    assert response.status_code == HTTPStatus.CREATED
+    assert response.json()["creadas"] == 20
+    assert Produccion.objects.count() == 20
+    assert RegistroActividad.objects.filter(entidad="produccion", accion="crear").count() == 20
+
+
+def test_bulk_bad_row_rejects_all_and_names_it(capturista, csrf, ot, partida):
+    rows = [_row(ot, partida, fecha_produccion=f"2026-08-{d:02d}") for d in range(1, 6)]
+    rows[3]["volumen_produccion"] = "0"
+
+    response = _post(capturista, csrf, f"{URL}lote/", {"filas": rows})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {
+        "error": "Invalid input",
+        "code": "invalid",
+        "detail": "Some rows are not valid; nothing was saved.",
+        "fields": {"filas[3].volumen_produccion": ["Must be greater than 0."]},
+    }
+    assert not Produccion.objects.exists()
+    assert not RegistroActividad.objects.filter(entidad="produccion").exists()
+
+
+def test_bulk_duplicate_of_stored_row_is_409_and_saves_nothing(capturista, csrf, ot, partida):
+    _post(capturista, csrf, URL, _row(ot, partida, fecha_produccion="2026-08-03"))
+    rows = [_row(ot, partida, fecha_produccion=f"2026-08-{d:02d}") for d in range(1, 6)]
+
+    response = _post(capturista, csrf, f"{URL}lote/", {"filas": rows})
+
+    assert response.status_code == HTTPStatus.CONFLICT
+    assert response.json()["filas"] == [2]
+    assert Produccion.objects.count() == 1
+
+
+def test_bulk_rows_repeating_each_other_are_409(capturista, csrf, ot, partida):
+    response = _post(capturista, csrf, f"{URL}lote/", [_row(ot, partida), _row(ot, partida)])
+
+    assert response.status_code == HTTPStatus.CONFLICT
+    assert response.json()["filas"] == [1]
+    assert not Produccion.objects.exists()
+
+
+def test_bulk_needs_rows(capturista, csrf):
+    response = _post(capturista, csrf, f"{URL}lote/", {"filas": []})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["fields"] == {"filas": ["Send a non-empty list of rows."]}
+
+
+def test_list_filters_and_constant_queries(capturista):
+    fila = ProduccionFactory(tipo_tiempo="CMA")
+    ProduccionFactory.create_batch(12)
+    capturista.get("/api/user/")
+
+    body = capturista.get(URL, {"ot": fila.ot_id, "tipo_tiempo": "CMA"}).json()
+    assert [p["id"] for p in body["produccion"]] == [fila.pk]
+    counts = []
+    for size in (2, 13):
+        with CaptureQueriesContext(connection) as queries:
+            capturista.get(URL, {"elementos_por_pagina": size})
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_edit_and_delete(capturista, csrf):
+    fila = ProduccionFactory()
+    url = f"{URL}{fila.pk}/"
+    etag = capturista.get(url)["ETag"]
+
+    edited = capturista.patch(
+        url,
+        {"volumen_produccion": "7.5"},
+        content_type="application/json",
+        HTTP_IF_MATCH=etag,
+        **csrf(capturista),
+    )
+    stale = capturista.delete(url, HTTP_IF_MATCH=etag, **csrf(capturista))
+    deleted = capturista.delete(url, **csrf(capturista))
+
+    assert edited.status_code == HTTPStatus.OK
+    assert edited.json()["volumen_produccion"] == "7.5000"
+    assert stale.status_code == HTTPStatus.PRECONDITION_FAILED
+    assert deleted.status_code == HTTPStatus.NO_CONTENT
+    assert not Produccion.objects.filter(pk=fila.pk).exists()
+
+
+def test_readers_cannot_capture(viewer, csrf, ot, partida):
+    response = _post(viewer, csrf, URL, _row(ot, partida))
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response.json()["code"] == "permission_denied"
