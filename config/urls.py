@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from sascop.accounts import urls as accounts_urls
 from sascop.accounts.views import home_view
+from sascop.actividad import urls as actividad_urls
+from sascop.catalogos import urls as catalogos_urls
 from sascop.core.apis import HealthApi
 from sascop.estadisticas import urls as estadisticas_urls
 from sascop.ots import urls as ots_urls
@@ -24,7 +26,9 @@ urlpatterns = [
                 estadisticas_urls.urlpatterns
                 + ptes_urls.urlpatterns
                 + ots_urls.urlpatterns
-                + produccion_urls.urlpatterns,
+                + produccion_urls.urlpatterns
+                + catalogos_urls.urlpatterns
+                + actividad_urls.urlpatterns,
                 "operaciones",
             ),
         ),

@@ -40,7 +40,7 @@ class EstatusCobro(models.IntegerChoices):
 # A step counts as done for progress when it is completed or does not apply.
 PASOS_HECHOS = (EstatusPaso.COMPLETADO, EstatusPaso.NO_APLICA)
 
-ALL = {
+ALL: dict[str, type[models.IntegerChoices]] = {
     "pte": EstatusPTE,
     "paso": EstatusPaso,
     "ot": EstatusOT,

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+
+from sascop.actividad.models import RegistroActividad
+from sascop.core.errors import InvalidInput
+
+
+class ActividadFilter(django_filters.FilterSet):
+    usuario = django_filters.NumberFilter(field_name="usuario_id")
+    accion = django_filters.MultipleChoiceFilter(choices=RegistroActividad.Accion.choices)
+    entidad = django_filters.CharFilter()
+    entidad_id = django_filters.CharFilter()
+    campo = django_filters.CharFilter()
+    desde = django_filters.IsoDateTimeFilter(field_name="fecha", lookup_expr="gte")
+    hasta = django_filters.IsoDateTimeFilter(field_name="fecha", lookup_expr="lte")
+
+    class Meta:
+        model = RegistroActividad
+        fields: list[str] = []
+
+
+def actividad_lista(params: Any) -> QuerySet[RegistroActividad]:
+    filterset = ActividadFilter(params, queryset=RegistroActividad.objects.all())
+    if not filterset.is_valid():
+        raise InvalidInput(fields={k: list(v) for k, v in filterset.errors.items()})
+    return filterset.qs.order_by("-fecha", "-id")

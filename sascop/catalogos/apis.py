@@ -1,0 +1,147 @@
+"""Catalog endpoints: anyone with the view permission lists; administrators create, edit
+and deactivate (DELETE deactivates: old records keep the entry, new ones cannot pick it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sascop.catalogos import estatus, services
+from sascop.catalogos.serializers import (
+    CATALOGOS,
+    CatalogoPageSerializer,
+    EntradaSerializer,
+    EstatusSerializer,
+)
+from sascop.core.apis import ModelApi
+from sascop.core.errors import InvalidInput, NotFound
+from sascop.core.pagination import paginate
+from sascop.core.permissions import ModelPermissions
+
+TAGS = ["catalogos"]
+
+
+def _serializer_class(nombre: str) -> Any:
+    try:
+        return CATALOGOS[nombre]
+    except KeyError:
+        raise NotFound(
+            f"No catalog {nombre!r}; catalogs: {', '.join(sorted(CATALOGOS))}."
+        ) from None
+
+
+class CatalogoPermissions(ModelPermissions):
+    # Deactivating is an edit, so DELETE needs the change permission.
+    perms_map = {**ModelPermissions.perms_map, "DELETE": ["%(app_label)s.change_%(model_name)s"]}
+
+
+class _CatalogoApi(ModelApi):
+    permission_classes = [IsAuthenticated, CatalogoPermissions]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return _serializer_class(self.kwargs["nombre"]).Meta.model._default_manager.all()
+
+
+class CatalogoListApi(_CatalogoApi):
+    extra_error_codes = ["400", "404"]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="catalogos_list",
+        parameters=[
+            OpenApiParameter("activo", bool, description="Only active (true) or inactive."),
+            OpenApiParameter("buscar", str),
+            OpenApiParameter("pagina", int),
+            OpenApiParameter("elementos_por_pagina", int),
+        ],
+        responses={200: CatalogoPageSerializer},
+    )
+    def get(self, request: Request, nombre: str) -> Response:
+        """Entries of one catalog, active and inactive (filter with `activo`)."""
+        serializer_class = _serializer_class(nombre)
+        queryset = self.get_queryset().order_by("pk")
+        activo = request.query_params.get("activo")
+        if activo is not None:
+            if activo not in {"true", "false"}:
+                raise InvalidInput(fields={"activo": ["Use true or false."]})
+            queryset = queryset.filter(activo=activo == "true")
+        if buscar := request.query_params.get("buscar"):
+            text_fields = [
+                f for f in ("descripcion", "nombre", "clave") if f in serializer_class.Meta.fields
+            ]
+            condition = Q()
+            for field in text_fields:
+                condition |= Q(**{f"{field}__icontains": buscar})
+            queryset = queryset.filter(condition)
+        page, meta = paginate(queryset, request.query_params)
+        return Response({nombre: serializer_class(page, many=True).data, **meta})
+
+    @extend_schema(tags=TAGS, request=EntradaSerializer, responses={201: EntradaSerializer})
+    def post(self, request: Request, nombre: str) -> Response:
+        """Add an entry (administrators)."""
+        data = _serializer_class(nombre)(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.catalogo_crear(
+            usuario=request.user, modelo=data.Meta.model, datos=data.validated_data
+        )
+        return Response(_serializer_class(nombre)(entry).data, status=status.HTTP_201_CREATED)
+
+
+class CatalogoDetailApi(_CatalogoApi):
+    @extend_schema(tags=TAGS, responses={200: EntradaSerializer})
+    def get(self, request: Request, nombre: str, pk: int) -> Response:
+        entry = self.get_queryset().filter(pk=pk).first()
+        if entry is None:
+            raise NotFound()
+        return Response(_serializer_class(nombre)(entry).data)
+
+    @extend_schema(tags=TAGS, request=EntradaSerializer, responses={200: EntradaSerializer})
+    def patch(self, request: Request, nombre: str, pk: int) -> Response:
+        """Edit an entry, or reactivate it with `{"activo": true}` (administrators)."""
+        serializer_class = _serializer_class(nombre)
+        data = serializer_class(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        entry = services.catalogo_actualizar(
+            usuario=request.user, modelo=data.Meta.model, pk=pk, datos=data.validated_data
+        )
+        return Response(serializer_class(entry).data)
+
+    @extend_schema(tags=TAGS, responses={204: None})
+    def delete(self, request: Request, nombre: str, pk: int) -> Response:
+        """Deactivate the entry: hidden from new choices, kept on old records."""
+        services.catalogo_actualizar(
+            usuario=request.user,
+            modelo=_serializer_class(nombre).Meta.model,
+            pk=pk,
+            datos={"activo": False},
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EstatusApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        responses={
+            200: inline_serializer(
+                "EstatusPorNivel",
+                {nivel: EstatusSerializer(many=True) for nivel in estatus.ALL},
+            )
+        },
+    )
+    def get(self, request: Request) -> Response:
+        """The workflow statuses by level (pte, paso, ot, cobro). Fixed: they drive rules."""
+        return Response(
+            {
+                nivel: [{"valor": choice.value, "texto": choice.label} for choice in choices]
+                for nivel, choices in estatus.ALL.items()
+            }
+        )

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from sascop.catalogos import models as m
+
+
+def _serializer(model: type[Any], fields: list[str]) -> type[serializers.ModelSerializer]:
+    meta = type("Meta", (), {"model": model, "fields": ["id", *fields, "activo"]})
+    return type(f"{model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
+
+
+# The catalogs reachable under /operaciones/api/catalogos/<nombre>/.
+CATALOGOS: dict[str, type[serializers.ModelSerializer]] = {
+    "tipos": _serializer(m.Tipo, ["descripcion", "aplica_a"]),
+    "clientes": _serializer(m.Cliente, ["descripcion", "tipo"]),
+    "responsables": _serializer(m.ResponsableProyecto, ["nombre", "correo"]),
+    "pasos": _serializer(m.Paso, ["descripcion", "orden", "importancia", "tipo_cliente"]),
+    "pasos-ot": _serializer(m.PasoOt, ["descripcion", "orden", "importancia"]),
+    "frentes": _serializer(m.Frente, ["descripcion"]),
+    "sitios": _serializer(m.Sitio, ["descripcion", "frente"]),
+    "unidades": _serializer(m.UnidadMedida, ["clave", "descripcion"]),
+    "partidas": _serializer(m.Partida, ["clave", "descripcion", "unidad"]),
+}
+
+
+class EntradaSerializer(serializers.Serializer):
+    """Documents a catalog entry: `id`, the catalog's own fields, `activo`."""
+
+    id = serializers.IntegerField(read_only=True)
+    activo = serializers.BooleanField(required=False)
+
+
+class CatalogoPageSerializer(serializers.Serializer):
+    entradas = EntradaSerializer(many=True, help_text="Keyed by the catalog's name.")
+    total = serializers.IntegerField()
+    total_paginas = serializers.IntegerField()
+    pagina_actual = serializers.IntegerField()
+    elementos_por_pagina = serializers.IntegerField()
+
+
+class EstatusSerializer(serializers.Serializer):
+    valor = serializers.IntegerField()
+    texto = serializers.CharField()
