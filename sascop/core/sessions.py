@@ -9,6 +9,12 @@ database row, or a Redis copy whose TTL the server does not control):
 The refresh rewrites `_sascop_seen_at` at most once per `SESSION_REFRESH_INTERVAL`, so a
 steady stream of reads costs one session write a minute, not one a request. The price is that
 the idle timeout may end up to one interval early, never late.
+
+The cookie and the stored row outlive the session by one idle period (they expire at the
+absolute cap plus SESSION_COOKIE_AGE). That is deliberate: a browser coming back after the
+idle timeout still presents its cookie, so the server can tell it "your session expired"
+(and log the expiry) instead of treating it as a stranger. The cookie is worthless by then:
+this policy refuses it and deletes the row.
 """
 
 from __future__ import annotations
@@ -29,11 +35,17 @@ def is_authenticated_session(session: SessionBase) -> bool:
     return SESSION_KEY in session
 
 
+def _keep_until_cap(session: SessionBase, now: int) -> None:
+    grace = settings.SESSION_COOKIE_AGE
+    session.set_expiry(max(1, session[AUTH_AT] + settings.SESSION_ABSOLUTE_AGE + grace - now))
+
+
 def start(session: SessionBase, now: float | None = None) -> None:
     """Stamp a freshly authenticated session."""
     stamp = int(now if now is not None else time.time())
     session[AUTH_AT] = stamp
     session[SEEN_AT] = stamp
+    _keep_until_cap(session, stamp)
 
 
 def expires_at(session: SessionBase) -> float | None:
@@ -68,9 +80,7 @@ def refresh_if_due(session: SessionBase, now: float) -> bool:
     if seen_at is not None and now - seen_at < settings.SESSION_REFRESH_INTERVAL:
         return False
     session[SEEN_AT] = int(now)
-    # Never let the cookie or the stored row outlive the absolute cap.
-    remaining = session[AUTH_AT] + settings.SESSION_ABSOLUTE_AGE - int(now)
-    session.set_expiry(max(1, remaining) if remaining < settings.SESSION_COOKIE_AGE else None)
+    _keep_until_cap(session, int(now))
     return True
 
 

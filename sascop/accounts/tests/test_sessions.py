@@ -174,28 +174,34 @@ def test_limits_follow_configuration(client, user, json_login, time_machine, set
     settings.SESSION_ABSOLUTE_AGE = 900
     time_machine.move_to(START, tick=False)
     json_login()
-    assert client.cookies["sessionid"]["max-age"] == 600
+    # The cookie lasts until the cap plus one idle period, so expiry can be reported.
+    assert client.cookies["sessionid"]["max-age"] == 1500
 
     time_machine.shift(500)
     assert client.get("/api/user/").status_code == HTTPStatus.OK
-    # The refresh near the cap shortens the cookie (and the stored row) to what the cap leaves.
-    assert client.cookies["sessionid"]["max-age"] == 400
+    assert client.cookies["sessionid"]["max-age"] == 1000  # re-sent on refresh, same end
     time_machine.shift(399)
     assert client.get("/api/user/").status_code == HTTPStatus.OK
     time_machine.shift(1)
     _expect_expired(client.get("/api/user/"))
 
 
-def test_session_expiry_stamp_in_store_tracks_refresh(client, user, json_login, time_machine):
+def test_refresh_moves_the_idle_deadline(client, user, json_login, time_machine):
     time_machine.move_to(START, tick=False)
     json_login()
     key = client.cookies["sessionid"].value
-    login_expiry = Session.objects.get(session_key=key).expire_date
+    row_expiry = Session.objects.get(session_key=key).expire_date
+    deadline = client.get("/api/session/").json()["expires_at"]
 
     time_machine.shift(120)
     client.get("/api/user/")
 
-    assert Session.objects.get(session_key=key).expire_date == login_expiry + timedelta(seconds=120)
+    assert client.get("/api/session/").json()["expires_at"] > deadline
+    assert client.get("/api/session/").json()["expires_at"] == (
+        timezone.now() + timedelta(seconds=7200)
+    ).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # The row itself lives until the cap plus one idle period, whatever the activity.
+    assert Session.objects.get(session_key=key).expire_date == row_expiry
 
 
 # --- writes -------------------------------------------------------------------------------------
@@ -260,7 +266,7 @@ def test_cookie_flags(client, user, json_login):
     session_cookie = response.cookies["sessionid"]
     assert session_cookie["httponly"] is True
     assert session_cookie["samesite"] == "Lax"
-    assert session_cookie["max-age"] == 7200
+    assert session_cookie["max-age"] == 43200 + 7200  # see core.sessions
     assert response.cookies["csrftoken"]["httponly"] == ""  # readable by JavaScript
     assert "no-store" in response["Cache-Control"]
 

@@ -1,0 +1,99 @@
+"""The activity log: readable by administrators only; auth events and admin edits go in."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+
+from sascop.accounts.tests.factories import UserFactory
+from sascop.actividad.models import RegistroActividad
+from sascop.ptes.tests.factories import PTEFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/operaciones/api/actividad/"
+
+
+def test_only_administrators_read_the_log(role_client):
+    for role, expected in [
+        ("Consulta", HTTPStatus.FORBIDDEN),
+        ("Ingeniería", HTTPStatus.FORBIDDEN),
+        ("Captura de producción", HTTPStatus.FORBIDDEN),
+        ("Administración", HTTPStatus.OK),
+    ]:
+        assert role_client(role).get(URL).status_code == expected, role
+
+
+def test_auth_events_are_logged(client, user, json_login, csrf, time_machine):
+    time_machine.move_to("2026-05-04T08:00:00Z", tick=False)
+    client.post(
+        "/api/login/", {"username": "ana", "password": "mal"}, content_type="application/json"
+    )
+    json_login()
+    client.post("/api/logout/", content_type="application/json", **csrf(client))
+    json_login()
+    time_machine.shift(7201)
+    client.get("/api/user/")
+
+    rows = list(RegistroActividad.objects.order_by("id").values_list("accion", "nombre_usuario"))
+    assert rows == [
+        ("login_fallido", "ana"),
+        ("login", "ana"),
+        ("logout", "ana"),
+        ("login", "ana"),
+        ("sesion_expirada", "ana"),
+    ]
+
+
+def test_lockout_is_logged(client, user):
+    for _ in range(5):
+        client.post(
+            "/api/login/", {"username": "ana", "password": "x"}, content_type="application/json"
+        )
+
+    assert RegistroActividad.objects.filter(accion="bloqueo", nombre_usuario="ana").exists()
+
+
+def test_filters(role_client):
+    admin = role_client("Administración")
+    RegistroActividad.objects.create(accion="crear", entidad="pte", entidad_id="7")
+    RegistroActividad.objects.create(accion="crear", entidad="ot", entidad_id="7")
+
+    body = admin.get(URL, {"entidad": "pte", "accion": "crear"}).json()
+
+    assert [(r["entidad"], r["entidad_id"]) for r in body["actividad"]] == [("pte", "7")]
+    assert admin.get(URL, {"accion": "bailar"}).status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_admin_site_edits_are_logged_per_field():
+    superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+    pte = PTEFactory(comentario="antes")
+    browser = Client()
+    browser.force_login(superuser)
+    page = browser.get(f"/admin/ptes/pte/{pte.pk}/change/")
+    form = page.context["adminform"].form
+    data = {
+        name: form[name].value() if form[name].value() is not None else "" for name in form.fields
+    }
+    data.update(
+        comentario="después",
+        fecha_solicitud=pte.fecha_solicitud.isoformat(),
+        **{
+            "detalles-TOTAL_FORMS": "0",
+            "detalles-INITIAL_FORMS": "0",
+            "detalles-MIN_NUM_FORMS": "0",
+            "detalles-MAX_NUM_FORMS": "1000",
+        },
+    )
+
+    response = browser.post(f"/admin/ptes/pte/{pte.pk}/change/", data)
+
+    assert response.status_code == HTTPStatus.FOUND, response.content[:2000]
+    row = RegistroActividad.objects.get(entidad="pte", accion="modificar")
+    assert (row.campo, row.valor_anterior, row.valor_nuevo, row.usuario) == (
+        "comentario",
+        "antes",
+        "después",
+        superuser,
+    )
