@@ -7,7 +7,7 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 
-from sascop.accounts.tests.factories import UserFactory
+from sascop.accounts.tests.factories import make_user
 from sascop.actividad.models import RegistroActividad
 from sascop.ptes.tests.factories import PTEFactory
 
@@ -67,7 +67,7 @@ def test_filters(role_client):
 
 
 def test_admin_site_edits_are_logged_per_field():
-    superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+    superuser = make_user(username="root", is_staff=True, is_superuser=True)
     pte = PTEFactory(comentario="antes")
     browser = Client()
     browser.force_login(superuser)
