@@ -12,10 +12,7 @@ of `POST /api/login/`. Prints each figure and their ratios.
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -23,89 +20,46 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.server import gunicorn, manage  # noqa: E402
+from bench.common import ROOT, answers, gunicorn, hammer_all, login, manage, request
 
 USERNAME, PASSWORD = "bench", "Banco-De-Pruebas-2026"
 PG_URL = "postgres://postgres@127.0.0.1:5432/sascop_bench"
 REDIS_URL = "redis://127.0.0.1:6379/2"
+BASE_ENV = {
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "SASCOP_ENV": "development",
+    "DEBUG": "false",
+    "AXES_FAILURE_LIMIT": "1000000",
+    "LOG_LEVEL": "WARNING",
+}
 
 
-def _answers(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
-def _request(
-    host: str, port: int, method: str, path: str, headers: dict[str, str], body: bytes | None = None
-) -> tuple[int, http.client.HTTPResponse, bytes]:
-    conn = http.client.HTTPConnection(host, port, timeout=10)
-    conn.request(method, path, body=body, headers=headers)
-    response = conn.getresponse()
-    data = response.read()
-    conn.close()
-    return response.status, response, data
-
-
-def _login(host: str, port: int) -> tuple[str, float]:
-    body = json.dumps({"username": USERNAME, "password": PASSWORD}).encode()
-    started = time.perf_counter()
-    status, response, _ = _request(
-        host, port, "POST", "/api/login/", {"Content-Type": "application/json"}, body
-    )
-    elapsed = time.perf_counter() - started
-    assert status == 200, status
-    cookies = [v.split(";", 1)[0] for k, v in response.getheaders() if k.lower() == "set-cookie"]
-    return "; ".join(cookies), elapsed
-
-
-def _hammer(args: tuple[str, int, str, str, float]) -> int:
-    host, port, path, cookie, seconds = args
-    done = 0
-    deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline:
-        status, _, _ = _request(host, port, "GET", path, {"Cookie": cookie})
-        if status != 200:
-            raise RuntimeError(f"{path} answered {status}")
-        done += 1
-    return done
-
-
-def _throughput(
-    pool: ProcessPoolExecutor, url: str, path: str, cookie: str, clients: int, seconds: float
+def _rps(
+    pool: ProcessPoolExecutor, url: str, path: str, cookie: str, args: argparse.Namespace
 ) -> float:
-    host, port = url.removeprefix("http://").split(":")
-    counts = pool.map(_hammer, [(host, int(port), path, cookie, seconds)] * clients)
-    return sum(counts) / seconds
+    latencies = hammer_all(pool, url, [[path]] * args.clients, cookie, args.seconds)
+    return len(latencies) / args.seconds
 
 
 def run_backend(name: str, env: dict[str, str], args: argparse.Namespace) -> None:
     manage("migrate", "--noinput", env=env)
     manage("ensure_demo_admin", "--username", USERNAME, "--password", PASSWORD, env=env)
     with gunicorn(env, workers=2) as url:
-        host, port = url.removeprefix("http://").split(":")
-        cookie, _ = _login(host, int(port))
+        cookie, _ = login(url, USERNAME, PASSWORD)
         read_rps: list[float] = []
         bare_rps: list[float] = []
         with ProcessPoolExecutor(max_workers=args.clients) as pool:
-            _throughput(pool, url, "/bench/bare/", cookie, args.clients, 1.0)  # warm-up
+            hammer_all(pool, url, [["/bench/bare/"]] * args.clients, cookie, 1.0)  # warm-up
             for _ in range(args.rounds):
-                bare_rps.append(
-                    _throughput(pool, url, "/bench/bare/", cookie, args.clients, args.seconds)
-                )
-                read_rps.append(
-                    _throughput(pool, url, "/api/user/", cookie, args.clients, args.seconds)
-                )
-        login_ms = sorted(_login(host, int(port))[1] * 1000 for _ in range(args.logins))
+                bare_rps.append(_rps(pool, url, "/bench/bare/", cookie, args))
+                read_rps.append(_rps(pool, url, "/api/user/", cookie, args))
+        login_ms = sorted(login(url, USERNAME, PASSWORD)[1] * 1000 for _ in range(args.logins))
         bare_ms = []
         for _ in range(args.logins):
             started = time.perf_counter()
-            _request(host, int(port), "GET", "/bench/bare/", {"Cookie": cookie})
+            request(url, "GET", "/bench/bare/", {"Cookie": cookie})
             bare_ms.append((time.perf_counter() - started) * 1000)
     read, bare = statistics.median(read_rps), statistics.median(bare_rps)
     login_p50 = statistics.median(login_ms)
@@ -131,31 +85,18 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--logins", type=int, default=60)
     args = parser.parse_args()
-    base = {
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "SASCOP_ENV": "development",
-        "DEBUG": "false",
-        "AXES_FAILURE_LIMIT": "1000000",
-        "GUNICORN_ACCESSLOG": "",
-        "LOG_LEVEL": "WARNING",
-    }
     with tempfile.TemporaryDirectory() as tmp:
-        run_backend(
-            "SQLite",
-            {**base, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "REDIS_URL": ""},
-            args,
-        )
-    if _answers(5432) and _answers(6379):
+        sqlite = {**BASE_ENV, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "REDIS_URL": ""}
+        run_backend("SQLite", sqlite, args)
+    if answers(5432) and answers(6379):
         import psycopg
 
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as conn:
+        admin_url = "postgresql://postgres@127.0.0.1:5432/postgres"
+        with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute("DROP DATABASE IF EXISTS sascop_bench WITH (FORCE)")
             conn.execute("CREATE DATABASE sascop_bench")
-        run_backend(
-            "PostgreSQL + Redis", {**base, "DATABASE_URL": PG_URL, "REDIS_URL": REDIS_URL}, args
-        )
+        pg = {**BASE_ENV, "DATABASE_URL": PG_URL, "REDIS_URL": REDIS_URL}
+        run_backend("PostgreSQL + Redis", pg, args)
     else:
         print("\n(PostgreSQL or Redis not answering: skipped that backend)")
 

@@ -123,8 +123,18 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args: Any, ptes: int, ots: int | None, produccion: int, semilla: int, **options: Any
+        self,
+        *args: Any,
+        ptes: int,
+        ots: int | None,
+        produccion: int,
+        semilla: int,
+        si_vacio: bool,
+        **options: Any,
     ) -> None:
+        if si_vacio and PTE.all_objects.exists():
+            self.stdout.write("Demo data already present; nothing loaded.")
+            return
         rng = random.Random(semilla)
         started = time.monotonic()
         cat = self._catalogos()

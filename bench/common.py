@@ -1,0 +1,92 @@
+"""Helpers shared by the benchmarks: HTTP without a client library, load, percentiles."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.server import gunicorn, manage  # noqa: E402
+
+__all__ = ["ROOT", "answers", "gunicorn", "hammer_all", "login", "manage", "percentile", "request"]
+
+
+def answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def request(
+    base: str, method: str, path: str, headers: dict[str, str], body: bytes | None = None
+) -> tuple[int, http.client.HTTPResponse, bytes]:
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response.status, response, data
+
+
+def login(base: str, username: str, password: str) -> tuple[str, float]:
+    """Log in through the JSON API; return the Cookie header value and the latency (s)."""
+    body = json.dumps({"username": username, "password": password}).encode()
+    started = time.perf_counter()
+    status, response, _ = request(
+        base, "POST", "/api/login/", {"Content-Type": "application/json"}, body
+    )
+    elapsed = time.perf_counter() - started
+    if status != 200:
+        raise RuntimeError(f"login answered {status}")
+    cookies = [v.split(";", 1)[0] for k, v in response.getheaders() if k.lower() == "set-cookie"]
+    return "; ".join(cookies), elapsed
+
+
+def _hammer(args: tuple[str, Sequence[str], str, float]) -> list[float]:
+    base, paths, cookie, seconds = args
+    latencies = []
+    deadline = time.perf_counter() + seconds
+    i = 0
+    while time.perf_counter() < deadline:
+        path = paths[i % len(paths)]
+        i += 1
+        started = time.perf_counter()
+        status, _, _ = request(base, "GET", path, {"Cookie": cookie})
+        latencies.append(time.perf_counter() - started)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+    return latencies
+
+
+def hammer_all(
+    pool: ProcessPoolExecutor,
+    base: str,
+    paths_per_client: list[Sequence[str]],
+    cookie: str,
+    seconds: float,
+) -> list[float]:
+    """Every client loops over its paths for `seconds`; all latencies (s) together."""
+    jobs = [(base, paths, cookie, seconds) for paths in paths_per_client]
+    return [lat for result in pool.map(_hammer, jobs) for lat in result]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
