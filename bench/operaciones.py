@@ -62,12 +62,8 @@ def _prepare(args: argparse.Namespace) -> None:
         "cargar_demo", "--ptes", str(args.ptes), "--produccion", str(args.produccion), env=ENV
     )
     print(out.strip(), f"(command wall time {time.monotonic() - started:.0f} s)")
-    manage(
-        "shell",
-        "-c",
-        "from django.db import connection; connection.cursor().execute('ANALYZE')",
-        env=ENV,
-    )
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{DB}", autocommit=True) as c:
+        c.execute("ANALYZE")
 
 
 def main() -> None:
@@ -86,22 +82,17 @@ def main() -> None:
     manage("ensure_demo_admin", "--username", USERNAME, "--password", PASSWORD, env=ENV)
     timing = manage(
         "shell",
+        "--no-imports",
         "-c",
         "import time; from sascop.estadisticas.selectors import calcular; "
         "t = time.perf_counter(); calcular(); print((time.perf_counter() - t) * 1000)",
         env=ENV,
     )
     uncached_ms = float(timing.strip().splitlines()[-1])
-    ids = [
-        int(x)
-        for x in manage(
-            "shell",
-            "-c",
-            "from sascop.ptes.models import PTE; "
-            "print(' '.join(map(str, PTE.objects.values_list('id', flat=True)[:100000])))",
-            env=ENV,
-        ).split()
-    ]
+    import psycopg
+
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{DB}") as c:
+        ids = [row[0] for row in c.execute("SELECT id FROM ptes_pte WHERE eliminado_en IS NULL")]
     rng = random.Random(7)
     endpoints = {
         "bare Django JSON view": lambda: ["/bench/bare/"],

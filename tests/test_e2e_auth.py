@@ -13,7 +13,7 @@ import requests
 
 from sascop.accounts.tests.factories import PASSWORD, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
