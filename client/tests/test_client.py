@@ -44,7 +44,7 @@ class CountingSession(requests.Session):
         super().__init__()
         self.sent: list[str] = []
 
-    def request(self, method, url, *args, **kwargs):  # type: ignore[override]
+    def request(self, method, url, *args, **kwargs):
         self.sent.append(f"{method} {url}")
         return super().request(method, url, *args, **kwargs)
 
