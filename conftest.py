@@ -11,6 +11,15 @@ from django.test import Client
 from sascop.accounts.tests.factories import PASSWORD, UserFactory
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Live-server threads open their own connections; persistent ones would outlive the
+    # threads and keep PostgreSQL from dropping the test database at the end.
+    for database in settings.DATABASES.values():
+        database["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache() -> Iterator[None]:
     # Redis outlives a test's transaction: lock-out counters and cached sessions must not

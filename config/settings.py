@@ -199,8 +199,9 @@ AUTH_PASSWORD_VALIDATORS = [
 REGISTRATION_OPEN = env.bool("REGISTRATION_OPEN", default=True)
 # Seconds a user row is cached for session lookups; only with Redis (see accounts.selectors).
 USER_CACHE_SECONDS = env.int("USER_CACHE_SECONDS", default=300) if REDIS_URL else 0
-# Seconds the dashboard aggregates stay cached between writes; only with Redis.
-ESTADISTICAS_CACHE_SECONDS = env.int("ESTADISTICAS_CACHE_SECONDS", default=600) if REDIS_URL else 0
+# Seconds counts and dashboard aggregates stay cached between writes; only with Redis
+# (see core.datacache).
+DATA_CACHE_SECONDS = env.int("DATA_CACHE_SECONDS", default=600) if REDIS_URL else 0
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 

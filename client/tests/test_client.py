@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from importlib import import_module
 
 import pytest
 import requests
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
-
-from sascop.accounts.tests.factories import PASSWORD, UserFactory
-from sascop.catalogos.tests.factories import (
-    ClienteFactory,
-    PartidaFactory,
-    ResponsableFactory,
-    TipoPTEFactory,
-)
-from sascop.ots.tests.factories import OTFactory
-from sascop.ptes.tests.factories import PTEFactory
 from sascop_client import (
     AuthenticationRequired,
     Conflict,
@@ -34,6 +26,16 @@ from sascop_client import (
     SessionExpired,
     ValidationError,
 )
+
+from sascop.accounts.tests.factories import PASSWORD, UserFactory
+from sascop.catalogos.tests.factories import (
+    ClienteFactory,
+    PartidaFactory,
+    ResponsableFactory,
+    TipoPTEFactory,
+)
+from sascop.ots.tests.factories import OTFactory
+from sascop.ptes.tests.factories import PTEFactory
 from tests.server import gunicorn
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -47,6 +49,13 @@ class CountingSession(requests.Session):
     def request(self, method, url, *args, **kwargs):
         self.sent.append(f"{method} {url}")
         return super().request(method, url, *args, **kwargs)
+
+
+def _end_all_sessions() -> None:
+    """Delete every session from the store (the database row and any cached copy)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in Session.objects.values_list("session_key", flat=True):
+        store(session_key=key).delete()
 
 
 @pytest.fixture
@@ -150,7 +159,7 @@ def test_session_expired_and_opt_in_relogin(live_server, engineer_user):
     renewing = SascopClient(live_server.url, relogin=True)
     renewing.login("ingeniera", PASSWORD)
 
-    Session.objects.all().delete()  # every session ends server-side
+    _end_all_sessions()
 
     with pytest.raises(SessionExpired):
         plain.whoami()
@@ -160,7 +169,7 @@ def test_session_expired_and_opt_in_relogin(live_server, engineer_user):
 def test_relogin_is_attempted_only_once(live_server, engineer_user):
     renewing = SascopClient(live_server.url, relogin=True)
     renewing.login("ingeniera", PASSWORD)
-    Session.objects.all().delete()
+    _end_all_sessions()
     engineer_user.set_password("Cambiada-Por-Admin-1")
     engineer_user.save()
 

@@ -11,8 +11,9 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
+from sascop.core.datacache import cached, params_digest
 from sascop.core.errors import InvalidInput, NotFound
 
 DEFAULT_PAGE_SIZE = 10
@@ -42,16 +43,29 @@ def page_params(params: Any) -> tuple[int, int]:
     return page, size
 
 
+PAGE_PARAMS = ("pagina", "elementos_por_pagina", "orden")
+
+
 def paginate(
-    queryset: QuerySet[Any] | Sequence[Any], params: Any, *, total: int | None = None
+    queryset: QuerySet[Any] | Sequence[Any],
+    params: Any,
+    *,
+    counted_as: str | None = None,
+    depends_on: Sequence[type[Model]] = (),
 ) -> tuple[list[Any], dict[str, int]]:
-    """One page of `queryset` and the page metadata."""
+    """One page of `queryset` and the page metadata.
+
+    With `counted_as` (a name for this kind of list), the total is cached until one of
+    `depends_on` changes (core.datacache): counting 100k rows costs more than the page.
+    """
     page, size = page_params(params)
-    count = (
-        total
-        if total is not None
-        else (queryset.count() if isinstance(queryset, QuerySet) else len(queryset))
-    )
+    if not isinstance(queryset, QuerySet):
+        count = len(queryset)
+    elif counted_as is None:
+        count = queryset.count()
+    else:
+        digest = params_digest(params, ignore=PAGE_PARAMS)
+        count = cached(f"count:{counted_as}:{digest}", depends_on, queryset.count)
     pages = max(1, math.ceil(count / size))
     if page > pages:
         raise NotFound(f"Page {page} does not exist; there are {pages} pages.")

@@ -1,7 +1,6 @@
 """Dashboard aggregates over PTEs, OTs and production, in a constant number of queries.
 
-With Redis the answer is cached until any PTE, OT or production write (the writers send
-`data_changed`); without a shared cache it is computed on every request.
+With Redis the answer is cached until a PTE, OT or production row changes (core.datacache).
 """
 
 from __future__ import annotations
@@ -10,18 +9,15 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPTE
+from sascop.core.datacache import cached
 from sascop.ots.models import OT
 from sascop.produccion.models import Produccion
 from sascop.ptes.models import PTE
-
-GENERATION_KEY = "estadisticas:generacion"
 
 
 def _money(values: list[Decimal | None]) -> str:
@@ -90,22 +86,7 @@ def calcular() -> dict[str, Any]:
 
 
 def estadisticas() -> dict[str, Any]:
-    seconds = settings.ESTADISTICAS_CACHE_SECONDS
-    if not seconds:
-        return calcular()
-    generation = cache.get_or_set(GENERATION_KEY, 1, None)
-    key = f"estadisticas:{generation}:{timezone.localdate().isoformat()}"
-    result = cache.get(key)
-    if result is None:
-        result = calcular()
-        cache.set(key, result, seconds)
-    return result
-
-
-def invalidar() -> None:
-    if not settings.ESTADISTICAS_CACHE_SECONDS:
-        return
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
+    """The dashboard, cached until a PTE, OT or production row changes (with Redis)."""
+    return cached(
+        f"estadisticas:{timezone.localdate().isoformat()}", [PTE, OT, Produccion], calcular
+    )

@@ -48,7 +48,12 @@ class OTListApi(ModelApi):
     )
     def get(self, request: Request) -> Response:
         """OTs, newest first, one page at a time, with progress."""
-        page, meta = paginate(selectors.ot_lista(request.query_params), request.query_params)
+        page, meta = paginate(
+            selectors.ot_lista(request.query_params),
+            request.query_params,
+            counted_as="ots",
+            depends_on=[OT],
+        )
         progreso = selectors.progreso_de(o.pk for o in page)
         return Response({"ots": [s.ot_item(o, progreso.get(o.pk)) for o in page], **meta})
 

@@ -7,3 +7,9 @@ class OtsConfig(AppConfig):
     name = "sascop.ots"
     label = "ots"
     verbose_name = "Órdenes de trabajo"
+
+    def ready(self) -> None:
+        from sascop.core.datacache import track
+        from sascop.ots.models import OT
+
+        track(OT)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from sascop.core.apis import ModelApi, with_etag
 from sascop.core.errors import InvalidInput, NotFound
 from sascop.core.pagination import paginate
+from sascop.ots.models import OT
 from sascop.produccion import selectors, services
 from sascop.produccion import serializers as s
 from sascop.produccion.models import Produccion
@@ -55,7 +56,10 @@ class ProduccionListApi(ModelApi):
     def get(self, request: Request) -> Response:
         """Production rows, newest date first (rows of deleted OTs are left out)."""
         page, meta = paginate(
-            selectors.produccion_lista(request.query_params), request.query_params
+            selectors.produccion_lista(request.query_params),
+            request.query_params,
+            counted_as="produccion",
+            depends_on=[Produccion, OT],
         )
         return Response({"produccion": [s.produccion_item(f) for f in page], **meta})
 

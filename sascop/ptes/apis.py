@@ -45,7 +45,12 @@ class PTEListApi(ModelApi):
     )
     def get(self, request: Request) -> Response:
         """PTEs, newest `fecha_solicitud` first, one page at a time, with progress."""
-        page, meta = paginate(selectors.pte_lista(request.query_params), request.query_params)
+        page, meta = paginate(
+            selectors.pte_lista(request.query_params),
+            request.query_params,
+            counted_as="ptes",
+            depends_on=[PTE],
+        )
         progreso = selectors.progreso_de(p.pk for p in page)
         return Response({"ptes": [s.pte_item(p, progreso.get(p.pk)) for p in page], **meta})
 

@@ -7,3 +7,9 @@ class PtesConfig(AppConfig):
     name = "sascop.ptes"
     label = "ptes"
     verbose_name = "Propuestas técnico-económicas"
+
+    def ready(self) -> None:
+        from sascop.core.datacache import track
+        from sascop.ptes.models import PTE
+
+        track(PTE)

@@ -67,6 +67,7 @@ def progreso_por(detalles: QuerySet[Any], campo: str, ids: Iterable[int]) -> dic
     `detalles` is a step model's queryset, `campo` the parent's foreign key (PTEs, OTs)."""
     rows = (
         detalles.filter(**{f"{campo}__in": list(ids)})
+        .order_by()  # the steps' default ordering would join Paso into the GROUP BY
         .values(campo)
         .annotate(total=Count("id"), hechos=Count("id", filter=Q(estatus__in=PASOS_HECHOS)))
     )

@@ -8,6 +8,7 @@ from unittest.mock import ANY
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -196,7 +197,7 @@ def test_list_query_count_does_not_grow_with_page_size(viewer, catalogos):
         pte = PTEFactory(cliente=catalogos["cliente"])
         PTEDetalle.objects.create(pte=pte, paso=catalogos["pasos"][0], estatus=3)
 
-    viewer.get("/api/user/")  # the user row is cached after the first request with Redis
+    viewer.get(URL)  # with Redis the user row and the total are cached after a first request
     counts = []
     for size in (2, 30):
         with CaptureQueriesContext(connection) as queries:
@@ -549,3 +550,29 @@ def test_anonymous_gets_401(client):
 
     assert response.status_code == HTTPStatus.UNAUTHORIZED
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_list_total_follows_every_write(viewer):
+    PTEFactory.create_batch(3)
+    assert viewer.get(URL).json()["total"] == 3
+
+    PTEFactory()
+    gone = PTEFactory()
+    gone.delete()
+
+    assert viewer.get(URL).json()["total"] == 4
+    assert viewer.get(URL, {"estatus": 3}).json()["total"] == 0
+
+
+@pytest.mark.skipif(
+    not django_settings.DATA_CACHE_SECONDS,
+    reason="totals are cached only with a cache shared by every app server (Redis)",
+)
+def test_list_total_is_counted_once_between_writes(viewer):
+    PTEFactory.create_batch(3)
+    viewer.get(URL)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert viewer.get(URL, {"pagina": 1, "elementos_por_pagina": 2}).json()["total"] == 3
+
+    assert not [q for q in queries.captured_queries if "COUNT(*)" in q["sql"].upper()]
