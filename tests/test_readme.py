@@ -12,6 +12,8 @@ from django.contrib.auth.hashers import make_password
 
 from sascop.accounts.models import User
 
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 DOCUMENTED_BASE = "http://127.0.0.1:8000"
 
@@ -50,18 +52,33 @@ def test_curl_examples(live_server, demo_admin, tmp_path, index):
         assert result.stdout.rstrip().endswith('{"message":"Logout successful"}')
 
 
-def test_python_example(live_server, demo_admin, tmp_path):
-    (block,) = _blocks("python")
-    script = block.replace(DOCUMENTED_BASE, live_server.url)
-
+def _run_python(block: str, url: str, cwd) -> list[str]:
+    script = block.replace(DOCUMENTED_BASE, url)
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", script], cwd=cwd, capture_output=True, text=True, timeout=60
     )
-
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+    return result.stdout.splitlines()
+
+
+def test_python_requests_example(live_server, demo_admin, tmp_path):
+    (block,) = [b for b in _blocks("python") if "import requests" in b]
+
+    lines = _run_python(block, live_server.url, tmp_path)
+
     assert "'username': 'admin'" in lines[0]
     assert lines[1] == "{'message': 'Logout successful'}"
+
+
+def test_python_client_example(live_server, demo_admin, tmp_path):
+    from sascop.ptes.tests.factories import PTEFactory
+
+    PTEFactory(estatus=2, oficio_pte="PTE-README-1")
+    (block,) = [b for b in _blocks("python") if "SascopClient" in b]
+
+    lines = _run_python(block, live_server.url, tmp_path)
+
+    assert lines == ["1", "PTE-README-1 0.0"]
 
 
 def test_readme_has_exactly_two_setup_commands():
