@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from sascop.actividad.models import RegistroActividad
+from sascop.core.serializers import page_serializer
 
 
 class RegistroSerializer(serializers.ModelSerializer):
@@ -23,9 +24,4 @@ class RegistroSerializer(serializers.ModelSerializer):
         ]
 
 
-class ActividadPageSerializer(serializers.Serializer):
-    actividad = RegistroSerializer(many=True)
-    total = serializers.IntegerField()
-    total_paginas = serializers.IntegerField()
-    pagina_actual = serializers.IntegerField()
-    elementos_por_pagina = serializers.IntegerField()
+ActividadPageSerializer = page_serializer("ActividadPage", "actividad", RegistroSerializer)

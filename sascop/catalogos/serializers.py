@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from sascop.catalogos import models as m
+from sascop.core.serializers import page_serializer
 
 
 def _serializer(model: type[Any], fields: list[str]) -> type[serializers.ModelSerializer]:
@@ -33,12 +34,7 @@ class EntradaSerializer(serializers.Serializer):
     activo = serializers.BooleanField(required=False)
 
 
-class CatalogoPageSerializer(serializers.Serializer):
-    entradas = EntradaSerializer(many=True, help_text="Keyed by the catalog's name.")
-    total = serializers.IntegerField()
-    total_paginas = serializers.IntegerField()
-    pagina_actual = serializers.IntegerField()
-    elementos_por_pagina = serializers.IntegerField()
+CatalogoPageSerializer = page_serializer("CatalogoPage", "entradas", EntradaSerializer)
 
 
 class EstatusSerializer(serializers.Serializer):

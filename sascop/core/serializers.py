@@ -16,3 +16,17 @@ class ErrorSerializer(serializers.Serializer):
     )
     redirect = serializers.CharField(required=False, help_text="Where to log in again.")
     retry_after = serializers.IntegerField(required=False, help_text="Seconds to wait.")
+
+
+def page_serializer(
+    name: str, items_key: str, item: type[serializers.Serializer]
+) -> type[serializers.Serializer]:
+    """Documents a page of `core.pagination`: `{items_key: [...], total, total_paginas, …}`."""
+    fields: dict[str, serializers.Field] = {
+        items_key: item(many=True),
+        "total": serializers.IntegerField(),
+        "total_paginas": serializers.IntegerField(),
+        "pagina_actual": serializers.IntegerField(),
+        "elementos_por_pagina": serializers.IntegerField(),
+    }
+    return type(name, (serializers.Serializer,), fields)

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from sascop.catalogos.estatus import EstatusOT, EstatusPaso
+from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import Cliente, Frente, PasoOt, ResponsableProyecto, Sitio
-from sascop.core.models import SoftDeleteModel, VersionedModel
-from sascop.ptes.models import PTE
+from sascop.core.models import SoftDeleteModel
+from sascop.ptes.models import PTE, PasoDeFlujo
 
 
 class OT(SoftDeleteModel):
@@ -84,17 +84,9 @@ class OT(SoftDeleteModel):
         return f"{self.orden_trabajo}{suffix}"
 
 
-class OTDetalle(VersionedModel):
+class OTDetalle(PasoDeFlujo):
     ot = models.ForeignKey(OT, on_delete=models.CASCADE, related_name="detalles")
     paso = models.ForeignKey(PasoOt, on_delete=models.PROTECT, related_name="detalles")
-    estatus = models.PositiveSmallIntegerField(
-        choices=EstatusPaso.choices, default=EstatusPaso.PENDIENTE
-    )
-    fecha_inicio = models.DateField(null=True, blank=True)
-    fecha_termino = models.DateField(null=True, blank=True)
-    fecha_entrega = models.DateField(null=True, blank=True)
-    comentario = models.TextField(blank=True)
-    archivo = models.URLField("archivo (enlace)", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "paso de OT"

@@ -9,8 +9,14 @@ from rest_framework import serializers
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPaso
 from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
+from sascop.core.serializers import page_serializer
 from sascop.ots.models import OT, OTDetalle
-from sascop.ptes.serializers import DetalleSerializer, detalle_item, progreso_de_detalles
+from sascop.ptes.serializers import (
+    DetalleSerializer,
+    PasoInputSerializer,
+    detalle_item,
+    progreso_de_detalles,
+)
 
 
 def _fecha(value: Any) -> str | None:
@@ -123,13 +129,7 @@ class ReprogramacionInputSerializer(OTDesdePTEInputSerializer):
     orden_trabajo = serializers.CharField(max_length=60, required=False)
 
 
-class OTPasoInputSerializer(serializers.Serializer):
-    estatus = serializers.ChoiceField(choices=EstatusPaso.choices, required=False)
-    fecha_inicio = serializers.DateField(required=False, allow_null=True)
-    fecha_termino = serializers.DateField(required=False, allow_null=True)
-    fecha_entrega = serializers.DateField(required=False, allow_null=True)
-    comentario = serializers.CharField(required=False, allow_blank=True)
-    archivo = serializers.URLField(max_length=500, required=False, allow_blank=True)
+OTPasoInputSerializer = PasoInputSerializer  # the same rules for OT steps
 
 
 class OTItemSerializer(serializers.Serializer):
@@ -179,9 +179,4 @@ class OTDetailSerializer(OTItemSerializer):
     reprogramaciones = serializers.ListField(child=serializers.IntegerField())
 
 
-class OTPageSerializer(serializers.Serializer):
-    ots = OTItemSerializer(many=True)
-    total = serializers.IntegerField()
-    total_paginas = serializers.IntegerField()
-    pagina_actual = serializers.IntegerField()
-    elementos_por_pagina = serializers.IntegerField()
+OTPageSerializer = page_serializer("OTPage", "ots", OTItemSerializer)

@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.http import HttpRequest
 
 from sascop.actividad import services as actividad
-from sascop.catalogos.estatus import EstatusOT, EstatusPaso
+from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import PasoOt
 from sascop.catalogos.services import exigir_activos
 from sascop.core.errors import Conflict, InvalidInput, NotFound
@@ -17,7 +17,7 @@ from sascop.core.signals import announce_change
 from sascop.core.validation import validated
 from sascop.ots.models import OT, OTDetalle
 from sascop.ptes.models import PTE
-from sascop.ptes.services import editar_registro, eliminar_registro
+from sascop.ptes.services import actualizar_paso, editar_registro, eliminar_registro
 
 # What a re-programming copies from the OT it re-programs, unless the request says otherwise.
 _COPIADO = [
@@ -124,15 +124,13 @@ def ot_eliminar(*, request: HttpRequest, usuario: Any, ot_id: int) -> None:
 def ot_paso_actualizar(
     *, request: HttpRequest, usuario: Any, ot_id: int, detalle_id: int, datos: dict[str, Any]
 ) -> OTDetalle:
-    _ot_para_editar(ot_id)
-    detalle = OTDetalle.objects.filter(pk=detalle_id, ot_id=ot_id).first()
-    if detalle is None:
-        raise NotFound(f"OT {ot_id} has no step {detalle_id}.")
-    editar_registro(
+    _ot_para_editar(ot_id)  # locks the OT: steps change one at a time per OT
+    detalle: OTDetalle = actualizar_paso(
         request=request,
         usuario=usuario,
-        instancia=detalle,
+        pasos=OTDetalle.objects.filter(ot_id=ot_id),
+        detalle_id=detalle_id,
         datos=datos,
-        entregado=EstatusPaso.COMPLETADO,
+        de=f"OT {ot_id}",
     )
     return detalle

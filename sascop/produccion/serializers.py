@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Partida, Sitio, UnidadMedida
+from sascop.core.serializers import page_serializer
 from sascop.ots.models import OT
 from sascop.produccion.models import Produccion
 
@@ -82,12 +83,7 @@ class ProduccionItemSerializer(serializers.Serializer):
     comentario = serializers.CharField()
 
 
-class ProduccionPageSerializer(serializers.Serializer):
-    produccion = ProduccionItemSerializer(many=True)
-    total = serializers.IntegerField()
-    total_paginas = serializers.IntegerField()
-    pagina_actual = serializers.IntegerField()
-    elementos_por_pagina = serializers.IntegerField()
+ProduccionPageSerializer = page_serializer("ProduccionPage", "produccion", ProduccionItemSerializer)
 
 
 class ProduccionLoteSerializer(serializers.Serializer):

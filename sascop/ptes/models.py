@@ -72,11 +72,9 @@ class PTE(SoftDeleteModel):
         return self.oficio_pte
 
 
-class PTEDetalle(VersionedModel):
-    """One workflow step of a PTE."""
+class PasoDeFlujo(VersionedModel):
+    """A workflow step's state, shared by PTE and OT steps."""
 
-    pte = models.ForeignKey(PTE, on_delete=models.CASCADE, related_name="detalles")
-    paso = models.ForeignKey(Paso, on_delete=models.PROTECT, related_name="detalles")
     estatus = models.PositiveSmallIntegerField(
         choices=EstatusPaso.choices, default=EstatusPaso.PENDIENTE
     )
@@ -85,6 +83,16 @@ class PTEDetalle(VersionedModel):
     fecha_entrega = models.DateField(null=True, blank=True)
     comentario = models.TextField(blank=True)
     archivo = models.URLField("archivo (enlace)", max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class PTEDetalle(PasoDeFlujo):
+    """One workflow step of a PTE."""
+
+    pte = models.ForeignKey(PTE, on_delete=models.CASCADE, related_name="detalles")
+    paso = models.ForeignKey(Paso, on_delete=models.PROTECT, related_name="detalles")
 
     class Meta:
         verbose_name = "paso de PTE"

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from sascop.catalogos.estatus import PASOS_HECHOS, EstatusPaso, EstatusPTE
 from sascop.catalogos.models import Cliente, ResponsableProyecto, Tipo
+from sascop.core.serializers import page_serializer
 from sascop.ptes.models import PTE, PTEDetalle
 
 
@@ -152,9 +153,4 @@ class PTEDetailSerializer(PTEItemSerializer):
     detalles = DetalleSerializer(many=True)
 
 
-class PTEPageSerializer(serializers.Serializer):
-    ptes = PTEItemSerializer(many=True)
-    total = serializers.IntegerField()
-    total_paginas = serializers.IntegerField()
-    pagina_actual = serializers.IntegerField()
-    elementos_por_pagina = serializers.IntegerField()
+PTEPageSerializer = page_serializer("PTEPage", "ptes", PTEItemSerializer)

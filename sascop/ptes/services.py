@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -74,6 +75,29 @@ def eliminar_registro(*, request: HttpRequest, usuario: Any, instancia: Any) -> 
     announce_change(type(instancia))
 
 
+def actualizar_paso(
+    *,
+    request: HttpRequest,
+    usuario: Any,
+    pasos: QuerySet[Any],
+    detalle_id: int,
+    datos: dict[str, Any],
+    de: str,
+) -> Any:
+    """Edit one step among `pasos` (a PTE's or an OT's, already locked by the caller)."""
+    detalle = pasos.filter(pk=detalle_id).first()
+    if detalle is None:
+        raise NotFound(f"{de} has no step {detalle_id}.")
+    editar_registro(
+        request=request,
+        usuario=usuario,
+        instancia=detalle,
+        datos=datos,
+        entregado=EstatusPaso.COMPLETADO,
+    )
+    return detalle
+
+
 def _pte_para_editar(pte_id: int) -> PTE:
     pte = PTE.objects.select_for_update().filter(pk=pte_id).first()
     if pte is None:
@@ -123,14 +147,12 @@ def pte_paso_actualizar(
     *, request: HttpRequest, usuario: Any, pte_id: int, detalle_id: int, datos: dict[str, Any]
 ) -> PTEDetalle:
     _pte_para_editar(pte_id)  # locks the PTE: steps change one at a time per PTE
-    detalle = PTEDetalle.objects.filter(pk=detalle_id, pte_id=pte_id).first()
-    if detalle is None:
-        raise NotFound(f"PTE {pte_id} has no step {detalle_id}.")
-    editar_registro(
+    detalle: PTEDetalle = actualizar_paso(
         request=request,
         usuario=usuario,
-        instancia=detalle,
+        pasos=PTEDetalle.objects.filter(pte_id=pte_id),
+        detalle_id=detalle_id,
         datos=datos,
-        entregado=EstatusPaso.COMPLETADO,
+        de=f"PTE {pte_id}",
     )
     return detalle
