@@ -26,8 +26,9 @@ def _money(values: list[Decimal | None]) -> str:
 
 
 def _number(value: Decimal | None) -> float:
-    # Contract B gives volumes as JSON numbers; sums stay Decimal until this last step.
-    return float(value or 0)
+    # Contract B gives volumes as JSON numbers; sums stay Decimal until this last step, and
+    # are rounded to the stored precision (SQLite's SUM drifts in the last digits).
+    return float((value or Decimal(0)).quantize(Decimal("0.0001")))
 
 
 def _months_back(today: datetime.date, count: int) -> list[datetime.date]:

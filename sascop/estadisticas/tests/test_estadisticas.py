@@ -112,3 +112,10 @@ def test_month_window_handles_year_boundaries(viewer, time_machine):
 
     assert [m["mes"] for m in meses][:2] == ["2025-02", "2025-03"]
     assert meses[0]["volumen"] == 2.0
+
+
+def test_volume_sums_keep_the_stored_precision(viewer):
+    for volume in ("0.1", "0.2", "1234567.8901", "0.0003"):
+        ProduccionFactory(volumen_produccion=Decimal(volume))
+
+    assert viewer.get(URL).json()["volumen_total"] == 1234568.1904
