@@ -5,17 +5,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from sascop.accounts import urls as accounts_urls
-from sascop.accounts.views import home_view
 from sascop.actividad import urls as actividad_urls
 from sascop.catalogos import urls as catalogos_urls
 from sascop.core.apis import HealthApi
 from sascop.estadisticas import urls as estadisticas_urls
+from sascop.estadisticas.views import tablero_view
 from sascop.ots import urls as ots_urls
 from sascop.produccion import urls as produccion_urls
 from sascop.ptes import urls as ptes_urls
 
 urlpatterns = [
-    path("", home_view, name="home"),
+    path("", tablero_view, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include((accounts_urls.page_urlpatterns, "accounts"))),
     path("api/", include((accounts_urls.api_urlpatterns, "api"))),

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError
 
@@ -146,11 +146,3 @@ def login_required_page(view: Callable[..., HttpResponse]) -> Callable[..., Http
         return redirect(f"{settings.LOGIN_URL}?{urlencode(params)}")
 
     return wrapper
-
-
-@never_cache
-@csrf_protect
-@login_required_page
-def home_view(request: HttpRequest) -> HttpResponse:
-    """The landing page after login."""
-    return render(request, "accounts/home.html")
