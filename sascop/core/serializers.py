@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 
@@ -30,3 +32,8 @@ def page_serializer(
         "elementos_por_pagina": serializers.IntegerField(),
     }
     return type(name, (serializers.Serializer,), fields)
+
+
+def iso(value: Any) -> str | None:
+    """A date or date-time as ISO 8601 text, None as null."""
+    return value.isoformat() if value is not None else None

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPaso
 from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
-from sascop.core.serializers import page_serializer
+from sascop.core.serializers import iso, page_serializer
 from sascop.ots.models import OT, OTDetalle
 from sascop.ptes.serializers import (
     DetalleSerializer,
@@ -17,10 +17,6 @@ from sascop.ptes.serializers import (
     detalle_item,
     progreso_de_detalles,
 )
-
-
-def _fecha(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _nombre(obj: Any, attr: str = "descripcion") -> str | None:
@@ -48,10 +44,10 @@ def ot_item(ot: OT, progreso: float | None) -> dict[str, Any]:
         "sitio_id": ot.sitio_id,
         "estatus": ot.estatus,
         "estatus_texto": EstatusOT(ot.estatus).label,
-        "fecha_inicio_programado": _fecha(ot.fecha_inicio_programado),
-        "fecha_termino_programado": _fecha(ot.fecha_termino_programado),
-        "fecha_inicio_real": _fecha(ot.fecha_inicio_real),
-        "fecha_termino_real": _fecha(ot.fecha_termino_real),
+        "fecha_inicio_programado": iso(ot.fecha_inicio_programado),
+        "fecha_termino_programado": iso(ot.fecha_termino_programado),
+        "fecha_inicio_real": iso(ot.fecha_inicio_real),
+        "fecha_termino_real": iso(ot.fecha_termino_real),
         "monto_mxn": format(ot.monto_mxn, "f"),
         "monto_usd": format(ot.monto_usd, "f"),
         "plazo_dias": ot.plazo_dias,

@@ -9,12 +9,8 @@ from rest_framework import serializers
 
 from sascop.catalogos.estatus import PASOS_HECHOS, EstatusPaso, EstatusPTE
 from sascop.catalogos.models import Cliente, ResponsableProyecto, Tipo
-from sascop.core.serializers import page_serializer
+from sascop.core.serializers import iso, page_serializer
 from sascop.ptes.models import PTE, PTEDetalle
-
-
-def _fecha(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def pte_item(pte: PTE, progreso: float | None) -> dict[str, Any]:
@@ -23,8 +19,8 @@ def pte_item(pte: PTE, progreso: float | None) -> dict[str, Any]:
         "oficio_pte": pte.oficio_pte,
         "oficio_solicitud": pte.oficio_solicitud,
         "descripcion_trabajo": pte.descripcion_trabajo,
-        "fecha_solicitud": _fecha(pte.fecha_solicitud),
-        "fecha_entrega": _fecha(pte.fecha_entrega),
+        "fecha_solicitud": iso(pte.fecha_solicitud),
+        "fecha_entrega": iso(pte.fecha_entrega),
         "plazo_dias": pte.plazo_dias,
         "responsable_proyecto": pte.responsable_proyecto.nombre,
         "responsable_proyecto_id": pte.responsable_proyecto_id,
@@ -49,9 +45,9 @@ def detalle_item(detalle: Any, estatus_key: str = "estatus_pte") -> dict[str, An
         "orden": detalle.paso.orden,
         estatus_key: detalle.estatus,
         "estatus_texto": EstatusPaso(detalle.estatus).label,
-        "fecha_inicio": _fecha(detalle.fecha_inicio),
-        "fecha_termino": _fecha(detalle.fecha_termino),
-        "fecha_entrega": _fecha(detalle.fecha_entrega),
+        "fecha_inicio": iso(detalle.fecha_inicio),
+        "fecha_termino": iso(detalle.fecha_termino),
+        "fecha_entrega": iso(detalle.fecha_entrega),
         "comentario": detalle.comentario,
         "archivo": detalle.archivo,
     }

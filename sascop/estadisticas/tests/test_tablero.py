@@ -19,7 +19,7 @@ def test_dashboard_shows_the_figures(viewer):
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
     assert "<span>3</span>PTEs" in page
-    assert "En proceso</td><td class=\"num\">3</td>" in page
+    assert 'En proceso</td><td class="num">3</td>' in page
     assert "Volumen de producción, últimos 12 meses" in page
     assert "no-store" in response["Cache-Control"]
 
