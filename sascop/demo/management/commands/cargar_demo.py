@@ -303,11 +303,12 @@ class Command(BaseCommand):
             raise CommandError("Too much production for so few OTs; ask for more --ots.")
         made = 0
         batch: list[Produccion] = []
-        for ot_id, sitio_id in ots.items():
+        for numero, (ot_id, sitio_id) in enumerate(ots.items()):
             for k in range(per_ot):
                 if made >= count:
                     break
-                # (day, partida) pairs never repeat for one OT: unique by construction.
+                # (day, partida) pairs never repeat for one OT: unique by construction. Days
+                # are spread over two years (37 and 720 share no factor: no two collide).
                 dia, resto = divmod(k, len(partidas))
                 partida = partidas[resto]
                 batch.append(
@@ -316,7 +317,8 @@ class Command(BaseCommand):
                         partida=partida,
                         unidad_id=partida.unidad_id,
                         sitio_id=sitio_id,
-                        fecha_produccion=today - datetime.timedelta(days=dia % 720),
+                        fecha_produccion=today
+                        - datetime.timedelta(days=((dia % 720) * 37 + numero * 11) % 720),
                         tipo_tiempo=Produccion.TipoTiempo.TE
                         if dia < 720
                         else Produccion.TipoTiempo.CMA,
