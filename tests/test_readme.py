@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +91,32 @@ def test_readme_has_exactly_two_setup_commands():
         "python3 dev.py run",
         "python3 dev.py test",
     ]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, reset_sequences=True)
+def test_cli_example(live_server, demo_admin, tmp_path):
+    from sascop.ptes.tests.factories import PTEFactory
+
+    PTEFactory(estatus=2, descripcion_trabajo="Reparación de ducto de 24 pulgadas")
+    readme = README.read_text()
+    block = readme.split("```console\nsascop login", 1)[1].split("```", 1)[0]
+    lines = ["sascop login" + block.splitlines()[0], *block.strip().splitlines()[1:]]
+    script = Path(sys.executable).parent / "sascop"
+    env = {**os.environ, "SASCOP_URL": live_server.url, "XDG_CONFIG_HOME": str(tmp_path)}
+
+    outputs = []
+    for line in lines:
+        result = subprocess.run(
+            [str(script), *shlex.split(line)[1:]],
+            input="sascop-demo-2026\n",
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            start_new_session=True,
+        )
+        assert result.returncode == 0, (line, result.stderr)
+        outputs.append(result.stdout)
+
+    assert "Reparación de ducto" in outputs[3]
+    assert '"oficio_pte"' in outputs[4]

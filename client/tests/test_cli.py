@@ -150,3 +150,19 @@ def test_url_defaults_to_environment(run, reader, live_server):
 
     assert result.returncode == 1  # nothing listens there: a clear error, not a traceback
     assert "Traceback" not in result.stderr
+
+
+def test_url_option_after_the_command(run, reader, live_server):
+    env_url_broken = run(
+        "--url",
+        "http://127.0.0.1:9",
+        "login",
+        "--url",
+        live_server.url,
+        "--user",
+        "lectora",
+        stdin=PASSWORD + "\n",
+    )
+
+    assert env_url_broken.returncode == 0, env_url_broken.stderr
+    assert run("whoami", "--url", live_server.url).returncode == 0

@@ -176,41 +176,45 @@ def cmd_post(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sascop", description="SASCOP from the command line.")
-    parser.add_argument(
-        "--url",
-        default=os.environ.get("SASCOP_URL", DEFAULT_URL),
-        help=f"server (default: $SASCOP_URL or {DEFAULT_URL})",
-    )
+    url_help = f"server (default: $SASCOP_URL or {DEFAULT_URL})"
+    parser.add_argument("--url", default=os.environ.get("SASCOP_URL", DEFAULT_URL), help=url_help)
+    # `--url` is accepted after the command too (`sascop login --url …`).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--url", default=argparse.SUPPRESS, help=url_help)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    login = commands.add_parser("login", help="log in (asks for the password)")
+    def command(name: str, text: str, parent: Any = commands) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = parent.add_parser(name, help=text, parents=[common])
+        return sub
+
+    login = command("login", "log in (asks for the password)")
     login.add_argument("--user", help="username or e-mail")
     login.set_defaults(func=cmd_login)
-    commands.add_parser("logout", help="log out").set_defaults(func=cmd_logout)
+    command("logout", "log out").set_defaults(func=cmd_logout)
     for name, func, text in [
         ("whoami", cmd_whoami, "who you are"),
         ("stats", cmd_stats, "dashboard totals"),
     ]:
-        sub = commands.add_parser(name, help=text)
+        sub = command(name, text)
         sub.add_argument("--json", action="store_true")
         sub.set_defaults(func=func)
 
-    ptes = commands.add_parser("ptes", help="technical-economic proposals").add_subparsers(
+    ptes = command("ptes", "technical-economic proposals").add_subparsers(
         dest="ptes_command", required=True
     )
-    listing = ptes.add_parser("list", help="list PTEs (all pages)")
+    listing = command("list", "list PTEs (all pages)", ptes)
     listing.add_argument("--estatus", type=int, help="1, 2, 3, 4 or 9")
     listing.add_argument("--buscar", help="text in oficio or descripción")
     listing.add_argument("--json", action="store_true", help="JSON for scripts")
     listing.set_defaults(func=cmd_ptes_list)
-    show = ptes.add_parser("show", help="one PTE with its steps")
+    show = command("show", "one PTE with its steps", ptes)
     show.add_argument("id", type=int)
     show.set_defaults(func=cmd_ptes_show)
 
-    get = commands.add_parser("get", help="GET any API path, print the JSON")
+    get = command("get", "GET any API path, print the JSON")
     get.add_argument("path")
     get.set_defaults(func=cmd_get)
-    post = commands.add_parser("post", help="POST JSON to any API path")
+    post = command("post", "POST JSON to any API path")
     post.add_argument("path")
     post.add_argument("--data", required=True, help="the JSON body")
     post.set_defaults(func=cmd_post)
