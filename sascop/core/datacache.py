@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 
 from sascop.core.signals import data_changed
@@ -68,19 +68,19 @@ def params_digest(params: Any, ignore: Iterable[str] = ()) -> str:
     return hashlib.sha256(repr(items).encode()).hexdigest()[:20]
 
 
-def _on_row_change(sender: type[models.Model], **kwargs: Any) -> None:
+def _on_change(sender: type[models.Model], **kwargs: Any) -> None:
     bump(sender)
-
-
-def _on_announced_change(sender: type[models.Model], **kwargs: Any) -> None:
-    bump(sender)
+    # A request running meanwhile may cache a value computed from the rows as they were
+    # before this transaction commits; bumping again after the commit makes it unreachable.
+    transaction.on_commit(lambda: bump(sender))
 
 
 def track(*tracked: type[models.Model]) -> None:
     """Bump these models' generations whenever one of their rows is saved or deleted."""
     for model in tracked:
-        post_save.connect(_on_row_change, sender=model, dispatch_uid=f"datacache.save.{model}")
-        post_delete.connect(_on_row_change, sender=model, dispatch_uid=f"datacache.del.{model}")
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"datacache.save.{model}")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"datacache.del.{model}")
 
 
-data_changed.connect(_on_announced_change, dispatch_uid="datacache.announced")
+# Bulk writes (bulk_create, update()) send no row signals; their callers announce them.
+data_changed.connect(_on_change, dispatch_uid="datacache.announced")

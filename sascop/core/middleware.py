@@ -24,12 +24,6 @@ from sascop.core.signals import session_expired
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
 
-def session_passive(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a view whose requests must not count as activity (status polling)."""
-    view.session_passive = True  # type: ignore[attr-defined]
-    return view
-
-
 class ApiErrorMiddleware:
     """Outermost safety net: an error answered to an API client is always the JSON envelope.
 
@@ -125,8 +119,7 @@ class SessionPolicyMiddleware:
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> None:
+        # A view class with `session_passive = True` (status polling) is not activity.
         view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
-        passive = getattr(view_func, "session_passive", False) or getattr(
-            view_class, "session_passive", False
-        )
+        passive = getattr(view_class, "session_passive", False)
         request.sascop_session_passive = passive  # type: ignore[attr-defined]

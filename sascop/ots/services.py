@@ -13,7 +13,6 @@ from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import PasoOt
 from sascop.catalogos.services import exigir_activos
 from sascop.core.errors import Conflict, InvalidInput, NotFound
-from sascop.core.signals import announce_change
 from sascop.core.validation import validated
 from sascop.ots.models import OT, OTDetalle
 from sascop.ptes.models import PTE
@@ -55,7 +54,6 @@ def _crear(usuario: Any, ot: OT) -> OT:
     pasos = PasoOt.objects.filter(activo=True).order_by("orden")
     OTDetalle.objects.bulk_create([OTDetalle(ot=ot, paso=paso) for paso in pasos])
     actividad.registrar_creaciones(usuario=usuario, instancias=[ot])
-    announce_change(OT)
     return ot
 
 

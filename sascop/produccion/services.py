@@ -92,6 +92,7 @@ def produccion_crear_lote(*, usuario: Any, filas: list[dict[str, Any]]) -> list[
     except IntegrityError as exc:  # a concurrent request recorded the same row meanwhile
         raise _conflicto(_duplicadas(nuevas), lote=True) from exc
     actividad.registrar_creaciones(usuario=usuario, instancias=creadas)
+    # bulk_create sends no row signals: tell the caches ourselves.
     announce_change(Produccion)
     return creadas
 
@@ -109,7 +110,6 @@ def produccion_crear(*, usuario: Any, datos: dict[str, Any]) -> Produccion:
     except IntegrityError as exc:
         raise _conflicto([0], lote=False) from exc
     actividad.registrar_creaciones(usuario=usuario, instancias=[fila])
-    announce_change(Produccion)
     return fila
 
 
@@ -143,4 +143,3 @@ def produccion_eliminar(*, request: HttpRequest, usuario: Any, produccion_id: in
     check_if_match(request, fila)
     actividad.registrar_eliminacion(usuario=usuario, instancia=fila)
     fila.delete()
-    announce_change(Produccion)

@@ -16,7 +16,6 @@ from sascop.catalogos.models import Paso
 from sascop.catalogos.services import exigir_activos
 from sascop.core.errors import NotFound
 from sascop.core.etags import check_if_match
-from sascop.core.signals import announce_change
 from sascop.core.validation import validated
 from sascop.ptes.models import PTE, PTEDetalle
 
@@ -62,7 +61,6 @@ def editar_registro(
     instancia.version += 1
     validated(instancia).save()
     actividad.registrar_cambios(usuario=usuario, antes=antes, instancia=instancia)
-    announce_change(type(instancia))
 
 
 def eliminar_registro(*, request: HttpRequest, usuario: Any, instancia: Any) -> None:
@@ -72,7 +70,6 @@ def eliminar_registro(*, request: HttpRequest, usuario: Any, instancia: Any) -> 
     instancia.version += 1
     instancia.save(update_fields=["eliminado_en", "version", "actualizado_en"])
     actividad.registrar_eliminacion(usuario=usuario, instancia=instancia)
-    announce_change(type(instancia))
 
 
 def actualizar_paso(
@@ -116,7 +113,6 @@ def pte_crear(*, usuario: Any, datos: dict[str, Any]) -> PTE:
     pasos = Paso.objects.filter(activo=True, tipo_cliente_id=pte.cliente.tipo_id).order_by("orden")
     PTEDetalle.objects.bulk_create([PTEDetalle(pte=pte, paso=paso) for paso in pasos])
     actividad.registrar_creaciones(usuario=usuario, instancias=[pte])
-    announce_change(PTE)
     return pte
 
 

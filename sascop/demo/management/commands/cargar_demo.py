@@ -30,6 +30,7 @@ from sascop.catalogos.models import (
     Tipo,
     UnidadMedida,
 )
+from sascop.core.signals import announce_change
 from sascop.ots.models import OT, OTDetalle
 from sascop.produccion.models import Produccion
 from sascop.ptes.models import PTE, PTEDetalle
@@ -141,6 +142,8 @@ class Command(BaseCommand):
         pte_ids = self._ptes(rng, cat, ptes)
         ot_ids = self._ots(rng, cat, pte_ids, ptes // 2 if ots is None else ots)
         rows = self._produccion(rng, cat, ot_ids, produccion)
+        for model in (PTE, OT, Produccion):  # bulk inserts send no row signals
+            announce_change(model)
         self.stdout.write(
             f"Demo: {len(pte_ids)} PTEs, {len(ot_ids)} OTs, {rows} production rows "
             f"in {time.monotonic() - started:.1f} s"
