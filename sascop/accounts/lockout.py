@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from sascop.core.errors import Throttled, error_response, wants_json
+from sascop.core.health import redis_answers
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class RedisFailoverHandler:
     def _active(self) -> Any:
         now = time.monotonic()
         if now - self._checked_at >= self.CHECK_EVERY:
-            self._redis_ok = _redis_answers()
+            self._redis_ok = redis_answers()
             self._checked_at = now
             if not self._redis_ok:
                 logger.warning("Redis unreachable: counting login failures in the database")
@@ -81,13 +82,3 @@ class RedisFailoverHandler:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._active(), name)
-
-
-def _redis_answers() -> bool:
-    from django_redis import get_redis_connection
-    from redis.exceptions import RedisError
-
-    try:
-        return bool(get_redis_connection("default").ping())
-    except (RedisError, OSError):
-        return False

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -13,32 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sascop.core import health
 from sascop.core.errors import ServiceUnavailable
 from sascop.core.etags import etag_for
 from sascop.core.permissions import ModelPermissions
-
-
-def _check_database() -> str:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return "unavailable"
-    return "ok"
-
-
-def _check_redis() -> str:
-    if not settings.REDIS_URL:
-        return "not_configured"
-    from django_redis import get_redis_connection
-    from redis.exceptions import RedisError
-
-    try:
-        get_redis_connection("default").ping()
-    except (RedisError, OSError):
-        return "unavailable"
-    return "ok"
 
 
 class HealthApi(APIView):
@@ -57,7 +34,14 @@ class HealthApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        checks = {"database": _check_database(), "redis": _check_redis()}
+        checks = {
+            "database": "ok" if health.database_answers() else "unavailable",
+            "redis": (
+                ("ok" if health.redis_answers() else "unavailable")
+                if settings.REDIS_URL
+                else "not_configured"
+            ),
+        }
         if "unavailable" in checks.values():
             raise ServiceUnavailable("A backing service is not answering.", checks=checks)
         return Response({"status": "ok", "checks": checks}, headers={"Cache-Control": "no-store"})
