@@ -131,10 +131,10 @@ if REDIS_URL:
         }
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions; with Redis, a revocable copy there too (see sascop.core.session_store).
+SESSION_ENGINE = "sascop.core.session_store"
 
 SESSION_COOKIE_NAME = env.str("SESSION_COOKIE_NAME", default="sessionid")
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=7200)  # idle timeout, seconds
@@ -212,11 +212,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "sascop.accounts.lockout.normalized_username"
 AXES_LOCKOUT_CALLABLE = "sascop.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
-AXES_HANDLER = (
-    "sascop.accounts.lockout.RedisFailoverHandler"
-    if REDIS_URL
-    else "axes.handlers.database.AxesDatabaseHandler"
-)
+# Counters live in the database, the source of truth every app server shares: a lock-out
+# holds whatever happens to Redis, and comes back with it.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
 
 # --- REST framework and OpenAPI -------------------------------------------------------------

@@ -54,7 +54,14 @@ def test_database_unreachable_answers_503_json(tmp_path):
 def test_redis_down_degrades_to_the_database(tmp_path):
     env = {**_base_env(tmp_path), "REDIS_URL": "redis://127.0.0.1:1/0"}
     manage("migrate", "--noinput", env=env)
-    manage("ensure_demo_admin", "--username", "ana", "--password", "Clave-De-Prueba-77", env=env)
+    manage(
+        "ensure_demo_admin",
+        "--username",
+        "ana",
+        "--password",
+        "Clave-De-Prueba-77",
+        env={**env, "REDIS_URL": ""},
+    )
 
     with gunicorn(env) as url:
         session = requests.Session()
@@ -65,6 +72,12 @@ def test_redis_down_degrades_to_the_database(tmp_path):
         )
         user = session.get(f"{url}/api/user/", timeout=10)
         health = session.get(f"{url}/healthz", timeout=10)
+        logout = session.post(
+            f"{url}/api/logout/",
+            headers={"X-CSRFToken": session.cookies["csrftoken"], "Referer": url},
+            timeout=10,
+        )
+        still_in = session.get(f"{url}/api/user/", timeout=10)
         failures = [
             requests.post(
                 f"{url}/api/login/", json={"username": "ana", "password": "mala"}, timeout=10
@@ -76,6 +89,16 @@ def test_redis_down_degrades_to_the_database(tmp_path):
     assert user.status_code == HTTPStatus.OK and user.json()["username"] == "ana"
     assert health.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert health.json()["checks"] == {"database": "ok", "redis": "unavailable"}
+    # A logout that Redis cannot record is refused and undone, never half done.
+    assert logout.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert logout.json() == {
+        "error": "Service unavailable",
+        "code": "service_unavailable",
+        "detail": "The session store is not answering, so the change was not made. "
+        "Try again shortly.",
+    }
+    assert logout.headers["Retry-After"] == "5"
+    assert still_in.status_code == HTTPStatus.OK
     # Failed logins are still counted (in the database) and still lock the account out.
     assert [r.status_code for r in failures] == [401, 401, 401, 401, 429]
     assert failures[0].json()["code"] == "invalid_credentials"

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Q
 from django.http import HttpRequest
 
 from sascop.accounts import selectors
@@ -26,16 +25,7 @@ class UsernameOrEmailBackend(ModelBackend):
     ) -> User | None:
         if not username or password is None:
             return None
-        identifier = username.strip()
-        matches = list(
-            User._default_manager.filter(
-                Q(username__iexact=identifier) | Q(email__iexact=identifier)
-            )[:2]
-        )
-        # A username match wins over somebody else's e-mail that happens to look the same.
-        user = next((u for u in matches if u.username.lower() == identifier.lower()), None)
-        if user is None and len(matches) == 1:
-            user = matches[0]
+        user = selectors.account_for_identifier(username, request)
         if user is None:
             User().set_password(password)
             return None

@@ -1,23 +1,43 @@
-"""django-axes hooks: how attempts are keyed, and what a locked-out client is told."""
+"""django-axes hooks: how attempts are keyed, and what a locked-out client is told.
+
+Failures are counted per account and client, whichever identifier was typed (the username
+or the e-mail, in any case, with surrounding spaces): locking "ana" must also lock
+"ANA@sascop.mx". An identifier that names no account is counted as typed, per client.
+"""
 
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from sascop.accounts.models import User
+from sascop.accounts.selectors import account_for_identifier
 from sascop.core.errors import Throttled, error_response, wants_json
-from sascop.core.health import redis_answers
 
 logger = logging.getLogger(__name__)
 
 
-def normalized_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
-    """Count failures per username whatever its letter case or surrounding spaces."""
-    return str((credentials or {}).get("username") or "").strip().lower()
+def normalized_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
+    """AXES_USERNAME_CALLABLE: the name failures are counted under, the account's username
+    when the identifier names one, else the identifier as typed (trimmed, lower case)."""
+    typed = str((credentials or {}).get("username") or "").strip().lower()
+    if not typed:
+        return ""
+    account = account_for_identifier(typed, request)
+    return account.username.lower() if account is not None else typed
+
+
+def reset_failures(request: HttpRequest, user: User) -> None:
+    """Forget this client's failures for the account, as a successful login does."""
+    from axes.handlers.proxy import AxesProxyHandler
+    from axes.helpers import get_client_ip_address
+
+    AxesProxyHandler.reset_attempts(
+        ip_address=get_client_ip_address(request), username=user.username.lower()
+    )
 
 
 def cool_off_seconds() -> int:
@@ -50,35 +70,3 @@ def lockout_response(
         )
         response["Retry-After"] = str(error.retry_after)
     return response
-
-
-class RedisFailoverHandler:
-    """Keep lock-out counters in Redis, and in the database while Redis is unreachable.
-
-    django-axes' cache handler assumes the cache answers; with IGNORE_EXCEPTIONS a down
-    Redis turns its counter arithmetic into a 500 on every failed login, and counting would
-    stop. Delegating to the database handler meanwhile keeps logins working and protected.
-    """
-
-    CHECK_EVERY = 2.0  # seconds between reachability checks
-
-    def __init__(self) -> None:
-        from axes.handlers.cache import AxesCacheHandler
-        from axes.handlers.database import AxesDatabaseHandler
-
-        self.primary = AxesCacheHandler()
-        self.fallback = AxesDatabaseHandler()
-        self._checked_at = float("-inf")
-        self._redis_ok = True
-
-    def _active(self) -> Any:
-        now = time.monotonic()
-        if now - self._checked_at >= self.CHECK_EVERY:
-            self._redis_ok = redis_answers()
-            self._checked_at = now
-            if not self._redis_ok:
-                logger.warning("Redis unreachable: counting login failures in the database")
-        return self.primary if self._redis_ok else self.fallback
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._active(), name)

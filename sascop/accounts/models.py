@@ -1,14 +1,37 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
-from django.db import models
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models, transaction
 from django.db.models.functions import Lower
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def update(self, **kwargs: Any) -> int:
+        """A bulk update (an admin action deactivating users, say) sends no signals, yet must
+        revoke the cached rows like a save does, or the change would wait for the cache."""
+        from sascop.accounts.signals import forget_user_in_transaction
+
+        with transaction.atomic(using=self.db):
+            user_ids = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            if set(kwargs) - {"last_login"}:
+                for user_id in user_ids:
+                    forget_user_in_transaction(user_id)
+        return count
+
+
+class UserAccountManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
 
 
 class User(AbstractUser):
     """A person who signs in. Usernames and e-mails are unique whatever their case."""
 
     email = models.EmailField("correo electrónico", blank=True)
+
+    objects: ClassVar[UserAccountManager] = UserAccountManager()
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from django.conf import settings
-from django.core.cache import cache as shared_cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Q
+from django.http import HttpRequest
 
 from sascop.accounts.models import User
+from sascop.core import revocable
 
 _FIELDS = [field.attname for field in User._meta.concrete_fields]
+# A revoked user row is not cached again for this long: longer than any request that read
+# the old row before the change could take to write it back.
+_REVOKED_SECONDS = 120
 
 
 @cache
@@ -21,7 +29,7 @@ def _user_by_pk_sql() -> str:
 
 
 def _cache_key(user_id: Any) -> str:
-    return f"accounts:user:{user_id}"
+    return revocable.key("user", user_id)
 
 
 def _user_from_database(user_id: Any) -> User | None:
@@ -32,27 +40,84 @@ def _user_from_database(user_id: Any) -> User | None:
     return None
 
 
+def _dump(user: User) -> bytes:
+    return json.dumps([getattr(user, name) for name in _FIELDS], cls=DjangoJSONEncoder).encode()
+
+
+def _load(raw: bytes) -> User | None:
+    try:
+        values = json.loads(raw)
+        fields = User._meta.concrete_fields
+        parsed = [field.to_python(value) for field, value in zip(fields, values, strict=True)]
+    except (ValueError, TypeError):
+        return None
+    return User.from_db(DEFAULT_DB_ALIAS, _FIELDS, parsed)
+
+
 def user_by_id(user_id: Any) -> User | None:
     """The user behind a session, loaded on every authenticated request.
 
-    With Redis (shared by every app server) the row is cached for USER_CACHE_SECONDS and
-    dropped whenever the user is saved or deleted, so a password change or a deactivation
-    counts at once; a hit costs one Redis read instead of two PostgreSQL round trips (the
-    connection health check and the query). Without Redis each process would have its own
-    cache, which could not be invalidated across processes, so the row is read every time.
+    With Redis (shared by every app server) the row is cached for USER_CACHE_SECONDS; any
+    change to the user revokes the copy (see `forget_user`), so a password change or a
+    deactivation counts at once on every server. A hit costs one Redis read instead of two
+    PostgreSQL round trips (the connection health check and the query). Without Redis each
+    process would have its own cache, which could not be revoked across processes, so the row
+    is read every time.
     """
     if not settings.USER_CACHE_SECONDS:
         return _user_from_database(user_id)
-    values = shared_cache.get(_cache_key(user_id))
-    if values is not None:
-        return User.from_db(DEFAULT_DB_ALIAS, _FIELDS, values)
+    name = _cache_key(user_id)
+    cached = revocable.read(name)
+    if isinstance(cached, bytes) and (user := _load(cached)) is not None:
+        return user
     user = _user_from_database(user_id)
-    if user is not None:
-        row = [getattr(user, name) for name in _FIELDS]
-        shared_cache.set(_cache_key(user_id), row, settings.USER_CACHE_SECONDS)
+    if user is not None and cached is None:
+        revocable.fill(name, _dump(user), settings.USER_CACHE_SECONDS)
     return user
 
 
-def forget_user(user_id: Any) -> None:
+def forget_user(user_id: Any, *, durable: bool = True) -> None:
+    """Revoke the cached row. Durable: raise 503 if Redis cannot record it (call it inside
+    the transaction that changes the user, so the change is undone with it)."""
+    if not settings.USER_CACHE_SECONDS:
+        return
+    if durable:
+        revocable.revoke(_cache_key(user_id), _REVOKED_SECONDS)
+    else:
+        revocable.revoke_quietly(_cache_key(user_id), _REVOKED_SECONDS)
+
+
+def refresh_user(user_id: Any) -> None:
+    """Drop a copy that is only out of date in fields no decision depends on (last_login)."""
     if settings.USER_CACHE_SECONDS:
-        shared_cache.delete(_cache_key(user_id))
+        revocable.discard(_cache_key(user_id))
+
+
+def account_for_identifier(identifier: str, request: HttpRequest | None = None) -> User | None:
+    """The account a login identifier names: its username, else the one account whose
+    e-mail it is (any letter case, surrounding spaces ignored).
+
+    Given the request, the answer is remembered for it: the lock-out check and the password
+    check of one login attempt ask the same question.
+    """
+    typed = identifier.strip()
+    if not typed:
+        return None
+    seen = _accounts_by_request.setdefault(request, {}) if request is not None else {}
+    if typed.lower() not in seen:
+        seen[typed.lower()] = _account_from_database(typed)
+    return seen[typed.lower()]
+
+
+_accounts_by_request: WeakKeyDictionary[HttpRequest, dict[str, User | None]] = WeakKeyDictionary()
+
+
+def _account_from_database(typed: str) -> User | None:
+    matches = list(
+        User._default_manager.filter(Q(username__iexact=typed) | Q(email__iexact=typed))[:2]
+    )
+    # A username match wins over somebody else's e-mail that happens to look the same.
+    user = next((u for u in matches if u.username.lower() == typed.lower()), None)
+    if user is None and len(matches) == 1:
+        user = matches[0]
+    return user

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
-from sascop.accounts.lockout import locked_out_error
+from sascop.accounts.lockout import locked_out_error, reset_failures
 from sascop.accounts.models import User
 from sascop.core.errors import InvalidCredentials, InvalidInput, RegistrationClosed
 
@@ -92,16 +92,26 @@ def user_register(
     return user
 
 
-@transaction.atomic
 def user_change_password(
     *, request: HttpRequest, user: User, current_password: str, new_password: str
 ) -> None:
-    """Change the password; this session stays, every other session of the user ends."""
-    if not user.check_password(current_password):
+    """Change the password; this session stays, every other session of the user ends.
+
+    A wrong current password counts as a failed login of the account (and a locked account
+    is answered 429 like the login), so this endpoint cannot be used to guess passwords.
+    """
+    # Not inside the change's transaction: a refused attempt must stay counted.
+    checked = authenticate(request, username=user.username, password=current_password)
+    if checked is None or checked.pk != user.pk:
+        if getattr(request, "axes_locked_out", False):
+            raise locked_out_error()
         raise InvalidInput(fields={"current_password": ["The current password is incorrect."]})
     if password_errors := _password_errors(new_password, user):
         raise InvalidInput(fields={"new_password": password_errors})
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
-    # Other sessions carry the old password's hash and are refused on their next request.
-    update_session_auth_hash(request, user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        # Other sessions carry the old password's hash and are refused on their next request;
+        # saving the user revoked its cached row, or failed (503) and undid the change.
+        update_session_auth_hash(request, user)
+    reset_failures(request, user)

@@ -88,7 +88,7 @@ class RequestSizeLimitMiddleware:
 class SessionPolicyMiddleware:
     """Enforce the idle timeout and the absolute cap, and slide the idle window cheaply.
 
-    Sits just inside SessionMiddleware: an expired session is deleted server-side before
+    Sits just inside SessionMiddleware: an expired session loses its user server-side before
     authentication sees it, and a due refresh is written by SessionMiddleware on the way out.
     """
 
@@ -100,8 +100,7 @@ class SessionPolicyMiddleware:
         now = time.time()
         if sessions.is_authenticated_session(session) and sessions.is_expired(session, now):
             user_id = session.get(SESSION_KEY)
-            session.flush()
-            request.session_expired = True  # type: ignore[attr-defined]
+            sessions.mark_expired(session)
             session_expired.send(sender=type(self), request=request, user_id=user_id)
         response = self.get_response(request)
         if (

@@ -29,6 +29,9 @@ from django.http import HttpRequest
 
 AUTH_AT = "_sascop_auth_at"
 SEEN_AT = "_sascop_seen_at"
+# What is left of a session the policy ended: no user, only the fact that it expired, so
+# the client keeps hearing "your session expired" (not "who are you?") until it logs in.
+EXPIRED = "_sascop_expired"
 
 
 def is_authenticated_session(session: SessionBase) -> bool:
@@ -43,6 +46,7 @@ def _keep_until_cap(session: SessionBase, now: int) -> None:
 def start(session: SessionBase, now: float | None = None) -> None:
     """Stamp a freshly authenticated session."""
     stamp = int(now if now is not None else time.time())
+    session.pop(EXPIRED, None)
     session[AUTH_AT] = stamp
     session[SEEN_AT] = stamp
     _keep_until_cap(session, stamp)
@@ -84,17 +88,25 @@ def refresh_if_due(session: SessionBase, now: float) -> bool:
     return True
 
 
-def session_lost(request: HttpRequest) -> bool:
-    """The client sent a session cookie, yet has no authenticated session now.
+def mark_expired(session: SessionBase) -> None:
+    """End an authenticated session for idleness or age, keeping only that fact.
 
-    That is an expired or logged-out session (or one ended by a password change): worth
-    telling apart from "never logged in", so clients can say "your session expired".
+    The data (and so the user) is gone at once; the key is kept for one idle period so the
+    next requests can be told why. A logout, by contrast, deletes the session outright.
     """
-    if getattr(request, "session_expired", False):
-        return True
-    user = getattr(request, "user", None)
-    authenticated = bool(user is not None and user.is_authenticated)
-    return settings.SESSION_COOKIE_NAME in request.COOKIES and not authenticated
+    session.clear()
+    session[EXPIRED] = 1
+    session.set_expiry(settings.SESSION_COOKIE_AGE)
+
+
+def session_lost(request: HttpRequest) -> bool:
+    """This request's session was ended by the idle timeout or the absolute cap.
+
+    Worth telling apart from "not logged in", so clients can say "your session expired".
+    A logged-out or unknown session id is simply not authenticated.
+    """
+    session = getattr(request, "session", None)
+    return session is not None and EXPIRED in session
 
 
 def idle_timeout() -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from http import HTTPStatus
 
 import pytest
-from django.conf import settings as django_settings
+from axes.models import AccessAttempt
+from django.test import Client
 
 from sascop.accounts.tests.factories import PASSWORD, UserFactory
 
@@ -17,7 +18,6 @@ LOCKED = {
     "detail": "Too many failed login attempts. Try again in 15 minutes.",
     "retry_after": 900,
 }
-USES_CACHE_HANDLER = bool(django_settings.REDIS_URL)
 
 
 def _login(client, username, password="equivocada", **extra):
@@ -96,7 +96,6 @@ def test_limits_follow_configuration(client, user, settings):
     assert _fail(client, "ana", 2) == [401, 429]
 
 
-@pytest.mark.skipif(USES_CACHE_HANDLER, reason="cache TTLs run on the server's clock")
 def test_cool_off_ends_the_lockout(client, user, time_machine):
     time_machine.move_to("2026-06-01T12:00:00Z", tick=False)
     _fail(client, "ana", 5)
@@ -112,17 +111,83 @@ def test_cool_off_ends_the_lockout(client, user, time_machine):
     assert _login(client, "ana", PASSWORD).status_code == HTTPStatus.OK
 
 
-@pytest.mark.skipif(not USES_CACHE_HANDLER, reason="counters are in Redis only with REDIS_URL")
-def test_counters_live_in_redis_with_cool_off_ttl(client, user):
-    from django_redis import get_redis_connection
-
+def test_counters_live_in_the_database_whatever_the_cache(client, user):
+    # The database is what every app server shares and what survives a Redis loss.
     _fail(client, "ana", 5)
 
-    redis = get_redis_connection("default")
-    keys = redis.keys("*axes*")
-    assert keys, "lock-out counters should be stored in Redis"
-    ttls = [redis.ttl(key) for key in keys]
-    assert all(890 <= ttl <= 900 for ttl in ttls), ttls
+    attempt = AccessAttempt.objects.get()
+    assert (attempt.username, attempt.failures_since_start) == ("ana", 5)
+
+
+def test_lockout_is_per_account_whichever_identifier_is_typed(client, user):
+    # Five failures with the username lock the account for the e-mail too, in any form.
+    _fail(client, "ana", 5)
+
+    for identifier in ["ana@sascop.mx", "  ANA@SASCOP.MX ", "Ana"]:
+        response = _login(client, identifier, PASSWORD)
+        assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS, identifier
+        assert response.json() == LOCKED
+
+
+def test_failures_through_every_identifier_add_up(client, user):
+    for identifier in ["ana", "ana@sascop.mx", " ANA ", "Ana@Sascop.mx", "aNa"]:
+        _login(client, identifier)
+
+    assert _login(client, "ana@sascop.mx", PASSWORD).status_code == (HTTPStatus.TOO_MANY_REQUESTS)
+
+
+def test_unknown_identifier_counts_per_identifier_and_client(client, user):
+    assert _fail(client, "nadie@sascop.mx", 5) == [401, 401, 401, 401, 429]
+
+    assert _login(client, "otro@sascop.mx").status_code == HTTPStatus.UNAUTHORIZED
+    assert _login(client, "nadie@sascop.mx", REMOTE_ADDR="10.9.8.7").status_code == (
+        HTTPStatus.UNAUTHORIZED
+    )
+    assert _login(client, "ana", PASSWORD).status_code == HTTPStatus.OK
+
+
+def _change_password(client, current):
+    return client.post(
+        "/api/password/change/",
+        {"current_password": current, "new_password": "Nueva-Clave-Marina-9"},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+    )
+
+
+def test_wrong_current_password_guesses_lock_the_account(client, user, json_login):
+    json_login()
+
+    statuses = [_change_password(client, f"adivina-{n}").status_code for n in range(5)]
+    right = _change_password(client, PASSWORD)
+
+    assert statuses == [400, 400, 400, 400, 429]
+    assert right.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert right.json() == LOCKED
+    assert right["Retry-After"] == "900"
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)  # the locked attempt changed nothing
+    # The same counter guards the login form.
+    assert _login(Client(enforce_csrf_checks=True), "ana", PASSWORD).status_code == (
+        HTTPStatus.TOO_MANY_REQUESTS
+    )
+
+
+def test_guesses_at_login_and_at_password_change_add_up(client, user, json_login):
+    json_login()
+    _fail(Client(enforce_csrf_checks=True), "ana@sascop.mx", 3)
+
+    assert _change_password(client, "adivina").status_code == HTTPStatus.BAD_REQUEST
+    assert _change_password(client, "adivina").status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_a_successful_password_change_resets_the_count(client, user, json_login):
+    json_login()
+    for _ in range(4):
+        _change_password(client, "adivina")
+
+    assert _change_password(client, PASSWORD).status_code == HTTPStatus.OK
+    assert _fail(Client(enforce_csrf_checks=True), "ana", 4) == [401] * 4
 
 
 def test_unknown_user_and_wrong_password_look_identical(client, user):

@@ -37,6 +37,18 @@ def _expect_expired(response) -> None:
     }
 
 
+def _expect_not_authenticated(response) -> None:
+    # An ended (logged-out, rotated, revoked) session is simply no session: the seed contract's
+    # 401 body, not "expired".
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert response.json() == {
+        "error": "Authentication required",
+        "code": "not_authenticated",
+        "detail": "Authentication credentials were not provided.",
+        "redirect": "/accounts/login/",
+    }
+
+
 # --- key and token rotation -------------------------------------------------------------------
 
 
@@ -67,7 +79,7 @@ def test_session_key_rotates_on_relogin_by_same_user(client, user, json_login):
     assert client.get("/api/user/").status_code == HTTPStatus.OK
     replay = Client(enforce_csrf_checks=True)
     replay.cookies["sessionid"] = first_key
-    _expect_expired(replay.get("/api/user/"))
+    _expect_not_authenticated(replay.get("/api/user/"))
 
 
 def test_csrf_token_rotates_on_login(client, user, json_login):
@@ -97,7 +109,7 @@ def test_logout_replay_is_refused(client, user, json_login, csrf):
     replay.cookies["sessionid"] = old_cookie
     replay.cookies["csrftoken"] = client.cookies["csrftoken"].value
 
-    _expect_expired(replay.get("/api/user/"))
+    _expect_not_authenticated(replay.get("/api/user/"))
     second_logout = replay.post("/api/logout/", content_type="application/json", **old_token)
     assert second_logout.status_code == HTTPStatus.UNAUTHORIZED
 
@@ -128,7 +140,11 @@ def test_idle_timeout_expired_at_7201_seconds(client, user, json_login, time_mac
 
     _expect_expired(client.get("/api/user/"))
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    assert store(session_key=key).load() == {}  # not even a cached copy answers
+    # Not even a cached copy knows the user any more: only that the session expired.
+    assert store(session_key=key).load() == {"_sascop_expired": 1, "_session_expiry": 7200}
+    _expect_expired(client.get("/api/user/"))  # and it keeps saying so until a new login
+    json_login()
+    assert client.get("/api/user/").status_code == HTTPStatus.OK
 
 
 def test_activity_slides_the_idle_window(client, user, json_login, time_machine):
@@ -336,7 +352,7 @@ def test_password_change_ends_other_sessions_only(client, user, json_login, csrf
     assert response.status_code == HTTPStatus.OK
     assert response.json() == {"message": "Password changed"}
     assert client.get("/api/user/").status_code == HTTPStatus.OK
-    _expect_expired(other.get("/api/user/"))
+    _expect_not_authenticated(other.get("/api/user/"))
     fresh = Client(enforce_csrf_checks=True)
     assert (
         fresh.post(

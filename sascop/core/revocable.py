@@ -1,0 +1,125 @@
+"""A Redis copy of database rows that can be revoked for good.
+
+Sessions and the user row behind them are cached in Redis so a request need not reach the
+database. The database stays the source of truth, and a cache must never bring back what
+the database lost. Two things could, with a plain `cache.set`/`cache.delete`:
+
+* a delete that fails while Redis is paused or down leaves the old copy behind, which is
+  served again once Redis answers;
+* a request that read the row before it was deleted writes its copy back afterwards (a
+  session refresh racing a logout).
+
+So an entry is revoked by overwriting it with a tombstone that must be written (failure is
+an error the caller turns into 503, inside the transaction that deletes the row), and copies
+are written only where no tombstone stands, checked atomically inside Redis. Reads and
+copies are best effort: when Redis does not answer, callers read the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+
+from sascop.core.errors import ServiceUnavailable
+
+logger = logging.getLogger(__name__)
+
+TOMBSTONE = b"!"
+
+# SET the value unless a tombstone stands there (KEYS[1]; ARGV: tombstone, value, ttl).
+_STORE_UNLESS_REVOKED = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+"""
+
+
+class Revoked:
+    """Marker returned by `read()` for a revoked entry: the row is gone, do not look further."""
+
+
+REVOKED = Revoked()
+
+
+def enabled() -> bool:
+    return bool(settings.REDIS_URL)
+
+
+def _client() -> Any:
+    from django_redis import get_redis_connection
+
+    return get_redis_connection("default")
+
+
+def _errors() -> tuple[type[BaseException], ...]:
+    from redis.exceptions import RedisError
+
+    return (RedisError, OSError)
+
+
+def key(*parts: object) -> str:
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    return ":".join([prefix, *(str(part) for part in parts)])
+
+
+def read(name: str) -> bytes | Revoked | None:
+    """The cached copy, REVOKED, or None when there is none or Redis does not answer."""
+    try:
+        value: bytes | None = _client().get(name)
+    except _errors() as exc:
+        logger.warning("Redis read failed (%s); using the database", exc)
+        return None
+    if value == TOMBSTONE:
+        return REVOKED
+    return value
+
+
+def fill(name: str, value: bytes, ttl: int) -> None:
+    """Cache a copy just read from the database, unless any entry (or a tombstone) exists."""
+    try:
+        _client().set(name, value, ex=max(1, ttl), nx=True)
+    except _errors() as exc:
+        logger.warning("Redis write failed (%s); the copy was not cached", exc)
+
+
+def store(name: str, value: bytes, ttl: int) -> None:
+    """Cache a copy just written to the database, unless the entry was revoked meanwhile."""
+    try:
+        _client().eval(_STORE_UNLESS_REVOKED, 1, name, TOMBSTONE, value, max(1, ttl))
+    except _errors() as exc:
+        # The copy left behind is older, never newer than the database's: at worst a refresh
+        # is redone. A revoked entry cannot come back, because the tombstone is checked above.
+        logger.warning("Redis write failed (%s); the copy was not updated", exc)
+
+
+def revoke(name: str, ttl: int) -> None:
+    """Replace the entry with a tombstone for `ttl` seconds; raise 503 if Redis cannot say so.
+
+    Call it inside the transaction that deletes or changes the row, so that a failure
+    rolls that back too and the client is told the change did not happen.
+    """
+    try:
+        _client().set(name, TOMBSTONE, ex=max(1, ttl))
+    except _errors() as exc:
+        logger.warning("Redis did not take a revocation (%s)", exc)
+        raise ServiceUnavailable(
+            "The session store is not answering, so the change was not made. Try again shortly."
+        ) from exc
+
+
+def revoke_quietly(name: str, ttl: int) -> None:
+    """`revoke`, for when the change is already committed and only narrows a window."""
+    try:
+        _client().set(name, TOMBSTONE, ex=max(1, ttl))
+    except _errors() as exc:
+        logger.warning("Redis did not take a revocation (%s)", exc)
+
+
+def discard(name: str) -> None:
+    """Drop a copy that is merely out of date (nothing to protect), best effort."""
+    try:
+        _client().delete(name)
+    except _errors() as exc:
+        logger.warning("Redis delete failed (%s)", exc)

@@ -1,0 +1,112 @@
+"""The session store: database rows, with a revocable Redis copy when REDIS_URL is set.
+
+Two changes to Django's `db` and `cached_db` stores, both about sessions that end while
+another request is still using them:
+
+* A refresh that finds its row deleted (the user logged out meanwhile) is dropped instead
+  of raising `UpdateError`, which Django turns into a 400 "session interrupted" although
+  the request's own write has committed. The logout wins; the request's answer stands.
+* With Redis, ending a session writes a tombstone over the copy, inside the transaction
+  that deletes the row, and copies are only ever written where no tombstone stands (see
+  `core.revocable`). A logout that Redis cannot record is answered 503 and undone, so an
+  acknowledged logout holds on every app server, whatever Redis did meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
+from django.db import router, transaction
+
+from sascop.core import revocable
+from sascop.core.sessions import is_authenticated_session
+
+logger = logging.getLogger(__name__)
+
+
+class SessionStore(DatabaseStore):
+    def __init__(self, session_key: str | None = None) -> None:
+        super().__init__(session_key)
+        # Ending an authenticated session must hold even if Redis is not answering; an
+        # anonymous or already expired one has nothing worth protecting.
+        self._durable_delete = True
+
+    # --- the Redis copy -----------------------------------------------------------------
+
+    @staticmethod
+    def _copy_name(session_key: str) -> str:
+        return revocable.key("session", session_key)
+
+    def _copy_of(self, data: dict[str, Any]) -> bytes:
+        return bytes(self.serializer().dumps(data))
+
+    def load(self) -> dict[str, Any]:
+        if not revocable.enabled() or not self.session_key:
+            return super().load()
+        name = self._copy_name(self.session_key)
+        cached = revocable.read(name)
+        if cached is revocable.REVOKED:
+            self._session_key = None
+            return {}
+        if isinstance(cached, bytes):
+            try:
+                data: dict[str, Any] = self.serializer().loads(cached)
+                return data
+            except ValueError:
+                logger.warning("Unreadable cached session; reading the database")
+        row = self._get_session_from_db()  # type: ignore[attr-defined]
+        if row is None:
+            return {}
+        data = self.decode(row.session_data)
+        revocable.fill(name, self._copy_of(data), self.get_expiry_age(expiry=row.expire_date))
+        return data
+
+    def save(self, must_create: bool = False) -> None:
+        try:
+            super().save(must_create)
+        except UpdateError:
+            # The row is gone: the session was ended by a concurrent request. Recreating it
+            # would undo a logout; the request itself has done its work, so let it answer.
+            logger.info("Session ended while a request was using it; not saved again")
+            return
+        if revocable.enabled() and self.session_key:
+            revocable.store(
+                self._copy_name(self.session_key),
+                self._copy_of(self._get_session(no_load=must_create)),  # type: ignore[attr-defined]
+                self.get_expiry_age(),
+            )
+
+    def delete(self, session_key: str | None = None) -> None:
+        session_key = session_key or self.session_key
+        if session_key is None:
+            return
+        if not revocable.enabled():
+            super().delete(session_key)
+            return
+        name, ttl = self._copy_name(session_key), self._tombstone_seconds()
+        if not self._durable_delete:
+            super().delete(session_key)
+            revocable.revoke_quietly(name, ttl)
+            return
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            super().delete(session_key)
+            revocable.revoke(name, ttl)
+
+    @staticmethod
+    def _tombstone_seconds() -> int:
+        # Long enough to outlast any request that read the session before it ended.
+        return int(settings.SESSION_COOKIE_AGE)
+
+    # --- ending sessions -----------------------------------------------------------------
+
+    def cycle_key(self) -> None:
+        # Login rotates the key; the old one only needs a durable end if it was logged in.
+        self._durable_delete = is_authenticated_session(self)
+        try:
+            super().cycle_key()
+        finally:
+            self._durable_delete = True
