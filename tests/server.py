@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -35,9 +36,14 @@ def manage(*args: str, env: dict[str, str]) -> str:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int = 1, timeout: float = 30.0) -> Iterator[str]:
+def gunicorn(
+    env: dict[str, str], workers: int = 1, timeout: float = 30.0, threads: int = 1
+) -> Iterator[str]:
     """Serve config.wsgi on a free loopback port; yield its base URL; stop it afterwards."""
     port = free_port()
+    # A file, not a pipe: nobody reads a pipe while the test runs, and a worker logging into
+    # a full one blocks forever (an outage logs a lot).
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -48,6 +54,8 @@ def gunicorn(env: dict[str, str], workers: int = 1, timeout: float = 30.0) -> It
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--access-logfile",
             "/dev/null",
             "--error-logfile",
@@ -58,14 +66,15 @@ def gunicorn(env: dict[str, str], workers: int = 1, timeout: float = 30.0) -> It
         cwd=ROOT,
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()}")
+                log.seek(0)
+                raise RuntimeError(f"gunicorn exited: {log.read().decode(errors='replace')}")
             try:
                 urllib.request.urlopen(f"{base_url}/healthz", timeout=5)
                 break
@@ -83,3 +92,4 @@ def gunicorn(env: dict[str, str], workers: int = 1, timeout: float = 30.0) -> It
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()

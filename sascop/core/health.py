@@ -1,4 +1,4 @@
-"""Whether the backing services answer (used by /healthz and by fail-over decisions)."""
+"""Whether the backing services answer (used by /healthz)."""
 
 from __future__ import annotations
 
