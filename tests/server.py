@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from typing import IO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +44,13 @@ def gunicorn(
     port = free_port()
     # A file, not a pipe: nobody reads a pipe while the test runs, and a worker logging into
     # a full one blocks forever (an outage logs a lot).
-    log = tempfile.TemporaryFile()
+    with tempfile.TemporaryFile() as log:
+        yield from _serve(env, port, log, workers=workers, threads=threads, timeout=timeout)
+
+
+def _serve(
+    env: dict[str, str], port: int, log: IO[bytes], *, workers: int, threads: int, timeout: float
+) -> Iterator[str]:
     process = subprocess.Popen(
         [
             sys.executable,
@@ -92,4 +99,3 @@ def gunicorn(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        log.close()
