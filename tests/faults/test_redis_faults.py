@@ -201,7 +201,7 @@ def test_writes_survive_redis_pauses_and_loss(env, redis):
         for oficio, _status in others:
             found = session.get(
                 f"{url}/operaciones/api/ptes/",
-                params={"buscar": oficio, "elementos_por_pagina": 100},
+                params={"buscar": oficio, "elementos_por_pagina": "100"},
                 timeout=15,
             ).json()
             assert oficio not in {pte["oficio_pte"] for pte in found["ptes"]}, oficio
