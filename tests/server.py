@@ -7,11 +7,13 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,8 +37,19 @@ def manage(*args: str, env: dict[str, str]) -> str:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int = 1, timeout: float = 30.0) -> Iterator[str]:
+def gunicorn(
+    env: dict[str, str], workers: int = 1, timeout: float = 30.0, threads: int = 1
+) -> Iterator[str]:
     """Serve config.wsgi on a free loopback port; yield its base URL; stop it afterwards."""
+    # The log goes to a file, not a pipe: nobody reads it while the server runs, and a full
+    # pipe (tracebacks under load) would block the workers.
+    with tempfile.TemporaryFile() as errors:
+        yield from _serve(env, workers, timeout, threads, errors)
+
+
+def _serve(
+    env: dict[str, str], workers: int, timeout: float, threads: int, errors: IO[bytes]
+) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [
@@ -48,6 +61,8 @@ def gunicorn(env: dict[str, str], workers: int = 1, timeout: float = 30.0) -> It
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--access-logfile",
             "/dev/null",
             "--error-logfile",
@@ -58,14 +73,15 @@ def gunicorn(env: dict[str, str], workers: int = 1, timeout: float = 30.0) -> It
         cwd=ROOT,
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=errors,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()}")
+                errors.seek(0)
+                raise RuntimeError(f"gunicorn exited: {errors.read().decode()}")
             try:
                 urllib.request.urlopen(f"{base_url}/healthz", timeout=5)
                 break
