@@ -22,18 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, answers, gunicorn, hammer_all, login, manage, request
+from bench.common import BASE_ENV, ROOT, answers, gunicorn, hammer_all, login, manage, request
 
 USERNAME, PASSWORD = "bench", "Banco-De-Pruebas-2026"
 PG_URL = "postgres://postgres@127.0.0.1:5432/sascop_bench"
 REDIS_URL = "redis://127.0.0.1:6379/2"
-BASE_ENV = {
-    "DJANGO_SETTINGS_MODULE": "bench.settings",
-    "SASCOP_ENV": "development",
-    "DEBUG": "false",
-    "AXES_FAILURE_LIMIT": "1000000",
-    "LOG_LEVEL": "WARNING",
-}
 
 
 def _rps(

@@ -18,7 +18,28 @@ if str(ROOT) not in sys.path:
 
 from tests.server import gunicorn, manage  # noqa: E402
 
-__all__ = ["ROOT", "answers", "gunicorn", "hammer_all", "login", "manage", "percentile", "request"]
+__all__ = [
+    "BASE_ENV",
+    "ROOT",
+    "answers",
+    "gunicorn",
+    "hammer_all",
+    "login",
+    "manage",
+    "median",
+    "percentile",
+    "request",
+]
+
+# How every benchmark runs the service: its own settings plus the bare view, no lock-out in
+# the way of many logins, quiet logs. Each adds DATABASE_URL and REDIS_URL.
+BASE_ENV = {
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "SASCOP_ENV": "development",
+    "DEBUG": "false",
+    "AXES_FAILURE_LIMIT": "1000000",
+    "LOG_LEVEL": "WARNING",
+}
 
 
 def answers(port: int) -> bool:

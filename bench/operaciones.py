@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
+    BASE_ENV,
     ROOT,
     answers,
     gunicorn,
@@ -36,11 +37,7 @@ from bench.common import (
 DB = "sascop_bench_ops"
 USERNAME, PASSWORD = "bench", "Banco-De-Pruebas-2026"
 ENV = {
-    "DJANGO_SETTINGS_MODULE": "bench.settings",
-    "SASCOP_ENV": "development",
-    "DEBUG": "false",
-    "AXES_FAILURE_LIMIT": "1000000",
-    "LOG_LEVEL": "WARNING",
+    **BASE_ENV,
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
     "REDIS_URL": "redis://127.0.0.1:6379/3",
 }
