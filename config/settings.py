@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -160,6 +161,8 @@ _DEV_ORIGINS = [
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[] if PRODUCTION else _DEV_ORIGINS)
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[] if PRODUCTION else _DEV_ORIGINS)
 CORS_ALLOW_CREDENTIALS = True
+# Conditional edits (README: ETag, then If-Match) must work from another origin too.
+CORS_ALLOW_HEADERS = (*default_headers, "if-match")
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 
 # --- Production hardening -------------------------------------------------------------------

@@ -43,8 +43,12 @@ class ApiErrorMiddleware:
         exc = getattr(request, "sascop_exception", None)
         error = to_application_error(exc, request) if exc else status_error(response.status_code)
         replacement = error_response(error)
-        if response.has_header("Allow"):
-            replacement["Allow"] = response["Allow"]
+        # Keep what inner middleware said about the answer itself (CORS headers among it),
+        # so a cross-origin client can read the JSON error.
+        for header, value in response.items():
+            lowered = header.lower()
+            if lowered in {"allow", "vary"} or lowered.startswith("access-control-"):
+                replacement[header] = value
         return replacement
 
 
