@@ -44,6 +44,9 @@ def gunicorn(env: dict[str, str], workers: int = 1, timeout: float = 30.0) -> It
             "-m",
             "gunicorn",
             "config.wsgi",
+            # The project's settings (request limits among them); the options below win.
+            "--config",
+            "config/gunicorn.conf.py",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
