@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "sascop.core.middleware.RequestHeadMiddleware",
     "sascop.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sascop.core.middleware.SessionPolicyMiddleware",
@@ -160,6 +162,8 @@ _DEV_ORIGINS = [
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[] if PRODUCTION else _DEV_ORIGINS)
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[] if PRODUCTION else _DEV_ORIGINS)
 CORS_ALLOW_CREDENTIALS = True
+# Conditional edits (README: ETag, then If-Match) must work from another origin too.
+CORS_ALLOW_HEADERS = (*default_headers, "if-match")
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 
 # --- Production hardening -------------------------------------------------------------------
@@ -175,6 +179,10 @@ X_FRAME_OPTIONS = "DENY"
 
 # Bodies larger than this are refused with 413 before they are read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)
+# Longer URLs get 414, larger header sets 431, in JSON (RequestHeadMiddleware). Keep them
+# below gunicorn's limits (config/gunicorn.conf.py), which answer with an HTML page.
+MAX_URL_LENGTH = env.int("MAX_URL_LENGTH", default=4096)
+MAX_REQUEST_HEADER_BYTES = env.int("MAX_REQUEST_HEADER_BYTES", default=16 * 1024)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -221,7 +229,7 @@ AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["sascop.core.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["sascop.core.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "sascop.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "sascop.core.exceptions.exception_handler",

@@ -57,6 +57,9 @@ def _serve(
             "-m",
             "gunicorn",
             "config.wsgi",
+            # The project's settings (request limits among them); the options below win.
+            "--config",
+            "config/gunicorn.conf.py",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

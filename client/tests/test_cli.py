@@ -122,6 +122,18 @@ def test_ptes_show_stats_get(run, reader):
     assert missing.returncode == 1 and "does not exist" in missing.stderr
 
 
+def test_get_of_an_unknown_path_prints_the_json_404(run, transactional_db):
+    result = run("get", "/nope/")
+
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == {
+        "error": "Not found",
+        "code": "not_found",
+        "detail": "The requested resource was not found.",
+    }
+    assert result.stderr == "sascop: The requested resource was not found.\n"
+
+
 def test_post_sends_csrf_and_reports_validation(run, reader):
     run("login", "--user", "lectora", stdin=PASSWORD + "\n")
 

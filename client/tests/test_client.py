@@ -294,3 +294,22 @@ def test_compatibility_client_documented_flow(live_server, engineer_user):
     )
     assert response.status_code == 200
     assert SascopAPIClient(live_server.url).login("ingeniera", "mala") is False
+
+
+def test_every_request_asks_for_json(live_server, engineer_user):
+    # A session of the caller's own (requests' default Accept is */*) must not change that.
+    client = SascopClient(live_server.url, session=requests.Session())
+    legacy = SascopAPIClient(live_server.url)
+
+    with pytest.raises(NotFound) as missing:
+        client.get("/nope/")
+    legacy_missing = legacy.get("/nope/")
+
+    envelope = {
+        "error": "Not found",
+        "code": "not_found",
+        "detail": "The requested resource was not found.",
+    }
+    assert missing.value.body == envelope
+    assert legacy_missing.status_code == 404
+    assert legacy_missing.json() == envelope

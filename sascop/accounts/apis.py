@@ -90,6 +90,14 @@ class UserApi(NoStoreMixin, APIView):
         return Response(s.user_detail(cast(User, request.user)))
 
 
+class ProtectedApi(UserApi):
+    @extend_schema(tags=TAGS, responses={200: s.UserDetailSerializer}, summary="Protected example")
+    def get(self, request: Request) -> Response:
+        """The example endpoint that needs a session, kept from the original API: answers
+        like `/api/user/`, and 401 without a session."""
+        return super().get(request)
+
+
 class CsrfApi(NoStoreMixin, APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]

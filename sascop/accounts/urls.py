@@ -16,6 +16,7 @@ api_urlpatterns = [
     path("login/", apis.LoginApi.as_view(), name="api-login"),
     path("logout/", apis.LogoutApi.as_view(), name="api-logout"),
     path("user/", apis.UserApi.as_view(), name="api-user"),
+    path("protected/", apis.ProtectedApi.as_view(), name="api-protected"),
     path("csrf/", apis.CsrfApi.as_view(), name="api-csrf"),
     path("session/", apis.SessionApi.as_view(), name="api-session"),
     path("password/change/", apis.PasswordChangeApi.as_view(), name="api-password-change"),

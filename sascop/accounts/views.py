@@ -6,7 +6,6 @@ same JSON as `/api/login/`; both go through `services.user_login`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -14,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -33,6 +33,7 @@ from sascop.core.errors import (
     to_application_error,
     wants_json,
 )
+from sascop.core.parsers import parse_json
 from sascop.core.responses import json_response
 from sascop.core.sessions import session_lost
 
@@ -76,10 +77,7 @@ def _login_page(
 
 
 def _json_credentials(request: HttpRequest) -> QueryDict | dict[str, Any]:
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedRequest("The request body is not valid JSON.") from exc
+    data = parse_json(request.body or b"{}", request.encoding or settings.DEFAULT_CHARSET)
     if not isinstance(data, dict):
         raise MalformedRequest("The request body must be a JSON object.")
     return data
@@ -107,7 +105,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         data = s.LoginInputSerializer(data=raw)
         data.is_valid(raise_exception=True)
         user = services.user_login(request=request, **data.validated_data)
-    except (ApplicationError, ValidationError) as exc:
+    except (ApplicationError, ValidationError, MultiPartParserError) as exc:
         error = to_application_error(exc, request)
         if as_json or wants_json(request):
             return error_response(error)

@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from rest_framework import exceptions as drf
 
 from sascop.core.responses import json_response
@@ -164,11 +165,25 @@ class PayloadTooLarge(ApplicationError):
     detail = "The request body is larger than the server accepts."
 
 
+class UriTooLong(ApplicationError):
+    status = 414
+    code = "uri_too_long"
+    error = "URI too long"
+    detail = "The request URL is longer than the server accepts."
+
+
 class UnsupportedMediaType(ApplicationError):
     status = 415
     code = "unsupported_media_type"
     error = "Unsupported media type"
     detail = "Send the request body as application/json."
+
+
+class RequestHeaderFieldsTooLarge(ApplicationError):
+    status = 431
+    code = "request_header_fields_too_large"
+    error = "Request header fields too large"
+    detail = "The request headers are larger than the server accepts."
 
 
 class Throttled(ApplicationError):
@@ -267,6 +282,11 @@ def to_application_error(exc: BaseException, request: HttpRequest | None) -> App
     if isinstance(exc, DjangoValidationError):
         data = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         return InvalidInput(fields=_fields_from(data))
+    if isinstance(exc, MultiPartParserError):
+        # Its message may echo the client's header; the detail stays fixed.
+        return MalformedRequest(
+            "The multipart/form-data body could not be parsed (missing or invalid boundary)."
+        )
     if isinstance(exc, BadRequest | SuspiciousOperation):
         return MalformedRequest("The request was malformed.")
     if isinstance(exc, OperationalError | InterfaceError):
@@ -306,7 +326,9 @@ def status_error(status: int) -> ApplicationError:
         409: Conflict,
         412: PreconditionFailed,
         413: PayloadTooLarge,
+        414: UriTooLong,
         415: UnsupportedMediaType,
+        431: RequestHeaderFieldsTooLarge,
         503: ServiceUnavailable,
     }
     error_type = by_status.get(status)

@@ -8,18 +8,23 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from sascop.core import sessions
 from sascop.core.errors import (
+    InvalidInput,
     PayloadTooLarge,
+    RequestHeaderFieldsTooLarge,
+    UriTooLong,
     error_response,
     status_error,
     to_application_error,
     wants_json,
 )
 from sascop.core.signals import session_expired
+from sascop.core.views import error_answer
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
@@ -43,8 +48,12 @@ class ApiErrorMiddleware:
         exc = getattr(request, "sascop_exception", None)
         error = to_application_error(exc, request) if exc else status_error(response.status_code)
         replacement = error_response(error)
-        if response.has_header("Allow"):
-            replacement["Allow"] = response["Allow"]
+        # Keep what inner middleware said about the answer itself (CORS headers among it),
+        # so a cross-origin client can read the JSON error.
+        for header, value in response.items():
+            lowered = header.lower()
+            if lowered in {"allow", "vary"} or lowered.startswith("access-control-"):
+                replacement[header] = value
         return replacement
 
 
@@ -60,6 +69,62 @@ class ApiLanguageMiddleware:
             return self.get_response(request)
         with translation.override("en"):
             return self.get_response(request)
+
+
+def _header_bytes(request: HttpRequest) -> int:
+    """The size of the request's header names and values, as the server received them."""
+    return sum(
+        len(name) - len("HTTP_") + len(str(value))
+        for name, value in request.META.items()
+        if name.startswith("HTTP_")
+    )
+
+
+class RequestHeadMiddleware:
+    """Refuse, in the error envelope, a request whose URL or headers the app will not serve.
+
+    gunicorn refuses a request line or header beyond its own limits with an HTML page (see
+    config/gunicorn.conf.py); these limits sit below them, so what gets this far gets JSON.
+    A NUL character in a query parameter is refused here for every view at once: no
+    database can store or compare it (PostgreSQL raises on it), and no list filters on it.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        url_limit = settings.MAX_URL_LENGTH
+        if len(request.get_full_path()) > url_limit:
+            return error_answer(
+                request, UriTooLong(f"The URL may not exceed {url_limit} characters.")
+            )
+        header_limit = settings.MAX_REQUEST_HEADER_BYTES
+        if _header_bytes(request) > header_limit:
+            return error_answer(
+                request,
+                RequestHeaderFieldsTooLarge(
+                    f"The request headers may not exceed {header_limit} bytes in all."
+                ),
+            )
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            try:
+                names = sorted(
+                    name
+                    for name, values in request.GET.lists()
+                    if "\x00" in name or any("\x00" in value for value in values)
+                )
+            except TooManyFieldsSent as exc:
+                return error_answer(request, to_application_error(exc, request))
+            if names:
+                message = "Null characters are not allowed."
+                return error_answer(
+                    request,
+                    InvalidInput(
+                        fields={name.replace("\x00", "\\u0000"): [message] for name in names}
+                    ),
+                )
+        return self.get_response(request)
 
 
 class RequestSizeLimitMiddleware:

@@ -21,15 +21,18 @@ _PAGE_TEXT = {
     400: ("Solicitud inválida", "La solicitud no se pudo procesar."),
     403: ("Acceso denegado", "No tienes permiso para realizar esta acción."),
     404: ("Página no encontrada", "La página que buscas no existe."),
+    414: ("Dirección demasiado larga", "La dirección de la página es demasiado larga."),
+    431: ("Solicitud demasiado grande", "Los encabezados de la solicitud son demasiado grandes."),
     500: ("Error del servidor", "Ocurrió un error inesperado. Ya quedó registrado."),
     503: ("Servicio no disponible", "El servicio no está disponible. Intenta más tarde."),
 }
 
 
-def _answer(request: HttpRequest, error: ApplicationError) -> HttpResponse:
+def error_answer(request: HttpRequest, error: ApplicationError) -> HttpResponse:
+    """The error as the JSON envelope for API clients, as a Spanish page for browsers."""
     if wants_json(request):
         return error_response(error)
-    title, message = _PAGE_TEXT.get(error.status, _PAGE_TEXT[500])
+    title, message = _PAGE_TEXT.get(error.status) or _PAGE_TEXT[400 if error.status < 500 else 500]
     return render(
         request,
         "core/error.html",
@@ -39,23 +42,23 @@ def _answer(request: HttpRequest, error: ApplicationError) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return _answer(request, CSRFFailed(f"CSRF verification failed: {reason}"))
+    return error_answer(request, CSRFFailed(f"CSRF verification failed: {reason}"))
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return _answer(request, status_error(HTTPStatus.BAD_REQUEST))
+    return error_answer(request, status_error(HTTPStatus.BAD_REQUEST))
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return _answer(request, status_error(HTTPStatus.FORBIDDEN))
+    return error_answer(request, status_error(HTTPStatus.FORBIDDEN))
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return _answer(request, status_error(HTTPStatus.NOT_FOUND))
+    return error_answer(request, status_error(HTTPStatus.NOT_FOUND))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # Called inside Django's except block: the exception tells a 503 from a 500.
     exc = sys.exc_info()[1]
     error = to_application_error(exc, request) if exc else status_error(500)
-    return _answer(request, error)
+    return error_answer(request, error)

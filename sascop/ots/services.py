@@ -92,11 +92,11 @@ def ot_reprogramar(*, usuario: Any, ot_id: int, datos: dict[str, Any]) -> OT:
     principal = ot.ot_principal or ot
     ultimo = principal.reprogramaciones.aggregate(n=Max("num_reprogramacion"))["n"] or 0
     copia = {name: getattr(ot, name) for name in _COPIADO}
+    # A re-programming starts over unless the request gives its estatus.
     nueva = OT(
-        **{**copia, **datos},
+        **{**copia, "estatus": EstatusOT.POR_INICIAR, **datos},
         ot_principal=principal,
         num_reprogramacion=ultimo + 1,
-        estatus=datos.get("estatus", EstatusOT.POR_INICIAR),
     )
     return _crear(usuario, nueva)
 

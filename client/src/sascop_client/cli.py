@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from http.cookiejar import LWPCookieJar
 from pathlib import Path
 from typing import Any
@@ -157,8 +157,21 @@ def cmd_ptes_show(args: argparse.Namespace) -> int:
     return OK
 
 
+@contextlib.contextmanager
+def _printing_error_body() -> Iterator[None]:
+    """`get` and `post` print what the server answered, the error envelope included; the
+    exit code and the message on stderr still follow the error."""
+    try:
+        yield
+    except SascopError as exc:
+        if isinstance(exc.body, dict) and "code" in exc.body:
+            _print_json(exc.body)
+        raise
+
+
 def cmd_get(args: argparse.Namespace) -> int:
-    _print_json(_client(args.url).get(args.path))
+    with _printing_error_body():
+        _print_json(_client(args.url).get(args.path))
     return OK
 
 
@@ -169,7 +182,8 @@ def cmd_post(args: argparse.Namespace) -> int:
         print(f"sascop: --data is not valid JSON: {exc}", file=sys.stderr)
         return USAGE
     client = _client(args.url)
-    _print_json(client.post(args.path, json=data))
+    with _printing_error_body():
+        _print_json(client.post(args.path, json=data))
     _save(client, args.url)
     return OK
 

@@ -52,7 +52,6 @@ class SascopClient:
         self.retries = retries
         self.backoff = backoff
         self.http = session or requests.Session()
-        self.http.headers.setdefault("Accept", "application/json")
         self._csrf_token: str | None = None
         self._credentials: tuple[str, str] | None = None
         self.ptes = Resource(self, "/operaciones/api/ptes/", "ptes")
@@ -152,7 +151,9 @@ class SascopClient:
         etag: str | None = None,
     ) -> Any:
         method = method.upper()
-        headers: dict[str, str] = {}
+        # Per request, so a caller's session (whose default Accept is */*) cannot drop it:
+        # without it the server may answer a browser's HTML page.
+        headers: dict[str, str] = {"Accept": "application/json"}
         if method in UNSAFE:
             token = self._cookie_token() or self._csrf_token
             if token:

@@ -17,6 +17,8 @@ class SascopAPIClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.session = requests.Session()
+        # Errors then come back as the JSON envelope, never as an HTML page.
+        self.session.headers["Accept"] = "application/json"
 
     def _url(self, endpoint: str) -> str:
         return urljoin(self.base_url + "/", endpoint.lstrip("/"))

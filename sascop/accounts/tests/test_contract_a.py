@@ -249,3 +249,33 @@ def test_user_payload_matches_its_documented_schema(user):
 
     assert list(s.user_detail(user)) == list(s.UserDetailSerializer().fields)
     assert list(s.user_summary(user)) == list(s.UserSummarySerializer().fields)
+
+
+def test_protected_example_requires_authentication(client):
+    response = client.get("/api/protected/")
+
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert response.json() == {
+        "error": "Authentication required",
+        "code": "not_authenticated",
+        "detail": "Authentication credentials were not provided.",
+        "redirect": "/accounts/login/",
+    }
+
+
+def test_protected_example_answers_like_user(client, user, json_login):
+    json_login()
+
+    protected = client.get("/api/protected/")
+
+    assert protected.status_code == HTTPStatus.OK
+    assert protected.json() == client.get("/api/user/").json()
+    assert protected["Cache-Control"] == "no-store"
+
+
+def test_protected_example_is_documented(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+
+    operation = schema["paths"]["/api/protected/"]["get"]
+    assert operation["security"] == [{"cookieAuth": []}]
+    assert {"200", "401"} <= set(operation["responses"])

@@ -130,7 +130,9 @@ def test_malformed_json_login_on_accounts(client):
     assert response.json() == {
         "error": "Malformed request",
         "code": "invalid",
-        "detail": "The request body is not valid JSON.",
+        # The same parser, and so the same words, as /api/login/.
+        "detail": "JSON parse error - Expecting property name enclosed in double quotes: "
+        "line 1 column 2 (char 1)",
     }
 
 

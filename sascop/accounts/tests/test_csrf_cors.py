@@ -194,3 +194,58 @@ def test_cors_origins_come_from_configuration(client, settings):
 
     assert allowed["Access-Control-Allow-Origin"] == "https://app.sascop.mx"
     assert "Access-Control-Allow-Origin" not in refused
+
+
+def test_cors_preflight_allows_a_conditional_patch(client):
+    response = client.options(
+        "/operaciones/api/ptes/1/",
+        HTTP_ORIGIN="http://localhost:3000",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="PATCH",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="content-type,if-match,x-csrftoken",
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Access-Control-Allow-Origin"] == "http://localhost:3000"
+    assert response["Access-Control-Allow-Credentials"] == "true"
+    assert "PATCH" in response["Access-Control-Allow-Methods"]
+    allowed = {h.strip() for h in response["Access-Control-Allow-Headers"].split(",")}
+    # corsheaders' defaults stay (X-CSRFToken among them); If-Match is added.
+    assert {"accept", "content-type", "x-csrftoken", "x-requested-with", "if-match"} <= allowed
+
+
+def test_cors_exposes_etag_on_actual_responses(role_client):
+    from sascop.ptes.tests.factories import PTEFactory
+
+    engineer = role_client("Ingeniería")
+    pte = PTEFactory()
+    spa = {"HTTP_ORIGIN": "http://localhost:3000"}
+
+    read = engineer.get(f"/operaciones/api/ptes/{pte.pk}/", **spa)
+    edited = engineer.patch(
+        f"/operaciones/api/ptes/{pte.pk}/",
+        {"comentario": "desde la SPA"},
+        content_type="application/json",
+        HTTP_IF_MATCH=read["ETag"],
+        HTTP_X_CSRFTOKEN=engineer.cookies["csrftoken"].value,
+        **spa,
+    )
+
+    assert edited.status_code == HTTPStatus.OK
+    for response in (read, edited):
+        assert response["Access-Control-Allow-Origin"] == "http://localhost:3000"
+        exposed = {h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")}
+        assert {"etag", "retry-after"} <= exposed
+        assert response["ETag"]
+
+
+def test_cors_headers_survive_the_json_error_replacement(client):
+    # Django's own 405 is an HTML answer that ApiErrorMiddleware replaces with JSON.
+    response = client.get(
+        "/accounts/logout/", HTTP_ORIGIN="http://localhost:3000", HTTP_ACCEPT="application/json"
+    )
+
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert response.json()["code"] == "method_not_allowed"
+    assert response["Access-Control-Allow-Origin"] == "http://localhost:3000"
+    assert response["Access-Control-Allow-Credentials"] == "true"
+    assert response["Allow"] == "POST"

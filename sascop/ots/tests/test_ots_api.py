@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from http import HTTPStatus
+from unittest.mock import ANY
 
 import pytest
 import time_machine
@@ -10,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sascop.actividad.models import RegistroActividad
+from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.tests.factories import (
     ClienteFactory,
     FrenteFactory,
@@ -118,6 +122,50 @@ def test_reprogrammings_are_numbered_and_linked(engineer, csrf):
     assert [o["id"] for o in listed["ots"]] == [principal.pk]
     refused = engineer.delete(f"{URL}{principal.pk}/", **csrf(engineer))
     assert refused.status_code == HTTPStatus.CONFLICT
+
+
+def test_reprogramming_takes_the_estatus_it_is_given(engineer, csrf):
+    principal = OTFactory(estatus=EstatusOT.EN_PROCESO)
+    url = f"{URL}{principal.pk}/reprogramaciones/"
+
+    default = _send(engineer, csrf, "post", url)
+    given = _send(engineer, csrf, "post", url, {"estatus": EstatusOT.SUSPENDIDA.value})
+
+    assert default.status_code == given.status_code == HTTPStatus.CREATED
+    assert default.json()["estatus"] == EstatusOT.POR_INICIAR
+    assert given.json()["estatus"] == EstatusOT.SUSPENDIDA
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({"estatus": "uno"}, {"estatus": ['"uno" is not a valid choice.']}),
+        ({"estatus": 99}, {"estatus": ['"99" is not a valid choice.']}),
+        ({"estatus": [1]}, {"estatus": ['"[1]" is not a valid choice.']}),
+        ({"monto_mxn": []}, {"monto_mxn": ["A valid number is required."]}),
+        ({"fecha_inicio_programado": 5}, {"fecha_inicio_programado": [ANY]}),
+        ([{"estatus": 1}], {"non_field_errors": [ANY]}),
+    ],
+)
+def test_reprogramming_with_wrong_types_is_400(engineer, csrf, caplog, body, fields):
+    principal = OTFactory()
+
+    response = engineer.post(
+        f"{URL}{principal.pk}/reprogramaciones/",
+        json.dumps(body),
+        content_type="application/json",
+        **csrf(engineer),
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {
+        "error": "Invalid input",
+        "code": "invalid",
+        "detail": "The submitted data is not valid.",
+        "fields": fields,
+    }
+    assert OT.objects.count() == 1
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info] == []
 
 
 @pytest.mark.parametrize(

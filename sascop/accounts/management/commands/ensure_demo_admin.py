@@ -10,7 +10,10 @@ from sascop.accounts.models import User
 
 
 class Command(BaseCommand):
-    help = "Create (or reset) the demo administrator and print its credentials."
+    help = (
+        "Create the demo administrator if it does not exist and print its credentials; "
+        "an existing one is left as it is (its password included)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--username", default=os.environ.get("DEMO_ADMIN_USER", "admin"))
@@ -21,13 +24,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, username: str, password: str, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("The demo administrator is for development only.")
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"email": f"{username}@sascop.local"}
+        if User.objects.filter(username__iexact=username).exists():
+            # Every `dev.py run` calls this: a password changed since must survive restarts.
+            self.stdout.write(
+                f"Demo administrator {username!r} already exists; left unchanged "
+                "(its password too)."
+            )
+            return
+        User.objects.create_superuser(
+            username=username, email=f"{username}@sascop.local", password=password
         )
-        user.is_staff = user.is_superuser = user.is_active = True
-        user.set_password(password)
-        user.save()
-        verb = "Created" if created else "Reset"
         self.stdout.write(
-            f"{verb} demo administrator -> usuario: {username}  contraseña: {password}"
+            f"Created demo administrator -> usuario: {username}  contraseña: {password}"
         )
