@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from importlib import import_module
 
 import pytest
 import requests
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.contrib.sessions.models import Session
 from sascop_client import (
     AuthenticationRequired,
     Conflict,
@@ -49,13 +46,6 @@ class CountingSession(requests.Session):
     def request(self, method, url, *args, **kwargs):
         self.sent.append(f"{method} {url}")
         return super().request(method, url, *args, **kwargs)
-
-
-def _end_all_sessions() -> None:
-    """Delete every session from the store (the database row and any cached copy)."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    for key in Session.objects.values_list("session_key", flat=True):
-        store(session_key=key).delete()
 
 
 @pytest.fixture
@@ -153,23 +143,25 @@ def test_each_error_type_from_real_answers(live_server, api, engineer_user):
     assert limited.value.retry_after == 900
 
 
-def test_session_expired_and_opt_in_relogin(live_server, engineer_user):
+def test_session_expired_and_opt_in_relogin(live_server, engineer_user, time_machine):
+    time_machine.move_to("2026-05-04T08:00:00Z", tick=True)
     plain = SascopClient(live_server.url)
     plain.login("ingeniera", PASSWORD)
     renewing = SascopClient(live_server.url, relogin=True)
     renewing.login("ingeniera", PASSWORD)
 
-    _end_all_sessions()
+    time_machine.shift(7201)  # past the idle timeout
 
     with pytest.raises(SessionExpired):
         plain.whoami()
     assert renewing.whoami()["username"] == "ingeniera"  # logged in again, once
 
 
-def test_relogin_is_attempted_only_once(live_server, engineer_user):
+def test_relogin_is_attempted_only_once(live_server, engineer_user, time_machine):
+    time_machine.move_to("2026-05-04T08:00:00Z", tick=True)
     renewing = SascopClient(live_server.url, relogin=True)
     renewing.login("ingeniera", PASSWORD)
-    _end_all_sessions()
+    time_machine.shift(7201)
     engineer_user.set_password("Cambiada-Por-Admin-1")
     engineer_user.save()
 
