@@ -10,7 +10,7 @@ from django.conf import settings
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import serializers
+from rest_framework import permissions, serializers
 
 from sascop.core.pagination import MAX_PAGE_SIZE
 from sascop.core.serializers import ErrorSerializer
@@ -79,12 +79,21 @@ class AutoSchema(openapi.AutoSchema):
             codes += ["400", "413", "415"]
         if self.get_auth() and {} not in self.get_auth():
             codes.append("401")
-        if has_body or self.method == "DELETE" or self.get_auth():
+        # Unsafe methods need the CSRF token; a read is refused only by a permission check
+        # beyond "logged in" (a model permission, the dashboard's role).
+        if has_body or self.method == "DELETE" or self._may_refuse_reads():
             codes.append("403")
         if "{" in self.path:
             codes.append("404")
         codes += getattr(self.view, "extra_error_codes", [])
         return sorted(set(codes))
+
+    def _may_refuse_reads(self) -> bool:
+        plain = (permissions.AllowAny, permissions.IsAuthenticated)
+        return any(
+            not (isinstance(check, type) and issubclass(check, plain))
+            for check in getattr(self.view, "permission_classes", [])
+        )
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
