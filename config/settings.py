@@ -241,7 +241,11 @@ SPECTACULAR_SETTINGS = {
         "Operations backend for offshore subsea work: proposals (PTE), work orders (OT), "
         "production and dashboard. Authenticate with a Django session: log in, keep the "
         "`sessionid` cookie, and send the `csrftoken` value as `X-CSRFToken` on every "
-        "unsafe request."
+        "unsafe request.\n\n"
+        'Money and volumes are decimal strings (`"1250000.75"`), with one exception kept '
+        "for contract B: `volumen_total` of `/operaciones/api/estadisticas/` is a JSON number. "
+        "Dates are `YYYY-MM-DD`; date-times are ISO 8601 in UTC with a `Z` suffix "
+        "(`2026-05-20T18:00:00Z`)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -250,6 +254,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sascop.accounts.schema.add_contract_b_login",
+    ],
     "SWAGGER_UI_SETTINGS": {"withCredentials": True, "persistAuthorization": True},
     "ENUM_NAME_OVERRIDES": {
         "EstatusPTEEnum": "sascop.catalogos.estatus.EstatusPTE",

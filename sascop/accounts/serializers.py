@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from sascop.accounts.models import User
 from sascop.core import sessions
+from sascop.core.serializers import UTCDateTimeField
 
 
 def _password_field() -> serializers.CharField:
@@ -82,7 +83,7 @@ class CsrfSerializer(serializers.Serializer):
 class SessionStatusSerializer(serializers.Serializer):
     authenticated = serializers.BooleanField()
     user = UserDetailSerializer(allow_null=True)
-    expires_at = serializers.DateTimeField(allow_null=True)
+    expires_at = UTCDateTimeField(allow_null=True)
     idle_timeout = serializers.IntegerField(help_text="Idle timeout in seconds.")
 
 

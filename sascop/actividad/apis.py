@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sascop.actividad.models import RegistroActividad
-from sascop.actividad.selectors import actividad_lista
+from sascop.actividad.selectors import ActividadFilter, actividad_lista
 from sascop.actividad.serializers import ActividadPageSerializer, RegistroSerializer
 from sascop.core.apis import ModelApi
 from sascop.core.pagination import paginate
+from sascop.core.schema import filter_parameters
 
 
 class ActividadApi(ModelApi):
@@ -17,17 +18,10 @@ class ActividadApi(ModelApi):
 
     @extend_schema(
         tags=["actividad"],
-        parameters=[
-            OpenApiParameter("usuario", int),
-            OpenApiParameter("accion", str, many=True),
-            OpenApiParameter("entidad", str, description="e.g. pte, ot, produccion"),
-            OpenApiParameter("entidad_id", str),
-            OpenApiParameter("campo", str),
-            OpenApiParameter("desde", str, description="ISO 8601 date-time"),
-            OpenApiParameter("hasta", str, description="ISO 8601 date-time"),
-            OpenApiParameter("pagina", int),
-            OpenApiParameter("elementos_por_pagina", int),
-        ],
+        parameters=filter_parameters(
+            ActividadFilter,
+            {"accion": "Repeatable.", "entidad": "e.g. pte, ot, produccion"},
+        ),
         responses={200: ActividadPageSerializer},
     )
     def get(self, request: Request) -> Response:

@@ -7,16 +7,17 @@ from django.db.models import QuerySet
 
 from sascop.actividad.models import RegistroActividad
 from sascop.core.errors import InvalidInput
+from sascop.core.filters import DateTimeFilter, IdFilter
 
 
 class ActividadFilter(django_filters.FilterSet):
-    usuario = django_filters.NumberFilter(field_name="usuario_id")
+    usuario = IdFilter(field_name="usuario_id")
     accion = django_filters.MultipleChoiceFilter(choices=RegistroActividad.Accion.choices)
     entidad = django_filters.CharFilter()
     entidad_id = django_filters.CharFilter()
     campo = django_filters.CharFilter()
-    desde = django_filters.IsoDateTimeFilter(field_name="fecha", lookup_expr="gte")
-    hasta = django_filters.IsoDateTimeFilter(field_name="fecha", lookup_expr="lte")
+    desde = DateTimeFilter(field_name="fecha", lookup_expr="gte")
+    hasta = DateTimeFilter(field_name="fecha", lookup_expr="lte")
 
     class Meta:
         model = RegistroActividad

@@ -3,10 +3,12 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from sascop.actividad.models import RegistroActividad
-from sascop.core.serializers import page_serializer
+from sascop.core.serializers import UTCDateTimeField, page_serializer
 
 
 class RegistroSerializer(serializers.ModelSerializer):
+    fecha = UTCDateTimeField(read_only=True)
+
     class Meta:
         model = RegistroActividad
         fields = [

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 
 from sascop.actividad.models import RegistroActividad
+from sascop.core.serializers import iso
 
 Accion = RegistroActividad.Accion
 
@@ -19,7 +20,7 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime | date):
-        return value.isoformat()
+        return iso(value) or ""
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sascop.catalogos import estatus, services
+from sascop.catalogos.schema import NOMBRE
 from sascop.catalogos.serializers import (
     CATALOGOS,
     CatalogoPageSerializer,
@@ -24,6 +25,7 @@ from sascop.core.apis import ModelApi
 from sascop.core.errors import InvalidInput, NotFound
 from sascop.core.pagination import paginate
 from sascop.core.permissions import ModelPermissions
+from sascop.core.schema import PAGE_PARAMETERS
 
 TAGS = ["catalogos"]
 
@@ -56,10 +58,10 @@ class CatalogoListApi(_CatalogoApi):
         tags=TAGS,
         operation_id="catalogos_list",
         parameters=[
+            NOMBRE,
             OpenApiParameter("activo", bool, description="Only active (true) or inactive."),
             OpenApiParameter("buscar", str),
-            OpenApiParameter("pagina", int),
-            OpenApiParameter("elementos_por_pagina", int),
+            *PAGE_PARAMETERS,
         ],
         responses={200: CatalogoPageSerializer},
     )
@@ -83,7 +85,12 @@ class CatalogoListApi(_CatalogoApi):
         page, meta = paginate(queryset, request.query_params)
         return Response({nombre: serializer_class(page, many=True).data, **meta})
 
-    @extend_schema(tags=TAGS, request=EntradaSerializer, responses={201: EntradaSerializer})
+    @extend_schema(
+        tags=TAGS,
+        parameters=[NOMBRE],
+        request=EntradaSerializer,
+        responses={201: EntradaSerializer},
+    )
     def post(self, request: Request, nombre: str) -> Response:
         """Add an entry (administrators)."""
         data = _serializer_class(nombre)(data=request.data)
@@ -95,14 +102,19 @@ class CatalogoListApi(_CatalogoApi):
 
 
 class CatalogoDetailApi(_CatalogoApi):
-    @extend_schema(tags=TAGS, responses={200: EntradaSerializer})
+    @extend_schema(tags=TAGS, parameters=[NOMBRE], responses={200: EntradaSerializer})
     def get(self, request: Request, nombre: str, pk: int) -> Response:
         entry = self.get_queryset().filter(pk=pk).first()
         if entry is None:
             raise NotFound()
         return Response(_serializer_class(nombre)(entry).data)
 
-    @extend_schema(tags=TAGS, request=EntradaSerializer, responses={200: EntradaSerializer})
+    @extend_schema(
+        tags=TAGS,
+        parameters=[NOMBRE],
+        request=EntradaSerializer,
+        responses={200: EntradaSerializer},
+    )
     def patch(self, request: Request, nombre: str, pk: int) -> Response:
         """Edit an entry, or reactivate it with `{"activo": true}` (administrators)."""
         serializer_class = _serializer_class(nombre)
@@ -113,7 +125,7 @@ class CatalogoDetailApi(_CatalogoApi):
         )
         return Response(serializer_class(entry).data)
 
-    @extend_schema(tags=TAGS, responses={204: None})
+    @extend_schema(tags=TAGS, parameters=[NOMBRE], responses={204: None})
     def delete(self, request: Request, nombre: str, pk: int) -> Response:
         """Deactivate the entry: hidden from new choices, kept on old records."""
         services.catalogo_actualizar(

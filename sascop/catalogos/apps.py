@@ -7,3 +7,6 @@ class CatalogosConfig(AppConfig):
     name = "sascop.catalogos"
     label = "catalogos"
     verbose_name = "Catálogos"
+
+    def ready(self) -> None:
+        from sascop.catalogos import schema  # noqa: F401  (registers the OpenAPI extensions)

@@ -27,14 +27,20 @@ CATALOGOS: dict[str, type[serializers.ModelSerializer]] = {
 }
 
 
+# One page shape per catalog: the items come under the catalog's own name (`"frentes": [...]`).
+PAGINAS: dict[str, type[serializers.Serializer]] = {
+    nombre: page_serializer(f"{serializer.Meta.model.__name__}Page", nombre, serializer)
+    for nombre, serializer in CATALOGOS.items()
+}
+
+
 class EntradaSerializer(serializers.Serializer):
-    """Documents a catalog entry: `id`, the catalog's own fields, `activo`."""
-
-    id = serializers.IntegerField(read_only=True)
-    activo = serializers.BooleanField(required=False)
+    """Documents an entry of whichever catalog the path names: `id`, that catalog's own
+    fields, `activo` (catalogos.schema spells out every catalog's shape)."""
 
 
-CatalogoPageSerializer = page_serializer("CatalogoPage", "entradas", EntradaSerializer)
+class CatalogoPageSerializer(serializers.Serializer):
+    """Documents a page of whichever catalog the path names (see catalogos.schema)."""
 
 
 class EstatusSerializer(serializers.Serializer):

@@ -1,14 +1,18 @@
-"""OpenAPI generation: the session cookie scheme and every endpoint's error responses."""
+"""OpenAPI generation: the session cookie scheme, every endpoint's error responses, and the
+query parameters of lists, read from the very filters that parse them."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.conf import settings
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import permissions, serializers
 
+from sascop.core.pagination import MAX_PAGE_SIZE
 from sascop.core.serializers import ErrorSerializer
 
 _ERROR_TEXT = {
@@ -44,7 +48,29 @@ class SessionScheme(OpenApiAuthenticationExtension):
 
 
 class AutoSchema(openapi.AutoSchema):
-    """Adds the error envelope responses that apply to each operation."""
+    """Adds the error envelope responses that apply to each operation, and describes decimal
+    strings as DRF parses them."""
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
+        for parameter in (operation or {}).get("parameters", []):
+            if parameter.pop(_EMPTY_IS_ABSENT, False):
+                parameter["allowEmptyValue"] = True
+        return operation
+
+    def _map_serializer_field(
+        self, field: Any, direction: Any, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.DecimalField) and schema.get("format") == "decimal":
+            # drf-spectacular's pattern lets "" and "-" through; DRF refuses both. Digits are
+            # required on each side of the point, and no sign when negatives are refused.
+            whole = field.max_whole_digits
+            sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+            digits = rf"\d{{1,{whole}}}" if whole is not None else r"\d+"
+            places = rf"(?:\.\d{{1,{field.decimal_places}}})?" if field.decimal_places else ""
+            schema["pattern"] = f"^{sign}{digits}{places}$"
+        return schema
 
     def _error_codes(self) -> list[str]:
         codes = ["500", "503"]
@@ -53,12 +79,21 @@ class AutoSchema(openapi.AutoSchema):
             codes += ["400", "413", "415"]
         if self.get_auth() and {} not in self.get_auth():
             codes.append("401")
-        if has_body or self.method == "DELETE" or self.get_auth():
+        # Unsafe methods need the CSRF token; a read is refused only by a permission check
+        # beyond "logged in" (a model permission, the dashboard's role).
+        if has_body or self.method == "DELETE" or self._may_refuse_reads():
             codes.append("403")
         if "{" in self.path:
             codes.append("404")
         codes += getattr(self.view, "extra_error_codes", [])
         return sorted(set(codes))
+
+    def _may_refuse_reads(self) -> bool:
+        plain = (permissions.AllowAny, permissions.IsAuthenticated)
+        return any(
+            not (isinstance(check, type) and issubclass(check, plain))
+            for check in getattr(self.view, "permission_classes", [])
+        )
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
@@ -70,3 +105,65 @@ class AutoSchema(openapi.AutoSchema):
                     OpenApiResponse(ErrorSerializer, description=_ERROR_TEXT[code]), code
                 )
         return responses
+
+
+# Marks a query parameter whose empty value (`?fecha_desde=`) counts as leaving it out; the
+# document says so with `allowEmptyValue`, which OpenApiParameter cannot set by itself.
+_EMPTY_IS_ABSENT = "x-empty-is-absent"
+_EMPTY = {_EMPTY_IS_ABSENT: True}
+
+PAGE_PARAMETERS = [
+    OpenApiParameter(
+        "pagina",
+        {"type": "integer", "minimum": 1},
+        description="Page number, from 1.",
+        extensions=_EMPTY,
+    ),
+    OpenApiParameter(
+        "elementos_por_pagina",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+        description=f"Page size, 1 to {MAX_PAGE_SIZE} (default 10).",
+        extensions=_EMPTY,
+    ),
+]
+
+
+def _filter_schema(flt: django_filters.Filter) -> dict[str, Any]:
+    if isinstance(flt, django_filters.OrderingFilter):
+        fields = list(flt.param_map)
+        return {"type": "string", "enum": [*fields, *(f"-{name}" for name in fields)]}
+    if isinstance(flt, django_filters.ChoiceFilter | django_filters.MultipleChoiceFilter):
+        values = [value for value, _label in flt.extra["choices"]]
+        return {
+            "type": "integer" if all(isinstance(v, int) for v in values) else "string",
+            "enum": values,
+        }
+    if isinstance(flt, django_filters.NumberFilter):
+        return {"type": "integer"}
+    if isinstance(flt, django_filters.BooleanFilter):
+        return {"type": "boolean"}
+    if isinstance(flt, django_filters.IsoDateTimeFilter):
+        return {"type": "string", "format": "date-time"}
+    if isinstance(flt, django_filters.DateFilter):
+        return {"type": "string", "format": "date"}
+    return {"type": "string"}
+
+
+def filter_parameters(
+    filterset: type[django_filters.FilterSet], descriptions: dict[str, str] | None = None
+) -> list[OpenApiParameter]:
+    """The query parameters a FilterSet accepts, typed as it parses them (plus the page)."""
+    parameters = []
+    for name, flt in filterset.base_filters.items():
+        schema = _filter_schema(flt)
+        many = isinstance(flt, django_filters.MultipleChoiceFilter)
+        parameters.append(
+            OpenApiParameter(
+                name,
+                # Repeatable (`?estatus=1&estatus=2`): form style, exploded, as OpenAPI's default.
+                {"type": "array", "items": schema} if many else schema,
+                description=(descriptions or {}).get(name, ""),
+                extensions=_EMPTY,
+            )
+        )
+    return [*parameters, *PAGE_PARAMETERS]

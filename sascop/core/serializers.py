@@ -1,7 +1,13 @@
-"""Shapes shared by every API: the error envelope, for the OpenAPI document."""
+"""Shapes shared by every API: the error envelope, pages, and how moments are written.
+
+Every date-time the API gives is ISO 8601 in UTC with a `Z` suffix
+(`2026-05-20T18:00:00.123456Z`); dates are plain `YYYY-MM-DD`. One form for the whole API,
+whatever the server's time zone, so clients can compare and sort timestamps as they come.
+"""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from rest_framework import serializers
@@ -34,6 +40,18 @@ def page_serializer(
     return type(name, (serializers.Serializer,), fields)
 
 
-def iso(value: Any) -> str | None:
-    """A date or date-time as ISO 8601 text, None as null."""
-    return value.isoformat() if value is not None else None
+def iso(value: datetime.date | None) -> str | None:
+    """A date as `YYYY-MM-DD`, a date-time as UTC with `Z`, None as null."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+    return value.isoformat()
+
+
+class UTCDateTimeField(serializers.DateTimeField):
+    """A date-time rendered in UTC with `Z` (DRF's default is the server's time zone)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("default_timezone", datetime.UTC)
+        super().__init__(**kwargs)

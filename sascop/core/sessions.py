@@ -27,6 +27,8 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 
+from sascop.core.serializers import iso
+
 AUTH_AT = "_sascop_auth_at"
 SEEN_AT = "_sascop_seen_at"
 # What is left of a session the policy ended: no user, only the fact that it expired, so
@@ -66,7 +68,7 @@ def expires_at_iso(session: SessionBase) -> str | None:
     moment = expires_at(session)
     if moment is None:
         return None
-    return datetime.fromtimestamp(moment, tz=UTC).isoformat().replace("+00:00", "Z")
+    return iso(datetime.fromtimestamp(moment, tz=UTC))
 
 
 def is_expired(session: SessionBase, now: float) -> bool:

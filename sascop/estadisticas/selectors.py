@@ -20,15 +20,13 @@ from sascop.produccion.models import Produccion
 from sascop.ptes.models import PTE
 
 
-def _money(values: list[Decimal | None]) -> str:
-    total = sum((v or Decimal(0) for v in values), Decimal(0))
-    return format(total.quantize(Decimal("0.01")), "f")
+def _money(values: list[Decimal | None]) -> Decimal:
+    return sum((v or Decimal(0) for v in values), Decimal(0)).quantize(Decimal("0.01"))
 
 
-def _number(value: Decimal | None) -> float:
-    # Contract B gives volumes as JSON numbers; sums stay Decimal until this last step, and
-    # are rounded to the stored precision (SQLite's SUM drifts in the last digits).
-    return float((value or Decimal(0)).quantize(Decimal("0.0001")))
+def _volume(value: Decimal | None) -> Decimal:
+    # Rounded to the stored precision: SQLite's SUM drifts in the last digits.
+    return (value or Decimal(0)).quantize(Decimal("0.0001"))
 
 
 def _months_back(today: datetime.date, count: int) -> list[datetime.date]:
@@ -41,6 +39,8 @@ def _months_back(today: datetime.date, count: int) -> list[datetime.date]:
 
 
 def calcular() -> dict[str, Any]:
+    """The dashboard figures as Python values (Decimal sums); `EstadisticasSerializer` renders
+    them for the API and the dashboard page shows them as they are."""
     ptes = {
         row["estatus"]: row["n"] for row in PTE.objects.values("estatus").annotate(n=Count("id"))
     }
@@ -63,7 +63,7 @@ def calcular() -> dict[str, Any]:
         "total_ptes": sum(ptes.values()),
         "total_otes": sum(row["n"] for row in ots_rows),
         "total_produccion": totales["n"],
-        "volumen_total": _number(totales["volumen"]),
+        "volumen_total": _volume(totales["volumen"]),
         "ptes_por_estatus": [
             {"estatus": e.value, "estatus_texto": e.label, "total": ptes.get(e.value, 0)}
             for e in EstatusPTE
@@ -81,7 +81,7 @@ def calcular() -> dict[str, Any]:
             "usd": _money([r["usd"] for r in ots_rows]),
         },
         "produccion_por_mes": [
-            {"mes": mes.strftime("%Y-%m"), "volumen": _number(por_mes.get(mes))} for mes in meses
+            {"mes": mes.strftime("%Y-%m"), "volumen": _volume(por_mes.get(mes))} for mes in meses
         ],
     }
 

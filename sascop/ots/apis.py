@@ -2,33 +2,30 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sascop.core.apis import ModelApi, with_etag
 from sascop.core.pagination import paginate
+from sascop.core.schema import filter_parameters
 from sascop.ots import selectors, services
 from sascop.ots import serializers as s
 from sascop.ots.models import OT, OTDetalle
 
 TAGS = ["ots"]
-LIST_PARAMS = [
-    OpenApiParameter("pagina", int, description="Page number, from 1."),
-    OpenApiParameter("elementos_por_pagina", int, description="Page size, 1 to 100 (10)."),
-    OpenApiParameter("estatus", int, many=True, description="1, 2, 3, 4 or 9; repeatable."),
-    OpenApiParameter("cliente", int),
-    OpenApiParameter("responsable", int),
-    OpenApiParameter("pte", int),
-    OpenApiParameter("frente", int),
-    OpenApiParameter("sitio", int),
-    OpenApiParameter("fecha_desde", str, description="fecha_inicio_programado from."),
-    OpenApiParameter("fecha_hasta", str, description="fecha_inicio_programado until."),
-    OpenApiParameter("solo_principales", bool, description="Leave out re-programmings."),
-    OpenApiParameter("buscar", str, description="Text in orden, oficio or descripción."),
-    OpenApiParameter("orden", str, description="Sort field; prefix - for descending."),
-]
+LIST_PARAMS = filter_parameters(
+    selectors.OTFilter,
+    {
+        "estatus": "Repeatable.",
+        "fecha_desde": "fecha_inicio_programado from.",
+        "fecha_hasta": "fecha_inicio_programado until.",
+        "solo_principales": "Leave out re-programmings.",
+        "buscar": "Text in orden, oficio or descripción.",
+        "orden": "Sort field; prefix - for descending (default newest first).",
+    },
+)
 
 
 def _ot_response(ot_id: int, status_code: int = status.HTTP_200_OK) -> Response:

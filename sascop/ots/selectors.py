@@ -10,20 +10,21 @@ from django.db.models import Q, QuerySet
 
 from sascop.catalogos.estatus import EstatusOT
 from sascop.core.errors import InvalidInput, NotFound
+from sascop.core.filters import BooleanFilter, IdFilter
 from sascop.ots.models import OT, OTDetalle
 from sascop.ptes.selectors import progreso_por
 
 
 class OTFilter(django_filters.FilterSet):
     estatus = django_filters.TypedMultipleChoiceFilter(choices=EstatusOT.choices, coerce=int)
-    cliente = django_filters.NumberFilter(field_name="cliente_id")
-    responsable = django_filters.NumberFilter(field_name="responsable_proyecto_id")
-    pte = django_filters.NumberFilter(field_name="pte_id")
-    frente = django_filters.NumberFilter(field_name="frente_id")
-    sitio = django_filters.NumberFilter(field_name="sitio_id")
+    cliente = IdFilter(field_name="cliente_id")
+    responsable = IdFilter(field_name="responsable_proyecto_id")
+    pte = IdFilter(field_name="pte_id")
+    frente = IdFilter(field_name="frente_id")
+    sitio = IdFilter(field_name="sitio_id")
     fecha_desde = django_filters.DateFilter(field_name="fecha_inicio_programado", lookup_expr="gte")
     fecha_hasta = django_filters.DateFilter(field_name="fecha_inicio_programado", lookup_expr="lte")
-    solo_principales = django_filters.BooleanFilter(field_name="ot_principal", lookup_expr="isnull")
+    solo_principales = BooleanFilter(field_name="ot_principal", lookup_expr="isnull")
     buscar = django_filters.CharFilter(method="filter_buscar")
     orden = django_filters.OrderingFilter(
         fields=(

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPaso
 from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
-from sascop.core.serializers import iso, page_serializer
+from sascop.core.serializers import UTCDateTimeField, iso, page_serializer
 from sascop.ots.models import OT, OTDetalle
 from sascop.ptes.serializers import (
     DetalleSerializer,
@@ -63,8 +63,8 @@ def ot_completa(ot: OT, detalles: list[OTDetalle], reprogramaciones: list[int]) 
     return {
         **ot_item(ot, progreso_de_detalles(detalles)),
         "comentario": ot.comentario,
-        "creado_en": ot.creado_en.isoformat(),
-        "actualizado_en": ot.actualizado_en.isoformat(),
+        "creado_en": iso(ot.creado_en),
+        "actualizado_en": iso(ot.actualizado_en),
         "detalles": [ot_detalle_item(d) for d in detalles],
         "reprogramaciones": reprogramaciones,
     }
@@ -169,8 +169,8 @@ class OTDetalleSerializer(DetalleSerializer):
 
 class OTDetailSerializer(OTItemSerializer):
     comentario = serializers.CharField()
-    creado_en = serializers.DateTimeField()
-    actualizado_en = serializers.DateTimeField()
+    creado_en = UTCDateTimeField()
+    actualizado_en = UTCDateTimeField()
     detalles = OTDetalleSerializer(many=True)
     reprogramaciones = serializers.ListField(child=serializers.IntegerField())
 

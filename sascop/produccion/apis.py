@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from sascop.core.apis import ModelApi, with_etag
 from sascop.core.errors import InvalidInput, NotFound
 from sascop.core.pagination import paginate
+from sascop.core.schema import filter_parameters
 from sascop.ots.models import OT
 from sascop.produccion import selectors, services
 from sascop.produccion import serializers as s
@@ -39,18 +40,7 @@ class ProduccionListApi(ModelApi):
     @extend_schema(
         tags=TAGS,
         operation_id="produccion_list",
-        parameters=[
-            OpenApiParameter("pagina", int),
-            OpenApiParameter("elementos_por_pagina", int),
-            OpenApiParameter("ot", int),
-            OpenApiParameter("partida", int),
-            OpenApiParameter("sitio", int),
-            OpenApiParameter("tipo_tiempo", str, enum=["TE", "CMA"]),
-            OpenApiParameter("estatus_cobro", int),
-            OpenApiParameter("es_excedente", bool),
-            OpenApiParameter("fecha_desde", str),
-            OpenApiParameter("fecha_hasta", str),
-        ],
+        parameters=filter_parameters(selectors.ProduccionFilter),
         responses={200: s.ProduccionPageSerializer},
     )
     def get(self, request: Request) -> Response:

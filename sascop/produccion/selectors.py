@@ -7,16 +7,17 @@ from django.db.models import QuerySet
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.core.errors import InvalidInput
+from sascop.core.filters import BooleanFilter, IdFilter
 from sascop.produccion.models import Produccion
 
 
 class ProduccionFilter(django_filters.FilterSet):
-    ot = django_filters.NumberFilter(field_name="ot_id")
-    partida = django_filters.NumberFilter(field_name="partida_id")
-    sitio = django_filters.NumberFilter(field_name="sitio_id")
+    ot = IdFilter(field_name="ot_id")
+    partida = IdFilter(field_name="partida_id")
+    sitio = IdFilter(field_name="sitio_id")
     tipo_tiempo = django_filters.ChoiceFilter(choices=Produccion.TipoTiempo.choices)
     estatus_cobro = django_filters.TypedChoiceFilter(choices=EstatusCobro.choices, coerce=int)
-    es_excedente = django_filters.BooleanFilter()
+    es_excedente = BooleanFilter()
     fecha_desde = django_filters.DateFilter(field_name="fecha_produccion", lookup_expr="gte")
     fecha_hasta = django_filters.DateFilter(field_name="fecha_produccion", lookup_expr="lte")
 

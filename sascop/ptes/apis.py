@@ -2,35 +2,29 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sascop.core.apis import ModelApi, with_etag
 from sascop.core.pagination import paginate
+from sascop.core.schema import filter_parameters
 from sascop.ptes import selectors, services
 from sascop.ptes import serializers as s
 from sascop.ptes.models import PTE, PTEDetalle
 
 TAGS = ["ptes"]
-LIST_PARAMS = [
-    OpenApiParameter("pagina", int, description="Page number, from 1."),
-    OpenApiParameter("elementos_por_pagina", int, description="Page size, 1 to 100 (10)."),
-    OpenApiParameter("estatus", int, many=True, description="1, 2, 3, 4 or 9; repeatable."),
-    OpenApiParameter("cliente", int),
-    OpenApiParameter("responsable", int),
-    OpenApiParameter("tipo", int),
-    OpenApiParameter("fecha_desde", str, description="fecha_solicitud from (YYYY-MM-DD)."),
-    OpenApiParameter("fecha_hasta", str, description="fecha_solicitud until (YYYY-MM-DD)."),
-    OpenApiParameter("buscar", str, description="Text in oficio or descripción."),
-    OpenApiParameter(
-        "orden",
-        str,
-        description="fecha_solicitud, oficio_pte, estatus, total_homologado, "
-        "prioridad or id; prefix - for descending.",
-    ),
-]
+LIST_PARAMS = filter_parameters(
+    selectors.PTEFilter,
+    {
+        "estatus": "Repeatable.",
+        "fecha_desde": "fecha_solicitud from.",
+        "fecha_hasta": "fecha_solicitud until.",
+        "buscar": "Text in oficio or descripción.",
+        "orden": "Sort field; prefix - for descending (default -fecha_solicitud).",
+    },
+)
 
 
 class PTEListApi(ModelApi):

@@ -10,14 +10,15 @@ from django.db.models import Count, Q, QuerySet
 
 from sascop.catalogos.estatus import PASOS_HECHOS, EstatusPTE
 from sascop.core.errors import InvalidInput, NotFound
+from sascop.core.filters import IdFilter
 from sascop.ptes.models import PTE, PTEDetalle
 
 
 class PTEFilter(django_filters.FilterSet):
     estatus = django_filters.TypedMultipleChoiceFilter(choices=EstatusPTE.choices, coerce=int)
-    cliente = django_filters.NumberFilter(field_name="cliente_id")
-    responsable = django_filters.NumberFilter(field_name="responsable_proyecto_id")
-    tipo = django_filters.NumberFilter(field_name="tipo_id")
+    cliente = IdFilter(field_name="cliente_id")
+    responsable = IdFilter(field_name="responsable_proyecto_id")
+    tipo = IdFilter(field_name="tipo_id")
     fecha_desde = django_filters.DateFilter(field_name="fecha_solicitud", lookup_expr="gte")
     fecha_hasta = django_filters.DateFilter(field_name="fecha_solicitud", lookup_expr="lte")
     buscar = django_filters.CharFilter(method="filter_buscar")

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from sascop.catalogos.estatus import PASOS_HECHOS, EstatusPaso, EstatusPTE
 from sascop.catalogos.models import Cliente, ResponsableProyecto, Tipo
-from sascop.core.serializers import iso, page_serializer
+from sascop.core.serializers import UTCDateTimeField, iso, page_serializer
 from sascop.ptes.models import PTE, PTEDetalle
 
 
@@ -64,8 +64,8 @@ def pte_completa(pte: PTE, detalles: list[PTEDetalle]) -> dict[str, Any]:
     return {
         **pte_item(pte, progreso_de_detalles(detalles)),
         "comentario": pte.comentario,
-        "creado_en": pte.creado_en.isoformat(),
-        "actualizado_en": pte.actualizado_en.isoformat(),
+        "creado_en": iso(pte.creado_en),
+        "actualizado_en": iso(pte.actualizado_en),
         "detalles": [detalle_item(d) for d in detalles],
     }
 
@@ -144,8 +144,8 @@ class PTEDetailSerializer(PTEItemSerializer):
     """Documents `pte_completa()`."""
 
     comentario = serializers.CharField()
-    creado_en = serializers.DateTimeField()
-    actualizado_en = serializers.DateTimeField()
+    creado_en = UTCDateTimeField()
+    actualizado_en = UTCDateTimeField()
     detalles = DetalleSerializer(many=True)
 
 

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from sascop.catalogos.estatus import EstatusOT
 from sascop.core.datacache import bump
 from sascop.ots.tests.factories import OTFactory
 from sascop.produccion.tests.factories import ProduccionFactory
@@ -43,23 +44,29 @@ def test_contract_b_totals_and_breakdowns(viewer, time_machine):
     response = viewer.get(URL)
 
     assert response.status_code == HTTPStatus.OK
-    body = response.json()
-    assert body["total_ptes"] == 3
-    assert body["total_otes"] == 3
-    assert body["total_produccion"] == 3
-    assert body["volumen_total"] == 3.75
-    assert body["ptes_por_estatus"] == [
-        {"estatus": 1, "estatus_texto": "Pendiente", "total": 1},
-        {"estatus": 2, "estatus_texto": "En proceso", "total": 1},
-        {"estatus": 3, "estatus_texto": "Entregada", "total": 1},
-        {"estatus": 4, "estatus_texto": "Cancelada", "total": 0},
-        {"estatus": 9, "estatus_texto": "Suspendida", "total": 0},
+    meses = [{"mes": f"2025-{m:02}", "volumen": "0.0000"} for m in range(6, 13)] + [
+        {"mes": f"2026-{m:02}", "volumen": "0.0000"} for m in range(1, 5)
     ]
-    assert body["otes_por_estatus"][1] == {"estatus": 2, "estatus_texto": "En proceso", "total": 3}
-    assert body["montos_ot"] == {"mxn": "300.30", "usd": "15.15"}
-    assert len(body["produccion_por_mes"]) == 12
-    assert body["produccion_por_mes"][-1] == {"mes": "2026-05", "volumen": 3.75}
-    assert body["produccion_por_mes"][0]["mes"] == "2025-06"
+    assert response.json() == {
+        "total_ptes": 3,
+        "total_otes": 3,
+        "total_produccion": 3,
+        # Contract B's one number; every other amount or volume is a decimal string.
+        "volumen_total": 3.75,
+        "ptes_por_estatus": [
+            {"estatus": 1, "estatus_texto": "Pendiente", "total": 1},
+            {"estatus": 2, "estatus_texto": "En proceso", "total": 1},
+            {"estatus": 3, "estatus_texto": "Entregada", "total": 1},
+            {"estatus": 4, "estatus_texto": "Cancelada", "total": 0},
+            {"estatus": 9, "estatus_texto": "Suspendida", "total": 0},
+        ],
+        "otes_por_estatus": [
+            {"estatus": e.value, "estatus_texto": e.label, "total": 3 if e.value == 2 else 0}
+            for e in EstatusOT
+        ],
+        "montos_ot": {"mxn": "300.30", "usd": "15.15"},
+        "produccion_por_mes": [*meses, {"mes": "2026-05", "volumen": "3.7500"}],
+    }
 
 
 def test_empty_database(viewer):
@@ -111,7 +118,7 @@ def test_month_window_handles_year_boundaries(viewer, time_machine):
     meses = viewer.get(URL).json()["produccion_por_mes"]
 
     assert [m["mes"] for m in meses][:2] == ["2025-02", "2025-03"]
-    assert meses[0]["volumen"] == 2.0
+    assert meses[0]["volumen"] == "2.0000"
 
 
 def test_volume_sums_keep_the_stored_precision(viewer):

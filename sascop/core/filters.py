@@ -1,0 +1,60 @@
+"""Strict query-parameter filters: a value the filter cannot use is a 400, never ignored.
+
+django-filter's NumberFilter takes `0.5` for an id and its BooleanFilter treats `null` or
+`maybe` as "no filter": a client's typo would silently widen the list it gets.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django_filters.fields import IsoDateTimeField
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number."""
+
+    field_class = forms.IntegerField
+
+
+class _BooleanField(forms.Field):
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().lower()
+        if text in {"true", "1"}:
+            return True
+        if text in {"false", "0"}:
+            return False
+        raise ValidationError("Use true or false.", code="invalid")
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """`true` or `false` (also `1` or `0`)."""
+
+    field_class = _BooleanField
+
+
+class _UTCDateTimeField(IsoDateTimeField):
+    def to_python(self, value: Any) -> datetime.datetime | None:
+        moment: datetime.datetime | None = super().to_python(value)
+        if moment is None:
+            return None
+        # PostgreSQL refuses offsets past ±15:59 (a 500); UTC it always takes. Near the ends
+        # of the calendar the conversion itself can overflow.
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise ValidationError("Date-time out of range.", code="invalid") from None
+
+
+class DateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time with any offset (a naive one is Mexico City time)."""
+
+    field_class = _UTCDateTimeField

@@ -1,0 +1,60 @@
+"""List filters refuse what they cannot use (400) instead of ignoring it, and never 500."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from unittest.mock import ANY
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(role_client):
+    return role_client("Administración")
+
+
+def _invalid(field: str, message: str) -> dict[str, object]:
+    return {
+        "error": "Invalid input",
+        "code": "invalid",
+        "detail": ANY,
+        "fields": {field: [message]},
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "message"),
+    [
+        ("/operaciones/api/ptes/?cliente=0.5", "cliente", "Enter a whole number."),
+        ("/operaciones/api/actividad/?usuario=1.5", "usuario", "Enter a whole number."),
+        ("/operaciones/api/ots/?solo_principales=null", "solo_principales", "Use true or false."),
+        ("/operaciones/api/produccion/?es_excedente=quizas", "es_excedente", "Use true or false."),
+        (
+            "/operaciones/api/actividad/?desde=9999-12-31T23:00:00-10:00",
+            "desde",
+            "Date-time out of range.",
+        ),
+    ],
+)
+def test_unusable_values_are_400(admin, url, field, message):
+    response = admin.get(url)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == _invalid(field, message)
+
+
+def test_any_utc_offset_is_accepted(admin):
+    # PostgreSQL itself refuses offsets past ±15:59: the filter compares in UTC.
+    response = admin.get("/operaciones/api/actividad/", {"desde": "2020-07-05T05:50:29-17:58"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["total"] == 1  # the administrator's login
+
+
+def test_an_empty_filter_is_no_filter(admin):
+    response = admin.get("/operaciones/api/ots/?solo_principales=&fecha_desde=&cliente=")
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["total"] == 0
