@@ -201,23 +201,7 @@ class SessionCookie:
         case.cookies = {**(case.cookies or {}), "sessionid": data}
 
 
-# Known defects fixed on another branch, left out until it is merged (then delete this):
-# `Content-Type: multipart/form-data` without a boundary is a 500 on the JSON login and
-# registration instead of a 400.
-_PENDING_FIX = {
-    ("POST /api/login/", "multipart/form-data"),
-    ("POST /api/register/", "multipart/form-data"),
-}
-
-
-def _pending_fix(case: schemathesis.Case) -> bool:
-    content_type = case.headers.get("Content-Type", "") if case.headers else ""
-    return (case.operation.label, content_type) in _PENDING_FIX
-
-
 def _call(case: schemathesis.Case) -> None:
-    if _pending_fix(case):
-        return
     live = LIVE[0]
     cookies = dict(case.cookies or {})
     if cookies.get("sessionid") == ADMIN_SESSION:
