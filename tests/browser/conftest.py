@@ -9,6 +9,7 @@ Chromium when it can; without it these tests skip.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,25 @@ def playwright(playwright: Playwright) -> Iterator[Playwright]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield playwright
+
+
+def _request_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.endswith("(process_request_thread)")}
+
+
+@pytest.fixture(autouse=True)
+def _live_server_requests_finish() -> Iterator[None]:
+    """Once a test's pages are closed, wait for the live server to finish their requests.
+
+    Its request threads share the in-memory SQLite connection; one still closing after the
+    live server stops (at the end of the session) fails with "DatabaseWrapper objects created
+    in a thread can only be used in that same thread". Closing a page closes its keep-alive
+    connections, so this takes milliseconds. Threads of earlier tests are not waited for.
+    """
+    before = _request_threads()
+    yield  # set up before pytest-playwright's `context`, so this runs after it is closed
+    for thread in _request_threads() - before:
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -70,8 +70,12 @@ def test_token_is_read_when_sending_so_login_rotation_is_followed(page, live_ser
 
     logout = _operation(page, "auth", "api_logout_create")
     expect(_execute(logout)).to_have_text(str(HTTPStatus.OK.value))
-    # The session is gone server-side: replaying its cookie is refused.
+    # The session is gone server-side: replaying its cookie is refused. (No keep-alive: the
+    # live server must not be left holding a connection when it stops.)
     replay = requests.get(
-        f"{live_server.url}/api/user/", cookies={"sessionid": session_key}, timeout=10
+        f"{live_server.url}/api/user/",
+        cookies={"sessionid": session_key},
+        headers={"Connection": "close"},
+        timeout=10,
     )
     assert replay.status_code == HTTPStatus.UNAUTHORIZED
