@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,9 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / "bin"
 REQUIREMENT_FILES = ["requirements.txt", "requirements-dev.txt", "client/pyproject.toml"]
+# The browser tests drive Debian's Chromium: Playwright cannot download its own builds here.
+CHROMIUM = Path("/usr/bin/chromium")
+APT_LISTS = Path("/var/lib/apt/lists")
 
 
 def sh(*args: str | Path, env: dict[str, str] | None = None) -> None:
@@ -42,6 +46,35 @@ def ensure_venv() -> None:
     stamp.write_text(digest.hexdigest())
 
 
+def ensure_chromium() -> None:
+    """Install Debian's Chromium for the browser tests if it is missing and we can.
+
+    When it cannot be installed (not root, no apt-get, no network), the browser tests skip
+    and say why; everything else still runs.
+    """
+    if CHROMIUM.exists():
+        return
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        print(f"{CHROMIUM} is missing and cannot be installed here (needs root and apt-get).")
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "chromium"]
+    update = ["apt-get", "update"]
+
+    def attempt(*commands: list[str]) -> bool:
+        for command in commands:
+            print("+", " ".join(command), flush=True)
+            if subprocess.run(command, env=env).returncode != 0:
+                return False
+        return True
+
+    # A fresh image may ship without package lists; otherwise refresh them only on failure.
+    has_lists = any(APT_LISTS.glob("*_Packages*"))
+    if (has_lists and attempt(install)) or attempt(update, install):
+        return
+    print("Chromium could not be installed: the browser tests will be skipped.", flush=True)
+
+
 def run() -> None:
     ensure_venv()
     python = BIN / "python"
@@ -60,6 +93,7 @@ def run() -> None:
 
 def test(extra: list[str]) -> None:
     ensure_venv()
+    ensure_chromium()
     sh(BIN / "ruff", "check", ".")
     sh(BIN / "ruff", "format", "--check", ".")
     sh(BIN / "mypy", ".")

@@ -6,6 +6,7 @@ cookies, HSTS, HTTPS redirect). Every variable read here is listed in `.env.exam
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -235,6 +236,27 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "sascop.core.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Swagger UI's "Try it out" is a script in the page: unsafe requests must carry the
+# `csrftoken` cookie as `X-CSRFToken`. drf-spectacular's own interceptor sends the token the
+# page was rendered with, which login rotates, and skips credentialed requests; so this
+# one reads the cookie when each request leaves, and only for this origin. A string setting
+# reaches the page as JavaScript, unchanged. (Its schema-auth injection is for header
+# schemes; the session cookie needs none.)
+_SWAGGER_UI_SETTINGS = """{
+  persistAuthorization: true,
+  requestInterceptor: (request) => {
+    const method = (request.method || "GET").toUpperCase();
+    const sameOrigin = new URL(request.url, document.baseURI).origin === window.location.origin;
+    if (sameOrigin && !["GET", "HEAD", "OPTIONS", "TRACE"].includes(method)) {
+      const prefix = COOKIE_NAME + "=";
+      const cookie = document.cookie.split("; ").find((c) => c.startsWith(prefix));
+      if (cookie) {
+        request.headers["X-CSRFToken"] = decodeURIComponent(cookie.slice(prefix.length));
+      }
+    }
+    return request;
+  },
+}""".replace("COOKIE_NAME", json.dumps(CSRF_COOKIE_NAME))
 SPECTACULAR_SETTINGS = {
     "TITLE": "SASCOP API",
     "DESCRIPTION": (
@@ -258,7 +280,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "sascop.accounts.schema.add_contract_b_login",
     ],
-    "SWAGGER_UI_SETTINGS": {"withCredentials": True, "persistAuthorization": True},
+    "SWAGGER_UI_SETTINGS": _SWAGGER_UI_SETTINGS,
     "ENUM_NAME_OVERRIDES": {
         "EstatusPTEEnum": "sascop.catalogos.estatus.EstatusPTE",
         "EstatusPasoEnum": "sascop.catalogos.estatus.EstatusPaso",
