@@ -85,7 +85,6 @@ def prepare(path: str) -> None:
     from django.contrib.auth.models import Group
     from django.db.models import Min
 
-    from sascop.accounts import roles
     from sascop.accounts.models import User
     from sascop.catalogos.estatus import EstatusOT, EstatusPTE
     from sascop.catalogos.models import Cliente, Partida, ResponsableProyecto, Tipo
@@ -94,7 +93,7 @@ def prepare(path: str) -> None:
     from sascop.ptes.models import PTE
 
     request = json.loads(Path(path).read_text())
-    groups = list(Group.objects.filter(name__in=[roles.INGENIERIA, roles.CAPTURA]))
+    groups = list(Group.objects.filter(name__in=["Ingeniería", "Captura de producción"]))
     password = make_password(request["password"])  # one Argon2 hash for every user
     for n in range(request["sessions"]):
         username = f"{USER_PREFIX}{n:03d}"

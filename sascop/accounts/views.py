@@ -6,10 +6,7 @@ same JSON as `/api/login/`; both go through `services.user_login`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -35,7 +32,6 @@ from sascop.core.errors import (
 )
 from sascop.core.parsers import parse_json
 from sascop.core.responses import json_response
-from sascop.core.sessions import session_lost
 
 SESSION_EXPIRED_MESSAGE = (
     "La sesión ha expirado por inactividad. Por favor, ingresa tus datos nuevamente."
@@ -129,18 +125,3 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         return json_response(s.LOGOUT_BODY)
     services.user_logout(request=request)
     return redirect(f"{settings.LOGIN_URL}?logout_exitoso=1")
-
-
-def login_required_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Send anonymous browsers to the login page, saying so when their session expired."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        params = {"next": request.get_full_path()}
-        if session_lost(request):
-            params["session_expired"] = "1"
-        return redirect(f"{settings.LOGIN_URL}?{urlencode(params)}")
-
-    return wrapper

@@ -6,8 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 
 from sascop.actividad.models import RegistroActividad
-from sascop.core.errors import InvalidInput
-from sascop.core.filters import DateTimeFilter, IdFilter
+from sascop.core.filters import DateTimeFilter, IdFilter, filtrar
 
 
 class ActividadFilter(django_filters.FilterSet):
@@ -25,7 +24,5 @@ class ActividadFilter(django_filters.FilterSet):
 
 
 def actividad_lista(params: Any) -> QuerySet[RegistroActividad]:
-    filterset = ActividadFilter(params, queryset=RegistroActividad.objects.all())
-    if not filterset.is_valid():
-        raise InvalidInput(fields={k: list(v) for k, v in filterset.errors.items()})
-    return filterset.qs.order_by("-fecha", "-id")
+    queryset = filtrar(ActividadFilter, params, RegistroActividad.objects.all())
+    return queryset.order_by("-fecha", "-id")

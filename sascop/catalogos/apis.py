@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sascop.catalogos import estatus, services
+from sascop.accounts.current import current_user
+from sascop.catalogos import estatus, selectors, services
 from sascop.catalogos.schema import NOMBRE
 from sascop.catalogos.serializers import (
     CATALOGOS,
@@ -22,10 +23,10 @@ from sascop.catalogos.serializers import (
     EstatusSerializer,
 )
 from sascop.core.apis import ModelApi
-from sascop.core.errors import InvalidInput, NotFound
+from sascop.core.errors import NotFound
 from sascop.core.pagination import paginate
 from sascop.core.permissions import ModelPermissions
-from sascop.core.schema import PAGE_PARAMETERS
+from sascop.core.schema import filter_parameters
 
 TAGS = ["catalogos"]
 
@@ -59,29 +60,20 @@ class CatalogoListApi(_CatalogoApi):
         operation_id="catalogos_list",
         parameters=[
             NOMBRE,
-            OpenApiParameter("activo", bool, description="Only active (true) or inactive."),
-            OpenApiParameter("buscar", str),
-            *PAGE_PARAMETERS,
+            *filter_parameters(
+                selectors.CatalogoFilter,
+                {
+                    "activo": "Only active (true) or inactive (false) entries.",
+                    "buscar": "Text in the description, name or key.",
+                },
+            ),
         ],
         responses={200: CatalogoPageSerializer},
     )
     def get(self, request: Request, nombre: str) -> Response:
         """Entries of one catalog, active and inactive (filter with `activo`)."""
         serializer_class = _serializer_class(nombre)
-        queryset = self.get_queryset().order_by("pk")
-        activo = request.query_params.get("activo")
-        if activo is not None:
-            if activo not in {"true", "false"}:
-                raise InvalidInput(fields={"activo": ["Use true or false."]})
-            queryset = queryset.filter(activo=activo == "true")
-        if buscar := request.query_params.get("buscar"):
-            text_fields = [
-                f for f in ("descripcion", "nombre", "clave") if f in serializer_class.Meta.fields
-            ]
-            condition = Q()
-            for field in text_fields:
-                condition |= Q(**{f"{field}__icontains": buscar})
-            queryset = queryset.filter(condition)
+        queryset = selectors.catalogo_lista(serializer_class.Meta.model, request.query_params)
         page, meta = paginate(queryset, request.query_params)
         return Response({nombre: serializer_class(page, many=True).data, **meta})
 
@@ -96,7 +88,7 @@ class CatalogoListApi(_CatalogoApi):
         data = _serializer_class(nombre)(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.catalogo_crear(
-            usuario=request.user, modelo=data.Meta.model, datos=data.validated_data
+            usuario=current_user(request), modelo=data.Meta.model, datos=data.validated_data
         )
         return Response(_serializer_class(nombre)(entry).data, status=status.HTTP_201_CREATED)
 
@@ -121,7 +113,7 @@ class CatalogoDetailApi(_CatalogoApi):
         data = serializer_class(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         entry = services.catalogo_actualizar(
-            usuario=request.user, modelo=data.Meta.model, pk=pk, datos=data.validated_data
+            usuario=current_user(request), modelo=data.Meta.model, pk=pk, datos=data.validated_data
         )
         return Response(serializer_class(entry).data)
 
@@ -129,7 +121,7 @@ class CatalogoDetailApi(_CatalogoApi):
     def delete(self, request: Request, nombre: str, pk: int) -> Response:
         """Deactivate the entry: hidden from new choices, kept on old records."""
         services.catalogo_actualizar(
-            usuario=request.user,
+            usuario=current_user(request),
             modelo=_serializer_class(nombre).Meta.model,
             pk=pk,
             datos={"activo": False},

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.db import models, transaction
 
+from sascop.accounts.models import User
 from sascop.actividad import services as actividad
-from sascop.core.errors import InvalidInput, NotFound
+from sascop.core.errors import InvalidInput
+from sascop.core.queries import bloquear_o_404
 from sascop.core.validation import validated
 
 
@@ -36,7 +38,7 @@ def exigir_activos(instancia: models.Model, antes: dict[str, str] | None = None)
 
 
 @transaction.atomic
-def catalogo_crear(*, usuario: Any, modelo: type[models.Model], datos: dict[str, Any]) -> Any:
+def catalogo_crear(*, usuario: User, modelo: type[models.Model], datos: dict[str, Any]) -> Any:
     instancia = modelo(**datos)
     exigir_activos(instancia)
     validated(instancia).save()
@@ -46,11 +48,11 @@ def catalogo_crear(*, usuario: Any, modelo: type[models.Model], datos: dict[str,
 
 @transaction.atomic
 def catalogo_actualizar(
-    *, usuario: Any, modelo: type[models.Model], pk: Any, datos: dict[str, Any]
+    *, usuario: User, modelo: type[models.Model], pk: Any, datos: dict[str, Any]
 ) -> Any:
-    instancia = modelo._default_manager.select_for_update().filter(pk=pk).first()
-    if instancia is None:
-        raise NotFound()
+    instancia = bloquear_o_404(
+        modelo._default_manager.all(), pk, str(modelo._meta.verbose_name).capitalize()
+    )
     antes = actividad.snapshot(instancia)
     for name, value in datos.items():
         setattr(instancia, name, value)

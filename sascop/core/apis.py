@@ -15,10 +15,11 @@ from rest_framework.views import APIView
 from sascop.core import health
 from sascop.core.errors import ServiceUnavailable
 from sascop.core.etags import etag_for
+from sascop.core.mixins import CacheControlMixin, NoStoreMixin
 from sascop.core.permissions import ModelPermissions
 
 
-class HealthApi(APIView):
+class HealthApi(NoStoreMixin, APIView):
     """Liveness and readiness: 200 when the database (and Redis, if configured) answer."""
 
     authentication_classes: list[Any] = []
@@ -44,10 +45,10 @@ class HealthApi(APIView):
         }
         if "unavailable" in checks.values():
             raise ServiceUnavailable("A backing service is not answering.", checks=checks)
-        return Response({"status": "ok", "checks": checks}, headers={"Cache-Control": "no-store"})
+        return Response({"status": "ok", "checks": checks})
 
 
-class ModelApi(APIView):
+class ModelApi(CacheControlMixin, APIView):
     """Base of the domain endpoints: logged-in users holding the model permission.
 
     Reads need `view_<model>`, writes `add_`/`change_`/`delete_` (groups grant them).
@@ -56,13 +57,10 @@ class ModelApi(APIView):
 
     permission_classes = [IsAuthenticated, ModelPermissions]
 
-    def finalize_response(
-        self, request: Request, response: Response, *args: Any, **kwargs: Any
-    ) -> Response:
-        response = super().finalize_response(request, response, *args, **kwargs)
-        # Business data is per user and changes often: never serve it from a shared cache.
-        response.setdefault("Cache-Control", "private, no-cache")
-        return response
+
+def if_match(request: Request) -> str | None:
+    """The client's If-Match header, for services that refuse stale writes."""
+    return request.headers.get("If-Match")
 
 
 def with_etag(data: Any, instance: Any, status: int = 200) -> Response:

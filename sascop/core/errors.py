@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from rest_framework import exceptions as drf
 
+from sascop.core.mixins import NO_STORE
 from sascop.core.responses import json_response
 from sascop.core.sessions import session_lost
 
@@ -300,7 +301,7 @@ def to_application_error(exc: BaseException, request: HttpRequest | None) -> App
 
 
 def error_headers(error: ApplicationError) -> dict[str, str]:
-    headers = {"Cache-Control": "no-store"}
+    headers = {"Cache-Control": NO_STORE}
     if isinstance(error, Throttled):
         headers["Retry-After"] = str(error.retry_after)
     elif isinstance(error, ServiceUnavailable):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from sascop.core.errors import PreconditionFailed
 
 
@@ -13,17 +11,17 @@ def etag_for(instance: Any) -> str:
     return f'"{instance.pk}-{instance.version}"'
 
 
-def check_if_match(request: HttpRequest, instance: Any) -> None:
+def exigir_version(if_match: str | None, instance: Any) -> None:
     """Refuse the write with 412 when the client's copy is stale.
 
-    Clients that send no If-Match write unconditionally (simple scripts keep working);
-    the project's client always sends it.
+    `if_match` is the request's If-Match header. Clients that send none write
+    unconditionally (simple scripts keep working); the project's client always sends it.
+    Call it on the row locked for the write, so no other write slips in between.
     """
-    header = request.headers.get("If-Match")
-    if header is None or header.strip() == "*":
+    if if_match is None or if_match.strip() == "*":
         return
     current = etag_for(instance)
-    offered = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    offered = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
     if current not in offered:
         raise PreconditionFailed(
             f"The resource has changed (now at {current}); fetch it again and retry."

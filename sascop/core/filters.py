@@ -7,12 +7,15 @@ django-filter's NumberFilter takes `0.5` for an id and its BooleanFilter treats 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django_filters.fields import IsoDateTimeField
+
+from sascop.core.errors import InvalidInput
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -58,3 +61,18 @@ class DateTimeFilter(django_filters.IsoDateTimeFilter):
     """An ISO 8601 date-time with any offset (a naive one is Mexico City time)."""
 
     field_class = _UTCDateTimeField
+
+
+F = TypeVar("F", bound=Model)
+
+
+def filtrar(
+    filterset_class: type[django_filters.FilterSet], params: Any, queryset: QuerySet[F]
+) -> QuerySet[F]:
+    """`queryset` narrowed by the query parameters; any value the filters refuse is a 400
+    naming the parameter."""
+    filterset = filterset_class(params, queryset=queryset)
+    if not filterset.is_valid():
+        raise InvalidInput(fields={name: list(errors) for name, errors in filterset.errors.items()})
+    result: QuerySet[F] = filterset.qs
+    return result

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -45,9 +44,7 @@ class ApiErrorMiddleware:
             return response
         if "json" in response.get("Content-Type", ""):
             return response
-        exc = getattr(request, "sascop_exception", None)
-        error = to_application_error(exc, request) if exc else status_error(response.status_code)
-        replacement = error_response(error)
+        replacement = error_response(status_error(response.status_code))
         # Keep what inner middleware said about the answer itself (CORS headers among it),
         # so a cross-origin client can read the JSON error.
         for header, value in response.items():
@@ -55,6 +52,13 @@ class ApiErrorMiddleware:
             if lowered in {"allow", "vary"} or lowered.startswith("access-control-"):
                 replacement[header] = value
         return replacement
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A view's exception, answered as the envelope for API clients (Django's debug 500
+        page would otherwise hide what it was: a 503 for a database that is down, say)."""
+        if not wants_json(request):
+            return None
+        return error_response(to_application_error(exception, request))
 
 
 class ApiLanguageMiddleware:
@@ -170,20 +174,18 @@ class SessionPolicyMiddleware:
         response = self.get_response(request)
         if (
             sessions.is_authenticated_session(session)
-            and not getattr(request, "sascop_session_passive", False)
+            and not _is_passive(request)
             and response.status_code < 500
         ):
             sessions.refresh_if_due(session, now)
         return response
 
-    def process_view(
-        self,
-        request: HttpRequest,
-        view_func: Callable[..., Any],
-        view_args: tuple[Any, ...],
-        view_kwargs: dict[str, Any],
-    ) -> None:
-        # A view class with `session_passive = True` (status polling) is not activity.
-        view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
-        passive = getattr(view_class, "session_passive", False)
-        request.sascop_session_passive = passive  # type: ignore[attr-defined]
+
+def _is_passive(request: HttpRequest) -> bool:
+    """Whether the view that answered declares `session_passive = True` (status polling):
+    such a request is not activity and does not extend the session."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return False
+    view_class = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
+    return bool(getattr(view_class, "session_passive", False))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
-from django.core.signals import got_request_exception
 from django.db import transaction
 from django.dispatch import Signal, receiver
 from django.http import HttpRequest
@@ -29,11 +27,3 @@ def stamp_session(sender: Any, request: HttpRequest | None, **kwargs: Any) -> No
     # Every login (API, HTML page, admin) starts the idle and absolute clocks.
     if request is not None and hasattr(request, "session"):
         sessions.start(request.session)
-
-
-@receiver(got_request_exception, dispatch_uid="sascop.core.remember_exception")
-def remember_exception(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
-    # Django's debug 500 page drops the exception; ApiErrorMiddleware needs its type to tell
-    # a 503 (database down) from a 500.
-    if request is not None:
-        request.sascop_exception = sys.exc_info()[1]  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sascop.core.mixins import CacheControlMixin
 from sascop.estadisticas.selectors import estadisticas
 from sascop.estadisticas.serializers import EstadisticasSerializer
 
@@ -17,7 +18,7 @@ class CanViewDashboard(BasePermission):
         return bool(request.user and request.user.has_perm("ptes.view_pte"))
 
 
-class EstadisticasApi(APIView):
+class EstadisticasApi(CacheControlMixin, APIView):
     permission_classes = [IsAuthenticated, CanViewDashboard]
 
     @extend_schema(tags=["estadisticas"], responses={200: EstadisticasSerializer})
@@ -27,7 +28,4 @@ class EstadisticasApi(APIView):
 
         Amounts and volumes are decimal strings, except `volumen_total`: contract B gives it
         as a JSON number."""
-        return Response(
-            EstadisticasSerializer(estadisticas()).data,
-            headers={"Cache-Control": "private, no-cache"},
-        )
+        return Response(EstadisticasSerializer(estadisticas()).data)

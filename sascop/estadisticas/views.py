@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from sascop.accounts.views import login_required_page
+from sascop.accounts.decorators import login_required_page
 from sascop.estadisticas.selectors import estadisticas
 
 

@@ -7,7 +7,8 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from sascop.core.apis import ModelApi, with_etag
+from sascop.accounts.current import current_user
+from sascop.core.apis import ModelApi, if_match, with_etag
 from sascop.core.pagination import paginate
 from sascop.core.schema import filter_parameters
 from sascop.ots import selectors, services
@@ -29,8 +30,8 @@ LIST_PARAMS = filter_parameters(
 
 
 def _ot_response(ot_id: int, status_code: int = status.HTTP_200_OK) -> Response:
-    ot, detalles, reprogramaciones = selectors.ot_detalle(ot_id)
-    return with_etag(s.ot_completa(ot, detalles, reprogramaciones), ot, status_code)
+    ot, detalles, reprogramaciones, progreso = selectors.ot_detalle(ot_id)
+    return with_etag(s.ot_completa(ot, detalles, reprogramaciones, progreso), ot, status_code)
 
 
 class OTListApi(ModelApi):
@@ -59,7 +60,7 @@ class OTListApi(ModelApi):
         """Create an OT directly; its steps come from the active `PasoOt` rows."""
         data = s.OTInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ot = services.ot_crear(usuario=request.user, datos=data.validated_data)
+        ot = services.ot_crear(usuario=current_user(request), datos=data.validated_data)
         return _ot_response(ot.pk, status.HTTP_201_CREATED)
 
 
@@ -74,7 +75,7 @@ class OTDesdePTEApi(ModelApi):
         data = s.OTDesdePTEInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ot = services.ot_crear_desde_pte(
-            usuario=request.user, pte_id=pte_id, datos=data.validated_data
+            usuario=current_user(request), pte_id=pte_id, datos=data.validated_data
         )
         return _ot_response(ot.pk, status.HTTP_201_CREATED)
 
@@ -92,7 +93,10 @@ class OTDetailApi(ModelApi):
         data = s.OTInputSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         services.ot_actualizar(
-            request=request._request, usuario=request.user, ot_id=ot_id, datos=data.validated_data
+            usuario=current_user(request),
+            ot_id=ot_id,
+            datos=data.validated_data,
+            if_match=if_match(request),
         )
         return _ot_response(ot_id)
 
@@ -109,7 +113,7 @@ class OTDetailApi(ModelApi):
     @extend_schema(tags=TAGS, responses={204: None})
     def delete(self, request: Request, ot_id: int) -> Response:
         """Hide the OT (soft delete). An OT with re-programmings is a 409."""
-        services.ot_eliminar(request=request._request, usuario=request.user, ot_id=ot_id)
+        services.ot_eliminar(usuario=current_user(request), ot_id=ot_id, if_match=if_match(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -124,7 +128,9 @@ class ReprogramacionesApi(ModelApi):
         copying every field not given."""
         data = s.ReprogramacionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ot = services.ot_reprogramar(usuario=request.user, ot_id=ot_id, datos=data.validated_data)
+        ot = services.ot_reprogramar(
+            usuario=current_user(request), ot_id=ot_id, datos=data.validated_data
+        )
         return _ot_response(ot.pk, status.HTTP_201_CREATED)
 
 
@@ -140,8 +146,8 @@ class OTPasoApi(ModelApi):
         data = s.OTPasoInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         detalle = services.ot_paso_actualizar(
-            request=request._request,
-            usuario=request.user,
+            usuario=current_user(request),
+            if_match=if_match(request),
             ot_id=ot_id,
             detalle_id=detalle_id,
             datos=data.validated_data,

@@ -9,7 +9,8 @@ from django.db import models
 from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import Cliente, Frente, PasoOt, ResponsableProyecto, Sitio
 from sascop.core.models import SoftDeleteModel
-from sascop.ptes.models import PTE, PasoDeFlujo
+from sascop.flujo.models import PasoDeFlujo
+from sascop.ptes.models import PTE
 
 
 class OT(SoftDeleteModel):

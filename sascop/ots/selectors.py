@@ -9,10 +9,10 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from sascop.catalogos.estatus import EstatusOT
-from sascop.core.errors import InvalidInput, NotFound
-from sascop.core.filters import BooleanFilter, IdFilter
+from sascop.core.errors import NotFound
+from sascop.core.filters import BooleanFilter, IdFilter, filtrar
+from sascop.flujo.selectors import progreso_por
 from sascop.ots.models import OT, OTDetalle
-from sascop.ptes.selectors import progreso_por
 
 
 class OTFilter(django_filters.FilterSet):
@@ -53,10 +53,7 @@ def _base() -> QuerySet[OT]:
 
 
 def ot_lista(params: Any) -> QuerySet[OT]:
-    filterset = OTFilter(params, queryset=_base())
-    if not filterset.is_valid():
-        raise InvalidInput(fields={k: list(v) for k, v in filterset.errors.items()})
-    queryset = filterset.qs
+    queryset = filtrar(OTFilter, params, _base())
     return queryset.order_by(*queryset.query.order_by, "-id")
 
 
@@ -64,7 +61,8 @@ def progreso_de(ot_ids: Iterable[int]) -> dict[int, float]:
     return progreso_por(OTDetalle.objects.all(), "ot_id", ot_ids)
 
 
-def ot_detalle(ot_id: int) -> tuple[OT, list[OTDetalle], list[int]]:
+def ot_detalle(ot_id: int) -> tuple[OT, list[OTDetalle], list[int], float]:
+    """The OT, its steps in order, the ids of its re-programmings, and its progress."""
     ot = _base().filter(pk=ot_id).first()
     if ot is None:
         raise NotFound(f"OT {ot_id} does not exist.")
@@ -74,4 +72,4 @@ def ot_detalle(ot_id: int) -> tuple[OT, list[OTDetalle], list[int]]:
         .order_by("num_reprogramacion")
         .values_list("id", flat=True)
     )
-    return ot, detalles, reprogramaciones
+    return ot, detalles, reprogramaciones, progreso_de([ot.pk]).get(ot.pk, 0.0)

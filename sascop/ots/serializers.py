@@ -10,13 +10,8 @@ from rest_framework import serializers
 from sascop.catalogos.estatus import EstatusOT, EstatusPaso
 from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
 from sascop.core.serializers import UTCDateTimeField, iso, page_serializer
+from sascop.flujo.serializers import DetalleSerializer, PasoInputSerializer, detalle_item
 from sascop.ots.models import OT, OTDetalle
-from sascop.ptes.serializers import (
-    DetalleSerializer,
-    PasoInputSerializer,
-    detalle_item,
-    progreso_de_detalles,
-)
 
 
 def _nombre(obj: Any, attr: str = "descripcion") -> str | None:
@@ -59,9 +54,11 @@ def ot_detalle_item(detalle: OTDetalle) -> dict[str, Any]:
     return detalle_item(detalle, estatus_key="estatus_ot")
 
 
-def ot_completa(ot: OT, detalles: list[OTDetalle], reprogramaciones: list[int]) -> dict[str, Any]:
+def ot_completa(
+    ot: OT, detalles: list[OTDetalle], reprogramaciones: list[int], progreso: float | None
+) -> dict[str, Any]:
     return {
-        **ot_item(ot, progreso_de_detalles(detalles)),
+        **ot_item(ot, progreso),
         "comentario": ot.comentario,
         "creado_en": iso(ot.creado_en),
         "actualizado_en": iso(ot.actualizado_en),

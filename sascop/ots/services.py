@@ -6,17 +6,19 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.http import HttpRequest
 
+from sascop.accounts.models import User
 from sascop.actividad import services as actividad
 from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import PasoOt
 from sascop.catalogos.services import exigir_activos
 from sascop.core.errors import Conflict, InvalidInput, NotFound
+from sascop.core.queries import bloquear_o_404
 from sascop.core.validation import validated
+from sascop.flujo.registros import editar_registro, eliminar_registro
+from sascop.flujo.services import paso_actualizar
 from sascop.ots.models import OT, OTDetalle
 from sascop.ptes.models import PTE
-from sascop.ptes.services import actualizar_paso, editar_registro, eliminar_registro
 
 # What a re-programming copies from the OT it re-programs, unless the request says otherwise.
 _COPIADO = [
@@ -46,7 +48,7 @@ def _validar_sitio(ot: OT) -> None:
         raise InvalidInput(fields={"sitio": ["The site does not belong to the chosen frente."]})
 
 
-def _crear(usuario: Any, ot: OT) -> OT:
+def _crear(usuario: User, ot: OT) -> OT:
     ot.creado_por = usuario if usuario.is_authenticated else None
     exigir_activos(ot)
     _validar_sitio(ot)
@@ -58,20 +60,17 @@ def _crear(usuario: Any, ot: OT) -> OT:
 
 
 def _ot_para_editar(ot_id: int) -> OT:
-    ot = OT.objects.select_for_update().filter(pk=ot_id).first()
-    if ot is None:
-        raise NotFound(f"OT {ot_id} does not exist.")
-    return ot
+    return bloquear_o_404(OT.objects.all(), ot_id, "OT")
 
 
 @transaction.atomic
-def ot_crear(*, usuario: Any, datos: dict[str, Any]) -> OT:
+def ot_crear(*, usuario: User, datos: dict[str, Any]) -> OT:
     """Create an OT with one pending step per active `PasoOt`."""
     return _crear(usuario, OT(**datos))
 
 
 @transaction.atomic
-def ot_crear_desde_pte(*, usuario: Any, pte_id: int, datos: dict[str, Any]) -> OT:
+def ot_crear_desde_pte(*, usuario: User, pte_id: int, datos: dict[str, Any]) -> OT:
     """Create the OT that follows a PTE: client, responsible and description default to it."""
     pte = PTE.objects.filter(pk=pte_id).first()
     if pte is None:
@@ -86,7 +85,7 @@ def ot_crear_desde_pte(*, usuario: Any, pte_id: int, datos: dict[str, Any]) -> O
 
 
 @transaction.atomic
-def ot_reprogramar(*, usuario: Any, ot_id: int, datos: dict[str, Any]) -> OT:
+def ot_reprogramar(*, usuario: User, ot_id: int, datos: dict[str, Any]) -> OT:
     """A new OT that re-programs `ot_id` (or its principal), numbered after the last one."""
     ot = _ot_para_editar(ot_id)
     principal = ot.ot_principal or ot
@@ -102,33 +101,44 @@ def ot_reprogramar(*, usuario: Any, ot_id: int, datos: dict[str, Any]) -> OT:
 
 
 @transaction.atomic
-def ot_actualizar(*, request: HttpRequest, usuario: Any, ot_id: int, datos: dict[str, Any]) -> OT:
-    ot = _ot_para_editar(ot_id)
-    editar_registro(
-        request=request, usuario=usuario, instancia=ot, datos=datos, validar=_validar_sitio
+def ot_actualizar(
+    *, usuario: User, ot_id: int, datos: dict[str, Any], if_match: str | None = None
+) -> OT:
+    """Change an OT. A stale `if_match` is refused with 412 and nothing changes."""
+    return editar_registro(
+        usuario=usuario,
+        instancia=_ot_para_editar(ot_id),
+        datos=datos,
+        if_match=if_match,
+        validar=_validar_sitio,
     )
-    return ot
 
 
 @transaction.atomic
-def ot_eliminar(*, request: HttpRequest, usuario: Any, ot_id: int) -> None:
+def ot_eliminar(*, usuario: User, ot_id: int, if_match: str | None = None) -> None:
+    """Hide the OT (soft delete). One with re-programmings is a 409: delete those first."""
     ot = _ot_para_editar(ot_id)
     if ot.reprogramaciones.exists():
         raise Conflict("This OT has re-programmings; delete them first.")
-    eliminar_registro(request=request, usuario=usuario, instancia=ot)
+    eliminar_registro(usuario=usuario, instancia=ot, if_match=if_match)
 
 
 @transaction.atomic
 def ot_paso_actualizar(
-    *, request: HttpRequest, usuario: Any, ot_id: int, detalle_id: int, datos: dict[str, Any]
+    *,
+    usuario: User,
+    ot_id: int,
+    detalle_id: int,
+    datos: dict[str, Any],
+    if_match: str | None = None,
 ) -> OTDetalle:
+    """Edit one of the OT's workflow steps (see `flujo.services.paso_actualizar`)."""
     _ot_para_editar(ot_id)  # locks the OT: steps change one at a time per OT
-    detalle: OTDetalle = actualizar_paso(
-        request=request,
+    return paso_actualizar(
         usuario=usuario,
         pasos=OTDetalle.objects.filter(ot_id=ot_id),
         detalle_id=detalle_id,
         datos=datos,
+        if_match=if_match,
         de=f"OT {ot_id}",
     )
-    return detalle

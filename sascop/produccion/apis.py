@@ -7,7 +7,8 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from sascop.core.apis import ModelApi, with_etag
+from sascop.accounts.current import current_user
+from sascop.core.apis import ModelApi, if_match, with_etag
 from sascop.core.errors import InvalidInput, NotFound
 from sascop.core.pagination import paginate
 from sascop.core.schema import filter_parameters
@@ -60,7 +61,7 @@ class ProduccionListApi(ModelApi):
         """Record one row. The same OT, partida, date, kind of time and site twice is a 409."""
         data = s.ProduccionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fila = services.produccion_crear(usuario=request.user, datos=data.validated_data)
+        fila = services.produccion_crear(usuario=current_user(request), datos=data.validated_data)
         (fila,) = selectors.produccion_por_ids([fila.pk])
         return with_etag(s.produccion_item(fila), fila, status.HTTP_201_CREATED)
 
@@ -82,7 +83,7 @@ class ProduccionLoteApi(ModelApi):
         valid, errors = _row_errors(rows)
         if errors:
             raise InvalidInput("Some rows are not valid; nothing was saved.", fields=errors)
-        creadas = services.produccion_crear_lote(usuario=request.user, filas=valid)
+        creadas = services.produccion_crear_lote(usuario=current_user(request), filas=valid)
         filas = selectors.produccion_por_ids([f.pk for f in creadas])
         return Response(
             {"creadas": len(filas), "produccion": [s.produccion_item(f) for f in filas]},
@@ -113,8 +114,8 @@ class ProduccionDetailApi(ModelApi):
         data = s.ProduccionInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         services.produccion_actualizar(
-            request=request._request,
-            usuario=request.user,
+            usuario=current_user(request),
+            if_match=if_match(request),
             produccion_id=produccion_id,
             datos=data.validated_data,
         )
@@ -125,6 +126,8 @@ class ProduccionDetailApi(ModelApi):
     def delete(self, request: Request, produccion_id: int) -> Response:
         """Delete a row (it stays in the activity log)."""
         services.produccion_eliminar(
-            request=request._request, usuario=request.user, produccion_id=produccion_id
+            usuario=current_user(request),
+            produccion_id=produccion_id,
+            if_match=if_match(request),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

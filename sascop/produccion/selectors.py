@@ -6,8 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 
 from sascop.catalogos.estatus import EstatusCobro
-from sascop.core.errors import InvalidInput
-from sascop.core.filters import BooleanFilter, IdFilter
+from sascop.core.filters import BooleanFilter, IdFilter, filtrar
 from sascop.produccion.models import Produccion
 
 
@@ -31,10 +30,7 @@ def produccion_lista(params: Any) -> QuerySet[Produccion]:
     base = Produccion.objects.filter(ot__eliminado_en__isnull=True).select_related(
         "ot", "partida", "unidad", "sitio"
     )
-    filterset = ProduccionFilter(params, queryset=base)
-    if not filterset.is_valid():
-        raise InvalidInput(fields={k: list(v) for k, v in filterset.errors.items()})
-    return filterset.qs.order_by("-fecha_produccion", "-id")
+    return filtrar(ProduccionFilter, params, base).order_by("-fecha_produccion", "-id")
 
 
 def produccion_por_ids(ids: list[int]) -> list[Produccion]:

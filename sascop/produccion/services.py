@@ -6,22 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 
+from sascop.accounts.models import User
 from sascop.actividad import services as actividad
 from sascop.catalogos.services import exigir_activos
-from sascop.core.errors import Conflict, InvalidInput, NotFound
-from sascop.core.etags import check_if_match
+from sascop.core.errors import Conflict, InvalidInput
+from sascop.core.etags import exigir_version
+from sascop.core.queries import bloquear_o_404
 from sascop.core.signals import announce_change
 from sascop.core.validation import validated
+from sascop.flujo.registros import editar_registro
 from sascop.produccion.models import Produccion
-from sascop.ptes.services import editar_registro
 
 CLAVE = ("ot_id", "partida_id", "fecha_produccion", "tipo_tiempo", "sitio_id")
 MAX_FILAS = 5000
 
 
-def _nueva(usuario: Any, datos: dict[str, Any]) -> Produccion:
+def _nueva(usuario: User, datos: dict[str, Any]) -> Produccion:
     datos = dict(datos)
     ot = datos["ot"]
     datos.setdefault("unidad", datos["partida"].unidad)
@@ -68,7 +69,7 @@ def _conflicto(indices: list[int], lote: bool) -> Conflict:
 
 
 @transaction.atomic
-def produccion_crear_lote(*, usuario: Any, filas: list[dict[str, Any]]) -> list[Produccion]:
+def produccion_crear_lote(*, usuario: User, filas: list[dict[str, Any]]) -> list[Produccion]:
     """Record many rows at once: either every row is saved or none is."""
     if len(filas) > MAX_FILAS:
         raise InvalidInput(fields={"filas": [f"At most {MAX_FILAS} rows per request."]})
@@ -98,7 +99,7 @@ def produccion_crear_lote(*, usuario: Any, filas: list[dict[str, Any]]) -> list[
 
 
 @transaction.atomic
-def produccion_crear(*, usuario: Any, datos: dict[str, Any]) -> Produccion:
+def produccion_crear(*, usuario: User, datos: dict[str, Any]) -> Produccion:
     fila = _nueva(usuario, datos)
     exigir_activos(fila)
     validated(fila, check_unique=False)
@@ -114,16 +115,18 @@ def produccion_crear(*, usuario: Any, datos: dict[str, Any]) -> Produccion:
 
 
 def _para_editar(produccion_id: int) -> Produccion:
-    fila = Produccion.objects.select_for_update().filter(pk=produccion_id).first()
-    if fila is None:
-        raise NotFound(f"Production row {produccion_id} does not exist.")
-    return fila
+    return bloquear_o_404(Produccion.objects.all(), produccion_id, "Production row")
 
 
 @transaction.atomic
 def produccion_actualizar(
-    *, request: HttpRequest, usuario: Any, produccion_id: int, datos: dict[str, Any]
+    *,
+    usuario: User,
+    produccion_id: int,
+    datos: dict[str, Any],
+    if_match: str | None = None,
 ) -> Produccion:
+    """Correct a row. A stale `if_match` is 412; becoming a duplicate of another row, 409."""
     fila = _para_editar(produccion_id)
 
     def sin_duplicar(instancia: Produccion) -> None:
@@ -131,15 +134,15 @@ def produccion_actualizar(
         if otras.filter(**dict(zip(CLAVE, _clave(instancia), strict=True))).exists():
             raise _conflicto([0], lote=False)
 
-    editar_registro(
-        request=request, usuario=usuario, instancia=fila, datos=datos, validar=sin_duplicar
+    return editar_registro(
+        usuario=usuario, instancia=fila, datos=datos, if_match=if_match, validar=sin_duplicar
     )
-    return fila
 
 
 @transaction.atomic
-def produccion_eliminar(*, request: HttpRequest, usuario: Any, produccion_id: int) -> None:
+def produccion_eliminar(*, usuario: User, produccion_id: int, if_match: str | None = None) -> None:
+    """Delete a row for good (it stays in the activity log)."""
     fila = _para_editar(produccion_id)
-    check_if_match(request, fila)
+    exigir_version(if_match, fila)
     actividad.registrar_eliminacion(usuario=usuario, instancia=fila)
     fila.delete()

@@ -7,9 +7,11 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from sascop.core.apis import ModelApi, with_etag
+from sascop.accounts.current import current_user
+from sascop.core.apis import ModelApi, if_match, with_etag
 from sascop.core.pagination import paginate
 from sascop.core.schema import filter_parameters
+from sascop.flujo.serializers import DetalleSerializer, PasoInputSerializer, detalle_item
 from sascop.ptes import selectors, services
 from sascop.ptes import serializers as s
 from sascop.ptes.models import PTE, PTEDetalle
@@ -53,9 +55,10 @@ class PTEListApi(ModelApi):
         """Create a PTE; its steps come from the active `Paso` rows of the client's type."""
         data = s.PTEInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        pte = services.pte_crear(usuario=request.user, datos=data.validated_data)
-        pte, detalles = selectors.pte_detalle(pte.pk)
-        return with_etag(s.pte_completa(pte, detalles), pte, status.HTTP_201_CREATED)
+        pte = services.pte_crear(usuario=current_user(request), datos=data.validated_data)
+        return with_etag(
+            s.pte_completa(*selectors.pte_detalle(pte.pk)), pte, status.HTTP_201_CREATED
+        )
 
 
 class PTEDetailApi(ModelApi):
@@ -65,20 +68,20 @@ class PTEDetailApi(ModelApi):
     @extend_schema(tags=TAGS, responses={200: s.PTEDetailSerializer})
     def get(self, request: Request, pte_id: int) -> Response:
         """The PTE with its workflow steps (`detalles`) and progress; ETag for edits."""
-        pte, detalles = selectors.pte_detalle(pte_id)
-        return with_etag(s.pte_completa(pte, detalles), pte)
+        pte, detalles, progreso = selectors.pte_detalle(pte_id)
+        return with_etag(s.pte_completa(pte, detalles, progreso), pte)
 
     def _update(self, request: Request, pte_id: int, partial: bool) -> Response:
         data = s.PTEInputSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         services.pte_actualizar(
-            request=request._request,
-            usuario=request.user,
+            usuario=current_user(request),
             pte_id=pte_id,
             datos=data.validated_data,
+            if_match=if_match(request),
         )
-        pte, detalles = selectors.pte_detalle(pte_id)
-        return with_etag(s.pte_completa(pte, detalles), pte)
+        pte, detalles, progreso = selectors.pte_detalle(pte_id)
+        return with_etag(s.pte_completa(pte, detalles, progreso), pte)
 
     @extend_schema(tags=TAGS, request=s.PTEInputSerializer, responses={200: s.PTEDetailSerializer})
     def put(self, request: Request, pte_id: int) -> Response:
@@ -93,7 +96,9 @@ class PTEDetailApi(ModelApi):
     @extend_schema(tags=TAGS, responses={204: None})
     def delete(self, request: Request, pte_id: int) -> Response:
         """Hide the PTE (soft delete); it stays in the activity log."""
-        services.pte_eliminar(request=request._request, usuario=request.user, pte_id=pte_id)
+        services.pte_eliminar(
+            usuario=current_user(request), pte_id=pte_id, if_match=if_match(request)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -101,17 +106,17 @@ class PTEPasoApi(ModelApi):
     queryset = PTEDetalle.objects.all()
     extra_error_codes = ["412"]
 
-    @extend_schema(tags=TAGS, request=s.PasoInputSerializer, responses={200: s.DetalleSerializer})
+    @extend_schema(tags=TAGS, request=PasoInputSerializer, responses={200: DetalleSerializer})
     def patch(self, request: Request, pte_id: int, detalle_id: int) -> Response:
         """Update one workflow step. Completado stamps `fecha_entrega` (today unless given);
         leaving Completado clears it."""
-        data = s.PasoInputSerializer(data=request.data, partial=True)
+        data = PasoInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         detalle = services.pte_paso_actualizar(
-            request=request._request,
-            usuario=request.user,
+            usuario=current_user(request),
             pte_id=pte_id,
             detalle_id=detalle_id,
             datos=data.validated_data,
+            if_match=if_match(request),
         )
-        return with_etag(s.detalle_item(detalle), detalle)
+        return with_etag(detalle_item(detalle), detalle)

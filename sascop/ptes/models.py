@@ -6,9 +6,10 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from sascop.catalogos.estatus import EstatusPaso, EstatusPTE
+from sascop.catalogos.estatus import EstatusPTE
 from sascop.catalogos.models import Cliente, Paso, ResponsableProyecto, Tipo
-from sascop.core.models import SoftDeleteModel, VersionedModel
+from sascop.core.models import SoftDeleteModel
+from sascop.flujo.models import PasoDeFlujo
 
 
 class PTE(SoftDeleteModel):
@@ -70,22 +71,6 @@ class PTE(SoftDeleteModel):
 
     def __str__(self) -> str:
         return self.oficio_pte
-
-
-class PasoDeFlujo(VersionedModel):
-    """A workflow step's state, shared by PTE and OT steps."""
-
-    estatus = models.PositiveSmallIntegerField(
-        choices=EstatusPaso.choices, default=EstatusPaso.PENDIENTE
-    )
-    fecha_inicio = models.DateField(null=True, blank=True)
-    fecha_termino = models.DateField(null=True, blank=True)
-    fecha_entrega = models.DateField(null=True, blank=True)
-    comentario = models.TextField(blank=True)
-    archivo = models.URLField("archivo (enlace)", max_length=500, blank=True)
-
-    class Meta:
-        abstract = True
 
 
 class PTEDetalle(PasoDeFlujo):

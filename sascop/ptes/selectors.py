@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from typing import Any
 
 import django_filters
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from sascop.catalogos.estatus import PASOS_HECHOS, EstatusPTE
-from sascop.core.errors import InvalidInput, NotFound
-from sascop.core.filters import IdFilter
+from sascop.catalogos.estatus import EstatusPTE
+from sascop.core.errors import NotFound
+from sascop.core.filters import IdFilter, filtrar
+from sascop.flujo.selectors import progreso_por
 from sascop.ptes.models import PTE, PTEDetalle
 
 
@@ -51,37 +52,20 @@ def _base() -> QuerySet[PTE]:
 
 def pte_lista(params: Any) -> QuerySet[PTE]:
     """Non-deleted PTEs matching `params`, newest `fecha_solicitud` first unless ordered."""
-    filterset = PTEFilter(params, queryset=_base())
-    if not filterset.is_valid():
-        raise InvalidInput(fields={k: list(v) for k, v in filterset.errors.items()})
-    queryset = filterset.qs
+    queryset = filtrar(PTEFilter, params, _base())
     if not queryset.query.order_by:
-        queryset = queryset.order_by("-fecha_solicitud", "-id")
-    else:
-        queryset = queryset.order_by(*queryset.query.order_by, "-id")
-    return queryset
-
-
-def progreso_por(detalles: QuerySet[Any], campo: str, ids: Iterable[int]) -> dict[int, float]:
-    """Percent of steps done (Completado or No aplica) per parent, in one query.
-
-    `detalles` is a step model's queryset, `campo` the parent's foreign key (PTEs, OTs)."""
-    rows = (
-        detalles.filter(**{f"{campo}__in": list(ids)})
-        .order_by()  # the steps' default ordering would join Paso into the GROUP BY
-        .values(campo)
-        .annotate(total=Count("id"), hechos=Count("id", filter=Q(estatus__in=PASOS_HECHOS)))
-    )
-    return {row[campo]: round(100 * row["hechos"] / row["total"], 2) for row in rows}
+        return queryset.order_by("-fecha_solicitud", "-id")
+    return queryset.order_by(*queryset.query.order_by, "-id")
 
 
 def progreso_de(pte_ids: Iterable[int]) -> dict[int, float]:
     return progreso_por(PTEDetalle.objects.all(), "pte_id", pte_ids)
 
 
-def pte_detalle(pte_id: int) -> tuple[PTE, list[PTEDetalle]]:
+def pte_detalle(pte_id: int) -> tuple[PTE, list[PTEDetalle], float]:
+    """The PTE, its steps in order, and its progress."""
     pte = _base().filter(pk=pte_id).first()
     if pte is None:
         raise NotFound(f"PTE {pte_id} does not exist.")
     detalles = list(pte.detalles.select_related("paso").order_by("paso__orden", "id"))
-    return pte, detalles
+    return pte, detalles, progreso_de([pte.pk]).get(pte.pk, 0.0)

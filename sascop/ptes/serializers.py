@@ -1,5 +1,6 @@
-"""PTE shapes. Output is built by plain functions (fast, exact keys of contract B); the
-Serializer classes validate input and document the output in the OpenAPI schema."""
+"""PTE shapes (a step's is in `flujo.serializers`). Output is built by plain functions (fast,
+exact keys of contract B); the Serializer classes validate input and document the output in
+the OpenAPI schema."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from typing import Any
 
 from rest_framework import serializers
 
-from sascop.catalogos.estatus import PASOS_HECHOS, EstatusPaso, EstatusPTE
+from sascop.catalogos.estatus import EstatusPTE
 from sascop.catalogos.models import Cliente, ResponsableProyecto, Tipo
 from sascop.core.serializers import UTCDateTimeField, iso, page_serializer
+from sascop.flujo.serializers import DetalleSerializer, detalle_item
 from sascop.ptes.models import PTE, PTEDetalle
 
 
@@ -36,33 +38,9 @@ def pte_item(pte: PTE, progreso: float | None) -> dict[str, Any]:
     }
 
 
-def detalle_item(detalle: Any, estatus_key: str = "estatus_pte") -> dict[str, Any]:
-    """A workflow step (of a PTE, or of an OT with `estatus_key="estatus_ot"`)."""
+def pte_completa(pte: PTE, detalles: list[PTEDetalle], progreso: float | None) -> dict[str, Any]:
     return {
-        "id": detalle.pk,
-        "paso_id": detalle.paso_id,
-        "paso_descripcion": detalle.paso.descripcion,
-        "orden": detalle.paso.orden,
-        estatus_key: detalle.estatus,
-        "estatus_texto": EstatusPaso(detalle.estatus).label,
-        "fecha_inicio": iso(detalle.fecha_inicio),
-        "fecha_termino": iso(detalle.fecha_termino),
-        "fecha_entrega": iso(detalle.fecha_entrega),
-        "comentario": detalle.comentario,
-        "archivo": detalle.archivo,
-    }
-
-
-def progreso_de_detalles(detalles: list[Any]) -> float:
-    if not detalles:
-        return 0.0
-    hechos = sum(d.estatus in PASOS_HECHOS for d in detalles)
-    return round(100 * hechos / len(detalles), 2)
-
-
-def pte_completa(pte: PTE, detalles: list[PTEDetalle]) -> dict[str, Any]:
-    return {
-        **pte_item(pte, progreso_de_detalles(detalles)),
+        **pte_item(pte, progreso),
         "comentario": pte.comentario,
         "creado_en": iso(pte.creado_en),
         "actualizado_en": iso(pte.actualizado_en),
@@ -92,15 +70,6 @@ class PTEInputSerializer(serializers.Serializer):
     comentario = serializers.CharField(required=False, allow_blank=True)
 
 
-class PasoInputSerializer(serializers.Serializer):
-    estatus = serializers.ChoiceField(choices=EstatusPaso.choices, required=False)
-    fecha_inicio = serializers.DateField(required=False, allow_null=True)
-    fecha_termino = serializers.DateField(required=False, allow_null=True)
-    fecha_entrega = serializers.DateField(required=False, allow_null=True)
-    comentario = serializers.CharField(required=False, allow_blank=True)
-    archivo = serializers.URLField(max_length=500, required=False, allow_blank=True)
-
-
 class PTEItemSerializer(serializers.Serializer):
     """Documents `pte_item()`."""
 
@@ -122,22 +91,6 @@ class PTEItemSerializer(serializers.Serializer):
     estatus = serializers.ChoiceField(choices=EstatusPTE.choices)
     estatus_texto = serializers.CharField()
     progreso = serializers.FloatField(help_text="Percent of steps Completado or No aplica.")
-
-
-class DetalleSerializer(serializers.Serializer):
-    """Documents `detalle_item()`."""
-
-    id = serializers.IntegerField()
-    paso_id = serializers.IntegerField()
-    paso_descripcion = serializers.CharField()
-    orden = serializers.IntegerField()
-    estatus_pte = serializers.ChoiceField(choices=EstatusPaso.choices)
-    estatus_texto = serializers.CharField()
-    fecha_inicio = serializers.DateField(allow_null=True)
-    fecha_termino = serializers.DateField(allow_null=True)
-    fecha_entrega = serializers.DateField(allow_null=True)
-    comentario = serializers.CharField()
-    archivo = serializers.CharField()
 
 
 class PTEDetailSerializer(PTEItemSerializer):
