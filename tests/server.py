@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -38,6 +39,7 @@ def manage(*args: str, env: dict[str, str]) -> str:
 def gunicorn(env: dict[str, str], workers: int = 1, timeout: float = 30.0) -> Iterator[str]:
     """Serve config.wsgi on a free loopback port; yield its base URL; stop it afterwards."""
     port = free_port()
+    log = tempfile.TemporaryFile()  # noqa: SIM115  (closed below, after the process)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -58,14 +60,17 @@ def gunicorn(env: dict[str, str], workers: int = 1, timeout: float = 30.0) -> It
         cwd=ROOT,
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # A file, not a pipe: nobody reads a pipe while tests run, and a worker logging many
+        # errors (a database down) would block once the pipe's buffer is full.
+        stderr=log,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()}")
+                log.seek(0)
+                raise RuntimeError(f"gunicorn exited: {log.read().decode()}")
             try:
                 urllib.request.urlopen(f"{base_url}/healthz", timeout=5)
                 break
@@ -83,3 +88,4 @@ def gunicorn(env: dict[str, str], workers: int = 1, timeout: float = 30.0) -> It
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
