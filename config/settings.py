@@ -100,9 +100,21 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Fail fast when PostgreSQL is unreachable: the request becomes a 503, not a hang.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
-        "DB_CONNECT_TIMEOUT", default=3
+    # Django's backend plus deadlines: a hung PostgreSQL makes a request a 503, not a hang
+    # (see sascop/core/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "sascop.core.postgresql"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # New connections, and the health check of a reused one.
+            "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=3),
+            # Each statement of a web request (server side; the client waits 2 s more).
+            "request_statement_timeout": env.float("DB_STATEMENT_TIMEOUT", default=10),
+            # An idle connection to a peer that vanished (no FIN, no RST) is noticed in ~25 s.
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        }
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -25,6 +25,10 @@ def test_database_unreachable_answers_503_json(tmp_path):
 
     with gunicorn(env) as url:
         health = requests.get(f"{url}/healthz", timeout=10)
+        # With a session cookie the session middleware meets the database before the view.
+        health_with_cookie = requests.get(
+            f"{url}/healthz", cookies={"sessionid": "x" * 32}, timeout=10
+        )
         login = requests.post(
             f"{url}/api/login/", json={"username": "a", "password": "b"}, timeout=10
         )
@@ -39,7 +43,8 @@ def test_database_unreachable_answers_503_json(tmp_path):
         "detail": "A backing service is not answering.",
         "checks": {"database": "unavailable", "redis": "not_configured"},
     }
-    for response in (login, with_cookie):
+    assert health.headers["Retry-After"] == "5"
+    for response in (login, with_cookie, health_with_cookie):
         assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
         assert response.headers["Content-Type"] == "application/json"
         assert response.json() == {
@@ -49,6 +54,7 @@ def test_database_unreachable_answers_503_json(tmp_path):
         assert response.headers["Retry-After"] == "5"
     assert page.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert "Servicio no disponible" in page.text
+    assert page.headers["Retry-After"] == "5"
 
 
 def test_redis_down_degrades_to_the_database(tmp_path):

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -53,9 +56,25 @@ class ModelApi(CacheControlMixin, APIView):
 
     Reads need `view_<model>`, writes `add_`/`change_`/`delete_` (groups grant them).
     Subclasses set `queryset` to the model they guard.
+
+    A write request runs in one transaction that commits only if the answer is a success:
+    the write and the reads that build its answer stand or fall together, so a client told
+    503 (the database hung or crashed after the service's own commit) knows nothing was
+    applied and may simply retry.
     """
 
     permission_classes = [IsAuthenticated, ModelPermissions]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method in SAFE_METHODS:
+            return super().dispatch(request, *args, **kwargs)
+        # A write and the read that builds its answer commit together, or not at all: a
+        # client told "error" must not find the write applied.
+        with transaction.atomic():
+            response = super().dispatch(request, *args, **kwargs)
+            if response.status_code >= 400:
+                transaction.set_rollback(True)
+        return response
 
 
 def if_match(request: Request) -> str | None:

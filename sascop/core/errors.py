@@ -31,6 +31,8 @@ from sascop.core.sessions import session_lost
 logger = logging.getLogger("sascop.errors")
 
 API_PREFIXES = ("/api/", "/operaciones/api/")
+# Machine endpoints outside those prefixes: probes send any Accept header and parse JSON.
+JSON_PATHS = frozenset({"/healthz"})
 
 
 class ApplicationError(Exception):
@@ -224,7 +226,7 @@ _DRF_ERRORS: dict[type[drf.APIException], type[ApplicationError]] = {
 
 def wants_json(request: HttpRequest) -> bool:
     """API paths, JSON bodies and clients that ask for JSON get JSON errors."""
-    if request.path.startswith(API_PREFIXES):
+    if request.path.startswith(API_PREFIXES) or request.path in JSON_PATHS:
         return True
     if request.content_type == "application/json":
         return True

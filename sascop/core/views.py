@@ -11,6 +11,7 @@ from django.shortcuts import render
 from sascop.core.errors import (
     ApplicationError,
     CSRFFailed,
+    error_headers,
     error_response,
     status_error,
     to_application_error,
@@ -33,12 +34,17 @@ def error_answer(request: HttpRequest, error: ApplicationError) -> HttpResponse:
     if wants_json(request):
         return error_response(error)
     title, message = _PAGE_TEXT.get(error.status) or _PAGE_TEXT[400 if error.status < 500 else 500]
-    return render(
+    response = render(
         request,
         "core/error.html",
         {"title": title, "message": message, "status": error.status},
         status=error.status,
     )
+    # A 503 (or 429) page says when to come back, as the JSON answer does.
+    retry_after = error_headers(error).get("Retry-After")
+    if retry_after:
+        response["Retry-After"] = retry_after
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
