@@ -95,3 +95,19 @@ def engineer(role_client) -> Client:
 @pytest.fixture
 def viewer(role_client) -> Client:
     return role_client("Consulta")
+
+
+@pytest.fixture
+def assert_same_queries(django_assert_max_num_queries, django_assert_num_queries):
+    """`check(first, second)`: `second()` must run exactly as many queries as `first()` did
+    (a page of 30 costs what a page of 2 costs). Returns that number."""
+
+    def check(first: Callable[[], object], second: Callable[[], object]) -> int:
+        with django_assert_max_num_queries(100) as captured:
+            first()
+        expected = len(captured)
+        with django_assert_num_queries(expected):
+            second()
+        return expected
+
+    return check

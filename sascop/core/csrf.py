@@ -16,7 +16,11 @@ from sascop.core.errors import CSRFFailed
 
 
 class _CsrfCheck(CsrfViewMiddleware):
-    """Django's own check, returning the failure reason instead of a response."""
+    """Django's own check, returning the failure reason instead of a response.
+
+    It leans on two private methods of CsrfViewMiddleware (`_reject`, `_origin_verified`);
+    `sascop/core/tests/test_csrf_private_api.py` fails loudly if a Django upgrade changes
+    them, rather than letting the login check silently change meaning."""
 
     def _reject(self, request: HttpRequest, reason: str) -> str:
         return reason

@@ -12,12 +12,25 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from rest_framework.pagination import PageNumberPagination
 
 from sascop.core.datacache import cached, params_digest
 from sascop.core.errors import InvalidInput, NotFound
 
-DEFAULT_PAGE_SIZE = 10
-MAX_PAGE_SIZE = 100
+
+class Paginacion(PageNumberPagination):
+    """The lists' paging vocabulary, in one place: the parameter names, the default and the
+    largest page. `paginate()` applies it (with the cached count) and the OpenAPI page
+    parameters are read from it."""
+
+    page_query_param = "pagina"
+    page_size_query_param = "elementos_por_pagina"
+    page_size = 10
+    max_page_size = 100
+
+
+DEFAULT_PAGE_SIZE = Paginacion.page_size
+MAX_PAGE_SIZE = Paginacion.max_page_size
 
 
 def _positive_int(params: Any, name: str, default: int) -> int:
@@ -34,16 +47,16 @@ def _positive_int(params: Any, name: str, default: int) -> int:
 
 
 def page_params(params: Any) -> tuple[int, int]:
-    page = _positive_int(params, "pagina", 1)
-    size = _positive_int(params, "elementos_por_pagina", DEFAULT_PAGE_SIZE)
+    page = _positive_int(params, Paginacion.page_query_param, 1)
+    size = _positive_int(params, Paginacion.page_size_query_param, DEFAULT_PAGE_SIZE)
     if size > MAX_PAGE_SIZE:
         raise InvalidInput(
-            fields={"elementos_por_pagina": [f"At most {MAX_PAGE_SIZE} items per page."]}
+            fields={Paginacion.page_size_query_param: [f"At most {MAX_PAGE_SIZE} items per page."]}
         )
     return page, size
 
 
-PAGE_PARAMS = ("pagina", "elementos_por_pagina", "orden")
+PAGE_PARAMS = (Paginacion.page_query_param, Paginacion.page_size_query_param, "orden")
 
 
 def paginate(

@@ -12,7 +12,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions, serializers
 
-from sascop.core.pagination import MAX_PAGE_SIZE
+from sascop.core.pagination import Paginacion
 from sascop.core.serializers import ErrorSerializer
 
 _ERROR_TEXT = {
@@ -114,15 +114,15 @@ _EMPTY = {_EMPTY_IS_ABSENT: True}
 
 PAGE_PARAMETERS = [
     OpenApiParameter(
-        "pagina",
+        Paginacion.page_query_param,
         {"type": "integer", "minimum": 1},
         description="Page number, from 1.",
         extensions=_EMPTY,
     ),
     OpenApiParameter(
-        "elementos_por_pagina",
-        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-        description=f"Page size, 1 to {MAX_PAGE_SIZE} (default 10).",
+        Paginacion.page_size_query_param,
+        {"type": "integer", "minimum": 1, "maximum": Paginacion.max_page_size},
+        description=f"Page size, 1 to {Paginacion.max_page_size} (default {Paginacion.page_size}).",
         extensions=_EMPTY,
     ),
 ]

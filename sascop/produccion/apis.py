@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -9,7 +7,7 @@ from rest_framework.response import Response
 
 from sascop.accounts.current import current_user
 from sascop.core.apis import ModelApi, if_match, with_etag
-from sascop.core.errors import InvalidInput, NotFound
+from sascop.core.errors import NotFound
 from sascop.core.pagination import paginate
 from sascop.core.schema import filter_parameters
 from sascop.ots.models import OT
@@ -18,20 +16,6 @@ from sascop.produccion import serializers as s
 from sascop.produccion.models import Produccion
 
 TAGS = ["produccion"]
-
-
-def _row_errors(rows: Any) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
-    if not isinstance(rows, list) or not rows:
-        raise InvalidInput(fields={"filas": ["Send a non-empty list of rows."]})
-    valid, errors = [], {}
-    for index, row in enumerate(rows):
-        data = s.ProduccionInputSerializer(data=row)
-        if data.is_valid():
-            valid.append(data.validated_data)
-            continue
-        for name, messages in data.errors.items():
-            errors[f"filas[{index}].{name}"] = [str(m) for m in messages]
-    return valid, errors
 
 
 class ProduccionListApi(ModelApi):
@@ -78,15 +62,11 @@ class ProduccionLoteApi(ModelApi):
     def post(self, request: Request) -> Response:
         """Record many rows (`{"filas": [...]}`) all-or-nothing: one bad row rejects all,
         and the error names it (`filas[3].volumen_produccion`)."""
-        body = request.data
-        rows = body.get("filas") if isinstance(body, dict) else body
-        valid, errors = _row_errors(rows)
-        if errors:
-            raise InvalidInput("Some rows are not valid; nothing was saved.", fields=errors)
-        creadas = services.produccion_crear_lote(usuario=current_user(request), filas=valid)
-        filas = selectors.produccion_por_ids([f.pk for f in creadas])
+        filas = s.ProduccionLoteInputSerializer(data=request.data).lote()
+        creadas = services.produccion_crear_lote(usuario=current_user(request), filas=filas)
+        guardadas = selectors.produccion_por_ids([f.pk for f in creadas])
         return Response(
-            {"creadas": len(filas), "produccion": [s.produccion_item(f) for f in filas]},
+            {"creadas": len(guardadas), "produccion": [s.produccion_item(f) for f in guardadas]},
             status=status.HTTP_201_CREATED,
         )
 

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Partida, Sitio, UnidadMedida
+from sascop.core.errors import InvalidInput
 from sascop.core.serializers import page_serializer
 from sascop.ots.models import OT
 from sascop.produccion.models import Produccion
@@ -57,8 +58,37 @@ class ProduccionInputSerializer(serializers.Serializer):
         return value
 
 
+def campos_de_fila(index: int, fields: dict[str, Any]) -> dict[str, list[str]]:
+    """A row's field errors as the bulk answer names them: `filas[3].volumen_produccion`."""
+    return {
+        f"filas[{index}].{name}": [str(m) for m in messages] for name, messages in fields.items()
+    }
+
+
 class ProduccionLoteInputSerializer(serializers.Serializer):
-    filas = ProduccionInputSerializer(many=True)
+    """`{"filas": [...]}` (or the bare list), each row as `ProduccionInputSerializer` takes it."""
+
+    filas = ProduccionInputSerializer(many=True, allow_empty=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if isinstance(kwargs.get("data"), list):
+            kwargs["data"] = {"filas": kwargs["data"]}
+        super().__init__(*args, **kwargs)
+
+    def lote(self) -> list[dict[str, Any]]:
+        """The valid rows; else a 400 naming every bad field as `filas[i].campo`."""
+        if self.is_valid():
+            filas: list[dict[str, Any]] = self.validated_data["filas"]
+            return filas
+        errores = self.errors.get("filas")
+        # DRF names a bad row by its index (a dict of them, or a list with {} for good rows).
+        por_fila = dict(enumerate(errores)) if isinstance(errores, list) else errores
+        if isinstance(por_fila, dict) and all(isinstance(e, dict) for e in por_fila.values()):
+            fields: dict[str, list[str]] = {}
+            for index, fila in sorted(por_fila.items()):
+                fields.update(campos_de_fila(int(index), fila))
+            raise InvalidInput("Some rows are not valid; nothing was saved.", fields=fields)
+        raise InvalidInput(fields={"filas": ["Send a non-empty list of rows."]})
 
 
 class ProduccionItemSerializer(serializers.Serializer):

@@ -17,6 +17,7 @@ from sascop.core.signals import announce_change
 from sascop.core.validation import validated
 from sascop.flujo.registros import editar_registro
 from sascop.produccion.models import Produccion
+from sascop.produccion.serializers import campos_de_fila
 
 CLAVE = ("ot_id", "partida_id", "fecha_produccion", "tipo_tiempo", "sitio_id")
 MAX_FILAS = 5000
@@ -82,7 +83,7 @@ def produccion_crear_lote(*, usuario: User, filas: list[dict[str, Any]]) -> list
         except InvalidInput as exc:
             raise InvalidInput(
                 f"Row {index} is not valid; nothing was saved.",
-                fields={f"filas[{index}].{k}": v for k, v in (exc.fields or {}).items()},
+                fields=campos_de_fila(index, exc.fields or {}),
             ) from exc
         nuevas.append(fila)
     if repetidas := _duplicadas(nuevas):

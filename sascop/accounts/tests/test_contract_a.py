@@ -9,6 +9,7 @@ import pytest
 
 from sascop.accounts.models import User
 from sascop.accounts.tests.factories import PASSWORD, UserFactory
+from tests.envelope import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -154,8 +155,7 @@ def test_inactive_user_cannot_log_in(client, user):
         "/api/login/", {"username": "ana", "password": PASSWORD}, content_type="application/json"
     )
 
-    assert response.status_code == HTTPStatus.UNAUTHORIZED
-    assert response.json()["code"] == "invalid_credentials"
+    assert_error(response, HTTPStatus.UNAUTHORIZED, "invalid_credentials")
 
 
 def test_logout_body_and_server_side_deletion(client, user, json_login, csrf):

@@ -8,6 +8,7 @@ from unittest.mock import ANY
 import pytest
 
 from sascop.accounts.tests.factories import PASSWORD
+from tests.envelope import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -144,15 +145,13 @@ def test_wrong_content_type_on_accounts_login(client):
         HTTP_ACCEPT="application/json",
     )
 
-    assert response.status_code == HTTPStatus.UNSUPPORTED_MEDIA_TYPE
-    assert response.json()["code"] == "unsupported_media_type"
+    assert_error(response, HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
 
 
 def test_login_page_rejects_other_methods(client):
     response = client.put("/accounts/login/", "{}", content_type="application/json")
 
-    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
-    assert response.json()["code"] == "method_not_allowed"
+    assert_error(response, HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed")
     assert "POST" in response["Allow"]
 
 
@@ -182,8 +181,7 @@ def test_json_logout_without_session_is_401(client, csrf):
 
     response = client.post("/accounts/logout/", content_type="application/json", **csrf(client))
 
-    assert response.status_code == HTTPStatus.UNAUTHORIZED
-    assert response.json()["code"] == "not_authenticated"
+    assert_error(response, HTTPStatus.UNAUTHORIZED, "not_authenticated")
 
 
 def test_logout_is_post_only(client, user, json_login):

@@ -7,6 +7,7 @@ from http import HTTPStatus
 import pytest
 
 from sascop.accounts.tests.factories import PASSWORD
+from tests.envelope import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -105,8 +106,7 @@ def test_wrong_token_is_refused_even_same_site(client, user):
         "/api/login/", CREDENTIALS, content_type="application/json", HTTP_X_CSRFTOKEN="x" * 64
     )
 
-    assert response.status_code == HTTPStatus.FORBIDDEN
-    assert response.json()["code"] == "csrf_failed"
+    assert_error(response, HTTPStatus.FORBIDDEN, "csrf_failed")
 
 
 def test_browser_form_login_with_token(client, user):
@@ -151,8 +151,7 @@ def test_json_logout_without_token_gets_json_error(client, user, json_login):
 
     response = client.post("/accounts/logout/", content_type="application/json")
 
-    assert response.status_code == HTTPStatus.FORBIDDEN
-    assert response.json()["code"] == "csrf_failed"
+    assert_error(response, HTTPStatus.FORBIDDEN, "csrf_failed")
 
 
 # --- CORS ----------------------------------------------------------------------------------------
@@ -244,8 +243,7 @@ def test_cors_headers_survive_the_json_error_replacement(client):
         "/accounts/logout/", HTTP_ORIGIN="http://localhost:3000", HTTP_ACCEPT="application/json"
     )
 
-    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
-    assert response.json()["code"] == "method_not_allowed"
+    assert_error(response, HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed")
     assert response["Access-Control-Allow-Origin"] == "http://localhost:3000"
     assert response["Access-Control-Allow-Credentials"] == "true"
     assert response["Allow"] == "POST"

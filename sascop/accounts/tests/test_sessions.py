@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sascop.accounts.tests.factories import PASSWORD
+from tests.envelope import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +92,7 @@ def test_csrf_token_rotates_on_login(client, user, json_login):
     assert client.cookies["csrftoken"].value != cookie_before
     # A token issued before login no longer matches the new secret.
     stale = client.post("/api/logout/", content_type="application/json", HTTP_X_CSRFTOKEN=before)
-    assert stale.status_code == HTTPStatus.FORBIDDEN
-    assert stale.json()["code"] == "csrf_failed"
+    assert_error(stale, HTTPStatus.FORBIDDEN, "csrf_failed")
     fresh = client.post("/api/logout/", content_type="application/json", HTTP_X_CSRFTOKEN=after)
     assert fresh.status_code == HTTPStatus.OK
 
@@ -236,7 +236,7 @@ def test_authenticated_get_makes_zero_writes(
     time_machine.shift(59)
 
     # session row and user row: reads only
-    with CaptureQueriesContext(connection) as queries, django_assert_num_queries(2):
+    with django_assert_num_queries(2) as queries:
         response = client.get("/api/user/")
 
     assert response.status_code == HTTPStatus.OK
@@ -398,8 +398,7 @@ def test_password_change_requires_csrf(client, user, json_login):
         content_type="application/json",
     )
 
-    assert response.status_code == HTTPStatus.FORBIDDEN
-    assert response.json()["code"] == "csrf_failed"
+    assert_error(response, HTTPStatus.FORBIDDEN, "csrf_failed")
 
 
 def _token(c: Client) -> dict[str, str]:

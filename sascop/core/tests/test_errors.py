@@ -7,6 +7,8 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 
+from tests.envelope import assert_error
+
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("sascop.core.tests.urls")]
 
 
@@ -38,8 +40,7 @@ def test_unknown_api_path_is_json_404_even_in_debug(client, settings):
 
     response = client.get("/operaciones/api/no-such-thing/")
 
-    assert response.status_code == HTTPStatus.NOT_FOUND
-    assert response.json()["code"] == "not_found"
+    assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
 
 
 def test_unknown_page_is_html_404_for_browsers(client):
@@ -191,8 +192,7 @@ def test_database_unreachable_is_503(quiet_client, user, json_login, settings, d
 def test_json_accepting_client_gets_json_error_outside_api(client):
     response = client.get("/no-such-page/", HTTP_ACCEPT="application/json")
 
-    assert response.status_code == HTTPStatus.NOT_FOUND
-    assert response.json()["code"] == "not_found"
+    assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
 
 
 def test_api_messages_are_english_even_for_spanish_browsers(client):

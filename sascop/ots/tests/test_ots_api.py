@@ -9,8 +9,6 @@ from unittest.mock import ANY
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.estatus import EstatusOT
@@ -231,7 +229,7 @@ def test_soft_delete(engineer, csrf):
     assert OT.all_objects.filter(pk=ot.pk).exists()
 
 
-def test_list_filters_and_constant_queries(viewer):
+def test_list_filters_and_constant_queries(viewer, assert_same_queries):
     cliente = ClienteFactory()
     match = OTFactory(cliente=cliente, estatus=2, descripcion_trabajo="Soldadura hiperbárica")
     OTFactory.create_batch(12)
@@ -239,12 +237,10 @@ def test_list_filters_and_constant_queries(viewer):
 
     assert [o["id"] for o in viewer.get(URL, {"cliente": cliente.pk}).json()["ots"]] == [match.pk]
     assert [o["id"] for o in viewer.get(URL, {"buscar": "hiperbárica"}).json()["ots"]] == [match.pk]
-    counts = []
-    for size in (2, 13):
-        with CaptureQueriesContext(connection) as queries:
-            viewer.get(URL, {"elementos_por_pagina": size})
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
+    assert_same_queries(
+        lambda: viewer.get(URL, {"elementos_por_pagina": 2}),
+        lambda: viewer.get(URL, {"elementos_por_pagina": 13}),
+    )
 
 
 def test_readers_cannot_write(viewer, csrf):

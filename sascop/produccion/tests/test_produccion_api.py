@@ -6,14 +6,13 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.tests.factories import PartidaFactory
 from sascop.ots.tests.factories import OTFactory
 from sascop.produccion.models import Produccion
 from sascop.produccion.tests.factories import ProduccionFactory
+from tests.envelope import assert_error
 
 pytestmark = pytest.mark.django_db
 URL = "/operaciones/api/produccion/"
@@ -165,19 +164,17 @@ def test_bulk_needs_rows(capturista, csrf):
     assert response.json()["fields"] == {"filas": ["Send a non-empty list of rows."]}
 
 
-def test_list_filters_and_constant_queries(capturista):
+def test_list_filters_and_constant_queries(capturista, assert_same_queries):
     fila = ProduccionFactory(tipo_tiempo="CMA")
     ProduccionFactory.create_batch(12)
     capturista.get(URL)  # with Redis the user row and the total are cached after a first request
 
     body = capturista.get(URL, {"ot": fila.ot_id, "tipo_tiempo": "CMA"}).json()
     assert [p["id"] for p in body["produccion"]] == [fila.pk]
-    counts = []
-    for size in (2, 13):
-        with CaptureQueriesContext(connection) as queries:
-            capturista.get(URL, {"elementos_por_pagina": size})
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
+    assert_same_queries(
+        lambda: capturista.get(URL, {"elementos_por_pagina": 2}),
+        lambda: capturista.get(URL, {"elementos_por_pagina": 13}),
+    )
 
 
 def test_edit_and_delete(capturista, csrf):
@@ -205,5 +202,4 @@ def test_edit_and_delete(capturista, csrf):
 def test_readers_cannot_capture(viewer, csrf, ot, partida):
     response = _post(viewer, csrf, URL, _row(ot, partida))
 
-    assert response.status_code == HTTPStatus.FORBIDDEN
-    assert response.json()["code"] == "permission_denied"
+    assert_error(response, HTTPStatus.FORBIDDEN, "permission_denied")

@@ -22,6 +22,7 @@ from sascop.catalogos.tests.factories import (
 )
 from sascop.ptes.models import PTE, PTEDetalle
 from sascop.ptes.tests.factories import PTEFactory
+from tests.envelope import assert_error
 
 pytestmark = pytest.mark.django_db
 URL = "/operaciones/api/ptes/"
@@ -192,19 +193,16 @@ def test_list_ordering(viewer):
     assert list(bad.json()["fields"]) == ["orden"]
 
 
-def test_list_query_count_does_not_grow_with_page_size(viewer, catalogos):
+def test_list_query_count_does_not_grow_with_page_size(viewer, catalogos, assert_same_queries):
     for _ in range(30):
         pte = PTEFactory(cliente=catalogos["cliente"])
         PTEDetalle.objects.create(pte=pte, paso=catalogos["pasos"][0], estatus=3)
 
     viewer.get(URL)  # with Redis the user row and the total are cached after a first request
-    counts = []
-    for size in (2, 30):
-        with CaptureQueriesContext(connection) as queries:
-            assert viewer.get(URL, {"elementos_por_pagina": size}).status_code == 200
-        counts.append(len(queries))
-
-    assert counts[0] == counts[1]
+    assert_same_queries(
+        lambda: viewer.get(URL, {"elementos_por_pagina": 2}),
+        lambda: viewer.get(URL, {"elementos_por_pagina": 30}),
+    )
 
 
 def test_list_reports_progress(viewer, catalogos):
@@ -298,8 +296,7 @@ def test_create_returns_pte_with_steps_from_active_pasos_of_client_type(engineer
 def test_create_validation(engineer, csrf, catalogos, change, fields):
     response = _post(engineer, csrf, _body(catalogos, **change))
 
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json()["code"] == "invalid"
+    assert_error(response, HTTPStatus.BAD_REQUEST, "invalid")
     assert sorted(response.json()["fields"]) == fields
     assert not PTE.objects.exists()
     assert not RegistroActividad.objects.filter(entidad="pte").exists()
@@ -375,8 +372,7 @@ def test_detail(viewer, engineer, csrf, catalogos):
 def test_unknown_pte_is_404(viewer):
     response = viewer.get(f"{URL}987654/")
 
-    assert response.status_code == HTTPStatus.NOT_FOUND
-    assert response.json()["code"] == "not_found"
+    assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
 
 
 def test_patch_with_current_etag_changes_and_logs_each_field(engineer, csrf, catalogos):
@@ -548,8 +544,7 @@ def test_permission_matrix(
 def test_anonymous_gets_401(client):
     response = client.get(URL)
 
-    assert response.status_code == HTTPStatus.UNAUTHORIZED
-    assert response.json()["code"] == "not_authenticated"
+    assert_error(response, HTTPStatus.UNAUTHORIZED, "not_authenticated")
 
 
 def test_list_total_follows_every_write(viewer):

@@ -1,0 +1,16 @@
+"""Assertions on the error envelope (SPEC §6), shared by every app's tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
+    """The response is the JSON error envelope with this status and code; returns the body."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    body: dict[str, Any] = response.json()
+    assert body["code"] == code, body
+    assert isinstance(body["error"], str), body
+    assert isinstance(body["detail"], str), body
+    return body
