@@ -23,14 +23,14 @@ import psycopg
 import pytest
 import requests
 import schemathesis
-from django.conf import settings
+from django.db import connection
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from psycopg import sql
 
 from tests.server import gunicorn, manage
 
-if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+if connection.vendor != "postgresql":
     pytest.skip(
         "runs in the PostgreSQL + Redis pass: gunicorn's workers need a database of their own "
         "that several processes can write at once",

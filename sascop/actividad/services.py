@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models
 
+from sascop.accounts.models import User
 from sascop.actividad.models import RegistroActividad
 from sascop.core.serializers import iso
 
@@ -35,7 +36,7 @@ def snapshot(instance: models.Model) -> dict[str, str]:
     }
 
 
-def _user_fields(usuario: Any) -> dict[str, Any]:
+def _user_fields(usuario: User | None) -> dict[str, Any]:
     if usuario is None or not getattr(usuario, "is_authenticated", False):
         return {"usuario": None, "nombre_usuario": ""}
     return {"usuario": usuario, "nombre_usuario": usuario.get_username()}
@@ -46,7 +47,7 @@ def _entity(instance: models.Model) -> dict[str, str]:
 
 
 def registrar_evento(
-    *, accion: str, usuario: Any = None, nombre_usuario: str = "", ip: str | None = None
+    *, accion: str, usuario: User | None = None, nombre_usuario: str = "", ip: str | None = None
 ) -> None:
     """A login, failed login, logout, expiry or lock-out."""
     fields = _user_fields(usuario)
@@ -55,7 +56,7 @@ def registrar_evento(
     RegistroActividad.objects.create(accion=accion, ip=ip, **fields)
 
 
-def registrar_creaciones(*, usuario: Any, instancias: Iterable[models.Model]) -> None:
+def registrar_creaciones(*, usuario: User | None, instancias: Iterable[models.Model]) -> None:
     rows = [
         RegistroActividad(
             accion=Accion.CREAR,
@@ -68,7 +69,9 @@ def registrar_creaciones(*, usuario: Any, instancias: Iterable[models.Model]) ->
     RegistroActividad.objects.bulk_create(rows)
 
 
-def registrar_cambios(*, usuario: Any, antes: dict[str, str], instancia: models.Model) -> int:
+def registrar_cambios(
+    *, usuario: User | None, antes: dict[str, str], instancia: models.Model
+) -> int:
     """One row per field whose value changed; returns how many."""
     despues = snapshot(instancia)
     rows = [
@@ -87,7 +90,7 @@ def registrar_cambios(*, usuario: Any, antes: dict[str, str], instancia: models.
     return len(rows)
 
 
-def registrar_eliminacion(*, usuario: Any, instancia: models.Model) -> None:
+def registrar_eliminacion(*, usuario: User | None, instancia: models.Model) -> None:
     RegistroActividad.objects.create(
         accion=Accion.ELIMINAR,
         valor_anterior=str(instancia),
