@@ -14,3 +14,12 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     assert isinstance(body["error"], str), body
     assert isinstance(body["detail"], str), body
     return body
+
+
+# Contract A's answer to a request without a (live) session.
+NOT_AUTHENTICATED = {
+    "error": "Authentication required",
+    "code": "not_authenticated",
+    "detail": "Authentication credentials were not provided.",
+    "redirect": "/accounts/login/",
+}

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.conf import settings
 
+from sascop.core.schema import no_nul
+
 _HTML = {"text/html": {"schema": {"type": "string"}}}
 
 
@@ -52,7 +54,7 @@ def _redirect(description: str) -> dict[str, Any]:
 
 def _login_path() -> dict[str, Any]:
     page_params = [
-        {"in": "query", "name": name, "schema": schema, "description": description}
+        {"in": "query", "name": name, "schema": no_nul(schema), "description": description}
         for name, schema, description in [
             ("next", {"type": "string"}, "Where to go after logging in (same host only)."),
             ("session_expired", {"type": "string"}, "`1`: say the session expired."),
@@ -69,6 +71,7 @@ def _login_path() -> dict[str, Any]:
             "parameters": page_params,
             "responses": {
                 "200": {"description": "The login page.", "content": _HTML},
+                "400": _error("A query parameter holds a NUL character (`invalid`).", page=True),
                 "500": _error("Unexpected error.", page=True),
                 "503": _error("The database is not answering.", page=True),
             },

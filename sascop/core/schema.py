@@ -47,6 +47,21 @@ class SessionScheme(OpenApiAuthenticationExtension):
         }
 
 
+# Every query parameter refuses a NUL character (RequestHeadMiddleware: PostgreSQL cannot
+# store one); free-text parameters say so, so that clients and generated tests know.
+NO_NUL_PATTERN = "^[^\x00]*$"
+
+
+def no_nul(schema: dict[str, Any]) -> dict[str, Any]:
+    """Mark a free-text string schema (no format, enum or pattern of its own) as NUL-free."""
+    if schema.get("type") == "string" and not {"format", "enum", "pattern"} & set(schema):
+        schema["pattern"] = NO_NUL_PATTERN
+    items = schema.get("items")
+    if isinstance(items, dict):
+        no_nul(items)
+    return schema
+
+
 class AutoSchema(openapi.AutoSchema):
     """Adds the error envelope responses that apply to each operation, and describes decimal
     strings as DRF parses them."""
@@ -56,6 +71,8 @@ class AutoSchema(openapi.AutoSchema):
         for parameter in (operation or {}).get("parameters", []):
             if parameter.pop(_EMPTY_IS_ABSENT, False):
                 parameter["allowEmptyValue"] = True
+            if parameter.get("in") == "query":
+                no_nul(parameter.get("schema", {}))
         return operation
 
     def _map_serializer_field(

@@ -16,6 +16,7 @@ from http import HTTPStatus
 import pytest
 import requests
 
+from tests.envelope import NOT_AUTHENTICATED
 from tests.faults import redis_server
 from tests.faults.app import (
     ADMIN,
@@ -29,13 +30,6 @@ from tests.faults.app import (
 from tests.server import gunicorn
 
 pytestmark = pytest.mark.skipif(not redis_server.available(), reason="needs redis-server")
-
-NOT_AUTHENTICATED = {
-    "error": "Authentication required",
-    "code": "not_authenticated",
-    "detail": "Authentication credentials were not provided.",
-    "redirect": "/accounts/login/",
-}
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from sascop.accounts.models import User
 from sascop.accounts.tests.factories import PASSWORD, UserFactory
-from tests.envelope import assert_error
+from tests.envelope import NOT_AUTHENTICATED, assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -175,12 +175,7 @@ def test_user_requires_authentication(client):
     response = client.get("/api/user/")
 
     assert response.status_code == HTTPStatus.UNAUTHORIZED
-    assert response.json() == {
-        "error": "Authentication required",
-        "code": "not_authenticated",
-        "detail": "Authentication credentials were not provided.",
-        "redirect": "/accounts/login/",
-    }
+    assert response.json() == NOT_AUTHENTICATED
     assert response["WWW-Authenticate"]
 
 
@@ -255,12 +250,7 @@ def test_protected_example_requires_authentication(client):
     response = client.get("/api/protected/")
 
     assert response.status_code == HTTPStatus.UNAUTHORIZED
-    assert response.json() == {
-        "error": "Authentication required",
-        "code": "not_authenticated",
-        "detail": "Authentication credentials were not provided.",
-        "redirect": "/accounts/login/",
-    }
+    assert response.json() == NOT_AUTHENTICATED
 
 
 def test_protected_example_answers_like_user(client, user, json_login):

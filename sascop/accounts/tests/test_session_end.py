@@ -28,17 +28,12 @@ from sascop.catalogos.tests.factories import (
 )
 from sascop.core import revocable
 from sascop.ptes.models import PTE
+from tests.envelope import NOT_AUTHENTICATED
 
 pytestmark = pytest.mark.django_db
 
 WITH_REDIS = bool(django_settings.REDIS_URL)
 needs_redis = pytest.mark.skipif(not WITH_REDIS, reason="the Redis copy exists only with Redis")
-NOT_AUTHENTICATED = {
-    "error": "Authentication required",
-    "code": "not_authenticated",
-    "detail": "Authentication credentials were not provided.",
-    "redirect": "/accounts/login/",
-}
 STORE_DOWN = {
     "error": "Service unavailable",
     "code": "service_unavailable",

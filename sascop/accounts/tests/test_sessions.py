@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sascop.accounts.tests.factories import PASSWORD
-from tests.envelope import assert_error
+from tests.envelope import NOT_AUTHENTICATED, assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -42,12 +42,7 @@ def _expect_not_authenticated(response) -> None:
     # An ended (logged-out, rotated, revoked) session is simply no session: the seed contract's
     # 401 body, not "expired".
     assert response.status_code == HTTPStatus.UNAUTHORIZED
-    assert response.json() == {
-        "error": "Authentication required",
-        "code": "not_authenticated",
-        "detail": "Authentication credentials were not provided.",
-        "redirect": "/accounts/login/",
-    }
+    assert response.json() == NOT_AUTHENTICATED
 
 
 # --- key and token rotation -------------------------------------------------------------------
