@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sascop.catalogos",
     "sascop.ptes",
     "sascop.ots",
+    "sascop.precios",
     "sascop.produccion",
     "sascop.estadisticas",
     "sascop.demo",
@@ -192,6 +193,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # Bodies larger than this are refused with 413 before they are read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)
+# The same for the views that take file uploads (`accepts_uploads`): the price-book import.
+MAX_UPLOAD_BODY_BYTES = env.int("MAX_UPLOAD_BODY_BYTES", default=10 * 1024 * 1024)
 # Longer URLs get 414, larger header sets 431, in JSON (RequestHeadMiddleware). Keep them
 # below gunicorn's limits (config/gunicorn.conf.py), which answer with an HTML page.
 MAX_URL_LENGTH = env.int("MAX_URL_LENGTH", default=4096)

@@ -11,6 +11,7 @@ from sascop.core.apis import HealthApi
 from sascop.estadisticas import urls as estadisticas_urls
 from sascop.estadisticas.views import tablero_view
 from sascop.ots import urls as ots_urls
+from sascop.precios import urls as precios_urls
 from sascop.produccion import urls as produccion_urls
 from sascop.ptes import urls as ptes_urls
 
@@ -26,6 +27,7 @@ urlpatterns = [
                 estadisticas_urls.urlpatterns
                 + ptes_urls.urlpatterns
                 + ots_urls.urlpatterns
+                + precios_urls.urlpatterns
                 + produccion_urls.urlpatterns
                 + catalogos_urls.urlpatterns
                 + actividad_urls.urlpatterns,

@@ -136,22 +136,47 @@ class RequestSizeLimitMiddleware:
 
     Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE only when `request.body` is read, and DRF's
     parsers read the stream directly; checking the declared length here covers both.
+    Views that take file uploads (`accepts_uploads = True`) get MAX_UPLOAD_BODY_BYTES
+    instead; which view a request goes to is known only once the URL is resolved, so a body
+    between the two limits is judged in `process_view`, still before anything reads it.
     """
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
+    @staticmethod
+    def _length(request: HttpRequest) -> int:
+        try:
+            return int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return 0
+
+    @staticmethod
+    def _refuse(limit: int) -> HttpResponse:
+        return error_response(PayloadTooLarge(f"The request body may not exceed {limit} bytes."))
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if limit is not None and length > limit:
-            return error_response(
-                PayloadTooLarge(f"The request body may not exceed {limit} bytes.")
-            )
+        if limit is not None:
+            limit = max(limit, settings.MAX_UPLOAD_BODY_BYTES)
+            if self._length(request) > limit:
+                return self._refuse(limit)
         return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
+        if getattr(view_class, "accepts_uploads", False):
+            limit = settings.MAX_UPLOAD_BODY_BYTES
+        if limit is not None and self._length(request) > limit:
+            return self._refuse(limit)
+        return None
 
 
 class SessionPolicyMiddleware:

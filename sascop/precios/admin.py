@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from sascop.actividad.admin import RegistroAdminMixin
+from sascop.precios.models import Anexo, Concepto, Contrato
+
+
+@admin.register(Contrato)
+class ContratoAdmin(RegistroAdminMixin, admin.ModelAdmin):
+    list_display = ("numero", "descripcion")
+    search_fields = ("numero", "descripcion")
+
+
+@admin.register(Anexo)
+class AnexoAdmin(RegistroAdminMixin, admin.ModelAdmin):
+    list_display = ("clave", "contrato")
+    list_filter = ("contrato",)
+    search_fields = ("clave", "descripcion")
+
+
+@admin.register(Concepto)
+class ConceptoAdmin(RegistroAdminMixin, admin.ModelAdmin):
+    list_display = ("partida", "anexo", "concepto", "unidad", "pu_mn", "pu_usd", "tipo", "estatus")
+    list_filter = ("tipo", "estatus", "anexo")
+    search_fields = ("partida", "concepto", "seccion")
+    list_select_related = ("anexo__contrato",)
+    raw_id_fields = ("pte", "ot")
+    readonly_fields = ("autorizado_en", "autorizado_por")
+
+    # Concepts come from imports and the API, which normalise the key and order the book.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return (*self.readonly_fields, "anexo", "partida")

@@ -1,0 +1,504 @@
+"""Reading the client's price-book workbook (catálogo de precios) into plain rows.
+
+Plain Python over openpyxl (read-only, cached values): no Django, no database. The
+workbook has one sheet per anexo; a few title lines sit above a header row whose wording
+varies from one issue of the book to the next; section rows (a description with no unit and
+no price) group the concepts below them. `leer_libro()` finds the header row, maps its
+columns, normalises keys and units, and returns every concept it could read together with
+every row it could not, so that the caller can refuse the whole book and say why.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+from xml.etree.ElementTree import ParseError
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+# The header row is looked for among the first rows of a sheet only: titles are a few lines.
+FILAS_DE_TITULO = 30
+# Far beyond any real price book; a bound on what a crafted file can make the server read.
+MAX_FILAS_POR_HOJA = 100_000
+MAX_DESCOMPRIMIDO = 300 * 1024 * 1024
+DECIMALES_PRECIO = 2
+DECIMALES_CANTIDAD = 4
+MAX_PARTIDA = 40
+MAX_UNIDAD = 30
+MAX_ANEXO = 20
+MAX_REFERENCIA = 60
+
+
+class LibroIlegible(Exception):
+    """The file is not a workbook openpyxl can read (not a zip, not .xlsx, broken XML)."""
+
+
+@dataclass(frozen=True)
+class FilaConcepto:
+    """One concept as read: text normalised, money and quantities as Decimal."""
+
+    hoja: str
+    fila: int
+    anexo: str
+    partida: str
+    concepto: str
+    unidad: str
+    pu_mn: Decimal
+    pu_usd: Decimal
+    cantidad_referencia: Decimal | None
+    seccion: str
+    extraordinario: bool
+    pte: str = ""
+    ot: str = ""
+
+
+@dataclass(frozen=True)
+class ErrorFila:
+    """A row (or, with `fila=None`, a whole sheet) that could not be read."""
+
+    hoja: str
+    fila: int | None
+    partida: str | None
+    errores: list[str]
+
+
+@dataclass
+class Hoja:
+    nombre: str
+    anexo: str
+    titulos: list[str]
+    extraordinaria: bool
+
+
+@dataclass
+class Libro:
+    """What a workbook holds: its concepts, the rows it could not read, the sheets."""
+
+    conceptos: list[FilaConcepto] = field(default_factory=list)
+    errores: list[ErrorFila] = field(default_factory=list)
+    hojas: list[Hoja] = field(default_factory=list)
+    hojas_vacias: list[str] = field(default_factory=list)
+
+
+# --- normalisation ----------------------------------------------------------------------------
+
+
+def sin_acentos(texto: str) -> str:
+    """Upper case without accents; compatibility forms folded too ("M²" → "M2")."""
+    descompuesto = unicodedata.normalize("NFKD", texto)
+    return "".join(c for c in descompuesto if not unicodedata.combining(c)).upper()
+
+
+def _compacto(valor: Any) -> str:
+    """A header cell reduced to letters and digits: "P.U. M.N." → "PUMN"."""
+    if valor is None:
+        return ""
+    return re.sub(r"[^A-Z0-9]", "", sin_acentos(str(valor)))
+
+
+def normalizar_partida(valor: Any) -> str:
+    """The concept's key as one canonical text: "2.1.", "2.1" and 2.1 are all "2.1".
+
+    Raises ValueError with a reason when the cell cannot be a key (a date Excel made of a
+    typed "2.1", a boolean).
+    """
+    if valor is None:
+        return ""
+    if isinstance(valor, bool):
+        raise ValueError(f"Partida is not a key: {valor!r}.")
+    if isinstance(valor, datetime.date | datetime.time):
+        raise ValueError(
+            f"Partida {valor.isoformat()} was turned into a date by Excel; write it as text."
+        )
+    if isinstance(valor, int):
+        texto = str(valor)
+    elif isinstance(valor, float):
+        texto = str(int(valor)) if valor.is_integer() else repr(valor)
+    elif isinstance(valor, Decimal):
+        texto = format(valor.normalize(), "f")
+    else:
+        texto = str(valor)
+    texto = re.sub(r"\s+", "", texto).upper().rstrip(".")
+    if len(texto) > MAX_PARTIDA:
+        raise ValueError(f"Partida is longer than {MAX_PARTIDA} characters.")
+    return texto
+
+
+def orden_de_partida(partida: str) -> str:
+    """A sort key that puts "2.9" before "2.10": numbers zero-padded, the rest kept."""
+    return ".".join(
+        parte.zfill(6) if parte.isdigit() else parte for parte in re.split(r"[^0-9A-Z]+", partida)
+    )
+
+
+def normalizar_unidad(valor: Any) -> str:
+    """Units compared without accents, case or trailing dots: "Día", "DÍA" → "DIA"."""
+    if valor is None:
+        return ""
+    texto = " ".join(sin_acentos(str(valor)).split()).rstrip(".").strip()
+    return texto
+
+
+def normalizar_anexo(valor: Any) -> str:
+    """An anexo's key from a cell or a sheet name: "Anexo c-5" → "C-5"."""
+    if valor is None:
+        return ""
+    texto = " ".join(sin_acentos(str(valor)).split())
+    texto = re.sub(r"^ANEXO\b\s*", "", texto)
+    return texto.replace(" ", "")
+
+
+def _texto(valor: Any) -> str:
+    if valor is None:
+        return ""
+    if isinstance(valor, float) and valor.is_integer():
+        valor = int(valor)
+    return " ".join(str(valor).split())
+
+
+_VACIOS = {"", "-", "--", "\u2014", "\u2013", "N/A", "NA"}  # dashes: em, en
+
+
+def _decimal(valor: Any, campo: str, decimales: int) -> tuple[Decimal | None, str | None]:
+    """(value, None) or (None, reason). Empty cells and a lone dash are no value."""
+    if valor is None:
+        return None, None
+    if isinstance(valor, bool | datetime.date | datetime.time):
+        return None, f"{campo} is not a number: {_texto(valor)!r}."
+    if isinstance(valor, int | float | Decimal):
+        texto = repr(valor) if isinstance(valor, float) else str(valor)
+    else:
+        texto = str(valor).strip()
+        if texto.upper() in _VACIOS:
+            return None, None
+        texto = re.sub(r"[\s$,]", "", texto)
+    try:
+        numero = Decimal(texto)
+    except InvalidOperation:
+        return None, f"{campo} is not a number: {_texto(valor)!r}."
+    if not numero.is_finite():
+        return None, f"{campo} is not a number: {_texto(valor)!r}."
+    if numero < 0:
+        return None, f"{campo} is negative: {texto}."
+    paso = Decimal(1).scaleb(-decimales)
+    redondeado = numero.quantize(paso)
+    # Binary floats from Excel formulas carry noise far below a cent; real extra digits are
+    # an error rather than something to round away silently.
+    if abs(numero - redondeado) > Decimal("1e-9"):
+        return None, f"{campo} has more than {decimales} decimals: {texto}."
+    return redondeado, None
+
+
+# --- the header row ---------------------------------------------------------------------------
+
+PARTIDA, CONCEPTO, UNIDAD, CANTIDAD, PU_MN, PU_USD, ANEXO, PTE, OT = (
+    "partida",
+    "concepto",
+    "unidad",
+    "cantidad",
+    "pu_mn",
+    "pu_usd",
+    "anexo",
+    "pte",
+    "ot",
+)
+_ENCABEZADOS_EXACTOS = {
+    "PARTIDA": PARTIDA,
+    "PART": PARTIDA,
+    "PARTIDAS": PARTIDA,
+    "NOPARTIDA": PARTIDA,
+    "NODEPARTIDA": PARTIDA,
+    "UNIDAD": UNIDAD,
+    "UNID": UNIDAD,
+    "UNIDADDEMEDIDA": UNIDAD,
+    "UM": UNIDAD,
+    "PUMN": PU_MN,
+    "PUMXN": PU_MN,
+    "PRECIOUNITARIOMN": PU_MN,
+    "PUUSD": PU_USD,
+    "PUDLS": PU_USD,
+    "PRECIOUNITARIOUSD": PU_USD,
+    "ANEXO": ANEXO,
+    "PTE": PTE,
+    "OFICIOPTE": PTE,
+    "OT": OT,
+    "ORDENDETRABAJO": OT,
+}
+_GRUPO_PRECIO = {"PRECIOUNITARIO", "PRECIOSUNITARIOS", "PU"}
+_SUBENCABEZADOS = {"MN": PU_MN, "MXN": PU_MN, "USD": PU_USD, "DLS": PU_USD}
+
+
+def _columna_de(compacto: str) -> str | None:
+    if compacto in _ENCABEZADOS_EXACTOS:
+        return _ENCABEZADOS_EXACTOS[compacto]
+    if compacto.startswith(("CONCEPTO", "DESCRIPCION")):
+        return CONCEPTO
+    if compacto.startswith("CANT"):
+        return CANTIDAD
+    return None
+
+
+@dataclass
+class _Columnas:
+    indices: dict[str, int]
+    filas_de_encabezado: int  # 1, or 2 when a PRECIO UNITARIO cell spans M.N. / U.S.D.
+
+
+def _columnas(fila: Sequence[Any], siguiente: Sequence[Any]) -> _Columnas | None:
+    """The column of each field when `fila` is the header row, else None."""
+    compactos = [_compacto(v) for v in fila]
+    indices: dict[str, int] = {}
+    for i, compacto in enumerate(compactos):
+        nombre = _columna_de(compacto)
+        if nombre is not None and nombre not in indices:
+            indices[nombre] = i
+    if not {PARTIDA, CONCEPTO, UNIDAD} <= indices.keys():
+        return None
+    filas = 1
+    if PU_MN not in indices and PU_USD not in indices:
+        # "PRECIO UNITARIO" over two cells, with M.N. and U.S.D. on the row below; the merged
+        # cell's span ends where the next header (IMPORTE, say) starts.
+        for i, compacto in enumerate(compactos):
+            if compacto not in _GRUPO_PRECIO:
+                continue
+            fin = next((j for j in range(i + 1, len(compactos)) if compactos[j]), None)
+            debajo = [_compacto(v) for v in siguiente]
+            for j in range(i, fin if fin is not None else len(debajo)):
+                nombre = _SUBENCABEZADOS.get(debajo[j]) if j < len(debajo) else None
+                if nombre is not None and nombre not in indices:
+                    indices[nombre] = j
+            filas = 2
+            break
+    if PU_MN not in indices and PU_USD not in indices:
+        return None
+    return _Columnas(indices, filas)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _filas(hoja: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    # Producers of these workbooks often write a wrong <dimension>; read every row there is.
+    hoja.reset_dimensions()
+    yield from enumerate(hoja.iter_rows(values_only=True), start=1)
+
+
+def _vacia(fila: Sequence[Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in fila)
+
+
+def _celda(fila: Sequence[Any], columnas: _Columnas, nombre: str) -> Any:
+    i = columnas.indices.get(nombre)
+    if i is None or i >= len(fila):
+        return None
+    valor = fila[i]
+    if isinstance(valor, str) and not valor.strip():
+        return None
+    return valor
+
+
+_TOTAL = re.compile(r"^(SUB ?TOTAL|TOTAL|SUMA|IMPORTE TOTAL)\b")
+_EXTRAORDINARIO = re.compile(r"EXTRAORDINARI|\bPUE\b")
+
+
+class _LectorHoja:
+    def __init__(self, libro: Libro, nombre: str, vistas: dict[tuple[str, str], int]) -> None:
+        self.libro = libro
+        self.nombre = nombre
+        self.hoja = Hoja(nombre, normalizar_anexo(nombre), [], extraordinaria=False)
+        self.seccion = ""
+        # (anexo, partida) → row, shared by the sheets of one book: an anexo may span sheets.
+        self.vistas = vistas
+
+    def error(self, fila: int | None, partida: str | None, *errores: str) -> None:
+        self.libro.errores.append(ErrorFila(self.nombre, fila, partida or None, list(errores)))
+
+    def encabezado(
+        self, filas: Iterator[tuple[int, tuple[Any, ...]]]
+    ) -> tuple[_Columnas | None, tuple[int, tuple[Any, ...]] | None]:
+        """The header's columns and the first row after it that may hold data."""
+        anterior: tuple[int, tuple[Any, ...]] | None = None
+        contenido = False
+        for numero, fila in filas:
+            if anterior is not None:
+                columnas = _columnas(anterior[1], fila)
+                if columnas is not None:
+                    siguiente = (numero, fila) if columnas.filas_de_encabezado == 1 else None
+                    return columnas, siguiente
+                texto = " ".join(_texto(v) for v in anterior[1] if _texto(v))
+                if texto:
+                    self.hoja.titulos.append(texto)
+            contenido = contenido or not _vacia(fila)
+            if numero > FILAS_DE_TITULO:
+                break
+            anterior = (numero, fila)
+        else:
+            # The header may be the sheet's last row (an anexo with no concepts yet).
+            if anterior is not None and (columnas := _columnas(anterior[1], ())) is not None:
+                return columnas, None
+        if contenido:
+            self.error(
+                None,
+                None,
+                "No header row found: expected PARTIDA, CONCEPTO, UNIDAD and P.U. M.N. or "
+                f"P.U. USD columns within the first {FILAS_DE_TITULO} rows.",
+            )
+        else:
+            self.libro.hojas_vacias.append(self.nombre)
+        return None, None
+
+    def leer(self, filas: Iterable[tuple[int, tuple[Any, ...]]]) -> None:
+        iterador = iter(filas)
+        columnas, primera = self.encabezado(iterador)
+        if columnas is None:
+            return
+        self.hoja.extraordinaria = bool(
+            _EXTRAORDINARIO.search(sin_acentos(" ".join([self.nombre, *self.hoja.titulos])))
+        )
+        self.libro.hojas.append(self.hoja)
+        resto = iterador if primera is None else itertools.chain([primera], iterador)
+        for numero, fila in resto:
+            if numero > MAX_FILAS_POR_HOJA:
+                self.error(None, None, f"The sheet has more than {MAX_FILAS_POR_HOJA} rows.")
+                return
+            if not _vacia(fila):
+                self.fila(numero, fila, columnas)
+
+    def fila(self, numero: int, fila: tuple[Any, ...], columnas: _Columnas) -> None:
+        errores: list[str] = []
+        try:
+            partida = normalizar_partida(_celda(fila, columnas, PARTIDA))
+        except ValueError as exc:
+            partida = _texto(_celda(fila, columnas, PARTIDA))
+            errores.append(str(exc))
+        concepto = _texto(_celda(fila, columnas, CONCEPTO))
+        unidad = normalizar_unidad(_celda(fila, columnas, UNIDAD))
+        pu_mn, error_mn = _decimal(_celda(fila, columnas, PU_MN), "P.U. M.N.", DECIMALES_PRECIO)
+        pu_usd, error_usd = _decimal(_celda(fila, columnas, PU_USD), "P.U. USD", DECIMALES_PRECIO)
+        cantidad, error_cantidad = _decimal(
+            _celda(fila, columnas, CANTIDAD), "Cantidad de referencia", DECIMALES_CANTIDAD
+        )
+        sin_precio = pu_mn is None and pu_usd is None and not error_mn and not error_usd
+        if not unidad and sin_precio and not errores:
+            if not concepto and not partida:
+                return  # only amounts (importes) or stray marks: nothing to read
+            if concepto and not partida and _TOTAL.match(sin_acentos(concepto)):
+                return  # a totals line
+            if concepto:
+                self.seccion = f"{partida} {concepto}" if partida else concepto
+                return
+        errores += [e for e in (error_mn, error_usd, error_cantidad) if e]
+        if not partida:
+            errores.append("No partida (key).")
+        if not concepto:
+            errores.append("No concepto (description).")
+        if not unidad:
+            errores.append("No unidad.")
+        elif len(unidad) > MAX_UNIDAD:
+            errores.append(f"Unidad is longer than {MAX_UNIDAD} characters.")
+        if sin_precio:
+            errores.append("No price: P.U. M.N. and P.U. USD are both empty.")
+        anexo = normalizar_anexo(_celda(fila, columnas, ANEXO)) or self.hoja.anexo
+        if len(anexo) > MAX_ANEXO:
+            errores.append(f"Anexo {anexo!r} is longer than {MAX_ANEXO} characters.")
+        pte = _texto(_celda(fila, columnas, PTE))
+        ot = _texto(_celda(fila, columnas, OT))
+        extraordinario = self.hoja.extraordinaria
+        if (pte or ot) and not extraordinario:
+            errores.append("Only extraordinary concepts (PUE) name the PTE or OT they come from.")
+        if len(pte) > MAX_REFERENCIA or len(ot) > MAX_REFERENCIA:
+            errores.append(f"PTE and OT are at most {MAX_REFERENCIA} characters.")
+        if partida:
+            repetida = self.vistas.get((anexo, partida))
+            if repetida is not None:
+                errores.append(f"Partida {partida} of anexo {anexo} repeats row {repetida}.")
+            else:
+                self.vistas[(anexo, partida)] = numero
+        if errores:
+            self.error(numero, partida, *errores)
+            return
+        self.libro.conceptos.append(
+            FilaConcepto(
+                hoja=self.nombre,
+                fila=numero,
+                anexo=anexo,
+                partida=partida,
+                concepto=concepto,
+                unidad=unidad,
+                pu_mn=pu_mn or Decimal("0.00"),
+                pu_usd=pu_usd or Decimal("0.00"),
+                cantidad_referencia=cantidad,
+                seccion=self.seccion,
+                extraordinario=extraordinario,
+                pte=pte,
+                ot=ot,
+            )
+        )
+
+
+def _revisar_zip(archivo: IO[bytes]) -> None:
+    try:
+        with zipfile.ZipFile(archivo) as paquete:
+            total = sum(info.file_size for info in paquete.infolist())
+    except zipfile.BadZipFile as exc:
+        raise LibroIlegible("The file is not an .xlsx workbook (it is not a zip archive).") from exc
+    finally:
+        archivo.seek(0)
+    if total > MAX_DESCOMPRIMIDO:
+        raise LibroIlegible(
+            f"The workbook expands to more than {MAX_DESCOMPRIMIDO // (1024 * 1024)} MB."
+        )
+
+
+# What openpyxl raises on files that are zips but not workbooks, or broken ones.
+_ERRORES_DE_LECTURA = (
+    zipfile.BadZipFile,
+    InvalidFileException,
+    KeyError,
+    ParseError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    EOFError,
+    OSError,
+)
+
+
+def leer_libro(archivo: IO[bytes]) -> Libro:
+    """Read every sheet of the workbook in `archivo` (a binary, seekable file).
+
+    Raises `LibroIlegible` when the file is not a readable .xlsx workbook; rows and sheets
+    that cannot be read are in the result's `errores`, each with its sheet and row number.
+    """
+    cabecera = archivo.read(8)
+    archivo.seek(0)
+    if cabecera.startswith(b"\xd0\xcf\x11\xe0"):
+        raise LibroIlegible("The file is an old .xls workbook; save it as .xlsx and send it again.")
+    _revisar_zip(archivo)
+    libro = Libro()
+    vistas: dict[tuple[str, str], int] = {}
+    try:
+        workbook = openpyxl.load_workbook(archivo, read_only=True, data_only=True)
+    except _ERRORES_DE_LECTURA as exc:
+        raise LibroIlegible(f"The file is not a readable .xlsx workbook ({_causa(exc)}).") from exc
+    try:
+        for hoja in workbook.worksheets:
+            _LectorHoja(libro, hoja.title, vistas).leer(_filas(hoja))
+    except _ERRORES_DE_LECTURA as exc:
+        raise LibroIlegible(f"The workbook is damaged ({_causa(exc)}).") from exc
+    finally:
+        workbook.close()
+    return libro
+
+
+def _causa(exc: BaseException) -> str:
+    return type(exc).__name__

@@ -1,0 +1,168 @@
+"""Price-book shapes. Output is built by plain functions; the Serializer classes validate
+input and document the output in the OpenAPI schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from sascop.core.serializers import ErrorSerializer, iso, page_serializer
+from sascop.ots.models import OT
+from sascop.precios.models import Anexo, Concepto
+from sascop.precios.services import Importacion
+from sascop.ptes.models import PTE
+
+
+def _dinero(valor: Any) -> str | None:
+    return format(valor, "f") if valor is not None else None
+
+
+def concepto_item(concepto: Concepto) -> dict[str, Any]:
+    return {
+        "id": concepto.pk,
+        "contrato": concepto.anexo.contrato.numero,
+        "anexo": concepto.anexo.clave,
+        "anexo_id": concepto.anexo_id,
+        "partida": concepto.partida,
+        "concepto": concepto.concepto,
+        "unidad": concepto.unidad,
+        "pu_mn": _dinero(concepto.pu_mn),
+        "pu_usd": _dinero(concepto.pu_usd),
+        "cantidad_referencia": _dinero(concepto.cantidad_referencia),
+        "seccion": concepto.seccion,
+        "tipo": concepto.tipo,
+        "estatus": concepto.estatus,
+        "estatus_texto": Concepto.Estatus(concepto.estatus).label,
+        "pte": concepto.pte.oficio_pte if concepto.pte else None,
+        "pte_id": concepto.pte_id,
+        "ot": concepto.ot.orden_trabajo if concepto.ot else None,
+        "ot_id": concepto.ot_id,
+        "autorizado_en": iso(concepto.autorizado_en),
+    }
+
+
+def concepto_completo(concepto: Concepto) -> dict[str, Any]:
+    return {
+        **concepto_item(concepto),
+        "creado_en": concepto.creado_en.isoformat(),
+        "actualizado_en": concepto.actualizado_en.isoformat(),
+    }
+
+
+def importacion(resultado: Importacion) -> dict[str, Any]:
+    return {
+        "contrato": resultado.contrato,
+        "creados": resultado.total("creados"),
+        "actualizados": resultado.total("actualizados"),
+        "sin_cambios": resultado.total("sin_cambios"),
+        "anexos": [
+            {
+                "anexo": r.anexo,
+                "hojas": r.hojas,
+                "creados": r.creados,
+                "actualizados": r.actualizados,
+                "sin_cambios": r.sin_cambios,
+            }
+            for r in resultado.anexos.values()
+        ],
+        "hojas_vacias": resultado.hojas_vacias,
+    }
+
+
+class ConceptoItemSerializer(serializers.Serializer):
+    """Documents `concepto_item()`."""
+
+    id = serializers.IntegerField()
+    contrato = serializers.CharField(help_text="The contract's número.")
+    anexo = serializers.CharField(help_text='The anexo\'s key, e.g. "C-5-1".')
+    anexo_id = serializers.IntegerField()
+    partida = serializers.CharField(help_text='Normalised key: "2.1." and 2.1 are "2.1".')
+    concepto = serializers.CharField()
+    unidad = serializers.CharField(help_text='Upper case without accents: "DIA", "HOM/DIA".')
+    pu_mn = serializers.DecimalField(max_digits=18, decimal_places=2)
+    pu_usd = serializers.DecimalField(max_digits=18, decimal_places=2)
+    cantidad_referencia = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
+    seccion = serializers.CharField(help_text="The section row above it in the book, or ''.")
+    tipo = serializers.ChoiceField(choices=Concepto.Tipo.choices)
+    estatus = serializers.ChoiceField(choices=Concepto.Estatus.choices)
+    estatus_texto = serializers.CharField()
+    pte = serializers.CharField(allow_null=True, help_text="Oficio of the PTE of a PUE.")
+    pte_id = serializers.IntegerField(allow_null=True)
+    ot = serializers.CharField(allow_null=True, help_text="Orden de trabajo of a PUE.")
+    ot_id = serializers.IntegerField(allow_null=True)
+    autorizado_en = serializers.DateTimeField(allow_null=True)
+
+
+class ConceptoDetailSerializer(ConceptoItemSerializer):
+    """Documents `concepto_completo()`."""
+
+    creado_en = serializers.DateTimeField()
+    actualizado_en = serializers.DateTimeField()
+
+
+ConceptoPageSerializer = page_serializer("ConceptoPage", "conceptos", ConceptoItemSerializer)
+
+
+class ConceptoInputSerializer(serializers.Serializer):
+    """A new extraordinary concept (PUE)."""
+
+    anexo = serializers.PrimaryKeyRelatedField(queryset=Anexo.objects.all())
+    partida = serializers.CharField(max_length=40)
+    concepto = serializers.CharField()
+    unidad = serializers.CharField(max_length=30)
+    pu_mn = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0, required=False)
+    pu_usd = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0, required=False)
+    cantidad_referencia = serializers.DecimalField(
+        max_digits=18, decimal_places=4, min_value=0, required=False, allow_null=True
+    )
+    seccion = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    pte = serializers.PrimaryKeyRelatedField(
+        queryset=PTE.objects.all(), required=False, allow_null=True
+    )
+    ot = serializers.PrimaryKeyRelatedField(
+        queryset=OT.objects.all(), required=False, allow_null=True
+    )
+
+
+class ImportarInputSerializer(serializers.Serializer):
+    archivo = serializers.FileField(help_text="The price book, an .xlsx workbook (10 MB at most).")
+    contrato = serializers.CharField(
+        max_length=60,
+        required=False,
+        help_text="The contract's número; by default the only contract there is.",
+    )
+
+
+class ResumenAnexoSerializer(serializers.Serializer):
+    anexo = serializers.CharField()
+    hojas = serializers.ListField(child=serializers.CharField())
+    creados = serializers.IntegerField()
+    actualizados = serializers.IntegerField()
+    sin_cambios = serializers.IntegerField()
+
+
+class ImportacionSerializer(serializers.Serializer):
+    """Documents `importacion()`."""
+
+    contrato = serializers.CharField()
+    creados = serializers.IntegerField()
+    actualizados = serializers.IntegerField()
+    sin_cambios = serializers.IntegerField()
+    anexos = ResumenAnexoSerializer(many=True)
+    hojas_vacias = serializers.ListField(
+        child=serializers.CharField(), help_text="Sheets with nothing on them, skipped."
+    )
+
+
+class FilaErrorSerializer(serializers.Serializer):
+    hoja = serializers.CharField(help_text="Sheet name ('' for the whole book).")
+    fila = serializers.IntegerField(
+        allow_null=True, help_text="Row number in the sheet; null for the whole sheet."
+    )
+    partida = serializers.CharField(allow_null=True)
+    errores = serializers.ListField(child=serializers.CharField())
+
+
+class LibroErrorSerializer(ErrorSerializer):
+    filas = FilaErrorSerializer(many=True)

@@ -1,0 +1,325 @@
+"""Price-book writes: importing the client's workbook, PUE concepts and their authorisation.
+
+An import is all-or-nothing: the workbook is read first (outside any transaction); if any
+row or sheet cannot be read, or a row would not make a valid concept, nothing is stored
+and the error lists every such row. Importing the same book again changes nothing; a
+changed price is an update of that concept, logged field by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sascop.accounts.models import User
+from sascop.actividad import services as actividad
+from sascop.core.errors import ApplicationError, Conflict, InvalidInput, NotFound
+from sascop.core.etags import exigir_version
+from sascop.core.signals import announce_change
+from sascop.core.validation import validated
+from sascop.ots.models import OT
+from sascop.precios import libro as lectura
+from sascop.precios.models import Anexo, Concepto, Contrato
+from sascop.ptes.models import PTE
+
+CONTRATO_PREDETERMINADO = "principal"
+# The fields a workbook sets; anything else (estatus, authorisation) is the system's own.
+CAMPOS_DEL_LIBRO = (
+    "concepto",
+    "unidad",
+    "pu_mn",
+    "pu_usd",
+    "cantidad_referencia",
+    "seccion",
+    "tipo",
+    "pte_id",
+    "ot_id",
+)
+LOTE = 1000
+
+
+class LibroInvalido(ApplicationError):
+    """The workbook was refused; `filas` says where and why. Nothing was stored."""
+
+    status = 422
+    code = "invalid_workbook"
+    error = "Invalid workbook"
+    detail = "Some rows of the workbook could not be read; nothing was imported."
+
+
+class LibroIlegible(LibroInvalido):
+    status = 400
+    detail = "The file is not a readable .xlsx workbook."
+
+
+@dataclass
+class ResumenAnexo:
+    anexo: str
+    hojas: list[str] = field(default_factory=list)
+    creados: int = 0
+    actualizados: int = 0
+    sin_cambios: int = 0
+
+
+@dataclass
+class Importacion:
+    """What an import did, anexo by anexo."""
+
+    contrato: str
+    anexos: dict[str, ResumenAnexo] = field(default_factory=dict)
+    hojas_vacias: list[str] = field(default_factory=list)
+
+    def total(self, nombre: str) -> int:
+        return sum(getattr(resumen, nombre) for resumen in self.anexos.values())
+
+
+def _filas_error(errores: Iterable[lectura.ErrorFila]) -> list[dict[str, Any]]:
+    return [
+        {"hoja": e.hoja, "fila": e.fila, "partida": e.partida, "errores": e.errores}
+        for e in errores
+    ]
+
+
+def libro_leer(*, archivo: IO[bytes]) -> lectura.Libro:
+    """Read the workbook; a file that is not one is a 400 `invalid_workbook`."""
+    try:
+        return lectura.leer_libro(archivo)
+    except lectura.LibroIlegible as exc:
+        raise LibroIlegible(str(exc), filas=[]) from exc
+
+
+def conceptos_importar(
+    *, usuario: User | None, archivo: IO[bytes], contrato: str | None = None
+) -> Importacion:
+    """Read the workbook in `archivo` and store its concepts (see `libro_guardar`).
+
+    Reading takes the longest and happens before the write transaction opens, so that
+    other writers are not held up by it.
+    """
+    return libro_guardar(usuario=usuario, libro=libro_leer(archivo=archivo), contrato=contrato)
+
+
+def _contrato(numero: str | None, libro: lectura.Libro) -> tuple[Contrato, bool]:
+    """The contract to import into, and whether it was created for this import."""
+    if numero:
+        contrato = Contrato.objects.select_for_update().filter(numero=numero).first()
+        if contrato is not None:
+            return contrato, False
+    else:
+        existentes = list(Contrato.objects.select_for_update()[:2])
+        if len(existentes) == 1:
+            return existentes[0], False
+        if existentes:
+            raise InvalidInput(
+                fields={"contrato": ["There are several contracts: say which one (número)."]}
+            )
+    titulos = libro.hojas[0].titulos if libro.hojas else []
+    nuevo = Contrato(numero=numero or CONTRATO_PREDETERMINADO, descripcion="\n".join(titulos))
+    _sin_carrera(validated(nuevo, check_unique=False).save)
+    return nuevo, True
+
+
+def _sin_carrera(escribir: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Run an insert that another import running at the same time may have beaten."""
+    try:
+        with transaction.atomic():
+            escribir(*args, **kwargs)
+    except IntegrityError as exc:
+        raise Conflict(
+            "Another import stored the same contract, anexo or partida meanwhile; try again."
+        ) from exc
+
+
+def _referencias(filas: list[lectura.FilaConcepto]) -> tuple[dict[str, int], dict[str, int]]:
+    """The PTEs (by oficio) and principal OTs (by orden de trabajo) the rows name."""
+    oficios = {f.pte for f in filas if f.pte}
+    ordenes = {f.ot for f in filas if f.ot}
+    ptes = dict(PTE.objects.filter(oficio_pte__in=oficios).values_list("oficio_pte", "id"))
+    ots = dict(
+        OT.objects.filter(orden_trabajo__in=ordenes, num_reprogramacion=0).values_list(
+            "orden_trabajo", "id"
+        )
+    )
+    return ptes, ots
+
+
+def _datos(fila: lectura.FilaConcepto, ptes: dict[str, int], ots: dict[str, int]) -> dict[str, Any]:
+    return {
+        "concepto": fila.concepto,
+        "unidad": fila.unidad,
+        "pu_mn": fila.pu_mn,
+        "pu_usd": fila.pu_usd,
+        "cantidad_referencia": fila.cantidad_referencia,
+        "seccion": fila.seccion[:300],
+        "tipo": Concepto.Tipo.EXTRAORDINARIA if fila.extraordinario else Concepto.Tipo.ORDINARIA,
+        "pte_id": ptes.get(fila.pte),
+        "ot_id": ots.get(fila.ot),
+    }
+
+
+@transaction.atomic
+def libro_guardar(
+    *, usuario: User | None, libro: lectura.Libro, contrato: str | None = None
+) -> Importacion:
+    """Store a read workbook in the contract `contrato` (its número).
+
+    Without `contrato`, the only contract there is; with none yet, one is created
+    ("principal", described by the first sheet's title lines). Anexos are created as they
+    appear. A concept new to its anexo is created (ordinary ones authorised, extraordinary
+    ones `EN_ELABORACION`); one whose workbook fields differ is updated and each changed
+    field logged; the rest is left alone, as are stored concepts the book no longer lists.
+    """
+    errores = list(libro.errores)
+    if not libro.conceptos and not errores:
+        errores.append(
+            lectura.ErrorFila("", None, None, ["The workbook holds no concepts to import."])
+        )
+    destino, contrato_nuevo = _contrato(contrato, libro)
+    resultado = Importacion(contrato=destino.numero, hojas_vacias=list(libro.hojas_vacias))
+    anexos = {a.clave: a for a in Anexo.objects.filter(contrato=destino)}
+    anexos_nuevos = []
+    titulos = {hoja.anexo: "\n".join(hoja.titulos) for hoja in reversed(libro.hojas)}
+    for fila in libro.conceptos:
+        resumen = resultado.anexos.setdefault(fila.anexo, ResumenAnexo(fila.anexo))
+        if fila.hoja not in resumen.hojas:
+            resumen.hojas.append(fila.hoja)
+        if fila.anexo not in anexos:
+            anexo = Anexo(
+                contrato=destino, clave=fila.anexo, descripcion=titulos.get(fila.anexo, "")
+            )
+            validated(anexo, check_unique=False)
+            anexos[fila.anexo] = anexo
+            anexos_nuevos.append(anexo)
+    _sin_carrera(Anexo.objects.bulk_create, anexos_nuevos)
+
+    existentes = {
+        (c.anexo_id, c.partida): c
+        for c in Concepto.objects.select_for_update().filter(
+            anexo__in=[anexos[clave] for clave in resultado.anexos]
+        )
+    }
+    ptes, ots = _referencias(libro.conceptos)
+    nuevos: list[Concepto] = []
+    cambiados: list[tuple[Concepto, dict[str, str]]] = []
+    ahora = timezone.now()
+    for fila in libro.conceptos:
+        problemas = []
+        if fila.pte and fila.pte not in ptes:
+            problemas.append(f"No PTE has oficio {fila.pte!r}.")
+        if fila.ot and fila.ot not in ots:
+            problemas.append(f"No OT has orden de trabajo {fila.ot!r}.")
+        anexo = anexos[fila.anexo]
+        datos = _datos(fila, ptes, ots)
+        concepto = existentes.get((anexo.pk, fila.partida))
+        antes: dict[str, str] | None = None
+        if concepto is None:
+            concepto = Concepto(
+                anexo=anexo,
+                partida=fila.partida,
+                orden=lectura.orden_de_partida(fila.partida),
+                estatus=(
+                    Concepto.Estatus.EN_ELABORACION
+                    if fila.extraordinario
+                    else Concepto.Estatus.AUTORIZADO
+                ),
+                **datos,
+            )
+        else:
+            if all(getattr(concepto, k) == v for k, v in datos.items()):
+                resultado.anexos[fila.anexo].sin_cambios += 1
+                continue
+            antes = actividad.snapshot(concepto)
+            for nombre, valor in datos.items():
+                setattr(concepto, nombre, valor)
+            if concepto.tipo == Concepto.Tipo.ORDINARIA:
+                concepto.estatus = Concepto.Estatus.AUTORIZADO
+            concepto.version += 1
+            concepto.actualizado_en = ahora
+        try:
+            validated(concepto, check_unique=False)
+        except InvalidInput as exc:
+            problemas += [
+                f"{nombre}: {mensaje}"
+                for nombre, mensajes in (exc.fields or {}).items()
+                for mensaje in mensajes
+            ]
+        if problemas:
+            errores.append(lectura.ErrorFila(fila.hoja, fila.fila, fila.partida, problemas))
+        elif antes is None:
+            nuevos.append(concepto)
+            resultado.anexos[fila.anexo].creados += 1
+        else:
+            cambiados.append((concepto, antes))
+            resultado.anexos[fila.anexo].actualizados += 1
+    if errores:
+        raise LibroInvalido(filas=_filas_error(errores))
+
+    _sin_carrera(Concepto.objects.bulk_create, nuevos, batch_size=LOTE)
+    campos = ["orden", "estatus", "version", "actualizado_en", *CAMPOS_DEL_LIBRO]
+    Concepto.objects.bulk_update([c for c, _ in cambiados], campos, batch_size=LOTE)
+    creados: list[Any] = [destino] if contrato_nuevo else []
+    actividad.registrar_creaciones(usuario=usuario, instancias=[*creados, *anexos_nuevos, *nuevos])
+    for concepto, antes in cambiados:
+        actividad.registrar_cambios(usuario=usuario, antes=antes, instancia=concepto)
+    if nuevos or cambiados:
+        # Bulk writes send no row signals: tell the caches ourselves.
+        announce_change(Concepto)
+    return resultado
+
+
+def _concepto_para_editar(concepto_id: int) -> Concepto:
+    concepto = (
+        Concepto.objects.select_for_update().select_related("anexo").filter(pk=concepto_id).first()
+    )
+    if concepto is None:
+        raise NotFound(f"Concepto {concepto_id} does not exist.")
+    return concepto
+
+
+@transaction.atomic
+def concepto_crear(*, usuario: User, datos: dict[str, Any]) -> Concepto:
+    """Draw up an extraordinary concept (PUE): it starts `EN_ELABORACION`, optionally
+    naming the PTE or OT it is for, until someone with the permission authorises it."""
+    datos = dict(datos)
+    partida = lectura.normalizar_partida(datos.pop("partida"))
+    unidad = lectura.normalizar_unidad(datos.pop("unidad"))
+    concepto = Concepto(
+        **datos,
+        partida=partida,
+        orden=lectura.orden_de_partida(partida),
+        unidad=unidad,
+        tipo=Concepto.Tipo.EXTRAORDINARIA,
+        estatus=Concepto.Estatus.EN_ELABORACION,
+    )
+    validated(concepto, check_unique=False)
+    if Concepto.objects.filter(anexo=concepto.anexo, partida=partida).exists():
+        raise Conflict(f"Anexo {concepto.anexo.clave} already has partida {partida}.")
+    try:
+        with transaction.atomic():
+            concepto.save()
+    except IntegrityError as exc:  # the same partida, created meanwhile
+        raise Conflict(f"Anexo {concepto.anexo.clave} already has partida {partida}.") from exc
+    actividad.registrar_creaciones(usuario=usuario, instancias=[concepto])
+    return concepto
+
+
+@transaction.atomic
+def concepto_autorizar(*, usuario: User, concepto_id: int, if_match: str | None) -> Concepto:
+    """Authorise an extraordinary concept (PUE). A stale If-Match is a 412; a concept
+    already authorised (every ordinary one is) is a 409."""
+    concepto = _concepto_para_editar(concepto_id)
+    exigir_version(if_match, concepto)
+    if concepto.estatus == Concepto.Estatus.AUTORIZADO:
+        raise Conflict(f"Concepto {concepto_id} is already authorised.")
+    antes = actividad.snapshot(concepto)
+    concepto.estatus = Concepto.Estatus.AUTORIZADO
+    concepto.autorizado_en = timezone.now()
+    concepto.autorizado_por = usuario
+    concepto.version += 1
+    validated(concepto).save()
+    actividad.registrar_cambios(usuario=usuario, antes=antes, instancia=concepto)
+    return concepto

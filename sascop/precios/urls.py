@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from sascop.precios import apis
+
+urlpatterns = [
+    path("precios/conceptos/", apis.ConceptoListApi.as_view(), name="precios-conceptos"),
+    path(
+        "precios/conceptos/<int:concepto_id>/",
+        apis.ConceptoDetailApi.as_view(),
+        name="precios-concepto",
+    ),
+    path(
+        "precios/conceptos/<int:concepto_id>/autorizar/",
+        apis.ConceptoAutorizarApi.as_view(),
+        name="precios-concepto-autorizar",
+    ),
+    path("precios/importar/", apis.ImportarApi.as_view(), name="precios-importar"),
+]
