@@ -338,6 +338,7 @@ class _LectorHoja:
                     self.hoja.titulos.append(texto)
             contenido = contenido or not _vacia(fila)
             if numero > FILAS_DE_TITULO:
+                contenido = contenido or any(not _vacia(resto) for _, resto in filas)
                 break
             anterior = (numero, fila)
         else:
@@ -494,7 +495,7 @@ def leer_libro(archivo: IO[bytes]) -> Libro:
         for hoja in workbook.worksheets:
             _LectorHoja(libro, hoja.title, vistas).leer(_filas(hoja))
     except _ERRORES_DE_LECTURA as exc:
-        raise LibroIlegible(f"The workbook is damaged ({_causa(exc)}).") from exc
+        raise LibroIlegible(f"The file is not a readable .xlsx workbook ({_causa(exc)}).") from exc
     finally:
         workbook.close()
     return libro
