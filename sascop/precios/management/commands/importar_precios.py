@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from sascop.accounts.models import User
 from sascop.core.errors import ApplicationError
@@ -35,7 +36,8 @@ class Command(BaseCommand):
             if quien is None:
                 raise CommandError(f"No user named {usuario!r}.")
         try:
-            with archivo.open("rb") as datos:
+            # English, like the API's messages: the reader's and the models' alike.
+            with archivo.open("rb") as datos, translation.override("en"):
                 resultado = services.conceptos_importar(
                     usuario=quien, archivo=datos, contrato=contrato
                 )
