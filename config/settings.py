@@ -301,6 +301,8 @@ SPECTACULAR_SETTINGS = {
         "EstatusPasoEnum": "sascop.catalogos.estatus.EstatusPaso",
         "EstatusOTEnum": "sascop.catalogos.estatus.EstatusOT",
         "EstatusCobroEnum": "sascop.catalogos.estatus.EstatusCobro",
+        "EstatusConceptoEnum": "sascop.precios.models.Concepto.Estatus",
+        "TipoConceptoEnum": "sascop.precios.models.Concepto.Tipo",
     },
 }
 

@@ -31,7 +31,8 @@ ENCABEZADO = [
 def xlsx(hojas: dict[str, Filas], *, combinar: dict[str, list[str]] | None = None) -> bytes:
     """An .xlsx with one sheet per entry (rows as lists; None is an empty cell)."""
     libro = openpyxl.Workbook()
-    libro.remove(libro.active)
+    for vacia in list(libro.worksheets):
+        libro.remove(vacia)
     for nombre, filas in hojas.items():
         hoja = libro.create_sheet(nombre)
         for fila in filas:
@@ -45,7 +46,7 @@ def xlsx(hojas: dict[str, Filas], *, combinar: dict[str, list[str]] | None = Non
 
 def libro_completo() -> bytes:
     """Every variant the client's books show, in three sheets."""
-    c5 = [
+    c5: list[list[Any]] = [
         *TITULOS,
         ENCABEZADO,
         [None, None, "Tubos"],
@@ -58,14 +59,14 @@ def libro_completo() -> bytes:
         ["C-5", 1, "Supervisor", "H-H", 1, 420, None],
         [None, None, "TOTAL", None, None, None, None, 99999, 950.25],
     ]
-    c51 = [
+    c51: list[list[Any]] = [
         ["ANEXO C-5-1 PROGRAMA DE BUCEO"],
         [None, "PART.", "DESCRIPCIÓN DE CONCEPTOS", "UNID.", "CANT.", "PRECIO UNITARIO", None],
         [None, None, None, None, None, "M.N.", "U.S.D."],
         [None, None, "Tubos"],
         [None, "5.1", "Buzo de saturación (programa)", "hom/día", 2, 1000, 10.1],
     ]
-    c10 = [
+    c10: list[list[Any]] = [
         ["PRECIOS UNITARIOS EXTRAORDINARIOS (PUE)"],
         ["PARTIDA", "CONCEPTO", "UNIDAD", "P.U. M.N.", "P.U. U.S.D.", "PTE", "OT"],
         ["PUE-1", "Reparación de ducto con grapa", "PZA.", 5000, None, "PTE-2026-0001", None],

@@ -350,7 +350,7 @@ def test_a_file_between_the_two_limits_reaches_the_import(admin, csrf, settings)
 
     response = importar(admin, csrf, relleno + datos)
 
-    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE < len(relleno + datos)
+    assert len(relleno + datos) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     assert response.status_code == HTTPStatus.OK, response.content
     assert response.json()["creados"] == 2
 
