@@ -9,6 +9,8 @@ from django.db.models import Count
 from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.models import Paso
 from sascop.ots.models import OT
+from sascop.precios.libro import orden_de_partida
+from sascop.precios.models import Anexo, Concepto
 from sascop.produccion.models import Produccion
 from sascop.ptes.models import PTE
 
@@ -47,3 +49,27 @@ def test_if_empty_flag_leaves_existing_data_alone():
 
     assert PTE.objects.count() == 3
     assert "nothing loaded" in out.getvalue()
+
+
+def test_loads_a_price_book_once():
+    out = StringIO()
+
+    call_command("cargar_demo", ptes=6, produccion=0, conceptos=12, stdout=out)
+    call_command("cargar_demo", ptes=2, produccion=0, conceptos=12, stdout=StringIO())
+
+    assert "108 price-book concepts" in out.getvalue()
+    assert Concepto.objects.count() == 9 * 12
+    assert (
+        Anexo.objects.filter(clave__in=["C", "C-4", "C-4-1", "C-5", "C-5-1", "C-10"]).count() == 6
+    )
+    c4 = Concepto.objects.filter(anexo__clave="C-4").order_by("orden")
+    assert list(dict.fromkeys(c.seccion for c in c4)) == ["Tubos", "Estructuras"]
+    assert set(c4.values_list("partida", flat=True)) == set(
+        Concepto.objects.filter(anexo__clave="C-4-1").values_list("partida", flat=True)
+    )
+    assert all(c.orden == orden_de_partida(c.partida) for c in Concepto.objects.all())
+    pues = Concepto.objects.filter(anexo__clave="C-10")
+    assert set(pues.values_list("tipo", flat=True)) == {"extraordinaria"}
+    assert set(pues.values_list("estatus", flat=True)) == {"EN_ELABORACION", "AUTORIZADO"}
+    assert not pues.filter(pte__isnull=True).exists()
+    assert not Concepto.objects.filter(tipo="ordinaria").exclude(estatus="AUTORIZADO").exists()

@@ -32,6 +32,8 @@ from sascop.catalogos.models import (
 )
 from sascop.core.signals import announce_change
 from sascop.ots.models import OT, OTDetalle
+from sascop.precios.libro import orden_de_partida
+from sascop.precios.models import Anexo, Concepto, Contrato
 from sascop.produccion.models import Produccion
 from sascop.ptes.models import PTE, PTEDetalle
 
@@ -106,6 +108,45 @@ PARTIDAS = [
     ("MOV-070", "Movilización", "SER"),
 ]
 
+CONTRATO = (
+    "640857800",
+    "Servicios de buceo, inspección y mantenimiento a instalaciones costa afuera",
+)
+# Anexo → (sections, each with its concepts' words); C-10 holds extraordinary ones (PUE).
+ANEXOS = {
+    "C": ["Movilización", "Embarcaciones", "Personal"],
+    "C-2": ["Buceo con aire", "Buceo de saturación"],
+    "C-3": ["Inspección", "Limpieza"],
+    "C-4": ["Tubos", "Estructuras"],
+    "C-4-1": ["Tubos", "Estructuras"],
+    "C-5": ["Soldadura", "Recubrimientos", "Ánodos"],
+    "C-5-1": ["Soldadura", "Recubrimientos"],
+    "C-6": ["Equipos", "Materiales"],
+    "C-10": ["Precios unitarios extraordinarios"],
+}
+TRABAJOS = [
+    "Inspección visual",
+    "Limpieza con chorro de agua",
+    "Medición de espesores",
+    "Video-inspección",
+    "Instalación de abrazadera",
+    "Retiro de recubrimiento",
+    "Aplicación de recubrimiento",
+    "Soldadura hiperbárica",
+    "Colocación de ánodo",
+    "Tendido de línea",
+]
+OBJETOS = [
+    "ducto de 8 pulgadas",
+    "ducto de 12 pulgadas",
+    "ducto de 36 pulgadas",
+    "riser",
+    "junta",
+    "soporte",
+    "plataforma",
+]
+UNIDADES_PRECIO = ["DIA", "HOM/DIA", "H-H", "JORNADA", "M", "M2", "PZA", "KG", "SERVICIO"]
+
 
 def _get(model: Any, **lookup: Any) -> Any:
     return model.objects.get_or_create(**lookup)[0]
@@ -118,6 +159,9 @@ class Command(BaseCommand):
         parser.add_argument("--ptes", type=int, default=60)
         parser.add_argument("--ots", type=int, default=None, help="default: half the PTEs")
         parser.add_argument("--produccion", type=int, default=1500)
+        parser.add_argument(
+            "--conceptos", type=int, default=40, help="price-book concepts per anexo"
+        )
         parser.add_argument("--semilla", type=int, default=2026)
         parser.add_argument(
             "--si-vacio", action="store_true", help="do nothing if there are PTEs already"
@@ -129,6 +173,7 @@ class Command(BaseCommand):
         ptes: int,
         ots: int | None,
         produccion: int,
+        conceptos: int,
         semilla: int,
         si_vacio: bool,
         **options: Any,
@@ -142,11 +187,12 @@ class Command(BaseCommand):
         pte_ids = self._ptes(rng, cat, ptes)
         ot_ids = self._ots(rng, cat, pte_ids, ptes // 2 if ots is None else ots)
         rows = self._produccion(rng, cat, ot_ids, produccion)
-        for model in (PTE, OT, Produccion):  # bulk inserts send no row signals
+        precios = self._precios(rng, pte_ids, conceptos)
+        for model in (PTE, OT, Produccion, Concepto):  # bulk inserts send no row signals
             announce_change(model)
         self.stdout.write(
-            f"Demo: {len(pte_ids)} PTEs, {len(ot_ids)} OTs, {rows} production rows "
-            f"in {time.monotonic() - started:.1f} s"
+            f"Demo: {len(pte_ids)} PTEs, {len(ot_ids)} OTs, {rows} production rows, "
+            f"{precios} price-book concepts in {time.monotonic() - started:.1f} s"
         )
 
     @transaction.atomic
@@ -337,3 +383,49 @@ class Command(BaseCommand):
         if batch:
             Produccion.objects.bulk_create(batch)
         return made
+
+    @transaction.atomic
+    def _precios(self, rng: random.Random, pte_ids: list[int], por_anexo: int) -> int:
+        """The contract's price book: sections of concepts in several anexos, the same keys
+        in C-4 and C-4-1 (and C-5 and C-5-1), and PUEs drawn up for PTEs, some authorised.
+        Loaded once: a contract that has concepts already is left as it is."""
+        numero, descripcion = CONTRATO
+        contrato = Contrato.objects.get_or_create(
+            numero=numero, defaults={"descripcion": descripcion}
+        )[0]
+        if por_anexo <= 0 or Concepto.objects.filter(anexo__contrato=contrato).exists():
+            return 0
+        nuevos = []
+        for clave, secciones in ANEXOS.items():
+            anexo = Anexo.objects.get_or_create(
+                contrato=contrato, clave=clave, defaults={"descripcion": f"Anexo {clave}"}
+            )[0]
+            pue = clave == "C-10"
+            for n in range(por_anexo):
+                numero_seccion, resto = divmod(n, -(-por_anexo // len(secciones)))
+                partida = f"PUE-{n + 1}" if pue else f"{numero_seccion + 1}.{resto + 1}"
+                origen = rng.choice(pte_ids) if pue and pte_ids else None
+                nuevos.append(
+                    Concepto(
+                        anexo=anexo,
+                        partida=partida,
+                        orden=orden_de_partida(partida),
+                        concepto=f"{rng.choice(TRABAJOS)} de {rng.choice(OBJETOS)}",
+                        unidad=rng.choice(UNIDADES_PRECIO),
+                        pu_mn=Decimal(rng.randint(10_000, 50_000_000)) / 100,
+                        pu_usd=Decimal(rng.randint(0, 500_000)) / 100
+                        if rng.random() < 0.4
+                        else Decimal("0"),
+                        cantidad_referencia=Decimal(rng.randint(1, 5000))
+                        if rng.random() < 0.7
+                        else None,
+                        seccion=secciones[min(numero_seccion, len(secciones) - 1)],
+                        tipo=Concepto.Tipo.EXTRAORDINARIA if pue else Concepto.Tipo.ORDINARIA,
+                        estatus=Concepto.Estatus.EN_ELABORACION
+                        if pue and n % 3
+                        else Concepto.Estatus.AUTORIZADO,
+                        pte_id=origen,
+                    )
+                )
+        Concepto.objects.bulk_create(nuevos, batch_size=BATCH)
+        return len(nuevos)
