@@ -27,18 +27,6 @@ from sascop.precios.models import Anexo, Concepto, Contrato
 from sascop.ptes.models import PTE
 
 CONTRATO_PREDETERMINADO = "principal"
-# The fields a workbook sets; anything else (estatus, authorisation) is the system's own.
-CAMPOS_DEL_LIBRO = (
-    "concepto",
-    "unidad",
-    "pu_mn",
-    "pu_usd",
-    "cantidad_referencia",
-    "seccion",
-    "tipo",
-    "pte_id",
-    "ot_id",
-)
 LOTE = 1000
 
 
@@ -205,6 +193,7 @@ def libro_guardar(
     ptes, ots = _referencias(libro.conceptos)
     nuevos: list[Concepto] = []
     cambiados: list[tuple[Concepto, dict[str, str]]] = []
+    campos_cambiados: set[str] = set()
     ahora = timezone.now()
     for fila in libro.conceptos:
         problemas = []
@@ -229,14 +218,16 @@ def libro_guardar(
                 **datos,
             )
         else:
-            if all(getattr(concepto, k) == v for k, v in datos.items()):
+            distintos = {k: v for k, v in datos.items() if getattr(concepto, k) != v}
+            if not distintos:
                 resultado.anexos[fila.anexo].sin_cambios += 1
                 continue
             antes = actividad.snapshot(concepto)
-            for nombre, valor in datos.items():
+            if datos["tipo"] == Concepto.Tipo.ORDINARIA:
+                distintos["estatus"] = Concepto.Estatus.AUTORIZADO
+            for nombre, valor in distintos.items():
                 setattr(concepto, nombre, valor)
-            if concepto.tipo == Concepto.Tipo.ORDINARIA:
-                concepto.estatus = Concepto.Estatus.AUTORIZADO
+            campos_cambiados.update(distintos)
             concepto.version += 1
             concepto.actualizado_en = ahora
         try:
@@ -259,8 +250,10 @@ def libro_guardar(
         raise LibroInvalido(filas=_filas_error(errores))
 
     _sin_carrera(Concepto.objects.bulk_create, nuevos, batch_size=LOTE)
-    campos = ["orden", "estatus", "version", "actualizado_en", *CAMPOS_DEL_LIBRO]
-    Concepto.objects.bulk_update([c for c, _ in cambiados], campos, batch_size=LOTE)
+    if cambiados:
+        # Only the columns some row changed: each one costs a CASE over the whole batch.
+        campos = [*sorted(campos_cambiados), "version", "actualizado_en"]
+        Concepto.objects.bulk_update([c for c, _ in cambiados], campos, batch_size=LOTE)
     creados: list[Any] = [destino] if contrato_nuevo else []
     actividad.registrar_creaciones(usuario=usuario, instancias=[*creados, *anexos_nuevos, *nuevos])
     for concepto, antes in cambiados:

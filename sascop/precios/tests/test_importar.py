@@ -435,3 +435,39 @@ def test_import_response_is_not_cached(admin, csrf):
         "anexos": [ANY],
         "hojas_vacias": [],
     }
+
+
+def test_reimporting_keeps_what_the_book_does_not_say(admin, csrf):
+    PTEFactory(oficio_pte="PTE-2026-0001")
+    importar(admin, csrf, libro_completo())
+    pue = Concepto.objects.get(partida="PUE-1")
+    autorizado = admin.post(
+        f"/operaciones/api/precios/conceptos/{pue.pk}/autorizar/",
+        content_type="application/json",
+        **csrf(admin),
+    )
+    assert autorizado.status_code == HTTPStatus.OK
+
+    response = importar(admin, csrf, libro_completo())
+
+    assert (response.json()["creados"], response.json()["sin_cambios"]) == (0, 7)
+    pue.refresh_from_db()
+    assert (pue.estatus, pue.version) == ("AUTORIZADO", 2)
+
+
+def test_stored_concepts_the_book_no_longer_lists_stay(admin, csrf):
+    importar(admin, csrf, libro_simple())
+    solo_una = xlsx(
+        {
+            "C-5": [
+                ENCABEZADO,
+                [None, None, "Tubos"],
+                ["C-5", "2.2", "Tubería de 10 pulgadas", "DÍA", None, 1500, 15.5],
+            ]
+        }
+    )
+
+    response = importar(admin, csrf, solo_una)
+
+    assert (response.json()["sin_cambios"], response.json()["actualizados"]) == (1, 0)
+    assert sorted(Concepto.objects.values_list("partida", flat=True)) == ["2.1", "2.2"]
