@@ -130,7 +130,7 @@ class ImportarApi(ModelApi):
         responses={
             200: s.ImportacionSerializer,
             400: OpenApiResponse(
-                s.LibroErrorSerializer,
+                s.ImportarErrorSerializer,
                 description="Not a readable .xlsx workbook (`invalid_workbook`, empty "
                 "`filas`), or no `archivo` (`invalid`, with `fields`).",
             ),

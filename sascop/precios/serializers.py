@@ -165,4 +165,13 @@ class FilaErrorSerializer(serializers.Serializer):
 
 
 class LibroErrorSerializer(ErrorSerializer):
+    """422 `invalid_workbook`: every row or sheet that could not be read."""
+
     filas = FilaErrorSerializer(many=True)
+
+
+class ImportarErrorSerializer(ErrorSerializer):
+    """400: `invalid_workbook` with an empty `filas` (not an .xlsx file), or `invalid` with
+    `fields` (no file; several contracts and none named)."""
+
+    filas = FilaErrorSerializer(many=True, required=False)
