@@ -12,8 +12,8 @@ Builds a workbook shaped like the client's (title lines, header variants, sectio
   every price changed (every concept updated, each change logged).
 
 Prints each figure and its ratio to bare openpyxl, and exits 1 if an import takes a minute or
-more. Uses DATABASE_URL / REDIS_URL if set (its price book is replaced: use a scratch
-database), else a fresh SQLite file.
+more. Uses DATABASE_URL / REDIS_URL if set (a scratch database with no price book: the
+imports stay in it), else a fresh SQLite file.
 
     .venv/bin/python bench/precios.py [--conceptos 5000] [--anexos 10] [--rounds 3]
 """
@@ -167,6 +167,8 @@ def main() -> int:
         with gunicorn(env, workers=1, timeout=60) as url:
             cookie, _ = login(url, USERNAME, PASSWORD)
             primera, cuerpo1 = subir(url, cookie, libro)
+            if cuerpo1["creados"] != args.conceptos:
+                sys.exit("The database has a price book already: give the bench an empty one.")
             igual, cuerpo2 = subir(url, cookie, libro)
             precios, cuerpo3 = subir(url, cookie, cambiado)
 
