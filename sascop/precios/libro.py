@@ -147,13 +147,20 @@ def normalizar_unidad(valor: Any) -> str:
     return texto
 
 
+_CLAVE_ANEXO = re.compile(r"([A-Z]{1,3})(?:[\s-]*(\d+(?:[-.]\d+)*))?(?![A-Z0-9])")
+
+
 def normalizar_anexo(valor: Any) -> str:
-    """An anexo's key from a cell or a sheet name: "Anexo c-5" → "C-5"."""
+    """An anexo's key from a cell or a sheet name: "Anexo c 5" → "C-5", "C-10 PUE" → "C-10"."""
     if valor is None:
         return ""
     texto = " ".join(sin_acentos(str(valor)).split())
     texto = re.sub(r"^ANEXO\b\s*", "", texto)
-    return texto.replace(" ", "")
+    clave = _CLAVE_ANEXO.match(texto)
+    if clave is None:
+        return texto.replace(" ", "")
+    letras, numeros = clave.groups()
+    return f"{letras}-{numeros}" if numeros else letras
 
 
 def _texto(valor: Any) -> str:

@@ -136,17 +136,21 @@ def _referencias(filas: list[lectura.FilaConcepto]) -> tuple[dict[str, int], dic
 
 
 def _datos(fila: lectura.FilaConcepto, ptes: dict[str, int], ots: dict[str, int]) -> dict[str, Any]:
-    return {
+    """What the book says about a concept. A PTE or OT is said only when named: a book
+    without those columns leaves the origin of a PUE drawn up through the API alone."""
+    datos: dict[str, Any] = {
         "concepto": fila.concepto,
         "unidad": fila.unidad,
         "pu_mn": fila.pu_mn,
         "pu_usd": fila.pu_usd,
         "cantidad_referencia": fila.cantidad_referencia,
         "seccion": fila.seccion[:300],
-        "tipo": Concepto.Tipo.EXTRAORDINARIA if fila.extraordinario else Concepto.Tipo.ORDINARIA,
-        "pte_id": ptes.get(fila.pte),
-        "ot_id": ots.get(fila.ot),
     }
+    if fila.pte:
+        datos["pte_id"] = ptes.get(fila.pte)
+    if fila.ot:
+        datos["ot_id"] = ots.get(fila.ot)
+    return datos
 
 
 @transaction.atomic
@@ -206,25 +210,32 @@ def libro_guardar(
         concepto = existentes.get((anexo.pk, fila.partida))
         antes: dict[str, str] | None = None
         if concepto is None:
+            extraordinario = fila.extraordinario
             concepto = Concepto(
                 anexo=anexo,
                 partida=fila.partida,
                 orden=lectura.orden_de_partida(fila.partida),
+                tipo=Concepto.Tipo.EXTRAORDINARIA if extraordinario else Concepto.Tipo.ORDINARIA,
                 estatus=(
                     Concepto.Estatus.EN_ELABORACION
-                    if fila.extraordinario
+                    if extraordinario
                     else Concepto.Estatus.AUTORIZADO
                 ),
                 **datos,
             )
         else:
+            # Kind and status are the concept's own: a later book (whose sheet titles may
+            # word things differently) changes what it says, never authorises anything.
+            if concepto.tipo == Concepto.Tipo.ORDINARIA and (fila.pte or fila.ot):
+                problemas.append(
+                    f"Partida {fila.partida} of anexo {fila.anexo} is an ordinary concept; "
+                    "only extraordinary ones name a PTE or OT."
+                )
             distintos = {k: v for k, v in datos.items() if getattr(concepto, k) != v}
-            if not distintos:
+            if not distintos and not problemas:
                 resultado.anexos[fila.anexo].sin_cambios += 1
                 continue
             antes = actividad.snapshot(concepto)
-            if datos["tipo"] == Concepto.Tipo.ORDINARIA:
-                distintos["estatus"] = Concepto.Estatus.AUTORIZADO
             for nombre, valor in distintos.items():
                 setattr(concepto, nombre, valor)
             campos_cambiados.update(distintos)

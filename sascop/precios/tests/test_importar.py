@@ -17,7 +17,7 @@ from sascop.actividad.models import RegistroActividad
 from sascop.precios import services
 from sascop.precios.libro import FILAS_DE_TITULO
 from sascop.precios.models import Anexo, Concepto, Contrato
-from sascop.precios.tests.factories import ContratoFactory
+from sascop.precios.tests.factories import ConceptoFactory, ContratoFactory, PUEFactory
 from sascop.precios.tests.libros import (
     ENCABEZADO,
     TITULOS,
@@ -471,3 +471,50 @@ def test_stored_concepts_the_book_no_longer_lists_stay(admin, csrf):
 
     assert (response.json()["sin_cambios"], response.json()["actualizados"]) == (1, 0)
     assert sorted(Concepto.objects.values_list("partida", flat=True)) == ["2.1", "2.2"]
+
+
+def test_a_later_book_never_changes_kind_status_or_unnamed_origin(admin, csrf):
+    pue = PUEFactory(anexo__clave="C-10", partida="1", pte=PTEFactory(), pu_mn="10.00")
+    # A C-10 sheet whose titles do not say PUE, with no PTE column, and a new price.
+    datos = xlsx({"C-10": [ENCABEZADO, ["C-10", "1", pue.concepto, "DIA", None, 12, None]]})
+
+    response = importar(admin, csrf, datos)
+
+    assert response.status_code == HTTPStatus.OK, response.content
+    assert response.json()["actualizados"] == 1
+    antes_pte = pue.pte_id
+    pue.refresh_from_db()
+    assert (pue.tipo, pue.estatus, pue.pte_id, pue.pu_mn) == (
+        "extraordinaria",
+        "EN_ELABORACION",
+        antes_pte,
+        Decimal("12.00"),
+    )
+
+
+def test_an_ordinary_concept_cannot_take_a_pte_from_a_pue_sheet(admin, csrf):
+    ordinario = ConceptoFactory(anexo__clave="C-10", partida="1")
+    PTEFactory(oficio_pte="PTE-1")
+    datos = xlsx(
+        {
+            "C-10 PUE": [
+                ["PARTIDA", "CONCEPTO", "UNIDAD", "P.U. MN", "PTE"],
+                ["1", ordinario.concepto, "DIA", 1000, "PTE-1"],
+            ]
+        }
+    )
+
+    response = importar(admin, csrf, datos)
+
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.json()["filas"] == [
+        {
+            "hoja": "C-10 PUE",
+            "fila": 2,
+            "partida": "1",
+            "errores": [
+                "Partida 1 of anexo C-10 is an ordinary concept; only extraordinary ones "
+                "name a PTE or OT."
+            ],
+        }
+    ]

@@ -182,7 +182,18 @@ def test_units_lose_accents_case_and_trailing_dots(valor, unidad):
 
 @pytest.mark.parametrize(
     ("valor", "anexo"),
-    [("C-5", "C-5"), ("c-5-1", "C-5-1"), ("Anexo C-5", "C-5"), ("ANEXO  C-10", "C-10")],
+    [
+        ("C-5", "C-5"),
+        ("c-5-1", "C-5-1"),
+        ("Anexo C-5", "C-5"),
+        ("ANEXO  C-10", "C-10"),
+        ("C 4", "C-4"),
+        ("C-10 PUE", "C-10"),
+        ("C", "C"),
+        ("C-4.1", "C-4.1"),
+        ("Hoja1", "HOJA1"),
+        ("PUE extraordinarios", "PUE"),
+    ],
 )
 def test_anexo_keys(valor, anexo):
     assert normalizar_anexo(valor) == anexo
@@ -279,7 +290,7 @@ def test_pte_and_ot_only_on_extraordinary_concepts():
     assert libro.conceptos == [
         concepto(
             hoja="C-11 PUE",
-            anexo="C-11PUE",
+            anexo="C-11",
             fila=2,
             partida="1",
             concepto="Extraordinario",
