@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sascop.accounts.models import User
-from sascop.core.apis import ModelApi, with_etag
+from sascop.accounts.current import current_user
+from sascop.core.apis import ModelApi, if_match, with_etag
 from sascop.core.errors import PayloadTooLarge
 from sascop.core.pagination import paginate
 from sascop.precios import selectors, services
@@ -22,11 +22,6 @@ from sascop.precios import serializers as s
 from sascop.precios.models import Anexo, Concepto
 
 TAGS = ["precios"]
-
-
-def _usuario(request: Request) -> User:
-    # IsAuthenticated has let only a signed-in user (our User model) this far.
-    return cast(User, request.user)
 
 
 class _Permisos(BasePermission):
@@ -79,7 +74,7 @@ class ConceptoListApi(ModelApi):
         optionally naming its PTE or OT. A partida the anexo already has is a 409."""
         data = s.ConceptoInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        concepto = services.concepto_crear(usuario=_usuario(request), datos=data.validated_data)
+        concepto = services.concepto_crear(usuario=current_user(request), datos=data.validated_data)
         concepto = selectors.concepto_detalle(concepto.pk)
         return with_etag(s.concepto_completo(concepto), concepto, status.HTTP_201_CREATED)
 
@@ -105,9 +100,9 @@ class ConceptoAutorizarApi(ModelApi):
         Needs the `precios.autorizar_concepto` permission (Administración). Send the
         concept's ETag as If-Match: a stale one gets 412; an authorised concept, 409."""
         services.concepto_autorizar(
-            usuario=_usuario(request),
+            usuario=current_user(request),
             concepto_id=concepto_id,
-            if_match=request.headers.get("If-Match"),
+            if_match=if_match(request),
         )
         concepto = selectors.concepto_detalle(concepto_id)
         return with_etag(s.concepto_completo(concepto), concepto)
@@ -156,7 +151,7 @@ class ImportarApi(ModelApi):
                 f"The file may not exceed {settings.MAX_UPLOAD_BODY_BYTES} bytes."
             )
         resultado = services.conceptos_importar(
-            usuario=_usuario(request),
+            usuario=current_user(request),
             archivo=archivo,
             contrato=data.validated_data.get("contrato"),
         )

@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from sascop.core.serializers import ErrorSerializer, iso, page_serializer
+from sascop.core.serializers import ErrorSerializer, UTCDateTimeField, iso, page_serializer
 from sascop.ots.models import OT
 from sascop.precios.models import Anexo, Concepto
 from sascop.precios.services import Importacion
@@ -45,8 +45,8 @@ def concepto_item(concepto: Concepto) -> dict[str, Any]:
 def concepto_completo(concepto: Concepto) -> dict[str, Any]:
     return {
         **concepto_item(concepto),
-        "creado_en": concepto.creado_en.isoformat(),
-        "actualizado_en": concepto.actualizado_en.isoformat(),
+        "creado_en": iso(concepto.creado_en),
+        "actualizado_en": iso(concepto.actualizado_en),
     }
 
 
@@ -91,14 +91,14 @@ class ConceptoItemSerializer(serializers.Serializer):
     pte_id = serializers.IntegerField(allow_null=True)
     ot = serializers.CharField(allow_null=True, help_text="Orden de trabajo of a PUE.")
     ot_id = serializers.IntegerField(allow_null=True)
-    autorizado_en = serializers.DateTimeField(allow_null=True)
+    autorizado_en = UTCDateTimeField(allow_null=True)
 
 
 class ConceptoDetailSerializer(ConceptoItemSerializer):
     """Documents `concepto_completo()`."""
 
-    creado_en = serializers.DateTimeField()
-    actualizado_en = serializers.DateTimeField()
+    creado_en = UTCDateTimeField()
+    actualizado_en = UTCDateTimeField()
 
 
 ConceptoPageSerializer = page_serializer("ConceptoPage", "conceptos", ConceptoItemSerializer)

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from sascop.accounts.models import User
 from sascop.actividad import services as actividad
-from sascop.core.errors import ApplicationError, Conflict, InvalidInput, NotFound
+from sascop.core.errors import ApplicationError, Conflict, InvalidInput
 from sascop.core.etags import exigir_version
+from sascop.core.queries import bloquear_o_404
 from sascop.core.signals import announce_change
 from sascop.core.validation import validated
 from sascop.ots.models import OT
@@ -276,12 +277,7 @@ def libro_guardar(
 
 
 def _concepto_para_editar(concepto_id: int) -> Concepto:
-    concepto = (
-        Concepto.objects.select_for_update().select_related("anexo").filter(pk=concepto_id).first()
-    )
-    if concepto is None:
-        raise NotFound(f"Concepto {concepto_id} does not exist.")
-    return concepto
+    return bloquear_o_404(Concepto.objects.all(), concepto_id, "Concepto")
 
 
 @transaction.atomic

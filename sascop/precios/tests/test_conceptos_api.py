@@ -306,7 +306,7 @@ def test_admin_authorises_a_pue(admin, csrf, libro):
     assert (body["estatus"], body["estatus_texto"], body["autorizado_en"]) == (
         "AUTORIZADO",
         "Autorizado",
-        "2026-05-04T17:30:00+00:00",
+        "2026-05-04T17:30:00Z",
     )
     pue.refresh_from_db()
     assert pue.autorizado_por is not None
@@ -314,7 +314,7 @@ def test_admin_authorises_a_pue(admin, csrf, libro):
         accion="modificar", entidad="concepto", entidad_id=str(pue.pk)
     )
     assert sorted(cambios.values_list("campo", "valor_anterior", "valor_nuevo")) == [
-        ("autorizado_en", "", "2026-05-04T17:30:00+00:00"),
+        ("autorizado_en", "", "2026-05-04T17:30:00Z"),
         ("autorizado_por", "", str(pue.autorizado_por_id)),
         ("estatus", "EN_ELABORACION", "AUTORIZADO"),
     ]
