@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -17,11 +17,23 @@ from sascop.accounts.current import current_user
 from sascop.core.apis import ModelApi, if_match, with_etag
 from sascop.core.errors import PayloadTooLarge
 from sascop.core.pagination import paginate
+from sascop.core.schema import filter_parameters
 from sascop.precios import selectors, services
 from sascop.precios import serializers as s
 from sascop.precios.models import Anexo, Concepto
 
 TAGS = ["precios"]
+LIST_PARAMS = filter_parameters(
+    selectors.ConceptoFilter,
+    {
+        "contrato": "The contract's número.",
+        "anexo": 'Anexo key, as users write it: "C-5", "c-5-1", "Anexo C-5".',
+        "buscar": "Text in the partida, concepto or section.",
+        "estatus": "Repeatable.",
+        "pte": "PUEs drawn up for this PTE.",
+        "ot": "PUEs drawn up for this OT.",
+    },
+)
 
 
 class _Permisos(BasePermission):
@@ -38,19 +50,7 @@ class ConceptoListApi(ModelApi):
     @extend_schema(
         tags=TAGS,
         operation_id="precios_conceptos_list",
-        parameters=[
-            OpenApiParameter("pagina", int, description="Page number, from 1."),
-            OpenApiParameter("elementos_por_pagina", int, description="Page size, 1 to 100."),
-            OpenApiParameter("contrato", str, description="The contract's número."),
-            OpenApiParameter("anexo", str, description='Anexo key: "C-5", "c-5-1".'),
-            OpenApiParameter(
-                "buscar", str, description="Text in the partida, concepto or section."
-            ),
-            OpenApiParameter("tipo", str, enum=Concepto.Tipo.values),
-            OpenApiParameter("estatus", str, enum=Concepto.Estatus.values, many=True),
-            OpenApiParameter("pte", int, description="PUEs drawn up for this PTE."),
-            OpenApiParameter("ot", int, description="PUEs drawn up for this OT."),
-        ],
+        parameters=LIST_PARAMS,
         responses={200: s.ConceptoPageSerializer},
     )
     def get(self, request: Request) -> Response:

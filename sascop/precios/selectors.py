@@ -7,7 +7,8 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from sascop.core.errors import InvalidInput, NotFound
+from sascop.core.errors import NotFound
+from sascop.core.filters import IdFilter, filtrar
 from sascop.precios.libro import normalizar_anexo
 from sascop.precios.models import Concepto
 
@@ -18,8 +19,8 @@ class ConceptoFilter(django_filters.FilterSet):
     tipo = django_filters.ChoiceFilter(choices=Concepto.Tipo.choices)
     estatus = django_filters.MultipleChoiceFilter(choices=Concepto.Estatus.choices)
     buscar = django_filters.CharFilter(method="filter_buscar")
-    pte = django_filters.NumberFilter(field_name="pte_id")
-    ot = django_filters.NumberFilter(field_name="ot_id")
+    pte = IdFilter(field_name="pte_id")
+    ot = IdFilter(field_name="ot_id")
 
     class Meta:
         model = Concepto
@@ -47,10 +48,9 @@ def _base() -> QuerySet[Concepto]:
 
 def concepto_lista(params: Any) -> QuerySet[Concepto]:
     """Concepts matching `params`, in book order: contract, anexo, then key."""
-    filterset = ConceptoFilter(params, queryset=_base())
-    if not filterset.is_valid():
-        raise InvalidInput(fields={k: list(v) for k, v in filterset.errors.items()})
-    return filterset.qs.order_by("anexo__contrato__numero", "anexo__clave", "orden", "id")
+    return filtrar(ConceptoFilter, params, _base()).order_by(
+        "anexo__contrato__numero", "anexo__clave", "orden", "id"
+    )
 
 
 def concepto_detalle(concepto_id: int) -> Concepto:

@@ -132,7 +132,7 @@ def test_list_names_the_pte_of_a_pue(viewer, libro):
 
 
 def test_list_rejects_unknown_choices(viewer):
-    response = viewer.get(URL, {"tipo": "rara", "estatus": "LISTO"})
+    response = viewer.get(URL, {"tipo": "rara", "estatus": "LISTO", "pte": "0.5"})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response.json() == {
@@ -142,6 +142,7 @@ def test_list_rejects_unknown_choices(viewer):
         "fields": {
             "tipo": ["Select a valid choice. rara is not one of the available choices."],
             "estatus": ["Select a valid choice. LISTO is not one of the available choices."],
+            "pte": ["Enter a whole number."],
         },
     }
 
