@@ -151,6 +151,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Database sessions; with Redis, a revocable copy there too (see sascop.core.session_store).
 SESSION_ENGINE = "sascop.core.session_store"
+SESSION_MODEL = "accounts.Sesion"  # the session table, with user, IP and user agent
 
 SESSION_COOKIE_NAME = env.str("SESSION_COOKIE_NAME", default="sessionid")
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=7200)  # idle timeout, seconds

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models, transaction
 from django.db.models.functions import Lower
 
@@ -50,3 +51,31 @@ class User(AbstractUser):
                 violation_error_message="Ya existe un usuario con ese correo electrónico.",
             ),
         ]
+
+
+class Sesion(AbstractBaseSession):
+    """A session row, with who it belongs to and where it comes from, so a user can see and
+    end their sessions (an indexed lookup by user, not a scan of every session).
+
+    The columns are copied from the session's own data on every save (see
+    core.session_store); the session data stays the source of what the session is.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, null=True, blank=True, related_name="sesiones"
+    )
+    created_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = "sesión"
+        verbose_name_plural = "sesiones"
+        indexes = [models.Index(fields=["user", "expire_date"], name="sesion_usuario_vigente")]
+
+    @classmethod
+    def get_session_store_class(cls) -> type[Any]:
+        from sascop.core.session_store import SessionStore
+
+        return SessionStore

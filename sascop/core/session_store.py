@@ -17,18 +17,33 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.db import router, transaction
 
-from sascop.core import revocable
+from sascop.core import revocable, sessions
 from sascop.core.sessions import is_authenticated_session
 
 logger = logging.getLogger(__name__)
 
 
 class SessionStore(DatabaseStore):
+    @classmethod
+    def get_model_class(cls) -> type[Any]:
+        # The model (with its user, IP and user-agent columns) belongs to accounts; core
+        # names it through a setting so that it imports no app.
+        return apps.get_model(settings.SESSION_MODEL)
+
+    def create_model_instance(self, data: dict[str, Any]) -> Any:
+        """The row to save, with the columns that let a user list their sessions."""
+        row = super().create_model_instance(data)
+        columns = sessions.describe(data)
+        for name, value in columns.items():
+            setattr(row, name, value)
+        return row
+
     def __init__(self, session_key: str | None = None) -> None:
         super().__init__(session_key)
         # Ending an authenticated session must hold even if Redis is not answering; an

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -31,6 +32,9 @@ from sascop.core.serializers import iso
 
 AUTH_AT = "_sascop_auth_at"
 SEEN_AT = "_sascop_seen_at"
+# Where the session was started from, recorded at login (shown to the user in their list).
+IP = "_sascop_ip"
+USER_AGENT = "_sascop_ua"
 # What is left of a session the policy ended: no user, only the fact that it expired, so
 # the client keeps hearing "your session expired" (not "who are you?") until it logs in.
 EXPIRED = "_sascop_expired"
@@ -45,12 +49,17 @@ def _keep_until_cap(session: SessionBase, now: int) -> None:
     session.set_expiry(max(1, session[AUTH_AT] + settings.SESSION_ABSOLUTE_AGE + grace - now))
 
 
-def start(session: SessionBase, now: float | None = None) -> None:
-    """Stamp a freshly authenticated session."""
+def start(
+    session: SessionBase, now: float | None = None, request: HttpRequest | None = None
+) -> None:
+    """Stamp a freshly authenticated session (and where it comes from, given the request)."""
     stamp = int(now if now is not None else time.time())
     session.pop(EXPIRED, None)
     session[AUTH_AT] = stamp
     session[SEEN_AT] = stamp
+    if request is not None:
+        session[IP] = request.META.get("REMOTE_ADDR") or None
+        session[USER_AGENT] = request.headers.get("User-Agent", "")[:500]
     _keep_until_cap(session, stamp)
 
 
@@ -113,3 +122,20 @@ def session_lost(request: HttpRequest) -> bool:
 
 def idle_timeout() -> int:
     return int(settings.SESSION_COOKIE_AGE)
+
+
+def describe(data: dict[str, Any]) -> dict[str, Any]:
+    """The session-row columns its data implies: whose it is, since when, last refresh, and
+    where from (None and "" for an anonymous session)."""
+
+    def moment(key: str) -> datetime | None:
+        value = data.get(key)
+        return datetime.fromtimestamp(value, tz=UTC) if value is not None else None
+
+    return {
+        "user_id": data.get(SESSION_KEY),
+        "created_at": moment(AUTH_AT),
+        "last_seen_at": moment(SEEN_AT),
+        "ip": data.get(IP),
+        "user_agent": data.get(USER_AGENT, ""),
+    }

@@ -26,4 +26,4 @@ def announce_change(model: Any) -> None:
 def stamp_session(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
     # Every login (API, HTML page, admin) starts the idle and absolute clocks.
     if request is not None and hasattr(request, "session"):
-        sessions.start(request.session)
+        sessions.start(request.session, request=request)

@@ -166,7 +166,7 @@ def test_logout_body_and_server_side_deletion(client, user, json_login, csrf):
 
     assert response.status_code == HTTPStatus.OK
     assert response.json() == {"message": "Logout successful"}
-    from django.contrib.sessions.models import Session
+    from sascop.accounts.models import Sesion as Session
 
     assert not Session.objects.filter(session_key=session_key).exists()
 

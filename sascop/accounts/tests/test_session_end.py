@@ -13,12 +13,12 @@ from importlib import import_module
 import pytest
 import redis
 from django.conf import settings as django_settings
-from django.contrib.sessions.models import Session
 from django.db.models.signals import post_save
 from django.test import Client
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from sascop.accounts.models import Sesion as Session
 from sascop.accounts.models import User
 from sascop.accounts.tests.factories import PASSWORD
 from sascop.catalogos.tests.factories import (

@@ -7,12 +7,12 @@ from http import HTTPStatus
 from importlib import import_module
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from sascop.accounts.models import Sesion as Session
 from sascop.accounts.tests.factories import PASSWORD
 from tests.envelope import NOT_AUTHENTICATED, assert_error
 
@@ -50,7 +50,7 @@ def _expect_not_authenticated(response) -> None:
 
 def test_session_key_rotates_on_login(client, user, json_login):
     # A key planted before login (session fixation) must not survive it.
-    from django.contrib.sessions.backends.db import SessionStore
+    from sascop.core.session_store import SessionStore
 
     planted = SessionStore()
     planted["x"] = 1
