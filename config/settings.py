@@ -227,6 +227,14 @@ USER_CACHE_SECONDS = env.int("USER_CACHE_SECONDS", default=300) if REDIS_URL els
 # Seconds counts and dashboard aggregates stay cached between writes; only with Redis
 # (see core.datacache).
 DATA_CACHE_SECONDS = env.int("DATA_CACHE_SECONDS", default=600) if REDIS_URL else 0
+# An OT's progress weighs the time elapsed of its plan against its steps done (see
+# ots.selectors); any two non-negative weights, not both zero, used as proportions.
+OT_PESO_TIEMPO = env.float("OT_PESO_TIEMPO", default=0.7)
+OT_PESO_PASOS = env.float("OT_PESO_PASOS", default=0.3)
+if min(OT_PESO_TIEMPO, OT_PESO_PASOS) < 0 or OT_PESO_TIEMPO + OT_PESO_PASOS <= 0:
+    raise environ.ImproperlyConfigured(
+        "OT_PESO_TIEMPO and OT_PESO_PASOS must not be negative nor both zero"
+    )
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 

@@ -24,11 +24,16 @@ class EstatusPaso(models.IntegerChoices):
 
 
 class EstatusOT(models.IntegerChoices):
-    POR_INICIAR = 1, "Por iniciar"
-    EN_PROCESO = 2, "En proceso"
-    TERMINADA = 3, "Terminada"
-    CANCELADA = 4, "Cancelada"
+    """The client's own codes for an order's state, so its reports and ours line up."""
+
+    ASIGNADA = 5, "Asignada"
+    CANCELADA = 6, "Cancelada"
+    DIFERIDA = 7, "Diferida"
+    EN_EJECUCION = 8, "En ejecución"
     SUSPENDIDA = 9, "Suspendida"
+    TERMINADA = 10, "Terminada"
+    POR_CANCELAR = 11, "Por cancelar"
+    DIFERIDA_SIN_INICIAR = 16, "Diferida (sin iniciar)"
 
 
 class EstatusCobro(models.IntegerChoices):

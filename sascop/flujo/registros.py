@@ -19,15 +19,22 @@ Registro = TypeVar("Registro", bound=VersionedModel)
 
 
 def aplicar_fecha_entrega(
-    instancia: Any, *, estatus_anterior: int | None, entregado: int, datos: Mapping[str, Any]
+    instancia: Any,
+    *,
+    estatus_anterior: int | None,
+    entregado: int,
+    datos: Mapping[str, Any],
+    campo: str = "fecha_entrega",
 ) -> None:
-    """Reaching the delivered status stamps `fecha_entrega` (today unless given); leaving it
-    clears the date. `estatus_anterior` is None for a new record."""
+    """Reaching the delivered status stamps the date field `campo` (today unless given);
+    leaving it clears the date. `estatus_anterior` is None for a new record.
+
+    PTEs and steps stamp `fecha_entrega`; a finished OT stamps `fecha_termino_real`."""
     if instancia.estatus == entregado and estatus_anterior != entregado:
-        if datos.get("fecha_entrega") is None:
-            instancia.fecha_entrega = timezone.localdate()
+        if datos.get(campo) is None:
+            setattr(instancia, campo, timezone.localdate())
     elif instancia.estatus != entregado and estatus_anterior == entregado:
-        instancia.fecha_entrega = None
+        setattr(instancia, campo, None)
 
 
 def editar_registro(
@@ -37,10 +44,12 @@ def editar_registro(
     datos: Mapping[str, Any],
     if_match: str | None,
     entregado: int | None = None,
+    campo_entrega: str = "fecha_entrega",
     validar: Callable[[Registro], None] | None = None,
 ) -> Registro:
     """Apply `datos` to a row the caller locked. A stale `if_match` is refused with 412
-    before anything changes; newly chosen catalog entries must be active; the version grows
+    before anything changes; reaching the `entregado` status stamps `campo_entrega` (see
+    `aplicar_fecha_entrega`); newly chosen catalog entries must be active; the version grows
     by one; each changed field is logged."""
     exigir_version(if_match, instancia)
     antes = actividad.snapshot(instancia)
@@ -49,7 +58,11 @@ def editar_registro(
         setattr(instancia, name, value)
     if entregado is not None:
         aplicar_fecha_entrega(
-            instancia, estatus_anterior=estatus_anterior, entregado=entregado, datos=datos
+            instancia,
+            estatus_anterior=estatus_anterior,
+            entregado=entregado,
+            datos=datos,
+            campo=campo_entrega,
         )
     exigir_activos(instancia, antes)
     if validar is not None:

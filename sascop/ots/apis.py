@@ -30,13 +30,13 @@ LIST_PARAMS = filter_parameters(
 
 
 def _ot_response(ot_id: int, status_code: int = status.HTTP_200_OK) -> Response:
-    ot, detalles, reprogramaciones, progreso = selectors.ot_detalle(ot_id)
-    return with_etag(s.ot_completa(ot, detalles, reprogramaciones, progreso), ot, status_code)
+    ot, detalles, reprogramaciones, avance = selectors.ot_detalle(ot_id)
+    return with_etag(s.ot_completa(ot, detalles, reprogramaciones, avance), ot, status_code)
 
 
 class OTListApi(ModelApi):
     queryset = OT.objects.all()
-    extra_error_codes = ["400", "404"]
+    extra_error_codes = ["400", "404", "409"]
 
     @extend_schema(
         tags=TAGS,
@@ -45,19 +45,22 @@ class OTListApi(ModelApi):
         responses={200: s.OTPageSerializer},
     )
     def get(self, request: Request) -> Response:
-        """OTs, newest first, one page at a time, with progress."""
+        """OTs, newest first, one page at a time, with progress and days elapsed and
+        remaining."""
         page, meta = paginate(
             selectors.ot_lista(request.query_params),
             request.query_params,
             counted_as="ots",
             depends_on=[OT],
         )
-        progreso = selectors.progreso_de(o.pk for o in page)
-        return Response({"ots": [s.ot_item(o, progreso.get(o.pk)) for o in page], **meta})
+        avance = selectors.avance_de(page)
+        return Response({"ots": [s.ot_item(o, avance[o.pk]) for o in page], **meta})
 
     @extend_schema(tags=TAGS, request=s.OTInputSerializer, responses={201: s.OTDetailSerializer})
     def post(self, request: Request) -> Response:
-        """Create an OT directly; its steps come from the active `PasoOt` rows."""
+        """Create an OT directly; its steps come from the active `PasoOt` rows. An oficio
+        of another OT is a 409; created Terminada, it gets `fecha_termino_real` (today
+        unless given)."""
         data = s.OTInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ot = services.ot_crear(usuario=current_user(request), datos=data.validated_data)
@@ -66,12 +69,15 @@ class OTListApi(ModelApi):
 
 class OTDesdePTEApi(ModelApi):
     queryset = OT.objects.all()
+    extra_error_codes = ["409"]
 
     @extend_schema(
         tags=TAGS, request=s.OTDesdePTEInputSerializer, responses={201: s.OTDetailSerializer}
     )
     def post(self, request: Request, pte_id: int) -> Response:
-        """Create the OT that follows a PTE (client, responsible, description from the PTE)."""
+        """Create the OT that follows a PTE (client, responsible, description from the PTE).
+        409 while a step of the PTE is neither completed nor not applicable, when the PTE
+        already has an OT, or when another OT has the oficio."""
         data = s.OTDesdePTEInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ot = services.ot_crear_desde_pte(
@@ -102,12 +108,14 @@ class OTDetailApi(ModelApi):
 
     @extend_schema(tags=TAGS, request=s.OTInputSerializer, responses={200: s.OTDetailSerializer})
     def put(self, request: Request, ot_id: int) -> Response:
-        """Replace the OT's fields. Send `If-Match: <ETag>`: a stale one gets 412."""
+        """Replace the OT's fields. Send `If-Match: <ETag>`: a stale one gets 412. Terminada
+        (10) stamps `fecha_termino_real` (today unless given); leaving it clears it."""
         return self._update(request, ot_id, partial=False)
 
     @extend_schema(tags=TAGS, request=s.OTInputSerializer, responses={200: s.OTDetailSerializer})
     def patch(self, request: Request, ot_id: int) -> Response:
-        """Change some fields. Send `If-Match: <ETag>`: a stale one gets 412."""
+        """Change some fields. Send `If-Match: <ETag>`: a stale one gets 412. Terminada
+        (10) stamps `fecha_termino_real` (today unless given); leaving it clears it."""
         return self._update(request, ot_id, partial=True)
 
     @extend_schema(tags=TAGS, responses={204: None})
@@ -119,6 +127,7 @@ class OTDetailApi(ModelApi):
 
 class ReprogramacionesApi(ModelApi):
     queryset = OT.objects.all()
+    extra_error_codes = ["409"]
 
     @extend_schema(
         tags=TAGS, request=s.ReprogramacionInputSerializer, responses={201: s.OTDetailSerializer}

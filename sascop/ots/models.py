@@ -38,7 +38,7 @@ class OT(SoftDeleteModel):
         Sitio, on_delete=models.PROTECT, null=True, blank=True, related_name="ots"
     )
     estatus = models.PositiveSmallIntegerField(
-        choices=EstatusOT.choices, default=EstatusOT.POR_INICIAR
+        choices=EstatusOT.choices, default=EstatusOT.ASIGNADA
     )
     fecha_inicio_programado = models.DateField(null=True, blank=True)
     fecha_termino_programado = models.DateField(null=True, blank=True)
@@ -72,6 +72,24 @@ class OT(SoftDeleteModel):
                 condition=models.Q(eliminado_en__isnull=True),
                 name="ot_orden_unica",
                 violation_error_message="Ya existe una OT con esa orden y reprogramación.",
+            ),
+            # One OT follows a PTE; its re-programmings carry the same PTE.
+            models.UniqueConstraint(
+                fields=["pte"],
+                condition=models.Q(
+                    eliminado_en__isnull=True, ot_principal__isnull=True, pte__isnull=False
+                ),
+                name="ot_una_por_pte",
+                violation_error_message="Esta PTE ya tiene una OT.",
+            ),
+            # An oficio names one OT family: re-programmings share their principal's, so the
+            # database holds the principals to it; services check the families.
+            models.UniqueConstraint(
+                fields=["oficio_ot"],
+                condition=models.Q(eliminado_en__isnull=True, ot_principal__isnull=True)
+                & ~models.Q(oficio_ot=""),
+                name="ot_oficio_unico",
+                violation_error_message="Ya existe una OT con ese oficio.",
             ),
             models.CheckConstraint(
                 condition=models.Q(ot_principal__isnull=True, num_reprogramacion=0)

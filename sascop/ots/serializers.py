@@ -12,13 +12,14 @@ from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
 from sascop.core.serializers import UTCDateTimeField, iso, page_serializer
 from sascop.flujo.serializers import DetalleSerializer, PasoInputSerializer, detalle_item
 from sascop.ots.models import OT, OTDetalle
+from sascop.ots.selectors import Avance
 
 
 def _nombre(obj: Any, attr: str = "descripcion") -> str | None:
     return getattr(obj, attr) if obj is not None else None
 
 
-def ot_item(ot: OT, progreso: float | None) -> dict[str, Any]:
+def ot_item(ot: OT, avance: Avance) -> dict[str, Any]:
     return {
         "id": ot.pk,
         "orden_trabajo": ot.orden_trabajo,
@@ -46,7 +47,9 @@ def ot_item(ot: OT, progreso: float | None) -> dict[str, Any]:
         "monto_mxn": format(ot.monto_mxn, "f"),
         "monto_usd": format(ot.monto_usd, "f"),
         "plazo_dias": ot.plazo_dias,
-        "progreso": progreso if progreso is not None else 0.0,
+        "progreso": avance.progreso,
+        "dias_transcurridos": avance.dias_transcurridos,
+        "dias_restantes": avance.dias_restantes,
     }
 
 
@@ -55,10 +58,10 @@ def ot_detalle_item(detalle: OTDetalle) -> dict[str, Any]:
 
 
 def ot_completa(
-    ot: OT, detalles: list[OTDetalle], reprogramaciones: list[int], progreso: float | None
+    ot: OT, detalles: list[OTDetalle], reprogramaciones: list[int], avance: Avance
 ) -> dict[str, Any]:
     return {
-        **ot_item(ot, progreso),
+        **ot_item(ot, avance),
         "comentario": ot.comentario,
         "creado_en": iso(ot.creado_en),
         "actualizado_en": iso(ot.actualizado_en),
@@ -154,7 +157,20 @@ class OTItemSerializer(serializers.Serializer):
     monto_mxn = serializers.DecimalField(max_digits=18, decimal_places=2)
     monto_usd = serializers.DecimalField(max_digits=18, decimal_places=2)
     plazo_dias = serializers.IntegerField(allow_null=True)
-    progreso = serializers.FloatField()
+    progreso = serializers.FloatField(
+        help_text="Percent, 0 to 100: OT_PESO_TIEMPO (default 0.7) x share of the plan "
+        "elapsed + OT_PESO_PASOS (default 0.3) x share of steps completed or not applicable."
+    )
+    dias_transcurridos = serializers.IntegerField(
+        allow_null=True,
+        help_text="Days from the start (real, else programmed) to today or the real end; "
+        "null without a start date.",
+    )
+    dias_restantes = serializers.IntegerField(
+        allow_null=True,
+        help_text="Days from today to the end (real, else programmed), never negative; 0 "
+        "once finished, null without an end date.",
+    )
 
 
 class OTDetalleSerializer(DetalleSerializer):

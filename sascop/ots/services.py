@@ -1,24 +1,29 @@
-"""OT writes: direct or from a PTE, re-programmings, edits (If-Match), soft delete."""
+"""OT writes: direct or from a PTE, re-programmings, edits (If-Match), soft delete.
+
+The rules the client's system had: an OT follows a PTE only once the PTE's steps are all
+done (completed or not applicable), one OT per PTE, an `oficio_ot` names one OT family (the
+OT and its re-programmings), and reaching TERMINADA stamps `fecha_termino_real`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from sascop.accounts.models import User
 from sascop.actividad import services as actividad
-from sascop.catalogos.estatus import EstatusOT
+from sascop.catalogos.estatus import PASOS_HECHOS, EstatusOT
 from sascop.catalogos.models import PasoOt
 from sascop.catalogos.services import exigir_activos
-from sascop.core.errors import Conflict, InvalidInput, NotFound
+from sascop.core.errors import Conflict, InvalidInput
 from sascop.core.queries import bloquear_o_404
 from sascop.core.validation import validated
-from sascop.flujo.registros import editar_registro, eliminar_registro
+from sascop.flujo.registros import aplicar_fecha_entrega, editar_registro, eliminar_registro
 from sascop.flujo.services import paso_actualizar
 from sascop.ots.models import OT, OTDetalle
-from sascop.ptes.models import PTE
+from sascop.ptes.models import PTE, PTEDetalle
 
 # What a re-programming copies from the OT it re-programs, unless the request says otherwise.
 _COPIADO = [
@@ -48,11 +53,48 @@ def _validar_sitio(ot: OT) -> None:
         raise InvalidInput(fields={"sitio": ["The site does not belong to the chosen frente."]})
 
 
+def _validar_oficio(ot: OT) -> None:
+    """409 when another OT family already has this oficio. A re-programming shares its
+    principal's oficio (it is the same order, re-planned), so only other families count;
+    deleted OTs and a blank oficio never do."""
+    if not ot.oficio_ot:
+        return
+    otras = OT.objects.filter(oficio_ot=ot.oficio_ot)
+    familia = ot.ot_principal_id or ot.pk
+    if familia is not None:
+        otras = otras.exclude(pk=familia).exclude(ot_principal_id=familia)
+    ajena = otras.order_by("id").first()
+    if ajena is not None:
+        raise Conflict(f"The oficio {ot.oficio_ot!r} already belongs to OT {ajena.pk}.")
+
+
+def _validar(ot: OT) -> None:
+    _validar_sitio(ot)
+    _validar_oficio(ot)
+
+
+def _guardar_sin_carrera(guardar: Any) -> Any:
+    """Run a save whose uniqueness the caller checked: a concurrent request that took the
+    same PTE or oficio meanwhile makes the database refuse it, and that is a 409 too."""
+    try:
+        with transaction.atomic():
+            return guardar()
+    except IntegrityError as exc:
+        raise Conflict("Another OT took the same PTE or oficio meanwhile; try again.") from exc
+
+
 def _crear(usuario: User, ot: OT) -> OT:
     ot.creado_por = usuario if usuario.is_authenticated else None
     exigir_activos(ot)
-    _validar_sitio(ot)
-    validated(ot).save()
+    _validar(ot)
+    aplicar_fecha_entrega(
+        ot,
+        estatus_anterior=None,
+        entregado=EstatusOT.TERMINADA,
+        datos={"fecha_termino_real": ot.fecha_termino_real},
+        campo="fecha_termino_real",
+    )
+    _guardar_sin_carrera(validated(ot).save)
     pasos = PasoOt.objects.filter(activo=True).order_by("orden")
     OTDetalle.objects.bulk_create([OTDetalle(ot=ot, paso=paso) for paso in pasos])
     actividad.registrar_creaciones(usuario=usuario, instancias=[ot])
@@ -65,16 +107,29 @@ def _ot_para_editar(ot_id: int) -> OT:
 
 @transaction.atomic
 def ot_crear(*, usuario: User, datos: dict[str, Any]) -> OT:
-    """Create an OT with one pending step per active `PasoOt`."""
+    """Create an OT with one pending step per active `PasoOt`. A used oficio is a 409;
+    created TERMINADA, it gets `fecha_termino_real` (today unless given)."""
     return _crear(usuario, OT(**datos))
 
 
 @transaction.atomic
 def ot_crear_desde_pte(*, usuario: User, pte_id: int, datos: dict[str, Any]) -> OT:
-    """Create the OT that follows a PTE: client, responsible and description default to it."""
-    pte = PTE.objects.filter(pk=pte_id).first()
-    if pte is None:
-        raise NotFound(f"PTE {pte_id} does not exist.")
+    """Create the OT that follows a PTE: client, responsible and description default to it.
+
+    409 while any of the PTE's steps is neither completed nor not applicable, and when the
+    PTE already has an OT (re-program that one instead).
+    """
+    # The lock makes concurrent requests for the same PTE wait for each other's answer.
+    pte = bloquear_o_404(PTE.objects.all(), pte_id, "PTE")
+    pendientes = PTEDetalle.objects.filter(pte=pte).exclude(estatus__in=PASOS_HECHOS).count()
+    if pendientes:
+        raise Conflict(
+            f"PTE {pte_id} has {pendientes} step(s) neither completed nor marked not "
+            "applicable; an OT follows a PTE only when all its steps are done."
+        )
+    existente = OT.objects.filter(pte=pte, ot_principal__isnull=True).order_by("id").first()
+    if existente is not None:
+        raise Conflict(f"PTE {pte_id} already has OT {existente.pk}; re-program that OT instead.")
     defaults = {
         "cliente": pte.cliente,
         "responsable_proyecto": pte.responsable_proyecto,
@@ -93,7 +148,7 @@ def ot_reprogramar(*, usuario: User, ot_id: int, datos: dict[str, Any]) -> OT:
     copia = {name: getattr(ot, name) for name in _COPIADO}
     # A re-programming starts over unless the request gives its estatus.
     nueva = OT(
-        **{**copia, "estatus": EstatusOT.POR_INICIAR, **datos},
+        **{**copia, "estatus": EstatusOT.ASIGNADA, **datos},
         ot_principal=principal,
         num_reprogramacion=ultimo + 1,
     )
@@ -104,13 +159,20 @@ def ot_reprogramar(*, usuario: User, ot_id: int, datos: dict[str, Any]) -> OT:
 def ot_actualizar(
     *, usuario: User, ot_id: int, datos: dict[str, Any], if_match: str | None = None
 ) -> OT:
-    """Change an OT. A stale `if_match` is refused with 412 and nothing changes."""
-    return editar_registro(
-        usuario=usuario,
-        instancia=_ot_para_editar(ot_id),
-        datos=datos,
-        if_match=if_match,
-        validar=_validar_sitio,
+    """Change an OT. A stale `if_match` is refused with 412 and nothing changes; an oficio
+    of another OT family is a 409. Reaching TERMINADA stamps `fecha_termino_real` (today
+    unless given); leaving it clears the date."""
+    ot = _ot_para_editar(ot_id)
+    return _guardar_sin_carrera(
+        lambda: editar_registro(
+            usuario=usuario,
+            instancia=ot,
+            datos=datos,
+            if_match=if_match,
+            entregado=EstatusOT.TERMINADA,
+            campo_entrega="fecha_termino_real",
+            validar=_validar,
+        )
     )
 
 

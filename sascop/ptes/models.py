@@ -19,6 +19,7 @@ class PTE(SoftDeleteModel):
         ALTA = 1, "Alta"
         MEDIA = 2, "Media"
         BAJA = 3, "Baja"
+        TBD = 4, "TBD"  # por definir: the client has not ranked it yet
 
     oficio_pte = models.CharField("oficio PTE", max_length=60)
     oficio_solicitud = models.CharField("oficio de solicitud", max_length=60, blank=True)

@@ -7,12 +7,13 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from sascop.actividad.models import RegistroActividad
+from sascop.catalogos.estatus import PASOS_HECHOS, EstatusOT
 from sascop.catalogos.models import Paso
 from sascop.ots.models import OT
 from sascop.precios.libro import orden_de_partida
 from sascop.precios.models import Anexo, Concepto
 from sascop.produccion.models import Produccion
-from sascop.ptes.models import PTE
+from sascop.ptes.models import PTE, PTEDetalle
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,17 @@ def test_loads_the_requested_sizes_with_consistent_steps():
     for pte in PTE.objects.select_related("cliente").annotate(n=Count("detalles")):
         assert pte.n == pasos_por_tipo[pte.cliente.tipo_id]
     assert "40 PTEs, 15 OTs, 600 production rows" in out.getvalue()
+    # An OT follows only a PTE whose steps are all done; a finished one has its real end.
+    assert (
+        not PTEDetalle.objects.filter(pte__ots__isnull=False)
+        .exclude(estatus__in=PASOS_HECHOS)
+        .exists()
+    )
+    assert OT.objects.values("pte").distinct().count() == 15
+    assert not OT.objects.filter(
+        estatus=EstatusOT.TERMINADA, fecha_termino_real__isnull=True
+    ).exists()
+    assert set(OT.objects.values_list("estatus", flat=True)) <= set(EstatusOT.values)
     assert not RegistroActividad.objects.exists()  # loading data is not user activity
 
 

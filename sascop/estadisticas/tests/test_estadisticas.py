@@ -25,7 +25,9 @@ def _data(n: int) -> None:
     today = timezone.localdate()
     for i in range(n):
         PTEFactory(estatus=1 + i % 3)
-        ot = OTFactory(estatus=2, monto_mxn=Decimal("100.10"), monto_usd=Decimal("5.05"))
+        ot = OTFactory(
+            estatus=EstatusOT.EN_EJECUCION, monto_mxn=Decimal("100.10"), monto_usd=Decimal("5.05")
+        )
         ProduccionFactory(ot=ot, fecha_produccion=today, volumen_produccion=Decimal("1.25"))
 
 
@@ -59,9 +61,16 @@ def test_contract_b_totals_and_breakdowns(viewer, time_machine):
             {"estatus": 4, "estatus_texto": "Cancelada", "total": 0},
             {"estatus": 9, "estatus_texto": "Suspendida", "total": 0},
         ],
+        # The client's codes, in its order.
         "otes_por_estatus": [
-            {"estatus": e.value, "estatus_texto": e.label, "total": 3 if e.value == 2 else 0}
-            for e in EstatusOT
+            {"estatus": 5, "estatus_texto": "Asignada", "total": 0},
+            {"estatus": 6, "estatus_texto": "Cancelada", "total": 0},
+            {"estatus": 7, "estatus_texto": "Diferida", "total": 0},
+            {"estatus": 8, "estatus_texto": "En ejecución", "total": 3},
+            {"estatus": 9, "estatus_texto": "Suspendida", "total": 0},
+            {"estatus": 10, "estatus_texto": "Terminada", "total": 0},
+            {"estatus": 11, "estatus_texto": "Por cancelar", "total": 0},
+            {"estatus": 16, "estatus_texto": "Diferida (sin iniciar)", "total": 0},
         ],
         "montos_ot": {"mxn": "300.30", "usd": "15.15"},
         "produccion_por_mes": [*meses, {"mes": "2026-05", "volumen": "3.7500"}],

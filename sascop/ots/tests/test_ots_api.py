@@ -123,14 +123,14 @@ def test_reprogrammings_are_numbered_and_linked(engineer, csrf):
 
 
 def test_reprogramming_takes_the_estatus_it_is_given(engineer, csrf):
-    principal = OTFactory(estatus=EstatusOT.EN_PROCESO)
+    principal = OTFactory(estatus=EstatusOT.EN_EJECUCION)
     url = f"{URL}{principal.pk}/reprogramaciones/"
 
     default = _send(engineer, csrf, "post", url)
     given = _send(engineer, csrf, "post", url, {"estatus": EstatusOT.SUSPENDIDA.value})
 
     assert default.status_code == given.status_code == HTTPStatus.CREATED
-    assert default.json()["estatus"] == EstatusOT.POR_INICIAR
+    assert default.json()["estatus"] == EstatusOT.ASIGNADA
     assert given.json()["estatus"] == EstatusOT.SUSPENDIDA
 
 
@@ -173,7 +173,7 @@ def test_reprogramming_with_wrong_types_is_400(engineer, csrf, caplog, body, fie
         ({"monto_mxn": "-1"}, "monto_mxn"),
         ({"plazo_dias": 0}, "plazo_dias"),
         ({"fecha_termino_programado": "2026-06-01"}, "fecha_termino_programado"),
-        ({"estatus": 5}, "estatus"),
+        ({"estatus": 3}, "estatus"),  # an old code, gone with the client's list
     ],
 )
 def test_create_validation(engineer, csrf, change, field):
@@ -214,11 +214,17 @@ def test_step_dates(engineer, csrf, pasos_ot):
     ot_id = _send(engineer, csrf, "post", URL, _body()).json()["id"]
     detalle = OTDetalle.objects.filter(ot_id=ot_id).first()
 
-    with time_machine.travel("2026-07-15T10:00:00-06:00", tick=False):
+    with time_machine.travel("2026-07-16T10:00:00-06:00", tick=False):
         done = _send(engineer, csrf, "patch", f"{URL}{ot_id}/pasos/{detalle.pk}/", {"estatus": 3})
+        detail = engineer.get(f"{URL}{ot_id}/").json()
 
-    assert done.json()["fecha_entrega"] == "2026-07-15"
-    assert engineer.get(f"{URL}{ot_id}/").json()["progreso"] == 50.0
+    assert done.json()["fecha_entrega"] == "2026-07-16"
+    # Half the plan (15 of 30 days) and half the steps: 0.7 x 50 + 0.3 x 50.
+    assert (detail["progreso"], detail["dias_transcurridos"], detail["dias_restantes"]) == (
+        50.0,
+        15,
+        15,
+    )
 
 
 def test_soft_delete(engineer, csrf):
@@ -231,7 +237,7 @@ def test_soft_delete(engineer, csrf):
 
 def test_list_filters_and_constant_queries(viewer, assert_same_queries):
     cliente = ClienteFactory()
-    match = OTFactory(cliente=cliente, estatus=2, descripcion_trabajo="Soldadura hiperbárica")
+    match = OTFactory(cliente=cliente, estatus=8, descripcion_trabajo="Soldadura hiperbárica")
     OTFactory.create_batch(12)
     viewer.get(URL)  # with Redis the user row and the total are cached after a first request
 

@@ -38,6 +38,14 @@ from sascop.produccion.models import Produccion
 from sascop.ptes.models import PTE, PTEDetalle
 
 BATCH = 5000
+# OT states whose work has begun: they carry a real start date.
+INICIADAS = {
+    EstatusOT.DIFERIDA,
+    EstatusOT.EN_EJECUCION,
+    EstatusOT.SUSPENDIDA,
+    EstatusOT.TERMINADA,
+    EstatusOT.POR_CANCELAR,
+}
 TIPOS_CLIENTE = ["PEMEX Exploración y Producción", "Privado"]
 CLIENTES = [
     ("PEP Activo Ku-Maloob-Zaap", 0),
@@ -184,8 +192,9 @@ class Command(BaseCommand):
         rng = random.Random(semilla)
         started = time.monotonic()
         cat = self._catalogos()
-        pte_ids = self._ptes(rng, cat, ptes)
-        ot_ids = self._ots(rng, cat, pte_ids, ptes // 2 if ots is None else ots)
+        ots = ptes // 2 if ots is None else ots
+        pte_ids = self._ptes(rng, cat, ptes, con_ot=ots)
+        ot_ids = self._ots(rng, cat, pte_ids, ots)
         rows = self._produccion(rng, cat, ot_ids, produccion)
         precios = self._precios(rng, pte_ids, conceptos)
         for model in (PTE, OT, Produccion, Concepto):  # bulk inserts send no row signals
@@ -237,7 +246,9 @@ class Command(BaseCommand):
             "partidas": partidas,
         }
 
-    def _ptes(self, rng: random.Random, cat: dict[str, Any], count: int) -> list[int]:
+    def _ptes(self, rng: random.Random, cat: dict[str, Any], count: int, con_ot: int) -> list[int]:
+        """`count` PTEs; the first `con_ot` are delivered with every step completed, as an
+        OT may follow a PTE only then (`_ots` gives them theirs)."""
         today = datetime.date.today()
         start_id = PTE.all_objects.order_by("-id").values_list("id", flat=True).first() or 0
         ids: list[int] = []
@@ -246,7 +257,11 @@ class Command(BaseCommand):
             for n in range(offset, min(count, offset + BATCH)):
                 numero = start_id + n + 1
                 cliente = rng.choice(cat["clientes"])
-                estatus = rng.choices(list(EstatusPTE), weights=[3, 4, 6, 1, 1])[0]
+                estatus = (
+                    EstatusPTE.ENTREGADA
+                    if n < con_ot
+                    else rng.choices(list(EstatusPTE), weights=[3, 4, 6, 1, 1])[0]
+                )
                 solicitud = today - datetime.timedelta(days=rng.randint(0, 1500))
                 batch.append(
                     PTE(
@@ -261,7 +276,7 @@ class Command(BaseCommand):
                         responsable_proyecto=rng.choice(cat["responsables"]),
                         cliente=cliente,
                         tipo=rng.choice(cat["tipos_pte"]),
-                        prioridad=rng.randint(1, 3),
+                        prioridad=rng.choices(list(PTE.Prioridad), weights=[3, 5, 3, 1])[0],
                         total_homologado=Decimal(rng.randint(50_000, 25_000_000)) / 100,
                         estatus=estatus,
                     )
@@ -295,6 +310,7 @@ class Command(BaseCommand):
         self, rng: random.Random, cat: dict[str, Any], pte_ids: list[int], count: int
     ) -> list[int]:
         ids: list[int] = []
+        hoy = datetime.date.today()
         ptes = list(
             PTE.objects.filter(pk__in=pte_ids[:count]).only(
                 "id",
@@ -310,6 +326,8 @@ class Command(BaseCommand):
             for n, pte in enumerate(ptes[offset : offset + BATCH], start=offset):
                 sitio = rng.choice(cat["sitios"])
                 inicio = pte.fecha_solicitud + datetime.timedelta(days=rng.randint(20, 90))
+                termino = inicio + datetime.timedelta(days=rng.randint(10, 120))
+                estatus = rng.choices(list(EstatusOT), weights=[2, 1, 1, 5, 1, 4, 1, 1])[0]
                 batch.append(
                     OT(
                         pte=pte,
@@ -321,10 +339,15 @@ class Command(BaseCommand):
                         cliente_id=pte.cliente_id,
                         frente_id=sitio.frente_id,
                         sitio=sitio,
-                        estatus=rng.choices(list(EstatusOT), weights=[2, 5, 4, 1, 1])[0],
+                        estatus=estatus,
                         fecha_inicio_programado=inicio,
-                        fecha_termino_programado=inicio
-                        + datetime.timedelta(days=rng.randint(10, 120)),
+                        fecha_termino_programado=termino,
+                        fecha_inicio_real=inicio if estatus in INICIADAS else None,
+                        fecha_termino_real=min(
+                            termino + datetime.timedelta(days=rng.randint(-5, 15)), hoy
+                        )
+                        if estatus == EstatusOT.TERMINADA
+                        else None,
                         monto_mxn=Decimal(rng.randint(100_000, 90_000_000)) / 100,
                         monto_usd=Decimal(rng.randint(0, 5_000_000)) / 100,
                         plazo_dias=rng.randint(10, 120),
