@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from sascop.accounts.models import User
+from sascop.accounts.models import Sesion, User
+from sascop.accounts.selectors import device_of
+from sascop.core.session_store import SessionStore
 
 
 @admin.register(User)
@@ -11,3 +15,33 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active")
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
     search_fields = ("username", "email", "first_name", "last_name")
+
+
+@admin.register(Sesion)
+class SesionAdmin(admin.ModelAdmin):
+    """Live and recent sessions, by user. Deleting one ends it at once on every app server
+    (through the session store, which revokes the Redis copy too)."""
+
+    list_display = ("user", "dispositivo", "ip", "created_at", "last_seen_at", "expire_date")
+    list_filter = ("expire_date",)
+    search_fields = ("user__username", "user__email", "ip")
+    list_select_related = ("user",)
+    fields = ("user", "ip", "user_agent", "created_at", "last_seen_at", "expire_date")
+    readonly_fields = fields
+
+    @admin.display(description="dispositivo")
+    def dispositivo(self, obj: Sesion) -> str:
+        return device_of(obj.user_agent)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Sesion | None = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Sesion) -> None:
+        SessionStore(session_key=obj.session_key).delete()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Sesion]) -> None:
+        for key in queryset.values_list("session_key", flat=True):
+            SessionStore(session_key=key).delete()

@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.middleware.csrf import get_token
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sascop.accounts import selectors, services
 from sascop.accounts import serializers as s
-from sascop.accounts import services
+from sascop.accounts.current import current_user
 from sascop.accounts.models import User
 from sascop.core.csrf import enforce_session_creation_csrf
+from sascop.core.errors import InvalidInput, PermissionDenied
 from sascop.core.mixins import NoStoreMixin
 
 TAGS = ["auth"]
@@ -134,3 +136,62 @@ class PasswordChangeApi(NoStoreMixin, APIView):
             request=request._request, user=cast(User, request.user), **data.validated_data
         )
         return Response({"message": "Password changed"})
+
+
+def _owner_id(request: Request) -> int:
+    """Whose sessions: the caller's, or with `?user=<id>` anybody's for administrators."""
+    caller = current_user(request)
+    wanted = request.query_params.get("user")
+    if wanted in (None, ""):
+        return int(caller.pk)
+    try:
+        owner = int(wanted)
+    except ValueError:
+        raise InvalidInput(fields={"user": ["Must be a user id."]}) from None
+    needed = "accounts.view_sesion" if request.method == "GET" else "accounts.delete_sesion"
+    if owner != caller.pk and not caller.has_perm(needed):
+        raise PermissionDenied("Only administrators may see or end other users' sessions.")
+    return owner
+
+
+_USER_PARAM = OpenApiParameter(
+    "user", int, description="Administrators: another user's sessions (default: your own)."
+)
+
+
+class SessionListApi(NoStoreMixin, APIView):
+    @extend_schema(
+        tags=TAGS,
+        parameters=[_USER_PARAM],
+        responses={200: s.SessionListSerializer},
+        summary="Your sessions",
+    )
+    def get(self, request: Request) -> Response:
+        """Where you are logged in: every live session, most recently used first.
+        `last_seen_at` may lag by the refresh interval (reads write nothing)."""
+        rows = selectors.live_sessions(_owner_id(request))
+        current = request.session.session_key
+        return Response({"sessions": [s.session_item(row, current) for row in rows]})
+
+
+class SessionDetailApi(NoStoreMixin, APIView):
+    @extend_schema(
+        tags=TAGS, parameters=[_USER_PARAM], responses={204: None}, summary="End a session"
+    )
+    def delete(self, request: Request, session_id: str) -> Response:
+        """End one session: it stops working at once, on every app server. Someone else's
+        id is 404 (administrators name the owner with `?user=`)."""
+        services.session_end(owner_id=_owner_id(request), public_id=session_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RevokeOthersApi(NoStoreMixin, APIView):
+    @extend_schema(
+        tags=TAGS, request=None, responses={200: s.RevokedSerializer}, summary="End others"
+    )
+    def post(self, request: Request) -> Response:
+        """End every other session of yours; this one stays."""
+        ended = services.sessions_end_others(
+            request=request._request, owner_id=int(current_user(request).pk)
+        )
+        return Response({"revoked": ended})

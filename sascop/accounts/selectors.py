@@ -12,9 +12,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from ua_parser import parse as ua_parse
 
-from sascop.accounts.models import User
-from sascop.core import revocable
+from sascop.accounts.models import Sesion, User
+from sascop.core import revocable, sessions
+from sascop.core.session_store import SessionStore
 
 _FIELDS = [field.attname for field in User._meta.concrete_fields]
 # A revoked user row is not cached again for this long: longer than any request that read
@@ -121,3 +125,41 @@ def _account_from_database(typed: str) -> User | None:
     if user is None and len(matches) == 1:
         user = matches[0]
     return user
+
+
+# --- sessions a user can see ------------------------------------------------------------------
+
+
+def session_public_id(session_key: str) -> str:
+    """An opaque, stable name for a session: never the key, and the key cannot be derived
+    from it."""
+    return salted_hmac("sascop.accounts.session-id", session_key).hexdigest()[:32]
+
+
+def device_of(user_agent: str) -> str:
+    """ "Chrome en Windows", "Mobile Safari en iPhone", or "script" for curl, requests…"""
+    if not user_agent:
+        return "script"
+    parsed = ua_parse(user_agent)
+    browser = parsed.user_agent.family if parsed.user_agent else None
+    if parsed.os is None and parsed.device is None:
+        return "script"
+    device = parsed.device.family if parsed.device and parsed.device.family != "Other" else None
+    system = device or (parsed.os.family if parsed.os else None)
+    if browser and system:
+        return f"{browser} en {system}"
+    return browser or system or "script"
+
+
+def live_sessions(user_id: int) -> list[Sesion]:
+    """The user's sessions that still work (by the row's expiry and the idle/absolute policy),
+    most recently used first. An indexed lookup by user."""
+    now = timezone.now()
+    rows = Sesion.objects.filter(user_id=user_id, expire_date__gt=now).order_by(
+        "-last_seen_at", "-created_at"
+    )
+    moment = now.timestamp()
+    store = SessionStore()
+    return [
+        row for row in rows if not sessions.is_expired_data(store.decode(row.session_data), moment)
+    ]

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from rest_framework import serializers
 
-from sascop.accounts.models import User
+from sascop.accounts import selectors
+from sascop.accounts.models import Sesion, User
 from sascop.core import sessions
-from sascop.core.serializers import UTCDateTimeField
+from sascop.core.serializers import UTCDateTimeField, iso
+from sascop.core.session_store import SessionStore
 
 
 def _password_field() -> serializers.CharField:
@@ -108,3 +111,46 @@ def session_body(request: HttpRequest) -> dict[str, Any]:
         "expires_at": sessions.expires_at_iso(request.session) if authenticated else None,
         "idle_timeout": sessions.idle_timeout(),
     }
+
+
+def session_item(row: Sesion, current_key: str | None) -> dict[str, Any]:
+    """One live session as `GET /api/sessions/` lists it (`id` is never the session key)."""
+    return {
+        "id": selectors.session_public_id(row.session_key),
+        "created_at": iso(row.created_at),
+        "last_seen_at": iso(row.last_seen_at),
+        "expires_at": expires_at_of(row),
+        "ip": row.ip,
+        "user_agent": row.user_agent,
+        "device": selectors.device_of(row.user_agent),
+        "current": row.session_key == current_key,
+    }
+
+
+def expires_at_of(row: Sesion) -> str | None:
+    """When the session ends if idle from now on: the policy's deadline, from its data."""
+    moment = sessions.expires_at_data(SessionStore().decode(row.session_data))
+    return iso(datetime.fromtimestamp(moment, tz=UTC)) if moment is not None else None
+
+
+class SessionItemSerializer(serializers.Serializer):
+    """Documents `session_item()`."""
+
+    id = serializers.CharField(help_text="Opaque; use it to end the session.")
+    created_at = UTCDateTimeField(allow_null=True, help_text="When the user logged in.")
+    last_seen_at = UTCDateTimeField(
+        allow_null=True, help_text="Last activity; may lag by SESSION_REFRESH_INTERVAL."
+    )
+    expires_at = UTCDateTimeField(allow_null=True)
+    ip = serializers.IPAddressField(allow_null=True)
+    user_agent = serializers.CharField()
+    device = serializers.CharField(help_text='E.g. "Chrome en Windows", or "script".')
+    current = serializers.BooleanField(help_text="The session making this request.")
+
+
+class SessionListSerializer(serializers.Serializer):
+    sessions = SessionItemSerializer(many=True)
+
+
+class RevokedSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField(help_text="How many sessions were ended.")

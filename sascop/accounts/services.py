@@ -13,9 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
+from sascop.accounts import selectors
 from sascop.accounts.lockout import locked_out_error, reset_failures
 from sascop.accounts.models import User
-from sascop.core.errors import InvalidCredentials, InvalidInput, RegistrationClosed
+from sascop.core.errors import InvalidCredentials, InvalidInput, NotFound, RegistrationClosed
+from sascop.core.session_store import SessionStore
 
 _BACKEND = "sascop.accounts.backends.UsernameOrEmailBackend"
 
@@ -115,3 +117,31 @@ def user_change_password(
         # saving the user revoked its cached row, or failed (503) and undid the change.
         update_session_auth_hash(request, user)
     reset_failures(request, user)
+
+
+# --- sessions a user can end ------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_end(*, owner_id: int, public_id: str) -> None:
+    """End one live session of `owner_id`, named by its public id (404 if it has none such).
+
+    It stops working at once on every app server (the store revokes its Redis copy, or the
+    change is undone with a 503)."""
+    for row in selectors.live_sessions(owner_id):
+        if selectors.session_public_id(row.session_key) == public_id:
+            SessionStore(session_key=row.session_key).delete()
+            return
+    raise NotFound("No such session.")
+
+
+@transaction.atomic
+def sessions_end_others(*, request: HttpRequest, owner_id: int) -> int:
+    """End every live session of `owner_id` but the one making this request; how many."""
+    current = request.session.session_key
+    ended = 0
+    for row in selectors.live_sessions(owner_id):
+        if row.session_key != current:
+            SessionStore(session_key=row.session_key).delete()
+            ended += 1
+    return ended

@@ -20,4 +20,9 @@ api_urlpatterns = [
     path("csrf/", apis.CsrfApi.as_view(), name="api-csrf"),
     path("session/", apis.SessionApi.as_view(), name="api-session"),
     path("password/change/", apis.PasswordChangeApi.as_view(), name="api-password-change"),
+    path("sessions/", apis.SessionListApi.as_view(), name="api-sessions"),
+    path(
+        "sessions/revoke-others/", apis.RevokeOthersApi.as_view(), name="api-sessions-revoke-others"
+    ),
+    path("sessions/<str:session_id>/", apis.SessionDetailApi.as_view(), name="api-session-end"),
 ]

@@ -80,6 +80,22 @@ def expires_at_iso(session: SessionBase) -> str | None:
     return iso(datetime.fromtimestamp(moment, tz=UTC))
 
 
+def expires_at_data(data: dict[str, Any]) -> float | None:
+    """`expires_at` for a session's decoded data (listing sessions without loading stores)."""
+    auth_at, seen_at = data.get(AUTH_AT), data.get(SEEN_AT)
+    if SESSION_KEY not in data or auth_at is None or seen_at is None:
+        return None
+    return float(
+        min(seen_at + settings.SESSION_COOKIE_AGE, auth_at + settings.SESSION_ABSOLUTE_AGE)
+    )
+
+
+def is_expired_data(data: dict[str, Any], now: float) -> bool:
+    """`is_expired` for a session's decoded data."""
+    moment = expires_at_data(data)
+    return moment is None or now >= moment
+
+
 def is_expired(session: SessionBase, now: float) -> bool:
     """An authenticated session past either limit, or one we never stamped (fail closed)."""
     moment = expires_at(session)
