@@ -171,7 +171,7 @@ CSRF_FAILURE_VIEW = "sascop.core.views.csrf_failure"
 
 _DEV_ORIGINS = [
     f"http://{host}{port}"
-    for host in ("localhost", "127.0.0.1", "0.0.0.0")
+    for host in ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")
     for port in ("", ":3000", ":8000")
 ]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[] if PRODUCTION else _DEV_ORIGINS)

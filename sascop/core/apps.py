@@ -9,4 +9,4 @@ class CoreConfig(AppConfig):
     verbose_name = "SASCOP core"
 
     def ready(self) -> None:
-        from sascop.core import postgresql, signals  # noqa: F401  (connect the receivers)
+        from sascop.core import checks, postgresql, signals  # noqa: F401  (register them)

@@ -92,6 +92,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         SASCOP_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="sascop.example.com",
+        CSRF_TRUSTED_ORIGINS="https://sascop.example.com",
         **extra,
     )
     return env
