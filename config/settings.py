@@ -222,6 +222,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 REGISTRATION_OPEN = env.bool("REGISTRATION_OPEN", default=True)
+# Days the login history is kept; `manage.py prune_login_history` deletes older events.
+LOGIN_HISTORY_DAYS = env.int("LOGIN_HISTORY_DAYS", default=180)
 # Seconds a user row is cached for session lookups; only with Redis (see accounts.selectors).
 USER_CACHE_SECONDS = env.int("USER_CACHE_SECONDS", default=300) if REDIS_URL else 0
 # Seconds counts and dashboard aggregates stay cached between writes; only with Redis

@@ -12,13 +12,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sascop.accounts import selectors, services
+from sascop.accounts import history, selectors, services
 from sascop.accounts import serializers as s
 from sascop.accounts.current import current_user
 from sascop.accounts.models import User
 from sascop.core.csrf import enforce_session_creation_csrf
 from sascop.core.errors import InvalidInput, PermissionDenied
 from sascop.core.mixins import NoStoreMixin
+from sascop.core.pagination import paginate
+from sascop.core.schema import filter_parameters
 
 TAGS = ["auth"]
 
@@ -181,7 +183,9 @@ class SessionDetailApi(NoStoreMixin, APIView):
     def delete(self, request: Request, session_id: str) -> Response:
         """End one session: it stops working at once, on every app server. Someone else's
         id is 404 (administrators name the owner with `?user=`)."""
-        services.session_end(owner_id=_owner_id(request), public_id=session_id)
+        services.session_end(
+            owner_id=_owner_id(request), public_id=session_id, request=request._request
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -195,3 +199,34 @@ class RevokeOthersApi(NoStoreMixin, APIView):
             request=request._request, owner_id=int(current_user(request).pk)
         )
         return Response({"revoked": ended})
+
+
+class LoginHistoryApi(NoStoreMixin, APIView):
+    extra_error_codes = ["400", "404"]
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=filter_parameters(
+            selectors.EventoFilter,
+            {
+                "user": "Administrators: one user's events (default: everybody's).",
+                "result": "Only events with this result.",
+                "desde": "From this moment (ISO 8601).",
+                "hasta": "Until this moment (ISO 8601).",
+            },
+        ),
+        responses={200: s.LoginHistoryPageSerializer},
+        summary="Login history",
+    )
+    def get(self, request: Request) -> Response:
+        """Your logins, failed attempts, lock-outs, logouts, expiries and ended sessions,
+        newest first. Administrators see everybody's and may filter by `user`."""
+        caller = current_user(request)
+        everybody = caller.has_perm("accounts.view_eventoacceso")
+        if not everybody and request.query_params.get("user") not in (None, "", str(caller.pk)):
+            raise PermissionDenied("Only administrators may see other users' login history.")
+        events = selectors.login_history(
+            request.query_params, only_user_id=None if everybody else int(caller.pk)
+        )
+        page, meta = paginate(events, request.query_params)
+        return Response({"events": [history.event_item(e) for e in page], **meta})

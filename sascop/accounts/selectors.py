@@ -7,17 +7,19 @@ from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
+import django_filters
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from ua_parser import parse as ua_parse
 
-from sascop.accounts.models import Sesion, User
+from sascop.accounts.models import EventoAcceso, Sesion, User
 from sascop.core import revocable, sessions
+from sascop.core.filters import DateTimeFilter, IdFilter, filtrar
 from sascop.core.session_store import SessionStore
 
 _FIELDS = [field.attname for field in User._meta.concrete_fields]
@@ -163,3 +165,25 @@ def live_sessions(user_id: int) -> list[Sesion]:
     return [
         row for row in rows if not sessions.is_expired_data(store.decode(row.session_data), moment)
     ]
+
+
+# --- the login history --------------------------------------------------------------------------
+
+
+class EventoFilter(django_filters.FilterSet):
+    user = IdFilter(field_name="user_id")
+    result = django_filters.ChoiceFilter(choices=EventoAcceso.Resultado.choices)
+    desde = DateTimeFilter(field_name="at", lookup_expr="gte")
+    hasta = DateTimeFilter(field_name="at", lookup_expr="lte")
+
+    class Meta:
+        model = EventoAcceso
+        fields: list[str] = []
+
+
+def login_history(params: Any, *, only_user_id: int | None) -> QuerySet[EventoAcceso]:
+    """Events matching `params`, newest first; only one user's when `only_user_id` is set."""
+    queryset = EventoAcceso.objects.all()
+    if only_user_id is not None:
+        queryset = queryset.filter(user_id=only_user_id)
+    return filtrar(EventoFilter, params, queryset).order_by("-at", "-id")

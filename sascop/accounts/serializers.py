@@ -8,9 +8,9 @@ from django.middleware.csrf import get_token
 from rest_framework import serializers
 
 from sascop.accounts import selectors
-from sascop.accounts.models import Sesion, User
+from sascop.accounts.models import EventoAcceso, Sesion, User
 from sascop.core import sessions
-from sascop.core.serializers import UTCDateTimeField, iso
+from sascop.core.serializers import UTCDateTimeField, iso, page_serializer
 from sascop.core.session_store import SessionStore
 
 
@@ -154,3 +154,18 @@ class SessionListSerializer(serializers.Serializer):
 
 class RevokedSerializer(serializers.Serializer):
     revoked = serializers.IntegerField(help_text="How many sessions were ended.")
+
+
+class LoginEventSerializer(serializers.Serializer):
+    """Documents `history.event_item()`."""
+
+    id = serializers.IntegerField()
+    at = UTCDateTimeField()
+    user_id = serializers.IntegerField(allow_null=True)
+    identifier = serializers.CharField(help_text="What was typed (username or e-mail).")
+    ip = serializers.IPAddressField(allow_null=True)
+    user_agent = serializers.CharField()
+    result = serializers.ChoiceField(choices=EventoAcceso.Resultado.choices)
+
+
+LoginHistoryPageSerializer = page_serializer("LoginHistoryPage", "events", LoginEventSerializer)

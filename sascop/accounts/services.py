@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
-from sascop.accounts import selectors
+from sascop.accounts import history, selectors
 from sascop.accounts.lockout import locked_out_error, reset_failures
 from sascop.accounts.models import User
 from sascop.core.errors import InvalidCredentials, InvalidInput, NotFound, RegistrationClosed
@@ -123,7 +123,7 @@ def user_change_password(
 
 
 @transaction.atomic
-def session_end(*, owner_id: int, public_id: str) -> None:
+def session_end(*, owner_id: int, public_id: str, request: HttpRequest | None = None) -> None:
     """End one live session of `owner_id`, named by its public id (404 if it has none such).
 
     It stops working at once on every app server (the store revokes its Redis copy, or the
@@ -131,6 +131,7 @@ def session_end(*, owner_id: int, public_id: str) -> None:
     for row in selectors.live_sessions(owner_id):
         if selectors.session_public_id(row.session_key) == public_id:
             SessionStore(session_key=row.session_key).delete()
+            history.record(result=history.Resultado.REVOKED, request=request, user=row.user)
             return
     raise NotFound("No such session.")
 
@@ -143,5 +144,6 @@ def sessions_end_others(*, request: HttpRequest, owner_id: int) -> int:
     for row in selectors.live_sessions(owner_id):
         if row.session_key != current:
             SessionStore(session_key=row.session_key).delete()
+            history.record(result=history.Resultado.REVOKED, request=request, user=row.user)
             ended += 1
     return ended

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpRequest
 
+from sascop.accounts import history
 from sascop.accounts.models import User
-from sascop.accounts.selectors import forget_user, refresh_user
+from sascop.accounts.selectors import account_for_identifier, forget_user, refresh_user
+from sascop.core.signals import session_expired
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.forget_saved_user")
@@ -39,3 +43,39 @@ def forget_user_in_transaction(user_id: Any) -> None:
     case the transaction outlived the revocation and a reader cached the old row meanwhile."""
     forget_user(user_id)
     transaction.on_commit(lambda: forget_user(user_id, durable=False))
+
+
+# --- the login history ------------------------------------------------------------------------
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.history_login")
+def history_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    history.record(result=history.Resultado.SUCCESS, request=request, user=user)
+
+
+@receiver(user_login_failed, dispatch_uid="accounts.history_failure")
+def history_failure(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    identifier = str(credentials.get("username") or "")
+    locked = bool(getattr(request, "axes_locked_out", False))
+    history.record(
+        result=history.Resultado.LOCKED if locked else history.Resultado.FAILURE,
+        request=request,
+        user=account_for_identifier(identifier, request) if identifier else None,
+        identifier=identifier,
+    )
+
+
+@receiver(user_logged_out, dispatch_uid="accounts.history_logout")
+def history_logout(
+    sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any
+) -> None:
+    if user is not None and user.is_authenticated:
+        history.record(result=history.Resultado.LOGOUT, request=request, user=user)
+
+
+@receiver(session_expired, dispatch_uid="accounts.history_expired")
+def history_expired(sender: Any, request: HttpRequest, user_id: Any = None, **kwargs: Any) -> None:
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    history.record(result=history.Resultado.EXPIRED, request=request, user=user)

@@ -21,6 +21,7 @@ api_urlpatterns = [
     path("session/", apis.SessionApi.as_view(), name="api-session"),
     path("password/change/", apis.PasswordChangeApi.as_view(), name="api-password-change"),
     path("sessions/", apis.SessionListApi.as_view(), name="api-sessions"),
+    path("login-history/", apis.LoginHistoryApi.as_view(), name="api-login-history"),
     path(
         "sessions/revoke-others/", apis.RevokeOthersApi.as_view(), name="api-sessions-revoke-others"
     ),
