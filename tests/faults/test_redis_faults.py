@@ -241,3 +241,19 @@ def test_lockout_survives_redis_loss_in_both_directions(env, redis):
     assert statuses[-1] == HTTPStatus.TOO_MANY_REQUESTS
     assert HTTPStatus.INTERNAL_SERVER_ERROR not in statuses
     assert locked_after == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_a_session_ended_on_one_app_server_is_refused_on_the_other(env):
+    # Two app servers share the database and Redis, as in production.
+    with gunicorn(env) as first, gunicorn(env) as second:
+        phone = login(second)
+        assert _who(phone, second).status_code == HTTPStatus.OK  # cached on the way
+        laptop = login(first)
+        listed = laptop.get(f"{first}/api/sessions/", timeout=15).json()["sessions"]
+        phone_id = next(s["id"] for s in listed if not s["current"])
+
+        ended = laptop.delete(f"{first}/api/sessions/{phone_id}/", timeout=15)
+
+        assert ended.status_code == HTTPStatus.NO_CONTENT
+        assert _json(_who(phone, second)) == NOT_AUTHENTICATED
+        assert _who(laptop, second).status_code == HTTPStatus.OK
