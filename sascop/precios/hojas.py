@@ -13,6 +13,8 @@ import openpyxl
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from sascop.precios.libro import ERRORES_DE_LECTURA as _ERRORES_DE_LECTURA
+
 TIPO_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ENCABEZADO_ANEXO = [
     "ANEXO",
@@ -74,8 +76,17 @@ def con_observaciones(
     contenido: bytes, encabezado: int | None, filas: Sequence[dict[str, Any]]
 ) -> bytes:
     """The refused workbook with an OBSERVACIONES column after its last one: each wrong
-    row's reasons beside it; those about the whole sheet beside the header (or in row 1)."""
-    libro = openpyxl.load_workbook(io.BytesIO(contenido))
+    row's reasons beside it; those about the whole sheet beside the header (or in row 1).
+
+    A file the reader took but openpyxl cannot open for writing (or one with no sheet)
+    comes back as a plain list of the observations instead of failing the download.
+    """
+    try:
+        libro = openpyxl.load_workbook(io.BytesIO(contenido))
+    except _ERRORES_DE_LECTURA:
+        return _solo_observaciones(filas)
+    if not libro.worksheets:
+        return _solo_observaciones(filas)
     hoja = libro.worksheets[0]
     columna = hoja.max_column + 1
     fila_general = encabezado or 1
@@ -86,4 +97,14 @@ def con_observaciones(
         celda = hoja.cell(row=numero, column=columna)
         celda.value = f"{celda.value} {texto}" if celda.value else texto
     hoja.column_dimensions[get_column_letter(columna)].width = 60
+    return _guardar(libro)
+
+
+def _solo_observaciones(filas: Sequence[dict[str, Any]]) -> bytes:
+    libro = openpyxl.Workbook()
+    hoja = libro.create_sheet("Observaciones")
+    libro.remove(libro.worksheets[0])
+    hoja.append(["FILA", "PARTIDA", "OBSERVACIONES"])
+    for fila in filas:
+        hoja.append([fila["fila"], fila["partida"], " ".join(fila["errores"])])
     return _guardar(libro)

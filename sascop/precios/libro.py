@@ -555,7 +555,7 @@ def _revisar_zip(archivo: IO[bytes]) -> None:
 
 
 # What openpyxl raises on files that are zips but not workbooks, or broken ones.
-_ERRORES_DE_LECTURA = (
+ERRORES_DE_LECTURA = (
     zipfile.BadZipFile,
     InvalidFileException,
     KeyError,
@@ -580,11 +580,11 @@ def _abrir(archivo: IO[bytes]) -> Iterator[Any]:
     _revisar_zip(archivo)
     try:
         workbook = openpyxl.load_workbook(archivo, read_only=True, data_only=True)
-    except _ERRORES_DE_LECTURA as exc:
+    except ERRORES_DE_LECTURA as exc:
         raise LibroIlegible(f"The file is not a readable .xlsx workbook ({_causa(exc)}).") from exc
     try:
         yield workbook
-    except _ERRORES_DE_LECTURA as exc:
+    except ERRORES_DE_LECTURA as exc:
         raise LibroIlegible(f"The file is not a readable .xlsx workbook ({_causa(exc)}).") from exc
     finally:
         workbook.close()

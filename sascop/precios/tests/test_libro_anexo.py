@@ -6,8 +6,10 @@ import datetime
 import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
+from sascop.precios import hojas
 from sascop.precios.libro import (
     FILAS_DE_TITULO,
     ErrorFila,
@@ -167,3 +169,15 @@ def test_the_price_book_profile_does_not_take_an_anexo_without_prices():
 
     assert libro.conceptos == []
     assert [e.errores[0][:20] for e in libro.errores] == ["No header row found:"]
+
+
+def test_observations_of_a_file_openpyxl_cannot_reopen_come_back_as_a_list():
+    filas = [{"fila": 3, "partida": "1", "errores": ["Uno.", "Dos."]}]
+
+    contenido = hojas.con_observaciones(b"PK roto", None, filas)
+
+    hoja = openpyxl.load_workbook(io.BytesIO(contenido)).worksheets[0]
+    assert [list(f) for f in hoja.iter_rows(values_only=True)] == [
+        ["FILA", "PARTIDA", "OBSERVACIONES"],
+        [3, "1", "Uno. Dos."],
+    ]
