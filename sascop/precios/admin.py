@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from sascop.actividad.admin import RegistroAdminMixin
-from sascop.precios.models import Anexo, Concepto, Contrato
+from sascop.precios.models import Anexo, AnexoOT, Concepto, Contrato, TipoCambio
 
 
 @admin.register(Contrato)
@@ -37,3 +37,24 @@ class ConceptoAdmin(RegistroAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return (*self.readonly_fields, "anexo", "partida")
+
+
+@admin.register(TipoCambio)
+class TipoCambioAdmin(RegistroAdminMixin, admin.ModelAdmin):
+    list_display = ("fecha", "valor")
+    date_hierarchy = "fecha"
+
+
+@admin.register(AnexoOT)
+class AnexoOTAdmin(admin.ModelAdmin):
+    """Read-only: versions come from imports, which check every line against the book."""
+
+    list_display = ("ot", "version", "activo", "nombre_archivo", "creado_en", "creado_por")
+    list_filter = ("activo",)
+    raw_id_fields = ("ot",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,14 +1,22 @@
-"""The price-book API (`/operaciones/api/precios/`): concepts, PUE authorisation, import."""
+"""The price-book API (`/operaciones/api/precios/`): concepts, PUE authorisation, import;
+and each OT's anexo (`/operaciones/api/ots/<id>/anexo/`)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,9 +26,9 @@ from sascop.core.apis import ModelApi, if_match, with_etag
 from sascop.core.errors import PayloadTooLarge
 from sascop.core.pagination import paginate
 from sascop.core.schema import filter_parameters
-from sascop.precios import selectors, services
+from sascop.precios import hojas, selectors, services
 from sascop.precios import serializers as s
-from sascop.precios.models import Anexo, Concepto
+from sascop.precios.models import Anexo, AnexoOT, Concepto
 
 TAGS = ["precios"]
 LIST_PARAMS = filter_parameters(
@@ -156,3 +164,142 @@ class ImportarApi(ModelApi):
             contrato=data.validated_data.get("contrato"),
         )
         return Response(s.importacion(resultado))
+
+
+# --- an OT's anexo ----------------------------------------------------------------------------
+
+TAGS_ANEXO = ["anexo de OT"]
+
+
+class _XlsxTambien:
+    """For views that may answer a workbook: an Accept naming only the workbook's type gets
+    it (or the JSON error), not a 406 from the JSON-only renderers."""
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        return super().perform_content_negotiation(request, force=True)  # type: ignore[misc]
+
+
+def _xlsx(contenido: bytes, nombre: str) -> HttpResponse:
+    respuesta = HttpResponse(contenido, content_type=hojas.TIPO_XLSX)
+    respuesta["Content-Disposition"] = f'attachment; filename="{nombre}"'
+    return respuesta
+
+
+class AnexoOTApi(_XlsxTambien, ModelApi):
+    """An OT's anexo: its priced partidas and programmed volumes, version by version."""
+
+    queryset = AnexoOT.objects.all()
+    parser_classes = [MultiPartParser]
+    # Reading needs the OT view permission; importing, `precios.add_anexoot`.
+    permission_classes = [IsAuthenticated, _Permisos]
+    accepts_uploads = True
+    # A `version` or `formato` that is not one.
+    extra_error_codes = ["400"]
+
+    @property
+    def permisos(self) -> tuple[str, ...]:
+        if self.request.method in SAFE_METHODS:
+            return ("ots.view_ot",)
+        return ("precios.add_anexoot",)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # Not ModelApi's one transaction per write: a refused workbook is an error answer
+        # whose stored copy (for the download with observations) must survive it. The
+        # service runs its own transactions.
+        return APIView.dispatch(self, request, *args, **kwargs)
+
+    @extend_schema(
+        tags=TAGS_ANEXO,
+        operation_id="ots_anexo_retrieve",
+        parameters=[s.AnexoQuerySerializer],
+        responses={
+            (200, "application/json"): s.AnexoOTSerializer,
+            (200, hojas.TIPO_XLSX): OpenApiResponse(
+                OpenApiTypes.BINARY, description="With `formato=xlsx`."
+            ),
+        },
+    )
+    def get(self, request: Request, ot_id: int) -> HttpResponseBase:
+        """The OT's active anexo (or `version`): every partida with its volume, the price
+        book's unit prices when it was imported, amounts and programmed daily volumes; the
+        totals, and `homologado_mn` = M.N. + USD times the exchange rate in force today.
+        `ejecutado` and `excedente` are 0 until production is recorded against anexo lines.
+        With an ETag (versions never change; the rate may)."""
+        query = s.AnexoQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        anexo = selectors.anexo_ot(ot_id, query.validated_data.get("version"))
+        datos = s.anexo_ot(anexo, selectors.tipo_cambio_vigente(timezone.localdate()))
+        if query.validated_data["formato"] == "xlsx":
+            contenido = hojas.anexo_xlsx(datos, f"Anexo de la OT {ot_id}")
+            return _xlsx(contenido, f"anexo-ot-{ot_id}-v{anexo.version}.xlsx")
+        etiqueta = (
+            '"' + hashlib.sha256(json.dumps(datos, sort_keys=True).encode()).hexdigest()[:32] + '"'
+        )
+        return Response(datos, headers={"ETag": etiqueta})
+
+    @extend_schema(
+        tags=TAGS_ANEXO,
+        operation_id="ots_anexo_import",
+        request={"multipart/form-data": s.AnexoInputSerializer},
+        responses={
+            201: s.ResultadoAnexoSerializer,
+            400: OpenApiResponse(
+                s.ImportarErrorSerializer,
+                description="Not a readable .xlsx workbook (`invalid_workbook`, empty "
+                "`filas`), or no `archivo` (`invalid`, with `fields`).",
+            ),
+            422: OpenApiResponse(
+                s.AnexoErrorSerializer,
+                description="Wrong rows (`invalid_workbook`): each in `filas` with its row "
+                "number, partida and reasons; `observaciones` links to the workbook with an "
+                "OBSERVACIONES column. Nothing was imported.",
+            ),
+        },
+    )
+    def post(self, request: Request, ot_id: int) -> Response:
+        """Import the OT's anexo from an .xlsx workbook (multipart `archivo`, 10 MB at most)
+        as its new active version; earlier versions stay readable with `?version=`. Every
+        row must be a concept of the price book (anexo + partida, same concept and unit);
+        the price book's prices are used. `modo=actualizar` adds only new partidas to the
+        active version's. Needs `precios.add_anexoot` (Ingeniería, Administración)."""
+        data = s.AnexoInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        archivo: Any = data.validated_data["archivo"]
+        if archivo.size > settings.MAX_UPLOAD_BODY_BYTES:
+            raise PayloadTooLarge(
+                f"The file may not exceed {settings.MAX_UPLOAD_BODY_BYTES} bytes."
+            )
+        try:
+            resultado = services.anexo_importar(
+                usuario=current_user(request),
+                ot_id=ot_id,
+                archivo=archivo,
+                nombre_archivo=archivo.name or "",
+                modo=data.validated_data["modo"],
+            )
+        except services.AnexoInvalido as exc:
+            importacion = exc.extra.pop("importacion")
+            exc.extra["observaciones"] = reverse(
+                "operaciones:ots-anexo-errores", args=[ot_id, importacion]
+            )
+            raise
+        return Response(s.resultado_anexo(resultado), status=status.HTTP_201_CREATED)
+
+
+class AnexoErroresApi(_XlsxTambien, ModelApi):
+    queryset = AnexoOT.objects.all()
+    permission_classes = [IsAuthenticated, _Permisos]
+    permisos = ("precios.add_anexoot",)
+
+    @extend_schema(
+        tags=TAGS_ANEXO,
+        responses={(200, hojas.TIPO_XLSX): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, ot_id: int, importacion_id: int) -> HttpResponse:
+        """A refused anexo workbook as it was sent, with an OBSERVACIONES column saying
+        what is wrong on each row. Kept for a day after the import."""
+        fallida = selectors.importacion_fallida(ot_id, importacion_id)
+        contenido = hojas.con_observaciones(
+            bytes(fallida.contenido), fallida.encabezado, fallida.errores
+        )
+        return _xlsx(contenido, f"anexo-ot-{ot_id}-observaciones.xlsx")

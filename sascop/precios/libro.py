@@ -10,6 +10,7 @@ every row it could not, so that the caller can refuse the whole book and say why
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import itertools
 import re
@@ -206,7 +207,7 @@ def _decimal(valor: Any, campo: str, decimales: int) -> tuple[Decimal | None, st
 
 # --- the header row ---------------------------------------------------------------------------
 
-PARTIDA, CONCEPTO, UNIDAD, CANTIDAD, PU_MN, PU_USD, ANEXO, PTE, OT = (
+PARTIDA, CONCEPTO, UNIDAD, CANTIDAD, PU_MN, PU_USD, ANEXO, PTE, OT, VOLUMEN = (
     "partida",
     "concepto",
     "unidad",
@@ -216,6 +217,7 @@ PARTIDA, CONCEPTO, UNIDAD, CANTIDAD, PU_MN, PU_USD, ANEXO, PTE, OT = (
     "anexo",
     "pte",
     "ot",
+    "volumen",
 )
 _ENCABEZADOS_EXACTOS = {
     "PARTIDA": PARTIDA,
@@ -238,6 +240,9 @@ _ENCABEZADOS_EXACTOS = {
     "OFICIOPTE": PTE,
     "OT": OT,
     "ORDENDETRABAJO": OT,
+    "VOLUMENPTE": VOLUMEN,
+    "VOLUMEN": VOLUMEN,
+    "VOLPTE": VOLUMEN,
 }
 _GRUPO_PRECIO = {"PRECIOUNITARIO", "PRECIOSUNITARIOS", "PU"}
 _SUBENCABEZADOS = {"MN": PU_MN, "MXN": PU_MN, "USD": PU_USD, "DLS": PU_USD}
@@ -253,21 +258,72 @@ def _columna_de(compacto: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Perfil:
+    """What a header row must name for one kind of workbook."""
+
+    requeridas: frozenset[str]
+    precio_requerido: bool
+    # Columns headed by a date: one per programmed day (the OT's anexo).
+    fechas: bool
+    descripcion: str
+
+
+CATALOGO = Perfil(
+    frozenset({PARTIDA, CONCEPTO, UNIDAD}),
+    precio_requerido=True,
+    fechas=False,
+    descripcion="PARTIDA, CONCEPTO, UNIDAD and P.U. M.N. or P.U. USD columns",
+)
+ANEXO_OT = Perfil(
+    frozenset({ANEXO, PARTIDA, CONCEPTO, UNIDAD, VOLUMEN}),
+    precio_requerido=False,
+    fechas=True,
+    descripcion="ANEXO, PARTIDA, CONCEPTO, UNIDAD and VOLUMEN PTE columns",
+)
+
+
 @dataclass
 class _Columnas:
     indices: dict[str, int]
     filas_de_encabezado: int  # 1, or 2 when a PRECIO UNITARIO cell spans M.N. / U.S.D.
+    fechas: dict[int, datetime.date] = field(default_factory=dict)
 
 
-def _columnas(fila: Sequence[Any], siguiente: Sequence[Any]) -> _Columnas | None:
-    """The column of each field when `fila` is the header row, else None."""
+_FECHA_TEXTO = (
+    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "%Y-%m-%d"),
+    (re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$"), "%d/%m/%Y"),
+)
+
+
+def fecha_de_encabezado(valor: Any) -> datetime.date | None:
+    """The day a header cell names: a date cell, "2026-03-05" or "05/03/2026" (day first)."""
+    if isinstance(valor, datetime.datetime):
+        return valor.date()
+    if isinstance(valor, datetime.date):
+        return valor
+    if isinstance(valor, str):
+        texto = valor.strip()
+        for patron, formato in _FECHA_TEXTO:
+            if patron.match(texto):
+                try:
+                    return datetime.datetime.strptime(texto, formato).date()
+                except ValueError:
+                    return None
+    return None
+
+
+def _columnas(
+    fila: Sequence[Any], siguiente: Sequence[Any], perfil: Perfil = CATALOGO
+) -> _Columnas | None:
+    """The column of each field when `fila` is the header row of `perfil`, else None."""
     compactos = [_compacto(v) for v in fila]
     indices: dict[str, int] = {}
     for i, compacto in enumerate(compactos):
         nombre = _columna_de(compacto)
         if nombre is not None and nombre not in indices:
             indices[nombre] = i
-    if not {PARTIDA, CONCEPTO, UNIDAD} <= indices.keys():
+    if not perfil.requeridas <= indices.keys():
         return None
     filas = 1
     if PU_MN not in indices and PU_USD not in indices:
@@ -284,9 +340,15 @@ def _columnas(fila: Sequence[Any], siguiente: Sequence[Any]) -> _Columnas | None
                     indices[nombre] = j
             filas = 2
             break
-    if PU_MN not in indices and PU_USD not in indices:
+    if perfil.precio_requerido and PU_MN not in indices and PU_USD not in indices:
         return None
-    return _Columnas(indices, filas)
+    fechas: dict[int, datetime.date] = {}
+    if perfil.fechas:
+        for i, valor in enumerate(fila):
+            dia = fecha_de_encabezado(valor)
+            if dia is not None and i not in indices.values():
+                fechas[i] = dia
+    return _Columnas(indices, filas, fechas)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -316,6 +378,54 @@ _TOTAL = re.compile(r"^(SUB ?TOTAL|TOTAL|SUMA|IMPORTE TOTAL)\b")
 _EXTRAORDINARIO = re.compile(r"EXTRAORDINARI|\bPUE\b")
 
 
+Numerada = tuple[int, tuple[Any, ...]]
+
+
+@dataclass
+class Encabezado:
+    """Where a sheet's header row is, and what lies above it."""
+
+    columnas: _Columnas | None
+    fila: int | None  # the header's (first) row number
+    siguiente: Numerada | None  # the first row after the header, already consumed
+    titulos: list[str]
+    contenido: bool  # False: nothing at all on the sheet
+
+
+def sin_encabezado(perfil: Perfil) -> str:
+    return (
+        f"No header row found: expected {perfil.descripcion} within the first "
+        f"{FILAS_DE_TITULO} rows."
+    )
+
+
+def buscar_encabezado(filas: Iterator[Numerada], perfil: Perfil) -> Encabezado:
+    """Consume title lines up to the header row of `perfil` (a row and the one below it are
+    looked at together, for two-row price headers)."""
+    titulos: list[str] = []
+    anterior: Numerada | None = None
+    contenido = False
+    for numero, fila in filas:
+        if anterior is not None:
+            columnas = _columnas(anterior[1], fila, perfil)
+            if columnas is not None:
+                siguiente = (numero, fila) if columnas.filas_de_encabezado == 1 else None
+                return Encabezado(columnas, anterior[0], siguiente, titulos, True)
+            texto = " ".join(_texto(v) for v in anterior[1] if _texto(v))
+            if texto:
+                titulos.append(texto)
+        contenido = contenido or not _vacia(fila)
+        if numero > FILAS_DE_TITULO:
+            contenido = contenido or any(not _vacia(resto) for _, resto in filas)
+            break
+        anterior = (numero, fila)
+    else:
+        # The header may be the sheet's last row (an anexo with no concepts yet).
+        if anterior is not None and (columnas := _columnas(anterior[1], (), perfil)) is not None:
+            return Encabezado(columnas, anterior[0], None, titulos, True)
+    return Encabezado(None, None, None, titulos, contenido)
+
+
 class _LectorHoja:
     def __init__(self, libro: Libro, nombre: str, vistas: dict[tuple[str, str], int]) -> None:
         self.libro = libro
@@ -332,36 +442,14 @@ class _LectorHoja:
         self, filas: Iterator[tuple[int, tuple[Any, ...]]]
     ) -> tuple[_Columnas | None, tuple[int, tuple[Any, ...]] | None]:
         """The header's columns and the first row after it that may hold data."""
-        anterior: tuple[int, tuple[Any, ...]] | None = None
-        contenido = False
-        for numero, fila in filas:
-            if anterior is not None:
-                columnas = _columnas(anterior[1], fila)
-                if columnas is not None:
-                    siguiente = (numero, fila) if columnas.filas_de_encabezado == 1 else None
-                    return columnas, siguiente
-                texto = " ".join(_texto(v) for v in anterior[1] if _texto(v))
-                if texto:
-                    self.hoja.titulos.append(texto)
-            contenido = contenido or not _vacia(fila)
-            if numero > FILAS_DE_TITULO:
-                contenido = contenido or any(not _vacia(resto) for _, resto in filas)
-                break
-            anterior = (numero, fila)
-        else:
-            # The header may be the sheet's last row (an anexo with no concepts yet).
-            if anterior is not None and (columnas := _columnas(anterior[1], ())) is not None:
-                return columnas, None
-        if contenido:
-            self.error(
-                None,
-                None,
-                "No header row found: expected PARTIDA, CONCEPTO, UNIDAD and P.U. M.N. or "
-                f"P.U. USD columns within the first {FILAS_DE_TITULO} rows.",
-            )
-        else:
-            self.libro.hojas_vacias.append(self.nombre)
-        return None, None
+        hallado = buscar_encabezado(filas, CATALOGO)
+        self.hoja.titulos.extend(hallado.titulos)
+        if hallado.columnas is None:
+            if hallado.contenido:
+                self.error(None, None, sin_encabezado(CATALOGO))
+            else:
+                self.libro.hojas_vacias.append(self.nombre)
+        return hallado.columnas, hallado.siguiente
 
     def leer(self, filas: Iterable[tuple[int, tuple[Any, ...]]]) -> None:
         iterador = iter(filas)
@@ -467,7 +555,7 @@ def _revisar_zip(archivo: IO[bytes]) -> None:
 
 
 # What openpyxl raises on files that are zips but not workbooks, or broken ones.
-_ERRORES_DE_LECTURA = (
+ERRORES_DE_LECTURA = (
     zipfile.BadZipFile,
     InvalidFileException,
     KeyError,
@@ -481,31 +569,176 @@ _ERRORES_DE_LECTURA = (
 )
 
 
+@contextlib.contextmanager
+def _abrir(archivo: IO[bytes]) -> Iterator[Any]:
+    """The workbook in `archivo`, read-only; every way a file can fail to be one is a
+    `LibroIlegible`, whether it shows on opening or while the sheets are read."""
+    cabecera = archivo.read(8)
+    archivo.seek(0)
+    if cabecera.startswith(b"\xd0\xcf\x11\xe0"):
+        raise LibroIlegible("The file is an old .xls workbook; save it as .xlsx and send it again.")
+    _revisar_zip(archivo)
+    try:
+        workbook = openpyxl.load_workbook(archivo, read_only=True, data_only=True)
+    except ERRORES_DE_LECTURA as exc:
+        raise LibroIlegible(f"The file is not a readable .xlsx workbook ({_causa(exc)}).") from exc
+    try:
+        yield workbook
+    except ERRORES_DE_LECTURA as exc:
+        raise LibroIlegible(f"The file is not a readable .xlsx workbook ({_causa(exc)}).") from exc
+    finally:
+        workbook.close()
+
+
 def leer_libro(archivo: IO[bytes]) -> Libro:
     """Read every sheet of the workbook in `archivo` (a binary, seekable file).
 
     Raises `LibroIlegible` when the file is not a readable .xlsx workbook; rows and sheets
     that cannot be read are in the result's `errores`, each with its sheet and row number.
     """
-    cabecera = archivo.read(8)
-    archivo.seek(0)
-    if cabecera.startswith(b"\xd0\xcf\x11\xe0"):
-        raise LibroIlegible("The file is an old .xls workbook; save it as .xlsx and send it again.")
-    _revisar_zip(archivo)
     libro = Libro()
     vistas: dict[tuple[str, str], int] = {}
-    try:
-        workbook = openpyxl.load_workbook(archivo, read_only=True, data_only=True)
-    except _ERRORES_DE_LECTURA as exc:
-        raise LibroIlegible(f"The file is not a readable .xlsx workbook ({_causa(exc)}).") from exc
-    try:
+    with _abrir(archivo) as workbook:
         for hoja in workbook.worksheets:
             _LectorHoja(libro, hoja.title, vistas).leer(_filas(hoja))
-    except _ERRORES_DE_LECTURA as exc:
-        raise LibroIlegible(f"The file is not a readable .xlsx workbook ({_causa(exc)}).") from exc
-    finally:
-        workbook.close()
     return libro
+
+
+# --- an OT's anexo (programmed volumes) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilaAnexo:
+    """One line of an OT's anexo as read: the concept it names and its volumes."""
+
+    fila: int
+    anexo: str
+    partida: str
+    concepto: str
+    unidad: str
+    volumen: Decimal
+    pu_mn: Decimal | None
+    pu_usd: Decimal | None
+    programa: dict[datetime.date, Decimal]
+
+
+@dataclass
+class LibroAnexo:
+    """The first sheet of an OT's anexo workbook: its lines and the rows it could not read.
+    `encabezado` is the header's row number (None when there is none)."""
+
+    filas: list[FilaAnexo] = field(default_factory=list)
+    errores: list[ErrorFila] = field(default_factory=list)
+    encabezado: int | None = None
+    hoja: str = ""
+
+
+def leer_anexo(archivo: IO[bytes]) -> LibroAnexo:
+    """Read an OT's anexo from the first sheet of the workbook in `archivo`.
+
+    The header (below any title lines) names ANEXO, PARTIDA, CONCEPTO, UNIDAD and VOLUMEN
+    PTE, optionally the unit prices and one column per programmed day. Section and total
+    lines are skipped. Raises `LibroIlegible` when the file is not a readable workbook.
+    """
+    resultado = LibroAnexo()
+    with _abrir(archivo) as workbook:
+        if not workbook.worksheets:
+            resultado.errores.append(ErrorFila("", None, None, ["The workbook has no sheets."]))
+            return resultado
+        hoja = workbook.worksheets[0]
+        resultado.hoja = hoja.title
+        filas = _filas(hoja)
+        hallado = buscar_encabezado(filas, ANEXO_OT)
+        if hallado.columnas is None:
+            motivo = sin_encabezado(ANEXO_OT) if hallado.contenido else "The sheet is empty."
+            resultado.errores.append(ErrorFila(hoja.title, None, None, [motivo]))
+            return resultado
+        resultado.encabezado = hallado.fila
+        resto = filas if hallado.siguiente is None else itertools.chain([hallado.siguiente], filas)
+        vistas: dict[tuple[str, str], int] = {}
+        for numero, fila in resto:
+            if numero > MAX_FILAS_POR_HOJA:
+                resultado.errores.append(
+                    ErrorFila(hoja.title, None, None, [f"More than {MAX_FILAS_POR_HOJA} rows."])
+                )
+                break
+            if not _vacia(fila):
+                _fila_anexo(resultado, hoja.title, numero, fila, hallado.columnas, vistas)
+    if not resultado.filas and not resultado.errores:
+        resultado.errores.append(
+            ErrorFila(resultado.hoja, None, None, ["The anexo lists no partidas."])
+        )
+    return resultado
+
+
+def _fila_anexo(
+    resultado: LibroAnexo,
+    hoja: str,
+    numero: int,
+    fila: tuple[Any, ...],
+    columnas: _Columnas,
+    vistas: dict[tuple[str, str], int],
+) -> None:
+    errores: list[str] = []
+    try:
+        partida = normalizar_partida(_celda(fila, columnas, PARTIDA))
+    except ValueError as exc:
+        partida = _texto(_celda(fila, columnas, PARTIDA))
+        errores.append(str(exc))
+    concepto = _texto(_celda(fila, columnas, CONCEPTO))
+    unidad = normalizar_unidad(_celda(fila, columnas, UNIDAD))
+    anexo = normalizar_anexo(_celda(fila, columnas, ANEXO))
+    crudo = _celda(fila, columnas, VOLUMEN)
+    if not partida and not unidad and crudo is None and not errores:
+        return  # a section line, or only amounts
+    if not partida and not errores and _TOTAL.match(sin_acentos(concepto)):
+        return  # a totals line
+    volumen, error = _decimal(crudo, "VOLUMEN PTE", DECIMALES_CANTIDAD)
+    errores += [error] if error else []
+    pu_mn, error = _decimal(_celda(fila, columnas, PU_MN), "P.U. M.N.", DECIMALES_PRECIO)
+    errores += [error] if error else []
+    pu_usd, error = _decimal(_celda(fila, columnas, PU_USD), "P.U. USD", DECIMALES_PRECIO)
+    errores += [error] if error else []
+    programa: dict[datetime.date, Decimal] = {}
+    for indice, dia in columnas.fechas.items():
+        valor = fila[indice] if indice < len(fila) else None
+        cantidad, error = _decimal(valor, f"Volume of {dia.isoformat()}", DECIMALES_CANTIDAD)
+        if error:
+            errores.append(error)
+        elif cantidad:
+            programa[dia] = cantidad
+    if not anexo:
+        errores.append("No anexo.")
+    if not partida:
+        errores.append("No partida (key).")
+    if not concepto:
+        errores.append("No concepto (description).")
+    if not unidad:
+        errores.append("No unidad.")
+    if volumen is None and not any("VOLUMEN" in e for e in errores):
+        errores.append("No VOLUMEN PTE.")
+    if anexo and partida:
+        repetida = vistas.get((anexo, partida))
+        if repetida is not None:
+            errores.append(f"Partida {partida} of anexo {anexo} repeats row {repetida}.")
+        else:
+            vistas[(anexo, partida)] = numero
+    if errores or volumen is None:
+        resultado.errores.append(ErrorFila(hoja, numero, partida or None, errores))
+        return
+    resultado.filas.append(
+        FilaAnexo(numero, anexo, partida, concepto, unidad, volumen, pu_mn, pu_usd, programa)
+    )
+
+
+def mismo_concepto(uno: str, otro: str) -> bool:
+    """Descriptions compared as people retype them: accents, case, spacing and a final dot
+    do not count."""
+
+    def clave(texto: str) -> str:
+        return " ".join(sin_acentos(texto).split()).rstrip(". ")
+
+    return clave(uno) == clave(otro)
 
 
 def _causa(exc: BaseException) -> str:

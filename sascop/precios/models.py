@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from sascop.core.models import TimeStampedModel, VersionedModel
 from sascop.ots.models import OT
@@ -120,3 +121,120 @@ class Concepto(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.anexo.clave} {self.partida}"
+
+
+class TipoCambio(TimeStampedModel):
+    """The MXN per USD rate in force from `fecha` until the next row's date."""
+
+    fecha = models.DateField("vigente desde", unique=True)
+    valor = models.DecimalField(
+        "pesos por dólar",
+        max_digits=12,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0.0001"))],
+    )
+
+    class Meta:
+        ordering = ["-fecha"]
+        verbose_name = "tipo de cambio"
+        verbose_name_plural = "tipos de cambio"
+
+    def __str__(self) -> str:
+        return f"{self.fecha.isoformat()}: {self.valor}"
+
+
+class AnexoOT(TimeStampedModel):
+    """One version of an OT's anexo (its priced partidas and programmed volumes). Each
+    import adds a version and makes it the active one; earlier ones stay readable."""
+
+    ot = models.ForeignKey(OT, on_delete=models.PROTECT, related_name="anexos")
+    version = models.PositiveIntegerField()
+    activo = models.BooleanField(default=True)
+    nombre_archivo = models.CharField("nombre del archivo", max_length=255, blank=True)
+    creado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["ot", "-version"]
+        verbose_name = "anexo de OT"
+        verbose_name_plural = "anexos de OT"
+        constraints = [
+            models.UniqueConstraint(fields=["ot", "version"], name="anexo_ot_version_unica"),
+            models.UniqueConstraint(
+                fields=["ot"], condition=models.Q(activo=True), name="anexo_ot_un_activo"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Anexo de OT {self.ot_id} v{self.version}"
+
+
+class PartidaAnexoOT(models.Model):
+    """A line of an OT's anexo: a price-book concept, its volume and the prices in force
+    when the anexo was imported (the catalog's, whatever the sheet said)."""
+
+    anexo_ot = models.ForeignKey(AnexoOT, on_delete=models.CASCADE, related_name="partidas")
+    concepto = models.ForeignKey(Concepto, on_delete=models.PROTECT, related_name="+")
+    volumen = models.DecimalField(
+        max_digits=18, decimal_places=4, validators=[MinValueValidator(Decimal("0"))]
+    )
+    pu_mn = models.DecimalField("P.U. M.N.", max_digits=18, decimal_places=2)
+    pu_usd = models.DecimalField("P.U. USD", max_digits=18, decimal_places=2)
+    orden = models.PositiveIntegerField(help_text="Position in the workbook.")
+
+    class Meta:
+        ordering = ["anexo_ot", "orden"]
+        constraints = [
+            models.UniqueConstraint(fields=["anexo_ot", "concepto"], name="partida_anexo_ot_unica")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.anexo_ot} {self.concepto_id}"
+
+
+class ProgramaDiario(models.Model):
+    """The volume of a line programmed for one day."""
+
+    partida = models.ForeignKey(PartidaAnexoOT, on_delete=models.CASCADE, related_name="programa")
+    fecha = models.DateField()
+    volumen = models.DecimalField(max_digits=18, decimal_places=4)
+
+    class Meta:
+        ordering = ["partida", "fecha"]
+        constraints = [
+            models.UniqueConstraint(fields=["partida", "fecha"], name="programa_dia_unico")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partida_id} {self.fecha.isoformat()}"
+
+
+class ImportacionAnexoFallida(models.Model):
+    """A refused anexo workbook, kept for a while so that its sender can download it back
+    with an OBSERVACIONES column saying what is wrong on each row."""
+
+    ot = models.ForeignKey(OT, on_delete=models.CASCADE, related_name="+")
+    creado_en = models.DateTimeField(default=timezone.now, db_index=True)
+    creado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    nombre_archivo = models.CharField(max_length=255, blank=True)
+    contenido = models.BinaryField()
+    # Row number (or null for the whole sheet) → reasons, as sent in the 422.
+    errores = models.JSONField(default=list)
+    encabezado = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-creado_en"]
+
+    def __str__(self) -> str:
+        return f"Importación fallida {self.pk} de OT {self.ot_id}"
+
+
+CENTAVO = Decimal("0.01")
+
+
+def importe(volumen: Decimal, precio: Decimal) -> Decimal:
+    """Volume times unit price, rounded half up to the cent."""
+    return (volumen * precio).quantize(CENTAVO, rounding=ROUND_HALF_UP)

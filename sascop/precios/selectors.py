@@ -1,16 +1,26 @@
-"""Price-book reads: the filtered concept list (book order) and one concept."""
+"""Price-book reads: the filtered concept list (book order), one concept, an OT's anexo and
+the exchange rate in force."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from sascop.core.errors import NotFound
 from sascop.core.filters import IdFilter, filtrar
+from sascop.ots.models import OT
 from sascop.precios.libro import normalizar_anexo
-from sascop.precios.models import Concepto
+from sascop.precios.models import (
+    AnexoOT,
+    Concepto,
+    ImportacionAnexoFallida,
+    PartidaAnexoOT,
+    ProgramaDiario,
+    TipoCambio,
+)
 
 
 class ConceptoFilter(django_filters.FilterSet):
@@ -58,3 +68,38 @@ def concepto_detalle(concepto_id: int) -> Concepto:
     if concepto is None:
         raise NotFound(f"Concepto {concepto_id} does not exist.")
     return concepto
+
+
+def tipo_cambio_vigente(fecha: datetime.date) -> TipoCambio | None:
+    """The exchange rate in force on `fecha`: the latest one dated on or before it."""
+    return TipoCambio.objects.filter(fecha__lte=fecha).order_by("-fecha").first()
+
+
+def anexo_ot(ot_id: int, version: int | None = None) -> AnexoOT:
+    """The OT's active anexo, or its version `version`, with lines and programme loaded."""
+    if not OT.objects.filter(pk=ot_id).exists():
+        raise NotFound(f"OT {ot_id} does not exist.")
+    anexos = AnexoOT.objects.filter(ot_id=ot_id)
+    anexos = anexos.filter(activo=True) if version is None else anexos.filter(version=version)
+    anexo = anexos.prefetch_related(
+        Prefetch(
+            "partidas",
+            PartidaAnexoOT.objects.select_related("concepto__anexo").order_by("orden"),
+        ),
+        Prefetch("partidas__programa", ProgramaDiario.objects.order_by("fecha")),
+    ).first()
+    if anexo is None:
+        if version is None:
+            raise NotFound(f"OT {ot_id} has no anexo yet.")
+        raise NotFound(f"OT {ot_id} has no anexo version {version}.")
+    return anexo
+
+
+def importacion_fallida(ot_id: int, importacion_id: int) -> ImportacionAnexoFallida:
+    fallida = ImportacionAnexoFallida.objects.filter(pk=importacion_id, ot_id=ot_id).first()
+    if fallida is None:
+        raise NotFound(
+            f"Refused import {importacion_id} of OT {ot_id} does not exist (they are kept "
+            "for a day)."
+        )
+    return fallida

@@ -3,14 +3,15 @@ input and document the output in the OpenAPI schema."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rest_framework import serializers
 
 from sascop.core.serializers import ErrorSerializer, UTCDateTimeField, iso, page_serializer
 from sascop.ots.models import OT
-from sascop.precios.models import Anexo, Concepto
-from sascop.precios.services import Importacion
+from sascop.precios.models import CENTAVO, Anexo, AnexoOT, Concepto, TipoCambio, importe
+from sascop.precios.services import Importacion, Modo, ResultadoAnexo
 from sascop.ptes.models import PTE
 
 
@@ -175,3 +176,182 @@ class ImportarErrorSerializer(ErrorSerializer):
     `fields` (no file; several contracts and none named)."""
 
     filas = FilaErrorSerializer(many=True, required=False)
+
+
+# --- an OT's anexo ----------------------------------------------------------------------------
+
+
+def _cantidad(valor: Decimal) -> str:
+    return format(valor, "f")
+
+
+def anexo_ot(anexo: AnexoOT, tipo_cambio: TipoCambio | None) -> dict[str, Any]:
+    partidas = []
+    total_mn = total_usd = Decimal("0.00")
+    for linea in anexo.partidas.all():
+        importe_mn = importe(linea.volumen, linea.pu_mn)
+        importe_usd = importe(linea.volumen, linea.pu_usd)
+        total_mn += importe_mn
+        total_usd += importe_usd
+        partidas.append(
+            {
+                "id": linea.pk,
+                "anexo": linea.concepto.anexo.clave,
+                "partida": linea.concepto.partida,
+                "concepto": linea.concepto.concepto,
+                "unidad": linea.concepto.unidad,
+                "volumen": _cantidad(linea.volumen),
+                "pu_mn": _cantidad(linea.pu_mn),
+                "pu_usd": _cantidad(linea.pu_usd),
+                "importe_mn": _cantidad(importe_mn),
+                "importe_usd": _cantidad(importe_usd),
+                # Production against anexo lines is not recorded yet.
+                "ejecutado": "0.0000",
+                "excedente": "0.0000",
+                "programa": {
+                    p.fecha.isoformat(): _cantidad(p.volumen) for p in linea.programa.all()
+                },
+            }
+        )
+    homologado = (
+        _cantidad((total_mn + total_usd * tipo_cambio.valor).quantize(CENTAVO))
+        if tipo_cambio is not None
+        else None
+    )
+    return {
+        "version": anexo.version,
+        "activo": anexo.activo,
+        "creado_en": iso(anexo.creado_en),
+        "partidas": partidas,
+        "totales": {
+            "importe_mn": _cantidad(total_mn),
+            "importe_usd": _cantidad(total_usd),
+            "homologado_mn": homologado,
+        },
+        "tipo_cambio": (
+            {"fecha": tipo_cambio.fecha.isoformat(), "valor": _cantidad(tipo_cambio.valor)}
+            if tipo_cambio is not None
+            else None
+        ),
+    }
+
+
+def resultado_anexo(resultado: ResultadoAnexo) -> dict[str, Any]:
+    return {
+        "version": resultado.anexo.version,
+        "partidas": resultado.partidas,
+        "importe_mn": _cantidad(resultado.importe_mn),
+        "importe_usd": _cantidad(resultado.importe_usd),
+    }
+
+
+class AnexoInputSerializer(serializers.Serializer):
+    archivo = serializers.FileField(
+        help_text="The OT's anexo, an .xlsx workbook (10 MB at most): under any title lines, "
+        "a header row with ANEXO, PARTIDA, CONCEPTO, UNIDAD, VOLUMEN PTE, optionally P.U. M.N. "
+        "and P.U. USD, and one column per programmed day (headed by the date)."
+    )
+    modo = serializers.ChoiceField(
+        choices=[m.value for m in Modo],
+        default=Modo.REEMPLAZAR.value,
+        help_text="`reemplazar` (default): the sheet is the new anexo. `actualizar`: the "
+        "active anexo's lines are kept and only the sheet's new partidas are added.",
+    )
+
+
+class AnexoQuerySerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text="An earlier version; the active one by default."
+    )
+    formato = serializers.ChoiceField(
+        choices=["json", "xlsx"],
+        default="json",
+        help_text="`xlsx`: the anexo as a workbook in the shape it is imported in.",
+    )
+
+
+class ResultadoAnexoSerializer(serializers.Serializer):
+    """Documents `resultado_anexo()`."""
+
+    version = serializers.IntegerField(help_text="The new active version.")
+    partidas = serializers.IntegerField()
+    importe_mn = serializers.DecimalField(max_digits=20, decimal_places=2)
+    importe_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class PartidaAnexoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    anexo = serializers.CharField()
+    partida = serializers.CharField()
+    concepto = serializers.CharField()
+    unidad = serializers.CharField()
+    volumen = serializers.DecimalField(max_digits=18, decimal_places=4)
+    pu_mn = serializers.DecimalField(
+        max_digits=18, decimal_places=2, help_text="The price book's, when imported."
+    )
+    pu_usd = serializers.DecimalField(max_digits=18, decimal_places=2)
+    importe_mn = serializers.DecimalField(max_digits=20, decimal_places=2)
+    importe_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
+    ejecutado = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=4,
+        help_text="Volume executed. Always 0 for now: production is not yet recorded "
+        "against anexo lines.",
+    )
+    excedente = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=4,
+        help_text="Volume executed beyond `volumen`. Always 0 for now, like `ejecutado`.",
+    )
+    programa = serializers.DictField(
+        child=serializers.DecimalField(max_digits=18, decimal_places=4),
+        help_text="Programmed volume by day (ISO date → volume); days without one are left out.",
+    )
+
+
+class TotalesAnexoSerializer(serializers.Serializer):
+    importe_mn = serializers.DecimalField(max_digits=20, decimal_places=2)
+    importe_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
+    homologado_mn = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        allow_null=True,
+        help_text="importe_mn + importe_usd times the exchange rate in force today; null when "
+        "no rate is recorded.",
+    )
+
+
+class TipoCambioSerializer(serializers.Serializer):
+    fecha = serializers.DateField(help_text="In force from this day.")
+    valor = serializers.DecimalField(
+        max_digits=12, decimal_places=4, help_text="Pesos per US dollar."
+    )
+
+
+class AnexoOTSerializer(serializers.Serializer):
+    """Documents `anexo_ot()`."""
+
+    version = serializers.IntegerField()
+    activo = serializers.BooleanField(help_text="False for an earlier version.")
+    creado_en = UTCDateTimeField()
+    partidas = PartidaAnexoSerializer(many=True)
+    totales = TotalesAnexoSerializer()
+    tipo_cambio = TipoCambioSerializer(allow_null=True)
+
+
+class FilaAnexoErrorSerializer(serializers.Serializer):
+    fila = serializers.IntegerField(
+        allow_null=True, help_text="Row number in the sheet; null for the whole sheet."
+    )
+    partida = serializers.CharField(allow_null=True)
+    errores = serializers.ListField(child=serializers.CharField())
+
+
+class AnexoErrorSerializer(ErrorSerializer):
+    """422 `invalid_workbook`: every wrong row, and where to download the workbook back
+    with an OBSERVACIONES column."""
+
+    filas = FilaAnexoErrorSerializer(many=True)
+    observaciones = serializers.CharField(
+        help_text="URL of the refused workbook with an OBSERVACIONES column (kept a day)."
+    )

@@ -8,8 +8,11 @@ changed price is an update of that concept, logged field by field.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
@@ -17,14 +20,23 @@ from django.utils import timezone
 
 from sascop.accounts.models import User
 from sascop.actividad import services as actividad
-from sascop.core.errors import ApplicationError, Conflict, InvalidInput
+from sascop.core.errors import ApplicationError, Conflict, InvalidInput, NotFound
 from sascop.core.etags import exigir_version
 from sascop.core.queries import bloquear_o_404
 from sascop.core.signals import announce_change
 from sascop.core.validation import validated
 from sascop.ots.models import OT
 from sascop.precios import libro as lectura
-from sascop.precios.models import Anexo, Concepto, Contrato
+from sascop.precios.models import (
+    Anexo,
+    AnexoOT,
+    Concepto,
+    Contrato,
+    ImportacionAnexoFallida,
+    PartidaAnexoOT,
+    ProgramaDiario,
+    importe,
+)
 from sascop.ptes.models import PTE
 
 CONTRATO_PREDETERMINADO = "principal"
@@ -323,3 +335,221 @@ def concepto_autorizar(*, usuario: User, concepto_id: int, if_match: str | None)
     validated(concepto).save()
     actividad.registrar_cambios(usuario=usuario, antes=antes, instancia=concepto)
     return concepto
+
+
+# --- an OT's anexo ----------------------------------------------------------------------------
+
+# Refused workbooks are kept for a day, and at most this many per OT, for the download of
+# the copy with observations.
+FALLIDAS_POR_OT = 10
+VIGENCIA_FALLIDAS = datetime.timedelta(days=1)
+
+
+class Modo(StrEnum):
+    REEMPLAZAR = "reemplazar"
+    ACTUALIZAR = "actualizar"
+
+
+class AnexoInvalido(LibroInvalido):
+    """Some rows of an OT's anexo are wrong; `filas` says which, and the refused workbook
+    was kept (`importacion`) for the copy with an OBSERVACIONES column."""
+
+    detail = "Some rows of the anexo are wrong; nothing was imported."
+
+
+@dataclass
+class ResultadoAnexo:
+    anexo: AnexoOT
+    partidas: int
+    importe_mn: Decimal
+    importe_usd: Decimal
+
+
+def _revisar_contra_catalogo(
+    filas: list[lectura.FilaAnexo],
+) -> tuple[dict[int, Concepto], list[lectura.ErrorFila]]:
+    """Each row's price-book concept (by row number), and the rows that name none or do not
+    match the one they name."""
+    claves = {f.anexo for f in filas}
+    partidas = {f.partida for f in filas}
+    catalogo: dict[tuple[str, str], list[Concepto]] = {}
+    for concepto in Concepto.objects.select_related("anexo").filter(
+        anexo__clave__in=claves, partida__in=partidas
+    ):
+        catalogo.setdefault((concepto.anexo.clave, concepto.partida), []).append(concepto)
+    encontrados: dict[int, Concepto] = {}
+    errores: list[lectura.ErrorFila] = []
+    for fila in filas:
+        candidatos = catalogo.get((fila.anexo, fila.partida), [])
+        problemas: list[str] = []
+        if not candidatos:
+            problemas.append(
+                f"Partida {fila.partida} of anexo {fila.anexo} is not in the price book."
+            )
+        elif len(candidatos) > 1:
+            problemas.append(
+                f"Partida {fila.partida} of anexo {fila.anexo} is in several contracts."
+            )
+        else:
+            concepto = candidatos[0]
+            if concepto.estatus != Concepto.Estatus.AUTORIZADO:
+                problemas.append(f"Partida {fila.partida} is not authorised yet.")
+            if not lectura.mismo_concepto(fila.concepto, concepto.concepto):
+                problemas.append(f"CONCEPTO differs from the price book's: {concepto.concepto!r}.")
+            if lectura.normalizar_unidad(concepto.unidad) != fila.unidad:
+                problemas.append(
+                    f"UNIDAD {fila.unidad} differs from the price book's {concepto.unidad}."
+                )
+            encontrados[fila.fila] = concepto
+        if problemas:
+            errores.append(lectura.ErrorFila("", fila.fila, fila.partida, problemas))
+    return encontrados, errores
+
+
+def _filas_anexo_error(errores: Iterable[lectura.ErrorFila]) -> list[dict[str, Any]]:
+    por_fila: dict[int | None, dict[str, Any]] = {}
+    for e in errores:
+        destino = por_fila.setdefault(e.fila, {"fila": e.fila, "partida": e.partida, "errores": []})
+        destino["errores"] += e.errores
+    return sorted(por_fila.values(), key=lambda f: (f["fila"] is not None, f["fila"] or 0))
+
+
+@transaction.atomic
+def _guardar_fallida(
+    *,
+    usuario: User | None,
+    ot_id: int,
+    contenido: bytes,
+    nombre_archivo: str,
+    filas: list[dict[str, Any]],
+    encabezado: int | None,
+) -> ImportacionAnexoFallida:
+    ImportacionAnexoFallida.objects.filter(
+        creado_en__lt=timezone.now() - VIGENCIA_FALLIDAS
+    ).delete()
+    viejas = ImportacionAnexoFallida.objects.filter(ot_id=ot_id).values_list("pk", flat=True)[
+        FALLIDAS_POR_OT - 1 :
+    ]
+    ImportacionAnexoFallida.objects.filter(pk__in=list(viejas)).delete()
+    return ImportacionAnexoFallida.objects.create(
+        ot_id=ot_id,
+        creado_por=usuario if usuario is not None and usuario.is_authenticated else None,
+        nombre_archivo=nombre_archivo[:255],
+        contenido=contenido,
+        errores=filas,
+        encabezado=encabezado,
+    )
+
+
+def anexo_importar(
+    *,
+    usuario: User | None,
+    ot_id: int,
+    archivo: IO[bytes],
+    nombre_archivo: str = "",
+    modo: str = Modo.REEMPLAZAR,
+) -> ResultadoAnexo:
+    """Import an OT's anexo from a workbook (see `lectura.leer_anexo`) as its new active
+    version; the previous one stays readable.
+
+    Every row must name a concept of the price book (anexo + partida) with its concept and
+    unit; the catalog's prices are stored, whatever the sheet says. `modo=actualizar` keeps
+    the active version's lines and adds only the sheet's new ones. If any row is wrong,
+    nothing is stored but the refused workbook itself (for the copy with observations), and
+    `AnexoInvalido` lists every wrong row. Must not run inside a transaction that the error
+    rolls back, or the refused workbook is lost with it.
+    """
+    if not OT.objects.filter(pk=ot_id).exists():
+        raise NotFound(f"OT {ot_id} does not exist.")
+    try:
+        leido = lectura.leer_anexo(archivo)
+    except lectura.LibroIlegible as exc:
+        raise LibroIlegible(str(exc), filas=[]) from exc
+    conceptos, errores = _revisar_contra_catalogo(leido.filas)
+    if leido.errores or errores:
+        filas = _filas_anexo_error([*leido.errores, *errores])
+        archivo.seek(0)
+        fallida = _guardar_fallida(
+            usuario=usuario,
+            ot_id=ot_id,
+            contenido=archivo.read(),
+            nombre_archivo=nombre_archivo,
+            filas=filas,
+            encabezado=leido.encabezado,
+        )
+        raise AnexoInvalido(filas=filas, importacion=fallida.pk)
+    return _anexo_guardar(
+        usuario=usuario,
+        ot_id=ot_id,
+        filas=leido.filas,
+        conceptos=conceptos,
+        nombre_archivo=nombre_archivo,
+        modo=Modo(modo),
+    )
+
+
+@transaction.atomic
+def _anexo_guardar(
+    *,
+    usuario: User | None,
+    ot_id: int,
+    filas: list[lectura.FilaAnexo],
+    conceptos: dict[int, Concepto],
+    nombre_archivo: str,
+    modo: Modo,
+) -> ResultadoAnexo:
+    ot = bloquear_o_404(OT.objects.all(), ot_id, "OT")
+    anteriores = list(AnexoOT.objects.filter(ot=ot).order_by("-version"))
+    activo = next((a for a in anteriores if a.activo), None)
+    lineas: list[tuple[PartidaAnexoOT, dict[datetime.date, Decimal]]] = []
+    ya: set[int] = set()
+    if modo == Modo.ACTUALIZAR and activo is not None:
+        for linea in activo.partidas.prefetch_related("programa"):
+            programa = {p.fecha: p.volumen for p in linea.programa.all()}
+            lineas.append((linea, programa))
+            ya.add(linea.concepto_id)
+    for fila in filas:
+        concepto = conceptos[fila.fila]
+        if concepto.pk in ya:
+            continue
+        ya.add(concepto.pk)
+        linea = PartidaAnexoOT(
+            concepto=concepto, volumen=fila.volumen, pu_mn=concepto.pu_mn, pu_usd=concepto.pu_usd
+        )
+        lineas.append((linea, fila.programa))
+    if activo is not None:
+        AnexoOT.objects.filter(pk=activo.pk).update(activo=False)
+    anexo = AnexoOT.objects.create(
+        ot=ot,
+        version=anteriores[0].version + 1 if anteriores else 1,
+        activo=True,
+        nombre_archivo=nombre_archivo[:255],
+        creado_por=usuario if usuario is not None and usuario.is_authenticated else None,
+    )
+    nuevas = [
+        PartidaAnexoOT(
+            anexo_ot=anexo,
+            concepto_id=linea.concepto_id,
+            volumen=linea.volumen,
+            pu_mn=linea.pu_mn,
+            pu_usd=linea.pu_usd,
+            orden=orden,
+        )
+        for orden, (linea, _) in enumerate(lineas, start=1)
+    ]
+    PartidaAnexoOT.objects.bulk_create(nuevas, batch_size=LOTE)
+    ProgramaDiario.objects.bulk_create(
+        [
+            ProgramaDiario(partida=nueva, fecha=fecha, volumen=volumen)
+            for nueva, (_, programa) in zip(nuevas, lineas, strict=True)
+            for fecha, volumen in sorted(programa.items())
+        ],
+        batch_size=LOTE,
+    )
+    actividad.registrar_creaciones(usuario=usuario, instancias=[anexo])
+    return ResultadoAnexo(
+        anexo=anexo,
+        partidas=len(nuevas),
+        importe_mn=sum((importe(n.volumen, n.pu_mn) for n in nuevas), Decimal("0.00")),
+        importe_usd=sum((importe(n.volumen, n.pu_usd) for n in nuevas), Decimal("0.00")),
+    )

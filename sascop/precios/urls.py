@@ -17,4 +17,10 @@ urlpatterns = [
         name="precios-concepto-autorizar",
     ),
     path("precios/importar/", apis.ImportarApi.as_view(), name="precios-importar"),
+    path("ots/<int:ot_id>/anexo/", apis.AnexoOTApi.as_view(), name="ots-anexo"),
+    path(
+        "ots/<int:ot_id>/anexo/errores/<int:importacion_id>/",
+        apis.AnexoErroresApi.as_view(),
+        name="ots-anexo-errores",
+    ),
 ]

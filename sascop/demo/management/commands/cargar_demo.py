@@ -33,7 +33,15 @@ from sascop.catalogos.models import (
 from sascop.core.signals import announce_change
 from sascop.ots.models import OT, OTDetalle
 from sascop.precios.libro import orden_de_partida
-from sascop.precios.models import Anexo, Concepto, Contrato
+from sascop.precios.models import (
+    Anexo,
+    AnexoOT,
+    Concepto,
+    Contrato,
+    PartidaAnexoOT,
+    ProgramaDiario,
+    TipoCambio,
+)
 from sascop.produccion.models import Produccion
 from sascop.ptes.models import PTE, PTEDetalle
 
@@ -116,6 +124,7 @@ PARTIDAS = [
     ("MOV-070", "Movilización", "SER"),
 ]
 
+ANEXOS_DEMO = 5
 CONTRATO = (
     "640857800",
     "Servicios de buceo, inspección y mantenimiento a instalaciones costa afuera",
@@ -197,11 +206,13 @@ class Command(BaseCommand):
         ot_ids = self._ots(rng, cat, pte_ids, ots)
         rows = self._produccion(rng, cat, ot_ids, produccion)
         precios = self._precios(rng, pte_ids, conceptos)
+        anexos = self._anexos(rng, ot_ids)
         for model in (PTE, OT, Produccion, Concepto):  # bulk inserts send no row signals
             announce_change(model)
         self.stdout.write(
             f"Demo: {len(pte_ids)} PTEs, {len(ot_ids)} OTs, {rows} production rows, "
-            f"{precios} price-book concepts in {time.monotonic() - started:.1f} s"
+            f"{precios} price-book concepts, {anexos} OT anexos "
+            f"in {time.monotonic() - started:.1f} s"
         )
 
     @transaction.atomic
@@ -452,3 +463,49 @@ class Command(BaseCommand):
                 )
         Concepto.objects.bulk_create(nuevos, batch_size=BATCH)
         return len(nuevos)
+
+    @transaction.atomic
+    def _anexos(self, rng: random.Random, ot_ids: list[int]) -> int:
+        """The exchange rate the old system hard-coded, and an anexo (version 1, a few
+        partidas of the price book, a week of programmed volumes) for some of the new OTs."""
+        TipoCambio.objects.get_or_create(
+            fecha=datetime.date(2020, 1, 1), defaults={"valor": Decimal("19.1648")}
+        )
+        conceptos = list(
+            Concepto.objects.filter(estatus=Concepto.Estatus.AUTORIZADO).order_by("id")[:200]
+        )
+        con_anexo = set(AnexoOT.objects.values_list("ot_id", flat=True))
+        elegidas = [ot_id for ot_id in ot_ids[:ANEXOS_DEMO] if ot_id not in con_anexo]
+        if not conceptos or not elegidas:
+            return 0
+        anexos = AnexoOT.objects.bulk_create(
+            [AnexoOT(ot_id=ot_id, version=1, nombre_archivo="demo.xlsx") for ot_id in elegidas]
+        )
+        lineas = []
+        for anexo in anexos:
+            for orden, concepto in enumerate(rng.sample(conceptos, min(8, len(conceptos))), 1):
+                lineas.append(
+                    PartidaAnexoOT(
+                        anexo_ot=anexo,
+                        concepto=concepto,
+                        volumen=Decimal(rng.randint(1, 400)),
+                        pu_mn=concepto.pu_mn,
+                        pu_usd=concepto.pu_usd,
+                        orden=orden,
+                    )
+                )
+        PartidaAnexoOT.objects.bulk_create(lineas, batch_size=BATCH)
+        inicio = datetime.date(2026, 3, 2)
+        ProgramaDiario.objects.bulk_create(
+            [
+                ProgramaDiario(
+                    partida=linea,
+                    fecha=inicio + datetime.timedelta(days=dia),
+                    volumen=linea.volumen / 5,
+                )
+                for linea in lineas
+                for dia in range(5)
+            ],
+            batch_size=BATCH,
+        )
+        return len(anexos)

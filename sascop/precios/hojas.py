@@ -1,0 +1,110 @@
+"""Workbooks the service writes: an OT's anexo exported, and a refused anexo handed back
+with an OBSERVACIONES column. Plain openpyxl, no database."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import openpyxl
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from sascop.precios.libro import ERRORES_DE_LECTURA as _ERRORES_DE_LECTURA
+
+TIPO_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ENCABEZADO_ANEXO = [
+    "ANEXO",
+    "PARTIDA",
+    "CONCEPTO",
+    "UNIDAD",
+    "VOLUMEN PTE",
+    "P.U. M.N.",
+    "P.U. USD",
+    "IMPORTE M.N.",
+    "IMPORTE USD",
+]
+
+
+def _guardar(libro: Any) -> bytes:
+    salida = io.BytesIO()
+    libro.save(salida)
+    return salida.getvalue()
+
+
+def anexo_xlsx(datos: dict[str, Any], titulo: str) -> bytes:
+    """The anexo as the API returns it (`datos`), in the shape it is imported in: the same
+    header, then one column per programmed day; it can be imported back."""
+    libro = openpyxl.Workbook()
+    hoja = libro.create_sheet("Anexo")
+    libro.remove(libro.worksheets[0])
+    hoja.append([titulo])
+    hoja.append([f"Versión {datos['version']}"])
+    hoja.append([])
+    dias = sorted({dia for p in datos["partidas"] for dia in p["programa"]})
+    hoja.append([*ENCABEZADO_ANEXO, *(datetime.date.fromisoformat(d) for d in dias)])
+    for celda in hoja[hoja.max_row]:
+        celda.font = Font(bold=True)
+        if isinstance(celda.value, datetime.date):
+            celda.number_format = "yyyy-mm-dd"
+    for p in datos["partidas"]:
+        hoja.append(
+            [
+                p["anexo"],
+                p["partida"],
+                p["concepto"],
+                p["unidad"],
+                Decimal(p["volumen"]),
+                Decimal(p["pu_mn"]),
+                Decimal(p["pu_usd"]),
+                Decimal(p["importe_mn"]),
+                Decimal(p["importe_usd"]),
+                *(Decimal(p["programa"][d]) if d in p["programa"] else None for d in dias),
+            ]
+        )
+    totales = datos["totales"]
+    hoja.append([])
+    hoja.append([None, None, "TOTAL", *[None] * 4, Decimal(totales["importe_mn"]),
+                 Decimal(totales["importe_usd"])])  # fmt: skip
+    return _guardar(libro)
+
+
+def con_observaciones(
+    contenido: bytes, encabezado: int | None, filas: Sequence[dict[str, Any]]
+) -> bytes:
+    """The refused workbook with an OBSERVACIONES column after its last one: each wrong
+    row's reasons beside it; those about the whole sheet beside the header (or in row 1).
+
+    A file the reader took but openpyxl cannot open for writing (or one with no sheet)
+    comes back as a plain list of the observations instead of failing the download.
+    """
+    try:
+        libro = openpyxl.load_workbook(io.BytesIO(contenido))
+    except _ERRORES_DE_LECTURA:
+        return _solo_observaciones(filas)
+    if not libro.worksheets:
+        return _solo_observaciones(filas)
+    hoja = libro.worksheets[0]
+    columna = hoja.max_column + 1
+    fila_general = encabezado or 1
+    hoja.cell(row=fila_general, column=columna, value="OBSERVACIONES").font = Font(bold=True)
+    for fila in filas:
+        texto = " ".join(fila["errores"])
+        numero = fila["fila"] or fila_general
+        celda = hoja.cell(row=numero, column=columna)
+        celda.value = f"{celda.value} {texto}" if celda.value else texto
+    hoja.column_dimensions[get_column_letter(columna)].width = 60
+    return _guardar(libro)
+
+
+def _solo_observaciones(filas: Sequence[dict[str, Any]]) -> bytes:
+    libro = openpyxl.Workbook()
+    hoja = libro.create_sheet("Observaciones")
+    libro.remove(libro.worksheets[0])
+    hoja.append(["FILA", "PARTIDA", "OBSERVACIONES"])
+    for fila in filas:
+        hoja.append([fila["fila"], fila["partida"], " ".join(fila["errores"])])
+    return _guardar(libro)
