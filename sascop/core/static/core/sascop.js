@@ -1,0 +1,2 @@
+// SASCOP's own script: small progressive enhancements over server-rendered pages.
+"use strict";
