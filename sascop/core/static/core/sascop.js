@@ -1,2 +1,94 @@
-// SASCOP's own script: small progressive enhancements over server-rendered pages.
+// SASCOP's own script: small enhancements over pages that work without it.
 "use strict";
+
+// --- The idle-timeout notice -------------------------------------------------------------
+// The page says when its session ends (`data-expira`, epoch seconds, and the server's clock
+// in `data-ahora`, so a wrong clock here does not matter). Five minutes before, the notice
+// asks whether to stay; "Seguir conectado" makes one request that counts as activity. At the
+// deadline the page reloads, and the server sends it to the login page, which says the
+// session expired and comes back here after login.
+function avisoDeSesion() {
+  const aviso = document.getElementById("aviso-sesion");
+  if (!aviso) return;
+  const desfase = Number(aviso.dataset.ahora) * 1000 - Date.now();
+  const antes = Number(aviso.dataset.antes) * 1000;
+  const restante = aviso.querySelector("[data-restante]");
+  const seguir = aviso.querySelector("[data-seguir]");
+  let fin = Number(aviso.dataset.expira) * 1000 - desfase;
+  let espera = null;
+  let reloj = null;
+
+  const pedir = (url) =>
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+
+  function programar() {
+    clearTimeout(espera);
+    espera = setTimeout(revisar, Math.max(0, fin - antes - Date.now()));
+  }
+
+  function ocultar() {
+    clearInterval(reloj);
+    aviso.hidden = true;
+  }
+
+  function contar() {
+    const segundos = Math.round((fin - Date.now()) / 1000);
+    if (segundos <= -1) {
+      window.location.reload();
+      return;
+    }
+    const s = Math.max(0, segundos);
+    const minutos = Math.floor(s / 60);
+    restante.textContent =
+      minutos > 0 ? `${minutos} min ${String(s % 60).padStart(2, "0")} s` : `${s} s`;
+  }
+
+  // /api/session/ only reads: it never extends the session it reports on.
+  async function leerEstado() {
+    const respuesta = await pedir(aviso.dataset.estado);
+    const estado = await respuesta.json();
+    if (!estado.authenticated) {
+      window.location.reload();
+      return false;
+    }
+    fin = Date.parse(estado.expires_at) - desfase;
+    return true;
+  }
+
+  async function revisar() {
+    // Another tab may have kept the session alive meanwhile: then there is nothing to say.
+    try {
+      if (!(await leerEstado())) return;
+    } catch {
+      // Offline for a moment: count on what we knew.
+    }
+    if (fin - Date.now() > antes + 1000) {
+      ocultar();
+      programar();
+      return;
+    }
+    if (aviso.hidden) {
+      aviso.hidden = false;
+      contar();
+      reloj = setInterval(contar, 1000);
+      seguir.focus();
+    }
+  }
+
+  seguir.addEventListener("click", async () => {
+    seguir.disabled = true;
+    try {
+      await pedir(aviso.dataset.renovar); // any ordinary request is activity
+      if (await leerEstado()) {
+        ocultar();
+        programar();
+      }
+    } finally {
+      seguir.disabled = false;
+    }
+  });
+
+  programar();
+}
+
+document.addEventListener("DOMContentLoaded", avisoDeSesion);
