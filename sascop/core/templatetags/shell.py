@@ -13,9 +13,9 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
 
 from sascop.core import sessions
+from sascop.core.paginas import url_si_existe
 
 register = template.Library()
 
@@ -40,18 +40,11 @@ MENU_PRINCIPAL = [
 MENU_USUARIO = [Entrada("Mi cuenta", "cuenta:inicio")]
 
 
-def _url(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
 def _entradas(request: HttpRequest, menu: list[Entrada]) -> list[dict[str, Any]]:
     user = request.user
     entradas = []
     for entrada in menu:
-        url = _url(entrada.url_name)
+        url = url_si_existe(entrada.url_name)
         if url is None or (entrada.permiso and not user.has_perm(entrada.permiso)):
             continue
         actual = request.path == url if url == "/" else request.path.startswith(url)

@@ -92,3 +92,81 @@ function avisoDeSesion() {
 }
 
 document.addEventListener("DOMContentLoaded", avisoDeSesion);
+
+// --- Charts ------------------------------------------------------------------------------
+// Each <canvas data-grafica="ID"> is drawn from the JSON in the element #ID (json_script):
+// {etiquetas, series: [{nombre, valores}], formato, enlaces, horizontal}. A bar with a link
+// opens the list filtered by it; the same numbers are also in the page as text and links.
+const numeroMX = new Intl.NumberFormat("es-MX");
+const FORMATOS = {
+  entero: (v) => numeroMX.format(v),
+  volumen: (v) =>
+    new Intl.NumberFormat("es-MX", { minimumFractionDigits: 2, maximumFractionDigits: 4 }).format(v),
+  mxn: (v) =>
+    new Intl.NumberFormat("es-MX", { style: "currency", currency: "MXN" }).format(v) + " MXN",
+};
+const CORTO = new Intl.NumberFormat("es-MX", { notation: "compact", maximumFractionDigits: 1 });
+const COLORES = ["#0b6fb3", "#f5a300", "#1b5e20", "#8a1c16"];
+
+function recortar(texto, largo) {
+  return texto.length > largo ? `${texto.slice(0, largo - 1)}…` : texto;
+}
+
+function graficas() {
+  if (!window.Chart) return;
+  for (const lienzo of document.querySelectorAll("canvas[data-grafica]")) {
+    const datos = JSON.parse(document.getElementById(lienzo.dataset.grafica).textContent);
+    const formato = FORMATOS[datos.formato] || FORMATOS.entero;
+    const eje = datos.horizontal ? "x" : "y";
+    const categorias = datos.horizontal ? "y" : "x";
+    new window.Chart(lienzo, {
+      type: "bar",
+      data: {
+        labels: datos.etiquetas,
+        datasets: datos.series.map((serie, i) => ({
+          label: serie.nombre,
+          data: serie.valores.map(Number),
+          backgroundColor: COLORES[i % COLORES.length],
+          borderRadius: 3,
+        })),
+      },
+      options: {
+        indexAxis: categorias,
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: {
+          legend: { display: datos.series.length > 1 },
+          tooltip: {
+            callbacks: {
+              label: (c) => `${c.dataset.label}: ${formato(c.parsed[eje])}`,
+              footer: () => (datos.enlaces ? "Clic para ver la lista" : ""),
+            },
+          },
+        },
+        scales: {
+          [eje]: { beginAtZero: true, ticks: { callback: (v) => CORTO.format(v) } },
+          [categorias]: {
+            ticks: {
+              autoSkip: false,
+              callback(valor) {
+                return recortar(this.getLabelForValue(valor), datos.horizontal ? 16 : 12);
+              },
+            },
+          },
+        },
+        onClick(evento, elementos) {
+          if (datos.enlaces && elementos.length && datos.enlaces[elementos[0].index]) {
+            window.location.href = datos.enlaces[elementos[0].index];
+          }
+        },
+        onHover(evento, elementos) {
+          const enlace = datos.enlaces && elementos.length && datos.enlaces[elementos[0].index];
+          evento.native.target.style.cursor = enlace ? "pointer" : "default";
+        },
+      },
+    });
+  }
+}
+
+document.addEventListener("DOMContentLoaded", graficas);
