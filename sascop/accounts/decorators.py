@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -27,3 +28,22 @@ def login_required_page(view: Callable[..., HttpResponse]) -> Callable[..., Http
         return redirect(f"{settings.LOGIN_URL}?{urlencode(params)}")
 
     return wrapper
+
+
+def permission_required_page(
+    *permisos: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A page for logged-in users holding every one of `permisos` (the same model
+    permissions the API checks): anonymous browsers go to the login page, the others get
+    the 403 page."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.has_perms(permisos):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return login_required_page(checked)
+
+    return decorator

@@ -39,7 +39,9 @@ def test_dashboard_shows_the_figures_in_es_mx(viewer, time_machine):
     assert response.status_code == HTTPStatus.OK
     assert "no-store" in response["Cache-Control"]
     page = response.content.decode()
-    assert "<strong>3</strong><span>PTEs</span>" in page
+    assert '<a class="cifra" href="/ptes/">\n      <strong>3</strong><span>PTEs</span>' in page
+    assert '<a href="/ptes/?estatus=2">En proceso: <strong>3</strong></a>' in page
+    assert _chart(page, "ots")["enlaces"] is None  # no OT list page yet
     assert "<strong>$1,235,567.89</strong><span>Monto de OTs (MXN)</span>" in page
     assert "<strong>$1,000.50</strong><span>Monto de OTs (USD)</span>" in page
     assert '<td>may 2026</td><td class="num">1,234.50</td>' in page
@@ -48,7 +50,7 @@ def test_dashboard_shows_the_figures_in_es_mx(viewer, time_machine):
         "etiquetas": ["Pendiente", "En proceso", "Entregada", "Cancelada", "Suspendida"],
         "series": [{"nombre": "PTEs", "valores": [0, 3, 0, 0, 0]}],
         "formato": "entero",
-        "enlaces": None,  # no PTE list page yet
+        "enlaces": [f"/ptes/?estatus={e}" for e in (1, 2, 3, 4, 9)],
         "horizontal": False,
     }
     produccion = _chart(page, "produccion")

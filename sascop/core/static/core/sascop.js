@@ -170,3 +170,37 @@ function graficas() {
 }
 
 document.addEventListener("DOMContentLoaded", graficas);
+
+// --- htmx --------------------------------------------------------------------------------
+// A form the server sends back with errors (400) or because the record changed meanwhile
+// (412) replaces the one on the page, as a full page load would show it.
+document.addEventListener("htmx:beforeSwap", (evento) => {
+  if ([400, 409, 412].includes(evento.detail.xhr.status)) {
+    evento.detail.shouldSwap = true;
+    evento.detail.isError = false;
+  }
+});
+
+// After a swap, put the keyboard where the person continues: the first field of a form that
+// opened, or the element marked `data-enfocar` (the Editar button of a row just saved).
+document.addEventListener("htmx:afterSettle", (evento) => {
+  const zona = evento.detail.elt;
+  if (!(zona instanceof Element) || !zona.isConnected) return;
+  const destino =
+    zona.querySelector("[data-enfocar]") ||
+    zona.querySelector(".alert[role=alert]") ||
+    (zona.matches(".paso-edicion") &&
+      zona.querySelector("select, input:not([type=hidden]), textarea"));
+  if (destino) {
+    if (!destino.matches("a, button, input, select, textarea")) destino.tabIndex = -1;
+    destino.focus();
+  }
+});
+
+// On a phone the filters start folded (unless some are in force): the list comes first.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!window.matchMedia("(max-width: 56rem)").matches) return;
+  for (const filtros of document.querySelectorAll("details[data-cerrar-en-movil]")) {
+    if (filtros.dataset.cerrarEnMovil === "0") filtros.open = false;
+  }
+});
