@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,9 +22,15 @@ from sascop.accounts.decorators import permission_required_page
 from sascop.catalogos.estatus import EstatusPaso
 from sascop.core.errors import InvalidInput, PreconditionFailed
 from sascop.core.etags import etag_for
-from sascop.core.paginas import errores_de_pagina, paginar_tabla, url_si_existe
+from sascop.core.paginas import (
+    errores_de_pagina,
+    exportar_url,
+    ordenar_tabla,
+    paginar_tabla,
+    url_si_existe,
+)
 from sascop.core.templatetags.formato import dinero, fecha
-from sascop.ptes import selectors, services
+from sascop.ptes import exports, selectors, services
 from sascop.ptes.forms import (
     CAMPOS_PTE,
     PasoForm,
@@ -106,17 +113,21 @@ def _con_version(form_class: Any, data: Any, version: str, **kwargs: Any) -> Any
 
 @never_cache
 @permission_required_page("ptes.view_pte")
-def pte_lista(request: HttpRequest) -> HttpResponse:
+def pte_lista(request: HttpRequest) -> HttpResponseBase:
     """PTEs with filters beside them; sorting, paging and filters live in the query string.
-    htmx swaps just the table (`#tabla` fragment) when the filters change."""
+    htmx swaps just the table (`#tabla` fragment) when the filters change.
+    `?exportar=xlsx` answers the whole filtered list, in its order, as a workbook."""
     filtros = PTEFiltroForm(request.GET, anios=selectors.anios_de_solicitud())
     table = PTETable(selectors.pte_lista(filtros.parametros()))
+    if request.GET.get("exportar") == "xlsx":
+        return exports.ptes_xlsx(ordenar_tabla(table, request))
     registros = paginar_tabla(table, request)
     table.avance = selectors.progreso_de(r.pk for r in registros)
     context = {
         "filtros": filtros,
         "table": table,
         "puede_crear": request.user.has_perm("ptes.add_pte"),
+        "exportar_url": exportar_url(request),
     }
     template = f"{LISTA}#tabla" if _fragmento(request, "tabla-ptes") else LISTA
     return render(request, template, context)
