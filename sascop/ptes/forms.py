@@ -64,11 +64,39 @@ def mostrar_errores(
 
 
 class Formulario(forms.Form):
-    """A form whose labels carry no trailing colon (Spanish forms do without)."""
+    """A form whose labels carry no trailing colon (Spanish forms do without).
+
+    An edit form (`recuerda_lo_mostrado`) also sends back, hidden, the values it showed
+    (Django's `initial-<field>` inputs): after a clash with someone else's save, the page can
+    tell what they changed from what this user changed.
+    """
+
+    recuerda_lo_mostrado = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.iniciar_campos()
+        if self.recuerda_lo_mostrado:
+            for nombre, campo in self.fields.items():
+                campo.show_hidden_initial = nombre != "version"
+
+    def iniciar_campos(self) -> None:
+        """Subclasses set up their fields here (before the hidden values are decided)."""
+
+    def mostrado(self, nombre: str) -> tuple[bool, Any]:
+        """The value this form showed for `nombre` when it was drawn, as the field cleans
+        it: (False, None) when the request did not carry it."""
+        campo = self.fields[nombre]
+        crudo = campo.hidden_widget().value_from_datadict(
+            self.data, self.files, self.add_initial_prefix(nombre)
+        )
+        if crudo is None:
+            return False, None
+        try:
+            return True, campo.clean(crudo)
+        except forms.ValidationError:
+            return True, None
 
 
 class PTEFiltroForm(Formulario):
@@ -181,8 +209,17 @@ class PTEForm(Formulario):
     version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, pte: PTE | None = None, **kwargs: Any) -> None:
+        self.pte = pte
+        # Only an edit can clash with someone else's save.
+        self.recuerda_lo_mostrado = pte is not None
         super().__init__(*args, **kwargs)
-        fields = self.fields
+
+    def iniciar_campos(self) -> None:
+        pte, fields = self.pte, self.fields
+        for nombre in ("cliente", "tipo", "responsable_proyecto"):
+            catalogo = fields[nombre]
+            assert isinstance(catalogo, forms.ModelChoiceField)
+            catalogo.empty_label = "Elige una opción"
         fields["cliente"].queryset = _activos_o(  # type: ignore[attr-defined]
             Cliente.objects.order_by("descripcion"), pte.cliente_id if pte else None
         )
@@ -227,6 +264,8 @@ def valores_de(pte: PTE) -> dict[str, Any]:
 
 class PasoForm(Formulario):
     """One workflow step, edited in place on the PTE's page."""
+
+    recuerda_lo_mostrado = True
 
     estatus = forms.TypedChoiceField(label="Estatus", choices=EstatusPaso.choices, coerce=int)
     fecha_inicio = forms.DateField(label="Inicio", required=False, widget=FechaInput)

@@ -57,7 +57,12 @@ class PTETable(tables.Table):
         page_field = "pagina"
         per_page_field = "por_pagina"
         empty_text = "Ninguna PTE coincide con los filtros."
-        attrs = {"id": "ptes", "class": "lista-tabla"}
+        attrs = {
+            "id": "ptes",
+            "class": "lista-tabla",
+            "aria_label": "Lista de PTEs",
+            "thead": {"hx-boost": "true"},
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

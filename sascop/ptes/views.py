@@ -76,33 +76,47 @@ def _mostrar(valor: Any, campo: Any = None) -> str:
     return str(valor)
 
 
+def _normal(valor: Any) -> Any:
+    if hasattr(valor, "pk"):
+        return valor.pk
+    return None if valor == "" else valor
+
+
 def _diferencias(form: Any, actuales: dict[str, Any]) -> dict[str, str]:
-    """For each field whose saved value differs from what the user sent, the saved one."""
-    if not form.is_valid():
-        return {}
+    """The fields someone else changed since this form was drawn (what it showed, carried
+    back hidden, against what is saved now), each with the value saved now."""
     diferencias = {}
     for nombre, actual in actuales.items():
-        enviado = form.cleaned_data.get(nombre)
-        if hasattr(enviado, "pk"):
-            enviado = enviado.pk
-        if enviado in ("", None) and actual in ("", None):
+        llego, mostrado = form.mostrado(nombre)
+        if not llego or _normal(mostrado) == _normal(actual):
             continue
-        if enviado != actual:
-            campo = form.fields[nombre]
-            if hasattr(campo, "queryset"):
-                instancia = campo.queryset.model._default_manager.filter(pk=actual).first()
-                diferencias[nombre] = _mostrar(campo.label_from_instance(instancia))
-            elif nombre == "total_homologado":
-                diferencias[nombre] = dinero(actual)
-            else:
-                diferencias[nombre] = _mostrar(actual, campo)
+        campo = form.fields[nombre]
+        if hasattr(campo, "queryset"):
+            instancia = campo.queryset.model._default_manager.filter(pk=actual).first()
+            diferencias[nombre] = _mostrar(campo.label_from_instance(instancia))
+        elif nombre == "total_homologado":
+            diferencias[nombre] = dinero(actual)
+        else:
+            diferencias[nombre] = _mostrar(actual, campo)
     return diferencias
 
 
-def _con_version(form_class: Any, data: Any, version: str, **kwargs: Any) -> Any:
-    """The same submitted data, now carrying `version`: saving again applies it on top."""
+def _como_texto(valor: Any) -> str:
+    """A value as a hidden input carries it."""
+    if valor is None:
+        return ""
+    return valor.isoformat() if hasattr(valor, "isoformat") else str(valor)
+
+
+def _con_version(
+    form_class: Any, data: Any, version: str, actuales: dict[str, Any], **kwargs: Any
+) -> Any:
+    """The same submitted data, now carrying `version` and showing what is saved now:
+    saving again applies it on top, and a further clash is measured from here."""
     datos = data.copy()
     datos["version"] = version
+    for nombre, valor in actuales.items():
+        datos[f"initial-{nombre}"] = _como_texto(valor)
     form = form_class(datos, **kwargs)
     form.is_valid()
     return form
@@ -258,11 +272,12 @@ def pte_paso(request: HttpRequest, pte_id: int, detalle_id: int) -> HttpResponse
         except PreconditionFailed:
             _, detalles, _ = selectors.pte_detalle(pte_id)
             detalle = _detalle_de(detalles, detalle_id)
+            actuales = {c: getattr(detalle, c) for c in CAMPOS_PASO}
+            diferencias = _diferencias(form, actuales)
             form = _con_version(
-                PasoForm, request.POST, etag_for(detalle), prefijo=f"paso-{detalle.pk}"
+                PasoForm, request.POST, etag_for(detalle), actuales, prefijo=f"paso-{detalle.pk}"
             )
             aviso, status = CAMBIO_AJENO, 412
-            diferencias = _diferencias(form, {c: getattr(detalle, c) for c in CAMPOS_PASO})
         except InvalidInput as exc:
             mostrar_errores(form, exc)
         else:
@@ -357,8 +372,10 @@ def pte_editar(request: HttpRequest, pte_id: int) -> HttpResponse:
             )
         except PreconditionFailed:
             actual, _, _ = selectors.pte_detalle(pte_id)
-            form = _con_version(PTEForm, request.POST, etag_for(actual), pte=actual)
             diferencias = _diferencias(form, valores_de(actual))
+            form = _con_version(
+                PTEForm, request.POST, etag_for(actual), valores_de(actual), pte=actual
+            )
             return _pagina_formulario(
                 request, form, pte=actual, status=412, aviso=CAMBIO_AJENO, diferencias=diferencias
             )

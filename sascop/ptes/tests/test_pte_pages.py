@@ -42,6 +42,14 @@ def _oficios(html: str) -> list[str]:
     return re.findall(r'<a href="/ptes/\d+/">([^<]+)</a>', html)
 
 
+def _shown(html: str) -> dict[str, str]:
+    """The values an edit form showed, which a browser sends back hidden (`initial-*`)."""
+    return {
+        name: value.replace("&quot;", '"')
+        for name, value in re.findall(r'name="(initial-[a-z_]+)"(?: value="([^"]*)")?', html)
+    }
+
+
 def _hidden(html: str, name: str) -> str:
     found = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html)
     assert found is not None, f"no hidden {name}"
@@ -342,10 +350,12 @@ def test_edit_saves_with_the_version_the_form_was_drawn_from(engineer, catalogos
 
 def test_a_stale_edit_says_so_keeps_the_input_and_can_be_saved_on_purpose(engineer, catalogos):
     pte = _con_pasos(catalogos, oficio_pte="PTE-1", plazo_dias=15)
-    version = _hidden(_html(engineer.get(f"/ptes/{pte.pk}/editar/")), "version")
+    form = _html(engineer.get(f"/ptes/{pte.pk}/editar/"))
+    version = _hidden(form, "version")
     # Meanwhile somebody else changes the deadline.
     services.pte_actualizar(usuario=_anyone(), pte_id=pte.pk, datos={"plazo_dias": 40})
-    mine = {**_form(catalogos, oficio_pte="PTE-1", plazo_dias="15", comentario="Mi nota")}
+    mine = {**_form(catalogos, oficio_pte="PTE-1", comentario="Mi nota"), **_shown(form)}
+    mine["plazo_dias"] = "15"
 
     stale = engineer.post(
         f"/ptes/{pte.pk}/editar/",
@@ -358,6 +368,8 @@ def test_a_stale_edit_says_so_keeps_the_input_and_can_be_saved_on_purpose(engine
     assert ">\nMi nota</textarea>" in html  # nothing the user typed is lost
     assert 'name="plazo_dias" value="15"' in html
     assert '<p class="actual">Guardado ahora: <strong>40</strong></p>' in html
+    # Only what the other person changed is marked, not the user's own comment.
+    assert html.count('<p class="actual">') == 1
     pte.refresh_from_db()
     assert (pte.plazo_dias, pte.comentario, pte.version) == (40, "", 2)
     # The form now carries the current version: saving again is a deliberate overwrite.
@@ -507,7 +519,9 @@ def test_a_step_opens_in_place_and_saves_without_reloading(engineer, catalogos):
 def test_a_stale_step_edit_says_so_in_place_and_keeps_the_input(engineer, catalogos):
     pte = _con_pasos(catalogos)
     detalle = pte.detalles.first()
+    shown = _shown(_html(engineer.get(f"/ptes/{pte.pk}/?editar_paso={detalle.pk}", **HTMX)))
     version = etag_for(detalle)
+    assert shown["initial-estatus"] == "1"
     services.pte_paso_actualizar(
         usuario=_anyone(), pte_id=pte.pk, detalle_id=detalle.pk, datos={"comentario": "Otro"}
     )
@@ -517,6 +531,7 @@ def test_a_stale_step_edit_says_so_in_place_and_keeps_the_input(engineer, catalo
         {
             "estatus": "2",
             "comentario": "El mío",
+            **shown,
             "version": version,
             "csrfmiddlewaretoken": _token(engineer),
         },
