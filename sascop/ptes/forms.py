@@ -8,95 +8,12 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.db.models import Model, Q, QuerySet, UniqueConstraint
 from django.http import QueryDict
 
 from sascop.catalogos.estatus import EstatusPaso, EstatusPTE
 from sascop.catalogos.models import Cliente, ResponsableProyecto, Tipo
-from sascop.core.errors import InvalidInput
+from sascop.core.formularios import CatalogoChoiceField, FechaInput, Formulario, activos_o
 from sascop.ptes.models import PTE
-
-
-class FechaInput(forms.DateInput):
-    """The browser's date picker (it shows the user's dd/mm/aaaa, sends ISO)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class CatalogoChoiceField(forms.ModelChoiceField):
-    """A catalog entry by its description, not its `__str__` (steps number themselves)."""
-
-    def label_from_instance(self, obj: Model) -> str:
-        return str(getattr(obj, "descripcion", None) or getattr(obj, "nombre", obj))
-
-
-def _activos_o(queryset: QuerySet[Any], actual: int | None) -> QuerySet[Any]:
-    """Active entries, plus the one the record already has (it may keep a retired one)."""
-    if actual is None:
-        return queryset.filter(activo=True)
-    return queryset.filter(Q(activo=True) | Q(pk=actual))
-
-
-def _campo_de_restriccion(modelo: type[Model] | None, mensaje: str) -> str | None:
-    """The one field a model's unique constraint is about, known by its message: a
-    conditional constraint (one live PTE per oficio) reports itself for the whole record."""
-    for restriccion in modelo._meta.constraints if modelo else []:
-        if (
-            isinstance(restriccion, UniqueConstraint)
-            and len(restriccion.fields) == 1
-            and restriccion.violation_error_message == mensaje
-        ):
-            return str(restriccion.fields[0])
-    return None
-
-
-def mostrar_errores(
-    form: forms.Form, error: InvalidInput, modelo: type[Model] | None = None
-) -> None:
-    """A service's 400 next to the fields it names (the rest above the form)."""
-    for campo, mensajes in (error.fields or {"__all__": [error.detail]}).items():
-        for mensaje in mensajes:
-            destino = campo if campo in form.fields else _campo_de_restriccion(modelo, mensaje)
-            form.add_error(destino if destino in form.fields else None, mensaje)
-
-
-class Formulario(forms.Form):
-    """A form whose labels carry no trailing colon (Spanish forms do without).
-
-    An edit form (`recuerda_lo_mostrado`) also sends back, hidden, the values it showed
-    (Django's `initial-<field>` inputs): after a clash with someone else's save, the page can
-    tell what they changed from what this user changed.
-    """
-
-    recuerda_lo_mostrado = False
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        self.iniciar_campos()
-        if self.recuerda_lo_mostrado:
-            for nombre, campo in self.fields.items():
-                campo.show_hidden_initial = nombre != "version"
-
-    def iniciar_campos(self) -> None:
-        """Subclasses set up their fields here (before the hidden values are decided)."""
-
-    def mostrado(self, nombre: str) -> tuple[bool, Any]:
-        """The value this form showed for `nombre` when it was drawn, as the field cleans
-        it: (False, None) when the request did not carry it."""
-        campo = self.fields[nombre]
-        crudo = campo.hidden_widget().value_from_datadict(
-            self.data, self.files, self.add_initial_prefix(nombre)
-        )
-        if crudo is None:
-            return False, None
-        try:
-            return True, campo.clean(crudo)
-        except forms.ValidationError:
-            return True, None
 
 
 class PTEFiltroForm(Formulario):
@@ -220,14 +137,14 @@ class PTEForm(Formulario):
             catalogo = fields[nombre]
             assert isinstance(catalogo, forms.ModelChoiceField)
             catalogo.empty_label = "Elige una opción"
-        fields["cliente"].queryset = _activos_o(  # type: ignore[attr-defined]
+        fields["cliente"].queryset = activos_o(  # type: ignore[attr-defined]
             Cliente.objects.order_by("descripcion"), pte.cliente_id if pte else None
         )
-        fields["tipo"].queryset = _activos_o(  # type: ignore[attr-defined]
+        fields["tipo"].queryset = activos_o(  # type: ignore[attr-defined]
             Tipo.objects.filter(aplica_a=Tipo.AplicaA.PTE).order_by("descripcion"),
             pte.tipo_id if pte else None,
         )
-        fields["responsable_proyecto"].queryset = _activos_o(  # type: ignore[attr-defined]
+        fields["responsable_proyecto"].queryset = activos_o(  # type: ignore[attr-defined]
             ResponsableProyecto.objects.order_by("nombre"),
             pte.responsable_proyecto_id if pte else None,
         )

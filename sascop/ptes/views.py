@@ -22,6 +22,7 @@ from sascop.accounts.decorators import permission_required_page
 from sascop.catalogos.estatus import EstatusPaso
 from sascop.core.errors import InvalidInput, PreconditionFailed
 from sascop.core.etags import etag_for
+from sascop.core.formularios import cambios_ajenos, con_version, mostrar_errores
 from sascop.core.paginas import (
     errores_de_pagina,
     exportar_url,
@@ -29,14 +30,12 @@ from sascop.core.paginas import (
     paginar_tabla,
     url_si_existe,
 )
-from sascop.core.templatetags.formato import dinero, fecha
 from sascop.ptes import exports, selectors, services
 from sascop.ptes.forms import (
     CAMPOS_PTE,
     PasoForm,
     PTEFiltroForm,
     PTEForm,
-    mostrar_errores,
     valores_de,
 )
 from sascop.ptes.models import PTE, PTEDetalle
@@ -62,64 +61,6 @@ def _fragmento(request: HttpRequest, objetivo: str) -> bool:
     if htmx is None or not htmx:
         return False
     return not htmx.history_restore_request and htmx.target == objetivo
-
-
-def _mostrar(valor: Any, campo: Any = None) -> str:
-    """A stored value as the page shows it, for "the value saved now"."""
-    if valor is None or valor == "":
-        return "(vacío)"
-    choices = dict(getattr(campo, "choices", None) or []) if campo is not None else {}
-    if valor in choices and not hasattr(campo, "queryset"):
-        return str(choices[valor])
-    if hasattr(valor, "isoformat"):
-        return fecha(valor)
-    return str(valor)
-
-
-def _normal(valor: Any) -> Any:
-    if hasattr(valor, "pk"):
-        return valor.pk
-    return None if valor == "" else valor
-
-
-def _diferencias(form: Any, actuales: dict[str, Any]) -> dict[str, str]:
-    """The fields someone else changed since this form was drawn (what it showed, carried
-    back hidden, against what is saved now), each with the value saved now."""
-    diferencias = {}
-    for nombre, actual in actuales.items():
-        llego, mostrado = form.mostrado(nombre)
-        if not llego or _normal(mostrado) == _normal(actual):
-            continue
-        campo = form.fields[nombre]
-        if hasattr(campo, "queryset"):
-            instancia = campo.queryset.model._default_manager.filter(pk=actual).first()
-            diferencias[nombre] = _mostrar(campo.label_from_instance(instancia))
-        elif nombre == "total_homologado":
-            diferencias[nombre] = dinero(actual)
-        else:
-            diferencias[nombre] = _mostrar(actual, campo)
-    return diferencias
-
-
-def _como_texto(valor: Any) -> str:
-    """A value as a hidden input carries it."""
-    if valor is None:
-        return ""
-    return valor.isoformat() if hasattr(valor, "isoformat") else str(valor)
-
-
-def _con_version(
-    form_class: Any, data: Any, version: str, actuales: dict[str, Any], **kwargs: Any
-) -> Any:
-    """The same submitted data, now carrying `version` and showing what is saved now:
-    saving again applies it on top, and a further clash is measured from here."""
-    datos = data.copy()
-    datos["version"] = version
-    for nombre, valor in actuales.items():
-        datos[f"initial-{nombre}"] = _como_texto(valor)
-    form = form_class(datos, **kwargs)
-    form.is_valid()
-    return form
 
 
 # --- List --------------------------------------------------------------------------------
@@ -273,8 +214,8 @@ def pte_paso(request: HttpRequest, pte_id: int, detalle_id: int) -> HttpResponse
             _, detalles, _ = selectors.pte_detalle(pte_id)
             detalle = _detalle_de(detalles, detalle_id)
             actuales = {c: getattr(detalle, c) for c in CAMPOS_PASO}
-            diferencias = _diferencias(form, actuales)
-            form = _con_version(
+            diferencias = cambios_ajenos(form, actuales)
+            form = con_version(
                 PasoForm, request.POST, etag_for(detalle), actuales, prefijo=f"paso-{detalle.pk}"
             )
             aviso, status = CAMBIO_AJENO, 412
@@ -372,8 +313,8 @@ def pte_editar(request: HttpRequest, pte_id: int) -> HttpResponse:
             )
         except PreconditionFailed:
             actual, _, _ = selectors.pte_detalle(pte_id)
-            diferencias = _diferencias(form, valores_de(actual))
-            form = _con_version(
+            diferencias = cambios_ajenos(form, valores_de(actual))
+            form = con_version(
                 PTEForm, request.POST, etag_for(actual), valores_de(actual), pte=actual
             )
             return _pagina_formulario(
