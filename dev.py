@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Project tasks that need nothing but python3.
+"""Project tasks that need nothing but python3 (and npm for the front-end packages).
 
     python3 dev.py run    # create .venv, migrate, demo admin, serve on http://127.0.0.1:8000
     python3 dev.py test   # ruff, ruff format --check, mypy, import contracts, pytest
 
-The virtual environment is (re)installed whenever a requirements file changes.
+The virtual environment is (re)installed whenever a requirements file changes, and
+node_modules/ (`npm ci`) whenever package.json or package-lock.json does.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / "bin"
 REQUIREMENT_FILES = ["requirements.txt", "requirements-dev.txt", "client/pyproject.toml"]
+NODE_MODULES = ROOT / "node_modules"
+NODE_FILES = ["package.json", "package-lock.json"]
 # The browser tests drive Debian's Chromium: Playwright cannot download its own builds here.
 CHROMIUM = Path("/usr/bin/chromium")
 APT_LISTS = Path("/var/lib/apt/lists")
@@ -43,6 +46,23 @@ def ensure_venv() -> None:
         sh(sys.executable, "-m", "venv", VENV)
     sh(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     sh(BIN / "python", "-m", "pip", "install", "--quiet", "-r", "requirements-dev.txt")
+    stamp.write_text(digest.hexdigest())
+
+
+def ensure_node_modules() -> None:
+    """`npm ci` when node_modules/ is missing or the lock changed since it was installed:
+    the pages' chart library and the browser tests' accessibility checker come from there."""
+    digest = hashlib.sha256()
+    for name in NODE_FILES:
+        digest.update((ROOT / name).read_bytes())
+    stamp = NODE_MODULES / ".package-lock.sha256"
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        print("npm is missing: the dashboard's charts and the browser tests need `npm ci`.")
+        return
+    sh(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
     stamp.write_text(digest.hexdigest())
 
 
@@ -77,6 +97,7 @@ def ensure_chromium() -> None:
 
 def run() -> None:
     ensure_venv()
+    ensure_node_modules()
     python = BIN / "python"
     sh(python, "manage.py", "migrate", "--noinput")
     sh(python, "manage.py", "collectstatic", "--noinput", "--verbosity", "0")
@@ -93,6 +114,7 @@ def run() -> None:
 
 def test(extra: list[str]) -> None:
     ensure_venv()
+    ensure_node_modules()
     ensure_chromium()
     sh(BIN / "ruff", "check", ".")
     sh(BIN / "ruff", "format", "--check", ".")

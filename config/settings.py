@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_htmx",
+    "django_tables2",
+    "template_partials",
     "corsheaders",
     "axes",
     "sascop.core",
@@ -74,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -336,6 +340,15 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "sascop.core.staticfiles.NodeModulesFinder",
+]
+# Front-end code from the npm registry (package.json, package-lock.json; `npm ci` puts it
+# here): the pages serve these files, nothing else of node_modules/ is published.
+NODE_MODULES_DIR = BASE_DIR / "node_modules"
+NODE_STATIC_FILES = {"vendor/chart.js/chart.umd.min.js": "chart.js/dist/chart.umd.min.js"}
 
 LOGGING = {
     "version": 1,

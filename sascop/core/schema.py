@@ -184,3 +184,17 @@ def filter_parameters(
             )
         )
     return [*parameters, *PAGE_PARAMETERS]
+
+
+def export_parameter() -> OpenApiParameter:
+    """`?formato=`: a list's JSON page (the default) or the whole filtered list as .xlsx."""
+    return OpenApiParameter(
+        "formato",
+        {"type": "string", "enum": ["json", "xlsx"]},
+        description=(
+            "`json` (default): one page. `xlsx`: every row matching the filters, in the "
+            "list's order, as an Excel workbook (a header row, typed numbers and dates); the "
+            "page parameters are checked but do not limit it."
+        ),
+        extensions=_EMPTY,
+    )

@@ -91,3 +91,28 @@ def estadisticas() -> dict[str, Any]:
     return cached(
         f"estadisticas:{timezone.localdate().isoformat()}", [PTE, OT, Produccion], calcular
     )
+
+
+def _montos_por_cliente(limite: int) -> list[dict[str, Any]]:
+    rows = (
+        OT.objects.values("cliente_id", "cliente__descripcion")
+        .annotate(n=Count("id"), mxn=Sum("monto_mxn"), usd=Sum("monto_usd"))
+        .order_by("-mxn", "-usd", "cliente__descripcion")[:limite]
+    )
+    return [
+        {
+            "cliente_id": row["cliente_id"],
+            "cliente": row["cliente__descripcion"],
+            "total_otes": row["n"],
+            "mxn": _money([row["mxn"]]),
+            "usd": _money([row["usd"]]),
+        }
+        for row in rows
+    ]
+
+
+def montos_por_cliente(limite: int = 10) -> list[dict[str, Any]]:
+    """OT amounts (MXN and USD) per client, largest MXN first, for the `limite` largest
+    clients; soft-deleted OTs excluded. One query; cached like `estadisticas()` until an OT
+    changes (a renamed client shows its new name when the cache entry expires)."""
+    return cached(f"montos_por_cliente:{limite}", [OT], lambda: _montos_por_cliente(limite))

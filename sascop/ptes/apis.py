@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.http.response import HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sascop.accounts.current import current_user
+from sascop.core import excel
 from sascop.core.apis import ModelApi, if_match, with_etag
-from sascop.core.pagination import paginate
-from sascop.core.schema import filter_parameters
+from sascop.core.pagination import page_params, paginate
+from sascop.core.schema import export_parameter, filter_parameters
 from sascop.flujo.serializers import DetalleSerializer, PasoInputSerializer, detalle_item
-from sascop.ptes import selectors, services
+from sascop.ptes import exports, selectors, services
 from sascop.ptes import serializers as s
 from sascop.ptes.models import PTE, PTEDetalle
 
@@ -36,11 +39,20 @@ class PTEListApi(ModelApi):
     @extend_schema(
         tags=TAGS,
         operation_id="ptes_list",
-        parameters=LIST_PARAMS,
-        responses={200: s.PTEPageSerializer},
+        parameters=[*LIST_PARAMS, export_parameter()],
+        responses={
+            (200, "application/json"): s.PTEPageSerializer,
+            (200, excel.XLSX): OpenApiResponse(
+                OpenApiTypes.BINARY, description="With `formato=xlsx`: the workbook."
+            ),
+        },
     )
-    def get(self, request: Request) -> Response:
-        """PTEs, newest `fecha_solicitud` first, one page at a time, with progress."""
+    def get(self, request: Request) -> HttpResponseBase:
+        """PTEs, newest `fecha_solicitud` first, one page at a time, with progress; or, with
+        `formato=xlsx`, every matching PTE as an Excel workbook."""
+        if excel.pide_xlsx(request.query_params):
+            page_params(request.query_params)  # refused as for a page, though not applied
+            return exports.ptes_xlsx(selectors.pte_lista(request.query_params))
         page, meta = paginate(
             selectors.pte_lista(request.query_params),
             request.query_params,

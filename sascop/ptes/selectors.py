@@ -69,3 +69,14 @@ def pte_detalle(pte_id: int) -> tuple[PTE, list[PTEDetalle], float]:
         raise NotFound(f"PTE {pte_id} does not exist.")
     detalles = list(pte.detalles.select_related("paso").order_by("paso__orden", "id"))
     return pte, detalles, progreso_de([pte.pk]).get(pte.pk, 0.0)
+
+
+def anios_de_solicitud() -> list[int]:
+    """The years that have PTEs (by `fecha_solicitud`), newest first: the list's year filter."""
+    return [d.year for d in PTE.objects.dates("fecha_solicitud", "year", order="DESC")]
+
+
+def ots_de(pte: PTE) -> list[Any]:
+    """The PTE's OTs (not deleted), for its page. Read through the reverse relation: OTs
+    belong to a later app, which this one does not import."""
+    return list(pte.ots.order_by("orden_trabajo", "num_reprogramacion", "id"))

@@ -9,6 +9,8 @@ Chromium when it can; without it these tests skip.
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +21,8 @@ from playwright.sync_api import Locator, Page, Playwright, ViewportSize, expect
 
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).resolve().parent
+# axe-core, from the npm registry through package.json (`npm ci`, run by dev.py).
+AXE = HERE.parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = HERE.parent.parent / "build" / "screenshots"
 DESKTOP = ViewportSize(width=1280, height=800)
 PHONE = ViewportSize(width=390, height=844)
@@ -42,10 +46,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.path.is_relative_to(HERE))
 
 
+def _unavailable(reason: str) -> None:
+    """Skip, saying why; under CI a browser test that cannot run is a failure, not a skip."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason}; CI must run the browser tests", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (python3 dev.py test installs it as root)")
+    if item.path.is_relative_to(HERE) and not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing (python3 dev.py test installs it as root)")
 
 
 @pytest.fixture(scope="session")
@@ -141,3 +152,46 @@ def browser_login(page: Page) -> Callable[[str, str], None]:
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     return login
+
+
+@pytest.fixture
+def console_errors(page: Page) -> list[str]:
+    """Every console error and uncaught exception of `page`, as they happen."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        _unavailable(f"{AXE} is missing (python3 dev.py test runs npm ci)")
+    return AXE.read_text()
+
+
+@pytest.fixture
+def axe(axe_source: str) -> Callable[[Page], list[dict[str, Any]]]:
+    """`axe(page)`: the serious and critical accessibility violations axe-core finds on what
+    `page` shows now (injected into the page, run there)."""
+
+    def check(page: Page) -> list[dict[str, Any]]:
+        page.add_script_tag(content=axe_source)
+        violations: list[dict[str, Any]] = page.evaluate(
+            """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+                .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                            nodes: v.nodes.map(n => n.target.join(" "))}))"""
+        )
+        serious = [v for v in violations if v["impact"] in {"serious", "critical"}]
+        if serious:
+            print(json.dumps(serious, indent=2, ensure_ascii=False))
+        return serious
+
+    return check
+
+
+def page_wide_scroll(page: Page) -> int:
+    """How many pixels the page is wider than the window (0: no sideways scroll)."""
+    return int(
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )

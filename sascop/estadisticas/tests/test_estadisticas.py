@@ -132,3 +132,50 @@ def test_volume_sums_keep_the_stored_precision(viewer):
         ProduccionFactory(volumen_produccion=Decimal(volume))
 
     assert viewer.get(URL).json()["volumen_total"] == 1234568.1904
+
+
+def test_amounts_by_client_largest_first_without_deleted_ots(django_assert_num_queries):
+    from sascop.catalogos.tests.factories import ClienteFactory
+    from sascop.estadisticas.selectors import montos_por_cliente
+
+    pemex, cfe, tercero = (
+        ClienteFactory(descripcion="PEP"),
+        ClienteFactory(descripcion="CFE"),
+        (ClienteFactory(descripcion="Otro")),
+    )
+    OTFactory(cliente=pemex, monto_mxn=Decimal("1000.10"), monto_usd=Decimal("1"))
+    OTFactory(cliente=pemex, monto_mxn=Decimal("2000.20"), monto_usd=Decimal("2.50"))
+    OTFactory(cliente=cfe, monto_mxn=Decimal("5000"), monto_usd=Decimal("0"))
+    OTFactory(cliente=tercero, monto_mxn=Decimal("1"), monto_usd=Decimal("0"))
+    borrada = OTFactory(cliente=tercero, monto_mxn=Decimal("999999"))
+    borrada.eliminado_en = timezone.now()
+    borrada.save()
+
+    with django_assert_num_queries(1):
+        filas = montos_por_cliente(limite=2)
+
+    assert filas == [
+        {
+            "cliente_id": cfe.pk,
+            "cliente": "CFE",
+            "total_otes": 1,
+            "mxn": Decimal("5000.00"),
+            "usd": Decimal("0.00"),
+        },
+        {
+            "cliente_id": pemex.pk,
+            "cliente": "PEP",
+            "total_otes": 2,
+            "mxn": Decimal("3000.30"),
+            "usd": Decimal("3.50"),
+        },
+    ]
+
+
+def test_amounts_by_client_cost_one_query_however_many_clients(django_assert_num_queries):
+    from sascop.estadisticas.selectors import montos_por_cliente
+
+    OTFactory.create_batch(12)
+
+    with django_assert_num_queries(1):
+        assert len(montos_por_cliente()) == 10

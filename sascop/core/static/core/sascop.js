@@ -1,0 +1,206 @@
+// SASCOP's own script: small enhancements over pages that work without it.
+"use strict";
+
+// --- The idle-timeout notice -------------------------------------------------------------
+// The page says when its session ends (`data-expira`, epoch seconds, and the server's clock
+// in `data-ahora`, so a wrong clock here does not matter). Five minutes before, the notice
+// asks whether to stay; "Seguir conectado" makes one request that counts as activity. At the
+// deadline the page reloads, and the server sends it to the login page, which says the
+// session expired and comes back here after login.
+function avisoDeSesion() {
+  const aviso = document.getElementById("aviso-sesion");
+  if (!aviso) return;
+  const desfase = Number(aviso.dataset.ahora) * 1000 - Date.now();
+  const antes = Number(aviso.dataset.antes) * 1000;
+  const restante = aviso.querySelector("[data-restante]");
+  const seguir = aviso.querySelector("[data-seguir]");
+  let fin = Number(aviso.dataset.expira) * 1000 - desfase;
+  let espera = null;
+  let reloj = null;
+
+  const pedir = (url) =>
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+
+  function programar() {
+    clearTimeout(espera);
+    espera = setTimeout(revisar, Math.max(0, fin - antes - Date.now()));
+  }
+
+  function ocultar() {
+    clearInterval(reloj);
+    aviso.hidden = true;
+  }
+
+  function contar() {
+    const segundos = Math.round((fin - Date.now()) / 1000);
+    if (segundos <= -1) {
+      window.location.reload();
+      return;
+    }
+    const s = Math.max(0, segundos);
+    const minutos = Math.floor(s / 60);
+    restante.textContent =
+      minutos > 0 ? `${minutos} min ${String(s % 60).padStart(2, "0")} s` : `${s} s`;
+  }
+
+  // /api/session/ only reads: it never extends the session it reports on.
+  async function leerEstado() {
+    const respuesta = await pedir(aviso.dataset.estado);
+    const estado = await respuesta.json();
+    if (!estado.authenticated) {
+      window.location.reload();
+      return false;
+    }
+    fin = Date.parse(estado.expires_at) - desfase;
+    return true;
+  }
+
+  async function revisar() {
+    // Another tab may have kept the session alive meanwhile: then there is nothing to say.
+    try {
+      if (!(await leerEstado())) return;
+    } catch {
+      // Offline for a moment: count on what we knew.
+    }
+    if (fin - Date.now() > antes + 1000) {
+      ocultar();
+      programar();
+      return;
+    }
+    if (aviso.hidden) {
+      aviso.hidden = false;
+      contar();
+      reloj = setInterval(contar, 1000);
+      seguir.focus();
+    }
+  }
+
+  seguir.addEventListener("click", async () => {
+    seguir.disabled = true;
+    try {
+      await pedir(aviso.dataset.renovar); // any ordinary request is activity
+      if (await leerEstado()) {
+        ocultar();
+        programar();
+      }
+    } finally {
+      seguir.disabled = false;
+    }
+  });
+
+  programar();
+}
+
+document.addEventListener("DOMContentLoaded", avisoDeSesion);
+
+// --- Charts ------------------------------------------------------------------------------
+// Each <canvas data-grafica="ID"> is drawn from the JSON in the element #ID (json_script):
+// {etiquetas, series: [{nombre, valores}], formato, enlaces, horizontal}. A bar with a link
+// opens the list filtered by it; the same numbers are also in the page as text and links.
+const numeroMX = new Intl.NumberFormat("es-MX");
+const FORMATOS = {
+  entero: (v) => numeroMX.format(v),
+  volumen: (v) =>
+    new Intl.NumberFormat("es-MX", { minimumFractionDigits: 2, maximumFractionDigits: 4 }).format(v),
+  mxn: (v) =>
+    new Intl.NumberFormat("es-MX", { style: "currency", currency: "MXN" }).format(v) + " MXN",
+};
+const CORTO = new Intl.NumberFormat("es-MX", { notation: "compact", maximumFractionDigits: 1 });
+const COLORES = ["#0b6fb3", "#f5a300", "#1b5e20", "#8a1c16"];
+
+function recortar(texto, largo) {
+  return texto.length > largo ? `${texto.slice(0, largo - 1)}…` : texto;
+}
+
+function graficas() {
+  if (!window.Chart) return;
+  for (const lienzo of document.querySelectorAll("canvas[data-grafica]")) {
+    const datos = JSON.parse(document.getElementById(lienzo.dataset.grafica).textContent);
+    const formato = FORMATOS[datos.formato] || FORMATOS.entero;
+    const eje = datos.horizontal ? "x" : "y";
+    const categorias = datos.horizontal ? "y" : "x";
+    new window.Chart(lienzo, {
+      type: "bar",
+      data: {
+        labels: datos.etiquetas,
+        datasets: datos.series.map((serie, i) => ({
+          label: serie.nombre,
+          data: serie.valores.map(Number),
+          backgroundColor: COLORES[i % COLORES.length],
+          borderRadius: 3,
+        })),
+      },
+      options: {
+        indexAxis: categorias,
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: {
+          legend: { display: datos.series.length > 1 },
+          tooltip: {
+            callbacks: {
+              label: (c) => `${c.dataset.label}: ${formato(c.parsed[eje])}`,
+              footer: () => (datos.enlaces ? "Clic para ver la lista" : ""),
+            },
+          },
+        },
+        scales: {
+          [eje]: { beginAtZero: true, ticks: { callback: (v) => CORTO.format(v) } },
+          [categorias]: {
+            ticks: {
+              autoSkip: false,
+              callback(valor) {
+                return recortar(this.getLabelForValue(valor), datos.horizontal ? 16 : 12);
+              },
+            },
+          },
+        },
+        onClick(evento, elementos) {
+          if (datos.enlaces && elementos.length && datos.enlaces[elementos[0].index]) {
+            window.location.href = datos.enlaces[elementos[0].index];
+          }
+        },
+        onHover(evento, elementos) {
+          const enlace = datos.enlaces && elementos.length && datos.enlaces[elementos[0].index];
+          evento.native.target.style.cursor = enlace ? "pointer" : "default";
+        },
+      },
+    });
+  }
+}
+
+document.addEventListener("DOMContentLoaded", graficas);
+
+// --- htmx --------------------------------------------------------------------------------
+// A form the server sends back with errors (400) or because the record changed meanwhile
+// (412) replaces the one on the page, as a full page load would show it.
+document.addEventListener("htmx:beforeSwap", (evento) => {
+  if ([400, 409, 412].includes(evento.detail.xhr.status)) {
+    evento.detail.shouldSwap = true;
+    evento.detail.isError = false;
+  }
+});
+
+// After a swap, put the keyboard where the person continues: the first field of a form that
+// opened, or the element marked `data-enfocar` (the Editar button of a row just saved).
+document.addEventListener("htmx:afterSettle", (evento) => {
+  const zona = evento.detail.elt;
+  if (!(zona instanceof Element) || !zona.isConnected) return;
+  const destino =
+    zona.querySelector("[data-enfocar]") ||
+    zona.querySelector(".alert[role=alert]") ||
+    (zona.matches(".paso-edicion") &&
+      zona.querySelector("select, input:not([type=hidden]), textarea"));
+  if (destino) {
+    if (!destino.matches("a, button, input, select, textarea")) destino.tabIndex = -1;
+    destino.focus();
+  }
+});
+
+// On a phone the filters start folded (unless some are in force): the list comes first.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!window.matchMedia("(max-width: 56rem)").matches) return;
+  for (const filtros of document.querySelectorAll("details[data-cerrar-en-movil]")) {
+    if (filtros.dataset.cerrarEnMovil === "0") filtros.open = false;
+  }
+});
