@@ -163,6 +163,7 @@ _USER_PARAM = OpenApiParameter(
 
 class SessionListApi(NoStoreMixin, APIView):
     extra_error_codes = ["400", "403"]
+
     @extend_schema(
         tags=TAGS,
         parameters=[_USER_PARAM],
@@ -179,6 +180,7 @@ class SessionListApi(NoStoreMixin, APIView):
 
 class SessionDetailApi(NoStoreMixin, APIView):
     extra_error_codes = ["400", "403", "404"]
+
     @extend_schema(
         tags=TAGS, parameters=[_USER_PARAM], responses={204: None}, summary="End a session"
     )
