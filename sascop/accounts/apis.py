@@ -20,7 +20,7 @@ from sascop.core.csrf import enforce_session_creation_csrf
 from sascop.core.errors import InvalidInput, PermissionDenied
 from sascop.core.mixins import NoStoreMixin
 from sascop.core.pagination import paginate
-from sascop.core.schema import filter_parameters
+from sascop.core.schema import EMPTY_IS_ABSENT, filter_parameters
 
 TAGS = ["auth"]
 
@@ -157,7 +157,10 @@ def _owner_id(request: Request) -> int:
 
 
 _USER_PARAM = OpenApiParameter(
-    "user", int, description="Administrators: another user's sessions (default: your own)."
+    "user",
+    int,
+    description="Administrators: another user's sessions (default, or empty: your own).",
+    extensions=EMPTY_IS_ABSENT,
 )
 
 

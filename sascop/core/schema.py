@@ -128,6 +128,8 @@ class AutoSchema(openapi.AutoSchema):
 # document says so with `allowEmptyValue`, which OpenApiParameter cannot set by itself.
 _EMPTY_IS_ABSENT = "x-empty-is-absent"
 _EMPTY = {_EMPTY_IS_ABSENT: True}
+# For parameters declared by hand: an empty value means "not given".
+EMPTY_IS_ABSENT = _EMPTY
 
 PAGE_PARAMETERS = [
     OpenApiParameter(
