@@ -47,6 +47,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import BASE_ENV, ROOT, gunicorn, manage, median, percentile
+from tests.server import child_pids
 
 PASSWORD = "Carga-De-Prueba-2026"
 USER_PREFIX = "carga"
@@ -485,21 +486,6 @@ def run_phase(
 # --- Gunicorn's workers ----------------------------------------------------------------------
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # the process ended meanwhile
-        # "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry.name))
-    return found
-
-
 def _rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -509,13 +495,13 @@ def _rss_mib(pid: int) -> float:
 
 def gunicorn_rss() -> tuple[tuple[int, float] | None, list[tuple[int, float]]]:
     """(pid, RSS MiB) of our gunicorn master and of each of its workers."""
-    for pid in _children(os.getpid()):
+    for pid in child_pids(os.getpid()):
         try:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
             continue
         if b"gunicorn" in cmdline:
-            workers = [(w, _rss_mib(w)) for w in sorted(_children(pid))]
+            workers = [(w, _rss_mib(w)) for w in sorted(child_pids(pid))]
             return (pid, _rss_mib(pid)), workers
     return None, []
 

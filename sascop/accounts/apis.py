@@ -176,9 +176,9 @@ class SessionListApi(NoStoreMixin, APIView):
     def get(self, request: Request) -> Response:
         """Where you are logged in: every live session, most recently used first.
         `last_seen_at` may lag by the refresh interval (reads write nothing)."""
-        rows = selectors.live_sessions(_owner_id(request))
+        live = selectors.live_sessions(_owner_id(request))
         current = request.session.session_key
-        return Response({"sessions": [s.session_item(row, current) for row in rows]})
+        return Response({"sessions": [s.session_item(one, current) for one in live]})
 
 
 class SessionDetailApi(NoStoreMixin, APIView):

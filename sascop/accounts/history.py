@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sascop.accounts.models import EventoAcceso, User
+from sascop.core.clients import client_ip, user_agent
 
 Resultado = EventoAcceso.Resultado
 
@@ -31,8 +32,8 @@ def record(
         result=result,
         user=user,
         identifier=(identifier or (user.get_username() if user else ""))[:254],
-        ip=request.META.get("REMOTE_ADDR") or None if request is not None else None,
-        user_agent=request.headers.get("User-Agent", "")[:500] if request is not None else "",
+        ip=client_ip(request),
+        user_agent=user_agent(request),
     )
 
 

@@ -8,10 +8,9 @@ from django.middleware.csrf import get_token
 from rest_framework import serializers
 
 from sascop.accounts import selectors
-from sascop.accounts.models import EventoAcceso, Sesion, User
+from sascop.accounts.models import EventoAcceso, User
 from sascop.core import sessions
 from sascop.core.serializers import UTCDateTimeField, iso, page_serializer
-from sascop.core.session_store import SessionStore
 
 
 def _password_field() -> serializers.CharField:
@@ -113,24 +112,19 @@ def session_body(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def session_item(row: Sesion, current_key: str | None) -> dict[str, Any]:
+def session_item(live: selectors.LiveSession, current_key: str | None) -> dict[str, Any]:
     """One live session as `GET /api/sessions/` lists it (`id` is never the session key)."""
+    row = live.row
     return {
         "id": selectors.session_public_id(row.session_key),
         "created_at": iso(row.created_at),
         "last_seen_at": iso(row.last_seen_at),
-        "expires_at": expires_at_of(row),
+        "expires_at": iso(datetime.fromtimestamp(live.expires_at, tz=UTC)),
         "ip": row.ip,
         "user_agent": row.user_agent,
         "device": selectors.device_of(row.user_agent),
         "current": row.session_key == current_key,
     }
-
-
-def expires_at_of(row: Sesion) -> str | None:
-    """When the session ends if idle from now on: the policy's deadline, from its data."""
-    moment = sessions.expires_at_data(SessionStore().decode(row.session_data))
-    return iso(datetime.fromtimestamp(moment, tz=UTC)) if moment is not None else None
 
 
 class SessionItemSerializer(serializers.Serializer):

@@ -128,7 +128,7 @@ def session_end(*, owner_id: int, public_id: str, request: HttpRequest | None = 
 
     It stops working at once on every app server (the store revokes its Redis copy, or the
     change is undone with a 503)."""
-    for row in selectors.live_sessions(owner_id):
+    for row, _expires_at in selectors.live_sessions(owner_id):
         if selectors.session_public_id(row.session_key) == public_id:
             SessionStore(session_key=row.session_key).delete()
             history.record(result=history.Resultado.REVOKED, request=request, user=row.user)
@@ -141,7 +141,7 @@ def sessions_end_others(*, request: HttpRequest, owner_id: int) -> int:
     """End every live session of `owner_id` but the one making this request; how many."""
     current = request.session.session_key
     ended = 0
-    for row in selectors.live_sessions(owner_id):
+    for row, _expires_at in selectors.live_sessions(owner_id):
         if row.session_key != current:
             SessionStore(session_key=row.session_key).delete()
             history.record(result=history.Resultado.REVOKED, request=request, user=row.user)

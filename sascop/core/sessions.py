@@ -20,6 +20,7 @@ this policy refuses it and deletes the row.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +29,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 
+from sascop.core.clients import client_ip, user_agent
 from sascop.core.serializers import iso
 
 AUTH_AT = "_sascop_auth_at"
@@ -58,13 +60,15 @@ def start(
     session[AUTH_AT] = stamp
     session[SEEN_AT] = stamp
     if request is not None:
-        session[IP] = request.META.get("REMOTE_ADDR") or None
-        session[USER_AGENT] = request.headers.get("User-Agent", "")[:500]
+        session[IP] = client_ip(request)
+        session[USER_AGENT] = user_agent(request)
     _keep_until_cap(session, stamp)
 
 
-def expires_at(session: SessionBase) -> float | None:
-    """When the session ends if nothing else happens (epoch seconds), or None if unstamped."""
+def expires_at(session: SessionBase | Mapping[str, Any]) -> float | None:
+    """When the session ends if nothing else happens (epoch seconds), or None if unstamped.
+
+    Takes a live session or a stored one's decoded data (listing a user's sessions)."""
     auth_at, seen_at = session.get(AUTH_AT), session.get(SEEN_AT)
     if auth_at is None or seen_at is None:
         return None
@@ -78,22 +82,6 @@ def expires_at_iso(session: SessionBase) -> str | None:
     if moment is None:
         return None
     return iso(datetime.fromtimestamp(moment, tz=UTC))
-
-
-def expires_at_data(data: dict[str, Any]) -> float | None:
-    """`expires_at` for a session's decoded data (listing sessions without loading stores)."""
-    auth_at, seen_at = data.get(AUTH_AT), data.get(SEEN_AT)
-    if SESSION_KEY not in data or auth_at is None or seen_at is None:
-        return None
-    return float(
-        min(seen_at + settings.SESSION_COOKIE_AGE, auth_at + settings.SESSION_ABSOLUTE_AGE)
-    )
-
-
-def is_expired_data(data: dict[str, Any], now: float) -> bool:
-    """`is_expired` for a session's decoded data."""
-    moment = expires_at_data(data)
-    return moment is None or now >= moment
 
 
 def is_expired(session: SessionBase, now: float) -> bool:

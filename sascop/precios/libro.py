@@ -364,6 +364,15 @@ def _vacia(fila: Sequence[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in fila)
 
 
+def _partida(fila: Sequence[Any], columnas: _Columnas, errores: list[str]) -> str:
+    """The row's key, normalised; as written (with the reason in `errores`) if it cannot be."""
+    try:
+        return normalizar_partida(_celda(fila, columnas, PARTIDA))
+    except ValueError as exc:
+        errores.append(str(exc))
+        return _texto(_celda(fila, columnas, PARTIDA))
+
+
 def _celda(fila: Sequence[Any], columnas: _Columnas, nombre: str) -> Any:
     i = columnas.indices.get(nombre)
     if i is None or i >= len(fila):
@@ -470,11 +479,7 @@ class _LectorHoja:
 
     def fila(self, numero: int, fila: tuple[Any, ...], columnas: _Columnas) -> None:
         errores: list[str] = []
-        try:
-            partida = normalizar_partida(_celda(fila, columnas, PARTIDA))
-        except ValueError as exc:
-            partida = _texto(_celda(fila, columnas, PARTIDA))
-            errores.append(str(exc))
+        partida = _partida(fila, columnas, errores)
         concepto = _texto(_celda(fila, columnas, CONCEPTO))
         unidad = normalizar_unidad(_celda(fila, columnas, UNIDAD))
         pu_mn, error_mn = _decimal(_celda(fila, columnas, PU_MN), "P.U. M.N.", DECIMALES_PRECIO)
@@ -680,11 +685,7 @@ def _fila_anexo(
     vistas: dict[tuple[str, str], int],
 ) -> None:
     errores: list[str] = []
-    try:
-        partida = normalizar_partida(_celda(fila, columnas, PARTIDA))
-    except ValueError as exc:
-        partida = _texto(_celda(fila, columnas, PARTIDA))
-        errores.append(str(exc))
+    partida = _partida(fila, columnas, errores)
     concepto = _texto(_celda(fila, columnas, CONCEPTO))
     unidad = normalizar_unidad(_celda(fila, columnas, UNIDAD))
     anexo = normalizar_anexo(_celda(fila, columnas, ANEXO))

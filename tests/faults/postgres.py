@@ -21,7 +21,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.server import free_port
+from tests.server import child_pids, free_port
 
 
 def find_bindir() -> Path | None:
@@ -117,17 +117,7 @@ class Cluster:
         if self.process is None or self.process.poll() is not None:
             return []
         postmaster = self.process.pid
-        children = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # The command name may hold spaces and parentheses: the fields follow the last ")".
-            if int(stat.rsplit(")", 1)[1].split()[1]) == postmaster:
-                children.append(int(entry.name))
+        children = child_pids(postmaster)
         return [postmaster, *children]
 
     def pause(self) -> None:
