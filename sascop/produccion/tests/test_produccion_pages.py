@@ -7,8 +7,8 @@ import datetime
 import io
 import re
 from decimal import Decimal
-from typing import Any
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 from django.test import Client
