@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from sascop.accounts.current import current_user
 from sascop.accounts.decorators import permission_required_page
-from sascop.core.paginas import exportar_url, ordenar_tabla, paginar_tabla, url_si_existe
+from sascop.core.paginas import exportar_url, fragmento, ordenar_tabla, paginar_tabla, url_si_existe
 from sascop.ots.models import OT
 from sascop.produccion import captura, exports, selectors
 from sascop.produccion.forms import (
@@ -29,13 +29,6 @@ from sascop.produccion.tables import ProduccionTable
 
 LISTA = "produccion/produccion_lista.html"
 CAPTURA = "produccion/captura.html"
-
-
-def _fragmento(request: HttpRequest, objetivo: str) -> bool:
-    htmx = getattr(request, "htmx", None)
-    if htmx is None or not htmx:
-        return False
-    return not htmx.history_restore_request and htmx.target == objetivo
 
 
 @never_cache
@@ -54,7 +47,7 @@ def produccion_lista(request: HttpRequest) -> HttpResponseBase:
         "puede_capturar": request.user.has_perm("produccion.add_produccion"),
         "exportar_url": exportar_url(request),
     }
-    template = f"{LISTA}#tabla" if _fragmento(request, "tabla-produccion") else LISTA
+    template = f"{LISTA}#tabla" if fragmento(request, "tabla-produccion") else LISTA
     return render(request, template, context)
 
 
@@ -113,7 +106,7 @@ def _pagina_captura(
         "titulos": [captura.TITULOS[c] for c in captura.COLUMNAS],
         "columnas": captura.COLUMNAS,
     }
-    if revision is not None and _fragmento(request, "vista-previa"):
+    if revision is not None and fragmento(request, "vista-previa"):
         return render(request, f"{CAPTURA}#vista-previa", context, status=status)
     return render(request, CAPTURA, context, status=status)
 
