@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include((accounts_urls.page_urlpatterns, "accounts"))),
     path("api/", include((accounts_urls.api_urlpatterns, "api"))),
     path("ptes/", include((ptes_urls.page_urlpatterns, "ptes"))),
+    path("produccion/", include((produccion_urls.page_urlpatterns, "produccion"))),
     path(
         "operaciones/api/",
         include(

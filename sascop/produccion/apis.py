@@ -1,17 +1,20 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.http.response import HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sascop.accounts.current import current_user
+from sascop.core import excel
 from sascop.core.apis import ModelApi, if_match, with_etag
 from sascop.core.errors import NotFound
-from sascop.core.pagination import paginate
-from sascop.core.schema import filter_parameters
+from sascop.core.pagination import page_params, paginate
+from sascop.core.schema import export_parameter, filter_parameters
 from sascop.ots.models import OT
-from sascop.produccion import selectors, services
+from sascop.produccion import exports, selectors, services
 from sascop.produccion import serializers as s
 from sascop.produccion.models import Produccion
 
@@ -25,11 +28,20 @@ class ProduccionListApi(ModelApi):
     @extend_schema(
         tags=TAGS,
         operation_id="produccion_list",
-        parameters=filter_parameters(selectors.ProduccionFilter),
-        responses={200: s.ProduccionPageSerializer},
+        parameters=[*filter_parameters(selectors.ProduccionFilter), export_parameter()],
+        responses={
+            (200, "application/json"): s.ProduccionPageSerializer,
+            (200, excel.XLSX): OpenApiResponse(
+                OpenApiTypes.BINARY, description="With `formato=xlsx`: the workbook."
+            ),
+        },
     )
-    def get(self, request: Request) -> Response:
-        """Production rows, newest date first (rows of deleted OTs are left out)."""
+    def get(self, request: Request) -> HttpResponseBase:
+        """Production rows, newest date first (rows of deleted OTs are left out); or, with
+        `formato=xlsx`, every matching row as an Excel workbook."""
+        if excel.pide_xlsx(request.query_params):
+            page_params(request.query_params)  # refused as for a page, though not applied
+            return exports.produccion_xlsx(selectors.produccion_lista(request.query_params))
         page, meta = paginate(
             selectors.produccion_lista(request.query_params),
             request.query_params,

@@ -7,12 +7,16 @@ from django.db.models import QuerySet
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.core.filters import BooleanFilter, IdFilter, filtrar
+from sascop.precios.libro import normalizar_partida
 from sascop.produccion.models import Produccion
 
 
 class ProduccionFilter(django_filters.FilterSet):
     ot = IdFilter(field_name="ot_id")
     partida = IdFilter(field_name="partida_id")
+    clave = django_filters.CharFilter(
+        method="por_clave", label="Partida key as written (2.1, 2.1., 2.1 are one)."
+    )
     sitio = IdFilter(field_name="sitio_id")
     tipo_tiempo = django_filters.ChoiceFilter(choices=Produccion.TipoTiempo.choices)
     estatus_cobro = django_filters.TypedChoiceFilter(choices=EstatusCobro.choices, coerce=int)
@@ -23,6 +27,10 @@ class ProduccionFilter(django_filters.FilterSet):
     class Meta:
         model = Produccion
         fields: list[str] = []
+
+    def por_clave(self, queryset: QuerySet[Produccion], name: str, value: str) -> Any:
+        clave = normalizar_partida(value)
+        return queryset.filter(partida__clave__in={value.strip(), clave, f"{clave}."})
 
 
 def produccion_lista(params: Any) -> QuerySet[Produccion]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sascop.produccion import apis
+from sascop.produccion import apis, views
 
 urlpatterns = [
     path("produccion/", apis.ProduccionListApi.as_view(), name="produccion"),
@@ -12,4 +12,10 @@ urlpatterns = [
         apis.ProduccionDetailApi.as_view(),
         name="produccion-detalle",
     ),
+]
+
+# The pages, under /produccion/.
+page_urlpatterns = [
+    path("", views.produccion_lista, name="lista"),
+    path("captura/", views.produccion_captura, name="captura"),
 ]

@@ -26,6 +26,7 @@ from sascop.core.formularios import cambios_ajenos, con_version, mostrar_errores
 from sascop.core.paginas import (
     errores_de_pagina,
     exportar_url,
+    fragmento,
     ordenar_tabla,
     paginar_tabla,
     url_si_existe,
@@ -55,14 +56,6 @@ CAMBIO_AJENO = (
 )
 
 
-def _fragmento(request: HttpRequest, objetivo: str) -> bool:
-    """Whether htmx asked for one part of the page (not a whole page: a history restore)."""
-    htmx = getattr(request, "htmx", None)
-    if htmx is None or not htmx:
-        return False
-    return not htmx.history_restore_request and htmx.target == objetivo
-
-
 # --- List --------------------------------------------------------------------------------
 
 
@@ -84,7 +77,7 @@ def pte_lista(request: HttpRequest) -> HttpResponseBase:
         "puede_crear": request.user.has_perm("ptes.add_pte"),
         "exportar_url": exportar_url(request),
     }
-    template = f"{LISTA}#tabla" if _fragmento(request, "tabla-ptes") else LISTA
+    template = f"{LISTA}#tabla" if fragmento(request, "tabla-ptes") else LISTA
     return render(request, template, context)
 
 
