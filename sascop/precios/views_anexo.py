@@ -87,16 +87,18 @@ def _pagina(
             raise
         anexo = None
     datos = None
+    tipo_cambio = selectors.tipo_cambio_vigente(timezone.localdate())
     exportar = ""
     api = reverse("operaciones:ots-anexo", args=[ot_id])
     if anexo is not None:
-        datos = datos_del_anexo(anexo, selectors.tipo_cambio_vigente(timezone.localdate()))
+        datos = datos_del_anexo(anexo, tipo_cambio)
         exportar = f"{api}?formato=xlsx&version={anexo.version}"
     puede_importar = request.user.has_perm(PERMISO_IMPORTAR)
     context = {
         "ot": ot,
         "anexo": anexo,
         "datos": datos,
+        "tipo_cambio": tipo_cambio,
         "versiones": selectors.anexo_versiones(ot_id),
         "exportar_url": exportar,
         "puede_importar": puede_importar,
