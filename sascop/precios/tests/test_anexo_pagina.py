@@ -5,6 +5,7 @@ permissions as the API's, CSRF, query counts."""
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from decimal import Decimal
 from http import HTTPStatus
@@ -14,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from sascop.ots.tests.factories import OTFactory
+from sascop.precios import services
 from sascop.precios.models import AnexoOT, ImportacionAnexoFallida, TipoCambio
 from sascop.precios.tests.factories import AnexoFactory, ConceptoFactory
 from sascop.precios.tests.libros import TITULOS, xlsx
@@ -199,3 +201,15 @@ def test_page_queries_do_not_grow_with_the_lines_or_versions(
         lambda: ingenieria.get(f"/ots/{ot.pk}/anexo/"),
         lambda: ingenieria.get(f"/ots/{otra.pk}/anexo/"),
     )
+
+
+def test_a_version_imported_by_nobody_in_particular_still_shows(ingenieria, ot, catalogo):
+    # A command or a deleted user leaves no author.
+    services.anexo_importar(
+        usuario=None, ot_id=ot.pk, archivo=io.BytesIO(libro(*BUENO)), nombre_archivo="a.xlsx"
+    )
+
+    response = ingenieria.get(f"/ots/{ot.pk}/anexo/")
+
+    assert response.status_code == HTTPStatus.OK
+    assert "<td>a.xlsx</td>\n              <td>—</td>" in _html(response)
