@@ -59,8 +59,10 @@ class OTFiltroForm(Formulario):
     )
     anio = forms.TypedChoiceField(label="Año de inicio programado", coerce=int, required=False)
     pte = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    solo_principales = forms.BooleanField(
-        label="Sin reprogramaciones", required=False, help_text="Solo las OTs principales."
+    solo_principales = forms.ChoiceField(
+        label="Reprogramaciones",
+        choices=[("", "Incluidas"), ("true", "Solo OTs principales")],
+        required=False,
     )
 
     def __init__(self, *args: Any, anios: list[int], **kwargs: Any) -> None:
@@ -88,7 +90,7 @@ class OTFiltroForm(Formulario):
         if datos.get("pte"):
             params["pte"] = str(datos["pte"])
         if datos.get("solo_principales"):
-            params["solo_principales"] = "true"
+            params["solo_principales"] = datos["solo_principales"]
         if datos.get("anio"):
             params["fecha_desde"] = datetime.date(datos["anio"], 1, 1).isoformat()
             params["fecha_hasta"] = datetime.date(datos["anio"], 12, 31).isoformat()

@@ -151,6 +151,13 @@ def pasos_de(ot_ids: Iterable[int]) -> dict[int, float]:
     return progreso_por(OTDetalle.objects.all(), "ot_id", ot_ids)
 
 
+def pesos_de_avance() -> tuple[float, float]:
+    """The weights of time and steps in an OT's progress, in percent (they add up to 100)."""
+    peso_tiempo, peso_pasos = settings.OT_PESO_TIEMPO, settings.OT_PESO_PASOS
+    total = peso_tiempo + peso_pasos
+    return 100 * peso_tiempo / total, 100 * peso_pasos / total
+
+
 def progreso_ponderado(avance_tiempo: float, pasos: float) -> float:
     """An OT's progress in percent from its share of the plan elapsed (0 to 1) and its
     percent of steps done: `OT_PESO_TIEMPO` and `OT_PESO_PASOS`, taken as proportions."""

@@ -7,6 +7,7 @@ from typing import Any
 
 import django_tables2 as tables
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from sascop.core.templatetags.formato import dinero, fecha
@@ -35,17 +36,12 @@ class OTTable(tables.Table):
     )
     estatus = tables.Column("Estatus", order_by=("estatus", "id"))
     fecha_inicio_programado = tables.Column(
-        "Inicio prog.",
+        "Programado",
+        empty_values=(),
         order_by=("fecha_inicio_programado", "id"),
         attrs={"td": {"class": "nowrap"}},
     )
-    fecha_termino_programado = tables.Column(
-        "Término prog.",
-        order_by=("fecha_termino_programado", "id"),
-        attrs={"td": {"class": "nowrap"}},
-    )
-    monto_mxn = tables.Column("Monto MXN", order_by=("monto_mxn", "id"), attrs=_NUM)
-    monto_usd = tables.Column("Monto USD", order_by=("monto_usd", "id"), attrs=_NUM)
+    monto_mxn = tables.Column("Monto", empty_values=(), order_by=("monto_mxn", "id"), attrs=_NUM)
     progreso = tables.Column("Avance", empty_values=(), orderable=False)
 
     class Meta:
@@ -58,9 +54,7 @@ class OTTable(tables.Table):
             "responsable_proyecto",
             "estatus",
             "fecha_inicio_programado",
-            "fecha_termino_programado",
             "monto_mxn",
-            "monto_usd",
             "progreso",
         )
         template_name = "core/tabla.html"
@@ -86,11 +80,14 @@ class OTTable(tables.Table):
     def render_descripcion_trabajo(self, value: str) -> str:
         return value if len(value) <= 90 else f"{value[:89]}…"
 
-    def render_fecha_inicio_programado(self, value: Any) -> str:
-        return fecha(value)
-
-    def render_fecha_termino_programado(self, value: Any) -> str:
-        return fecha(value)
+    def render_fecha_inicio_programado(self, record: OT) -> SafeString | str:
+        if record.fecha_termino_programado is None:
+            return fecha(record.fecha_inicio_programado)
+        return format_html(
+            '{}<br><span class="tenue">al {}</span>',
+            fecha(record.fecha_inicio_programado),
+            fecha(record.fecha_termino_programado),
+        )
 
     def render_estatus(self, record: OT) -> SafeString:
         return render_to_string(
@@ -98,11 +95,12 @@ class OTTable(tables.Table):
             {"valor": record.estatus, "texto": record.get_estatus_display()},
         )
 
-    def render_monto_mxn(self, value: Any) -> str:
-        return dinero(value)
-
-    def render_monto_usd(self, value: Any) -> str:
-        return dinero(value)
+    def render_monto_mxn(self, record: OT) -> SafeString:
+        return format_html(
+            '{}<br><span class="tenue">{}</span>',
+            dinero(record.monto_mxn, "MXN"),
+            dinero(record.monto_usd, "USD"),
+        )
 
     def render_progreso(self, record: OT) -> SafeString:
         avance = self.avance.get(record.pk)

@@ -159,6 +159,7 @@ def _pagina_detalle(
     context = {
         "detalles": detalles,
         "avance": avance,
+        "pesos": selectors.pesos_de_avance(),
         "principal": selectors.principal_de(ot),
         "reprogramaciones": selectors.reprogramaciones_de(reprogramaciones),
         "produccion": selectors.produccion_de(ot.pk),
@@ -258,7 +259,9 @@ def _paso_guardado(request: HttpRequest, ot_id: int, detalle_id: int) -> HttpRes
     )
     # The OT's progress changes with its steps: sent along, swapped out of band.
     progreso = render_to_string(
-        f"{DETALLE}#progreso", {"ot": ot, "avance": avance, "oob": True}, request
+        f"{DETALLE}#progreso",
+        {"ot": ot, "avance": avance, "pesos": selectors.pesos_de_avance(), "oob": True},
+        request,
     )
     return HttpResponse(fila + progreso)
 

@@ -11,6 +11,7 @@ import io
 import re
 from decimal import Decimal
 from http import HTTPStatus
+from typing import Any
 
 import openpyxl
 import pytest
@@ -69,7 +70,8 @@ def _libro(*filas: list[object]) -> bytes:
     hoja = libro.active
     assert hoja is not None
     hoja.title = "Anexo OT"
-    for fila in [["ANEXO C DE LA ORDEN"], [], ENCABEZADO, *filas]:
+    todas: list[list[Any]] = [["ANEXO C DE LA ORDEN"], [], ENCABEZADO, *filas]
+    for fila in todas:
         hoja.append(fila)
     salida = io.BytesIO()
     libro.save(salida)
@@ -83,7 +85,7 @@ BUENO = [
 MALO = ["C-5", "9.9", "Concepto que no existe en el catálogo", "DIA", 1]
 
 
-def _datos() -> dict[str, OT]:
+def _datos() -> dict[str, Any]:
     """Two OTs in execution (one with steps, production, an anexo and a re-programming), one
     assigned, and a PTE ready for its OT."""
     cliente = ClienteFactory(descripcion="PEP Activo Cantarell")
@@ -245,7 +247,7 @@ def test_an_engineer_filters_opens_an_ot_changes_a_step_and_uploads_its_anexo(
     page.get_by_label("Libro de Excel (.xlsx)").set_input_files(archivo)
     page.get_by_role("button", name="Subir anexo").click()
     expect(page.get_by_role("alert")).to_contain_text("no se importó nada")
-    errores = page.get_by_role("region", name="Renglones con errores", exact=True)
+    errores = page.get_by_role("region", name="Tabla de renglones con errores")
     expect(errores.locator("tbody tr")).to_have_count(1)
     expect(errores).to_contain_text("9.9")
     expect(errores).to_contain_text("not in the price book")

@@ -79,7 +79,7 @@ def catalogos():
     }
 
 
-def _con_pasos(cat, pasos, **campos) -> OT:
+def _con_pasos(cat, pasos, **campos):
     ot = OTFactory(
         cliente=cat["cliente"],
         responsable_proyecto=cat["responsable"],
@@ -133,7 +133,7 @@ def test_list_shows_linked_rows_with_es_mx_figures_and_progress(viewer, catalogo
     assert response.status_code == HTTPStatus.OK
     html = _html(response)
     assert f'<a href="/ots/{ot.pk}/">OT-7</a>' in html
-    assert "$1,234,567.50" in html and "$9,876.50" in html
+    assert "$1,234,567.50 MXN" in html and "$9,876.50 USD" in html
     # No dates: time counts 0, half the steps done: 0.3 x 50 = 15 %.
     assert 'aria-label="Avance de OT-7">15%</progress>' in html
     assert "<strong>1</strong> OT" in html
@@ -183,7 +183,7 @@ def test_filters_use_the_apis_names_in_the_query_string(viewer, catalogos):
     assert ordenes(f"pte={pte.pk}") == ["F"]
     assert ordenes("anio=2024") == ["D"]
     assert ordenes("buscar=buceo") == ["E", "E R1"]
-    assert ordenes("buscar=buceo&solo_principales=on") == ["E"]
+    assert ordenes("buscar=buceo&solo_principales=true") == ["E"]
     # The form shows what is in force.
     html = _html(viewer.get("/ots/?estatus=8&anio=2024"))
     assert re.search(r'value="8" id="id_estatus_\d" checked', html)
@@ -610,7 +610,7 @@ def test_a_step_opens_in_place_and_saves_without_reloading(engineer, catalogos, 
     assert row.lstrip().startswith(f'<tr id="paso-{detalle.pk}" class="paso-fila">')
     assert "Completado</span>" in row and "Acta firmada" in row
     # The OT's progress, out of band: no dates, half the steps: 15 %.
-    assert 'id="avance-ot" hx-swap-oob="true"' in row
+    assert 'id="avance-ot" class="avance-ot" hx-swap-oob="true"' in row
     assert 'value="15.00"' in row
     detalle.refresh_from_db()
     assert (detalle.estatus, detalle.fecha_entrega) == (
