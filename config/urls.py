@@ -21,6 +21,8 @@ urlpatterns = [
     path("accounts/", include((accounts_urls.page_urlpatterns, "accounts"))),
     path("api/", include((accounts_urls.api_urlpatterns, "api"))),
     path("ptes/", include((ptes_urls.page_urlpatterns, "ptes"))),
+    # The OT pages, and each OT's Anexo C page (the price book's app owns that one).
+    path("ots/", include((ots_urls.page_urlpatterns + precios_urls.anexo_page_urlpatterns, "ots"))),
     path("produccion/", include((produccion_urls.page_urlpatterns, "produccion"))),
     path(
         "operaciones/api/",

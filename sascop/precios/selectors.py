@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 import django_filters
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from sascop.core.errors import NotFound
 from sascop.core.filters import IdFilter, filtrar
@@ -103,3 +103,13 @@ def importacion_fallida(ot_id: int, importacion_id: int) -> ImportacionAnexoFall
             "for a day)."
         )
     return fallida
+
+
+def anexo_versiones(ot_id: int) -> list[AnexoOT]:
+    """Every version of the OT's anexo, newest first, with its number of lines."""
+    return list(
+        AnexoOT.objects.filter(ot_id=ot_id)
+        .select_related("creado_por")
+        .annotate(num_partidas=Count("partidas"))
+        .order_by("-version")
+    )

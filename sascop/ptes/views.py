@@ -142,7 +142,8 @@ def _pagina_detalle(
     pte, detalles, progreso = selectors.pte_detalle(pte_id)
     if editando is not None and form_paso is None:
         form_paso = _paso_form(editando)
-    crear_ot = url_si_existe("ots:nueva")
+    # "Crear OT" for who may create one; whether this PTE may have one, the OT page says.
+    crear_ot = url_si_existe("ots:nueva") if request.user.has_perm("ots.add_ot") else None
     context = {
         "detalles": detalles,
         "progreso": progreso,

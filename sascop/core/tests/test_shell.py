@@ -52,7 +52,7 @@ def test_an_anonymous_visit_goes_to_the_login_page_and_comes_back(client):
 def test_the_bar_shows_the_pages_that_exist(viewer):
     html = viewer.get("/").content.decode()
 
-    assert _menu(html) == ["Tablero", "PTEs", "Producción"]  # the others are not built yet
+    assert _menu(html) == ["Tablero", "PTEs", "OTs", "Producción"]  # the others are not built yet
     assert '<a href="/" aria-current="page">Tablero</a>' in html
     assert "Administración" not in html  # not staff
 

@@ -41,7 +41,10 @@ def test_dashboard_shows_the_figures_in_es_mx(viewer, time_machine):
     page = response.content.decode()
     assert '<a class="cifra" href="/ptes/">\n      <strong>3</strong><span>PTEs</span>' in page
     assert '<a href="/ptes/?estatus=2">En proceso: <strong>3</strong></a>' in page
-    assert _chart(page, "ots")["enlaces"] is None  # no OT list page yet
+    # Each OT status count opens the OT list filtered by it.
+    assert _chart(page, "ots")["enlaces"] == [
+        f"/ots/?estatus={e}" for e in (5, 6, 7, 8, 9, 10, 11, 16)
+    ]
     assert "<strong>$1,235,567.89</strong><span>Monto de OTs (MXN)</span>" in page
     assert "<strong>$1,000.50</strong><span>Monto de OTs (USD)</span>" in page
     assert '<td>may 2026</td><td class="num">1,234.50</td>' in page
