@@ -97,3 +97,40 @@ def registrar_eliminacion(*, usuario: User | None, instancia: models.Model) -> N
         **_entity(instancia),
         **_user_fields(usuario),
     )
+
+
+def registrar_cambios_lote(
+    *, usuario: User | None, cambios: Iterable[tuple[dict[str, str], models.Model]]
+) -> int:
+    """`registrar_cambios` for many instances (each with its snapshot from before) in one
+    insert; returns how many rows were logged."""
+    rows = [
+        RegistroActividad(
+            accion=Accion.MODIFICAR,
+            campo=name,
+            valor_anterior=antes.get(name, ""),
+            valor_nuevo=value,
+            **_entity(instancia),
+            **_user_fields(usuario),
+        )
+        for antes, instancia in cambios
+        for name, value in snapshot(instancia).items()
+        if antes.get(name, "") != value
+    ]
+    RegistroActividad.objects.bulk_create(rows)
+    return len(rows)
+
+
+def registrar_eliminaciones(*, usuario: User | None, instancias: Iterable[models.Model]) -> None:
+    """`registrar_eliminacion` for many instances, in one insert."""
+    RegistroActividad.objects.bulk_create(
+        [
+            RegistroActividad(
+                accion=Accion.ELIMINAR,
+                valor_anterior=str(instancia),
+                **_entity(instancia),
+                **_user_fields(usuario),
+            )
+            for instancia in instancias
+        ]
+    )

@@ -10,6 +10,12 @@ class ProduccionConfig(AppConfig):
 
     def ready(self) -> None:
         from sascop.core.datacache import track
-        from sascop.produccion.models import Produccion
+        from sascop.precios.services import al_importar_anexo
+        from sascop.produccion.excedentes import tras_importar_anexo
+        from sascop.produccion.models import Produccion, ReporteDiario
 
         track(Produccion)
+        track(ReporteDiario)
+        # An anexo import changes what is authorised: the rows move to the new lines and
+        # the excedentes are recomputed in the import's transaction.
+        al_importar_anexo(tras_importar_anexo)

@@ -1,22 +1,40 @@
+"""Production reads: the filtered list, the monthly sheet (sábana) of an OT and the states
+of its daily reports."""
+
 from __future__ import annotations
 
+import calendar
+import datetime
+import hashlib
+import json
+from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from sascop.catalogos.estatus import EstatusCobro
+from sascop.catalogos.models import Sitio
+from sascop.core.errors import InvalidInput, NotFound
 from sascop.core.filters import BooleanFilter, IdFilter, filtrar
-from sascop.produccion.models import Produccion
+from sascop.ots.models import OT
+from sascop.precios.models import PartidaAnexoOT, ProgramaDiario, importe
+from sascop.produccion.models import Produccion, ReporteDiario
+
+CUATRO = Decimal("0.0001")
+CERO = Decimal("0")
 
 
 class ProduccionFilter(django_filters.FilterSet):
     ot = IdFilter(field_name="ot_id")
-    partida = IdFilter(field_name="partida_id")
+    partida_anexo = IdFilter(field_name="partida_anexo_id")
+    anexo = django_filters.CharFilter(field_name="partida_anexo__concepto__anexo__clave")
+    partida = django_filters.CharFilter(field_name="partida_anexo__concepto__partida")
     sitio = IdFilter(field_name="sitio_id")
     tipo_tiempo = django_filters.ChoiceFilter(choices=Produccion.TipoTiempo.choices)
     estatus_cobro = django_filters.TypedChoiceFilter(choices=EstatusCobro.choices, coerce=int)
-    es_excedente = BooleanFilter()
+    con_excedente = BooleanFilter(method="filter_con_excedente")
     fecha_desde = django_filters.DateFilter(field_name="fecha_produccion", lookup_expr="gte")
     fecha_hasta = django_filters.DateFilter(field_name="fecha_produccion", lookup_expr="lte")
 
@@ -24,16 +42,233 @@ class ProduccionFilter(django_filters.FilterSet):
         model = Produccion
         fields: list[str] = []
 
+    def filter_con_excedente(
+        self, queryset: QuerySet[Produccion], name: str, value: bool | None
+    ) -> QuerySet[Produccion]:
+        if value is None:
+            return queryset
+        return queryset.filter(excedente__gt=0) if value else queryset.filter(excedente=0)
+
+
+RELACIONADOS = ("ot", "partida_anexo__concepto__anexo", "sitio")
+
 
 def produccion_lista(params: Any) -> QuerySet[Produccion]:
     """Production of OTs that are not deleted, newest date first."""
-    base = Produccion.objects.filter(ot__eliminado_en__isnull=True).select_related(
-        "ot", "partida", "unidad", "sitio"
-    )
+    base = Produccion.objects.filter(ot__eliminado_en__isnull=True).select_related(*RELACIONADOS)
     return filtrar(ProduccionFilter, params, base).order_by("-fecha_produccion", "-id")
 
 
 def produccion_por_ids(ids: list[int]) -> list[Produccion]:
     """The rows with these ids that exist, in the order asked."""
-    rows = Produccion.objects.select_related("ot", "partida", "unidad", "sitio").in_bulk(ids)
+    rows = Produccion.objects.select_related(*RELACIONADOS).in_bulk(ids)
     return [rows[i] for i in ids if i in rows]
+
+
+# --- the monthly sheet ------------------------------------------------------------------------
+
+
+def _cantidad(valor: Decimal) -> str:
+    return format(valor.quantize(CUATRO), "f")
+
+
+def _dinero(valor: Decimal) -> str:
+    return format(valor, "f")
+
+
+def _par(mn: Decimal, usd: Decimal) -> dict[str, str]:
+    return {"importe_mn": _dinero(mn), "importe_usd": _dinero(usd)}
+
+
+def etiqueta(datos: dict[str, Any]) -> str:
+    """An ETag for a computed document: a digest of its JSON."""
+    digest = hashlib.sha256(json.dumps(datos, sort_keys=True).encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def mes_de(anio: int, mes: int) -> tuple[datetime.date, datetime.date, int]:
+    """First day, last day and number of days of the month."""
+    dias = calendar.monthrange(anio, mes)[1]
+    return datetime.date(anio, mes, 1), datetime.date(anio, mes, dias), dias
+
+
+def ot_o_404(ot_id: int) -> OT:
+    ot = OT.objects.filter(pk=ot_id).first()
+    if ot is None:
+        raise NotFound(f"OT {ot_id} does not exist.")
+    return ot
+
+
+def sitio_de_hoja(ot: OT, sitio_id: int | None) -> Sitio:
+    """The site a sheet is about: the one asked for, else the OT's."""
+    sitio_id = sitio_id or ot.sitio_id
+    if sitio_id is None:
+        raise InvalidInput(fields={"sitio": ["The OT has no site; give one."]})
+    sitio = Sitio.objects.filter(pk=sitio_id).first()
+    if sitio is None:
+        raise InvalidInput(fields={"sitio": [f"Site {sitio_id} does not exist."]})
+    return sitio
+
+
+def lineas_activas(ot_id: int) -> list[PartidaAnexoOT]:
+    """The lines of the OT's active anexo, in workbook order, with their concepts."""
+    return list(
+        PartidaAnexoOT.objects.filter(anexo_ot__ot_id=ot_id, anexo_ot__activo=True)
+        .select_related("concepto__anexo")
+        .order_by("orden")
+    )
+
+
+def sabana(
+    *, ot_id: int, anio: int, mes: int, tipo_tiempo: str, sitio_id: int | None
+) -> dict[str, Any]:
+    """The OT's production sheet for a month, one kind of time and one site (by default TE
+    and the OT's site): per line of its active anexo, the volume programmed, executed and
+    in excess each day and the month's amounts; subtotals by anexo; and the OT's KPIs
+    (authorised, executed in earlier months and in this one, left to execute: amounts over
+    every kind of time and site). Seven queries, whatever the size."""
+    ot = ot_o_404(ot_id)
+    sitio = sitio_de_hoja(ot, sitio_id)
+    inicio, fin, n = mes_de(anio, mes)
+    lineas = lineas_activas(ot_id)
+    activas = Q(partida__anexo_ot__ot_id=ot_id, partida__anexo_ot__activo=True)
+    programa: dict[int, dict[str, str]] = defaultdict(dict)
+    for linea_id, fecha, volumen in ProgramaDiario.objects.filter(
+        activas, fecha__range=(inicio, fin)
+    ).values_list("partida_id", "fecha", "volumen"):
+        programa[linea_id][str(fecha.day)] = _cantidad(volumen)
+    ejecutado: dict[int, dict[str, str]] = defaultdict(dict)
+    excedente: dict[int, dict[str, str]] = defaultdict(dict)
+    volumen_mes: dict[int, Decimal] = defaultdict(Decimal)
+    for linea_id, fecha, volumen, exceso in Produccion.objects.filter(
+        ot_id=ot_id,
+        partida_anexo__anexo_ot__activo=True,
+        fecha_produccion__range=(inicio, fin),
+        tipo_tiempo=tipo_tiempo,
+        sitio_id=sitio.pk,
+    ).values_list("partida_anexo_id", "fecha_produccion", "volumen_produccion", "excedente"):
+        ejecutado[linea_id][str(fecha.day)] = _cantidad(volumen)
+        volumen_mes[linea_id] += volumen
+        if exceso:
+            excedente[linea_id][str(fecha.day)] = _cantidad(exceso)
+    acumulados: dict[int, Any] = {
+        fila["partida_anexo_id"]: fila
+        for fila in Produccion.objects.filter(
+            ot_id=ot_id, partida_anexo__anexo_ot__activo=True, fecha_produccion__lte=fin
+        )
+        .values("partida_anexo_id")
+        .annotate(
+            antes=Sum("volumen_produccion", filter=Q(fecha_produccion__lt=inicio)),
+            este=Sum("volumen_produccion", filter=Q(fecha_produccion__gte=inicio)),
+        )
+        .order_by()
+    }
+    reportes = dict(
+        ReporteDiario.objects.filter(
+            ot_id=ot_id, sitio_id=sitio.pk, fecha__range=(inicio, fin)
+        ).values_list("fecha", "estatus")
+    )
+
+    partidas = []
+    subtotales: dict[str, list[Decimal]] = {}
+    kpis = {k: [CERO, CERO] for k in ("autorizado", "meses_anteriores", "mes_actual")}
+    for linea in lineas:
+        mn = importe(volumen_mes[linea.pk], linea.pu_mn)
+        usd = importe(volumen_mes[linea.pk], linea.pu_usd)
+        clave = linea.concepto.anexo.clave
+        subtotal = subtotales.setdefault(clave, [CERO, CERO])
+        subtotal[0] += mn
+        subtotal[1] += usd
+        acumulado = acumulados.get(linea.pk, {})
+        for kpi, volumen in (
+            ("autorizado", linea.volumen),
+            ("meses_anteriores", acumulado.get("antes") or CERO),
+            ("mes_actual", acumulado.get("este") or CERO),
+        ):
+            kpis[kpi][0] += importe(volumen, linea.pu_mn)
+            kpis[kpi][1] += importe(volumen, linea.pu_usd)
+        partidas.append(
+            {
+                "partida_anexo": linea.pk,
+                "anexo": clave,
+                "partida": linea.concepto.partida,
+                "concepto": linea.concepto.concepto,
+                "unidad": linea.concepto.unidad,
+                "autorizado": _cantidad(linea.volumen),
+                "pu_mn": _dinero(linea.pu_mn),
+                "pu_usd": _dinero(linea.pu_usd),
+                "programado": programa.get(linea.pk, {}),
+                "ejecutado": ejecutado.get(linea.pk, {}),
+                "excedente": excedente.get(linea.pk, {}),
+                "importe_mn": _dinero(mn),
+                "importe_usd": _dinero(usd),
+            }
+        )
+    por_ejecutar = [
+        max(CERO, kpis["autorizado"][i] - kpis["meses_anteriores"][i] - kpis["mes_actual"][i])
+        for i in (0, 1)
+    ]
+    return {
+        "ot": ot.pk,
+        "orden_trabajo": str(ot),
+        "anio": anio,
+        "mes": mes,
+        "tipo_tiempo": tipo_tiempo,
+        "sitio": sitio.pk,
+        "sitio_descripcion": sitio.descripcion,
+        "dias": list(range(1, n + 1)),
+        "reportes": {
+            str(dia): reportes.get(inicio.replace(day=dia), ReporteDiario.Estatus.PENDIENTE)
+            for dia in range(1, n + 1)
+        },
+        "partidas": partidas,
+        "subtotales": [
+            {"anexo": clave, **_par(mn, usd)} for clave, (mn, usd) in subtotales.items()
+        ],
+        "totales": _par(
+            sum((s[0] for s in subtotales.values()), CERO),
+            sum((s[1] for s in subtotales.values()), CERO),
+        ),
+        "kpis": {
+            **{kpi: _par(mn, usd) for kpi, (mn, usd) in kpis.items()},
+            "por_ejecutar": _par(*por_ejecutar),
+        },
+    }
+
+
+def reportes_diarios(*, ot_id: int, anio: int, mes: int) -> dict[str, Any]:
+    """The state of each day's report of the OT in the month, per site: the OT's site and
+    any other with a stored state or production that month. A day never set is PENDIENTE."""
+    ot = ot_o_404(ot_id)
+    inicio, fin, n = mes_de(anio, mes)
+    guardados = list(
+        ReporteDiario.objects.filter(ot_id=ot_id, fecha__range=(inicio, fin)).values_list(
+            "sitio_id", "fecha", "estatus"
+        )
+    )
+    con_produccion = Produccion.objects.filter(
+        ot_id=ot_id, fecha_produccion__range=(inicio, fin)
+    ).values("sitio_id")
+    sitios = Sitio.objects.filter(
+        Q(pk=ot.sitio_id) | Q(pk__in={s for s, _, _ in guardados}) | Q(pk__in=con_produccion)
+    ).order_by("descripcion", "pk")
+    estados: dict[int, dict[str, str]] = defaultdict(dict)
+    for sitio_id, fecha, estatus in guardados:
+        estados[sitio_id][str(fecha.day)] = estatus
+    return {
+        "ot": ot.pk,
+        "anio": anio,
+        "mes": mes,
+        "dias": list(range(1, n + 1)),
+        "sitios": [
+            {
+                "id": sitio.pk,
+                "descripcion": sitio.descripcion,
+                "reportes": {
+                    str(dia): estados[sitio.pk].get(str(dia), ReporteDiario.Estatus.PENDIENTE)
+                    for dia in range(1, n + 1)
+                },
+            }
+            for sitio in sitios
+        ],
+    }

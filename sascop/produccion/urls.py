@@ -7,9 +7,15 @@ from sascop.produccion import apis
 urlpatterns = [
     path("produccion/", apis.ProduccionListApi.as_view(), name="produccion"),
     path("produccion/lote/", apis.ProduccionLoteApi.as_view(), name="produccion-lote"),
+    path("produccion/sabana/", apis.SabanaApi.as_view(), name="produccion-sabana"),
     path(
         "produccion/<int:produccion_id>/",
         apis.ProduccionDetailApi.as_view(),
         name="produccion-detalle",
+    ),
+    path(
+        "ots/<int:ot_id>/reportes-diarios/",
+        apis.ReportesDiariosApi.as_view(),
+        name="ots-reportes-diarios",
     ),
 ]
