@@ -24,6 +24,7 @@ from sascop.produccion.models import Produccion, ReporteDiario
 
 CUATRO = Decimal("0.0001")
 CERO = Decimal("0")
+PESOS = Decimal("0.00")
 
 
 class ProduccionFilter(django_filters.FilterSet):
@@ -171,12 +172,12 @@ def sabana(
 
     partidas = []
     subtotales: dict[str, list[Decimal]] = {}
-    kpis = {k: [CERO, CERO] for k in ("autorizado", "meses_anteriores", "mes_actual")}
+    kpis = {k: [PESOS, PESOS] for k in ("autorizado", "meses_anteriores", "mes_actual")}
     for linea in lineas:
         mn = importe(volumen_mes[linea.pk], linea.pu_mn)
         usd = importe(volumen_mes[linea.pk], linea.pu_usd)
         clave = linea.concepto.anexo.clave
-        subtotal = subtotales.setdefault(clave, [CERO, CERO])
+        subtotal = subtotales.setdefault(clave, [PESOS, PESOS])
         subtotal[0] += mn
         subtotal[1] += usd
         acumulado = acumulados.get(linea.pk, {})
@@ -205,7 +206,7 @@ def sabana(
             }
         )
     por_ejecutar = [
-        max(CERO, kpis["autorizado"][i] - kpis["meses_anteriores"][i] - kpis["mes_actual"][i])
+        max(PESOS, kpis["autorizado"][i] - kpis["meses_anteriores"][i] - kpis["mes_actual"][i])
         for i in (0, 1)
     ]
     return {
@@ -226,8 +227,8 @@ def sabana(
             {"anexo": clave, **_par(mn, usd)} for clave, (mn, usd) in subtotales.items()
         ],
         "totales": _par(
-            sum((s[0] for s in subtotales.values()), CERO),
-            sum((s[1] for s in subtotales.values()), CERO),
+            sum((s[0] for s in subtotales.values()), PESOS),
+            sum((s[1] for s in subtotales.values()), PESOS),
         ),
         "kpis": {
             **{kpi: _par(mn, usd) for kpi, (mn, usd) in kpis.items()},
