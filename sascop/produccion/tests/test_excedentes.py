@@ -275,3 +275,20 @@ def test_a_signed_off_day_refuses_production_writes(capturista, csrf, familia, f
         **csrf(capturista),
     )  # fmt: skip
     assert otro_sitio.status_code == HTTPStatus.CREATED
+
+
+def test_the_command_recomputes_everything(familia):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ProduccionFactory(ot=familia["principal"], partida_anexo=familia["linea"],
+                      volumen_produccion=Decimal("150"))  # fmt: skip
+    out = StringIO()
+
+    call_command("recalcular_excedentes", stdout=out)
+
+    assert out.getvalue() == "1 production rows changed.\n"
+    assert Produccion.objects.get().excedente == Decimal("30")
+    familia["linea"].refresh_from_db()
+    assert (familia["linea"].ejecutado, familia["linea"].excedente) == (150, 30)
