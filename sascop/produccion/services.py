@@ -468,7 +468,11 @@ def reportes_guardar(
     pedidos: dict[tuple[int, datetime.date], str] = {}
     for index, sitio in enumerate(sitios):
         prefijo = f"sitios[{index}]"
-        if not isinstance(sitio, dict) or sitio.get("id") not in validos:
+        if (
+            not isinstance(sitio, dict)
+            or not _entero(sitio.get("id"))
+            or sitio["id"] not in validos
+        ):
             errores[f"{prefijo}.id"] = ["Not a site."]
             continue
         reportes = sitio.get("reportes", {})

@@ -5,7 +5,6 @@ from typing import Any
 
 import factory
 
-from sascop.ots.models import OT
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios.libro import orden_de_partida
 from sascop.precios.models import Anexo, AnexoOT, Concepto, Contrato, PartidaAnexoOT
@@ -67,7 +66,7 @@ class PartidaAnexoOTFactory(factory.django.DjangoModelFactory[PartidaAnexoOT]):
     orden = factory.Sequence(lambda n: n + 1)
 
 
-def linea_de(ot: OT, **datos: Any) -> PartidaAnexoOT:
+def linea_de(ot: Any, **datos: Any) -> PartidaAnexoOT:
     """A new line in the OT's active anexo (made, version 1, if it has none)."""
     anexo = AnexoOT.objects.filter(ot=ot, activo=True).first() or AnexoOTFactory(ot=ot)
     return PartidaAnexoOTFactory.create(anexo_ot=anexo, **datos)
