@@ -15,7 +15,7 @@ Each line of every anexo version keeps `ejecutado` and `excedente`: the sums ove
 rows of its own OT on its concept, whatever the version they were captured against.
 
 `recalcular` runs in the caller's transaction with a fixed number of queries whatever the
-number of rows, families and concepts touched (plus one UPDATE per thousand changed rows).
+number of rows, families and concepts touched (plus one UPDATE per 500 changed rows).
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ from decimal import Decimal
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
+from sascop.core.queries import actualizar_por_pk
 from sascop.core.signals import announce_change
 from sascop.ots.models import OT
 from sascop.precios.models import AnexoOT, PartidaAnexoOT
 from sascop.produccion.models import Produccion
 
 CERO = Decimal("0")
-LOTE = 1000
 CAMPOS_LINEA = (
     "pk",
     "anexo_ot__ot_id",
@@ -98,7 +98,7 @@ def recalcular(claves: Iterable[Clave]) -> int:
     ).values_list("pk", "ot_id", "partida_anexo__concepto_id", "volumen_produccion", "excedente")
     acumulado: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     por_ot: dict[Clave, list[Decimal]] = defaultdict(lambda: [CERO, CERO])
-    cambiadas = []
+    cambiadas: dict[int, tuple[Decimal]] = {}
     for pk, ot_id, concepto, volumen, anterior in filas.order_by("fecha_produccion", "pk"):
         clave = (miembros[ot_id][0], concepto)
         if clave not in afectadas:
@@ -110,19 +110,19 @@ def recalcular(claves: Iterable[Clave]) -> int:
         totales[0] += volumen
         totales[1] += excedente
         if excedente != anterior:
-            cambiadas.append(Produccion(pk=pk, excedente=excedente))
-    Produccion.objects.bulk_update(cambiadas, ["excedente"], batch_size=LOTE)
+            cambiadas[pk] = (excedente,)
+    actualizar_por_pk(Produccion, ["excedente"], cambiadas)
 
-    lineas_cambiadas = []
+    lineas_cambiadas: dict[int, tuple[Decimal, Decimal]] = {}
     for pk, ot_id, _, concepto, _, ejecutado, excedente in lineas:
         if (miembros[ot_id][0], concepto) not in afectadas:
             continue
         nuevo = por_ot.get((ot_id, concepto), [CERO, CERO])
         if (ejecutado, excedente) != (nuevo[0], nuevo[1]):
-            lineas_cambiadas.append(PartidaAnexoOT(pk=pk, ejecutado=nuevo[0], excedente=nuevo[1]))
-    PartidaAnexoOT.objects.bulk_update(
-        lineas_cambiadas, ["ejecutado", "excedente"], batch_size=LOTE
-    )
+            lineas_cambiadas[pk] = (nuevo[0], nuevo[1])
+    actualizar_por_pk(PartidaAnexoOT, ["ejecutado", "excedente"], lineas_cambiadas)
+    if cambiadas:
+        announce_change(Produccion)
     return len(cambiadas)
 
 
@@ -136,12 +136,12 @@ def tras_importar_anexo(ot_id: int) -> None:
         )
     )
     filas = Produccion.objects.filter(ot_id=ot_id).exclude(partida_anexo_id__in=nuevas.values())
-    movidas = [
-        Produccion(pk=pk, partida_anexo_id=nuevas[concepto])
+    movidas = {
+        pk: (nuevas[concepto],)
         for pk, concepto in filas.values_list("pk", "partida_anexo__concepto_id")
         if concepto in nuevas
-    ]
-    Produccion.objects.bulk_update(movidas, ["partida_anexo"], batch_size=LOTE)
+    }
+    actualizar_por_pk(Produccion, ["partida_anexo"], movidas)
     if movidas:
         announce_change(Produccion)
     # The whole family: the authorising OT may have changed for every concept.

@@ -24,7 +24,7 @@ from sascop.catalogos.models import Sitio
 from sascop.catalogos.services import exigir_activos
 from sascop.core.errors import Conflict, InvalidInput, PreconditionFailed
 from sascop.core.etags import exigir_version
-from sascop.core.queries import bloquear_o_404
+from sascop.core.queries import actualizar_por_pk, bloquear_o_404
 from sascop.core.signals import announce_change
 from sascop.core.validation import validated
 from sascop.ots.models import OT
@@ -35,7 +35,7 @@ from sascop.produccion.serializers import campos_de_fila
 
 CLAVE = ("ot_id", "partida_anexo_id", "fecha_produccion", "tipo_tiempo", "sitio_id")
 MAX_FILAS = 5000
-# What a correction may change (and `bulk_update` writes).
+# What a correction may change.
 CAMPOS = [
     "ot",
     "partida_anexo",
@@ -45,8 +45,6 @@ CAMPOS = [
     "tipo_tiempo",
     "estatus_cobro",
     "comentario",
-    "version",
-    "actualizado_en",
 ]
 
 
@@ -116,10 +114,25 @@ def _escribir(
     ahora = timezone.now()
     for cambio in cambios:
         cambio.fila.actualizado_en = ahora
+    # Only the fields some change touched; each row's version was raised by its caller.
+    campos = [
+        nombre
+        for nombre in CAMPOS
+        if any(c.antes.serializable_value(nombre) != c.fila.serializable_value(nombre)
+               for c in cambios)
+    ]  # fmt: skip
     try:
         with transaction.atomic():
-            creadas = Produccion.objects.bulk_create(nuevas)
-            Produccion.objects.bulk_update([c.fila for c in cambios], CAMPOS, batch_size=1000)
+            creadas = Produccion.objects.bulk_create(nuevas, batch_size=1000)
+            actualizar_por_pk(
+                Produccion,
+                [*campos, "version"],
+                {
+                    c.fila.pk: [*(c.fila.serializable_value(n) for n in campos), c.fila.version]
+                    for c in cambios
+                },
+                fijos={"actualizado_en": ahora},
+            )
     except IntegrityError as exc:  # a concurrent request recorded the same row meanwhile
         filas = [*nuevas, *(c.fila for c in cambios)]
         raise _conflicto(_duplicadas(filas, excluir=[c.fila.pk for c in cambios]), lote) from exc
