@@ -3,7 +3,7 @@ transaction, so a rejected change leaves no trace and an accepted one always doe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -100,24 +100,32 @@ def registrar_eliminacion(*, usuario: User | None, instancia: models.Model) -> N
 
 
 def registrar_cambios_lote(
-    *, usuario: User | None, cambios: Iterable[tuple[dict[str, str], models.Model]]
+    *,
+    usuario: User | None,
+    cambios: Iterable[tuple[models.Model, models.Model]],
+    campos: Sequence[str] | None = None,
 ) -> int:
-    """`registrar_cambios` for many instances (each with its snapshot from before) in one
-    insert; returns how many rows were logged."""
-    rows = [
-        RegistroActividad(
-            accion=Accion.MODIFICAR,
-            campo=name,
-            valor_anterior=antes.get(name, ""),
-            valor_nuevo=value,
-            **_entity(instancia),
-            **_user_fields(usuario),
-        )
-        for antes, instancia in cambios
-        for name, value in snapshot(instancia).items()
-        if antes.get(name, "") != value
-    ]
-    RegistroActividad.objects.bulk_create(rows)
+    """`registrar_cambios` for many instances, each as it was and as it is now, in one
+    insert; `campos` limits the comparison to the fields the caller may have changed (the
+    others are not looked at). Returns how many rows were logged."""
+    rows = []
+    for antes, despues in cambios:
+        nombres = campos if campos is not None else list(snapshot(despues))
+        for name in nombres:
+            attname = despues._meta.get_field(name).attname  # type: ignore[union-attr]
+            anterior, nuevo = _text(getattr(antes, attname)), _text(getattr(despues, attname))
+            if anterior != nuevo:
+                rows.append(
+                    RegistroActividad(
+                        accion=Accion.MODIFICAR,
+                        campo=name,
+                        valor_anterior=anterior,
+                        valor_nuevo=nuevo,
+                        **_entity(despues),
+                        **_user_fields(usuario),
+                    )
+                )
+    RegistroActividad.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
 
@@ -132,5 +140,6 @@ def registrar_eliminaciones(*, usuario: User | None, instancias: Iterable[models
                 **_user_fields(usuario),
             )
             for instancia in instancias
-        ]
+        ],
+        batch_size=1000,
     )

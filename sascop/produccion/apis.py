@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -141,6 +142,21 @@ class _XlsxTambien:
         return super().perform_content_negotiation(request, force=True)  # type: ignore[misc]
 
 
+def _consulta(q: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ot_id": q["ot"],
+        "anio": q["anio"],
+        "mes": q["mes"],
+        "tipo_tiempo": q["tipo_tiempo"],
+        "sitio_id": q.get("sitio"),
+    }
+
+
+def _json(cuerpo: bytes, etiqueta: str) -> HttpResponse:
+    # Rendered once (and cached, with Redis): a 500-line month is most of a megabyte.
+    return HttpResponse(cuerpo, content_type="application/json", headers={"ETag": etiqueta})
+
+
 class SabanaApi(_XlsxTambien, ModelApi):
     """The monthly production sheet of an OT."""
 
@@ -169,20 +185,16 @@ class SabanaApi(_XlsxTambien, ModelApi):
         """The month's sheet of an OT for one kind of time and site (default TE and the
         OT's site): per line of its active anexo, programmed, executed and excess volume by
         day, the month's amounts, subtotals by anexo and the OT's KPIs. With an ETag: send
-        it as If-Match with the PUT."""
+        it as If-Match with the PUT (or as If-None-Match: 304 if unchanged)."""
         query = s.SabanaQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        q = query.validated_data
-        datos = selectors.sabana(
-            ot_id=q["ot"],
-            anio=q["anio"],
-            mes=q["mes"],
-            tipo_tiempo=q["tipo_tiempo"],
-            sitio_id=q.get("sitio"),
-        )
-        if q["formato"] == "xlsx":
-            return exports.sabana_xlsx(datos)
-        return Response(datos, headers={"ETag": selectors.etiqueta(datos)})
+        consulta = _consulta(query.validated_data)
+        if query.validated_data["formato"] == "xlsx":
+            return exports.sabana_xlsx(selectors.sabana(**consulta))
+        cuerpo, etiqueta = selectors.sabana_json(**consulta)
+        if request.headers.get("If-None-Match") == etiqueta:
+            return HttpResponse(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etiqueta})
+        return _json(cuerpo, etiqueta)
 
     @extend_schema(
         tags=TAGS,
@@ -197,7 +209,7 @@ class SabanaApi(_XlsxTambien, ModelApi):
             ),
         },
     )
-    def put(self, request: Request) -> Response:
+    def put(self, request: Request) -> HttpResponse:
         """Save the month's sheet as sent (the GET's shape; only `ejecutado` cells are
         read): a day with a volume creates or corrects its row, an empty one (absent, null,
         "" or 0) deletes it; lines not sent are untouched. All or nothing: a bad cell is a
@@ -205,23 +217,15 @@ class SabanaApi(_XlsxTambien, ModelApi):
         If-Match a 412. Excedentes are recomputed. Answers the saved sheet."""
         query = s.SabanaQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        q = query.validated_data
-        cuerpo = request.data if isinstance(request.data, dict) else {}
-        consulta = {
-            "ot_id": q["ot"],
-            "anio": q["anio"],
-            "mes": q["mes"],
-            "tipo_tiempo": q["tipo_tiempo"],
-            "sitio_id": q.get("sitio"),
-        }
+        consulta = _consulta(query.validated_data)
+        datos = request.data if isinstance(request.data, dict) else {}
         services.sabana_guardar(
             usuario=current_user(request),
-            partidas=cuerpo.get("partidas"),
+            partidas=datos.get("partidas"),
             if_match=if_match(request),
             **consulta,
         )
-        datos = selectors.sabana(**consulta)
-        return Response(datos, headers={"ETag": selectors.etiqueta(datos)})
+        return _json(*selectors.sabana_json(**consulta))
 
 
 class ReportesDiariosApi(ModelApi):

@@ -12,14 +12,16 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Sitio
+from sascop.core.datacache import cached
 from sascop.core.errors import InvalidInput, NotFound
 from sascop.core.filters import BooleanFilter, IdFilter, filtrar
 from sascop.ots.models import OT
-from sascop.precios.models import PartidaAnexoOT, ProgramaDiario, importe
+from sascop.precios.models import AnexoOT, Concepto, PartidaAnexoOT, ProgramaDiario, importe
 from sascop.produccion.models import Produccion, ReporteDiario
 
 CUATRO = Decimal("0.0001")
@@ -73,6 +75,11 @@ def _cantidad(valor: Decimal) -> str:
     return format(valor.quantize(CUATRO), "f")
 
 
+def _guardada(valor: Decimal) -> str:
+    """A stored volume (its 4 decimal places as the database gives them)."""
+    return format(valor, "f")
+
+
 def _dinero(valor: Decimal) -> str:
     return format(valor, "f")
 
@@ -83,8 +90,11 @@ def _par(mn: Decimal, usd: Decimal) -> dict[str, str]:
 
 def etiqueta(datos: dict[str, Any]) -> str:
     """An ETag for a computed document: a digest of its JSON."""
-    digest = hashlib.sha256(json.dumps(datos, sort_keys=True).encode()).hexdigest()[:32]
-    return f'"{digest}"'
+    return _etiqueta(json.dumps(datos, sort_keys=True).encode())
+
+
+def _etiqueta(cuerpo: bytes) -> str:
+    return '"' + hashlib.sha256(cuerpo).hexdigest()[:32] + '"'
 
 
 def mes_de(anio: int, mes: int) -> tuple[datetime.date, datetime.date, int]:
@@ -111,13 +121,17 @@ def sitio_de_hoja(ot: OT, sitio_id: int | None) -> Sitio:
     return sitio
 
 
-def lineas_activas(ot_id: int) -> list[PartidaAnexoOT]:
-    """The lines of the OT's active anexo, in workbook order, with their concepts."""
-    return list(
-        PartidaAnexoOT.objects.filter(anexo_ot__ot_id=ot_id, anexo_ot__activo=True)
-        .select_related("concepto__anexo")
-        .order_by("orden")
+def lineas_activas(ot_id: int) -> set[int]:
+    """The ids of the lines of the OT's active anexo."""
+    return set(
+        PartidaAnexoOT.objects.filter(anexo_ot__ot_id=ot_id, anexo_ot__activo=True).values_list(
+            "pk", flat=True
+        )
     )
+
+
+LINEA = ("pk", "volumen", "pu_mn", "pu_usd", "concepto__anexo__clave", "concepto__partida",
+         "concepto__concepto", "concepto__unidad")  # fmt: skip
 
 
 def sabana(
@@ -131,13 +145,17 @@ def sabana(
     ot = ot_o_404(ot_id)
     sitio = sitio_de_hoja(ot, sitio_id)
     inicio, fin, n = mes_de(anio, mes)
-    lineas = lineas_activas(ot_id)
+    lineas = (
+        PartidaAnexoOT.objects.filter(anexo_ot__ot_id=ot_id, anexo_ot__activo=True)
+        .order_by("orden")
+        .values_list(*LINEA)
+    )
     activas = Q(partida__anexo_ot__ot_id=ot_id, partida__anexo_ot__activo=True)
     programa: dict[int, dict[str, str]] = defaultdict(dict)
     for linea_id, fecha, volumen in ProgramaDiario.objects.filter(
         activas, fecha__range=(inicio, fin)
     ).values_list("partida_id", "fecha", "volumen"):
-        programa[linea_id][str(fecha.day)] = _cantidad(volumen)
+        programa[linea_id][str(fecha.day)] = _guardada(volumen)
     ejecutado: dict[int, dict[str, str]] = defaultdict(dict)
     excedente: dict[int, dict[str, str]] = defaultdict(dict)
     volumen_mes: dict[int, Decimal] = defaultdict(Decimal)
@@ -148,10 +166,10 @@ def sabana(
         tipo_tiempo=tipo_tiempo,
         sitio_id=sitio.pk,
     ).values_list("partida_anexo_id", "fecha_produccion", "volumen_produccion", "excedente"):
-        ejecutado[linea_id][str(fecha.day)] = _cantidad(volumen)
+        ejecutado[linea_id][str(fecha.day)] = _guardada(volumen)
         volumen_mes[linea_id] += volumen
         if exceso:
-            excedente[linea_id][str(fecha.day)] = _cantidad(exceso)
+            excedente[linea_id][str(fecha.day)] = _guardada(exceso)
     acumulados: dict[int, Any] = {
         fila["partida_anexo_id"]: fila
         for fila in Produccion.objects.filter(
@@ -173,34 +191,33 @@ def sabana(
     partidas = []
     subtotales: dict[str, list[Decimal]] = {}
     kpis = {k: [PESOS, PESOS] for k in ("autorizado", "meses_anteriores", "mes_actual")}
-    for linea in lineas:
-        mn = importe(volumen_mes[linea.pk], linea.pu_mn)
-        usd = importe(volumen_mes[linea.pk], linea.pu_usd)
-        clave = linea.concepto.anexo.clave
+    for pk, autorizado, pu_mn, pu_usd, clave, partida, concepto, unidad in lineas:
+        mn = importe(volumen_mes[pk], pu_mn)
+        usd = importe(volumen_mes[pk], pu_usd)
         subtotal = subtotales.setdefault(clave, [PESOS, PESOS])
         subtotal[0] += mn
         subtotal[1] += usd
-        acumulado = acumulados.get(linea.pk, {})
+        acumulado = acumulados.get(pk, {})
         for kpi, volumen in (
-            ("autorizado", linea.volumen),
+            ("autorizado", autorizado),
             ("meses_anteriores", acumulado.get("antes") or CERO),
             ("mes_actual", acumulado.get("este") or CERO),
         ):
-            kpis[kpi][0] += importe(volumen, linea.pu_mn)
-            kpis[kpi][1] += importe(volumen, linea.pu_usd)
+            kpis[kpi][0] += importe(volumen, pu_mn)
+            kpis[kpi][1] += importe(volumen, pu_usd)
         partidas.append(
             {
-                "partida_anexo": linea.pk,
+                "partida_anexo": pk,
                 "anexo": clave,
-                "partida": linea.concepto.partida,
-                "concepto": linea.concepto.concepto,
-                "unidad": linea.concepto.unidad,
-                "autorizado": _cantidad(linea.volumen),
-                "pu_mn": _dinero(linea.pu_mn),
-                "pu_usd": _dinero(linea.pu_usd),
-                "programado": programa.get(linea.pk, {}),
-                "ejecutado": ejecutado.get(linea.pk, {}),
-                "excedente": excedente.get(linea.pk, {}),
+                "partida": partida,
+                "concepto": concepto,
+                "unidad": unidad,
+                "autorizado": _cantidad(autorizado),
+                "pu_mn": _dinero(pu_mn),
+                "pu_usd": _dinero(pu_usd),
+                "programado": programa.get(pk, {}),
+                "ejecutado": ejecutado.get(pk, {}),
+                "excedente": excedente.get(pk, {}),
                 "importe_mn": _dinero(mn),
                 "importe_usd": _dinero(usd),
             }
@@ -273,3 +290,23 @@ def reportes_diarios(*, ot_id: int, anio: int, mes: int) -> dict[str, Any]:
             for sitio in sitios
         ],
     }
+
+
+# What a sheet reads: a write to any of them makes its cached copy unreachable.
+LEE_LA_SABANA = [Produccion, ReporteDiario, AnexoOT, Concepto, OT, Sitio]
+
+
+def sabana_json(
+    *, ot_id: int, anio: int, mes: int, tipo_tiempo: str, sitio_id: int | None
+) -> tuple[bytes, str]:
+    """The sheet (see `sabana`) as JSON bytes, and its ETag. With Redis, kept until a row
+    it reads changes; never cached from inside a transaction (it may yet roll back)."""
+
+    def calcular() -> tuple[bytes, str]:
+        datos = sabana(ot_id=ot_id, anio=anio, mes=mes, tipo_tiempo=tipo_tiempo, sitio_id=sitio_id)
+        cuerpo = json.dumps(datos, ensure_ascii=False, separators=(",", ":")).encode()
+        return cuerpo, _etiqueta(cuerpo)
+
+    if connection.in_atomic_block:
+        return calcular()
+    return cached(f"sabana:{ot_id}:{anio}:{mes}:{tipo_tiempo}:{sitio_id}", LEE_LA_SABANA, calcular)

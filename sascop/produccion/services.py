@@ -141,7 +141,7 @@ def _escribir(
 
     actividad.registrar_creaciones(usuario=usuario, instancias=creadas)
     actividad.registrar_cambios_lote(
-        usuario=usuario, cambios=[(actividad.snapshot(c.antes), c.fila) for c in cambios]
+        usuario=usuario, cambios=[(c.antes, c.fila) for c in cambios], campos=campos
     )
     actividad.registrar_eliminaciones(usuario=usuario, instancias=eliminadas)
 
@@ -342,9 +342,7 @@ def _dia_del_mes(texto: Any, dias: int) -> int:
     return dia
 
 
-def _leer_celdas(
-    partidas: Any, lineas: dict[int, PartidaAnexoOT], dias: int
-) -> dict[int, dict[int, Decimal]]:
+def _leer_celdas(partidas: Any, lineas: set[int], dias: int) -> dict[int, dict[int, Decimal]]:
     """The sheet's `ejecutado` cells by line and day (empty cells left out); else a 400
     naming each bad cell as `partidas[3].ejecutado.15`."""
     errores: dict[str, list[str]] = {}
@@ -401,13 +399,12 @@ def sabana_guardar(
     ot = bloquear_o_404(OT.objects.all(), ot_id, "OT")  # one sheet save at a time per OT
     sitio = selectors.sitio_de_hoja(ot, sitio_id)
     if if_match is not None:
-        actual = selectors.sabana(
-            ot_id=ot_id, anio=anio, mes=mes, tipo_tiempo=tipo_tiempo, sitio_id=sitio.pk
+        _, actual = selectors.sabana_json(
+            ot_id=ot_id, anio=anio, mes=mes, tipo_tiempo=tipo_tiempo, sitio_id=sitio_id
         )
-        _exigir_etiqueta(if_match, selectors.etiqueta(actual))
+        _exigir_etiqueta(if_match, actual)
     inicio, fin, dias = selectors.mes_de(anio, mes)
-    lineas = {linea.pk: linea for linea in selectors.lineas_activas(ot_id)}
-    celdas = _leer_celdas(partidas, lineas, dias)
+    celdas = _leer_celdas(partidas, selectors.lineas_activas(ot_id), dias)
     existentes: dict[tuple[int, int], Produccion] = {}
     for fila in Produccion.objects.filter(
         ot_id=ot_id,
@@ -525,7 +522,7 @@ def reportes_guardar(
                 )  # fmt: skip
         elif reporte.estatus != estatus:
             reporte.ot = ot
-            antes = actividad.snapshot(reporte)
+            antes = copy.copy(reporte)
             reporte.estatus = estatus
             reporte.actualizado_por = editor
             reporte.actualizado_en = ahora
@@ -535,7 +532,9 @@ def reportes_guardar(
         [r for _, r in cambiados], ["estatus", "actualizado_por", "actualizado_en"]
     )
     actividad.registrar_creaciones(usuario=usuario, instancias=nuevos)
-    actividad.registrar_cambios_lote(usuario=usuario, cambios=cambiados)
+    actividad.registrar_cambios_lote(
+        usuario=usuario, cambios=cambiados, campos=["estatus", "actualizado_por"]
+    )
 
 
 def _entero(valor: Any) -> bool:

@@ -66,7 +66,8 @@ def hoja():
 
 
 def _get(c, ot, **params):
-    return c.get(URL, {"ot": ot.pk, "anio": 2026, "mes": 5, **params})
+    cabeceras = {k: params.pop(k) for k in list(params) if k.startswith("HTTP_")}
+    return c.get(URL, {"ot": ot.pk, "anio": 2026, "mes": 5, **params}, **cabeceras)
 
 
 def test_the_sheet_sets_executed_against_programmed(viewer, hoja):
@@ -416,3 +417,25 @@ def test_sheet_and_reports_answers_match_the_schema(client, viewer, hoja):
     assert_documented(document, "GET", "/operaciones/api/produccion/sabana/", _get(viewer, ot))
     reportes = viewer.get(f"/operaciones/api/ots/{ot.pk}/reportes-diarios/?anio=2026&mes=5")
     assert_documented(document, "GET", "/operaciones/api/ots/{ot_id}/reportes-diarios/", reportes)
+
+
+def test_the_sheet_follows_every_write_and_answers_304_when_unchanged(capturista, csrf, hoja):
+    ot, buzo = hoja["ot"], hoja["buzo"]
+    primera = _get(capturista, ot)
+    assert _get(capturista, ot, HTTP_IF_NONE_MATCH=primera["ETag"]).status_code == 304
+
+    capturista.post(
+        "/operaciones/api/produccion/",
+        {"ot": ot.pk, "partida_anexo": buzo.pk, "fecha_produccion": "2026-05-30",
+         "volumen_produccion": "19"},
+        content_type="application/json",
+        **csrf(capturista),
+    )  # fmt: skip
+    segunda = _get(capturista, ot, HTTP_IF_NONE_MATCH=primera["ETag"])
+
+    assert segunda.status_code == HTTPStatus.OK
+    assert segunda["ETag"] != primera["ETag"]
+    assert segunda.json()["partidas"][1]["ejecutado"] == {"30": "19.0000", "31": "2.0000"}
+    assert segunda.json()["partidas"][1]["excedente"] == {"31": "1.0000"}
+    ReporteDiario.objects.create(ot=ot, sitio=ot.sitio, fecha="2026-05-01", estatus="PROCESO")
+    assert _get(capturista, ot).json()["reportes"]["1"] == "PROCESO"
