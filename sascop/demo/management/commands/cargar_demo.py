@@ -399,9 +399,12 @@ class Command(BaseCommand):
             for k in range(per_ot):
                 if made >= count:
                     break
-                # (day, line) pairs never repeat for one OT: unique by construction; past
-                # two years the same days come back as CMA.
+                # (day, line) pairs never repeat for one OT: unique by construction. Every
+                # other day back from today (this month and the last ones); past two years
+                # the same days come back as CMA.
                 dia, resto = divmod(k, len(suyas))
+                if dia >= 730:
+                    raise CommandError("Too much production for so few OTs; ask for more --ots.")
                 linea_id, volumen = suyas[resto]
                 diario = volumen * Decimal(rng.randint(30, 120)) / 1000
                 batch.append(
@@ -409,9 +412,9 @@ class Command(BaseCommand):
                         ot_id=ot_id,
                         partida_anexo_id=linea_id,
                         sitio_id=sitios[ot_id],
-                        fecha_produccion=hoy - datetime.timedelta(days=dia % 730),
+                        fecha_produccion=hoy - datetime.timedelta(days=dia % 365 * 2),
                         tipo_tiempo=Produccion.TipoTiempo.TE
-                        if dia < 730
+                        if dia < 365
                         else Produccion.TipoTiempo.CMA,
                         volumen_produccion=max(diario.quantize(Decimal("0.01")), Decimal("0.01")),
                         estatus_cobro=rng.choice(list(EstatusCobro)),
