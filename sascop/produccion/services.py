@@ -446,6 +446,8 @@ def sabana_guardar(
                 guardada.volumen_produccion = volumen
                 guardada.version += 1
                 cambios.append(Cambio(antes=antes, fila=guardada))
+    if nuevas and not sitio.activo:
+        raise InvalidInput(fields={"sitio": [f"sitio {sitio.pk} is inactive."]})
     _escribir(usuario=usuario, nuevas=nuevas, cambios=cambios, eliminadas=eliminadas)
 
 

@@ -439,3 +439,20 @@ def test_the_sheet_follows_every_write_and_answers_304_when_unchanged(capturista
     assert segunda.json()["partidas"][1]["excedente"] == {"31": "1.0000"}
     ReporteDiario.objects.create(ot=ot, sitio=ot.sitio, fecha="2026-05-01", estatus="PROCESO")
     assert _get(capturista, ot).json()["reportes"]["1"] == "PROCESO"
+
+
+def test_put_creates_no_rows_at_an_inactive_site(capturista, csrf, hoja):
+    ot, tubo = hoja["ot"], hoja["tubo"]
+    ot.sitio.activo = False
+    ot.sitio.save()
+    datos = _get(capturista, ot).json()
+    datos["partidas"][0]["ejecutado"]["6"] = "1"
+
+    response = _put(capturista, csrf, ot, datos)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["fields"] == {"sitio": [f"sitio {ot.sitio_id} is inactive."]}
+    # Correcting the rows already there is still possible.
+    datos["partidas"][0]["ejecutado"] = {"4": "45.5", "5": "39"}
+    assert _put(capturista, csrf, ot, datos).status_code == HTTPStatus.OK
+    assert not Produccion.objects.filter(partida_anexo=tubo, fecha_produccion="2026-05-06").exists()
