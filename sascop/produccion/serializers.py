@@ -145,6 +145,19 @@ ESTADOS_REPORTE = ["PENDIENTE", "PROCESO", "FALTA FIRMA PEMEX", "FIRMADO"]
 
 
 class MesSerializer(serializers.Serializer):
+    """A month of an OT's production (query parameters; an empty one is a 400, not the
+    default)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        vacios = {
+            nombre: ["May not be blank."]
+            for nombre in self.fields
+            if hasattr(data, "get") and data.get(nombre) == ""
+        }
+        if vacios:
+            raise serializers.ValidationError(vacios)
+        return super().to_internal_value(data)
+
     anio = serializers.IntegerField(min_value=2000, max_value=2100)
     mes = serializers.IntegerField(min_value=1, max_value=12)
 

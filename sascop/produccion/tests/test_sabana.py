@@ -131,6 +131,8 @@ def test_the_sheet_sets_executed_against_programmed(viewer, hoja):
         ({"tipo_tiempo": "XX"}, "tipo_tiempo"),
         ({"sitio": 987654}, "sitio"),
         ({"formato": "pdf"}, "formato"),
+        ({"tipo_tiempo": ""}, "tipo_tiempo"),
+        ({"sitio": ""}, "sitio"),
     ],
 )
 def test_bad_parameters_are_400(viewer, hoja, params, field):
