@@ -149,8 +149,8 @@ class MesSerializer(serializers.Serializer):
     default)."""
 
     def to_internal_value(self, data: Any) -> Any:
-        vacios = {
-            nombre: ["May not be blank."]
+        vacios: dict[str, list[str]] = {
+            str(nombre): ["May not be blank."]
             for nombre in self.fields
             if hasattr(data, "get") and data.get(nombre) == ""
         }
