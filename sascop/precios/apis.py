@@ -223,7 +223,7 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
         """The OT's active anexo (or `version`): every partida with its volume, the price
         book's unit prices when it was imported, amounts and programmed daily volumes; the
         totals, and `homologado_mn` = M.N. + USD times the exchange rate in force today.
-        `ejecutado` and `excedente` are 0 until production is recorded against anexo lines.
+        `ejecutado` and `excedente`: the OT's production on each line's concept.
         With an ETag (versions never change; the rate may)."""
         query = s.AnexoQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -17,10 +17,11 @@ from typing import Any
 from django.db import transaction
 
 from sascop.accounts.models import User
-from sascop.catalogos.models import Partida, Sitio
+from sascop.catalogos.models import Sitio
 from sascop.core.errors import ApplicationError
 from sascop.ots.models import OT
 from sascop.precios.libro import normalizar_anexo, normalizar_partida, sin_acentos
+from sascop.precios.models import PartidaAnexoOT
 from sascop.produccion import services
 from sascop.produccion.models import Produccion
 
@@ -85,6 +86,7 @@ class Linea:
 
     @property
     def clave(self) -> str:
+        """How people name the line: "C-5 2.1"."""
         return f"{self.anexo} {self.partida}".strip()
 
 
@@ -115,17 +117,22 @@ class Revision:
 
 
 def lineas_de(ot: OT) -> list[Linea]:
-    """What production of `ot` may be recorded against: the active partidas."""
-    partidas = Partida.objects.filter(activo=True).select_related("unidad").order_by("clave")
+    """What production of `ot` may be recorded against: the lines of its active anexo, in
+    the anexo's order."""
+    lineas = (
+        PartidaAnexoOT.objects.filter(anexo_ot__ot=ot, anexo_ot__activo=True)
+        .select_related("concepto__anexo")
+        .order_by("orden", "pk")
+    )
     return [
         Linea(
-            anexo="",
-            partida=normalizar_partida(p.clave) or p.clave,
-            concepto=p.descripcion,
-            unidad=p.unidad.clave,
-            campos={"partida": p},
+            anexo=linea.concepto.anexo.clave,
+            partida=linea.concepto.partida,
+            concepto=linea.concepto.concepto,
+            unidad=linea.concepto.unidad,
+            campos={"partida_anexo": linea},
         )
-        for p in partidas
+        for linea in lineas
     ]
 
 
@@ -143,7 +150,11 @@ class _Contexto:
             self.sitios.setdefault(_compacto(sitio.descripcion), []).append(sitio)
 
     def linea(self, anexo: str, partida: str, errores: list[str]) -> Linea | None:
-        clave = normalizar_partida(partida)
+        try:
+            clave = normalizar_partida(partida)
+        except ValueError:
+            errores.append(f"«{partida.strip()[:40]}…» no es una clave de partida.")
+            return None
         if not clave:
             errores.append("Falta la partida.")
             return None

@@ -52,8 +52,14 @@ class ProduccionFiltroForm(Formulario):
     """The list's filters, in the query string so a filtered list can be bookmarked."""
 
     ot = OTField(label="OT", required=False)
+    anexo = forms.CharField(label="Anexo", required=False, max_length=20, help_text="P. ej. C-5")
     partida = forms.CharField(
         label="Partida", required=False, max_length=40, help_text="Clave, p. ej. 2.1"
+    )
+    excedente = forms.TypedChoiceField(
+        label="Excedente",
+        choices=[("", "Todas"), ("true", "Con excedente"), ("false", "Sin excedente")],
+        required=False,
     )
     sitio = CatalogoChoiceField(
         label="Sitio", queryset=Sitio.objects.order_by("descripcion"), required=False
@@ -87,11 +93,11 @@ class ProduccionFiltroForm(Formulario):
             params["ot"] = str(datos["ot"].pk)
         if datos.get("sitio") is not None:
             params["sitio"] = str(datos["sitio"].pk)
-        if datos.get("partida"):
-            params["clave"] = datos["partida"]
-        for nombre in ("tipo_tiempo", "estatus_cobro"):
+        for nombre in ("anexo", "partida", "tipo_tiempo", "estatus_cobro"):
             if datos.get(nombre) not in (None, ""):
                 params[nombre] = str(datos[nombre])
+        if datos.get("excedente"):
+            params["con_excedente"] = datos["excedente"]
         for nombre in ("fecha_desde", "fecha_hasta"):
             if datos.get(nombre):
                 params[nombre] = datos[nombre].isoformat()
@@ -100,6 +106,44 @@ class ProduccionFiltroForm(Formulario):
     def activos(self) -> int:
         self.is_valid()
         return sum(1 for valor in self.cleaned_data.values() if valor not in (None, "", []))
+
+
+MESES = [
+    (1, "Enero"), (2, "Febrero"), (3, "Marzo"), (4, "Abril"), (5, "Mayo"), (6, "Junio"),
+    (7, "Julio"), (8, "Agosto"), (9, "Septiembre"), (10, "Octubre"), (11, "Noviembre"),
+    (12, "Diciembre"),
+]  # fmt: skip
+
+
+class SabanaForm(Formulario):
+    """Which sheet: an OT, a month, a kind of time and a site (the OT's by default)."""
+
+    ot = OTField(label="OT")
+    anio = forms.IntegerField(label="Año", min_value=2000, max_value=2100)
+    mes = forms.TypedChoiceField(label="Mes", choices=MESES, coerce=int)
+    tipo_tiempo = forms.ChoiceField(
+        label="Tipo de tiempo", choices=Produccion.TipoTiempo.choices, required=False
+    )
+    sitio = CatalogoChoiceField(
+        label="Sitio", queryset=Sitio.objects.order_by("descripcion"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sitio = self.fields["sitio"]
+        assert isinstance(sitio, forms.ModelChoiceField)
+        sitio.empty_label = "El de la OT"
+
+    def consulta(self) -> dict[str, Any]:
+        """The sheet's parameters as the selector and the service take them."""
+        datos = self.cleaned_data
+        return {
+            "ot_id": datos["ot"].pk,
+            "anio": datos["anio"],
+            "mes": datos["mes"],
+            "tipo_tiempo": datos.get("tipo_tiempo") or Produccion.TipoTiempo.TE,
+            "sitio_id": datos["sitio"].pk if datos.get("sitio") else None,
+        }
 
 
 class CapturaOTForm(Formulario):

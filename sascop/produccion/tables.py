@@ -20,13 +20,25 @@ class ProduccionTable(tables.Table):
         order_by=("ot__orden_trabajo", "id"),
         attrs={"td": {"class": "nowrap"}},
     )
-    partida = tables.Column("Partida", accessor="partida__clave", order_by=("partida__clave", "id"))
-    concepto = tables.Column("Concepto", accessor="partida__descripcion", orderable=False)
+    partida = tables.Column(
+        "Partida",
+        accessor="partida_anexo__concepto__partida",
+        order_by=("partida_anexo__concepto__anexo__clave", "partida_anexo__concepto__orden", "id"),
+        attrs={"td": {"class": "nowrap"}},
+    )
+    concepto = tables.Column(
+        "Concepto", accessor="partida_anexo__concepto__concepto", orderable=False
+    )
     sitio = tables.Column("Sitio", accessor="sitio__descripcion", order_by=("sitio", "id"))
     tipo_tiempo = tables.Column("Tipo", order_by=("tipo_tiempo", "id"))
     volumen_produccion = tables.Column(
         "Volumen",
         order_by=("volumen_produccion", "id"),
+        attrs={"th": {"class": "num"}, "td": {"class": "num nowrap"}},
+    )
+    excedente = tables.Column(
+        "Excedente",
+        order_by=("excedente", "id"),
         attrs={"th": {"class": "num"}, "td": {"class": "num nowrap"}},
     )
     estatus_cobro = tables.Column("Cobro", order_by=("estatus_cobro", "id"))
@@ -42,6 +54,7 @@ class ProduccionTable(tables.Table):
             "sitio",
             "tipo_tiempo",
             "volumen_produccion",
+            "excedente",
             "estatus_cobro",
         )
         template_name = "core/tabla.html"
@@ -62,8 +75,17 @@ class ProduccionTable(tables.Table):
     def render_concepto(self, value: str) -> str:
         return value if len(value) <= 70 else f"{value[:69]}…"
 
+    def render_partida(self, record: Produccion) -> str:
+        concepto = record.partida_anexo.concepto
+        return f"{concepto.anexo.clave} {concepto.partida}"
+
     def render_volumen_produccion(self, record: Produccion) -> str:
-        return volumen(record.volumen_produccion, record.unidad.clave)
+        return volumen(record.volumen_produccion, record.partida_anexo.concepto.unidad)
+
+    def render_excedente(self, record: Produccion) -> str:
+        if not record.excedente:
+            return "—"
+        return volumen(record.excedente, record.partida_anexo.concepto.unidad)
 
     def render_estatus_cobro(self, record: Produccion) -> str:
         return record.get_estatus_cobro_display()

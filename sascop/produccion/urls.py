@@ -7,10 +7,16 @@ from sascop.produccion import apis, views
 urlpatterns = [
     path("produccion/", apis.ProduccionListApi.as_view(), name="produccion"),
     path("produccion/lote/", apis.ProduccionLoteApi.as_view(), name="produccion-lote"),
+    path("produccion/sabana/", apis.SabanaApi.as_view(), name="produccion-sabana"),
     path(
         "produccion/<int:produccion_id>/",
         apis.ProduccionDetailApi.as_view(),
         name="produccion-detalle",
+    ),
+    path(
+        "ots/<int:ot_id>/reportes-diarios/",
+        apis.ReportesDiariosApi.as_view(),
+        name="ots-reportes-diarios",
     ),
 ]
 
@@ -18,4 +24,5 @@ urlpatterns = [
 page_urlpatterns = [
     path("", views.produccion_lista, name="lista"),
     path("captura/", views.produccion_captura, name="captura"),
+    path("sabana/", views.produccion_sabana, name="sabana"),
 ]

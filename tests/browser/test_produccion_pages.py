@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from sascop.accounts.tests.factories import PASSWORD
-from sascop.catalogos.tests.factories import PartidaFactory
 from sascop.ots.tests.factories import OTFactory
+from sascop.precios.tests.factories import AnexoFactory, ConceptoFactory, linea_de
 from sascop.produccion.models import Produccion
 from sascop.produccion.tests.factories import ProduccionFactory
 from tests.browser.conftest import DESKTOP, PHONE, page_wide_scroll
@@ -26,11 +26,20 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def _obra():
     ot = OTFactory(orden_trabajo="OT-2026-017", descripcion_trabajo="Inspección de ducto")
-    PartidaFactory(clave="2.1.", descripcion="Inspección visual de ducto submarino")
-    PartidaFactory(clave="4.4", descripcion="Limpieza de lastre de concreto")
+    c5 = AnexoFactory(clave="C-5")
+    for partida, concepto, unidad in (
+        ("2.1", "Inspección visual de ducto submarino", "ML"),
+        ("4.4", "Limpieza de lastre de concreto", "M2"),
+    ):
+        linea_de(
+            ot,
+            concepto=ConceptoFactory(anexo=c5, partida=partida, concepto=concepto, unidad=unidad),
+        )
     ProduccionFactory(
         ot=ot,
-        partida=PartidaFactory(clave="7.1", descripcion="Buceo de saturación"),
+        partida_anexo=linea_de(
+            ot, concepto=ConceptoFactory(anexo=c5, partida="7.1", concepto="Buceo de saturación")
+        ),
         fecha_produccion=datetime.date(2026, 3, 1),
         volumen_produccion=Decimal("12"),
     )
@@ -47,6 +56,7 @@ def test_production_pages_fit_a_phone_and_pass_the_checks(
     for nombre, url in {
         "produccion": "/produccion/",
         "produccion-captura": "/produccion/captura/?ot=OT-2026-017",
+        "produccion-sabana": "/produccion/sabana/?ot=OT-2026-017&anio=2026&mes=3",
     }.items():
         response = page.goto(url)
         assert response is not None and response.status == HTTPStatus.OK, url
@@ -103,6 +113,6 @@ def test_a_capturer_pastes_from_excel_fixes_a_row_saves_and_exports(
     with page.expect_download() as descarga:
         page.get_by_role("link", name="Exportar a Excel").click()
     hoja = load_workbook(BytesIO(descarga.value.path().read_bytes()))["Producción"]
-    volumenes = sorted(float(str(fila[7])) for fila in hoja.iter_rows(min_row=2, values_only=True))
+    volumenes = sorted(float(str(fila[8])) for fila in hoja.iter_rows(min_row=2, values_only=True))
     assert volumenes == [pytest.approx(2.5), pytest.approx(3), pytest.approx(1250.5)]
     assert console_errors == []

@@ -14,8 +14,9 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from sascop.catalogos.tests.factories import PartidaFactory, SitioFactory
+from sascop.catalogos.tests.factories import SitioFactory
 from sascop.ots.tests.factories import OTFactory
+from sascop.precios.tests.factories import AnexoFactory, ConceptoFactory, linea_de
 from sascop.produccion.models import Produccion
 from sascop.produccion.tests.factories import ProduccionFactory
 
@@ -43,12 +44,21 @@ def capturista(role_client) -> Client:
 
 @pytest.fixture
 def obra():
-    """An OT with a site and two partidas to capture against."""
+    """An OT with a site and an anexo of two lines to capture against; another OT with a
+    line of its own."""
     ot = OTFactory(orden_trabajo="OT-2026-017")
+    c5 = AnexoFactory(clave="C-5")
+    otra = OTFactory()
     return {
         "ot": ot,
-        "p1": PartidaFactory(clave="2.1.", descripcion="Inspección visual de ducto"),
-        "p2": PartidaFactory(clave="4.4", descripcion="Limpieza de lastre"),
+        "p1": linea_de(
+            ot, concepto=ConceptoFactory(anexo=c5, partida="2.1", concepto="Inspección visual")
+        ),
+        "p2": linea_de(
+            ot, concepto=ConceptoFactory(anexo=c5, partida="4.4", concepto="Limpieza de lastre")
+        ),
+        "otra": otra,
+        "p3": linea_de(otra, concepto=ConceptoFactory(anexo=c5, partida="4.5", concepto="Otra")),
         "otro_sitio": SitioFactory(descripcion="Plataforma Akal-C", frente=ot.sitio.frente),
     }
 
@@ -59,11 +69,13 @@ def obra():
 def test_list_shows_rows_with_es_mx_figures_and_filters_by_ot_and_dates(viewer, obra):
     ProduccionFactory(
         ot=obra["ot"],
-        partida=obra["p1"],
+        partida_anexo=obra["p1"],
         fecha_produccion=datetime.date(2026, 3, 2),
         volumen_produccion=Decimal("1234.5"),
     )
-    ProduccionFactory(partida=obra["p2"], fecha_produccion=datetime.date(2026, 3, 3))
+    ProduccionFactory(
+        ot=obra["otra"], partida_anexo=obra["p3"], fecha_produccion=datetime.date(2026, 3, 3)
+    )
 
     todas = _texto(viewer.get("/produccion/"))
     filtrada = _texto(viewer.get("/produccion/?ot=OT-2026-017&fecha_desde=2026-03-01"))
@@ -71,12 +83,12 @@ def test_list_shows_rows_with_es_mx_figures_and_filters_by_ot_and_dates(viewer, 
     assert "2 filas de producción" in todas
     assert "1 fila de producción" in filtrada
     assert "1,234.50" in filtrada and "02/03/2026" in filtrada
-    assert "Inspección visual de ducto" in filtrada and "Limpieza de lastre" not in filtrada
+    assert "Inspección visual" in filtrada and "Otra" not in filtrada
 
 
 def test_the_ot_filter_takes_its_id_from_links_and_says_when_it_is_unknown(viewer, obra):
-    ProduccionFactory(ot=obra["ot"], partida=obra["p1"])
-    ProduccionFactory(partida=obra["p2"])
+    ProduccionFactory(ot=obra["ot"], partida_anexo=obra["p1"])
+    ProduccionFactory(ot=obra["otra"], partida_anexo=obra["p3"])
 
     por_id = _texto(viewer.get(f"/produccion/?ot={obra['ot'].pk}"))
     desconocida = _texto(viewer.get("/produccion/?ot=NO-EXISTE"))
@@ -86,8 +98,8 @@ def test_the_ot_filter_takes_its_id_from_links_and_says_when_it_is_unknown(viewe
 
 
 def test_partida_filter_takes_the_key_as_people_write_it(viewer, obra):
-    ProduccionFactory(ot=obra["ot"], partida=obra["p1"])
-    ProduccionFactory(ot=obra["ot"], partida=obra["p2"])
+    ProduccionFactory(ot=obra["ot"], partida_anexo=obra["p1"])
+    ProduccionFactory(ot=obra["ot"], partida_anexo=obra["p2"])
 
     for escrita in ("2.1", "2.1."):
         html = _texto(viewer.get(f"/produccion/?partida={escrita}"))
@@ -95,23 +107,26 @@ def test_partida_filter_takes_the_key_as_people_write_it(viewer, obra):
 
 
 def test_export_writes_the_filtered_rows_as_a_typed_workbook(viewer, obra):
-    ProduccionFactory(ot=obra["ot"], partida=obra["p1"], fecha_produccion=datetime.date(2026, 3, 2))
-    ProduccionFactory(partida=obra["p2"])
+    ProduccionFactory(
+        ot=obra["ot"], partida_anexo=obra["p1"], fecha_produccion=datetime.date(2026, 3, 2)
+    )
+    ProduccionFactory(ot=obra["otra"], partida_anexo=obra["p3"])
 
     response = viewer.get("/produccion/?ot=OT-2026-017&exportar=xlsx")
     hoja = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
 
     assert response.status_code == HTTPStatus.OK
     filas = list(hoja.iter_rows(values_only=True))
-    assert filas[0][:3] == ("Fecha", "Orden de trabajo", "Partida")
+    assert filas[0][:4] == ("Fecha", "Orden de trabajo", "Anexo", "Partida")
     assert len(filas) == 2
     assert filas[1][0] == datetime.datetime(2026, 3, 2)
-    assert filas[1][7] == 10.5  # a number, not text
+    assert filas[1][2:4] == ("C-5", "2.1")
+    assert filas[1][8] == 10.5  # a number, not text
     assert hoja.freeze_panes == "A2"
 
 
 def test_the_api_list_exports_too(viewer, obra):
-    ProduccionFactory(ot=obra["ot"], partida=obra["p1"])
+    ProduccionFactory(ot=obra["ot"], partida_anexo=obra["p1"])
 
     response = viewer.get(f"/operaciones/api/produccion/?ot={obra['ot'].pk}&formato=xlsx")
     hoja = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -123,14 +138,14 @@ def test_the_api_list_exports_too(viewer, obra):
 def test_list_queries_do_not_grow_with_the_page(viewer, obra, assert_same_queries):
     viewer.get("/api/user/")
     for _ in range(2):
-        ProduccionFactory(ot=obra["ot"], partida=obra["p1"])
+        ProduccionFactory(ot=obra["ot"], partida_anexo=obra["p1"])
 
     def small():
         assert viewer.get("/produccion/?por_pagina=50").status_code == 200
 
     small()
     for _ in range(28):
-        ProduccionFactory(partida=obra["p2"])
+        ProduccionFactory(ot=obra["otra"], partida_anexo=obra["p3"])
 
     def large():
         assert "30 filas de producción" in _texto(viewer.get("/produccion/?por_pagina=50"))
@@ -208,7 +223,7 @@ def test_a_good_paste_is_saved_all_at_once_and_the_list_shows_it(capturista, obr
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith("/produccion/?ot=OT-2026-017&fecha_desde=2026-03-02")
     filas = Produccion.objects.order_by("fecha_produccion")
-    assert [(f.partida, f.volumen_produccion, f.tipo_tiempo) for f in filas] == [
+    assert [(f.partida_anexo, f.volumen_produccion, f.tipo_tiempo) for f in filas] == [
         (obra["p1"], Decimal("1250.5"), "CMA"),
         (obra["p2"], Decimal("2.5"), "TE"),
     ]
@@ -219,7 +234,7 @@ def test_a_good_paste_is_saved_all_at_once_and_the_list_shows_it(capturista, obr
 def test_a_paste_repeating_stored_production_marks_that_row(capturista, obra):
     ProduccionFactory(
         ot=obra["ot"],
-        partida=obra["p1"],
+        partida_anexo=obra["p1"],
         sitio=obra["ot"].sitio,
         fecha_produccion=datetime.date(2026, 3, 2),
     )
@@ -248,15 +263,15 @@ def test_one_day_of_an_ot_is_captured_line_by_line(capturista, obra):
             "sitio": "",
             "comentario": "",
             **{f"clave-{i}": clave for clave, i in por_clave.items()},
-            f"vol-{por_clave['2.1']}": "12.5",
-            f"vol-{por_clave['4.4']}": "",
+            f"vol-{por_clave['C-5 2.1']}": "12.5",
+            f"vol-{por_clave['C-5 4.4']}": "",
             "csrfmiddlewaretoken": _token(capturista),
         },
     )
 
     assert response.status_code == HTTPStatus.FOUND
     (fila,) = Produccion.objects.all()
-    assert (fila.partida, fila.volumen_produccion) == (obra["p1"], Decimal("12.5"))
+    assert (fila.partida_anexo, fila.volumen_produccion) == (obra["p1"], Decimal("12.5"))
     assert fila.fecha_produccion == datetime.date(2026, 3, 5)
 
 
@@ -287,3 +302,29 @@ def test_an_unknown_ot_is_said_next_to_the_field(capturista):
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "No hay una OT «NO-EXISTE»" in _html(response)
+
+
+def test_a_key_in_two_anexos_needs_the_anexo_and_a_line_of_another_ot_is_refused(capturista, obra):
+    linea_de(
+        obra["ot"],
+        concepto=ConceptoFactory(anexo=AnexoFactory(clave="C-5-1"), partida="2.1", concepto="X"),
+    )
+    capturista.get("/produccion/captura/?ot=OT-2026-017")
+    texto = (
+        "02/03/2026\t\t2.1\t1\n"
+        "02/03/2026\tc 5 1\t2.1\t1\n"
+        "02/03/2026\t\t4.5\t1\n"
+        "32/03/2026\t\t4.4\tuno\n"
+    )
+
+    html = _html(_pegar(capturista, "OT-2026-017", texto, "revisar", **HTMX))
+
+    assert re.findall(r'<tr class="(fila-[a-z-]+)">', html) == [
+        "fila-con-error",
+        "fila-bien",
+        "fila-con-error",
+        "fila-con-error",
+    ]
+    assert "La partida 2.1 está en varios anexos (C-5, C-5-1): indica cuál." in html
+    assert "La partida 4.5 no está entre las de esta OT." in html
+    assert "«32/03/2026» no es una fecha" in html and "«uno» no es un volumen." in html
