@@ -21,6 +21,9 @@ urlpatterns = [
     path("accounts/", include((accounts_urls.page_urlpatterns, "accounts"))),
     path("api/", include((accounts_urls.api_urlpatterns, "api"))),
     path("ptes/", include((ptes_urls.page_urlpatterns, "ptes"))),
+    path("catalogos/", include((catalogos_urls.page_urlpatterns, "catalogos"))),
+    path("actividad/", include((actividad_urls.page_urlpatterns, "actividad"))),
+    path("precios/", include((precios_urls.page_urlpatterns, "precios"))),
     path(
         "operaciones/api/",
         include(

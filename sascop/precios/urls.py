@@ -24,3 +24,6 @@ urlpatterns = [
         name="ots-anexo-errores",
     ),
 ]
+
+# The pages, under /precios/.
+page_urlpatterns: list = []
