@@ -15,7 +15,7 @@ from sascop.actividad.selectors import entidades
 from sascop.core.formularios import FechaInput, Formulario
 
 
-class UsuarioChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class UsuarioChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         nombre = obj.get_full_name()
         return f"{nombre} ({obj.username})" if nombre else str(obj.username)

@@ -4,12 +4,12 @@ the service; its refusals come back next to the fields."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
 
-from sascop.catalogos.registro import Catalogo, nombre_de
+from sascop.catalogos.registro import Catalogo, mayuscula, nombre_de
 from sascop.core.formularios import CatalogoChoiceField, Formulario, activos_o
 
 
@@ -40,19 +40,19 @@ class CatalogoFiltroForm(Formulario):
         return sum(1 for valor in self.cleaned_data.values() if valor)
 
 
-class EntradaForm(forms.ModelForm):  # type: ignore[type-arg]
+class EntradaForm(forms.ModelForm):
     """Base of every catalog's entry form (see `entrada_form`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for nombre, campo in self.fields.items():
-            if isinstance(campo, forms.ModelChoiceField):
+            if isinstance(campo, forms.ModelChoiceField) and campo.queryset is not None:
                 # New choices only among active entries; an edit keeps the one it has.
                 actual = getattr(self.instance, f"{nombre}_id", None) if self.instance.pk else None
-                campo.queryset = activos_o(campo.queryset, actual)  # type: ignore[arg-type]
+                campo.queryset = activos_o(campo.queryset, actual)
                 campo.empty_label = "Elige una opción"
-            campo.label = str(campo.label)[:1].upper() + str(campo.label)[1:]
+            campo.label = mayuscula(str(campo.label))
 
     def _post_clean(self) -> None:
         # The service validates the entry (full_clean, unique names, active choices); the
@@ -68,18 +68,18 @@ def _campo_catalogo(campo: Any, **kwargs: Any) -> forms.Field | None:
     if campo.is_relation:
         field: forms.ModelChoiceField = campo.formfield(form_class=CatalogoChoiceField, **kwargs)
         return field
-    return campo.formfield(**kwargs)  # type: ignore[no-any-return]
+    return campo.formfield(**kwargs)
 
 
 def entrada_form(catalogo: Catalogo) -> type[EntradaForm]:
     """The form for entries of `catalogo`: its editable fields, as the API edits them."""
-    form: type[EntradaForm] = forms.modelform_factory(
+    form = forms.modelform_factory(
         catalogo.modelo,
         form=EntradaForm,
         fields=list(catalogo.campos),
         formfield_callback=_campo_catalogo,
     )
-    return form
+    return cast(type[EntradaForm], form)
 
 
 def etiqueta_de(instancia: Any) -> str:

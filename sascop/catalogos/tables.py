@@ -36,12 +36,14 @@ class CatalogoTable(tables.Table):
         request: HttpRequest,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault(
+            "attrs", {**CatalogoTable.Meta.attrs, "aria_label": f"Entradas de {catalogo.titulo}"}
+        )
         super().__init__(*args, **kwargs)
         # The row's forms carry the CSRF token and come back to this very list.
         self.request = request
         self.catalogo = catalogo
         self.puede_editar = puede_editar
-        self.attrs = {**self.attrs, "aria_label": f"Entradas de {catalogo.titulo}"}
 
     def render_activo(self, value: bool) -> SafeString:
         return render_to_string(

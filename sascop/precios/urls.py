@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sascop.precios import apis
+from sascop.precios import apis, views
 
 urlpatterns = [
     path("precios/conceptos/", apis.ConceptoListApi.as_view(), name="precios-conceptos"),
@@ -26,4 +26,8 @@ urlpatterns = [
 ]
 
 # The pages, under /precios/.
-page_urlpatterns: list = []
+page_urlpatterns = [
+    path("", views.precios_lista, name="lista"),
+    path("importar/", views.precios_importar, name="importar"),
+    path("conceptos/<int:concepto_id>/autorizar/", views.concepto_autorizar, name="autorizar"),
+]
