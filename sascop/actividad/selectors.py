@@ -110,6 +110,10 @@ def entidades() -> list[tuple[str, str]]:
         if m.__module__.startswith("sascop.") and m is not RegistroActividad
     ]
     return sorted(
-        {(m._meta.model_name or "", str(m._meta.verbose_name).capitalize()) for m in modelos},
+        {(m._meta.model_name or "", _mayuscula(str(m._meta.verbose_name))) for m in modelos},
         key=lambda par: par[1].lower(),
     )
+
+
+def _mayuscula(texto: str) -> str:
+    return texto[:1].upper() + texto[1:]  # "PTE" stays "PTE" (str.capitalize lowers it)
