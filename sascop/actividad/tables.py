@@ -3,12 +3,14 @@ pages are keyset pages (see `selectors.actividad_pagina`), so nothing here sorts
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import django_tables2 as tables
 from django.utils import timezone
 
 from sascop.actividad.models import RegistroActividad
+from sascop.actividad.selectors import entidades
 from sascop.core.templatetags.formato import fecha
 
 
@@ -45,6 +47,9 @@ class ActividadTable(tables.Table):
     def render_fecha(self, value: Any) -> str:
         return f"{fecha(value)} {timezone.localtime(value):%H:%M:%S}"
 
+    def render_entidad(self, value: str) -> str:
+        return _nombres().get(value, value)
+
     def render_accion(self, record: RegistroActividad) -> str:
         return record.get_accion_display()
 
@@ -56,3 +61,8 @@ class ActividadTable(tables.Table):
 
     def render_valor_nuevo(self, value: str) -> str:
         return self._corto(value)
+
+
+@cache
+def _nombres() -> dict[str, str]:
+    return dict(entidades())

@@ -27,8 +27,8 @@ class ConceptoTable(tables.Table):
     pu_mn = tables.Column("P.U. M.N.", order_by=("pu_mn", "id"), attrs=_NUM)
     pu_usd = tables.Column("P.U. USD", order_by=("pu_usd", "id"), attrs=_NUM)
     cantidad_referencia = tables.Column("Cant. de referencia", orderable=False, attrs=_NUM)
+    # The status, and "Autorizar" under a PUE being drawn up (for those allowed).
     estatus = tables.Column("Estatus", order_by=("estatus", "id"))
-    acciones = tables.Column("Acciones", empty_values=(), orderable=False)
 
     class Meta:
         model = Concepto
@@ -42,7 +42,6 @@ class ConceptoTable(tables.Table):
             "pu_usd",
             "cantidad_referencia",
             "estatus",
-            "acciones",
         )
         template_name = "core/tabla.html"
         order_by_field = "orden"
@@ -72,21 +71,20 @@ class ConceptoTable(tables.Table):
         return dinero(value)
 
     def render_pu_usd(self, value: Any) -> str:
-        return dinero(value, "USD")
+        return dinero(value)
 
     def render_cantidad_referencia(self, value: Any) -> str:
         return volumen(value)
 
     def render_estatus(self, record: Concepto) -> SafeString:
+        autorizable = self.puede_autorizar and record.estatus == Concepto.Estatus.EN_ELABORACION
         return render_to_string(
-            "precios/_estatus.html", {"concepto": record, "texto": record.get_estatus_display()}
-        )
-
-    def render_acciones(self, record: Concepto) -> SafeString | str:
-        if not (self.puede_autorizar and record.estatus == Concepto.Estatus.EN_ELABORACION):
-            return ""
-        return render_to_string(
-            "precios/_autorizar.html",
-            {"concepto": record, "version": etag_for(record)},
+            "precios/_estatus.html",
+            {
+                "concepto": record,
+                "texto": record.get_estatus_display(),
+                "autorizable": autorizable,
+                "version": etag_for(record) if autorizable else "",
+            },
             request=self.request,
         )

@@ -62,7 +62,7 @@ def test_lists_anexos_and_concepts_in_book_order_with_es_mx_money(role_client, l
 
     assert "<strong>C-5</strong> <span>2 conceptos</span>" in html
     assert "<strong>C-10</strong> <span>1 concepto · 1 por autorizar</span>" in html
-    assert "$1,234,567.50" in html and "$15.25 USD" in html
+    assert "$1,234,567.50" in html and '<td class="num">$15.25</td>' in html
     assert _partidas(html) == ["PUE-1", "2.1", "2.10"]
     assert "Importar libro" not in html and ">Autorizar<" not in html
 
