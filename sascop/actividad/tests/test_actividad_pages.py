@@ -178,3 +178,32 @@ def test_the_export_needs_the_same_permission(role_client):
 
     assert c.get(f"{URL}?exportar=xlsx").status_code == HTTPStatus.FORBIDDEN
     assert c.get("/operaciones/api/actividad/?formato=xlsx").status_code == HTTPStatus.FORBIDDEN
+
+
+def test_the_export_reads_rows_through_one_cursor_never_as_objects(django_assert_num_queries):
+    from sascop.actividad import exports
+    from sascop.actividad.selectors import actividad_lista
+
+    _registros(5)
+
+    with django_assert_num_queries(1):
+        filas = list(exports.filas(actividad_lista({})))
+
+    assert len(filas) == 5 and all(isinstance(f, list) for f in filas)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/operaciones/api/actividad/",
+        "/operaciones/api/catalogos/{nombre}/",
+        "/operaciones/api/precios/conceptos/",
+    ],
+)
+def test_the_exports_are_documented(client, path):
+    document = client.get("/api/schema/", {"format": "json"}).json()
+    operation = document["paths"][path]["get"]
+
+    formato = next(p for p in operation["parameters"] if p["name"] == "formato")
+    assert formato["schema"] == {"type": "string", "enum": ["json", "xlsx"]}
+    assert set(operation["responses"]["200"]["content"]) == {"application/json", excel.XLSX}
