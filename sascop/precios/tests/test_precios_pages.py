@@ -239,3 +239,30 @@ def test_page_and_api_export_the_filtered_concepts_with_money_as_numbers(role_cl
         assert filas[1][5] == 1234567.5 and filas[1][6] == 15.25
         assert filas[1][9:11] == ("Ordinaria", "Autorizado")
         assert hoja["F2"].number_format == excel.DINERO
+
+
+def test_the_import_page_takes_files_over_the_general_body_limit(admin, settings):
+    # A workbook larger than an ordinary form may be (the page declares it takes uploads,
+    # as the API view does) still reaches the import.
+    contenido = libro_simple()
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = len(contenido) // 2
+
+    response = _subir(admin, contenido)
+
+    assert response.status_code == HTTPStatus.OK
+    assert Concepto.objects.count() == 2
+    other = admin.post(
+        "/catalogos/clientes/nueva/",
+        {"descripcion": "x" * len(contenido), "csrfmiddlewaretoken": _token(admin)},
+    )
+    assert other.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+
+
+def test_a_body_over_the_upload_limit_is_refused_before_it_is_read(admin, settings):
+    contenido = libro_simple()
+    settings.MAX_UPLOAD_BODY_BYTES = len(contenido)  # the multipart body is always larger
+
+    response = _subir(admin, contenido)
+
+    assert response.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    assert not Concepto.objects.exists()
