@@ -26,7 +26,13 @@ from sascop.catalogos.registro import Catalogo, catalogo, catalogos, mayuscula
 from sascop.catalogos.tables import tabla_de
 from sascop.core.errors import InvalidInput
 from sascop.core.formularios import mostrar_errores
-from sascop.core.paginas import errores_de_pagina, exportar_url, ordenar_tabla, paginar_tabla
+from sascop.core.paginas import (
+    errores_de_pagina,
+    exportar_url,
+    ordenar_tabla,
+    paginar_tabla,
+    pide_fragmento,
+)
 
 INICIO = "catalogos/inicio.html"
 LISTA = "catalogos/lista.html"
@@ -41,13 +47,6 @@ def _catalogo(request: HttpRequest, nombre: str, accion: str = "change") -> Cata
     if not request.user.has_perm(cat.permiso(accion)):
         raise PermissionDenied
     return cat
-
-
-def _fragmento(request: HttpRequest, objetivo: str) -> bool:
-    htmx = getattr(request, "htmx", None)
-    if htmx is None or not htmx:
-        return False
-    return not htmx.history_restore_request and htmx.target == objetivo
 
 
 @never_cache
@@ -84,7 +83,7 @@ def catalogo_lista(request: HttpRequest, nombre: str) -> HttpResponseBase:
         "puede_crear": request.user.has_perm(cat.permiso("add")),
         "exportar_url": exportar_url(request),
     }
-    template = f"{LISTA}#tabla" if _fragmento(request, "tabla-catalogo") else LISTA
+    template = f"{LISTA}#tabla" if pide_fragmento(request, "tabla-catalogo") else LISTA
     return render(request, template, context)
 
 

@@ -44,6 +44,15 @@ def errores_de_pagina(view: Callable[..., HttpResponseBase]) -> Callable[..., Ht
     return wrapper
 
 
+def pide_fragmento(request: HttpRequest, objetivo: str) -> bool:
+    """Whether htmx asked for the part of the page with id `objetivo` (not a whole page: a
+    history restore asks for the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    if htmx is None or not htmx:
+        return False
+    return not htmx.history_restore_request and htmx.target == objetivo
+
+
 def tamano_de_pagina(request: HttpRequest, parametro: str = "por_pagina") -> int:
     try:
         tamano = int(request.GET.get(parametro, TAMANO_DE_PAGINA))

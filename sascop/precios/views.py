@@ -22,7 +22,13 @@ from sascop.accounts.current import current_user
 from sascop.accounts.decorators import permission_required_page
 from sascop.core.errors import Conflict, InvalidInput, PreconditionFailed
 from sascop.core.formularios import mostrar_errores
-from sascop.core.paginas import errores_de_pagina, exportar_url, ordenar_tabla, paginar_tabla
+from sascop.core.paginas import (
+    errores_de_pagina,
+    exportar_url,
+    ordenar_tabla,
+    paginar_tabla,
+    pide_fragmento,
+)
 from sascop.precios import exports, selectors, services
 from sascop.precios.forms import ConceptoFiltroForm, ImportarForm
 from sascop.precios.tables import ConceptoTable
@@ -30,13 +36,6 @@ from sascop.precios.tables import ConceptoTable
 LISTA = "precios/lista.html"
 IMPORTAR = "precios/importar.html"
 PERMISOS_IMPORTAR = ("precios.add_concepto", "precios.change_concepto")
-
-
-def _fragmento(request: HttpRequest, objetivo: str) -> bool:
-    htmx = getattr(request, "htmx", None)
-    if htmx is None or not htmx:
-        return False
-    return not htmx.history_restore_request and htmx.target == objetivo
 
 
 @never_cache
@@ -60,7 +59,7 @@ def precios_lista(request: HttpRequest) -> HttpResponseBase:
         "puede_importar": request.user.has_perms(PERMISOS_IMPORTAR),
         "exportar_url": exportar_url(request),
     }
-    template = f"{LISTA}#tabla" if _fragmento(request, "tabla-conceptos") else LISTA
+    template = f"{LISTA}#tabla" if pide_fragmento(request, "tabla-conceptos") else LISTA
     return render(request, template, context)
 
 

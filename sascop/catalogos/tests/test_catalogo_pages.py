@@ -238,3 +238,17 @@ def test_the_api_export_refuses_an_unknown_format(admin):
     response = admin.get("/operaciones/api/catalogos/clientes/?formato=csv")
 
     assert_error(response, HTTPStatus.BAD_REQUEST, "invalid")
+
+
+def test_htmx_filters_swap_only_the_table(admin):
+    ClienteFactory(descripcion="PEP Ku")
+
+    response = admin.get(
+        "/catalogos/clientes/?buscar=ku",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="tabla-catalogo",
+    )
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="tabla-catalogo"')
+    assert "PEP Ku" in html and "<nav" not in html.split("<section", 1)[0]

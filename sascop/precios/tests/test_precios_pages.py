@@ -267,3 +267,13 @@ def test_a_body_over_the_upload_limit_is_refused_before_it_is_read(admin, settin
 
     assert response.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     assert not Concepto.objects.exists()
+
+
+def test_htmx_filters_swap_only_the_table(role_client, libro):
+    response = role_client("Consulta").get(
+        f"{URL}?anexo=C-5", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="tabla-conceptos"
+    )
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="tabla-conceptos"')
+    assert _partidas(html) == ["2.1", "2.10"]
