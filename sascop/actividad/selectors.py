@@ -77,7 +77,8 @@ def actividad_pagina(
     `tamano + 1`; nothing counts the whole log, which grows without end."""
     base = actividad_lista(params).select_related("usuario")
     if antes is not None:
-        mas_nuevos = Q(fecha__gt=antes.fecha) | Q(fecha=antes.fecha, id__gt=antes.id)
+        # `fecha >= x` first: the date index is scanned from x and stops after the page.
+        mas_nuevos = Q(fecha__gte=antes.fecha) & (Q(fecha__gt=antes.fecha) | Q(id__gt=antes.id))
         filas = list(base.filter(mas_nuevos).order_by("fecha", "id")[: tamano + 1])
         hay_mas = len(filas) > tamano
         registros = list(reversed(filas[:tamano]))
@@ -87,7 +88,10 @@ def actividad_pagina(
             anterior=_cursor(registros[0]) if hay_mas and registros else None,
         )
     if despues is not None:
-        base = base.filter(Q(fecha__lt=despues.fecha) | Q(fecha=despues.fecha, id__lt=despues.id))
+        mas_viejos = Q(fecha__lte=despues.fecha) & (
+            Q(fecha__lt=despues.fecha) | Q(id__lt=despues.id)
+        )
+        base = base.filter(mas_viejos)
     filas = list(base[: tamano + 1])
     registros = filas[:tamano]
     return PaginaActividad(
