@@ -24,6 +24,9 @@ urlpatterns = [
     # The OT pages, and each OT's Anexo C page (the price book's app owns that one).
     path("ots/", include((ots_urls.page_urlpatterns + precios_urls.anexo_page_urlpatterns, "ots"))),
     path("produccion/", include((produccion_urls.page_urlpatterns, "produccion"))),
+    path("catalogos/", include((catalogos_urls.page_urlpatterns, "catalogos"))),
+    path("actividad/", include((actividad_urls.page_urlpatterns, "actividad"))),
+    path("precios/", include((precios_urls.page_urlpatterns, "precios"))),
     path(
         "operaciones/api/",
         include(

@@ -174,10 +174,8 @@ class RequestSizeLimitMiddleware:
     ) -> HttpResponse | None:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
-        # A page (a function view) says so on itself.
-        if getattr(view_class, "accepts_uploads", False) or getattr(
-            view_func, "accepts_uploads", False
-        ):
+        # A page (a function) that takes uploads carries the flag itself.
+        if getattr(view_class or view_func, "accepts_uploads", False):
             limit = settings.MAX_UPLOAD_BODY_BYTES
         if limit is not None and self._length(request) > limit:
             return self._refuse(limit)

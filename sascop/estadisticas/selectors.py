@@ -6,10 +6,11 @@ With Redis the answer is cached until a PTE, OT or production row changes (core.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -18,6 +19,68 @@ from sascop.core.datacache import cached
 from sascop.ots.models import OT
 from sascop.produccion.models import Produccion
 from sascop.ptes.models import PTE
+
+
+@dataclass(frozen=True)
+class FiltroTablero:
+    """What the dashboard may be narrowed to: a date range and a client.
+
+    The dates apply to each figure's own date: a PTE's `fecha_solicitud`, an OT's
+    `fecha_inicio_programado` (OTs without one are left out of a dated view) and a
+    production row's `fecha_produccion`.
+    """
+
+    desde: datetime.date | None = None
+    hasta: datetime.date | None = None
+    cliente_id: int | None = None
+
+    @property
+    def vacio(self) -> bool:
+        return self.desde is None and self.hasta is None and self.cliente_id is None
+
+    def clave(self) -> str:
+        """A cache-key suffix: the same filter, the same key."""
+        partes = (self.desde, self.hasta, self.cliente_id)
+        return ":".join("" if p is None else str(p) for p in partes)
+
+
+SIN_FILTRO = FiltroTablero()
+
+
+def _entre(queryset: QuerySet[Any], campo: str, filtro: FiltroTablero) -> QuerySet[Any]:
+    if filtro.desde is not None:
+        queryset = queryset.filter(**{f"{campo}__gte": filtro.desde})
+    if filtro.hasta is not None:
+        queryset = queryset.filter(**{f"{campo}__lte": filtro.hasta})
+    return queryset
+
+
+def _bases(filtro: FiltroTablero) -> tuple[QuerySet[PTE], QuerySet[OT], QuerySet[Produccion]]:
+    """The PTEs, OTs and production rows the dashboard counts under `filtro`."""
+    ptes = _entre(PTE.objects.all(), "fecha_solicitud", filtro)
+    ots = _entre(OT.objects.all(), "fecha_inicio_programado", filtro)
+    produccion = _entre(
+        Produccion.objects.filter(ot__eliminado_en__isnull=True), "fecha_produccion", filtro
+    )
+    if filtro.cliente_id is not None:
+        ptes = ptes.filter(cliente_id=filtro.cliente_id)
+        ots = ots.filter(cliente_id=filtro.cliente_id)
+        produccion = produccion.filter(ot__cliente_id=filtro.cliente_id)
+    return ptes, ots, produccion
+
+
+# A dated dashboard charts at most this many months (the last ones of the range).
+MESES_MAXIMOS = 36
+
+
+def _meses(filtro: FiltroTablero, hoy: datetime.date) -> list[datetime.date]:
+    """The months the production chart shows: the last 12, or those of the date range."""
+    if filtro.desde is None and filtro.hasta is None:
+        return _months_back(hoy, 12)
+    fin = filtro.hasta or hoy
+    inicio = filtro.desde or fin
+    cuenta = (fin.year - inicio.year) * 12 + fin.month - inicio.month + 1
+    return _months_back(fin, max(1, min(cuenta, MESES_MAXIMOS)))
 
 
 def _money(values: list[Decimal | None]) -> Decimal:
@@ -38,20 +101,17 @@ def _months_back(today: datetime.date, count: int) -> list[datetime.date]:
     return list(reversed(months))
 
 
-def calcular() -> dict[str, Any]:
+def calcular(filtro: FiltroTablero = SIN_FILTRO) -> dict[str, Any]:
     """The dashboard figures as Python values (Decimal sums); `EstadisticasSerializer` renders
-    them for the API and the dashboard page shows them as they are."""
-    ptes = {
-        row["estatus"]: row["n"] for row in PTE.objects.values("estatus").annotate(n=Count("id"))
-    }
+    them for the API and the dashboard page shows them as they are. `filtro` narrows every
+    figure to a date range and a client (the page's filters)."""
+    ptes_qs, ots_qs, produccion = _bases(filtro)
+    ptes = {row["estatus"]: row["n"] for row in ptes_qs.values("estatus").annotate(n=Count("id"))}
     ots_rows = list(
-        OT.objects.values("estatus").annotate(
-            n=Count("id"), mxn=Sum("monto_mxn"), usd=Sum("monto_usd")
-        )
+        ots_qs.values("estatus").annotate(n=Count("id"), mxn=Sum("monto_mxn"), usd=Sum("monto_usd"))
     )
-    produccion = Produccion.objects.filter(ot__eliminado_en__isnull=True)
     totales = produccion.aggregate(n=Count("id"), volumen=Sum("volumen_produccion"))
-    meses = _months_back(timezone.localdate(), 12)
+    meses = _meses(filtro, timezone.localdate())
     por_mes = {
         row["mes"]: row["volumen"]
         for row in produccion.filter(fecha_produccion__gte=meses[0])
@@ -86,16 +146,19 @@ def calcular() -> dict[str, Any]:
     }
 
 
-def estadisticas() -> dict[str, Any]:
-    """The dashboard, cached until a PTE, OT or production row changes (with Redis)."""
-    return cached(
-        f"estadisticas:{timezone.localdate().isoformat()}", [PTE, OT, Produccion], calcular
-    )
+def estadisticas(filtro: FiltroTablero = SIN_FILTRO) -> dict[str, Any]:
+    """The dashboard (narrowed by `filtro`), cached until a PTE, OT or production row changes
+    (with Redis)."""
+    clave = f"estadisticas:{timezone.localdate().isoformat()}"
+    if not filtro.vacio:
+        clave = f"{clave}:{filtro.clave()}"
+    return cached(clave, [PTE, OT, Produccion], lambda: calcular(filtro))
 
 
-def _montos_por_cliente(limite: int) -> list[dict[str, Any]]:
+def _montos_por_cliente(limite: int, filtro: FiltroTablero = SIN_FILTRO) -> list[dict[str, Any]]:
+    _, ots, _ = _bases(filtro)
     rows = (
-        OT.objects.values("cliente_id", "cliente__descripcion")
+        ots.values("cliente_id", "cliente__descripcion")
         .annotate(n=Count("id"), mxn=Sum("monto_mxn"), usd=Sum("monto_usd"))
         .order_by("-mxn", "-usd", "cliente__descripcion")[:limite]
     )
@@ -111,8 +174,14 @@ def _montos_por_cliente(limite: int) -> list[dict[str, Any]]:
     ]
 
 
-def montos_por_cliente(limite: int = 10) -> list[dict[str, Any]]:
+def montos_por_cliente(
+    limite: int = 10, filtro: FiltroTablero = SIN_FILTRO
+) -> list[dict[str, Any]]:
     """OT amounts (MXN and USD) per client, largest MXN first, for the `limite` largest
-    clients; soft-deleted OTs excluded. One query; cached like `estadisticas()` until an OT
-    changes (a renamed client shows its new name when the cache entry expires)."""
-    return cached(f"montos_por_cliente:{limite}", [OT], lambda: _montos_por_cliente(limite))
+    clients; soft-deleted OTs excluded; narrowed by `filtro`. One query; cached like
+    `estadisticas()` until an OT changes (a renamed client shows its new name when the cache
+    entry expires)."""
+    clave = f"montos_por_cliente:{limite}"
+    if not filtro.vacio:
+        clave = f"{clave}:{filtro.clave()}"
+    return cached(clave, [OT], lambda: _montos_por_cliente(limite, filtro))
