@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -13,9 +14,20 @@ ANTES = [("produccion", "0002_partida_anexo"), ("precios", "0005_lineas_ejecutad
 DESPUES = [("produccion", "0004_sin_partida_global")]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_existing_rows_move_to_anexo_lines_without_inventing_excedentes():
+@pytest.fixture
+def migrador():
+    """A migration executor; afterwards every migration is applied again, as the other
+    tests expect the database."""
     executor = MigrationExecutor(connection)
+    yield executor
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    ContentType.objects.clear_cache()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_existing_rows_move_to_anexo_lines_without_inventing_excedentes(migrador):
+    executor = migrador
     executor.migrate(ANTES)
     apps = executor.loader.project_state(ANTES).apps
     m = {nombre: apps.get_model(app, nombre) for app, nombre in (
