@@ -130,7 +130,9 @@ def test_every_admin_page_fits_a_phone_and_passes_the_checks(
     page.set_viewport_size(PHONE)
     page.goto("/")
     menu = page.locator("nav.menu a")
-    expect(menu).to_have_text(["Tablero", "PTEs", "Precios", "Catálogos", "Actividad"])
+    expect(menu).to_have_text(
+        ["Tablero", "PTEs", "OTs", "Producción", "Precios", "Catálogos", "Actividad"]
+    )
     for i in range(menu.count()):
         caja = menu.nth(i).bounding_box()
         assert caja is not None and caja["x"] + caja["width"] <= PHONE["width"]

@@ -261,12 +261,12 @@ def test_an_engineer_filters_opens_an_ot_changes_a_step_and_uploads_its_anexo(
         assert axe(page) == []
     screenshot(page, "recorrido-anexo-con-error")
 
-    # The corrected workbook becomes version 1, with its totals.
+    # The corrected workbook becomes version 2 (the production made an anexo), with its totals.
     archivo.write_bytes(_libro(*BUENO))
     page.get_by_label("Libro de Excel (.xlsx)").set_input_files(archivo)
     page.get_by_role("button", name="Subir anexo").click()
-    expect(page.get_by_role("status")).to_contain_text("Anexo versión 1 importado: 2 partidas")
-    expect(page.get_by_role("heading", name="Versión 1 (vigente)")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Anexo versión 2 importado: 2 partidas")
+    expect(page.get_by_role("heading", name="Versión 2 (vigente)")).to_be_visible()
     expect(page.get_by_text("$123,455.00 MXN", exact=True)).to_be_visible()
     screenshot(page, "recorrido-anexo")
     # The page answered 422 once (the refused workbook): that is the only console message.

@@ -24,7 +24,8 @@ class AnexoFactory(factory.django.DjangoModelFactory[Anexo]):
         model = Anexo
 
     contrato = factory.SubFactory(ContratoFactory)
-    clave = factory.Sequence(lambda n: f"C-{n + 1}")
+    # Not a key real anexos use, so a test may name its own ("C-5") without a clash.
+    clave = factory.Sequence(lambda n: f"T-{n + 1}")
 
 
 class ConceptoFactory(factory.django.DjangoModelFactory[Concepto]):
