@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include((accounts_urls.page_urlpatterns, "accounts"))),
     path("api/", include((accounts_urls.api_urlpatterns, "api"))),
+    path("cuenta/", include((accounts_urls.cuenta_urlpatterns, "cuenta"))),
     path("ptes/", include((ptes_urls.page_urlpatterns, "ptes"))),
     path(
         "operaciones/api/",
