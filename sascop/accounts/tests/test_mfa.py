@@ -112,9 +112,9 @@ def test_setup_answers_secret_uri_and_inline_svg(client, user, json_login, docum
     )
     assert body["qr_svg"].startswith("<svg ") and body["qr_svg"].endswith("</svg>")
     assert "http" not in body["qr_svg"].replace("http://www.w3.org", "")  # no external service
-    assert response["Cache-Control"].startswith("no-store") or "no-store" in response[
-        "Cache-Control"
-    ]
+    assert (
+        response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
+    )
     assert_documented(document, "POST", "/api/mfa/totp/setup/", response)
     # Pending until confirmed: the login still needs only the password.
     assert mfa.mfa_status(user)["totp_enabled"] is False
