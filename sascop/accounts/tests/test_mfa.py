@@ -19,7 +19,7 @@ from django.test import Client
 from sascop.accounts import mfa
 from sascop.accounts.models import CodigoRecuperacion, DispositivoTotp, EventoAcceso
 from sascop.accounts.tests.factories import PASSWORD
-from sascop.core.tests.test_openapi_document import assert_documented, document  # noqa: F401
+from sascop.core.tests.test_openapi_document import assert_documented
 from tests.envelope import NOT_AUTHENTICATED, assert_error
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,13 @@ LOCKED = {
     "detail": "Too many failed login attempts. Try again in 15 minutes.",
     "retry_after": 900,
 }
+
+
+@pytest.fixture
+def document() -> dict:
+    response = Client().get("/api/schema/", {"format": "json"})
+    assert response.status_code == HTTPStatus.OK
+    return response.json()
 
 
 @pytest.fixture
