@@ -48,11 +48,10 @@ def clock(time_machine):
     return time_machine
 
 
-def _post(c: Client, path: str, body: dict | None = None, **extra):
-    headers = {}
+def _post(c: Client, path: str, body: dict | None = None, **extra: str):
     if "csrftoken" in c.cookies:
-        headers["HTTP_X_CSRFTOKEN"] = c.cookies["csrftoken"].value
-    return c.post(path, body or {}, content_type="application/json", **headers, **extra)
+        extra["HTTP_X_CSRFTOKEN"] = c.cookies["csrftoken"].value
+    return c.post(path, body or {}, content_type="application/json", **extra)  # type: ignore[arg-type]
 
 
 def _delete(c: Client, path: str, body: dict):
