@@ -27,6 +27,9 @@ if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="") or "django-insecure-sascop-development-key"
+# Keys retired by a rotation, still accepted for what they signed or encrypted (sessions,
+# and the TOTP secrets of accounts.mfa) until it is re-done with SECRET_KEY.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list(

@@ -34,9 +34,7 @@ def _checks(page: Page, axe, url: str) -> None:
         assert axe(page) == [], url
 
 
-def test_the_login_asks_for_the_code_on_a_second_page(
-    page: Page, screenshot, console_errors, axe
-):
+def test_the_login_asks_for_the_code_on_a_second_page(page: Page, screenshot, console_errors, axe):
     user = _usuario()
     secret = mfa.totp_setup(user=user)["secret"]
     mfa.totp_confirm(request=None, user=user, code=_code(secret))

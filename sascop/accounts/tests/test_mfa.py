@@ -616,3 +616,29 @@ def test_the_gate_reads_no_database(client, jefa, django_assert_max_num_queries,
     with django_assert_max_num_queries(1):
         refused = client.get("/operaciones/api/ptes/")
     assert refused.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_an_administrator_resets_a_lost_authenticator_in_the_admin(client, user, enrolled):
+    from sascop.accounts.tests.factories import UserFactory
+
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    admin = Client(enforce_csrf_checks=True)
+    admin.post(
+        "/api/login/", {"username": "root", "password": PASSWORD}, content_type="application/json"
+    )
+    device = DispositivoTotp.objects.get(user=user)
+    listed = admin.get("/admin/accounts/dispositivototp/")
+    assert listed.status_code == HTTPStatus.OK
+    assert (
+        "gAAAA"
+        not in admin.get(f"/admin/accounts/dispositivototp/{device.pk}/change/").content.decode()
+    )
+
+    deleted = admin.post(
+        f"/admin/accounts/dispositivototp/{device.pk}/delete/",
+        {"post": "yes", "csrfmiddlewaretoken": admin.cookies["csrftoken"].value},
+    )
+
+    assert deleted.status_code == HTTPStatus.FOUND
+    assert not CodigoRecuperacion.objects.filter(user=user).exists()
+    assert _password_step(client).json()["message"] == "Login successful"

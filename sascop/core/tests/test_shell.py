@@ -31,7 +31,6 @@ urlpatterns = [
     path("produccion/", _app("produccion", "lista")),
     path("catalogos/", _app("catalogos", "inicio")),
     path("actividad/", _app("actividad", "lista")),
-    path("cuenta/", _app("cuenta", "inicio")),
     path("", include("config.urls")),
 ]
 
