@@ -244,7 +244,7 @@ def _check_code(user: User, code: str) -> bool:
     device = _device(user)
     if device is None or not device.activo:
         return False
-    if normal.isdigit():
+    if len(normal) == 6 and normal.isdigit():
         return _use_totp(device, normal)
     return _use_recovery_code(user, normal)
 
@@ -362,7 +362,7 @@ def pending_start(*, request: HttpRequest, user: User) -> None:
     anonymous (a new key, so a session id planted beforehand learns nothing)."""
     if SESSION_KEY in request.session:
         request.session.flush()  # someone else's login on this client ends here
-    else:
+    elif request.session.session_key is not None:
         request.session.cycle_key()
     request.session[PENDING_KEY] = {
         "user": user.pk,
