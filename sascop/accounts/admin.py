@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from sascop.accounts.models import CodigoRecuperacion, DispositivoTotp, Sesion, User
 from sascop.accounts.selectors import device_of
@@ -79,3 +85,13 @@ class DispositivoTotpAdmin(admin.ModelAdmin):
         users = list(queryset.values_list("user_id", flat=True))
         CodigoRecuperacion.objects.filter(user_id__in=users).delete()
         queryset.delete()
+
+
+def _admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """The admin logs in through the project's login page, not its own form: that one would
+    skip the two-factor step (and the lock-out answers and history of `user_login`)."""
+    siguiente = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+    return redirect_to_login(siguiente, login_url=settings.LOGIN_URL)
+
+
+admin.site.login = _admin_login  # type: ignore[method-assign]

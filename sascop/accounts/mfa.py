@@ -33,10 +33,8 @@ import segno
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, authenticate, login
-from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models import Q
-from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -428,9 +426,9 @@ def login_with_code(*, request: HttpRequest, code: str) -> User:
     return user
 
 
-@receiver(user_logged_in, dispatch_uid="accounts.mfa_enrolment_flag")
-def flag_enrolment(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    """At login, a user whose role requires two-factor and who has none is held to enrolment
-    for this session (a flag in the session: the gate costs no query per request)."""
-    if request is not None and enrolment_required(user):
+def hold_for_enrolment(*, request: HttpRequest, user: User) -> None:
+    """Right after a password login: a user whose role requires two-factor and who has none
+    is held to enrolment for this session (a flag in the session, so the gate costs no query
+    per request). No query at all while MFA_REQUIRED_GROUPS is empty."""
+    if enrolment_required(user):
         request.session[ENROL_KEY] = True

@@ -44,6 +44,7 @@ def user_login(*, request: HttpRequest, username: str, password: str) -> User:
     previous_key = request.session.session_key
     login(request, user)
     _rotate_session_key(request, previous_key)
+    mfa.hold_for_enrolment(request=request, user=user)
     return user
 
 

@@ -642,3 +642,24 @@ def test_an_administrator_resets_a_lost_authenticator_in_the_admin(client, user,
     assert deleted.status_code == HTTPStatus.FOUND
     assert not CodigoRecuperacion.objects.filter(user=user).exists()
     assert _password_step(client).json()["message"] == "Login successful"
+
+
+def test_the_admin_login_cannot_skip_the_second_factor(client, user, enrolled):
+    user.is_staff = user.is_superuser = True
+    user.save()
+
+    page = client.get("/admin/login/?next=/admin/accounts/")
+    client.get("/accounts/login/")
+    form = client.post(
+        "/admin/login/",
+        {
+            "username": "ana",
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        },
+    )
+
+    assert page.status_code == HTTPStatus.FOUND
+    assert page["Location"] == "/accounts/login/?next=/admin/accounts/"
+    assert form.status_code == HTTPStatus.FOUND  # no login form there to post to
+    assert client.get("/api/user/").status_code == HTTPStatus.UNAUTHORIZED
