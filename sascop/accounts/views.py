@@ -1,7 +1,11 @@
 """Contract B's browser half: the Spanish login page, logout, and the landing page.
 
 `/accounts/login/` answers a browser form with pages and redirects, and a JSON body with the
-same JSON as `/api/login/`; both go through `services.user_login`.
+same JSON as `/api/login/`; both go through `services.user_login`. An account with two-factor
+on continues at `/accounts/login/codigo/` (`mfa.login_with_code`, like `/api/login/mfa/`).
+
+`/cuenta/`: the user's own account (profile, password, sessions, login history, two-factor),
+on the same services as the API.
 """
 
 from __future__ import annotations
