@@ -13,14 +13,14 @@ from playwright.sync_api import Browser, Page, expect
 
 from sascop.accounts import mfa
 from sascop.accounts.models import User
-from sascop.accounts.tests.factories import PASSWORD, UserFactory
+from sascop.accounts.tests.factories import PASSWORD, make_user
 from tests.browser.conftest import DESKTOP, PHONE, page_wide_scroll
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _usuario(username: str = "ana") -> User:
-    return UserFactory(username=username, first_name="Ana", last_name="Pech")
+    return make_user(username=username, first_name="Ana", last_name="Pech")
 
 
 def _code(secret: str, offset_steps: int = 0) -> str:
