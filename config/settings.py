@@ -27,6 +27,9 @@ if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="") or "django-insecure-sascop-development-key"
+# Keys retired by a rotation, still accepted for what they signed or encrypted (sessions,
+# and the TOTP secrets of accounts.mfa) until it is re-done with SECRET_KEY.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list(
@@ -76,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sascop.accounts.middleware.MfaEnrolmentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -241,6 +245,12 @@ if min(OT_PESO_TIEMPO, OT_PESO_PASOS) < 0 or OT_PESO_TIEMPO + OT_PESO_PASOS <= 0
     raise environ.ImproperlyConfigured(
         "OT_PESO_TIEMPO and OT_PESO_PASOS must not be negative nor both zero"
     )
+# Two-factor login (accounts.mfa): roles (group names) whose members must set up an
+# authenticator before doing anything else, how long a login waits for its code, and the
+# name authenticator apps show.
+MFA_REQUIRED_GROUPS = env.list("MFA_REQUIRED_GROUPS", default=[])
+MFA_PENDING_SECONDS = env.int("MFA_PENDING_SECONDS", default=300)
+MFA_ISSUER = env.str("MFA_ISSUER", default="SASCOP")
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -251,6 +261,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "sascop.accounts.lockout.normalized_username"
 AXES_LOCKOUT_CALLABLE = "sascop.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# Not kept in the failure log: a typed two-factor code (axes hides the password itself).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # Counters live in the database, the source of truth every app server shares: a lock-out
 # holds whatever happens to Redis, and comes back with it.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"

@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include((accounts_urls.page_urlpatterns, "accounts"))),
     path("api/", include((accounts_urls.api_urlpatterns, "api"))),
+    path("cuenta/", include((accounts_urls.cuenta_urlpatterns, "cuenta"))),
     path("ptes/", include((ptes_urls.page_urlpatterns, "ptes"))),
     # The OT pages, and each OT's Anexo C page (the price book's app owns that one).
     path("ots/", include((ots_urls.page_urlpatterns + precios_urls.anexo_page_urlpatterns, "ots"))),

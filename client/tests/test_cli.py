@@ -68,6 +68,23 @@ def test_login_whoami_logout_and_cookie_file(run, reader, tmp_path):
     assert "Run `sascop login`" in after.stderr
 
 
+def test_login_asks_for_the_code_of_a_two_factor_account(run, reader):
+    import time
+
+    import pyotp
+
+    from sascop.accounts import mfa
+
+    secret = mfa.totp_setup(user=reader)["secret"]
+    codes = mfa.totp_confirm(request=None, user=reader, code=pyotp.TOTP(secret).at(time.time()))
+
+    login = run("login", "--user", "lectora", stdin=f"{PASSWORD}\n{codes[0]}\n")
+
+    assert login.returncode == 0, login.stderr
+    assert "Logged in" in login.stdout and codes[0] not in login.stdout + login.stderr
+    assert run("whoami").stdout.strip() == "lectora <lectora@sascop.mx>"
+
+
 def test_not_logged_in_is_exit_3(run, transactional_db):
     result = run("stats")
 

@@ -76,6 +76,29 @@ def test_login_session_whoami_logout(live_server, engineer_user):
         client.whoami()
 
 
+def test_two_factor_login_with_a_code(live_server, engineer_user):
+    import time
+
+    import pyotp
+
+    from sascop.accounts import mfa
+
+    secret = mfa.totp_setup(user=engineer_user)["secret"]
+    codes = mfa.totp_confirm(
+        request=None, user=engineer_user, code=pyotp.TOTP(secret).at(time.time())
+    )
+    client = SascopClient(live_server.url, relogin=True)
+
+    assert client.login("ingeniera", PASSWORD) == {"mfa_required": True, "message": "MFA required"}
+    with pytest.raises(AuthenticationRequired):
+        client.whoami()
+    with pytest.raises(InvalidCredentials):
+        client.login_code("000000")
+    assert client.login_code(codes[0])["message"] == "Login successful"
+    assert client.whoami()["username"] == "ingeniera"
+    client.logout()
+
+
 def test_csrf_and_referer_are_added_to_unsafe_requests(api):
     sent = []
     api.http.hooks["response"].append(lambda r, *a, **k: sent.append(r.request.headers))

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from typing import Any
 
-from sascop.accounts.models import Sesion, User
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+from sascop.accounts.models import CodigoRecuperacion, DispositivoTotp, Sesion, User
 from sascop.accounts.selectors import device_of
 from sascop.core.session_store import SessionStore
 
@@ -45,3 +51,47 @@ class SesionAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Sesion]) -> None:
         for key in queryset.values_list("session_key", flat=True):
             SessionStore(session_key=key).delete()
+
+
+@admin.register(DispositivoTotp)
+class DispositivoTotpAdmin(admin.ModelAdmin):
+    """Who has two-factor on. Deleting a user's authenticator (and so their recovery codes)
+    is how an administrator lets someone in who lost both: they log in with the password
+    alone and enrol again (at once, if their role requires it). The secret is never shown."""
+
+    list_display = ("user", "activo", "confirmado_en")
+    search_fields = ("user__username", "user__email")
+    list_select_related = ("user",)
+    fields = ("user", "confirmado_en")
+    readonly_fields = fields
+
+    @admin.display(boolean=True, description="activo")
+    def activo(self, obj: DispositivoTotp) -> bool:
+        return obj.activo
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: DispositivoTotp | None = None
+    ) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: DispositivoTotp) -> None:
+        CodigoRecuperacion.objects.filter(user_id=obj.user_id).delete()
+        obj.delete()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[DispositivoTotp]) -> None:
+        users = list(queryset.values_list("user_id", flat=True))
+        CodigoRecuperacion.objects.filter(user_id__in=users).delete()
+        queryset.delete()
+
+
+def _admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """The admin logs in through the project's login page, not its own form: that one would
+    skip the two-factor step (and the lock-out answers and history of `user_login`)."""
+    siguiente = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+    return redirect_to_login(siguiente, login_url=settings.LOGIN_URL)
+
+
+admin.site.login = _admin_login  # type: ignore[method-assign]

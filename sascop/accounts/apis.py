@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sascop.accounts import history, selectors, services
+from sascop.accounts import history, mfa, selectors, services
 from sascop.accounts import serializers as s
 from sascop.accounts.current import current_user
 from sascop.accounts.models import User
@@ -42,7 +42,7 @@ class LoginApi(_SessionCreatingApi):
     @extend_schema(
         tags=TAGS,
         request=s.LoginInputSerializer,
-        responses={200: s.LoginOutputSerializer},
+        responses={200: s.LoginResultSerializer},
         auth=[],
         summary="Log in",
     )
@@ -52,10 +52,42 @@ class LoginApi(_SessionCreatingApi):
         Sets the `sessionid` and `csrftoken` cookies and returns the CSRF token to send as
         `X-CSRFToken` on later unsafe requests. After too many failures the client is locked
         out (429 with Retry-After).
+
+        An account with two-factor on answers `{"mfa_required": true, "message": "MFA
+        required"}` instead and stays logged out: send the code to `POST /api/login/mfa/`
+        within MFA_PENDING_SECONDS (5 minutes), with the same cookies.
         """
         data = s.LoginInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_login(request=request._request, **data.validated_data)
+        try:
+            user = services.user_login(request=request._request, **data.validated_data)
+        except mfa.MfaCodeRequired:
+            return Response(mfa.MFA_REQUIRED_BODY)
+        return Response(s.login_body(request._request, user))
+
+
+class LoginMfaApi(_SessionCreatingApi):
+    extra_error_codes = ["401", "429"]
+
+    @extend_schema(
+        tags=TAGS,
+        request=s.MfaCodeInputSerializer,
+        responses={200: s.LoginOutputSerializer},
+        auth=[],
+        summary="Log in: second factor",
+    )
+    def post(self, request: Request) -> Response:
+        """Finish a login that answered `mfa_required`: a code of the authenticator app, or
+        one of the recovery codes (each works once). Answers as `POST /api/login/` does for
+        a login without two-factor, with a new session key.
+
+        401 `invalid_mfa_code` for a wrong or already used code (it counts as a failed login:
+        429 with Retry-After after too many); 401 `mfa_not_pending` with no password step
+        before it, `mfa_expired` when that step is older than 5 minutes.
+        """
+        data = s.MfaCodeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = mfa.login_with_code(request=request._request, code=data.validated_data["code"])
         return Response(s.login_body(request._request, user))
 
 
@@ -237,3 +269,87 @@ class LoginHistoryApi(NoStoreMixin, APIView):
         )
         page, meta = paginate(events, request.query_params)
         return Response({"events": [history.event_item(e) for e in page], **meta})
+
+
+# --- two-factor -------------------------------------------------------------------------------
+
+MFA_TAGS = ["mfa"]
+
+
+class MfaStatusApi(NoStoreMixin, APIView):
+    @extend_schema(tags=MFA_TAGS, responses={200: s.MfaStatusSerializer}, summary="MFA status")
+    def get(self, request: Request) -> Response:
+        """Whether your authenticator is on, how many recovery codes are left, and whether
+        your role requires two-factor."""
+        return Response(s.mfa_status_body(mfa.mfa_status(current_user(request))))
+
+
+class TotpSetupApi(NoStoreMixin, APIView):
+    @extend_schema(
+        tags=MFA_TAGS, request=None, responses={200: s.TotpSetupSerializer}, summary="TOTP setup"
+    )
+    def post(self, request: Request) -> Response:
+        """A new secret for an authenticator app, as text, otpauth:// URI and QR code (SVG).
+        Nothing changes until a code from it is confirmed; an authenticator already on keeps
+        working until then."""
+        return Response(mfa.totp_setup(user=current_user(request)))
+
+
+class TotpConfirmApi(NoStoreMixin, APIView):
+    extra_error_codes = ["400", "409"]
+
+    @extend_schema(
+        tags=MFA_TAGS,
+        request=s.MfaCodeInputSerializer,
+        responses={200: s.RecoveryCodesSerializer},
+        summary="TOTP confirm",
+    )
+    def post(self, request: Request) -> Response:
+        """Turn two-factor on with a code from the app just set up. Answers 10 single-use
+        recovery codes, shown only this once. 409 without a setup before it."""
+        data = s.MfaCodeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        codes = mfa.totp_confirm(
+            request=request._request,
+            user=current_user(request),
+            code=data.validated_data["code"],
+        )
+        return Response({"recovery_codes": codes})
+
+
+class TotpApi(NoStoreMixin, APIView):
+    extra_error_codes = ["400", "403", "404", "429"]
+
+    @extend_schema(
+        tags=MFA_TAGS,
+        request=s.PasswordInputSerializer,
+        responses={204: None},
+        summary="TOTP off",
+    )
+    def delete(self, request: Request) -> Response:
+        """Turn two-factor off (authenticator and recovery codes), given your password. A
+        wrong password counts as a failed login. 403 `mfa_required_by_policy` when your role
+        requires two-factor; 404 when it is not on."""
+        data = s.PasswordInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        mfa.totp_disable(
+            request=request._request,
+            user=current_user(request),
+            password=data.validated_data["password"],
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RecoveryCodesApi(NoStoreMixin, APIView):
+    extra_error_codes = ["409"]
+
+    @extend_schema(
+        tags=MFA_TAGS,
+        request=None,
+        responses={200: s.RecoveryCodesSerializer},
+        summary="New recovery codes",
+    )
+    def post(self, request: Request) -> Response:
+        """10 new recovery codes; the old ones stop working. 409 while two-factor is off."""
+        codes = mfa.recovery_codes_regenerate(user=current_user(request))
+        return Response({"recovery_codes": codes})

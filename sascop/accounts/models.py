@@ -115,3 +115,52 @@ class EventoAcceso(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.identifier} {self.result}"
+
+
+class DispositivoTotp(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238): its secret, encrypted (see accounts.mfa).
+
+    `secreto` is the confirmed one that logins check; `secreto_pendiente` one being enrolled,
+    which replaces it only once a code from it is confirmed (so re-enrolling a new phone never
+    leaves the account without a working authenticator). `ultimo_paso` is the time step of
+    the last code accepted: a code is good once, and never one older than it.
+    """
+
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="dispositivo_totp"
+    )
+    secreto = models.TextField(blank=True)
+    secreto_pendiente = models.TextField(blank=True)
+    confirmado_en = models.DateTimeField(null=True, blank=True)
+    ultimo_paso = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "autenticador (TOTP)"
+        verbose_name_plural = "autenticadores (TOTP)"
+
+    def __str__(self) -> str:
+        return f"TOTP de {self.user}"
+
+    @property
+    def activo(self) -> bool:
+        return bool(self.secreto)
+
+
+class CodigoRecuperacion(models.Model):
+    """A single-use recovery code, stored as a keyed hash (never the code itself)."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="codigos_recuperacion"
+    )
+    hash = models.CharField(max_length=64)
+    usado_en = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "código de recuperación"
+        verbose_name_plural = "códigos de recuperación"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "hash"], name="codigo_recuperacion_unico")
+        ]
+
+    def __str__(self) -> str:
+        return f"Código de recuperación de {self.user}"

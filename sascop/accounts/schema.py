@@ -97,8 +97,22 @@ def _login_path() -> dict[str, Any]:
                 },
             },
             "responses": {
-                "200": {"description": "Logged in (JSON).", "content": _json("LoginOutput")},
-                "302": _redirect("Logged in (form): go to `next` or the dashboard."),
+                "200": {
+                    "description": (
+                        "Logged in (JSON); or, for an account with two-factor on, "
+                        "`mfa_required` (still logged out: send the code to "
+                        "`POST /api/login/mfa/`)."
+                    ),
+                    "content": {
+                        "application/json": {
+                            "schema": {"oneOf": [_ref("LoginOutput"), _ref("MfaRequired")]}
+                        }
+                    },
+                },
+                "302": _redirect(
+                    "Logged in (form): go to `next` or the dashboard; with two-factor on, to "
+                    "the code page `/accounts/login/codigo/`."
+                ),
                 "400": _error("Missing or malformed credentials (`invalid`).", page=True),
                 "401": _error("Wrong username or password (`invalid_credentials`).", page=True),
                 "403": _error("Cross-site, without a CSRF token (`csrf_failed`).", page=True),
@@ -140,10 +154,36 @@ def _logout_path() -> dict[str, Any]:
     }
 
 
+_ENROLMENT = (
+    "With MFA_REQUIRED_GROUPS set, a member of those roles who has not set up two-factor yet "
+    "(`mfa_enrolment_required`, with `redirect`)."
+)
+
+
+def _document_enrolment_gate(paths: dict[str, Any]) -> None:
+    """Every operation a session held to two-factor enrolment may not reach can answer 403
+    (accounts.middleware.MfaEnrolmentMiddleware); say so where the 403 is not there yet."""
+    from sascop.accounts.middleware import ALLOWED_PREFIXES
+
+    for path, operations in paths.items():
+        if path.startswith(ALLOWED_PREFIXES):
+            continue
+        for operation in operations.values():
+            if {"cookieAuth": []} not in operation.get("security", []):
+                continue
+            responses = operation["responses"]
+            if "403" in responses:
+                responses["403"]["description"] += f" {_ENROLMENT}"
+            else:
+                responses["403"] = {"description": _ENROLMENT, "content": _json("Error")}
+
+
 def add_contract_b_login(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
-    """drf-spectacular postprocessing hook: document the browser-style login and logout."""
+    """drf-spectacular postprocessing hook: document the browser-style login and logout,
+    and the two-factor enrolment gate."""
+    _document_enrolment_gate(result["paths"])
     result["paths"]["/accounts/login/"] = _login_path()
     result["paths"]["/accounts/logout/"] = _logout_path()
     return result

@@ -119,9 +119,9 @@ _accounts_by_request: WeakKeyDictionary[HttpRequest, dict[str, User | None]] = W
 
 
 def _account_from_database(typed: str) -> User | None:
-    matches = list(
-        User._default_manager.filter(Q(username__iexact=typed) | Q(email__iexact=typed))[:2]
-    )
+    # With the two-factor device, if any: the login asks next whether it needs a code.
+    accounts = User._default_manager.select_related("dispositivo_totp")
+    matches = list(accounts.filter(Q(username__iexact=typed) | Q(email__iexact=typed))[:2])
     # A username match wins over somebody else's e-mail that happens to look the same.
     user = next((u for u in matches if u.username.lower() == typed.lower()), None)
     if user is None and len(matches) == 1:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from sascop.accounts import selectors
@@ -163,3 +164,54 @@ class LoginEventSerializer(serializers.Serializer):
 
 
 LoginHistoryPageSerializer = page_serializer("LoginHistoryPage", "events", LoginEventSerializer)
+
+
+# --- two-factor (accounts.mfa) ----------------------------------------------------------------
+
+
+class MfaRequiredSerializer(serializers.Serializer):
+    """The password was right; send the second factor to `POST /api/login/mfa/`."""
+
+    mfa_required = serializers.BooleanField(help_text="Always true.")
+    message = serializers.CharField(help_text='"MFA required".')
+
+
+LoginResultSerializer = PolymorphicProxySerializer(
+    component_name="LoginResult",
+    serializers=[LoginOutputSerializer, MfaRequiredSerializer],
+    resource_type_field_name=None,
+)
+
+
+class MfaCodeInputSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        max_length=64, help_text="The 6-digit code of the authenticator app, or a recovery code."
+    )
+
+
+class PasswordInputSerializer(serializers.Serializer):
+    password = _password_field()
+
+
+class TotpSetupSerializer(serializers.Serializer):
+    secret = serializers.CharField(help_text="Base32; for typing into the app by hand.")
+    otpauth_uri = serializers.CharField(help_text="otpauth://totp/... (what the QR code holds).")
+    qr_svg = serializers.CharField(help_text="The QR code as an inline SVG element.")
+
+
+class RecoveryCodesSerializer(serializers.Serializer):
+    recovery_codes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="10 single-use codes, shown only now (the server keeps only their hashes).",
+    )
+
+
+class MfaStatusSerializer(serializers.Serializer):
+    totp_enabled = serializers.BooleanField()
+    confirmed_at = UTCDateTimeField(allow_null=True)
+    recovery_codes_remaining = serializers.IntegerField()
+    required_by_role = serializers.BooleanField(help_text="Your role requires two-factor.")
+
+
+def mfa_status_body(status: dict[str, Any]) -> dict[str, Any]:
+    return {**status, "confirmed_at": iso(status["confirmed_at"])}

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
-from sascop.accounts import history, selectors
+from sascop.accounts import history, mfa, selectors
 from sascop.accounts.lockout import locked_out_error, reset_failures
 from sascop.accounts.models import User
 from sascop.core.errors import InvalidCredentials, InvalidInput, NotFound, RegistrationClosed
@@ -30,15 +30,21 @@ def _rotate_session_key(request: HttpRequest, previous_key: str | None) -> None:
 
 
 def user_login(*, request: HttpRequest, username: str, password: str) -> User:
-    """Authenticate and start a session. Raises InvalidCredentials or Throttled (lock-out)."""
+    """Authenticate and start a session. Raises InvalidCredentials or Throttled (lock-out),
+    or MfaCodeRequired when the account has two-factor on (the session then waits, still
+    anonymous, for `mfa.login_with_code`)."""
     user = authenticate(request, username=username, password=password)
     if user is None:
         if getattr(request, "axes_locked_out", False):
             raise locked_out_error()
         raise InvalidCredentials()
+    if mfa.code_required(user):
+        mfa.pending_start(request=request, user=user)
+        raise mfa.MfaCodeRequired()
     previous_key = request.session.session_key
     login(request, user)
     _rotate_session_key(request, previous_key)
+    mfa.hold_for_enrolment(request=request, user=user)
     return user
 
 

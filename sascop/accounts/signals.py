@@ -50,7 +50,9 @@ def forget_user_in_transaction(user_id: Any) -> None:
 
 @receiver(user_logged_in, dispatch_uid="accounts.history_login")
 def history_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    history.record(result=history.Resultado.SUCCESS, request=request, user=user)
+    # A login finished with a second factor is recorded as such (accounts.mfa).
+    result = getattr(request, "sascop_login_result", history.Resultado.SUCCESS)
+    history.record(result=result, request=request, user=user)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.history_failure")

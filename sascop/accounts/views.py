@@ -1,35 +1,52 @@
 """Contract B's browser half: the Spanish login page, logout, and the landing page.
 
 `/accounts/login/` answers a browser form with pages and redirects, and a JSON body with the
-same JSON as `/api/login/`; both go through `services.user_login`.
+same JSON as `/api/login/`; both go through `services.user_login`. An account with two-factor
+on continues at `/accounts/login/codigo/` (`mfa.login_with_code`, like `/api/login/mfa/`).
+
+`/cuenta/`: the user's own account (profile, password, sessions, login history, two-factor),
+on the same services as the API.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError
 
+from sascop.accounts import mfa, selectors, services
 from sascop.accounts import serializers as s
-from sascop.accounts import services
+from sascop.accounts.current import current_user
+from sascop.accounts.decorators import login_required_page
+from sascop.accounts.forms import CambioContrasenaForm, CodigoForm, ContrasenaForm
 from sascop.core.csrf import enforce_session_creation_csrf
 from sascop.core.errors import (
     ApplicationError,
+    Conflict,
+    InvalidInput,
     MalformedRequest,
+    Throttled,
     UnsupportedMediaType,
     authentication_error,
     error_response,
     to_application_error,
     wants_json,
 )
+from sascop.core.formularios import mostrar_errores
+from sascop.core.paginas import errores_de_pagina
 from sascop.core.parsers import parse_json
 from sascop.core.responses import json_response
 
@@ -55,6 +72,11 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return settings.LOGIN_REDIRECT_URL
 
 
+MFA_EXPIRED_MESSAGE = (
+    "Pasaron más de 5 minutos sin el código de verificación. Ingresa tus datos nuevamente."
+)
+
+
 def _login_page(
     request: HttpRequest, *, error: str = "", status: int = 200, username: str = ""
 ) -> HttpResponse:
@@ -63,6 +85,8 @@ def _login_page(
         notice = SESSION_EXPIRED_MESSAGE
     elif request.GET.get("logout_exitoso") == "1":
         notice = LOGOUT_MESSAGE
+    elif request.GET.get("codigo_expirado") == "1":
+        notice = MFA_EXPIRED_MESSAGE
     context = {
         "error": error,
         "notice": notice,
@@ -79,8 +103,9 @@ def _json_credentials(request: HttpRequest) -> QueryDict | dict[str, Any]:
     return data
 
 
-def _form_error_message(error: ApplicationError) -> str:
-    template = _ERROR_MESSAGES.get(error.code, _ERROR_MESSAGES["invalid_credentials"])
+def _form_error_message(error: ApplicationError, messages: dict[str, str] | None = None) -> str:
+    known = {**_ERROR_MESSAGES, **(messages or {})}
+    template = known.get(error.code, _ERROR_MESSAGES["invalid_credentials"])
     retry_after = int(error.extra.get("retry_after", 60))
     return template.format(minutes=max(1, retry_after // 60))
 
@@ -101,6 +126,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
         data = s.LoginInputSerializer(data=raw)
         data.is_valid(raise_exception=True)
         user = services.user_login(request=request, **data.validated_data)
+    except mfa.MfaCodeRequired:
+        if as_json or wants_json(request):
+            return json_response(mfa.MFA_REQUIRED_BODY)
+        siguiente = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+        return redirect(f"{reverse('accounts:login-codigo')}?{urlencode({'next': siguiente})}")
     except (ApplicationError, ValidationError, MultiPartParserError) as exc:
         error = to_application_error(exc, request)
         if as_json or wants_json(request):
@@ -125,3 +155,231 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         return json_response(s.LOGOUT_BODY)
     services.user_logout(request=request)
     return redirect(f"{settings.LOGIN_URL}?logout_exitoso=1")
+
+
+_CODE_MESSAGES = {
+    "invalid_mfa_code": "El código no es válido o ya se usó. Escribe el que muestra tu app ahora.",
+    "invalid": "Escribe el código de verificación.",
+}
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def login_codigo_view(request: HttpRequest) -> HttpResponse:
+    """The login's second step for an account with two-factor: the code of the
+    authenticator app, or a recovery code. Without a password step in the last 5 minutes
+    it goes back to the login page."""
+    siguiente = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    volver = f"{settings.LOGIN_URL}?{urlencode({'next': siguiente, 'codigo_expirado': '1'})}"
+    if mfa.pending_user_id(request) is None:
+        return redirect(volver)
+    form = CodigoForm(request.POST or None, recuperacion=True)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                mfa.login_with_code(request=request, code=form.cleaned_data["code"])
+            except mfa.MfaNotPending:
+                return redirect(volver)
+            except ApplicationError as exc:
+                form.add_error("code", _form_error_message(exc, _CODE_MESSAGES))
+                status = exc.status
+            else:
+                return redirect(siguiente)
+    context = {"form": form, "next": siguiente}
+    return render(request, "accounts/login_codigo.html", context, status=status)
+
+
+# --- /cuenta/: the user's own account ---------------------------------------------------------
+
+_CURRENT_PASSWORD_WRONG = "La contraseña actual no es correcta."
+_PAGE_SIZE = 25
+
+
+def _cuenta(request: HttpRequest, template: str, status: int = 200, **context: Any) -> HttpResponse:
+    context.setdefault("seccion", template.rsplit("/", 1)[-1].split(".")[0])
+    context["obligatorio"] = bool(request.session.get(mfa.ENROL_KEY))
+    return render(request, f"accounts/cuenta/{template}", context, status=status)
+
+
+@never_cache
+@login_required_page
+def cuenta_inicio(request: HttpRequest) -> HttpResponse:
+    """The user's profile, with links to the password, sessions, history and two-factor."""
+    user = current_user(request)
+    roles = sorted(user.groups.values_list("name", flat=True))
+    return _cuenta(request, "inicio.html", usuario=user, roles=roles, estado=mfa.mfa_status(user))
+
+
+@never_cache
+@login_required_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def cuenta_contrasena(request: HttpRequest) -> HttpResponse:
+    """Change the password (the same service as the API: other sessions end)."""
+    form = CambioContrasenaForm(request.POST or None)
+    if request.method != "POST":
+        return _cuenta(request, "contrasena.html", form=form)
+    if form.is_valid():
+        try:
+            services.user_change_password(
+                request=request,
+                user=current_user(request),
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except Throttled as exc:
+            form.add_error(None, _form_error_message(exc))
+            return _cuenta(request, "contrasena.html", status=exc.status, form=form)
+        except InvalidInput as exc:
+            if exc.fields and "current_password" in exc.fields:
+                exc.fields["current_password"] = [_CURRENT_PASSWORD_WRONG]
+            mostrar_errores(form, exc)
+        else:
+            messages.success(request, "Contraseña cambiada. Tus otras sesiones se cerraron.")
+            return redirect("cuenta:inicio")
+    return _cuenta(request, "contrasena.html", status=400, form=form)
+
+
+@never_cache
+@login_required_page
+def cuenta_sesiones(request: HttpRequest) -> HttpResponse:
+    """Where the user is logged in, each session with a button to end it."""
+    user = current_user(request)
+    actual = request.session.session_key
+    sesiones = [s.session_item(una, actual) for una in selectors.live_sessions(int(user.pk))]
+    for sesion in sesiones:
+        for campo in ("created_at", "last_seen_at", "expires_at"):
+            sesion[campo] = parse_datetime(sesion[campo]) if sesion[campo] else None
+    return _cuenta(request, "sesiones.html", sesiones=sesiones)
+
+
+@require_POST
+@login_required_page
+@errores_de_pagina
+def cuenta_sesion_cerrar(request: HttpRequest, session_id: str) -> HttpResponse:
+    """End one of the user's sessions (this one too, if asked: then it is a logout)."""
+    user = current_user(request)
+    propia = selectors.session_public_id(request.session.session_key or "") == session_id
+    services.session_end(owner_id=int(user.pk), public_id=session_id, request=request)
+    if propia:
+        return redirect(f"{settings.LOGIN_URL}?logout_exitoso=1")
+    messages.success(request, "Sesión cerrada.")
+    return redirect("cuenta:sesiones")
+
+
+@require_POST
+@login_required_page
+def cuenta_sesiones_cerrar_otras(request: HttpRequest) -> HttpResponse:
+    """End every other session of the user's."""
+    cerradas = services.sessions_end_others(request=request, owner_id=int(current_user(request).pk))
+    messages.success(
+        request,
+        f"Se cerraron {cerradas} sesiones." if cerradas != 1 else "Se cerró 1 sesión.",
+    )
+    return redirect("cuenta:sesiones")
+
+
+@never_cache
+@login_required_page
+def cuenta_historial(request: HttpRequest) -> HttpResponse:
+    """The user's own login history, newest first, 25 a page."""
+    eventos = selectors.login_history({}, only_user_id=int(current_user(request).pk))
+    pagina = Paginator(eventos, _PAGE_SIZE).get_page(request.GET.get("pagina"))
+    for evento in pagina.object_list:
+        evento.dispositivo = selectors.device_of(evento.user_agent)  # type: ignore[attr-defined]
+    return _cuenta(request, "historial.html", pagina=pagina)
+
+
+@never_cache
+@login_required_page
+def cuenta_mfa(request: HttpRequest) -> HttpResponse:
+    """Two-factor: whether it is on, and the buttons to set it up, renew the recovery
+    codes or turn it off."""
+    return _cuenta(request, "mfa.html", estado=mfa.mfa_status(current_user(request)))
+
+
+@never_cache
+@login_required_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def cuenta_mfa_configurar(request: HttpRequest) -> HttpResponse:
+    """POST: a new secret (pending until confirmed), then GET: its QR code and the form
+    for the first code. The secret is shown on this page only (never cached)."""
+    user = current_user(request)
+    if request.method == "POST":
+        mfa.totp_setup(user=user)
+        return redirect("cuenta:mfa-configurar")
+    pendiente = mfa.pending_setup(user)
+    if pendiente is None:
+        return redirect("cuenta:mfa")
+    return _cuenta(request, "mfa_configurar.html", seccion="mfa", form=CodigoForm(), alta=pendiente)
+
+
+@never_cache
+@require_POST
+@login_required_page
+def cuenta_mfa_confirmar(request: HttpRequest) -> HttpResponse:
+    """Turn two-factor on with the first code; shows the recovery codes, this once."""
+    user = current_user(request)
+    form = CodigoForm(request.POST)
+    if form.is_valid():
+        try:
+            codigos = mfa.totp_confirm(request=request, user=user, code=form.cleaned_data["code"])
+        except Conflict:
+            return redirect("cuenta:mfa")
+        except InvalidInput:
+            form.add_error("code", "El código no coincide. Escribe el que muestra tu app ahora.")
+        else:
+            return _cuenta(request, "mfa_codigos.html", seccion="mfa", codigos=codigos, nuevo=True)
+    pendiente = mfa.pending_setup(user)
+    if pendiente is None:
+        return redirect("cuenta:mfa")
+    return _cuenta(
+        request, "mfa_configurar.html", status=400, seccion="mfa", form=form, alta=pendiente
+    )
+
+
+@never_cache
+@require_POST
+@login_required_page
+def cuenta_mfa_codigos(request: HttpRequest) -> HttpResponse:
+    """New recovery codes (the old ones stop working), shown this once."""
+    try:
+        codigos = mfa.recovery_codes_regenerate(user=current_user(request))
+    except Conflict:
+        return redirect("cuenta:mfa")
+    return _cuenta(request, "mfa_codigos.html", seccion="mfa", codigos=codigos, nuevo=False)
+
+
+@never_cache
+@login_required_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def cuenta_mfa_desactivar(request: HttpRequest) -> HttpResponse:
+    """Turn two-factor off, given the password."""
+    user = current_user(request)
+    estado = mfa.mfa_status(user)
+    if not estado["totp_enabled"]:
+        return redirect("cuenta:mfa")
+    form = ContrasenaForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                mfa.totp_disable(request=request, user=user, password=form.cleaned_data["password"])
+            except Throttled as exc:
+                form.add_error(None, _form_error_message(exc))
+                status = exc.status
+            except InvalidInput:
+                form.add_error("password", _CURRENT_PASSWORD_WRONG)
+            except mfa.MfaRequiredByPolicy:
+                form.add_error(
+                    None, "Tu rol exige la verificación en dos pasos: no se puede desactivar."
+                )
+                status = 403
+            else:
+                messages.success(request, "Verificación en dos pasos desactivada.")
+                return redirect("cuenta:mfa")
+    return _cuenta(
+        request, "mfa_desactivar.html", status=status, seccion="mfa", form=form, estado=estado
+    )

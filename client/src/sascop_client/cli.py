@@ -90,6 +90,8 @@ def cmd_login(args: argparse.Namespace) -> int:
     client = _client(args.url)
     client.http.cookies.clear()
     result = client.login(user, password)
+    if result.get("mfa_required"):
+        result = client.login_code(getpass.getpass("Código de verificación: "))
     _save(client, args.url)
     print(f"Logged in to {args.url} as {result['user']['username']}.")
     return OK

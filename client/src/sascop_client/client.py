@@ -64,8 +64,19 @@ class SascopClient:
         """Log in (JSON). Returns the login answer; raises InvalidCredentials, RateLimited…"""
         body = self._send("POST", "/api/login/", json={"username": username, "password": password})
         self._csrf_token = body.get("csrf_token") or self._cookie_token()
-        if self.relogin:
+        if body.get("mfa_required"):
+            # Two-factor: not logged in until `login_code()`; a new code cannot be made up
+            # later, so an expired session is never renewed by itself.
+            self._credentials = None
+        elif self.relogin:
             self._credentials = (username, password)
+        return body
+
+    def login_code(self, code: str) -> Record:
+        """Finish a login that answered `{"mfa_required": true}`: the authenticator app's
+        code, or a recovery code. Raises InvalidCredentials for a wrong or used code."""
+        body = self._send("POST", "/api/login/mfa/", json={"code": code})
+        self._csrf_token = body.get("csrf_token") or self._cookie_token()
         return body
 
     def logout(self) -> None:

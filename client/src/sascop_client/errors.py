@@ -77,6 +77,7 @@ _BY_CODE: dict[str, type[SascopError]] = {
     "not_authenticated": AuthenticationRequired,
     "session_expired": SessionExpired,
     "invalid_credentials": InvalidCredentials,
+    "invalid_mfa_code": InvalidCredentials,
     "csrf_failed": CSRFFailed,
     "permission_denied": PermissionDenied,
     "registration_closed": PermissionDenied,

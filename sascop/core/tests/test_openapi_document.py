@@ -199,7 +199,10 @@ def test_contract_b_login_and_logout_are_documented(document):
         "multipart/form-data",
     }
     assert login["post"]["responses"]["200"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/LoginOutput"
+        "oneOf": [
+            {"$ref": "#/components/schemas/LoginOutput"},
+            {"$ref": "#/components/schemas/MfaRequired"},
+        ]
     }
     assert set(login["post"]["responses"]["401"]["content"]) == {"application/json", "text/html"}
     assert "Location" in login["post"]["responses"]["302"]["headers"]
