@@ -47,12 +47,7 @@ class OTListApi(ModelApi):
     def get(self, request: Request) -> Response:
         """OTs, newest first, one page at a time, with progress and days elapsed and
         remaining."""
-        page, meta = paginate(
-            selectors.ot_lista(request.query_params),
-            request.query_params,
-            counted_as="ots",
-            depends_on=[OT],
-        )
+        page, meta = paginate(selectors.ot_lista(request.query_params), request.query_params)
         avance = selectors.avance_de(page)
         return Response({"ots": [s.ot_item(o, avance[o.pk]) for o in page], **meta})
 

@@ -28,7 +28,7 @@ from sascop.core.pagination import paginate
 from sascop.core.schema import filter_parameters
 from sascop.precios import hojas, selectors, services
 from sascop.precios import serializers as s
-from sascop.precios.models import Anexo, AnexoOT, Concepto
+from sascop.precios.models import AnexoOT, Concepto
 
 TAGS = ["precios"]
 LIST_PARAMS = filter_parameters(
@@ -64,12 +64,7 @@ class ConceptoListApi(ModelApi):
     def get(self, request: Request) -> Response:
         """The price book's concepts in book order (contract, anexo, key), a page at a time.
         Money is decimal strings."""
-        page, meta = paginate(
-            selectors.concepto_lista(request.query_params),
-            request.query_params,
-            counted_as="conceptos",
-            depends_on=[Concepto, Anexo],
-        )
+        page, meta = paginate(selectors.concepto_lista(request.query_params), request.query_params)
         return Response({"conceptos": [s.concepto_item(c) for c in page], **meta})
 
     @extend_schema(

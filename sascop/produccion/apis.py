@@ -10,7 +10,6 @@ from sascop.core.apis import ModelApi, if_match, with_etag
 from sascop.core.errors import NotFound
 from sascop.core.pagination import paginate
 from sascop.core.schema import filter_parameters
-from sascop.ots.models import OT
 from sascop.produccion import selectors, services
 from sascop.produccion import serializers as s
 from sascop.produccion.models import Produccion
@@ -31,10 +30,7 @@ class ProduccionListApi(ModelApi):
     def get(self, request: Request) -> Response:
         """Production rows, newest date first (rows of deleted OTs are left out)."""
         page, meta = paginate(
-            selectors.produccion_lista(request.query_params),
-            request.query_params,
-            counted_as="produccion",
-            depends_on=[Produccion, OT],
+            selectors.produccion_lista(request.query_params), request.query_params
         )
         return Response({"produccion": [s.produccion_item(f) for f in page], **meta})
 
