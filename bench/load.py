@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import dataclasses
 import datetime
 import itertools
@@ -47,6 +48,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import BASE_ENV, ROOT, gunicorn, manage, median, percentile
+from bench.proxy import RoundRobinProxy
 from tests.server import child_pids
 
 PASSWORD = "Carga-De-Prueba-2026"
@@ -493,8 +495,9 @@ def _rss_mib(pid: int) -> float:
     return 0.0
 
 
-def gunicorn_rss() -> tuple[tuple[int, float] | None, list[tuple[int, float]]]:
-    """(pid, RSS MiB) of our gunicorn master and of each of its workers."""
+def gunicorn_rss() -> list[tuple[tuple[int, float], list[tuple[int, float]]]]:
+    """For each gunicorn we started: (pid, RSS MiB) of its master and of each of its workers."""
+    found = []
     for pid in child_pids(os.getpid()):
         try:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -502,8 +505,14 @@ def gunicorn_rss() -> tuple[tuple[int, float] | None, list[tuple[int, float]]]:
             continue
         if b"gunicorn" in cmdline:
             workers = [(w, _rss_mib(w)) for w in sorted(child_pids(pid))]
-            return (pid, _rss_mib(pid)), workers
-    return None, []
+            found.append(((pid, _rss_mib(pid)), workers))
+    return found
+
+
+def service_rate(phase: Phase) -> float:
+    """Requests per second to the service (the bare view left out)."""
+    n = sum(n for (kind, _), n in phase.tally.statuses.items() if kind != BARE)
+    return n / phase.elapsed
 
 
 # --- Report -----------------------------------------------------------------------------------
@@ -601,6 +610,18 @@ def main() -> int:
     parser.add_argument("--ptes", type=int, default=2000, help="demo PTEs on an empty database")
     parser.add_argument("--produccion", type=int, default=20_000, help="demo production rows")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--baseline-sessions",
+        type=int,
+        default=4,
+        help="first run the mix with this many sessions, as long, to compare throughput (4; 0: no)",
+    )
+    parser.add_argument(
+        "--instances",
+        type=int,
+        default=1,
+        help="gunicorn instances behind a round-robin proxy (bench/proxy.py) when more than 1",
+    )
     args = parser.parse_args()
     if args.sessions < 1 or args.seconds <= 0:
         parser.error("--sessions and --seconds must be positive")
@@ -630,34 +651,87 @@ def main() -> int:
             f"Database: {plan['total_ptes']} PTEs, {plan['total_ots']} OTs, "
             f"{plan['total_produccion']} production rows; {args.sessions} users ready"
         )
-        with gunicorn(env, workers=args.workers, threads=args.threads) as url:
+        proxy: RoundRobinProxy | None = None
+        with contextlib.ExitStack() as stack:
+            urls = [
+                stack.enter_context(gunicorn(env, workers=args.workers, threads=args.threads))
+                for _ in range(args.instances)
+            ]
+            url = urls[0]
+            if args.instances > 1:
+                proxy = RoundRobinProxy([int(u.rsplit(":", 1)[1]) for u in urls])
+                url = stack.enter_context(proxy)
             run_id = datetime.datetime.now().strftime("%y%m%d%H%M%S")
             days = day_counter()
             sessions = [
                 LoadSession(n, url, plan, run_id, days, args.seed) for n in range(args.sessions)
             ]
+            baseline = None
+            if 0 < args.baseline_sessions < args.sessions:
+                baseline = run_phase(
+                    sessions[: args.baseline_sessions],
+                    LoadSession.run,
+                    args.seconds,
+                    args.max_requests,
+                )
+                written = baseline.tally
             mixed = run_phase(sessions, LoadSession.run, args.seconds, args.max_requests)
             bare_seconds = min(10.0, args.seconds / 3)
             alone = run_phase(sessions, LoadSession.run_bare, bare_seconds, args.max_requests)
-            master, workers = gunicorn_rss()
+            servers = gunicorn_rss()
         tally, elapsed = mixed.tally, mixed.elapsed
-        stuck = mixed.stuck + alone.stuck
+        if baseline is not None:
+            written.merge(tally)
+        else:
+            written = tally
+        stuck = mixed.stuck + alone.stuck + (baseline.stuck if baseline else 0)
         crashes = [session.crash for session in sessions if session.crash]
         report(tally, elapsed, args, backend)
         report_bare_alone(alone, tally, elapsed, args)
-        if workers:
+        worst_rss = 0.0
+        for (_, master_mib), workers in servers:
+            worst_rss = max([worst_rss, *(mib for _, mib in workers)])
             print(
                 "  RSS after the load: "
                 + ", ".join(f"worker {pid} {mib:.1f} MiB" for pid, mib in workers)
-                + (f"; master {master[1]:.1f} MiB" if master else "")
+                + f"; master {master_mib:.1f} MiB"
             )
+        if proxy is not None:
+            print(
+                f"  {args.instances} gunicorn instances behind a round-robin proxy; requests "
+                f"per instance: {proxy.counts} (every session used each of them)"
+            )
+        targets: list[tuple[str, bool, str]] = []
+        service = [v for kind, values in tally.latencies.items() if kind != BARE for v in values]
+        if service:
+            p50, p99 = _ms(service, 0.5), _ms(service, 0.99)
+            targets.append(
+                (f"p99 {p99:.0f} ms <= 4 x p50 {p50:.0f} ms ({p99 / p50:.1f}x)", p99 <= 4 * p50, "")
+            )
+        if baseline is not None:
+            low, high = service_rate(baseline), service_rate(mixed)
+            targets.append(
+                (
+                    f"throughput at {args.sessions} sessions {high:.0f} req/s >= 90 % of at "
+                    f"{args.baseline_sessions} sessions {low:.0f} req/s ({high / low:.0%})",
+                    high >= 0.9 * low,
+                    "",
+                )
+            )
+        if worst_rss:
+            targets.append(
+                (f"RSS per worker {worst_rss:.0f} MiB <= 100 MB", worst_rss * 1.048576 <= 100, "")
+            )
+        print("  targets (issue 11):")
+        for name, ok, _ in targets:
+            print(f"    {'met   ' if ok else 'MISSED'} {name}")
         writes_file = Path(tmp) / "writes.json"
         writes_file.write_text(
             json.dumps(
                 {
-                    "oficios": tally.oficios,
-                    "produccion": tally.produccion,
-                    "ediciones": tally.ediciones,
+                    "oficios": written.oficios,
+                    "produccion": written.produccion,
+                    "ediciones": written.ediciones,
                 }
             )
         )
@@ -665,22 +739,24 @@ def main() -> int:
         missing = json.loads(out.strip().splitlines()[-1])
 
     statuses = tally.statuses + alone.tally.statuses
+    if baseline is not None:
+        statuses += baseline.tally.statuses
     server_errors = sum(n for (_, status), n in statuses.items() if status >= 500)
     client_errors = sum(n for (_, status), n in statuses.items() if 400 <= status < 500)
     unanswered = sum(n for (_, status), n in statuses.items() if status == 0)
     checks = [
         (
-            f"{len(tally.oficios)} PTEs answered 201 are stored",
+            f"{len(written.oficios)} PTEs answered 201 are stored",
             not missing["ptes_missing"],
             f"missing: {missing['ptes_missing'][:5]}",
         ),
         (
-            f"{len(tally.produccion)} production rows answered 201 are stored",
+            f"{len(written.produccion)} production rows answered 201 are stored",
             not missing["rows_missing"],
             f"missing: {missing['rows_missing'][:5]}",
         ),
         (
-            f"{len(tally.ediciones)} edited PTEs keep their last edit",
+            f"{len(written.ediciones)} edited PTEs keep their last edit",
             not missing["edits_lost"],
             f"lost: {missing['edits_lost'][:5]}",
         ),
