@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import os
 
+# Sync workers, about one per core (docs/deployment.md): requests are short and CPU-bound, and
+# threads of one process share one GIL; what exceeds the workers waits in the backlog, first
+# come first served. Persistent database connections (CONN_MAX_AGE), one per worker: no pool.
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+backlog = int(os.environ.get("GUNICORN_BACKLOG", "2048"))
+# A worker is replaced after this many requests (± jitter, so not all at once): its memory
+# stays near its start size instead of creeping up with fragmentation. 0 disables.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
