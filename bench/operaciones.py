@@ -97,6 +97,7 @@ def _prepare(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
+    global DB
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -105,13 +106,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--reuse", action="store_true", help="keep an already loaded database")
-    parser.add_argument("--db", default=DB, help="PostgreSQL database to load and use")
+    parser.add_argument(
+        "--db", default="sascop_bench_ops", help="PostgreSQL database to load and use"
+    )
     parser.add_argument("--redis", default="", help="REDIS_URL for the service (default: none)")
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     if not answers(5432) or (args.redis and not answers(6379)):
         sys.exit("PostgreSQL (and Redis, if named) must answer on 127.0.0.1.")
-    global DB
     DB = args.db
     ENV.update(BASE_ENV)
     ENV["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
