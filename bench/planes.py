@@ -31,7 +31,7 @@ def main() -> None:
 
     deep = QueryDict("pagina=500&elementos_por_pagina=20")
     pte_id = PTE.objects.order_by("-id").values_list("id", flat=True)[5000]
-    ot_id = OT.objects.filter(produccion__isnull=False).values_list("id", flat=True).first()
+    ot_id = OT.objects.filter(produccion__isnull=False).values_list("id", flat=True)[0]
     casos = {
         "estadisticas": lambda: estadisticas(),
         "PTE list, page 500 of 20": lambda: paginate(pte_lista(deep), deep),

@@ -145,7 +145,9 @@ def calcular() -> dict[str, Any]:
         .values("mes")
         .annotate(volumen=Sum("volumen_produccion"))
     }
-    return _figuras(ptes, ots_rows, totales["n"], totales["volumen"], por_mes, meses)
+    return _figuras(
+        ptes, [dict(r) for r in ots_rows], totales["n"], totales["volumen"], por_mes, meses
+    )
 
 
 def calcular_montos_por_cliente(limite: int = 10) -> list[dict[str, Any]]:

@@ -48,9 +48,9 @@ class Mundo:
     .delete, soft delete and restore, compaction. Unique keys come from one counter."""
 
     def __init__(self) -> None:
-        self.clientes = [
+        self.clientes: list[Cliente] = [
             Cliente.objects.filter(descripcion=f"Cliente {i}").first()
-            or ClienteFactory(descripcion=f"Cliente {i}")
+            or ClienteFactory.create(descripcion=f"Cliente {i}")
             for i in range(3)
         ]
 
