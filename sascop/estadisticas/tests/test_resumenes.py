@@ -352,3 +352,14 @@ def test_the_dashboard_reads_are_three_queries_and_one(django_assert_num_queries
         estadisticas()
     with django_assert_num_queries(1):
         montos_por_cliente()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_leaves_exact_totals() -> None:
+    # TransactionTestCase flushes between tests: on SQLite that is DELETE FROM table after
+    # table, triggers firing, in no set order.
+    PTEFactory()
+    ProduccionFactory()
+    call_command("flush", interactive=False, verbosity=0)
+    assert estadisticas()["total_ptes"] == 0
+    assert_exact()
