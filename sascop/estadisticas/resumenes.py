@@ -339,6 +339,6 @@ def despues_de_migrar(using: str = "default", **kwargs: Any) -> None:
     FROM each table in turn, with the triggers firing: a source table emptied after its
     ledger leaves negative deltas behind, so the totals are rebuilt (a small database there;
     PostgreSQL's flush truncates every table at once and fires no row trigger)."""
-    if not instalar(using) and connections[using].vendor == "sqlite":
-        if _tablas_listas(connections[using]):
-            recalcular(using)
+    conn = connections[using]
+    if not instalar(using) and conn.vendor == "sqlite" and _tablas_listas(conn):
+        recalcular(using)
