@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -354,12 +355,21 @@ def test_the_dashboard_reads_are_three_queries_and_one(django_assert_num_queries
         montos_por_cliente()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL's flush truncates, firing no row trigger"
+)
 def test_a_flush_leaves_exact_totals() -> None:
     # TransactionTestCase flushes between tests: on SQLite that is DELETE FROM table after
-    # table, triggers firing, in no set order.
+    # table, the triggers firing, in no set order; a ledger emptied before its source table
+    # would keep negative deltas. post_migrate, which flush sends, rebuilds them.
     PTEFactory()
     ProduccionFactory()
-    call_command("flush", interactive=False, verbosity=0)
+    with connection.cursor() as cursor:
+        for tabla in ["resumen_pte", "resumen_ot", "resumen_produccion"]:
+            cursor.execute(f"DELETE FROM {tabla}")
+        for tabla in ["produccion_produccion", "ots_ot", "ptes_ptedetalle", "ptes_pte"]:
+            cursor.execute(f"DELETE FROM {tabla}")
+    assert estadisticas()["total_ptes"] < 0
+    resumenes.despues_de_migrar()
     assert estadisticas()["total_ptes"] == 0
     assert_exact()
