@@ -16,7 +16,7 @@ sessions ask for the bare view alone: the throughput ceiling at the same concurr
 It prints requests, requests/s, errors by status, p50/p95/p99 overall and per kind of
 request with their ratios to the bare view, the bare view alone, and the RSS of each
 gunicorn worker after the load. Then it checks in the database that every PTE and
-production row answered 201 is there (by `oficio_pte`, and by the row's unique OT, partida,
+production row answered 201 is there (by `oficio_pte`, and by the row's unique OT, line,
 date, kind of time and site), that every edit answered 200 left its value, and that nothing
 answered 5xx, 4xx (the mix needs none) or not at all; any failed check makes the exit
 status 1. Every loop stops at its deadline or after --max-requests, whichever comes first.
@@ -100,6 +100,7 @@ def prepare(path: str) -> None:
     from sascop.catalogos.estatus import EstatusOT, EstatusPTE
     from sascop.catalogos.models import Cliente, Partida, ResponsableProyecto, Tipo
     from sascop.ots.models import OT
+    from sascop.precios.models import PartidaAnexoOT
     from sascop.produccion.models import Produccion
     from sascop.ptes.models import PTE
 
@@ -124,6 +125,17 @@ def prepare(path: str) -> None:
             .values_list("id", "sitio_id")[:2000]
         ),
         "partidas": list(Partida.objects.filter(activo=True).values_list("id", flat=True)),
+        # Production is reported on a line of an OT's active anexo.
+        "lineas": list(
+            PartidaAnexoOT.objects.filter(
+                anexo_ot__activo=True,
+                anexo_ot__ot__sitio__isnull=False,
+                anexo_ot__ot__sitio__activo=True,
+                anexo_ot__ot__eliminado_en__isnull=True,
+            )
+            .order_by("-id")
+            .values_list("anexo_ot__ot_id", "anexo_ot__ot__sitio_id", "id")[:5000]
+        ),
         "clientes": list(Cliente.objects.filter(activo=True).values_list("id", flat=True)),
         "responsables": list(
             ResponsableProyecto.objects.filter(activo=True).values_list("id", flat=True)
@@ -332,7 +344,7 @@ class LoadSession:
             params.append(("ot", self.rng.choice(self.plan["ots"])[0]))
         else:
             params += [
-                ("partida", self.rng.choice(self.plan["partidas"])),
+                ("partida_anexo", self.rng.choice(self.plan["lineas"])[2]),
                 ("fecha_desde", self.day_ago(90)),
                 ("tipo_tiempo", "TE"),
             ]
@@ -402,14 +414,13 @@ class LoadSession:
             self.tally.ediciones[pte_id] = comentario
 
     def production_create(self) -> None:
-        ot, sitio = self.rng.choice(self.plan["ots"])
+        ot, sitio, partida = self.rng.choice(self.plan["lineas"])
         primera = datetime.date.fromisoformat(self.plan["primera_fecha"])
         fecha = (primera - datetime.timedelta(days=self.days())).isoformat()
-        partida = self.rng.choice(self.plan["partidas"])
         tipo = self.rng.choice(["TE", "CMA"])
         body = {
             "ot": ot,
-            "partida": partida,
+            "partida_anexo": partida,
             "sitio": sitio,
             "fecha_produccion": fecha,
             "volumen_produccion": f"{self.rng.randint(1, 500_000) / 100:.2f}",

@@ -21,6 +21,12 @@ urlpatterns = [
     path("accounts/", include((accounts_urls.page_urlpatterns, "accounts"))),
     path("api/", include((accounts_urls.api_urlpatterns, "api"))),
     path("ptes/", include((ptes_urls.page_urlpatterns, "ptes"))),
+    # The OT pages, and each OT's Anexo C page (the price book's app owns that one).
+    path("ots/", include((ots_urls.page_urlpatterns + precios_urls.anexo_page_urlpatterns, "ots"))),
+    path("produccion/", include((produccion_urls.page_urlpatterns, "produccion"))),
+    path("catalogos/", include((catalogos_urls.page_urlpatterns, "catalogos"))),
+    path("actividad/", include((actividad_urls.page_urlpatterns, "actividad"))),
+    path("precios/", include((precios_urls.page_urlpatterns, "precios"))),
     path(
         "operaciones/api/",
         include(

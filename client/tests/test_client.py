@@ -27,11 +27,11 @@ from sascop_client import (
 from sascop.accounts.tests.factories import PASSWORD, UserFactory
 from sascop.catalogos.tests.factories import (
     ClienteFactory,
-    PartidaFactory,
     ResponsableFactory,
     TipoPTEFactory,
 )
 from sascop.ots.tests.factories import OTFactory
+from sascop.precios.tests.factories import linea_de
 from sascop.ptes.tests.factories import PTEFactory
 from tests.server import gunicorn
 
@@ -123,7 +123,7 @@ def test_each_error_type_from_real_answers(live_server, api, engineer_user):
     ot = OTFactory()
     row = {
         "ot": ot.pk,
-        "partida": PartidaFactory().pk,
+        "partida_anexo": linea_de(ot).pk,
         "fecha_produccion": "2026-08-01",
         "volumen_produccion": "3.5",
     }
@@ -223,11 +223,11 @@ def test_bulk_production_and_statistics(api):
     user = UserFactory._meta.model.objects.get(username="ingeniera")
     user.user_permissions.add(Permission.objects.get(codename="add_produccion"))
     ot = OTFactory()
-    partida = PartidaFactory()
+    linea = linea_de(ot)
     rows = [
         {
             "ot": ot.pk,
-            "partida": partida.pk,
+            "partida_anexo": linea.pk,
             "fecha_produccion": f"2026-08-0{d}",
             "volumen_produccion": "1.5",
         }

@@ -39,7 +39,11 @@ class RegistroActividad(models.Model):
         verbose_name = "registro de actividad"
         verbose_name_plural = "registro de actividad"
         ordering = ["-fecha", "-id"]
-        indexes = [models.Index(fields=["entidad", "entidad_id"], name="actividad_entidad")]
+        indexes = [
+            models.Index(fields=["entidad", "entidad_id"], name="actividad_entidad"),
+            # The log page filtered by model, newest first, a keyset page at a time.
+            models.Index(fields=["entidad", "-fecha", "-id"], name="actividad_entidad_fecha"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.fecha:%Y-%m-%d %H:%M} {self.nombre_usuario} {self.accion} {self.entidad}"

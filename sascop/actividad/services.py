@@ -3,7 +3,7 @@ transaction, so a rejected change leaves no trace and an accepted one always doe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -96,4 +96,50 @@ def registrar_eliminacion(*, usuario: User | None, instancia: models.Model) -> N
         valor_anterior=str(instancia),
         **_entity(instancia),
         **_user_fields(usuario),
+    )
+
+
+def registrar_cambios_lote(
+    *,
+    usuario: User | None,
+    cambios: Iterable[tuple[models.Model, models.Model]],
+    campos: Sequence[str] | None = None,
+) -> int:
+    """`registrar_cambios` for many instances, each as it was and as it is now, in one
+    insert; `campos` limits the comparison to the fields the caller may have changed (the
+    others are not looked at). Returns how many rows were logged."""
+    rows = []
+    for antes, despues in cambios:
+        nombres = campos if campos is not None else list(snapshot(despues))
+        for name in nombres:
+            attname = despues._meta.get_field(name).attname  # type: ignore[union-attr]
+            anterior, nuevo = _text(getattr(antes, attname)), _text(getattr(despues, attname))
+            if anterior != nuevo:
+                rows.append(
+                    RegistroActividad(
+                        accion=Accion.MODIFICAR,
+                        campo=name,
+                        valor_anterior=anterior,
+                        valor_nuevo=nuevo,
+                        **_entity(despues),
+                        **_user_fields(usuario),
+                    )
+                )
+    RegistroActividad.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def registrar_eliminaciones(*, usuario: User | None, instancias: Iterable[models.Model]) -> None:
+    """`registrar_eliminacion` for many instances, in one insert."""
+    RegistroActividad.objects.bulk_create(
+        [
+            RegistroActividad(
+                accion=Accion.ELIMINAR,
+                valor_anterior=str(instancia),
+                **_entity(instancia),
+                **_user_fields(usuario),
+            )
+            for instancia in instancias
+        ],
+        batch_size=1000,
     )

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sascop.actividad import apis
+from sascop.actividad import apis, views
 
 urlpatterns = [path("actividad/", apis.ActividadApi.as_view(), name="actividad")]
+
+# The page, under /actividad/.
+page_urlpatterns = [path("", views.actividad_lista, name="lista")]

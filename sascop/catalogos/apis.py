@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.http.response import HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -14,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sascop.accounts.current import current_user
-from sascop.catalogos import estatus, selectors, services
+from sascop.catalogos import estatus, exports, registro, selectors, services
 from sascop.catalogos.schema import NOMBRE
 from sascop.catalogos.serializers import (
     CATALOGOS,
@@ -22,11 +24,12 @@ from sascop.catalogos.serializers import (
     EntradaSerializer,
     EstatusSerializer,
 )
+from sascop.core import excel
 from sascop.core.apis import ModelApi
 from sascop.core.errors import NotFound
-from sascop.core.pagination import paginate
+from sascop.core.pagination import page_params, paginate
 from sascop.core.permissions import ModelPermissions
-from sascop.core.schema import filter_parameters
+from sascop.core.schema import export_parameter, filter_parameters
 
 TAGS = ["catalogos"]
 
@@ -67,13 +70,23 @@ class CatalogoListApi(_CatalogoApi):
                     "buscar": "Text in the description, name or key.",
                 },
             ),
+            export_parameter(),
         ],
-        responses={200: CatalogoPageSerializer},
+        responses={
+            (200, "application/json"): CatalogoPageSerializer,
+            (200, excel.XLSX): OpenApiResponse(
+                OpenApiTypes.BINARY, description="With `formato=xlsx`: the workbook."
+            ),
+        },
     )
-    def get(self, request: Request, nombre: str) -> Response:
-        """Entries of one catalog, active and inactive (filter with `activo`)."""
+    def get(self, request: Request, nombre: str) -> HttpResponseBase:
+        """Entries of one catalog, active and inactive (filter with `activo`); or, with
+        `formato=xlsx`, every matching entry as an Excel workbook."""
         serializer_class = _serializer_class(nombre)
         queryset = selectors.catalogo_lista(serializer_class.Meta.model, request.query_params)
+        if excel.pide_xlsx(request.query_params):
+            page_params(request.query_params)  # refused as for a page, though not applied
+            return exports.catalogo_xlsx(registro.catalogos()[nombre], queryset)
         page, meta = paginate(queryset, request.query_params)
         return Response({nombre: serializer_class(page, many=True).data, **meta})
 

@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 import django_filters
-from django.db.models import Model, Q, QuerySet
+from django.db.models import ForeignKey, Model, Q, QuerySet
 
 from sascop.core.filters import BooleanFilter, filtrar
 
@@ -37,6 +37,8 @@ def _filter_for(modelo: type[Model]) -> type[CatalogoFilter]:
 
 
 def catalogo_lista(modelo: type[Model], params: Any) -> QuerySet[Any]:
-    """Entries of one catalog matching `params` (`activo`, `buscar`), in id order."""
-    queryset = modelo._default_manager.all()
+    """Entries of one catalog matching `params` (`activo`, `buscar`), in id order, with the
+    entries they point to (a client's type) read in the same query."""
+    relaciones = [f.name for f in modelo._meta.concrete_fields if isinstance(f, ForeignKey)]
+    queryset = modelo._default_manager.select_related(*relaciones)
     return filtrar(_filter_for(modelo), params, queryset).order_by("pk")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sascop.catalogos import apis
+from sascop.catalogos import apis, views
 
 urlpatterns = [
     path("catalogos/estatus/", apis.EstatusApi.as_view(), name="estatus"),
@@ -12,4 +12,13 @@ urlpatterns = [
         apis.CatalogoDetailApi.as_view(),
         name="catalogo-entrada",
     ),
+]
+
+# The pages, under /catalogos/.
+page_urlpatterns = [
+    path("", views.catalogo_inicio, name="inicio"),
+    path("<slug:nombre>/", views.catalogo_lista, name="lista"),
+    path("<slug:nombre>/nueva/", views.catalogo_nueva, name="nueva"),
+    path("<slug:nombre>/<int:pk>/editar/", views.catalogo_editar, name="editar"),
+    path("<slug:nombre>/<int:pk>/activo/", views.catalogo_activo, name="activo"),
 ]

@@ -50,7 +50,7 @@ def _campo_de_restriccion(modelo: type[Model] | None, mensaje: str) -> str | Non
 
 
 def mostrar_errores(
-    form: forms.Form, error: InvalidInput, modelo: type[Model] | None = None
+    form: forms.BaseForm, error: InvalidInput, modelo: type[Model] | None = None
 ) -> None:
     """A service's 400 next to the fields it names (the rest above the form)."""
     for campo, mensajes in (error.fields or {"__all__": [error.detail]}).items():

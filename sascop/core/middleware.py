@@ -137,7 +137,8 @@ class RequestSizeLimitMiddleware:
 
     Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE only when `request.body` is read, and DRF's
     parsers read the stream directly; checking the declared length here covers both.
-    Views that take file uploads (`accepts_uploads = True`) get MAX_UPLOAD_BODY_BYTES
+    Views that take file uploads (`accepts_uploads = True` on the class, or on a function
+    view) get MAX_UPLOAD_BODY_BYTES
     instead; which view a request goes to is known only once the URL is resolved, so a body
     between the two limits is judged in `process_view`, still before anything reads it.
     """
@@ -173,7 +174,8 @@ class RequestSizeLimitMiddleware:
     ) -> HttpResponse | None:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
-        if getattr(view_class, "accepts_uploads", False):
+        # A page (a function) that takes uploads carries the flag itself.
+        if getattr(view_class or view_func, "accepts_uploads", False):
             limit = settings.MAX_UPLOAD_BODY_BYTES
         if limit is not None and self._length(request) > limit:
             return self._refuse(limit)

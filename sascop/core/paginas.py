@@ -28,6 +28,15 @@ def url_si_existe(name: str, **kwargs: Any) -> str | None:
         return None
 
 
+def fragmento(request: HttpRequest, objetivo: str) -> bool:
+    """Whether htmx asked for one part of the page, the element `objetivo` (not a whole
+    page: a history restore asks for all of it)."""
+    htmx = getattr(request, "htmx", None)
+    if htmx is None or not htmx:
+        return False
+    return not htmx.history_restore_request and htmx.target == objetivo
+
+
 def errores_de_pagina(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """A service's 404 or 403 becomes Django's own (the Spanish error pages) instead of an
     unhandled exception."""

@@ -1,28 +1,93 @@
 """Dashboard aggregates over PTEs, OTs and production.
 
-`estadisticas()` and `montos_por_cliente()` read the running totals that database triggers
-keep (models.py, resumenes.py): a few hundred rows whatever the size of the data, exact after
-every write, with or without Redis. `calcular()` computes the same figures from the rows
-themselves; it is the reference the tests compare the totals with.
+The whole dashboard (no filter) is read from running totals that database triggers keep
+(models.py, resumenes.py): a few hundred rows whatever the size of the data, exact after every
+write, with or without Redis. A filtered dashboard (dates, client) is computed from the rows
+(`calcular()`), cached with Redis until a PTE, OT or production row changes; `calcular()`
+without a filter is also the reference the tests compare the running totals with.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPTE
 from sascop.catalogos.models import Cliente
+from sascop.core.datacache import cached
 from sascop.estadisticas import resumenes
 from sascop.estadisticas.models import ResumenOT, ResumenProduccion, ResumenPTE
 from sascop.ots.models import OT
 from sascop.produccion.models import Produccion
 from sascop.ptes.models import PTE
+
+
+@dataclass(frozen=True)
+class FiltroTablero:
+    """What the dashboard may be narrowed to: a date range and a client.
+
+    The dates apply to each figure's own date: a PTE's `fecha_solicitud`, an OT's
+    `fecha_inicio_programado` (OTs without one are left out of a dated view) and a
+    production row's `fecha_produccion`.
+    """
+
+    desde: datetime.date | None = None
+    hasta: datetime.date | None = None
+    cliente_id: int | None = None
+
+    @property
+    def vacio(self) -> bool:
+        return self.desde is None and self.hasta is None and self.cliente_id is None
+
+    def clave(self) -> str:
+        """A cache-key suffix: the same filter, the same key."""
+        partes = (self.desde, self.hasta, self.cliente_id)
+        return ":".join("" if p is None else str(p) for p in partes)
+
+
+SIN_FILTRO = FiltroTablero()
+
+
+def _entre(queryset: QuerySet[Any], campo: str, filtro: FiltroTablero) -> QuerySet[Any]:
+    if filtro.desde is not None:
+        queryset = queryset.filter(**{f"{campo}__gte": filtro.desde})
+    if filtro.hasta is not None:
+        queryset = queryset.filter(**{f"{campo}__lte": filtro.hasta})
+    return queryset
+
+
+def _bases(filtro: FiltroTablero) -> tuple[QuerySet[PTE], QuerySet[OT], QuerySet[Produccion]]:
+    """The PTEs, OTs and production rows the dashboard counts under `filtro`."""
+    ptes = _entre(PTE.objects.all(), "fecha_solicitud", filtro)
+    ots = _entre(OT.objects.all(), "fecha_inicio_programado", filtro)
+    produccion = _entre(
+        Produccion.objects.filter(ot__eliminado_en__isnull=True), "fecha_produccion", filtro
+    )
+    if filtro.cliente_id is not None:
+        ptes = ptes.filter(cliente_id=filtro.cliente_id)
+        ots = ots.filter(cliente_id=filtro.cliente_id)
+        produccion = produccion.filter(ot__cliente_id=filtro.cliente_id)
+    return ptes, ots, produccion
+
+
+# A dated dashboard charts at most this many months (the last ones of the range).
+MESES_MAXIMOS = 36
+
+
+def _meses(filtro: FiltroTablero, hoy: datetime.date) -> list[datetime.date]:
+    """The months the production chart shows: the last 12, or those of the date range."""
+    if filtro.desde is None and filtro.hasta is None:
+        return _months_back(hoy, 12)
+    fin = filtro.hasta or hoy
+    inicio = filtro.desde or fin
+    cuenta = (fin.year - inicio.year) * 12 + fin.month - inicio.month + 1
+    return _months_back(fin, max(1, min(cuenta, MESES_MAXIMOS)))
 
 
 def _money(values: list[Decimal | None]) -> Decimal:
@@ -78,6 +143,30 @@ def _figuras(
     }
 
 
+def calcular(filtro: FiltroTablero = SIN_FILTRO) -> dict[str, Any]:
+    """The dashboard figures as Python values (Decimal sums) computed from the rows;
+    `EstadisticasSerializer` renders them for the API and the dashboard page shows them as
+    they are. `filtro` narrows every figure to a date range and a client (the page's
+    filters)."""
+    ptes_qs, ots_qs, produccion = _bases(filtro)
+    ptes = {row["estatus"]: row["n"] for row in ptes_qs.values("estatus").annotate(n=Count("id"))}
+    ots_rows = list(
+        ots_qs.values("estatus").annotate(n=Count("id"), mxn=Sum("monto_mxn"), usd=Sum("monto_usd"))
+    )
+    totales = produccion.aggregate(n=Count("id"), volumen=Sum("volumen_produccion"))
+    meses = _meses(filtro, timezone.localdate())
+    por_mes = {
+        row["mes"]: row["volumen"]
+        for row in produccion.filter(fecha_produccion__gte=meses[0])
+        .annotate(mes=TruncMonth("fecha_produccion"))
+        .values("mes")
+        .annotate(volumen=Sum("volumen_produccion"))
+    }
+    return _figuras(
+        ptes, [dict(r) for r in ots_rows], totales["n"], totales["volumen"], por_mes, meses
+    )
+
+
 def _centavos(value: int | None) -> Decimal:
     return Decimal(value or 0).scaleb(-2)
 
@@ -86,10 +175,9 @@ def _diezmilesimas(value: int | None) -> Decimal:
     return Decimal(value or 0).scaleb(-4)
 
 
-def estadisticas() -> dict[str, Any]:
-    """The dashboard figures as Python values (Decimal sums), from the running totals: three
-    queries over a few hundred rows. `EstadisticasSerializer` renders them for the API and the
-    dashboard page shows them as they are."""
+def _desde_totales() -> dict[str, Any]:
+    """The unfiltered dashboard from the running totals: three queries over a few hundred
+    rows."""
     ptes_rows = list(
         ResumenPTE.objects.values("estatus").annotate(n=Sum("total"), filas=Count("id"))
     )
@@ -113,47 +201,35 @@ def estadisticas() -> dict[str, Any]:
     )
     if pendientes > resumenes.LIMITE_FILAS:
         resumenes.compactar()
-    meses = _months_back(timezone.localdate(), 12)
     return _figuras(
         {r["estatus"]: r["n"] for r in ptes_rows},
         [{**r, "mxn": _centavos(r["mxn"]), "usd": _centavos(r["usd"])} for r in ots_rows],
         sum(r["n"] for r in mes_rows),
         _diezmilesimas(sum(r["volumen"] for r in mes_rows)),
         {r["mes"]: _diezmilesimas(r["volumen"]) for r in mes_rows},
-        meses,
+        _months_back(timezone.localdate(), 12),
     )
 
 
-def calcular() -> dict[str, Any]:
-    """The same figures as `estadisticas()`, computed from the PTE, OT and production rows
-    themselves (seconds at a million rows): the reference for the running totals."""
-    ptes = {
-        row["estatus"]: row["n"] for row in PTE.objects.values("estatus").annotate(n=Count("id"))
-    }
-    ots_rows = list(
-        OT.objects.values("estatus").annotate(
-            n=Count("id"), mxn=Sum("monto_mxn"), usd=Sum("monto_usd")
-        )
-    )
-    produccion = Produccion.objects.filter(ot__eliminado_en__isnull=True)
-    totales = produccion.aggregate(n=Count("id"), volumen=Sum("volumen_produccion"))
-    meses = _months_back(timezone.localdate(), 12)
-    por_mes = {
-        row["mes"]: row["volumen"]
-        for row in produccion.filter(fecha_produccion__gte=meses[0])
-        .annotate(mes=TruncMonth("fecha_produccion"))
-        .values("mes")
-        .annotate(volumen=Sum("volumen_produccion"))
-    }
-    return _figuras(
-        ptes, [dict(r) for r in ots_rows], totales["n"], totales["volumen"], por_mes, meses
-    )
+def estadisticas(filtro: FiltroTablero = SIN_FILTRO) -> dict[str, Any]:
+    """The dashboard: from the running totals without a filter; narrowed by `filtro`,
+    computed from the rows and cached until a PTE, OT or production row changes (with
+    Redis)."""
+    if filtro.vacio:
+        return _desde_totales()
+    clave = f"estadisticas:{timezone.localdate().isoformat()}"
+    if not filtro.vacio:
+        clave = f"{clave}:{filtro.clave()}"
+    return cached(clave, [PTE, OT, Produccion], lambda: calcular(filtro))
 
 
-def calcular_montos_por_cliente(limite: int = 10) -> list[dict[str, Any]]:
-    """`montos_por_cliente()` from the OT rows themselves: the reference for the totals."""
+def calcular_montos_por_cliente(
+    limite: int = 10, filtro: FiltroTablero = SIN_FILTRO
+) -> list[dict[str, Any]]:
+    """`montos_por_cliente()` from the OT rows themselves (the reference for the totals)."""
+    _, ots, _ = _bases(filtro)
     rows = (
-        OT.objects.values("cliente_id", "cliente__descripcion")
+        ots.values("cliente_id", "cliente__descripcion")
         .annotate(n=Count("id"), mxn=Sum("monto_mxn"), usd=Sum("monto_usd"))
         .order_by("-mxn", "-usd", "cliente__descripcion")[:limite]
     )
@@ -169,9 +245,21 @@ def calcular_montos_por_cliente(limite: int = 10) -> list[dict[str, Any]]:
     ]
 
 
-def montos_por_cliente(limite: int = 10) -> list[dict[str, Any]]:
+def montos_por_cliente(
+    limite: int = 10, filtro: FiltroTablero = SIN_FILTRO
+) -> list[dict[str, Any]]:
     """OT amounts (MXN and USD) per client, largest MXN first, for the `limite` largest
-    clients; soft-deleted OTs excluded. One query over the running totals."""
+    clients; soft-deleted OTs excluded; narrowed by `filtro`. One query: over the running
+    totals without a filter, else over the OTs and cached like `estadisticas()`."""
+    if filtro.vacio:
+        return _montos_desde_totales(limite)
+    clave = f"montos_por_cliente:{limite}"
+    if not filtro.vacio:
+        clave = f"{clave}:{filtro.clave()}"
+    return cached(clave, [OT], lambda: calcular_montos_por_cliente(limite, filtro))
+
+
+def _montos_desde_totales(limite: int) -> list[dict[str, Any]]:
     rows = (
         ResumenOT.objects.values("cliente_id")
         .annotate(

@@ -6,13 +6,19 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from sascop.accounts.decorators import login_required_page
 from sascop.core.paginas import url_si_existe
-from sascop.estadisticas.selectors import estadisticas, montos_por_cliente
+from sascop.estadisticas.forms import TableroFiltroForm
+from sascop.estadisticas.selectors import FiltroTablero, estadisticas, montos_por_cliente
+from sascop.ptes.selectors import ptes_vencidas
+
+# Overdue PTEs listed on the dashboard (the count says how many there are in all).
+VENCIDAS = 10
 
 MESES = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"]
 
@@ -24,11 +30,20 @@ def _mes(clave: str) -> str:
 
 
 def _filtrado(base: str | None, **params: Any) -> str | None:
-    return f"{base}?{urlencode(params)}" if base else None
+    params = {k: v for k, v in params.items() if v is not None}
+    if not base:
+        return None
+    return f"{base}?{urlencode(params)}" if params else base
 
 
-def _por_estatus(filas: list[dict[str, Any]], lista: str | None) -> list[dict[str, Any]]:
-    return [{**fila, "url": _filtrado(lista, estatus=fila["estatus"])} for fila in filas]
+def _por_estatus(
+    filas: list[dict[str, Any]], lista: str | None, cliente: int | None
+) -> list[dict[str, Any]]:
+    # The list filtered by the count's status (and by the client the dashboard shows).
+    return [
+        {**fila, "url": _filtrado(lista, estatus=fila["estatus"], cliente=cliente)}
+        for fila in filas
+    ]
 
 
 def _grafica(
@@ -49,19 +64,22 @@ def _grafica(
     }
 
 
-def _contexto(datos: dict[str, Any], montos: list[dict[str, Any]]) -> dict[str, Any]:
+def _contexto(
+    datos: dict[str, Any], montos: list[dict[str, Any]], filtro: FiltroTablero
+) -> dict[str, Any]:
     lista_ptes = url_si_existe("ptes:lista")
     lista_ots = url_si_existe("ots:lista")
-    ptes = _por_estatus(datos["ptes_por_estatus"], lista_ptes)
-    ots = _por_estatus(datos["otes_por_estatus"], lista_ots)
+    cliente = filtro.cliente_id
+    ptes = _por_estatus(datos["ptes_por_estatus"], lista_ptes, cliente)
+    ots = _por_estatus(datos["otes_por_estatus"], lista_ots, cliente)
     clientes = [
         {**fila, "url": _filtrado(lista_ots, cliente=fila["cliente_id"])} for fila in montos
     ]
     meses = [{**m, "etiqueta": _mes(m["mes"])} for m in datos["produccion_por_mes"]]
     return {
         "datos": datos,
-        "lista_ptes": lista_ptes,
-        "lista_ots": lista_ots,
+        "lista_ptes": _filtrado(lista_ptes, cliente=cliente),
+        "lista_ots": _filtrado(lista_ots, cliente=cliente),
         "ptes": ptes,
         "ots": ots,
         "clientes": clientes,
@@ -99,8 +117,19 @@ def _contexto(datos: dict[str, Any], montos: list[dict[str, Any]]) -> dict[str, 
 @csrf_protect
 @login_required_page
 def tablero_view(request: HttpRequest) -> HttpResponse:
-    """The landing page after login: indicators and charts whose counts lead to the lists."""
+    """The landing page after login: indicators and charts whose counts lead to the lists,
+    narrowed by a date range and a client (`?desde=&hasta=&cliente=`), and the overdue PTEs."""
     context: dict[str, Any] = {"puede_ver": request.user.has_perm("ptes.view_pte")}
     if context["puede_ver"]:
-        context.update(_contexto(estadisticas(), montos_por_cliente()))
+        filtros = TableroFiltroForm(request.GET)
+        filtro = filtros.filtro()
+        hoy = timezone.localdate()
+        vencidas = ptes_vencidas(hoy, cliente_id=filtro.cliente_id)
+        context.update(
+            _contexto(estadisticas(filtro), montos_por_cliente(filtro=filtro), filtro),
+            filtros=filtros,
+            filtrado=not filtro.vacio,
+            vencidas=[(p, (hoy - p.vence).days) for p in vencidas[:VENCIDAS]],  # type: ignore[attr-defined]
+            total_vencidas=vencidas.count(),
+        )
     return render(request, "estadisticas/tablero.html", context)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.http.response import HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sascop.accounts.current import current_user
+from sascop.core import excel
 from sascop.core.apis import ModelApi, if_match, with_etag
-from sascop.core.pagination import paginate
-from sascop.core.schema import filter_parameters
-from sascop.ots import selectors, services
+from sascop.core.pagination import page_params, paginate
+from sascop.core.schema import export_parameter, filter_parameters
+from sascop.ots import exports, selectors, services
 from sascop.ots import serializers as s
 from sascop.ots.models import OT, OTDetalle
 
@@ -41,13 +44,24 @@ class OTListApi(ModelApi):
     @extend_schema(
         tags=TAGS,
         operation_id="ots_list",
-        parameters=LIST_PARAMS,
-        responses={200: s.OTPageSerializer},
+        parameters=[*LIST_PARAMS, export_parameter()],
+        responses={
+            (200, "application/json"): s.OTPageSerializer,
+            (200, excel.XLSX): OpenApiResponse(
+                OpenApiTypes.BINARY, description="With `formato=xlsx`: the workbook."
+            ),
+        },
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         """OTs, newest first, one page at a time, with progress and days elapsed and
-        remaining."""
-        page, meta = paginate(selectors.ot_lista(request.query_params), request.query_params)
+        remaining; or, with `formato=xlsx`, every matching OT as an Excel workbook."""
+        if excel.pide_xlsx(request.query_params):
+            page_params(request.query_params)  # refused as for a page, though not applied
+            return exports.ots_xlsx(selectors.ot_lista(request.query_params))
+        page, meta = paginate(
+            selectors.ot_lista(request.query_params),
+            request.query_params,
+        )
         avance = selectors.avance_de(page)
         return Response({"ots": [s.ot_item(o, avance[o.pk]) for o in page], **meta})
 

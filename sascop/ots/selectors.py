@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
+    Count,
     DateField,
     F,
     FloatField,
@@ -19,6 +21,7 @@ from django.db.models import (
     IntegerField,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -26,11 +29,12 @@ from django.db.models.functions import Cast, Coalesce
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
-from sascop.catalogos.estatus import EstatusOT
+from sascop.catalogos.estatus import PASOS_HECHOS, EstatusOT
 from sascop.core.errors import NotFound
 from sascop.core.filters import BooleanFilter, IdFilter, filtrar
 from sascop.flujo.selectors import progreso_por
 from sascop.ots.models import OT, OTDetalle
+from sascop.ptes.models import PTE, PTEDetalle
 
 
 class OTFilter(django_filters.FilterSet):
@@ -142,32 +146,56 @@ class Avance:
     dias_restantes: int | None
 
 
+def pasos_de(ot_ids: Iterable[int]) -> dict[int, float]:
+    """Percent of each OT's steps completed or not applicable (one query)."""
+    return progreso_por(OTDetalle.objects.all(), "ot_id", ot_ids)
+
+
+def pesos_de_avance() -> tuple[float, float]:
+    """The weights of time and steps in an OT's progress, in percent (they add up to 100)."""
+    peso_tiempo, peso_pasos = settings.OT_PESO_TIEMPO, settings.OT_PESO_PASOS
+    total = peso_tiempo + peso_pasos
+    return 100 * peso_tiempo / total, 100 * peso_pasos / total
+
+
+def progreso_ponderado(avance_tiempo: float, pasos: float) -> float:
+    """An OT's progress in percent from its share of the plan elapsed (0 to 1) and its
+    percent of steps done: `OT_PESO_TIEMPO` and `OT_PESO_PASOS`, taken as proportions."""
+    peso_tiempo, peso_pasos = settings.OT_PESO_TIEMPO, settings.OT_PESO_PASOS
+    ponderado = (peso_tiempo * 100 * avance_tiempo + peso_pasos * pasos) / (
+        peso_tiempo + peso_pasos
+    )
+    return round(ponderado, 2)
+
+
 def avance_de(ots: Iterable[OT]) -> dict[int, Avance]:
     """Progress of OTs read through this module (their time share is annotated in SQL),
     with one more query for their steps: `OT_PESO_TIEMPO` x share of the plan elapsed +
     `OT_PESO_PASOS` x share of steps done, the weights taken as proportions."""
     ots = list(ots)
-    pasos = progreso_por(OTDetalle.objects.all(), "ot_id", (ot.pk for ot in ots))
-    peso_tiempo, peso_pasos = settings.OT_PESO_TIEMPO, settings.OT_PESO_PASOS
+    pasos = pasos_de(ot.pk for ot in ots)
     avance = {}
     for ot in ots:
         tiempo: float = ot.avance_tiempo  # type: ignore[attr-defined]
-        ponderado = (peso_tiempo * 100 * tiempo + peso_pasos * pasos.get(ot.pk, 0.0)) / (
-            peso_tiempo + peso_pasos
-        )
         avance[ot.pk] = Avance(
-            progreso=round(ponderado, 2),
+            progreso=progreso_ponderado(tiempo, pasos.get(ot.pk, 0.0)),
             dias_transcurridos=ot.dias_transcurridos,  # type: ignore[attr-defined]
             dias_restantes=ot.dias_restantes,  # type: ignore[attr-defined]
         )
     return avance
 
 
-def ot_detalle(ot_id: int) -> tuple[OT, list[OTDetalle], list[int], Avance]:
-    """The OT, its steps in order, the ids of its re-programmings, and its progress."""
+def ot_cabecera(ot_id: int) -> OT:
+    """The OT alone (with its catalog names and plan), for pages about one of its parts."""
     ot = _base().filter(pk=ot_id).first()
     if ot is None:
         raise NotFound(f"OT {ot_id} does not exist.")
+    return ot
+
+
+def ot_detalle(ot_id: int) -> tuple[OT, list[OTDetalle], list[int], Avance]:
+    """The OT, its steps in order, the ids of its re-programmings, and its progress."""
+    ot = ot_cabecera(ot_id)
     detalles = list(ot.detalles.select_related("paso").order_by("paso__orden", "id"))
     reprogramaciones = list(
         OT.objects.filter(ot_principal_id=ot.pk)
@@ -175,3 +203,69 @@ def ot_detalle(ot_id: int) -> tuple[OT, list[OTDetalle], list[int], Avance]:
         .values_list("id", flat=True)
     )
     return ot, detalles, reprogramaciones, avance_de([ot])[ot.pk]
+
+
+def anios_de_inicio() -> list[int]:
+    """The years that have OTs (by programmed start), newest first: the list's year filter."""
+    return [
+        d.year
+        for d in OT.objects.filter(fecha_inicio_programado__isnull=False).dates(
+            "fecha_inicio_programado", "year", order="DESC"
+        )
+    ]
+
+
+def principal_de(ot: OT) -> OT | None:
+    """The OT a re-programming re-programs (None for a principal OT or a deleted one)."""
+    if ot.ot_principal_id is None:
+        return None
+    return OT.objects.filter(pk=ot.ot_principal_id).first()
+
+
+def reprogramaciones_de(ot_ids: list[int]) -> list[OT]:
+    """These OTs (ids, in order) as rows for a page: estatus and dates."""
+    por_id = OT.objects.in_bulk(ot_ids)
+    return [por_id[pk] for pk in ot_ids if pk in por_id]
+
+
+@dataclass(frozen=True)
+class ResumenProduccion:
+    registros: int
+    volumen: Decimal
+
+
+def produccion_de(ot_id: int) -> ResumenProduccion:
+    """How many production rows the OT has and their total volume. Read through the reverse
+    relation: production belongs to a later app, which this one does not import."""
+    totales = OT.objects.filter(pk=ot_id).aggregate(
+        registros=Count("produccion"), volumen=Sum("produccion__volumen_produccion")
+    )
+    return ResumenProduccion(totales["registros"] or 0, totales["volumen"] or Decimal("0"))
+
+
+def valores_desde_pte(pte: PTE) -> dict[str, Any]:
+    """What an OT created from `pte` takes from it unless told otherwise."""
+    return {
+        "cliente": pte.cliente,
+        "responsable_proyecto": pte.responsable_proyecto,
+        "descripcion_trabajo": pte.descripcion_trabajo,
+        "plazo_dias": pte.plazo_dias,
+    }
+
+
+@dataclass(frozen=True)
+class Impedimento:
+    """Why a PTE cannot have an OT created from it now."""
+
+    pasos_pendientes: int
+    ot_existente: OT | None
+
+
+def impedimento_desde_pte(pte_id: int) -> Impedimento | None:
+    """The rule `services.ot_crear_desde_pte` enforces, read: an OT follows a PTE only when
+    all its steps are completed or not applicable, and only once. None when it may."""
+    pendientes = PTEDetalle.objects.filter(pte_id=pte_id).exclude(estatus__in=PASOS_HECHOS).count()
+    existente = OT.objects.filter(pte_id=pte_id, ot_principal__isnull=True).order_by("id").first()
+    if pendientes or existente is not None:
+        return Impedimento(pendientes, existente)
+    return None

@@ -14,7 +14,7 @@ from django.db.models import Max
 
 from sascop.accounts.models import User
 from sascop.actividad import services as actividad
-from sascop.catalogos.estatus import PASOS_HECHOS, EstatusOT
+from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import PasoOt
 from sascop.catalogos.services import exigir_activos
 from sascop.core.errors import Conflict, InvalidInput
@@ -22,8 +22,9 @@ from sascop.core.queries import bloquear_o_404
 from sascop.core.validation import validated
 from sascop.flujo.registros import aplicar_fecha_entrega, editar_registro, eliminar_registro
 from sascop.flujo.services import paso_actualizar
+from sascop.ots import selectors
 from sascop.ots.models import OT, OTDetalle
-from sascop.ptes.models import PTE, PTEDetalle
+from sascop.ptes.models import PTE
 
 # What a re-programming copies from the OT it re-programs, unless the request says otherwise.
 _COPIADO = [
@@ -121,22 +122,18 @@ def ot_crear_desde_pte(*, usuario: User, pte_id: int, datos: dict[str, Any]) -> 
     """
     # The lock makes concurrent requests for the same PTE wait for each other's answer.
     pte = bloquear_o_404(PTE.objects.all(), pte_id, "PTE")
-    pendientes = PTEDetalle.objects.filter(pte=pte).exclude(estatus__in=PASOS_HECHOS).count()
-    if pendientes:
+    impedimento = selectors.impedimento_desde_pte(pte.pk)
+    if impedimento is not None and impedimento.pasos_pendientes:
         raise Conflict(
-            f"PTE {pte_id} has {pendientes} step(s) neither completed nor marked not "
-            "applicable; an OT follows a PTE only when all its steps are done."
+            f"PTE {pte_id} has {impedimento.pasos_pendientes} step(s) neither completed nor "
+            "marked not applicable; an OT follows a PTE only when all its steps are done."
         )
-    existente = OT.objects.filter(pte=pte, ot_principal__isnull=True).order_by("id").first()
-    if existente is not None:
-        raise Conflict(f"PTE {pte_id} already has OT {existente.pk}; re-program that OT instead.")
-    defaults = {
-        "cliente": pte.cliente,
-        "responsable_proyecto": pte.responsable_proyecto,
-        "descripcion_trabajo": pte.descripcion_trabajo,
-        "plazo_dias": pte.plazo_dias,
-    }
-    return _crear(usuario, OT(**{**defaults, **datos, "pte": pte}))
+    if impedimento is not None and impedimento.ot_existente is not None:
+        raise Conflict(
+            f"PTE {pte_id} already has OT {impedimento.ot_existente.pk}; re-program that OT "
+            "instead."
+        )
+    return _crear(usuario, OT(**{**selectors.valores_desde_pte(pte), **datos, "pte": pte}))
 
 
 @transaction.atomic

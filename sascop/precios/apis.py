@@ -22,11 +22,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sascop.accounts.current import current_user
+from sascop.core import excel
 from sascop.core.apis import ModelApi, if_match, with_etag
 from sascop.core.errors import PayloadTooLarge
-from sascop.core.pagination import paginate
-from sascop.core.schema import filter_parameters
-from sascop.precios import hojas, selectors, services
+from sascop.core.pagination import page_params, paginate
+from sascop.core.schema import export_parameter, filter_parameters
+from sascop.precios import exports, hojas, selectors, services
 from sascop.precios import serializers as s
 from sascop.precios.models import AnexoOT, Concepto
 
@@ -58,13 +59,26 @@ class ConceptoListApi(ModelApi):
     @extend_schema(
         tags=TAGS,
         operation_id="precios_conceptos_list",
-        parameters=LIST_PARAMS,
-        responses={200: s.ConceptoPageSerializer},
+        parameters=[*LIST_PARAMS, export_parameter()],
+        responses={
+            (200, "application/json"): s.ConceptoPageSerializer,
+            (200, excel.XLSX): OpenApiResponse(
+                OpenApiTypes.BINARY, description="With `formato=xlsx`: the workbook."
+            ),
+        },
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         """The price book's concepts in book order (contract, anexo, key), a page at a time.
-        Money is decimal strings."""
-        page, meta = paginate(selectors.concepto_lista(request.query_params), request.query_params)
+        Money is decimal strings. With `formato=xlsx`, every matching concept as an Excel
+        workbook (money as numbers)."""
+        conceptos = selectors.concepto_lista(request.query_params)
+        if excel.pide_xlsx(request.query_params):
+            page_params(request.query_params)  # refused as for a page, though not applied
+            return exports.conceptos_xlsx(conceptos)
+        page, meta = paginate(
+            conceptos,
+            request.query_params,
+        )
         return Response({"conceptos": [s.concepto_item(c) for c in page], **meta})
 
     @extend_schema(
@@ -218,7 +232,7 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
         """The OT's active anexo (or `version`): every partida with its volume, the price
         book's unit prices when it was imported, amounts and programmed daily volumes; the
         totals, and `homologado_mn` = M.N. + USD times the exchange rate in force today.
-        `ejecutado` and `excedente` are 0 until production is recorded against anexo lines.
+        `ejecutado` and `excedente`: the OT's production on each line's concept.
         With an ETag (versions never change; the rate may)."""
         query = s.AnexoQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -182,6 +182,14 @@ class PartidaAnexoOT(models.Model):
     pu_mn = models.DecimalField("P.U. M.N.", max_digits=18, decimal_places=2)
     pu_usd = models.DecimalField("P.U. USD", max_digits=18, decimal_places=2)
     orden = models.PositiveIntegerField(help_text="Position in the workbook.")
+    # Production of the OT on this line's concept (anexo + partida), kept by the production
+    # app in the same transaction as every production write and every anexo import.
+    ejecutado = models.DecimalField(
+        max_digits=18, decimal_places=4, default=Decimal("0"), editable=False
+    )
+    excedente = models.DecimalField(
+        max_digits=18, decimal_places=4, default=Decimal("0"), editable=False
+    )
 
     class Meta:
         ordering = ["anexo_ot", "orden"]

@@ -7,13 +7,14 @@ import datetime
 from typing import Any
 
 import django_filters
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from sascop.core.errors import NotFound
 from sascop.core.filters import IdFilter, filtrar
 from sascop.ots.models import OT
 from sascop.precios.libro import normalizar_anexo
 from sascop.precios.models import (
+    Anexo,
     AnexoOT,
     Concepto,
     ImportacionAnexoFallida,
@@ -103,3 +104,34 @@ def importacion_fallida(ot_id: int, importacion_id: int) -> ImportacionAnexoFall
             "for a day)."
         )
     return fallida
+
+
+def anexo_versiones(ot_id: int) -> list[AnexoOT]:
+    """Every version of the OT's anexo, newest first, with its number of lines."""
+    return list(
+        AnexoOT.objects.filter(ot_id=ot_id)
+        .select_related("creado_por")
+        .annotate(num_partidas=Count("partidas"))
+        .order_by("-version")
+    )
+
+
+def anexos_resumen() -> list[dict[str, Any]]:
+    """Every anexo of the price book with how many concepts it has (ordinary and PUE) and
+    how many PUEs await authorisation: one query, in book order."""
+    filas = (
+        Anexo.objects.values("id", "clave", "descripcion", "contrato__numero")
+        .annotate(
+            total_conceptos=Count("conceptos"),
+            por_autorizar=Count(
+                "conceptos", filter=Q(conceptos__estatus=Concepto.Estatus.EN_ELABORACION)
+            ),
+        )
+        .order_by("contrato__numero", "clave")
+    )
+    return [dict(fila) for fila in filas]
+
+
+def anexos_claves() -> list[str]:
+    """The anexos' keys (C, C-5-1, C-10…), for the list's filter."""
+    return list(Anexo.objects.order_by("clave").values_list("clave", flat=True).distinct())

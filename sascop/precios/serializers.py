@@ -205,9 +205,8 @@ def anexo_ot(anexo: AnexoOT, tipo_cambio: TipoCambio | None) -> dict[str, Any]:
                 "pu_usd": _cantidad(linea.pu_usd),
                 "importe_mn": _cantidad(importe_mn),
                 "importe_usd": _cantidad(importe_usd),
-                # Production against anexo lines is not recorded yet.
-                "ejecutado": "0.0000",
-                "excedente": "0.0000",
+                "ejecutado": _cantidad(linea.ejecutado),
+                "excedente": _cantidad(linea.excedente),
                 "programa": {
                     p.fecha.isoformat(): _cantidad(p.volumen) for p in linea.programa.all()
                 },
@@ -295,13 +294,15 @@ class PartidaAnexoSerializer(serializers.Serializer):
     ejecutado = serializers.DecimalField(
         max_digits=18,
         decimal_places=4,
-        help_text="Volume executed. Always 0 for now: production is not yet recorded "
-        "against anexo lines.",
+        help_text="Volume the OT executed on this line's concept (anexo + partida), all "
+        "dates, kinds of time and sites.",
     )
     excedente = serializers.DecimalField(
         max_digits=18,
         decimal_places=4,
-        help_text="Volume executed beyond `volumen`. Always 0 for now, like `ejecutado`.",
+        help_text="The part of `ejecutado` beyond the authorised volume, computed by the "
+        "server: production accumulates over the OT and its re-programmings in date order "
+        "against the volume of the family's newest anexo.",
     )
     programa = serializers.DictField(
         child=serializers.DecimalField(max_digits=18, decimal_places=4),

@@ -345,6 +345,18 @@ FALLIDAS_POR_OT = 10
 VIGENCIA_FALLIDAS = datetime.timedelta(days=1)
 
 
+# Run inside an anexo import's transaction, with the OT's id, once its new version is stored.
+# The production app registers here (it sits above precios and keeps the excedentes).
+_tras_importar: list[Callable[[int], None]] = []
+
+
+def al_importar_anexo(funcion: Callable[[int], None]) -> None:
+    """Have `funcion(ot_id)` run in every anexo import's transaction, after the new version
+    is stored (once, however often it is registered)."""
+    if funcion not in _tras_importar:
+        _tras_importar.append(funcion)
+
+
 class Modo(StrEnum):
     REEMPLAZAR = "reemplazar"
     ACTUALIZAR = "actualizar"
@@ -547,6 +559,8 @@ def _anexo_guardar(
         batch_size=LOTE,
     )
     actividad.registrar_creaciones(usuario=usuario, instancias=[anexo])
+    for funcion in _tras_importar:
+        funcion(ot.pk)
     return ResultadoAnexo(
         anexo=anexo,
         partidas=len(nuevas),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sascop.precios import apis
+from sascop.precios import apis, views, views_anexo
 
 urlpatterns = [
     path("precios/conceptos/", apis.ConceptoListApi.as_view(), name="precios-conceptos"),
@@ -23,4 +23,16 @@ urlpatterns = [
         apis.AnexoErroresApi.as_view(),
         name="ots-anexo-errores",
     ),
+]
+
+# Each OT's Anexo C page, under /ots/ with the OT pages (see config/urls.py).
+anexo_page_urlpatterns = [
+    path("<int:ot_id>/anexo/", views_anexo.anexo_ot, name="anexo"),
+]
+
+# The pages, under /precios/.
+page_urlpatterns = [
+    path("", views.precios_lista, name="lista"),
+    path("importar/", views.precios_importar, name="importar"),
+    path("conceptos/<int:concepto_id>/autorizar/", views.concepto_autorizar, name="autorizar"),
 ]

@@ -3,14 +3,41 @@ from __future__ import annotations
 from django.contrib import admin
 
 from sascop.actividad.admin import RegistroAdminMixin
-from sascop.produccion.models import Produccion
+from sascop.produccion.models import Produccion, ReporteDiario
 
 
 @admin.register(Produccion)
 class ProduccionAdmin(RegistroAdminMixin, admin.ModelAdmin):
-    list_display = ("ot", "partida", "fecha_produccion", "volumen_produccion", "tipo_tiempo")
-    list_filter = ("tipo_tiempo", "es_excedente", "estatus_cobro", "sitio")
-    search_fields = ("ot__orden_trabajo", "partida__clave", "comentario")
+    """Read and correct rows here; the API is where they are captured (the excedentes of
+    a line are recomputed by its services, not by the admin's saves)."""
+
+    list_display = (
+        "ot",
+        "partida_anexo",
+        "fecha_produccion",
+        "volumen_produccion",
+        "excedente",
+        "tipo_tiempo",
+    )
+    list_filter = ("tipo_tiempo", "estatus_cobro", "sitio")
+    search_fields = ("ot__orden_trabajo", "partida_anexo__concepto__partida", "comentario")
     date_hierarchy = "fecha_produccion"
-    list_select_related = ("ot", "partida")
+    list_select_related = ("ot", "partida_anexo")
+    raw_id_fields = ("ot", "partida_anexo")
+    readonly_fields = ("excedente",)
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ReporteDiario)
+class ReporteDiarioAdmin(RegistroAdminMixin, admin.ModelAdmin):
+    list_display = ("ot", "sitio", "fecha", "estatus")
+    list_filter = ("estatus",)
     raw_id_fields = ("ot",)

@@ -1,18 +1,27 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from typing import Any
+
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from sascop.accounts.current import current_user
+from sascop.core import excel
 from sascop.core.apis import ModelApi, if_match, with_etag
 from sascop.core.errors import NotFound
-from sascop.core.pagination import paginate
-from sascop.core.schema import filter_parameters
-from sascop.produccion import selectors, services
+from sascop.core.excel import XLSX
+from sascop.core.pagination import page_params, paginate
+from sascop.core.schema import export_parameter, filter_parameters
+from sascop.produccion import exports, selectors, services
 from sascop.produccion import serializers as s
-from sascop.produccion.models import Produccion
+from sascop.produccion.models import Produccion, ReporteDiario
 
 TAGS = ["produccion"]
 
@@ -24,11 +33,20 @@ class ProduccionListApi(ModelApi):
     @extend_schema(
         tags=TAGS,
         operation_id="produccion_list",
-        parameters=filter_parameters(selectors.ProduccionFilter),
-        responses={200: s.ProduccionPageSerializer},
+        parameters=[*filter_parameters(selectors.ProduccionFilter), export_parameter()],
+        responses={
+            (200, "application/json"): s.ProduccionPageSerializer,
+            (200, excel.XLSX): OpenApiResponse(
+                OpenApiTypes.BINARY, description="With `formato=xlsx`: the workbook."
+            ),
+        },
     )
-    def get(self, request: Request) -> Response:
-        """Production rows, newest date first (rows of deleted OTs are left out)."""
+    def get(self, request: Request) -> HttpResponseBase:
+        """Production rows, newest date first (rows of deleted OTs are left out); or, with
+        `formato=xlsx`, every matching row as an Excel workbook."""
+        if excel.pide_xlsx(request.query_params):
+            page_params(request.query_params)  # refused as for a page, though not applied
+            return exports.produccion_xlsx(selectors.produccion_lista(request.query_params))
         page, meta = paginate(
             selectors.produccion_lista(request.query_params), request.query_params
         )
@@ -38,7 +56,9 @@ class ProduccionListApi(ModelApi):
         tags=TAGS, request=s.ProduccionInputSerializer, responses={201: s.ProduccionItemSerializer}
     )
     def post(self, request: Request) -> Response:
-        """Record one row. The same OT, partida, date, kind of time and site twice is a 409."""
+        """Record one row on a line (`partida_anexo`) of the OT's active anexo. The same OT,
+        line, date, kind of time and site twice is a 409; a signed-off day (FIRMADO) too.
+        `excedente` is computed (sending it is a 400)."""
         data = s.ProduccionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fila = services.produccion_crear(usuario=current_user(request), datos=data.validated_data)
@@ -107,3 +127,158 @@ class ProduccionDetailApi(ModelApi):
             if_match=if_match(request),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- the monthly sheet and the daily reports --------------------------------------------------
+
+
+class _Permisos(BasePermission):
+    """The view's `permisos` for the request's method, all of them."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        permisos = getattr(view, "permisos", {})
+        clave = "lectura" if request.method in SAFE_METHODS else "escritura"
+        return request.user.has_perms(permisos.get(clave, ()))
+
+
+class _XlsxTambien:
+    """An Accept naming only the workbook's type gets it (or the JSON error), not a 406."""
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        return super().perform_content_negotiation(request, force=True)  # type: ignore[misc]
+
+
+def _consulta(q: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ot_id": q["ot"],
+        "anio": q["anio"],
+        "mes": q["mes"],
+        "tipo_tiempo": q["tipo_tiempo"],
+        "sitio_id": q.get("sitio"),
+    }
+
+
+def _json(cuerpo: bytes, etiqueta: str) -> HttpResponse:
+    # Rendered once (and cached, with Redis): a 500-line month is most of a megabyte.
+    return HttpResponse(cuerpo, content_type="application/json", headers={"ETag": etiqueta})
+
+
+class SabanaApi(_XlsxTambien, ModelApi):
+    """The monthly production sheet of an OT."""
+
+    queryset = Produccion.objects.all()
+    permission_classes = [IsAuthenticated, _Permisos]
+    permisos = {
+        "lectura": ("produccion.view_produccion",),
+        "escritura": (
+            "produccion.add_produccion",
+            "produccion.change_produccion",
+            "produccion.delete_produccion",
+        ),
+    }
+    extra_error_codes = ["400", "404", "409", "412"]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="produccion_sabana_retrieve",
+        parameters=[s.SabanaQuerySerializer],
+        responses={
+            (200, "application/json"): s.SabanaSerializer,
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="With `formato=xlsx`."),
+        },
+    )
+    def get(self, request: Request) -> HttpResponseBase:
+        """The month's sheet of an OT for one kind of time and site (default TE and the
+        OT's site): per line of its active anexo, programmed, executed and excess volume by
+        day, the month's amounts, subtotals by anexo and the OT's KPIs. With an ETag: send
+        it as If-Match with the PUT (or as If-None-Match: 304 if unchanged)."""
+        query = s.SabanaQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        consulta = _consulta(query.validated_data)
+        if query.validated_data["formato"] == "xlsx":
+            return exports.sabana_xlsx(selectors.sabana(**consulta))
+        cuerpo, etiqueta = selectors.sabana_json(**consulta)
+        if request.headers.get("If-None-Match") == etiqueta:
+            return HttpResponse(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etiqueta})
+        return _json(cuerpo, etiqueta)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="produccion_sabana_update",
+        parameters=[s.SabanaQuerySerializer],
+        request=s.SabanaInputSerializer,
+        responses={
+            200: s.SabanaSerializer,
+            409: OpenApiResponse(
+                s.SabanaErrorSerializer,
+                description="A cell of a signed-off day (FIRMADO) would change (`firmados`).",
+            ),
+        },
+    )
+    def put(self, request: Request) -> HttpResponse:
+        """Save the month's sheet as sent (the GET's shape; only `ejecutado` cells are
+        read): a day with a volume creates or corrects its row, an empty one (absent, null,
+        "" or 0) deletes it; lines not sent are untouched. All or nothing: a bad cell is a
+        400 naming it (`partidas[3].ejecutado.15`), a change on a FIRMADO day a 409, a stale
+        If-Match a 412. Excedentes are recomputed. Answers the saved sheet."""
+        query = s.SabanaQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        consulta = _consulta(query.validated_data)
+        datos = request.data if isinstance(request.data, dict) else {}
+        services.sabana_guardar(
+            usuario=current_user(request),
+            partidas=datos.get("partidas"),
+            if_match=if_match(request),
+            **consulta,
+        )
+        return _json(*selectors.sabana_json(**consulta))
+
+
+class ReportesDiariosApi(ModelApi):
+    """The state of an OT's daily reports."""
+
+    queryset = ReporteDiario.objects.all()
+    permission_classes = [IsAuthenticated, _Permisos]
+    permisos = {
+        "lectura": ("produccion.view_reportediario",),
+        "escritura": ("produccion.add_reportediario", "produccion.change_reportediario"),
+    }
+    extra_error_codes = ["400", "404", "412"]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="ots_reportes_diarios_retrieve",
+        parameters=[s.MesSerializer],
+        responses={200: s.ReportesDiariosSerializer},
+    )
+    def get(self, request: Request, ot_id: int) -> Response:
+        """Each day's report state of the month (PENDIENTE, PROCESO, FALTA FIRMA PEMEX,
+        FIRMADO) per site: the OT's and any with a state or production that month. A
+        FIRMADO day takes no more production writes. With an ETag."""
+        query = s.MesSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        datos = selectors.reportes_diarios(ot_id=ot_id, **query.validated_data)
+        return Response(datos, headers={"ETag": selectors.etiqueta(datos)})
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="ots_reportes_diarios_update",
+        parameters=[s.MesSerializer],
+        request=s.ReportesDiariosInputSerializer,
+        responses={200: s.ReportesDiariosSerializer},
+    )
+    def put(self, request: Request, ot_id: int) -> Response:
+        """Set report states: the GET's shape, days not sent left alone. Each change is
+        logged; a stale If-Match is a 412; a bad site, day or state a 400 naming it."""
+        query = s.MesSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        cuerpo = request.data if isinstance(request.data, dict) else {}
+        services.reportes_guardar(
+            usuario=current_user(request),
+            ot_id=ot_id,
+            sitios=cuerpo.get("sitios"),
+            if_match=if_match(request),
+            **query.validated_data,
+        )
+        datos = selectors.reportes_diarios(ot_id=ot_id, **query.validated_data)
+        return Response(datos, headers={"ETag": selectors.etiqueta(datos)})

@@ -9,7 +9,17 @@ class ProduccionConfig(AppConfig):
     verbose_name = "Producción"
 
     def ready(self) -> None:
+        from sascop.catalogos.models import Sitio
         from sascop.core.datacache import track
-        from sascop.produccion.models import Produccion
+        from sascop.precios.models import AnexoOT
+        from sascop.precios.services import al_importar_anexo
+        from sascop.produccion.excedentes import tras_importar_anexo
+        from sascop.produccion.models import Produccion, ReporteDiario
 
         track(Produccion)
+        track(ReporteDiario)
+        # Read by the cached sheet (see selectors.LEE_LA_SABANA).
+        track(AnexoOT, Sitio)
+        # An anexo import changes what is authorised: the rows move to the new lines and
+        # the excedentes are recomputed in the import's transaction.
+        al_importar_anexo(tras_importar_anexo)

@@ -7,21 +7,28 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from sascop.catalogos.estatus import EstatusCobro
-from sascop.catalogos.models import Partida, Sitio, UnidadMedida
-from sascop.core.models import VersionedModel
+from sascop.catalogos.models import Sitio
+from sascop.core.models import TimeStampedModel, VersionedModel
 from sascop.ots.models import OT
+from sascop.precios.models import PartidaAnexoOT
 
 
 class Produccion(VersionedModel):
-    """A quantity of work an OT reports for one concept, day, kind of time and site."""
+    """A quantity of work an OT reports on a line of its anexo, for one day, kind of time
+    and site. `excedente` is the server's: the part of the row beyond the authorised volume
+    (see `produccion.excedentes`)."""
 
     class TipoTiempo(models.TextChoices):
         TE = "TE", "Tiempo efectivo"
         CMA = "CMA", "Costo mínimo aplicado"
 
     ot = models.ForeignKey(OT, on_delete=models.PROTECT, related_name="produccion")
-    partida = models.ForeignKey(Partida, on_delete=models.PROTECT, related_name="produccion")
-    unidad = models.ForeignKey(UnidadMedida, on_delete=models.PROTECT, related_name="produccion")
+    partida_anexo = models.ForeignKey(
+        PartidaAnexoOT,
+        on_delete=models.PROTECT,
+        related_name="produccion",
+        verbose_name="partida del anexo",
+    )
     sitio = models.ForeignKey(Sitio, on_delete=models.PROTECT, related_name="produccion")
     fecha_produccion = models.DateField("fecha de producción")
     volumen_produccion = models.DecimalField(
@@ -31,7 +38,9 @@ class Produccion(VersionedModel):
         validators=[MinValueValidator(Decimal("0.0001"))],
     )
     tipo_tiempo = models.CharField(max_length=3, choices=TipoTiempo.choices, default=TipoTiempo.TE)
-    es_excedente = models.BooleanField(default=False)
+    excedente = models.DecimalField(
+        max_digits=16, decimal_places=4, default=Decimal("0"), editable=False
+    )
     estatus_cobro = models.PositiveSmallIntegerField(
         choices=EstatusCobro.choices, default=EstatusCobro.POR_ESTIMAR
     )
@@ -44,10 +53,13 @@ class Produccion(VersionedModel):
         verbose_name = "producción"
         verbose_name_plural = "producción"
         ordering = ["-fecha_produccion", "-id"]
-        indexes = [models.Index(fields=["fecha_produccion"], name="produccion_fecha")]
+        indexes = [
+            models.Index(fields=["fecha_produccion"], name="produccion_fecha"),
+            models.Index(fields=["ot", "fecha_produccion"], name="produccion_ot_fecha"),
+        ]
         constraints = [
             models.UniqueConstraint(
-                fields=["ot", "partida", "fecha_produccion", "tipo_tiempo", "sitio"],
+                fields=["ot", "partida_anexo", "fecha_produccion", "tipo_tiempo", "sitio"],
                 name="produccion_unica",
                 violation_error_message=(
                     "Ya hay producción de esa partida para esa OT, fecha, tipo de tiempo y sitio."
@@ -59,4 +71,34 @@ class Produccion(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.ot} {self.partida.clave} {self.fecha_produccion}"
+        return f"{self.ot} línea {self.partida_anexo_id} {self.fecha_produccion}"
+
+
+class ReporteDiario(TimeStampedModel):
+    """The state of one day's production report of an OT at a site. A day without a row is
+    `PENDIENTE`; a `FIRMADO` day takes no more production writes."""
+
+    class Estatus(models.TextChoices):
+        PENDIENTE = "PENDIENTE", "Pendiente"
+        PROCESO = "PROCESO", "En proceso"
+        FALTA_FIRMA_PEMEX = "FALTA FIRMA PEMEX", "Falta firma PEMEX"
+        FIRMADO = "FIRMADO", "Firmado"
+
+    ot = models.ForeignKey(OT, on_delete=models.PROTECT, related_name="reportes_diarios")
+    sitio = models.ForeignKey(Sitio, on_delete=models.PROTECT, related_name="reportes_diarios")
+    fecha = models.DateField()
+    estatus = models.CharField(max_length=20, choices=Estatus.choices, default=Estatus.PENDIENTE)
+    actualizado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "reporte diario"
+        verbose_name_plural = "reportes diarios"
+        ordering = ["ot", "fecha", "sitio"]
+        constraints = [
+            models.UniqueConstraint(fields=["ot", "sitio", "fecha"], name="reporte_diario_unico")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ot} {self.sitio_id} {self.fecha.isoformat()}: {self.estatus}"

@@ -1,22 +1,48 @@
+"""Production reads: the filtered list, the monthly sheet (sábana) of an OT and the states
+of its daily reports."""
+
 from __future__ import annotations
 
+import calendar
+import datetime
+import hashlib
+import json
+from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet, Sum
 
 from sascop.catalogos.estatus import EstatusCobro
+from sascop.catalogos.models import Sitio
+from sascop.core.datacache import cached
+from sascop.core.errors import InvalidInput, NotFound
 from sascop.core.filters import BooleanFilter, IdFilter, filtrar
-from sascop.produccion.models import Produccion
+from sascop.ots.models import OT
+from sascop.precios.libro import normalizar_anexo, normalizar_partida
+from sascop.precios.models import AnexoOT, Concepto, PartidaAnexoOT, ProgramaDiario, importe
+from sascop.produccion.models import Produccion, ReporteDiario
+
+CUATRO = Decimal("0.0001")
+CERO = Decimal("0")
+PESOS = Decimal("0.00")
 
 
 class ProduccionFilter(django_filters.FilterSet):
     ot = IdFilter(field_name="ot_id")
-    partida = IdFilter(field_name="partida_id")
+    partida_anexo = IdFilter(field_name="partida_anexo_id")
+    anexo = django_filters.CharFilter(
+        method="por_anexo", label="Anexo key as written (C-5, c 5 and C5 are one)."
+    )
+    partida = django_filters.CharFilter(
+        method="por_partida", label="Partida key as written (2.1., 2.1 and 2.1 are one)."
+    )
     sitio = IdFilter(field_name="sitio_id")
     tipo_tiempo = django_filters.ChoiceFilter(choices=Produccion.TipoTiempo.choices)
     estatus_cobro = django_filters.TypedChoiceFilter(choices=EstatusCobro.choices, coerce=int)
-    es_excedente = BooleanFilter()
+    con_excedente = BooleanFilter(method="filter_con_excedente")
     fecha_desde = django_filters.DateFilter(field_name="fecha_produccion", lookup_expr="gte")
     fecha_hasta = django_filters.DateFilter(field_name="fecha_produccion", lookup_expr="lte")
 
@@ -24,16 +50,280 @@ class ProduccionFilter(django_filters.FilterSet):
         model = Produccion
         fields: list[str] = []
 
+    def por_anexo(self, queryset: QuerySet[Produccion], name: str, value: str) -> Any:
+        clave = normalizar_anexo(value) or value.strip()
+        return queryset.filter(partida_anexo__concepto__anexo__clave=clave)
+
+    def por_partida(self, queryset: QuerySet[Produccion], name: str, value: str) -> Any:
+        try:
+            clave = normalizar_partida(value)
+        except ValueError:  # longer than any key
+            return queryset.none()
+        return queryset.filter(partida_anexo__concepto__partida=clave)
+
+    def filter_con_excedente(
+        self, queryset: QuerySet[Produccion], name: str, value: bool | None
+    ) -> QuerySet[Produccion]:
+        if value is None:
+            return queryset
+        return queryset.filter(excedente__gt=0) if value else queryset.filter(excedente=0)
+
+
+RELACIONADOS = ("ot", "partida_anexo__concepto__anexo", "sitio")
+
 
 def produccion_lista(params: Any) -> QuerySet[Produccion]:
     """Production of OTs that are not deleted, newest date first."""
-    base = Produccion.objects.filter(ot__eliminado_en__isnull=True).select_related(
-        "ot", "partida", "unidad", "sitio"
-    )
+    base = Produccion.objects.filter(ot__eliminado_en__isnull=True).select_related(*RELACIONADOS)
     return filtrar(ProduccionFilter, params, base).order_by("-fecha_produccion", "-id")
 
 
 def produccion_por_ids(ids: list[int]) -> list[Produccion]:
     """The rows with these ids that exist, in the order asked."""
-    rows = Produccion.objects.select_related("ot", "partida", "unidad", "sitio").in_bulk(ids)
+    rows = Produccion.objects.select_related(*RELACIONADOS).in_bulk(ids)
     return [rows[i] for i in ids if i in rows]
+
+
+# --- the monthly sheet ------------------------------------------------------------------------
+
+
+def _cantidad(valor: Decimal) -> str:
+    return format(valor.quantize(CUATRO), "f")
+
+
+def _guardada(valor: Decimal) -> str:
+    """A stored volume (its 4 decimal places as the database gives them)."""
+    return format(valor, "f")
+
+
+def _dinero(valor: Decimal) -> str:
+    return format(valor, "f")
+
+
+def _par(mn: Decimal, usd: Decimal) -> dict[str, str]:
+    return {"importe_mn": _dinero(mn), "importe_usd": _dinero(usd)}
+
+
+def etiqueta(datos: dict[str, Any]) -> str:
+    """An ETag for a computed document: a digest of its JSON."""
+    return _etiqueta(json.dumps(datos, sort_keys=True).encode())
+
+
+def _etiqueta(cuerpo: bytes) -> str:
+    return '"' + hashlib.sha256(cuerpo).hexdigest()[:32] + '"'
+
+
+def mes_de(anio: int, mes: int) -> tuple[datetime.date, datetime.date, int]:
+    """First day, last day and number of days of the month."""
+    dias = calendar.monthrange(anio, mes)[1]
+    return datetime.date(anio, mes, 1), datetime.date(anio, mes, dias), dias
+
+
+def ot_o_404(ot_id: int) -> OT:
+    ot = OT.objects.filter(pk=ot_id).first()
+    if ot is None:
+        raise NotFound(f"OT {ot_id} does not exist.")
+    return ot
+
+
+def sitio_de_hoja(ot: OT, sitio_id: int | None) -> Sitio:
+    """The site a sheet is about: the one asked for, else the OT's."""
+    sitio_id = sitio_id or ot.sitio_id
+    if sitio_id is None:
+        raise InvalidInput(fields={"sitio": ["The OT has no site; give one."]})
+    sitio = Sitio.objects.filter(pk=sitio_id).first()
+    if sitio is None:
+        raise InvalidInput(fields={"sitio": [f"Site {sitio_id} does not exist."]})
+    return sitio
+
+
+def lineas_activas(ot_id: int) -> set[int]:
+    """The ids of the lines of the OT's active anexo."""
+    return set(
+        PartidaAnexoOT.objects.filter(anexo_ot__ot_id=ot_id, anexo_ot__activo=True).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+LINEA = ("pk", "volumen", "pu_mn", "pu_usd", "concepto__anexo__clave", "concepto__partida",
+         "concepto__concepto", "concepto__unidad")  # fmt: skip
+
+
+def sabana(
+    *, ot_id: int, anio: int, mes: int, tipo_tiempo: str, sitio_id: int | None
+) -> dict[str, Any]:
+    """The OT's production sheet for a month, one kind of time and one site (by default TE
+    and the OT's site): per line of its active anexo, the volume programmed, executed and
+    in excess each day and the month's amounts; subtotals by anexo; and the OT's KPIs
+    (authorised, executed in earlier months and in this one, left to execute: amounts over
+    every kind of time and site). Seven queries, whatever the size."""
+    ot = ot_o_404(ot_id)
+    sitio = sitio_de_hoja(ot, sitio_id)
+    inicio, fin, n = mes_de(anio, mes)
+    lineas = list(
+        PartidaAnexoOT.objects.filter(anexo_ot__ot_id=ot_id, anexo_ot__activo=True)
+        .order_by("orden")
+        .values_list(*LINEA)
+    )
+    # By the lines' ids: no joins in the big reads below.
+    ids = [linea[0] for linea in lineas]
+    programa: dict[int, dict[str, str]] = defaultdict(dict)
+    for linea_id, fecha, volumen in ProgramaDiario.objects.filter(
+        partida_id__in=ids, fecha__range=(inicio, fin)
+    ).values_list("partida_id", "fecha", "volumen"):
+        programa[linea_id][str(fecha.day)] = _guardada(volumen)
+    ejecutado: dict[int, dict[str, str]] = defaultdict(dict)
+    excedente: dict[int, dict[str, str]] = defaultdict(dict)
+    volumen_mes: dict[int, Decimal] = defaultdict(Decimal)
+    for linea_id, fecha, volumen, exceso in Produccion.objects.filter(
+        ot_id=ot_id,
+        partida_anexo_id__in=ids,
+        fecha_produccion__range=(inicio, fin),
+        tipo_tiempo=tipo_tiempo,
+        sitio_id=sitio.pk,
+    ).values_list("partida_anexo_id", "fecha_produccion", "volumen_produccion", "excedente"):
+        ejecutado[linea_id][str(fecha.day)] = _guardada(volumen)
+        volumen_mes[linea_id] += volumen
+        if exceso:
+            excedente[linea_id][str(fecha.day)] = _guardada(exceso)
+    acumulados: dict[int, Any] = {
+        fila["partida_anexo_id"]: fila
+        for fila in Produccion.objects.filter(
+            ot_id=ot_id, partida_anexo_id__in=ids, fecha_produccion__lte=fin
+        )
+        .values("partida_anexo_id")
+        .annotate(
+            antes=Sum("volumen_produccion", filter=Q(fecha_produccion__lt=inicio)),
+            este=Sum("volumen_produccion", filter=Q(fecha_produccion__gte=inicio)),
+        )
+        .order_by()
+    }
+    reportes = dict(
+        ReporteDiario.objects.filter(
+            ot_id=ot_id, sitio_id=sitio.pk, fecha__range=(inicio, fin)
+        ).values_list("fecha", "estatus")
+    )
+
+    partidas = []
+    subtotales: dict[str, list[Decimal]] = {}
+    kpis = {k: [PESOS, PESOS] for k in ("autorizado", "meses_anteriores", "mes_actual")}
+    for pk, autorizado, pu_mn, pu_usd, clave, partida, concepto, unidad in lineas:
+        mn = importe(volumen_mes[pk], pu_mn)
+        usd = importe(volumen_mes[pk], pu_usd)
+        subtotal = subtotales.setdefault(clave, [PESOS, PESOS])
+        subtotal[0] += mn
+        subtotal[1] += usd
+        acumulado = acumulados.get(pk, {})
+        for kpi, volumen in (
+            ("autorizado", autorizado),
+            ("meses_anteriores", acumulado.get("antes") or CERO),
+            ("mes_actual", acumulado.get("este") or CERO),
+        ):
+            kpis[kpi][0] += importe(volumen, pu_mn)
+            kpis[kpi][1] += importe(volumen, pu_usd)
+        partidas.append(
+            {
+                "partida_anexo": pk,
+                "anexo": clave,
+                "partida": partida,
+                "concepto": concepto,
+                "unidad": unidad,
+                "autorizado": _cantidad(autorizado),
+                "pu_mn": _dinero(pu_mn),
+                "pu_usd": _dinero(pu_usd),
+                "programado": programa.get(pk, {}),
+                "ejecutado": ejecutado.get(pk, {}),
+                "excedente": excedente.get(pk, {}),
+                "importe_mn": _dinero(mn),
+                "importe_usd": _dinero(usd),
+            }
+        )
+    por_ejecutar = [
+        max(PESOS, kpis["autorizado"][i] - kpis["meses_anteriores"][i] - kpis["mes_actual"][i])
+        for i in (0, 1)
+    ]
+    return {
+        "ot": ot.pk,
+        "orden_trabajo": str(ot),
+        "anio": anio,
+        "mes": mes,
+        "tipo_tiempo": tipo_tiempo,
+        "sitio": sitio.pk,
+        "sitio_descripcion": sitio.descripcion,
+        "dias": list(range(1, n + 1)),
+        "reportes": {
+            str(dia): reportes.get(inicio.replace(day=dia), ReporteDiario.Estatus.PENDIENTE)
+            for dia in range(1, n + 1)
+        },
+        "partidas": partidas,
+        "subtotales": [
+            {"anexo": clave, **_par(mn, usd)} for clave, (mn, usd) in subtotales.items()
+        ],
+        "totales": _par(
+            sum((s[0] for s in subtotales.values()), PESOS),
+            sum((s[1] for s in subtotales.values()), PESOS),
+        ),
+        "kpis": {
+            **{kpi: _par(mn, usd) for kpi, (mn, usd) in kpis.items()},
+            "por_ejecutar": _par(*por_ejecutar),
+        },
+    }
+
+
+def reportes_diarios(*, ot_id: int, anio: int, mes: int) -> dict[str, Any]:
+    """The state of each day's report of the OT in the month, per site: the OT's site and
+    any other with a stored state or production that month. A day never set is PENDIENTE."""
+    ot = ot_o_404(ot_id)
+    inicio, fin, n = mes_de(anio, mes)
+    guardados = list(
+        ReporteDiario.objects.filter(ot_id=ot_id, fecha__range=(inicio, fin)).values_list(
+            "sitio_id", "fecha", "estatus"
+        )
+    )
+    con_produccion = Produccion.objects.filter(
+        ot_id=ot_id, fecha_produccion__range=(inicio, fin)
+    ).values("sitio_id")
+    sitios = Sitio.objects.filter(
+        Q(pk=ot.sitio_id) | Q(pk__in={s for s, _, _ in guardados}) | Q(pk__in=con_produccion)
+    ).order_by("descripcion", "pk")
+    estados: dict[int, dict[str, str]] = defaultdict(dict)
+    for sitio_id, fecha, estatus in guardados:
+        estados[sitio_id][str(fecha.day)] = estatus
+    return {
+        "ot": ot.pk,
+        "anio": anio,
+        "mes": mes,
+        "dias": list(range(1, n + 1)),
+        "sitios": [
+            {
+                "id": sitio.pk,
+                "descripcion": sitio.descripcion,
+                "reportes": {
+                    str(dia): estados[sitio.pk].get(str(dia), ReporteDiario.Estatus.PENDIENTE)
+                    for dia in range(1, n + 1)
+                },
+            }
+            for sitio in sitios
+        ],
+    }
+
+
+# What a sheet reads: a write to any of them makes its cached copy unreachable.
+LEE_LA_SABANA = [Produccion, ReporteDiario, AnexoOT, Concepto, OT, Sitio]
+
+
+def sabana_json(
+    *, ot_id: int, anio: int, mes: int, tipo_tiempo: str, sitio_id: int | None
+) -> tuple[bytes, str]:
+    """The sheet (see `sabana`) as JSON bytes, and its ETag. With Redis, kept until a row
+    it reads changes; never cached from inside a transaction (it may yet roll back)."""
+
+    def calcular() -> tuple[bytes, str]:
+        datos = sabana(ot_id=ot_id, anio=anio, mes=mes, tipo_tiempo=tipo_tiempo, sitio_id=sitio_id)
+        cuerpo = json.dumps(datos, ensure_ascii=False, separators=(",", ":")).encode()
+        return cuerpo, _etiqueta(cuerpo)
+
+    if connection.in_atomic_block:
+        return calcular()
+    return cached(f"sabana:{ot_id}:{anio}:{mes}:{tipo_tiempo}:{sitio_id}", LEE_LA_SABANA, calcular)

@@ -5,40 +5,45 @@ from typing import Any
 from rest_framework import serializers
 
 from sascop.catalogos.estatus import EstatusCobro
-from sascop.catalogos.models import Partida, Sitio, UnidadMedida
+from sascop.catalogos.models import Sitio
 from sascop.core.errors import InvalidInput
-from sascop.core.serializers import page_serializer
+from sascop.core.serializers import ErrorSerializer, page_serializer
 from sascop.ots.models import OT
+from sascop.precios.models import PartidaAnexoOT
 from sascop.produccion.models import Produccion
 
 
 def produccion_item(fila: Produccion) -> dict[str, Any]:
+    concepto = fila.partida_anexo.concepto
     return {
         "id": fila.pk,
         "ot_id": fila.ot_id,
         "orden_trabajo": fila.ot.orden_trabajo,
-        "partida_id": fila.partida_id,
-        "partida_clave": fila.partida.clave,
-        "partida_descripcion": fila.partida.descripcion,
-        "unidad_id": fila.unidad_id,
-        "unidad": fila.unidad.clave,
+        "partida_anexo": fila.partida_anexo_id,
+        "anexo": concepto.anexo.clave,
+        "partida": concepto.partida,
+        "concepto": concepto.concepto,
+        "unidad": concepto.unidad,
         "sitio_id": fila.sitio_id,
         "sitio": fila.sitio.descripcion,
         "fecha_produccion": fila.fecha_produccion.isoformat(),
         "volumen_produccion": format(fila.volumen_produccion, "f"),
         "tipo_tiempo": fila.tipo_tiempo,
-        "es_excedente": fila.es_excedente,
+        "excedente": format(fila.excedente, "f"),
         "estatus_cobro": fila.estatus_cobro,
         "estatus_cobro_texto": EstatusCobro(fila.estatus_cobro).label,
         "comentario": fila.comentario,
     }
 
 
+CALCULADOS = ("excedente", "es_excedente")
+
+
 class ProduccionInputSerializer(serializers.Serializer):
     ot = serializers.PrimaryKeyRelatedField(queryset=OT.objects.all())
-    partida = serializers.PrimaryKeyRelatedField(queryset=Partida.objects.all())
-    unidad = serializers.PrimaryKeyRelatedField(
-        queryset=UnidadMedida.objects.all(), required=False, help_text="Default: the partida's."
+    partida_anexo = serializers.PrimaryKeyRelatedField(
+        queryset=PartidaAnexoOT.objects.all(),
+        help_text="A line (`partidas[].id`) of the OT's active anexo.",
     )
     sitio = serializers.PrimaryKeyRelatedField(
         queryset=Sitio.objects.all(), required=False, help_text="Default: the OT's site."
@@ -48,9 +53,17 @@ class ProduccionInputSerializer(serializers.Serializer):
         max_digits=16, decimal_places=4, min_value=0, help_text="Greater than 0."
     )
     tipo_tiempo = serializers.ChoiceField(choices=Produccion.TipoTiempo.choices, required=False)
-    es_excedente = serializers.BooleanField(required=False)
     estatus_cobro = serializers.ChoiceField(choices=EstatusCobro.choices, required=False)
     comentario = serializers.CharField(required=False, allow_blank=True)
+
+    def to_internal_value(self, data: Any) -> Any:
+        # The server computes the excedente: a client still sending it learns so.
+        enviados = [n for n in CALCULADOS if isinstance(data, dict) and n in data]
+        if enviados:
+            raise serializers.ValidationError(
+                {n: ["Computed by the server; do not send it."] for n in enviados}
+            )
+        return super().to_internal_value(data)
 
     def validate_volumen_produccion(self, value: Any) -> Any:
         if value <= 0:
@@ -97,17 +110,22 @@ class ProduccionItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     ot_id = serializers.IntegerField()
     orden_trabajo = serializers.CharField()
-    partida_id = serializers.IntegerField()
-    partida_clave = serializers.CharField()
-    partida_descripcion = serializers.CharField()
-    unidad_id = serializers.IntegerField()
+    partida_anexo = serializers.IntegerField(help_text="The line of the OT's anexo.")
+    anexo = serializers.CharField(help_text="The line's price-book anexo, e.g. C-5.")
+    partida = serializers.CharField(help_text="The line's partida key in that anexo.")
+    concepto = serializers.CharField()
     unidad = serializers.CharField()
     sitio_id = serializers.IntegerField()
     sitio = serializers.CharField()
     fecha_produccion = serializers.DateField()
     volumen_produccion = serializers.DecimalField(max_digits=16, decimal_places=4)
     tipo_tiempo = serializers.ChoiceField(choices=Produccion.TipoTiempo.choices)
-    es_excedente = serializers.BooleanField()
+    excedente = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=4,
+        help_text="Computed by the server: the part of this row beyond the authorised volume, "
+        "the line's production accumulating over the OT and its re-programmings in date order.",
+    )
     estatus_cobro = serializers.ChoiceField(choices=EstatusCobro.choices)
     estatus_cobro_texto = serializers.CharField()
     comentario = serializers.CharField()
@@ -119,3 +137,155 @@ ProduccionPageSerializer = page_serializer("ProduccionPage", "produccion", Produ
 class ProduccionLoteSerializer(serializers.Serializer):
     creadas = serializers.IntegerField()
     produccion = ProduccionItemSerializer(many=True)
+
+
+# --- the monthly sheet and the daily reports --------------------------------------------------
+
+ESTADOS_REPORTE = ["PENDIENTE", "PROCESO", "FALTA FIRMA PEMEX", "FIRMADO"]
+
+
+class MesSerializer(serializers.Serializer):
+    """A month of an OT's production (query parameters; an empty one is a 400, not the
+    default)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        vacios: dict[str, list[str]] = {
+            str(nombre): ["May not be blank."]
+            for nombre in self.fields
+            if hasattr(data, "get") and data.get(nombre) == ""
+        }
+        if vacios:
+            raise serializers.ValidationError(vacios)
+        return super().to_internal_value(data)
+
+    anio = serializers.IntegerField(min_value=2000, max_value=2100)
+    mes = serializers.IntegerField(min_value=1, max_value=12)
+
+
+class SabanaQuerySerializer(MesSerializer):
+    ot = serializers.IntegerField(min_value=1)
+    tipo_tiempo = serializers.ChoiceField(
+        choices=Produccion.TipoTiempo.choices,
+        default=Produccion.TipoTiempo.TE,
+        help_text="The sheet's kind of time (default TE).",
+    )
+    sitio = serializers.IntegerField(
+        min_value=1, required=False, help_text="The sheet's site (default: the OT's)."
+    )
+    formato = serializers.ChoiceField(
+        choices=["json", "xlsx"], default="json", help_text="`xlsx`: the sheet as a workbook."
+    )
+
+
+def _por_dia(help_text: str) -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=4), help_text=help_text
+    )
+
+
+class ImportesSerializer(serializers.Serializer):
+    importe_mn = serializers.DecimalField(max_digits=20, decimal_places=2)
+    importe_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class PartidaSabanaSerializer(serializers.Serializer):
+    partida_anexo = serializers.IntegerField(help_text="The line of the OT's active anexo.")
+    anexo = serializers.CharField()
+    partida = serializers.CharField()
+    concepto = serializers.CharField()
+    unidad = serializers.CharField()
+    autorizado = serializers.DecimalField(
+        max_digits=18, decimal_places=4, help_text="The line's volume in the OT's anexo."
+    )
+    pu_mn = serializers.DecimalField(max_digits=18, decimal_places=2)
+    pu_usd = serializers.DecimalField(max_digits=18, decimal_places=2)
+    programado = _por_dia("Day of the month → programmed volume (from the anexo's dates).")
+    ejecutado = _por_dia("Day → executed volume. The only cells a PUT reads.")
+    excedente = _por_dia("Day → the part of that day's volume beyond the authorised one.")
+    importe_mn = serializers.DecimalField(
+        max_digits=20, decimal_places=2, help_text="The month's executed volume times P.U. M.N."
+    )
+    importe_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class SubtotalSabanaSerializer(ImportesSerializer):
+    anexo = serializers.CharField()
+
+
+class KpisSabanaSerializer(serializers.Serializer):
+    autorizado = ImportesSerializer(help_text="The OT's active anexo: volume times price.")
+    meses_anteriores = ImportesSerializer(help_text="Executed before this month.")
+    mes_actual = ImportesSerializer(help_text="Executed this month (every kind and site).")
+    por_ejecutar = ImportesSerializer(help_text="Authorised minus executed, at least 0.")
+
+
+class SabanaSerializer(serializers.Serializer):
+    """Documents `selectors.sabana()`."""
+
+    ot = serializers.IntegerField()
+    orden_trabajo = serializers.CharField()
+    anio = serializers.IntegerField()
+    mes = serializers.IntegerField()
+    tipo_tiempo = serializers.ChoiceField(choices=Produccion.TipoTiempo.choices)
+    sitio = serializers.IntegerField()
+    sitio_descripcion = serializers.CharField()
+    dias = serializers.ListField(child=serializers.IntegerField())
+    reportes = serializers.DictField(
+        child=serializers.ChoiceField(choices=ESTADOS_REPORTE),
+        help_text="Day → state of the day's report at this site (FIRMADO days are locked).",
+    )
+    partidas = PartidaSabanaSerializer(many=True)
+    subtotales = SubtotalSabanaSerializer(many=True, help_text="By anexo, in sheet order.")
+    totales = ImportesSerializer()
+    kpis = KpisSabanaSerializer()
+
+
+class PartidaSabanaInputSerializer(serializers.Serializer):
+    partida_anexo = serializers.IntegerField()
+    ejecutado = serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True),
+        help_text="Day → volume; an absent, null, empty or 0 day deletes that day's row.",
+    )
+
+
+class SabanaInputSerializer(serializers.Serializer):
+    """Documents the PUT body: the GET's shape; only `partidas[].partida_anexo` and
+    `partidas[].ejecutado` are read."""
+
+    partidas = PartidaSabanaInputSerializer(many=True)
+
+
+class SabanaErrorSerializer(ErrorSerializer):
+    """409: a signed-off day would change."""
+
+    firmados = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class SitioReportesSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    descripcion = serializers.CharField()
+    reportes = serializers.DictField(
+        child=serializers.ChoiceField(choices=ESTADOS_REPORTE),
+        help_text="Day of the month → state (PENDIENTE when never set).",
+    )
+
+
+class ReportesDiariosSerializer(serializers.Serializer):
+    """Documents `selectors.reportes_diarios()`."""
+
+    ot = serializers.IntegerField()
+    anio = serializers.IntegerField()
+    mes = serializers.IntegerField()
+    dias = serializers.ListField(child=serializers.IntegerField())
+    sitios = SitioReportesSerializer(many=True)
+
+
+class SitioReportesInputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reportes = serializers.DictField(child=serializers.ChoiceField(choices=ESTADOS_REPORTE))
+
+
+class ReportesDiariosInputSerializer(serializers.Serializer):
+    """Documents the PUT body: the GET's shape; days not sent are left alone."""
+
+    sitios = SitioReportesInputSerializer(many=True)

@@ -1,32 +1,183 @@
 """Production writes. One row or many: many is all-or-nothing, and a row that repeats
-(OT, partida, fecha, tipo de tiempo, sitio) is a 409 naming it."""
+(OT, partida del anexo, fecha, tipo de tiempo, sitio) is a 409 naming it.
+
+Every write goes through `_escribir`, the one place production rows are inserted, changed
+and deleted: it refuses days signed off (FIRMADO), writes in bulk, logs the activity and
+recomputes the excedentes of the lines touched, all in the caller's transaction.
+"""
 
 from __future__ import annotations
 
+import copy
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from sascop.accounts.models import User
 from sascop.actividad import services as actividad
+from sascop.catalogos.models import Sitio
 from sascop.catalogos.services import exigir_activos
-from sascop.core.errors import Conflict, InvalidInput
+from sascop.core.errors import Conflict, InvalidInput, PreconditionFailed
 from sascop.core.etags import exigir_version
-from sascop.core.queries import bloquear_o_404
+from sascop.core.queries import actualizar_por_pk, bloquear_o_404
 from sascop.core.signals import announce_change
 from sascop.core.validation import validated
-from sascop.flujo.registros import editar_registro
-from sascop.produccion.models import Produccion
+from sascop.ots.models import OT
+from sascop.precios.models import PartidaAnexoOT
+from sascop.produccion import excedentes, selectors
+from sascop.produccion.models import Produccion, ReporteDiario
 from sascop.produccion.serializers import campos_de_fila
 
-CLAVE = ("ot_id", "partida_id", "fecha_produccion", "tipo_tiempo", "sitio_id")
+CLAVE = ("ot_id", "partida_anexo_id", "fecha_produccion", "tipo_tiempo", "sitio_id")
 MAX_FILAS = 5000
+# What a correction may change.
+CAMPOS = [
+    "ot",
+    "partida_anexo",
+    "sitio",
+    "fecha_produccion",
+    "volumen_produccion",
+    "tipo_tiempo",
+    "estatus_cobro",
+    "comentario",
+]
+
+
+@dataclass
+class Cambio:
+    """A stored row (`fila`, already changed) and a copy of it as it was (`antes`)."""
+
+    antes: Produccion
+    fila: Produccion
+
+
+def _dia(fila: Produccion) -> tuple[int, int, datetime.date]:
+    return (fila.ot_id, fila.sitio_id, fila.fecha_produccion)
+
+
+def exigir_sin_firmar(dias: Iterable[tuple[int, int, datetime.date]]) -> None:
+    """409 if any (OT, site, day) has its daily report signed off (FIRMADO)."""
+    dias = set(dias)
+    if not dias:
+        return
+    fechas = [fecha for _, _, fecha in dias]
+    firmados = sorted(
+        dia
+        for dia in ReporteDiario.objects.filter(
+            estatus=ReporteDiario.Estatus.FIRMADO,
+            ot_id__in={ot for ot, _, _ in dias},
+            fecha__range=(min(fechas), max(fechas)),
+        ).values_list("ot_id", "sitio_id", "fecha")
+        if dia in dias
+    )
+    if firmados:
+        raise Conflict(
+            "The daily report of "
+            + ", ".join(
+                f"OT {ot} site {sitio} on {fecha.isoformat()}" for ot, sitio, fecha in firmados
+            )
+            + " is signed off (FIRMADO); its production cannot change.",
+            firmados=[
+                {"ot": ot, "sitio": sitio, "fecha": fecha.isoformat()}
+                for ot, sitio, fecha in firmados
+            ],
+        )
+
+
+def _escribir(
+    *,
+    usuario: User | None,
+    nuevas: Sequence[Produccion] = (),
+    cambios: Sequence[Cambio] = (),
+    eliminadas: Sequence[Produccion] = (),
+    lote: bool = False,
+) -> list[Produccion]:
+    """Insert `nuevas`, save `cambios`, delete `eliminadas`; returns the inserted rows.
+
+    Days signed off refuse the write (409), before and after a change; a row that another
+    request stored meanwhile with the same key is a 409. Then the activity log, the
+    excedentes of every (family, concept) touched and the caches. Rows' `ot` should be
+    loaded (the log names them)."""
+    exigir_sin_firmar(
+        [
+            *(_dia(f) for f in nuevas),
+            *(_dia(c.antes) for c in cambios),
+            *(_dia(c.fila) for c in cambios),
+            *(_dia(f) for f in eliminadas),
+        ]
+    )
+    ahora = timezone.now()
+    for cambio in cambios:
+        cambio.fila.actualizado_en = ahora
+    # Only the fields some change touched; each row's version was raised by its caller.
+    campos = [
+        nombre
+        for nombre in CAMPOS
+        if any(c.antes.serializable_value(nombre) != c.fila.serializable_value(nombre)
+               for c in cambios)
+    ]  # fmt: skip
+    try:
+        with transaction.atomic():
+            creadas = Produccion.objects.bulk_create(nuevas, batch_size=1000)
+            actualizar_por_pk(
+                Produccion,
+                [*campos, "version"],
+                {
+                    c.fila.pk: [*(c.fila.serializable_value(n) for n in campos), c.fila.version]
+                    for c in cambios
+                },
+                fijos={"actualizado_en": ahora},
+            )
+    except IntegrityError as exc:  # a concurrent request recorded the same row meanwhile
+        filas = [*nuevas, *(c.fila for c in cambios)]
+        raise _conflicto(_duplicadas(filas, excluir=[c.fila.pk for c in cambios]), lote) from exc
+    if eliminadas:
+        Produccion.objects.filter(pk__in=[f.pk for f in eliminadas]).delete()
+
+    actividad.registrar_creaciones(usuario=usuario, instancias=creadas)
+    actividad.registrar_cambios_lote(
+        usuario=usuario, cambios=[(c.antes, c.fila) for c in cambios], campos=campos
+    )
+    actividad.registrar_eliminaciones(usuario=usuario, instancias=eliminadas)
+
+    filas = [*creadas, *eliminadas, *(c.fila for c in cambios), *(c.antes for c in cambios)]
+    conceptos = dict(
+        PartidaAnexoOT.objects.filter(pk__in={f.partida_anexo_id for f in filas}).values_list(
+            "pk", "concepto_id"
+        )
+    )
+    excedentes.recalcular((f.ot_id, conceptos[f.partida_anexo_id]) for f in filas)
+    # Bulk writes send no row signals: tell the caches ourselves.
+    announce_change(Produccion)
+    return creadas
+
+
+def _exigir_lineas_activas(filas: Sequence[Produccion], lote: bool) -> None:
+    """Each row's line must be a line of its OT's active anexo."""
+    activas = dict(
+        PartidaAnexoOT.objects.filter(
+            pk__in={f.partida_anexo_id for f in filas}, anexo_ot__activo=True
+        ).values_list("pk", "anexo_ot__ot_id")
+    )
+    for index, fila in enumerate(filas):
+        if activas.get(fila.partida_anexo_id) != fila.ot_id:
+            mensaje = {"partida_anexo": ["Not a line of the OT's active anexo."]}
+            if lote:
+                raise InvalidInput(
+                    f"Row {index} is not valid; nothing was saved.",
+                    fields=campos_de_fila(index, mensaje),
+                )
+            raise InvalidInput(fields=mensaje)
 
 
 def _nueva(usuario: User, datos: dict[str, Any]) -> Produccion:
     datos = dict(datos)
     ot = datos["ot"]
-    datos.setdefault("unidad", datos["partida"].unidad)
     if datos.get("sitio") is None:
         if ot.sitio_id is None:
             raise InvalidInput(fields={"sitio": ["The OT has no site; give one."]})
@@ -38,8 +189,9 @@ def _clave(fila: Produccion) -> tuple[Any, ...]:
     return tuple(getattr(fila, name) for name in CLAVE)
 
 
-def _duplicadas(filas: list[Produccion]) -> list[int]:
-    """Indexes of rows repeating an earlier row of the batch or a stored row."""
+def _duplicadas(filas: list[Produccion], excluir: Sequence[int] = ()) -> list[int]:
+    """Indexes of rows repeating an earlier row of the batch or a stored row (other than
+    the rows `excluir`, being changed)."""
     vistos: set[tuple[Any, ...]] = set()
     repetidas = []
     for index, fila in enumerate(filas):
@@ -50,7 +202,7 @@ def _duplicadas(filas: list[Produccion]) -> list[int]:
     candidatas = Produccion.objects.filter(
         ot_id__in={fila.ot_id for fila in filas},
         fecha_produccion__range=(min(fechas), max(fechas)),
-    )
+    ).exclude(pk__in=excluir)
     existentes = set(candidatas.values_list(*CLAVE)) & vistos
     repetidas += [i for i, fila in enumerate(filas) if _clave(fila) in existentes]
     return sorted(set(repetidas))
@@ -86,33 +238,23 @@ def produccion_crear_lote(*, usuario: User, filas: list[dict[str, Any]]) -> list
                 fields=campos_de_fila(index, exc.fields or {}),
             ) from exc
         nuevas.append(fila)
+    _exigir_lineas_activas(nuevas, lote=True)
     if repetidas := _duplicadas(nuevas):
         raise _conflicto(repetidas, lote=True)
-    try:
-        with transaction.atomic():
-            creadas = Produccion.objects.bulk_create(nuevas)
-    except IntegrityError as exc:  # a concurrent request recorded the same row meanwhile
-        raise _conflicto(_duplicadas(nuevas), lote=True) from exc
-    actividad.registrar_creaciones(usuario=usuario, instancias=creadas)
-    # bulk_create sends no row signals: tell the caches ourselves.
-    announce_change(Produccion)
-    return creadas
+    return _escribir(usuario=usuario, nuevas=nuevas, lote=True)
 
 
 @transaction.atomic
 def produccion_crear(*, usuario: User, datos: dict[str, Any]) -> Produccion:
+    """Record one row on a line of the OT's active anexo."""
     fila = _nueva(usuario, datos)
     exigir_activos(fila)
     validated(fila, check_unique=False)
+    _exigir_lineas_activas([fila], lote=False)
     if _duplicadas([fila]):
         raise _conflicto([0], lote=False)
-    try:
-        with transaction.atomic():
-            fila.save()
-    except IntegrityError as exc:
-        raise _conflicto([0], lote=False) from exc
-    actividad.registrar_creaciones(usuario=usuario, instancias=[fila])
-    return fila
+    (creada,) = _escribir(usuario=usuario, nuevas=[fila])
+    return creada
 
 
 def _para_editar(produccion_id: int) -> Produccion:
@@ -127,17 +269,22 @@ def produccion_actualizar(
     datos: dict[str, Any],
     if_match: str | None = None,
 ) -> Produccion:
-    """Correct a row. A stale `if_match` is 412; becoming a duplicate of another row, 409."""
+    """Correct a row. A stale `if_match` is 412; becoming a duplicate of another row, 409;
+    a signed-off day (before or after), 409. A new OT or line must be an active line."""
     fila = _para_editar(produccion_id)
-
-    def sin_duplicar(instancia: Produccion) -> None:
-        otras = Produccion.objects.exclude(pk=instancia.pk)
-        if otras.filter(**dict(zip(CLAVE, _clave(instancia), strict=True))).exists():
-            raise _conflicto([0], lote=False)
-
-    return editar_registro(
-        usuario=usuario, instancia=fila, datos=datos, if_match=if_match, validar=sin_duplicar
-    )
+    exigir_version(if_match, fila)
+    antes = copy.copy(fila)
+    for name, value in datos.items():
+        setattr(fila, name, value)
+    exigir_activos(fila, actividad.snapshot(antes))
+    if "ot" in datos or "partida_anexo" in datos:
+        _exigir_lineas_activas([fila], lote=False)
+    validated(fila, check_unique=False)
+    if _duplicadas([fila], excluir=[fila.pk]):
+        raise _conflicto([0], lote=False)
+    fila.version += 1
+    _escribir(usuario=usuario, cambios=[Cambio(antes=antes, fila=fila)])
+    return fila
 
 
 @transaction.atomic
@@ -145,5 +292,252 @@ def produccion_eliminar(*, usuario: User, produccion_id: int, if_match: str | No
     """Delete a row for good (it stays in the activity log)."""
     fila = _para_editar(produccion_id)
     exigir_version(if_match, fila)
-    actividad.registrar_eliminacion(usuario=usuario, instancia=fila)
-    fila.delete()
+    _escribir(usuario=usuario, eliminadas=[fila])
+
+
+# --- the monthly sheet and the daily reports --------------------------------------------------
+
+MAX_VOLUMEN = Decimal("1e12")
+
+
+def _exigir_etiqueta(if_match: str | None, actual: str) -> None:
+    """412 unless `if_match` (when sent) names the document's current ETag."""
+    if if_match is None or if_match.strip() == "*":
+        return
+    ofrecidas = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if actual not in ofrecidas:
+        raise PreconditionFailed(
+            f"The sheet has changed (now at {actual}); fetch it again and retry."
+        )
+
+
+def _volumen(valor: Any) -> Decimal | None:
+    """A cell's volume: a decimal ≥ 0 with at most 4 decimals, or empty (None, "", 0)."""
+    if valor is None or valor == "":
+        return None
+    if isinstance(valor, bool) or not isinstance(valor, str | int | float | Decimal):
+        raise ValueError("Send a number or a decimal string.")
+    try:
+        volumen = Decimal(str(valor).strip())
+    except InvalidOperation:
+        raise ValueError("Not a number.") from None
+    if not volumen.is_finite():
+        raise ValueError("Not a number.")
+    if volumen < 0:
+        raise ValueError("Must not be negative.")
+    if volumen >= MAX_VOLUMEN:
+        raise ValueError("Too large.")
+    if volumen != volumen.quantize(Decimal("0.0001"), rounding=ROUND_DOWN):
+        raise ValueError("At most 4 decimal places.")
+    return volumen or None
+
+
+def _dia_del_mes(texto: Any, dias: int) -> int:
+    try:
+        dia = int(str(texto))
+    except ValueError:
+        raise ValueError("Not a day of the month.") from None
+    if not 1 <= dia <= dias or str(dia) != str(texto).strip():
+        raise ValueError("Not a day of the month.")
+    return dia
+
+
+def _leer_celdas(partidas: Any, lineas: set[int], dias: int) -> dict[int, dict[int, Decimal]]:
+    """The sheet's `ejecutado` cells by line and day (empty cells left out); else a 400
+    naming each bad cell as `partidas[3].ejecutado.15`."""
+    errores: dict[str, list[str]] = {}
+    celdas: dict[int, dict[int, Decimal]] = {}
+    if not isinstance(partidas, list):
+        raise InvalidInput(fields={"partidas": ["Send the sheet's list of partidas."]})
+    for index, partida in enumerate(partidas):
+        prefijo = f"partidas[{index}]"
+        if not isinstance(partida, dict):
+            errores[prefijo] = ["Send an object."]
+            continue
+        linea_id = partida.get("partida_anexo")
+        if isinstance(linea_id, bool) or not isinstance(linea_id, int) or linea_id not in lineas:
+            errores[f"{prefijo}.partida_anexo"] = ["Not a line of the OT's active anexo."]
+            continue
+        if linea_id in celdas:
+            errores[f"{prefijo}.partida_anexo"] = ["This line is sent twice."]
+            continue
+        ejecutado = partida.get("ejecutado", {})
+        if not isinstance(ejecutado, dict):
+            errores[f"{prefijo}.ejecutado"] = ["Send an object of day → volume."]
+            continue
+        celdas[linea_id] = {}
+        for texto, valor in ejecutado.items():
+            try:
+                dia = _dia_del_mes(texto, dias)
+                volumen = _volumen(valor)
+            except ValueError as exc:
+                errores[f"{prefijo}.ejecutado.{texto}"] = [str(exc)]
+                continue
+            if volumen is not None:
+                celdas[linea_id][dia] = volumen
+    if errores:
+        raise InvalidInput("Some cells are not valid; nothing was saved.", fields=errores)
+    return celdas
+
+
+@transaction.atomic
+def sabana_guardar(
+    *,
+    usuario: User,
+    ot_id: int,
+    anio: int,
+    mes: int,
+    tipo_tiempo: str,
+    sitio_id: int | None,
+    partidas: Any,
+    if_match: str | None = None,
+) -> None:
+    """Save a month of the OT's sheet (one kind of time, one site) as sent: for each line
+    sent, a day with a volume creates or corrects its row, an empty day (absent, null, ""
+    or 0) deletes it; lines not sent are left alone. All or nothing: a bad cell is a 400
+    naming it, a change on a signed-off day a 409, a stale `if_match` a 412."""
+    ot = bloquear_o_404(OT.objects.all(), ot_id, "OT")  # one sheet save at a time per OT
+    sitio = selectors.sitio_de_hoja(ot, sitio_id)
+    if if_match is not None:
+        _, actual = selectors.sabana_json(
+            ot_id=ot_id, anio=anio, mes=mes, tipo_tiempo=tipo_tiempo, sitio_id=sitio_id
+        )
+        _exigir_etiqueta(if_match, actual)
+    inicio, fin, dias = selectors.mes_de(anio, mes)
+    celdas = _leer_celdas(partidas, selectors.lineas_activas(ot_id), dias)
+    existentes: dict[tuple[int, int], Produccion] = {}
+    for fila in Produccion.objects.filter(
+        ot_id=ot_id,
+        partida_anexo_id__in=celdas,
+        fecha_produccion__range=(inicio, fin),
+        tipo_tiempo=tipo_tiempo,
+        sitio_id=sitio.pk,
+    ):
+        fila.ot = ot
+        existentes[(fila.partida_anexo_id, fila.fecha_produccion.day)] = fila
+    nuevas: list[Produccion] = []
+    cambios: list[Cambio] = []
+    eliminadas: list[Produccion] = []
+    creador = usuario if usuario.is_authenticated else None
+    for linea_id, por_dia in celdas.items():
+        for dia in range(1, dias + 1):
+            volumen = por_dia.get(dia)
+            guardada = existentes.get((linea_id, dia))
+            if guardada is None and volumen is not None:
+                nuevas.append(
+                    Produccion(
+                        ot=ot,
+                        partida_anexo_id=linea_id,
+                        sitio=sitio,
+                        fecha_produccion=inicio.replace(day=dia),
+                        volumen_produccion=volumen,
+                        tipo_tiempo=tipo_tiempo,
+                        creado_por=creador,
+                    )
+                )
+            elif guardada is not None and volumen is None:
+                eliminadas.append(guardada)
+            elif (
+                guardada is not None
+                and volumen is not None
+                and guardada.volumen_produccion != volumen
+            ):
+                antes = copy.copy(guardada)
+                guardada.volumen_produccion = volumen
+                guardada.version += 1
+                cambios.append(Cambio(antes=antes, fila=guardada))
+    if nuevas and not sitio.activo:
+        raise InvalidInput(fields={"sitio": [f"sitio {sitio.pk} is inactive."]})
+    _escribir(usuario=usuario, nuevas=nuevas, cambios=cambios, eliminadas=eliminadas)
+
+
+@transaction.atomic
+def reportes_guardar(
+    *,
+    usuario: User,
+    ot_id: int,
+    anio: int,
+    mes: int,
+    sitios: Any,
+    if_match: str | None = None,
+) -> None:
+    """Set the state of the OT's daily reports of a month: `sitios` as the GET gives them
+    (`[{"id", "reportes": {"<day>": estado}}]`); days not sent are left alone. A stale
+    `if_match` is a 412; a bad site, day or state, a 400 naming it."""
+    ot = bloquear_o_404(OT.objects.all(), ot_id, "OT")
+    if if_match is not None:
+        actual = selectors.reportes_diarios(ot_id=ot_id, anio=anio, mes=mes)
+        _exigir_etiqueta(if_match, selectors.etiqueta(actual))
+    inicio, fin, dias = selectors.mes_de(anio, mes)
+    if not isinstance(sitios, list):
+        raise InvalidInput(fields={"sitios": ["Send the list of sites."]})
+    validos = set(
+        Sitio.objects.filter(
+            pk__in=[s.get("id") for s in sitios if isinstance(s, dict) and _entero(s.get("id"))]
+        ).values_list("pk", flat=True)
+    )
+    errores: dict[str, list[str]] = {}
+    pedidos: dict[tuple[int, datetime.date], str] = {}
+    for index, sitio in enumerate(sitios):
+        prefijo = f"sitios[{index}]"
+        if (
+            not isinstance(sitio, dict)
+            or not _entero(sitio.get("id"))
+            or sitio["id"] not in validos
+        ):
+            errores[f"{prefijo}.id"] = ["Not a site."]
+            continue
+        reportes = sitio.get("reportes", {})
+        if not isinstance(reportes, dict):
+            errores[f"{prefijo}.reportes"] = ["Send an object of day → state."]
+            continue
+        for texto, estatus in reportes.items():
+            try:
+                dia = _dia_del_mes(texto, dias)
+            except ValueError as exc:
+                errores[f"{prefijo}.reportes.{texto}"] = [str(exc)]
+                continue
+            if estatus not in ReporteDiario.Estatus.values:
+                errores[f"{prefijo}.reportes.{texto}"] = [
+                    "Use one of: " + ", ".join(ReporteDiario.Estatus.values) + "."
+                ]
+                continue
+            pedidos[(sitio["id"], inicio.replace(day=dia))] = estatus
+    if errores:
+        raise InvalidInput("Some days are not valid; nothing was saved.", fields=errores)
+    existentes = {
+        (r.sitio_id, r.fecha): r
+        for r in ReporteDiario.objects.filter(ot_id=ot_id, fecha__range=(inicio, fin))
+    }
+    nuevos, cambiados = [], []
+    ahora = timezone.now()
+    editor = usuario if usuario.is_authenticated else None
+    for (sitio_id, fecha), estatus in pedidos.items():
+        reporte = existentes.get((sitio_id, fecha))
+        if reporte is None:
+            if estatus != ReporteDiario.Estatus.PENDIENTE:
+                nuevos.append(
+                    ReporteDiario(
+                        ot=ot, sitio_id=sitio_id, fecha=fecha, estatus=estatus,
+                        actualizado_por=editor,
+                    )
+                )  # fmt: skip
+        elif reporte.estatus != estatus:
+            reporte.ot = ot
+            antes = copy.copy(reporte)
+            reporte.estatus = estatus
+            reporte.actualizado_por = editor
+            reporte.actualizado_en = ahora
+            cambiados.append((antes, reporte))
+    ReporteDiario.objects.bulk_create(nuevos)
+    ReporteDiario.objects.bulk_update(
+        [r for _, r in cambiados], ["estatus", "actualizado_por", "actualizado_en"]
+    )
+    actividad.registrar_creaciones(usuario=usuario, instancias=nuevos)
+    actividad.registrar_cambios_lote(
+        usuario=usuario, cambios=cambiados, campos=["estatus", "actualizado_por"]
+    )
+
+
+def _entero(valor: Any) -> bool:
+    return isinstance(valor, int) and not isinstance(valor, bool)

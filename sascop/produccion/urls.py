@@ -2,14 +2,27 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sascop.produccion import apis
+from sascop.produccion import apis, views
 
 urlpatterns = [
     path("produccion/", apis.ProduccionListApi.as_view(), name="produccion"),
     path("produccion/lote/", apis.ProduccionLoteApi.as_view(), name="produccion-lote"),
+    path("produccion/sabana/", apis.SabanaApi.as_view(), name="produccion-sabana"),
     path(
         "produccion/<int:produccion_id>/",
         apis.ProduccionDetailApi.as_view(),
         name="produccion-detalle",
     ),
+    path(
+        "ots/<int:ot_id>/reportes-diarios/",
+        apis.ReportesDiariosApi.as_view(),
+        name="ots-reportes-diarios",
+    ),
+]
+
+# The pages, under /produccion/.
+page_urlpatterns = [
+    path("", views.produccion_lista, name="lista"),
+    path("captura/", views.produccion_captura, name="captura"),
+    path("sabana/", views.produccion_sabana, name="sabana"),
 ]

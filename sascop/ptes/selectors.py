@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import DateField, F, Func, Q, QuerySet
 
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.core.errors import NotFound
@@ -80,3 +81,40 @@ def ots_de(pte: PTE) -> list[Any]:
     """The PTE's OTs (not deleted), for its page. Read through the reverse relation: OTs
     belong to a later app, which this one does not import."""
     return list(pte.ots.order_by("orden_trabajo", "num_reprogramacion", "id"))
+
+
+class _MasDias(Func):
+    """`fecha + dias` as a date, in each database's own terms (Django's duration arithmetic
+    cannot multiply an integer column by a day on SQLite)."""
+
+    arity = 2
+    output_field = DateField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="date(%(expressions)s || ' days')",
+            arg_joiner=", '+' || ",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # date + integer is a date in PostgreSQL.
+        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" + ")
+
+
+# A PTE still owed to its client: neither delivered nor cancelled.
+_POR_ENTREGAR = Q(fecha_entrega__isnull=True) & ~Q(
+    estatus__in=[EstatusPTE.ENTREGADA, EstatusPTE.CANCELADA]
+)
+
+
+def ptes_vencidas(hoy: datetime.date, *, cliente_id: int | None = None) -> QuerySet[PTE]:
+    """PTEs past their deadline on `hoy`: not delivered (nor cancelled) and `fecha_solicitud
+    + plazo_dias` before `hoy`. Each carries its deadline as `vence`; most overdue first."""
+    queryset = _base().annotate(vence=_MasDias(F("fecha_solicitud"), F("plazo_dias")))
+    queryset = queryset.filter(_POR_ENTREGAR, vence__lt=hoy)
+    if cliente_id is not None:
+        queryset = queryset.filter(cliente_id=cliente_id)
+    return queryset.order_by("vence", "id")

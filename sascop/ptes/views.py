@@ -26,6 +26,7 @@ from sascop.core.formularios import cambios_ajenos, con_version, mostrar_errores
 from sascop.core.paginas import (
     errores_de_pagina,
     exportar_url,
+    fragmento,
     ordenar_tabla,
     paginar_tabla,
     url_si_existe,
@@ -55,14 +56,6 @@ CAMBIO_AJENO = (
 )
 
 
-def _fragmento(request: HttpRequest, objetivo: str) -> bool:
-    """Whether htmx asked for one part of the page (not a whole page: a history restore)."""
-    htmx = getattr(request, "htmx", None)
-    if htmx is None or not htmx:
-        return False
-    return not htmx.history_restore_request and htmx.target == objetivo
-
-
 # --- List --------------------------------------------------------------------------------
 
 
@@ -84,7 +77,7 @@ def pte_lista(request: HttpRequest) -> HttpResponseBase:
         "puede_crear": request.user.has_perm("ptes.add_pte"),
         "exportar_url": exportar_url(request),
     }
-    template = f"{LISTA}#tabla" if _fragmento(request, "tabla-ptes") else LISTA
+    template = f"{LISTA}#tabla" if fragmento(request, "tabla-ptes") else LISTA
     return render(request, template, context)
 
 
@@ -149,7 +142,8 @@ def _pagina_detalle(
     pte, detalles, progreso = selectors.pte_detalle(pte_id)
     if editando is not None and form_paso is None:
         form_paso = _paso_form(editando)
-    crear_ot = url_si_existe("ots:nueva")
+    # "Crear OT" for who may create one; whether this PTE may have one, the OT page says.
+    crear_ot = url_si_existe("ots:nueva") if request.user.has_perm("ots.add_ot") else None
     context = {
         "detalles": detalles,
         "progreso": progreso,

@@ -32,6 +32,7 @@ MENU_PRINCIPAL = [
     Entrada("PTEs", "ptes:lista", "ptes.view_pte"),
     Entrada("OTs", "ots:lista", "ots.view_ot"),
     Entrada("Producción", "produccion:lista", "produccion.view_produccion"),
+    Entrada("Precios", "precios:lista", "precios.view_concepto"),
     # Administrators only: the Administración role is the one that may change catalogs and
     # read the activity log.
     Entrada("Catálogos", "catalogos:inicio", "catalogos.change_cliente"),

@@ -30,7 +30,11 @@ def _invalid(field: str, message: str) -> dict[str, object]:
         ("/operaciones/api/ptes/?cliente=0.5", "cliente", "Enter a whole number."),
         ("/operaciones/api/actividad/?usuario=1.5", "usuario", "Enter a whole number."),
         ("/operaciones/api/ots/?solo_principales=null", "solo_principales", "Use true or false."),
-        ("/operaciones/api/produccion/?es_excedente=quizas", "es_excedente", "Use true or false."),
+        (
+            "/operaciones/api/produccion/?con_excedente=quizas",
+            "con_excedente",
+            "Use true or false.",
+        ),
         (
             "/operaciones/api/actividad/?desde=9999-12-31T23:00:00-10:00",
             "desde",

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
+import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, Sum
 
 from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.estatus import PASOS_HECHOS, EstatusOT
 from sascop.catalogos.models import Paso
 from sascop.ots.models import OT
 from sascop.precios.libro import orden_de_partida
-from sascop.precios.models import Anexo, Concepto
+from sascop.precios.models import Anexo, Concepto, PartidaAnexoOT
 from sascop.produccion.models import Produccion
+from sascop.produccion.selectors import sabana
 from sascop.ptes.models import PTE, PTEDetalle
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +44,25 @@ def test_loads_the_requested_sizes_with_consistent_steps():
     ).exists()
     assert set(OT.objects.values_list("estatus", flat=True)) <= set(EstatusOT.values)
     assert not RegistroActividad.objects.exists()  # loading data is not user activity
+
+
+def test_production_is_on_the_ots_anexo_lines_with_excedentes_and_a_sheet():
+    call_command("cargar_demo", ptes=20, produccion=900, conceptos=20, stdout=StringIO())
+
+    filas = Produccion.objects.select_related("partida_anexo__anexo_ot")
+    assert all(f.partida_anexo.anexo_ot.ot_id == f.ot_id for f in filas)
+    assert all(f.partida_anexo.anexo_ot.activo for f in filas)
+    assert filas.filter(excedente__gt=0).exists()
+    assert filas.filter(excedente=0).exists()
+    # The lines' totals agree with their rows.
+    for linea in PartidaAnexoOT.objects.annotate(suma=Sum("produccion__volumen_produccion")):
+        assert linea.ejecutado == (linea.suma or 0)
+    hoy = datetime.date.today()
+    ot_id = filas.order_by("-fecha_produccion").first().ot_id
+    hoja = sabana(ot_id=ot_id, anio=hoy.year, mes=hoy.month, tipo_tiempo="TE", sitio_id=None)
+    assert any(p["ejecutado"] for p in hoja["partidas"])
+    assert any(p["programado"] for p in hoja["partidas"])
+    assert hoja["kpis"]["mes_actual"] != {"importe_mn": "0.00", "importe_usd": "0.00"}
 
 
 def test_runs_again_adding_data_and_reusing_catalogs():

@@ -367,7 +367,7 @@ def test_a_flush_leaves_exact_totals() -> None:
     with connection.cursor() as cursor:
         for tabla in ["resumen_pte", "resumen_ot", "resumen_produccion"]:
             cursor.execute(f"DELETE FROM {tabla}")
-        for tabla in ["produccion_produccion", "ots_ot", "ptes_ptedetalle", "ptes_pte"]:
+        for tabla in ["produccion_produccion", "ptes_ptedetalle", "ptes_pte"]:
             cursor.execute(f"DELETE FROM {tabla}")
     assert estadisticas()["total_ptes"] < 0
     resumenes.despues_de_migrar()

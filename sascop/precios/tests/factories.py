@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import factory
 
+from sascop.ots.tests.factories import OTFactory
 from sascop.precios.libro import orden_de_partida
-from sascop.precios.models import Anexo, Concepto, Contrato
+from sascop.precios.models import Anexo, AnexoOT, Concepto, Contrato, PartidaAnexoOT
 
 
 class ContratoFactory(factory.django.DjangoModelFactory[Contrato]):
@@ -41,3 +43,30 @@ class ConceptoFactory(factory.django.DjangoModelFactory[Concepto]):
 class PUEFactory(ConceptoFactory):
     tipo = Concepto.Tipo.EXTRAORDINARIA
     estatus = Concepto.Estatus.EN_ELABORACION
+
+
+class AnexoOTFactory(factory.django.DjangoModelFactory[AnexoOT]):
+    class Meta:
+        model = AnexoOT
+
+    ot = factory.SubFactory(OTFactory)
+    version = 1
+    activo = True
+
+
+class PartidaAnexoOTFactory(factory.django.DjangoModelFactory[PartidaAnexoOT]):
+    class Meta:
+        model = PartidaAnexoOT
+
+    anexo_ot = factory.SubFactory(AnexoOTFactory)
+    concepto = factory.SubFactory(ConceptoFactory)
+    volumen = Decimal("100.0000")
+    pu_mn = factory.SelfAttribute("concepto.pu_mn")
+    pu_usd = factory.SelfAttribute("concepto.pu_usd")
+    orden = factory.Sequence(lambda n: n + 1)
+
+
+def linea_de(ot: Any, **datos: Any) -> PartidaAnexoOT:
+    """A new line in the OT's active anexo (made, version 1, if it has none)."""
+    anexo = AnexoOT.objects.filter(ot=ot, activo=True).first() or AnexoOTFactory(ot=ot)
+    return PartidaAnexoOTFactory.create(anexo_ot=anexo, **datos)

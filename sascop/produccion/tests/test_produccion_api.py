@@ -8,8 +8,8 @@ from http import HTTPStatus
 import pytest
 
 from sascop.actividad.models import RegistroActividad
-from sascop.catalogos.tests.factories import PartidaFactory
 from sascop.ots.tests.factories import OTFactory
+from sascop.precios.tests.factories import ConceptoFactory, linea_de
 from sascop.produccion.models import Produccion
 from sascop.produccion.tests.factories import ProduccionFactory
 from tests.envelope import assert_error
@@ -29,14 +29,18 @@ def ot():
 
 
 @pytest.fixture
-def partida():
-    return PartidaFactory(clave="BUC-001")
+def partida(ot):
+    """A line of the OT's anexo: concept 2.1 of anexo C-5, 100 authorised."""
+    concepto = ConceptoFactory(
+        anexo__clave="C-5", partida="2.1", concepto="Tubería de 8 pulgadas", unidad="DIA"
+    )
+    return linea_de(ot, concepto=concepto)
 
 
 def _row(la_ot, la_partida, **extra):
     return {
         "ot": la_ot.pk,
-        "partida": la_partida.pk,
+        "partida_anexo": la_partida.pk,
         "fecha_produccion": "2026-08-01",
         "volumen_produccion": "12345678.1234",
         **extra,
@@ -57,22 +61,24 @@ def test_create_one_keeps_decimals_exact(capturista, csrf, ot, partida):
         "id": fila.pk,
         "ot_id": ot.pk,
         "orden_trabajo": ot.orden_trabajo,
-        "partida_id": partida.pk,
-        "partida_clave": "BUC-001",
-        "partida_descripcion": partida.descripcion,
-        "unidad_id": partida.unidad_id,
-        "unidad": partida.unidad.clave,
+        "partida_anexo": partida.pk,
+        "anexo": "C-5",
+        "partida": "2.1",
+        "concepto": "Tubería de 8 pulgadas",
+        "unidad": "DIA",
         "sitio_id": ot.sitio_id,
         "sitio": ot.sitio.descripcion,
         "fecha_produccion": "2026-08-01",
         "volumen_produccion": "12345678.1234",
         "tipo_tiempo": "CMA",
-        "es_excedente": False,
+        # 100 authorised: the rest of the row is beyond it.
+        "excedente": "12345578.1234",
         "estatus_cobro": 1,
         "estatus_cobro_texto": "Por estimar",
         "comentario": "",
     }
     assert fila.volumen_produccion == Decimal("12345678.1234")
+    assert fila.excedente == Decimal("12345578.1234")
 
 
 def test_duplicate_is_409(capturista, csrf, ot, partida):
@@ -100,6 +106,9 @@ def test_duplicate_is_409(capturista, csrf, ot, partida):
         ({"volumen_produccion": "1.12345"}, "volumen_produccion"),
         ({"tipo_tiempo": "XX"}, "tipo_tiempo"),
         ({"ot": 987654}, "ot"),
+        ({"partida_anexo": 987654}, "partida_anexo"),
+        ({"es_excedente": True}, "es_excedente"),
+        ({"excedente": "0"}, "excedente"),
         ({"fecha_produccion": "ayer"}, "fecha_produccion"),
     ],
 )
@@ -203,3 +212,40 @@ def test_readers_cannot_capture(viewer, csrf, ot, partida):
     response = _post(viewer, csrf, URL, _row(ot, partida))
 
     assert_error(response, HTTPStatus.FORBIDDEN, "permission_denied")
+
+
+def test_a_line_of_another_ot_or_of_an_old_version_is_refused(capturista, csrf, ot, partida):
+    ajena = linea_de(OTFactory())
+    partida.anexo_ot.activo = False
+    partida.anexo_ot.save()
+
+    for linea in (ajena, partida):
+        response = _post(capturista, csrf, URL, _row(ot, linea))
+
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert response.json()["fields"] == {
+            "partida_anexo": ["Not a line of the OT's active anexo."]
+        }
+    bulk = _post(capturista, csrf, f"{URL}lote/", [_row(ot, partida)])
+    assert bulk.json()["fields"] == {
+        "filas[0].partida_anexo": ["Not a line of the OT's active anexo."]
+    }
+    assert not Produccion.objects.exists()
+
+
+def test_filters_by_anexo_line_and_excedente(capturista, csrf, ot, partida):
+    for dia, volumen in (("01", "60"), ("02", "60")):
+        _post(capturista, csrf, URL, _row(ot, partida, fecha_produccion=f"2026-08-{dia}",
+                                          volumen_produccion=volumen))  # fmt: skip
+
+    def ids(**params):
+        return [p["fecha_produccion"] for p in capturista.get(URL, params).json()["produccion"]]
+
+    assert ids(con_excedente="true") == ["2026-08-02"]
+    assert ids(con_excedente="false") == ["2026-08-01"]
+    assert ids(anexo="C-5", partida="2.1", partida_anexo=partida.pk) == [
+        "2026-08-02",
+        "2026-08-01",
+    ]
+    assert ids(anexo="C-4") == []
+    assert capturista.get(URL, {"con_excedente": "quizá"}).status_code == HTTPStatus.BAD_REQUEST

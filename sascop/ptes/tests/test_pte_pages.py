@@ -458,7 +458,7 @@ def test_detail_shows_data_steps_progress_and_ots(viewer, catalogos):
     assert 'id="progreso-pte"' in html
     assert "OT-77" in html and "$1,500,000.00" in html
     assert "OT-borrada" not in html
-    assert "Crear OT" not in html  # no OT page yet
+    assert "Crear OT" not in html  # Consulta cannot create OTs
 
 
 def test_detail_queries_do_not_grow_with_steps(viewer, assert_same_queries):

@@ -204,3 +204,11 @@ document.addEventListener("DOMContentLoaded", () => {
     if (filtros.dataset.cerrarEnMovil === "0") filtros.open = false;
   }
 });
+
+// A button marked `data-confirmar` asks first (deactivate an entry, authorise a concept).
+document.addEventListener("submit", (evento) => {
+  const boton = evento.submitter;
+  if (boton instanceof HTMLElement && boton.dataset.confirmar) {
+    if (!window.confirm(boton.dataset.confirmar)) evento.preventDefault();
+  }
+});

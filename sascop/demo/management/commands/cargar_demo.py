@@ -42,6 +42,7 @@ from sascop.precios.models import (
     ProgramaDiario,
     TipoCambio,
 )
+from sascop.produccion import excedentes
 from sascop.produccion.models import Produccion
 from sascop.ptes.models import PTE, PTEDetalle
 
@@ -125,6 +126,8 @@ PARTIDAS = [
 ]
 
 ANEXOS_DEMO = 5
+# OTs whose anexo comes with programmed daily volumes (the rest have none: it is bulky).
+PROGRAMADOS_DEMO = 100
 CONTRATO = (
     "640857800",
     "Servicios de buceo, inspección y mantenimiento a instalaciones costa afuera",
@@ -204,10 +207,11 @@ class Command(BaseCommand):
         ots = ptes // 2 if ots is None else ots
         pte_ids = self._ptes(rng, cat, ptes, con_ot=ots)
         ot_ids = self._ots(rng, cat, pte_ids, ots)
-        rows = self._produccion(rng, cat, ot_ids, produccion)
         precios = self._precios(rng, pte_ids, conceptos)
-        anexos = self._anexos(rng, ot_ids)
-        for model in (PTE, OT, Produccion, Concepto):  # bulk inserts send no row signals
+        # Enough OTs with an anexo to carry the production (about 120 rows each).
+        anexos = self._anexos(rng, ot_ids[: max(ANEXOS_DEMO, -(-produccion // 120))])
+        rows = self._produccion(rng, ot_ids, produccion)
+        for model in (PTE, OT, Produccion, Concepto, AnexoOT):  # bulk inserts send no signals
             announce_change(model)
         self.stdout.write(
             f"Demo: {len(pte_ids)} PTEs, {len(ot_ids)} OTs, {rows} production rows, "
@@ -373,40 +377,46 @@ class Command(BaseCommand):
             ids += [ot.pk for ot in created]
         return ids
 
-    def _produccion(
-        self, rng: random.Random, cat: dict[str, Any], ot_ids: list[int], count: int
-    ) -> int:
+    def _produccion(self, rng: random.Random, ot_ids: list[int], count: int) -> int:
+        """`count` rows on the lines of the OTs' active anexos, the most recent days first
+        (so this month's sheet has figures), each day a share of the line's volume: lines
+        worked long enough go beyond it and carry excedentes (computed at the end)."""
         if not ot_ids or count <= 0:
             return 0
-        today = datetime.date.today()
-        ots = dict(OT.objects.filter(pk__in=ot_ids).values_list("id", "sitio_id"))
-        partidas = cat["partidas"]
-        per_ot = -(-count // len(ot_ids))
-        if per_ot > 720 * 2 * len(partidas):
-            raise CommandError("Too much production for so few OTs; ask for more --ots.")
+        hoy = datetime.date.today()
+        lineas: dict[int, list[tuple[int, Decimal]]] = {}
+        for linea_id, ot_id, volumen in PartidaAnexoOT.objects.filter(
+            anexo_ot__ot_id__in=ot_ids, anexo_ot__activo=True
+        ).values_list("pk", "anexo_ot__ot_id", "volumen"):
+            lineas.setdefault(ot_id, []).append((linea_id, volumen))
+        if not lineas:
+            raise CommandError("No OT has an anexo to report production on.")
+        sitios = dict(OT.objects.filter(pk__in=lineas).values_list("id", "sitio_id"))
+        per_ot = -(-count // len(lineas))
         made = 0
         batch: list[Produccion] = []
-        for numero, (ot_id, sitio_id) in enumerate(ots.items()):
+        for ot_id, suyas in lineas.items():
             for k in range(per_ot):
                 if made >= count:
                     break
-                # (day, partida) pairs never repeat for one OT: unique by construction. Days
-                # are spread over two years (37 and 720 share no factor: no two collide).
-                dia, resto = divmod(k, len(partidas))
-                partida = partidas[resto]
+                # (day, line) pairs never repeat for one OT: unique by construction. Every
+                # other day back from today (this month and the last ones); past two years
+                # the same days come back as CMA.
+                dia, resto = divmod(k, len(suyas))
+                if dia >= 730:
+                    raise CommandError("Too much production for so few OTs; ask for more --ots.")
+                linea_id, volumen = suyas[resto]
+                diario = volumen * Decimal(rng.randint(30, 120)) / 1000
                 batch.append(
                     Produccion(
                         ot_id=ot_id,
-                        partida=partida,
-                        unidad_id=partida.unidad_id,
-                        sitio_id=sitio_id,
-                        fecha_produccion=today
-                        - datetime.timedelta(days=((dia % 720) * 37 + numero * 11) % 720),
+                        partida_anexo_id=linea_id,
+                        sitio_id=sitios[ot_id],
+                        fecha_produccion=hoy - datetime.timedelta(days=dia % 365 * 2),
                         tipo_tiempo=Produccion.TipoTiempo.TE
-                        if dia < 720
+                        if dia < 365
                         else Produccion.TipoTiempo.CMA,
-                        volumen_produccion=Decimal(rng.randint(1, 500_000)) / 100,
-                        es_excedente=rng.random() < 0.05,
+                        volumen_produccion=max(diario.quantize(Decimal("0.01")), Decimal("0.01")),
                         estatus_cobro=rng.choice(list(EstatusCobro)),
                     )
                 )
@@ -416,6 +426,16 @@ class Command(BaseCommand):
                     batch = []
         if batch:
             Produccion.objects.bulk_create(batch)
+        # The excedentes and the lines' totals, a few hundred OTs at a time (each demo OT
+        # is a family of its own).
+        ots = list(lineas)
+        for inicio in range(0, len(ots), 500):
+            parte = set(ots[inicio : inicio + 500])
+            excedentes.recalcular(
+                PartidaAnexoOT.objects.filter(anexo_ot__ot_id__in=parte)
+                .values_list("anexo_ot__ot_id", "concepto_id")
+                .distinct()
+            )
         return made
 
     @transaction.atomic
@@ -466,45 +486,58 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _anexos(self, rng: random.Random, ot_ids: list[int]) -> int:
-        """The exchange rate the old system hard-coded, and an anexo (version 1, a few
-        partidas of the price book, a week of programmed volumes) for some of the new OTs."""
+        """The exchange rate the old system hard-coded, and an anexo (version 1, 6 to 14
+        concepts of the price book) for these OTs; the first ones get programmed volumes
+        for every working day of this month and the last."""
         TipoCambio.objects.get_or_create(
             fecha=datetime.date(2020, 1, 1), defaults={"valor": Decimal("19.1648")}
         )
         conceptos = list(
-            Concepto.objects.filter(estatus=Concepto.Estatus.AUTORIZADO).order_by("id")[:200]
+            Concepto.objects.filter(estatus=Concepto.Estatus.AUTORIZADO).order_by("id")[:400]
         )
         con_anexo = set(AnexoOT.objects.values_list("ot_id", flat=True))
-        elegidas = [ot_id for ot_id in ot_ids[:ANEXOS_DEMO] if ot_id not in con_anexo]
+        elegidas = [ot_id for ot_id in ot_ids if ot_id not in con_anexo]
         if not conceptos or not elegidas:
             return 0
         anexos = AnexoOT.objects.bulk_create(
-            [AnexoOT(ot_id=ot_id, version=1, nombre_archivo="demo.xlsx") for ot_id in elegidas]
+            [AnexoOT(ot_id=ot_id, version=1, nombre_archivo="demo.xlsx") for ot_id in elegidas],
+            batch_size=BATCH,
         )
         lineas = []
         for anexo in anexos:
-            for orden, concepto in enumerate(rng.sample(conceptos, min(8, len(conceptos))), 1):
+            cuantas = min(rng.randint(6, 14), len(conceptos))
+            # In book order, as an anexo workbook lists them.
+            elegidos = sorted(rng.sample(conceptos, cuantas), key=lambda c: (c.anexo_id, c.orden))
+            for orden, concepto in enumerate(elegidos, 1):
                 lineas.append(
                     PartidaAnexoOT(
                         anexo_ot=anexo,
                         concepto=concepto,
-                        volumen=Decimal(rng.randint(1, 400)),
+                        volumen=Decimal(rng.randint(5, 400)),
                         pu_mn=concepto.pu_mn,
                         pu_usd=concepto.pu_usd,
                         orden=orden,
                     )
                 )
         PartidaAnexoOT.objects.bulk_create(lineas, batch_size=BATCH)
-        inicio = datetime.date(2026, 3, 2)
+        hoy = datetime.date.today()
+        inicio = (hoy.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        laborables = [
+            dia
+            for dia in (inicio + datetime.timedelta(days=n) for n in range(62))
+            if dia.weekday() < 6 and dia.month in (inicio.month, hoy.month)
+        ]
+        programadas = {a.pk for a in anexos[:PROGRAMADOS_DEMO]}
         ProgramaDiario.objects.bulk_create(
             [
                 ProgramaDiario(
                     partida=linea,
-                    fecha=inicio + datetime.timedelta(days=dia),
-                    volumen=linea.volumen / 5,
+                    fecha=dia,
+                    volumen=(linea.volumen / 20).quantize(Decimal("0.0001")),
                 )
                 for linea in lineas
-                for dia in range(5)
+                if linea.anexo_ot_id in programadas
+                for dia in laborables
             ],
             batch_size=BATCH,
         )

@@ -1,0 +1,87 @@
+"""The catalogs as the pages show them: one entry per catalog, read from the API's own list
+(`serializers.CATALOGOS`), so a catalog the API offers gets its pages with no more code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.db import models
+
+from sascop.catalogos.serializers import CATALOGOS
+
+# Fields that name an entry, in order of preference (steps number themselves in __str__).
+_NOMBRES = ("descripcion", "nombre", "clave")
+
+# What each catalog is for, shown on the landing page.
+AYUDA = {
+    "tipos": "Clasificación de clientes, PTEs y OTs.",
+    "clientes": "Activos y dependencias que solicitan trabajos.",
+    "responsables": "Responsables de proyecto asignables a una PTE.",
+    "pasos": "Pasos del flujo de una PTE, por tipo de cliente.",
+    "pasos-ot": "Pasos del flujo de una OT.",
+    "frentes": "Frentes de trabajo.",
+    "sitios": "Sitios (plataformas, instalaciones) de cada frente.",
+    "unidades": "Unidades de medida de las partidas.",
+    "partidas": "Partidas contra las que se reporta producción.",
+}
+
+
+def mayuscula(texto: str) -> str:
+    """`pasos de OT` → `Pasos de OT` (str.capitalize would lower the rest)."""
+    return texto[:1].upper() + texto[1:]
+
+
+def nombre_de(modelo: type[models.Model]) -> str:
+    """The field an entry of `modelo` is known by (its description, name or key)."""
+    campos = {f.name for f in modelo._meta.get_fields()}
+    return next((n for n in _NOMBRES if n in campos), "pk")
+
+
+@dataclass(frozen=True)
+class Catalogo:
+    nombre: str  # the slug, as in /catalogos/<nombre>/ and the API's path
+    modelo: type[models.Model]
+    campos: tuple[str, ...]  # editable fields, in the API's order
+
+    @property
+    def titulo(self) -> str:
+        return mayuscula(str(self.modelo._meta.verbose_name_plural))
+
+    @property
+    def singular(self) -> str:
+        return str(self.modelo._meta.verbose_name)
+
+    @property
+    def ayuda(self) -> str:
+        return AYUDA.get(self.nombre, "")
+
+    def campo(self, nombre: str) -> Any:
+        return self.modelo._meta.get_field(nombre)
+
+    @property
+    def relaciones(self) -> tuple[str, ...]:
+        """The fields that point to another catalog (read with the entries: one query)."""
+        return tuple(n for n in self.campos if isinstance(self.campo(n), models.ForeignKey))
+
+    def permiso(self, accion: str) -> str:
+        """`catalogos.<accion>_<model>`: the model permission the API checks."""
+        return f"{self.modelo._meta.app_label}.{accion}_{self.modelo._meta.model_name}"
+
+
+@cache
+def catalogos() -> dict[str, Catalogo]:
+    """Every catalog, in the API's order."""
+    return {
+        nombre: Catalogo(
+            nombre=nombre,
+            modelo=serializer.Meta.model,
+            campos=tuple(c for c in serializer.Meta.fields if c not in ("id", "activo")),
+        )
+        for nombre, serializer in CATALOGOS.items()
+    }
+
+
+def catalogo(nombre: str) -> Catalogo | None:
+    return catalogos().get(nombre)

@@ -1,0 +1,40 @@
+"""The dashboard's filters, in the query string (a filtered dashboard can be bookmarked)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from sascop.catalogos.models import Cliente
+from sascop.core.formularios import CatalogoChoiceField, FechaInput, Formulario
+from sascop.estadisticas.selectors import FiltroTablero
+
+
+class TableroFiltroForm(Formulario):
+    desde = forms.DateField(label="Desde", required=False, widget=FechaInput)
+    hasta = forms.DateField(label="Hasta", required=False, widget=FechaInput)
+    cliente = CatalogoChoiceField(
+        label="Cliente",
+        queryset=Cliente.objects.order_by("descripcion"),
+        required=False,
+        empty_label="Todos",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        datos = super().clean() or {}
+        desde, hasta = datos.get("desde"), datos.get("hasta")
+        if desde and hasta and desde > hasta:
+            self.add_error("hasta", "Debe ser igual o posterior a «Desde».")
+        return datos
+
+    def filtro(self) -> FiltroTablero:
+        """The valid filters (a value that is not one is reported and left out)."""
+        self.is_valid()
+        datos = self.cleaned_data
+        cliente = datos.get("cliente")
+        return FiltroTablero(
+            desde=datos.get("desde"),
+            hasta=datos.get("hasta"),
+            cliente_id=cliente.pk if cliente is not None else None,
+        )

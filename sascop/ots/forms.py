@@ -1,0 +1,238 @@
+"""The OT pages' forms. They read and check what a person typed; the rules of the domain
+(one OT per PTE, oficio per family, active catalog entries, versions) stay in the services,
+whose refusals these forms show next to the fields."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+
+from sascop.catalogos.estatus import EstatusOT
+from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
+from sascop.core.formularios import CatalogoChoiceField, FechaInput, Formulario, activos_o
+from sascop.ots import selectors
+from sascop.ots.models import OT
+from sascop.ptes.forms import PasoForm
+from sascop.ptes.models import PTE
+
+__all__ = ["CAMPOS_OT", "OTFiltroForm", "OTForm", "PasoForm", "valores_de", "valores_de_pte"]
+
+_MONEDA = {"step": "0.01", "inputmode": "decimal"}
+
+
+class OTFiltroForm(Formulario):
+    """The list's filters, in the query string with the API's names (`estatus`, `cliente`,
+    `responsable`, `frente`, `sitio`, `pte`, `buscar`, `solo_principales`), so the
+    dashboard's counts link here. A value that is not one is reported next to its field and
+    left out of the filter; the rest still apply."""
+
+    buscar = forms.CharField(
+        label="Buscar",
+        required=False,
+        max_length=100,
+        help_text="Orden, oficio o descripción.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    estatus = forms.TypedMultipleChoiceField(
+        label="Estatus",
+        choices=EstatusOT.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cliente = CatalogoChoiceField(
+        label="Cliente", queryset=Cliente.objects.order_by("descripcion"), required=False
+    )
+    responsable = CatalogoChoiceField(
+        label="Responsable",
+        queryset=ResponsableProyecto.objects.order_by("nombre"),
+        required=False,
+    )
+    frente = CatalogoChoiceField(
+        label="Frente", queryset=Frente.objects.order_by("descripcion"), required=False
+    )
+    sitio = CatalogoChoiceField(
+        label="Sitio", queryset=Sitio.objects.order_by("descripcion"), required=False
+    )
+    anio = forms.TypedChoiceField(label="Año de inicio programado", coerce=int, required=False)
+    pte = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    solo_principales = forms.ChoiceField(
+        label="Reprogramaciones",
+        choices=[("", "Incluidas"), ("true", "Solo OTs principales")],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, anios: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        anio = self.fields["anio"]
+        assert isinstance(anio, forms.ChoiceField)
+        anio.choices = [("", "Todos"), *((a, str(a)) for a in anios)]
+        for nombre in ("cliente", "responsable", "frente", "sitio"):
+            catalogo = self.fields[nombre]
+            assert isinstance(catalogo, forms.ModelChoiceField)
+            catalogo.empty_label = "Todos"
+
+    def parametros(self) -> QueryDict:
+        """The valid filters in the selector's vocabulary (`OTFilter`)."""
+        self.is_valid()
+        datos = self.cleaned_data
+        params = QueryDict(mutable=True)
+        if datos.get("buscar"):
+            params["buscar"] = datos["buscar"]
+        if datos.get("estatus"):
+            params.setlist("estatus", [str(e) for e in datos["estatus"]])
+        for nombre in ("cliente", "responsable", "frente", "sitio"):
+            if datos.get(nombre) is not None:
+                params[nombre] = str(datos[nombre].pk)
+        if datos.get("pte"):
+            params["pte"] = str(datos["pte"])
+        if datos.get("solo_principales"):
+            params["solo_principales"] = datos["solo_principales"]
+        if datos.get("anio"):
+            params["fecha_desde"] = datetime.date(datos["anio"], 1, 1).isoformat()
+            params["fecha_hasta"] = datetime.date(datos["anio"], 12, 31).isoformat()
+        return params
+
+    def activos(self) -> int:
+        """How many filters are in force (shown beside the filters' heading)."""
+        self.is_valid()
+        return sum(1 for valor in self.cleaned_data.values() if valor not in (None, "", [], False))
+
+
+class OTForm(Formulario):
+    """Create or edit an OT; on edit `version` carries the ETag the page was drawn from.
+    Created from a PTE, `pte` names it (the service fills what is left empty from it)."""
+
+    orden_trabajo = forms.CharField(label="Orden de trabajo", max_length=60)
+    oficio_ot = forms.CharField(label="Oficio OT", max_length=60, required=False)
+    descripcion_trabajo = forms.CharField(
+        label="Descripción del trabajo", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    cliente = CatalogoChoiceField(label="Cliente", queryset=Cliente.objects.none())
+    responsable_proyecto = CatalogoChoiceField(
+        label="Responsable del proyecto", queryset=ResponsableProyecto.objects.none()
+    )
+    responsable_cliente = forms.CharField(
+        label="Responsable del cliente", max_length=150, required=False
+    )
+    frente = CatalogoChoiceField(label="Frente", queryset=Frente.objects.none(), required=False)
+    sitio = CatalogoChoiceField(
+        label="Sitio",
+        queryset=Sitio.objects.none(),
+        required=False,
+        help_text="Con sitio y sin frente, se toma el frente del sitio.",
+    )
+    estatus = forms.TypedChoiceField(
+        label="Estatus", choices=EstatusOT.choices, coerce=int, initial=EstatusOT.ASIGNADA
+    )
+    fecha_inicio_programado = forms.DateField(
+        label="Inicio programado", required=False, widget=FechaInput
+    )
+    fecha_termino_programado = forms.DateField(
+        label="Término programado", required=False, widget=FechaInput
+    )
+    fecha_inicio_real = forms.DateField(label="Inicio real", required=False, widget=FechaInput)
+    fecha_termino_real = forms.DateField(
+        label="Término real",
+        required=False,
+        widget=FechaInput,
+        help_text="Al pasar a Terminada se pone la de hoy si la dejas vacía.",
+    )
+    plazo_dias = forms.IntegerField(label="Plazo (días)", min_value=1, required=False)
+    monto_mxn = forms.DecimalField(
+        label="Monto MXN",
+        max_digits=18,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(attrs=_MONEDA),
+    )
+    monto_usd = forms.DecimalField(
+        label="Monto USD",
+        max_digits=18,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(attrs=_MONEDA),
+    )
+    comentario = forms.CharField(
+        label="Comentario", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, ot: OT | None = None, **kwargs: Any) -> None:
+        self.ot = ot
+        # Only an edit can clash with someone else's save.
+        self.recuerda_lo_mostrado = ot is not None
+        super().__init__(*args, **kwargs)
+
+    def iniciar_campos(self) -> None:
+        ot, fields = self.ot, self.fields
+        for nombre in ("cliente", "responsable_proyecto", "frente", "sitio"):
+            catalogo = fields[nombre]
+            assert isinstance(catalogo, forms.ModelChoiceField)
+            catalogo.empty_label = "Elige una opción" if catalogo.required else "Ninguno"
+        querysets = {
+            "cliente": Cliente.objects.order_by("descripcion"),
+            "responsable_proyecto": ResponsableProyecto.objects.order_by("nombre"),
+            "frente": Frente.objects.order_by("descripcion"),
+            "sitio": Sitio.objects.order_by("descripcion"),
+        }
+        for nombre, queryset in querysets.items():
+            actual = getattr(ot, f"{nombre}_id") if ot is not None else None
+            fields[nombre].queryset = activos_o(queryset, actual)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        datos = super().clean() or {}
+        inicio = datos.get("fecha_inicio_programado")
+        termino = datos.get("fecha_termino_programado")
+        if inicio and termino and termino < inicio:
+            self.add_error(
+                "fecha_termino_programado", "No puede ser anterior al inicio programado."
+            )
+        return datos
+
+    def datos(self) -> dict[str, Any]:
+        """What the service takes: every field but the version (and no empty amount)."""
+        datos = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        for monto in ("monto_mxn", "monto_usd"):
+            if datos.get(monto) is None:
+                datos.pop(monto, None)
+        return datos
+
+
+CAMPOS_OT = [name for name in OTForm.base_fields if name != "version"]
+
+
+def valores_de(ot: OT) -> dict[str, Any]:
+    """An OT's values as the form's initial data."""
+    return {
+        "orden_trabajo": ot.orden_trabajo,
+        "oficio_ot": ot.oficio_ot,
+        "descripcion_trabajo": ot.descripcion_trabajo,
+        "cliente": ot.cliente_id,
+        "responsable_proyecto": ot.responsable_proyecto_id,
+        "responsable_cliente": ot.responsable_cliente,
+        "frente": ot.frente_id,
+        "sitio": ot.sitio_id,
+        "estatus": ot.estatus,
+        "fecha_inicio_programado": ot.fecha_inicio_programado,
+        "fecha_termino_programado": ot.fecha_termino_programado,
+        "fecha_inicio_real": ot.fecha_inicio_real,
+        "fecha_termino_real": ot.fecha_termino_real,
+        "plazo_dias": ot.plazo_dias,
+        "monto_mxn": ot.monto_mxn,
+        "monto_usd": ot.monto_usd,
+        "comentario": ot.comentario,
+    }
+
+
+def valores_de_pte(pte: PTE) -> dict[str, Any]:
+    """A new OT's form prefilled with what the service takes from the PTE it follows."""
+    return {
+        nombre: getattr(valor, "pk", valor)
+        for nombre, valor in selectors.valores_desde_pte(pte).items()
+    }

@@ -1,0 +1,154 @@
+"""The OT list as an Excel workbook: from the page ("Exportar a Excel") and from the API
+(`?formato=xlsx`), exactly the filtered rows in the list's order, with progress."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from http import HTTPStatus
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from sascop.catalogos.estatus import EstatusOT, EstatusPaso
+from sascop.catalogos.tests.factories import ClienteFactory, PasoOtFactory
+from sascop.core import excel
+from sascop.ots import exports, selectors
+from sascop.ots.models import OTDetalle
+from sascop.ots.tests.factories import OTFactory
+from sascop.ptes.tests.factories import PTEFactory
+from tests.envelope import assert_error
+
+pytestmark = pytest.mark.django_db
+API = "/operaciones/api/ots/"
+
+
+def _hoja(response):
+    assert response.status_code == HTTPStatus.OK, response.content[:300]
+    assert response["Content-Type"] == excel.XLSX
+    assert response["Content-Disposition"].startswith('attachment; filename="ots-')
+    return load_workbook(BytesIO(b"".join(response.streaming_content)))["OTs"]
+
+
+def _ordenes(hoja) -> list[str]:
+    return [fila[0] for fila in hoja.iter_rows(min_row=2, values_only=True)]
+
+
+@pytest.fixture
+def ots(time_machine):
+    time_machine.move_to("2026-03-11T12:00:00-06:00", tick=False)
+    cliente = ClienteFactory(descripcion="PEP Cantarell")
+    a = OTFactory(
+        orden_trabajo="A",
+        oficio_ot="OF-A",
+        pte=PTEFactory(oficio_pte="PTE-A"),
+        estatus=EstatusOT.EN_EJECUCION,
+        cliente=cliente,
+        fecha_inicio_programado=datetime.date(2026, 3, 1),
+        fecha_termino_programado=datetime.date(2026, 3, 21),
+        monto_mxn=Decimal("1234567.89"),
+        monto_usd=Decimal("100.5"),
+    )
+    OTDetalle.objects.create(ot=a, paso=PasoOtFactory(), estatus=EstatusPaso.COMPLETADO)
+    OTDetalle.objects.create(ot=a, paso=PasoOtFactory())
+    OTFactory(orden_trabajo="B", estatus=EstatusOT.EN_EJECUCION)
+    OTFactory(orden_trabajo="C", estatus=EstatusOT.ASIGNADA)
+    return a
+
+
+def test_the_page_exports_exactly_the_filtered_rows_in_order(viewer, ots):
+    page = viewer.get("/ots/?estatus=8&orden=orden_trabajo&pagina=1&por_pagina=10")
+    assert (
+        'href="/ots/?estatus=8&amp;orden=orden_trabajo&amp;exportar=xlsx"' in page.content.decode()
+    )
+
+    hoja = _hoja(viewer.get("/ots/?estatus=8&orden=orden_trabajo&exportar=xlsx"))
+
+    assert [c.value for c in hoja[1]] == [col.titulo for col in exports.COLUMNAS]
+    assert _ordenes(hoja) == ["A", "B"]
+    fila = [c.value for c in hoja[2]]
+    assert fila[:6] == ["A", 0, "OF-A", "PTE-A", ot_descripcion(ots), "PEP Cantarell"]
+    assert fila[10] == "En ejecución"
+    assert fila[11] == datetime.datetime(2026, 3, 1)  # a real date
+    assert fila[16:] == [pytest.approx(1234567.89), pytest.approx(100.5), 10, 10, 50]
+    assert hoja["Q2"].number_format == "#,##0.00"
+    assert hoja.freeze_panes == "A2"
+    # The page's default order (newest first) is the export's too.
+    assert _ordenes(_hoja(viewer.get("/ots/?estatus=8&exportar=xlsx"))) == ["B", "A"]
+
+
+def ot_descripcion(ot) -> str:
+    return ot.descripcion_trabajo
+
+
+def test_the_export_has_the_apis_progress(viewer, ots):
+    api = viewer.get(API).json()["ots"]
+    progreso = {o["orden_trabajo"]: o["progreso"] for o in api}
+
+    hoja = _hoja(viewer.get("/ots/?exportar=xlsx&orden=orden_trabajo"))
+
+    assert {f[0]: f[-1] for f in hoja.iter_rows(min_row=2, values_only=True)} == progreso
+
+
+def test_the_api_exports_the_same_rows_and_keeps_json_the_default(viewer, ots):
+    hoja = _hoja(viewer.get(API, {"estatus": 8, "orden": "orden_trabajo", "formato": "xlsx"}))
+    json_page = viewer.get(API, {"estatus": 8, "elementos_por_pagina": 1})
+
+    assert _ordenes(hoja) == ["A", "B"]  # every row, not one page
+    assert json_page.status_code == HTTPStatus.OK
+    assert json_page["Content-Type"] == "application/json"
+    assert [o["orden_trabajo"] for o in json_page.json()["ots"]] == ["B"]
+    assert viewer.get(API, {"formato": "json"}).json()["total"] == 3
+
+
+def test_the_api_refuses_what_it_cannot_use(viewer):
+    assert_error(viewer.get(API, {"formato": "csv"}), HTTPStatus.BAD_REQUEST, "invalid")
+    assert_error(
+        viewer.get(API, {"formato": "xlsx", "elementos_por_pagina": 500}),
+        HTTPStatus.BAD_REQUEST,
+        "invalid",
+    )
+    assert_error(
+        viewer.get(API, {"formato": "xlsx", "cliente": "x"}), HTTPStatus.BAD_REQUEST, "invalid"
+    )
+
+
+def test_the_export_needs_the_same_permission_as_the_list(client, user, json_login):
+    json_login()
+
+    assert_error(client.get(API, {"formato": "xlsx"}), HTTPStatus.FORBIDDEN, "permission_denied")
+    assert client.get("/ots/?exportar=xlsx").status_code == HTTPStatus.FORBIDDEN
+
+
+def test_rows_are_read_in_batches_never_all_at_once(django_assert_num_queries, monkeypatch):
+    for n in range(5):
+        OTFactory(orden_trabajo=f"O{n}")
+    seen = []
+    real = selectors.pasos_de
+
+    def counting(ids):
+        ids = list(ids)
+        seen.append(len(ids))
+        return real(ids)
+
+    monkeypatch.setattr(selectors, "pasos_de", counting)
+
+    # One query for the rows (read through a cursor, `lote` at a time), one per batch for
+    # the steps: the model objects are never built.
+    with django_assert_num_queries(1 + 3):
+        filas = list(exports.filas(selectors.ot_lista({}), lote=2))
+
+    assert seen == [2, 2, 1]
+    assert [f[0] for f in filas] == ["O4", "O3", "O2", "O1", "O0"]
+
+
+def test_the_export_is_documented(client):
+    document = client.get("/api/schema/", {"format": "json"}).json()
+    operation = document["paths"][API]["get"]
+
+    formato = next(p for p in operation["parameters"] if p["name"] == "formato")
+    assert formato["schema"] == {"type": "string", "enum": ["json", "xlsx"]}
+    content = operation["responses"]["200"]["content"]
+    assert set(content) == {"application/json", excel.XLSX}
+    assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/OTPage"}

@@ -1,0 +1,81 @@
+"""The price-book pages' forms: the concept list's filters (the API's vocabulary) and the
+workbook upload. The workbook's rules stay in the service; its per-row refusals are shown
+as a table under the form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.http import QueryDict
+
+from sascop.core.formularios import Formulario
+from sascop.precios.models import Concepto
+
+
+class ConceptoFiltroForm(Formulario):
+    buscar = forms.CharField(
+        label="Buscar",
+        required=False,
+        max_length=100,
+        help_text="Partida, concepto o sección.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    anexo = forms.ChoiceField(label="Anexo", required=False)
+    tipo = forms.ChoiceField(
+        label="Tipo", required=False, choices=[("", "Todos"), *Concepto.Tipo.choices]
+    )
+    estatus = forms.MultipleChoiceField(
+        label="Estatus",
+        required=False,
+        choices=Concepto.Estatus.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, anexos: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        anexo = self.fields["anexo"]
+        assert isinstance(anexo, forms.ChoiceField)
+        anexo.choices = [("", "Todos"), *((a, a) for a in anexos)]
+
+    def parametros(self) -> QueryDict:
+        """The valid filters in the selector's vocabulary (`ConceptoFilter`)."""
+        self.is_valid()
+        datos = self.cleaned_data
+        params = QueryDict(mutable=True)
+        for nombre in ("buscar", "anexo", "tipo"):
+            if datos.get(nombre):
+                params[nombre] = datos[nombre]
+        if datos.get("estatus"):
+            params.setlist("estatus", datos["estatus"])
+        return params
+
+    def activos(self) -> int:
+        self.is_valid()
+        return sum(1 for valor in self.cleaned_data.values() if valor not in (None, "", []))
+
+
+class ImportarForm(Formulario):
+    archivo = forms.FileField(
+        label="Libro de precios (.xlsx)",
+        help_text="Una hoja por anexo, como lo emite el cliente. 10 MB como máximo.",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+    contrato = forms.CharField(
+        label="Contrato (número)",
+        required=False,
+        max_length=60,
+        help_text="Sólo si hay varios contratos.",
+    )
+
+    def clean_archivo(self) -> Any:
+        archivo = self.cleaned_data["archivo"]
+        if archivo.size > settings.MAX_UPLOAD_BODY_BYTES:
+            megas = settings.MAX_UPLOAD_BODY_BYTES // (1024 * 1024)
+            raise forms.ValidationError(f"El archivo excede {megas} MB.")
+        return archivo

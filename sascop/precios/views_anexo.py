@@ -1,0 +1,165 @@
+"""The page of an OT's Anexo C (`/ots/<id>/anexo/`): the active version's lines and totals,
+the upload of a new version, the rows a refused workbook got wrong, earlier versions.
+
+It calls the same selectors and services as `AnexoOTApi`; the workbook downloads (the
+anexo exported, a refused workbook with its OBSERVACIONES column) are that API's own
+answers, linked from here. Kept apart from the price book's pages (`/precios/`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from sascop.accounts.current import current_user
+from sascop.accounts.decorators import permission_required_page
+from sascop.core.errors import NotFound
+from sascop.core.formularios import Formulario
+from sascop.core.paginas import errores_de_pagina
+from sascop.core.templatetags.formato import dinero
+from sascop.ots import selectors as ots
+from sascop.precios import selectors, services
+from sascop.precios.serializers import anexo_ot as datos_del_anexo
+
+PAGINA = "precios/anexo_ot.html"
+PERMISO_IMPORTAR = "precios.add_anexoot"
+
+
+class AnexoForm(Formulario):
+    """A workbook to import as the OT's new anexo version."""
+
+    archivo = forms.FileField(
+        label="Libro de Excel (.xlsx)",
+        help_text=(
+            "Encabezados ANEXO, PARTIDA, CONCEPTO, UNIDAD y VOLUMEN PTE (y, si quieres, "
+            "P.U. M.N., P.U. USD y una columna por día programado). Hasta 10 MB."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+    modo = forms.ChoiceField(
+        label="Modo",
+        choices=[
+            (services.Modo.REEMPLAZAR.value, "Reemplazar: el libro es el nuevo anexo"),
+            (services.Modo.ACTUALIZAR.value, "Actualizar: agregar solo las partidas nuevas"),
+        ],
+        initial=services.Modo.REEMPLAZAR.value,
+        widget=forms.RadioSelect,
+    )
+
+
+def _entero(valor: str | None) -> int | None:
+    try:
+        return int(valor) if valor else None
+    except ValueError:
+        return None
+
+
+def _pagina(
+    request: HttpRequest,
+    ot_id: int,
+    form: AnexoForm | None = None,
+    *,
+    status: int = 200,
+    error: str = "",
+    filas: list[dict[str, Any]] | None = None,
+    observaciones: str = "",
+) -> HttpResponse:
+    ot = ots.ot_cabecera(ot_id)
+    version = _entero(request.GET.get("version"))
+    try:
+        anexo = selectors.anexo_ot(ot_id, version)
+    except NotFound:
+        if version is not None:
+            raise
+        anexo = None
+    datos = None
+    tipo_cambio = selectors.tipo_cambio_vigente(timezone.localdate())
+    exportar = ""
+    api = reverse("operaciones:ots-anexo", args=[ot_id])
+    if anexo is not None:
+        datos = datos_del_anexo(anexo, tipo_cambio)
+        exportar = f"{api}?formato=xlsx&version={anexo.version}"
+    puede_importar = request.user.has_perm(PERMISO_IMPORTAR)
+    context = {
+        "ot": ot,
+        "anexo": anexo,
+        "datos": datos,
+        "tipo_cambio": tipo_cambio,
+        "versiones": selectors.anexo_versiones(ot_id),
+        "exportar_url": exportar,
+        "puede_importar": puede_importar,
+        "form": form if form is not None else (AnexoForm() if puede_importar else None),
+        "error": error,
+        "filas_error": filas or [],
+        "observaciones_url": observaciones,
+    }
+    return render(request, PAGINA, context, status=status)
+
+
+@never_cache
+@permission_required_page("ots.view_ot")
+@require_http_methods(["GET", "HEAD", "POST"])
+@errores_de_pagina
+def anexo_ot(request: HttpRequest, ot_id: int) -> HttpResponse:
+    """The OT's anexo (`?version=` an earlier one) and, for who may import, the upload of a
+    new version. A refused workbook imports nothing: the page lists each wrong row with its
+    reasons and links to the same workbook with an OBSERVACIONES column."""
+    if request.method != "POST":
+        return _pagina(request, ot_id)
+    if not request.user.has_perm(PERMISO_IMPORTAR):
+        raise PermissionDenied
+    form = AnexoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _pagina(request, ot_id, form, status=400)
+    archivo = form.cleaned_data["archivo"]
+    if archivo.size > settings.MAX_UPLOAD_BODY_BYTES:
+        limite = settings.MAX_UPLOAD_BODY_BYTES // (1024 * 1024)
+        form.add_error("archivo", f"El archivo no puede pasar de {limite} MB.")
+        return _pagina(request, ot_id, form, status=413)
+    try:
+        resultado = services.anexo_importar(
+            usuario=current_user(request),
+            ot_id=ot_id,
+            archivo=archivo,
+            nombre_archivo=archivo.name or "",
+            modo=form.cleaned_data["modo"],
+        )
+    except services.AnexoInvalido as exc:
+        importacion = exc.extra["importacion"]
+        return _pagina(
+            request,
+            ot_id,
+            form,
+            status=422,
+            error="El libro tiene renglones con errores; no se importó nada.",
+            filas=exc.extra.get("filas", []),
+            observaciones=reverse("operaciones:ots-anexo-errores", args=[ot_id, importacion]),
+        )
+    except services.LibroInvalido as exc:
+        form.add_error("archivo", f"No se pudo leer el libro: {exc.detail}")
+        return _pagina(request, ot_id, form, status=exc.status)
+    messages.success(
+        request,
+        f"Anexo versión {resultado.anexo.version} importado: {resultado.partidas} "
+        f"partida{'' if resultado.partidas == 1 else 's'}, "
+        f"{dinero(resultado.importe_mn, 'MXN')} y {dinero(resultado.importe_usd, 'USD')}.",
+    )
+    return redirect("ots:anexo", ot_id=ot_id)
+
+
+# Its body may be a workbook of up to MAX_UPLOAD_BODY_BYTES (see RequestSizeLimitMiddleware).
+anexo_ot.accepts_uploads = True  # type: ignore[attr-defined]

@@ -1,0 +1,387 @@
+"""Production captured in the browser: one day's volumes for an OT's lines, or rows pasted
+from an Excel sheet. No HTTP here: the pages hand over what was typed and show the answer.
+
+Both ways end in `services.produccion_crear_lote`, all-or-nothing. `revisar` runs the same
+checks (the service's included, duplicates against stored rows too) and saves nothing, so
+the preview marks every bad row with its reason before anything is stored.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+
+from sascop.accounts.models import User
+from sascop.catalogos.models import Sitio
+from sascop.core.errors import ApplicationError
+from sascop.ots.models import OT
+from sascop.precios.libro import normalizar_anexo, normalizar_partida, sin_acentos
+from sascop.precios.models import PartidaAnexoOT
+from sascop.produccion import services
+from sascop.produccion.models import Produccion
+
+MAX_FILAS = services.MAX_FILAS
+
+# The columns of a paste without a header row, in this order.
+COLUMNAS = ("fecha", "anexo", "partida", "volumen", "tipo_tiempo", "sitio", "comentario")
+TITULOS = {
+    "fecha": "Fecha",
+    "anexo": "Anexo",
+    "partida": "Partida",
+    "volumen": "Volumen",
+    "tipo_tiempo": "Tipo de tiempo",
+    "sitio": "Sitio",
+    "comentario": "Comentario",
+}
+# Header cells a sheet may use for each column, compared without accents, case or spaces.
+_ENCABEZADOS = {
+    "FECHA": "fecha",
+    "FECHADEPRODUCCION": "fecha",
+    "DIA": "fecha",
+    "ANEXO": "anexo",
+    "PARTIDA": "partida",
+    "PART": "partida",
+    "CLAVE": "partida",
+    "VOLUMEN": "volumen",
+    "VOL": "volumen",
+    "CANTIDAD": "volumen",
+    "CANT": "volumen",
+    "VOLUMENEJECUTADO": "volumen",
+    "TIPO": "tipo_tiempo",
+    "TIPODETIEMPO": "tipo_tiempo",
+    "TIPOTIEMPO": "tipo_tiempo",
+    "SITIO": "sitio",
+    "COMENTARIO": "comentario",
+    "COMENTARIOS": "comentario",
+    "OBSERVACIONES": "comentario",
+}
+_TIPOS = {
+    "TE": Produccion.TipoTiempo.TE,
+    "TIEMPOEFECTIVO": Produccion.TipoTiempo.TE,
+    "CMA": Produccion.TipoTiempo.CMA,
+    "COSTOMINIMOAPLICADO": Produccion.TipoTiempo.CMA,
+}
+_FECHA_DMA = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
+_MILES = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def _compacto(texto: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", sin_acentos(texto).upper())
+
+
+@dataclass(frozen=True)
+class Linea:
+    """Something an OT's production can be recorded against, with what the service takes."""
+
+    anexo: str
+    partida: str
+    concepto: str
+    unidad: str
+    campos: dict[str, Any]
+
+    @property
+    def clave(self) -> str:
+        """How people name the line: "C-5 2.1"."""
+        return f"{self.anexo} {self.partida}".strip()
+
+
+@dataclass
+class Fila:
+    """One row of a capture as it was typed, what it means, and what is wrong with it."""
+
+    numero: int
+    celdas: dict[str, str]
+    datos: dict[str, Any] | None = None
+    linea: Linea | None = None
+    errores: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Revision:
+    filas: list[Fila]
+    errores: list[str] = field(default_factory=list)
+    guardadas: int = 0
+
+    @property
+    def con_errores(self) -> int:
+        return sum(1 for fila in self.filas if fila.errores)
+
+    @property
+    def valida(self) -> bool:
+        return bool(self.filas) and not self.errores and not self.con_errores
+
+
+def lineas_de(ot: OT) -> list[Linea]:
+    """What production of `ot` may be recorded against: the lines of its active anexo, in
+    the anexo's order."""
+    lineas = (
+        PartidaAnexoOT.objects.filter(anexo_ot__ot=ot, anexo_ot__activo=True)
+        .select_related("concepto__anexo")
+        .order_by("orden", "pk")
+    )
+    return [
+        Linea(
+            anexo=linea.concepto.anexo.clave,
+            partida=linea.concepto.partida,
+            concepto=linea.concepto.concepto,
+            unidad=linea.concepto.unidad,
+            campos={"partida_anexo": linea},
+        )
+        for linea in lineas
+    ]
+
+
+class _Contexto:
+    """What the rows of one capture are read against: the OT's lines and the sites."""
+
+    def __init__(self, ot: OT) -> None:
+        self.ot = ot
+        self.lineas = lineas_de(ot)
+        self.por_partida: dict[str, list[Linea]] = {}
+        for linea in self.lineas:
+            self.por_partida.setdefault(linea.partida, []).append(linea)
+        self.sitios: dict[str, list[Sitio]] = {}
+        for sitio in Sitio.objects.filter(activo=True).select_related("frente").order_by("pk"):
+            self.sitios.setdefault(_compacto(sitio.descripcion), []).append(sitio)
+
+    def linea(self, anexo: str, partida: str, errores: list[str]) -> Linea | None:
+        try:
+            clave = normalizar_partida(partida)
+        except ValueError:
+            errores.append(f"«{partida.strip()[:40]}…» no es una clave de partida.")
+            return None
+        if not clave:
+            errores.append("Falta la partida.")
+            return None
+        candidatas = self.por_partida.get(clave, [])
+        if anexo.strip():
+            candidatas = [c for c in candidatas if c.anexo == normalizar_anexo(anexo)]
+        if len(candidatas) == 1:
+            return candidatas[0]
+        if not candidatas:
+            donde = f" del anexo {anexo.strip()}" if anexo.strip() else ""
+            errores.append(f"La partida {partida.strip()}{donde} no está entre las de esta OT.")
+        else:
+            anexos = ", ".join(c.anexo for c in candidatas)
+            errores.append(f"La partida {clave} está en varios anexos ({anexos}): indica cuál.")
+        return None
+
+    def sitio(self, texto: str, errores: list[str]) -> Sitio | None:
+        if not texto.strip():
+            return None  # the OT's own (the service says so if it has none)
+        sitios = self.sitios.get(_compacto(texto), [])
+        if len(sitios) > 1:  # the same name on several fronts: the OT's own front decides
+            sitios = [s for s in sitios if s.frente_id == self.ot.frente_id] or sitios
+        if len(sitios) == 1:
+            return sitios[0]
+        if sitios:
+            errores.append(f"Hay varios sitios «{texto.strip()}»; captura esa fila en el día.")
+        else:
+            errores.append(f"No hay un sitio activo llamado «{texto.strip()}».")
+        return None
+
+
+def leer_fecha(texto: str) -> datetime.date | None:
+    """A date as Excel shows it in Mexico (dd/mm/aaaa, dd/mm/aa) or ISO (aaaa-mm-dd)."""
+    texto = texto.strip()
+    try:
+        if match := _FECHA_DMA.match(texto):
+            dia, mes, anio = (int(g) for g in match.groups())
+            return datetime.date(anio + 2000 if anio < 100 else anio, mes, dia)
+        return datetime.date.fromisoformat(texto[:10]) if len(texto) >= 10 else None
+    except ValueError:
+        return None
+
+
+def leer_volumen(texto: str) -> Decimal | None:
+    """A positive quantity as Excel shows it in Mexico: `1,234.5`, `1234.5`, `12`."""
+    texto = texto.strip().replace(" ", "")
+    if _MILES.match(texto):
+        texto = texto.replace(",", "")
+    elif texto.count(",") == 1 and "." not in texto:
+        texto = texto.replace(",", ".")  # a decimal comma, as some sheets are set up
+    try:
+        valor = Decimal(texto)
+    except InvalidOperation:
+        return None
+    return valor if valor.is_finite() else None
+
+
+def _encabezado(celdas: list[str]) -> list[str] | None:
+    """The columns named by a header row, or None when the row is data."""
+    nombres = [_ENCABEZADOS.get(_compacto(c)) for c in celdas]
+    if "fecha" not in nombres or "partida" not in nombres or "volumen" not in nombres:
+        return None
+    return [n or "" for n in nombres]
+
+
+def _celdas(linea: str) -> list[str]:
+    return linea.split("\t") if "\t" in linea else linea.split(";")
+
+
+def leer_pegado(texto: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
+    """The rows of text pasted from a sheet (tab-separated; `;` also accepted), each with
+    its line number and its cells by column. A first row naming the columns sets their
+    order; without one they are read in `COLUMNAS` order."""
+    lineas = [(n, linea) for n, linea in enumerate(texto.splitlines(), start=1) if linea.strip()]
+    if not lineas:
+        return [], ["Pega al menos una fila."]
+    columnas = list(COLUMNAS)
+    if (nombres := _encabezado(_celdas(lineas[0][1]))) is not None:
+        columnas = nombres
+        lineas = lineas[1:]
+    if len(lineas) > MAX_FILAS:
+        return [], [f"Se pueden capturar a lo más {MAX_FILAS:,} filas a la vez."]
+    filas = []
+    for numero, linea in lineas:
+        celdas = [c.strip() for c in _celdas(linea)]
+        valores = {nombre: "" for nombre in COLUMNAS}
+        for nombre, celda in zip(columnas, celdas, strict=False):
+            if nombre:
+                valores[nombre] = celda
+        filas.append((numero, valores))
+    return filas, []
+
+
+def _fila(
+    contexto: _Contexto, numero: int, celdas: dict[str, str], sitio_fijo: Sitio | None
+) -> Fila:
+    fila = Fila(numero=numero, celdas=celdas)
+    errores = fila.errores
+    fecha = leer_fecha(celdas["fecha"])
+    if fecha is None:
+        errores.append(
+            f"«{celdas['fecha']}» no es una fecha (dd/mm/aaaa)."
+            if celdas["fecha"]
+            else "Falta la fecha."
+        )
+    volumen = leer_volumen(celdas["volumen"]) if celdas["volumen"] else None
+    if volumen is None:
+        errores.append(
+            f"«{celdas['volumen']}» no es un volumen." if celdas["volumen"] else "Falta el volumen."
+        )
+    elif volumen <= 0:
+        errores.append("El volumen debe ser mayor que cero.")
+    tipo = _TIPOS.get(_compacto(celdas["tipo_tiempo"]) or "TE")
+    if tipo is None:
+        errores.append(f"«{celdas['tipo_tiempo']}» no es un tipo de tiempo (TE o CMA).")
+    fila.linea = contexto.linea(celdas["anexo"], celdas["partida"], errores)
+    sitio = sitio_fijo or contexto.sitio(celdas["sitio"], errores)
+    if not errores and fila.linea is not None:
+        fila.datos = {
+            "ot": contexto.ot,
+            **fila.linea.campos,
+            "fecha_produccion": fecha,
+            "volumen_produccion": volumen,
+            "tipo_tiempo": tipo,
+            "sitio": sitio,
+            "comentario": celdas["comentario"],
+        }
+    return fila
+
+
+def _numero_de(campo: str) -> int | None:
+    """`filas[3].volumen_produccion` → 3."""
+    match = re.match(r"^filas\[(\d+)\]", campo)
+    return int(match.group(1)) if match else None
+
+
+def _repartir(error: ApplicationError, validas: list[Fila], revision: Revision) -> None:
+    """A service's refusal of the batch, put on the rows it names (the rest above them)."""
+    sueltos: list[str] = []
+    for campo, mensajes in (error.fields or {}).items():
+        indice = _numero_de(campo)
+        if indice is not None and indice < len(validas):
+            validas[indice].errores.extend(str(m) for m in mensajes)
+        else:
+            sueltos.extend(str(m) for m in mensajes)
+    repetidas = error.extra.get("filas") or []
+    for indice in repetidas:
+        if isinstance(indice, int) and indice < len(validas):
+            validas[indice].errores.append(
+                "Ya hay producción de esa partida, fecha, tipo de tiempo y sitio (o se repite "
+                "en lo pegado)."
+            )
+    if not error.fields and not repetidas:
+        sueltos.append(error.detail)
+    revision.errores.extend(sueltos)
+
+
+def _revisar(
+    ot: OT, filas: list[tuple[int, dict[str, str]]], sitio: Sitio | None = None
+) -> Revision:
+    contexto = _Contexto(ot)
+    return Revision(filas=[_fila(contexto, numero, celdas, sitio) for numero, celdas in filas])
+
+
+def _guardar(usuario: User, revision: Revision, *, simular: bool) -> Revision:
+    """Hand the rows to the service. Simulating, everything it wrote is rolled back."""
+    if not revision.filas or revision.errores or revision.con_errores:
+        return revision
+    validas = [f for f in revision.filas if f.datos is not None]
+    with transaction.atomic():
+        try:
+            creadas = services.produccion_crear_lote(
+                usuario=usuario, filas=[f.datos for f in validas if f.datos is not None]
+            )
+        except ApplicationError as exc:
+            _repartir(exc, validas, revision)
+            return revision
+        if simular:
+            transaction.set_rollback(True)
+        else:
+            revision.guardadas = len(creadas)
+    return revision
+
+
+def revisar_pegado(*, usuario: User, ot: OT, texto: str) -> Revision:
+    """What saving this paste would do, row by row; nothing is stored."""
+    filas, errores = leer_pegado(texto)
+    if errores:
+        return Revision(filas=[], errores=errores)
+    return _guardar(usuario, _revisar(ot, filas), simular=True)
+
+
+def guardar_pegado(*, usuario: User, ot: OT, texto: str) -> Revision:
+    """Save every row of the paste, or none (the answer says which rows are wrong)."""
+    filas, errores = leer_pegado(texto)
+    if errores:
+        return Revision(filas=[], errores=errores)
+    return _guardar(usuario, _revisar(ot, filas), simular=False)
+
+
+def guardar_dia(
+    *,
+    usuario: User,
+    ot: OT,
+    fecha: datetime.date,
+    tipo_tiempo: str,
+    sitio: Sitio | None,
+    volumenes: dict[str, str],
+    comentario: str = "",
+) -> Revision:
+    """One day of an OT: a volume per line (keyed by `Linea.clave`; blank ones skipped)."""
+    lineas = {linea.clave: linea for linea in lineas_de(ot)}
+    filas = []
+    for numero, (clave, texto) in enumerate(volumenes.items(), start=1):
+        if not texto.strip():
+            continue
+        linea = lineas.get(clave)
+        celdas = {
+            "fecha": fecha.isoformat(),
+            "anexo": linea.anexo if linea else "",
+            "partida": linea.partida if linea else clave,
+            "volumen": texto,
+            "tipo_tiempo": tipo_tiempo,
+            "sitio": "",
+            "comentario": comentario,
+        }
+        filas.append((numero, celdas))
+    if not filas:
+        return Revision(filas=[], errores=["Escribe el volumen de al menos una partida."])
+    return _guardar(usuario, _revisar(ot, filas, sitio), simular=False)

@@ -1,0 +1,160 @@
+"""The excedente: the part of a production row beyond the authorised volume.
+
+A line of an OT's anexo is known across the OT's family (the principal OT and its
+re-programmings) and across the anexo's versions by its price-book concept (anexo +
+partida). For each family and concept:
+
+* the authorised volume is the volume of that concept in the active anexo of the family's
+  newest OT that has an anexo (a re-programming's anexo restates the authorisation; a
+  concept it leaves out is no longer authorised: 0);
+* the rows of every OT of the family on that concept, in date order (then id), accumulate;
+  a row's excedente is the part of it above the authorised volume:
+  `max(0, acumulado_después - max(autorizado, acumulado_antes))`.
+
+Each line of every anexo version keeps `ejecutado` and `excedente`: the sums over the
+rows of its own OT on its concept, whatever the version they were captured against.
+
+`recalcular` runs in the caller's transaction with a fixed number of queries whatever the
+number of rows, families and concepts touched (plus one UPDATE per 500 changed rows).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+
+from sascop.core.queries import actualizar_por_pk
+from sascop.core.signals import announce_change
+from sascop.ots.models import OT
+from sascop.precios.models import AnexoOT, PartidaAnexoOT
+from sascop.produccion.models import Produccion
+
+CERO = Decimal("0")
+CAMPOS_LINEA = (
+    "pk",
+    "anexo_ot__ot_id",
+    "anexo_ot__activo",
+    "concepto_id",
+    "volumen",
+    "ejecutado",
+    "excedente",
+)
+
+# (OT id, concept id): what a write touched.
+Clave = tuple[int, int]
+
+
+def _familias(ot_ids: set[int]) -> dict[int, tuple[int, int]]:
+    """Every OT of the families of `ot_ids`: id → (principal id, re-programming number)."""
+    raices = (
+        OT.all_objects.filter(pk__in=ot_ids)
+        .annotate(raiz=Coalesce("ot_principal_id", "pk"))
+        .values("raiz")
+    )
+    return {
+        pk: (principal or pk, numero)
+        for pk, principal, numero in OT.all_objects.filter(
+            Q(pk__in=raices) | Q(ot_principal_id__in=raices)
+        ).values_list("pk", "ot_principal_id", "num_reprogramacion")
+    }
+
+
+def recalcular(claves: Iterable[Clave]) -> int:
+    """Recompute the excedente of every row sharing a family and concept with `claves`,
+    and the totals of those concepts' anexo lines. Returns how many rows changed."""
+    claves = set(claves)
+    if not claves:
+        return 0
+    miembros = _familias({ot for ot, _ in claves})
+    conceptos = {concepto for _, concepto in claves}
+    afectadas = {(miembros[ot][0], concepto) for ot, concepto in claves if ot in miembros}
+
+    # The family's newest OT with an active anexo authorises.
+    con_anexo = set(
+        AnexoOT.objects.filter(ot_id__in=miembros, activo=True).values_list("ot_id", flat=True)
+    )
+    autoriza: dict[int, int] = {}
+    for ot_id in con_anexo:
+        raiz, numero = miembros[ot_id]
+        if raiz not in autoriza or numero > miembros[autoriza[raiz]][1]:
+            autoriza[raiz] = ot_id
+    lineas = list(
+        PartidaAnexoOT.objects.filter(
+            anexo_ot__ot_id__in=miembros, concepto_id__in=conceptos
+        ).values_list(*CAMPOS_LINEA)
+    )
+    autorizado: dict[tuple[int, int], Decimal] = {}
+    for _, ot_id, activo, concepto, volumen, _, _ in lineas:
+        raiz = miembros[ot_id][0]
+        if activo and autoriza.get(raiz) == ot_id:
+            autorizado[(raiz, concepto)] = volumen
+
+    filas = Produccion.objects.filter(
+        ot_id__in=miembros, partida_anexo__concepto_id__in=conceptos
+    ).values_list("pk", "ot_id", "partida_anexo__concepto_id", "volumen_produccion", "excedente")
+    acumulado: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    por_ot: dict[Clave, list[Decimal]] = defaultdict(lambda: [CERO, CERO])
+    cambiadas: dict[int, tuple[Decimal]] = {}
+    for pk, ot_id, concepto, volumen, anterior in filas.order_by("fecha_produccion", "pk"):
+        clave = (miembros[ot_id][0], concepto)
+        if clave not in afectadas:
+            continue
+        antes = acumulado[clave]
+        despues = acumulado[clave] = antes + volumen
+        excedente = max(CERO, despues - max(autorizado.get(clave, CERO), antes))
+        totales = por_ot[(ot_id, concepto)]
+        totales[0] += volumen
+        totales[1] += excedente
+        if excedente != anterior:
+            cambiadas[pk] = (excedente,)
+    actualizar_por_pk(Produccion, ["excedente"], cambiadas)
+
+    lineas_cambiadas: dict[int, tuple[Decimal, Decimal]] = {}
+    for pk, ot_id, _, concepto, _, ejecutado, excedente in lineas:
+        if (miembros[ot_id][0], concepto) not in afectadas:
+            continue
+        nuevo = por_ot.get((ot_id, concepto), [CERO, CERO])
+        if (ejecutado, excedente) != (nuevo[0], nuevo[1]):
+            lineas_cambiadas[pk] = (nuevo[0], nuevo[1])
+    actualizar_por_pk(PartidaAnexoOT, ["ejecutado", "excedente"], lineas_cambiadas)
+    if cambiadas:
+        announce_change(Produccion)
+    return len(cambiadas)
+
+
+def tras_importar_anexo(ot_id: int) -> None:
+    """After an anexo import (in its transaction): the OT's rows move to the new active
+    version's line of their concept (rows whose concept left the anexo stay on their old
+    line) and the family's excedentes are recomputed, since the authorisation changed."""
+    nuevas = dict(
+        PartidaAnexoOT.objects.filter(anexo_ot__ot_id=ot_id, anexo_ot__activo=True).values_list(
+            "concepto_id", "pk"
+        )
+    )
+    filas = Produccion.objects.filter(ot_id=ot_id).exclude(partida_anexo_id__in=nuevas.values())
+    movidas = {
+        pk: (nuevas[concepto],)
+        for pk, concepto in filas.values_list("pk", "partida_anexo__concepto_id")
+        if concepto in nuevas
+    }
+    actualizar_por_pk(Produccion, ["partida_anexo"], movidas)
+    if movidas:
+        announce_change(Produccion)
+    # The whole family: the authorising OT may have changed for every concept.
+    miembros = _familias({ot_id})
+    conceptos = set(
+        PartidaAnexoOT.objects.filter(anexo_ot__ot_id__in=miembros).values_list(
+            "concepto_id", flat=True
+        )
+    )
+    recalcular((ot_id, concepto) for concepto in conceptos)
+
+
+def recalcular_todo() -> int:
+    """Every row's excedente and every line's totals (after a migration or a repair)."""
+    claves = set(PartidaAnexoOT.objects.values_list("anexo_ot__ot_id", "concepto_id").distinct())
+    return recalcular(claves)

@@ -1,0 +1,114 @@
+"""Production as Excel workbooks (core/excel.py machinery): the list of rows (the page's
+"Exportar a Excel" and the API's `?formato=xlsx`, from the same filtered queryset, in its
+order) and the monthly sheet (per line of the anexo a programmed row and an executed row,
+one column per day, then the month's amounts)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse
+
+from sascop.catalogos.estatus import EstatusCobro
+from sascop.core import excel
+from sascop.core.excel import Columna
+from sascop.produccion.models import Produccion
+
+COLUMNAS = [
+    Columna("Fecha", 12, excel.FECHA),
+    Columna("Orden de trabajo", 18),
+    Columna("Anexo", 9),
+    Columna("Partida", 10),
+    Columna("Concepto", 50),
+    Columna("Unidad", 10),
+    Columna("Sitio", 26),
+    Columna("Tipo de tiempo", 10),
+    Columna("Volumen", 14, excel.VOLUMEN),
+    Columna("Excedente", 14, excel.VOLUMEN),
+    Columna("Estatus de cobro", 16),
+    Columna("Comentario", 40),
+]
+_CAMPOS = (
+    "fecha_produccion",
+    "ot__orden_trabajo",
+    "partida_anexo__concepto__anexo__clave",
+    "partida_anexo__concepto__partida",
+    "partida_anexo__concepto__concepto",
+    "partida_anexo__concepto__unidad",
+    "sitio__descripcion",
+    "tipo_tiempo",
+    "volumen_produccion",
+    "excedente",
+    "estatus_cobro",
+    "comentario",
+)
+_COBRO = dict(EstatusCobro.choices)
+
+
+def filas(produccion: QuerySet[Produccion], lote: int = excel.LOTE) -> Iterator[list[Any]]:
+    """One row per production row, read `lote` at a time as plain tuples."""
+    for *valores, cobro, comentario in produccion.values_list(*_CAMPOS).iterator(chunk_size=lote):
+        yield [*valores, _COBRO.get(cobro, cobro), comentario]
+
+
+def produccion_xlsx(produccion: QuerySet[Produccion]) -> FileResponse:
+    """The workbook of exactly these rows, in this order."""
+    return excel.respuesta_xlsx(COLUMNAS, filas(produccion), nombre="produccion", hoja="Producción")
+
+
+def _dia(valores: dict[str, str], dia: int) -> Decimal | None:
+    valor = valores.get(str(dia))
+    return Decimal(valor) if valor is not None else None
+
+
+def sabana_xlsx(datos: dict[str, Any]) -> FileResponse:
+    columnas = [
+        excel.Columna("ANEXO", 9),
+        excel.Columna("PARTIDA", 10),
+        excel.Columna("CONCEPTO", 50),
+        excel.Columna("UNIDAD", 10),
+        excel.Columna("AUTORIZADO", 14, excel.VOLUMEN),
+        excel.Columna("", 7),
+        *(excel.Columna(str(dia), 10, excel.VOLUMEN) for dia in datos["dias"]),
+        excel.Columna("EXCEDENTE", 12, excel.VOLUMEN),
+        excel.Columna("IMPORTE M.N.", 16, excel.DINERO),
+        excel.Columna("IMPORTE USD", 14, excel.DINERO),
+    ]
+    vacios = [None] * len(datos["dias"])
+
+    def filas() -> Iterator[list[Any]]:
+        for p in datos["partidas"]:
+            base = [p["anexo"], p["partida"], p["concepto"], p["unidad"]]
+            yield [
+                *base,
+                Decimal(p["autorizado"]),
+                "PROG.",
+                *(_dia(p["programado"], d) for d in datos["dias"]),
+                None,
+                None,
+                None,
+            ]
+            excedente = sum((Decimal(v) for v in p["excedente"].values()), Decimal("0"))
+            yield [
+                *base,
+                None,
+                "EJEC.",
+                *(_dia(p["ejecutado"], d) for d in datos["dias"]),
+                excedente,
+                Decimal(p["importe_mn"]),
+                Decimal(p["importe_usd"]),
+            ]
+        for subtotal in datos["subtotales"]:
+            yield [subtotal["anexo"], None, "SUBTOTAL", None, None, None, *vacios, None,
+                   Decimal(subtotal["importe_mn"]), Decimal(subtotal["importe_usd"])]  # fmt: skip
+        totales = datos["totales"]
+        yield [None, None, "TOTAL", None, None, None, *vacios, None,
+               Decimal(totales["importe_mn"]), Decimal(totales["importe_usd"])]  # fmt: skip
+
+    nombre = f"sabana-{datos['orden_trabajo']}-{datos['anio']}-{datos['mes']:02d}"
+    return excel.respuesta_xlsx(
+        columnas, filas(), nombre=nombre, hoja=f"{datos['anio']}-{datos['mes']:02d}"
+    )

@@ -1,0 +1,460 @@
+"""The monthly production sheet (sábana): its shape, ETag, saving a whole month with
+If-Match, cell errors, signed-off days, the workbook; and the daily report states."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+from http import HTTPStatus
+
+import openpyxl
+import pytest
+
+from sascop.actividad.models import RegistroActividad
+from sascop.catalogos.tests.factories import SitioFactory
+from sascop.core.tests.test_openapi_document import assert_documented
+from sascop.ots.tests.factories import OTFactory
+from sascop.precios.models import ProgramaDiario
+from sascop.precios.tests.factories import ConceptoFactory, linea_de
+from sascop.produccion import excedentes
+from sascop.produccion.models import Produccion, ReporteDiario
+from sascop.produccion.tests.factories import ProduccionFactory
+from tests.envelope import assert_error
+
+pytestmark = pytest.mark.django_db
+URL = "/operaciones/api/produccion/sabana/"
+
+
+@pytest.fixture
+def capturista(role_client):
+    return role_client("Captura de producción")
+
+
+@pytest.fixture
+def hoja():
+    """An OT whose anexo has two lines, programmed and partly executed in May 2026."""
+    ot = OTFactory()
+    tubo = linea_de(
+        ot,
+        concepto=ConceptoFactory(anexo__clave="C-5", partida="2.1", concepto="Tubería",
+                                 unidad="M", pu_mn=Decimal("1000.00")),
+        volumen=Decimal("100"),
+    )  # fmt: skip
+    buzo = linea_de(
+        ot,
+        concepto=ConceptoFactory(anexo__clave="C-2", partida="3", concepto="Buzo",
+                                 unidad="HOM/DIA", pu_mn=Decimal("0"), pu_usd=Decimal("10.50")),
+        volumen=Decimal("20"),
+    )  # fmt: skip
+    ProgramaDiario.objects.create(partida=tubo, fecha=datetime.date(2026, 5, 4), volumen=40)
+    ProgramaDiario.objects.create(partida=tubo, fecha=datetime.date(2026, 6, 1), volumen=9)
+    filas = [
+        (tubo, "2026-04-30", "TE", "30"),  # an earlier month
+        (tubo, "2026-05-04", "TE", "45.5"),
+        (tubo, "2026-05-05", "TE", "40"),  # 115.5 by now: 15.5 beyond
+        (tubo, "2026-05-05", "CMA", "1"),  # another kind of time: not on this sheet
+        (buzo, "2026-05-31", "TE", "2"),
+    ]
+    for linea, fecha, tipo, volumen in filas:
+        ProduccionFactory(
+            ot=ot, partida_anexo=linea, fecha_produccion=fecha, tipo_tiempo=tipo,
+            volumen_produccion=Decimal(volumen),
+        )  # fmt: skip
+    excedentes.recalcular_todo()
+    return {"ot": ot, "tubo": tubo, "buzo": buzo}
+
+
+def _get(c, ot, **params):
+    cabeceras = {k: params.pop(k) for k in list(params) if k.startswith("HTTP_")}
+    return c.get(URL, {"ot": ot.pk, "anio": 2026, "mes": 5, **params}, **cabeceras)
+
+
+def test_the_sheet_sets_executed_against_programmed(viewer, hoja):
+    ot, tubo, buzo = hoja["ot"], hoja["tubo"], hoja["buzo"]
+
+    response = _get(viewer, ot)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["ETag"].startswith('"')
+    assert response.json() == {
+        "ot": ot.pk,
+        "orden_trabajo": ot.orden_trabajo,
+        "anio": 2026,
+        "mes": 5,
+        "tipo_tiempo": "TE",
+        "sitio": ot.sitio_id,
+        "sitio_descripcion": ot.sitio.descripcion,
+        "dias": list(range(1, 32)),
+        "reportes": {str(d): "PENDIENTE" for d in range(1, 32)},
+        "partidas": [
+            {
+                "partida_anexo": tubo.pk, "anexo": "C-5", "partida": "2.1",
+                "concepto": "Tubería", "unidad": "M", "autorizado": "100.0000",
+                "pu_mn": "1000.00", "pu_usd": "0.00",
+                "programado": {"4": "40.0000"},
+                "ejecutado": {"4": "45.5000", "5": "40.0000"},
+                "excedente": {"5": "15.5000"},
+                "importe_mn": "85500.00", "importe_usd": "0.00",
+            },
+            {
+                "partida_anexo": buzo.pk, "anexo": "C-2", "partida": "3", "concepto": "Buzo",
+                "unidad": "HOM/DIA", "autorizado": "20.0000", "pu_mn": "0.00",
+                "pu_usd": "10.50", "programado": {}, "ejecutado": {"31": "2.0000"},
+                "excedente": {}, "importe_mn": "0.00", "importe_usd": "21.00",
+            },
+        ],
+        "subtotales": [
+            {"anexo": "C-5", "importe_mn": "85500.00", "importe_usd": "0.00"},
+            {"anexo": "C-2", "importe_mn": "0.00", "importe_usd": "21.00"},
+        ],
+        "totales": {"importe_mn": "85500.00", "importe_usd": "21.00"},
+        "kpis": {
+            "autorizado": {"importe_mn": "100000.00", "importe_usd": "210.00"},
+            "meses_anteriores": {"importe_mn": "30000.00", "importe_usd": "0.00"},
+            # Every kind of time: the CMA row counts here.
+            "mes_actual": {"importe_mn": "86500.00", "importe_usd": "21.00"},
+            "por_ejecutar": {"importe_mn": "0.00", "importe_usd": "189.00"},
+        },
+    }  # fmt: skip
+    cma = _get(viewer, ot, tipo_tiempo="CMA").json()["partidas"][0]
+    assert cma["ejecutado"] == {"5": "1.0000"} and cma["excedente"] == {"5": "1.0000"}
+    otro_sitio = _get(viewer, ot, sitio=SitioFactory().pk).json()
+    assert [p["ejecutado"] for p in otro_sitio["partidas"]] == [{}, {}]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"mes": 13}, "mes"),
+        ({"anio": "dos mil"}, "anio"),
+        ({"tipo_tiempo": "XX"}, "tipo_tiempo"),
+        ({"sitio": 987654}, "sitio"),
+        ({"formato": "pdf"}, "formato"),
+        ({"tipo_tiempo": ""}, "tipo_tiempo"),
+        ({"sitio": ""}, "sitio"),
+    ],
+)
+def test_bad_parameters_are_400(viewer, hoja, params, field):
+    response = _get(viewer, hoja["ot"], **params)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert list(response.json()["fields"]) == [field]
+
+
+def test_unknown_ot_is_404(viewer):
+    response = viewer.get(URL, {"ot": 987654, "anio": 2026, "mes": 5})
+
+    assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
+
+
+def test_the_sheet_costs_the_same_queries_whatever_its_size(viewer, hoja, assert_same_queries):
+    ot = hoja["ot"]
+    _get(viewer, ot)
+
+    def grande():
+        return _get(viewer, ot)
+
+    pequena = assert_same_queries(lambda: _get(viewer, ot), lambda: _get(viewer, ot))
+    for n in range(8):
+        linea = linea_de(ot)
+        for dia in range(1, 29):
+            ProduccionFactory(ot=ot, partida_anexo=linea, fecha_produccion=f"2026-05-{dia:02d}")
+            ProgramaDiario.objects.create(partida=linea, fecha=f"2026-05-{dia:02d}", volumen=n + 1)
+
+    assert assert_same_queries(lambda: _get(viewer, ot), grande) == pequena
+    assert len(grande().json()["partidas"]) == 10
+
+
+def _put(c, csrf, ot, body, etag=None, **params):
+    extra = {"HTTP_IF_MATCH": etag} if etag else {}
+    return c.put(
+        f"{URL}?ot={ot.pk}&anio=2026&mes=5" + "".join(f"&{k}={v}" for k, v in params.items()),
+        body,
+        content_type="application/json",
+        **csrf(c),
+        **extra,
+    )
+
+
+def test_put_saves_the_whole_month_and_recomputes(capturista, csrf, hoja):
+    ot, tubo = hoja["ot"], hoja["tubo"]
+    leida = _get(capturista, ot)
+    datos = leida.json()
+    # Day 4 corrected, day 5 emptied, day 6 added; the second line is not sent.
+    datos["partidas"][0]["ejecutado"] = {"4": "50", "5": None, "6": 12.25}
+    del datos["partidas"][1]
+
+    response = _put(capturista, csrf, ot, datos, etag=leida["ETag"])
+
+    assert response.status_code == HTTPStatus.OK, response.content
+    assert response["ETag"] != leida["ETag"]
+    tubo_hoja = response.json()["partidas"][0]
+    assert tubo_hoja["ejecutado"] == {"4": "50.0000", "6": "12.2500"}
+    # 30 in April, then 50 and 12.25 against 100: nothing beyond any more.
+    assert tubo_hoja["excedente"] == {}
+    assert response.json()["partidas"][1]["ejecutado"] == {"31": "2.0000"}
+    filas = Produccion.objects.filter(partida_anexo=tubo, tipo_tiempo="TE")
+    assert sorted(filas.values_list("fecha_produccion", "volumen_produccion")) == [
+        (datetime.date(2026, 4, 30), Decimal("30")),
+        (datetime.date(2026, 5, 4), Decimal("50")),
+        (datetime.date(2026, 5, 6), Decimal("12.25")),
+    ]
+    acciones = RegistroActividad.objects.filter(entidad="produccion")
+    assert sorted(acciones.values_list("accion", flat=True)) == ["crear", "eliminar", "modificar"]
+    assert acciones.get(accion="modificar").campo == "volumen_produccion"
+
+    # The same sheet again, with the ETag now stale.
+    stale = _put(capturista, csrf, ot, datos, etag=leida["ETag"])
+    assert_error(stale, HTTPStatus.PRECONDITION_FAILED, "precondition_failed")
+
+
+def test_put_costs_the_same_queries_for_one_cell_or_many(
+    capturista, csrf, hoja, assert_same_queries
+):
+    ot, tubo, buzo = hoja["ot"], hoja["tubo"], hoja["buzo"]
+    valores = iter(range(1, 1000))
+
+    def una():
+        _put(capturista, csrf, ot, {"partidas": [
+            {"partida_anexo": tubo.pk, "ejecutado": {"4": next(valores), "5": 40}}]})  # fmt: skip
+
+    def muchas():
+        v = next(valores)
+        _put(capturista, csrf, ot, {"partidas": [
+            {"partida_anexo": tubo.pk, "ejecutado": {str(d): v for d in range(1, 31)}},
+            {"partida_anexo": buzo.pk, "ejecutado": {str(d): v for d in range(2, 32)}},
+        ]})  # fmt: skip
+
+    una()
+    muchas()  # now every cell of both lines has a row: each call changes them all
+    assert assert_same_queries(una, muchas) > 0
+
+
+@pytest.mark.parametrize(
+    ("cell", "field", "message"),
+    [
+        ({"32": "1"}, "partidas[0].ejecutado.32", "Not a day of the month."),
+        ({"0": "1"}, "partidas[0].ejecutado.0", "Not a day of the month."),
+        ({"x": "1"}, "partidas[0].ejecutado.x", "Not a day of the month."),
+        ({"3": "abc"}, "partidas[0].ejecutado.3", "Not a number."),
+        ({"3": "-1"}, "partidas[0].ejecutado.3", "Must not be negative."),
+        ({"3": "1.12345"}, "partidas[0].ejecutado.3", "At most 4 decimal places."),
+        ({"3": "NaN"}, "partidas[0].ejecutado.3", "Not a number."),
+        ({"3": True}, "partidas[0].ejecutado.3", "Send a number or a decimal string."),
+        ({"3": "1e13"}, "partidas[0].ejecutado.3", "Too large."),
+    ],
+)
+def test_put_names_the_bad_cell_and_saves_nothing(capturista, csrf, hoja, cell, field, message):
+    ot, tubo = hoja["ot"], hoja["tubo"]
+    antes = list(Produccion.objects.values_list("pk", "volumen_produccion"))
+
+    response = _put(capturista, csrf, ot, {"partidas": [
+        {"partida_anexo": tubo.pk, "ejecutado": {"6": "3", **cell}}]})  # fmt: skip
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {
+        "error": "Invalid input",
+        "code": "invalid",
+        "detail": "Some cells are not valid; nothing was saved.",
+        "fields": {field: [message]},
+    }
+    assert list(Produccion.objects.values_list("pk", "volumen_produccion")) == antes
+
+
+def test_put_refuses_lines_that_are_not_the_ots(capturista, csrf, hoja):
+    ajena = linea_de(OTFactory())
+
+    response = _put(capturista, csrf, hoja["ot"], {"partidas": [
+        {"partida_anexo": ajena.pk, "ejecutado": {"1": "1"}},
+        {"partida_anexo": hoja["tubo"].pk, "ejecutado": []},
+        "no",
+    ]})  # fmt: skip
+
+    assert response.json()["fields"] == {
+        "partidas[0].partida_anexo": ["Not a line of the OT's active anexo."],
+        "partidas[1].ejecutado": ["Send an object of day → volume."],
+        "partidas[2]": ["Send an object."],
+    }
+    sin_lista = _put(capturista, csrf, hoja["ot"], {"partidas": "todas"})
+    assert sin_lista.json()["fields"] == {"partidas": ["Send the sheet's list of partidas."]}
+
+
+def test_put_refuses_changing_a_signed_off_day(capturista, csrf, hoja):
+    ot, tubo = hoja["ot"], hoja["tubo"]
+    ReporteDiario.objects.create(ot=ot, sitio=ot.sitio, fecha="2026-05-05", estatus="FIRMADO")
+    datos = _get(capturista, ot).json()
+    assert datos["reportes"]["5"] == "FIRMADO"
+
+    # Unchanged, the signed day goes through with the rest.
+    datos["partidas"][0]["ejecutado"]["6"] = "1"
+    assert _put(capturista, csrf, ot, datos).status_code == HTTPStatus.OK
+    datos["partidas"][0]["ejecutado"]["5"] = "41"
+    changed = _put(capturista, csrf, ot, datos)
+
+    assert changed.status_code == HTTPStatus.CONFLICT
+    assert changed.json()["firmados"] == [
+        {"ot": ot.pk, "sitio": ot.sitio_id, "fecha": "2026-05-05"}
+    ]
+    assert Produccion.objects.get(partida_anexo=tubo, fecha_produccion="2026-05-05",
+                                  tipo_tiempo="TE").volumen_produccion == 40  # fmt: skip
+
+
+def test_readers_cannot_save_the_sheet(viewer, csrf, hoja):
+    response = _put(viewer, csrf, hoja["ot"], {"partidas": []})
+
+    assert_error(response, HTTPStatus.FORBIDDEN, "permission_denied")
+
+
+def test_the_sheet_as_a_workbook(viewer, hoja):
+    response = _get(viewer, hoja["ot"], formato="xlsx")
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    contenido = b"".join(response.streaming_content)
+    hoja_xlsx = openpyxl.load_workbook(io.BytesIO(contenido)).active
+    filas = list(hoja_xlsx.iter_rows(values_only=True))
+    assert filas[0][:8] == ("ANEXO", "PARTIDA", "CONCEPTO", "UNIDAD", "AUTORIZADO", None, "1", "2")
+    assert filas[0][-3:] == ("EXCEDENTE", "IMPORTE M.N.", "IMPORTE USD")
+    programada, ejecutada = filas[1], filas[2]
+    assert programada[:6] == ("C-5", "2.1", "Tubería", "M", 100, "PROG.")
+    assert programada[6 + 3] == 40  # day 4
+    assert ejecutada[5] == "EJEC." and ejecutada[6 + 4] == 40  # day 5
+    assert ejecutada[-3:] == (15.5, 85500, 0)
+    assert filas[-1][2] == "TOTAL" and filas[-1][-2:] == (85500, 21)
+
+
+# --- daily reports ----------------------------------------------------------------------------
+
+
+def _reportes_url(ot):
+    return f"/operaciones/api/ots/{ot.pk}/reportes-diarios/?anio=2026&mes=2"
+
+
+def test_daily_reports_start_pending_and_are_set_with_if_match(capturista, csrf, viewer):
+    ot = OTFactory()
+    otro = SitioFactory()
+    leidos = capturista.get(_reportes_url(ot))
+
+    assert leidos.status_code == HTTPStatus.OK
+    assert leidos.json() == {
+        "ot": ot.pk,
+        "anio": 2026,
+        "mes": 2,
+        "dias": list(range(1, 29)),
+        "sitios": [
+            {
+                "id": ot.sitio_id,
+                "descripcion": ot.sitio.descripcion,
+                "reportes": {str(d): "PENDIENTE" for d in range(1, 29)},
+            }
+        ],
+    }
+    cuerpo = {
+        "sitios": [
+            {"id": ot.sitio_id, "reportes": {"3": "FIRMADO", "4": "FALTA FIRMA PEMEX"}},
+            {"id": otro.pk, "reportes": {"3": "PROCESO", "5": "PENDIENTE"}},
+        ]
+    }
+    guardados = capturista.put(
+        _reportes_url(ot), cuerpo, content_type="application/json",
+        HTTP_IF_MATCH=leidos["ETag"], **csrf(capturista),
+    )  # fmt: skip
+
+    assert guardados.status_code == HTTPStatus.OK, guardados.content
+    sitios = {s["id"]: s["reportes"] for s in guardados.json()["sitios"]}
+    assert (sitios[ot.sitio_id]["3"], sitios[ot.sitio_id]["4"], sitios[otro.pk]["3"]) == (
+        "FIRMADO", "FALTA FIRMA PEMEX", "PROCESO",
+    )  # fmt: skip
+    # PENDIENTE never set is not stored.
+    assert ReporteDiario.objects.count() == 3
+    assert RegistroActividad.objects.filter(entidad="reportediario", accion="crear").count() == 3
+
+    cuerpo["sitios"][0]["reportes"] = {"3": "PROCESO"}
+    stale = capturista.put(
+        _reportes_url(ot), cuerpo, content_type="application/json",
+        HTTP_IF_MATCH=leidos["ETag"], **csrf(capturista),
+    )  # fmt: skip
+    assert_error(stale, HTTPStatus.PRECONDITION_FAILED, "precondition_failed")
+    reabierto = capturista.put(
+        _reportes_url(ot), cuerpo, content_type="application/json",
+        HTTP_IF_MATCH=guardados["ETag"], **csrf(capturista),
+    )  # fmt: skip
+    assert reabierto.status_code == HTTPStatus.OK
+    cambio = RegistroActividad.objects.get(entidad="reportediario", accion="modificar",
+                                           campo="estatus")  # fmt: skip
+    assert (cambio.valor_anterior, cambio.valor_nuevo) == ("FIRMADO", "PROCESO")
+
+    lector = viewer.put(_reportes_url(ot), cuerpo, content_type="application/json", **csrf(viewer))
+    assert_error(lector, HTTPStatus.FORBIDDEN, "permission_denied")
+    assert viewer.get(_reportes_url(ot)).status_code == HTTPStatus.OK
+
+
+def test_daily_reports_name_bad_days_sites_and_states(capturista, csrf):
+    ot = OTFactory()
+
+    response = capturista.put(
+        _reportes_url(ot),
+        {"sitios": [
+            {"id": ot.sitio_id, "reportes": {"29": "FIRMADO", "2": "FIRMADA"}},
+            {"id": 987654, "reportes": {}},
+        ]},
+        content_type="application/json",
+        **csrf(capturista),
+    )  # fmt: skip
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["fields"] == {
+        "sitios[0].reportes.29": ["Not a day of the month."],
+        "sitios[0].reportes.2": ["Use one of: PENDIENTE, PROCESO, FALTA FIRMA PEMEX, FIRMADO."],
+        "sitios[1].id": ["Not a site."],
+    }
+    assert not ReporteDiario.objects.exists()
+
+
+def test_sheet_and_reports_answers_match_the_schema(client, viewer, hoja):
+    document = client.get("/api/schema/", {"format": "json"}).json()
+    ot = hoja["ot"]
+
+    assert_documented(document, "GET", "/operaciones/api/produccion/sabana/", _get(viewer, ot))
+    reportes = viewer.get(f"/operaciones/api/ots/{ot.pk}/reportes-diarios/?anio=2026&mes=5")
+    assert_documented(document, "GET", "/operaciones/api/ots/{ot_id}/reportes-diarios/", reportes)
+
+
+def test_the_sheet_follows_every_write_and_answers_304_when_unchanged(capturista, csrf, hoja):
+    ot, buzo = hoja["ot"], hoja["buzo"]
+    primera = _get(capturista, ot)
+    assert _get(capturista, ot, HTTP_IF_NONE_MATCH=primera["ETag"]).status_code == 304
+
+    capturista.post(
+        "/operaciones/api/produccion/",
+        {"ot": ot.pk, "partida_anexo": buzo.pk, "fecha_produccion": "2026-05-30",
+         "volumen_produccion": "19"},
+        content_type="application/json",
+        **csrf(capturista),
+    )  # fmt: skip
+    segunda = _get(capturista, ot, HTTP_IF_NONE_MATCH=primera["ETag"])
+
+    assert segunda.status_code == HTTPStatus.OK
+    assert segunda["ETag"] != primera["ETag"]
+    assert segunda.json()["partidas"][1]["ejecutado"] == {"30": "19.0000", "31": "2.0000"}
+    assert segunda.json()["partidas"][1]["excedente"] == {"31": "1.0000"}
+    ReporteDiario.objects.create(ot=ot, sitio=ot.sitio, fecha="2026-05-01", estatus="PROCESO")
+    assert _get(capturista, ot).json()["reportes"]["1"] == "PROCESO"
+
+
+def test_put_creates_no_rows_at_an_inactive_site(capturista, csrf, hoja):
+    ot, tubo = hoja["ot"], hoja["tubo"]
+    ot.sitio.activo = False
+    ot.sitio.save()
+    datos = _get(capturista, ot).json()
+    datos["partidas"][0]["ejecutado"]["6"] = "1"
+
+    response = _put(capturista, csrf, ot, datos)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["fields"] == {"sitio": [f"sitio {ot.sitio_id} is inactive."]}
+    # Correcting the rows already there is still possible.
+    datos["partidas"][0]["ejecutado"] = {"4": "45.5", "5": "39"}
+    assert _put(capturista, csrf, ot, datos).status_code == HTTPStatus.OK
+    assert not Produccion.objects.filter(partida_anexo=tubo, fecha_produccion="2026-05-06").exists()

@@ -1,0 +1,326 @@
+"""The production pages: the list (filters, export) and the capture (one day of an OT, or
+rows pasted from Excel with a preview). They call the same selectors and services as the
+API; `captura` holds what turns typed text into rows."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from sascop.accounts.current import current_user
+from sascop.accounts.decorators import permission_required_page
+from sascop.core.errors import ApplicationError, PreconditionFailed
+from sascop.core.paginas import (
+    errores_de_pagina,
+    exportar_url,
+    fragmento,
+    ordenar_tabla,
+    paginar_tabla,
+    url_si_existe,
+)
+from sascop.ots.models import OT
+from sascop.produccion import captura, exports, selectors, services
+from sascop.produccion.forms import (
+    CapturaDiaForm,
+    CapturaOTForm,
+    PegadoForm,
+    ProduccionFiltroForm,
+    SabanaForm,
+)
+from sascop.produccion.tables import ProduccionTable
+
+LISTA = "produccion/produccion_lista.html"
+CAPTURA = "produccion/captura.html"
+SABANA = "produccion/sabana.html"
+CELDA = re.compile(r"^e-(\d+)-(\d+)$")
+ERROR_DE_CELDA = re.compile(r"^partidas\[(\d+)\]\.ejecutado\.(\d+)$")
+
+
+@never_cache
+@permission_required_page("produccion.view_produccion")
+def produccion_lista(request: HttpRequest) -> HttpResponseBase:
+    """Production rows with filters beside them, in the query string; htmx swaps just the
+    table. `?exportar=xlsx` answers the whole filtered list as a workbook."""
+    filtros = ProduccionFiltroForm(request.GET)
+    table = ProduccionTable(selectors.produccion_lista(filtros.parametros()))
+    if request.GET.get("exportar") == "xlsx":
+        return exports.produccion_xlsx(ordenar_tabla(table, request))
+    paginar_tabla(table, request)
+    context = {
+        "filtros": filtros,
+        "table": table,
+        "puede_capturar": request.user.has_perm("produccion.add_produccion"),
+        "exportar_url": exportar_url(request),
+    }
+    template = f"{LISTA}#tabla" if fragmento(request, "tabla-produccion") else LISTA
+    return render(request, template, context)
+
+
+# --- Capture -----------------------------------------------------------------------------
+
+
+def _lista_de(ot: OT, revision: captura.Revision) -> str:
+    """The list, filtered to what was just saved (this OT, those dates)."""
+    fechas = [f.datos["fecha_produccion"] for f in revision.filas if f.datos]
+    params = QueryDict(mutable=True)
+    params["ot"] = ot.orden_trabajo
+    if fechas:
+        params["fecha_desde"] = min(fechas).isoformat()
+        params["fecha_hasta"] = max(fechas).isoformat()
+    return f"{reverse('produccion:lista')}?{params.urlencode()}"
+
+
+def _volumenes(request: HttpRequest) -> dict[str, str]:
+    """The day's volumes the form sent, by line key (`clave-<i>` names `vol-<i>`)."""
+    volumenes: dict[str, str] = {}
+    for nombre in request.POST:
+        if nombre.startswith("clave-"):
+            clave = request.POST.get(nombre, "")
+            volumenes[clave] = request.POST.get(f"vol-{nombre.removeprefix('clave-')}", "")
+    return volumenes
+
+
+def _pagina_captura(
+    request: HttpRequest,
+    ot_form: CapturaOTForm,
+    ot: OT | None,
+    *,
+    dia: CapturaDiaForm | None = None,
+    pegado: PegadoForm | None = None,
+    revision: captura.Revision | None = None,
+    revision_dia: captura.Revision | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    lineas = captura.lineas_de(ot) if ot is not None else []
+    escritos = _volumenes(request) if request.method == "POST" else {}
+    errores_dia = {}
+    if revision_dia is not None:
+        errores_dia = {f.linea.clave: f.errores for f in revision_dia.filas if f.linea is not None}
+    context: dict[str, Any] = {
+        "ot_form": ot_form,
+        "ot": ot,
+        "ot_url": url_si_existe("ots:detalle", ot_id=ot.pk) if ot is not None else None,
+        "dia": dia or CapturaDiaForm(initial={"tipo_tiempo": "TE"}),
+        "lineas": [
+            (i, linea, escritos.get(linea.clave, ""), errores_dia.get(linea.clave, []))
+            for i, linea in enumerate(lineas)
+        ],
+        "revision_dia": revision_dia,
+        "pegado": pegado or PegadoForm(),
+        "revision": revision,
+        "titulos": [captura.TITULOS[c] for c in captura.COLUMNAS],
+        "columnas": captura.COLUMNAS,
+    }
+    if revision is not None and fragmento(request, "vista-previa"):
+        return render(request, f"{CAPTURA}#vista-previa", context, status=status)
+    return render(request, CAPTURA, context, status=status)
+
+
+@never_cache
+@permission_required_page("produccion.add_produccion")
+@require_http_methods(["GET", "HEAD", "POST"])
+def produccion_captura(request: HttpRequest) -> HttpResponse:
+    """Pick an OT (`?ot=`), then capture one day of it line by line, or paste rows from a
+    sheet: "Revisar" shows each row and what is wrong with it, "Guardar" saves all or none."""
+    ot_form = CapturaOTForm(request.GET if "ot" in request.GET else None)
+    ot = ot_form.cleaned_data["ot"] if ot_form.is_bound and ot_form.is_valid() else None
+    if request.method != "POST" or ot is None:
+        return _pagina_captura(
+            request, ot_form, ot, status=200 if ot or not ot_form.is_bound else 400
+        )
+    usuario = current_user(request)
+    accion = request.POST.get("accion", "")
+    if accion == "dia":
+        dia = CapturaDiaForm(request.POST)
+        if not dia.is_valid():
+            return _pagina_captura(request, ot_form, ot, dia=dia, status=400)
+        revision = captura.guardar_dia(
+            usuario=usuario,
+            ot=ot,
+            fecha=dia.cleaned_data["fecha"],
+            tipo_tiempo=dia.cleaned_data["tipo_tiempo"],
+            sitio=dia.cleaned_data["sitio"],
+            volumenes=_volumenes(request),
+            comentario=dia.cleaned_data["comentario"],
+        )
+        if revision.guardadas:
+            messages.success(request, f"Se guardaron {revision.guardadas} filas de producción.")
+            return redirect(_lista_de(ot, revision))
+        for error in revision.errores:
+            dia.add_error(None, error)
+        return _pagina_captura(request, ot_form, ot, dia=dia, revision_dia=revision, status=400)
+    pegado = PegadoForm(request.POST)
+    if not pegado.is_valid():
+        return _pagina_captura(request, ot_form, ot, pegado=pegado, status=400)
+    texto = pegado.cleaned_data["texto"]
+    if accion == "guardar":
+        revision = captura.guardar_pegado(usuario=usuario, ot=ot, texto=texto)
+        if revision.guardadas:
+            messages.success(request, f"Se guardaron {revision.guardadas} filas de producción.")
+            return redirect(_lista_de(ot, revision))
+        return _pagina_captura(request, ot_form, ot, pegado=pegado, revision=revision, status=400)
+    revision = captura.revisar_pegado(usuario=usuario, ot=ot, texto=texto)
+    return _pagina_captura(request, ot_form, ot, pegado=pegado, revision=revision)
+
+
+# --- The monthly sheet -------------------------------------------------------------------
+
+
+def _celdas_enviadas(request: HttpRequest) -> dict[int, dict[str, str]]:
+    """The executed volumes the grid sent, by line and day (`e-<line>-<day>`)."""
+    celdas: dict[int, dict[str, str]] = {}
+    for nombre in request.POST:
+        if match := CELDA.match(nombre):
+            valor = request.POST.get(nombre, "")
+            celdas.setdefault(int(match.group(1)), {})[match.group(2)] = valor.strip()
+    return celdas
+
+
+def _sin_ceros(valor: str) -> str:
+    texto = format(Decimal(valor), "f")
+    return texto.rstrip("0").rstrip(".") if "." in texto else texto
+
+
+def _filas_de_sabana(
+    datos: dict[str, Any],
+    escritas: dict[int, dict[str, str]] | None,
+    errores: dict[tuple[int, str], list[str]],
+) -> list[dict[str, Any]]:
+    """Each line of the sheet with, per day, what the grid shows: programmed, executed (as
+    typed, when the page comes back with errors), excess, and the cell's errors."""
+    firmados = {dia for dia, estado in datos["reportes"].items() if estado == "FIRMADO"}
+    filas = []
+    for partida in datos["partidas"]:
+        linea = partida["partida_anexo"]
+        celdas = []
+        for dia in map(str, datos["dias"]):
+            if escritas is not None and linea in escritas:
+                valor = escritas[linea].get(dia, "")
+            else:  # as people write it: 12, 12.5 (not the stored 12.0000)
+                guardado = partida["ejecutado"].get(dia)
+                valor = _sin_ceros(guardado) if guardado else ""
+            celdas.append(
+                {
+                    "dia": dia,
+                    "programado": partida["programado"].get(dia),
+                    "valor": valor,
+                    "excedente": partida["excedente"].get(dia),
+                    "firmado": dia in firmados,
+                    "errores": errores.get((linea, dia), []),
+                }
+            )
+        filas.append({**partida, "celdas": celdas})
+    return filas
+
+
+def _pagina_sabana(
+    request: HttpRequest,
+    form: SabanaForm,
+    *,
+    escritas: dict[int, dict[str, str]] | None = None,
+    errores: dict[tuple[int, str], list[str]] | None = None,
+    aviso: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, Any] = {"form": form, "aviso": aviso}
+    if form.is_bound and form.is_valid():
+        try:
+            cuerpo, version = selectors.sabana_json(**form.consulta())
+        except ApplicationError as exc:  # a site the OT cannot use, say
+            form.add_error(None, exc.detail)
+            return render(request, SABANA, context, status=400)
+        datos = json.loads(cuerpo)
+        ot = form.cleaned_data["ot"]
+        context.update(
+            {
+                "datos": datos,
+                "version": version,
+                "ot": ot,
+                "ot_url": url_si_existe("ots:detalle", ot_id=ot.pk),
+                "filas": _filas_de_sabana(datos, escritas, errores or {}),
+                "puede_editar": request.user.has_perm("produccion.change_produccion")
+                and request.user.has_perm("produccion.add_produccion")
+                and request.user.has_perm("produccion.delete_produccion"),
+                "exportar_url": exportar_url(request),
+                "con_errores": bool(errores),
+            }
+        )
+    return render(request, SABANA, context, status=status)
+
+
+def _sabana_form(request: HttpRequest) -> SabanaForm:
+    if "ot" not in request.GET:
+        hoy = timezone.localdate()
+        return SabanaForm(initial={"anio": hoy.year, "mes": hoy.month})
+    datos = request.GET.copy()
+    hoy = timezone.localdate()
+    datos.setdefault("anio", str(hoy.year))
+    datos.setdefault("mes", str(hoy.month))
+    return SabanaForm(datos)
+
+
+@never_cache
+@permission_required_page("produccion.view_produccion")
+@require_http_methods(["GET", "HEAD", "POST"])
+@errores_de_pagina
+def produccion_sabana(request: HttpRequest) -> HttpResponseBase:
+    """The month's sheet of an OT as a grid: per line of its anexo and day, the programmed
+    volume and the executed one (editable), the excess marked; signed-off days locked.
+    Saving sends the whole month with the version it was drawn from (the API's PUT rule).
+    `?exportar=xlsx` answers the sheet as a workbook."""
+    form = _sabana_form(request)
+    valida = form.is_bound and form.is_valid()
+    if valida and request.GET.get("exportar") == "xlsx":
+        return exports.sabana_xlsx(selectors.sabana(**form.consulta()))
+    if request.method != "POST":
+        return _pagina_sabana(request, form, status=200 if valida or not form.is_bound else 400)
+    if not valida:
+        return _pagina_sabana(request, form, status=400)
+    if not (
+        request.user.has_perm("produccion.add_produccion")
+        and request.user.has_perm("produccion.change_produccion")
+        and request.user.has_perm("produccion.delete_produccion")
+    ):
+        raise PermissionDenied("Tu rol no puede capturar producción.")
+    escritas = _celdas_enviadas(request)
+    lineas = sorted(escritas)
+    try:
+        services.sabana_guardar(
+            usuario=current_user(request),
+            partidas=[{"partida_anexo": linea, "ejecutado": escritas[linea]} for linea in lineas],
+            if_match=request.POST.get("version", ""),
+            **form.consulta(),
+        )
+    except PreconditionFailed:
+        aviso = (
+            "Alguien más guardó esta sábana mientras la editabas. No se guardó nada: lo que "
+            "escribiste sigue aquí. Revisa y guarda de nuevo para aplicarlo."
+        )
+        return _pagina_sabana(request, form, escritas=escritas, aviso=aviso, status=412)
+    except ApplicationError as exc:
+        errores: dict[tuple[int, str], list[str]] = {}
+        for campo, mensajes in (exc.fields or {}).items():
+            if match := ERROR_DE_CELDA.match(campo):
+                indice, dia = int(match.group(1)), match.group(2)
+                if indice < len(lineas):
+                    errores[(lineas[indice], dia)] = [str(m) for m in mensajes]
+        aviso = "No se guardó nada. " + (
+            "Revisa las celdas marcadas." if errores else str(exc.detail)
+        )
+        return _pagina_sabana(
+            request, form, escritas=escritas, errores=errores, aviso=aviso, status=exc.status
+        )
+    messages.success(request, "Sábana guardada.")
+    return redirect(request.get_full_path())
