@@ -5,7 +5,8 @@ Starts the service under gunicorn on DATABASE_URL / REDIS_URL as the environment
 (default: a fresh SQLite file in a temporary directory, no Redis), migrates, loads demo data
 when the database has no PTEs, and creates one user per session (roles Ingeniería and
 Captura de producción: they can create and edit PTEs and record production). Then every
-session logs in and, until time is up, loops over a weighted mix of the dashboard
+session logs in (before the clock starts) and, until time is up, loops over a weighted mix of
+the dashboard
 statistics, PTE lists with filters, PTE detail, OT list and detail, production list,
 catalog lists, PTE creation, PTE edits sent with `If-Match`, production capture, the odd
 logout and login again, and a bare Django view served by the same process (the yardstick
@@ -20,7 +21,14 @@ date, kind of time and site), that every edit answered 200 left its value, and t
 answered 5xx, 4xx (the mix needs none) or not at all; any failed check makes the exit
 status 1. Every loop stops at its deadline or after --max-requests, whichever comes first.
 
+With --baseline-sessions N (4) the same mix also runs with N sessions, alternating with the
+full load in --rounds short phases (the shared machine's speed drifts), and it prints the
+issue-11 targets: throughput at --sessions >= 90 % of at N, p99 <= 4 x p50, RSS per worker
+<= 100 MB. With --instances 2 it starts two gunicorn instances behind a round-robin proxy
+(bench/proxy.py) that sends each request to the next one: every session is used on both.
+
     .venv/bin/python bench/load.py [--sessions 50] [--seconds 60] [--workers 2] [--threads 1]
+        [--baseline-sessions 4] [--rounds 3] [--instances 1]
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/load.py
 """
 
@@ -28,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import dataclasses
 import datetime
 import itertools
@@ -47,6 +56,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import BASE_ENV, ROOT, gunicorn, manage, median, percentile
+from bench.proxy import RoundRobinProxy
 from tests.server import child_pids
 
 PASSWORD = "Carga-De-Prueba-2026"
@@ -427,7 +437,6 @@ class LoadSession:
     def run(self, deadline: float, max_requests: int) -> None:
         """Loop until the deadline or `max_requests` rounds, whichever comes first."""
         kinds, weights = list(MIX), list(MIX.values())
-        self.login()
         for _ in range(max_requests):
             if time.monotonic() >= deadline:
                 break
@@ -461,6 +470,7 @@ class Phase:
     tally: Tally
     elapsed: float
     stuck: int  # sessions still running after the deadline plus one request's timeout
+    logins: Tally  # the logins made before the clock started (not in `tally`)
 
 
 def run_phase(
@@ -477,7 +487,18 @@ def run_phase(
         except Exception as exc:  # an answer the bench did not expect: report, don't hide
             session.crash = f"session {session.number}: {exc.__class__.__name__}: {exc}"
 
+    # Every session logs in before the clock starts: 50 logins at once cost seconds of hashing,
+    # and would count as the phase's throughput. Logins inside the mix (relogin) still count.
     for session in sessions:
+        session.tally = Tally()
+    logging_in = [threading.Thread(target=s.login, daemon=True) for s in sessions]
+    for thread in logging_in:
+        thread.start()
+    for thread in logging_in:
+        thread.join(timeout=TIMEOUT + 5)
+    logins = Tally()
+    for session in sessions:
+        logins.merge(session.tally)
         session.tally = Tally()
     started = time.monotonic()
     deadline = started + seconds
@@ -491,7 +512,7 @@ def run_phase(
     total = Tally()
     for session in sessions:
         total.merge(session.tally)
-    return Phase(total, elapsed, sum(thread.is_alive() for thread in threads))
+    return Phase(total, elapsed, sum(thread.is_alive() for thread in threads), logins)
 
 
 # --- Gunicorn's workers ----------------------------------------------------------------------
@@ -504,8 +525,9 @@ def _rss_mib(pid: int) -> float:
     return 0.0
 
 
-def gunicorn_rss() -> tuple[tuple[int, float] | None, list[tuple[int, float]]]:
-    """(pid, RSS MiB) of our gunicorn master and of each of its workers."""
+def gunicorn_rss() -> list[tuple[tuple[int, float], list[tuple[int, float]]]]:
+    """For each gunicorn we started: (pid, RSS MiB) of its master and of each of its workers."""
+    found = []
     for pid in child_pids(os.getpid()):
         try:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -513,8 +535,14 @@ def gunicorn_rss() -> tuple[tuple[int, float] | None, list[tuple[int, float]]]:
             continue
         if b"gunicorn" in cmdline:
             workers = [(w, _rss_mib(w)) for w in sorted(child_pids(pid))]
-            return (pid, _rss_mib(pid)), workers
-    return None, []
+            found.append(((pid, _rss_mib(pid)), workers))
+    return found
+
+
+def service_rate(phase: Phase) -> float:
+    """Requests per second to the service (the bare view left out)."""
+    n = sum(n for (kind, _), n in phase.tally.statuses.items() if kind != BARE)
+    return n / phase.elapsed
 
 
 # --- Report -----------------------------------------------------------------------------------
@@ -612,6 +640,19 @@ def main() -> int:
     parser.add_argument("--ptes", type=int, default=2000, help="demo PTEs on an empty database")
     parser.add_argument("--produccion", type=int, default=20_000, help="demo production rows")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--baseline-sessions",
+        type=int,
+        default=4,
+        help="first run the mix with this many sessions, as long, to compare throughput (4; 0: no)",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="alternations of the two loads (3)")
+    parser.add_argument(
+        "--instances",
+        type=int,
+        default=1,
+        help="gunicorn instances behind a round-robin proxy (bench/proxy.py) when more than 1",
+    )
     args = parser.parse_args()
     if args.sessions < 1 or args.seconds <= 0:
         parser.error("--sessions and --seconds must be positive")
@@ -641,57 +682,122 @@ def main() -> int:
             f"Database: {plan['total_ptes']} PTEs, {plan['total_ots']} OTs, "
             f"{plan['total_produccion']} production rows; {args.sessions} users ready"
         )
-        with gunicorn(env, workers=args.workers, threads=args.threads) as url:
+        proxy: RoundRobinProxy | None = None
+        with contextlib.ExitStack() as stack:
+            urls = [
+                stack.enter_context(gunicorn(env, workers=args.workers, threads=args.threads))
+                for _ in range(args.instances)
+            ]
+            url = urls[0]
+            if args.instances > 1:
+                proxy = RoundRobinProxy([int(u.rsplit(":", 1)[1]) for u in urls])
+                url = stack.enter_context(proxy)
             run_id = datetime.datetime.now().strftime("%y%m%d%H%M%S")
             days = day_counter()
             sessions = [
                 LoadSession(n, url, plan, run_id, days, args.seed) for n in range(args.sessions)
             ]
-            mixed = run_phase(sessions, LoadSession.run, args.seconds, args.max_requests)
+            baseline: Phase | None = None
+            mixed = Phase(Tally(), 0.0, 0, Tally())
+            # The machine is shared and its speed drifts: the two loads alternate, in
+            # --rounds short phases each, so both see the same conditions.
+            compare = 0 < args.baseline_sessions < args.sessions
+            if compare:
+                baseline = Phase(Tally(), 0.0, 0, Tally())
+            for _ in range(args.rounds):
+                if baseline is not None:
+                    phases = [(baseline, sessions[: args.baseline_sessions]), (mixed, sessions)]
+                else:
+                    phases = [(mixed, sessions)]
+                for into, who in phases:
+                    one = run_phase(
+                        who, LoadSession.run, args.seconds / args.rounds, args.max_requests
+                    )
+                    into.tally.merge(one.tally)
+                    into.logins.merge(one.logins)
+                    into.elapsed += one.elapsed
+                    into.stuck += one.stuck
+            written = Tally()
+            if baseline is not None:
+                written.merge(baseline.tally)
             bare_seconds = min(10.0, args.seconds / 3)
             alone = run_phase(sessions, LoadSession.run_bare, bare_seconds, args.max_requests)
-            master, workers = gunicorn_rss()
+            servers = gunicorn_rss()
         tally, elapsed = mixed.tally, mixed.elapsed
-        stuck = mixed.stuck + alone.stuck
+        written.merge(tally)
+        stuck = mixed.stuck + alone.stuck + (baseline.stuck if baseline else 0)
         crashes = [session.crash for session in sessions if session.crash]
         report(tally, elapsed, args, backend)
         report_bare_alone(alone, tally, elapsed, args)
-        if workers:
+        worst_rss = 0.0
+        for (_, master_mib), workers in servers:
+            worst_rss = max([worst_rss, *(mib for _, mib in workers)])
             print(
                 "  RSS after the load: "
                 + ", ".join(f"worker {pid} {mib:.1f} MiB" for pid, mib in workers)
-                + (f"; master {master[1]:.1f} MiB" if master else "")
+                + f"; master {master_mib:.1f} MiB"
             )
+        if proxy is not None:
+            print(
+                f"  {args.instances} gunicorn instances behind a round-robin proxy; requests "
+                f"per instance: {proxy.counts} (every session used each of them)"
+            )
+        targets: list[tuple[str, bool, str]] = []
+        service = [v for kind, values in tally.latencies.items() if kind != BARE for v in values]
+        if service:
+            p50, p99 = _ms(service, 0.5), _ms(service, 0.99)
+            targets.append(
+                (f"p99 {p99:.0f} ms <= 4 x p50 {p50:.0f} ms ({p99 / p50:.1f}x)", p99 <= 4 * p50, "")
+            )
+        if baseline is not None:
+            low, high = service_rate(baseline), service_rate(mixed)
+            targets.append(
+                (
+                    f"throughput at {args.sessions} sessions {high:.0f} req/s >= 90 % of at "
+                    f"{args.baseline_sessions} sessions {low:.0f} req/s ({high / low:.0%})",
+                    high >= 0.9 * low,
+                    "",
+                )
+            )
+        if worst_rss:
+            targets.append(
+                (f"RSS per worker {worst_rss:.0f} MiB <= 100 MB", worst_rss * 1.048576 <= 100, "")
+            )
+        print("  targets (issue 11):")
+        for name, ok, _ in targets:
+            print(f"    {'met   ' if ok else 'MISSED'} {name}")
         writes_file = Path(tmp) / "writes.json"
         writes_file.write_text(
             json.dumps(
                 {
-                    "oficios": tally.oficios,
-                    "produccion": tally.produccion,
-                    "ediciones": tally.ediciones,
+                    "oficios": written.oficios,
+                    "produccion": written.produccion,
+                    "ediciones": written.ediciones,
                 }
             )
         )
         out = _shell(f"from bench.load import verify; verify({str(writes_file)!r})", env)
         missing = json.loads(out.strip().splitlines()[-1])
 
-    statuses = tally.statuses + alone.tally.statuses
+    statuses = tally.statuses + alone.tally.statuses + mixed.logins.statuses
+    if baseline is not None:
+        statuses += baseline.tally.statuses + baseline.logins.statuses
     server_errors = sum(n for (_, status), n in statuses.items() if status >= 500)
     client_errors = sum(n for (_, status), n in statuses.items() if 400 <= status < 500)
     unanswered = sum(n for (_, status), n in statuses.items() if status == 0)
     checks = [
         (
-            f"{len(tally.oficios)} PTEs answered 201 are stored",
+            f"{len(written.oficios)} PTEs answered 201 are stored",
             not missing["ptes_missing"],
             f"missing: {missing['ptes_missing'][:5]}",
         ),
         (
-            f"{len(tally.produccion)} production rows answered 201 are stored",
+            f"{len(written.produccion)} production rows answered 201 are stored",
             not missing["rows_missing"],
             f"missing: {missing['rows_missing'][:5]}",
         ),
         (
-            f"{len(tally.ediciones)} edited PTEs keep their last edit",
+            f"{len(written.ediciones)} edited PTEs keep their last edit",
             not missing["edits_lost"],
             f"lost: {missing['edits_lost'][:5]}",
         ),
@@ -705,9 +811,10 @@ def main() -> int:
     print("  checks:")
     for name, ok, detail in checks:
         print(f"    {'ok  ' if ok else 'FAIL'} {name}" + ("" if ok else f" ({detail})"))
-    if tally.failures:
+    failures = mixed.logins.failures + tally.failures
+    if failures:
         print("  first unexpected answers:")
-        for failure in tally.failures:
+        for failure in failures[:MAX_RECORDED_FAILURES]:
             print(f"    {failure}")
     return 0 if all(ok for _, ok, _ in checks) else 1
 

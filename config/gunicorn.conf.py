@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 
+# Sync workers, about one per core (docs/deployment.md): requests are short and CPU-bound, and
+# threads of one process share one GIL; what exceeds the workers waits in the backlog, first
+# come first served. Persistent database connections (CONN_MAX_AGE), one per worker: no pool.
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+backlog = int(os.environ.get("GUNICORN_BACKLOG", "2048"))
+# Optionally replace a worker after this many requests (± jitter, so not all at once). Off by
+# default: a restart costs a second of CPU, and the workers' memory does not creep (below).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+
+
+def _fixed_mmap_threshold() -> None:
+    """Each login's Argon2id check allocates 19 MiB and frees it. glibc serves the first such
+    block with mmap and gives it back, but then raises its mmap threshold, so later ones come
+    from the heap and stay in the worker's RSS for good (+19 MiB per worker). A fixed
+    threshold keeps large blocks mmapped and returned. Set in the master, inherited by the
+    forked workers; a no-op off glibc."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    m_mmap_threshold = -3  # malloc.h
+    libc.mallopt(m_mmap_threshold, int(os.environ.get("MALLOC_MMAP_THRESHOLD", "262144")))
+
+
+_fixed_mmap_threshold()
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 

@@ -36,6 +36,12 @@ def page_serializer(
         "total_paginas": serializers.IntegerField(),
         "pagina_actual": serializers.IntegerField(),
         "elementos_por_pagina": serializers.IntegerField(),
+        "total_aproximado": serializers.BooleanField(
+            help_text=(
+                "True when the list is too long to count on every request (over 10,000 "
+                "matching rows): `total` and `total_paginas` are then the database's estimate."
+            )
+        ),
     }
     return type(name, (serializers.Serializer,), fields)
 

@@ -1,6 +1,10 @@
-"""Dashboard aggregates over PTEs, OTs and production, in a constant number of queries.
+"""Dashboard aggregates over PTEs, OTs and production.
 
-With Redis the answer is cached until a PTE, OT or production row changes (core.datacache).
+The whole dashboard (no filter) is read from running totals that database triggers keep
+(models.py, resumenes.py): a few hundred rows whatever the size of the data, exact after every
+write, with or without Redis. A filtered dashboard (dates, client) is computed from the rows
+(`calcular()`), cached with Redis until a PTE, OT or production row changes; `calcular()`
+without a filter is also the reference the tests compare the running totals with.
 """
 
 from __future__ import annotations
@@ -10,12 +14,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPTE
+from sascop.catalogos.models import Cliente
 from sascop.core.datacache import cached
+from sascop.estadisticas import resumenes
+from sascop.estadisticas.models import ResumenOT, ResumenProduccion, ResumenPTE
 from sascop.ots.models import OT
 from sascop.produccion.models import Produccion
 from sascop.ptes.models import PTE
@@ -101,29 +108,19 @@ def _months_back(today: datetime.date, count: int) -> list[datetime.date]:
     return list(reversed(months))
 
 
-def calcular(filtro: FiltroTablero = SIN_FILTRO) -> dict[str, Any]:
-    """The dashboard figures as Python values (Decimal sums); `EstadisticasSerializer` renders
-    them for the API and the dashboard page shows them as they are. `filtro` narrows every
-    figure to a date range and a client (the page's filters)."""
-    ptes_qs, ots_qs, produccion = _bases(filtro)
-    ptes = {row["estatus"]: row["n"] for row in ptes_qs.values("estatus").annotate(n=Count("id"))}
-    ots_rows = list(
-        ots_qs.values("estatus").annotate(n=Count("id"), mxn=Sum("monto_mxn"), usd=Sum("monto_usd"))
-    )
-    totales = produccion.aggregate(n=Count("id"), volumen=Sum("volumen_produccion"))
-    meses = _meses(filtro, timezone.localdate())
-    por_mes = {
-        row["mes"]: row["volumen"]
-        for row in produccion.filter(fecha_produccion__gte=meses[0])
-        .annotate(mes=TruncMonth("fecha_produccion"))
-        .values("mes")
-        .annotate(volumen=Sum("volumen_produccion"))
-    }
+def _figuras(
+    ptes: dict[int, int],
+    ots_rows: list[dict[str, Any]],
+    total_produccion: int,
+    volumen_total: Decimal | None,
+    por_mes: dict[datetime.date, Decimal | None],
+    meses: list[datetime.date],
+) -> dict[str, Any]:
     return {
         "total_ptes": sum(ptes.values()),
         "total_otes": sum(row["n"] for row in ots_rows),
-        "total_produccion": totales["n"],
-        "volumen_total": _volume(totales["volumen"]),
+        "total_produccion": total_produccion,
+        "volumen_total": _volume(volumen_total),
         "ptes_por_estatus": [
             {"estatus": e.value, "estatus_texto": e.label, "total": ptes.get(e.value, 0)}
             for e in EstatusPTE
@@ -146,16 +143,90 @@ def calcular(filtro: FiltroTablero = SIN_FILTRO) -> dict[str, Any]:
     }
 
 
+def calcular(filtro: FiltroTablero = SIN_FILTRO) -> dict[str, Any]:
+    """The dashboard figures as Python values (Decimal sums) computed from the rows;
+    `EstadisticasSerializer` renders them for the API and the dashboard page shows them as
+    they are. `filtro` narrows every figure to a date range and a client (the page's
+    filters)."""
+    ptes_qs, ots_qs, produccion = _bases(filtro)
+    ptes = {row["estatus"]: row["n"] for row in ptes_qs.values("estatus").annotate(n=Count("id"))}
+    ots_rows = list(
+        ots_qs.values("estatus").annotate(n=Count("id"), mxn=Sum("monto_mxn"), usd=Sum("monto_usd"))
+    )
+    totales = produccion.aggregate(n=Count("id"), volumen=Sum("volumen_produccion"))
+    meses = _meses(filtro, timezone.localdate())
+    por_mes = {
+        row["mes"]: row["volumen"]
+        for row in produccion.filter(fecha_produccion__gte=meses[0])
+        .annotate(mes=TruncMonth("fecha_produccion"))
+        .values("mes")
+        .annotate(volumen=Sum("volumen_produccion"))
+    }
+    return _figuras(
+        ptes, [dict(r) for r in ots_rows], totales["n"], totales["volumen"], por_mes, meses
+    )
+
+
+def _centavos(value: int | None) -> Decimal:
+    return Decimal(value or 0).scaleb(-2)
+
+
+def _diezmilesimas(value: int | None) -> Decimal:
+    return Decimal(value or 0).scaleb(-4)
+
+
+def _desde_totales() -> dict[str, Any]:
+    """The unfiltered dashboard from the running totals: three queries over a few hundred
+    rows."""
+    ptes_rows = list(
+        ResumenPTE.objects.values("estatus").annotate(n=Sum("total"), filas=Count("id"))
+    )
+    ots_rows = list(
+        ResumenOT.objects.values("estatus").annotate(
+            n=Sum("total"),
+            mxn=Sum("mxn_centavos"),
+            usd=Sum("usd_centavos"),
+            filas=Count("id"),
+            claves=Count("cliente_id", distinct=True),
+        )
+    )
+    mes_rows = list(
+        ResumenProduccion.objects.values("mes").annotate(
+            n=Sum("total"), volumen=Sum("volumen_diezmilesimas"), filas=Count("id")
+        )
+    )
+    # Rows beyond one per key are deltas not yet folded: fold them once there are many.
+    pendientes = sum(r["filas"] - 1 for r in ptes_rows + mes_rows) + sum(
+        r["filas"] - r["claves"] for r in ots_rows
+    )
+    if pendientes > resumenes.LIMITE_FILAS:
+        resumenes.compactar()
+    return _figuras(
+        {r["estatus"]: r["n"] for r in ptes_rows},
+        [{**r, "mxn": _centavos(r["mxn"]), "usd": _centavos(r["usd"])} for r in ots_rows],
+        sum(r["n"] for r in mes_rows),
+        _diezmilesimas(sum(r["volumen"] for r in mes_rows)),
+        {r["mes"]: _diezmilesimas(r["volumen"]) for r in mes_rows},
+        _months_back(timezone.localdate(), 12),
+    )
+
+
 def estadisticas(filtro: FiltroTablero = SIN_FILTRO) -> dict[str, Any]:
-    """The dashboard (narrowed by `filtro`), cached until a PTE, OT or production row changes
-    (with Redis)."""
+    """The dashboard: from the running totals without a filter; narrowed by `filtro`,
+    computed from the rows and cached until a PTE, OT or production row changes (with
+    Redis)."""
+    if filtro.vacio:
+        return _desde_totales()
     clave = f"estadisticas:{timezone.localdate().isoformat()}"
     if not filtro.vacio:
         clave = f"{clave}:{filtro.clave()}"
     return cached(clave, [PTE, OT, Produccion], lambda: calcular(filtro))
 
 
-def _montos_por_cliente(limite: int, filtro: FiltroTablero = SIN_FILTRO) -> list[dict[str, Any]]:
+def calcular_montos_por_cliente(
+    limite: int = 10, filtro: FiltroTablero = SIN_FILTRO
+) -> list[dict[str, Any]]:
+    """`montos_por_cliente()` from the OT rows themselves (the reference for the totals)."""
     _, ots, _ = _bases(filtro)
     rows = (
         ots.values("cliente_id", "cliente__descripcion")
@@ -178,10 +249,37 @@ def montos_por_cliente(
     limite: int = 10, filtro: FiltroTablero = SIN_FILTRO
 ) -> list[dict[str, Any]]:
     """OT amounts (MXN and USD) per client, largest MXN first, for the `limite` largest
-    clients; soft-deleted OTs excluded; narrowed by `filtro`. One query; cached like
-    `estadisticas()` until an OT changes (a renamed client shows its new name when the cache
-    entry expires)."""
+    clients; soft-deleted OTs excluded; narrowed by `filtro`. One query: over the running
+    totals without a filter, else over the OTs and cached like `estadisticas()`."""
+    if filtro.vacio:
+        return _montos_desde_totales(limite)
     clave = f"montos_por_cliente:{limite}"
     if not filtro.vacio:
         clave = f"{clave}:{filtro.clave()}"
-    return cached(clave, [OT], lambda: _montos_por_cliente(limite, filtro))
+    return cached(clave, [OT], lambda: calcular_montos_por_cliente(limite, filtro))
+
+
+def _montos_desde_totales(limite: int) -> list[dict[str, Any]]:
+    rows = (
+        ResumenOT.objects.values("cliente_id")
+        .annotate(
+            descripcion=Subquery(
+                Cliente.objects.filter(pk=OuterRef("cliente_id")).values("descripcion")[:1]
+            ),
+            n=Sum("total"),
+            mxn=Sum("mxn_centavos"),
+            usd=Sum("usd_centavos"),
+        )
+        .filter(n__gt=0)
+        .order_by("-mxn", "-usd", "descripcion")[:limite]
+    )
+    return [
+        {
+            "cliente_id": row["cliente_id"],
+            "cliente": row["descripcion"],
+            "total_otes": row["n"],
+            "mxn": _centavos(row["mxn"]),
+            "usd": _centavos(row["usd"]),
+        }
+        for row in rows
+    ]

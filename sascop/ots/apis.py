@@ -61,8 +61,6 @@ class OTListApi(ModelApi):
         page, meta = paginate(
             selectors.ot_lista(request.query_params),
             request.query_params,
-            counted_as="ots",
-            depends_on=[OT],
         )
         avance = selectors.avance_de(page)
         return Response({"ots": [s.ot_item(o, avance[o.pk]) for o in page], **meta})

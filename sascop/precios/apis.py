@@ -29,7 +29,7 @@ from sascop.core.pagination import page_params, paginate
 from sascop.core.schema import export_parameter, filter_parameters
 from sascop.precios import exports, hojas, selectors, services
 from sascop.precios import serializers as s
-from sascop.precios.models import Anexo, AnexoOT, Concepto
+from sascop.precios.models import AnexoOT, Concepto
 
 TAGS = ["precios"]
 LIST_PARAMS = filter_parameters(
@@ -78,8 +78,6 @@ class ConceptoListApi(ModelApi):
         page, meta = paginate(
             conceptos,
             request.query_params,
-            counted_as="conceptos",
-            depends_on=[Concepto, Anexo],
         )
         return Response({"conceptos": [s.concepto_item(c) for c in page], **meta})
 

@@ -19,7 +19,6 @@ from sascop.core.errors import NotFound
 from sascop.core.excel import XLSX
 from sascop.core.pagination import page_params, paginate
 from sascop.core.schema import export_parameter, filter_parameters
-from sascop.ots.models import OT
 from sascop.produccion import exports, selectors, services
 from sascop.produccion import serializers as s
 from sascop.produccion.models import Produccion, ReporteDiario
@@ -49,10 +48,7 @@ class ProduccionListApi(ModelApi):
             page_params(request.query_params)  # refused as for a page, though not applied
             return exports.produccion_xlsx(selectors.produccion_lista(request.query_params))
         page, meta = paginate(
-            selectors.produccion_lista(request.query_params),
-            request.query_params,
-            counted_as="produccion",
-            depends_on=[Produccion, OT],
+            selectors.produccion_lista(request.query_params), request.query_params
         )
         return Response({"produccion": [s.produccion_item(f) for f in page], **meta})
 

@@ -53,12 +53,7 @@ class PTEListApi(ModelApi):
         if excel.pide_xlsx(request.query_params):
             page_params(request.query_params)  # refused as for a page, though not applied
             return exports.ptes_xlsx(selectors.pte_lista(request.query_params))
-        page, meta = paginate(
-            selectors.pte_lista(request.query_params),
-            request.query_params,
-            counted_as="ptes",
-            depends_on=[PTE],
-        )
+        page, meta = paginate(selectors.pte_lista(request.query_params), request.query_params)
         progreso = selectors.progreso_de(p.pk for p in page)
         return Response({"ptes": [s.pte_item(p, progreso.get(p.pk)) for p in page], **meta})
 

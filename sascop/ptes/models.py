@@ -57,7 +57,13 @@ class PTE(SoftDeleteModel):
         verbose_name_plural = "PTEs"
         ordering = ["-fecha_solicitud", "-id"]
         indexes = [
-            models.Index(fields=["-fecha_solicitud", "-id"], name="pte_recientes"),
+            # Partial: the lists never show deleted PTEs, and a deep page is then an index-only
+            # scan of the ids it skips.
+            models.Index(
+                fields=["-fecha_solicitud", "-id"],
+                name="pte_recientes",
+                condition=models.Q(eliminado_en__isnull=True),
+            ),
             models.Index(fields=["estatus"], name="pte_estatus"),
         ]
         constraints = [

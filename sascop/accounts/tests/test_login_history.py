@@ -112,6 +112,7 @@ def test_a_user_reads_their_own_history_newest_first(user):
         "total_paginas": 1,
         "pagina_actual": 1,
         "elementos_por_pagina": 10,
+        "total_aproximado": False,
     }
     assert c.get("/api/login-history/", {"result": "failure"}).json()["total"] == 1
     assert_error(

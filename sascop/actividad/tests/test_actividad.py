@@ -97,3 +97,26 @@ def test_admin_site_edits_are_logged_per_field():
         "después",
         superuser,
     )
+
+
+def test_the_log_list_never_counts_all_its_rows(role_client, monkeypatch):
+    # The log grows without bound: a page counts at most LIMITE_CONTEO + 1 rows, then says
+    # its total is an estimate.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sascop.core import pagination
+
+    monkeypatch.setattr(pagination, "LIMITE_CONTEO", 2)
+    admin = role_client("Administración")
+    RegistroActividad.objects.bulk_create(
+        RegistroActividad(accion=RegistroActividad.Accion.LOGIN, nombre_usuario=f"u{i}")
+        for i in range(5)
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        body = admin.get(URL).json()
+
+    assert body["total_aproximado"] is True
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT 3" in sql.upper() for sql in counts)

@@ -95,6 +95,7 @@ def test_list_body_in_book_order(viewer, libro):
         "total_paginas": 1,
         "pagina_actual": 1,
         "elementos_por_pagina": 10,
+        "total_aproximado": False,
     }
 
 

@@ -10,6 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from sascop.estadisticas import resumenes
+
 ANTES = [("produccion", "0002_partida_anexo"), ("precios", "0005_lineas_ejecutado")]
 DESPUES = [("produccion", "0004_sin_partida_global")]
 
@@ -17,11 +19,14 @@ DESPUES = [("produccion", "0004_sin_partida_global")]
 @pytest.fixture
 def migrador():
     """A migration executor; afterwards every migration is applied again, as the other
-    tests expect the database."""
+    tests expect the database. The dashboard's triggers are taken off meanwhile and put back
+    after, as `manage.py migrate` does (SQLite rebuilds the tables they name)."""
+    resumenes.antes_de_migrar()
     executor = MigrationExecutor(connection)
     yield executor
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+    resumenes.despues_de_migrar()
     ContentType.objects.clear_cache()
 
 

@@ -8,7 +8,6 @@ from unittest.mock import ANY
 
 import pytest
 import time_machine
-from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -101,6 +100,7 @@ def test_list_contract_b_body(viewer):
         "total_paginas": 1,
         "pagina_actual": 1,
         "elementos_por_pagina": 10,
+        "total_aproximado": False,
     }
 
 
@@ -559,15 +559,35 @@ def test_list_total_follows_every_write(viewer):
     assert viewer.get(URL, {"estatus": 3}).json()["total"] == 0
 
 
-@pytest.mark.skipif(
-    not django_settings.DATA_CACHE_SECONDS,
-    reason="totals are cached only with a cache shared by every app server (Redis)",
-)
-def test_list_total_is_counted_once_between_writes(viewer):
+def test_a_long_list_is_not_counted_in_full_and_says_its_total_is_approximate(viewer, monkeypatch):
+    from sascop.core import pagination
+
+    monkeypatch.setattr(pagination, "LIMITE_CONTEO", 3)
     PTEFactory.create_batch(3)
-    viewer.get(URL)
+    assert viewer.get(URL).json()["total_aproximado"] is False
+    PTEFactory.create_batch(2)
 
     with CaptureQueriesContext(connection) as queries:
-        assert viewer.get(URL, {"pagina": 1, "elementos_por_pagina": 2}).json()["total"] == 3
+        body = viewer.get(URL, {"pagina": 2, "elementos_por_pagina": 2}).json()
 
-    assert not [q for q in queries.captured_queries if "COUNT(*)" in q["sql"].upper()]
+    assert body["total_aproximado"] is True
+    assert body["pagina_actual"] == 2
+    assert body["total"] >= 4  # SQLite has no estimate: at least what was counted
+    assert [p["id"] for p in body["ptes"]]
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"].upper()]
+    assert counts and all("LIMIT 4" in sql.upper() for sql in counts)
+    # Past the estimate, a page is served while it has rows, then 404.
+    assert viewer.get(URL, {"pagina": 3, "elementos_por_pagina": 2}).status_code == 200
+    assert viewer.get(URL, {"pagina": 9, "elementos_por_pagina": 2}).status_code == 404
+
+
+def test_a_deep_page_loads_its_rows_by_id(viewer, monkeypatch):
+    from sascop.core import pagination
+
+    monkeypatch.setattr(pagination, "DESPLAZAMIENTO_DIFERIDO", 2)
+    ptes = PTEFactory.create_batch(5)
+    newest_first = [p.pk for p in sorted(ptes, key=lambda p: (p.fecha_solicitud, p.pk))][::-1]
+
+    body = viewer.get(URL, {"pagina": 2, "elementos_por_pagina": 2}).json()
+
+    assert [p["id"] for p in body["ptes"]] == newest_first[2:4]

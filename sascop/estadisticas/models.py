@@ -1,0 +1,58 @@
+"""The dashboard's running totals, kept by the database itself (see `resumenes.py`).
+
+Each table is a ledger of signed deltas: a trigger on the source table appends one row per
+change (never updates one), so concurrent writes never wait for each other here and cannot
+deadlock on a hot counter. A figure is the SUM of its key's rows; `resumenes.compactar()`
+folds the rows into one per key now and then. Amounts are integers (cents, ten-thousandths):
+exact on SQLite too, whose decimals are binary floats.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ResumenPTE(models.Model):
+    """Non-deleted PTEs per estatus."""
+
+    estatus = models.PositiveSmallIntegerField()
+    total = models.BigIntegerField()
+
+    class Meta:
+        db_table = "resumen_pte"
+        verbose_name = "resumen de PTEs"
+
+    def __str__(self) -> str:
+        return f"PTEs {self.estatus}: {self.total:+}"
+
+
+class ResumenOT(models.Model):
+    """Non-deleted OTs per (estatus, cliente): count and amounts in cents."""
+
+    estatus = models.PositiveSmallIntegerField()
+    cliente_id = models.BigIntegerField()
+    total = models.BigIntegerField()
+    mxn_centavos = models.BigIntegerField()
+    usd_centavos = models.BigIntegerField()
+
+    class Meta:
+        db_table = "resumen_ot"
+        verbose_name = "resumen de OTs"
+
+    def __str__(self) -> str:
+        return f"OTs {self.estatus}/{self.cliente_id}: {self.total:+}"
+
+
+class ResumenProduccion(models.Model):
+    """Production rows of non-deleted OTs per month (first day): count and volume in 1/10000."""
+
+    mes = models.DateField()
+    total = models.BigIntegerField()
+    volumen_diezmilesimas = models.BigIntegerField()
+
+    class Meta:
+        db_table = "resumen_produccion"
+        verbose_name = "resumen de producción"
+
+    def __str__(self) -> str:
+        return f"producción {self.mes:%Y-%m}: {self.total:+}"

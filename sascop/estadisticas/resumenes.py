@@ -1,0 +1,347 @@
+"""The one place that keeps the dashboard's totals (models.py) in step with the data.
+
+Why database triggers, not service hooks: the totals must stay exact for every write path —
+services, the admin, `bulk_create`, `QuerySet.update()`/`.delete()`, soft deletes, the demo
+loader, imports, a migration's data step, a psql session. Hooks in services (or model signals)
+see only some of these; a trigger sees them all, and runs inside the writing statement's
+transaction, so a rolled-back write leaves no trace in the totals either.
+
+What is counted (the reference is `selectors.calcular()`):
+  * resumen_pte         non-deleted PTEs per estatus;
+  * resumen_ot          non-deleted OTs per (estatus, cliente): count, MXN and USD in cents;
+  * resumen_produccion  production rows whose OT is not deleted, per month: count and volume
+                        in ten-thousandths. They depend only on `ot_id`, `fecha_produccion` and
+                        `volumen_produccion`; soft-deleting (or restoring) an OT moves its
+                        production out of (into) the totals.
+
+The tables are ledgers of signed deltas (see models.py): triggers only INSERT, so writers never
+contend for a counter row. `compactar()` folds each ledger into one row per key; the reading
+side calls it when a ledger has grown (`LIMITE_FILAS`) and `manage.py recalcular_resumenes`
+rebuilds everything from the source rows (after a TRUNCATE, which fires no row trigger).
+
+PostgreSQL: statement-level triggers with transition tables — a 1,000-row `bulk_create` adds a
+handful of ledger rows, not 1,000. A production write first takes FOR SHARE on its OTs, so an
+OT being soft-deleted concurrently is seen either before or after, never half (the OT's trigger
+sums the OT's production when it commits its flag). SQLite: row-level triggers (it has no
+others); its writers are serialised anyway.
+
+On SQLite a migration that alters a source table rebuilds it and loses its triggers; so before
+migrating the triggers are dropped, and afterwards reinstalled and the totals recomputed
+(`antes_de_migrar` / `despues_de_migrar`, wired in apps.py). PostgreSQL keeps triggers across
+ALTER TABLE; there they are (re)installed only when missing, and then the totals recomputed.
+"""
+
+# Every SQL string here is built from this module's constants only: no value from outside.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+LEDGERS = {
+    # table: (key columns, measure columns)
+    "resumen_pte": (["estatus"], ["total"]),
+    "resumen_ot": (["estatus", "cliente_id"], ["total", "mxn_centavos", "usd_centavos"]),
+    "resumen_produccion": (["mes"], ["total", "volumen_diezmilesimas"]),
+}
+SOURCES = ["ptes_pte", "ots_ot", "produccion_produccion"]
+# Ledger rows beyond which a read compacts (summing a few thousand rows costs ~1 ms).
+LIMITE_FILAS = 5000
+
+
+def _pg(conn: BaseDatabaseWrapper) -> bool:
+    return conn.vendor == "postgresql"
+
+
+def _centavos(conn: BaseDatabaseWrapper, expr: str) -> str:
+    if _pg(conn):
+        return f"({expr} * 100)::bigint"
+    # SQLite keeps decimals as binary floats: round back to the exact integer.
+    return f"CAST(ROUND({expr} * 100) AS INTEGER)"
+
+
+def _diezmilesimas(conn: BaseDatabaseWrapper, expr: str) -> str:
+    if _pg(conn):
+        return f"({expr} * 10000)::bigint"
+    return f"CAST(ROUND({expr} * 10000) AS INTEGER)"
+
+
+def _mes(conn: BaseDatabaseWrapper, expr: str) -> str:
+    if _pg(conn):
+        return f"date_trunc('month', {expr})::date"
+    return f"date({expr}, 'start of month')"
+
+
+# Each source row's contribution, signed: `r` names the row (a transition table's alias on
+# PostgreSQL, NEW/OLD on SQLite), `s` is +1 or -1, `desde` the FROM clause (empty on SQLite).
+
+
+def _pte(conn: BaseDatabaseWrapper, r: str, s: str, desde: str) -> str:
+    return f"SELECT {r}.estatus, {s} {desde} WHERE {r}.eliminado_en IS NULL"
+
+
+def _ot(conn: BaseDatabaseWrapper, r: str, s: str, desde: str) -> str:
+    mxn, usd = _centavos(conn, f"{r}.monto_mxn"), _centavos(conn, f"{r}.monto_usd")
+    return (
+        f"SELECT {r}.estatus, {r}.cliente_id, {s}, {s} * {mxn}, {s} * {usd} {desde} "
+        f"WHERE {r}.eliminado_en IS NULL"
+    )
+
+
+def _produccion(conn: BaseDatabaseWrapper, r: str, s: str, desde: str) -> str:
+    return (
+        f"SELECT {_mes(conn, f'{r}.fecha_produccion')}, {s}, "
+        f"{s} * {_diezmilesimas(conn, f'{r}.volumen_produccion')} {desde} "
+        f"WHERE EXISTS (SELECT 1 FROM ots_ot o WHERE o.id = {r}.ot_id AND o.eliminado_en IS NULL)"
+    )
+
+
+CONTRIBUCIONES = {"ptes_pte": _pte, "ots_ot": _ot, "produccion_produccion": _produccion}
+LEDGER_DE = {
+    "ptes_pte": "resumen_pte",
+    "ots_ot": "resumen_ot",
+    "produccion_produccion": "resumen_produccion",
+}
+
+
+def _columnas(ledger: str) -> tuple[list[str], list[str]]:
+    return LEDGERS[ledger]
+
+
+def _insertar_neto(conn: BaseDatabaseWrapper, ledger: str, partes: list[str]) -> str:
+    """INSERT the net delta per key of the given signed contributions (PostgreSQL)."""
+    claves, medidas = _columnas(ledger)
+    todas = claves + medidas
+    alias = [f"c{i}" for i in range(len(todas))]
+    union = " UNION ALL ".join(partes)
+    sumas = ", ".join(f"SUM({a})" for a in alias[len(claves) :])
+    having = " OR ".join(f"SUM({a}) <> 0" for a in alias[len(claves) :])
+    grupo = ", ".join(alias[: len(claves)])
+    return (
+        f"INSERT INTO {ledger} ({', '.join(todas)}) "
+        f"SELECT {grupo}, {sumas} FROM ({union}) AS x ({', '.join(alias)}) "
+        f"GROUP BY {grupo} HAVING {having}"
+    )
+
+
+def _nombres_triggers(conn: BaseDatabaseWrapper) -> list[str]:
+    ops = ["ins", "upd", "del"]
+    nombres = [f"resumen_{tabla}_{op}" for tabla in SOURCES for op in ops]
+    if not _pg(conn):
+        nombres.append("resumen_ots_ot_produccion")
+    return nombres
+
+
+def _sql_postgresql(conn: BaseDatabaseWrapper) -> list[str]:
+    sentencias = []
+    for tabla in SOURCES:
+        ledger, contribucion = LEDGER_DE[tabla], CONTRIBUCIONES[tabla]
+        nuevas = contribucion(conn, "r", "1", "FROM nuevas AS r")
+        viejas = contribucion(conn, "r", "-1", "FROM viejas AS r")
+        bloqueo_ins = bloqueo_del = extra_upd = ""
+        if tabla == "produccion_produccion":
+            # Serialise with a concurrent soft delete of the same OT (see the docstring).
+            bloqueo = (
+                "PERFORM 1 FROM ots_ot WHERE id IN (SELECT ot_id FROM {t}) ORDER BY id FOR SHARE;"
+            )
+            bloqueo_ins = bloqueo.format(t="nuevas")
+            bloqueo_del = bloqueo.format(t="viejas")
+        if tabla == "ots_ot":
+            # An OT deleted or restored takes its production out of or into the totals.
+            mes = _mes(conn, "p.fecha_produccion")
+            vol = _diezmilesimas(conn, "p.volumen_produccion")
+            extra_upd = (
+                "INSERT INTO resumen_produccion (mes, total, volumen_diezmilesimas) "
+                f"SELECT {mes}, SUM(c.s), SUM(c.s * {vol}) FROM ("
+                "SELECT n.id, CASE WHEN n.eliminado_en IS NULL THEN 1 ELSE -1 END AS s "
+                "FROM nuevas AS n JOIN viejas AS v ON v.id = n.id "
+                "WHERE (v.eliminado_en IS NULL) <> (n.eliminado_en IS NULL)) AS c "
+                "JOIN produccion_produccion AS p ON p.ot_id = c.id GROUP BY 1;"
+            )
+        sentencias.append(
+            f"CREATE OR REPLACE FUNCTION resumen_{tabla}() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN\n"
+            f"IF TG_OP = 'INSERT' THEN {bloqueo_ins} {_insertar_neto(conn, ledger, [nuevas])};\n"
+            f"ELSIF TG_OP = 'DELETE' THEN {bloqueo_del} {_insertar_neto(conn, ledger, [viejas])};\n"
+            f"ELSE {bloqueo_del} {bloqueo_ins} "
+            f"{_insertar_neto(conn, ledger, [viejas, nuevas])}; {extra_upd}\n"
+            "END IF; RETURN NULL; END $$"
+        )
+        referencias = {
+            "ins": ("INSERT", "REFERENCING NEW TABLE AS nuevas"),
+            "upd": ("UPDATE", "REFERENCING OLD TABLE AS viejas NEW TABLE AS nuevas"),
+            "del": ("DELETE", "REFERENCING OLD TABLE AS viejas"),
+        }
+        for op, (evento, referencia) in referencias.items():
+            sentencias.append(
+                f"CREATE OR REPLACE TRIGGER resumen_{tabla}_{op} AFTER {evento} ON {tabla} "
+                f"{referencia} FOR EACH STATEMENT EXECUTE FUNCTION resumen_{tabla}()"
+            )
+    return sentencias
+
+
+def _sql_sqlite(conn: BaseDatabaseWrapper) -> list[str]:
+    relevantes = {
+        "ptes_pte": ["estatus"],
+        "ots_ot": ["estatus", "cliente_id", "monto_mxn", "monto_usd"],
+        "produccion_produccion": ["ot_id", "fecha_produccion", "volumen_produccion"],
+    }
+    sentencias = []
+    for tabla in SOURCES:
+        ledger, contribucion = LEDGER_DE[tabla], CONTRIBUCIONES[tabla]
+        claves, medidas = _columnas(ledger)
+        insert = f"INSERT INTO {ledger} ({', '.join(claves + medidas)}) "
+        nueva, vieja = contribucion(conn, "NEW", "1", ""), contribucion(conn, "OLD", "-1", "")
+        cambio = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in relevantes[tabla])
+        if tabla != "produccion_produccion":
+            cambio += " OR (OLD.eliminado_en IS NULL) <> (NEW.eliminado_en IS NULL)"
+        sentencias += [
+            f"CREATE TRIGGER IF NOT EXISTS resumen_{tabla}_ins AFTER INSERT ON {tabla} "
+            f"BEGIN {insert}{nueva}; END",
+            # An empty ledger means nothing is counted, so no counted row can be deleted;
+            # the guard makes Django's flush (DELETE FROM every table, in any order, after
+            # which no post_migrate may come) leave the ledgers empty.
+            f"CREATE TRIGGER IF NOT EXISTS resumen_{tabla}_del AFTER DELETE ON {tabla} "
+            f"WHEN EXISTS (SELECT 1 FROM {ledger}) BEGIN {insert}{vieja}; END",
+            f"CREATE TRIGGER IF NOT EXISTS resumen_{tabla}_upd AFTER UPDATE ON {tabla} "
+            f"WHEN {cambio} BEGIN {insert}{vieja}; {insert}{nueva}; END",
+        ]
+    mes = _mes(conn, "p.fecha_produccion")
+    vol = _diezmilesimas(conn, "p.volumen_produccion")
+    sentencias.append(
+        "CREATE TRIGGER IF NOT EXISTS resumen_ots_ot_produccion AFTER UPDATE ON ots_ot "
+        "WHEN (OLD.eliminado_en IS NULL) <> (NEW.eliminado_en IS NULL) BEGIN "
+        "INSERT INTO resumen_produccion (mes, total, volumen_diezmilesimas) "
+        f"SELECT {mes}, SUM(c.s), SUM(c.s * {vol}) FROM produccion_produccion AS p, "
+        "(SELECT CASE WHEN NEW.eliminado_en IS NULL THEN 1 ELSE -1 END AS s) AS c "
+        "WHERE p.ot_id = NEW.id GROUP BY 1; END"
+    )
+    return sentencias
+
+
+def _existentes(conn: BaseDatabaseWrapper) -> set[str]:
+    with conn.cursor() as cursor:
+        if _pg(conn):
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'resumen_%%'"
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'resumen_%'"
+            )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def triggers_faltantes(using: str = "default") -> list[str]:
+    """The summary triggers missing from the database (empty when all is in place)."""
+    conn = connections[using]
+    existentes = _existentes(conn)
+    return [n for n in _nombres_triggers(conn) if n not in existentes]
+
+
+def _tablas_listas(conn: BaseDatabaseWrapper) -> bool:
+    tablas = set(conn.introspection.table_names())
+    return set(SOURCES) | set(LEDGERS) <= tablas
+
+
+def instalar(using: str = "default") -> bool:
+    """Install the missing triggers; when any was missing, recompute the totals (the writes made
+    meanwhile were not counted). Returns whether it did."""
+    conn = connections[using]
+    if conn.vendor not in ("postgresql", "sqlite") or not _tablas_listas(conn):
+        return False
+    if not triggers_faltantes(using):
+        return False
+    sentencias = _sql_postgresql(conn) if _pg(conn) else _sql_sqlite(conn)
+    with transaction.atomic(using=using), conn.cursor() as cursor:
+        for sentencia in sentencias:
+            cursor.execute(sentencia)
+        recalcular(using)
+    return True
+
+
+def desinstalar(using: str = "default") -> None:
+    conn = connections[using]
+    with conn.cursor() as cursor:
+        for nombre in _existentes(conn):
+            if _pg(conn):
+                tabla = nombre.removeprefix("resumen_").rsplit("_", 1)[0]
+                cursor.execute(f"DROP TRIGGER IF EXISTS {nombre} ON {tabla}")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {nombre}")
+
+
+def recalcular(using: str = "default") -> None:
+    """Rebuild every total from the source rows (writers wait meanwhile on PostgreSQL)."""
+    conn = connections[using]
+    mes = _mes(conn, "p.fecha_produccion")
+    vol = _diezmilesimas(conn, "p.volumen_produccion")
+    mxn, usd = _centavos(conn, "monto_mxn"), _centavos(conn, "monto_usd")
+    with transaction.atomic(using=using), conn.cursor() as cursor:
+        if _pg(conn):
+            cursor.execute(f"LOCK TABLE {', '.join(SOURCES)} IN SHARE MODE")
+        for ledger in LEDGERS:
+            cursor.execute(f"DELETE FROM {ledger}")
+        cursor.execute(
+            "INSERT INTO resumen_pte (estatus, total) SELECT estatus, COUNT(*) FROM ptes_pte "
+            "WHERE eliminado_en IS NULL GROUP BY estatus"
+        )
+        cursor.execute(
+            "INSERT INTO resumen_ot (estatus, cliente_id, total, mxn_centavos, usd_centavos) "
+            f"SELECT estatus, cliente_id, COUNT(*), SUM({mxn}), SUM({usd}) FROM ots_ot "
+            "WHERE eliminado_en IS NULL GROUP BY estatus, cliente_id"
+        )
+        cursor.execute(
+            "INSERT INTO resumen_produccion (mes, total, volumen_diezmilesimas) "
+            f"SELECT {mes}, COUNT(*), SUM({vol}) FROM produccion_produccion AS p "
+            "JOIN ots_ot AS o ON o.id = p.ot_id WHERE o.eliminado_en IS NULL GROUP BY 1"
+        )
+
+
+def compactar(using: str = "default") -> None:
+    """Fold each ledger into one row per key (keys whose totals are all zero disappear)."""
+    conn = connections[using]
+    with transaction.atomic(using=using), conn.cursor() as cursor:
+        for ledger, (claves, medidas) in LEDGERS.items():
+            grupo = ", ".join(claves)
+            sumas = ", ".join(f"SUM({m})" for m in medidas)
+            having = " OR ".join(f"SUM({m}) <> 0" for m in medidas)
+            columnas = ", ".join(claves + medidas)
+            if _pg(conn):
+                # One statement, one snapshot: rows inserted meanwhile by others are left as
+                # they are, and two compactions at once each fold only what they deleted.
+                cursor.execute(
+                    f"WITH d AS (DELETE FROM {ledger} RETURNING {columnas}) "
+                    f"INSERT INTO {ledger} ({columnas}) SELECT {grupo}, {sumas} FROM d "
+                    f"GROUP BY {grupo} HAVING {having}"
+                )
+            else:
+                cursor.execute(f"SELECT MAX(id) FROM {ledger}")
+                (ultimo,) = cursor.fetchone()
+                if ultimo is None:
+                    continue
+                cursor.execute(
+                    f"INSERT INTO {ledger} ({columnas}) SELECT {grupo}, {sumas} FROM {ledger} "
+                    f"WHERE id <= %s GROUP BY {grupo} HAVING {having}",
+                    [ultimo],
+                )
+                cursor.execute(f"DELETE FROM {ledger} WHERE id <= %s", [ultimo])
+
+
+def antes_de_migrar(using: str = "default", **kwargs: Any) -> None:
+    """SQLite rebuilds a table to alter it and the rebuild would lose (or trip on) triggers."""
+    if connections[using].vendor == "sqlite":
+        desinstalar(using)
+
+
+def despues_de_migrar(using: str = "default", **kwargs: Any) -> None:
+    """Also sent by `flush` (TransactionTestCase between tests). On SQLite a flush is DELETE
+    FROM each table in turn, with the triggers firing: a source table emptied after its
+    ledger leaves negative deltas behind, so the totals are rebuilt (a small database there;
+    PostgreSQL's flush truncates every table at once and fires no row trigger)."""
+    conn = connections[using]
+    if not instalar(using) and conn.vendor == "sqlite" and _tablas_listas(conn):
+        recalcular(using)
