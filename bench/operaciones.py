@@ -7,7 +7,8 @@ Redis unless `--redis URL` is given), prints the query plans behind the measured
 measures side by side in one run p50/p95 of: a bare Django view, an authenticated
 `GET /api/user/` (the yardstick of issue 11), the dashboard statistics, the statistics
 requested right after a write (each request follows an UPDATE of a PTE's estatus by another
-connection), a deep PTE list page (page 500 of 20), and the PTE and OT details. Prints each
+connection), a deep PTE list page (page 500 of 20), the PTE and OT details, and the web
+pages (dashboard, a deep page of the PTE list, a PTE, the OT list, an OT, production). Prints each
 p95 as a ratio to the `/api/user/` p95 with its target, and the time of one full
 recomputation of the statistics from the rows (what the running totals avoid).
 
@@ -153,6 +154,15 @@ def main() -> None:
         "GET OT detail": lambda: [
             f"/operaciones/api/ots/{rng.choice(ot_ids)}/" for _ in range(200)
         ],
+        # The web pages (issue 9: server time per page at this scale), same yardstick.
+        "page / (Tablero)": lambda: ["/"],
+        "page /ptes/, page 400 of 25": lambda: [
+            f"/ptes/?pagina={rng.randint(390, 410)}&por_pagina=25" for _ in range(50)
+        ],
+        "page /ptes/<id>/": lambda: [f"/ptes/{rng.choice(ids)}/" for _ in range(200)],
+        "page /ots/": lambda: ["/ots/"],
+        "page /ots/<id>/": lambda: [f"/ots/{rng.choice(ot_ids)}/" for _ in range(200)],
+        "page /produccion/": lambda: ["/produccion/"],
     }
     results: dict[str, list[float]] = {name: [] for name in endpoints}
     with gunicorn(ENV, workers=2) as url:
