@@ -45,6 +45,15 @@ LIST_PARAMS = filter_parameters(
 )
 
 
+def _archivo_subido(datos: dict[str, Any]) -> Any:
+    """The uploaded workbook, refused (413) beyond the upload limit. Content-Length was
+    checked before the body was read; a chunked upload has none, so its size is checked here."""
+    archivo = datos["archivo"]
+    if archivo.size > settings.MAX_UPLOAD_BODY_BYTES:
+        raise PayloadTooLarge(f"The file may not exceed {settings.MAX_UPLOAD_BODY_BYTES} bytes.")
+    return archivo
+
+
 class _Permisos(BasePermission):
     """The view's `permisos`, all of them (a custom permission, or several model ones)."""
 
@@ -161,12 +170,7 @@ class ImportarApi(ModelApi):
         twice changes nothing; a changed price updates its concept and is logged."""
         data = s.ImportarInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        archivo: Any = data.validated_data["archivo"]
-        # Content-Length was checked before the body was read; a chunked upload has none.
-        if archivo.size > settings.MAX_UPLOAD_BODY_BYTES:
-            raise PayloadTooLarge(
-                f"The file may not exceed {settings.MAX_UPLOAD_BODY_BYTES} bytes."
-            )
+        archivo = _archivo_subido(data.validated_data)
         resultado = services.conceptos_importar(
             usuario=current_user(request),
             archivo=archivo,
@@ -273,11 +277,7 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
         active version's. Needs `precios.add_anexoot` (Ingeniería, Administración)."""
         data = s.AnexoInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        archivo: Any = data.validated_data["archivo"]
-        if archivo.size > settings.MAX_UPLOAD_BODY_BYTES:
-            raise PayloadTooLarge(
-                f"The file may not exceed {settings.MAX_UPLOAD_BODY_BYTES} bytes."
-            )
+        archivo = _archivo_subido(data.validated_data)
         try:
             resultado = services.anexo_importar(
                 usuario=current_user(request),
