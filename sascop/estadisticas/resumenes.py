@@ -41,6 +41,8 @@ from typing import Any
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from sascop.core.disparadores import Disparadores
+
 LEDGERS = {
     # table: (key columns, measure columns)
     "resumen_pte": (["estatus"], ["total"]),
@@ -222,56 +224,36 @@ def _sql_sqlite(conn: BaseDatabaseWrapper) -> list[str]:
     return sentencias
 
 
-def _existentes(conn: BaseDatabaseWrapper) -> set[str]:
-    with conn.cursor() as cursor:
-        if _pg(conn):
-            cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'resumen_%%'"
-            )
-        else:
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'resumen_%'"
-            )
-        return {row[0] for row in cursor.fetchall()}
+def _sentencias(conn: BaseDatabaseWrapper) -> list[str]:
+    return _sql_postgresql(conn) if _pg(conn) else _sql_sqlite(conn)
+
+
+def _tras_instalar(using: str) -> None:
+    recalcular(using)
+
+
+DISPARADORES = Disparadores(
+    prefijo="resumen_",
+    tablas=(*SOURCES, *LEDGERS),
+    sentencias=_sentencias,
+    nombres=_nombres_triggers,
+    tras_instalar=_tras_instalar,
+)
 
 
 def triggers_faltantes(using: str = "default") -> list[str]:
     """The summary triggers missing from the database (empty when all is in place)."""
-    conn = connections[using]
-    existentes = _existentes(conn)
-    return [n for n in _nombres_triggers(conn) if n not in existentes]
-
-
-def _tablas_listas(conn: BaseDatabaseWrapper) -> bool:
-    tablas = set(conn.introspection.table_names())
-    return set(SOURCES) | set(LEDGERS) <= tablas
+    return DISPARADORES.faltantes(using)
 
 
 def instalar(using: str = "default") -> bool:
     """Install the missing triggers; when any was missing, recompute the totals (the writes made
     meanwhile were not counted). Returns whether it did."""
-    conn = connections[using]
-    if conn.vendor not in ("postgresql", "sqlite") or not _tablas_listas(conn):
-        return False
-    if not triggers_faltantes(using):
-        return False
-    sentencias = _sql_postgresql(conn) if _pg(conn) else _sql_sqlite(conn)
-    with transaction.atomic(using=using), conn.cursor() as cursor:
-        for sentencia in sentencias:
-            cursor.execute(sentencia)
-        recalcular(using)
-    return True
+    return DISPARADORES.instalar(using)
 
 
 def desinstalar(using: str = "default") -> None:
-    conn = connections[using]
-    with conn.cursor() as cursor:
-        for nombre in _existentes(conn):
-            if _pg(conn):
-                tabla = nombre.removeprefix("resumen_").rsplit("_", 1)[0]
-                cursor.execute(f"DROP TRIGGER IF EXISTS {nombre} ON {tabla}")
-            else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {nombre}")
+    DISPARADORES.desinstalar(using)
 
 
 def recalcular(using: str = "default") -> None:
@@ -332,9 +314,7 @@ def compactar(using: str = "default") -> None:
 
 
 def antes_de_migrar(using: str = "default", **kwargs: Any) -> None:
-    """SQLite rebuilds a table to alter it and the rebuild would lose (or trip on) triggers."""
-    if connections[using].vendor == "sqlite":
-        desinstalar(using)
+    DISPARADORES.antes_de_migrar(using)
 
 
 def despues_de_migrar(using: str = "default", **kwargs: Any) -> None:
@@ -343,5 +323,5 @@ def despues_de_migrar(using: str = "default", **kwargs: Any) -> None:
     ledger leaves negative deltas behind, so the totals are rebuilt (a small database there;
     PostgreSQL's flush truncates every table at once and fires no row trigger)."""
     conn = connections[using]
-    if not instalar(using) and conn.vendor == "sqlite" and _tablas_listas(conn):
+    if not instalar(using) and conn.vendor == "sqlite" and DISPARADORES.tablas_listas(using):
         recalcular(using)

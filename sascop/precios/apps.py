@@ -7,9 +7,3 @@ class PreciosConfig(AppConfig):
     name = "sascop.precios"
     label = "precios"
     verbose_name = "Catálogo de precios"
-
-    def ready(self) -> None:
-        from sascop.core.datacache import track
-        from sascop.precios.models import Concepto
-
-        track(Concepto)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class ProduccionConfig(AppConfig):
@@ -9,17 +10,18 @@ class ProduccionConfig(AppConfig):
     verbose_name = "Producción"
 
     def ready(self) -> None:
-        from sascop.catalogos.models import Sitio
         from sascop.core.datacache import track
-        from sascop.precios.models import AnexoOT
         from sascop.precios.services import al_importar_anexo
+        from sascop.produccion import hojas
         from sascop.produccion.excedentes import tras_importar_anexo
-        from sascop.produccion.models import Produccion, ReporteDiario
+        from sascop.produccion.models import Produccion
 
+        # Read by the dashboard's cached figures.
         track(Produccion)
-        track(ReporteDiario)
-        # Read by the cached sheet (see selectors.LEE_LA_SABANA).
-        track(AnexoOT, Sitio)
+        # The triggers that tell a stored sheet is still right (hojas.py) live outside
+        # migrations.
+        pre_migrate.connect(hojas.antes_de_migrar, sender=self)
+        post_migrate.connect(hojas.despues_de_migrar, sender=self)
         # An anexo import changes what is authorised: the rows move to the new lines and
         # the excedentes are recomputed in the import's transaction.
         al_importar_anexo(tras_importar_anexo)

@@ -102,3 +102,41 @@ class ReporteDiario(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.ot} {self.sitio_id} {self.fecha.isoformat()}: {self.estatus}"
+
+
+class CambioHoja(models.Model):
+    """A ledger the database's triggers append to whenever something an OT's monthly sheet
+    reads changes (see `produccion.hojas`): the sum of `cambios` over the OT's rows and those
+    of `ot_id` 0 (what every sheet reads: concepts, sites) is the generation of its sheets."""
+
+    ot_id = models.BigIntegerField()
+    cambios = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "cambio de sábana"
+        verbose_name_plural = "cambios de sábana"
+        indexes = [models.Index(fields=["ot_id"], name="cambio_hoja_ot")]
+
+    def __str__(self) -> str:
+        return f"OT {self.ot_id}: +{self.cambios}"
+
+
+class HojaGuardada(models.Model):
+    """An OT's monthly sheet as last answered (JSON and ETag), valid while the generation it
+    was computed at is still the OT's (see `produccion.hojas`)."""
+
+    ot_id = models.BigIntegerField()
+    clave = models.CharField(max_length=80)
+    generacion = models.BigIntegerField()
+    cuerpo = models.BinaryField()
+    etiqueta = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = "sábana guardada"
+        verbose_name_plural = "sábanas guardadas"
+        constraints = [
+            models.UniqueConstraint(fields=["ot_id", "clave"], name="hoja_guardada_unica")
+        ]
+
+    def __str__(self) -> str:
+        return f"OT {self.ot_id} {self.clave} @{self.generacion}"

@@ -12,17 +12,16 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Sitio
-from sascop.core.datacache import cached
 from sascop.core.errors import InvalidInput, NotFound
 from sascop.core.filters import BooleanFilter, IdFilter, filtrar
 from sascop.ots.models import OT
 from sascop.precios.libro import normalizar_anexo, normalizar_partida
-from sascop.precios.models import AnexoOT, Concepto, PartidaAnexoOT, ProgramaDiario, importe
+from sascop.precios.models import PartidaAnexoOT, ProgramaDiario, importe
+from sascop.produccion import hojas
 from sascop.produccion.models import Produccion, ReporteDiario
 
 CUATRO = Decimal("0.0001")
@@ -169,20 +168,26 @@ def sabana(
     # By the lines' ids: no joins in the big reads below.
     ids = [linea[0] for linea in lineas]
     programa: dict[int, dict[str, str]] = defaultdict(dict)
-    for linea_id, fecha, volumen in ProgramaDiario.objects.filter(
-        partida_id__in=ids, fecha__range=(inicio, fin)
-    ).values_list("partida_id", "fecha", "volumen"):
+    for linea_id, fecha, volumen in (
+        ProgramaDiario.objects.filter(partida_id__in=ids, fecha__range=(inicio, fin))
+        .order_by()
+        .values_list("partida_id", "fecha", "volumen")
+    ):
         programa[linea_id][str(fecha.day)] = _guardada(volumen)
     ejecutado: dict[int, dict[str, str]] = defaultdict(dict)
     excedente: dict[int, dict[str, str]] = defaultdict(dict)
     volumen_mes: dict[int, Decimal] = defaultdict(Decimal)
-    for linea_id, fecha, volumen, exceso in Produccion.objects.filter(
-        ot_id=ot_id,
-        partida_anexo_id__in=ids,
-        fecha_produccion__range=(inicio, fin),
-        tipo_tiempo=tipo_tiempo,
-        sitio_id=sitio.pk,
-    ).values_list("partida_anexo_id", "fecha_produccion", "volumen_produccion", "excedente"):
+    for linea_id, fecha, volumen, exceso in (
+        Produccion.objects.filter(
+            ot_id=ot_id,
+            partida_anexo_id__in=ids,
+            fecha_produccion__range=(inicio, fin),
+            tipo_tiempo=tipo_tiempo,
+            sitio_id=sitio.pk,
+        )
+        .order_by()
+        .values_list("partida_anexo_id", "fecha_produccion", "volumen_produccion", "excedente")
+    ):
         ejecutado[linea_id][str(fecha.day)] = _guardada(volumen)
         volumen_mes[linea_id] += volumen
         if exceso:
@@ -309,21 +314,15 @@ def reportes_diarios(*, ot_id: int, anio: int, mes: int) -> dict[str, Any]:
     }
 
 
-# What a sheet reads: a write to any of them makes its cached copy unreachable.
-LEE_LA_SABANA = [Produccion, ReporteDiario, AnexoOT, Concepto, OT, Sitio]
-
-
 def sabana_json(
     *, ot_id: int, anio: int, mes: int, tipo_tiempo: str, sitio_id: int | None
 ) -> tuple[bytes, str]:
-    """The sheet (see `sabana`) as JSON bytes, and its ETag. With Redis, kept until a row
-    it reads changes; never cached from inside a transaction (it may yet roll back)."""
+    """The sheet (see `sabana`) as JSON bytes, and its ETag; stored in the database until
+    something it reads changes (see `hojas`)."""
 
     def calcular() -> tuple[bytes, str]:
         datos = sabana(ot_id=ot_id, anio=anio, mes=mes, tipo_tiempo=tipo_tiempo, sitio_id=sitio_id)
         cuerpo = json.dumps(datos, ensure_ascii=False, separators=(",", ":")).encode()
         return cuerpo, _etiqueta(cuerpo)
 
-    if connection.in_atomic_block:
-        return calcular()
-    return cached(f"sabana:{ot_id}:{anio}:{mes}:{tipo_tiempo}:{sitio_id}", LEE_LA_SABANA, calcular)
+    return hojas.leer(ot_id, f"{anio}-{mes}:{tipo_tiempo}:{sitio_id or ''}", calcular)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from sascop.estadisticas import resumenes
+from sascop.produccion import hojas
 
 ANTES = [("produccion", "0002_partida_anexo"), ("precios", "0005_lineas_ejecutado")]
 DESPUES = [("produccion", "0004_sin_partida_global")]
@@ -27,6 +28,7 @@ def migrador():
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
     resumenes.despues_de_migrar()
+    hojas.despues_de_migrar()
     ContentType.objects.clear_cache()
 
 

@@ -1,0 +1,229 @@
+"""The monthly sheets as last answered, kept in the database and valid until what they read
+changes: with or without Redis, a sheet nobody changed is one query away.
+
+Computing a 500-line sheet reads some 31,000 cells; reading it back is one row. Whether the
+stored copy is still right is decided by a generation per OT kept by database triggers (one
+home: this module), for the same reason as the dashboard's totals (estadisticas.resumenes):
+a trigger sees every write path — services, the admin, bulk writes, the excedente
+recomputation, imports, raw SQL — and runs in the writer's transaction.
+
+  * On PostgreSQL, every statement that inserts, updates or deletes a row a sheet reads
+    appends a row (ot_id, 1) to the ledger `produccion_cambiohoja` for each OT it touches:
+    production, daily reports, the OT's anexo versions, lines and programmed days, and the OT
+    itself. Changes to what every sheet reads (concepts, anexos, sites) append (0, 1). On
+    SQLite (row triggers only, writers serialised) each OT's single row is added to instead.
+  * An OT's generation is the sum over its ledger rows and those of 0. Appending only, no
+    writer waits for another; the sum grows with every commit that touched the OT, and
+    compacting the ledger (`compactar`) keeps it.
+  * A read takes the generation first, then computes: a write committed in between leaves
+    the stored copy tagged with a generation already gone, so it is never served. A copy
+    stored inside a transaction goes with it if it rolls back.
+
+Never empty the ledger without emptying the stored sheets too (`tras_instalar` does both).
+"""
+
+# Every SQL string here is built from this module's constants only: no value from outside.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from django.db import DatabaseError, connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from sascop.core.disparadores import Disparadores, es_postgresql
+from sascop.produccion.models import CambioHoja, HojaGuardada
+
+LEDGER = CambioHoja._meta.db_table
+GUARDADAS = HojaGuardada._meta.db_table
+# Ledger rows of one OT (and of 0) beyond which a read folds them into one.
+LIMITE_FILAS = 200
+
+_ANEXO = "(SELECT a.ot_id FROM precios_anexoot a WHERE a.id = {r}.anexo_ot_id)"
+_PROGRAMA = (
+    "(SELECT a.ot_id FROM precios_partidaanexoot p JOIN precios_anexoot a "
+    "ON a.id = p.anexo_ot_id WHERE p.id = {r}.partida_id)"
+)
+TODAS, CAMBIOS = ("ins", "upd", "del"), ("upd", "del")
+# table: (operations watched, the OT a row concerns as SQL on the row alias {r}; 0 = every OT)
+FUENTES = {
+    "produccion_produccion": (TODAS, "{r}.ot_id"),
+    "produccion_reportediario": (TODAS, "{r}.ot_id"),
+    "precios_anexoot": (TODAS, "{r}.ot_id"),
+    "precios_partidaanexoot": (TODAS, _ANEXO),
+    "precios_programadiario": (TODAS, _PROGRAMA),
+    "ots_ot": (CAMBIOS, "{r}.id"),
+    "precios_concepto": (CAMBIOS, "0"),
+    "precios_anexo": (CAMBIOS, "0"),
+    "catalogos_sitio": (CAMBIOS, "0"),
+}
+EVENTOS = {"ins": "INSERT", "upd": "UPDATE", "del": "DELETE"}
+
+
+def _anotar(ots: str) -> str:
+    """Append one ledger row per OT named by the subquery `ots` (its column `o`)."""
+    return (
+        f"INSERT INTO {LEDGER} (ot_id, cambios) "
+        f"SELECT DISTINCT x.o, 1 FROM ({ots}) AS x WHERE x.o IS NOT NULL"
+    )
+
+
+def _nombres(conn: BaseDatabaseWrapper) -> list[str]:
+    return [f"hoja_{tabla}_{op}" for tabla, (ops, _) in FUENTES.items() for op in ops]
+
+
+def _sql_postgresql(conn: BaseDatabaseWrapper) -> list[str]:
+    sentencias = []
+    referencias = {
+        "ins": "REFERENCING NEW TABLE AS nuevas",
+        "upd": "REFERENCING OLD TABLE AS viejas NEW TABLE AS nuevas",
+        "del": "REFERENCING OLD TABLE AS viejas",
+    }
+    for tabla, (ops, ot) in FUENTES.items():
+        nuevas = f"SELECT {ot.format(r='r')} AS o FROM nuevas AS r"
+        viejas = f"SELECT {ot.format(r='r')} AS o FROM viejas AS r"
+        sentencias.append(
+            f"CREATE OR REPLACE FUNCTION hoja_{tabla}() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN\n"
+            f"IF TG_OP = 'INSERT' THEN {_anotar(nuevas)};\n"
+            f"ELSIF TG_OP = 'DELETE' THEN {_anotar(viejas)};\n"
+            f"ELSE {_anotar(f'{viejas} UNION {nuevas}')};\n"
+            "END IF; RETURN NULL; END $$"
+        )
+        sentencias += [
+            f"CREATE OR REPLACE TRIGGER hoja_{tabla}_{op} AFTER {EVENTOS[op]} ON {tabla} "
+            f"{referencias[op]} FOR EACH STATEMENT EXECUTE FUNCTION hoja_{tabla}()"
+            for op in ops
+        ]
+    return sentencias
+
+
+def _sql_sqlite(conn: BaseDatabaseWrapper) -> list[str]:
+    # Row triggers, and writers serialised: each OT keeps one ledger row, added to in place.
+    sentencias = []
+    for tabla, (ops, ot) in FUENTES.items():
+        nueva, vieja = f"SELECT {ot.format(r='NEW')} AS o", f"SELECT {ot.format(r='OLD')} AS o"
+        filas = {"ins": nueva, "del": vieja, "upd": f"{vieja} UNION {nueva}"}
+        sentencias += [
+            f"CREATE TRIGGER IF NOT EXISTS hoja_{tabla}_{op} AFTER {EVENTOS[op]} ON {tabla} "
+            f"BEGIN UPDATE {LEDGER} SET cambios = cambios + 1 WHERE ot_id IN "
+            f"(SELECT x.o FROM ({filas[op]}) AS x); "
+            f"{_anotar(filas[op])} AND NOT EXISTS (SELECT 1 FROM {LEDGER} l WHERE l.ot_id = x.o); "
+            "END"
+            for op in ops
+        ]
+    return sentencias
+
+
+def _sentencias(conn: BaseDatabaseWrapper) -> list[str]:
+    return _sql_postgresql(conn) if es_postgresql(conn) else _sql_sqlite(conn)
+
+
+def _olvidar(using: str) -> None:
+    """The changes made while a trigger was missing were not noted: no stored sheet holds."""
+    HojaGuardada.objects.using(using).all().delete()
+
+
+DISPARADORES = Disparadores(
+    prefijo="hoja_",
+    tablas=(*FUENTES, LEDGER, GUARDADAS),
+    sentencias=_sentencias,
+    nombres=_nombres,
+    tras_instalar=_olvidar,
+)
+
+
+def antes_de_migrar(using: str = "default", **kwargs: Any) -> None:
+    DISPARADORES.antes_de_migrar(using)
+
+
+def despues_de_migrar(using: str = "default", **kwargs: Any) -> None:
+    DISPARADORES.instalar(using)
+
+
+def generacion(ot_id: int) -> tuple[int, int]:
+    """The OT's sheets' generation and the ledger rows it sums."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COALESCE(SUM(cambios), 0), COUNT(*) FROM {LEDGER} WHERE ot_id IN (%s, 0)",
+            [ot_id],
+        )
+        suma, filas = cursor.fetchone()
+    return int(suma), int(filas)
+
+
+def compactar(ot_id: int) -> None:
+    """Fold the ledger rows of the OT, and those of 0, into one row each (sums unchanged)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for ot in (ot_id, 0):
+            if es_postgresql(connection):
+                # One statement, one snapshot: rows appended meanwhile stay as they are, and
+                # two compactions at once each fold only the rows they deleted.
+                cursor.execute(
+                    f"WITH d AS (DELETE FROM {LEDGER} WHERE ot_id = %s RETURNING cambios) "
+                    f"INSERT INTO {LEDGER} (ot_id, cambios) SELECT %s, SUM(cambios) FROM d "
+                    "HAVING COUNT(*) > 0",
+                    [ot, ot],
+                )
+            else:  # writers are serialised
+                cursor.execute(
+                    f"INSERT INTO {LEDGER} (ot_id, cambios) SELECT %s, SUM(cambios) "
+                    f"FROM {LEDGER} WHERE ot_id = %s HAVING COUNT(*) > 0",
+                    [ot, ot],
+                )
+                cursor.execute(
+                    f"DELETE FROM {LEDGER} WHERE ot_id = %s AND id < (SELECT MAX(id) FROM "
+                    f"{LEDGER} WHERE ot_id = %s)",
+                    [ot, ot],
+                )
+
+
+def _guardada(ot_id: int, clave: str) -> tuple[bytes, str] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT h.cuerpo, h.etiqueta FROM {GUARDADAS} h WHERE h.ot_id = %s AND h.clave = %s "
+            f"AND h.generacion = (SELECT COALESCE(SUM(c.cambios), 0) FROM {LEDGER} c "
+            "WHERE c.ot_id IN (%s, 0))",
+            [ot_id, clave, ot_id],
+        )
+        fila = cursor.fetchone()
+    return None if fila is None else (bytes(fila[0]), fila[1])
+
+
+def _guardar(ot_id: int, clave: str, generacion: int, cuerpo: bytes, etiqueta: str) -> None:
+    """Store the sheet; a failure (a writer holding SQLite's lock, a deadline) only means it
+    is computed again next time."""
+    with contextlib.suppress(DatabaseError), transaction.atomic():
+        HojaGuardada.objects.bulk_create(
+            [
+                HojaGuardada(
+                    ot_id=ot_id,
+                    clave=clave,
+                    generacion=generacion,
+                    cuerpo=cuerpo,
+                    etiqueta=etiqueta,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["ot_id", "clave"],
+            update_fields=["generacion", "cuerpo", "etiqueta"],
+        )
+
+
+def leer(ot_id: int, clave: str, calcular: Callable[[], tuple[bytes, str]]) -> tuple[bytes, str]:
+    """The OT's sheet `clave` (its JSON and ETag): the stored copy while it holds, else
+    `calcular()`, stored for the next read."""
+    guardada = _guardada(ot_id, clave)
+    if guardada is not None:
+        return guardada
+    vigente, filas = generacion(ot_id)
+    if filas > LIMITE_FILAS:
+        # A failure (SQLite's lock held by a writer, say) leaves it for a later read.
+        with contextlib.suppress(DatabaseError):
+            compactar(ot_id)
+    cuerpo, etiqueta = calcular()
+    _guardar(ot_id, clave, vigente, cuerpo, etiqueta)
+    return cuerpo, etiqueta
