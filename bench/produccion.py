@@ -10,9 +10,10 @@ then over HTTP, through gunicorn, times in one run:
 * an anexo of `--lineas` lines with a programmed volume for each day of a
   month, then `PUT /operaciones/api/produccion/sabana/` saving every cell of that month
   (500 x 31 = 15,500 production rows created, excedentes computed);
-* `GET` of that sheet: the first read (which computes it) and the median of `--rounds`
-  (with Redis the sheet is cached until a row it reads changes), against `GET /api/user/`
-  (median of as many).
+* `GET` of that sheet, against `GET /api/user/` (median of as many): computed (the median of
+  `--rounds` reads, each right after one production row of the sheet was changed through
+  `PATCH /operaciones/api/produccion/<id>/`), and stored (the median of `--rounds` reads of
+  a sheet nothing changed since it was last read: one query, with or without Redis).
 
 Prints each figure and the sheet's ratio to `/api/user/`; exits 1 if the import takes a
 minute or more. Uses DATABASE_URL / REDIS_URL if set (a scratch database: the data stays in
@@ -128,6 +129,27 @@ def mediana_get(url: str, cookie: str, ruta: str, rondas: int) -> tuple[float, i
     return statistics.median(tiempos), tamano
 
 
+def tras_escribir(url: str, cookie: str, ruta_hoja: str, ot: object, rondas: int) -> float:
+    """The median time of reading the sheet right after one of its rows was changed through
+    the production API (so the read computes it)."""
+    filas = json_de(url, cookie, f"/operaciones/api/produccion/?ot={ot}&elementos_por_pagina=1")
+    fila = filas["produccion"][0]  # type: ignore[index]
+    ruta = f"/operaciones/api/produccion/{fila['id']}/"
+    tiempos = []
+    for n in range(rondas):
+        status, respuesta, _ = request(url, "GET", ruta, {"Cookie": cookie})
+        status, _, datos = request(
+            url, "PATCH", ruta,
+            {**_cabeceras(url, cookie), "Content-Type": "application/json",
+             "If-Match": respuesta.getheader("ETag") or ""},
+            json.dumps({"volumen_produccion": f"{2 + n / 100:.2f}"}).encode(),
+        )  # fmt: skip
+        if status != 200:
+            raise RuntimeError(f"{ruta} answered {status}: {datos[:300]!r}")
+        tiempos.append(mediana_get(url, cookie, ruta_hoja, 1)[0])
+    return statistics.median(tiempos)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -181,9 +203,8 @@ def main() -> int:
             if status != 200:
                 raise RuntimeError(f"the sheet PUT answered {status}: {respuesta[:500]!r}")
 
-            # The first read computes the sheet (with Redis, the next ones reuse it).
-            primera, _ = mediana_get(url, cookie, ruta_hoja, 1)
             usuario, _ = mediana_get(url, cookie, "/api/user/", args.rounds)
+            calculada = tras_escribir(url, cookie, ruta_hoja, ot_hoja, args.rounds)
             sabana, tamano = mediana_get(url, cookie, ruta_hoja, args.rounds)
             usuario_despues, _ = mediana_get(url, cookie, "/api/user/", args.rounds)
 
@@ -198,10 +219,10 @@ def main() -> int:
     print(
         f"GET /api/user/ (median of {args.rounds})                {usuario * 1000:8.1f} ms   1.0x"
     )
-    print(f"GET sheet, first read (computed)            {primera * 1000:8.1f} ms"
-          f"  {primera / usuario:5.1f}x")  # fmt: skip
-    print(f"GET sheet {args.lineas} x {dias}, {tamano / 1024:.0f} KiB (median)"
-          f"     {sabana * 1000:8.1f} ms  {sabana / usuario:5.1f}x")  # fmt: skip
+    print(f"GET sheet, computed after a row changed (median)"
+          f"  {calculada * 1000:8.1f} ms  {calculada / usuario:5.1f}x")  # fmt: skip
+    print(f"GET sheet {args.lineas} x {dias}, {tamano / 1024:.0f} KiB, stored (median)"
+          f"{sabana * 1000:8.1f} ms  {sabana / usuario:5.1f}x")  # fmt: skip
     return 0 if importar < LIMITE_S else 1
 
 

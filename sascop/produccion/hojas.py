@@ -190,7 +190,7 @@ def _guardada(ot_id: int, clave: str) -> tuple[bytes, str] | None:
             [ot_id, clave, ot_id],
         )
         fila = cursor.fetchone()
-    return None if fila is None else (bytes(fila[0]), fila[1])
+    return None if fila is None else (fila[0].encode(), fila[1])
 
 
 def _guardar(ot_id: int, clave: str, generacion: int, cuerpo: bytes, etiqueta: str) -> None:
@@ -203,7 +203,7 @@ def _guardar(ot_id: int, clave: str, generacion: int, cuerpo: bytes, etiqueta: s
                     ot_id=ot_id,
                     clave=clave,
                     generacion=generacion,
-                    cuerpo=cuerpo,
+                    cuerpo=cuerpo.decode(),
                     etiqueta=etiqueta,
                 )
             ],

@@ -122,13 +122,13 @@ class CambioHoja(models.Model):
 
 
 class HojaGuardada(models.Model):
-    """An OT's monthly sheet as last answered (JSON and ETag), valid while the generation it
-    was computed at is still the OT's (see `produccion.hojas`)."""
+    """An OT's monthly sheet as last answered (its JSON text and ETag), valid while the
+    generation it was computed at is still the OT's (see `produccion.hojas`)."""
 
     ot_id = models.BigIntegerField()
     clave = models.CharField(max_length=80)
     generacion = models.BigIntegerField()
-    cuerpo = models.BinaryField()
+    cuerpo = models.TextField()
     etiqueta = models.CharField(max_length=40)
 
     class Meta:

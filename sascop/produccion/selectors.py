@@ -90,11 +90,6 @@ def _cantidad(valor: Decimal) -> str:
     return format(valor.quantize(CUATRO), "f")
 
 
-def _guardada(valor: Decimal) -> str:
-    """A stored volume (its 4 decimal places as the database gives them)."""
-    return format(valor, "f")
-
-
 def _dinero(valor: Decimal) -> str:
     return format(valor, "f")
 
@@ -165,15 +160,16 @@ def sabana(
         .order_by("orden")
         .values_list(*LINEA)
     )
-    # By the lines' ids: no joins in the big reads below.
+    # By the lines' ids: no joins in the big reads below (and plans that need no statistics).
     ids = [linea[0] for linea in lineas]
+    dias = {inicio + datetime.timedelta(days=d): str(d + 1) for d in range(n)}
     programa: dict[int, dict[str, str]] = defaultdict(dict)
     for linea_id, fecha, volumen in (
         ProgramaDiario.objects.filter(partida_id__in=ids, fecha__range=(inicio, fin))
         .order_by()
         .values_list("partida_id", "fecha", "volumen")
     ):
-        programa[linea_id][str(fecha.day)] = _guardada(volumen)
+        programa[linea_id][dias[fecha]] = format(volumen, "f")  # as stored: 4 places
     ejecutado: dict[int, dict[str, str]] = defaultdict(dict)
     excedente: dict[int, dict[str, str]] = defaultdict(dict)
     volumen_mes: dict[int, Decimal] = defaultdict(Decimal)
@@ -188,10 +184,11 @@ def sabana(
         .order_by()
         .values_list("partida_anexo_id", "fecha_produccion", "volumen_produccion", "excedente")
     ):
-        ejecutado[linea_id][str(fecha.day)] = _guardada(volumen)
+        dia = dias[fecha]
+        ejecutado[linea_id][dia] = format(volumen, "f")
         volumen_mes[linea_id] += volumen
         if exceso:
-            excedente[linea_id][str(fecha.day)] = _guardada(exceso)
+            excedente[linea_id][dia] = format(exceso, "f")
     acumulados: dict[int, Any] = {
         fila["partida_anexo_id"]: fila
         for fila in Produccion.objects.filter(
