@@ -7,6 +7,7 @@ OT and its re-programmings), and reaching TERMINADA stamps `fecha_termino_real`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -173,13 +174,29 @@ def ot_actualizar(
     )
 
 
+# Run inside an OT's soft delete's transaction, with the OT's id, once it is hidden: what
+# is kept over the OT's family must leave it out. The production app registers here (it
+# sits above ots and keeps the excedentes).
+_tras_eliminar: list[Callable[[int], object]] = []
+
+
+def al_eliminar_ot(funcion: Callable[[int], object]) -> None:
+    """Have `funcion(ot_id)` run in every OT delete's transaction, after the OT is hidden
+    (once, however often it is registered). A restore, if one is added, must run them too."""
+    if funcion not in _tras_eliminar:
+        _tras_eliminar.append(funcion)
+
+
 @transaction.atomic
 def ot_eliminar(*, usuario: User, ot_id: int, if_match: str | None = None) -> None:
-    """Hide the OT (soft delete). One with re-programmings is a 409: delete those first."""
+    """Hide the OT (soft delete). One with re-programmings is a 409: delete those first.
+    Its production leaves its family's excedentes, recomputed in the same transaction."""
     ot = _ot_para_editar(ot_id)
     if ot.reprogramaciones.exists():
         raise Conflict("This OT has re-programmings; delete them first.")
     eliminar_registro(usuario=usuario, instancia=ot, if_match=if_match)
+    for funcion in _tras_eliminar:
+        funcion(ot.pk)
 
 
 @transaction.atomic

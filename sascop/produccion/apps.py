@@ -11,9 +11,10 @@ class ProduccionConfig(AppConfig):
 
     def ready(self) -> None:
         from sascop.core.datacache import track
+        from sascop.ots.services import al_eliminar_ot
         from sascop.precios.services import al_importar_anexo
         from sascop.produccion import hojas
-        from sascop.produccion.excedentes import tras_importar_anexo
+        from sascop.produccion.excedentes import recalcular_familia, tras_importar_anexo
         from sascop.produccion.models import Produccion
 
         # Read by the dashboard's cached figures.
@@ -25,3 +26,7 @@ class ProduccionConfig(AppConfig):
         # An anexo import changes what is authorised: the rows move to the new lines and
         # the excedentes are recomputed in the import's transaction.
         al_importar_anexo(tras_importar_anexo)
+        # A deleted OT's production leaves its family's accumulation (as it leaves the
+        # dashboard's totals): the rest of the family is recomputed in the delete's
+        # transaction.
+        al_eliminar_ot(recalcular_familia)

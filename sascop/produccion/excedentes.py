@@ -11,8 +11,16 @@ partida). For each family and concept:
   a row's excedente is the part of it above the authorised volume:
   `max(0, acumulado_después - max(autorizado, acumulado_antes))`.
 
+A soft-deleted OT is out of its family, as it is out of the dashboard's totals: its anexo
+authorises nothing, its rows accumulate nothing and their excedente is 0. Deleting an OT
+recomputes its family in the delete's transaction (`recalcular_familia`), so a restore must
+run it too.
+
 Each line of every anexo version keeps `ejecutado` and `excedente`: the sums over the
 rows of its own OT on its concept, whatever the version they were captured against.
+
+A row whose excedente changes gets its version raised with it: its ETag names what a
+client saw, and a client holding the old excedente must not write over the new one.
 
 `recalcular` runs in the caller's transaction with a fixed number of queries whatever the
 number of rows, families and concepts touched (plus one UPDATE per 500 changed rows).
@@ -23,6 +31,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -48,39 +57,51 @@ CAMPOS_LINEA = (
 Clave = tuple[int, int]
 
 
-def _familias(ot_ids: set[int]) -> dict[int, tuple[int, int]]:
-    """Every OT of the families of `ot_ids`: id → (principal id, re-programming number)."""
+class Miembro(NamedTuple):
+    raiz: int  # the family's principal OT
+    numero: int  # re-programming number (0 for the principal)
+    vivo: bool  # not soft-deleted
+
+
+def _familias(ot_ids: set[int]) -> dict[int, Miembro]:
+    """Every OT of the families of `ot_ids`, deleted ones included: id → its place."""
     raices = (
         OT.all_objects.filter(pk__in=ot_ids)
         .annotate(raiz=Coalesce("ot_principal_id", "pk"))
         .values("raiz")
     )
     return {
-        pk: (principal or pk, numero)
-        for pk, principal, numero in OT.all_objects.filter(
+        pk: Miembro(principal or pk, numero, eliminado_en is None)
+        for pk, principal, numero, eliminado_en in OT.all_objects.filter(
             Q(pk__in=raices) | Q(ot_principal_id__in=raices)
-        ).values_list("pk", "ot_principal_id", "num_reprogramacion")
+        ).values_list("pk", "ot_principal_id", "num_reprogramacion", "eliminado_en")
     }
 
 
 def recalcular(claves: Iterable[Clave]) -> int:
     """Recompute the excedente of every row sharing a family and concept with `claves`,
     and the totals of those concepts' anexo lines. Returns how many rows changed."""
+    return len(recalcular_filas(claves))
+
+
+def recalcular_filas(claves: Iterable[Clave]) -> dict[int, Decimal]:
+    """`recalcular`, answering the rows whose excedente changed: id → new excedente (each
+    of them is one version further on)."""
     claves = set(claves)
     if not claves:
-        return 0
+        return {}
     miembros = _familias({ot for ot, _ in claves})
     conceptos = {concepto for _, concepto in claves}
-    afectadas = {(miembros[ot][0], concepto) for ot, concepto in claves if ot in miembros}
+    afectadas = {(miembros[ot].raiz, concepto) for ot, concepto in claves if ot in miembros}
 
-    # The family's newest OT with an active anexo authorises.
+    # The family's newest OT (not deleted) with an active anexo authorises.
     con_anexo = set(
         AnexoOT.objects.filter(ot_id__in=miembros, activo=True).values_list("ot_id", flat=True)
     )
     autoriza: dict[int, int] = {}
     for ot_id in con_anexo:
-        raiz, numero = miembros[ot_id]
-        if raiz not in autoriza or numero > miembros[autoriza[raiz]][1]:
+        raiz, numero, vivo = miembros[ot_id]
+        if vivo and (raiz not in autoriza or numero > miembros[autoriza[raiz]].numero):
             autoriza[raiz] = ot_id
     lineas = list(
         PartidaAnexoOT.objects.filter(
@@ -89,7 +110,7 @@ def recalcular(claves: Iterable[Clave]) -> int:
     )
     autorizado: dict[tuple[int, int], Decimal] = {}
     for _, ot_id, activo, concepto, volumen, _, _ in lineas:
-        raiz = miembros[ot_id][0]
+        raiz = miembros[ot_id].raiz
         if activo and autoriza.get(raiz) == ot_id:
             autorizado[(raiz, concepto)] = volumen
 
@@ -100,22 +121,25 @@ def recalcular(claves: Iterable[Clave]) -> int:
     por_ot: dict[Clave, list[Decimal]] = defaultdict(lambda: [CERO, CERO])
     cambiadas: dict[int, tuple[Decimal]] = {}
     for pk, ot_id, concepto, volumen, anterior in filas.order_by("fecha_produccion", "pk"):
-        clave = (miembros[ot_id][0], concepto)
+        clave = (miembros[ot_id].raiz, concepto)
         if clave not in afectadas:
             continue
-        antes = acumulado[clave]
-        despues = acumulado[clave] = antes + volumen
-        excedente = max(CERO, despues - max(autorizado.get(clave, CERO), antes))
+        excedente = CERO
+        if miembros[ot_id].vivo:
+            antes = acumulado[clave]
+            despues = acumulado[clave] = antes + volumen
+            excedente = max(CERO, despues - max(autorizado.get(clave, CERO), antes))
         totales = por_ot[(ot_id, concepto)]
         totales[0] += volumen
         totales[1] += excedente
         if excedente != anterior:
             cambiadas[pk] = (excedente,)
-    actualizar_por_pk(Produccion, ["excedente"], cambiadas)
+    # The version too, in the same UPDATE: the row's ETag changes with its excedente.
+    actualizar_por_pk(Produccion, ["excedente"], cambiadas, incrementar=["version"])
 
     lineas_cambiadas: dict[int, tuple[Decimal, Decimal]] = {}
     for pk, ot_id, _, concepto, _, ejecutado, excedente in lineas:
-        if (miembros[ot_id][0], concepto) not in afectadas:
+        if (miembros[ot_id].raiz, concepto) not in afectadas:
             continue
         nuevo = por_ot.get((ot_id, concepto), [CERO, CERO])
         if (ejecutado, excedente) != (nuevo[0], nuevo[1]):
@@ -123,7 +147,7 @@ def recalcular(claves: Iterable[Clave]) -> int:
     actualizar_por_pk(PartidaAnexoOT, ["ejecutado", "excedente"], lineas_cambiadas)
     if cambiadas:
         announce_change(Produccion)
-    return len(cambiadas)
+    return {pk: excedente for pk, (excedente,) in cambiadas.items()}
 
 
 def tras_importar_anexo(ot_id: int) -> None:
@@ -141,17 +165,25 @@ def tras_importar_anexo(ot_id: int) -> None:
         for pk, concepto in filas.values_list("pk", "partida_anexo__concepto_id")
         if concepto in nuevas
     }
-    actualizar_por_pk(Produccion, ["partida_anexo"], movidas)
+    # A moved row shows another line: its ETag changes, as with its excedente.
+    actualizar_por_pk(Produccion, ["partida_anexo"], movidas, incrementar=["version"])
     if movidas:
         announce_change(Produccion)
-    # The whole family: the authorising OT may have changed for every concept.
+    recalcular_familia(ot_id)
+
+
+def recalcular_familia(ot_id: int) -> int:
+    """Recompute every concept of the OT's family: after a change of what authorises or of
+    who belongs (an anexo import, an OT deleted or restored). Runs in the caller's
+    transaction; returns how many rows changed."""
+    # Every concept of any member's anexo: the authorising OT may have changed for each.
     miembros = _familias({ot_id})
     conceptos = set(
         PartidaAnexoOT.objects.filter(anexo_ot__ot_id__in=miembros).values_list(
             "concepto_id", flat=True
         )
     )
-    recalcular((ot_id, concepto) for concepto in conceptos)
+    return recalcular((ot_id, concepto) for concepto in conceptos)
 
 
 def recalcular_todo() -> int:

@@ -151,7 +151,15 @@ def _escribir(
             "pk", "concepto_id"
         )
     )
-    excedentes.recalcular((f.ot_id, conceptos[f.partida_anexo_id]) for f in filas)
+    recalculadas = excedentes.recalcular_filas(
+        (f.ot_id, conceptos[f.partida_anexo_id]) for f in filas
+    )
+    # The recompute raised the version of each row whose excedente changed: the rows
+    # handed back say so too.
+    for fila in [*creadas, *(c.fila for c in cambios)]:
+        if fila.pk in recalculadas:
+            fila.excedente = recalculadas[fila.pk]
+            fila.version += 1
     # Bulk writes send no row signals: tell the caches ourselves.
     announce_change(Produccion)
     return creadas

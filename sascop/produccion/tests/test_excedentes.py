@@ -10,13 +10,16 @@ from http import HTTPStatus
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
+from sascop.accounts.tests.factories import make_user
+from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.tests.factories import SitioFactory
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios.models import AnexoOT, PartidaAnexoOT
 from sascop.precios.tests.factories import AnexoOTFactory, ConceptoFactory, linea_de
 from sascop.precios.tests.libros import TITULOS, xlsx
-from sascop.produccion import excedentes
+from sascop.produccion import excedentes, services
 from sascop.produccion.models import Produccion, ReporteDiario
 from sascop.produccion.tests.factories import ProduccionFactory
 
@@ -182,6 +185,8 @@ def test_an_anexo_import_moves_rows_to_the_new_lines_and_recomputes(role_client,
     assert (tubo_fila.partida_anexo_id, tubo_fila.excedente) == (nuevas["2.1"]["id"], 0)
     # No longer authorised: all of it is beyond; the row stays on its old line.
     assert (buzo_fila.partida_anexo_id, buzo_fila.excedente) == (lineas["3"], Decimal("4"))
+    # Moved (one version) and recomputed (another); recomputed only: their ETags change.
+    assert (tubo_fila.version, buzo_fila.version) == (4, 2)
     assert (nuevas["2.1"]["ejecutado"], nuevas["2.1"]["excedente"]) == ("12.0000", "0.0000")
     version_1 = {p["partida"]: p for p in ingenieria.get(url, {"version": 1}).json()["partidas"]}
     assert version_1["3"]["excedente"] == "4.0000"
@@ -292,3 +297,153 @@ def test_the_command_recomputes_everything(familia):
     assert Produccion.objects.get().excedente == Decimal("30")
     familia["linea"].refresh_from_db()
     assert (familia["linea"].ejecutado, familia["linea"].excedente) == (150, 30)
+
+
+def _ot(c, csrf, ot, metodo="delete"):
+    return getattr(c, metodo)(f"/operaciones/api/ots/{ot.pk}/", **csrf(c))
+
+
+def test_deleting_an_ot_takes_its_production_out_of_the_family(
+    capturista, engineer, viewer, csrf, familia
+):
+    principal, repro = familia["principal"], familia["reprogramacion"]
+    linea, linea_r = familia["linea"], familia["linea_r"]
+    _post(capturista, csrf, principal, linea, "2026-05-01", "60")
+    _post(capturista, csrf, repro, linea_r, "2026-05-02", "50")
+    tarde = _post(capturista, csrf, principal, linea, "2026-05-03", "60").json()
+    _post(capturista, csrf, repro, linea_r, "2026-05-04", "10")
+    # The re-programming's anexo (120) authorises; by date: 60, 110, 170 (50), 180 (10).
+    assert _excedentes() == {
+        (principal.pk, "2026-05-01"): "0.0000",
+        (repro.pk, "2026-05-02"): "0.0000",
+        (principal.pk, "2026-05-03"): "50.0000",
+        (repro.pk, "2026-05-04"): "10.0000",
+    }
+    antes = capturista.get(f"{URL}{tarde['id']}/")
+    assert viewer.get("/operaciones/api/estadisticas/").json()["total_produccion"] == 4
+
+    # The principal goes only after its re-programmings.
+    assert _ot(engineer, csrf, principal).status_code == HTTPStatus.CONFLICT
+    assert _ot(engineer, csrf, repro).status_code == HTTPStatus.NO_CONTENT
+
+    # The re-programming's rows no longer count and its anexo no longer authorises: the
+    # principal's (100) does again, over its own rows: 60, 120 (20).
+    assert _excedentes() == {
+        (principal.pk, "2026-05-01"): "0.0000",
+        (repro.pk, "2026-05-02"): "0.0000",
+        (principal.pk, "2026-05-03"): "20.0000",
+        (repro.pk, "2026-05-04"): "0.0000",
+    }
+    despues = capturista.get(f"{URL}{tarde['id']}/")
+    assert despues.json()["excedente"] == "20.0000"
+    assert despues["ETag"] != antes["ETag"]
+    (partida,) = capturista.get(f"/operaciones/api/ots/{principal.pk}/anexo/").json()["partidas"]
+    assert (partida["volumen"], partida["ejecutado"], partida["excedente"]) == (
+        "100.0000",
+        "120.0000",
+        "20.0000",
+    )
+    # As the dashboard, which leaves the deleted OT's production out of its totals.
+    assert viewer.get("/operaciones/api/estadisticas/").json()["total_produccion"] == 2
+    linea_r.refresh_from_db()
+    assert (linea_r.ejecutado, linea_r.excedente) == (60, 0)
+
+    # Later writes keep it out: 60, 120, 125.
+    nueva = _post(capturista, csrf, principal, linea, "2026-05-05", "5")
+    assert nueva.json()["excedente"] == "5.0000"
+    assert _excedentes()[(repro.pk, "2026-05-04")] == "0.0000"
+
+
+def test_a_deleted_principal_leaves_its_reprogrammings_alone(familia):
+    """Whatever hid the principal (data older than the rule that it goes last), its rows
+    stop counting once its family is recomputed."""
+    principal, repro = familia["principal"], familia["reprogramacion"]
+    ProduccionFactory(
+        ot=principal,
+        partida_anexo=familia["linea"],
+        fecha_produccion=datetime.date(2026, 5, 1),
+        volumen_produccion=100,
+    )
+    fila = ProduccionFactory(
+        ot=repro,
+        partida_anexo=familia["linea_r"],
+        fecha_produccion=datetime.date(2026, 5, 2),
+        volumen_produccion=50,
+    )
+    excedentes.recalcular_todo()
+    fila.refresh_from_db()
+    assert (fila.excedente, fila.version) == (30, 2)
+
+    type(principal).all_objects.filter(pk=principal.pk).update(eliminado_en=timezone.now())
+    assert excedentes.recalcular_familia(principal.pk) == 1
+
+    fila.refresh_from_db()
+    assert (fila.excedente, fila.version) == (0, 3)
+    assert Produccion.objects.get(ot=principal).excedente == 0
+
+
+def test_a_row_pushed_beyond_by_another_gets_a_new_etag(capturista, csrf, familia):
+    principal, repro = familia["principal"], familia["reprogramacion"]
+    creada = _post(capturista, csrf, principal, familia["linea"], "2026-05-10", "60")
+    url = f"{URL}{creada.json()['id']}/"
+    primera = capturista.get(url)
+    assert primera.json()["excedente"] == "0.0000"
+
+    # An earlier row of the family: 80, then 140 against the 120 authorised.
+    _post(capturista, csrf, repro, familia["linea_r"], "2026-05-01", "80")
+
+    segunda = capturista.get(url)
+    assert segunda.json()["excedente"] == "20.0000"
+    assert segunda["ETag"] != primera["ETag"]
+    cambio = {"comentario": "revisado"}
+    vieja = capturista.patch(url, cambio, content_type="application/json",
+                             HTTP_IF_MATCH=primera["ETag"], **csrf(capturista))  # fmt: skip
+    assert vieja.status_code == HTTPStatus.PRECONDITION_FAILED
+    vigente = capturista.patch(url, cambio, content_type="application/json",
+                               HTTP_IF_MATCH=segunda["ETag"], **csrf(capturista))  # fmt: skip
+    assert vigente.status_code == HTTPStatus.OK
+    assert vigente.json()["excedente"] == "20.0000"
+    assert vigente["ETag"] != segunda["ETag"]
+    # The recompute is the server's, not an edit: the log has the row's creation and the
+    # comment, nothing about its excedente or version.
+    registros = RegistroActividad.objects.filter(
+        entidad="produccion", entidad_id=str(creada.json()["id"])
+    )
+    assert sorted(registros.values_list("accion", "campo")) == sorted(
+        [(RegistroActividad.Accion.CREAR, ""), (RegistroActividad.Accion.MODIFICAR, "comentario")]
+    )
+
+
+def test_the_rows_a_write_hands_back_carry_their_recomputed_version(capturista, csrf, familia):
+    principal, linea = familia["principal"], familia["linea"]
+    fila = ProduccionFactory(
+        ot=principal,
+        partida_anexo=linea,
+        fecha_produccion=datetime.date(2026, 5, 1),
+        volumen_produccion=100,
+    )
+    url = f"{URL}{fila.pk}/"
+    usuario = make_user()
+
+    # Its own change pushes it beyond the 120 authorised: one version for the edit, one for
+    # the excedente; the row handed back is the stored one.
+    editada = services.produccion_actualizar(
+        usuario=usuario, produccion_id=fila.pk, datos={"volumen_produccion": 150}
+    )
+    fila.refresh_from_db()
+    assert (editada.excedente, editada.version) == (fila.excedente, fila.version) == (30, 3)
+    (creada,) = services.produccion_crear_lote(
+        usuario=usuario,
+        filas=[
+            {
+                "ot": principal,
+                "partida_anexo": linea,
+                "fecha_produccion": datetime.date(2026, 5, 2),
+                "volumen_produccion": Decimal("5"),
+            }
+        ],
+    )
+    assert (creada.excedente, creada.version) == (5, 2)
+    creada.refresh_from_db()
+    assert (creada.excedente, creada.version) == (5, 2)
+    assert capturista.get(url)["ETag"] == f'"{fila.pk}-3"'
