@@ -1,11 +1,13 @@
 """A small round-robin HTTP proxy, for proving that app servers share nothing but the database
 and Redis: each request goes to the next backend, on a fresh connection, so every session
-is served by all of them in turn. Not for production (no streaming, one request per client
-connection: it answers `Connection: close`)."""
+is served by all of them in turn. It runs in a process of its own, as a real balancer would,
+so it does not share an interpreter lock with the load generator. Not for production (no
+streaming, one request per client connection: it answers `Connection: close`)."""
 
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import socket
 import socketserver
 import threading
@@ -49,9 +51,10 @@ class RoundRobinProxy:
 
     def __init__(self, backends: list[int], port: int = 0) -> None:
         self.backends = backends
-        self.counts = [0] * len(backends)
+        self._counts = multiprocessing.get_context("fork").Array("q", len(backends))
         self._next = itertools.cycle(range(len(backends)))
         self._lock = threading.Lock()
+        self._process: multiprocessing.process.BaseProcess | None = None
         proxy = self
 
         class Handler(socketserver.BaseRequestHandler):
@@ -61,7 +64,8 @@ class RoundRobinProxy:
                     return
                 with proxy._lock:
                     index = next(proxy._next)
-                    proxy.counts[index] += 1
+                with proxy._counts.get_lock():
+                    proxy._counts[index] += 1
                 with socket.create_connection(("127.0.0.1", proxy.backends[index]), 60) as up:
                     up.sendall(request)
                     while chunk := up.recv(65536):
@@ -74,10 +78,17 @@ class RoundRobinProxy:
 
         self.server = Server(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def counts(self) -> list[int]:
+        return [int(n) for n in self._counts[:]]
 
     def __enter__(self) -> str:
-        self._thread.start()
+        # Forked: the child serves the socket bound here, before any load thread starts.
+        self._process = multiprocessing.get_context("fork").Process(
+            target=self.server.serve_forever, daemon=True
+        )
+        self._process.start()
         return self.url
 
     def __exit__(
@@ -86,5 +97,7 @@ class RoundRobinProxy:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.server.shutdown()
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join(10)
         self.server.server_close()
