@@ -243,6 +243,16 @@ def _pagina_sabana(
             return render(request, SABANA, context, status=400)
         datos = json.loads(cuerpo)
         ot = form.cleaned_data["ot"]
+        visibles = {(p["partida_anexo"], str(d)) for p in datos["partidas"] for d in datos["dias"]}
+        # A cell the grid does not show (a line or day sent that is not on this sheet) is
+        # named in the notice instead, or nothing on the page would say what is wrong.
+        ocultas = [
+            f"Línea {linea}, día {dia}: {' '.join(mensajes)}"
+            for (linea, dia), mensajes in (errores or {}).items()
+            if (linea, dia) not in visibles
+        ]
+        if ocultas:
+            context["aviso"] = " ".join([aviso, *ocultas])
         context.update(
             {
                 "datos": datos,
@@ -311,14 +321,17 @@ def produccion_sabana(request: HttpRequest) -> HttpResponseBase:
         return _pagina_sabana(request, form, escritas=escritas, aviso=aviso, status=412)
     except ApplicationError as exc:
         errores: dict[tuple[int, str], list[str]] = {}
+        otros: list[str] = []
         for campo, mensajes in (exc.fields or {}).items():
-            if match := ERROR_DE_CELDA.match(campo):
-                indice, dia = int(match.group(1)), match.group(2)
-                if indice < len(lineas):
-                    errores[(lineas[indice], dia)] = [str(m) for m in mensajes]
+            match = ERROR_DE_CELDA.match(campo)
+            if match and int(match.group(1)) < len(lineas):
+                errores[(lineas[int(match.group(1))], match.group(2))] = [str(m) for m in mensajes]
+            else:
+                otros.append(f"{campo}: {' '.join(str(m) for m in mensajes)}")
         aviso = "No se guardó nada. " + (
-            "Revisa las celdas marcadas." if errores else str(exc.detail)
-        )
+            " ".join(["Revisa las celdas marcadas.", *otros]) if errores or otros
+            else str(exc.detail)
+        )  # fmt: skip
         return _pagina_sabana(
             request, form, escritas=escritas, errores=errores, aviso=aviso, status=exc.status
         )

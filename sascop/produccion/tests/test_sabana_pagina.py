@@ -136,6 +136,19 @@ def test_a_bad_cell_is_marked_and_nothing_is_saved(capturista, hoja):
     assert not Produccion.objects.filter(fecha_produccion__day__in=[8, 9]).exists()
 
 
+def test_a_bad_cell_the_grid_does_not_show_is_named_in_the_notice(capturista, hoja):
+    # A day the month does not have, sent by a tampered form: no input to mark, so the
+    # notice names it.
+    html = _html(capturista.get(URL, {"ot": "OT-2026-050", "anio": 2026, "mes": 5}))
+    linea = hoja["tubo"].pk
+
+    response = _enviar(capturista, html, {f"e-{linea}-32": "1", f"e-{linea}-9": "3"})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert f"Línea {linea}, día 32: Not a day of the month." in _html(response)
+    assert not Produccion.objects.filter(fecha_produccion__day=9).exists()
+
+
 def test_a_change_on_a_signed_day_is_refused(capturista, hoja):
     html = _html(capturista.get(URL, {"ot": "OT-2026-050", "anio": 2026, "mes": 5}))
 
