@@ -102,7 +102,10 @@ class SessionStore(DatabaseStore):
             # on the way out then has nothing new to write.
             return
         try:
-            super().save(must_create)
+            if self._insert_on_save and self._in_transaction():
+                self._insert_in_transaction(data)
+            else:
+                super().save(must_create)
         except CreateError:
             if not self._insert_on_save:
                 raise  # `create` draws another key
@@ -118,6 +121,17 @@ class SessionStore(DatabaseStore):
         self._saved = saved
         if revocable.enabled():
             revocable.store(self._copy_name(saved[0]), saved[1], self.get_expiry_age())
+
+    def _in_transaction(self) -> bool:
+        return transaction.get_connection(router.db_for_write(self.model)).in_atomic_block
+
+    def _insert_in_transaction(self, data: dict[str, Any]) -> None:
+        # A login's row, inside the login's transaction, without the savepoint Django's store
+        # wraps around the INSERT to draw another key when the key is taken: a key of 32
+        # random characters is never taken, and if it were the login would fail (500) whole,
+        # overwriting nothing.
+        row = self.create_model_instance(data)
+        row.save(force_insert=True, using=router.db_for_write(self.model, instance=row))
 
     def delete(self, session_key: str | None = None) -> None:
         session_key = session_key or self.session_key

@@ -33,9 +33,7 @@ ONE_TRANSACTION = [
     "UPDATE accounts_user",  # last_login
     "INSERT accounts_eventoacceso",  # the login history
     "INSERT actividad_registroactividad",  # the activity log
-    "SAVEPOINT",  # a taken session key is drawn again, without undoing the rest
     "INSERT accounts_sesion",
-    "RELEASE",
     "COMMIT",
 ]
 
