@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sascop.accounts.models import EventoAcceso, Sesion
 from sascop.accounts.tests.factories import PASSWORD
+from sascop.accounts.tests.test_mfa import STEP, _code, _enrol, _post
 from sascop.actividad.models import RegistroActividad
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -103,3 +104,45 @@ def test_a_login_after_failures_still_resets_them(client, user):
 
 def test_a_login_by_e_mail_writes_the_same(client, user):
     assert _statements_of_login(client, username="ANA@sascop.mx") == ONE_TRANSACTION
+
+
+def test_the_html_login_page_writes_the_same(client, user):
+    client.get("/accounts/login/")
+    token = client.cookies["csrftoken"].value
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            "/accounts/login/",
+            {"username": "ana", "password": PASSWORD, "csrfmiddlewaretoken": token},
+        )
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert [_statement(query["sql"]) for query in queries.captured_queries] == ONE_TRANSACTION
+    assert client.cookies["sessionid"].value == Sesion.objects.get().session_key
+
+
+def test_the_two_factor_step_writes_the_login_in_one_commit(client, user, time_machine):
+    time_machine.move_to("2026-11-23T16:00:00Z", tick=False)
+    _login(client)
+    secret, _codes = _enrol(client)
+    assert _post(client, "/api/logout/").status_code == HTTPStatus.OK
+    time_machine.shift(STEP)  # the code used to confirm is spent
+    assert _login(client).json() == {"mfa_required": True, "message": "MFA required"}
+
+    with CaptureQueriesContext(connection) as queries:
+        response = _post(client, "/api/login/mfa/", {"code": _code(secret)})
+
+    assert response.status_code == HTTPStatus.OK, response.content
+    statements = [_statement(query["sql"]) for query in queries.captured_queries]
+    login = statements[statements.index("BEGIN") :]
+    assert login == [
+        "BEGIN",
+        # the anonymous session that waited for the code ends (Django's store reads, deletes)
+        "SELECT accounts_sesion",
+        "DELETE accounts_sesion",
+        "UPDATE accounts_user",
+        "INSERT accounts_eventoacceso",
+        "INSERT actividad_registroactividad",
+        "INSERT accounts_sesion",
+        "COMMIT",
+    ]
