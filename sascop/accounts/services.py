@@ -128,6 +128,7 @@ def user_change_password(
         # Other sessions carry the old password's hash and are refused on their next request;
         # saving the user revoked its cached row, or failed (503) and undid the change.
         update_session_auth_hash(request, user)
+        request.session.save()  # this session's new key, written with the change
     reset_failures(request, user)
 
 
