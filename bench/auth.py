@@ -9,7 +9,7 @@ of `POST /api/login/`; and logins per second against the rate of the password ch
 BENCH_AUTH_DB and BENCH_AUTH_REDIS_URL name the PostgreSQL database (dropped and created)
 and Redis to use.
 
-    .venv/bin/python bench/auth.py [--seconds 4] [--rounds 3] [--clients 4] [--logins 60]
+    .venv/bin/python bench/auth.py [--seconds 4] [--rounds 3] [--clients 4] [--logins 60] [--port N]
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def _rps(
 def run_backend(name: str, env: dict[str, str], args: argparse.Namespace) -> None:
     manage("migrate", "--noinput", env=env)
     manage("ensure_demo_admin", "--username", USERNAME, "--password", PASSWORD, env=env)
-    with gunicorn(env, workers=2) as url:
+    with gunicorn(env, workers=2, port=args.port) as url:
         cookie, _ = login(url, USERNAME, PASSWORD)
         read_rps: list[float] = []
         bare_rps: list[float] = []
@@ -104,6 +104,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--logins", type=int, default=60)
+    parser.add_argument("--port", type=int, default=None, help="default: any free port")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         sqlite = {**BASE_ENV, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "REDIS_URL": ""}

@@ -267,8 +267,9 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # would be a third copy, written on every login and logout and never pruned.
 AXES_DISABLE_ACCESS_LOG = True
 # Counters live in the database, the source of truth every app server shares: a lock-out
-# holds whatever happens to Redis, and comes back with it.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# holds whatever happens to Redis, and comes back with it. (axes' database handler, minus
+# the resets of a login that had no failures: see accounts.lockout.)
+AXES_HANDLER = "sascop.accounts.lockout.LockoutHandler"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
 
 # --- REST framework and OpenAPI -------------------------------------------------------------

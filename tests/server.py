@@ -54,10 +54,15 @@ def manage(*args: str, env: dict[str, str]) -> str:
 
 @contextlib.contextmanager
 def gunicorn(
-    env: dict[str, str], workers: int = 1, timeout: float = 30.0, threads: int = 1
+    env: dict[str, str],
+    workers: int = 1,
+    timeout: float = 30.0,
+    threads: int = 1,
+    port: int | None = None,
 ) -> Iterator[str]:
-    """Serve config.wsgi on a free loopback port; yield its base URL; stop it afterwards."""
-    port = free_port()
+    """Serve config.wsgi on `port` (default: a free loopback port); yield its base URL; stop
+    it afterwards."""
+    port = port or free_port()
     # A file, not a pipe: nobody reads a pipe while the test runs, and a worker logging into
     # a full one blocks forever (an outage logs a lot).
     with tempfile.TemporaryFile() as log:

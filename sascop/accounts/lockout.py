@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_credentials
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
@@ -28,6 +30,32 @@ def normalized_username(request: HttpRequest | None, credentials: dict[str, Any]
         return ""
     account = account_for_identifier(typed, request)
     return account.username.lower() if account is not None else typed
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """AXES_HANDLER: axes' database handler, minus the writes of a login that had no
+    failures to forget.
+
+    On every successful login axes deletes the expired attempts of everybody and then this
+    client's attempts for the account, each a transaction of its own. The lock-out check of
+    the same request has just counted this client's recent failures for the account; when it
+    found none there is nothing to reset (older attempts count for nothing, and every failed
+    attempt deletes the expired ones before it is counted), so the login skips both.
+    """
+
+    def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
+        failures = int(super().get_failures(request, credentials))
+        if request is not None:
+            counted = request.__dict__.setdefault("_sascop_failures_counted", {})
+            counted[get_client_username(request, credentials)] = failures
+        return failures
+
+    def user_logged_in(self, sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+        counted = getattr(request, "_sascop_failures_counted", {})
+        account = get_client_username(request, get_credentials(user.get_username()))
+        if counted.get(account) == 0:
+            return
+        super().user_logged_in(sender, request, user, **kwargs)
 
 
 def reset_failures(request: HttpRequest, user: User) -> None:

@@ -421,8 +421,11 @@ def login_with_code(*, request: HttpRequest, code: str) -> User:
         raise InvalidMfaCode()
     del request.session[PENDING_KEY]
     request.sascop_login_result = history.Resultado.MFA_SUCCESS  # type: ignore[attr-defined]
-    # An anonymous session gets a new key from login() itself.
-    login(request, user, backend=backend or None)
+    # An anonymous session gets a new key from login() itself. What the login writes is one
+    # transaction, as in services.user_login.
+    with transaction.atomic():
+        login(request, user, backend=backend or None)
+        request.session.save()
     return user
 
 

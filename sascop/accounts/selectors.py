@@ -111,7 +111,10 @@ def account_for_identifier(identifier: str, request: HttpRequest | None = None) 
         return None
     seen = _accounts_by_request.setdefault(request, {}) if request is not None else {}
     if typed.lower() not in seen:
-        seen[typed.lower()] = _account_from_database(typed)
+        account = seen[typed.lower()] = _account_from_database(typed)
+        if account is not None:
+            # After a login by e-mail, axes asks again by the account's username.
+            seen.setdefault(account.username.lower(), account)
     return seen[typed.lower()]
 
 

@@ -42,9 +42,14 @@ def user_login(*, request: HttpRequest, username: str, password: str) -> User:
         mfa.pending_start(request=request, user=user)
         raise mfa.MfaCodeRequired()
     previous_key = request.session.session_key
-    login(request, user)
-    _rotate_session_key(request, previous_key)
-    mfa.hold_for_enrolment(request=request, user=user)
+    # Everything a login writes (the session row, last_login, the login history and the
+    # activity log) in one transaction: one commit, not one per row.
+    with transaction.atomic():
+        login(request, user)
+        _rotate_session_key(request, previous_key)
+        mfa.hold_for_enrolment(request=request, user=user)
+        # SessionMiddleware's save on the way out then finds nothing new to write.
+        request.session.save()
     return user
 
 
@@ -97,6 +102,7 @@ def user_register(
     previous_key = request.session.session_key
     login(request, user, backend=_BACKEND)
     _rotate_session_key(request, previous_key)
+    request.session.save()  # in this transaction too, as a login's
     return user
 
 
@@ -122,6 +128,7 @@ def user_change_password(
         # Other sessions carry the old password's hash and are refused on their next request;
         # saving the user revoked its cached row, or failed (503) and undid the change.
         update_session_auth_hash(request, user)
+        request.session.save()  # this session's new key, written with the change
     reset_failures(request, user)
 
 

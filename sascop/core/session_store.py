@@ -19,9 +19,10 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.db import router, transaction
+from django.utils.crypto import get_random_string
 
 from sascop.core import revocable, sessions
 from sascop.core.sessions import is_authenticated_session
@@ -49,6 +50,15 @@ class SessionStore(DatabaseStore):
         # Ending an authenticated session must hold even if Redis is not answering; an
         # anonymous or already expired one has nothing worth protecting.
         self._durable_delete = True
+        # A key given by `cycle_key` whose row the next save inserts.
+        self._insert_on_save = False
+        # The key and data of this store's last save: saving them again writes nothing.
+        self._saved: tuple[str, bytes] | None = None
+
+    def _get_new_session_key(self) -> str:
+        # Not looked up first (Django's store spends a query on it): every new row is written
+        # with an INSERT that refuses a taken key, and the key is drawn again (CreateError).
+        return get_random_string(32, VALID_KEY_CHARS)
 
     # --- the Redis copy -----------------------------------------------------------------
 
@@ -81,24 +91,54 @@ class SessionStore(DatabaseStore):
         return data
 
     def save(self, must_create: bool = False) -> None:
+        if self.session_key is None:
+            self.create()  # draws a key and comes back here to insert the row
+            return
+        must_create = must_create or self._insert_on_save
+        data = self._get_session(no_load=must_create)  # type: ignore[attr-defined]
+        saved = (self.session_key, self._copy_of(data))
+        if not must_create and saved == self._saved:
+            # A login saves its session inside its own transaction; SessionMiddleware's save
+            # on the way out then has nothing new to write.
+            return
         try:
-            super().save(must_create)
+            if self._insert_on_save and self._in_transaction():
+                self._insert_in_transaction(data)
+            else:
+                super().save(must_create)
+        except CreateError:
+            if not self._insert_on_save:
+                raise  # `create` draws another key
+            self._insert_on_save = False
+            self.create()  # the key `cycle_key` drew is taken: draw another
+            return
         except UpdateError:
             # The row is gone: the session was ended by a concurrent request. Recreating it
             # would undo a logout; the request itself has done its work, so let it answer.
             logger.info("Session ended while a request was using it; not saved again")
             return
-        if revocable.enabled() and self.session_key:
-            revocable.store(
-                self._copy_name(self.session_key),
-                self._copy_of(self._get_session(no_load=must_create)),  # type: ignore[attr-defined]
-                self.get_expiry_age(),
-            )
+        self._insert_on_save = False
+        self._saved = saved
+        if revocable.enabled():
+            revocable.store(self._copy_name(saved[0]), saved[1], self.get_expiry_age())
+
+    def _in_transaction(self) -> bool:
+        return transaction.get_connection(router.db_for_write(self.model)).in_atomic_block
+
+    def _insert_in_transaction(self, data: dict[str, Any]) -> None:
+        # A login's row, inside the login's transaction, without the savepoint Django's store
+        # wraps around the INSERT to draw another key when the key is taken: a key of 32
+        # random characters is never taken, and if it were the login would fail (500) whole,
+        # overwriting nothing.
+        row = self.create_model_instance(data)
+        row.save(force_insert=True, using=router.db_for_write(self.model, instance=row))
 
     def delete(self, session_key: str | None = None) -> None:
         session_key = session_key or self.session_key
         if session_key is None:
             return
+        if session_key == self.session_key:
+            self._saved = None
         if not revocable.enabled():
             super().delete(session_key)
             return
@@ -119,9 +159,19 @@ class SessionStore(DatabaseStore):
     # --- ending sessions -----------------------------------------------------------------
 
     def cycle_key(self) -> None:
-        # Login rotates the key; the old one only needs a durable end if it was logged in.
+        """A new key for the same data (login rotates the key). Its row is inserted by the
+        next save, with the data as it is then: Django's store inserts it at once and updates
+        it at the end of the request, two writes where one does."""
+        # The old key only needs a durable end if it was logged in.
         self._durable_delete = is_authenticated_session(self)
         try:
-            super().cycle_key()
+            data = self._session  # type: ignore[attr-defined]
+            old_key = self.session_key
+            self._session_key = self._get_new_session_key()
+            self._session_cache = data
+            self._insert_on_save = True
+            self.modified = True
+            if old_key:
+                self.delete(old_key)
         finally:
             self._durable_delete = True
