@@ -35,7 +35,7 @@ def _user_by_pk_sql() -> str:
 
 
 def _cache_key(user_id: Any) -> str:
-    return revocable.key("user", user_id)
+    return revocable.user_key(user_id)
 
 
 def _user_from_database(user_id: Any) -> User | None:

@@ -13,14 +13,21 @@ So an entry is revoked by overwriting it with a tombstone that must be written (
 an error the caller turns into 503, inside the transaction that deletes the row), and copies
 are written only where no tombstone stands, checked atomically inside Redis. Reads and
 copies are best effort: when Redis does not answer, callers read the database.
+
+Every authenticated request reads two copies, the session and then its user. `read_session`
+gets both in one round trip (a script reads the user id from the session's JSON); the user's
+copy is kept for this thread's next `read` of it, and dropped when the request ends.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.core.signals import request_finished, request_started
 
 from sascop.core.errors import ServiceUnavailable
 
@@ -34,6 +41,23 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 return 1
 """
+
+
+# GET the session's copy (KEYS[1]) and, unless it is missing or a tombstone (ARGV[1]), the
+# copy of the user it names (its JSON field ARGV[2], under the prefix ARGV[3]).
+_READ_SESSION_AND_USER = """
+local s = redis.call('GET', KEYS[1])
+if (not s) or s == ARGV[1] then return {s} end
+local ok, data = pcall(cjson.decode, s)
+if (not ok) or type(data) ~= 'table' then return {s} end
+local id = data[ARGV[2]]
+if type(id) ~= 'string' and type(id) ~= 'number' then return {s} end
+local name = ARGV[3] .. tostring(id)
+return {s, name, redis.call('GET', name)}
+"""
+
+# The user copies read along with sessions, for this thread's current request only.
+_local = threading.local()
 
 
 class Revoked:
@@ -64,16 +88,51 @@ def key(*parts: object) -> str:
     return ":".join([prefix, *(str(part) for part in parts)])
 
 
+def user_key(user_id: object) -> str:
+    """Where the copy of a user row lives."""
+    return key("user", user_id)
+
+
+def forget_read_along(**kwargs: Any) -> None:
+    _local.along = {}
+
+
+# A copy read along with one request must never serve the next one.
+request_started.connect(forget_read_along, dispatch_uid="revocable.started")
+request_finished.connect(forget_read_along, dispatch_uid="revocable.finished")
+
+
+def _seen(value: bytes | None) -> bytes | Revoked | None:
+    return REVOKED if value == TOMBSTONE else value
+
+
 def read(name: str) -> bytes | Revoked | None:
     """The cached copy, REVOKED, or None when there is none or Redis does not answer."""
+    along: dict[str, bytes | None] = getattr(_local, "along", {})
+    if name in along:
+        return _seen(along.pop(name))
     try:
         value: bytes | None = _client().get(name)
     except _errors() as exc:
         logger.warning("Redis read failed (%s); using the database", exc)
         return None
-    if value == TOMBSTONE:
-        return REVOKED
-    return value
+    return _seen(value)
+
+
+def read_session(name: str) -> bytes | Revoked | None:
+    """`read` of a session's copy, which also reads the copy of the user it names (kept for
+    the request's next `read` of it)."""
+    forget_read_along()
+    try:
+        reply = _client().register_script(_READ_SESSION_AND_USER)(
+            keys=[name], args=[TOMBSTONE, SESSION_KEY, user_key("")]
+        )
+    except _errors() as exc:
+        logger.warning("Redis read failed (%s); using the database", exc)
+        return None
+    if len(reply) == 3:
+        _local.along = {reply[1].decode(): reply[2]}
+    return _seen(reply[0] if reply else None)
 
 
 def fill(name: str, value: bytes, ttl: int) -> None:

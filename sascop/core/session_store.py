@@ -14,6 +14,7 @@ another request is still using them:
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -21,13 +22,26 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
-from django.db import router, transaction
+from django.db import connections, router, transaction
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from sascop.core import revocable, sessions
 from sascop.core.sessions import is_authenticated_session
 
 logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def _sql_de_sesion(using: str) -> str:
+    """The live row of a key: `%s` the key, `%s` the present (adapted for the database)."""
+    model = apps.get_model(settings.SESSION_MODEL)
+    tabla = connections[using].ops.quote_name(model._meta.db_table)
+    columnas = ", ".join(
+        connections[using].ops.quote_name(model._meta.get_field(f).column)
+        for f in ("session_key", "session_data", "expire_date")
+    )
+    return f"SELECT {columnas} FROM {tabla} WHERE session_key = %s AND expire_date > %s"  # noqa: S608
 
 
 class SessionStore(DatabaseStore):
@@ -55,6 +69,20 @@ class SessionStore(DatabaseStore):
         # The key and data of this store's last save: saving them again writes nothing.
         self._saved: tuple[str, bytes] | None = None
 
+    def _get_session_from_db(self) -> Any:
+        """The live row of this key, or None (then the key is dropped, as Django's store
+        does). Read on every request without Redis: the query is compiled once per process
+        (through the ORM its compilation cost more than running it)."""
+        model = self.get_model_class()
+        using = router.db_for_read(model)
+        expira = connections[using].ops.adapt_datetimefield_value(timezone.now())
+        for row in model._default_manager.db_manager(using).raw(
+            _sql_de_sesion(using), [self.session_key, expira]
+        ):
+            return row
+        self._session_key = None
+        return None
+
     def _get_new_session_key(self) -> str:
         # Not looked up first (Django's store spends a query on it): every new row is written
         # with an INSERT that refuses a taken key, and the key is drawn again (CreateError).
@@ -73,7 +101,7 @@ class SessionStore(DatabaseStore):
         if not revocable.enabled() or not self.session_key:
             return super().load()
         name = self._copy_name(self.session_key)
-        cached = revocable.read(name)
+        cached = revocable.read_session(name)
         if cached is revocable.REVOKED:
             self._session_key = None
             return {}
@@ -83,7 +111,7 @@ class SessionStore(DatabaseStore):
                 return data
             except ValueError:
                 logger.warning("Unreadable cached session; reading the database")
-        row = self._get_session_from_db()  # type: ignore[attr-defined]
+        row = self._get_session_from_db()
         if row is None:
             return {}
         data = self.decode(row.session_data)

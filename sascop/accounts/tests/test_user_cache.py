@@ -65,3 +65,64 @@ def test_deleted_user_is_logged_out(client, user, json_login):
     user.delete()
 
     assert client.get("/api/user/").status_code == HTTPStatus.UNAUTHORIZED
+
+
+def _redis_reads(monkeypatch) -> list[str]:
+    """The Redis commands the next requests send (the connection's own, counted)."""
+    from django_redis import get_redis_connection
+
+    sent: list[str] = []
+    redis = get_redis_connection("default")
+    original = redis.execute_command
+
+    def counted(*args, **kwargs):
+        sent.append(str(args[0]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(redis, "execute_command", counted)
+    return sent
+
+
+@pytest.mark.skipif(not WITH_REDIS, reason="the copies live in Redis")
+def test_an_authenticated_read_asks_redis_once_for_session_and_user(
+    client, user, json_login, monkeypatch
+):
+    json_login()
+    client.get("/api/user/")  # both copies cached
+    sent = _redis_reads(monkeypatch)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/user/")
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["username"] == user.username
+    assert len(sent) == 1, sent
+    assert queries.captured_queries == []
+
+
+@pytest.mark.skipif(not WITH_REDIS, reason="the copies live in Redis")
+def test_security_a_user_copy_read_along_never_outlives_its_request(client, user, json_login):
+    # A session's read brings its user's copy along for the same request. A copy a request
+    # read along but did not use must not answer for the user after that request ended.
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    from sascop.core import revocable
+
+    json_login()
+    client.get("/api/user/")  # both copies cached
+    revocable.read_session(revocable.key("session", client.cookies["sessionid"].value))
+    assert isinstance(revocable._local.along.get(revocable.user_key(user.pk)), bytes)
+
+    # The end of a request (without closing the test's database connection, as the test
+    # client does too).
+    request_finished.disconnect(close_old_connections)
+    try:
+        request_finished.send(sender=None)
+    finally:
+        request_finished.connect(close_old_connections)
+    user.is_active = False
+    user.save()  # revokes the copy in Redis
+
+    assert revocable.read(revocable.user_key(user.pk)) is revocable.REVOKED
+    assert client.get("/api/user/").status_code == HTTPStatus.UNAUTHORIZED
