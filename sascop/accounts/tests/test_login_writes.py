@@ -20,7 +20,9 @@ from sascop.accounts.tests.factories import PASSWORD
 from sascop.accounts.tests.test_mfa import STEP, _code, _enrol, _post
 from sascop.actividad.models import RegistroActividad
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Real commits; the flush after each test must leave the migrated rows (content types,
+# roles) as the serialized copy has them, or a later serialized test could not restore them.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 _TABLE = re.compile(r'\b(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', re.IGNORECASE)
 
