@@ -14,6 +14,8 @@ another request is still using them:
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import functools
 import logging
 from typing import Any
@@ -39,9 +41,15 @@ def _sql_de_sesion(using: str) -> str:
     tabla = connections[using].ops.quote_name(model._meta.db_table)
     columnas = ", ".join(
         connections[using].ops.quote_name(model._meta.get_field(f).column)
-        for f in ("session_key", "session_data", "expire_date")
+        for f in ("session_data", "expire_date")
     )
     return f"SELECT {columnas} FROM {tabla} WHERE session_key = %s AND expire_date > %s"  # noqa: S608
+
+
+@dataclasses.dataclass(frozen=True)
+class _Fila:
+    session_data: str
+    expire_date: datetime.datetime
 
 
 class SessionStore(DatabaseStore):
@@ -69,19 +77,27 @@ class SessionStore(DatabaseStore):
         # The key and data of this store's last save: saving them again writes nothing.
         self._saved: tuple[str, bytes] | None = None
 
-    def _get_session_from_db(self) -> Any:
-        """The live row of this key, or None (then the key is dropped, as Django's store
-        does). Read on every request without Redis: the query is compiled once per process
-        (through the ORM its compilation cost more than running it)."""
-        model = self.get_model_class()
-        using = router.db_for_read(model)
-        expira = connections[using].ops.adapt_datetimefield_value(timezone.now())
-        for row in model._default_manager.db_manager(using).raw(
-            _sql_de_sesion(using), [self.session_key, expira]
-        ):
-            return row
-        self._session_key = None
-        return None
+    def _get_session_from_db(self) -> _Fila | None:
+        """The live row of this key (its data and expiry), or None (then the key is dropped,
+        as Django's store does). Read on every request without Redis: a plain query, built
+        once per process (through the ORM, building it cost more than running it)."""
+        using = router.db_for_read(self.get_model_class())
+        conn = connections[using]
+        with conn.cursor() as cursor:
+            cursor.execute(
+                _sql_de_sesion(using),
+                [self.session_key, conn.ops.adapt_datetimefield_value(timezone.now())],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            self._session_key = None
+            return None
+        data, expira = row
+        if isinstance(expira, str):  # SQLite without its converters
+            expira = datetime.datetime.fromisoformat(expira)
+        if timezone.is_naive(expira):  # SQLite keeps UTC without a zone
+            expira = expira.replace(tzinfo=datetime.UTC)
+        return _Fila(data, expira)
 
     def _get_new_session_key(self) -> str:
         # Not looked up first (Django's store spends a query on it): every new row is written

@@ -126,3 +126,21 @@ def test_security_a_user_copy_read_along_never_outlives_its_request(client, user
 
     assert revocable.read(revocable.user_key(user.pk)) is revocable.REVOKED
     assert client.get("/api/user/").status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_the_row_read_for_a_session_is_the_orm_s_row(user):
+    from django.utils import timezone
+
+    from sascop.accounts.selectors import _user_from_database
+
+    user.last_login = timezone.now()
+    user.is_staff = True
+    user.save()
+
+    read = _user_from_database(user.pk)
+
+    expected = User.objects.get(pk=user.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(expected, field.attname), field.name
+        assert type(getattr(read, field.attname)) is type(getattr(expected, field.attname))
+    assert _user_from_database(user.pk + 1000) is None
