@@ -204,7 +204,9 @@ class Tally:
     )
     oficios: list[str] = dataclasses.field(default_factory=list)
     produccion: list[list[Any]] = dataclasses.field(default_factory=list)
-    ediciones: dict[int, str] = dataclasses.field(default_factory=dict)
+    # PTE -> (when it was answered, the comment): a session takes part in both loads, whose
+    # phases alternate, so the last edit is the latest, not the last merged.
+    ediciones: dict[int, tuple[int, str]] = dataclasses.field(default_factory=dict)
     failures: list[str] = dataclasses.field(default_factory=list)
 
     def merge(self, other: Tally) -> None:
@@ -213,7 +215,8 @@ class Tally:
         self.statuses.update(other.statuses)
         self.oficios += other.oficios
         self.produccion += other.produccion
-        self.ediciones.update(other.ediciones)
+        for pte_id, edicion in other.ediciones.items():
+            self.ediciones[pte_id] = max(edicion, self.ediciones.get(pte_id, edicion))
         self.failures += other.failures[: max(0, MAX_RECORDED_FAILURES - len(self.failures))]
 
 
@@ -411,7 +414,7 @@ class LoadSession:
             }
             method = "PUT"
         if self.call("pte edit", method, path, json=body, headers=headers) is not None:
-            self.tally.ediciones[pte_id] = comentario
+            self.tally.ediciones[pte_id] = (time.monotonic_ns(), comentario)
 
     def production_create(self) -> None:
         ot, sitio, partida = self.rng.choice(self.plan["lineas"])
@@ -772,7 +775,7 @@ def main() -> int:
                 {
                     "oficios": written.oficios,
                     "produccion": written.produccion,
-                    "ediciones": written.ediciones,
+                    "ediciones": {k: v for k, (_, v) in written.ediciones.items()},
                 }
             )
         )
