@@ -15,17 +15,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from django.http import FileResponse, QueryDict
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from sascop.core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -76,6 +74,9 @@ def _valor(valor: Any) -> Any:
 
 
 def _encabezado(hoja: WriteOnlyWorksheet, columnas: Sequence[Columna]) -> list[Any]:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     negrita, fondo = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="0B3D62")
     celdas = []
     for columna in columnas:
@@ -91,6 +92,11 @@ def escribir_libro(
     columnas: Sequence[Columna], filas: Iterable[Sequence[Any]], *, hoja: str
 ) -> IO[bytes]:
     """The workbook in a temporary file, rewound and ready to send (closed when sent)."""
+    # openpyxl (some 15 MiB) is loaded by the first export, not by every worker at start.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
     libro = Workbook(write_only=True)
     ws = libro.create_sheet(title=hoja[:31])
     ws.freeze_panes = "A2"  # the header stays in view while scrolling

@@ -9,11 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-import openpyxl
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
-from sascop.precios.libro import ERRORES_DE_LECTURA as _ERRORES_DE_LECTURA
+from sascop.precios.libro import errores_de_lectura
 
 TIPO_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ENCABEZADO_ANEXO = [
@@ -38,6 +34,9 @@ def _guardar(libro: Any) -> bytes:
 def anexo_xlsx(datos: dict[str, Any], titulo: str) -> bytes:
     """The anexo as the API returns it (`datos`), in the shape it is imported in: the same
     header, then one column per programmed day; it can be imported back."""
+    import openpyxl  # loaded by the first workbook written, not by every worker at start
+    from openpyxl.styles import Font
+
     libro = openpyxl.Workbook()
     hoja = libro.create_sheet("Anexo")
     libro.remove(libro.worksheets[0])
@@ -81,9 +80,13 @@ def con_observaciones(
     A file the reader took but openpyxl cannot open for writing (or one with no sheet)
     comes back as a plain list of the observations instead of failing the download.
     """
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     try:
         libro = openpyxl.load_workbook(io.BytesIO(contenido))
-    except _ERRORES_DE_LECTURA:
+    except errores_de_lectura():
         return _solo_observaciones(filas)
     if not libro.worksheets:
         return _solo_observaciones(filas)
@@ -101,6 +104,8 @@ def con_observaciones(
 
 
 def _solo_observaciones(filas: Sequence[dict[str, Any]]) -> bytes:
+    import openpyxl
+
     libro = openpyxl.Workbook()
     hoja = libro.create_sheet("Observaciones")
     libro.remove(libro.worksheets[0])

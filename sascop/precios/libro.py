@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import itertools
 import re
 import unicodedata
@@ -21,9 +22,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
-
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 
 # The header row is looked for among the first rows of a sheet only: titles are a few lines.
 FILAS_DE_TITULO = 30
@@ -559,19 +557,23 @@ def _revisar_zip(archivo: IO[bytes]) -> None:
         )
 
 
-# What openpyxl raises on files that are zips but not workbooks, or broken ones.
-ERRORES_DE_LECTURA = (
-    zipfile.BadZipFile,
-    InvalidFileException,
-    KeyError,
-    ParseError,
-    ValueError,
-    TypeError,
-    IndexError,
-    AttributeError,
-    EOFError,
-    OSError,
-)
+@functools.cache
+def errores_de_lectura() -> tuple[type[BaseException], ...]:
+    """What openpyxl raises on files that are zips but not workbooks, or broken ones."""
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        ParseError,
+        ValueError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        EOFError,
+        OSError,
+    )
 
 
 @contextlib.contextmanager
@@ -583,13 +585,16 @@ def _abrir(archivo: IO[bytes]) -> Iterator[Any]:
     if cabecera.startswith(b"\xd0\xcf\x11\xe0"):
         raise LibroIlegible("The file is an old .xls workbook; save it as .xlsx and send it again.")
     _revisar_zip(archivo)
+    # openpyxl (some 15 MiB) is loaded by the first workbook read, not by every worker.
+    import openpyxl
+
     try:
         workbook = openpyxl.load_workbook(archivo, read_only=True, data_only=True)
-    except ERRORES_DE_LECTURA as exc:
+    except errores_de_lectura() as exc:
         raise LibroIlegible(f"The file is not a readable .xlsx workbook ({_causa(exc)}).") from exc
     try:
         yield workbook
-    except ERRORES_DE_LECTURA as exc:
+    except errores_de_lectura() as exc:
         raise LibroIlegible(f"The file is not a readable .xlsx workbook ({_causa(exc)}).") from exc
     finally:
         workbook.close()
