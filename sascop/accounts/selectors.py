@@ -15,7 +15,6 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from ua_parser import parse as ua_parse
 
 from sascop.accounts.models import EventoAcceso, Sesion, User
 from sascop.core import revocable, sessions
@@ -165,6 +164,10 @@ def device_of(user_agent: str) -> str:
     """ "Chrome en Windows", "Mobile Safari en iPhone", or "script" for curl, requests…"""
     if not user_agent:
         return "script"
+    # ua-parser and its rules (some 4 MiB) are loaded by the first session list or login
+    # history shown, not by every worker at start.
+    from ua_parser import parse as ua_parse
+
     parsed = ua_parse(user_agent)
     browser = parsed.user_agent.family if parsed.user_agent else None
     if parsed.os is None and parsed.device is None:
