@@ -29,9 +29,13 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from sascop.core import revocable, sessions
+from sascop.core.queries import como_el_orm
 from sascop.core.sessions import is_authenticated_session
 
 logger = logging.getLogger(__name__)
+
+
+_COLUMNAS = ("session_data", "expire_date")
 
 
 @functools.cache
@@ -40,8 +44,7 @@ def _sql_de_sesion(using: str) -> str:
     model = apps.get_model(settings.SESSION_MODEL)
     tabla = connections[using].ops.quote_name(model._meta.db_table)
     columnas = ", ".join(
-        connections[using].ops.quote_name(model._meta.get_field(f).column)
-        for f in ("session_data", "expire_date")
+        connections[using].ops.quote_name(model._meta.get_field(f).column) for f in _COLUMNAS
     )
     return f"SELECT {columnas} FROM {tabla} WHERE session_key = %s AND expire_date > %s"  # noqa: S608
 
@@ -92,11 +95,7 @@ class SessionStore(DatabaseStore):
         if row is None:
             self._session_key = None
             return None
-        data, expira = row
-        if isinstance(expira, str):  # SQLite without its converters
-            expira = datetime.datetime.fromisoformat(expira)
-        if timezone.is_naive(expira):  # SQLite keeps UTC without a zone
-            expira = expira.replace(tzinfo=datetime.UTC)
+        data, expira = como_el_orm(self.get_model_class(), _COLUMNAS, row, using)
         return _Fila(data, expira)
 
     def _get_new_session_key(self) -> str:

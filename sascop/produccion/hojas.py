@@ -39,6 +39,8 @@ from sascop.produccion.models import CambioHoja, HojaGuardada
 
 LEDGER = CambioHoja._meta.db_table
 GUARDADAS = HojaGuardada._meta.db_table
+# An OT's generation: the sum over its ledger rows and those of 0 (`%s` the OT).
+_SUMA = f"SELECT COALESCE(SUM(c.cambios), 0) FROM {LEDGER} c WHERE c.ot_id IN (%s, 0)"
 # Ledger rows of one OT (and of 0) beyond which a read folds them into one.
 LIMITE_FILAS = 200
 
@@ -148,8 +150,8 @@ def generacion(ot_id: int) -> tuple[int, int]:
     """The OT's sheets' generation and the ledger rows it sums."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COALESCE(SUM(cambios), 0), COUNT(*) FROM {LEDGER} WHERE ot_id IN (%s, 0)",
-            [ot_id],
+            f"SELECT ({_SUMA}), (SELECT COUNT(*) FROM {LEDGER} WHERE ot_id IN (%s, 0))",
+            [ot_id, ot_id],
         )
         suma, filas = cursor.fetchone()
     return int(suma), int(filas)
@@ -185,8 +187,7 @@ def _guardada(ot_id: int, clave: str) -> tuple[bytes, str] | None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT h.cuerpo, h.etiqueta FROM {GUARDADAS} h WHERE h.ot_id = %s AND h.clave = %s "
-            f"AND h.generacion = (SELECT COALESCE(SUM(c.cambios), 0) FROM {LEDGER} c "
-            "WHERE c.ot_id IN (%s, 0))",
+            f"AND h.generacion = ({_SUMA})",
             [ot_id, clave, ot_id],
         )
         fila = cursor.fetchone()
