@@ -26,11 +26,9 @@ import hmac
 import secrets
 import time
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyotp
-import segno
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, authenticate, login
 from django.db import transaction
@@ -48,6 +46,9 @@ from sascop.core.errors import (
     InvalidInput,
     NotFound,
 )
+
+if TYPE_CHECKING:
+    from cryptography.fernet import MultiFernet
 
 PENDING_KEY = "_mfa_pending"
 ENROL_KEY = "_mfa_enrolment_required"
@@ -115,8 +116,14 @@ class MfaRequiredByPolicy(ApplicationError):
 # --- the secret at rest -----------------------------------------------------------------------
 
 
+# cryptography (Fernet) and segno (the QR code) are imported where they are used: every worker
+# loads this module through the middleware, and most never encrypt a secret or draw a code.
+
+
 @lru_cache(maxsize=4)
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    from cryptography.fernet import Fernet, MultiFernet
+
     def derived(secret_key: str) -> Fernet:
         digest = salted_hmac(_SECRET_SALT, "fernet", secret=secret_key, algorithm="sha256")
         return Fernet(base64.urlsafe_b64encode(digest.digest()))
@@ -135,6 +142,8 @@ def _encrypt(secret: str) -> str:
 def _decrypt(token: str) -> str | None:
     """The secret, or None when no configured key opens it (SECRET_KEY changed without
     keeping the old one in SECRET_KEY_FALLBACKS: the user must enrol again)."""
+    from cryptography.fernet import InvalidToken
+
     try:
         return _fernet(_keys()).decrypt(token.encode()).decode()
     except InvalidToken:
@@ -263,6 +272,8 @@ def _new_recovery_codes(user: User) -> list[str]:
 
 
 def _qr_svg(uri: str) -> str:
+    import segno
+
     qr = segno.make(uri, error="m")
     return str(qr.svg_inline(scale=4, title="Código QR para la app de autenticación"))
 

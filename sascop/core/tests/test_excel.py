@@ -110,31 +110,3 @@ def test_the_response_is_an_attachment_sent_in_chunks(time_machine):
     assert response.streaming
     body = response.getvalue()
     assert load_workbook(BytesIO(body))["PTEs"]["A2"].value == "A"
-
-
-def test_a_worker_that_never_touches_a_workbook_does_not_load_openpyxl():
-    # openpyxl (and ua-parser) cost every gunicorn worker memory it may never use: they are
-    # loaded by the first workbook read or written (user agent described), not at start.
-    import os
-    import subprocess
-    import sys
-
-    from tests.server import ROOT
-
-    code = (
-        "import sys, django; django.setup();"
-        "from django.urls import get_resolver; get_resolver().url_patterns;"
-        "import config.wsgi;"
-        "print('openpyxl' in sys.modules or 'ua_parser' in sys.modules)"
-    )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
-    result = subprocess.run(
-        [sys.executable, "-W", "ignore", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert result.stdout.strip() == "False", result.stderr
