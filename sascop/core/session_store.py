@@ -18,12 +18,14 @@ import dataclasses
 import datetime
 import functools
 import logging
+import threading
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
+from django.core.signals import request_finished, request_started
 from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -39,14 +41,53 @@ _COLUMNAS = ("session_data", "expire_date")
 
 
 @functools.cache
+def _indice_pk_usuario() -> int:
+    usuario = apps.get_model(settings.AUTH_USER_MODEL)
+    return [field.primary_key for field in usuario._meta.concrete_fields].index(True)
+
+
+@functools.cache
 def _sql_de_sesion(using: str) -> str:
-    """The live row of a key: `%s` the key, `%s` the present (adapted for the database)."""
+    """The live row of a key and the row of the user it names (NULLs when anonymous): `%s`
+    the key, `%s` the present (adapted for the database)."""
     model = apps.get_model(settings.SESSION_MODEL)
-    tabla = connections[using].ops.quote_name(model._meta.db_table)
-    columnas = ", ".join(
-        connections[using].ops.quote_name(model._meta.get_field(f).column) for f in _COLUMNAS
+    usuario = apps.get_model(settings.AUTH_USER_MODEL)
+    q = connections[using].ops.quote_name
+    columnas = [f"s.{q(model._meta.get_field(f).column)}" for f in _COLUMNAS]
+    columnas += [f"u.{q(field.column)}" for field in usuario._meta.concrete_fields]
+    dueño = q(model._meta.get_field("user").column)
+    pk = q(usuario._meta.pk.column)
+    # Names from the models' meta, quoted; every value is a parameter.
+    return (
+        f"SELECT {', '.join(columnas)} FROM {q(model._meta.db_table)} s "  # noqa: S608
+        f"LEFT JOIN {q(usuario._meta.db_table)} u ON u.{pk} = s.{dueño} "
+        "WHERE s.session_key = %s AND s.expire_date > %s"
     )
-    return f"SELECT {columnas} FROM {tabla} WHERE session_key = %s AND expire_date > %s"  # noqa: S608
+
+
+# The user row read along with this thread's session row, for its current request only.
+_leido = threading.local()
+
+
+def _olvidar_usuario_leido(**kwargs: Any) -> None:
+    _leido.fila = None
+
+
+request_started.connect(_olvidar_usuario_leido, dispatch_uid="session_store.started")
+request_finished.connect(_olvidar_usuario_leido, dispatch_uid="session_store.finished")
+
+
+def usuario_leido_con_la_sesion(user_id: Any) -> tuple[Any, ...] | None:
+    """The columns of user `user_id` (as the database gave them) when this request's session
+    read brought them along, else None. Taken once: a second read asks the database.
+
+    Without Redis every authenticated request reads the session row and then its user's: one
+    query for both costs a round trip less (and its Python) and reads the same rows."""
+    fila: tuple[Any, ...] | None = getattr(_leido, "fila", None)
+    if fila is None or fila[0] != user_id:
+        return None
+    _leido.fila = None
+    return fila[1]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,10 +133,14 @@ class SessionStore(DatabaseStore):
                 [self.session_key, conn.ops.adapt_datetimefield_value(timezone.now())],
             )
             row = cursor.fetchone()
+        _olvidar_usuario_leido()
         if row is None:
             self._session_key = None
             return None
-        data, expira = como_el_orm(self.get_model_class(), _COLUMNAS, row, using)
+        usuario = row[len(_COLUMNAS) :]
+        if usuario[_indice_pk_usuario()] is not None:
+            _leido.fila = (usuario[_indice_pk_usuario()], usuario)
+        data, expira = como_el_orm(self.get_model_class(), _COLUMNAS, row[: len(_COLUMNAS)], using)
         return _Fila(data, expira)
 
     def _get_new_session_key(self) -> str:

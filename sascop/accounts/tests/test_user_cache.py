@@ -17,10 +17,11 @@ WITH_REDIS = bool(django_settings.REDIS_URL)
 
 
 def _user_queries(client) -> int:
+    """How many queries of GET /api/user/ read the user table (alone or with the session)."""
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/api/user/").status_code == HTTPStatus.OK
     table = User._meta.db_table
-    return sum(f'FROM "{table}"' in q["sql"] for q in queries.captured_queries)
+    return sum(f'"{table}"' in q["sql"] for q in queries.captured_queries)
 
 
 @pytest.mark.skipif(not WITH_REDIS, reason="the user cache needs a cache shared by processes")
@@ -36,6 +37,44 @@ def test_without_redis_the_user_row_is_read_every_time(client, user, json_login)
     json_login()
 
     assert [_user_queries(client) for _ in range(3)] == [1, 1, 1]
+
+
+@pytest.mark.skipif(WITH_REDIS, reason="with Redis the session comes from its copy")
+def test_without_redis_the_session_and_its_user_are_one_query(client, user, json_login):
+    json_login()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/user/").status_code == HTTPStatus.OK
+
+    assert len(queries) == 1
+
+
+def test_security_the_user_read_with_the_session_serves_only_its_request(client, user, json_login):
+    # The row read along with the session is that request's: a password changed behind the
+    # service's back (no signal, no revocation) ends the session on the very next request.
+    json_login()
+    assert client.get("/api/user/").status_code == HTTPStatus.OK
+    User.objects.filter(pk=user.pk).update(password="argon2$otra")
+    if WITH_REDIS:  # the cached copy is only dropped by the service's own writes
+        from sascop.accounts.selectors import forget_user
+
+        forget_user(user.pk)
+
+    assert client.get("/api/user/").status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_the_user_read_with_the_session_is_taken_once(client, user, json_login):
+    from sascop.core.session_store import SessionStore, usuario_leido_con_la_sesion
+
+    json_login()
+    store = SessionStore(client.cookies["sessionid"].value)
+    store._get_session_from_db()  # what a load does without Redis (or a missing copy)
+    owner = user.pk
+
+    assert usuario_leido_con_la_sesion(int(user.pk) + 1) is None  # another user: not this row
+    row = usuario_leido_con_la_sesion(owner)
+    assert row is not None and user.username in row
+    assert usuario_leido_con_la_sesion(user.pk) is None  # taken
 
 
 def test_deactivating_a_user_ends_their_session_at_once(client, user, json_login):
