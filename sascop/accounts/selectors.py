@@ -11,7 +11,8 @@ import django_filters
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -132,28 +133,45 @@ _accounts_by_request: WeakKeyDictionary[HttpRequest, dict[str, User | None]] = W
 
 def accounts_named(typed: str) -> QuerySet[User]:
     """The accounts (at most two) whose username or e-mail is `typed` in any letter case, each
-    with its two-factor device, if any: the login asks next whether it needs a code."""
+    with its two-factor device, if any: the login asks next whether it needs a code.
+
+    Compared in lower case, as the unique indexes on LOWER(username) and LOWER(email) (where
+    not empty) are built, so that each side is an index lookup, not a scan of every user."""
+    named = Lower(Value(typed))
+    by_username = Q(username_ci=named)
+    by_email = Q(email_ci=named) & ~Q(email="")
     accounts = User._default_manager.select_related("dispositivo_totp")
-    return accounts.filter(Q(username__iexact=typed) | Q(email__iexact=typed))[:2]
+    accounts = accounts.alias(username_ci=Lower("username"), email_ci=Lower("email"))
+    return accounts.filter(by_username | by_email)[:2]
+
+
+def taken(field: str, value: str) -> bool:
+    """Whether some account's `field` ("username" or "email") is `value` in any letter case,
+    compared as its unique index is built (LOWER), so that it is an index lookup."""
+    return User._default_manager.alias(ci=Lower(field)).filter(ci=Lower(Value(value))).exists()
 
 
 _DEVICE_FIELDS = [field.attname for field in DispositivoTotp._meta.concrete_fields]
 _DEVICE_NAMES = tuple(field.name for field in DispositivoTotp._meta.concrete_fields)
 
 
+# Stands for the identifier while the query is compiled: where it lands in the parameters,
+# the typed identifier goes.
+_TYPED = "\x00identifier\x00"
+
+
 @cache
-def _accounts_named_sql(vendor: str) -> str:
-    sql, _params = accounts_named("").query.sql_with_params()
-    return str(sql)
+def _accounts_named_sql(vendor: str) -> tuple[str, tuple[Any, ...]]:
+    sql, params = accounts_named(_TYPED).query.sql_with_params()
+    return str(sql), tuple(params)
 
 
-def accounts_named_query(typed: str) -> tuple[str, list[str]]:
+def accounts_named_query(typed: str) -> tuple[str, list[Any]]:
     """`accounts_named(typed)` as SQL and parameters, the SQL compiled once per process: every
     login attempt runs it, and building it through the ORM cost twice as long as running it
-    (0.9 ms against 0.45 ms on PostgreSQL). The parameters are the identifier as the
-    `iexact` lookup prepares it (LIKE wildcards escaped where it compares with LIKE)."""
-    value = connection.ops.prep_for_iexact_query(typed)
-    return _accounts_named_sql(connection.vendor), [value, value]
+    (0.9 ms against 0.45 ms on PostgreSQL)."""
+    sql, params = _accounts_named_sql(connection.vendor)
+    return sql, [typed if param == _TYPED else param for param in params]
 
 
 def _account_and_device(row: tuple[Any, ...]) -> User:

@@ -77,9 +77,9 @@ def user_register(
     errors: dict[str, list[str]] = {}
     if "@" in username:
         errors["username"] = ["Usernames may not contain '@'; sign in with the e-mail instead."]
-    elif User.objects.filter(username__iexact=username).exists():
+    elif selectors.taken("username", username):
         errors["username"] = ["A user with that username already exists."]
-    if User.objects.filter(email__iexact=email).exists():
+    if selectors.taken("email", email):
         errors["email"] = ["A user with that e-mail already exists."]
     if password != password2:
         errors["password2"] = ["The two passwords do not match."]
