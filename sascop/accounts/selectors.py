@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
@@ -103,10 +104,10 @@ def forget_user(user_id: Any, *, durable: bool = True) -> None:
         revocable.revoke_quietly(_cache_key(user_id), _REVOKED_SECONDS)
 
 
-def refresh_user(user_id: Any) -> None:
-    """Drop a copy that is only out of date in fields no decision depends on (last_login)."""
-    if settings.USER_CACHE_SECONDS:
-        revocable.discard(_cache_key(user_id))
+def last_login_of(user_id: Any) -> datetime | None:
+    """The user's last login, from the database: the cached copy's may be older (a login does
+    not revoke it, see accounts.signals)."""
+    return User._default_manager.filter(pk=user_id).values_list("last_login", flat=True).first()
 
 
 def account_for_identifier(identifier: str, request: HttpRequest | None = None) -> User | None:

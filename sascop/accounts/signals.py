@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 from sascop.accounts import history
 from sascop.accounts.models import User
-from sascop.accounts.selectors import account_for_identifier, forget_user, refresh_user
+from sascop.accounts.selectors import account_for_identifier, forget_user
 from sascop.core.signals import session_expired
 
 
@@ -27,8 +27,9 @@ def forget_saved_user(
     if created:
         return  # a new row was never cached
     if update_fields is not None and set(update_fields) <= {"last_login"}:
-        # Every login stamps last_login; nothing that decides access reads it.
-        refresh_user(instance.pk)
+        # Every login stamps last_login; nothing that decides access reads it, so the cached
+        # copy keeps its older value (a Redis round trip less per login) and the one page that
+        # shows it reads the database (selectors.last_login_of).
         return
     forget_user_in_transaction(instance.pk)
 

@@ -209,7 +209,14 @@ def cuenta_inicio(request: HttpRequest) -> HttpResponse:
     """The user's profile, with links to the password, sessions, history and two-factor."""
     user = current_user(request)
     roles = sorted(user.groups.values_list("name", flat=True))
-    return _cuenta(request, "inicio.html", usuario=user, roles=roles, estado=mfa.mfa_status(user))
+    return _cuenta(
+        request,
+        "inicio.html",
+        usuario=user,
+        ultimo_acceso=selectors.last_login_of(user.pk),
+        roles=roles,
+        estado=mfa.mfa_status(user),
+    )
 
 
 @never_cache

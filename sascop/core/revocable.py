@@ -174,11 +174,3 @@ def revoke_quietly(name: str, ttl: int) -> None:
         _client().set(name, TOMBSTONE, ex=max(1, ttl))
     except _errors() as exc:
         logger.warning("Redis did not take a revocation (%s)", exc)
-
-
-def discard(name: str) -> None:
-    """Drop a copy that is merely out of date (nothing to protect), best effort."""
-    try:
-        _client().delete(name)
-    except _errors() as exc:
-        logger.warning("Redis delete failed (%s)", exc)

@@ -213,7 +213,7 @@ def test_sessions_page_costs_the_same_queries_for_many_sessions(
     count = len(two)  # now: the next request empties the connection's query log
     for _ in range(5):
         json_login(c=Client())
-    ana.get("/api/user/")  # the logins stamped last_login, which drops the cached user
+    ana.get("/api/user/")
 
     with django_assert_num_queries(count):
         response = ana.get("/cuenta/sesiones/")

@@ -183,3 +183,28 @@ def test_the_row_read_for_a_session_is_the_orm_s_row(user):
         assert getattr(read, field.attname) == getattr(expected, field.attname), field.name
         assert type(getattr(read, field.attname)) is type(getattr(expected, field.attname))
     assert _user_from_database(user.pk + 1000) is None
+
+
+@pytest.mark.skipif(not WITH_REDIS, reason="the copies live in Redis")
+def test_a_login_keeps_the_cached_copy_and_the_account_page_shows_the_new_last_login(
+    client, user, json_login, time_machine
+):
+    # A login only stamps last_login, which decides nothing: the copy is not revoked (a Redis
+    # round trip less per login); the account page, which shows it, reads the database.
+    from django.test import Client
+    from django.utils import timezone
+    from django.utils.dateformat import format as date_format
+
+    def shown(when: str) -> str:
+        return date_format(timezone.localtime(timezone.datetime.fromisoformat(when)), "d/m/Y H:i")
+
+    time_machine.move_to("2026-06-01T12:00:00+00:00", tick=False)
+    json_login()
+    assert _user_queries(client) == 1  # cached now
+    time_machine.move_to("2026-06-01T12:40:00+00:00", tick=False)
+    json_login(c=Client())  # the same user, elsewhere
+
+    assert _user_queries(client) == 0  # the copy stands
+    page = client.get("/cuenta/").content.decode()
+    assert shown("2026-06-01T12:40:00+00:00") in page
+    assert shown("2026-06-01T12:00:00+00:00") not in page
