@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sascop.accounts.models import EventoAcceso, User
+from sascop.core import escrituras
 from sascop.core.clients import client_ip, user_agent
 
 Resultado = EventoAcceso.Resultado
@@ -27,14 +28,17 @@ def record(
     user: User | None = None,
     identifier: str = "",
 ) -> EventoAcceso:
-    """Add one event; the IP and user agent come from the request when there is one."""
-    return EventoAcceso.objects.create(
+    """Add one event; the IP and user agent come from the request when there is one (sent with
+    the rest of a login's rows inside `core.escrituras.juntas`)."""
+    event = EventoAcceso(
         result=result,
         user=user,
         identifier=(identifier or (user.get_username() if user else ""))[:254],
         ip=client_ip(request),
         user_agent=user_agent(request),
     )
+    escrituras.insertar(event)
+    return event
 
 
 def prune(*, days: int | None = None) -> int:

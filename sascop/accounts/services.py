@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from sascop.accounts import history, mfa, selectors
 from sascop.accounts.lockout import locked_out_error, reset_failures
 from sascop.accounts.models import User
+from sascop.core import escrituras
 from sascop.core.errors import InvalidCredentials, InvalidInput, NotFound, RegistrationClosed
 from sascop.core.session_store import SessionStore
 
@@ -43,8 +44,9 @@ def user_login(*, request: HttpRequest, username: str, password: str) -> User:
         raise mfa.MfaCodeRequired()
     previous_key = request.session.session_key
     # Everything a login writes (the session row, last_login, the login history and the
-    # activity log) in one transaction: one commit, not one per row.
-    with transaction.atomic():
+    # activity log) in one transaction: one commit, not one per row; and on PostgreSQL in one
+    # statement (core.escrituras).
+    with transaction.atomic(), escrituras.juntas():
         login(request, user)
         _rotate_session_key(request, previous_key)
         mfa.hold_for_enrolment(request=request, user=user)
