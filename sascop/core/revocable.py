@@ -16,19 +16,18 @@ copies are best effort: when Redis does not answer, callers read the database.
 
 Every authenticated request reads two copies, the session and then its user. `read_session`
 gets both in one round trip (a script reads the user id from the session's JSON); the user's
-copy is kept for this thread's next `read` of it, and dropped when the request ends.
+copy is kept for this request's next `read` of it (core.leido).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core.signals import request_finished, request_started
 
+from sascop.core import leido
 from sascop.core.errors import ServiceUnavailable
 
 logger = logging.getLogger(__name__)
@@ -55,9 +54,6 @@ if type(id) ~= 'string' and type(id) ~= 'number' then return {s} end
 local name = ARGV[3] .. tostring(id)
 return {s, name, redis.call('GET', name)}
 """
-
-# The user copies read along with sessions, for this thread's current request only.
-_local = threading.local()
 
 
 class Revoked:
@@ -93,24 +89,15 @@ def user_key(user_id: object) -> str:
     return key("user", user_id)
 
 
-def forget_read_along(**kwargs: Any) -> None:
-    _local.along = {}
-
-
-# A copy read along with one request must never serve the next one.
-request_started.connect(forget_read_along, dispatch_uid="revocable.started")
-request_finished.connect(forget_read_along, dispatch_uid="revocable.finished")
-
-
 def _seen(value: bytes | None) -> bytes | Revoked | None:
     return REVOKED if value == TOMBSTONE else value
 
 
 def read(name: str) -> bytes | Revoked | None:
     """The cached copy, REVOKED, or None when there is none or Redis does not answer."""
-    along: dict[str, bytes | None] = getattr(_local, "along", {})
-    if name in along:
-        return _seen(along.pop(name))
+    along = leido.tomar(name)
+    if along is not leido.FALTA:
+        return _seen(along)
     try:
         value: bytes | None = _client().get(name)
     except _errors() as exc:
@@ -122,7 +109,7 @@ def read(name: str) -> bytes | Revoked | None:
 def read_session(name: str) -> bytes | Revoked | None:
     """`read` of a session's copy, which also reads the copy of the user it names (kept for
     the request's next `read` of it)."""
-    forget_read_along()
+    leido.olvidar()
     try:
         reply = _client().register_script(_READ_SESSION_AND_USER)(
             keys=[name], args=[TOMBSTONE, SESSION_KEY, user_key("")]
@@ -131,7 +118,7 @@ def read_session(name: str) -> bytes | Revoked | None:
         logger.warning("Redis read failed (%s); using the database", exc)
         return None
     if len(reply) == 3:
-        _local.along = {reply[1].decode(): reply[2]}
+        leido.guardar(reply[1].decode(), reply[2])
     return _seen(reply[0] if reply else None)
 
 

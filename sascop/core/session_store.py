@@ -18,19 +18,17 @@ import dataclasses
 import datetime
 import functools
 import logging
-import threading
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
-from django.core.signals import request_finished, request_started
 from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from sascop.core import escrituras, revocable, sessions
+from sascop.core import escrituras, leido, revocable, sessions
 from sascop.core.queries import como_el_orm
 from sascop.core.sessions import is_authenticated_session
 
@@ -65,29 +63,14 @@ def _sql_de_sesion(using: str) -> str:
     )
 
 
-# The user row read along with this thread's session row, for its current request only.
-_leido = threading.local()
-
-
-def _olvidar_usuario_leido(**kwargs: Any) -> None:
-    _leido.fila = None
-
-
-request_started.connect(_olvidar_usuario_leido, dispatch_uid="session_store.started")
-request_finished.connect(_olvidar_usuario_leido, dispatch_uid="session_store.finished")
-
-
 def usuario_leido_con_la_sesion(user_id: Any) -> tuple[Any, ...] | None:
     """The columns of user `user_id` (as the database gave them) when this request's session
     read brought them along, else None. Taken once: a second read asks the database.
 
     Without Redis every authenticated request reads the session row and then its user's: one
     query for both costs a round trip less (and its Python) and reads the same rows."""
-    fila: tuple[Any, ...] | None = getattr(_leido, "fila", None)
-    if fila is None or fila[0] != user_id:
-        return None
-    _leido.fila = None
-    return fila[1]
+    fila = leido.tomar(("usuario", user_id))
+    return None if fila is leido.FALTA else fila
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,13 +116,13 @@ class SessionStore(DatabaseStore):
                 [self.session_key, conn.ops.adapt_datetimefield_value(timezone.now())],
             )
             row = cursor.fetchone()
-        _olvidar_usuario_leido()
+        leido.olvidar()
         if row is None:
             self._session_key = None
             return None
         usuario = row[len(_COLUMNAS) :]
-        if usuario[_indice_pk_usuario()] is not None:
-            _leido.fila = (usuario[_indice_pk_usuario()], usuario)
+        if (user_id := usuario[_indice_pk_usuario()]) is not None:
+            leido.guardar(("usuario", user_id), usuario)
         data, expira = como_el_orm(self.get_model_class(), _COLUMNAS, row[: len(_COLUMNAS)], using)
         return _Fila(data, expira)
 

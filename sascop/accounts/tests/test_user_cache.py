@@ -146,12 +146,12 @@ def test_security_a_user_copy_read_along_never_outlives_its_request(client, user
     from django.core.signals import request_finished
     from django.db import close_old_connections
 
-    from sascop.core import revocable
+    from sascop.core import leido, revocable
 
     json_login()
     client.get("/api/user/")  # both copies cached
     revocable.read_session(revocable.key("session", client.cookies["sessionid"].value))
-    assert isinstance(revocable._local.along.get(revocable.user_key(user.pk)), bytes)
+    assert isinstance(leido._local.filas.get(revocable.user_key(user.pk)), bytes)
 
     # The end of a request (without closing the test's database connection, as the test
     # client does too).
