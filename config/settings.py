@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "sascop.core.middleware.SessionPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sascop.accounts.middleware.AuthenticationMiddleware",
     "sascop.accounts.middleware.MfaEnrolmentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -145,6 +145,8 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sascop"),
+            # Every key names the database it copies (sascop.core.instalacion).
+            "KEY_FUNCTION": "sascop.core.instalacion.clave_de_cache",
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
@@ -157,6 +159,8 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How often a process reads its database's identity again (keys in Redis carry it).
+INSTALACION_VERIFICAR_SEGUNDOS = env.int("INSTALACION_VERIFICAR_SEGUNDOS", default=10)
 # Database sessions; with Redis, a revocable copy there too (see sascop.core.session_store).
 SESSION_ENGINE = "sascop.core.session_store"
 SESSION_MODEL = "accounts.Sesion"  # the session table, with user, IP and user agent

@@ -33,6 +33,8 @@ class UsernameOrEmailBackend(ModelBackend):
             return user
         return None
 
-    def get_user(self, user_id: Any) -> User | None:
-        user = selectors.user_by_id(user_id)
+    def get_user(self, user_id: Any, leido: User | None = None) -> User | None:
+        """The user `user_id`, if still allowed to log in; `leido` is its row when the
+        request already read it (with the session, see accounts.middleware)."""
+        user = selectors.user_by_id(user_id, leido=leido)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
@@ -10,7 +9,6 @@ from weakref import WeakKeyDictionary
 
 import django_filters
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Lower
@@ -22,7 +20,7 @@ from sascop.accounts.models import DispositivoTotp, EventoAcceso, Sesion, User
 from sascop.core import revocable, sessions
 from sascop.core.filters import DateTimeFilter, IdFilter, filtrar
 from sascop.core.queries import como_el_orm
-from sascop.core.session_store import SessionStore, usuario_leido_con_la_sesion
+from sascop.core.session_store import SessionStore
 
 _FIELDS = [field.attname for field in User._meta.concrete_fields]
 _NAMES = tuple(field.name for field in User._meta.concrete_fields)
@@ -31,48 +29,14 @@ _NAMES = tuple(field.name for field in User._meta.concrete_fields)
 _REVOKED_SECONDS = 120
 
 
-@cache
-def _user_by_pk_sql() -> str:
-    sql, _params = User._default_manager.filter(pk=0).query.sql_with_params()
-    return str(sql)
-
-
 def _cache_key(user_id: Any) -> str:
     return revocable.user_key(user_id)
 
 
-def _user_from_database(user_id: Any) -> User | None:
-    # Building this query through the ORM cost more than running it (about 190 µs against
-    # 80 µs on SQLite), and so did `raw()`'s machinery: the SQL is compiled once per process
-    # and the row converted as the ORM converts it.
-    # Read already, with this request's session row (core.session_store)?
-    row = usuario_leido_con_la_sesion(user_id)
-    if row is None:
-        with connection.cursor() as cursor:
-            cursor.execute(_user_by_pk_sql(), [user_id])
-            row = cursor.fetchone()
-    if row is None:
-        return None
-    values = como_el_orm(User, _NAMES, row)
-    return User.from_db(DEFAULT_DB_ALIAS, _FIELDS, values)
-
-
-def _dump(user: User) -> bytes:
-    return json.dumps([getattr(user, name) for name in _FIELDS], cls=DjangoJSONEncoder).encode()
-
-
-def _load(raw: bytes) -> User | None:
-    try:
-        values = json.loads(raw)
-        fields = User._meta.concrete_fields
-        parsed = [field.to_python(value) for field, value in zip(fields, values, strict=True)]
-    except (ValueError, TypeError):
-        return None
-    return User.from_db(DEFAULT_DB_ALIAS, _FIELDS, parsed)
-
-
-def user_by_id(user_id: Any) -> User | None:
-    """The user behind a session, loaded on every authenticated request.
+def user_by_id(user_id: Any, *, leido: User | None = None) -> User | None:
+    """The user behind a session, loaded on every authenticated request; `leido` is its row
+    when the request already read it along with the session (one query, or one Redis round
+    trip, for both: see core.session_store).
 
     With Redis (shared by every app server) the row is cached for USER_CACHE_SECONDS; any
     change to the user revokes the copy (see `forget_user`), so a password change or a
@@ -81,15 +45,17 @@ def user_by_id(user_id: Any) -> User | None:
     process would have its own cache, which could not be revoked across processes, so the row
     is read every time.
     """
+    if leido is not None and leido.pk == user_id:
+        return leido
     if not settings.USER_CACHE_SECONDS:
-        return _user_from_database(user_id)
+        return User._default_manager.filter(pk=user_id).first()
     name = _cache_key(user_id)
     cached = revocable.read(name)
-    if isinstance(cached, bytes) and (user := _load(cached)) is not None:
+    if isinstance(cached, bytes) and (user := revocable.row_of(User, cached)) is not None:
         return user
-    user = _user_from_database(user_id)
+    user = User._default_manager.filter(pk=user_id).first()
     if user is not None and cached is None:
-        revocable.fill(name, _dump(user), settings.USER_CACHE_SECONDS)
+        revocable.fill(name, revocable.copy_of(user), settings.USER_CACHE_SECONDS)
     return user
 
 

@@ -123,3 +123,21 @@ def redis_answers(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
             id="sascop.W001",
         )
     ]
+
+
+@register(TAG, Tags.security, deploy=True)
+def redis_keys_name_the_database(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    if not settings.REDIS_URL:
+        return []
+    wanted = "sascop.core.instalacion.clave_de_cache"
+    if settings.CACHES["default"].get("KEY_FUNCTION") == wanted:
+        return []
+    return [
+        Error(
+            "The Redis cache's keys do not name the database they copy: a database restored "
+            "or created again, or another deployment sharing this Redis, would honour the "
+            "sessions and user rows copied for another.",
+            hint=f"Keep CACHES['default']['KEY_FUNCTION'] = {wanted!r}.",
+            id="sascop.E005",
+        )
+    ]

@@ -50,3 +50,19 @@ class CatalogModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Instalacion(models.Model):
+    """The identity of this database: one row, written by the migration that creates the
+    table (and again by `manage.py renovar_instalacion` after a restore). Keys in the shared
+    cache carry it, so a copy made for one database is never read for another."""
+
+    clave = models.CharField(max_length=32)
+    creada_en = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "instalación"
+        verbose_name_plural = "instalación"
+
+    def __str__(self) -> str:
+        return self.clave

@@ -15,22 +15,30 @@ are written only where no tombstone stands, checked atomically inside Redis. Rea
 copies are best effort: when Redis does not answer, callers read the database.
 
 Every authenticated request reads two copies, the session and then its user. `read_session`
-gets both in one round trip (a script reads the user id from the session's JSON); the user's
-copy is kept for this request's next `read` of it (core.leido).
+gets both in one round trip (a script reads the user id from the session's JSON) and returns
+both; the session store hands the user's on to the request (`SessionStore.usuario_leido`).
 """
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import json
 import logging
-from typing import Any
+import uuid
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Model
 
-from sascop.core import leido
+from sascop.core import instalacion
 from sascop.core.errors import ServiceUnavailable
 
 logger = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=Model)
 
 TOMBSTONE = b"!"
 
@@ -80,8 +88,8 @@ def _errors() -> tuple[type[BaseException], ...]:
 
 
 def key(*parts: object) -> str:
-    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
-    return ":".join([prefix, *(str(part) for part in parts)])
+    """The Redis key of a copy: bound to this database (core.instalacion), like the cache's."""
+    return ":".join([instalacion.prefijo(), *(str(part) for part in parts)])
 
 
 def user_key(user_id: object) -> str:
@@ -95,9 +103,6 @@ def _seen(value: bytes | None) -> bytes | Revoked | None:
 
 def read(name: str) -> bytes | Revoked | None:
     """The cached copy, REVOKED, or None when there is none or Redis does not answer."""
-    along = leido.tomar(name)
-    if along is not leido.FALTA:
-        return _seen(along)
     try:
         value: bytes | None = _client().get(name)
     except _errors() as exc:
@@ -106,20 +111,45 @@ def read(name: str) -> bytes | Revoked | None:
     return _seen(value)
 
 
-def read_session(name: str) -> bytes | Revoked | None:
-    """`read` of a session's copy, which also reads the copy of the user it names (kept for
-    the request's next `read` of it)."""
-    leido.olvidar()
+def read_session(name: str) -> tuple[bytes | Revoked | None, bytes | Revoked | None]:
+    """`read` of a session's copy and, in the same round trip, of the copy of the user it
+    names: (session, user), each as `read` gives it (the user's None when the session has
+    none, or names nobody)."""
     try:
         reply = _client().register_script(_READ_SESSION_AND_USER)(
             keys=[name], args=[TOMBSTONE, SESSION_KEY, user_key("")]
         )
     except _errors() as exc:
         logger.warning("Redis read failed (%s); using the database", exc)
+        return None, None
+    session = _seen(reply[0]) if reply else None
+    return session, (_seen(reply[2]) if len(reply) == 3 else None)
+
+
+def copy_of(row: Model) -> bytes:
+    """A row as its Redis copy: the values of its concrete fields, as JSON."""
+    values = [getattr(row, field.attname) for field in row._meta.concrete_fields]
+    return json.dumps(values, default=_exact).encode()
+
+
+def _exact(value: object) -> str:
+    # Every digit kept (DjangoJSONEncoder would cut a datetime to milliseconds); each field's
+    # to_python reads the text back.
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} has no copy in Redis")
+
+
+def row_of(model: type[M], copy: bytes) -> M | None:
+    """The row a `copy_of` holds, as the model's instance; None if it cannot be read."""
+    fields = model._meta.concrete_fields
+    try:
+        values = [f.to_python(v) for f, v in zip(fields, json.loads(copy), strict=True)]
+    except (ValueError, TypeError):
         return None
-    if len(reply) == 3:
-        leido.guardar(reply[1].decode(), reply[2])
-    return _seen(reply[0] if reply else None)
+    return model.from_db(DEFAULT_DB_ALIAS, [field.attname for field in fields], values)
 
 
 def fill(name: str, value: bytes, ttl: int) -> None:

@@ -28,7 +28,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from sascop.core import escrituras, leido, revocable, sessions
+from sascop.core import escrituras, revocable, sessions
 from sascop.core.queries import como_el_orm
 from sascop.core.sessions import is_authenticated_session
 
@@ -63,14 +63,11 @@ def _sql_de_sesion(using: str) -> str:
     )
 
 
-def usuario_leido_con_la_sesion(user_id: Any) -> tuple[Any, ...] | None:
-    """The columns of user `user_id` (as the database gave them) when this request's session
-    read brought them along, else None. Taken once: a second read asks the database.
-
-    Without Redis every authenticated request reads the session row and then its user's: one
-    query for both costs a round trip less (and its Python) and reads the same rows."""
-    fila = leido.tomar(("usuario", user_id))
-    return None if fila is leido.FALTA else fila
+def _instancia(modelo: type[Any], fila: tuple[Any, ...], using: str) -> Any:
+    """The model instance of a row of all its concrete columns, read with plain SQL."""
+    campos = modelo._meta.concrete_fields
+    valores = como_el_orm(modelo, tuple(f.name for f in campos), fila, using)
+    return modelo.from_db(using, [f.attname for f in campos], valores)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,6 +77,17 @@ class _Fila:
 
 
 class SessionStore(DatabaseStore):
+    """Django's database store with the two changes above.
+
+    `usuario_leido`: the row of the user this session names, as a model instance, when the
+    read that loaded the session brought it along (without Redis one query joins the session
+    row and its user's; with Redis one script reads both copies); None when it did not. It is
+    set by `load()` alone, belongs to this request's store, and the authentication middleware
+    (accounts.middleware) uses it instead of reading the user again.
+    """
+
+    usuario_leido: Any = None
+
     @classmethod
     def get_model_class(cls) -> type[Any]:
         # The model (with its user, IP and user-agent columns) belongs to accounts; core
@@ -116,13 +124,14 @@ class SessionStore(DatabaseStore):
                 [self.session_key, conn.ops.adapt_datetimefield_value(timezone.now())],
             )
             row = cursor.fetchone()
-        leido.olvidar()
         if row is None:
             self._session_key = None
             return None
         usuario = row[len(_COLUMNAS) :]
-        if (user_id := usuario[_indice_pk_usuario()]) is not None:
-            leido.guardar(("usuario", user_id), usuario)
+        if usuario[_indice_pk_usuario()] is not None:
+            self.usuario_leido = _instancia(
+                apps.get_model(settings.AUTH_USER_MODEL), usuario, using
+            )
         data, expira = como_el_orm(self.get_model_class(), _COLUMNAS, row[: len(_COLUMNAS)], using)
         return _Fila(data, expira)
 
@@ -144,7 +153,9 @@ class SessionStore(DatabaseStore):
         if not revocable.enabled() or not self.session_key:
             return super().load()
         name = self._copy_name(self.session_key)
-        cached = revocable.read_session(name)
+        cached, usuario = revocable.read_session(name)
+        if isinstance(usuario, bytes):
+            self.usuario_leido = revocable.row_of(apps.get_model(settings.AUTH_USER_MODEL), usuario)
         if cached is revocable.REVOKED:
             self._session_key = None
             return {}

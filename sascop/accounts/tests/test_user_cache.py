@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from sascop.accounts.models import User
 
@@ -63,18 +64,28 @@ def test_security_the_user_read_with_the_session_serves_only_its_request(client,
     assert client.get("/api/user/").status_code == HTTPStatus.UNAUTHORIZED
 
 
-def test_the_user_read_with_the_session_is_taken_once(client, user, json_login):
-    from sascop.core.session_store import SessionStore, usuario_leido_con_la_sesion
+def test_the_session_store_hands_over_the_user_row_it_read_along(client, user, json_login):
+    from sascop.core.session_store import SessionStore
 
     json_login()
-    store = SessionStore(client.cookies["sessionid"].value)
-    store._get_session_from_db()  # what a load does without Redis (or a missing copy)
-    owner = user.pk
+    key = client.cookies["sessionid"].value
+    store = SessionStore(key)
+    assert store.usuario_leido is None  # nothing read yet
+    store.load()
 
-    assert usuario_leido_con_la_sesion(int(user.pk) + 1) is None  # another user: not this row
-    row = usuario_leido_con_la_sesion(owner)
-    assert row is not None and user.username in row
-    assert usuario_leido_con_la_sesion(user.pk) is None  # taken
+    expected = User.objects.get(pk=user.pk)
+    if WITH_REDIS:  # the user's copy is filled by the first request that reads the user
+        assert store.usuario_leido is None
+        client.get("/api/user/")
+        store = SessionStore(key)
+        store.load()
+    read = store.usuario_leido
+    assert read is not None
+    for field in User._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(expected, field.attname), field.name
+        assert type(getattr(read, field.attname)) is type(getattr(expected, field.attname))
+    # Another store (another request) of the same session has read nothing.
+    assert SessionStore(key).usuario_leido is None
 
 
 def test_deactivating_a_user_ends_their_session_at_once(client, user, json_login):
@@ -141,48 +152,37 @@ def test_an_authenticated_read_asks_redis_once_for_session_and_user(
 
 @pytest.mark.skipif(not WITH_REDIS, reason="the copies live in Redis")
 def test_security_a_user_copy_read_along_never_outlives_its_request(client, user, json_login):
-    # A session's read brings its user's copy along for the same request. A copy a request
-    # read along but did not use must not answer for the user after that request ended.
-    from django.core.signals import request_finished
-    from django.db import close_old_connections
-
-    from sascop.core import leido, revocable
-
+    # A session's read brings its user's copy along for that request's store. A user changed
+    # after that request must be read anew by the next one.
     json_login()
     client.get("/api/user/")  # both copies cached
-    revocable.read_session(revocable.key("session", client.cookies["sessionid"].value))
-    assert isinstance(leido._local.filas.get(revocable.user_key(user.pk)), bytes)
+    assert client.get("/api/user/").status_code == HTTPStatus.OK  # read along
 
-    # The end of a request (without closing the test's database connection, as the test
-    # client does too).
-    request_finished.disconnect(close_old_connections)
-    try:
-        request_finished.send(sender=None)
-    finally:
-        request_finished.connect(close_old_connections)
     user.is_active = False
     user.save()  # revokes the copy in Redis
 
-    assert revocable.read(revocable.user_key(user.pk)) is revocable.REVOKED
     assert client.get("/api/user/").status_code == HTTPStatus.UNAUTHORIZED
 
 
-def test_the_row_read_for_a_session_is_the_orm_s_row(user):
-    from django.utils import timezone
-
-    from sascop.accounts.selectors import _user_from_database
+def test_the_user_read_without_the_session_is_the_orm_s_row(client, user, json_login):
+    # Without a row read along (another user, or a copy missing), the backend reads it.
+    from sascop.accounts.selectors import user_by_id
 
     user.last_login = timezone.now()
     user.is_staff = True
     user.save()
 
-    read = _user_from_database(user.pk)
+    read = user_by_id(user.pk)
 
     expected = User.objects.get(pk=user.pk)
     for field in User._meta.concrete_fields:
         assert getattr(read, field.attname) == getattr(expected, field.attname), field.name
         assert type(getattr(read, field.attname)) is type(getattr(expected, field.attname))
-    assert _user_from_database(user.pk + 1000) is None
+    assert user_by_id(user.pk + 1000) is None
+    # A row read along for another user is not this one's.
+    other = User.objects.create_user(username="otro", password="Clave-Larga-De-Otro-9")
+    assert user_by_id(other.pk, leido=expected) == other
+    assert user_by_id(other.pk, leido=expected).username == "otro"
 
 
 @pytest.mark.skipif(not WITH_REDIS, reason="the copies live in Redis")

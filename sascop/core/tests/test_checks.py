@@ -75,3 +75,19 @@ def test_redis_set_but_not_answering(settings, monkeypatch):
 
     assert message.id == "sascop.W001"
     assert "127.0.0.1" in message.msg
+
+
+def test_security_redis_keys_that_do_not_name_the_database_are_a_deploy_error(settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_FUNCTION": None}}
+
+    (message,) = sascop_checks.redis_keys_name_the_database()
+    assert message.id == "sascop.E005"
+
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "KEY_FUNCTION": "sascop.core.instalacion.clave_de_cache",
+        }
+    }
+    assert sascop_checks.redis_keys_name_the_database() == []
