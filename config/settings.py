@@ -140,6 +140,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+    REDIS_PAUSA_TRAS_FALLO = env.float("REDIS_PAUSA_TRAS_FALLO", default=5.0)
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
@@ -151,8 +152,10 @@ if REDIS_URL:
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
                 "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
-                # A Redis outage degrades to the database instead of failing every request.
+                # A Redis outage degrades to the database instead of failing every request,
+                # and after one command goes unanswered the process stops asking for a while.
                 "IGNORE_EXCEPTIONS": True,
+                "REDIS_CLIENT_CLASS": "sascop.core.cortacircuito.RedisConCortacircuito",
             },
         }
     }
