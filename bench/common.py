@@ -76,19 +76,24 @@ def login(base: str, username: str, password: str) -> tuple[str, float]:
     return "; ".join(cookies), elapsed
 
 
+def timed_get(base: str, path: str, cookie: str) -> float:
+    """Seconds one GET took; an answer other than 200 stops the benchmark."""
+    started = time.perf_counter()
+    status, _, _ = request(base, "GET", path, {"Cookie": cookie})
+    elapsed = time.perf_counter() - started
+    if status != 200:
+        raise RuntimeError(f"{path} answered {status}")
+    return elapsed
+
+
 def _hammer(args: tuple[str, Sequence[str], str, float]) -> list[float]:
     base, paths, cookie, seconds = args
     latencies = []
     deadline = time.perf_counter() + seconds
     i = 0
     while time.perf_counter() < deadline:
-        path = paths[i % len(paths)]
+        latencies.append(timed_get(base, paths[i % len(paths)], cookie))
         i += 1
-        started = time.perf_counter()
-        status, _, _ = request(base, "GET", path, {"Cookie": cookie})
-        latencies.append(time.perf_counter() - started)
-        if status != 200:
-            raise RuntimeError(f"{path} answered {status}")
     return latencies
 
 

@@ -38,7 +38,7 @@ from bench.common import (
     manage,
     median,
     percentile,
-    request,
+    timed_get,
 )
 
 USERNAME, PASSWORD = "bench", "Banco-De-Pruebas-2026"
@@ -69,11 +69,7 @@ def _hammer_after_write(args: tuple[str, str, str, list[int], float]) -> list[fl
                 "WHERE id = %s",
                 [rng.choice(ids)],
             )
-            started = time.perf_counter()
-            status, _, _ = request(base, "GET", path, {"Cookie": cookie})
-            latencies.append(time.perf_counter() - started)
-            if status != 200:
-                raise RuntimeError(f"{path} answered {status}")
+            latencies.append(timed_get(base, path, cookie))
     return latencies
 
 

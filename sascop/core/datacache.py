@@ -9,7 +9,6 @@ be invalidated across processes, so without Redis everything is computed every t
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -57,15 +56,6 @@ def cached(name: str, models_read: Iterable[type[models.Model]], compute: Callab
         value = compute()
         cache.set(key, value, seconds)
     return value
-
-
-def params_digest(params: Any, ignore: Iterable[str] = ()) -> str:
-    """A short, order-independent fingerprint of query parameters."""
-    skip = set(ignore)
-    items = sorted(
-        (name, value) for name in params for value in params.getlist(name) if name not in skip
-    )
-    return hashlib.sha256(repr(items).encode()).hexdigest()[:20]
 
 
 def _on_change(sender: type[models.Model], **kwargs: Any) -> None:
