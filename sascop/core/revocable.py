@@ -33,7 +33,7 @@ from django.contrib.auth import SESSION_KEY
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model
 
-from sascop.core import instalacion
+from sascop.core import cortacircuito, instalacion
 from sascop.core.errors import ServiceUnavailable
 
 logger = logging.getLogger(__name__)
@@ -177,7 +177,9 @@ def revoke(name: str, ttl: int) -> None:
     rolls that back too and the client is told the change did not happen.
     """
     try:
-        _client().set(name, TOMBSTONE, ex=max(1, ttl))
+        # Sent even while the breaker (core.cortacircuito) leaves Redis alone: it must be
+        # recorded, or the change refused.
+        cortacircuito.enviar_siempre(_client(), "SET", name, TOMBSTONE, "EX", max(1, ttl))
     except _errors() as exc:
         logger.warning("Redis did not take a revocation (%s)", exc)
         raise ServiceUnavailable(
