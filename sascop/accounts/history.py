@@ -15,7 +15,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sascop.accounts.models import EventoAcceso, User
-from sascop.core import escrituras
 from sascop.core.clients import client_ip, user_agent
 
 Resultado = EventoAcceso.Resultado
@@ -28,8 +27,7 @@ def record(
     user: User | None = None,
     identifier: str = "",
 ) -> EventoAcceso:
-    """Add one event; the IP and user agent come from the request when there is one (sent with
-    the rest of a login's rows inside `core.escrituras.juntas`)."""
+    """Add one event; the IP and user agent come from the request when there is one."""
     event = EventoAcceso(
         result=result,
         user=user,
@@ -37,7 +35,7 @@ def record(
         ip=client_ip(request),
         user_agent=user_agent(request),
     )
-    escrituras.insertar(event)
+    event.save(force_insert=True)
     return event
 
 

@@ -8,15 +8,11 @@ or the e-mail, in any case, with surrounding spaces): locking "ana" must also lo
 from __future__ import annotations
 
 import logging
-from functools import cache
 from typing import Any
 
-from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_client_parameters, get_client_username, get_credentials
-from axes.models import AccessAttempt
+from axes.helpers import get_client_username, get_credentials
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 from sascop.accounts.models import User
@@ -37,8 +33,8 @@ def normalized_username(request: HttpRequest | None, credentials: dict[str, Any]
 
 
 class LockoutHandler(AxesDatabaseHandler):
-    """AXES_HANDLER: axes' database handler, counting failures with SQL written once (see
-    `_recent_failures`), minus the writes of a login that had no failures to forget.
+    """AXES_HANDLER: axes' database handler, minus the writes of a login that had no
+    failures to forget.
 
     On every successful login axes deletes the expired attempts of everybody and then this
     client's attempts for the account, each a transaction of its own. The lock-out check of
@@ -48,9 +44,7 @@ class LockoutHandler(AxesDatabaseHandler):
     """
 
     def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
-        failures = _recent_failures(request, credentials)
-        if failures is None:
-            failures = int(super().get_failures(request, credentials))
+        failures = int(super().get_failures(request, credentials))
         if request is not None:
             counted = request.__dict__.setdefault("_sascop_failures_counted", {})
             counted[get_client_username(request, credentials)] = failures
@@ -62,52 +56,6 @@ class LockoutHandler(AxesDatabaseHandler):
         if counted.get(account) == 0:
             return
         super().user_logged_in(sender, request, user, **kwargs)
-
-
-@cache
-def _failures_sql(vendor: str, keys: tuple[str, ...]) -> str:
-    meta = AccessAttempt._meta
-    q = connection.ops.quote_name
-    where = [f"{q(meta.get_field(key).column)} = %s" for key in keys]
-    where.append(f"{q(meta.get_field('attempt_time').column)} >= %s")
-    failures = q(meta.get_field("failures_since_start").column)
-    # Names from the model's meta, quoted; every value is a parameter.
-    return (
-        f"SELECT COALESCE(SUM({failures}), 0) FROM {q(meta.db_table)} "  # noqa: S608
-        f"WHERE {' AND '.join(where)}"
-    )
-
-
-def _recent_failures(request: HttpRequest | None, credentials: dict[str, Any] | None) -> int | None:
-    """What axes' database handler counts (the failures since the cool-off began, per set of
-    lock-out parameters, the largest), with SQL written once per process: every login
-    attempt asks, and building the query through the ORM cost twice as long as running it.
-    None when a parameter is missing (axes then compares with NULL): the handler counts."""
-    if request is None or settings.AXES_COOLOFF_TIME is None:
-        return None
-    parameters = get_client_parameters(
-        get_client_username(request, credentials),
-        getattr(request, "axes_ip_address", None),
-        getattr(request, "axes_user_agent", None),
-        request,
-        credentials,
-    )
-    meta = AccessAttempt._meta
-    since = meta.get_field("attempt_time").get_db_prep_value(
-        get_cool_off_threshold(request), connection
-    )
-    counts = [0]
-    with connection.cursor() as cursor:
-        for values in parameters:
-            if not values or None in values.values():
-                return None
-            params = [
-                meta.get_field(key).get_db_prep_value(value, connection)
-                for key, value in values.items()
-            ]
-            cursor.execute(_failures_sql(connection.vendor, tuple(values)), [*params, since])
-            counts.append(int(cursor.fetchone()[0]))
-    return max(counts)
 
 
 def reset_failures(request: HttpRequest, user: User) -> None:

@@ -16,7 +16,6 @@ from django.http import HttpRequest
 from sascop.accounts import history, mfa, selectors
 from sascop.accounts.lockout import locked_out_error, reset_failures
 from sascop.accounts.models import User
-from sascop.core import escrituras
 from sascop.core.errors import InvalidCredentials, InvalidInput, NotFound, RegistrationClosed
 from sascop.core.session_store import SessionStore
 
@@ -43,10 +42,10 @@ def user_login(*, request: HttpRequest, username: str, password: str) -> User:
         mfa.pending_start(request=request, user=user)
         raise mfa.MfaCodeRequired()
     previous_key = request.session.session_key
-    # Everything a login writes (the session row, last_login, the login history and the
-    # activity log) in one transaction: one commit, not one per row; and on PostgreSQL in one
-    # statement (core.escrituras).
-    with transaction.atomic(), escrituras.juntas():
+    # Everything a login writes in one transaction (one commit, not one per row): Django's
+    # `login` stamps last_login and its signal adds the login history's and the activity
+    # log's rows; then the session row, inserted once with its final data.
+    with transaction.atomic():
         login(request, user)
         _rotate_session_key(request, previous_key)
         mfa.hold_for_enrolment(request=request, user=user)

@@ -9,12 +9,10 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
-from django.utils import timezone
 
 from sascop.accounts import history
 from sascop.accounts.models import User
 from sascop.accounts.selectors import account_for_identifier, forget_user
-from sascop.core import escrituras
 from sascop.core.signals import session_expired
 
 
@@ -46,14 +44,6 @@ def forget_user_in_transaction(user_id: Any) -> None:
     case the transaction outlived the revocation and a reader cached the old row meanwhile."""
     forget_user(user_id)
     transaction.on_commit(lambda: forget_user(user_id, durable=False))
-
-
-@receiver(user_logged_in, dispatch_uid="accounts.last_login")
-def stamp_last_login(sender: Any, user: User, **kwargs: Any) -> None:
-    """Django's `update_last_login` (disconnected in AccountsConfig), through core.escrituras:
-    the first of a login's writes, as Django's was."""
-    user.last_login = timezone.now()
-    escrituras.actualizar(user, ["last_login"])
 
 
 # --- the login history ------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from django.db import models
 
 from sascop.accounts.models import User
 from sascop.actividad.models import RegistroActividad
-from sascop.core import escrituras
 from sascop.core.serializers import iso
 
 Accion = RegistroActividad.Accion
@@ -54,8 +53,7 @@ def registrar_evento(
     fields = _user_fields(usuario)
     if nombre_usuario and not fields["nombre_usuario"]:
         fields["nombre_usuario"] = nombre_usuario[:254]
-    # Sent with the rest of a login's rows inside `core.escrituras.juntas`.
-    escrituras.insertar(RegistroActividad(accion=accion, ip=ip, **fields))
+    RegistroActividad(accion=accion, ip=ip, **fields).save(force_insert=True)
 
 
 def registrar_creaciones(*, usuario: User | None, instancias: Iterable[models.Model]) -> None:

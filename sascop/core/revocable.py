@@ -33,7 +33,7 @@ from django.contrib.auth import SESSION_KEY
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model
 
-from sascop.core import cortacircuito, instalacion
+from sascop.core import instalacion
 from sascop.core.errors import ServiceUnavailable
 
 logger = logging.getLogger(__name__)
@@ -176,6 +176,9 @@ def revoke(name: str, ttl: int) -> None:
     Call it inside the transaction that deletes or changes the row, so that a failure
     rolls that back too and the client is told the change did not happen.
     """
+    # Imported here, as redis is (_client): a worker without Redis never loads it.
+    from sascop.core import cortacircuito
+
     try:
         # Sent even while the breaker (core.cortacircuito) leaves Redis alone: it must be
         # recorded, or the change refused.

@@ -28,7 +28,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from sascop.core import escrituras, revocable, sessions
+from sascop.core import revocable, sessions
 from sascop.core.queries import como_el_orm
 from sascop.core.sessions import is_authenticated_session
 
@@ -213,7 +213,7 @@ class SessionStore(DatabaseStore):
         # random characters is never taken, and if it were the login would fail (500) whole,
         # overwriting nothing.
         row = self.create_model_instance(data)
-        escrituras.insertar(row, using=router.db_for_write(self.model, instance=row))
+        row.save(force_insert=True, using=router.db_for_write(self.model, instance=row))
 
     def delete(self, session_key: str | None = None) -> None:
         session_key = session_key or self.session_key

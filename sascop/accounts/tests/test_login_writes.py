@@ -35,24 +35,17 @@ WRITES = [
     "INSERT actividad_registroactividad",  # the activity log
     "INSERT accounts_sesion",
 ]
-# On PostgreSQL the four are one statement (data-modifying WITH clauses, core.escrituras).
-SENT = [" + ".join(WRITES)] if connection.vendor == "postgresql" else WRITES
 ONE_TRANSACTION = [
     "SELECT accounts_user",  # the account the identifier names
     "SELECT axes_accessattempt",  # its recent failures from this client (lock-out)
     "BEGIN",
-    *SENT,
+    *WRITES,
     "COMMIT",
 ]
 
 
-_WRITE = re.compile(r'\b(INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.IGNORECASE)
-
-
 def _statement(sql: str) -> str:
     verb = sql.split(None, 1)[0].upper()
-    if verb == "WITH":  # each write it makes, in order
-        return " + ".join(f"{w.split()[0].upper()} {table}" for w, table in _WRITE.findall(sql))
     if verb in {"SELECT", "INSERT", "UPDATE", "DELETE"}:
         match = _TABLE.search(sql)
         return f"{verb} {match.group(1) if match else '?'}"
