@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ctypes
 import os
+import tempfile
+from pathlib import Path
 
 # Sync workers, about one per core (docs/deployment.md): requests are short and CPU-bound, and
 # threads of one process share one GIL; what exceeds the workers waits in the backlog, first
@@ -34,7 +36,8 @@ def _fixed_mmap_threshold() -> None:
 
 
 _fixed_mmap_threshold()
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+# Off by default: the app logs one JSON line per request itself (sascop.core.observabilidad).
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Beyond these gunicorn answers by itself, with an HTML page: 414 for the request line,
@@ -43,3 +46,20 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_line = int(os.environ.get("GUNICORN_LIMIT_REQUEST_LINE", "8190"))
 limit_request_fields = int(os.environ.get("GUNICORN_LIMIT_REQUEST_FIELDS", "100"))
 limit_request_field_size = int(os.environ.get("GUNICORN_LIMIT_REQUEST_FIELD_SIZE", "8190"))
+
+# Prometheus (GET /metrics): every worker writes its metrics to files in one directory, and
+# the endpoint adds them up. Set before the workers import the app; emptied at each start, as
+# prometheus_client requires; a worker that exits has its live gauges dropped.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="sascop-metrics-")
+
+
+def on_starting(server: object) -> None:
+    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server: object, worker: object) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sascop.core.observabilidad.ObservabilityMiddleware",
     "sascop.core.middleware.ApiErrorMiddleware",
     "sascop.core.middleware.ApiLanguageMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -374,14 +375,27 @@ STATICFILES_FINDERS = [
 NODE_MODULES_DIR = BASE_DIR / "node_modules"
 NODE_STATIC_FILES = {"vendor/chart.js/chart.umd.min.js": "chart.js/dist/chart.umd.min.js"}
 
+# One JSON line per request on the `sascop.peticiones` logger (sascop.core.observabilidad).
+REQUEST_LOG = env.bool("REQUEST_LOG", default=True)
+# GET /metrics answers these addresses, or `Authorization: Bearer <METRICS_TOKEN>`.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json_line": {"format": "%(message)s"},  # the message is the JSON object
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "requests": {"class": "logging.StreamHandler", "formatter": "json_line"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")},
         "django.request": {"level": "ERROR"},
+        "sascop.peticiones": {"handlers": ["requests"], "level": "INFO", "propagate": False},
     },
 }

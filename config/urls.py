@@ -8,6 +8,7 @@ from sascop.accounts import urls as accounts_urls
 from sascop.actividad import urls as actividad_urls
 from sascop.catalogos import urls as catalogos_urls
 from sascop.core.apis import HealthApi
+from sascop.core.observabilidad import metrics
 from sascop.estadisticas import urls as estadisticas_urls
 from sascop.estadisticas.views import tablero_view
 from sascop.ots import urls as ots_urls
@@ -46,6 +47,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("healthz", HealthApi.as_view(), name="healthz"),
+    path("metrics", metrics, name="metrics"),
 ]
 
 handler400 = "sascop.core.views.bad_request"
