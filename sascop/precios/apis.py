@@ -166,8 +166,15 @@ class ImportarApi(ModelApi):
     def post(self, request: Request) -> Response:
         """Import the price book from an .xlsx workbook (multipart field `archivo`, 10 MB
         at most): one sheet per anexo, a header row under a few title lines, section rows
-        grouping the concepts below them. All-or-nothing, and idempotent: the same book
-        twice changes nothing; a changed price updates its concept and is logged."""
+        grouping the concepts below them; each table ends at its TOTAL row or at the rows
+        with neither unit nor price that close it (amount in words, place and date,
+        signatures). A summary sheet of anexo totals is skipped (`hojas_resumen`). One
+        partida may name several concepts (C-4 4.7. TUBERO, SOLDADOR…): each is its own,
+        told apart by its text. The PUE list (columns ID PADRE, PTE CREACION…) goes through
+        the same endpoint: keyed rows are authorised extraordinary concepts, rows with no
+        key PUE proposals (`propuestas`). All-or-nothing, and idempotent: the same book
+        twice changes nothing; a changed price updates its concept and is logged
+        (`cambios_de_precio`). `simular=true`: the same answer, nothing stored."""
         data = s.ImportarInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         archivo = _archivo_subido(data.validated_data)
@@ -175,6 +182,7 @@ class ImportarApi(ModelApi):
             usuario=current_user(request),
             archivo=archivo,
             contrato=data.validated_data.get("contrato"),
+            simular=data.validated_data["simular"],
         )
         return Response(s.importacion(resultado))
 

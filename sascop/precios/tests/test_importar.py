@@ -29,6 +29,16 @@ from sascop.ptes.tests.factories import PTEFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/operaciones/api/precios/importar/"
+# What the answer says of a book that is not the PUE list, with no changed price.
+SIN_LISTA = {
+    "simulada": False,
+    "cambios_de_precio": [],
+    "lista_pue": False,
+    "propuestas": {"creadas": 0, "actualizadas": 0, "sin_cambios": 0, "repetidas": 0},
+    "ptes_sin_registro": [],
+    "ots_sin_registro": [],
+    "hojas_resumen": [],
+}
 
 
 @pytest.fixture
@@ -74,6 +84,8 @@ def test_import_creates_the_book(admin, csrf):
             {"anexo": "C-10", "hojas": ["C-10"], "creados": 1, "actualizados": 0, "sin_cambios": 0},
         ],
         "hojas_vacias": [],
+        **SIN_LISTA,
+        "mensaje": "Contrato principal: 7 conceptos nuevos, 0 actualizados y 0 sin cambios.",
     }
     contrato = Contrato.objects.get()
     assert contrato.descripcion == (
@@ -122,6 +134,8 @@ def test_the_same_book_twice_changes_nothing(admin, csrf):
             {"anexo": "C-5", "hojas": ["C-5"], "creados": 0, "actualizados": 0, "sin_cambios": 2}
         ],
         "hojas_vacias": [],
+        **SIN_LISTA,
+        "mensaje": "Contrato principal: 0 conceptos nuevos, 0 actualizados y 2 sin cambios.",
     }
     assert estado() == antes
 
@@ -153,7 +167,7 @@ def test_one_bad_row_stores_nothing_and_every_bad_row_is_named(admin, csrf):
                 ENCABEZADO,
                 ["C-5", "2.1", "Bueno", "DIA", None, 10, None],
                 ["C-5", "2.2", "Precio en letras", "DIA", None, "diez", None],
-                ["C-5", "2.1.", "Repetida", "DIA", None, 10, None],
+                ["C-5", "2.1.", "BUENO", "DIA", None, 10, None],
             ],
             "C-6": [ENCABEZADO, ["C-6", "1", "Sin unidad", None, None, 5, None]],
             "Notas": [["Revisar con el cliente"]],
@@ -182,7 +196,7 @@ def test_one_bad_row_stores_nothing_and_every_bad_row_is_named(admin, csrf):
                 "hoja": "C-5",
                 "fila": 7,
                 "partida": "2.1",
-                "errores": ["Partida 2.1 of anexo C-5 repeats row 5."],
+                "errores": ["Partida 2.1 of anexo C-5 repeats row 5 (same concept)."],
             },
             {"hoja": "C-6", "fila": 2, "partida": "1", "errores": ["No unidad."]},
             {
@@ -434,6 +448,8 @@ def test_import_response_is_not_cached(admin, csrf):
         "sin_cambios": 0,
         "anexos": [ANY],
         "hojas_vacias": [],
+        **SIN_LISTA,
+        "mensaje": ANY,
     }
 
 

@@ -227,18 +227,20 @@ def test_each_unreadable_row_is_reported_with_its_sheet_row_and_reasons():
                 ["C-5", "2.6", "Sin precio", "DIA", 4, None, None],
                 ["C-5", "2.7", None, "DIA", None, 10, None],
                 ["C-5", None, "Sin partida", "DIA", None, 10, None],
-                ["C-5", 2.1, "Repite 2.1.", "DIA", None, 10, None],
+                ["C-5", 2.1, "  bueno ", "DIA", None, 10, None],
                 ["C-5", datetime.datetime(2026, 2, 1), "Fecha", "DIA", None, 10, None],
                 ["C-5", "2.8", "Cantidad mala", "DIA", "mucha", "$ 1,000.50", None],
                 ["C-5", "2.9", "Ordinario con PTE", "DIA", None, 10, None, None, None],
                 ["C-5", "3.0", None, None, None, None, None],
+                # A concept below keeps the row above in the table (else it is the footer).
+                ["C-5", "3.1", "Después", "DIA", None, 1, None],
             ]
         }
     )
 
     libro = leer(datos)
 
-    assert [c.partida for c in libro.conceptos] == ["2.1", "2.9"]
+    assert [c.partida for c in libro.conceptos] == ["2.1", "2.9", "3.1"]
     assert libro.errores == [
         ErrorFila("C-5", 6, "2.2", ["P.U. M.N. is not a number: 'diez'."]),
         ErrorFila("C-5", 7, "2.3", ["P.U. M.N. is negative: -5."]),
@@ -247,7 +249,7 @@ def test_each_unreadable_row_is_reported_with_its_sheet_row_and_reasons():
         ErrorFila("C-5", 10, "2.6", ["No price: P.U. M.N. and P.U. USD are both empty."]),
         ErrorFila("C-5", 11, "2.7", ["No concepto (description)."]),
         ErrorFila("C-5", 12, None, ["No partida (key)."]),
-        ErrorFila("C-5", 13, "2.1", ["Partida 2.1 of anexo C-5 repeats row 5."]),
+        ErrorFila("C-5", 13, "2.1", ["Partida 2.1 of anexo C-5 repeats row 5 (same concept)."]),
         ErrorFila(
             "C-5",
             14,

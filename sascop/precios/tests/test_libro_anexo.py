@@ -102,7 +102,7 @@ def test_every_wrong_row_is_reported_with_its_reasons():
                     ["C-5", "2", "Volumen negativo", "DIA", -1],
                     ["C-5", "3", "Volumen de texto", "DIA", "mucho"],
                     ["C-5", "4", "Sin volumen", "DIA", None],
-                    ["C-5", "4.", "Repetida", "DIA", 1, None, None, "x"],
+                    ["C-5", "4.", "Sin  VOLUMEN", "DIA", 1, None, None, "x"],
                     ["C-5", datetime.datetime(2026, 2, 1), "Fecha", "DIA", 1],
                 ]
             }
