@@ -24,7 +24,7 @@ from sascop.core.validation import validated
 from sascop.flujo.registros import aplicar_fecha_entrega, editar_registro, eliminar_registro
 from sascop.flujo.services import paso_actualizar
 from sascop.ots import selectors
-from sascop.ots.models import OT, OTDetalle
+from sascop.ots.models import LUGARES, OT, OTDetalle
 from sascop.ptes.models import PTE
 
 # What a re-programming copies from the OT it re-programs, unless the request says otherwise.
@@ -38,6 +38,7 @@ _COPIADO = [
     "cliente",
     "frente",
     "sitio",
+    *LUGARES,
     "monto_mxn",
     "monto_usd",
     "plazo_dias",
@@ -47,7 +48,11 @@ _COPIADO = [
 
 
 def _validar_sitio(ot: OT) -> None:
-    if ot.sitio is None:
+    for lugar in LUGARES:
+        sitio = getattr(ot, lugar)
+        if sitio is not None and sitio.tipo != lugar:
+            raise InvalidInput(fields={lugar: [f"That place is not of kind {lugar}."]})
+    if ot.sitio is None or ot.sitio.frente_id is None:
         return
     if ot.frente_id is None:
         ot.frente_id = ot.sitio.frente_id
