@@ -223,3 +223,37 @@ def ot_paso_actualizar(
         if_match=if_match,
         de=f"OT {ot_id}",
     )
+
+
+def ot_importada_guardar(
+    *, usuario: User | None, existente: OT | None, datos: dict[str, Any]
+) -> str:
+    """Store one OT of an imported register (see `precios.importar_ots`): create it (with
+    its pending steps) when `existente` is None, else change the fields `datos` changes,
+    each change logged. Returns "creada", "actualizada" or "sin_cambios".
+
+    The register is the client's history: its statuses and dates are taken as they are
+    (no `fecha_termino_real` stamped, inactive catalog entries kept). An oficio of another
+    OT family is a 409, a (orden, reprogramación) taken meanwhile a 400; the caller runs
+    each OT in its own savepoint so that one refused row leaves the others in.
+    """
+    quien = usuario if usuario is not None and usuario.is_authenticated else None
+    if existente is None:
+        ot = OT(**datos, creado_por=quien)
+        _validar(ot)
+        validated(ot).save()
+        pasos = PasoOt.objects.filter(activo=True).order_by("orden")
+        OTDetalle.objects.bulk_create([OTDetalle(ot=ot, paso=paso) for paso in pasos])
+        actividad.registrar_creaciones(usuario=quien, instancias=[ot])
+        return "creada"
+    distintos = {k: v for k, v in datos.items() if getattr(existente, k) != v}
+    if not distintos:
+        return "sin_cambios"
+    antes = actividad.snapshot(existente)
+    for nombre, valor in distintos.items():
+        setattr(existente, nombre, valor)
+    existente.version += 1
+    _validar(existente)
+    validated(existente).save()
+    actividad.registrar_cambios(usuario=quien, antes=antes, instancia=existente)
+    return "actualizada"

@@ -734,6 +734,17 @@ def _abrir(archivo: IO[bytes]) -> Iterator[Any]:
         workbook.close()
 
 
+def abrir_libro(archivo: IO[bytes]) -> contextlib.AbstractContextManager[Any]:
+    """The workbook in `archivo`, read-only, with the checks every import makes (an old .xls,
+    not a zip, a zip bomb): each way of failing is a `LibroIlegible`."""
+    return _abrir(archivo)
+
+
+def filas_de(hoja: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Every row of a read-only sheet with its number, whatever its <dimension> says."""
+    return _filas(hoja)
+
+
 def leer_libro(archivo: IO[bytes]) -> Libro:
     """Read every sheet of the workbook in `archivo` (a binary, seekable file).
 

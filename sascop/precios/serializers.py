@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from sascop.core.serializers import ErrorSerializer, UTCDateTimeField, iso, page_serializer
 from sascop.ots.models import OT
+from sascop.precios.importar_ots import ResultadoRegistro, resumen_registro
 from sascop.precios.models import CENTAVO, Anexo, AnexoOT, Concepto, TipoCambio, importe
 from sascop.precios.services import Importacion, Modo, ResultadoAnexo, resumen_importacion
 from sascop.ptes.models import PTE
@@ -417,3 +418,72 @@ class AnexoErrorSerializer(ErrorSerializer):
     observaciones = serializers.CharField(
         help_text="URL of the refused workbook with an OBSERVACIONES column (kept a day)."
     )
+
+
+# --- the register of OTs ----------------------------------------------------------------------
+
+
+def registro_ots(resultado: ResultadoRegistro) -> dict[str, Any]:
+    return {
+        "simulada": resultado.simulada,
+        "mensaje": resumen_registro(resultado),
+        "creadas": resultado.creadas,
+        "actualizadas": resultado.actualizadas,
+        "sin_cambios": resultado.sin_cambios,
+        "rechazadas": [
+            {"fila": r.fila, "orden_trabajo": r.orden_trabajo, "errores": r.errores}
+            for r in resultado.rechazadas
+        ],
+        "advertencias": [
+            {
+                "fila": a.fila,
+                "orden_trabajo": a.orden_trabajo,
+                "columna": a.columna,
+                "mensaje": a.mensaje,
+            }
+            for a in resultado.advertencias
+        ],
+        "catalogos_creados": [
+            {"catalogo": c.catalogo, "clave_anterior": c.clave_anterior, "nombre": c.nombre}
+            for c in resultado.catalogos_creados
+        ],
+    }
+
+
+class RegistroInputSerializer(serializers.Serializer):
+    archivo = serializers.FileField(help_text="The register of OTs, an .xlsx workbook.")
+    simular = serializers.BooleanField(
+        default=False, help_text="Dry run: the same answer, nothing stored."
+    )
+
+
+class RechazadaSerializer(serializers.Serializer):
+    fila = serializers.IntegerField(help_text="Row number in the sheet.")
+    orden_trabajo = serializers.CharField()
+    errores = serializers.ListField(child=serializers.CharField(), help_text="In Spanish.")
+
+
+class AdvertenciaSerializer(serializers.Serializer):
+    fila = serializers.IntegerField()
+    orden_trabajo = serializers.CharField()
+    columna = serializers.CharField(help_text="The column whose value was left out.")
+    mensaje = serializers.CharField(help_text="In Spanish, naming row and column.")
+
+
+class CatalogoCreadoSerializer(serializers.Serializer):
+    catalogo = serializers.CharField(help_text="As in /operaciones/api/catalogos/<catalogo>/.")
+    clave_anterior = serializers.IntegerField(help_text="The id in the previous system.")
+    nombre = serializers.CharField(help_text='e.g. "Embarcación 9 (por nombrar)".')
+
+
+class RegistroOTsSerializer(serializers.Serializer):
+    """Documents `registro_ots()`."""
+
+    simulada = serializers.BooleanField(help_text="A dry run: nothing was stored.")
+    mensaje = serializers.CharField(help_text="The summary, in Spanish.")
+    creadas = serializers.IntegerField()
+    actualizadas = serializers.IntegerField()
+    sin_cambios = serializers.IntegerField()
+    rechazadas = RechazadaSerializer(many=True)
+    advertencias = AdvertenciaSerializer(many=True)
+    catalogos_creados = CatalogoCreadoSerializer(many=True)

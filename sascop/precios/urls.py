@@ -17,6 +17,7 @@ urlpatterns = [
         name="precios-concepto-autorizar",
     ),
     path("precios/importar/", apis.ImportarApi.as_view(), name="precios-importar"),
+    path("ots/importar/", apis.OTImportarApi.as_view(), name="ots-importar"),
     path("ots/<int:ot_id>/anexo/", apis.AnexoOTApi.as_view(), name="ots-anexo"),
     path(
         "ots/<int:ot_id>/anexo/errores/<int:importacion_id>/",
