@@ -14,7 +14,7 @@ from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
 from sascop.core.formularios import CatalogoChoiceField, FechaInput, Formulario, activos_o
 from sascop.ots import selectors
-from sascop.ots.models import OT
+from sascop.ots.models import LUGARES, OT
 from sascop.ptes.forms import PasoForm
 from sascop.ptes.models import PTE
 
@@ -57,6 +57,26 @@ class OTFiltroForm(Formulario):
     sitio = CatalogoChoiceField(
         label="Sitio", queryset=Sitio.objects.order_by("descripcion"), required=False
     )
+    embarcacion = CatalogoChoiceField(
+        label="Embarcación",
+        queryset=Sitio.objects.filter(tipo=Sitio.Tipo.EMBARCACION).order_by("descripcion"),
+        required=False,
+    )
+    plataforma = CatalogoChoiceField(
+        label="Plataforma",
+        queryset=Sitio.objects.filter(tipo=Sitio.Tipo.PLATAFORMA).order_by("descripcion"),
+        required=False,
+    )
+    intercom = CatalogoChoiceField(
+        label="Intercom",
+        queryset=Sitio.objects.filter(tipo=Sitio.Tipo.INTERCOM).order_by("descripcion"),
+        required=False,
+    )
+    patio = CatalogoChoiceField(
+        label="Patio",
+        queryset=Sitio.objects.filter(tipo=Sitio.Tipo.PATIO).order_by("descripcion"),
+        required=False,
+    )
     anio = forms.TypedChoiceField(label="Año de inicio programado", coerce=int, required=False)
     pte = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     solo_principales = forms.ChoiceField(
@@ -70,7 +90,7 @@ class OTFiltroForm(Formulario):
         anio = self.fields["anio"]
         assert isinstance(anio, forms.ChoiceField)
         anio.choices = [("", "Todos"), *((a, str(a)) for a in anios)]
-        for nombre in ("cliente", "responsable", "frente", "sitio"):
+        for nombre in ("cliente", "responsable", "frente", "sitio", *LUGARES):
             catalogo = self.fields[nombre]
             assert isinstance(catalogo, forms.ModelChoiceField)
             catalogo.empty_label = "Todos"
@@ -84,7 +104,7 @@ class OTFiltroForm(Formulario):
             params["buscar"] = datos["buscar"]
         if datos.get("estatus"):
             params.setlist("estatus", [str(e) for e in datos["estatus"]])
-        for nombre in ("cliente", "responsable", "frente", "sitio"):
+        for nombre in ("cliente", "responsable", "frente", "sitio", *LUGARES):
             if datos.get(nombre) is not None:
                 params[nombre] = str(datos[nombre].pk)
         if datos.get("pte"):

@@ -272,3 +272,30 @@ CENTAVO = Decimal("0.01")
 def importe(volumen: Decimal, precio: Decimal) -> Decimal:
     """Volume times unit price, rounded half up to the cent."""
     return (volumen * precio).quantize(CENTAVO, rounding=ROUND_HALF_UP)
+
+
+class ArchivoImportacion(models.Model):
+    """An uploaded workbook kept between the pages' steps: one waiting for the user to
+    confirm what its preview said, or one refused, for the download of the same workbook
+    with an OBSERVACIONES column. Kept for a day."""
+
+    class Tipo(models.TextChoices):
+        PRECIOS = "precios", "Libro de precios o lista de PUE"
+        OTS = "ots", "Registro de OTs"
+
+    tipo = models.CharField(max_length=10, choices=Tipo.choices)
+    creado_en = models.DateTimeField(default=timezone.now, db_index=True)
+    creado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    nombre_archivo = models.CharField(max_length=255, blank=True)
+    contenido = models.BinaryField()
+    contrato = models.CharField(max_length=60, blank=True)
+    # The refused rows, as the import answered them ({"hoja", "fila", "errores", ...}).
+    errores = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-creado_en"]
+
+    def __str__(self) -> str:
+        return f"{self.get_tipo_display()} {self.nombre_archivo}"

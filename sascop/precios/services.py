@@ -33,6 +33,7 @@ from sascop.precios.models import (
     ANEXO_SIN_CLAVE,
     Anexo,
     AnexoOT,
+    ArchivoImportacion,
     Concepto,
     Contrato,
     ImportacionAnexoFallida,
@@ -823,3 +824,51 @@ def _anexo_guardar(
         importe_mn=sum((importe(n.volumen, n.pu_mn) for n in nuevas), Decimal("0.00")),
         importe_usd=sum((importe(n.volumen, n.pu_usd) for n in nuevas), Decimal("0.00")),
     )
+
+
+# --- uploads kept between a page's steps ------------------------------------------------------
+
+# Kept for a day, and at most this many per user (previews never confirmed, refused books).
+ARCHIVOS_POR_USUARIO = 10
+VIGENCIA_ARCHIVOS = datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def archivo_guardar(
+    *,
+    usuario: User,
+    tipo: str,
+    contenido: bytes,
+    nombre_archivo: str,
+    contrato: str = "",
+    errores: list[dict[str, Any]] | None = None,
+) -> ArchivoImportacion:
+    """Keep an uploaded workbook for the page's next step (the confirmation of a preview, or
+    the download of a refused one with observations)."""
+    ArchivoImportacion.objects.filter(creado_en__lt=timezone.now() - VIGENCIA_ARCHIVOS).delete()
+    viejos = ArchivoImportacion.objects.filter(creado_por=usuario).values_list("pk", flat=True)[
+        ARCHIVOS_POR_USUARIO - 1 :
+    ]
+    ArchivoImportacion.objects.filter(pk__in=list(viejos)).delete()
+    return ArchivoImportacion.objects.create(
+        tipo=tipo,
+        creado_por=usuario,
+        nombre_archivo=nombre_archivo[:255],
+        contenido=contenido,
+        contrato=contrato,
+        errores=errores or [],
+    )
+
+
+def archivo_de(*, usuario: User, archivo_id: int, tipo: str) -> ArchivoImportacion:
+    """A workbook `usuario` uploaded for an import of `tipo` (404 otherwise, or once gone)."""
+    archivo = ArchivoImportacion.objects.filter(
+        pk=archivo_id, creado_por=usuario, tipo=tipo
+    ).first()
+    if archivo is None:
+        raise NotFound("That upload is no longer kept; upload the workbook again.")
+    return archivo
+
+
+def archivo_descartar(*, archivo: ArchivoImportacion) -> None:
+    ArchivoImportacion.objects.filter(pk=archivo.pk).delete()
