@@ -501,6 +501,7 @@ class _LectorHoja:
         self.vistas = vistas
         self.lista_pue = False
         self.leidas = 0
+        self.columnas_de_total: list[int] = []
 
     def error(self, fila: int | None, partida: str | None, *errores: str) -> None:
         self.libro.errores.append(ErrorFila(self.nombre, fila, partida or None, list(errores)))
@@ -526,6 +527,9 @@ class _LectorHoja:
         if columnas is None:
             return
         self.lista_pue = ID_LISTA in columnas.indices
+        self.columnas_de_total = [
+            columnas.indices[n] for n in (PARTIDA, CONCEPTO, ANEXO) if n in columnas.indices
+        ]
         self.libro.lista_pue = self.libro.lista_pue or self.lista_pue
         self.hoja.extraordinaria = self.lista_pue or bool(
             _EXTRAORDINARIO.search(sin_acentos(" ".join([self.nombre, *self.hoja.titulos])))
@@ -557,14 +561,17 @@ class _LectorHoja:
 
     def fin_de_tabla(self, fila: tuple[Any, ...], columnas: _Columnas) -> bool:
         """The TOTAL row that closes the table (a subtotal does not)."""
-        for nombre in (PARTIDA, CONCEPTO, ANEXO):
-            valor = _celda(fila, columnas, nombre)
-            if isinstance(valor, str) and _FIN_DE_TABLA.match(sin_acentos(valor.strip())):
+        for i in self.columnas_de_total:
+            valor = fila[i] if i < len(fila) else None
+            # Only the start of the text counts (and TOTAL has no accents to fold).
+            if isinstance(valor, str) and _FIN_DE_TABLA.match(valor.lstrip()[:20].upper()):
                 return True
         return False
 
     def sin_unidad_ni_precio(self, fila: tuple[Any, ...], columnas: _Columnas) -> bool:
-        if _celda(fila, columnas, UNIDAD) is not None:
+        i = columnas.indices.get(UNIDAD)
+        unidad = fila[i] if i is not None and i < len(fila) else None
+        if unidad is not None and (not isinstance(unidad, str) or unidad.strip()):
             return False
         for nombre in (PU_MN, PU_USD):
             valor, _ = _decimal(_celda(fila, columnas, nombre), "", DECIMALES_PRECIO)
