@@ -147,10 +147,10 @@ def normalizar_partida(valor: Any) -> str:
     if valor is None:
         return ""
     if isinstance(valor, bool):
-        raise ValueError(f"Partida is not a key: {valor!r}.")
+        raise ValueError(f"La partida no es una clave: «{valor}».")
     if isinstance(valor, datetime.date | datetime.time):
         raise ValueError(
-            f"Partida {valor.isoformat()} was turned into a date by Excel; write it as text."
+            f"Excel convirtió la partida en la fecha {valor:%d/%m/%Y}; escríbela como texto."
         )
     if isinstance(valor, int):
         texto = str(valor)
@@ -162,7 +162,7 @@ def normalizar_partida(valor: Any) -> str:
         texto = str(valor)
     texto = re.sub(r"\s+", "", texto).upper().rstrip(".")
     if len(texto) > MAX_PARTIDA:
-        raise ValueError(f"Partida is longer than {MAX_PARTIDA} characters.")
+        raise ValueError(f"La partida tiene más de {MAX_PARTIDA} caracteres.")
     return texto
 
 
@@ -219,7 +219,7 @@ def _decimal(valor: Any, campo: str, decimales: int) -> tuple[Decimal | None, st
     if valor is None:
         return None, None
     if isinstance(valor, bool | datetime.date | datetime.time):
-        return None, f"{campo} is not a number: {_texto(valor)!r}."
+        return None, f"{campo} no es un número: «{_texto(valor)}»."
     if isinstance(valor, int | float | Decimal):
         texto = repr(valor) if isinstance(valor, float) else str(valor)
     else:
@@ -230,17 +230,17 @@ def _decimal(valor: Any, campo: str, decimales: int) -> tuple[Decimal | None, st
     try:
         numero = Decimal(texto)
     except InvalidOperation:
-        return None, f"{campo} is not a number: {_texto(valor)!r}."
+        return None, f"{campo} no es un número: «{_texto(valor)}»."
     if not numero.is_finite():
-        return None, f"{campo} is not a number: {_texto(valor)!r}."
+        return None, f"{campo} no es un número: «{_texto(valor)}»."
     if numero < 0:
-        return None, f"{campo} is negative: {texto}."
+        return None, f"{campo} es negativo: {texto}."
     paso = Decimal(1).scaleb(-decimales)
     redondeado = numero.quantize(paso)
     # Binary floats from Excel carry noise far below a cent (13362307.239999998 is
     # 13,362,307.24); real extra digits are an error rather than something to round away.
     if abs(numero - redondeado) > RUIDO:
-        return None, f"{campo} has more than {decimales} decimals: {texto}."
+        return None, f"{campo} tiene más de {decimales} decimales: {texto}."
     return redondeado, None
 
 
@@ -317,13 +317,13 @@ CATALOGO = Perfil(
     frozenset({PARTIDA, CONCEPTO, UNIDAD}),
     precio_requerido=True,
     fechas=False,
-    descripcion="PARTIDA, CONCEPTO, UNIDAD and P.U. M.N. or P.U. USD columns",
+    descripcion="PARTIDA, CONCEPTO, UNIDAD y P.U. M.N. o P.U. USD",
 )
 ANEXO_OT = Perfil(
     frozenset({ANEXO, PARTIDA, CONCEPTO, UNIDAD, VOLUMEN}),
     precio_requerido=False,
     fechas=True,
-    descripcion="ANEXO, PARTIDA, CONCEPTO, UNIDAD and VOLUMEN PTE columns",
+    descripcion="ANEXO, PARTIDA, CONCEPTO, UNIDAD y VOLUMEN PTE",
 )
 
 
@@ -447,8 +447,8 @@ class Encabezado:
 
 def sin_encabezado(perfil: Perfil) -> str:
     return (
-        f"No header row found: expected {perfil.descripcion} within the first "
-        f"{FILAS_DE_TITULO} rows."
+        f"No se encontró el encabezado: se esperaban las columnas {perfil.descripcion} en "
+        f"las primeras {FILAS_DE_TITULO} filas."
     )
 
 
@@ -541,7 +541,7 @@ class _LectorHoja:
         pendientes: list[Numerada] = []
         for numero, fila in resto:
             if numero > MAX_FILAS_POR_HOJA:
-                self.error(None, None, f"The sheet has more than {MAX_FILAS_POR_HOJA} rows.")
+                self.error(None, None, f"La hoja tiene más de {MAX_FILAS_POR_HOJA} filas.")
                 return
             if _vacia(fila):
                 continue
@@ -592,13 +592,13 @@ class _LectorHoja:
         pte = _texto(_celda(fila, columnas, PTE))
         ot = _texto(_celda(fila, columnas, OT))
         if not concepto:
-            errores.append("No concepto (description).")
+            errores.append("Falta el concepto (descripción).")
         if not unidad:
-            errores.append("No unidad.")
+            errores.append("Falta la unidad.")
         elif len(unidad) > MAX_UNIDAD:
-            errores.append(f"Unidad is longer than {MAX_UNIDAD} characters.")
+            errores.append(f"La unidad tiene más de {MAX_UNIDAD} caracteres.")
         if len(pte) > MAX_REFERENCIA or len(ot) > MAX_REFERENCIA:
-            errores.append(f"PTE and OT are at most {MAX_REFERENCIA} characters.")
+            errores.append(f"PTE y OT tienen a lo más {MAX_REFERENCIA} caracteres.")
         if errores:
             self.error(numero, None, *errores)
             return
@@ -632,33 +632,36 @@ class _LectorHoja:
         self.leidas += 1
         errores += [e for e in (error_mn, error_usd, error_cantidad) if e]
         if not partida:
-            errores.append("No partida (key).")
+            errores.append("Falta la partida (clave).")
         if not concepto:
-            errores.append("No concepto (description).")
+            errores.append("Falta el concepto (descripción).")
         if not unidad:
-            errores.append("No unidad.")
+            errores.append("Falta la unidad.")
         elif len(unidad) > MAX_UNIDAD:
-            errores.append(f"Unidad is longer than {MAX_UNIDAD} characters.")
+            errores.append(f"La unidad tiene más de {MAX_UNIDAD} caracteres.")
         if sin_precio:
-            errores.append("No price: P.U. M.N. and P.U. USD are both empty.")
+            errores.append("Falta el precio: P.U. M.N. y P.U. USD están vacíos.")
         if self.lista_pue and not anexo_celda:
-            errores.append("No anexo: a keyed PUE names its anexo and partida.")
+            errores.append("Falta el anexo: un PUE con clave lleva anexo y partida.")
         anexo = anexo_celda or self.hoja.anexo
         if len(anexo) > MAX_ANEXO:
-            errores.append(f"Anexo {anexo!r} is longer than {MAX_ANEXO} characters.")
+            errores.append(f"El anexo «{anexo}» tiene más de {MAX_ANEXO} caracteres.")
         pte = _texto(_celda(fila, columnas, PTE))
         ot = _texto(_celda(fila, columnas, OT))
         extraordinario = self.hoja.extraordinaria
         if (pte or ot) and not extraordinario:
-            errores.append("Only extraordinary concepts (PUE) name the PTE or OT they come from.")
+            errores.append(
+                "Sólo los conceptos extraordinarios (PUE) llevan la PTE u OT de la que vienen."
+            )
         if len(pte) > MAX_REFERENCIA or len(ot) > MAX_REFERENCIA:
-            errores.append(f"PTE and OT are at most {MAX_REFERENCIA} characters.")
+            errores.append(f"PTE y OT tienen a lo más {MAX_REFERENCIA} caracteres.")
         if partida:
             clave = (anexo, partida, clave_concepto(concepto))
             repetida = self.vistas.get(clave)
             if repetida is not None:
                 errores.append(
-                    f"Partida {partida} of anexo {anexo} repeats row {repetida} (same concept)."
+                    f"La partida {partida} del anexo {anexo} repite la fila {repetida} "
+                    "(el mismo concepto)."
                 )
             else:
                 self.vistas[clave] = numero
@@ -689,12 +692,12 @@ def _revisar_zip(archivo: IO[bytes]) -> None:
         with zipfile.ZipFile(archivo) as paquete:
             total = sum(info.file_size for info in paquete.infolist())
     except zipfile.BadZipFile as exc:
-        raise LibroIlegible("The file is not an .xlsx workbook (it is not a zip archive).") from exc
+        raise LibroIlegible("El archivo no es un libro .xlsx (no es un archivo zip).") from exc
     finally:
         archivo.seek(0)
     if total > MAX_DESCOMPRIMIDO:
         raise LibroIlegible(
-            f"The workbook expands to more than {MAX_DESCOMPRIMIDO // (1024 * 1024)} MB."
+            f"El libro descomprimido pasa de {MAX_DESCOMPRIMIDO // (1024 * 1024)} MB."
         )
 
 
@@ -724,7 +727,9 @@ def _abrir(archivo: IO[bytes]) -> Iterator[Any]:
     cabecera = archivo.read(8)
     archivo.seek(0)
     if cabecera.startswith(b"\xd0\xcf\x11\xe0"):
-        raise LibroIlegible("The file is an old .xls workbook; save it as .xlsx and send it again.")
+        raise LibroIlegible(
+            "El archivo es un libro .xls antiguo; guárdalo como .xlsx y vuelve a enviarlo."
+        )
     _revisar_zip(archivo)
     # openpyxl (some 15 MiB) is loaded by the first workbook read, not by every worker.
     import openpyxl
@@ -732,11 +737,11 @@ def _abrir(archivo: IO[bytes]) -> Iterator[Any]:
     try:
         workbook = openpyxl.load_workbook(archivo, read_only=True, data_only=True)
     except errores_de_lectura() as exc:
-        raise LibroIlegible(f"The file is not a readable .xlsx workbook ({_causa(exc)}).") from exc
+        raise LibroIlegible(f"El archivo no es un libro .xlsx legible ({_causa(exc)}).") from exc
     try:
         yield workbook
     except errores_de_lectura() as exc:
-        raise LibroIlegible(f"The file is not a readable .xlsx workbook ({_causa(exc)}).") from exc
+        raise LibroIlegible(f"El archivo no es un libro .xlsx legible ({_causa(exc)}).") from exc
     finally:
         workbook.close()
 
@@ -805,14 +810,14 @@ def leer_anexo(archivo: IO[bytes]) -> LibroAnexo:
     resultado = LibroAnexo()
     with _abrir(archivo) as workbook:
         if not workbook.worksheets:
-            resultado.errores.append(ErrorFila("", None, None, ["The workbook has no sheets."]))
+            resultado.errores.append(ErrorFila("", None, None, ["El libro no tiene hojas."]))
             return resultado
         hoja = workbook.worksheets[0]
         resultado.hoja = hoja.title
         filas = _filas(hoja)
         hallado = buscar_encabezado(filas, ANEXO_OT)
         if hallado.columnas is None:
-            motivo = sin_encabezado(ANEXO_OT) if hallado.contenido else "The sheet is empty."
+            motivo = sin_encabezado(ANEXO_OT) if hallado.contenido else "La hoja está vacía."
             resultado.errores.append(ErrorFila(hoja.title, None, None, [motivo]))
             return resultado
         resultado.encabezado = hallado.fila
@@ -821,14 +826,14 @@ def leer_anexo(archivo: IO[bytes]) -> LibroAnexo:
         for numero, fila in resto:
             if numero > MAX_FILAS_POR_HOJA:
                 resultado.errores.append(
-                    ErrorFila(hoja.title, None, None, [f"More than {MAX_FILAS_POR_HOJA} rows."])
+                    ErrorFila(hoja.title, None, None, [f"Más de {MAX_FILAS_POR_HOJA} filas."])
                 )
                 break
             if not _vacia(fila):
                 _fila_anexo(resultado, hoja.title, numero, fila, hallado.columnas, vistas)
     if not resultado.filas and not resultado.errores:
         resultado.errores.append(
-            ErrorFila(resultado.hoja, None, None, ["The anexo lists no partidas."])
+            ErrorFila(resultado.hoja, None, None, ["El anexo no tiene partidas."])
         )
     return resultado
 
@@ -860,26 +865,26 @@ def _fila_anexo(
     programa: dict[datetime.date, Decimal] = {}
     for indice, dia in columnas.fechas.items():
         valor = fila[indice] if indice < len(fila) else None
-        cantidad, error = _decimal(valor, f"Volume of {dia.isoformat()}", DECIMALES_CANTIDAD)
+        cantidad, error = _decimal(valor, f"Volumen del {dia:%d/%m/%Y}", DECIMALES_CANTIDAD)
         if error:
             errores.append(error)
         elif cantidad:
             programa[dia] = cantidad
     if not anexo:
-        errores.append("No anexo.")
+        errores.append("Falta el anexo.")
     if not partida:
-        errores.append("No partida (key).")
+        errores.append("Falta la partida (clave).")
     if not concepto:
-        errores.append("No concepto (description).")
+        errores.append("Falta el concepto (descripción).")
     if not unidad:
-        errores.append("No unidad.")
+        errores.append("Falta la unidad.")
     if volumen is None and not any("VOLUMEN" in e for e in errores):
-        errores.append("No VOLUMEN PTE.")
+        errores.append("Falta VOLUMEN PTE.")
     if anexo and partida:
         clave = (anexo, partida, clave_concepto(concepto))
         repetida = vistas.get(clave)
         if repetida is not None:
-            errores.append(f"Partida {partida} of anexo {anexo} repeats row {repetida}.")
+            errores.append(f"La partida {partida} del anexo {anexo} repite la fila {repetida}.")
         else:
             vistas[clave] = numero
     if errores or volumen is None:

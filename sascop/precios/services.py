@@ -308,7 +308,7 @@ def libro_guardar(
     errores = list(libro.errores)
     if not libro.conceptos and not libro.propuestas and not errores:
         errores.append(
-            lectura.ErrorFila("", None, None, ["The workbook holds no concepts to import."])
+            lectura.ErrorFila("", None, None, ["El libro no tiene conceptos que importar."])
         )
     destino, contrato_nuevo = _contrato(contrato, libro)
     resultado = Importacion(
@@ -358,9 +358,9 @@ def libro_guardar(
     for fila in libro.conceptos:
         problemas = []
         if not libro.lista_pue and fila.pte and fila.pte not in ptes:
-            problemas.append(f"No PTE has oficio {fila.pte!r}.")
+            problemas.append(f"Ninguna PTE tiene el oficio «{fila.pte}».")
         if not libro.lista_pue and fila.ot and fila.ot not in ots:
-            problemas.append(f"No OT has orden de trabajo {fila.ot!r}.")
+            problemas.append(f"Ninguna OT tiene la orden de trabajo «{fila.ot}».")
         anexo = anexos[fila.anexo]
         datos = _datos(fila, ptes, ots, libro.lista_pue)
         concepto = _existente(
@@ -393,8 +393,8 @@ def libro_guardar(
             # word things differently) changes what it says, never authorises anything.
             if concepto.tipo == Concepto.Tipo.ORDINARIA and (fila.pte or fila.ot):
                 problemas.append(
-                    f"Partida {fila.partida} of anexo {fila.anexo} is an ordinary concept; "
-                    "only extraordinary ones name a PTE or OT."
+                    f"La partida {fila.partida} del anexo {fila.anexo} es un concepto "
+                    "ordinario; sólo los extraordinarios llevan PTE u OT."
                 )
             distintos = {k: v for k, v in datos.items() if getattr(concepto, k) != v}
             if not distintos and not problemas:
@@ -647,27 +647,30 @@ def _revisar_contra_catalogo(
             ]
             if not candidatos:
                 problemas.append(
-                    f"Partida {fila.partida} of anexo {fila.anexo} has several concepts and "
-                    f"CONCEPTO {fila.concepto!r} is none of them."
+                    f"La partida {fila.partida} del anexo {fila.anexo} tiene varios conceptos "
+                    f"y el CONCEPTO «{fila.concepto}» no es ninguno de ellos."
                 )
         if not candidatos:
             if not variantes:
                 problemas.append(
-                    f"Partida {fila.partida} of anexo {fila.anexo} is not in the price book."
+                    f"La partida {fila.partida} del anexo {fila.anexo} no está en el catálogo "
+                    "de precios."
                 )
         elif len(candidatos) > 1:
             problemas.append(
-                f"Partida {fila.partida} of anexo {fila.anexo} is in several contracts."
+                f"La partida {fila.partida} del anexo {fila.anexo} está en varios contratos."
             )
         else:
             concepto = candidatos[0]
             if concepto.estatus != Concepto.Estatus.AUTORIZADO:
-                problemas.append(f"Partida {fila.partida} is not authorised yet.")
+                problemas.append(f"La partida {fila.partida} aún no está autorizada.")
             if not lectura.mismo_concepto(fila.concepto, concepto.concepto):
-                problemas.append(f"CONCEPTO differs from the price book's: {concepto.concepto!r}.")
+                problemas.append(
+                    f"El CONCEPTO no es el del catálogo de precios: «{concepto.concepto}»."
+                )
             if lectura.normalizar_unidad(concepto.unidad) != fila.unidad:
                 problemas.append(
-                    f"UNIDAD {fila.unidad} differs from the price book's {concepto.unidad}."
+                    f"La UNIDAD {fila.unidad} no es la del catálogo de precios ({concepto.unidad})."
                 )
             encontrados[fila.fila] = concepto
         if problemas:

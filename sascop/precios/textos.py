@@ -34,7 +34,7 @@ _VARIABLE = re.compile(r"'[^']*'|«[^»]*»|\"[^\"]*\"|\d+(?:[.,]\d+)*")
 
 def tipo_de_error(mensaje: str) -> str:
     """What kind of problem a message names, its particulars left out:
-    "P.U. M.N. is not a number: 'diez'." → "P.U. M.N. is not a number"."""
+    "P.U. M.N. no es un número: «diez»." → "P.U. M.N. no es un número"."""
     antes, _, despues = mensaje.partition(":")
     # "pu_mn: Ensure…" names a field first: the kind is the whole message.
     texto = antes if despues and " " in antes.strip() else mensaje

@@ -123,7 +123,7 @@ def test_bad_rows_are_listed_nothing_is_stored_and_the_annotated_workbook_is_lin
     assert "El libro tiene renglones con errores; no se importó nada." in html
     assert re.search(
         r'<td class="num">6</td>\s*<td class="nowrap">9.9</td>\s*'
-        r"<td>Partida 9.9 of anexo C-5 is not in the price book.</td>",
+        r"<td>La partida 9.9 del anexo C-5 no está en el catálogo de precios.</td>",
         html,
     )
     enlace = f"/operaciones/api/ots/{ot.pk}/anexo/errores/{fallida.pk}/"

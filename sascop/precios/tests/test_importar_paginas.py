@@ -69,14 +69,14 @@ def test_a_refused_book_shows_counts_by_kind_then_its_first_50_rows(admin):
     html = response.content.decode()
     assert "El libro tiene 61 filas que no se pudieron leer" in html
     tipos = re.findall(r'<tr><td>([^<]*)</td><td class="num">(\d+)</td></tr>', html)
-    assert tipos == [("P.U. M.N. is not a number", "60"), ("No unidad", "1")]
+    assert tipos == [("P.U. M.N. no es un número", "60"), ("Falta la unidad", "1")]
     assert "Las primeras 50 filas de 61" in html
     assert len(re.findall(r"<tr><td>C-5</td>", html)) == 50
     assert "11 filas más en el libro con observaciones." in html
     hoja = _descarga(admin, html)["C-5"]
     assert hoja.cell(row=1, column=10).value == "OBSERVACIONES"
-    assert hoja.cell(row=2, column=10).value == "P.U. M.N. is not a number: 'diez'."
-    assert hoja.cell(row=62, column=10).value == "No unidad."
+    assert hoja.cell(row=2, column=10).value == "P.U. M.N. no es un número: «diez»."
+    assert hoja.cell(row=62, column=10).value == "Falta la unidad."
     assert hoja.cell(row=63, column=10).value is None
     assert not Concepto.objects.exists()
 

@@ -127,9 +127,9 @@ def test_a_row_with_neither_unit_nor_price_between_concepts_is_still_read():
             3,
             "2",
             [
-                "No concepto (description).",
-                "No unidad.",
-                "No price: P.U. M.N. and P.U. USD are both empty.",
+                "Falta el concepto (descripción).",
+                "Falta la unidad.",
+                "Falta el precio: P.U. M.N. y P.U. USD están vacíos.",
             ],
         )
     ]
@@ -185,7 +185,7 @@ def test_real_extra_decimals_are_still_an_error(valor):
     libro = leer(xlsx({"C-4": [ENCABEZADO, ["C-4", "1", "Algo", "DIA", None, valor, None]]}))
 
     assert libro.conceptos == []
-    assert libro.errores[0].errores == [f"P.U. M.N. has more than 2 decimals: {valor}."]
+    assert libro.errores[0].errores == [f"P.U. M.N. tiene más de 2 decimales: {valor}."]
 
 
 # --- the import -------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ def test_the_same_trade_twice_on_one_sheet_is_refused(admin, csrf):
             "hoja": "C-4",
             "fila": 9,
             "partida": "4.7",
-            "errores": ["Partida 4.7 of anexo C-4 repeats row 7 (same concept)."],
+            "errores": ["La partida 4.7 del anexo C-4 repite la fila 7 (el mismo concepto)."],
         }
     ]
     assert not Concepto.objects.exists()
@@ -329,8 +329,8 @@ def test_an_ot_anexo_line_naming_no_trade_of_the_partida_is_a_422(admin, csrf, r
             "fila": 2,
             "partida": "4.7",
             "errores": [
-                "Partida 4.7 of anexo C-4 has several concepts and CONCEPTO "
-                "'OPERARIO (PINTOR)' is none of them."
+                "La partida 4.7 del anexo C-4 tiene varios conceptos y el CONCEPTO "
+                "«OPERARIO (PINTOR)» no es ninguno de ellos."
             ],
         }
     ]
@@ -445,5 +445,5 @@ def test_a_pue_list_row_with_a_partida_and_no_anexo_is_refused(admin, csrf):
 
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert response.json()["filas"][0]["errores"] == [
-        "No anexo: a keyed PUE names its anexo and partida."
+        "Falta el anexo: un PUE con clave lleva anexo y partida."
     ]
