@@ -165,6 +165,19 @@ def _mensajes(exc: ApplicationError) -> list[str]:
     return [str(exc.detail)]
 
 
+def _oficio_ajeno(oficio: str, existente: OT | None, principal_id: int | None) -> str | None:
+    """The orden de trabajo of another OT family that has `oficio`, if any (an oficio names
+    one family: an OT and its re-programmings)."""
+    if not oficio:
+        return None
+    otras = OT.objects.filter(oficio_ot=oficio)
+    familia = principal_id or (existente.pk if existente is not None else None)
+    if familia is not None:
+        otras = otras.exclude(pk=familia).exclude(ot_principal_id=familia)
+    ajena = otras.order_by("id").first()
+    return str(ajena) if ajena is not None else None
+
+
 def ots_importar(
     *, usuario: User | None, archivo: IO[bytes], simular: bool = False
 ) -> ResultadoRegistro:
@@ -263,6 +276,16 @@ def _guardar(
                 pte_id = None
         datos["pte_id"] = pte_id
         datos["referencia_pte"] = fila.pte if pte_id is None else ""
+        ajena = _oficio_ajeno(datos["oficio_ot"], existente, datos["ot_principal_id"])
+        if ajena is not None:
+            resultado.rechazadas.append(
+                Rechazada(
+                    fila.fila,
+                    fila.orden_trabajo,
+                    [f"El oficio «{datos['oficio_ot']}» ya es de la OT {ajena}."],
+                )
+            )
+            continue
         for catalogo, clave in fila.catalogos.items():
             datos[f"{catalogo}_id"] = catalogos.id_de(catalogo, clave) if clave else None
         try:

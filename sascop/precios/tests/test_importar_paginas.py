@@ -18,6 +18,7 @@ from sascop.ots.models import OT
 from sascop.precios.models import Concepto
 from sascop.precios.tests.libros import ENCABEZADO, xlsx
 from sascop.precios.tests.test_importar_ots import catalogos, ot, registro, reprogramacion
+from sascop.precios.tests.test_libros_reales import lista_pue
 
 pytestmark = pytest.mark.django_db
 __all__ = ["catalogos"]  # the fixture, used by name
@@ -87,6 +88,21 @@ def test_another_user_cannot_download_a_refused_book(admin, role_client):
     assert enlace
 
     assert role_client("Administración").get(enlace.group(1)).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_pue_list_preview_counts_its_proposals(admin):
+    vista = _subir(admin, "/precios/importar/", lista_pue())
+
+    assert vista.status_code == HTTPStatus.OK
+    html = vista.content.decode()
+    assert (
+        "Propuestas de PUE sin clave: <strong>3</strong> nuevas, <strong>0</strong> "
+        "actualizadas, <strong>0</strong> sin cambios; 1 renglón repetido guardado una sola vez."
+    ) in html
+    assert "BME-1, BME-404, BME-9" in html
+    assert not Concepto.objects.exists()
+    _confirmar(admin, "/precios/importar/", vista)
+    assert Concepto.objects.filter(partida="").count() == 3
 
 
 URL_OTS = "/ots/importar/"
