@@ -217,6 +217,8 @@ def _guardar(
         )
     )
     vistas: dict[tuple[str, int], int] = {}
+    # Rows refused so far, by (orden, reprogramación): their re-programmings say why.
+    rechazadas: dict[tuple[str, int], int] = {}
     # Principals first, then re-programmings in their order: each finds its principal.
     for fila in sorted(filas, key=lambda f: (f.num_reprogramacion, f.fila)):
         resultado.advertencias += [
@@ -237,6 +239,7 @@ def _guardar(
             )
         if errores:
             resultado.rechazadas.append(Rechazada(fila.fila, fila.orden_trabajo, errores))
+            rechazadas.setdefault(fila.clave, fila.fila)
             continue
         vistas[fila.clave] = fila.fila
         datos = dict(fila.datos)
@@ -245,16 +248,16 @@ def _guardar(
         if fila.num_reprogramacion:
             principal = guardadas.get((fila.ot_principal, 0))
             if principal is None:
-                resultado.rechazadas.append(
-                    Rechazada(
-                        fila.fila,
-                        fila.orden_trabajo,
-                        [
-                            f"La OT principal {fila.ot_principal} de esta reprogramación no "
-                            "está en el registro ni en el sistema."
-                        ],
-                    )
+                rechazada = rechazadas.get((fila.ot_principal, 0))
+                motivo = (
+                    f"La OT principal {fila.ot_principal} de esta reprogramación no se pudo "
+                    f"importar (fila {rechazada})."
+                    if rechazada is not None
+                    else f"La OT principal {fila.ot_principal} de esta reprogramación no "
+                    "está en el registro ni en el sistema."
                 )
+                resultado.rechazadas.append(Rechazada(fila.fila, fila.orden_trabajo, [motivo]))
+                rechazadas.setdefault(fila.clave, fila.fila)
                 continue
             datos["ot_principal_id"] = principal.pk
         else:
@@ -285,6 +288,7 @@ def _guardar(
                     [f"El oficio «{datos['oficio_ot']}» ya es de la OT {ajena}."],
                 )
             )
+            rechazadas.setdefault(fila.clave, fila.fila)
             continue
         for catalogo, clave in fila.catalogos.items():
             datos[f"{catalogo}_id"] = catalogos.id_de(catalogo, clave) if clave else None
@@ -293,6 +297,7 @@ def _guardar(
                 hecho = ots.ot_importada_guardar(usuario=usuario, existente=existente, datos=datos)
         except ApplicationError as exc:
             resultado.rechazadas.append(Rechazada(fila.fila, fila.orden_trabajo, _mensajes(exc)))
+            rechazadas.setdefault(fila.clave, fila.fila)
             continue
         except IntegrityError:
             resultado.rechazadas.append(

@@ -282,6 +282,28 @@ def test_the_same_ot_twice_in_the_register_is_refused_the_second_time(ingenieria
     assert OT.objects.get().monto_usd == Decimal("0.00")
 
 
+def test_a_re_programming_of_a_refused_principal_says_which_row(ingenieria, csrf, catalogos):
+    response = importar(
+        ingenieria, csrf, registro(reprogramacion("OT-1", 1), ot("OT-1", id_estatus_ot_id=99))
+    )
+
+    assert response.json()["rechazadas"] == [
+        {
+            "fila": 2,
+            "orden_trabajo": "OT-1",
+            "errores": [
+                "La OT principal OT-1 de esta reprogramación no se pudo importar (fila 3)."
+            ],
+        },
+        {
+            "fila": 3,
+            "orden_trabajo": "OT-1",
+            "errores": ["id_estatus_ot_id «99» no es un estatus de OT."],
+        },
+    ]
+    assert not OT.objects.exists()
+
+
 def test_a_dry_run_answers_the_same_and_stores_nothing(ingenieria, csrf, catalogos):
     response = importar(ingenieria, csrf, registro_del_cliente(), simular="true")
 
