@@ -127,7 +127,13 @@ class Sitio(ConClaveAnterior, CatalogModel):
         PATIO = "patio", "Patio"
 
     descripcion = models.CharField("descripción", max_length=150)
-    tipo = models.CharField(max_length=12, choices=Tipo.choices, default=Tipo.PLATAFORMA)
+    # A database default too: rows written by code that predates the column stay valid.
+    tipo = models.CharField(
+        max_length=12,
+        choices=Tipo.choices,
+        default=Tipo.PLATAFORMA,
+        db_default=Tipo.PLATAFORMA,
+    )
     frente = models.ForeignKey(
         Frente, on_delete=models.PROTECT, null=True, blank=True, related_name="sitios"
     )

@@ -75,7 +75,9 @@ class OT(SoftDeleteModel):
         limit_choices_to={"tipo": "patio"},
     )
     # The PTE's oficio as an imported register names it, kept when no such PTE exists.
-    referencia_pte = models.CharField("PTE (según el registro)", max_length=60, blank=True)
+    referencia_pte = models.CharField(
+        "PTE (según el registro)", max_length=60, blank=True, default="", db_default=""
+    )
     estatus = models.PositiveSmallIntegerField(
         choices=EstatusOT.choices, default=EstatusOT.ASIGNADA
     )

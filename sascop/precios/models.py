@@ -72,7 +72,7 @@ class Concepto(VersionedModel):
     # "2.10" after "2.9": the key with each number zero-padded, for ordering only.
     orden = models.CharField(max_length=200, editable=False, blank=True)
     concepto = models.TextField()
-    huella = models.CharField(max_length=64, editable=False, default="")
+    huella = models.CharField(max_length=64, editable=False, default="", db_default="")
     unidad = models.CharField(max_length=30)
     pu_mn = models.DecimalField(
         "P.U. M.N.",
@@ -108,8 +108,12 @@ class Concepto(VersionedModel):
     )
     # The oficio / orden de trabajo a PUE list names, as written: kept when no such PTE or
     # OT is registered (yet).
-    referencia_pte = models.CharField("PTE (según la lista)", max_length=60, blank=True)
-    referencia_ot = models.CharField("OT (según la lista)", max_length=60, blank=True)
+    referencia_pte = models.CharField(
+        "PTE (según la lista)", max_length=60, blank=True, default="", db_default=""
+    )
+    referencia_ot = models.CharField(
+        "OT (según la lista)", max_length=60, blank=True, default="", db_default=""
+    )
     autorizado_en = models.DateTimeField("autorizado en", null=True, blank=True)
     autorizado_por = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -34,17 +34,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='concepto',
             name='huella',
-            field=models.CharField(default='', editable=False, max_length=64),
+            field=models.CharField(db_default='', default='', editable=False, max_length=64),
         ),
         migrations.AddField(
             model_name='concepto',
             name='referencia_ot',
-            field=models.CharField(blank=True, max_length=60, verbose_name='OT (según la lista)'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=60, verbose_name='OT (según la lista)'),
         ),
         migrations.AddField(
             model_name='concepto',
             name='referencia_pte',
-            field=models.CharField(blank=True, max_length=60, verbose_name='PTE (según la lista)'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=60, verbose_name='PTE (según la lista)'),
         ),
         migrations.AlterField(
             model_name='concepto',
