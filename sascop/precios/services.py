@@ -212,7 +212,7 @@ def _contrato(numero: str | None, libro: lectura.Libro) -> tuple[Contrato, bool]
             return existentes[0], False
         if existentes:
             raise InvalidInput(
-                fields={"contrato": ["There are several contracts: say which one (número)."]}
+                fields={"contrato": ["Hay varios contratos: indica a cuál va el libro (número)."]}
             )
     titulos = libro.hojas[0].titulos if libro.hojas else []
     nuevo = Contrato(numero=numero or CONTRATO_PREDETERMINADO, descripcion="\n".join(titulos))
@@ -227,7 +227,8 @@ def _sin_carrera(escribir: Callable[..., Any], *args: Any, **kwargs: Any) -> Non
             escribir(*args, **kwargs)
     except IntegrityError as exc:
         raise Conflict(
-            "Another import stored the same contract, anexo or partida meanwhile; try again."
+            "Otra importación guardó el mismo contrato, anexo o partida mientras tanto; "
+            "inténtalo de nuevo."
         ) from exc
 
 

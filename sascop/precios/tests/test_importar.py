@@ -283,7 +283,7 @@ def test_into_a_named_contract_and_several_contracts_need_a_name(admin, csrf):
 
     assert sin_nombre.status_code == HTTPStatus.BAD_REQUEST
     assert sin_nombre.json()["fields"] == {
-        "contrato": ["There are several contracts: say which one (número)."]
+        "contrato": ["Hay varios contratos: indica a cuál va el libro (número)."]
     }
     assert con_nombre.status_code == HTTPStatus.OK
     assert Anexo.objects.get().contrato.numero == "640857801"
