@@ -10,12 +10,15 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from sascop.core import excel
 from sascop.ots.models import OT
 from sascop.precios.models import Concepto
+from sascop.precios.tests.factories import ContratoFactory
 from sascop.precios.tests.libros import ENCABEZADO, xlsx
 from sascop.precios.tests.test_importar_ots import catalogos, ot, registro, reprogramacion
 from sascop.precios.tests.test_libros_reales import lista_pue
@@ -152,6 +155,20 @@ def test_the_ot_pages_show_the_four_places(admin, catalogos):
     assert "<dt>Patio</dt><dd>Patio 6 (por nombrar)</dd>" in detalle
     assert "OT-1" in filtrada
     assert 'href="/ots/importar/"' in lista
+
+
+def test_the_import_pages_queries_do_not_grow_with_the_contracts(admin):
+    def consultas(url: str) -> int:
+        with CaptureQueriesContext(connection) as capturadas:
+            assert admin.get(url).status_code == HTTPStatus.OK
+        return len(capturadas.captured_queries)
+
+    ContratoFactory(numero="1")
+    antes = (consultas("/precios/importar/"), consultas(URL_OTS))
+    for numero in range(2, 7):
+        ContratoFactory(numero=str(numero))
+
+    assert (consultas("/precios/importar/"), consultas(URL_OTS)) == antes
 
 
 def test_only_who_may_add_and_change_ots_imports_a_register(role_client):
