@@ -568,11 +568,16 @@ def concepto_crear(*, usuario: User, datos: dict[str, Any]) -> Concepto:
 @transaction.atomic
 def concepto_autorizar(*, usuario: User, concepto_id: int, if_match: str | None) -> Concepto:
     """Authorise an extraordinary concept (PUE). A stale If-Match is a 412; a concept
-    already authorised (every ordinary one is) is a 409."""
+    already authorised (every ordinary one is), or a proposal with no partida yet, is a 409."""
     concepto = _concepto_para_editar(concepto_id)
     exigir_version(if_match, concepto)
     if concepto.estatus == Concepto.Estatus.AUTORIZADO:
         raise Conflict(f"Concepto {concepto_id} is already authorised.")
+    if not concepto.partida:
+        raise Conflict(
+            f"Concepto {concepto_id} is a PUE proposal with no partida yet; it is authorised "
+            "once it has its key."
+        )
     antes = actividad.snapshot(concepto)
     concepto.estatus = Concepto.Estatus.AUTORIZADO
     concepto.autorizado_en = timezone.now()

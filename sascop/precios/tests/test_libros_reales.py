@@ -447,3 +447,23 @@ def test_a_pue_list_row_with_a_partida_and_no_anexo_is_refused(admin, csrf):
     assert response.json()["filas"][0]["errores"] == [
         "Falta el anexo: un PUE con clave lleva anexo y partida."
     ]
+
+
+@pytest.mark.django_db
+def test_a_proposal_with_no_partida_is_not_authorised(admin, csrf, role_client):
+    importar(admin, csrf, lista_pue())
+    propuesta = Concepto.objects.filter(partida="").first()
+    assert propuesta is not None
+    url = f"/operaciones/api/precios/conceptos/{propuesta.pk}/"
+    etag = admin.get(url)["ETag"]
+
+    response = admin.post(
+        f"{url}autorizar/", content_type="application/json", HTTP_IF_MATCH=etag, **csrf(admin)
+    )
+
+    assert response.status_code == HTTPStatus.CONFLICT
+    propuesta.refresh_from_db()
+    assert propuesta.estatus == Concepto.Estatus.EN_ELABORACION
+    pagina = admin.get("/precios/", {"anexo": ANEXO_SIN_CLAVE}).content.decode()
+    assert "Inspección de soportería" in pagina
+    assert f'action="/precios/conceptos/{propuesta.pk}/autorizar/"' not in pagina
