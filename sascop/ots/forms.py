@@ -145,6 +145,14 @@ class OTForm(Formulario):
         required=False,
         help_text="Con sitio y sin frente, se toma el frente del sitio.",
     )
+    embarcacion = CatalogoChoiceField(
+        label="Embarcación", queryset=Sitio.objects.none(), required=False
+    )
+    plataforma = CatalogoChoiceField(
+        label="Plataforma", queryset=Sitio.objects.none(), required=False
+    )
+    intercom = CatalogoChoiceField(label="Intercom", queryset=Sitio.objects.none(), required=False)
+    patio = CatalogoChoiceField(label="Patio", queryset=Sitio.objects.none(), required=False)
     estatus = forms.TypedChoiceField(
         label="Estatus", choices=EstatusOT.choices, coerce=int, initial=EstatusOT.ASIGNADA
     )
@@ -191,7 +199,7 @@ class OTForm(Formulario):
 
     def iniciar_campos(self) -> None:
         ot, fields = self.ot, self.fields
-        for nombre in ("cliente", "responsable_proyecto", "frente", "sitio"):
+        for nombre in ("cliente", "responsable_proyecto", "frente", "sitio", *LUGARES):
             catalogo = fields[nombre]
             assert isinstance(catalogo, forms.ModelChoiceField)
             catalogo.empty_label = "Elige una opción" if catalogo.required else "Ninguno"
@@ -200,6 +208,10 @@ class OTForm(Formulario):
             "responsable_proyecto": ResponsableProyecto.objects.order_by("nombre"),
             "frente": Frente.objects.order_by("descripcion"),
             "sitio": Sitio.objects.order_by("descripcion"),
+            # One place of each kind: a vessel, a platform, an intercom, a yard.
+            **{
+                lugar: Sitio.objects.filter(tipo=lugar).order_by("descripcion") for lugar in LUGARES
+            },
         }
         for nombre, queryset in querysets.items():
             actual = getattr(ot, f"{nombre}_id") if ot is not None else None
@@ -238,6 +250,7 @@ def valores_de(ot: OT) -> dict[str, Any]:
         "responsable_cliente": ot.responsable_cliente,
         "frente": ot.frente_id,
         "sitio": ot.sitio_id,
+        **{lugar: getattr(ot, f"{lugar}_id") for lugar in LUGARES},
         "estatus": ot.estatus,
         "fecha_inicio_programado": ot.fecha_inicio_programado,
         "fecha_termino_programado": ot.fecha_termino_programado,
