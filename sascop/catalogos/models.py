@@ -7,7 +7,20 @@ from django.db import models
 from sascop.core.models import CatalogModel
 
 
-class Tipo(CatalogModel):
+class ConClaveAnterior(models.Model):
+    """The id an entry had in the system the client used before: an imported register
+    names catalog entries by those ids. Placeholders made for unknown ids ("Embarcación 9
+    (por nombrar)") carry theirs too, so the next import maps to them once renamed."""
+
+    clave_anterior = models.PositiveIntegerField(
+        "clave anterior", null=True, blank=True, help_text="Id en el sistema anterior."
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Tipo(ConClaveAnterior, CatalogModel):
     """A classification; `aplica_a` says what it classifies."""
 
     class AplicaA(models.TextChoices):
@@ -28,7 +41,7 @@ class Tipo(CatalogModel):
         return self.descripcion
 
 
-class Cliente(CatalogModel):
+class Cliente(ConClaveAnterior, CatalogModel):
     descripcion = models.CharField("descripción", max_length=200, unique=True)
     tipo = models.ForeignKey(
         Tipo,
@@ -44,7 +57,7 @@ class Cliente(CatalogModel):
         return self.descripcion
 
 
-class ResponsableProyecto(CatalogModel):
+class ResponsableProyecto(ConClaveAnterior, CatalogModel):
     nombre = models.CharField(max_length=150, unique=True)
     correo = models.EmailField("correo electrónico", blank=True)
 
@@ -57,7 +70,7 @@ class ResponsableProyecto(CatalogModel):
         return self.nombre
 
 
-class Paso(CatalogModel):
+class Paso(ConClaveAnterior, CatalogModel):
     """A step of the PTE workflow, for clients of one type."""
 
     descripcion = models.CharField("descripción", max_length=200)
@@ -77,7 +90,7 @@ class Paso(CatalogModel):
         return f"{self.orden}. {self.descripcion}"
 
 
-class PasoOt(CatalogModel):
+class PasoOt(ConClaveAnterior, CatalogModel):
     """A step of the OT workflow."""
 
     descripcion = models.CharField("descripción", max_length=200)
@@ -93,7 +106,7 @@ class PasoOt(CatalogModel):
         return f"{self.orden}. {self.descripcion}"
 
 
-class Frente(CatalogModel):
+class Frente(ConClaveAnterior, CatalogModel):
     descripcion = models.CharField("descripción", max_length=150, unique=True)
 
     class Meta:
@@ -103,21 +116,47 @@ class Frente(CatalogModel):
         return self.descripcion
 
 
-class Sitio(CatalogModel):
+class Sitio(ConClaveAnterior, CatalogModel):
+    """A place an OT stands at: a platform of a frente, a vessel, an intercom, a yard (an
+    OT may be at one of each). Vessels and yards belong to no frente."""
+
+    class Tipo(models.TextChoices):
+        PLATAFORMA = "plataforma", "Plataforma"
+        EMBARCACION = "embarcacion", "Embarcación"
+        INTERCOM = "intercom", "Intercom"
+        PATIO = "patio", "Patio"
+
     descripcion = models.CharField("descripción", max_length=150)
-    frente = models.ForeignKey(Frente, on_delete=models.PROTECT, related_name="sitios")
+    # A database default too: rows written by code that predates the column stay valid.
+    tipo = models.CharField(
+        max_length=12,
+        choices=Tipo.choices,
+        default=Tipo.PLATAFORMA,
+        db_default=Tipo.PLATAFORMA,
+    )
+    frente = models.ForeignKey(
+        Frente, on_delete=models.PROTECT, null=True, blank=True, related_name="sitios"
+    )
 
     class Meta:
         ordering = ["frente", "descripcion"]
         constraints = [
-            models.UniqueConstraint(fields=["frente", "descripcion"], name="sitio_unico")
+            models.UniqueConstraint(fields=["frente", "descripcion"], name="sitio_unico"),
+            models.UniqueConstraint(
+                fields=["tipo", "descripcion"],
+                condition=models.Q(frente__isnull=True),
+                name="sitio_sin_frente_unico",
+            ),
+            models.UniqueConstraint(
+                fields=["tipo", "clave_anterior"], name="sitio_clave_anterior_unica"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.descripcion
 
 
-class UnidadMedida(CatalogModel):
+class UnidadMedida(ConClaveAnterior, CatalogModel):
     clave = models.CharField(max_length=20, unique=True)
     descripcion = models.CharField("descripción", max_length=100)
 
@@ -130,7 +169,7 @@ class UnidadMedida(CatalogModel):
         return self.clave
 
 
-class Partida(CatalogModel):
+class Partida(ConClaveAnterior, CatalogModel):
     """A priced concept production is reported against."""
 
     clave = models.CharField(max_length=40, unique=True)

@@ -9,7 +9,7 @@ from sascop.core.serializers import page_serializer
 
 
 def _serializer(model: type[Any], fields: list[str]) -> type[serializers.ModelSerializer]:
-    meta = type("Meta", (), {"model": model, "fields": ["id", *fields, "activo"]})
+    meta = type("Meta", (), {"model": model, "fields": ["id", *fields, "clave_anterior", "activo"]})
     return type(f"{model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
 
 
@@ -21,7 +21,7 @@ CATALOGOS: dict[str, type[serializers.ModelSerializer]] = {
     "pasos": _serializer(m.Paso, ["descripcion", "orden", "importancia", "tipo_cliente"]),
     "pasos-ot": _serializer(m.PasoOt, ["descripcion", "orden", "importancia"]),
     "frentes": _serializer(m.Frente, ["descripcion"]),
-    "sitios": _serializer(m.Sitio, ["descripcion", "frente"]),
+    "sitios": _serializer(m.Sitio, ["descripcion", "tipo", "frente"]),
     "unidades": _serializer(m.UnidadMedida, ["clave", "descripcion"]),
     "partidas": _serializer(m.Partida, ["clave", "descripcion", "unidad"]),
 }

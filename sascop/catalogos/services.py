@@ -50,8 +50,10 @@ def catalogo_crear(*, usuario: User, modelo: type[models.Model], datos: dict[str
 def catalogo_actualizar(
     *, usuario: User, modelo: type[models.Model], pk: Any, datos: dict[str, Any]
 ) -> Any:
+    # By pk, not the catalog's ordering: a sitio is ordered by its frente, which it may
+    # lack, and PostgreSQL locks no row on the nullable side of an outer join.
     instancia = bloquear_o_404(
-        modelo._default_manager.all(), pk, str(modelo._meta.verbose_name).capitalize()
+        modelo._default_manager.order_by("pk"), pk, str(modelo._meta.verbose_name).capitalize()
     )
     antes = actividad.snapshot(instancia)
     for name, value in datos.items():

@@ -14,7 +14,7 @@ from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
 from sascop.core.formularios import CatalogoChoiceField, FechaInput, Formulario, activos_o
 from sascop.ots import selectors
-from sascop.ots.models import OT
+from sascop.ots.models import LUGARES, OT
 from sascop.ptes.forms import PasoForm
 from sascop.ptes.models import PTE
 
@@ -57,6 +57,26 @@ class OTFiltroForm(Formulario):
     sitio = CatalogoChoiceField(
         label="Sitio", queryset=Sitio.objects.order_by("descripcion"), required=False
     )
+    embarcacion = CatalogoChoiceField(
+        label="Embarcación",
+        queryset=Sitio.objects.filter(tipo=Sitio.Tipo.EMBARCACION).order_by("descripcion"),
+        required=False,
+    )
+    plataforma = CatalogoChoiceField(
+        label="Plataforma",
+        queryset=Sitio.objects.filter(tipo=Sitio.Tipo.PLATAFORMA).order_by("descripcion"),
+        required=False,
+    )
+    intercom = CatalogoChoiceField(
+        label="Intercom",
+        queryset=Sitio.objects.filter(tipo=Sitio.Tipo.INTERCOM).order_by("descripcion"),
+        required=False,
+    )
+    patio = CatalogoChoiceField(
+        label="Patio",
+        queryset=Sitio.objects.filter(tipo=Sitio.Tipo.PATIO).order_by("descripcion"),
+        required=False,
+    )
     anio = forms.TypedChoiceField(label="Año de inicio programado", coerce=int, required=False)
     pte = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     solo_principales = forms.ChoiceField(
@@ -70,7 +90,7 @@ class OTFiltroForm(Formulario):
         anio = self.fields["anio"]
         assert isinstance(anio, forms.ChoiceField)
         anio.choices = [("", "Todos"), *((a, str(a)) for a in anios)]
-        for nombre in ("cliente", "responsable", "frente", "sitio"):
+        for nombre in ("cliente", "responsable", "frente", "sitio", *LUGARES):
             catalogo = self.fields[nombre]
             assert isinstance(catalogo, forms.ModelChoiceField)
             catalogo.empty_label = "Todos"
@@ -84,7 +104,7 @@ class OTFiltroForm(Formulario):
             params["buscar"] = datos["buscar"]
         if datos.get("estatus"):
             params.setlist("estatus", [str(e) for e in datos["estatus"]])
-        for nombre in ("cliente", "responsable", "frente", "sitio"):
+        for nombre in ("cliente", "responsable", "frente", "sitio", *LUGARES):
             if datos.get(nombre) is not None:
                 params[nombre] = str(datos[nombre].pk)
         if datos.get("pte"):
@@ -125,6 +145,14 @@ class OTForm(Formulario):
         required=False,
         help_text="Con sitio y sin frente, se toma el frente del sitio.",
     )
+    embarcacion = CatalogoChoiceField(
+        label="Embarcación", queryset=Sitio.objects.none(), required=False
+    )
+    plataforma = CatalogoChoiceField(
+        label="Plataforma", queryset=Sitio.objects.none(), required=False
+    )
+    intercom = CatalogoChoiceField(label="Intercom", queryset=Sitio.objects.none(), required=False)
+    patio = CatalogoChoiceField(label="Patio", queryset=Sitio.objects.none(), required=False)
     estatus = forms.TypedChoiceField(
         label="Estatus", choices=EstatusOT.choices, coerce=int, initial=EstatusOT.ASIGNADA
     )
@@ -171,7 +199,7 @@ class OTForm(Formulario):
 
     def iniciar_campos(self) -> None:
         ot, fields = self.ot, self.fields
-        for nombre in ("cliente", "responsable_proyecto", "frente", "sitio"):
+        for nombre in ("cliente", "responsable_proyecto", "frente", "sitio", *LUGARES):
             catalogo = fields[nombre]
             assert isinstance(catalogo, forms.ModelChoiceField)
             catalogo.empty_label = "Elige una opción" if catalogo.required else "Ninguno"
@@ -180,6 +208,10 @@ class OTForm(Formulario):
             "responsable_proyecto": ResponsableProyecto.objects.order_by("nombre"),
             "frente": Frente.objects.order_by("descripcion"),
             "sitio": Sitio.objects.order_by("descripcion"),
+            # One place of each kind: a vessel, a platform, an intercom, a yard.
+            **{
+                lugar: Sitio.objects.filter(tipo=lugar).order_by("descripcion") for lugar in LUGARES
+            },
         }
         for nombre, queryset in querysets.items():
             actual = getattr(ot, f"{nombre}_id") if ot is not None else None
@@ -218,6 +250,7 @@ def valores_de(ot: OT) -> dict[str, Any]:
         "responsable_cliente": ot.responsable_cliente,
         "frente": ot.frente_id,
         "sitio": ot.sitio_id,
+        **{lugar: getattr(ot, f"{lugar}_id") for lugar in LUGARES},
         "estatus": ot.estatus,
         "fecha_inicio_programado": ot.fecha_inicio_programado,
         "fecha_termino_programado": ot.fecha_termino_programado,

@@ -12,6 +12,9 @@ from sascop.core.models import SoftDeleteModel
 from sascop.flujo.models import PasoDeFlujo
 from sascop.ptes.models import PTE
 
+# The places an OT may stand at, one of each kind (fields of OT, named as Sitio.Tipo's values).
+LUGARES = ("embarcacion", "plataforma", "intercom", "patio")
+
 
 class OT(SoftDeleteModel):
     """Orden de trabajo, from a PTE or direct. A re-programming points to its principal OT."""
@@ -36,6 +39,44 @@ class OT(SoftDeleteModel):
     )
     sitio = models.ForeignKey(
         Sitio, on_delete=models.PROTECT, null=True, blank=True, related_name="ots"
+    )
+    # Where the OT stands at once: up to one place of each kind.
+    embarcacion = models.ForeignKey(
+        Sitio,
+        verbose_name="embarcación",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"tipo": "embarcacion"},
+    )
+    plataforma = models.ForeignKey(
+        Sitio,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"tipo": "plataforma"},
+    )
+    intercom = models.ForeignKey(
+        Sitio,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"tipo": "intercom"},
+    )
+    patio = models.ForeignKey(
+        Sitio,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"tipo": "patio"},
+    )
+    # The PTE's oficio as an imported register names it, kept when no such PTE exists.
+    referencia_pte = models.CharField(
+        "PTE (según el registro)", max_length=60, blank=True, default="", db_default=""
     )
     estatus = models.PositiveSmallIntegerField(
         choices=EstatusOT.choices, default=EstatusOT.ASIGNADA

@@ -33,7 +33,7 @@ from sascop.catalogos.estatus import PASOS_HECHOS, EstatusOT
 from sascop.core.errors import NotFound
 from sascop.core.filters import BooleanFilter, IdFilter, filtrar
 from sascop.flujo.selectors import progreso_por
-from sascop.ots.models import OT, OTDetalle
+from sascop.ots.models import LUGARES, OT, OTDetalle
 from sascop.ptes.models import PTE, PTEDetalle
 
 
@@ -44,6 +44,10 @@ class OTFilter(django_filters.FilterSet):
     pte = IdFilter(field_name="pte_id")
     frente = IdFilter(field_name="frente_id")
     sitio = IdFilter(field_name="sitio_id")
+    embarcacion = IdFilter(field_name="embarcacion_id")
+    plataforma = IdFilter(field_name="plataforma_id")
+    intercom = IdFilter(field_name="intercom_id")
+    patio = IdFilter(field_name="patio_id")
     fecha_desde = django_filters.DateFilter(field_name="fecha_inicio_programado", lookup_expr="gte")
     fecha_hasta = django_filters.DateFilter(field_name="fecha_inicio_programado", lookup_expr="lte")
     solo_principales = BooleanFilter(field_name="ot_principal", lookup_expr="isnull")
@@ -127,7 +131,9 @@ def _con_plazos(queryset: QuerySet[OT], hoy: datetime.date) -> QuerySet[OT]:
 
 def _base() -> QuerySet[OT]:
     return _con_plazos(
-        OT.objects.select_related("responsable_proyecto", "cliente", "frente", "sitio", "pte"),
+        OT.objects.select_related(
+            "responsable_proyecto", "cliente", "frente", "sitio", "pte", *LUGARES
+        ),
         timezone.localdate(),
     )
 

@@ -11,7 +11,7 @@ from sascop.catalogos.estatus import EstatusOT, EstatusPaso
 from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
 from sascop.core.serializers import UTCDateTimeField, iso, page_serializer
 from sascop.flujo.serializers import DetalleSerializer, PasoInputSerializer, detalle_item
-from sascop.ots.models import OT, OTDetalle
+from sascop.ots.models import LUGARES, OT, OTDetalle
 from sascop.ots.selectors import Avance
 
 
@@ -38,6 +38,15 @@ def ot_item(ot: OT, avance: Avance) -> dict[str, Any]:
         "frente_id": ot.frente_id,
         "sitio": _nombre(ot.sitio),
         "sitio_id": ot.sitio_id,
+        **{
+            campo: valor
+            for lugar in LUGARES
+            for campo, valor in (
+                (lugar, _nombre(getattr(ot, lugar))),
+                (f"{lugar}_id", getattr(ot, f"{lugar}_id")),
+            )
+        },
+        "referencia_pte": ot.referencia_pte,
         "estatus": ot.estatus,
         "estatus_texto": EstatusOT(ot.estatus).label,
         "fecha_inicio_programado": iso(ot.fecha_inicio_programado),
@@ -84,6 +93,18 @@ class OTInputSerializer(serializers.Serializer):
     )
     sitio = serializers.PrimaryKeyRelatedField(
         queryset=Sitio.objects.all(), required=False, allow_null=True
+    )
+    embarcacion = serializers.PrimaryKeyRelatedField(
+        queryset=Sitio.objects.filter(tipo=Sitio.Tipo.EMBARCACION), required=False, allow_null=True
+    )
+    plataforma = serializers.PrimaryKeyRelatedField(
+        queryset=Sitio.objects.filter(tipo=Sitio.Tipo.PLATAFORMA), required=False, allow_null=True
+    )
+    intercom = serializers.PrimaryKeyRelatedField(
+        queryset=Sitio.objects.filter(tipo=Sitio.Tipo.INTERCOM), required=False, allow_null=True
+    )
+    patio = serializers.PrimaryKeyRelatedField(
+        queryset=Sitio.objects.filter(tipo=Sitio.Tipo.PATIO), required=False, allow_null=True
     )
     estatus = serializers.ChoiceField(choices=EstatusOT.choices, required=False)
     fecha_inicio_programado = serializers.DateField(required=False, allow_null=True)
@@ -148,6 +169,18 @@ class OTItemSerializer(serializers.Serializer):
     frente_id = serializers.IntegerField(allow_null=True)
     sitio = serializers.CharField(allow_null=True)
     sitio_id = serializers.IntegerField(allow_null=True)
+    embarcacion = serializers.CharField(allow_null=True, help_text="The vessel it is on.")
+    embarcacion_id = serializers.IntegerField(allow_null=True)
+    plataforma = serializers.CharField(allow_null=True)
+    plataforma_id = serializers.IntegerField(allow_null=True)
+    intercom = serializers.CharField(allow_null=True)
+    intercom_id = serializers.IntegerField(allow_null=True)
+    patio = serializers.CharField(allow_null=True, help_text="The yard.")
+    patio_id = serializers.IntegerField(allow_null=True)
+    referencia_pte = serializers.CharField(
+        help_text="The PTE's oficio as an imported register named it, when no such PTE is "
+        "registered ('' otherwise)."
+    )
     estatus = serializers.ChoiceField(choices=EstatusOT.choices)
     estatus_texto = serializers.CharField()
     fecha_inicio_programado = serializers.DateField(allow_null=True)

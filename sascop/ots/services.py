@@ -24,7 +24,7 @@ from sascop.core.validation import validated
 from sascop.flujo.registros import aplicar_fecha_entrega, editar_registro, eliminar_registro
 from sascop.flujo.services import paso_actualizar
 from sascop.ots import selectors
-from sascop.ots.models import OT, OTDetalle
+from sascop.ots.models import LUGARES, OT, OTDetalle
 from sascop.ptes.models import PTE
 
 # What a re-programming copies from the OT it re-programs, unless the request says otherwise.
@@ -38,6 +38,7 @@ _COPIADO = [
     "cliente",
     "frente",
     "sitio",
+    *LUGARES,
     "monto_mxn",
     "monto_usd",
     "plazo_dias",
@@ -47,7 +48,11 @@ _COPIADO = [
 
 
 def _validar_sitio(ot: OT) -> None:
-    if ot.sitio is None:
+    for lugar in LUGARES:
+        sitio = getattr(ot, lugar)
+        if sitio is not None and sitio.tipo != lugar:
+            raise InvalidInput(fields={lugar: [f"That place is not of kind {lugar}."]})
+    if ot.sitio is None or ot.sitio.frente_id is None:
         return
     if ot.frente_id is None:
         ot.frente_id = ot.sitio.frente_id
@@ -218,3 +223,37 @@ def ot_paso_actualizar(
         if_match=if_match,
         de=f"OT {ot_id}",
     )
+
+
+def ot_importada_guardar(
+    *, usuario: User | None, existente: OT | None, datos: dict[str, Any]
+) -> str:
+    """Store one OT of an imported register (see `precios.importar_ots`): create it (with
+    its pending steps) when `existente` is None, else change the fields `datos` changes,
+    each change logged. Returns "creada", "actualizada" or "sin_cambios".
+
+    The register is the client's history: its statuses and dates are taken as they are
+    (no `fecha_termino_real` stamped, inactive catalog entries kept). An oficio of another
+    OT family is a 409, a (orden, reprogramación) taken meanwhile a 400; the caller runs
+    each OT in its own savepoint so that one refused row leaves the others in.
+    """
+    quien = usuario if usuario is not None and usuario.is_authenticated else None
+    if existente is None:
+        ot = OT(**datos, creado_por=quien)
+        _validar(ot)
+        validated(ot).save()
+        pasos = PasoOt.objects.filter(activo=True).order_by("orden")
+        OTDetalle.objects.bulk_create([OTDetalle(ot=ot, paso=paso) for paso in pasos])
+        actividad.registrar_creaciones(usuario=quien, instancias=[ot])
+        return "creada"
+    distintos = {k: v for k, v in datos.items() if getattr(existente, k) != v}
+    if not distintos:
+        return "sin_cambios"
+    antes = actividad.snapshot(existente)
+    for nombre, valor in distintos.items():
+        setattr(existente, nombre, valor)
+    existente.version += 1
+    _validar(existente)
+    validated(existente).save()
+    actividad.registrar_cambios(usuario=quien, antes=antes, instancia=existente)
+    return "actualizada"

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from sascop.core.templatetags.formato import dinero, fecha
-from sascop.ots.models import OT
+from sascop.ots.models import LUGARES, OT
 from sascop.ots.selectors import Avance
 
 _NUM = {"th": {"class": "num"}, "td": {"class": "num nowrap"}}
@@ -41,6 +41,7 @@ class OTTable(tables.Table):
         order_by=("fecha_inicio_programado", "id"),
         attrs={"td": {"class": "nowrap"}},
     )
+    lugares = tables.Column("Lugares", empty_values=(), orderable=False)
     monto_mxn = tables.Column("Monto", empty_values=(), order_by=("monto_mxn", "id"), attrs=_NUM)
     progreso = tables.Column("Avance", empty_values=(), orderable=False)
 
@@ -54,6 +55,7 @@ class OTTable(tables.Table):
             "responsable_proyecto",
             "estatus",
             "fecha_inicio_programado",
+            "lugares",
             "monto_mxn",
             "progreso",
         )
@@ -94,6 +96,14 @@ class OTTable(tables.Table):
             "core/_estatus.html",
             {"valor": record.estatus, "texto": record.get_estatus_display()},
         )
+
+    def render_lugares(self, record: OT) -> str:
+        """Where the OT stands (vessel, platform, intercom, yard), or its site."""
+        lugares = [getattr(record, lugar) for lugar in LUGARES]
+        nombres = [str(lugar) for lugar in lugares if lugar is not None]
+        if not nombres and record.sitio is not None:
+            nombres = [str(record.sitio)]
+        return " · ".join(nombres) or "—"
 
     def render_monto_mxn(self, record: OT) -> SafeString:
         return format_html(

@@ -27,7 +27,9 @@ from sascop.core.apis import ModelApi, if_match, with_etag
 from sascop.core.errors import PayloadTooLarge
 from sascop.core.pagination import page_params, paginate
 from sascop.core.schema import export_parameter, filter_parameters
-from sascop.precios import exports, hojas, selectors, services
+from sascop.core.serializers import ErrorSerializer
+from sascop.ots.models import OT
+from sascop.precios import exports, hojas, importar_ots, selectors, services
 from sascop.precios import serializers as s
 from sascop.precios.models import AnexoOT, Concepto
 
@@ -166,8 +168,15 @@ class ImportarApi(ModelApi):
     def post(self, request: Request) -> Response:
         """Import the price book from an .xlsx workbook (multipart field `archivo`, 10 MB
         at most): one sheet per anexo, a header row under a few title lines, section rows
-        grouping the concepts below them. All-or-nothing, and idempotent: the same book
-        twice changes nothing; a changed price updates its concept and is logged."""
+        grouping the concepts below them; each table ends at its TOTAL row or at the rows
+        with neither unit nor price that close it (amount in words, place and date,
+        signatures). A summary sheet of anexo totals is skipped (`hojas_resumen`). One
+        partida may name several concepts (C-4 4.7. TUBERO, SOLDADOR…): each is its own,
+        told apart by its text. The PUE list (columns ID PADRE, PTE CREACION…) goes through
+        the same endpoint: keyed rows are authorised extraordinary concepts, rows with no
+        key PUE proposals (`propuestas`). All-or-nothing, and idempotent: the same book
+        twice changes nothing; a changed price updates its concept and is logged
+        (`cambios_de_precio`). `simular=true`: the same answer, nothing stored."""
         data = s.ImportarInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         archivo = _archivo_subido(data.validated_data)
@@ -175,8 +184,57 @@ class ImportarApi(ModelApi):
             usuario=current_user(request),
             archivo=archivo,
             contrato=data.validated_data.get("contrato"),
+            simular=data.validated_data["simular"],
         )
         return Response(s.importacion(resultado))
+
+
+class OTImportarApi(ModelApi):
+    """Import the client's register of OTs."""
+
+    queryset = OT.objects.all()
+    parser_classes = [MultiPartParser]
+    permission_classes = [IsAuthenticated, _Permisos]
+    permisos = ("ots.add_ot", "ots.change_ot")
+    accepts_uploads = True
+
+    @extend_schema(
+        tags=["ots"],
+        operation_id="ots_importar",
+        request={"multipart/form-data": s.RegistroInputSerializer},
+        responses={
+            200: s.RegistroOTsSerializer,
+            400: OpenApiResponse(
+                s.ImportarErrorSerializer,
+                description="Not a readable .xlsx workbook (`invalid_workbook`), or no "
+                "`archivo` (`invalid`, with `fields`).",
+            ),
+            422: OpenApiResponse(
+                ErrorSerializer,
+                description="A workbook that is not a register of OTs (no header row naming "
+                "orden_trabajo, no rows): nothing was read.",
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        """Import the register of OTs from an .xlsx workbook (multipart `archivo`): one OT
+        per row, the previous system's columns. Row by row: each OT in its own savepoint, a
+        row that cannot be taken is in `rechazadas` with its reasons and the rest go in.
+        Matched by (orden_trabajo, num_reprogramacion): the same register twice creates
+        nothing; a changed row is an update, logged. Re-programmings are linked to their
+        principal whatever the order. Unknown old catalog ids get placeholder entries
+        (`catalogos_creados`); a date that does not parse is left empty, with a warning
+        (`advertencias`). `simular=true`: the same answer, nothing stored. Needs
+        `ots.add_ot` and `ots.change_ot`."""
+        data = s.RegistroInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        archivo = _archivo_subido(data.validated_data)
+        resultado = importar_ots.ots_importar(
+            usuario=current_user(request),
+            archivo=archivo,
+            simular=data.validated_data["simular"],
+        )
+        return Response(s.registro_ots(resultado))
 
 
 # --- an OT's anexo ----------------------------------------------------------------------------

@@ -58,8 +58,9 @@ class ConceptoFiltroForm(Formulario):
 
 class ImportarForm(Formulario):
     archivo = forms.FileField(
-        label="Libro de precios (.xlsx)",
-        help_text="Una hoja por anexo, como lo emite el cliente. 10 MB como máximo.",
+        label="Libro de precios o lista de PUE (.xlsx)",
+        help_text="Como los emite el cliente: una hoja por anexo, o la lista de PUE. "
+        "10 MB como máximo.",
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,6 +72,26 @@ class ImportarForm(Formulario):
         required=False,
         max_length=60,
         help_text="Sólo si hay varios contratos.",
+    )
+
+    def clean_archivo(self) -> Any:
+        archivo = self.cleaned_data["archivo"]
+        if archivo.size > settings.MAX_UPLOAD_BODY_BYTES:
+            megas = settings.MAX_UPLOAD_BODY_BYTES // (1024 * 1024)
+            raise forms.ValidationError(f"El archivo excede {megas} MB.")
+        return archivo
+
+
+class RegistroForm(Formulario):
+    archivo = forms.FileField(
+        label="Registro de OTs (.xlsx)",
+        help_text="Una hoja, una OT por fila, con las columnas del sistema anterior. "
+        "10 MB como máximo.",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
     )
 
     def clean_archivo(self) -> Any:

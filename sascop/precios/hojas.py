@@ -111,5 +111,34 @@ def _solo_observaciones(filas: Sequence[dict[str, Any]]) -> bytes:
     libro.remove(libro.worksheets[0])
     hoja.append(["FILA", "PARTIDA", "OBSERVACIONES"])
     for fila in filas:
-        hoja.append([fila["fila"], fila["partida"], " ".join(fila["errores"])])
+        hoja.append([fila.get("fila"), fila.get("partida"), " ".join(fila["errores"])])
+    return _guardar(libro)
+
+
+def con_observaciones_por_hoja(contenido: bytes, filas: Sequence[dict[str, Any]]) -> bytes:
+    """The refused price book with an OBSERVACIONES column on each sheet a reason names:
+    each wrong row's reasons beside it, those about a whole sheet (or the book) in its
+    first row. A file openpyxl cannot open for writing comes back as a plain list."""
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    try:
+        libro = openpyxl.load_workbook(io.BytesIO(contenido))
+    except errores_de_lectura():
+        return _solo_observaciones(filas)
+    if not libro.worksheets:
+        return _solo_observaciones(filas)
+    columnas: dict[str, int] = {}
+    for fila in filas:
+        hoja = libro[fila["hoja"]] if fila.get("hoja") in libro.sheetnames else libro.worksheets[0]
+        if hoja.title not in columnas:
+            columnas[hoja.title] = hoja.max_column + 1
+            encabezado = hoja.cell(row=1, column=columnas[hoja.title])
+            encabezado.value = "OBSERVACIONES"
+            encabezado.font = Font(bold=True)
+            hoja.column_dimensions[get_column_letter(columnas[hoja.title])].width = 60
+        texto = " ".join(fila["errores"])
+        celda = hoja.cell(row=fila.get("fila") or 1, column=columnas[hoja.title])
+        celda.value = f"{celda.value} {texto}" if celda.value else texto
     return _guardar(libro)

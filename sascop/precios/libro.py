@@ -34,6 +34,8 @@ MAX_PARTIDA = 40
 MAX_UNIDAD = 30
 MAX_ANEXO = 20
 MAX_REFERENCIA = 60
+# How far from a rounded value a number read from Excel may be and still be that value.
+RUIDO = Decimal("1e-6")
 
 
 class LibroIlegible(Exception):
@@ -57,6 +59,28 @@ class FilaConcepto:
     extraordinario: bool
     pte: str = ""
     ot: str = ""
+
+    @property
+    def clave(self) -> str:
+        return clave_concepto(self.concepto)
+
+
+@dataclass(frozen=True)
+class FilaPropuesta:
+    """A PUE proposal of the PUE list not keyed yet: no anexo, no partida, price 0; the
+    PTE (and perhaps OT) it was drawn up for, by oficio / orden de trabajo as written."""
+
+    hoja: str
+    fila: int
+    concepto: str
+    unidad: str
+    cantidad_referencia: Decimal | None
+    pte: str
+    ot: str
+
+    @property
+    def clave(self) -> str:
+        return clave_concepto(self.concepto)
 
 
 @dataclass(frozen=True)
@@ -85,6 +109,11 @@ class Libro:
     errores: list[ErrorFila] = field(default_factory=list)
     hojas: list[Hoja] = field(default_factory=list)
     hojas_vacias: list[str] = field(default_factory=list)
+    # Sheets of anexo totals (e.g. "Anexo C-CR"): no concept under their header.
+    hojas_resumen: list[str] = field(default_factory=list)
+    # The PUE list's proposals not keyed yet; `lista_pue` when the book is that list.
+    propuestas: list[FilaPropuesta] = field(default_factory=list)
+    lista_pue: bool = False
 
 
 # --- normalisation ----------------------------------------------------------------------------
@@ -103,6 +132,12 @@ def _compacto(valor: Any) -> str:
     return re.sub(r"[^A-Z0-9]", "", sin_acentos(str(valor)))
 
 
+def clave_concepto(texto: str) -> str:
+    """A concept's text as it identifies the concept among those sharing a partida (C-4
+    4.7. TUBERO, SOLDADOR…): spaces and case do not count."""
+    return " ".join(texto.split()).upper()
+
+
 def normalizar_partida(valor: Any) -> str:
     """The concept's key as one canonical text: "2.1.", "2.1" and 2.1 are all "2.1".
 
@@ -112,10 +147,10 @@ def normalizar_partida(valor: Any) -> str:
     if valor is None:
         return ""
     if isinstance(valor, bool):
-        raise ValueError(f"Partida is not a key: {valor!r}.")
+        raise ValueError(f"La partida no es una clave: «{valor}».")
     if isinstance(valor, datetime.date | datetime.time):
         raise ValueError(
-            f"Partida {valor.isoformat()} was turned into a date by Excel; write it as text."
+            f"Excel convirtió la partida en la fecha {valor:%d/%m/%Y}; escríbela como texto."
         )
     if isinstance(valor, int):
         texto = str(valor)
@@ -127,7 +162,7 @@ def normalizar_partida(valor: Any) -> str:
         texto = str(valor)
     texto = re.sub(r"\s+", "", texto).upper().rstrip(".")
     if len(texto) > MAX_PARTIDA:
-        raise ValueError(f"Partida is longer than {MAX_PARTIDA} characters.")
+        raise ValueError(f"La partida tiene más de {MAX_PARTIDA} caracteres.")
     return texto
 
 
@@ -173,12 +208,18 @@ def _texto(valor: Any) -> str:
 _VACIOS = {"", "-", "--", "\u2014", "\u2013", "N/A", "NA"}  # dashes: em, en
 
 
+def numero_de_celda(valor: Any, campo: str, decimales: int) -> tuple[Decimal | None, str | None]:
+    """(value, None) or (None, reason): a non-negative amount with at most `decimales`
+    decimals once Excel's float noise is rounded away; an empty cell is no value."""
+    return _decimal(valor, campo, decimales)
+
+
 def _decimal(valor: Any, campo: str, decimales: int) -> tuple[Decimal | None, str | None]:
     """(value, None) or (None, reason). Empty cells and a lone dash are no value."""
     if valor is None:
         return None, None
     if isinstance(valor, bool | datetime.date | datetime.time):
-        return None, f"{campo} is not a number: {_texto(valor)!r}."
+        return None, f"{campo} no es un número: «{_texto(valor)}»."
     if isinstance(valor, int | float | Decimal):
         texto = repr(valor) if isinstance(valor, float) else str(valor)
     else:
@@ -189,23 +230,23 @@ def _decimal(valor: Any, campo: str, decimales: int) -> tuple[Decimal | None, st
     try:
         numero = Decimal(texto)
     except InvalidOperation:
-        return None, f"{campo} is not a number: {_texto(valor)!r}."
+        return None, f"{campo} no es un número: «{_texto(valor)}»."
     if not numero.is_finite():
-        return None, f"{campo} is not a number: {_texto(valor)!r}."
+        return None, f"{campo} no es un número: «{_texto(valor)}»."
     if numero < 0:
-        return None, f"{campo} is negative: {texto}."
+        return None, f"{campo} es negativo: {texto}."
     paso = Decimal(1).scaleb(-decimales)
     redondeado = numero.quantize(paso)
-    # Binary floats from Excel formulas carry noise far below a cent; real extra digits are
-    # an error rather than something to round away silently.
-    if abs(numero - redondeado) > Decimal("1e-9"):
-        return None, f"{campo} has more than {decimales} decimals: {texto}."
+    # Binary floats from Excel carry noise far below a cent (13362307.239999998 is
+    # 13,362,307.24); real extra digits are an error rather than something to round away.
+    if abs(numero - redondeado) > RUIDO:
+        return None, f"{campo} tiene más de {decimales} decimales: {texto}."
     return redondeado, None
 
 
 # --- the header row ---------------------------------------------------------------------------
 
-PARTIDA, CONCEPTO, UNIDAD, CANTIDAD, PU_MN, PU_USD, ANEXO, PTE, OT, VOLUMEN = (
+PARTIDA, CONCEPTO, UNIDAD, CANTIDAD, PU_MN, PU_USD, ANEXO, PTE, OT, VOLUMEN, ID_LISTA = (
     "partida",
     "concepto",
     "unidad",
@@ -216,6 +257,7 @@ PARTIDA, CONCEPTO, UNIDAD, CANTIDAD, PU_MN, PU_USD, ANEXO, PTE, OT, VOLUMEN = (
     "pte",
     "ot",
     "volumen",
+    "id_lista",
 )
 _ENCABEZADOS_EXACTOS = {
     "PARTIDA": PARTIDA,
@@ -238,6 +280,10 @@ _ENCABEZADOS_EXACTOS = {
     "OFICIOPTE": PTE,
     "OT": OT,
     "ORDENDETRABAJO": OT,
+    # The PUE list: the PTE / OT a PUE was drawn up for, and the old system's ids.
+    "PTECREACION": PTE,
+    "OTCREACION": OT,
+    "IDPADRE": ID_LISTA,
     "VOLUMENPTE": VOLUMEN,
     "VOLUMEN": VOLUMEN,
     "VOLPTE": VOLUMEN,
@@ -271,13 +317,13 @@ CATALOGO = Perfil(
     frozenset({PARTIDA, CONCEPTO, UNIDAD}),
     precio_requerido=True,
     fechas=False,
-    descripcion="PARTIDA, CONCEPTO, UNIDAD and P.U. M.N. or P.U. USD columns",
+    descripcion="PARTIDA, CONCEPTO, UNIDAD y P.U. M.N. o P.U. USD",
 )
 ANEXO_OT = Perfil(
     frozenset({ANEXO, PARTIDA, CONCEPTO, UNIDAD, VOLUMEN}),
     precio_requerido=False,
     fechas=True,
-    descripcion="ANEXO, PARTIDA, CONCEPTO, UNIDAD and VOLUMEN PTE columns",
+    descripcion="ANEXO, PARTIDA, CONCEPTO, UNIDAD y VOLUMEN PTE",
 )
 
 
@@ -401,8 +447,8 @@ class Encabezado:
 
 def sin_encabezado(perfil: Perfil) -> str:
     return (
-        f"No header row found: expected {perfil.descripcion} within the first "
-        f"{FILAS_DE_TITULO} rows."
+        f"No se encontró el encabezado: se esperaban las columnas {perfil.descripcion} en "
+        f"las primeras {FILAS_DE_TITULO} filas."
     )
 
 
@@ -433,14 +479,29 @@ def buscar_encabezado(filas: Iterator[Numerada], perfil: Perfil) -> Encabezado:
     return Encabezado(None, None, None, titulos, contenido)
 
 
+_FIN_DE_TABLA = re.compile(r"^(TOTAL|IMPORTE TOTAL)\b")
+_RESUMEN = re.compile(r"\b(IMPORTE|TOTAL|MONTO)\b")
+
+
+def _es_resumen(titulos: list[str]) -> bool:
+    """A sheet with no concept header whose lines speak of amounts and no unit: anexo
+    totals (the client's "Anexo C-CR"), not a price table with a mistyped header."""
+    texto = sin_acentos(" ".join(titulos))
+    return "UNIDAD" not in texto and "UNID" not in texto and bool(_RESUMEN.search(texto))
+
+
 class _LectorHoja:
-    def __init__(self, libro: Libro, nombre: str, vistas: dict[tuple[str, str], int]) -> None:
+    def __init__(self, libro: Libro, nombre: str, vistas: dict[tuple[str, str, str], int]) -> None:
         self.libro = libro
         self.nombre = nombre
         self.hoja = Hoja(nombre, normalizar_anexo(nombre), [], extraordinaria=False)
         self.seccion = ""
-        # (anexo, partida) → row, shared by the sheets of one book: an anexo may span sheets.
+        # (anexo, partida, concept's text) → row, shared by the sheets of one book: an anexo
+        # may span sheets, and one partida may name several concepts.
         self.vistas = vistas
+        self.lista_pue = False
+        self.leidas = 0
+        self.columnas_de_total: list[int] = []
 
     def error(self, fila: int | None, partida: str | None, *errores: str) -> None:
         self.libro.errores.append(ErrorFila(self.nombre, fila, partida or None, list(errores)))
@@ -452,7 +513,9 @@ class _LectorHoja:
         hallado = buscar_encabezado(filas, CATALOGO)
         self.hoja.titulos.extend(hallado.titulos)
         if hallado.columnas is None:
-            if hallado.contenido:
+            if hallado.contenido and _es_resumen(hallado.titulos):
+                self.libro.hojas_resumen.append(self.nombre)
+            elif hallado.contenido:
                 self.error(None, None, sin_encabezado(CATALOGO))
             else:
                 self.libro.hojas_vacias.append(self.nombre)
@@ -463,23 +526,95 @@ class _LectorHoja:
         columnas, primera = self.encabezado(iterador)
         if columnas is None:
             return
-        self.hoja.extraordinaria = bool(
+        self.lista_pue = ID_LISTA in columnas.indices
+        self.columnas_de_total = [
+            columnas.indices[n] for n in (PARTIDA, CONCEPTO, ANEXO) if n in columnas.indices
+        ]
+        self.libro.lista_pue = self.libro.lista_pue or self.lista_pue
+        self.hoja.extraordinaria = self.lista_pue or bool(
             _EXTRAORDINARIO.search(sin_acentos(" ".join([self.nombre, *self.hoja.titulos])))
         )
         self.libro.hojas.append(self.hoja)
         resto = iterador if primera is None else itertools.chain([primera], iterador)
+        # Rows with neither unit nor price are sections when concepts follow them, and the
+        # footer (amount in words, place and date, signatures) when none does.
+        pendientes: list[Numerada] = []
         for numero, fila in resto:
             if numero > MAX_FILAS_POR_HOJA:
-                self.error(None, None, f"The sheet has more than {MAX_FILAS_POR_HOJA} rows.")
+                self.error(None, None, f"La hoja tiene más de {MAX_FILAS_POR_HOJA} filas.")
                 return
-            if not _vacia(fila):
-                self.fila(numero, fila, columnas)
+            if _vacia(fila):
+                continue
+            if self.fin_de_tabla(fila, columnas):
+                break
+            if self.sin_unidad_ni_precio(fila, columnas):
+                pendientes.append((numero, fila))
+                continue
+            for anterior in pendientes:
+                self.fila(*anterior, columnas)
+            pendientes.clear()
+            self.fila(numero, fila, columnas)
+        if not self.leidas and pendientes:
+            # Rows under the header and not one concept: anexo totals, not a price table.
+            self.libro.hojas.remove(self.hoja)
+            self.libro.hojas_resumen.append(self.nombre)
+
+    def fin_de_tabla(self, fila: tuple[Any, ...], columnas: _Columnas) -> bool:
+        """The TOTAL row that closes the table (a subtotal does not)."""
+        for i in self.columnas_de_total:
+            valor = fila[i] if i < len(fila) else None
+            # Only the start of the text counts (and TOTAL has no accents to fold).
+            if isinstance(valor, str) and _FIN_DE_TABLA.match(valor.lstrip()[:20].upper()):
+                return True
+        return False
+
+    def sin_unidad_ni_precio(self, fila: tuple[Any, ...], columnas: _Columnas) -> bool:
+        i = columnas.indices.get(UNIDAD)
+        unidad = fila[i] if i is not None and i < len(fila) else None
+        if unidad is not None and (not isinstance(unidad, str) or unidad.strip()):
+            return False
+        for nombre in (PU_MN, PU_USD):
+            valor, _ = _decimal(_celda(fila, columnas, nombre), "", DECIMALES_PRECIO)
+            if valor is not None:
+                return False
+        return True
+
+    def propuesta(
+        self, numero: int, fila: tuple[Any, ...], columnas: _Columnas, concepto: str, unidad: str
+    ) -> None:
+        """A row of the PUE list with no key: a proposal drawn up for a PTE (and OT)."""
+        self.leidas += 1
+        errores: list[str] = []
+        cantidad, error = _decimal(
+            _celda(fila, columnas, CANTIDAD), "Cantidad de referencia", DECIMALES_CANTIDAD
+        )
+        errores += [error] if error else []
+        pte = _texto(_celda(fila, columnas, PTE))
+        ot = _texto(_celda(fila, columnas, OT))
+        if not concepto:
+            errores.append("Falta el concepto (descripción).")
+        if not unidad:
+            errores.append("Falta la unidad.")
+        elif len(unidad) > MAX_UNIDAD:
+            errores.append(f"La unidad tiene más de {MAX_UNIDAD} caracteres.")
+        if len(pte) > MAX_REFERENCIA or len(ot) > MAX_REFERENCIA:
+            errores.append(f"PTE y OT tienen a lo más {MAX_REFERENCIA} caracteres.")
+        if errores:
+            self.error(numero, None, *errores)
+            return
+        self.libro.propuestas.append(
+            FilaPropuesta(self.nombre, numero, concepto, unidad, cantidad, pte, ot)
+        )
 
     def fila(self, numero: int, fila: tuple[Any, ...], columnas: _Columnas) -> None:
         errores: list[str] = []
         partida = _partida(fila, columnas, errores)
         concepto = _texto(_celda(fila, columnas, CONCEPTO))
         unidad = normalizar_unidad(_celda(fila, columnas, UNIDAD))
+        anexo_celda = normalizar_anexo(_celda(fila, columnas, ANEXO))
+        if self.lista_pue and not partida and not anexo_celda and not errores:
+            self.propuesta(numero, fila, columnas, concepto, unidad)
+            return
         pu_mn, error_mn = _decimal(_celda(fila, columnas, PU_MN), "P.U. M.N.", DECIMALES_PRECIO)
         pu_usd, error_usd = _decimal(_celda(fila, columnas, PU_USD), "P.U. USD", DECIMALES_PRECIO)
         cantidad, error_cantidad = _decimal(
@@ -494,33 +629,42 @@ class _LectorHoja:
             if concepto:
                 self.seccion = f"{partida} {concepto}" if partida else concepto
                 return
+        self.leidas += 1
         errores += [e for e in (error_mn, error_usd, error_cantidad) if e]
         if not partida:
-            errores.append("No partida (key).")
+            errores.append("Falta la partida (clave).")
         if not concepto:
-            errores.append("No concepto (description).")
+            errores.append("Falta el concepto (descripción).")
         if not unidad:
-            errores.append("No unidad.")
+            errores.append("Falta la unidad.")
         elif len(unidad) > MAX_UNIDAD:
-            errores.append(f"Unidad is longer than {MAX_UNIDAD} characters.")
+            errores.append(f"La unidad tiene más de {MAX_UNIDAD} caracteres.")
         if sin_precio:
-            errores.append("No price: P.U. M.N. and P.U. USD are both empty.")
-        anexo = normalizar_anexo(_celda(fila, columnas, ANEXO)) or self.hoja.anexo
+            errores.append("Falta el precio: P.U. M.N. y P.U. USD están vacíos.")
+        if self.lista_pue and not anexo_celda:
+            errores.append("Falta el anexo: un PUE con clave lleva anexo y partida.")
+        anexo = anexo_celda or self.hoja.anexo
         if len(anexo) > MAX_ANEXO:
-            errores.append(f"Anexo {anexo!r} is longer than {MAX_ANEXO} characters.")
+            errores.append(f"El anexo «{anexo}» tiene más de {MAX_ANEXO} caracteres.")
         pte = _texto(_celda(fila, columnas, PTE))
         ot = _texto(_celda(fila, columnas, OT))
         extraordinario = self.hoja.extraordinaria
         if (pte or ot) and not extraordinario:
-            errores.append("Only extraordinary concepts (PUE) name the PTE or OT they come from.")
+            errores.append(
+                "Sólo los conceptos extraordinarios (PUE) llevan la PTE u OT de la que vienen."
+            )
         if len(pte) > MAX_REFERENCIA or len(ot) > MAX_REFERENCIA:
-            errores.append(f"PTE and OT are at most {MAX_REFERENCIA} characters.")
+            errores.append(f"PTE y OT tienen a lo más {MAX_REFERENCIA} caracteres.")
         if partida:
-            repetida = self.vistas.get((anexo, partida))
+            clave = (anexo, partida, clave_concepto(concepto))
+            repetida = self.vistas.get(clave)
             if repetida is not None:
-                errores.append(f"Partida {partida} of anexo {anexo} repeats row {repetida}.")
+                errores.append(
+                    f"La partida {partida} del anexo {anexo} repite la fila {repetida} "
+                    "(el mismo concepto)."
+                )
             else:
-                self.vistas[(anexo, partida)] = numero
+                self.vistas[clave] = numero
         if errores:
             self.error(numero, partida, *errores)
             return
@@ -548,12 +692,12 @@ def _revisar_zip(archivo: IO[bytes]) -> None:
         with zipfile.ZipFile(archivo) as paquete:
             total = sum(info.file_size for info in paquete.infolist())
     except zipfile.BadZipFile as exc:
-        raise LibroIlegible("The file is not an .xlsx workbook (it is not a zip archive).") from exc
+        raise LibroIlegible("El archivo no es un libro .xlsx (no es un archivo zip).") from exc
     finally:
         archivo.seek(0)
     if total > MAX_DESCOMPRIMIDO:
         raise LibroIlegible(
-            f"The workbook expands to more than {MAX_DESCOMPRIMIDO // (1024 * 1024)} MB."
+            f"El libro descomprimido pasa de {MAX_DESCOMPRIMIDO // (1024 * 1024)} MB."
         )
 
 
@@ -583,7 +727,9 @@ def _abrir(archivo: IO[bytes]) -> Iterator[Any]:
     cabecera = archivo.read(8)
     archivo.seek(0)
     if cabecera.startswith(b"\xd0\xcf\x11\xe0"):
-        raise LibroIlegible("The file is an old .xls workbook; save it as .xlsx and send it again.")
+        raise LibroIlegible(
+            "El archivo es un libro .xls antiguo; guárdalo como .xlsx y vuelve a enviarlo."
+        )
     _revisar_zip(archivo)
     # openpyxl (some 15 MiB) is loaded by the first workbook read, not by every worker.
     import openpyxl
@@ -591,13 +737,24 @@ def _abrir(archivo: IO[bytes]) -> Iterator[Any]:
     try:
         workbook = openpyxl.load_workbook(archivo, read_only=True, data_only=True)
     except errores_de_lectura() as exc:
-        raise LibroIlegible(f"The file is not a readable .xlsx workbook ({_causa(exc)}).") from exc
+        raise LibroIlegible(f"El archivo no es un libro .xlsx legible ({_causa(exc)}).") from exc
     try:
         yield workbook
     except errores_de_lectura() as exc:
-        raise LibroIlegible(f"The file is not a readable .xlsx workbook ({_causa(exc)}).") from exc
+        raise LibroIlegible(f"El archivo no es un libro .xlsx legible ({_causa(exc)}).") from exc
     finally:
         workbook.close()
+
+
+def abrir_libro(archivo: IO[bytes]) -> contextlib.AbstractContextManager[Any]:
+    """The workbook in `archivo`, read-only, with the checks every import makes (an old .xls,
+    not a zip, a zip bomb): each way of failing is a `LibroIlegible`."""
+    return _abrir(archivo)
+
+
+def filas_de(hoja: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Every row of a read-only sheet with its number, whatever its <dimension> says."""
+    return _filas(hoja)
 
 
 def leer_libro(archivo: IO[bytes]) -> Libro:
@@ -607,7 +764,7 @@ def leer_libro(archivo: IO[bytes]) -> Libro:
     that cannot be read are in the result's `errores`, each with its sheet and row number.
     """
     libro = Libro()
-    vistas: dict[tuple[str, str], int] = {}
+    vistas: dict[tuple[str, str, str], int] = {}
     with _abrir(archivo) as workbook:
         for hoja in workbook.worksheets:
             _LectorHoja(libro, hoja.title, vistas).leer(_filas(hoja))
@@ -653,30 +810,30 @@ def leer_anexo(archivo: IO[bytes]) -> LibroAnexo:
     resultado = LibroAnexo()
     with _abrir(archivo) as workbook:
         if not workbook.worksheets:
-            resultado.errores.append(ErrorFila("", None, None, ["The workbook has no sheets."]))
+            resultado.errores.append(ErrorFila("", None, None, ["El libro no tiene hojas."]))
             return resultado
         hoja = workbook.worksheets[0]
         resultado.hoja = hoja.title
         filas = _filas(hoja)
         hallado = buscar_encabezado(filas, ANEXO_OT)
         if hallado.columnas is None:
-            motivo = sin_encabezado(ANEXO_OT) if hallado.contenido else "The sheet is empty."
+            motivo = sin_encabezado(ANEXO_OT) if hallado.contenido else "La hoja está vacía."
             resultado.errores.append(ErrorFila(hoja.title, None, None, [motivo]))
             return resultado
         resultado.encabezado = hallado.fila
         resto = filas if hallado.siguiente is None else itertools.chain([hallado.siguiente], filas)
-        vistas: dict[tuple[str, str], int] = {}
+        vistas: dict[tuple[str, str, str], int] = {}
         for numero, fila in resto:
             if numero > MAX_FILAS_POR_HOJA:
                 resultado.errores.append(
-                    ErrorFila(hoja.title, None, None, [f"More than {MAX_FILAS_POR_HOJA} rows."])
+                    ErrorFila(hoja.title, None, None, [f"Más de {MAX_FILAS_POR_HOJA} filas."])
                 )
                 break
             if not _vacia(fila):
                 _fila_anexo(resultado, hoja.title, numero, fila, hallado.columnas, vistas)
     if not resultado.filas and not resultado.errores:
         resultado.errores.append(
-            ErrorFila(resultado.hoja, None, None, ["The anexo lists no partidas."])
+            ErrorFila(resultado.hoja, None, None, ["El anexo no tiene partidas."])
         )
     return resultado
 
@@ -687,7 +844,7 @@ def _fila_anexo(
     numero: int,
     fila: tuple[Any, ...],
     columnas: _Columnas,
-    vistas: dict[tuple[str, str], int],
+    vistas: dict[tuple[str, str, str], int],
 ) -> None:
     errores: list[str] = []
     partida = _partida(fila, columnas, errores)
@@ -708,27 +865,28 @@ def _fila_anexo(
     programa: dict[datetime.date, Decimal] = {}
     for indice, dia in columnas.fechas.items():
         valor = fila[indice] if indice < len(fila) else None
-        cantidad, error = _decimal(valor, f"Volume of {dia.isoformat()}", DECIMALES_CANTIDAD)
+        cantidad, error = _decimal(valor, f"Volumen del {dia:%d/%m/%Y}", DECIMALES_CANTIDAD)
         if error:
             errores.append(error)
         elif cantidad:
             programa[dia] = cantidad
     if not anexo:
-        errores.append("No anexo.")
+        errores.append("Falta el anexo.")
     if not partida:
-        errores.append("No partida (key).")
+        errores.append("Falta la partida (clave).")
     if not concepto:
-        errores.append("No concepto (description).")
+        errores.append("Falta el concepto (descripción).")
     if not unidad:
-        errores.append("No unidad.")
+        errores.append("Falta la unidad.")
     if volumen is None and not any("VOLUMEN" in e for e in errores):
-        errores.append("No VOLUMEN PTE.")
+        errores.append("Falta VOLUMEN PTE.")
     if anexo and partida:
-        repetida = vistas.get((anexo, partida))
+        clave = (anexo, partida, clave_concepto(concepto))
+        repetida = vistas.get(clave)
         if repetida is not None:
-            errores.append(f"Partida {partida} of anexo {anexo} repeats row {repetida}.")
+            errores.append(f"La partida {partida} del anexo {anexo} repite la fila {repetida}.")
         else:
-            vistas[(anexo, partida)] = numero
+            vistas[clave] = numero
     if errores or volumen is None:
         resultado.errores.append(ErrorFila(hoja, numero, partida or None, errores))
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -42,8 +43,20 @@ class Anexo(TimeStampedModel):
         return f"{self.contrato} {self.clave}"
 
 
+def huella_concepto(texto: str) -> str:
+    """What tells apart the concepts sharing one partida (C-4 4.7. TUBERO, SOLDADOR…): a
+    digest of the text with spaces and case folded, short enough for a unique index."""
+    return hashlib.sha256(" ".join(texto.split()).upper().encode()).hexdigest()
+
+
+# The anexo that holds the PUE list's proposals not keyed yet (no anexo, no partida).
+ANEXO_SIN_CLAVE = "PUE"
+
+
 class Concepto(VersionedModel):
-    """A priced concept of an anexo. `partida` is its key, unique within the anexo only."""
+    """A priced concept of an anexo, identified by its `partida` (unique within the anexo)
+    and, where one partida covers several trades, by its text too (`huella`). A PUE
+    proposal not keyed yet has no partida and sits in the contract's `PUE` anexo."""
 
     class Tipo(models.TextChoices):
         ORDINARIA = "ordinaria", "Ordinaria"
@@ -54,10 +67,12 @@ class Concepto(VersionedModel):
         AUTORIZADO = "AUTORIZADO", "Autorizado"
 
     anexo = models.ForeignKey(Anexo, on_delete=models.PROTECT, related_name="conceptos")
-    partida = models.CharField(max_length=40)
+    # Blank only on a PUE proposal not keyed yet.
+    partida = models.CharField(max_length=40, blank=True)
     # "2.10" after "2.9": the key with each number zero-padded, for ordering only.
-    orden = models.CharField(max_length=200, editable=False)
+    orden = models.CharField(max_length=200, editable=False, blank=True)
     concepto = models.TextField()
+    huella = models.CharField(max_length=64, editable=False, default="", db_default="")
     unidad = models.CharField(max_length=30)
     pu_mn = models.DecimalField(
         "P.U. M.N.",
@@ -91,6 +106,14 @@ class Concepto(VersionedModel):
     ot = models.ForeignKey(
         OT, on_delete=models.PROTECT, null=True, blank=True, related_name="conceptos_pue"
     )
+    # The oficio / orden de trabajo a PUE list names, as written: kept when no such PTE or
+    # OT is registered (yet).
+    referencia_pte = models.CharField(
+        "PTE (según la lista)", max_length=60, blank=True, default="", db_default=""
+    )
+    referencia_ot = models.CharField(
+        "OT (según la lista)", max_length=60, blank=True, default="", db_default=""
+    )
     autorizado_en = models.DateTimeField("autorizado en", null=True, blank=True)
     autorizado_por = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -105,9 +128,16 @@ class Concepto(VersionedModel):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["anexo", "partida"],
+                fields=["anexo", "partida", "huella"],
+                condition=~models.Q(partida=""),
                 name="concepto_partida_unica",
-                violation_error_message="Esa partida ya existe en el anexo.",
+                violation_error_message="Ese concepto ya existe en el anexo.",
+            ),
+            models.UniqueConstraint(
+                fields=["anexo", "huella", "unidad", "referencia_pte"],
+                condition=models.Q(partida=""),
+                name="concepto_propuesta_unica",
+                violation_error_message="Esa propuesta ya existe para esa PTE.",
             ),
             models.CheckConstraint(
                 condition=models.Q(tipo="extraordinaria")
@@ -120,7 +150,7 @@ class Concepto(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.anexo.clave} {self.partida}"
+        return f"{self.anexo.clave} {self.partida or '(sin clave)'}"
 
 
 class TipoCambio(TimeStampedModel):
@@ -246,3 +276,30 @@ CENTAVO = Decimal("0.01")
 def importe(volumen: Decimal, precio: Decimal) -> Decimal:
     """Volume times unit price, rounded half up to the cent."""
     return (volumen * precio).quantize(CENTAVO, rounding=ROUND_HALF_UP)
+
+
+class ArchivoImportacion(models.Model):
+    """An uploaded workbook kept between the pages' steps: one waiting for the user to
+    confirm what its preview said, or one refused, for the download of the same workbook
+    with an OBSERVACIONES column. Kept for a day."""
+
+    class Tipo(models.TextChoices):
+        PRECIOS = "precios", "Libro de precios o lista de PUE"
+        OTS = "ots", "Registro de OTs"
+
+    tipo = models.CharField(max_length=10, choices=Tipo.choices)
+    creado_en = models.DateTimeField(default=timezone.now, db_index=True)
+    creado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    nombre_archivo = models.CharField(max_length=255, blank=True)
+    contenido = models.BinaryField()
+    contrato = models.CharField(max_length=60, blank=True)
+    # The refused rows, as the import answered them ({"hoja", "fila", "errores", ...}).
+    errores = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-creado_en"]
+
+    def __str__(self) -> str:
+        return f"{self.get_tipo_display()} {self.nombre_archivo}"

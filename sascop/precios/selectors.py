@@ -17,6 +17,7 @@ from sascop.precios.models import (
     Anexo,
     AnexoOT,
     Concepto,
+    Contrato,
     ImportacionAnexoFallida,
     PartidaAnexoOT,
     ProgramaDiario,
@@ -135,3 +136,8 @@ def anexos_resumen() -> list[dict[str, Any]]:
 def anexos_claves() -> list[str]:
     """The anexos' keys (C, C-5-1, C-10…), for the list's filter."""
     return list(Anexo.objects.order_by("clave").values_list("clave", flat=True).distinct())
+
+
+def contratos_numeros() -> list[str]:
+    """The contracts' números, for the import page to say where a book goes."""
+    return list(Contrato.objects.order_by("numero").values_list("numero", flat=True))

@@ -10,8 +10,9 @@ from rest_framework import serializers
 
 from sascop.core.serializers import ErrorSerializer, UTCDateTimeField, iso, page_serializer
 from sascop.ots.models import OT
+from sascop.precios.importar_ots import ResultadoRegistro, resumen_registro
 from sascop.precios.models import CENTAVO, Anexo, AnexoOT, Concepto, TipoCambio, importe
-from sascop.precios.services import Importacion, Modo, ResultadoAnexo
+from sascop.precios.services import Importacion, Modo, ResultadoAnexo, resumen_importacion
 from sascop.ptes.models import PTE
 
 
@@ -52,11 +53,35 @@ def concepto_completo(concepto: Concepto) -> dict[str, Any]:
 
 
 def importacion(resultado: Importacion) -> dict[str, Any]:
+    propuestas = resultado.propuestas
     return {
         "contrato": resultado.contrato,
+        "simulada": resultado.simulada,
+        "mensaje": resumen_importacion(resultado),
         "creados": resultado.total("creados"),
         "actualizados": resultado.total("actualizados"),
         "sin_cambios": resultado.total("sin_cambios"),
+        "cambios_de_precio": [
+            {
+                "anexo": c.anexo,
+                "partida": c.partida,
+                "concepto": c.concepto,
+                "campo": c.campo,
+                "antes": _dinero(c.antes),
+                "despues": _dinero(c.despues),
+            }
+            for c in resultado.cambios_de_precio
+        ],
+        "lista_pue": resultado.lista_pue,
+        "propuestas": {
+            "creadas": propuestas.creadas,
+            "actualizadas": propuestas.actualizadas,
+            "sin_cambios": propuestas.sin_cambios,
+            "repetidas": propuestas.repetidas,
+        },
+        "ptes_sin_registro": resultado.ptes_sin_registro,
+        "ots_sin_registro": resultado.ots_sin_registro,
+        "hojas_resumen": resultado.hojas_resumen,
         "anexos": [
             {
                 "anexo": r.anexo,
@@ -127,11 +152,16 @@ class ConceptoInputSerializer(serializers.Serializer):
 
 
 class ImportarInputSerializer(serializers.Serializer):
-    archivo = serializers.FileField(help_text="The price book, an .xlsx workbook (10 MB at most).")
+    archivo = serializers.FileField(
+        help_text="The price book or the PUE list, an .xlsx workbook (10 MB at most)."
+    )
     contrato = serializers.CharField(
         max_length=60,
         required=False,
         help_text="The contract's número; by default the only contract there is.",
+    )
+    simular = serializers.BooleanField(
+        default=False, help_text="Dry run: the same answer, nothing stored."
     )
 
 
@@ -141,6 +171,24 @@ class ResumenAnexoSerializer(serializers.Serializer):
     creados = serializers.IntegerField()
     actualizados = serializers.IntegerField()
     sin_cambios = serializers.IntegerField()
+
+
+class CambioPrecioSerializer(serializers.Serializer):
+    anexo = serializers.CharField()
+    partida = serializers.CharField()
+    concepto = serializers.CharField()
+    campo = serializers.ChoiceField(choices=["pu_mn", "pu_usd"])
+    antes = serializers.DecimalField(max_digits=18, decimal_places=2)
+    despues = serializers.DecimalField(max_digits=18, decimal_places=2)
+
+
+class PropuestasSerializer(serializers.Serializer):
+    """The PUE list's proposals with no key yet (drafts in the contract's PUE anexo)."""
+
+    creadas = serializers.IntegerField()
+    actualizadas = serializers.IntegerField()
+    sin_cambios = serializers.IntegerField()
+    repetidas = serializers.IntegerField(help_text="Rows the list holds twice, stored once.")
 
 
 class ImportacionSerializer(serializers.Serializer):
@@ -153,6 +201,20 @@ class ImportacionSerializer(serializers.Serializer):
     anexos = ResumenAnexoSerializer(many=True)
     hojas_vacias = serializers.ListField(
         child=serializers.CharField(), help_text="Sheets with nothing on them, skipped."
+    )
+    simulada = serializers.BooleanField(help_text="A dry run: nothing was stored.")
+    mensaje = serializers.CharField(help_text="The summary, in Spanish.")
+    cambios_de_precio = CambioPrecioSerializer(many=True)
+    lista_pue = serializers.BooleanField(help_text="The workbook was the PUE list.")
+    propuestas = PropuestasSerializer()
+    ptes_sin_registro = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Oficios the PUE list names that no PTE has: kept as text on the PUEs.",
+    )
+    ots_sin_registro = serializers.ListField(child=serializers.CharField())
+    hojas_resumen = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Sheets of anexo totals (no concept under the header), skipped.",
     )
 
 
@@ -356,3 +418,72 @@ class AnexoErrorSerializer(ErrorSerializer):
     observaciones = serializers.CharField(
         help_text="URL of the refused workbook with an OBSERVACIONES column (kept a day)."
     )
+
+
+# --- the register of OTs ----------------------------------------------------------------------
+
+
+def registro_ots(resultado: ResultadoRegistro) -> dict[str, Any]:
+    return {
+        "simulada": resultado.simulada,
+        "mensaje": resumen_registro(resultado),
+        "creadas": resultado.creadas,
+        "actualizadas": resultado.actualizadas,
+        "sin_cambios": resultado.sin_cambios,
+        "rechazadas": [
+            {"fila": r.fila, "orden_trabajo": r.orden_trabajo, "errores": r.errores}
+            for r in resultado.rechazadas
+        ],
+        "advertencias": [
+            {
+                "fila": a.fila,
+                "orden_trabajo": a.orden_trabajo,
+                "columna": a.columna,
+                "mensaje": a.mensaje,
+            }
+            for a in resultado.advertencias
+        ],
+        "catalogos_creados": [
+            {"catalogo": c.catalogo, "clave_anterior": c.clave_anterior, "nombre": c.nombre}
+            for c in resultado.catalogos_creados
+        ],
+    }
+
+
+class RegistroInputSerializer(serializers.Serializer):
+    archivo = serializers.FileField(help_text="The register of OTs, an .xlsx workbook.")
+    simular = serializers.BooleanField(
+        default=False, help_text="Dry run: the same answer, nothing stored."
+    )
+
+
+class RechazadaSerializer(serializers.Serializer):
+    fila = serializers.IntegerField(help_text="Row number in the sheet.")
+    orden_trabajo = serializers.CharField()
+    errores = serializers.ListField(child=serializers.CharField(), help_text="In Spanish.")
+
+
+class AdvertenciaSerializer(serializers.Serializer):
+    fila = serializers.IntegerField()
+    orden_trabajo = serializers.CharField()
+    columna = serializers.CharField(help_text="The column whose value was left out.")
+    mensaje = serializers.CharField(help_text="In Spanish, naming row and column.")
+
+
+class CatalogoCreadoSerializer(serializers.Serializer):
+    catalogo = serializers.CharField(help_text="As in /operaciones/api/catalogos/<catalogo>/.")
+    clave_anterior = serializers.IntegerField(help_text="The id in the previous system.")
+    nombre = serializers.CharField(help_text='e.g. "Embarcación 9 (por nombrar)".')
+
+
+class RegistroOTsSerializer(serializers.Serializer):
+    """Documents `registro_ots()`."""
+
+    simulada = serializers.BooleanField(help_text="A dry run: nothing was stored.")
+    mensaje = serializers.CharField(help_text="The summary, in Spanish.")
+    creadas = serializers.IntegerField()
+    actualizadas = serializers.IntegerField()
+    sin_cambios = serializers.IntegerField()
+    rechazadas = RechazadaSerializer(many=True)
+    advertencias = AdvertenciaSerializer(many=True)
+    catalogos_creados = CatalogoCreadoSerializer(many=True)

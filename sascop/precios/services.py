@@ -9,6 +9,7 @@ changed price is an update of that concept, logged field by field.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,14 +28,18 @@ from sascop.core.signals import announce_change
 from sascop.core.validation import validated
 from sascop.ots.models import OT
 from sascop.precios import libro as lectura
+from sascop.precios import textos
 from sascop.precios.models import (
+    ANEXO_SIN_CLAVE,
     Anexo,
     AnexoOT,
+    ArchivoImportacion,
     Concepto,
     Contrato,
     ImportacionAnexoFallida,
     PartidaAnexoOT,
     ProgramaDiario,
+    huella_concepto,
     importe,
 )
 from sascop.ptes.models import PTE
@@ -67,15 +72,99 @@ class ResumenAnexo:
 
 
 @dataclass
+class ResumenPropuestas:
+    """The PUE list's proposals not keyed yet; `repetidas`: rows the list holds twice
+    (same description, unit and PTE), stored once."""
+
+    creadas: int = 0
+    actualizadas: int = 0
+    sin_cambios: int = 0
+    repetidas: int = 0
+
+
+@dataclass(frozen=True)
+class CambioPrecio:
+    anexo: str
+    partida: str
+    concepto: str
+    campo: str
+    antes: Decimal
+    despues: Decimal
+
+
+@dataclass
 class Importacion:
-    """What an import did, anexo by anexo."""
+    """What an import did (or, `simulada`, would do), anexo by anexo."""
 
     contrato: str
     anexos: dict[str, ResumenAnexo] = field(default_factory=dict)
     hojas_vacias: list[str] = field(default_factory=list)
+    hojas_resumen: list[str] = field(default_factory=list)
+    lista_pue: bool = False
+    propuestas: ResumenPropuestas = field(default_factory=ResumenPropuestas)
+    cambios_de_precio: list[CambioPrecio] = field(default_factory=list)
+    # Oficios and órdenes the PUE list names that no PTE / OT has: kept as text.
+    ptes_sin_registro: list[str] = field(default_factory=list)
+    ots_sin_registro: list[str] = field(default_factory=list)
+    simulada: bool = False
 
     def total(self, nombre: str) -> int:
         return sum(getattr(resumen, nombre) for resumen in self.anexos.values())
+
+
+def resumen_importacion(resultado: Importacion) -> str:
+    """What an import did (or would do), in one Spanish paragraph."""
+    creados, actualizados, sin_cambios = (
+        resultado.total(n) for n in ("creados", "actualizados", "sin_cambios")
+    )
+    partes = [
+        textos.cuenta(creados, "%(n)d concepto nuevo", "%(n)d conceptos nuevos"),
+        textos.cuenta(actualizados, "%(n)d actualizado", "%(n)d actualizados"),
+        textos.cuenta(sin_cambios, "%(n)d sin cambios", "%(n)d sin cambios"),
+    ]
+    frases = [f"Contrato {resultado.contrato}: {textos.enumeracion(partes)}."]
+    p = resultado.propuestas
+    if p.creadas or p.actualizadas or p.sin_cambios:
+        propuestas = [
+            textos.cuenta(p.creadas, "%(n)d nueva", "%(n)d nuevas"),
+            textos.cuenta(p.actualizadas, "%(n)d actualizada", "%(n)d actualizadas"),
+            textos.cuenta(p.sin_cambios, "%(n)d sin cambios", "%(n)d sin cambios"),
+        ]
+        frases.append(f"Propuestas de PUE sin clave: {textos.enumeracion(propuestas)}.")
+    if p.repetidas:
+        frases.append(
+            textos.cuenta(
+                p.repetidas,
+                "%(n)d renglón repetía otra propuesta y se guardó una sola vez.",
+                "%(n)d renglones repetían otras propuestas y se guardaron una sola vez.",
+            )
+        )
+    if resultado.ptes_sin_registro:
+        frases.append(
+            textos.cuenta(
+                len(resultado.ptes_sin_registro),
+                "%(n)d PTE nombrada no está registrada; su oficio se guardó como texto.",
+                "%(n)d PTE nombradas no están registradas; sus oficios se guardaron como texto.",
+            )
+        )
+    if resultado.ots_sin_registro:
+        frases.append(
+            textos.cuenta(
+                len(resultado.ots_sin_registro),
+                "%(n)d OT nombrada no está registrada; su orden se guardó como texto.",
+                "%(n)d OT nombradas no están registradas; sus órdenes se guardaron como texto.",
+            )
+        )
+    if resultado.hojas_resumen:
+        nombres = textos.enumeracion([f"«{h}»" for h in resultado.hojas_resumen])
+        frases.append(
+            f"Se omitió la hoja de resumen {nombres} (no tiene conceptos)."
+            if len(resultado.hojas_resumen) == 1
+            else f"Se omitieron las hojas de resumen {nombres} (no tienen conceptos)."
+        )
+    if resultado.simulada:
+        frases.insert(0, "Vista previa: no se guardó nada.")
+    return " ".join(frases)
 
 
 def _filas_error(errores: Iterable[lectura.ErrorFila]) -> list[dict[str, Any]]:
@@ -94,14 +183,21 @@ def libro_leer(*, archivo: IO[bytes]) -> lectura.Libro:
 
 
 def conceptos_importar(
-    *, usuario: User | None, archivo: IO[bytes], contrato: str | None = None
+    *,
+    usuario: User | None,
+    archivo: IO[bytes],
+    contrato: str | None = None,
+    simular: bool = False,
 ) -> Importacion:
-    """Read the workbook in `archivo` and store its concepts (see `libro_guardar`).
+    """Read the workbook in `archivo` and store its concepts (see `libro_guardar`);
+    `simular`: say what it would do and store nothing.
 
     Reading takes the longest and happens before the write transaction opens, so that
     other writers are not held up by it.
     """
-    return libro_guardar(usuario=usuario, libro=libro_leer(archivo=archivo), contrato=contrato)
+    return libro_guardar(
+        usuario=usuario, libro=libro_leer(archivo=archivo), contrato=contrato, simular=simular
+    )
 
 
 def _contrato(numero: str | None, libro: lectura.Libro) -> tuple[Contrato, bool]:
@@ -116,7 +212,7 @@ def _contrato(numero: str | None, libro: lectura.Libro) -> tuple[Contrato, bool]
             return existentes[0], False
         if existentes:
             raise InvalidInput(
-                fields={"contrato": ["There are several contracts: say which one (número)."]}
+                fields={"contrato": ["Hay varios contratos: indica a cuál va el libro (número)."]}
             )
     titulos = libro.hojas[0].titulos if libro.hojas else []
     nuevo = Contrato(numero=numero or CONTRATO_PREDETERMINADO, descripcion="\n".join(titulos))
@@ -131,12 +227,16 @@ def _sin_carrera(escribir: Callable[..., Any], *args: Any, **kwargs: Any) -> Non
             escribir(*args, **kwargs)
     except IntegrityError as exc:
         raise Conflict(
-            "Another import stored the same contract, anexo or partida meanwhile; try again."
+            "Otra importación guardó el mismo contrato, anexo o partida mientras tanto; "
+            "inténtalo de nuevo."
         ) from exc
 
 
-def _referencias(filas: list[lectura.FilaConcepto]) -> tuple[dict[str, int], dict[str, int]]:
+def _referencias(
+    filas: Iterable[lectura.FilaConcepto | lectura.FilaPropuesta],
+) -> tuple[dict[str, int], dict[str, int]]:
     """The PTEs (by oficio) and principal OTs (by orden de trabajo) the rows name."""
+    filas = list(filas)
     oficios = {f.pte for f in filas if f.pte}
     ordenes = {f.ot for f in filas if f.ot}
     ptes = dict(PTE.objects.filter(oficio_pte__in=oficios).values_list("oficio_pte", "id"))
@@ -148,11 +248,15 @@ def _referencias(filas: list[lectura.FilaConcepto]) -> tuple[dict[str, int], dic
     return ptes, ots
 
 
-def _datos(fila: lectura.FilaConcepto, ptes: dict[str, int], ots: dict[str, int]) -> dict[str, Any]:
+def _datos(
+    fila: lectura.FilaConcepto, ptes: dict[str, int], ots: dict[str, int], lista: bool
+) -> dict[str, Any]:
     """What the book says about a concept. A PTE or OT is said only when named: a book
-    without those columns leaves the origin of a PUE drawn up through the API alone."""
+    without those columns leaves the origin of a PUE drawn up through the API alone. The
+    PUE list keeps what it names as text too (linked when registered)."""
     datos: dict[str, Any] = {
         "concepto": fila.concepto,
+        "huella": huella_concepto(fila.concepto),
         "unidad": fila.unidad,
         "pu_mn": fila.pu_mn,
         "pu_usd": fila.pu_usd,
@@ -163,76 +267,125 @@ def _datos(fila: lectura.FilaConcepto, ptes: dict[str, int], ots: dict[str, int]
         datos["pte_id"] = ptes.get(fila.pte)
     if fila.ot:
         datos["ot_id"] = ots.get(fila.ot)
+    if lista:
+        datos["referencia_pte"] = fila.pte
+        datos["referencia_ot"] = fila.ot
     return datos
+
+
+def _existente(
+    candidatos: list[Concepto], fila: lectura.FilaConcepto, en_el_libro: int
+) -> Concepto | None:
+    """The stored concept a row is: the partida's only one when the book has one row for
+    it too (its text may have been corrected), else the one with the same text."""
+    if len(candidatos) == 1 and en_el_libro == 1:
+        return candidatos[0]
+    huella = huella_concepto(fila.concepto)
+    return next((c for c in candidatos if huella_concepto(c.concepto) == huella), None)
+
+
+_PRECIOS = ("pu_mn", "pu_usd")
 
 
 @transaction.atomic
 def libro_guardar(
-    *, usuario: User | None, libro: lectura.Libro, contrato: str | None = None
+    *,
+    usuario: User | None,
+    libro: lectura.Libro,
+    contrato: str | None = None,
+    simular: bool = False,
 ) -> Importacion:
     """Store a read workbook in the contract `contrato` (its número).
 
     Without `contrato`, the only contract there is; with none yet, one is created
     ("principal", described by the first sheet's title lines). Anexos are created as they
     appear. A concept new to its anexo is created (ordinary ones authorised, extraordinary
-    ones `EN_ELABORACION`); one whose workbook fields differ is updated and each changed
-    field logged; the rest is left alone, as are stored concepts the book no longer lists.
+    ones `EN_ELABORACION`, the PUE list's keyed ones authorised: the list is of authorised
+    PUEs); one whose workbook fields differ is updated and each changed field logged; the
+    rest is left alone, as are stored concepts the book no longer lists. The PUE list's
+    proposals with no key go to the contract's `PUE` anexo (see `_propuestas_guardar`).
+    `simular`: everything is checked and counted, then rolled back.
     """
     errores = list(libro.errores)
-    if not libro.conceptos and not errores:
+    if not libro.conceptos and not libro.propuestas and not errores:
         errores.append(
-            lectura.ErrorFila("", None, None, ["The workbook holds no concepts to import."])
+            lectura.ErrorFila("", None, None, ["El libro no tiene conceptos que importar."])
         )
     destino, contrato_nuevo = _contrato(contrato, libro)
-    resultado = Importacion(contrato=destino.numero, hojas_vacias=list(libro.hojas_vacias))
+    resultado = Importacion(
+        contrato=destino.numero,
+        hojas_vacias=list(libro.hojas_vacias),
+        hojas_resumen=list(libro.hojas_resumen),
+        lista_pue=libro.lista_pue,
+        simulada=simular,
+    )
     anexos = {a.clave: a for a in Anexo.objects.filter(contrato=destino)}
     anexos_nuevos = []
     titulos = {hoja.anexo: "\n".join(hoja.titulos) for hoja in reversed(libro.hojas)}
+    claves = [fila.anexo for fila in libro.conceptos]
+    if libro.propuestas:
+        claves.append(ANEXO_SIN_CLAVE)
+        titulos.setdefault(ANEXO_SIN_CLAVE, "Propuestas de PUE sin clave (en elaboración)")
     for fila in libro.conceptos:
         resumen = resultado.anexos.setdefault(fila.anexo, ResumenAnexo(fila.anexo))
         if fila.hoja not in resumen.hojas:
             resumen.hojas.append(fila.hoja)
-        if fila.anexo not in anexos:
-            anexo = Anexo(
-                contrato=destino, clave=fila.anexo, descripcion=titulos.get(fila.anexo, "")
-            )
+    for clave in claves:
+        if clave not in anexos:
+            anexo = Anexo(contrato=destino, clave=clave, descripcion=titulos.get(clave, ""))
             validated(anexo, check_unique=False)
-            anexos[fila.anexo] = anexo
+            anexos[clave] = anexo
             anexos_nuevos.append(anexo)
     _sin_carrera(Anexo.objects.bulk_create, anexos_nuevos)
 
-    existentes = {
-        (c.anexo_id, c.partida): c
-        for c in Concepto.objects.select_for_update().filter(
-            anexo__in=[anexos[clave] for clave in resultado.anexos]
-        )
-    }
-    ptes, ots = _referencias(libro.conceptos)
+    por_partida: dict[tuple[int, str], list[Concepto]] = {}
+    for c in Concepto.objects.select_for_update().filter(
+        anexo__in=[anexos[clave] for clave in resultado.anexos]
+    ):
+        por_partida.setdefault((c.anexo_id, c.partida), []).append(c)
+    en_el_libro = Counter((f.anexo, f.partida) for f in libro.conceptos)
+    todas: list[lectura.FilaConcepto | lectura.FilaPropuesta] = [
+        *libro.conceptos,
+        *libro.propuestas,
+    ]
+    ptes, ots = _referencias(todas)
+    if libro.lista_pue:
+        resultado.ptes_sin_registro = sorted({f.pte for f in todas if f.pte and f.pte not in ptes})
+        resultado.ots_sin_registro = sorted({f.ot for f in todas if f.ot and f.ot not in ots})
     nuevos: list[Concepto] = []
     cambiados: list[tuple[Concepto, dict[str, str]]] = []
     campos_cambiados: set[str] = set()
     ahora = timezone.now()
     for fila in libro.conceptos:
         problemas = []
-        if fila.pte and fila.pte not in ptes:
-            problemas.append(f"No PTE has oficio {fila.pte!r}.")
-        if fila.ot and fila.ot not in ots:
-            problemas.append(f"No OT has orden de trabajo {fila.ot!r}.")
+        if not libro.lista_pue and fila.pte and fila.pte not in ptes:
+            problemas.append(f"Ninguna PTE tiene el oficio «{fila.pte}».")
+        if not libro.lista_pue and fila.ot and fila.ot not in ots:
+            problemas.append(f"Ninguna OT tiene la orden de trabajo «{fila.ot}».")
         anexo = anexos[fila.anexo]
-        datos = _datos(fila, ptes, ots)
-        concepto = existentes.get((anexo.pk, fila.partida))
+        datos = _datos(fila, ptes, ots, libro.lista_pue)
+        concepto = _existente(
+            por_partida.get((anexo.pk, fila.partida), []),
+            fila,
+            en_el_libro[(fila.anexo, fila.partida)],
+        )
         antes: dict[str, str] | None = None
         if concepto is None:
             extraordinario = fila.extraordinario
+            autorizado = not extraordinario or libro.lista_pue
             concepto = Concepto(
                 anexo=anexo,
                 partida=fila.partida,
                 orden=lectura.orden_de_partida(fila.partida),
                 tipo=Concepto.Tipo.EXTRAORDINARIA if extraordinario else Concepto.Tipo.ORDINARIA,
                 estatus=(
-                    Concepto.Estatus.EN_ELABORACION
-                    if extraordinario
-                    else Concepto.Estatus.AUTORIZADO
+                    Concepto.Estatus.AUTORIZADO if autorizado else Concepto.Estatus.EN_ELABORACION
+                ),
+                autorizado_en=ahora if extraordinario and autorizado else None,
+                autorizado_por=(
+                    usuario
+                    if extraordinario and autorizado and usuario and usuario.is_authenticated
+                    else None
                 ),
                 **datos,
             )
@@ -241,14 +394,21 @@ def libro_guardar(
             # word things differently) changes what it says, never authorises anything.
             if concepto.tipo == Concepto.Tipo.ORDINARIA and (fila.pte or fila.ot):
                 problemas.append(
-                    f"Partida {fila.partida} of anexo {fila.anexo} is an ordinary concept; "
-                    "only extraordinary ones name a PTE or OT."
+                    f"La partida {fila.partida} del anexo {fila.anexo} es un concepto "
+                    "ordinario; sólo los extraordinarios llevan PTE u OT."
                 )
             distintos = {k: v for k, v in datos.items() if getattr(concepto, k) != v}
             if not distintos and not problemas:
                 resultado.anexos[fila.anexo].sin_cambios += 1
                 continue
             antes = actividad.snapshot(concepto)
+            resultado.cambios_de_precio += [
+                CambioPrecio(
+                    fila.anexo, fila.partida, fila.concepto, k, getattr(concepto, k), distintos[k]
+                )
+                for k in _PRECIOS
+                if k in distintos
+            ]
             for nombre, valor in distintos.items():
                 setattr(concepto, nombre, valor)
             campos_cambiados.update(distintos)
@@ -270,9 +430,16 @@ def libro_guardar(
         else:
             cambiados.append((concepto, antes))
             resultado.anexos[fila.anexo].actualizados += 1
+    propuestas, cambiadas = _propuestas(
+        libro.propuestas, anexos.get(ANEXO_SIN_CLAVE), ptes, ots, resultado, errores
+    )
     if errores:
         raise LibroInvalido(filas=_filas_error(errores))
 
+    nuevos += propuestas
+    cambiados += cambiadas
+    if cambiadas:
+        campos_cambiados.update(("cantidad_referencia", "pte_id", "ot_id", "referencia_ot"))
     _sin_carrera(Concepto.objects.bulk_create, nuevos, batch_size=LOTE)
     if cambiados:
         # Only the columns some row changed: each one costs a CASE over the whole batch.
@@ -282,10 +449,88 @@ def libro_guardar(
     actividad.registrar_creaciones(usuario=usuario, instancias=[*creados, *anexos_nuevos, *nuevos])
     for concepto, antes in cambiados:
         actividad.registrar_cambios(usuario=usuario, antes=antes, instancia=concepto)
-    if nuevos or cambiados:
+    if simular:
+        transaction.set_rollback(True)
+    elif nuevos or cambiados:
         # Bulk writes send no row signals: tell the caches ourselves.
         announce_change(Concepto)
     return resultado
+
+
+def _propuestas(
+    filas: list[lectura.FilaPropuesta],
+    anexo: Anexo | None,
+    ptes: dict[str, int],
+    ots: dict[str, int],
+    resultado: Importacion,
+    errores: list[lectura.ErrorFila],
+) -> tuple[list[Concepto], list[tuple[Concepto, dict[str, str]]]]:
+    """The PUE list's proposals with no key: drafts (`EN_ELABORACION`, no partida) in the
+    `PUE` anexo, one per (description, unit, PTE as written), linked to the PTE / OT when
+    registered. A proposal stored before is left alone unless its quantity or OT changed."""
+    if anexo is None:
+        return [], []
+    guardadas = {
+        (c.huella, c.unidad, c.referencia_pte): c
+        for c in Concepto.objects.select_for_update().filter(anexo=anexo, partida="")
+    }
+    vistas: set[tuple[str, str, str]] = set()
+    nuevas: list[Concepto] = []
+    cambiadas: list[tuple[Concepto, dict[str, str]]] = []
+    ahora = timezone.now()
+    resumen = resultado.propuestas
+    for fila in filas:
+        huella = huella_concepto(fila.concepto)
+        clave = (huella, fila.unidad, fila.pte)
+        if clave in vistas:
+            resumen.repetidas += 1
+            continue
+        vistas.add(clave)
+        datos: dict[str, Any] = {
+            "cantidad_referencia": fila.cantidad_referencia,
+            "pte_id": ptes.get(fila.pte) if fila.pte else None,
+            "ot_id": ots.get(fila.ot) if fila.ot else None,
+            "referencia_ot": fila.ot,
+        }
+        concepto = guardadas.get(clave)
+        if concepto is not None:
+            distintos = {k: v for k, v in datos.items() if getattr(concepto, k) != v}
+            if not distintos:
+                resumen.sin_cambios += 1
+                continue
+            antes = actividad.snapshot(concepto)
+            for nombre, valor in distintos.items():
+                setattr(concepto, nombre, valor)
+            concepto.version += 1
+            concepto.actualizado_en = ahora
+            cambiadas.append((concepto, antes))
+            resumen.actualizadas += 1
+            continue
+        concepto = Concepto(
+            anexo=anexo,
+            partida="",
+            orden="",
+            concepto=fila.concepto,
+            huella=huella,
+            unidad=fila.unidad,
+            tipo=Concepto.Tipo.EXTRAORDINARIA,
+            estatus=Concepto.Estatus.EN_ELABORACION,
+            referencia_pte=fila.pte,
+            **datos,
+        )
+        try:
+            validated(concepto, check_unique=False)
+        except InvalidInput as exc:
+            problemas = [
+                f"{nombre}: {mensaje}"
+                for nombre, mensajes in (exc.fields or {}).items()
+                for mensaje in mensajes
+            ]
+            errores.append(lectura.ErrorFila(fila.hoja, fila.fila, None, problemas))
+            continue
+        nuevas.append(concepto)
+        resumen.creadas += 1
+    return nuevas, cambiadas
 
 
 def _concepto_para_editar(concepto_id: int) -> Concepto:
@@ -303,6 +548,7 @@ def concepto_crear(*, usuario: User, datos: dict[str, Any]) -> Concepto:
         **datos,
         partida=partida,
         orden=lectura.orden_de_partida(partida),
+        huella=huella_concepto(datos.get("concepto", "")),
         unidad=unidad,
         tipo=Concepto.Tipo.EXTRAORDINARIA,
         estatus=Concepto.Estatus.EN_ELABORACION,
@@ -322,11 +568,16 @@ def concepto_crear(*, usuario: User, datos: dict[str, Any]) -> Concepto:
 @transaction.atomic
 def concepto_autorizar(*, usuario: User, concepto_id: int, if_match: str | None) -> Concepto:
     """Authorise an extraordinary concept (PUE). A stale If-Match is a 412; a concept
-    already authorised (every ordinary one is) is a 409."""
+    already authorised (every ordinary one is), or a proposal with no partida yet, is a 409."""
     concepto = _concepto_para_editar(concepto_id)
     exigir_version(if_match, concepto)
     if concepto.estatus == Concepto.Estatus.AUTORIZADO:
         raise Conflict(f"Concepto {concepto_id} is already authorised.")
+    if not concepto.partida:
+        raise Conflict(
+            f"Concepto {concepto_id} is a PUE proposal with no partida yet; it is authorised "
+            "once it has its key."
+        )
     antes = actividad.snapshot(concepto)
     concepto.estatus = Concepto.Estatus.AUTORIZADO
     concepto.autorizado_en = timezone.now()
@@ -394,23 +645,38 @@ def _revisar_contra_catalogo(
     for fila in filas:
         candidatos = catalogo.get((fila.anexo, fila.partida), [])
         problemas: list[str] = []
+        variantes = len({c.anexo.contrato_id for c in candidatos}) < len(candidatos)
+        if variantes:
+            # One partida, several concepts (C-4 4.7. TUBERO, SOLDADOR…): the text says which.
+            candidatos = [
+                c for c in candidatos if lectura.mismo_concepto(fila.concepto, c.concepto)
+            ]
+            if not candidatos:
+                problemas.append(
+                    f"La partida {fila.partida} del anexo {fila.anexo} tiene varios conceptos "
+                    f"y el CONCEPTO «{fila.concepto}» no es ninguno de ellos."
+                )
         if not candidatos:
-            problemas.append(
-                f"Partida {fila.partida} of anexo {fila.anexo} is not in the price book."
-            )
+            if not variantes:
+                problemas.append(
+                    f"La partida {fila.partida} del anexo {fila.anexo} no está en el catálogo "
+                    "de precios."
+                )
         elif len(candidatos) > 1:
             problemas.append(
-                f"Partida {fila.partida} of anexo {fila.anexo} is in several contracts."
+                f"La partida {fila.partida} del anexo {fila.anexo} está en varios contratos."
             )
         else:
             concepto = candidatos[0]
             if concepto.estatus != Concepto.Estatus.AUTORIZADO:
-                problemas.append(f"Partida {fila.partida} is not authorised yet.")
+                problemas.append(f"La partida {fila.partida} aún no está autorizada.")
             if not lectura.mismo_concepto(fila.concepto, concepto.concepto):
-                problemas.append(f"CONCEPTO differs from the price book's: {concepto.concepto!r}.")
+                problemas.append(
+                    f"El CONCEPTO no es el del catálogo de precios: «{concepto.concepto}»."
+                )
             if lectura.normalizar_unidad(concepto.unidad) != fila.unidad:
                 problemas.append(
-                    f"UNIDAD {fila.unidad} differs from the price book's {concepto.unidad}."
+                    f"La UNIDAD {fila.unidad} no es la del catálogo de precios ({concepto.unidad})."
                 )
             encontrados[fila.fila] = concepto
         if problemas:
@@ -567,3 +833,51 @@ def _anexo_guardar(
         importe_mn=sum((importe(n.volumen, n.pu_mn) for n in nuevas), Decimal("0.00")),
         importe_usd=sum((importe(n.volumen, n.pu_usd) for n in nuevas), Decimal("0.00")),
     )
+
+
+# --- uploads kept between a page's steps ------------------------------------------------------
+
+# Kept for a day, and at most this many per user (previews never confirmed, refused books).
+ARCHIVOS_POR_USUARIO = 10
+VIGENCIA_ARCHIVOS = datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def archivo_guardar(
+    *,
+    usuario: User,
+    tipo: str,
+    contenido: bytes,
+    nombre_archivo: str,
+    contrato: str = "",
+    errores: list[dict[str, Any]] | None = None,
+) -> ArchivoImportacion:
+    """Keep an uploaded workbook for the page's next step (the confirmation of a preview, or
+    the download of a refused one with observations)."""
+    ArchivoImportacion.objects.filter(creado_en__lt=timezone.now() - VIGENCIA_ARCHIVOS).delete()
+    viejos = ArchivoImportacion.objects.filter(creado_por=usuario).values_list("pk", flat=True)[
+        ARCHIVOS_POR_USUARIO - 1 :
+    ]
+    ArchivoImportacion.objects.filter(pk__in=list(viejos)).delete()
+    return ArchivoImportacion.objects.create(
+        tipo=tipo,
+        creado_por=usuario,
+        nombre_archivo=nombre_archivo[:255],
+        contenido=contenido,
+        contrato=contrato,
+        errores=errores or [],
+    )
+
+
+def archivo_de(*, usuario: User, archivo_id: int, tipo: str) -> ArchivoImportacion:
+    """A workbook `usuario` uploaded for an import of `tipo` (404 otherwise, or once gone)."""
+    archivo = ArchivoImportacion.objects.filter(
+        pk=archivo_id, creado_por=usuario, tipo=tipo
+    ).first()
+    if archivo is None:
+        raise NotFound("That upload is no longer kept; upload the workbook again.")
+    return archivo
+
+
+def archivo_descartar(*, archivo: ArchivoImportacion) -> None:
+    ArchivoImportacion.objects.filter(pk=archivo.pk).delete()

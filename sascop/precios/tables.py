@@ -77,7 +77,12 @@ class ConceptoTable(tables.Table):
         return volumen(value)
 
     def render_estatus(self, record: Concepto) -> SafeString:
-        autorizable = self.puede_autorizar and record.estatus == Concepto.Estatus.EN_ELABORACION
+        # A proposal not keyed yet (no partida) is keyed before it can be authorised.
+        autorizable = (
+            self.puede_autorizar
+            and record.estatus == Concepto.Estatus.EN_ELABORACION
+            and bool(record.partida)
+        )
         return render_to_string(
             "precios/_estatus.html",
             {

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sascop.precios import apis, views, views_anexo
+from sascop.precios import apis, views, views_anexo, views_importar
 
 urlpatterns = [
     path("precios/conceptos/", apis.ConceptoListApi.as_view(), name="precios-conceptos"),
@@ -17,6 +17,7 @@ urlpatterns = [
         name="precios-concepto-autorizar",
     ),
     path("precios/importar/", apis.ImportarApi.as_view(), name="precios-importar"),
+    path("ots/importar/", apis.OTImportarApi.as_view(), name="ots-importar"),
     path("ots/<int:ot_id>/anexo/", apis.AnexoOTApi.as_view(), name="ots-anexo"),
     path(
         "ots/<int:ot_id>/anexo/errores/<int:importacion_id>/",
@@ -28,11 +29,22 @@ urlpatterns = [
 # Each OT's Anexo C page, under /ots/ with the OT pages (see config/urls.py).
 anexo_page_urlpatterns = [
     path("<int:ot_id>/anexo/", views_anexo.anexo_ot, name="anexo"),
+    path("importar/", views_importar.ots_importar, name="importar"),
+    path(
+        "importar/<int:archivo_id>/observaciones/",
+        views_importar.ots_observaciones,
+        name="importar-observaciones",
+    ),
 ]
 
 # The pages, under /precios/.
 page_urlpatterns = [
     path("", views.precios_lista, name="lista"),
-    path("importar/", views.precios_importar, name="importar"),
+    path("importar/", views_importar.precios_importar, name="importar"),
+    path(
+        "importar/<int:archivo_id>/observaciones/",
+        views_importar.precios_observaciones,
+        name="importar-observaciones",
+    ),
     path("conceptos/<int:concepto_id>/autorizar/", views.concepto_autorizar, name="autorizar"),
 ]

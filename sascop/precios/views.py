@@ -9,19 +9,16 @@ Same selectors, services and permissions as `apis.py`: reading needs
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from sascop.accounts.current import current_user
 from sascop.accounts.decorators import permission_required_page
-from sascop.core.errors import Conflict, InvalidInput, PreconditionFailed
-from sascop.core.formularios import mostrar_errores
+from sascop.core.errors import Conflict, PreconditionFailed
 from sascop.core.paginas import (
     errores_de_pagina,
     exportar_url,
@@ -30,7 +27,7 @@ from sascop.core.paginas import (
     paginar_tabla,
 )
 from sascop.precios import exports, selectors, services
-from sascop.precios.forms import ConceptoFiltroForm, ImportarForm
+from sascop.precios.forms import ConceptoFiltroForm
 from sascop.precios.tables import ConceptoTable
 
 LISTA = "precios/lista.html"
@@ -61,43 +58,6 @@ def precios_lista(request: HttpRequest) -> HttpResponseBase:
     }
     template = f"{LISTA}#tabla" if fragmento(request, "tabla-conceptos") else LISTA
     return render(request, template, context)
-
-
-@never_cache
-@permission_required_page(*PERMISOS_IMPORTAR)
-@require_http_methods(["GET", "HEAD", "POST"])
-def precios_importar(request: HttpRequest) -> HttpResponse:
-    """Upload the client's workbook. All or nothing: a workbook with rows it cannot read
-    stores nothing, and the page lists each such row with its reasons."""
-    if request.method != "POST":
-        return render(request, IMPORTAR, {"form": ImportarForm()})
-    form = ImportarForm(request.POST, request.FILES)
-    context: dict[str, Any] = {"form": form}
-    if form.is_valid():
-        try:
-            resultado = services.conceptos_importar(
-                usuario=current_user(request),
-                archivo=form.cleaned_data["archivo"],
-                contrato=form.cleaned_data["contrato"] or None,
-            )
-        except services.LibroInvalido as exc:
-            context.update(error=exc.detail, filas=exc.extra.get("filas", []))
-            return render(request, IMPORTAR, context, status=exc.status)
-        except InvalidInput as exc:
-            mostrar_errores(form, exc)
-        else:
-            context["resultado"] = resultado
-            context["totales"] = {
-                n: resultado.total(n) for n in ("creados", "actualizados", "sin_cambios")
-            }
-            context["form"] = ImportarForm()
-            return render(request, IMPORTAR, context)
-    return render(request, IMPORTAR, context, status=400)
-
-
-# Views that take a file get the upload body limit, not the general one (the middleware
-# reads this flag, as it does on API views).
-precios_importar.accepts_uploads = True  # type: ignore[attr-defined]
 
 
 @require_POST

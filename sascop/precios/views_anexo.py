@@ -28,7 +28,7 @@ from sascop.core.formularios import Formulario
 from sascop.core.paginas import errores_de_pagina
 from sascop.core.templatetags.formato import dinero
 from sascop.ots import selectors as ots
-from sascop.precios import selectors, services
+from sascop.precios import selectors, services, textos
 from sascop.precios.serializers import anexo_ot as datos_del_anexo
 
 PAGINA = "precios/anexo_ot.html"
@@ -68,6 +68,10 @@ def _entero(valor: str | None) -> int | None:
         return None
 
 
+# A refused workbook's rows shown on the page; all of them are in the download.
+FILAS_MOSTRADAS = 50
+
+
 def _pagina(
     request: HttpRequest,
     ot_id: int,
@@ -104,7 +108,10 @@ def _pagina(
         "puede_importar": puede_importar,
         "form": form if form is not None else (AnexoForm() if puede_importar else None),
         "error": error,
-        "filas_error": filas or [],
+        # Counts by kind first, then the first rows: never a page as long as the workbook.
+        "por_tipo": textos.por_tipo(filas or []),
+        "filas_error": (filas or [])[:FILAS_MOSTRADAS],
+        "filas_ocultas": max(0, len(filas or []) - FILAS_MOSTRADAS),
         "observaciones_url": observaciones,
     }
     return render(request, PAGINA, context, status=status)

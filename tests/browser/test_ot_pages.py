@@ -250,7 +250,7 @@ def test_an_engineer_filters_opens_an_ot_changes_a_step_and_uploads_its_anexo(
     errores = page.get_by_role("region", name="Tabla de renglones con errores")
     expect(errores.locator("tbody tr")).to_have_count(1)
     expect(errores).to_contain_text("9.9")
-    expect(errores).to_contain_text("not in the price book")
+    expect(errores).to_contain_text("no está en el catálogo de precios")
     with page.expect_download() as descarga:
         page.get_by_role("link", name="Descargar el libro con la columna OBSERVACIONES").click()
     hoja = openpyxl.load_workbook(io.BytesIO(descarga.value.path().read_bytes())).worksheets[0]

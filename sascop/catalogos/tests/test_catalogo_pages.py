@@ -119,7 +119,7 @@ def test_edit_keeps_a_retired_choice_the_entry_already_has(admin):
     response = _post(
         admin,
         f"/catalogos/sitios/{sitio.pk}/editar/",
-        {"descripcion": "Akal-J", "frente": sitio.frente_id},
+        {"descripcion": "Akal-J", "tipo": "plataforma", "frente": sitio.frente_id},
     )
 
     assert sitio.frente.descripcion in form
@@ -212,10 +212,10 @@ def test_page_and_api_export_the_filtered_entries_as_typed_cells(admin):
 
     for hoja in (pagina, api):
         filas = list(hoja.iter_rows(values_only=True))
-        assert filas[0] == ("Id", "Descripción", "Tipo", "Activo")
+        assert filas[0] == ("Id", "Descripción", "Tipo", "Clave anterior", "Activo")
         assert len(filas) == 2
         assert isinstance(filas[1][0], int)
-        assert filas[1][1:] == ("PEP Cantarell", "Activo", "Sí")
+        assert filas[1][1:] == ("PEP Cantarell", "Activo", None, "Sí")
         assert hoja.freeze_panes == "A2"
 
 

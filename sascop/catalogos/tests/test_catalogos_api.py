@@ -33,7 +33,12 @@ def test_list_shows_active_and_inactive_with_filter(viewer):
 
     assert everything["total"] == 2
     assert only_active["frentes"] == [
-        {"id": active.pk, "descripcion": "Sonda de Campeche", "activo": True}
+        {
+            "id": active.pk,
+            "descripcion": "Sonda de Campeche",
+            "clave_anterior": None,
+            "activo": True,
+        }
     ]
     assert viewer.get(f"{URL}frentes/", {"buscar": "campeche"}).json()["total"] == 1
 

@@ -339,6 +339,35 @@ def test_create_makes_the_ot_with_its_steps_and_says_so(engineer, catalogos, pas
     assert '<div class="alert alert-success" role="status">OT OT-2026-017 creada.</div>' in detail
 
 
+def test_the_form_sets_the_four_places_each_from_its_own_kind(engineer, catalogos):
+    barco = SitioFactory(descripcion="DSV Caballo de Mar", tipo="embarcacion", frente=None)
+    patio = SitioFactory(descripcion="Patio Dos Bocas", tipo="patio", frente=None)
+    form = _html(engineer.get("/ots/nueva/"))
+    embarcaciones = re.search(r'<select name="embarcacion".*?</select>', form, re.S)
+    assert embarcaciones and "DSV Caballo de Mar" in embarcaciones.group(0)
+    assert "Patio Dos Bocas" not in embarcaciones.group(0)
+
+    response = engineer.post(
+        "/ots/nueva/",
+        {
+            **_form(catalogos, embarcacion=barco.pk, patio=patio.pk),
+            "csrfmiddlewaretoken": _token(engineer),
+        },
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    ot = OT.objects.get(orden_trabajo="OT-2026-017")
+    assert (ot.embarcacion, ot.patio, ot.plataforma, ot.intercom) == (barco, patio, None, None)
+    refused = engineer.post(
+        "/ots/nueva/",
+        {
+            **_form(catalogos, orden_trabajo="OT-2026-018", oficio_ot="", embarcacion=patio.pk),
+            "csrfmiddlewaretoken": _token(engineer),
+        },
+    )
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+
+
 def test_create_errors_are_next_to_their_fields_and_the_input_stays(engineer, catalogos):
     OTFactory(oficio_ot="OF-OT-17")
 

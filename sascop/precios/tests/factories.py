@@ -7,7 +7,14 @@ import factory
 
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios.libro import orden_de_partida
-from sascop.precios.models import Anexo, AnexoOT, Concepto, Contrato, PartidaAnexoOT
+from sascop.precios.models import (
+    Anexo,
+    AnexoOT,
+    Concepto,
+    Contrato,
+    PartidaAnexoOT,
+    huella_concepto,
+)
 
 
 class ContratoFactory(factory.django.DjangoModelFactory[Contrato]):
@@ -36,6 +43,7 @@ class ConceptoFactory(factory.django.DjangoModelFactory[Concepto]):
     partida = factory.Sequence(lambda n: f"1.{n + 1}")
     orden = factory.LazyAttribute(lambda o: orden_de_partida(o.partida))
     concepto = factory.Sequence(lambda n: f"Concepto {n + 1}")
+    huella = factory.LazyAttribute(lambda o: huella_concepto(o.concepto))
     unidad = "DIA"
     pu_mn = Decimal("1000.00")
     pu_usd = Decimal("0.00")

@@ -247,14 +247,16 @@ def test_bad_rows_are_a_422_nothing_is_stored_and_the_workbook_comes_back_annota
         "detail": "Some rows of the anexo are wrong; nothing was imported.",
         "filas": [
             {"fila": 6, "partida": "9.9", "errores": [
-                "Partida 9.9 of anexo C-5 is not in the price book.",
+                "La partida 9.9 del anexo C-5 no está en el catálogo de precios.",
             ]},
             {"fila": 7, "partida": "2.2", "errores": [
-                "CONCEPTO differs from the price book's: 'Tubería de 10 pulgadas'.",
-                "UNIDAD M2 differs from the price book's DIA.",
+                "El CONCEPTO no es el del catálogo de precios: «Tubería de 10 pulgadas».",
+                "La UNIDAD M2 no es la del catálogo de precios (DIA).",
             ]},
-            {"fila": 8, "partida": "PUE-1", "errores": ["Partida PUE-1 is not authorised yet."]},
-            {"fila": 9, "partida": "3", "errores": ["VOLUMEN PTE is not a number: 'muchos'."]},
+            {"fila": 8, "partida": "PUE-1", "errores": [
+                "La partida PUE-1 aún no está autorizada."
+            ]},
+            {"fila": 9, "partida": "3", "errores": ["VOLUMEN PTE no es un número: «muchos»."]},
         ],
         "observaciones": f"/operaciones/api/ots/{ot.pk}/anexo/errores/{fallida.pk}/",
     }  # fmt: skip
@@ -269,11 +271,11 @@ def test_bad_rows_are_a_422_nothing_is_stored_and_the_workbook_comes_back_annota
     columna = [hoja.cell(row=n, column=10).value for n in range(1, 10)]  # after 4, 6
     assert columna == [
         None, None, None, "OBSERVACIONES", None,
-        "Partida 9.9 of anexo C-5 is not in the price book.",
-        "CONCEPTO differs from the price book's: 'Tubería de 10 pulgadas'. "
-        "UNIDAD M2 differs from the price book's DIA.",
-        "Partida PUE-1 is not authorised yet.",
-        "VOLUMEN PTE is not a number: 'muchos'.",
+        "La partida 9.9 del anexo C-5 no está en el catálogo de precios.",
+        "El CONCEPTO no es el del catálogo de precios: «Tubería de 10 pulgadas». "
+        "La UNIDAD M2 no es la del catálogo de precios (DIA).",
+        "La partida PUE-1 aún no está autorizada.",
+        "VOLUMEN PTE no es un número: «muchos».",
     ]  # fmt: skip
     assert hoja.cell(row=6, column=3).value == "No existe"  # the sender's sheet, as sent
 
@@ -290,13 +292,13 @@ def test_no_header_row_and_empty_sheet_are_422_with_the_whole_sheet_in_filas(
             "fila": None,
             "partida": None,
             "errores": [
-                "No header row found: expected ANEXO, PARTIDA, CONCEPTO, UNIDAD and VOLUMEN PTE "
-                "columns within the first 30 rows."
+                "No se encontró el encabezado: se esperaban las columnas ANEXO, PARTIDA, CONCEPTO, "
+                "UNIDAD y VOLUMEN PTE en las primeras 30 filas."
             ],
         }
     ]
     assert vacia.json()["filas"] == [
-        {"fila": None, "partida": None, "errores": ["The sheet is empty."]}
+        {"fila": None, "partida": None, "errores": ["La hoja está vacía."]}
     ]
     hoja = openpyxl.load_workbook(
         io.BytesIO(ingenieria.get(sin_encabezado.json()["observaciones"]).content)
@@ -314,7 +316,7 @@ def test_a_malformed_file_is_a_400_and_keeps_nothing(ingenieria, csrf, ot):
     assert response.json() == {
         "error": "Invalid workbook",
         "code": "invalid_workbook",
-        "detail": "The file is not an .xlsx workbook (it is not a zip archive).",
+        "detail": "El archivo no es un libro .xlsx (no es un archivo zip).",
         "filas": [],
     }
     assert not ImportacionAnexoFallida.objects.exists()

@@ -123,13 +123,30 @@ def test_bad_rows_are_listed_nothing_is_stored_and_the_annotated_workbook_is_lin
     assert "El libro tiene renglones con errores; no se importó nada." in html
     assert re.search(
         r'<td class="num">6</td>\s*<td class="nowrap">9.9</td>\s*'
-        r"<td>Partida 9.9 of anexo C-5 is not in the price book.</td>",
+        r"<td>La partida 9.9 del anexo C-5 no está en el catálogo de precios.</td>",
         html,
     )
     enlace = f"/operaciones/api/ots/{ot.pk}/anexo/errores/{fallida.pk}/"
     assert f'href="{enlace}" download>Descargar el libro con la columna OBSERVACIONES' in html
     assert not AnexoOT.objects.exists()
     assert ingenieria.get(enlace).status_code == HTTPStatus.OK
+
+
+def test_many_bad_rows_are_counted_by_kind_and_only_the_first_50_listed(ingenieria, ot, catalogo):
+    malas = [["C-5", f"9.{n}", "No existe", "DIA", 1] for n in range(55)]
+    malas += [["C-5", "2.1", "Tubería de 8 pulgadas", "DIA", "mucho"]]
+
+    response = subir(ingenieria, ot.pk, libro(*malas))
+
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    html = _html(response)
+    tipos = re.findall(r'<tr><td>([^<]*)</td><td class="num">(\d+)</td></tr>', html)
+    assert tipos == [
+        ("La partida … del anexo C-… no está en el catálogo de precios", "55"),
+        ("VOLUMEN PTE no es un número", "1"),
+    ]
+    assert len(re.findall(r'<td class="nowrap">', html)) == 50
+    assert "6 renglones más en el libro con observaciones." in html
 
 
 def test_an_unreadable_file_is_said_next_to_the_field(ingenieria, ot):

@@ -29,6 +29,16 @@ from sascop.ptes.tests.factories import PTEFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/operaciones/api/precios/importar/"
+# What the answer says of a book that is not the PUE list, with no changed price.
+SIN_LISTA = {
+    "simulada": False,
+    "cambios_de_precio": [],
+    "lista_pue": False,
+    "propuestas": {"creadas": 0, "actualizadas": 0, "sin_cambios": 0, "repetidas": 0},
+    "ptes_sin_registro": [],
+    "ots_sin_registro": [],
+    "hojas_resumen": [],
+}
 
 
 @pytest.fixture
@@ -74,6 +84,8 @@ def test_import_creates_the_book(admin, csrf):
             {"anexo": "C-10", "hojas": ["C-10"], "creados": 1, "actualizados": 0, "sin_cambios": 0},
         ],
         "hojas_vacias": [],
+        **SIN_LISTA,
+        "mensaje": "Contrato principal: 7 conceptos nuevos, 0 actualizados y 0 sin cambios.",
     }
     contrato = Contrato.objects.get()
     assert contrato.descripcion == (
@@ -122,6 +134,8 @@ def test_the_same_book_twice_changes_nothing(admin, csrf):
             {"anexo": "C-5", "hojas": ["C-5"], "creados": 0, "actualizados": 0, "sin_cambios": 2}
         ],
         "hojas_vacias": [],
+        **SIN_LISTA,
+        "mensaje": "Contrato principal: 0 conceptos nuevos, 0 actualizados y 2 sin cambios.",
     }
     assert estado() == antes
 
@@ -153,7 +167,7 @@ def test_one_bad_row_stores_nothing_and_every_bad_row_is_named(admin, csrf):
                 ENCABEZADO,
                 ["C-5", "2.1", "Bueno", "DIA", None, 10, None],
                 ["C-5", "2.2", "Precio en letras", "DIA", None, "diez", None],
-                ["C-5", "2.1.", "Repetida", "DIA", None, 10, None],
+                ["C-5", "2.1.", "BUENO", "DIA", None, 10, None],
             ],
             "C-6": [ENCABEZADO, ["C-6", "1", "Sin unidad", None, None, 5, None]],
             "Notas": [["Revisar con el cliente"]],
@@ -176,29 +190,29 @@ def test_one_bad_row_stores_nothing_and_every_bad_row_is_named(admin, csrf):
                 "hoja": "C-5",
                 "fila": 6,
                 "partida": "2.2",
-                "errores": ["P.U. M.N. is not a number: 'diez'."],
+                "errores": ["P.U. M.N. no es un número: «diez»."],
             },
             {
                 "hoja": "C-5",
                 "fila": 7,
                 "partida": "2.1",
-                "errores": ["Partida 2.1 of anexo C-5 repeats row 5."],
+                "errores": ["La partida 2.1 del anexo C-5 repite la fila 5 (el mismo concepto)."],
             },
-            {"hoja": "C-6", "fila": 2, "partida": "1", "errores": ["No unidad."]},
+            {"hoja": "C-6", "fila": 2, "partida": "1", "errores": ["Falta la unidad."]},
             {
                 "hoja": "Notas",
                 "fila": None,
                 "partida": None,
                 "errores": [
-                    "No header row found: expected PARTIDA, CONCEPTO, UNIDAD and P.U. M.N. "
-                    f"or P.U. USD columns within the first {FILAS_DE_TITULO} rows."
+                    "No se encontró el encabezado: se esperaban las columnas PARTIDA, CONCEPTO, "
+                    f"UNIDAD y P.U. M.N. o P.U. USD en las primeras {FILAS_DE_TITULO} filas."
                 ],
             },
             {
                 "hoja": "C-10 PUE",
                 "fila": 2,
                 "partida": "1",
-                "errores": ["No OT has orden de trabajo 'OT-NO-EXISTE'."],
+                "errores": ["Ninguna OT tiene la orden de trabajo «OT-NO-EXISTE»."],
             },
         ],
     }
@@ -212,7 +226,7 @@ def test_not_a_workbook_is_a_400(admin, csrf):
     assert response.json() == {
         "error": "Invalid workbook",
         "code": "invalid_workbook",
-        "detail": "The file is not an .xlsx workbook (it is not a zip archive).",
+        "detail": "El archivo no es un libro .xlsx (no es un archivo zip).",
         "filas": [],
     }
     assert estado() == ([], [], [], 0)
@@ -227,7 +241,7 @@ def test_a_book_of_empty_sheets_holds_nothing_to_import(admin, csrf):
             "hoja": "",
             "fila": None,
             "partida": None,
-            "errores": ["The workbook holds no concepts to import."],
+            "errores": ["El libro no tiene conceptos que importar."],
         }
     ]
     assert estado() == ([], [], [], 0)
@@ -269,7 +283,7 @@ def test_into_a_named_contract_and_several_contracts_need_a_name(admin, csrf):
 
     assert sin_nombre.status_code == HTTPStatus.BAD_REQUEST
     assert sin_nombre.json()["fields"] == {
-        "contrato": ["There are several contracts: say which one (número)."]
+        "contrato": ["Hay varios contratos: indica a cuál va el libro (número)."]
     }
     assert con_nombre.status_code == HTTPStatus.OK
     assert Anexo.objects.get().contrato.numero == "640857801"
@@ -377,10 +391,10 @@ def test_command_imports_idempotently(tmp_path, user):
     call_command("importar_precios", str(archivo), stdout=out)
 
     assert out.getvalue().splitlines() == [
-        "Anexo C-5: 2 created, 0 updated, 0 unchanged",
-        "Contract principal: 2 created, 0 updated, 0 unchanged.",
-        "Anexo C-5: 0 created, 0 updated, 2 unchanged",
-        "Contract principal: 0 created, 0 updated, 2 unchanged.",
+        "Anexo C-5: 2 nuevos, 0 actualizados, 0 sin cambios",
+        "Contrato principal: 2 conceptos nuevos, 0 actualizados y 0 sin cambios.",
+        "Anexo C-5: 0 nuevos, 0 actualizados, 2 sin cambios",
+        "Contrato principal: 0 conceptos nuevos, 0 actualizados y 2 sin cambios.",
     ]
     assert set(RegistroActividad.objects.values_list("nombre_usuario", flat=True)) == {"ana"}
 
@@ -392,17 +406,17 @@ def test_command_lists_each_bad_row_and_stores_nothing(tmp_path):
     )
     err = StringIO()
 
-    with pytest.raises(CommandError, match="nothing was imported"):
+    with pytest.raises(CommandError, match="No se importó nada"):
         call_command("importar_precios", str(archivo), stderr=err)
 
     assert err.getvalue() == (
-        "C-5, row 2 (partida 2.1): No price: P.U. M.N. and P.U. USD are both empty.\n"
+        "C-5, fila 2 (partida 2.1): Falta el precio: P.U. M.N. y P.U. USD están vacíos.\n"
     )
     assert estado() == ([], [], [], 0)
 
 
 def test_command_on_a_missing_file(tmp_path):
-    with pytest.raises(CommandError, match="Cannot read"):
+    with pytest.raises(CommandError, match="No se puede leer"):
         call_command("importar_precios", str(tmp_path / "no-existe.xlsx"))
 
 
@@ -434,6 +448,8 @@ def test_import_response_is_not_cached(admin, csrf):
         "sin_cambios": 0,
         "anexos": [ANY],
         "hojas_vacias": [],
+        **SIN_LISTA,
+        "mensaje": ANY,
     }
 
 
@@ -513,8 +529,8 @@ def test_an_ordinary_concept_cannot_take_a_pte_from_a_pue_sheet(admin, csrf):
             "fila": 2,
             "partida": "1",
             "errores": [
-                "Partida 1 of anexo C-10 is an ordinary concept; only extraordinary ones "
-                "name a PTE or OT."
+                "La partida 1 del anexo C-10 es un concepto ordinario; sólo los "
+                "extraordinarios llevan PTE u OT."
             ],
         }
     ]

@@ -156,7 +156,7 @@ def test_keys_written_as_text_numbers_or_with_trailing_dots_are_one_key(valor, c
 
 
 def test_a_key_excel_turned_into_a_date_is_refused():
-    with pytest.raises(ValueError, match="turned into a date by Excel"):
+    with pytest.raises(ValueError, match="Excel convirtió la partida en la fecha"):
         normalizar_partida(datetime.datetime(2026, 1, 2))
 
 
@@ -227,42 +227,46 @@ def test_each_unreadable_row_is_reported_with_its_sheet_row_and_reasons():
                 ["C-5", "2.6", "Sin precio", "DIA", 4, None, None],
                 ["C-5", "2.7", None, "DIA", None, 10, None],
                 ["C-5", None, "Sin partida", "DIA", None, 10, None],
-                ["C-5", 2.1, "Repite 2.1.", "DIA", None, 10, None],
+                ["C-5", 2.1, "  bueno ", "DIA", None, 10, None],
                 ["C-5", datetime.datetime(2026, 2, 1), "Fecha", "DIA", None, 10, None],
                 ["C-5", "2.8", "Cantidad mala", "DIA", "mucha", "$ 1,000.50", None],
                 ["C-5", "2.9", "Ordinario con PTE", "DIA", None, 10, None, None, None],
                 ["C-5", "3.0", None, None, None, None, None],
+                # A concept below keeps the row above in the table (else it is the footer).
+                ["C-5", "3.1", "Después", "DIA", None, 1, None],
             ]
         }
     )
 
     libro = leer(datos)
 
-    assert [c.partida for c in libro.conceptos] == ["2.1", "2.9"]
+    assert [c.partida for c in libro.conceptos] == ["2.1", "2.9", "3.1"]
     assert libro.errores == [
-        ErrorFila("C-5", 6, "2.2", ["P.U. M.N. is not a number: 'diez'."]),
-        ErrorFila("C-5", 7, "2.3", ["P.U. M.N. is negative: -5."]),
-        ErrorFila("C-5", 8, "2.4", ["P.U. M.N. has more than 2 decimals: 10.125."]),
-        ErrorFila("C-5", 9, "2.5", ["No unidad."]),
-        ErrorFila("C-5", 10, "2.6", ["No price: P.U. M.N. and P.U. USD are both empty."]),
-        ErrorFila("C-5", 11, "2.7", ["No concepto (description)."]),
-        ErrorFila("C-5", 12, None, ["No partida (key)."]),
-        ErrorFila("C-5", 13, "2.1", ["Partida 2.1 of anexo C-5 repeats row 5."]),
+        ErrorFila("C-5", 6, "2.2", ["P.U. M.N. no es un número: «diez»."]),
+        ErrorFila("C-5", 7, "2.3", ["P.U. M.N. es negativo: -5."]),
+        ErrorFila("C-5", 8, "2.4", ["P.U. M.N. tiene más de 2 decimales: 10.125."]),
+        ErrorFila("C-5", 9, "2.5", ["Falta la unidad."]),
+        ErrorFila("C-5", 10, "2.6", ["Falta el precio: P.U. M.N. y P.U. USD están vacíos."]),
+        ErrorFila("C-5", 11, "2.7", ["Falta el concepto (descripción)."]),
+        ErrorFila("C-5", 12, None, ["Falta la partida (clave)."]),
+        ErrorFila(
+            "C-5", 13, "2.1", ["La partida 2.1 del anexo C-5 repite la fila 5 (el mismo concepto)."]
+        ),
         ErrorFila(
             "C-5",
             14,
             "2026-02-01 00:00:00",
-            ["Partida 2026-02-01T00:00:00 was turned into a date by Excel; write it as text."],
+            ["Excel convirtió la partida en la fecha 01/02/2026; escríbela como texto."],
         ),
-        ErrorFila("C-5", 15, "2.8", ["Cantidad de referencia is not a number: 'mucha'."]),
+        ErrorFila("C-5", 15, "2.8", ["Cantidad de referencia no es un número: «mucha»."]),
         ErrorFila(
             "C-5",
             17,
             "3.0",
             [
-                "No concepto (description).",
-                "No unidad.",
-                "No price: P.U. M.N. and P.U. USD are both empty.",
+                "Falta el concepto (descripción).",
+                "Falta la unidad.",
+                "Falta el precio: P.U. M.N. y P.U. USD están vacíos.",
             ],
         ),
     ]
@@ -284,7 +288,7 @@ def test_pte_and_ot_only_on_extraordinary_concepts():
             "C-5",
             2,
             "1",
-            ["Only extraordinary concepts (PUE) name the PTE or OT they come from."],
+            ["Sólo los conceptos extraordinarios (PUE) llevan la PTE u OT de la que vienen."],
         )
     ]
     assert libro.conceptos == [
@@ -324,8 +328,8 @@ def test_sheets_without_a_header_row_empty_sheets_and_header_only_sheets():
     libro = leer(datos)
 
     mensaje = (
-        "No header row found: expected PARTIDA, CONCEPTO, UNIDAD and P.U. M.N. or P.U. USD "
-        f"columns within the first {FILAS_DE_TITULO} rows."
+        "No se encontró el encabezado: se esperaban las columnas PARTIDA, CONCEPTO, UNIDAD y "
+        f"P.U. M.N. o P.U. USD en las primeras {FILAS_DE_TITULO} filas."
     )
     assert libro.errores == [
         ErrorFila("Notas", None, None, [mensaje]),
@@ -383,12 +387,12 @@ def _con_xml_roto() -> bytes:
 @pytest.mark.parametrize(
     ("datos", "mensaje"),
     [
-        (b"PARTIDA;CONCEPTO;UNIDAD\n1;Buzo;DIA\n", "it is not a zip archive"),
-        (b"", "it is not a zip archive"),
-        (xlsx({"C": [ENCABEZADO]})[:500], "it is not a zip archive"),
-        (_zip(**{"hola.txt": b"hola"}), "not a readable .xlsx workbook (KeyError)"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "old .xls workbook"),
-        (_con_xml_roto(), "not a readable .xlsx workbook (ParseError)"),
+        (b"PARTIDA;CONCEPTO;UNIDAD\n1;Buzo;DIA\n", "no es un archivo zip"),
+        (b"", "no es un archivo zip"),
+        (xlsx({"C": [ENCABEZADO]})[:500], "no es un archivo zip"),
+        (_zip(**{"hola.txt": b"hola"}), "no es un libro .xlsx legible (KeyError)"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "libro .xls antiguo"),
+        (_con_xml_roto(), "no es un libro .xlsx legible (ParseError)"),
     ],
     ids=["csv", "empty", "truncated", "zip-not-xlsx", "xls", "broken-xml"],
 )

@@ -102,7 +102,7 @@ def test_every_wrong_row_is_reported_with_its_reasons():
                     ["C-5", "2", "Volumen negativo", "DIA", -1],
                     ["C-5", "3", "Volumen de texto", "DIA", "mucho"],
                     ["C-5", "4", "Sin volumen", "DIA", None],
-                    ["C-5", "4.", "Repetida", "DIA", 1, None, None, "x"],
+                    ["C-5", "4.", "Sin  VOLUMEN", "DIA", 1, None, None, "x"],
                     ["C-5", datetime.datetime(2026, 2, 1), "Fecha", "DIA", 1],
                 ]
             }
@@ -111,21 +111,24 @@ def test_every_wrong_row_is_reported_with_its_reasons():
 
     assert libro.filas == []
     assert libro.errores == [
-        ErrorFila("A", 2, "1", ["No anexo."]),
-        ErrorFila("A", 3, "2", ["VOLUMEN PTE is negative: -1."]),
-        ErrorFila("A", 4, "3", ["VOLUMEN PTE is not a number: 'mucho'."]),
-        ErrorFila("A", 5, "4", ["No VOLUMEN PTE."]),
+        ErrorFila("A", 2, "1", ["Falta el anexo."]),
+        ErrorFila("A", 3, "2", ["VOLUMEN PTE es negativo: -1."]),
+        ErrorFila("A", 4, "3", ["VOLUMEN PTE no es un número: «mucho»."]),
+        ErrorFila("A", 5, "4", ["Falta VOLUMEN PTE."]),
         ErrorFila(
             "A",
             6,
             "4",
-            ["Volume of 2026-03-02 is not a number: 'x'.", "Partida 4 of anexo C-5 repeats row 5."],
+            [
+                "Volumen del 02/03/2026 no es un número: «x».",
+                "La partida 4 del anexo C-5 repite la fila 5.",
+            ],
         ),
         ErrorFila(
             "A",
             7,
             "2026-02-01 00:00:00",
-            ["Partida 2026-02-01T00:00:00 was turned into a date by Excel; write it as text."],
+            ["Excel convirtió la partida en la fecha 01/02/2026; escríbela como texto."],
         ),
     ]
 
@@ -142,24 +145,24 @@ def test_no_header_row():
             None,
             None,
             [
-                "No header row found: expected ANEXO, PARTIDA, CONCEPTO, UNIDAD and VOLUMEN PTE "
-                f"columns within the first {FILAS_DE_TITULO} rows."
+                "No se encontró el encabezado: se esperaban las columnas ANEXO, PARTIDA, CONCEPTO, "
+                f"UNIDAD y VOLUMEN PTE en las primeras {FILAS_DE_TITULO} filas."
             ],
         )
     ]
 
 
 def test_empty_sheet_and_a_header_without_lines():
-    assert leer(xlsx({"A": []})).errores == [ErrorFila("A", None, None, ["The sheet is empty."])]
+    assert leer(xlsx({"A": []})).errores == [ErrorFila("A", None, None, ["La hoja está vacía."])]
     assert leer(xlsx({"A": [ENCABEZADO_ANEXO]})).errores == [
-        ErrorFila("A", None, None, ["The anexo lists no partidas."])
+        ErrorFila("A", None, None, ["El anexo no tiene partidas."])
     ]
 
 
 def test_a_malformed_file_is_unreadable():
-    with pytest.raises(LibroIlegible, match="not a zip archive"):
+    with pytest.raises(LibroIlegible, match="no es un archivo zip"):
         leer(b"PK no es un libro")
-    with pytest.raises(LibroIlegible, match=r"old \.xls"):
+    with pytest.raises(LibroIlegible, match=r"libro \.xls antiguo"):
         leer(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
 
 
@@ -168,7 +171,7 @@ def test_the_price_book_profile_does_not_take_an_anexo_without_prices():
     libro = leer_libro(io.BytesIO(xlsx({"A": [ENCABEZADO_ANEXO[:5], ["C-5", "1", "x", "DIA", 1]]})))
 
     assert libro.conceptos == []
-    assert [e.errores[0][:20] for e in libro.errores] == ["No header row found:"]
+    assert [e.errores[0][:29] for e in libro.errores] == ["No se encontró el encabezado:"]
 
 
 def test_observations_of_a_file_openpyxl_cannot_reopen_come_back_as_a_list():

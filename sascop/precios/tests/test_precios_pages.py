@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 from http import HTTPStatus
 from io import BytesIO
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,7 +18,12 @@ from openpyxl import load_workbook
 from sascop.core import excel
 from sascop.core.etags import etag_for
 from sascop.precios.models import Concepto
-from sascop.precios.tests.factories import AnexoFactory, ConceptoFactory, PUEFactory
+from sascop.precios.tests.factories import (
+    AnexoFactory,
+    ConceptoFactory,
+    ContratoFactory,
+    PUEFactory,
+)
 from sascop.precios.tests.libros import ENCABEZADO, TITULOS, libro_simple, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -157,16 +163,67 @@ def _subir(c: Client, contenido: bytes, **extra: object):
     )
 
 
-def test_import_a_workbook_and_show_what_it_did(admin):
-    response = _subir(admin, libro_simple())
+def _confirmar(c: Client, vista_previa) -> Any:
+    """Post the preview's "Confirmar importación" form."""
+    html = vista_previa.content.decode()
+    archivo_id = re.search(r'name="archivo_id" value="(\d+)"', html)
+    assert archivo_id, html
+    return c.post(
+        "/precios/importar/",
+        {"archivo_id": archivo_id.group(1), "confirmar": "1", "csrfmiddlewaretoken": _token(c)},
+    )
+
+
+def test_import_a_workbook_see_the_preview_then_confirm(admin):
+    vista = _subir(admin, libro_simple())
+
+    assert vista.status_code == HTTPStatus.OK
+    html = vista.content.decode()
+    assert "Vista previa: contrato principal" in html
+    assert "se crearán <strong>2</strong> conceptos" in html
+    assert not Concepto.objects.exists()
+
+    response = _confirmar(admin, vista)
 
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
     assert "<strong>2</strong> creados" in html
     assert Concepto.objects.filter(anexo__clave="C-5").count() == 2
-
-    again = _subir(admin, libro_simple()).content.decode()
+    again = _confirmar(admin, _subir(admin, libro_simple())).content.decode()
     assert "<strong>0</strong> creados" in again and "<strong>2</strong> sin cambios" in again
+
+
+def test_a_preview_is_confirmed_once_and_only_by_its_uploader(admin, role_client):
+    vista = _subir(admin, libro_simple())
+    otro = role_client("Administración")
+
+    assert _confirmar(otro, vista).status_code == HTTPStatus.NOT_FOUND
+    assert _confirmar(admin, vista).status_code == HTTPStatus.OK
+    assert _confirmar(admin, vista).status_code == HTTPStatus.NOT_FOUND
+    assert Concepto.objects.count() == 2
+
+
+def test_the_preview_lists_the_prices_that_change(admin):
+    _confirmar(admin, _subir(admin, libro_simple(precio=1234.5)))
+
+    html = _subir(admin, libro_simple(precio=1300)).content.decode()
+
+    assert "se actualizará <strong>1</strong>" in html
+    fila = (
+        r"<tr><td>C-5</td><td>2.1</td><td>[^<]*</td><td>P.U. M.N.</td>"
+        r"<td class=\"num\">([^<]*)</td><td class=\"num\">([^<]*)</td>"
+    )
+    filas = re.findall(fila, html)
+    assert filas == [("$1,234.50", "$1,300.00")]
+    assert Concepto.objects.get(partida="2.1").pu_mn == Decimal("1234.50")
+
+
+def test_the_page_says_which_contract_it_imports_into(admin):
+    ContratoFactory(numero="640857800")
+
+    html = admin.get("/precios/importar/").content.decode()
+
+    assert "Se importa en el contrato <strong>640857800</strong>." in html
 
 
 def test_a_workbook_with_bad_rows_stores_nothing_and_lists_each_row(admin):
@@ -248,7 +305,7 @@ def test_the_import_page_takes_files_over_the_general_body_limit(admin, settings
     contenido = libro_simple()
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = len(contenido) // 2
 
-    response = _subir(admin, contenido)
+    response = _confirmar(admin, _subir(admin, contenido))
 
     assert response.status_code == HTTPStatus.OK
     assert Concepto.objects.count() == 2

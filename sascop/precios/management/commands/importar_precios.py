@@ -1,8 +1,9 @@
 """Import the client's price-book workbook (catálogo de precios).
 
-    python manage.py importar_precios LIBRO.xlsx [--contrato NÚMERO] [--usuario NOMBRE]
+    python manage.py importar_precios LIBRO.xlsx [--contrato NÚMERO] [--usuario NOMBRE] [--simular]
 
-The same service as `POST /operaciones/api/precios/importar/`: all-or-nothing, idempotent,
+The same service as `POST /operaciones/api/precios/importar/` (the price book or the PUE
+list): all-or-nothing, idempotent,
 every creation and change in the activity log (under `--usuario`, if given).
 """
 
@@ -12,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
 
 from sascop.accounts.models import User
 from sascop.core.errors import ApplicationError
@@ -26,40 +26,50 @@ class Command(BaseCommand):
         parser.add_argument("archivo", type=Path, help="the .xlsx workbook")
         parser.add_argument("--contrato", help="the contract's número (default: the only one)")
         parser.add_argument("--usuario", help="username the activity log records")
+        parser.add_argument(
+            "--simular", action="store_true", help="say what it would do; store nothing"
+        )
 
     def handle(
-        self, *args: Any, archivo: Path, contrato: str | None, usuario: str | None, **options: Any
+        self,
+        *args: Any,
+        archivo: Path,
+        contrato: str | None,
+        usuario: str | None,
+        simular: bool,
+        **options: Any,
     ) -> None:
         quien = None
         if usuario:
             quien = User.objects.filter(username=usuario).first()
             if quien is None:
-                raise CommandError(f"No user named {usuario!r}.")
+                raise CommandError(f"No hay un usuario {usuario!r}.")
         try:
-            # English, like the API's messages: the reader's and the models' alike.
-            with archivo.open("rb") as datos, translation.override("en"):
+            with archivo.open("rb") as datos:
                 resultado = services.conceptos_importar(
-                    usuario=quien, archivo=datos, contrato=contrato
+                    usuario=quien, archivo=datos, contrato=contrato, simular=simular
                 )
         except OSError as exc:
-            raise CommandError(f"Cannot read {archivo}: {exc.strerror}.") from exc
-        except ApplicationError as exc:
+            raise CommandError(f"No se puede leer {archivo}: {exc.strerror}.") from exc
+        except services.LibroInvalido as exc:
             for fila in exc.extra.get("filas", []):
-                donde = fila["hoja"] + (f", row {fila['fila']}" if fila["fila"] else "")
+                donde = fila["hoja"] + (f", fila {fila['fila']}" if fila["fila"] else "")
                 partida = f" (partida {fila['partida']})" if fila["partida"] else ""
                 for error in fila["errores"]:
                     self.stderr.write(f"{donde}{partida}: {error}")
+            if not exc.extra.get("filas"):
+                raise CommandError(f"No se importó nada: {exc.detail}") from exc
+            raise CommandError(
+                "No se importó nada: el libro tiene filas que no se pudieron leer."
+            ) from exc
+        except ApplicationError as exc:
             raise CommandError(f"{exc.detail} {_campos(exc)}".strip()) from exc
         for anexo in resultado.anexos.values():
             self.stdout.write(
-                f"Anexo {anexo.anexo}: {anexo.creados} created, {anexo.actualizados} updated, "
-                f"{anexo.sin_cambios} unchanged"
+                f"Anexo {anexo.anexo}: {anexo.creados} nuevos, {anexo.actualizados} "
+                f"actualizados, {anexo.sin_cambios} sin cambios"
             )
-        self.stdout.write(
-            f"Contract {resultado.contrato}: {resultado.total('creados')} created, "
-            f"{resultado.total('actualizados')} updated, "
-            f"{resultado.total('sin_cambios')} unchanged."
-        )
+        self.stdout.write(services.resumen_importacion(resultado))
 
 
 def _campos(exc: ApplicationError) -> str:

@@ -1,0 +1,62 @@
+"""Import the client's register of OTs.
+
+    python manage.py importar_ots REGISTRO.xlsx [--simular] [--usuario NOMBRE]
+
+The same service as `POST /operaciones/api/ots/importar/`: row by row (a refused row is
+named with its reasons, the rest go in), idempotent, every creation and change in the
+activity log (under `--usuario`, if given). Exits 1 when some row was refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sascop.accounts.models import User
+from sascop.core.errors import ApplicationError
+from sascop.precios import importar_ots
+
+
+class Command(BaseCommand):
+    help = "Import the register of OTs (.xlsx): one OT per row."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("archivo", type=Path, help="the .xlsx workbook")
+        parser.add_argument(
+            "--simular", action="store_true", help="say what it would do; store nothing"
+        )
+        parser.add_argument("--usuario", help="username the activity log records")
+
+    def handle(
+        self, *args: Any, archivo: Path, simular: bool, usuario: str | None, **options: Any
+    ) -> None:
+        quien = None
+        if usuario:
+            quien = User.objects.filter(username=usuario).first()
+            if quien is None:
+                raise CommandError(f"No hay un usuario {usuario!r}.")
+        try:
+            with archivo.open("rb") as datos:
+                resultado = importar_ots.ots_importar(usuario=quien, archivo=datos, simular=simular)
+        except OSError as exc:
+            raise CommandError(f"No se puede leer {archivo}: {exc.strerror}.") from exc
+        except ApplicationError as exc:
+            raise CommandError(str(exc.detail)) from exc
+        for aviso in resultado.advertencias:
+            self.stdout.write(f"Advertencia: {aviso.mensaje}")
+        for creado in resultado.catalogos_creados:
+            self.stdout.write(f"Catálogo {creado.catalogo}: se creó «{creado.nombre}».")
+        for rechazada in resultado.rechazadas:
+            for error in rechazada.errores:
+                self.stderr.write(
+                    f"Fila {rechazada.fila} ({rechazada.orden_trabajo or 'sin orden'}): {error}"
+                )
+        self.stdout.write(importar_ots.resumen_registro(resultado))
+        if resultado.rechazadas:
+            raise CommandError(
+                f"{len(resultado.rechazadas)} fila(s) rechazada(s); las demás se importaron."
+                if not simular
+                else f"{len(resultado.rechazadas)} fila(s) se rechazarían."
+            )
