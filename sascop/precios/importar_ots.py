@@ -25,7 +25,7 @@ from sascop.ots import services as ots
 from sascop.ots.models import OT
 from sascop.precios import libro as lectura
 from sascop.precios import registro_ots, textos
-from sascop.precios.services import LibroIlegible
+from sascop.precios.services import libro_rechazado
 from sascop.ptes.models import PTE
 
 
@@ -187,7 +187,7 @@ def ots_importar(
     try:
         registro = registro_ots.leer_registro(archivo, {int(c) for c in EstatusOT.values})
     except lectura.LibroIlegible as exc:
-        raise LibroIlegible(str(exc), filas=[]) from exc
+        raise libro_rechazado(exc) from exc
     if registro.errores:
         raise RegistroInvalido(" ".join(registro.errores))
     return _guardar(usuario=usuario, registro=registro, simular=simular)

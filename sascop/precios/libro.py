@@ -23,11 +23,12 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
+from sascop.precios import paquete
+
 # The header row is looked for among the first rows of a sheet only: titles are a few lines.
 FILAS_DE_TITULO = 30
 # Far beyond any real price book; a bound on what a crafted file can make the server read.
 MAX_FILAS_POR_HOJA = 100_000
-MAX_DESCOMPRIMIDO = 300 * 1024 * 1024
 DECIMALES_PRECIO = 2
 DECIMALES_CANTIDAD = 4
 MAX_PARTIDA = 40
@@ -40,6 +41,10 @@ RUIDO = Decimal("1e-6")
 
 class LibroIlegible(Exception):
     """The file is not a workbook openpyxl can read (not a zip, not .xlsx, broken XML)."""
+
+
+class LibroExcesivo(LibroIlegible):
+    """The workbook is beyond what the service reads (see precios.paquete)."""
 
 
 @dataclass(frozen=True)
@@ -398,10 +403,15 @@ def _columnas(
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _filas(hoja: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    # Producers of these workbooks often write a wrong <dimension>; read every row there is.
+def _filas(hoja: Any, plazo: paquete.Plazo | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    # Producers of these workbooks often write a wrong <dimension>; read every row there is
+    # (paquete.revisar has bounded how many and how wide), within the read's time.
+    plazo = plazo or paquete.Plazo()
     hoja.reset_dimensions()
-    yield from enumerate(hoja.iter_rows(values_only=True), start=1)
+    for numero, fila in enumerate(hoja.iter_rows(values_only=True), start=1):
+        if numero % 500 == 0:
+            plazo.revisar()
+        yield numero, fila
 
 
 def _vacia(fila: Sequence[Any]) -> bool:
@@ -689,16 +699,9 @@ class _LectorHoja:
 
 def _revisar_zip(archivo: IO[bytes]) -> None:
     try:
-        with zipfile.ZipFile(archivo) as paquete:
-            total = sum(info.file_size for info in paquete.infolist())
-    except zipfile.BadZipFile as exc:
-        raise LibroIlegible("El archivo no es un libro .xlsx (no es un archivo zip).") from exc
-    finally:
-        archivo.seek(0)
-    if total > MAX_DESCOMPRIMIDO:
-        raise LibroIlegible(
-            f"El libro descomprimido pasa de {MAX_DESCOMPRIMIDO // (1024 * 1024)} MB."
-        )
+        paquete.revisar(archivo)
+    except paquete.PaqueteInvalido as exc:
+        raise LibroExcesivo(str(exc)) from exc
 
 
 @functools.cache
@@ -740,6 +743,8 @@ def _abrir(archivo: IO[bytes]) -> Iterator[Any]:
         raise LibroIlegible(f"El archivo no es un libro .xlsx legible ({_causa(exc)}).") from exc
     try:
         yield workbook
+    except paquete.PaqueteInvalido as exc:
+        raise LibroExcesivo(str(exc)) from exc
     except errores_de_lectura() as exc:
         raise LibroIlegible(f"El archivo no es un libro .xlsx legible ({_causa(exc)}).") from exc
     finally:
@@ -765,9 +770,10 @@ def leer_libro(archivo: IO[bytes]) -> Libro:
     """
     libro = Libro()
     vistas: dict[tuple[str, str, str], int] = {}
+    plazo = paquete.Plazo()
     with _abrir(archivo) as workbook:
         for hoja in workbook.worksheets:
-            _LectorHoja(libro, hoja.title, vistas).leer(_filas(hoja))
+            _LectorHoja(libro, hoja.title, vistas).leer(_filas(hoja, plazo))
     return libro
 
 

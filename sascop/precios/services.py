@@ -62,6 +62,22 @@ class LibroIlegible(LibroInvalido):
     detail = "The file is not a readable .xlsx workbook."
 
 
+class LibroExcesivo(LibroIlegible):
+    """A workbook beyond the bounds the service reads (precios.paquete): refused before or
+    while it is read, in a second or two, whatever it holds."""
+
+    status = 413
+    code = "workbook_too_large"
+    error = "Workbook too large"
+
+
+def libro_rechazado(exc: lectura.LibroIlegible) -> LibroIlegible:
+    """The API's error for a file the reader refused (its reason, in Spanish, as detail)."""
+    if isinstance(exc, lectura.LibroExcesivo):
+        return LibroExcesivo(str(exc), filas=[])
+    return LibroIlegible(str(exc), filas=[])
+
+
 @dataclass
 class ResumenAnexo:
     anexo: str
@@ -179,7 +195,7 @@ def libro_leer(*, archivo: IO[bytes]) -> lectura.Libro:
     try:
         return lectura.leer_libro(archivo)
     except lectura.LibroIlegible as exc:
-        raise LibroIlegible(str(exc), filas=[]) from exc
+        raise libro_rechazado(exc) from exc
 
 
 def conceptos_importar(
@@ -742,7 +758,7 @@ def anexo_importar(
     try:
         leido = lectura.leer_anexo(archivo)
     except lectura.LibroIlegible as exc:
-        raise LibroIlegible(str(exc), filas=[]) from exc
+        raise libro_rechazado(exc) from exc
     conceptos, errores = _revisar_contra_catalogo(leido.filas)
     if leido.errores or errores:
         filas = _filas_anexo_error([*leido.errores, *errores])

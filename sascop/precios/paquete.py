@@ -1,0 +1,126 @@
+"""The bounds a workbook must keep before openpyxl reads it.
+
+An .xlsx is a zip of XML parts, and a small file can unpack into a great deal of work: a part
+of hundreds of megabytes of XML comments, millions of shared strings (openpyxl keeps them
+all in memory before the first row), rows with one cell in column XFD (a read-only sheet
+fills every row out to its last column), a sheet nobody imports holding millions of cells.
+Each is found here by streaming the parts once, without parsing them (about 1 s for the
+largest file allowed), and refused with the reason; while the rows are then read,
+`Plazo` stops a read that takes longer than MAX_SEGUNDOS_DE_LECTURA.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import zipfile
+from typing import IO
+
+# The whole file unpacked, one part, and how much one part may grow when unpacked (XML
+# compresses 5 to 20 times; a part of repeated filler, hundreds of times).
+MAX_DESCOMPRIMIDO = 300 * 1024 * 1024
+MAX_PARTE = 150 * 1024 * 1024
+MAX_PROPORCION = 100
+PROPORCION_DESDE = 1024 * 1024  # small parts may compress as they like
+MAX_PARTES = 1_000
+MAX_TEXTOS = 1_000_000  # shared strings (distinct texts in the workbook)
+MAX_CELDAS_POR_HOJA = 10_000_000
+MAX_COLUMNA = 1_000  # "ALL": an anexo has one column per programmed day
+MAX_SEGUNDOS_DE_LECTURA = 20.0
+
+_TROZO = 4 * 1024 * 1024
+_COLUMNA_LARGA = re.compile(rb'<c r="([A-Z]{3})[0-9]')
+
+
+class PaqueteInvalido(ValueError):
+    """The file breaks one of the bounds; the message says which, in Spanish."""
+
+
+def _numero_de_columna(letras: bytes) -> int:
+    numero = 0
+    for letra in letras:
+        numero = numero * 26 + (letra - ord("A") + 1)
+    return numero
+
+
+def _mb(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB"
+
+
+def _contar_en(paquete: zipfile.ZipFile, nombre: str, marca: bytes) -> tuple[int, int]:
+    """How many times `marca` occurs in the part, and the largest column a cell names."""
+    veces, columna, cola = 0, 0, b""
+    with paquete.open(nombre) as parte:
+        while trozo := parte.read(_TROZO):
+            texto = cola + trozo
+            # A mark split between two chunks is counted in the second (the tail is kept).
+            veces += texto.count(marca) - cola.count(marca)
+            for letras in _COLUMNA_LARGA.findall(texto):
+                columna = max(columna, _numero_de_columna(letras))
+            cola = texto[-16:]
+    return veces, columna
+
+
+def revisar(archivo: IO[bytes]) -> None:
+    """Raise PaqueteInvalido when the workbook in `archivo` breaks a bound; leave the file at
+    its start either way."""
+    try:
+        with zipfile.ZipFile(archivo) as paquete:
+            _revisar_partes(paquete)
+            _revisar_contenido(paquete)
+    except zipfile.BadZipFile as exc:
+        raise PaqueteInvalido("El archivo no es un libro .xlsx (no es un archivo zip).") from exc
+    finally:
+        archivo.seek(0)
+
+
+def _revisar_partes(paquete: zipfile.ZipFile) -> None:
+    partes = paquete.infolist()
+    if len(partes) > MAX_PARTES:
+        raise PaqueteInvalido(f"El libro tiene más de {MAX_PARTES} partes.")
+    if sum(p.file_size for p in partes) > MAX_DESCOMPRIMIDO:
+        raise PaqueteInvalido(f"El libro descomprimido pasa de {_mb(MAX_DESCOMPRIMIDO)}.")
+    for parte in partes:
+        if parte.file_size > MAX_PARTE:
+            raise PaqueteInvalido(
+                f"La parte {parte.filename} del libro descomprimida pasa de {_mb(MAX_PARTE)}."
+            )
+        crece = parte.file_size / max(1, parte.compress_size)
+        if parte.file_size > PROPORCION_DESDE and crece > MAX_PROPORCION:
+            raise PaqueteInvalido(
+                f"La parte {parte.filename} del libro crece {crece:.0f} veces al "
+                f"descomprimirse (más de {MAX_PROPORCION}): no parece un libro de datos."
+            )
+
+
+def _revisar_contenido(paquete: zipfile.ZipFile) -> None:
+    for nombre in paquete.namelist():
+        if nombre == "xl/sharedStrings.xml":
+            textos, _ = _contar_en(paquete, nombre, b"<si")
+            if textos > MAX_TEXTOS:
+                raise PaqueteInvalido(f"El libro tiene más de {MAX_TEXTOS:,} textos distintos.")
+        elif nombre.startswith("xl/worksheets/") and nombre.endswith(".xml"):
+            celdas, columna = _contar_en(paquete, nombre, b"<c ")
+            hoja = nombre.rsplit("/", 1)[1].removesuffix(".xml")
+            if columna > MAX_COLUMNA:
+                raise PaqueteInvalido(
+                    f"La hoja {hoja} tiene celdas más allá de la columna {MAX_COLUMNA}."
+                )
+            if celdas > MAX_CELDAS_POR_HOJA:
+                raise PaqueteInvalido(
+                    f"La hoja {hoja} tiene más de {MAX_CELDAS_POR_HOJA:,} celdas."
+                )
+
+
+class Plazo:
+    """The time a read may take: `revisar()` is called every few hundred rows."""
+
+    def __init__(self, segundos: float | None = None) -> None:
+        self.hasta = time.monotonic() + (segundos or MAX_SEGUNDOS_DE_LECTURA)
+
+    def revisar(self) -> None:
+        if time.monotonic() > self.hasta:
+            raise PaqueteInvalido(
+                f"Leer el libro tomó más de {MAX_SEGUNDOS_DE_LECTURA:.0f} segundos; divídelo en "
+                "libros más pequeños."
+            )
