@@ -83,11 +83,11 @@ def test_too_many_shared_strings_are_refused(monkeypatch):
 
 def test_a_sheet_nobody_imports_with_too_many_cells_is_refused(monkeypatch):
     monkeypatch.setattr(paquete, "MAX_CELDAS_POR_HOJA", 5000)
-    anexo = [
+    anexo: list[list[Any]] = [
         ["ANEXO", "PARTIDA", "CONCEPTO", "UNIDAD", "VOLUMEN PTE"],
         ["C-2", "1", "Buzo", "DIA", 3],
     ]
-    grande = [[n] * 10 for n in range(600)]  # 6,000 cells on the second sheet
+    grande: list[list[Any]] = [[n] * 10 for n in range(600)]  # 6,000 cells on the second sheet
     datos = xlsx({"Anexo": anexo, "Otra": grande})
 
     with pytest.raises(LibroExcesivo, match="La hoja sheet2 tiene más de 5,000 celdas"):
