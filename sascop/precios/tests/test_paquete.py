@@ -95,11 +95,7 @@ def test_a_sheet_nobody_imports_with_too_many_cells_is_refused(monkeypatch):
 
 
 def test_a_read_that_runs_past_its_time_is_stopped(monkeypatch):
-    filas = [
-        ENCABEZADO,
-        *(["C-2", str(n), f"Concepto {n}", "DIA", None, 1, 1] for n in range(1200)),
-    ]
-    datos = xlsx({"C-2": filas})
+    datos = xlsx({"C-2": [list(ENCABEZADO), *_conceptos(1200)]})
     reloj = iter(range(0, 10_000, 15))  # every look at the clock: 15 s later
     monkeypatch.setattr(paquete.time, "monotonic", lambda: float(next(reloj)))
 
