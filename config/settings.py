@@ -212,6 +212,9 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)
 # The same for the views that take file uploads (`accepts_uploads`): the price-book import.
 MAX_UPLOAD_BODY_BYTES = env.int("MAX_UPLOAD_BODY_BYTES", default=10 * 1024 * 1024)
+# Reading one uploaded workbook may take this long (seconds), then it is refused (413); keep
+# it below GUNICORN_TIMEOUT so the client hears why.
+LIBRO_MAX_SEGUNDOS = env.float("LIBRO_MAX_SEGUNDOS", default=25)
 # Longer URLs get 414, larger header sets 431, in JSON (RequestHeadMiddleware). Keep them
 # below gunicorn's limits (config/gunicorn.conf.py), which answer with an HTML page.
 MAX_URL_LENGTH = env.int("MAX_URL_LENGTH", default=4096)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -121,3 +123,22 @@ def actualizar_por_pk(
             cursor.execute(sql, parametros)
             total += cursor.rowcount
     return total
+
+
+# Past this, a block without queries may have outlived the server's idle limit for the
+# connection (DB_STATEMENT_TIMEOUT's idle_session_timeout, see core.postgresql).
+_LARGO = 1.0
+
+
+@contextlib.contextmanager
+def sin_la_base_de_datos(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """A block that sends no query (reading an uploaded workbook). If it took longer than a
+    second, the connection is closed at its end (outside a transaction), so the next query
+    opens a new one instead of finding its session ended by the server's idle limit."""
+    empezado = time.monotonic()
+    try:
+        yield
+    finally:
+        conn = connections[using]
+        if time.monotonic() - empezado > _LARGO and not conn.in_atomic_block:
+            conn.close()

@@ -21,6 +21,7 @@ from sascop.actividad import services as actividad
 from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio, Tipo
 from sascop.core.errors import ApplicationError, InvalidInput
+from sascop.core.queries import sin_la_base_de_datos
 from sascop.ots import services as ots
 from sascop.ots.models import OT
 from sascop.precios import libro as lectura
@@ -184,8 +185,10 @@ def ots_importar(
     """Import the register of OTs in `archivo` (see the module's docstring). `simular`:
     the same answer, nothing stored. A file that is not a workbook is a 400, a workbook
     that is not a register (no header row naming orden_trabajo, no rows) a 422."""
+    codigos = {int(c) for c in EstatusOT.values}
     try:
-        registro = registro_ots.leer_registro(archivo, {int(c) for c in EstatusOT.values})
+        with sin_la_base_de_datos():
+            registro = registro_ots.leer_registro(archivo, codigos)
     except lectura.LibroIlegible as exc:
         raise libro_rechazado(exc) from exc
     if registro.errores:

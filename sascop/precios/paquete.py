@@ -6,7 +6,8 @@ all in memory before the first row), rows with one cell in column XFD (a read-on
 fills every row out to its last column), a sheet nobody imports holding millions of cells.
 Each is found here by streaming the parts once, without parsing them (about 1 s for the
 largest file allowed), and refused with the reason; while the rows are then read,
-`Plazo` stops a read that takes longer than MAX_SEGUNDOS_DE_LECTURA.
+`Plazo` stops a read that takes longer than LIBRO_MAX_SEGUNDOS (below gunicorn's timeout, so
+the client is told why instead of the worker being killed).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import re
 import time
 import zipfile
 from typing import IO
+
+from django.conf import settings
 
 # The whole file unpacked, one part, and how much one part may grow when unpacked (XML
 # compresses 5 to 20 times; a part of repeated filler, hundreds of times).
@@ -26,7 +29,6 @@ MAX_PARTES = 1_000
 MAX_TEXTOS = 1_000_000  # shared strings (distinct texts in the workbook)
 MAX_CELDAS_POR_HOJA = 10_000_000
 MAX_COLUMNA = 1_000  # "ALL": an anexo has one column per programmed day
-MAX_SEGUNDOS_DE_LECTURA = 20.0
 
 _TROZO = 4 * 1024 * 1024
 _COLUMNA_LARGA = re.compile(rb'<c r="([A-Z]{3})[0-9]')
@@ -115,12 +117,13 @@ def _revisar_contenido(paquete: zipfile.ZipFile) -> None:
 class Plazo:
     """The time a read may take: `revisar()` is called every few hundred rows."""
 
-    def __init__(self, segundos: float | None = None) -> None:
-        self.hasta = time.monotonic() + (segundos or MAX_SEGUNDOS_DE_LECTURA)
+    def __init__(self) -> None:
+        self.segundos = settings.LIBRO_MAX_SEGUNDOS
+        self.hasta = time.monotonic() + self.segundos
 
     def revisar(self) -> None:
         if time.monotonic() > self.hasta:
             raise PaqueteInvalido(
-                f"Leer el libro tomó más de {MAX_SEGUNDOS_DE_LECTURA:.0f} segundos; divídelo en "
-                "libros más pequeños."
+                f"Leer el libro tomó más de {self.segundos:.0f} segundos; divídelo en libros "
+                "más pequeños."
             )

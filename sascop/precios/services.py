@@ -23,7 +23,7 @@ from sascop.accounts.models import User
 from sascop.actividad import services as actividad
 from sascop.core.errors import ApplicationError, Conflict, InvalidInput, NotFound
 from sascop.core.etags import exigir_version
-from sascop.core.queries import bloquear_o_404
+from sascop.core.queries import bloquear_o_404, sin_la_base_de_datos
 from sascop.core.signals import announce_change
 from sascop.core.validation import validated
 from sascop.ots.models import OT
@@ -193,7 +193,8 @@ def _filas_error(errores: Iterable[lectura.ErrorFila]) -> list[dict[str, Any]]:
 def libro_leer(*, archivo: IO[bytes]) -> lectura.Libro:
     """Read the workbook; a file that is not one is a 400 `invalid_workbook`."""
     try:
-        return lectura.leer_libro(archivo)
+        with sin_la_base_de_datos():
+            return lectura.leer_libro(archivo)
     except lectura.LibroIlegible as exc:
         raise libro_rechazado(exc) from exc
 
@@ -756,7 +757,8 @@ def anexo_importar(
     if not OT.objects.filter(pk=ot_id).exists():
         raise NotFound(f"OT {ot_id} does not exist.")
     try:
-        leido = lectura.leer_anexo(archivo)
+        with sin_la_base_de_datos():
+            leido = lectura.leer_anexo(archivo)
     except lectura.LibroIlegible as exc:
         raise libro_rechazado(exc) from exc
     conceptos, errores = _revisar_contra_catalogo(leido.filas)
