@@ -353,7 +353,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` puts the published files (and, in production, their manifest).
+# A relative path is taken from this directory (beside manage.py).
+STATIC_ROOT = BASE_DIR / env.str("STATIC_ROOT", default="staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -373,7 +375,12 @@ STATICFILES_FINDERS = [
 # Front-end code from the npm registry (package.json, package-lock.json; `npm ci` puts it
 # here): the pages serve these files, nothing else of node_modules/ is published.
 NODE_MODULES_DIR = BASE_DIR / "node_modules"
-NODE_STATIC_FILES = {"vendor/chart.js/chart.umd.min.js": "chart.js/dist/chart.umd.min.js"}
+# The source map goes with the script that names it: production's collectstatic rewrites that
+# name to the map's hashed one, and fails if the map is not published.
+NODE_STATIC_FILES = {
+    "vendor/chart.js/chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+    "vendor/chart.js/chart.umd.min.js.map": "chart.js/dist/chart.umd.min.js.map",
+}
 
 # One JSON line per request on the `sascop.peticiones` logger (sascop.core.observabilidad).
 REQUEST_LOG = env.bool("REQUEST_LOG", default=True)
