@@ -268,6 +268,55 @@ def _new_recovery_codes(user: User) -> list[str]:
     return [f"{code[:5]}-{code[5:]}" for code in codes]
 
 
+# --- proof of the account holder -------------------------------------------------------------
+
+
+def reauthenticate(
+    *, request: HttpRequest, user: User, password: str = "", current_code: str = ""
+) -> None:
+    """That the account holder is at the keyboard, not just someone with the live session:
+    the current password, or a code of the authenticator already on (which it uses up).
+
+    Replacing the second factor or its recovery codes asks for it. A wrong password or code
+    counts as a failed login of the account (429 once locked out), so these endpoints cannot
+    be used to guess either. Call it outside the write's transaction: a refused attempt must
+    stay counted."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    from sascop.accounts.lockout import reset_failures
+
+    if password:
+        checked = authenticate(request, username=user.username, password=password)
+        proven, field = checked is not None and checked.pk == user.pk, "password"
+        wrong = "The password is incorrect."
+    elif current_code:
+        credentials = {"username": user.username}
+        if AxesProxyHandler.is_locked(request, credentials):
+            raise locked_out_error()
+        device = _device(user)
+        normal = _normal(current_code)
+        proven = device is not None and device.activo and _use_totp(device, normal)
+        field, wrong = "current_code", "The code is not valid (or was already used)."
+        if not proven:
+            AxesProxyHandler.user_login_failed(
+                sender=reauthenticate, credentials=credentials, request=request
+            )
+    else:
+        raise InvalidInput(
+            fields={
+                "password": [
+                    "Type your current password (or, with two-factor on, a code of your "
+                    "authenticator app as current_code)."
+                ]
+            }
+        )
+    if not proven:
+        if getattr(request, "axes_locked_out", False):
+            raise locked_out_error()
+        raise InvalidInput(fields={field: [wrong]})
+    reset_failures(request, user)
+
+
 # --- enrolment --------------------------------------------------------------------------------
 
 
@@ -278,12 +327,20 @@ def _qr_svg(uri: str) -> str:
     return str(qr.svg_inline(scale=4, title="Código QR para la app de autenticación"))
 
 
-@transaction.atomic
-def totp_setup(*, user: User) -> dict[str, str]:
-    """Start enrolling an authenticator: a new secret, its otpauth:// URI and QR code.
+def totp_setup(
+    *, request: HttpRequest, user: User, password: str = "", current_code: str = ""
+) -> dict[str, str]:
+    """Start enrolling an authenticator, given the password (or a current code: see
+    `reauthenticate`): a new secret, its otpauth:// URI and QR code.
 
     The secret is pending until `totp_confirm`; an authenticator already confirmed keeps
     working until then (re-enrolling a new phone never leaves the account without one)."""
+    reauthenticate(request=request, user=user, password=password, current_code=current_code)
+    return _totp_setup(user)
+
+
+@transaction.atomic
+def _totp_setup(user: User) -> dict[str, str]:
     secret = pyotp.random_base32()
     device, _ = DispositivoTotp.objects.select_for_update().get_or_create(user=user)
     device.secreto_pendiente = _encrypt(secret)
@@ -306,10 +363,20 @@ def pending_setup(user: User) -> dict[str, str] | None:
     return _setup_body(user, secret) if secret is not None else None
 
 
+def totp_confirm(
+    *, request: HttpRequest, user: User, code: str, password: str = "", current_code: str = ""
+) -> list[str]:
+    """Turn on the authenticator being enrolled, given a code from it and the password (or a
+    code of the authenticator it replaces: see `reauthenticate`); returns 10 new recovery
+    codes (shown this once: only their hashes are kept; older ones stop working)."""
+    if not DispositivoTotp.objects.filter(user=user).exclude(secreto_pendiente="").exists():
+        raise Conflict("Start with POST /api/mfa/totp/setup/: there is no secret to confirm.")
+    reauthenticate(request=request, user=user, password=password, current_code=current_code)
+    return _totp_confirm(request, user, code)
+
+
 @transaction.atomic
-def totp_confirm(*, request: HttpRequest | None, user: User, code: str) -> list[str]:
-    """Turn on the authenticator being enrolled, given a code from it; returns 10 new
-    recovery codes (shown this once: only their hashes are kept; older ones stop working)."""
+def _totp_confirm(request: HttpRequest, user: User, code: str) -> list[str]:
     device = DispositivoTotp.objects.select_for_update().filter(user=user).first()
     pending = _decrypt(device.secreto_pendiente) if device and device.secreto_pendiente else None
     if device is None or pending is None:
@@ -323,8 +390,7 @@ def totp_confirm(*, request: HttpRequest | None, user: User, code: str) -> list[
     device.full_clean()
     device.save()
     codes = _new_recovery_codes(user)
-    if request is not None:
-        request.session.pop(ENROL_KEY, None)
+    request.session.pop(ENROL_KEY, None)
     return codes
 
 
@@ -351,12 +417,16 @@ def totp_disable(*, request: HttpRequest, user: User, password: str) -> None:
     reset_failures(request, user)
 
 
-@transaction.atomic
-def recovery_codes_regenerate(*, user: User) -> list[str]:
-    """10 new recovery codes; the old ones stop working."""
+def recovery_codes_regenerate(
+    *, request: HttpRequest, user: User, password: str = "", current_code: str = ""
+) -> list[str]:
+    """10 new recovery codes, given the password (or a current code: see `reauthenticate`);
+    the old ones stop working."""
     if not DispositivoTotp.objects.filter(user=user).exclude(secreto="").exists():
         raise Conflict("Turn on two-factor authentication first.")
-    return _new_recovery_codes(user)
+    reauthenticate(request=request, user=user, password=password, current_code=current_code)
+    with transaction.atomic():
+        return _new_recovery_codes(user)
 
 
 # --- the two-step login -----------------------------------------------------------------------

@@ -31,7 +31,12 @@ from sascop.accounts import mfa, selectors, services
 from sascop.accounts import serializers as s
 from sascop.accounts.current import current_user
 from sascop.accounts.decorators import login_required_page
-from sascop.accounts.forms import CambioContrasenaForm, CodigoForm, ContrasenaForm
+from sascop.accounts.forms import (
+    CambioContrasenaForm,
+    CodigoForm,
+    ConfirmarAltaForm,
+    ContrasenaForm,
+)
 from sascop.core.csrf import enforce_session_creation_csrf
 from sascop.core.errors import (
     ApplicationError,
@@ -306,56 +311,135 @@ def cuenta_mfa(request: HttpRequest) -> HttpResponse:
     return _cuenta(request, "mfa.html", estado=mfa.mfa_status(current_user(request)))
 
 
+def _reautenticacion(
+    request: HttpRequest, form: ContrasenaForm | ConfirmarAltaForm, accion: Any
+) -> tuple[Any, int]:
+    """Run `accion(password)` (a service that asks for the password first); on a wrong
+    password or a lock-out, the form says so. Returns (its result or None, status)."""
+    if not form.is_valid():
+        return None, 400
+    try:
+        return accion(form.cleaned_data["password"]), 200
+    except Throttled as exc:
+        form.add_error(None, _form_error_message(exc))
+        return None, exc.status
+    except InvalidInput as exc:
+        if "password" not in (exc.fields or {}):
+            raise
+        form.add_error("password", _CURRENT_PASSWORD_WRONG)
+        return None, 400
+
+
+_CONFIRMA_CONFIGURAR: dict[str, Any] = {
+    "titulo": "Configurar la verificación en dos pasos",
+    "texto": "Para configurar una app de autenticación, confirma que eres tú con tu contraseña.",
+    "boton": "Continuar",
+}
+_CONFIRMA_CODIGOS: dict[str, Any] = {
+    "titulo": "Generar nuevos códigos de recuperación",
+    "texto": "Los códigos de recuperación que tienes dejarán de servir. Confirma con tu "
+    "contraseña.",
+    "boton": "Generar nuevos códigos",
+}
+
+
 @never_cache
 @login_required_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def cuenta_mfa_configurar(request: HttpRequest) -> HttpResponse:
-    """POST: a new secret (pending until confirmed), then GET: its QR code and the form
-    for the first code. The secret is shown on this page only (never cached)."""
+    """Set up an authenticator: first the password (POST: a new secret, pending until
+    confirmed), then GET: its QR code and the form for the first code. The secret is shown
+    on this page only (never cached)."""
     user = current_user(request)
     if request.method == "POST":
-        mfa.totp_setup(user=user)
-        return redirect("cuenta:mfa-configurar")
+        form = ContrasenaForm(request.POST)
+        alta, status = _reautenticacion(
+            request,
+            form,
+            lambda password: mfa.totp_setup(request=request, user=user, password=password),
+        )
+        if alta is not None:
+            return redirect("cuenta:mfa-configurar")
+        return _cuenta(
+            request, "mfa_contrasena.html", status, seccion="mfa", form=form, **_CONFIRMA_CONFIGURAR
+        )
     pendiente = mfa.pending_setup(user)
     if pendiente is None:
-        return redirect("cuenta:mfa")
-    return _cuenta(request, "mfa_configurar.html", seccion="mfa", form=CodigoForm(), alta=pendiente)
-
-
-@never_cache
-@require_POST
-@login_required_page
-def cuenta_mfa_confirmar(request: HttpRequest) -> HttpResponse:
-    """Turn two-factor on with the first code; shows the recovery codes, this once."""
-    user = current_user(request)
-    form = CodigoForm(request.POST)
-    if form.is_valid():
-        try:
-            codigos = mfa.totp_confirm(request=request, user=user, code=form.cleaned_data["code"])
-        except Conflict:
-            return redirect("cuenta:mfa")
-        except InvalidInput:
-            form.add_error("code", "El código no coincide. Escribe el que muestra tu app ahora.")
-        else:
-            return _cuenta(request, "mfa_codigos.html", seccion="mfa", codigos=codigos, nuevo=True)
-    pendiente = mfa.pending_setup(user)
-    if pendiente is None:
-        return redirect("cuenta:mfa")
+        form = ContrasenaForm()
+        return _cuenta(
+            request, "mfa_contrasena.html", seccion="mfa", form=form, **_CONFIRMA_CONFIGURAR
+        )
     return _cuenta(
-        request, "mfa_configurar.html", status=400, seccion="mfa", form=form, alta=pendiente
+        request, "mfa_configurar.html", seccion="mfa", form=ConfirmarAltaForm(), alta=pendiente
     )
 
 
 @never_cache
 @require_POST
 @login_required_page
-def cuenta_mfa_codigos(request: HttpRequest) -> HttpResponse:
-    """New recovery codes (the old ones stop working), shown this once."""
-    try:
-        codigos = mfa.recovery_codes_regenerate(user=current_user(request))
-    except Conflict:
+def cuenta_mfa_confirmar(request: HttpRequest) -> HttpResponse:
+    """Turn two-factor on with the first code and the password; shows the recovery codes,
+    this once."""
+    user = current_user(request)
+    form = ConfirmarAltaForm(request.POST)
+    codigos: list[str] | None = None
+    status = 400
+    if form.is_valid():
+        try:
+            codigos = mfa.totp_confirm(
+                request=request,
+                user=user,
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password"],
+            )
+        except Conflict:
+            return redirect("cuenta:mfa")
+        except Throttled as exc:
+            form.add_error(None, _form_error_message(exc))
+            status = exc.status
+        except InvalidInput as exc:
+            if "password" in (exc.fields or {}):
+                form.add_error("password", _CURRENT_PASSWORD_WRONG)
+            else:
+                form.add_error(
+                    "code", "El código no coincide. Escribe el que muestra tu app ahora."
+                )
+        else:
+            return _cuenta(request, "mfa_codigos.html", seccion="mfa", codigos=codigos, nuevo=True)
+    pendiente = mfa.pending_setup(user)
+    if pendiente is None:
         return redirect("cuenta:mfa")
-    return _cuenta(request, "mfa_codigos.html", seccion="mfa", codigos=codigos, nuevo=False)
+    return _cuenta(
+        request, "mfa_configurar.html", status=status, seccion="mfa", form=form, alta=pendiente
+    )
+
+
+@never_cache
+@login_required_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def cuenta_mfa_codigos(request: HttpRequest) -> HttpResponse:
+    """New recovery codes given the password (the old ones stop working), shown this once."""
+    user = current_user(request)
+    if not mfa.totp_enabled(user):
+        return redirect("cuenta:mfa")
+    form = ContrasenaForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        try:
+            codigos, status = _reautenticacion(
+                request,
+                form,
+                lambda password: mfa.recovery_codes_regenerate(
+                    request=request, user=user, password=password
+                ),
+            )
+        except Conflict:
+            return redirect("cuenta:mfa")
+        if codigos is not None:
+            return _cuenta(request, "mfa_codigos.html", seccion="mfa", codigos=codigos, nuevo=False)
+    return _cuenta(
+        request, "mfa_contrasena.html", status, seccion="mfa", form=form, **_CONFIRMA_CODIGOS
+    )
 
 
 @never_cache

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 START = dt.datetime(2026, 11, 23, 16, 0, 0, tzinfo=dt.UTC)
 STEP = 30
+AXES_COOLOFF = 15 * 60 + 1
 MFA_REQUIRED = {"mfa_required": True, "message": "MFA required"}
 LOCKED = {
     "error": "Too many requests",
@@ -71,16 +72,20 @@ def _password_step(c: Client, username: str = "ana", password: str = PASSWORD):
     )
 
 
+# What replacing the second factor asks for besides the session (issue 23, item 7).
+REAUTH = {"password": PASSWORD}
+
+
 def _code(secret: str, offset_steps: int = 0) -> str:
     return pyotp.TOTP(secret).at(dt.datetime.now(tz=dt.UTC).timestamp() + offset_steps * STEP)
 
 
 def _enrol(c: Client) -> tuple[str, list[str]]:
     """Set up and confirm TOTP through the API; the secret and the recovery codes."""
-    setup = _post(c, "/api/mfa/totp/setup/")
+    setup = _post(c, "/api/mfa/totp/setup/", REAUTH)
     assert setup.status_code == HTTPStatus.OK, setup.content
     secret = setup.json()["secret"]
-    confirm = _post(c, "/api/mfa/totp/confirm/", {"code": _code(secret)})
+    confirm = _post(c, "/api/mfa/totp/confirm/", {"code": _code(secret), **REAUTH})
     assert confirm.status_code == HTTPStatus.OK, confirm.content
     return secret, confirm.json()["recovery_codes"]
 
@@ -107,7 +112,7 @@ def _results(user) -> list[str]:
 def test_setup_answers_secret_uri_and_inline_svg(client, user, json_login, document):
     json_login()
 
-    response = _post(client, "/api/mfa/totp/setup/")
+    response = _post(client, "/api/mfa/totp/setup/", REAUTH)
 
     assert response.status_code == HTTPStatus.OK
     body = response.json()
@@ -154,10 +159,10 @@ def test_confirm_turns_it_on_and_answers_ten_single_use_codes_stored_hashed(
     client, user, json_login, clock, document
 ):
     json_login()
-    secret = _post(client, "/api/mfa/totp/setup/").json()["secret"]
+    secret = _post(client, "/api/mfa/totp/setup/", REAUTH).json()["secret"]
 
-    wrong = _post(client, "/api/mfa/totp/confirm/", {"code": "000000"})
-    response = _post(client, "/api/mfa/totp/confirm/", {"code": _code(secret)})
+    wrong = _post(client, "/api/mfa/totp/confirm/", {"code": "000000", **REAUTH})
+    response = _post(client, "/api/mfa/totp/confirm/", {"code": _code(secret), **REAUTH})
 
     body = assert_error(wrong, HTTPStatus.BAD_REQUEST, "invalid")
     assert body["fields"] == {"code": ["The code does not match. Type the current one."]}
@@ -182,7 +187,7 @@ def test_confirm_turns_it_on_and_answers_ten_single_use_codes_stored_hashed(
 def test_confirm_without_setup_is_a_conflict(client, user, json_login):
     json_login()
 
-    response = _post(client, "/api/mfa/totp/confirm/", {"code": "123456"})
+    response = _post(client, "/api/mfa/totp/confirm/", {"code": "123456", **REAUTH})
 
     assert_error(response, HTTPStatus.CONFLICT, "conflict")
 
@@ -192,7 +197,7 @@ def test_a_new_phone_replaces_the_old_one_only_once_confirmed(client, enrolled, 
     assert _password_step(client).json() == MFA_REQUIRED
     assert _post(client, "/api/login/mfa/", {"code": _code(old_secret)}).status_code == 200
 
-    new_secret = _post(client, "/api/mfa/totp/setup/").json()["secret"]
+    new_secret = _post(client, "/api/mfa/totp/setup/", REAUTH).json()["secret"]
     clock.shift(STEP)
     # Not confirmed yet: the old authenticator still logs in, the new one does not.
     other = Client(enforce_csrf_checks=True)
@@ -200,7 +205,10 @@ def test_a_new_phone_replaces_the_old_one_only_once_confirmed(client, enrolled, 
     assert _post(other, "/api/login/mfa/", {"code": _code(new_secret)}).status_code == 401
     assert _post(other, "/api/login/mfa/", {"code": _code(old_secret)}).status_code == 200
     clock.shift(STEP)
-    assert _post(client, "/api/mfa/totp/confirm/", {"code": _code(new_secret)}).status_code == 200
+    assert (
+        _post(client, "/api/mfa/totp/confirm/", {"code": _code(new_secret), **REAUTH}).status_code
+        == 200
+    )
     clock.shift(STEP)
     third = Client(enforce_csrf_checks=True)
     _password_step(third)
@@ -508,7 +516,7 @@ def test_regenerated_recovery_codes_replace_the_old_ones(client, user, enrolled,
     _password_step(client)
     _post(client, "/api/login/mfa/", {"code": _code(secret)})
 
-    response = _post(client, "/api/mfa/recovery-codes/")
+    response = _post(client, "/api/mfa/recovery-codes/", REAUTH)
 
     assert response.status_code == HTTPStatus.OK
     assert_documented(document, "POST", "/api/mfa/recovery-codes/", response)
@@ -523,7 +531,108 @@ def test_regenerated_recovery_codes_replace_the_old_ones(client, user, enrolled,
 def test_recovery_codes_without_totp_is_a_conflict(client, user, json_login):
     json_login()
 
-    assert_error(_post(client, "/api/mfa/recovery-codes/"), HTTPStatus.CONFLICT, "conflict")
+    assert_error(_post(client, "/api/mfa/recovery-codes/", REAUTH), HTTPStatus.CONFLICT, "conflict")
+
+
+MISSING_PASSWORD = {
+    "password": [
+        "Type your current password (or, with two-factor on, a code of your authenticator app "
+        "as current_code)."
+    ]
+}
+
+
+def _logged_in_with_code(c: Client, secret: str) -> None:
+    _password_step(c)
+    assert _post(c, "/api/login/mfa/", {"code": _code(secret)}).status_code == HTTPStatus.OK
+
+
+def test_security_a_live_session_alone_cannot_replace_the_second_factor(
+    client, user, enrolled, clock
+):
+    secret, old_codes = enrolled
+    _logged_in_with_code(client, secret)
+    clock.shift(STEP)
+
+    for body in ({}, {"password": ""}, {"password": "mala"}, {"current_code": "000000"}):
+        setup = _post(client, "/api/mfa/totp/setup/", body)
+        codes = _post(client, "/api/mfa/recovery-codes/", body)
+        for refused in (setup, codes):
+            answer = assert_error(refused, HTTPStatus.BAD_REQUEST, "invalid")
+            assert answer["fields"] == (
+                MISSING_PASSWORD
+                if not any(body.values())
+                else {"password": ["The password is incorrect."]}
+                if "password" in body
+                else {"current_code": ["The code is not valid (or was already used)."]}
+            )
+        clock.shift(AXES_COOLOFF)  # keep the lock-out out of this test (tested below)
+    assert DispositivoTotp.objects.get(user=user).secreto_pendiente == ""
+
+    # A setup made with the password cannot be confirmed without it either.
+    nuevo = _post(client, "/api/mfa/totp/setup/", REAUTH).json()["secret"]
+    for body in ({}, {"password": "mala"}):
+        confirm = _post(client, "/api/mfa/totp/confirm/", {"code": _code(nuevo), **body})
+        assert confirm.status_code == HTTPStatus.BAD_REQUEST
+    assert mfa._decrypt(DispositivoTotp.objects.get(user=user).secreto) == secret
+    # The old authenticator and recovery codes still log in.
+    other = Client(enforce_csrf_checks=True)
+    _password_step(other)
+    assert _post(other, "/api/login/mfa/", {"code": old_codes[0]}).status_code == HTTPStatus.OK
+
+
+def test_security_a_current_code_also_proves_the_owner(client, user, enrolled, clock):
+    secret, _ = enrolled
+    _logged_in_with_code(client, secret)
+    clock.shift(STEP)
+
+    renewed = _post(client, "/api/mfa/recovery-codes/", {"current_code": _code(secret)})
+    assert renewed.status_code == HTTPStatus.OK
+    clock.shift(STEP)
+    setup = _post(client, "/api/mfa/totp/setup/", {"current_code": _code(secret)})
+    assert setup.status_code == HTTPStatus.OK
+    # Each code proves once: the one just used does not serve again.
+    clock.shift(STEP)
+    confirm = _post(
+        client,
+        "/api/mfa/totp/confirm/",
+        {"code": _code(setup.json()["secret"]), "current_code": _code(secret, -1)},
+    )
+    assert_error(confirm, HTTPStatus.BAD_REQUEST, "invalid")
+    confirm = _post(
+        client,
+        "/api/mfa/totp/confirm/",
+        {"code": _code(setup.json()["secret"]), "current_code": _code(secret)},
+    )
+    assert confirm.status_code == HTTPStatus.OK
+
+
+def test_security_guessing_the_password_to_replace_the_second_factor_locks_out(
+    client, user, enrolled
+):
+    secret, _ = enrolled
+    _logged_in_with_code(client, secret)
+
+    statuses = [
+        _post(client, "/api/mfa/totp/setup/", {"password": f"mala-{n}"}).status_code
+        for n in range(4)
+    ]
+    locked = _post(client, "/api/mfa/recovery-codes/", {"password": "mala-5"})
+
+    assert statuses == [400, 400, 400, 400]
+    assert_error(locked, HTTPStatus.TOO_MANY_REQUESTS, "throttled")
+    assert int(locked["Retry-After"]) > 0
+    # Even the right password waits for the cool-off.
+    assert _post(client, "/api/mfa/totp/setup/", REAUTH).status_code == 429
+
+
+def test_the_reauthentication_fields_are_documented(document):
+    for path in ("/api/mfa/totp/setup/", "/api/mfa/recovery-codes/", "/api/mfa/totp/confirm/"):
+        body = document["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        ref = body["schema"]["$ref"].rsplit("/", 1)[-1]
+        properties = document["components"]["schemas"][ref]["properties"]
+        assert {"password", "current_code"} <= set(properties), path
+        assert "current password" in properties["password"]["description"]
 
 
 @pytest.mark.parametrize(
