@@ -258,6 +258,9 @@ if min(OT_PESO_TIEMPO, OT_PESO_PASOS) < 0 or OT_PESO_TIEMPO + OT_PESO_PASOS <= 0
 # name authenticator apps show.
 MFA_REQUIRED_GROUPS = env.list("MFA_REQUIRED_GROUPS", default=[])
 MFA_PENDING_SECONDS = env.int("MFA_PENDING_SECONDS", default=300)
+# Seconds a user's "must enrol first" answer is kept between requests (it is also dropped
+# when the user's groups or authenticator change).
+MFA_POLICY_CACHE_SECONDS = env.int("MFA_POLICY_CACHE_SECONDS", default=60)
 MFA_ISSUER = env.str("MFA_ISSUER", default="SASCOP")
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

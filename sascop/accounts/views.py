@@ -204,7 +204,7 @@ _PAGE_SIZE = 25
 
 def _cuenta(request: HttpRequest, template: str, status: int = 200, **context: Any) -> HttpResponse:
     context.setdefault("seccion", template.rsplit("/", 1)[-1].split(".")[0])
-    context["obligatorio"] = bool(request.session.get(mfa.ENROL_KEY))
+    context["obligatorio"] = mfa.enrolment_required_now(current_user(request))
     return render(request, f"accounts/cuenta/{template}", context, status=status)
 
 

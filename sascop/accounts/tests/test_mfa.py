@@ -13,11 +13,12 @@ from unittest.mock import ANY
 
 import pyotp
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.test import Client
 
 from sascop.accounts import mfa
-from sascop.accounts.models import CodigoRecuperacion, DispositivoTotp, EventoAcceso
+from sascop.accounts.models import CodigoRecuperacion, DispositivoTotp, EventoAcceso, User
 from sascop.accounts.tests.factories import PASSWORD
 from sascop.core.tests.test_openapi_document import assert_documented
 from tests.envelope import NOT_AUTHENTICATED, assert_error
@@ -720,11 +721,77 @@ def test_other_roles_are_not_held_to_enrolment(viewer, required):
 
 def test_the_gate_reads_no_database(client, jefa, django_assert_max_num_queries, settings):
     _password_step(client, "jefa")
-    # The refusal comes from the session's flag: only the session itself is read.
+    # The refusal comes from the answer the login cached: only the session itself is read.
     settings.SESSION_REFRESH_INTERVAL = 3600
     with django_assert_max_num_queries(1):
         refused = client.get("/operaciones/api/ptes/")
     assert refused.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_the_policy_costs_no_query_per_request_once_cached(
+    client, json_login, settings, assert_same_queries
+):
+    from sascop.accounts.tests.factories import UserFactory
+
+    UserFactory(username="consulta").groups.add(Group.objects.get(name="Consulta"))
+    json_login("consulta")
+    settings.SESSION_REFRESH_INTERVAL = 3600
+
+    def with_policy():
+        settings.MFA_REQUIRED_GROUPS = ["Administración"]
+        assert client.get("/api/sessions/").status_code == HTTPStatus.OK
+
+    client.get("/api/sessions/")
+    with_policy()  # works the answer out once, and caches it
+    settings.MFA_REQUIRED_GROUPS = []
+    # Then a request costs what it costs without any policy.
+    assert_same_queries(lambda: client.get("/api/sessions/"), with_policy)
+
+
+def test_security_a_session_opened_before_the_policy_is_held_to_enrolment(
+    client, json_login, settings, clock
+):
+    """The role policy is asked on every request: a session opened before the user's role
+    came to require two-factor is held at its next request, as a new login would be."""
+    from sascop.accounts.tests.factories import UserFactory
+
+    member = UserFactory(username="jefa")
+    member.groups.add(Group.objects.get(name="Administración"))
+    json_login("jefa")
+    assert client.get("/operaciones/api/ptes/").status_code == HTTPStatus.OK
+
+    # The administrators' role comes to require two-factor (a new configuration).
+    settings.MFA_REQUIRED_GROUPS = ["Administración"]
+
+    refused = client.get("/operaciones/api/ptes/")
+    body = assert_error(refused, HTTPStatus.FORBIDDEN, "mfa_enrolment_required")
+    assert body["redirect"] == "/cuenta/mfa/"
+    assert client.get("/ptes/")["Location"] == "/cuenta/mfa/"
+    assert client.get("/api/user/").status_code == HTTPStatus.OK
+
+    _enrol(client)
+    assert client.get("/operaciones/api/ptes/").status_code == HTTPStatus.OK
+
+    # An administrator resets the authenticator: held again at once.
+    DispositivoTotp.objects.filter(user=member).delete()
+    assert client.get("/operaciones/api/ptes/").status_code == HTTPStatus.FORBIDDEN
+
+
+def test_security_joining_a_role_that_requires_mfa_holds_the_open_session(
+    client, json_login, required, clock
+):
+    from sascop.accounts.tests.factories import UserFactory
+
+    member = UserFactory(username="nueva")
+    member.groups.add(Group.objects.get(name="Consulta"))
+    json_login("nueva")
+    assert client.get("/operaciones/api/ptes/").status_code == HTTPStatus.OK
+
+    member.groups.add(Group.objects.get(name="Administración"))
+    assert client.get("/operaciones/api/ptes/").status_code == HTTPStatus.FORBIDDEN
+
+    Group.objects.get(name="Administración").user_set.remove(member)
+    assert client.get("/operaciones/api/ptes/").status_code == HTTPStatus.OK
 
 
 def test_an_administrator_resets_a_lost_authenticator_in_the_admin(client, user, enrolled):
@@ -772,3 +839,24 @@ def test_the_admin_login_cannot_skip_the_second_factor(client, user, enrolled):
     assert page["Location"] == "/accounts/login/?next=/admin/accounts/"
     assert form.status_code == HTTPStatus.FOUND  # no login form there to post to
     assert client.get("/api/user/").status_code == HTTPStatus.UNAUTHORIZED
+
+
+@pytest.mark.skipif(bool(django_settings.REDIS_URL), reason="Redis ages keys by its own clock")
+def test_a_change_no_signal_tells_counts_once_the_cached_answer_ages_out(
+    client, json_login, required, clock, settings
+):
+    from sascop.accounts.tests.factories import UserFactory
+
+    member = UserFactory(username="nueva")
+    json_login("nueva")
+    # No role yet: not held (and not allowed to read PTEs either).
+    assert_error(client.get("/operaciones/api/ptes/"), HTTPStatus.FORBIDDEN, "permission_denied")
+
+    # A membership row written straight into its table sends no signal: the old answer
+    # (not held) stands for MFA_POLICY_CACHE_SECONDS at most.
+    User.groups.through.objects.create(user=member, group=Group.objects.get(name="Administración"))
+    assert client.get("/operaciones/api/ptes/").status_code == HTTPStatus.OK
+    clock.shift(settings.MFA_POLICY_CACHE_SECONDS + 1)
+    assert_error(
+        client.get("/operaciones/api/ptes/"), HTTPStatus.FORBIDDEN, "mfa_enrolment_required"
+    )
