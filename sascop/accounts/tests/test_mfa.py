@@ -780,9 +780,9 @@ def test_security_a_session_opened_before_the_policy_is_held_to_enrolment(
 def test_security_joining_a_role_that_requires_mfa_holds_the_open_session(
     client, json_login, required, clock
 ):
-    from sascop.accounts.tests.factories import UserFactory
+    from sascop.accounts.tests.factories import make_user
 
-    member = UserFactory(username="nueva")
+    member = make_user(username="nueva")
     member.groups.add(Group.objects.get(name="Consulta"))
     json_login("nueva")
     assert client.get("/operaciones/api/ptes/").status_code == HTTPStatus.OK
