@@ -237,7 +237,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-REGISTRATION_OPEN = env.bool("REGISTRATION_OPEN", default=True)
+# Self-registration (`POST /api/register/`): open while developing, closed in production
+# unless asked for. Attempts per client address are limited to REGISTRATION_RATE (a DRF
+# rate, "N/second|minute|hour|day"; counted in the cache, so across app servers with Redis).
+REGISTRATION_OPEN = env.bool("REGISTRATION_OPEN", default=not PRODUCTION)
+REGISTRATION_RATE = env.str("REGISTRATION_RATE", default="10/hour")
 # Days the login history is kept; `manage.py prune_login_history` deletes older events.
 LOGIN_HISTORY_DAYS = env.int("LOGIN_HISTORY_DAYS", default=180)
 # Seconds a user row is cached for session lookups; only with Redis (see accounts.selectors).
@@ -293,6 +297,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "sascop.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "sascop.core.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Throttles key clients by address: REMOTE_ADDR, or with AXES_PROXY_COUNT proxies in
+    # front the address they forward, never a client's own X-Forwarded-For.
+    "NUM_PROXIES": env.int("AXES_PROXY_COUNT", default=0),
 }
 # Swagger UI's "Try it out" is a script in the page: unsafe requests must carry the
 # `csrftoken` cookie as `X-CSRFToken`. drf-spectacular's own interceptor sends the token the

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from sascop.accounts import history, mfa, selectors, services
@@ -91,7 +93,23 @@ class LoginMfaApi(_SessionCreatingApi):
         return Response(s.login_body(request._request, user))
 
 
+class RegistrationThrottle(SimpleRateThrottle):
+    """Registration attempts per client address, successful or not: REGISTRATION_RATE."""
+
+    scope = "register"
+
+    def get_rate(self) -> str:
+        # Read at each request (DRF's own reads its settings once, at import).
+        return str(settings.REGISTRATION_RATE)
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 class RegisterApi(_SessionCreatingApi):
+    throttle_classes = [RegistrationThrottle]
+    extra_error_codes = ["429"]
+
     @extend_schema(
         tags=TAGS,
         request=s.RegisterInputSerializer,
@@ -103,7 +121,10 @@ class RegisterApi(_SessionCreatingApi):
         """Create an account (no domain permissions) and log it in.
 
         Runs the password validators; a username or e-mail already taken, in any letter
-        case, is refused. 403 `registration_closed` when registration is switched off.
+        case, is refused, and said so only when nothing else is wrong with the request (an
+        answer refused for another reason is the same whether they exist or not). 403
+        `registration_closed` when registration is switched off (the default in
+        production); 429 with `Retry-After` past REGISTRATION_RATE attempts per client.
         """
         data = s.RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
