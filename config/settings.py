@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "sascop.core.middleware.RequestHeadMiddleware",
     "sascop.core.middleware.RequestSizeLimitMiddleware",
+    "sascop.core.middleware.SessionCookieCapMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sascop.core.middleware.SessionPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -46,6 +46,7 @@ from sascop.core.errors import (
     Throttled,
     UnsupportedMediaType,
     authentication_error,
+    error_headers,
     error_response,
     to_application_error,
     wants_json,
@@ -115,6 +116,27 @@ def _form_error_message(error: ApplicationError, messages: dict[str, str] | None
     return template.format(minutes=max(1, retry_after // 60))
 
 
+# What the login page's form always sends (the token, even when the fields are left blank).
+_LOGIN_FORM_FIELDS = {"csrfmiddlewaretoken", "username", "password"}
+
+
+def _login_form_posted(request: HttpRequest) -> bool:
+    """Whether a refused login answers with the login page: a browser (it asks for HTML) or
+    a post of the page's form. A client asking for JSON, or a script whose body is no form
+    or a form without any of the page's fields (an empty multipart post), gets the JSON
+    envelope instead."""
+    if wants_json(request):
+        return False
+    if "text/html" in request.headers.get("Accept", ""):
+        return True
+    if request.content_type not in _FORM_TYPES:
+        return False
+    try:
+        return bool(_LOGIN_FORM_FIELDS & set(request.POST))
+    except MultiPartParserError:
+        return False
+
+
 @csrf_exempt  # checked below: browsers need the token, same-site scripts may omit it
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -138,12 +160,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:login-codigo')}?{urlencode({'next': siguiente})}")
     except (ApplicationError, ValidationError, MultiPartParserError) as exc:
         error = to_application_error(exc, request)
-        if as_json or wants_json(request):
+        if as_json or not _login_form_posted(request):
             return error_response(error)
         username = str(request.POST.get("username", ""))
-        return _login_page(
+        page = _login_page(
             request, error=_form_error_message(error), status=error.status, username=username
         )
+        # A lock-out (429) or an outage (503) says when to try again, as the JSON answer does.
+        if retry_after := error_headers(error).get("Retry-After"):
+            page["Retry-After"] = retry_after
+        return page
     if as_json:
         return json_response(s.login_body(request, user))
     return redirect(_safe_next(request, request.POST.get("next") or request.GET.get("next")))
@@ -180,6 +206,7 @@ def login_codigo_view(request: HttpRequest) -> HttpResponse:
         return redirect(volver)
     form = CodigoForm(request.POST or None, recuperacion=True)
     status = 200
+    reintentar = None
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -190,10 +217,14 @@ def login_codigo_view(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 form.add_error("code", _form_error_message(exc, _CODE_MESSAGES))
                 status = exc.status
+                reintentar = error_headers(exc).get("Retry-After")
             else:
                 return redirect(siguiente)
     context = {"form": form, "next": siguiente}
-    return render(request, "accounts/login_codigo.html", context, status=status)
+    page = render(request, "accounts/login_codigo.html", context, status=status)
+    if reintentar:
+        page["Retry-After"] = reintentar
+    return page
 
 
 # --- /cuenta/: the user's own account ---------------------------------------------------------
