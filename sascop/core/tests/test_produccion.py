@@ -134,3 +134,27 @@ def test_security_check_deploy_catches_a_stale_manifest(produccion, tmp_path):
     assert result.returncode != 0
     salida = result.stderr + result.stdout
     assert "sascop.E006" in salida and "core/favicon.svg" in salida
+
+
+@pytest.mark.django_db
+def test_error_pages_still_answer_without_a_manifest(client, settings, tmp_path, caplog):
+    """Before collectstatic (the state check --deploy refuses), an error page still says
+    what happened, with its own status, instead of failing in its turn."""
+    from django.test import RequestFactory
+
+    from sascop.core.views import server_error
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+    missing = client.get("/no-existe/", HTTP_ACCEPT="text/html")
+    failed = server_error(RequestFactory().get("/", HTTP_ACCEPT="text/html"))
+
+    assert missing.status_code == 404
+    assert "Página no encontrada" in missing.content.decode()
+    assert failed.status_code == 500
+    assert "Error del servidor" in failed.content.decode()
+    assert "The error page could not be drawn" in caplog.text
