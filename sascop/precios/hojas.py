@@ -29,12 +29,13 @@ ENCABEZADO_ANEXO = [
 
 def _guardar(libro: Any) -> bytes:
     for hoja in libro.worksheets:
-        for fila in hoja.iter_rows():
-            for celda in fila:
-                if celda.data_type == "f" and not isinstance(celda.value, str):
-                    # An array or data-table formula of an uploaded workbook: its text.
-                    celda.value = getattr(celda.value, "text", None) or ""
-                como_texto(celda)
+        # The cells that exist, not `iter_rows()`: that would create every empty cell of the
+        # sheet's bounding box (one cell at XFD on row 99,000 is 1.6 billion of them).
+        for celda in list(hoja._cells.values()):
+            if celda.data_type == "f" and not isinstance(celda.value, str):
+                # An array or data-table formula of an uploaded workbook: its text.
+                celda.value = getattr(celda.value, "text", None) or ""
+            como_texto(celda)
     salida = io.BytesIO()
     libro.save(salida)
     return salida.getvalue()
