@@ -10,6 +10,7 @@ on the same services as the API.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
@@ -37,6 +38,7 @@ from sascop.accounts.forms import (
     ConfirmarAltaForm,
     ContrasenaForm,
 )
+from sascop.accounts.lockout import cool_off_seconds
 from sascop.core.csrf import enforce_session_creation_csrf
 from sascop.core.errors import (
     ApplicationError,
@@ -236,7 +238,11 @@ _PAGE_SIZE = 25
 def _cuenta(request: HttpRequest, template: str, status: int = 200, **context: Any) -> HttpResponse:
     context.setdefault("seccion", template.rsplit("/", 1)[-1].split(".")[0])
     context["obligatorio"] = mfa.enrolment_required_now(current_user(request))
-    return render(request, f"accounts/cuenta/{template}", context, status=status)
+    page = render(request, f"accounts/cuenta/{template}", context, status=status)
+    if status == HTTPStatus.TOO_MANY_REQUESTS:
+        # Only the lock-out answers 429 here: say when to come back, as the API does.
+        page["Retry-After"] = str(cool_off_seconds())
+    return page
 
 
 @never_cache

@@ -396,3 +396,17 @@ def test_a_required_role_is_sent_to_enrolment_after_a_form_login(client, user, s
     html = client.get("/cuenta/mfa/").content.decode()
     assert "Tu rol exige la verificación en dos pasos" in html
     assert client.get("/cuenta/").status_code == HTTPStatus.FOUND  # nothing else until done
+
+
+def test_security_account_pages_lockout_says_when_to_retry(ana, user, clock, settings):
+    _enrol_by_pages(ana)
+
+    answers = [
+        _form(ana, "/cuenta/mfa/codigos/", {"password": f"mala-{n}"})
+        for n in range(settings.AXES_FAILURE_LIMIT)
+    ]
+
+    assert [a.status_code for a in answers] == [400] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    assert "Retry-After" not in answers[0]
+    assert answers[-1]["Retry-After"] == str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    assert "Demasiados intentos fallidos" in answers[-1].content.decode()
