@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "sascop.core.middleware.RequestHeadMiddleware",
     "sascop.core.middleware.RequestSizeLimitMiddleware",
+    "sascop.core.middleware.SessionCookieCapMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sascop.core.middleware.SessionPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -240,7 +241,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-REGISTRATION_OPEN = env.bool("REGISTRATION_OPEN", default=True)
+# Self-registration (`POST /api/register/`): open while developing, closed in production
+# unless asked for. Attempts per client address are limited to REGISTRATION_RATE (a DRF
+# rate, "N/second|minute|hour|day"; counted in the cache, so across app servers with Redis).
+REGISTRATION_OPEN = env.bool("REGISTRATION_OPEN", default=not PRODUCTION)
+REGISTRATION_RATE = env.str("REGISTRATION_RATE", default="10/hour")
 # Days the login history is kept; `manage.py prune_login_history` deletes older events.
 LOGIN_HISTORY_DAYS = env.int("LOGIN_HISTORY_DAYS", default=180)
 # Seconds a user row is cached for session lookups; only with Redis (see accounts.selectors).
@@ -261,6 +266,9 @@ if min(OT_PESO_TIEMPO, OT_PESO_PASOS) < 0 or OT_PESO_TIEMPO + OT_PESO_PASOS <= 0
 # name authenticator apps show.
 MFA_REQUIRED_GROUPS = env.list("MFA_REQUIRED_GROUPS", default=[])
 MFA_PENDING_SECONDS = env.int("MFA_PENDING_SECONDS", default=300)
+# Seconds a user's "must enrol first" answer is kept between requests (it is also dropped
+# when the user's groups or authenticator change).
+MFA_POLICY_CACHE_SECONDS = env.int("MFA_POLICY_CACHE_SECONDS", default=60)
 MFA_ISSUER = env.str("MFA_ISSUER", default="SASCOP")
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -293,6 +301,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "sascop.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "sascop.core.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Throttles key clients by address: REMOTE_ADDR, or with AXES_PROXY_COUNT proxies in
+    # front the address they forward, never a client's own X-Forwarded-For.
+    "NUM_PROXIES": env.int("AXES_PROXY_COUNT", default=0),
 }
 # Swagger UI's "Try it out" is a script in the page: unsafe requests must carry the
 # `csrftoken` cookie as `X-CSRFToken`. drf-spectacular's own interceptor sends the token the
@@ -356,7 +367,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` puts the published files (and, in production, their manifest).
+# A relative path is taken from this directory (beside manage.py).
+STATIC_ROOT = BASE_DIR / env.str("STATIC_ROOT", default="staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -376,7 +389,12 @@ STATICFILES_FINDERS = [
 # Front-end code from the npm registry (package.json, package-lock.json; `npm ci` puts it
 # here): the pages serve these files, nothing else of node_modules/ is published.
 NODE_MODULES_DIR = BASE_DIR / "node_modules"
-NODE_STATIC_FILES = {"vendor/chart.js/chart.umd.min.js": "chart.js/dist/chart.umd.min.js"}
+# The source map goes with the script that names it: production's collectstatic rewrites that
+# name to the map's hashed one, and fails if the map is not published.
+NODE_STATIC_FILES = {
+    "vendor/chart.js/chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+    "vendor/chart.js/chart.umd.min.js.map": "chart.js/dist/chart.umd.min.js.map",
+}
 
 # One JSON line per request on the `sascop.peticiones` logger (sascop.core.observabilidad).
 REQUEST_LOG = env.bool("REQUEST_LOG", default=True)

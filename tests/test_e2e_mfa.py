@@ -51,11 +51,14 @@ def test_two_factor_and_session_ends_hold_across_app_servers(tmp_path):
         laptop = requests.Session()
         assert _password(first, laptop).json()["message"] == "Login successful"
         secret = laptop.post(
-            f"{first}/api/mfa/totp/setup/", headers=_csrf(laptop), timeout=15
+            f"{first}/api/mfa/totp/setup/",
+            json={"password": PASSWORD},
+            headers=_csrf(laptop),
+            timeout=15,
         ).json()["secret"]
         confirmed = laptop.post(
             f"{first}/api/mfa/totp/confirm/",
-            json={"code": _code(secret)},
+            json={"code": _code(secret), "password": PASSWORD},
             headers=_csrf(laptop),
             timeout=15,
         )

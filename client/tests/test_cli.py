@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 
-from sascop.accounts.tests.factories import PASSWORD, UserFactory
+from sascop.accounts.tests.factories import PASSWORD, UserFactory, enrol_totp
 from sascop.ptes.tests.factories import PTEFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -69,14 +69,7 @@ def test_login_whoami_logout_and_cookie_file(run, reader, tmp_path):
 
 
 def test_login_asks_for_the_code_of_a_two_factor_account(run, reader):
-    import time
-
-    import pyotp
-
-    from sascop.accounts import mfa
-
-    secret = mfa.totp_setup(user=reader)["secret"]
-    codes = mfa.totp_confirm(request=None, user=reader, code=pyotp.TOTP(secret).at(time.time()))
+    _, codes = enrol_totp(reader)
 
     login = run("login", "--user", "lectora", stdin=f"{PASSWORD}\n{codes[0]}\n")
 

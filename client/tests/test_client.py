@@ -24,7 +24,7 @@ from sascop_client import (
     ValidationError,
 )
 
-from sascop.accounts.tests.factories import PASSWORD, UserFactory
+from sascop.accounts.tests.factories import PASSWORD, UserFactory, enrol_totp
 from sascop.catalogos.tests.factories import (
     ClienteFactory,
     ResponsableFactory,
@@ -77,16 +77,7 @@ def test_login_session_whoami_logout(live_server, engineer_user):
 
 
 def test_two_factor_login_with_a_code(live_server, engineer_user):
-    import time
-
-    import pyotp
-
-    from sascop.accounts import mfa
-
-    secret = mfa.totp_setup(user=engineer_user)["secret"]
-    codes = mfa.totp_confirm(
-        request=None, user=engineer_user, code=pyotp.TOTP(secret).at(time.time())
-    )
+    _, codes = enrol_totp(engineer_user)
     client = SascopClient(live_server.url, relogin=True)
 
     assert client.login("ingeniera", PASSWORD) == {"mfa_required": True, "message": "MFA required"}

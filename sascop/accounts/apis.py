@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from sascop.accounts import history, mfa, selectors, services
@@ -91,7 +93,23 @@ class LoginMfaApi(_SessionCreatingApi):
         return Response(s.login_body(request._request, user))
 
 
+class RegistrationThrottle(SimpleRateThrottle):
+    """Registration attempts per client address, successful or not: REGISTRATION_RATE."""
+
+    scope = "register"
+
+    def get_rate(self) -> str:
+        # Read at each request (DRF's own reads its settings once, at import).
+        return str(settings.REGISTRATION_RATE)
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 class RegisterApi(_SessionCreatingApi):
+    throttle_classes = [RegistrationThrottle]
+    extra_error_codes = ["429"]
+
     @extend_schema(
         tags=TAGS,
         request=s.RegisterInputSerializer,
@@ -103,7 +121,10 @@ class RegisterApi(_SessionCreatingApi):
         """Create an account (no domain permissions) and log it in.
 
         Runs the password validators; a username or e-mail already taken, in any letter
-        case, is refused. 403 `registration_closed` when registration is switched off.
+        case, is refused, and said so only when nothing else is wrong with the request (an
+        answer refused for another reason is the same whether they exist or not). 403
+        `registration_closed` when registration is switched off (the default in
+        production); 429 with `Retry-After` past REGISTRATION_RATE attempts per client.
         """
         data = s.RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -284,35 +305,54 @@ class MfaStatusApi(NoStoreMixin, APIView):
         return Response(s.mfa_status_body(mfa.mfa_status(current_user(request))))
 
 
+def _reauth(data: dict[str, Any]) -> dict[str, str]:
+    return {"password": data.get("password", ""), "current_code": data.get("current_code", "")}
+
+
 class TotpSetupApi(NoStoreMixin, APIView):
-    @extend_schema(
-        tags=MFA_TAGS, request=None, responses={200: s.TotpSetupSerializer}, summary="TOTP setup"
-    )
-    def post(self, request: Request) -> Response:
-        """A new secret for an authenticator app, as text, otpauth:// URI and QR code (SVG).
-        Nothing changes until a code from it is confirmed; an authenticator already on keeps
-        working until then."""
-        return Response(mfa.totp_setup(user=current_user(request)))
-
-
-class TotpConfirmApi(NoStoreMixin, APIView):
-    extra_error_codes = ["400", "409"]
+    extra_error_codes = ["400", "429"]
 
     @extend_schema(
         tags=MFA_TAGS,
-        request=s.MfaCodeInputSerializer,
+        request=s.ReauthInputSerializer,
+        responses={200: s.TotpSetupSerializer},
+        summary="TOTP setup",
+    )
+    def post(self, request: Request) -> Response:
+        """A new secret for an authenticator app, as text, otpauth:// URI and QR code (SVG),
+        given your `password` (or, with two-factor on, a `current_code` of your app): a live
+        session alone cannot replace the second factor. A wrong one counts as a failed login
+        (429 with Retry-After after too many). Nothing changes until a code from the new
+        secret is confirmed; an authenticator already on keeps working until then."""
+        data = s.ReauthInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        setup = mfa.totp_setup(
+            request=request._request, user=current_user(request), **_reauth(data.validated_data)
+        )
+        return Response(setup)
+
+
+class TotpConfirmApi(NoStoreMixin, APIView):
+    extra_error_codes = ["400", "409", "429"]
+
+    @extend_schema(
+        tags=MFA_TAGS,
+        request=s.TotpConfirmInputSerializer,
         responses={200: s.RecoveryCodesSerializer},
         summary="TOTP confirm",
     )
     def post(self, request: Request) -> Response:
-        """Turn two-factor on with a code from the app just set up. Answers 10 single-use
-        recovery codes, shown only this once. 409 without a setup before it."""
-        data = s.MfaCodeInputSerializer(data=request.data)
+        """Turn two-factor on with a `code` from the app just set up, and your `password` (or
+        a `current_code` of the authenticator it replaces). Answers 10 single-use recovery
+        codes, shown only this once. 409 without a setup before it; a wrong password or
+        current code counts as a failed login."""
+        data = s.TotpConfirmInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         codes = mfa.totp_confirm(
             request=request._request,
             user=current_user(request),
             code=data.validated_data["code"],
+            **_reauth(data.validated_data),
         )
         return Response({"recovery_codes": codes})
 
@@ -341,15 +381,21 @@ class TotpApi(NoStoreMixin, APIView):
 
 
 class RecoveryCodesApi(NoStoreMixin, APIView):
-    extra_error_codes = ["409"]
+    extra_error_codes = ["400", "409", "429"]
 
     @extend_schema(
         tags=MFA_TAGS,
-        request=None,
+        request=s.ReauthInputSerializer,
         responses={200: s.RecoveryCodesSerializer},
         summary="New recovery codes",
     )
     def post(self, request: Request) -> Response:
-        """10 new recovery codes; the old ones stop working. 409 while two-factor is off."""
-        codes = mfa.recovery_codes_regenerate(user=current_user(request))
+        """10 new recovery codes, given your `password` (or a `current_code` of your app);
+        the old ones stop working. 409 while two-factor is off; a wrong password or code
+        counts as a failed login."""
+        data = s.ReauthInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        codes = mfa.recovery_codes_regenerate(
+            request=request._request, user=current_user(request), **_reauth(data.validated_data)
+        )
         return Response({"recovery_codes": codes})

@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Cuentas"
 
     def ready(self) -> None:
-        from sascop.accounts import signals  # noqa: F401  (connects the receivers)
+        from sascop.accounts import mfa, signals  # noqa: F401  (connect their receivers)

@@ -38,7 +38,14 @@ class CodigoForm(Formulario):
 
 
 class ContrasenaForm(Formulario):
-    """Confirm who you are with your password (turning two-factor off)."""
+    """Confirm who you are with your password (turning two-factor off, setting it up,
+    new recovery codes)."""
+
+    password = _contrasena("Contraseña actual", "current-password")
+
+
+class ConfirmarAltaForm(CodigoForm):
+    """The first code of the new authenticator, and the password of the account."""
 
     password = _contrasena("Contraseña actual", "current-password")
 

@@ -13,15 +13,18 @@ database alone (a backup, a leaked dump, an injection that reads a table) does n
 what generates the codes; it also needs the app's configuration. Recovery codes are random
 (about 50 bits) and stored as keyed hashes, so a hash lookup finds one in one indexed query.
 
-An administrator may require two-factor for roles (MFA_REQUIRED_GROUPS, group names): a
-member without an authenticator is flagged in the session at login (`ENROL_KEY`) and the
-`MfaEnrolmentMiddleware` lets that session do nothing but enrol, look at its session, or
-log out.
+An administrator may require two-factor for roles (MFA_REQUIRED_GROUPS, group names): the
+`MfaEnrolmentMiddleware` lets a member without an authenticator do nothing but enrol, look at
+its session, or log out. It asks on every request (`enrolment_required_now`), not only at
+login, so a session opened before the role came to require it is held too; the answer is
+cached per user for MFA_POLICY_CACHE_SECONDS and forgotten when the user's groups or
+authenticator change.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
 import secrets
 import time
@@ -31,8 +34,11 @@ from typing import TYPE_CHECKING, Any
 import pyotp
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, authenticate, login
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -51,7 +57,6 @@ if TYPE_CHECKING:
     from cryptography.fernet import MultiFernet
 
 PENDING_KEY = "_mfa_pending"
-ENROL_KEY = "_mfa_enrolment_required"
 RECOVERY_CODES = 10
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off paper
 _RECOVERY_LENGTH = 10
@@ -175,6 +180,58 @@ def enrolment_required(user: User) -> bool:
     return user.groups.filter(name__in=groups).exists()
 
 
+def _policy_key(user_id: Any) -> str:
+    # The roles named are part of the key: a new MFA_REQUIRED_GROUPS never reads old answers.
+    roles = "\n".join(sorted(settings.MFA_REQUIRED_GROUPS)).encode()
+    return f"mfa-politica:{hashlib.sha256(roles).hexdigest()[:16]}:{user_id}"
+
+
+def enrolment_required_now(user: User) -> bool:
+    """`enrolment_required`, asked on every request of a logged-in user: the answer is kept
+    in the cache per user for MFA_POLICY_CACHE_SECONDS, and forgotten at once when the
+    user's groups or authenticator change (see the receivers below), so most requests cost a
+    cache read and no query. Nothing at all while MFA_REQUIRED_GROUPS is empty."""
+    if not settings.MFA_REQUIRED_GROUPS:
+        return False
+    key = _policy_key(user.pk)
+    held = cache.get(key)
+    if held is None:
+        held = enrolment_required(user)
+        cache.set(key, held, settings.MFA_POLICY_CACHE_SECONDS)
+    return bool(held)
+
+
+def forget_policy(user_id: Any) -> None:
+    """Drop the cached answer of `enrolment_required_now`: now, and again once the current
+    transaction commits (a reader meanwhile may have cached the old answer again)."""
+    if settings.MFA_REQUIRED_GROUPS:
+        key = _policy_key(user_id)
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))
+
+
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="mfa-politica-grupos")
+def _groups_changed(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[Any] | None, **kwargs: Any
+) -> None:
+    if action not in {"post_add", "post_remove", "post_clear", "pre_clear"}:
+        return
+    if not reverse:  # user.groups.add(...)
+        forget_policy(instance.pk)
+        return
+    # group.user_set.add(...): the users named; a clear names none, so read them first.
+    if action == "pre_clear":
+        pk_set = set(instance.user_set.values_list("pk", flat=True))
+    for user_id in pk_set or ():
+        forget_policy(user_id)
+
+
+@receiver(post_save, sender=DispositivoTotp, dispatch_uid="mfa-politica-dispositivo-guardado")
+@receiver(post_delete, sender=DispositivoTotp, dispatch_uid="mfa-politica-dispositivo-borrado")
+def _device_changed(sender: Any, instance: DispositivoTotp, **kwargs: Any) -> None:
+    forget_policy(instance.user_id)
+
+
 def required_by_policy(user: User) -> bool:
     groups = settings.MFA_REQUIRED_GROUPS
     return bool(groups) and user.groups.filter(name__in=groups).exists()
@@ -268,6 +325,55 @@ def _new_recovery_codes(user: User) -> list[str]:
     return [f"{code[:5]}-{code[5:]}" for code in codes]
 
 
+# --- proof of the account holder -------------------------------------------------------------
+
+
+def reauthenticate(
+    *, request: HttpRequest, user: User, password: str = "", current_code: str = ""
+) -> None:
+    """That the account holder is at the keyboard, not just someone with the live session:
+    the current password, or a code of the authenticator already on (which it uses up).
+
+    Replacing the second factor or its recovery codes asks for it. A wrong password or code
+    counts as a failed login of the account (429 once locked out), so these endpoints cannot
+    be used to guess either. Call it outside the write's transaction: a refused attempt must
+    stay counted."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    from sascop.accounts.lockout import reset_failures
+
+    if password:
+        checked = authenticate(request, username=user.username, password=password)
+        proven, field = checked is not None and checked.pk == user.pk, "password"
+        wrong = "The password is incorrect."
+    elif current_code:
+        credentials = {"username": user.username}
+        if AxesProxyHandler.is_locked(request, credentials):
+            raise locked_out_error()
+        device = _device(user)
+        normal = _normal(current_code)
+        proven = device is not None and device.activo and _use_totp(device, normal)
+        field, wrong = "current_code", "The code is not valid (or was already used)."
+        if not proven:
+            AxesProxyHandler.user_login_failed(
+                sender=reauthenticate, credentials=credentials, request=request
+            )
+    else:
+        raise InvalidInput(
+            fields={
+                "password": [
+                    "Type your current password (or, with two-factor on, a code of your "
+                    "authenticator app as current_code)."
+                ]
+            }
+        )
+    if not proven:
+        if getattr(request, "axes_locked_out", False):
+            raise locked_out_error()
+        raise InvalidInput(fields={field: [wrong]})
+    reset_failures(request, user)
+
+
 # --- enrolment --------------------------------------------------------------------------------
 
 
@@ -278,12 +384,20 @@ def _qr_svg(uri: str) -> str:
     return str(qr.svg_inline(scale=4, title="Código QR para la app de autenticación"))
 
 
-@transaction.atomic
-def totp_setup(*, user: User) -> dict[str, str]:
-    """Start enrolling an authenticator: a new secret, its otpauth:// URI and QR code.
+def totp_setup(
+    *, request: HttpRequest, user: User, password: str = "", current_code: str = ""
+) -> dict[str, str]:
+    """Start enrolling an authenticator, given the password (or a current code: see
+    `reauthenticate`): a new secret, its otpauth:// URI and QR code.
 
     The secret is pending until `totp_confirm`; an authenticator already confirmed keeps
     working until then (re-enrolling a new phone never leaves the account without one)."""
+    reauthenticate(request=request, user=user, password=password, current_code=current_code)
+    return _totp_setup(user)
+
+
+@transaction.atomic
+def _totp_setup(user: User) -> dict[str, str]:
     secret = pyotp.random_base32()
     device, _ = DispositivoTotp.objects.select_for_update().get_or_create(user=user)
     device.secreto_pendiente = _encrypt(secret)
@@ -306,10 +420,20 @@ def pending_setup(user: User) -> dict[str, str] | None:
     return _setup_body(user, secret) if secret is not None else None
 
 
+def totp_confirm(
+    *, request: HttpRequest, user: User, code: str, password: str = "", current_code: str = ""
+) -> list[str]:
+    """Turn on the authenticator being enrolled, given a code from it and the password (or a
+    code of the authenticator it replaces: see `reauthenticate`); returns 10 new recovery
+    codes (shown this once: only their hashes are kept; older ones stop working)."""
+    if not DispositivoTotp.objects.filter(user=user).exclude(secreto_pendiente="").exists():
+        raise Conflict("Start with POST /api/mfa/totp/setup/: there is no secret to confirm.")
+    reauthenticate(request=request, user=user, password=password, current_code=current_code)
+    return _totp_confirm(request, user, code)
+
+
 @transaction.atomic
-def totp_confirm(*, request: HttpRequest | None, user: User, code: str) -> list[str]:
-    """Turn on the authenticator being enrolled, given a code from it; returns 10 new
-    recovery codes (shown this once: only their hashes are kept; older ones stop working)."""
+def _totp_confirm(request: HttpRequest, user: User, code: str) -> list[str]:
     device = DispositivoTotp.objects.select_for_update().filter(user=user).first()
     pending = _decrypt(device.secreto_pendiente) if device and device.secreto_pendiente else None
     if device is None or pending is None:
@@ -322,10 +446,7 @@ def totp_confirm(*, request: HttpRequest | None, user: User, code: str) -> list[
     device.ultimo_paso = step  # the code just typed may not log in too
     device.full_clean()
     device.save()
-    codes = _new_recovery_codes(user)
-    if request is not None:
-        request.session.pop(ENROL_KEY, None)
-    return codes
+    return _new_recovery_codes(user)
 
 
 def totp_disable(*, request: HttpRequest, user: User, password: str) -> None:
@@ -351,12 +472,16 @@ def totp_disable(*, request: HttpRequest, user: User, password: str) -> None:
     reset_failures(request, user)
 
 
-@transaction.atomic
-def recovery_codes_regenerate(*, user: User) -> list[str]:
-    """10 new recovery codes; the old ones stop working."""
+def recovery_codes_regenerate(
+    *, request: HttpRequest, user: User, password: str = "", current_code: str = ""
+) -> list[str]:
+    """10 new recovery codes, given the password (or a current code: see `reauthenticate`);
+    the old ones stop working."""
     if not DispositivoTotp.objects.filter(user=user).exclude(secreto="").exists():
         raise Conflict("Turn on two-factor authentication first.")
-    return _new_recovery_codes(user)
+    reauthenticate(request=request, user=user, password=password, current_code=current_code)
+    with transaction.atomic():
+        return _new_recovery_codes(user)
 
 
 # --- the two-step login -----------------------------------------------------------------------
@@ -441,8 +566,7 @@ def login_with_code(*, request: HttpRequest, code: str) -> User:
 
 
 def hold_for_enrolment(*, request: HttpRequest, user: User) -> None:
-    """Right after a password login: a user whose role requires two-factor and who has none
-    is held to enrolment for this session (a flag in the session, so the gate costs no query
-    per request). No query at all while MFA_REQUIRED_GROUPS is empty."""
-    if enrolment_required(user):
-        request.session[ENROL_KEY] = True
+    """Right after a password login: whether the user is held to enrolment is worked out now
+    (and cached), so the requests that follow find the answer in the cache. No query at all
+    while MFA_REQUIRED_GROUPS is empty."""
+    enrolment_required_now(user)

@@ -22,7 +22,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
 from sascop.accounts.backends import UsernameOrEmailBackend
-from sascop.accounts.mfa import ENROL_KEY, MfaEnrolmentRequired
+from sascop.accounts.mfa import MfaEnrolmentRequired, enrolment_required_now
 from sascop.accounts.models import User
 from sascop.core.errors import error_response, wants_json
 
@@ -105,13 +105,19 @@ class MfaEnrolmentMiddleware:
     """A user whose role requires two-factor and who logged in without it can do nothing
     but enrol: API calls get 403 `mfa_enrolment_required`, pages go to the enrolment page.
 
-    It reads a flag the login left in the session, so it costs no query per request."""
+    Asked on every request, not only at login: a session opened before the user's role came
+    to require two-factor (or before an administrator removed the user's authenticator) is
+    held as the login would hold it. The answer is cached per user (accounts.mfa), so most
+    requests cost a cache read and no query; with MFA_REQUIRED_GROUPS empty, nothing."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.session.get(ENROL_KEY) or request.path.startswith(ALLOWED_PREFIXES):
+        if not settings.MFA_REQUIRED_GROUPS or request.path.startswith(ALLOWED_PREFIXES):
+            return self.get_response(request)
+        user = request.user
+        if not user.is_authenticated or not enrolment_required_now(user):
             return self.get_response(request)
         if wants_json(request):
             return error_response(MfaEnrolmentRequired(redirect=ENROLMENT_PAGE))

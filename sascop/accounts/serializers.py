@@ -193,6 +193,33 @@ class PasswordInputSerializer(serializers.Serializer):
     password = _password_field()
 
 
+class ReauthInputSerializer(serializers.Serializer):
+    """Who is asking to replace the second factor: the account holder, not only a live
+    session. One of the two is required."""
+
+    password = serializers.CharField(
+        max_length=4096,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        required=False,
+        allow_blank=True,
+        help_text="Your current password. Required unless `current_code` is given.",
+    )
+    current_code = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text="Instead of the password, with two-factor already on: the 6-digit code your "
+        "authenticator app shows now (it is used up).",
+    )
+
+
+class TotpConfirmInputSerializer(ReauthInputSerializer):
+    code = serializers.CharField(
+        max_length=64, help_text="The 6-digit code of the authenticator app just set up."
+    )
+
+
 class TotpSetupSerializer(serializers.Serializer):
     secret = serializers.CharField(help_text="Base32; for typing into the app by hand.")
     otpauth_uri = serializers.CharField(help_text="otpauth://totp/... (what the QR code holds).")

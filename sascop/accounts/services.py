@@ -78,15 +78,19 @@ def user_register(
     errors: dict[str, list[str]] = {}
     if "@" in username:
         errors["username"] = ["Usernames may not contain '@'; sign in with the e-mail instead."]
-    elif selectors.taken("username", username):
-        errors["username"] = ["A user with that username already exists."]
-    if selectors.taken("email", email):
-        errors["email"] = ["A user with that e-mail already exists."]
     if password != password2:
         errors["password2"] = ["The two passwords do not match."]
     user = User(username=username, email=email)
     if password_errors := _password_errors(password, user):
         errors["password"] = password_errors
+    if errors:
+        # Refused for what was typed: the answer is the same whether the username or e-mail
+        # names an account or not.
+        raise InvalidInput(fields=errors)
+    if selectors.taken("username", username):
+        errors["username"] = ["A user with that username already exists."]
+    if selectors.taken("email", email):
+        errors["email"] = ["A user with that e-mail already exists."]
     if errors:
         raise InvalidInput(fields=errors)
     user.set_password(password)

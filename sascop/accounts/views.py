@@ -10,6 +10,7 @@ on the same services as the API.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,7 +32,13 @@ from sascop.accounts import mfa, selectors, services
 from sascop.accounts import serializers as s
 from sascop.accounts.current import current_user
 from sascop.accounts.decorators import login_required_page
-from sascop.accounts.forms import CambioContrasenaForm, CodigoForm, ContrasenaForm
+from sascop.accounts.forms import (
+    CambioContrasenaForm,
+    CodigoForm,
+    ConfirmarAltaForm,
+    ContrasenaForm,
+)
+from sascop.accounts.lockout import cool_off_seconds
 from sascop.core.csrf import enforce_session_creation_csrf
 from sascop.core.errors import (
     ApplicationError,
@@ -41,6 +48,7 @@ from sascop.core.errors import (
     Throttled,
     UnsupportedMediaType,
     authentication_error,
+    error_headers,
     error_response,
     to_application_error,
     wants_json,
@@ -110,6 +118,27 @@ def _form_error_message(error: ApplicationError, messages: dict[str, str] | None
     return template.format(minutes=max(1, retry_after // 60))
 
 
+# What the login page's form always sends (the token, even when the fields are left blank).
+_LOGIN_FORM_FIELDS = {"csrfmiddlewaretoken", "username", "password"}
+
+
+def _login_form_posted(request: HttpRequest) -> bool:
+    """Whether a refused login answers with the login page: a browser (it asks for HTML) or
+    a post of the page's form. A client asking for JSON, or a script whose body is no form
+    or a form without any of the page's fields (an empty multipart post), gets the JSON
+    envelope instead."""
+    if wants_json(request):
+        return False
+    if "text/html" in request.headers.get("Accept", ""):
+        return True
+    if request.content_type not in _FORM_TYPES:
+        return False
+    try:
+        return bool(_LOGIN_FORM_FIELDS & set(request.POST))
+    except MultiPartParserError:
+        return False
+
+
 @csrf_exempt  # checked below: browsers need the token, same-site scripts may omit it
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -133,12 +162,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:login-codigo')}?{urlencode({'next': siguiente})}")
     except (ApplicationError, ValidationError, MultiPartParserError) as exc:
         error = to_application_error(exc, request)
-        if as_json or wants_json(request):
+        if as_json or not _login_form_posted(request):
             return error_response(error)
         username = str(request.POST.get("username", ""))
-        return _login_page(
+        page = _login_page(
             request, error=_form_error_message(error), status=error.status, username=username
         )
+        # A lock-out (429) or an outage (503) says when to try again, as the JSON answer does.
+        if retry_after := error_headers(error).get("Retry-After"):
+            page["Retry-After"] = retry_after
+        return page
     if as_json:
         return json_response(s.login_body(request, user))
     return redirect(_safe_next(request, request.POST.get("next") or request.GET.get("next")))
@@ -175,6 +208,7 @@ def login_codigo_view(request: HttpRequest) -> HttpResponse:
         return redirect(volver)
     form = CodigoForm(request.POST or None, recuperacion=True)
     status = 200
+    reintentar = None
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -185,10 +219,14 @@ def login_codigo_view(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 form.add_error("code", _form_error_message(exc, _CODE_MESSAGES))
                 status = exc.status
+                reintentar = error_headers(exc).get("Retry-After")
             else:
                 return redirect(siguiente)
     context = {"form": form, "next": siguiente}
-    return render(request, "accounts/login_codigo.html", context, status=status)
+    page = render(request, "accounts/login_codigo.html", context, status=status)
+    if reintentar:
+        page["Retry-After"] = reintentar
+    return page
 
 
 # --- /cuenta/: the user's own account ---------------------------------------------------------
@@ -199,8 +237,12 @@ _PAGE_SIZE = 25
 
 def _cuenta(request: HttpRequest, template: str, status: int = 200, **context: Any) -> HttpResponse:
     context.setdefault("seccion", template.rsplit("/", 1)[-1].split(".")[0])
-    context["obligatorio"] = bool(request.session.get(mfa.ENROL_KEY))
-    return render(request, f"accounts/cuenta/{template}", context, status=status)
+    context["obligatorio"] = mfa.enrolment_required_now(current_user(request))
+    page = render(request, f"accounts/cuenta/{template}", context, status=status)
+    if status == HTTPStatus.TOO_MANY_REQUESTS:
+        # Only the lock-out answers 429 here: say when to come back, as the API does.
+        page["Retry-After"] = str(cool_off_seconds())
+    return page
 
 
 @never_cache
@@ -306,56 +348,135 @@ def cuenta_mfa(request: HttpRequest) -> HttpResponse:
     return _cuenta(request, "mfa.html", estado=mfa.mfa_status(current_user(request)))
 
 
+def _reautenticacion(
+    request: HttpRequest, form: ContrasenaForm | ConfirmarAltaForm, accion: Any
+) -> tuple[Any, int]:
+    """Run `accion(password)` (a service that asks for the password first); on a wrong
+    password or a lock-out, the form says so. Returns (its result or None, status)."""
+    if not form.is_valid():
+        return None, 400
+    try:
+        return accion(form.cleaned_data["password"]), 200
+    except Throttled as exc:
+        form.add_error(None, _form_error_message(exc))
+        return None, exc.status
+    except InvalidInput as exc:
+        if "password" not in (exc.fields or {}):
+            raise
+        form.add_error("password", _CURRENT_PASSWORD_WRONG)
+        return None, 400
+
+
+_CONFIRMA_CONFIGURAR: dict[str, Any] = {
+    "titulo": "Configurar la verificación en dos pasos",
+    "texto": "Para configurar una app de autenticación, confirma que eres tú con tu contraseña.",
+    "boton": "Continuar",
+}
+_CONFIRMA_CODIGOS: dict[str, Any] = {
+    "titulo": "Generar nuevos códigos de recuperación",
+    "texto": "Los códigos de recuperación que tienes dejarán de servir. Confirma con tu "
+    "contraseña.",
+    "boton": "Generar nuevos códigos",
+}
+
+
 @never_cache
 @login_required_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def cuenta_mfa_configurar(request: HttpRequest) -> HttpResponse:
-    """POST: a new secret (pending until confirmed), then GET: its QR code and the form
-    for the first code. The secret is shown on this page only (never cached)."""
+    """Set up an authenticator: first the password (POST: a new secret, pending until
+    confirmed), then GET: its QR code and the form for the first code. The secret is shown
+    on this page only (never cached)."""
     user = current_user(request)
     if request.method == "POST":
-        mfa.totp_setup(user=user)
-        return redirect("cuenta:mfa-configurar")
+        form = ContrasenaForm(request.POST)
+        alta, status = _reautenticacion(
+            request,
+            form,
+            lambda password: mfa.totp_setup(request=request, user=user, password=password),
+        )
+        if alta is not None:
+            return redirect("cuenta:mfa-configurar")
+        return _cuenta(
+            request, "mfa_contrasena.html", status, seccion="mfa", form=form, **_CONFIRMA_CONFIGURAR
+        )
     pendiente = mfa.pending_setup(user)
     if pendiente is None:
-        return redirect("cuenta:mfa")
-    return _cuenta(request, "mfa_configurar.html", seccion="mfa", form=CodigoForm(), alta=pendiente)
-
-
-@never_cache
-@require_POST
-@login_required_page
-def cuenta_mfa_confirmar(request: HttpRequest) -> HttpResponse:
-    """Turn two-factor on with the first code; shows the recovery codes, this once."""
-    user = current_user(request)
-    form = CodigoForm(request.POST)
-    if form.is_valid():
-        try:
-            codigos = mfa.totp_confirm(request=request, user=user, code=form.cleaned_data["code"])
-        except Conflict:
-            return redirect("cuenta:mfa")
-        except InvalidInput:
-            form.add_error("code", "El código no coincide. Escribe el que muestra tu app ahora.")
-        else:
-            return _cuenta(request, "mfa_codigos.html", seccion="mfa", codigos=codigos, nuevo=True)
-    pendiente = mfa.pending_setup(user)
-    if pendiente is None:
-        return redirect("cuenta:mfa")
+        form = ContrasenaForm()
+        return _cuenta(
+            request, "mfa_contrasena.html", seccion="mfa", form=form, **_CONFIRMA_CONFIGURAR
+        )
     return _cuenta(
-        request, "mfa_configurar.html", status=400, seccion="mfa", form=form, alta=pendiente
+        request, "mfa_configurar.html", seccion="mfa", form=ConfirmarAltaForm(), alta=pendiente
     )
 
 
 @never_cache
 @require_POST
 @login_required_page
-def cuenta_mfa_codigos(request: HttpRequest) -> HttpResponse:
-    """New recovery codes (the old ones stop working), shown this once."""
-    try:
-        codigos = mfa.recovery_codes_regenerate(user=current_user(request))
-    except Conflict:
+def cuenta_mfa_confirmar(request: HttpRequest) -> HttpResponse:
+    """Turn two-factor on with the first code and the password; shows the recovery codes,
+    this once."""
+    user = current_user(request)
+    form = ConfirmarAltaForm(request.POST)
+    codigos: list[str] | None = None
+    status = 400
+    if form.is_valid():
+        try:
+            codigos = mfa.totp_confirm(
+                request=request,
+                user=user,
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password"],
+            )
+        except Conflict:
+            return redirect("cuenta:mfa")
+        except Throttled as exc:
+            form.add_error(None, _form_error_message(exc))
+            status = exc.status
+        except InvalidInput as exc:
+            if "password" in (exc.fields or {}):
+                form.add_error("password", _CURRENT_PASSWORD_WRONG)
+            else:
+                form.add_error(
+                    "code", "El código no coincide. Escribe el que muestra tu app ahora."
+                )
+        else:
+            return _cuenta(request, "mfa_codigos.html", seccion="mfa", codigos=codigos, nuevo=True)
+    pendiente = mfa.pending_setup(user)
+    if pendiente is None:
         return redirect("cuenta:mfa")
-    return _cuenta(request, "mfa_codigos.html", seccion="mfa", codigos=codigos, nuevo=False)
+    return _cuenta(
+        request, "mfa_configurar.html", status=status, seccion="mfa", form=form, alta=pendiente
+    )
+
+
+@never_cache
+@login_required_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def cuenta_mfa_codigos(request: HttpRequest) -> HttpResponse:
+    """New recovery codes given the password (the old ones stop working), shown this once."""
+    user = current_user(request)
+    if not mfa.totp_enabled(user):
+        return redirect("cuenta:mfa")
+    form = ContrasenaForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        try:
+            codigos, status = _reautenticacion(
+                request,
+                form,
+                lambda password: mfa.recovery_codes_regenerate(
+                    request=request, user=user, password=password
+                ),
+            )
+        except Conflict:
+            return redirect("cuenta:mfa")
+        if codigos is not None:
+            return _cuenta(request, "mfa_codigos.html", seccion="mfa", codigos=codigos, nuevo=False)
+    return _cuenta(
+        request, "mfa_contrasena.html", status, seccion="mfa", form=form, **_CONFIRMA_CODIGOS
+    )
 
 
 @never_cache

@@ -141,3 +141,44 @@ def redis_keys_name_the_database(app_configs: Any = None, **kwargs: Any) -> list
             id="sascop.E005",
         )
     ]
+
+
+@register(TAG, deploy=True)
+def static_manifest_is_complete(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Production serves static files by their hashed names from collectstatic's manifest;
+    a page naming a file the manifest lacks (or the manifest itself missing) is a 500."""
+    from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return []
+    hint = "Run `python manage.py collectstatic --noinput` with these settings, on every deploy."
+    if staticfiles_storage.read_manifest() is None:
+        return [
+            Error(
+                f"No static files manifest ({staticfiles_storage.manifest_name}) in "
+                f"STATIC_ROOT ({settings.STATIC_ROOT}): every page would answer 500.",
+                hint=hint,
+                id="sascop.E006",
+            )
+        ]
+    publicados, _ = staticfiles_storage.load_manifest()
+    faltan = sorted(
+        {
+            f"{prefijo}/{ruta}" if (prefijo := getattr(origen, "prefix", None)) else ruta
+            for finder in finders.get_finders()
+            for ruta, origen in finder.list(["CVS", ".*", "*~"])
+        }
+        - set(publicados)
+    )
+    if not faltan:
+        return []
+    return [
+        Error(
+            f"The static files manifest in STATIC_ROOT ({settings.STATIC_ROOT}) lacks "
+            f"{len(faltan)} file(s) this version serves ({', '.join(faltan[:5])}"
+            f"{', ...' if len(faltan) > 5 else ''}): the pages naming them would answer 500.",
+            hint=hint,
+            id="sascop.E006",
+        )
+    ]

@@ -38,6 +38,12 @@ FECHA_HORA = "dd/mm/yyyy hh:mm"
 # Rows read from the database at a time (`QuerySet.iterator(chunk_size=...)`).
 LOTE = 2000
 
+# Text starting with one of these is a formula to Excel or LibreOffice, on opening the file
+# (`=`) or when someone edits the cell (`+`, `-`, `@`; a tab or line end ahead of them: XML
+# reads a CR as a line feed). Such text is written as a string cell marked "quote prefix"
+# (Excel's leading apostrophe): it shows and imports back as written, never evaluated.
+PREFIJOS_DE_FORMULA = ("=", "+", "-", "@", "\t", "\r", "\n")
+
 T = TypeVar("T")
 
 
@@ -62,6 +68,21 @@ def lotes(filas: Iterable[T], tamano: int = LOTE) -> Iterator[list[T]]:
     iterador = iter(filas)
     while lote := list(islice(iterador, tamano)):
         yield lote
+
+
+def parece_formula(valor: object) -> bool:
+    """Whether `valor` is text a spreadsheet could take for a formula."""
+    return isinstance(valor, str) and valor.startswith(PREFIJOS_DE_FORMULA)
+
+
+def como_texto(celda: Any) -> Any:
+    """`celda` (an openpyxl cell, write-only or not) stored as the text it holds when that
+    text could be a formula; anything else (numbers, dates, plain text) unchanged. Every
+    workbook the service writes passes user text through here."""
+    if parece_formula(celda.value):
+        celda.data_type = "s"
+        celda.quotePrefix = True
+    return celda
 
 
 def _valor(valor: Any) -> Any:
@@ -108,6 +129,9 @@ def escribir_libro(
         celdas: list[Any] = []
         for valor, formato in zip(fila, formatos, strict=True):
             valor = _valor(valor)
+            if parece_formula(valor):
+                celdas.append(como_texto(WriteOnlyCell(ws, value=valor)))
+                continue
             if formato is None or valor is None:
                 celdas.append(valor)
                 continue

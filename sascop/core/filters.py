@@ -7,21 +7,34 @@ django-filter's NumberFilter takes `0.5` for an id and its BooleanFilter treats 
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any, TypeVar
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
+from django.http import QueryDict
 from django_filters.fields import IsoDateTimeField
 
 from sascop.core.errors import InvalidInput
 
 
-class IdFilter(django_filters.NumberFilter):
-    """A row id: a whole number."""
+class _IdField(forms.IntegerField):
+    """Digits only: Django's IntegerField also takes `1.0` (it drops a decimal point
+    followed by zeros), which is not an id."""
 
-    field_class = forms.IntegerField
+    def to_python(self, value: Any) -> int | None:
+        if value not in self.empty_values and not re.fullmatch(r"[+-]?\d+", str(value).strip()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        number: int | None = super().to_python(value)
+        return number
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number, written as one."""
+
+    field_class = _IdField
 
 
 class _BooleanField(forms.Field):
@@ -70,9 +83,21 @@ def filtrar(
     filterset_class: type[django_filters.FilterSet], params: Any, queryset: QuerySet[F]
 ) -> QuerySet[F]:
     """`queryset` narrowed by the query parameters; any value the filters refuse is a 400
-    naming the parameter."""
-    filterset = filterset_class(params, queryset=queryset)
+    naming the parameter. An empty value (`?estatus=`) is the same as leaving the parameter
+    out, for filters that take several values too."""
+    filterset = filterset_class(_sin_vacios(params), queryset=queryset)
     if not filterset.is_valid():
         raise InvalidInput(fields={name: list(errors) for name, errors in filterset.errors.items()})
     result: QuerySet[F] = filterset.qs
     return result
+
+
+def _sin_vacios(params: Any) -> Any:
+    """`params` (a QueryDict) without its empty values; a parameter left with none is gone."""
+    if not hasattr(params, "lists") or all(all(v != "" for v in vs) for _, vs in params.lists()):
+        return params
+    limpio = QueryDict(mutable=True)
+    for nombre, valores in params.lists():
+        if presentes := [valor for valor in valores if valor != ""]:
+            limpio.setlist(nombre, presentes)
+    return limpio

@@ -11,6 +11,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.http import http_date
 
 from sascop.core import sessions
 from sascop.core.errors import (
@@ -180,6 +181,34 @@ class RequestSizeLimitMiddleware:
         if limit is not None and self._length(request) > limit:
             return self._refuse(limit)
         return None
+
+
+class SessionCookieCapMiddleware:
+    """The session cookie a response sets never outlives the session's absolute cap
+    (SESSION_ABSOLUTE_AGE from its login): its Max-Age is what is left of it.
+
+    The stored session outlives the cap by one idle period, so that a client presenting
+    its cookie late is told "your session expired" (core.sessions); the browser keeping
+    the cookie that long serves nothing. Sits outside SessionMiddleware, which sets it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        cookie = response.cookies.get(settings.SESSION_COOKIE_NAME)
+        session = getattr(request, "session", None)
+        if cookie is None or not cookie.value or not cookie["max-age"] or session is None:
+            return response
+        auth_at = session.get(sessions.AUTH_AT)
+        if auth_at is None:
+            return response
+        now = time.time()
+        left = max(0, int(auth_at + settings.SESSION_ABSOLUTE_AGE - now))
+        if int(cookie["max-age"]) > left:
+            cookie["max-age"] = left
+            cookie["expires"] = http_date(now + left)
+        return response
 
 
 class SessionPolicyMiddleware:

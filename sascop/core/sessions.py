@@ -10,11 +10,12 @@ The refresh rewrites `_sascop_seen_at` at most once per `SESSION_REFRESH_INTERVA
 steady stream of reads costs one session write a minute, not one a request. The price is that
 the idle timeout may end up to one interval early, never late.
 
-The cookie and the stored row outlive the session by one idle period (they expire at the
-absolute cap plus SESSION_COOKIE_AGE). That is deliberate: a browser coming back after the
-idle timeout still presents its cookie, so the server can tell it "your session expired"
-(and log the expiry) instead of treating it as a stranger. The cookie is worthless by then:
-this policy refuses it and deletes the row.
+The stored row outlives the session by one idle period (it expires at the absolute cap
+plus SESSION_COOKIE_AGE). That is deliberate: a browser coming back after the idle timeout
+still presents its cookie, so the server can tell it "your session expired" (and log the
+expiry) instead of treating it as a stranger. The cookie is worthless by then: this policy
+refuses it and deletes the row. The cookie itself never outlives the absolute cap
+(core.middleware.SessionCookieCapMiddleware sets its Max-Age to what is left of it).
 """
 
 from __future__ import annotations

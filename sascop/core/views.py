@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from http import HTTPStatus
 
@@ -17,6 +18,8 @@ from sascop.core.errors import (
     to_application_error,
     wants_json,
 )
+
+logger = logging.getLogger(__name__)
 
 _PAGE_TEXT = {
     400: ("Solicitud inválida", "La solicitud no se pudo procesar."),
@@ -34,12 +37,23 @@ def error_answer(request: HttpRequest, error: ApplicationError) -> HttpResponse:
     if wants_json(request):
         return error_response(error)
     title, message = _PAGE_TEXT.get(error.status) or _PAGE_TEXT[400 if error.status < 500 else 500]
-    response = render(
-        request,
-        "core/error.html",
-        {"title": title, "message": message, "status": error.status},
-        status=error.status,
-    )
+    try:
+        response = render(
+            request,
+            "core/error.html",
+            {"title": title, "message": message, "status": error.status},
+            status=error.status,
+        )
+    except ValueError:
+        # The page names static files by the manifest's hashed names; a missing manifest (no
+        # collectstatic in production: `check --deploy` says so, sascop.E006) must not turn
+        # every error page into a bare server failure. The same words, without the layout.
+        logger.exception("The error page could not be drawn")
+        response = HttpResponse(
+            f'<!doctype html><html lang="es-MX"><meta charset="utf-8"><title>{title}</title>'
+            f"<h1>{title}</h1><p>{message}</p>",
+            status=error.status,
+        )
     # A 503 (or 429) page says when to come back, as the JSON answer does.
     retry_after = error_headers(error).get("Retry-After")
     if retry_after:

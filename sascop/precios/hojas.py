@@ -1,5 +1,6 @@
 """Workbooks the service writes: an OT's anexo exported, and a refused anexo handed back
-with an OBSERVACIONES column. Plain openpyxl, no database."""
+with an OBSERVACIONES column. Plain openpyxl, no database; every cell goes out through
+core.excel's `como_texto`, so no text (nor a formula of a refused upload) is a live formula."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from sascop.core.excel import como_texto
 from sascop.precios.libro import errores_de_lectura
 
 TIPO_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,6 +28,14 @@ ENCABEZADO_ANEXO = [
 
 
 def _guardar(libro: Any) -> bytes:
+    for hoja in libro.worksheets:
+        # The cells that exist, not `iter_rows()`: that would create every empty cell of the
+        # sheet's bounding box (one cell at XFD on row 99,000 is 1.6 billion of them).
+        for celda in list(hoja._cells.values()):
+            if celda.data_type == "f" and not isinstance(celda.value, str):
+                # An array or data-table formula of an uploaded workbook: its text.
+                celda.value = getattr(celda.value, "text", None) or ""
+            como_texto(celda)
     salida = io.BytesIO()
     libro.save(salida)
     return salida.getvalue()

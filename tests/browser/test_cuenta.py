@@ -11,9 +11,8 @@ import pyotp
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from sascop.accounts import mfa
 from sascop.accounts.models import User
-from sascop.accounts.tests.factories import PASSWORD, make_user
+from sascop.accounts.tests.factories import PASSWORD, enrol_totp, make_user
 from tests.browser.conftest import DESKTOP, PHONE, page_wide_scroll
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -36,8 +35,7 @@ def _checks(page: Page, axe, url: str) -> None:
 
 def test_the_login_asks_for_the_code_on_a_second_page(page: Page, screenshot, console_errors, axe):
     user = _usuario()
-    secret = mfa.totp_setup(user=user)["secret"]
-    mfa.totp_confirm(request=None, user=user, code=_code(secret))
+    secret, _ = enrol_totp(user)
 
     page.goto("/cuenta/sesiones/")  # anonymous: to the login, and back here afterwards
     page.get_by_label("Usuario o correo electrónico").fill("ana")
@@ -107,8 +105,11 @@ def test_account_pages_enrol_two_factor_and_end_other_sessions(
     # Two-factor: set it up with the QR code's secret, see the recovery codes once.
     page.goto("/cuenta/mfa/")
     _checks(page, axe, "/cuenta/mfa/")
-    page.get_by_role("button", name="Activar la verificación en dos pasos").click()
+    page.get_by_role("link", name="Activar la verificación en dos pasos").click()
     page.wait_for_url("**/cuenta/mfa/configurar/")
+    _checks(page, axe, "/cuenta/mfa/configurar/ (password)")
+    page.get_by_label("Contraseña actual").fill(PASSWORD)
+    page.get_by_role("button", name="Continuar").click()
     qr = page.get_by_role("img", name="Código QR con la clave de tu cuenta")
     expect(qr).to_be_visible()
     box = qr.locator("svg").bounding_box()
@@ -117,6 +118,7 @@ def test_account_pages_enrol_two_factor_and_end_other_sessions(
     screenshot(page, "cuenta-mfa-configurar")
     secret = page.locator("#clave").inner_text()
     page.get_by_label("Código de verificación").fill(_code(secret))
+    page.get_by_label("Contraseña actual").fill(PASSWORD)
     page.get_by_role("button", name="Confirmar y activar").click()
     codes = page.get_by_role("list", name="Códigos de recuperación").locator("li")
     expect(codes).to_have_count(10)
@@ -127,7 +129,9 @@ def test_account_pages_enrol_two_factor_and_end_other_sessions(
     expect(page.get_by_text("Te quedan 10 códigos de recuperación.")).to_be_visible()
     screenshot(page, "cuenta-mfa")
 
-    page.get_by_role("button", name="Generar nuevos códigos de recuperación").click()
+    page.get_by_role("link", name="Generar nuevos códigos de recuperación").click()
+    page.get_by_label("Contraseña actual").fill(PASSWORD)
+    page.get_by_role("button", name="Generar nuevos códigos").click()
     expect(codes).to_have_count(10)
     assert not set(codes.all_inner_texts()) & set(first_codes)
     page.goto("/cuenta/mfa/desactivar/")

@@ -30,3 +30,22 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
 def make_user(**fields: object) -> User:
     """A saved user (typed, unlike calling the factory)."""
     return cast(User, UserFactory(**fields))
+
+
+def enrol_totp(user: User, password: str = PASSWORD) -> tuple[str, list[str]]:
+    """Turn two-factor on for `user` through the services, as its owner would (giving the
+    password); returns the authenticator's secret and the recovery codes."""
+    import time
+
+    import pyotp
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+    from django.test import RequestFactory
+
+    from sascop.accounts import mfa
+
+    request = RequestFactory().post("/cuenta/mfa/configurar/")
+    request.session = SessionStore()
+    secret = mfa.totp_setup(request=request, user=user, password=password)["secret"]
+    code = pyotp.TOTP(secret).at(time.time())
+    codes = mfa.totp_confirm(request=request, user=user, code=code, password=password)
+    return secret, codes

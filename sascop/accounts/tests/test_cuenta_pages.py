@@ -11,6 +11,7 @@ import pyotp
 import pytest
 from django.test import Client
 
+from sascop.accounts import mfa
 from sascop.accounts.models import DispositivoTotp, EventoAcceso
 from sascop.accounts.tests.factories import PASSWORD
 
@@ -48,12 +49,12 @@ def ana(client, user, json_login):
 
 
 def _enrol_by_pages(c: Client) -> tuple[str, list[str]]:
-    started = _form(c, "/cuenta/mfa/configurar/")
+    started = _form(c, "/cuenta/mfa/configurar/", {"password": PASSWORD})
     assert started.status_code == HTTPStatus.FOUND
     assert started["Location"] == "/cuenta/mfa/configurar/"
     page = c.get("/cuenta/mfa/configurar/").content.decode()
     secret = re.search(r'<code class="clave" id="clave">([A-Z2-7]+)</code>', page).group(1)
-    confirmed = _form(c, "/cuenta/mfa/confirmar/", {"code": _code(secret)})
+    confirmed = _form(c, "/cuenta/mfa/confirmar/", {"code": _code(secret), "password": PASSWORD})
     assert confirmed.status_code == HTTPStatus.OK
     codes = re.findall(
         r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>", confirmed.content.decode()
@@ -222,18 +223,20 @@ def test_sessions_page_costs_the_same_queries_for_many_sessions(
 
 def test_mfa_pages_enrol_show_codes_once_regenerate_and_disable(ana, user, clock):
     assert "Activar la verificación en dos pasos" in ana.get("/cuenta/mfa/").content.decode()
-    started = _form(ana, "/cuenta/mfa/configurar/")
+    asks = ana.get("/cuenta/mfa/configurar/")
+    assert 'name="password"' in asks.content.decode() and "<svg " not in asks.content.decode()
+    started = _form(ana, "/cuenta/mfa/configurar/", {"password": PASSWORD})
     page = ana.get(started["Location"])
     html = page.content.decode()
     assert '<div class="qr" role="img"' in html and "<svg " in html
     assert "no-store" in page["Cache-Control"]
-    wrong = _form(ana, "/cuenta/mfa/confirmar/", {"code": "000000"})
+    wrong = _form(ana, "/cuenta/mfa/confirmar/", {"code": "000000", "password": PASSWORD})
     assert wrong.status_code == HTTPStatus.BAD_REQUEST
     assert "El código no coincide" in wrong.content.decode()
     assert "<svg " in wrong.content.decode()  # the QR code is still there to scan
 
     secret = re.search(r'id="clave">([A-Z2-7]+)<', html).group(1)
-    confirmed = _form(ana, "/cuenta/mfa/confirmar/", {"code": _code(secret)})
+    confirmed = _form(ana, "/cuenta/mfa/confirmar/", {"code": _code(secret), "password": PASSWORD})
     codes = re.findall(r"<li><code>([a-z2-9-]{11})</code></li>", confirmed.content.decode())
     assert len(codes) == 10
     assert "no-store" in confirmed["Cache-Control"]
@@ -241,7 +244,7 @@ def test_mfa_pages_enrol_show_codes_once_regenerate_and_disable(ana, user, clock
     assert "Te quedan <strong>10</strong> códigos de recuperación" in status
     assert not any(code in status for code in codes)  # shown once
 
-    renewed = _form(ana, "/cuenta/mfa/codigos/")
+    renewed = _form(ana, "/cuenta/mfa/codigos/", {"password": PASSWORD})
     new = re.findall(r"<li><code>([a-z2-9-]{11})</code></li>", renewed.content.decode())
     assert len(new) == 10 and not set(new) & set(codes)
     assert "Los códigos anteriores ya no sirven." in renewed.content.decode()
@@ -252,6 +255,39 @@ def test_mfa_pages_enrol_show_codes_once_regenerate_and_disable(ana, user, clock
     off = _form(ana, "/cuenta/mfa/desactivar/", {"password": PASSWORD})
     assert off["Location"] == "/cuenta/mfa/"
     assert not DispositivoTotp.objects.filter(user=user).exists()
+
+
+def test_security_mfa_pages_replace_the_second_factor_only_with_the_password(ana, user, clock):
+    secret, codes = _enrol_by_pages(ana)
+    device = DispositivoTotp.objects.get(user=user)
+
+    # A live session alone (no password, or a wrong one) sets up nothing new...
+    for datos in ({}, {"password": "mala"}):
+        refused = _form(ana, "/cuenta/mfa/configurar/", datos)
+        assert refused.status_code == HTTPStatus.BAD_REQUEST
+        assert "<svg " not in refused.content.decode()
+    assert DispositivoTotp.objects.get(user=user).secreto_pendiente == ""
+    # ...nor renews the recovery codes...
+    page = ana.get("/cuenta/mfa/codigos/")
+    assert page.status_code == HTTPStatus.OK and 'name="password"' in page.content.decode()
+    no_codes = _form(ana, "/cuenta/mfa/codigos/", {"password": "mala"})
+    assert no_codes.status_code == HTTPStatus.BAD_REQUEST
+    assert "La contraseña actual no es correcta." in no_codes.content.decode()
+    assert not re.findall(r"<li><code>", no_codes.content.decode())
+    # ...nor confirms a setup someone else started, even with a good code of it.
+    _form(ana, "/cuenta/mfa/configurar/", {"password": PASSWORD})
+    pendiente = mfa.pending_setup(user)
+    assert pendiente is not None
+    nuevo = pendiente["secret"]
+    clock.shift(31)
+    stolen = _form(ana, "/cuenta/mfa/confirmar/", {"code": _code(nuevo)})
+    assert stolen.status_code == HTTPStatus.BAD_REQUEST
+    wrong = _form(ana, "/cuenta/mfa/confirmar/", {"code": _code(nuevo), "password": "mala"})
+    assert wrong.status_code == HTTPStatus.BAD_REQUEST
+    assert "La contraseña actual no es correcta." in wrong.content.decode()
+    kept = DispositivoTotp.objects.get(user=user)
+    assert kept.secreto == device.secreto and kept.confirmado_en == device.confirmado_en
+    assert len(codes) == 10 and secret
 
 
 # --- the login's second step page -----------------------------------------------------------
@@ -360,3 +396,17 @@ def test_a_required_role_is_sent_to_enrolment_after_a_form_login(client, user, s
     html = client.get("/cuenta/mfa/").content.decode()
     assert "Tu rol exige la verificación en dos pasos" in html
     assert client.get("/cuenta/").status_code == HTTPStatus.FOUND  # nothing else until done
+
+
+def test_security_account_pages_lockout_says_when_to_retry(ana, user, clock, settings):
+    _enrol_by_pages(ana)
+
+    answers = [
+        _form(ana, "/cuenta/mfa/codigos/", {"password": f"mala-{n}"})
+        for n in range(settings.AXES_FAILURE_LIMIT)
+    ]
+
+    assert [a.status_code for a in answers] == [400] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    assert "Retry-After" not in answers[0]
+    assert answers[-1]["Retry-After"] == str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    assert "Demasiados intentos fallidos" in answers[-1].content.decode()

@@ -28,6 +28,10 @@ def _invalid(field: str, message: str) -> dict[str, object]:
     ("url", "field", "message"),
     [
         ("/operaciones/api/ptes/?cliente=0.5", "cliente", "Enter a whole number."),
+        # Django's IntegerField takes these as 1; an id is written as a whole number.
+        ("/operaciones/api/ots/?pte=1.0", "pte", "Enter a whole number."),
+        ("/operaciones/api/ots/?pte=1.", "pte", "Enter a whole number."),
+        ("/operaciones/api/ptes/?cliente=1.000", "cliente", "Enter a whole number."),
         ("/operaciones/api/actividad/?usuario=1.5", "usuario", "Enter a whole number."),
         ("/operaciones/api/ots/?solo_principales=null", "solo_principales", "Use true or false."),
         (
@@ -62,3 +66,34 @@ def test_an_empty_filter_is_no_filter(admin):
 
     assert response.status_code == HTTPStatus.OK
     assert response.json()["total"] == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/operaciones/api/ptes/?estatus=",
+        "/operaciones/api/ots/?estatus=",
+        "/operaciones/api/actividad/?accion=",
+        "/operaciones/api/precios/conceptos/?estatus=",
+        "/operaciones/api/produccion/?estatus_cobro=",
+    ],
+)
+def test_an_empty_value_of_a_several_valued_filter_is_no_filter(admin, url):
+    unfiltered = admin.get(url.split("?")[0])
+
+    response = admin.get(url)
+
+    assert response.status_code == HTTPStatus.OK, response.content
+    assert response.json()["total"] == unfiltered.json()["total"]
+
+
+def test_empty_values_beside_real_ones_are_dropped(admin):
+    from sascop.ptes.tests.factories import PTEFactory
+
+    PTEFactory(estatus=1)
+    PTEFactory(estatus=2)
+
+    both = admin.get("/operaciones/api/ptes/?estatus=2&estatus=")
+
+    assert both.status_code == HTTPStatus.OK
+    assert [pte["estatus"] for pte in both.json()["ptes"]] == [2]

@@ -98,11 +98,19 @@ def _production_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def test_production_mode_passes_deploy_checks():
+def test_production_mode_passes_deploy_checks(tmp_path):
+    # What a deploy does first (sascop/core/tests/test_produccion.py: without it, E006).
+    env = _production_env(STATIC_ROOT=str(tmp_path / "static"))
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=_production_env(),
+        env=env,
         capture_output=True,
         text=True,
     )
