@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "axes",
     "sascop.core",
+    "sascop.core.pages",
     "sascop.accounts",
     "sascop.actividad",
     "sascop.catalogos",

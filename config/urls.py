@@ -8,6 +8,7 @@ from sascop.accounts import urls as accounts_urls
 from sascop.actividad import urls as actividad_urls
 from sascop.catalogos import urls as catalogos_urls
 from sascop.core.apis import HealthApi
+from sascop.core.pages import urls as pages_urls
 from sascop.estadisticas import urls as estadisticas_urls
 from sascop.estadisticas.views import tablero_view
 from sascop.ots import urls as ots_urls
@@ -28,6 +29,7 @@ urlpatterns = [
     path("catalogos/", include((catalogos_urls.page_urlpatterns, "catalogos"))),
     path("actividad/", include((actividad_urls.page_urlpatterns, "actividad"))),
     path("precios/", include((precios_urls.page_urlpatterns, "precios"))),
+    path("paginas/", include((pages_urls.urlpatterns, "paginas"))),
     path(
         "operaciones/api/",
         include(

@@ -1,5 +1,6 @@
-"""The OT list as a django-tables2 table: sortable columns, links to each OT, es-MX figures,
-progress with the days remaining."""
+"""The OT list's columns, declared once: the page's table (sortable, linked to each OT,
+es-MX figures, progress with the days remaining), its Excel export and its column chooser
+all come from `COLUMNAS`."""
 
 from __future__ import annotations
 
@@ -10,64 +11,131 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from sascop.catalogos.estatus import EstatusOT
+from sascop.core import excel
+from sascop.core.pages.columnas import Columna, Tabla, tabla_de
 from sascop.core.templatetags.formato import dinero, fecha
+from sascop.ots import selectors
 from sascop.ots.models import OT
 from sascop.ots.selectors import Avance
 
-_NUM = {"th": {"class": "num"}, "td": {"class": "num nowrap"}}
+
+def _fecha(nombre: str, titulo: str, **kwargs: Any) -> Columna:
+    return Columna(
+        nombre,
+        titulo,
+        nombre,
+        ancho=12,
+        formato=excel.FECHA,
+        clase="nowrap",
+        mostrar=fecha,
+        **{"visible": False, **kwargs},
+    )
 
 
-class OTTable(tables.Table):
-    orden_trabajo = tables.Column(
+def _dias(nombre: str, titulo: str) -> Columna:
+    return Columna(
+        nombre, titulo, nombre, ancho=11, formato=excel.ENTERO, clase="num", visible=False
+    )
+
+
+COLUMNAS = (
+    Columna(
+        "orden_trabajo",
         "Orden",
-        accessor="pk",
-        linkify=("ots:detalle", {"ot_id": tables.A("pk")}),
-        order_by=("orden_trabajo", "num_reprogramacion", "id"),
-        attrs={"td": {"class": "nowrap"}},
-    )
-    descripcion_trabajo = tables.Column("Descripción", orderable=False)
-    cliente = tables.Column(
-        "Cliente", accessor="cliente__descripcion", order_by=("cliente__descripcion", "id")
-    )
-    responsable_proyecto = tables.Column(
-        "Responsable",
-        accessor="responsable_proyecto__nombre",
-        order_by=("responsable_proyecto__nombre", "id"),
-    )
-    estatus = tables.Column("Estatus", order_by=("estatus", "id"))
-    fecha_inicio_programado = tables.Column(
-        "Programado",
-        empty_values=(),
-        order_by=("fecha_inicio_programado", "id"),
-        attrs={"td": {"class": "nowrap"}},
-    )
-    monto_mxn = tables.Column("Monto", empty_values=(), order_by=("monto_mxn", "id"), attrs=_NUM)
-    progreso = tables.Column("Avance", empty_values=(), orderable=False)
+        "orden_trabajo",
+        excel="Orden de trabajo",
+        ancho=18,
+        clase="nowrap",
+        orden=("orden_trabajo", "num_reprogramacion", "id"),
+        enlace=("ots:detalle", {"ot_id": tables.A("pk")}),
+    ),
+    Columna(
+        "num_reprogramacion",
+        "Reprogramación",
+        "num_reprogramacion",
+        ancho=8,
+        formato=excel.ENTERO,
+        clase="num",
+        visible=False,
+    ),
+    Columna("oficio_ot", "Oficio OT", "oficio_ot", ancho=18, visible=False),
+    Columna("oficio_pte", "Oficio PTE", "pte__oficio_pte", ancho=18, visible=False),
+    Columna(
+        "descripcion_trabajo",
+        "Descripción",
+        "descripcion_trabajo",
+        excel="Descripción del trabajo",
+        ancho=50,
+        orden=(),
+        largo=True,
+    ),
+    Columna("cliente", "Cliente", "cliente__descripcion", ancho=28),
+    Columna("responsable_proyecto", "Responsable", "responsable_proyecto__nombre", ancho=26),
+    Columna(
+        "responsable_cliente",
+        "Responsable del cliente",
+        "responsable_cliente",
+        ancho=22,
+        visible=False,
+    ),
+    Columna("frente", "Frente", "frente__descripcion", ancho=18, visible=False),
+    Columna("sitio", "Sitio", "sitio__descripcion", ancho=18, visible=False),
+    Columna("estatus", "Estatus", "estatus", ancho=16, opciones=dict(EstatusOT.choices)),
+    _fecha("fecha_inicio_programado", "Programado", excel="Inicio programado", visible=True),
+    _fecha("fecha_termino_programado", "Término programado"),
+    _fecha("fecha_inicio_real", "Inicio real"),
+    _fecha("fecha_termino_real", "Término real"),
+    Columna(
+        "plazo_dias",
+        "Plazo (días)",
+        "plazo_dias",
+        ancho=10,
+        formato=excel.ENTERO,
+        clase="num",
+        visible=False,
+    ),
+    Columna(
+        "monto_mxn",
+        "Monto",
+        "monto_mxn",
+        excel="Monto MXN",
+        ancho=18,
+        formato=excel.DINERO,
+        clase="num nowrap",
+        siempre=True,
+    ),
+    Columna(
+        "monto_usd",
+        "Monto USD",
+        "monto_usd",
+        ancho=16,
+        formato=excel.DINERO,
+        clase="num nowrap",
+        mostrar=dinero,
+        visible=False,
+    ),
+    _dias("dias_transcurridos", "Días transcurridos"),
+    _dias("dias_restantes", "Días restantes"),
+    Columna(
+        "progreso",
+        "Avance",
+        excel="Avance (%)",
+        ancho=10,
+        formato=excel.PORCENTAJE,
+        orden=(),
+        lee=("avance_tiempo",),
+        valor=lambda fila, pasos: selectors.progreso_ponderado(
+            fila["avance_tiempo"], pasos.get(fila["id"], 0.0)
+        ),
+    ),
+)
 
-    class Meta:
+
+class _OTTabla(Tabla):
+    class Meta(Tabla.Meta):
         model = OT
         fields = ()
-        sequence = (
-            "orden_trabajo",
-            "descripcion_trabajo",
-            "cliente",
-            "responsable_proyecto",
-            "estatus",
-            "fecha_inicio_programado",
-            "monto_mxn",
-            "progreso",
-        )
-        template_name = "core/tabla.html"
-        order_by_field = "orden"
-        page_field = "pagina"
-        per_page_field = "por_pagina"
-        empty_text = "Ninguna OT coincide con los filtros."
-        attrs = {
-            "id": "ots",
-            "class": "lista-tabla",
-            "aria_label": "Lista de OTs",
-            "thead": {"hx-boost": "true"},
-        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,9 +144,6 @@ class OTTable(tables.Table):
 
     def render_orden_trabajo(self, record: OT) -> str:
         return str(record)
-
-    def render_descripcion_trabajo(self, value: str) -> str:
-        return value if len(value) <= 90 else f"{value[:89]}…"
 
     def render_fecha_inicio_programado(self, record: OT) -> SafeString | str:
         if record.fecha_termino_programado is None:
@@ -107,3 +172,6 @@ class OTTable(tables.Table):
         return render_to_string(
             "ots/_avance.html", {"avance": avance, "etiqueta": f"Avance de {record}"}
         )
+
+
+OTTable = tabla_de(COLUMNAS, _OTTabla, "OTTable")

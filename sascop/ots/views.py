@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -25,14 +26,8 @@ from sascop.catalogos.estatus import EstatusPaso
 from sascop.core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from sascop.core.etags import etag_for
 from sascop.core.formularios import cambios_ajenos, con_version, mostrar_errores
-from sascop.core.paginas import (
-    errores_de_pagina,
-    exportar_url,
-    fragmento,
-    ordenar_tabla,
-    paginar_tabla,
-    url_si_existe,
-)
+from sascop.core.pages.vistas import ListaView
+from sascop.core.paginas import errores_de_pagina, url_si_existe
 from sascop.ots import exports, selectors, services
 from sascop.ots.forms import (
     CAMPOS_OT,
@@ -43,7 +38,7 @@ from sascop.ots.forms import (
     valores_de_pte,
 )
 from sascop.ots.models import OT, OTDetalle
-from sascop.ots.tables import OTTable
+from sascop.ots.tables import COLUMNAS, OTTable
 from sascop.ptes import selectors as ptes
 from sascop.ptes.models import PTE
 
@@ -65,26 +60,38 @@ OFICIO_OCUPADO = "Otra OT ya tiene ese oficio (las reprogramaciones comparten el
 # --- List --------------------------------------------------------------------------------
 
 
-@never_cache
-@permission_required_page("ots.view_ot")
-def ot_lista(request: HttpRequest) -> HttpResponseBase:
+class OTLista(ListaView):
     """OTs with filters beside them (the API's parameter names); sorting, paging and filters
-    live in the query string. htmx swaps just the table (`#tabla` fragment) when the filters
-    change. `?exportar=xlsx` answers the whole filtered list, in its order, as a workbook."""
-    filtros = OTFiltroForm(request.GET, anios=selectors.anios_de_inicio())
-    table = OTTable(selectors.ot_lista(filtros.parametros()))
-    if request.GET.get("exportar") == "xlsx":
-        return exports.ots_xlsx(ordenar_tabla(table, request))
-    registros = paginar_tabla(table, request)
-    table.avance = selectors.avance_de(registros)
-    context = {
-        "filtros": filtros,
-        "table": table,
-        "puede_crear": request.user.has_perm("ots.add_ot"),
-        "exportar_url": exportar_url(request),
-    }
-    template = f"{LISTA}#tabla" if fragmento(request, "tabla-ots") else LISTA
-    return render(request, template, context)
+    live in the query string. `?exportar=xlsx` answers the whole filtered list, in its
+    order, as a workbook."""
+
+    permisos_requeridos = ("ots.view_ot",)
+    clave = "ots"
+    titulo = "OTs"
+    sustantivos = ("OT", "OTs")
+    tabla = OTTable
+    columnas = COLUMNAS
+    vacio = "Ninguna OT coincide con los filtros."
+
+    def filtros(self) -> OTFiltroForm:
+        return OTFiltroForm(self.request.GET, anios=selectors.anios_de_inicio())
+
+    def registros(self, filtros: OTFiltroForm) -> QuerySet[OT]:
+        return selectors.ot_lista(filtros.parametros())
+
+    def exportar(self, registros: QuerySet[OT]) -> HttpResponseBase:
+        return exports.ots_xlsx(registros)
+
+    def preparar(self, table: Any, registros: list[OT]) -> None:
+        table.avance = selectors.avance_de(registros)
+
+    def acciones(self) -> list[dict[str, str]]:
+        if not self.request.user.has_perm("ots.add_ot"):
+            return []
+        return [{"texto": "Nueva OT", "url": reverse("ots:nueva")}]
+
+
+ot_lista = OTLista.as_view()
 
 
 # --- Detail and its steps ----------------------------------------------------------------

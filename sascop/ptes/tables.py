@@ -1,4 +1,5 @@
-"""The PTE list as a django-tables2 table: sortable columns, links to each PTE, es-MX figures."""
+"""The PTE list's columns, declared once: the page's table (sortable, linked to each PTE,
+es-MX figures), its Excel export and its column chooser all come from `COLUMNAS`."""
 
 from __future__ import annotations
 
@@ -8,81 +9,110 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from sascop.catalogos.estatus import EstatusPTE
+from sascop.core import excel
+from sascop.core.pages.columnas import Columna, Tabla, tabla_de
 from sascop.core.templatetags.formato import dinero, fecha
 from sascop.ptes.models import PTE
 
-
-class PTETable(tables.Table):
-    oficio_pte = tables.Column(
+COLUMNAS = (
+    Columna(
+        "oficio_pte",
         "Oficio",
-        linkify=("ptes:detalle", {"pte_id": tables.A("pk")}),
-        order_by=("oficio_pte", "id"),
-        attrs={"td": {"class": "nowrap"}},
-    )
-    descripcion_trabajo = tables.Column("Descripción", orderable=False)
-    cliente = tables.Column(
-        "Cliente", accessor="cliente__descripcion", order_by=("cliente__descripcion", "id")
-    )
-    responsable_proyecto = tables.Column(
-        "Responsable",
-        accessor="responsable_proyecto__nombre",
-        order_by=("responsable_proyecto__nombre", "id"),
-    )
-    fecha_solicitud = tables.Column(
-        "Solicitud", order_by=("fecha_solicitud", "id"), attrs={"td": {"class": "nowrap"}}
-    )
-    estatus = tables.Column("Estatus", order_by=("estatus", "id"))
-    total_homologado = tables.Column(
+        "oficio_pte",
+        excel="Oficio PTE",
+        ancho=18,
+        clase="nowrap",
+        enlace=("ptes:detalle", {"pte_id": tables.A("pk")}),
+    ),
+    Columna("oficio_solicitud", "Oficio de solicitud", "oficio_solicitud", ancho=18, visible=False),
+    Columna(
+        "descripcion_trabajo",
+        "Descripción",
+        "descripcion_trabajo",
+        excel="Descripción del trabajo",
+        ancho=50,
+        orden=(),
+        largo=True,
+    ),
+    Columna("cliente", "Cliente", "cliente__descripcion", ancho=28),
+    Columna("tipo", "Tipo", "tipo__descripcion", ancho=22, visible=False),
+    Columna("responsable_proyecto", "Responsable", "responsable_proyecto__nombre", ancho=26),
+    Columna(
+        "fecha_solicitud",
+        "Solicitud",
+        "fecha_solicitud",
+        excel="Fecha de solicitud",
+        ancho=12,
+        formato=excel.FECHA,
+        clase="nowrap",
+        mostrar=fecha,
+    ),
+    Columna(
+        "plazo_dias",
+        "Plazo (días)",
+        "plazo_dias",
+        ancho=10,
+        formato=excel.ENTERO,
+        clase="num",
+        visible=False,
+    ),
+    Columna(
+        "fecha_entrega",
+        "Fecha de entrega",
+        "fecha_entrega",
+        ancho=12,
+        formato=excel.FECHA,
+        clase="nowrap",
+        mostrar=fecha,
+        visible=False,
+    ),
+    Columna(
+        "prioridad",
+        "Prioridad",
+        "prioridad",
+        ancho=10,
+        opciones=dict(PTE.Prioridad.choices),
+        visible=False,
+    ),
+    Columna("estatus", "Estatus", "estatus", ancho=13, opciones=dict(EstatusPTE.choices)),
+    Columna(
+        "total_homologado",
         "Total homologado",
-        order_by=("total_homologado", "id"),
-        attrs={"th": {"class": "num"}, "td": {"class": "num"}},
-    )
-    progreso = tables.Column("Avance", empty_values=(), orderable=False)
+        "total_homologado",
+        excel="Total homologado (MXN)",
+        ancho=18,
+        formato=excel.DINERO,
+        clase="num",
+        mostrar=dinero,
+    ),
+    Columna(
+        "progreso",
+        "Avance",
+        excel="Avance (%)",
+        ancho=10,
+        formato=excel.PORCENTAJE,
+        orden=(),
+        valor=lambda fila, avance: avance.get(fila["id"], 0.0),
+    ),
+)
 
-    class Meta:
+
+class _PTETabla(Tabla):
+    class Meta(Tabla.Meta):
         model = PTE
         fields = ()
-        sequence = (
-            "oficio_pte",
-            "descripcion_trabajo",
-            "cliente",
-            "responsable_proyecto",
-            "fecha_solicitud",
-            "estatus",
-            "total_homologado",
-            "progreso",
-        )
-        template_name = "core/tabla.html"
-        order_by_field = "orden"
-        page_field = "pagina"
-        per_page_field = "por_pagina"
-        empty_text = "Ninguna PTE coincide con los filtros."
-        attrs = {
-            "id": "ptes",
-            "class": "lista-tabla",
-            "aria_label": "Lista de PTEs",
-            "thead": {"hx-boost": "true"},
-        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Filled by the view with the page's progress (one query for the page).
         self.avance: dict[int, float] = {}
 
-    def render_descripcion_trabajo(self, value: str) -> str:
-        return value if len(value) <= 90 else f"{value[:89]}…"
-
-    def render_fecha_solicitud(self, value: Any) -> str:
-        return fecha(value)
-
     def render_estatus(self, record: PTE) -> SafeString:
         return render_to_string(
             "core/_estatus.html",
             {"valor": record.estatus, "texto": record.get_estatus_display()},
         )
-
-    def render_total_homologado(self, value: Any) -> str:
-        return dinero(value)
 
     def render_progreso(self, record: PTE) -> SafeString:
         return render_to_string(
@@ -92,3 +122,6 @@ class PTETable(tables.Table):
                 "etiqueta": f"Avance de {record.oficio_pte}",
             },
         )
+
+
+PTETable = tabla_de(COLUMNAS, _PTETabla, "PTETable")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,14 +24,8 @@ from sascop.catalogos.estatus import EstatusPaso
 from sascop.core.errors import InvalidInput, PreconditionFailed
 from sascop.core.etags import etag_for
 from sascop.core.formularios import cambios_ajenos, con_version, mostrar_errores
-from sascop.core.paginas import (
-    errores_de_pagina,
-    exportar_url,
-    fragmento,
-    ordenar_tabla,
-    paginar_tabla,
-    url_si_existe,
-)
+from sascop.core.pages.vistas import ListaView
+from sascop.core.paginas import errores_de_pagina, url_si_existe
 from sascop.ptes import exports, selectors, services
 from sascop.ptes.forms import (
     CAMPOS_PTE,
@@ -40,7 +35,7 @@ from sascop.ptes.forms import (
     valores_de,
 )
 from sascop.ptes.models import PTE, PTEDetalle
-from sascop.ptes.tables import PTETable
+from sascop.ptes.tables import COLUMNAS, PTETable
 
 LISTA = "ptes/pte_lista.html"
 DETALLE = "ptes/pte_detalle.html"
@@ -59,26 +54,37 @@ CAMBIO_AJENO = (
 # --- List --------------------------------------------------------------------------------
 
 
-@never_cache
-@permission_required_page("ptes.view_pte")
-def pte_lista(request: HttpRequest) -> HttpResponseBase:
+class PTELista(ListaView):
     """PTEs with filters beside them; sorting, paging and filters live in the query string.
-    htmx swaps just the table (`#tabla` fragment) when the filters change.
     `?exportar=xlsx` answers the whole filtered list, in its order, as a workbook."""
-    filtros = PTEFiltroForm(request.GET, anios=selectors.anios_de_solicitud())
-    table = PTETable(selectors.pte_lista(filtros.parametros()))
-    if request.GET.get("exportar") == "xlsx":
-        return exports.ptes_xlsx(ordenar_tabla(table, request))
-    registros = paginar_tabla(table, request)
-    table.avance = selectors.progreso_de(r.pk for r in registros)
-    context = {
-        "filtros": filtros,
-        "table": table,
-        "puede_crear": request.user.has_perm("ptes.add_pte"),
-        "exportar_url": exportar_url(request),
-    }
-    template = f"{LISTA}#tabla" if fragmento(request, "tabla-ptes") else LISTA
-    return render(request, template, context)
+
+    permisos_requeridos = ("ptes.view_pte",)
+    clave = "ptes"
+    titulo = "PTEs"
+    sustantivos = ("PTE", "PTEs")
+    tabla = PTETable
+    columnas = COLUMNAS
+    vacio = "Ninguna PTE coincide con los filtros."
+
+    def filtros(self) -> PTEFiltroForm:
+        return PTEFiltroForm(self.request.GET, anios=selectors.anios_de_solicitud())
+
+    def registros(self, filtros: PTEFiltroForm) -> QuerySet[PTE]:
+        return selectors.pte_lista(filtros.parametros())
+
+    def exportar(self, registros: QuerySet[PTE]) -> HttpResponseBase:
+        return exports.ptes_xlsx(registros)
+
+    def preparar(self, table: Any, registros: list[PTE]) -> None:
+        table.avance = selectors.progreso_de(r.pk for r in registros)
+
+    def acciones(self) -> list[dict[str, str]]:
+        if not self.request.user.has_perm("ptes.add_pte"):
+            return []
+        return [{"texto": "Nueva PTE", "url": reverse("ptes:nueva")}]
+
+
+pte_lista = PTELista.as_view()
 
 
 # --- Detail and its steps ----------------------------------------------------------------
