@@ -12,9 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,45 +24,53 @@ from sascop.accounts.current import current_user
 from sascop.accounts.decorators import permission_required_page
 from sascop.core.errors import Conflict, InvalidInput, PreconditionFailed
 from sascop.core.formularios import mostrar_errores
-from sascop.core.paginas import (
-    errores_de_pagina,
-    exportar_url,
-    fragmento,
-    ordenar_tabla,
-    paginar_tabla,
-)
+from sascop.core.pages.vistas import ListaView
+from sascop.core.paginas import errores_de_pagina
 from sascop.precios import exports, selectors, services
 from sascop.precios.forms import ConceptoFiltroForm, ImportarForm
-from sascop.precios.tables import ConceptoTable
+from sascop.precios.tables import COLUMNAS, ConceptoTable
 
 LISTA = "precios/lista.html"
 IMPORTAR = "precios/importar.html"
 PERMISOS_IMPORTAR = ("precios.add_concepto", "precios.change_concepto")
 
 
-@never_cache
-@permission_required_page("precios.view_concepto")
-def precios_lista(request: HttpRequest) -> HttpResponseBase:
+class PreciosLista(ListaView):
     """The anexos, then the concepts with filters (anexo, text, type, status) in the query
     string; `?exportar=xlsx` answers the whole filtered list as a workbook."""
-    filtros = ConceptoFiltroForm(request.GET, anexos=selectors.anexos_claves())
-    table = ConceptoTable(
-        selectors.concepto_lista(filtros.parametros()),
-        request=request,
-        puede_autorizar=request.user.has_perm("precios.autorizar_concepto"),
-    )
-    if request.GET.get("exportar") == "xlsx":
-        return exports.conceptos_xlsx(ordenar_tabla(table, request))
-    paginar_tabla(table, request)
-    context = {
-        "filtros": filtros,
-        "table": table,
-        "anexos": selectors.anexos_resumen(),
-        "puede_importar": request.user.has_perms(PERMISOS_IMPORTAR),
-        "exportar_url": exportar_url(request),
-    }
-    template = f"{LISTA}#tabla" if fragmento(request, "tabla-conceptos") else LISTA
-    return render(request, template, context)
+
+    template_name = LISTA
+    permisos_requeridos = ("precios.view_concepto",)
+    clave = "conceptos"
+    titulo = "Catálogo de precios"
+    sustantivos = ("concepto", "conceptos")
+    tabla = ConceptoTable
+    columnas = COLUMNAS
+    vacio = "Ningún concepto coincide con los filtros."
+
+    def filtros(self) -> ConceptoFiltroForm:
+        return ConceptoFiltroForm(self.request.GET, anexos=selectors.anexos_claves())
+
+    def registros(self, filtros: ConceptoFiltroForm) -> QuerySet[Any]:
+        return selectors.concepto_lista(filtros.parametros())
+
+    def exportar(self, registros: QuerySet[Any]) -> HttpResponseBase:
+        return exports.conceptos_xlsx(registros)
+
+    def argumentos_tabla(self) -> dict[str, Any]:
+        puede = self.request.user.has_perm("precios.autorizar_concepto")
+        return {"request": self.request, "puede_autorizar": puede}
+
+    def acciones(self) -> list[dict[str, str]]:
+        if not self.request.user.has_perms(PERMISOS_IMPORTAR):
+            return []
+        return [{"texto": "Importar libro", "url": reverse("precios:importar")}]
+
+    def extra(self) -> dict[str, Any]:
+        return {"anexos": selectors.anexos_resumen()}
+
+
+precios_lista = PreciosLista.as_view()
 
 
 @never_cache

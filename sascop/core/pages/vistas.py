@@ -66,12 +66,12 @@ class ListaView(Pagina):
     """
 
     template_name = "paginas/lista.html"
-    clave: ClassVar[str]  # "ptes": the table's id, its section `tabla-ptes`, the preference
-    titulo: ClassVar[str]
-    sustantivos: ClassVar[tuple[str, str]]  # the rows counted: ("PTE", "PTEs")
-    tabla: ClassVar[type[Any]]
-    columnas: ClassVar[Sequence[Columna]]
-    vacio: ClassVar[str] = "Ninguna fila coincide con los filtros."
+    clave: str  # "ptes": the table's id, its section `tabla-ptes`, the preference's key
+    titulo: str
+    sustantivos: tuple[str, str]  # the rows counted: ("PTE", "PTEs")
+    tabla: type[Any]
+    columnas: Sequence[Columna]
+    vacio: str = "Ninguna fila coincide con los filtros."
     # Bulk actions offered (see `acciones_lote`); none: no selection column.
     con_seleccion: ClassVar[bool] = False
 
