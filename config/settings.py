@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sascop.accounts",
     "sascop.actividad",
     "sascop.catalogos",
+    "sascop.flujo",
     "sascop.ptes",
     "sascop.ots",
     "sascop.precios",

@@ -102,7 +102,7 @@ class CatalogoLista(ListaView):
             {"texto": "Agregar", "url": reverse("catalogos:nueva", args=[self.catalogo.nombre])}
         ]
 
-    def extra(self) -> dict[str, Any]:
+    def contexto_extra(self) -> dict[str, Any]:
         return {"catalogo": self.catalogo}
 
 

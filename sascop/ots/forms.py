@@ -15,10 +15,7 @@ from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
 from sascop.core.formularios import CatalogoChoiceField, FechaInput, Formulario, activos_o
 from sascop.ots import selectors
 from sascop.ots.models import OT
-from sascop.ptes.forms import PasoForm
 from sascop.ptes.models import PTE
-
-__all__ = ["CAMPOS_OT", "OTFiltroForm", "OTForm", "PasoForm", "valores_de", "valores_de_pte"]
 
 _MONEDA = {"step": "0.01", "inputmode": "decimal"}
 

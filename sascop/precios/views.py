@@ -66,7 +66,7 @@ class PreciosLista(ListaView):
             return []
         return [{"texto": "Importar libro", "url": reverse("precios:importar")}]
 
-    def extra(self) -> dict[str, Any]:
+    def contexto_extra(self) -> dict[str, Any]:
         return {"anexos": selectors.anexos_resumen()}
 
 

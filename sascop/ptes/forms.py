@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
-from sascop.catalogos.estatus import EstatusPaso, EstatusPTE
+from sascop.catalogos.estatus import EstatusPTE
 from sascop.catalogos.models import Cliente, ResponsableProyecto, Tipo
 from sascop.core.formularios import CatalogoChoiceField, FechaInput, Formulario, activos_o
 from sascop.ptes.models import PTE
@@ -177,38 +177,3 @@ def valores_de(pte: PTE) -> dict[str, Any]:
         "total_homologado": pte.total_homologado,
         "comentario": pte.comentario,
     }
-
-
-class PasoForm(Formulario):
-    """One workflow step, edited in place on the PTE's page."""
-
-    recuerda_lo_mostrado = True
-
-    estatus = forms.TypedChoiceField(label="Estatus", choices=EstatusPaso.choices, coerce=int)
-    fecha_inicio = forms.DateField(label="Inicio", required=False, widget=FechaInput)
-    fecha_termino = forms.DateField(label="Término", required=False, widget=FechaInput)
-    fecha_entrega = forms.DateField(
-        label="Entrega",
-        required=False,
-        widget=FechaInput,
-        help_text="Completado pone la de hoy si la dejas vacía.",
-    )
-    archivo = forms.URLField(
-        label="Documento (enlace)",
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        widget=forms.URLInput(attrs={"placeholder": "https://…"}),
-    )
-    comentario = forms.CharField(
-        label="Comentario", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    version = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, prefijo: str = "", **kwargs: Any) -> None:
-        # Each step's fields get their own ids (`paso-7-estatus`): several can be open at once.
-        kwargs.setdefault("auto_id", f"{prefijo}-%s" if prefijo else "id_%s")
-        super().__init__(*args, **kwargs)
-
-    def datos(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}

@@ -19,6 +19,8 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from sascop.core import errors
+from sascop.core.etags import etag_for
+from sascop.core.formularios import cambios_ajenos, con_version, mostrar_errores
 from sascop.core.pages import preferencias
 from sascop.core.pages.acceso import a_login
 from sascop.core.pages.columnas import Columna, elegidas
@@ -44,6 +46,8 @@ class Pagina(View):
         return self.permisos_requeridos
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if (request.method or "").lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
         if not request.user.is_authenticated:
             return a_login(request)
         try:
@@ -54,6 +58,21 @@ class Pagina(View):
             raise Http404(exc.detail) from exc
         except errors.PermissionDenied as exc:
             raise PermissionDenied(exc.detail) from exc
+
+
+CAMBIO_AJENO = (
+    "Alguien más guardó cambios mientras editabas. No se guardó nada: tus datos siguen aquí "
+    "y junto a cada campo que cambió está el valor guardado ahora. Revisa y guarda de nuevo "
+    "para aplicar los tuyos."
+)
+
+
+def entero_o_nada(valor: str | None) -> int | None:
+    """A whole number from the query string, or None (absent or not a number)."""
+    try:
+        return int(valor) if valor else None
+    except ValueError:
+        return None
 
 
 class ListaView(Pagina):
@@ -100,7 +119,7 @@ class ListaView(Pagina):
     def argumentos_tabla(self) -> dict[str, Any]:
         return {}
 
-    def extra(self) -> dict[str, Any]:
+    def contexto_extra(self) -> dict[str, Any]:
         return {}
 
     # --- The page ------------------------------------------------------------------------
@@ -146,7 +165,7 @@ class ListaView(Pagina):
             "exportar_url": exportar_url(self.request),
             "tamanos": self.tamanos(table),
             "columnas_elegibles": self.elegibles(table),
-            **self.extra(),
+            **self.contexto_extra(),
             **contexto,
         }
         template = self.template_name
@@ -222,3 +241,189 @@ class ColumnasView(Pagina):
             volver, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
         return redirect(volver if seguro and volver.startswith("/") else "/")
+
+
+class DetalleView(Pagina):
+    """One record's page (NetBox's `ObjectView`): a header with its name, status and
+    actions, then what the model's template puts in the frame (`paginas/detalle.html`)."""
+
+    template_name: str
+    http_method_names = ["get", "head"]
+
+    def contexto(self) -> dict[str, Any]:
+        """The record and what its page shows, read through the model's selectors."""
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return self.pagina(self.contexto())
+
+    def pagina(self, contexto: dict[str, Any], status: int = 200) -> HttpResponse:
+        return render(self.request, self.template_name, contexto, status=status)
+
+
+class EditarView(Pagina):
+    """Create (no record) or edit a record (NetBox's `ObjectEditView`) with one template.
+
+    An edit's form carries the version it was drawn from: if the record changed since,
+    nothing is saved and the page says so, keeping what the user typed and showing, next to
+    each field someone else changed, the value saved now. A service's refusal is shown next
+    to the fields it names.
+    """
+
+    template_name = "paginas/editar.html"
+    http_method_names = ["get", "head", "post"]
+    form_class: type[Any]
+    modelo: type[Any]
+    campos: Sequence[str]
+    anchos: frozenset[str] = frozenset({"descripcion_trabajo", "comentario"})
+
+    # --- What a model declares ---------------------------------------------------------
+
+    def objeto(self) -> Any:
+        """The record being edited; None on a create page."""
+        return None
+
+    def valores(self, objeto: Any) -> dict[str, Any]:
+        """A record's values as the form's initial data."""
+        raise NotImplementedError
+
+    def iniciales(self) -> dict[str, Any]:
+        """A new record's form's initial data."""
+        return {}
+
+    def argumentos_form(self, objeto: Any) -> dict[str, Any]:
+        return {}
+
+    def guardar(self, objeto: Any, form: Any) -> Any:
+        """Call the service (create when `objeto` is None); returns the record."""
+        raise NotImplementedError
+
+    def conflicto(self, form: Any) -> int:
+        """A 409 from the service: say why on the form; returns the status."""
+        raise NotImplementedError
+
+    def exito(self, objeto: Any, creado: bool) -> HttpResponseBase:
+        raise NotImplementedError
+
+    def contexto_extra(self, objeto: Any) -> dict[str, Any]:
+        """Titles, the buttons' words, the cancel link and any note."""
+        return {}
+
+    # --- The page ------------------------------------------------------------------------
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        objeto = self.objeto()
+        if objeto is None:
+            form = self.form_class(initial=self.iniciales(), **self.argumentos_form(None))
+        else:
+            initial = {**self.valores(objeto), "version": etag_for(objeto)}
+            form = self.form_class(initial=initial, **self.argumentos_form(objeto))
+        return self.formulario(form, objeto)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        objeto = self.objeto()
+        form = self.form_class(request.POST, **self.argumentos_form(objeto))
+        if objeto is not None:
+            form.fields["version"].required = True
+        status = 400
+        if form.is_valid():
+            try:
+                guardado = self.guardar(objeto, form)
+            except errors.PreconditionFailed:
+                actual = self.objeto()
+                diferencias = cambios_ajenos(form, self.valores(actual))
+                form = con_version(
+                    self.form_class,
+                    request.POST,
+                    etag_for(actual),
+                    self.valores(actual),
+                    **self.argumentos_form(actual),
+                )
+                return self.formulario(
+                    form, actual, status=412, aviso=CAMBIO_AJENO, diferencias=diferencias
+                )
+            except errors.Conflict:
+                status = self.conflicto(form)
+            except errors.InvalidInput as exc:
+                mostrar_errores(form, exc, self.modelo)
+            else:
+                return self.exito(guardado, objeto is None)
+        return self.formulario(form, objeto, status=status)
+
+    def formulario(
+        self,
+        form: Any,
+        objeto: Any,
+        *,
+        status: int = 200,
+        aviso: str = "",
+        diferencias: dict[str, str] | None = None,
+    ) -> HttpResponse:
+        campos = [(form[n], (diferencias or {}).get(n), n in self.anchos) for n in self.campos]
+        context = {
+            "form": form,
+            "campos": campos,
+            "objeto": objeto,
+            "aviso": aviso,
+            **self.contexto_extra(objeto),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class EliminarView(Pagina):
+    """Ask, then hide a record through its service (NetBox's `ObjectDeleteView`). The
+    confirmation carries the version shown: a record changed since is not deleted."""
+
+    template_name = "paginas/eliminar.html"
+    http_method_names = ["get", "head", "post"]
+    nombre: str  # "la PTE": what the sentences call the record
+
+    def objeto(self) -> Any:
+        raise NotImplementedError
+
+    def eliminar(self, objeto: Any, version: str) -> None:
+        raise NotImplementedError
+
+    def datos(self, objeto: Any) -> list[tuple[str, Any, bool]]:
+        """What the page shows to confirm: (label, value, wide)."""
+        raise NotImplementedError
+
+    def conflicto(self) -> str:
+        """Why the service refused with a 409, in the users' words."""
+        raise NotImplementedError
+
+    def exito(self, objeto: Any) -> HttpResponseBase:
+        raise NotImplementedError
+
+    def contexto_extra(self, objeto: Any) -> dict[str, Any]:
+        """The title, the name shown and the cancel link."""
+        return {}
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return self.confirmar(self.objeto())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        objeto = self.objeto()
+        try:
+            # No version is a stale one: a delete is confirmed on what the page showed.
+            self.eliminar(objeto, request.POST.get("version", ""))
+        except errors.PreconditionFailed:
+            aviso = (
+                f"{self.nombre[:1].upper()}{self.nombre[1:]} cambió desde que abriste esta "
+                "página; no se eliminó. Revisa sus datos y confirma de nuevo si aún quieres "
+                "eliminarla."
+            )
+            return self.confirmar(self.objeto(), aviso=aviso, status=412)
+        except errors.Conflict:
+            return self.confirmar(objeto, aviso=self.conflicto(), status=409)
+        return self.exito(objeto)
+
+    def confirmar(self, objeto: Any, *, aviso: str = "", status: int = 200) -> HttpResponse:
+        context = {
+            "objeto": objeto,
+            "datos": self.datos(objeto),
+            "version": etag_for(objeto),
+            "aviso": aviso,
+            **self.contexto_extra(objeto),
+        }
+        return render(self.request, self.template_name, context, status=status)
