@@ -68,10 +68,16 @@ COLUMNAS = (
         excel="Descripción del trabajo",
         ancho=50,
         orden=(),
+        largo=2,
+    ),
+    Columna("cliente", "Cliente", "cliente__descripcion", ancho=28, largo=True),
+    Columna(
+        "responsable_proyecto",
+        "Responsable",
+        "responsable_proyecto__nombre",
+        ancho=26,
         largo=True,
     ),
-    Columna("cliente", "Cliente", "cliente__descripcion", ancho=28),
-    Columna("responsable_proyecto", "Responsable", "responsable_proyecto__nombre", ancho=26),
     Columna(
         "responsable_cliente",
         "Responsable del cliente",

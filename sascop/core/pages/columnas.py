@@ -19,16 +19,16 @@ from django.utils.html import format_html
 from sascop.core import excel
 from sascop.core.excel import Columna as ColumnaExcel
 
-# Text longer than this is cut on the page, whole in its tooltip.
-LARGO = 60
+# Text longer than this is cut on the server already; the page cuts it to its column's width.
+LARGO = 120
 
 
 def truncado(valor: Any, largo: int = LARGO) -> str:
-    """Long text on one line: cut with an ellipsis, the whole of it in a tooltip."""
+    """Long text on one line: cut with an ellipsis (by the server past `largo`, by the
+    browser at the column's width), the whole of it in a tooltip."""
     texto = "" if valor is None else str(valor)
-    if len(texto) <= largo:
-        return texto
-    return format_html('<span title="{}">{}…</span>', texto, texto[: largo - 1].rstrip())
+    corto = texto if len(texto) <= largo else f"{texto[: largo - 1].rstrip()}…"
+    return format_html('<span class="truncar" title="{}">{}</span>', texto, corto)
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Columna:
     clase: str = ""  # the cells' class: "num", "nowrap"
     opciones: Mapping[Any, str] | None = None  # a code's label (estatus), in both
     mostrar: Callable[[Any], Any] | None = None  # the page's text for a value
-    largo: bool = False  # long text: one line, cut, whole in a tooltip
+    largo: int = 0  # long text: one line, cut, whole in a tooltip; 2 takes twice the room
     enlace: Any = None  # django-tables2 `linkify`
     valor: Callable[[Mapping[str, Any], Any], Any] | None = None  # export of a computed one
     lee: tuple[str, ...] = ()  # further fields `valor` reads
@@ -82,11 +82,14 @@ class Columna:
     def columna_tabla(self) -> tables.Column:
         orden = (self.campo, "id") if self.orden is None and self.campo else self.orden or ()
         attrs: dict[str, Any] = dict(self.atributos)
-        if self.clase:
-            clases = self.clase.split()
-            attrs.setdefault("td", {"class": self.clase})
-            if "num" in clases:
-                attrs.setdefault("th", {"class": "num"})
+        # A long text's column takes what the others leave (its text is cut to fit).
+        largo = ["largo", *([f"largo-{self.largo}"] if self.largo > 1 else [])]
+        clases = [*self.clase.split(), *(largo if self.largo else [])]
+        if clases:
+            attrs.setdefault("td", {"class": " ".join(clases)})
+        encabezado = [c for c in clases if c == "num" or c.startswith("largo")]
+        if encabezado:
+            attrs.setdefault("th", {"class": " ".join(encabezado)})
         return tables.Column(
             self.titulo,
             accessor=self.campo or "pk",
