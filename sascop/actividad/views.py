@@ -83,6 +83,3 @@ class ActividadLista(ListaView):
 
     def hay_filas(self, table: Any) -> bool:
         return bool(self.cuantos)
-
-
-actividad_lista = ActividadLista.as_view()

@@ -106,9 +106,6 @@ class CatalogoLista(ListaView):
         return {"catalogo": self.catalogo}
 
 
-catalogo_lista = CatalogoLista.as_view()
-
-
 def _pagina_form(
     request: HttpRequest, cat: Catalogo, form: Any, entrada: Any = None, status: int = 200
 ) -> HttpResponse:

@@ -4,15 +4,15 @@ whose refusals these forms show next to the fields."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
-from django.http import QueryDict
 
 from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
 from sascop.core.formularios import CatalogoChoiceField, FechaInput, Formulario, activos_o
+from sascop.core.pages import filtros
+from sascop.core.pages.filtros import FiltroForm
 from sascop.ots import selectors
 from sascop.ots.models import OT
 from sascop.ptes.models import PTE
@@ -20,83 +20,27 @@ from sascop.ptes.models import PTE
 _MONEDA = {"step": "0.01", "inputmode": "decimal"}
 
 
-class OTFiltroForm(Formulario):
+class OTFiltroForm(FiltroForm):
     """The list's filters, in the query string with the API's names (`estatus`, `cliente`,
     `responsable`, `frente`, `sitio`, `pte`, `buscar`, `solo_principales`), so the
-    dashboard's counts link here. A value that is not one is reported next to its field and
-    left out of the filter; the rest still apply."""
+    dashboard's counts link here."""
 
-    buscar = forms.CharField(
-        label="Buscar",
-        required=False,
-        max_length=100,
-        help_text="Orden, oficio o descripción.",
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
-    estatus = forms.TypedMultipleChoiceField(
-        label="Estatus",
-        choices=EstatusOT.choices,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    cliente = CatalogoChoiceField(
-        label="Cliente", queryset=Cliente.objects.order_by("descripcion"), required=False
-    )
-    responsable = CatalogoChoiceField(
-        label="Responsable",
-        queryset=ResponsableProyecto.objects.order_by("nombre"),
-        required=False,
-    )
-    frente = CatalogoChoiceField(
-        label="Frente", queryset=Frente.objects.order_by("descripcion"), required=False
-    )
-    sitio = CatalogoChoiceField(
-        label="Sitio", queryset=Sitio.objects.order_by("descripcion"), required=False
-    )
-    anio = forms.TypedChoiceField(label="Año de inicio programado", coerce=int, required=False)
+    catalogos = ("cliente", "responsable", "frente", "sitio")
+    directos = ("pte", "solo_principales")
+
+    buscar = filtros.buscar("Orden, oficio o descripción.")
+    estatus = filtros.estatus(EstatusOT.choices)
+    cliente = filtros.catalogo("Cliente", Cliente.objects.order_by("descripcion"))
+    responsable = filtros.catalogo("Responsable", ResponsableProyecto.objects.order_by("nombre"))
+    frente = filtros.catalogo("Frente", Frente.objects.order_by("descripcion"))
+    sitio = filtros.catalogo("Sitio", Sitio.objects.order_by("descripcion"))
+    anio = filtros.anio("Año de inicio programado")
     pte = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     solo_principales = forms.ChoiceField(
         label="Reprogramaciones",
         choices=[("", "Incluidas"), ("true", "Solo OTs principales")],
         required=False,
     )
-
-    def __init__(self, *args: Any, anios: list[int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        anio = self.fields["anio"]
-        assert isinstance(anio, forms.ChoiceField)
-        anio.choices = [("", "Todos"), *((a, str(a)) for a in anios)]
-        for nombre in ("cliente", "responsable", "frente", "sitio"):
-            catalogo = self.fields[nombre]
-            assert isinstance(catalogo, forms.ModelChoiceField)
-            catalogo.empty_label = "Todos"
-
-    def parametros(self) -> QueryDict:
-        """The valid filters in the selector's vocabulary (`OTFilter`)."""
-        self.is_valid()
-        datos = self.cleaned_data
-        params = QueryDict(mutable=True)
-        if datos.get("buscar"):
-            params["buscar"] = datos["buscar"]
-        if datos.get("estatus"):
-            params.setlist("estatus", [str(e) for e in datos["estatus"]])
-        for nombre in ("cliente", "responsable", "frente", "sitio"):
-            if datos.get(nombre) is not None:
-                params[nombre] = str(datos[nombre].pk)
-        if datos.get("pte"):
-            params["pte"] = str(datos["pte"])
-        if datos.get("solo_principales"):
-            params["solo_principales"] = datos["solo_principales"]
-        if datos.get("anio"):
-            params["fecha_desde"] = datetime.date(datos["anio"], 1, 1).isoformat()
-            params["fecha_hasta"] = datetime.date(datos["anio"], 12, 31).isoformat()
-        return params
-
-    def activos(self) -> int:
-        """How many filters are in force (shown beside the filters' heading)."""
-        self.is_valid()
-        return sum(1 for valor in self.cleaned_data.values() if valor not in (None, "", [], False))
 
 
 class OTForm(Formulario):

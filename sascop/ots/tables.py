@@ -15,6 +15,7 @@ from sascop.catalogos.estatus import EstatusOT
 from sascop.core import excel
 from sascop.core.pages.columnas import Columna, Tabla, tabla_de
 from sascop.core.templatetags.formato import dinero, fecha
+from sascop.flujo import columnas as flujo
 from sascop.ots import selectors
 from sascop.ots.models import OT
 from sascop.ots.selectors import Avance
@@ -61,23 +62,9 @@ COLUMNAS = (
     ),
     Columna("oficio_ot", "Oficio OT", "oficio_ot", ancho=18, visible=False),
     Columna("oficio_pte", "Oficio PTE", "pte__oficio_pte", ancho=18, visible=False),
-    Columna(
-        "descripcion_trabajo",
-        "Descripción",
-        "descripcion_trabajo",
-        excel="Descripción del trabajo",
-        ancho=50,
-        orden=(),
-        largo=2,
-    ),
-    Columna("cliente", "Cliente", "cliente__descripcion", ancho=28, largo=True),
-    Columna(
-        "responsable_proyecto",
-        "Responsable",
-        "responsable_proyecto__nombre",
-        ancho=26,
-        largo=True,
-    ),
+    flujo.DESCRIPCION,
+    flujo.CLIENTE,
+    flujo.RESPONSABLE,
     Columna(
         "responsable_cliente",
         "Responsable del cliente",
@@ -87,7 +74,7 @@ COLUMNAS = (
     ),
     Columna("frente", "Frente", "frente__descripcion", ancho=18, visible=False),
     Columna("sitio", "Sitio", "sitio__descripcion", ancho=18, visible=False),
-    Columna("estatus", "Estatus", "estatus", ancho=16, opciones=dict(EstatusOT.choices)),
+    flujo.estatus(EstatusOT.choices, 16),
     _fecha("fecha_inicio_programado", "Programado", excel="Inicio programado", visible=True),
     _fecha("fecha_termino_programado", "Término programado"),
     _fecha("fecha_inicio_real", "Inicio real"),
@@ -158,12 +145,6 @@ class _OTTabla(Tabla):
             '{}<br><span class="tenue">al {}</span>',
             fecha(record.fecha_inicio_programado),
             fecha(record.fecha_termino_programado),
-        )
-
-    def render_estatus(self, record: OT) -> SafeString:
-        return render_to_string(
-            "core/_estatus.html",
-            {"valor": record.estatus, "texto": record.get_estatus_display()},
         )
 
     def render_monto_mxn(self, record: OT) -> SafeString:

@@ -18,10 +18,10 @@ urlpatterns = [
 
 # The pages, under /ots/.
 page_urlpatterns = [
-    path("", views.ot_lista, name="lista"),
-    path("nueva/", views.ot_nueva, name="nueva"),
-    path("<int:ot_id>/", views.ot_detalle, name="detalle"),
-    path("<int:ot_id>/editar/", views.ot_editar, name="editar"),
-    path("<int:ot_id>/eliminar/", views.ot_eliminar, name="eliminar"),
-    path("<int:ot_id>/pasos/<int:detalle_id>/", views.ot_paso, name="paso"),
+    path("", views.OTLista.as_view(), name="lista"),
+    path("nueva/", views.OTEditar.as_view(), name="nueva"),
+    path("<int:ot_id>/", views.OTDetalle.as_view(), name="detalle"),
+    path("<int:ot_id>/editar/", views.OTEditar.as_view(), name="editar"),
+    path("<int:ot_id>/eliminar/", views.OTEliminar.as_view(), name="eliminar"),
+    path("<int:ot_id>/pasos/<int:detalle_id>/", views.OTDetalle.as_view(), name="paso"),
 ]

@@ -286,11 +286,3 @@ class OTEliminar(EliminarView):
             "pregunta": f"la OT {objeto}",
             "cancelar": reverse("ots:detalle", args=[objeto.pk]),
         }
-
-
-ot_lista = OTLista.as_view()
-ot_detalle = OTDetalle.as_view()
-ot_paso = OTDetalle.as_view()
-ot_nueva = OTEditar.as_view()
-ot_editar = OTEditar.as_view()
-ot_eliminar = OTEliminar.as_view()

@@ -32,7 +32,7 @@ anexo_page_urlpatterns = [
 
 # The pages, under /precios/.
 page_urlpatterns = [
-    path("", views.precios_lista, name="lista"),
+    path("", views.PreciosLista.as_view(), name="lista"),
     path("importar/", views.precios_importar, name="importar"),
     path("conceptos/<int:concepto_id>/autorizar/", views.concepto_autorizar, name="autorizar"),
 ]

@@ -70,9 +70,6 @@ class PreciosLista(ListaView):
         return {"anexos": selectors.anexos_resumen()}
 
 
-precios_lista = PreciosLista.as_view()
-
-
 @never_cache
 @permission_required_page(*PERMISOS_IMPORTAR)
 @require_http_methods(["GET", "HEAD", "POST"])

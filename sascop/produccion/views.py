@@ -37,7 +37,6 @@ from sascop.produccion.forms import (
 )
 from sascop.produccion.tables import COLUMNAS, ProduccionTable
 
-LISTA = "produccion/produccion_lista.html"
 CAPTURA = "produccion/captura.html"
 SABANA = "produccion/sabana.html"
 CELDA = re.compile(r"^e-(\d+)-(\d+)$")
@@ -81,9 +80,6 @@ class ProduccionLista(ListaView):
             url = f"{reverse('produccion:captura')}{de_la_ot}"
             acciones.append({"texto": "Capturar producción", "url": url})
         return acciones
-
-
-produccion_lista = ProduccionLista.as_view()
 
 
 # --- Capture -----------------------------------------------------------------------------

@@ -4,85 +4,31 @@ these forms show next to the fields."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
-from django.http import QueryDict
 
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.catalogos.models import Cliente, ResponsableProyecto, Tipo
 from sascop.core.formularios import CatalogoChoiceField, FechaInput, Formulario, activos_o
+from sascop.core.pages import filtros
+from sascop.core.pages.filtros import FiltroForm
 from sascop.ptes.models import PTE
 
 
-class PTEFiltroForm(Formulario):
-    """The list's filters, in the query string so a filtered list can be bookmarked.
+class PTEFiltroForm(FiltroForm):
+    """The list's filters (the API's names), in the query string."""
 
-    Every field is optional; a value that is not one (an unknown client) is reported next to
-    its field and left out of the filter, the rest still apply.
-    """
+    catalogos = ("cliente", "responsable", "tipo")
 
-    buscar = forms.CharField(
-        label="Buscar",
-        required=False,
-        max_length=100,
-        help_text="Oficio, oficio de solicitud o descripción.",
-        widget=forms.TextInput(attrs={"type": "search"}),
+    buscar = filtros.buscar("Oficio, oficio de solicitud o descripción.")
+    estatus = filtros.estatus(EstatusPTE.choices)
+    cliente = filtros.catalogo("Cliente", Cliente.objects.order_by("descripcion"))
+    responsable = filtros.catalogo("Responsable", ResponsableProyecto.objects.order_by("nombre"))
+    tipo = filtros.catalogo(
+        "Tipo", Tipo.objects.filter(aplica_a=Tipo.AplicaA.PTE).order_by("descripcion")
     )
-    estatus = forms.TypedMultipleChoiceField(
-        label="Estatus",
-        choices=EstatusPTE.choices,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    cliente = CatalogoChoiceField(
-        label="Cliente", queryset=Cliente.objects.order_by("descripcion"), required=False
-    )
-    responsable = CatalogoChoiceField(
-        label="Responsable",
-        queryset=ResponsableProyecto.objects.order_by("nombre"),
-        required=False,
-    )
-    tipo = CatalogoChoiceField(
-        label="Tipo",
-        queryset=Tipo.objects.filter(aplica_a=Tipo.AplicaA.PTE).order_by("descripcion"),
-        required=False,
-    )
-    anio = forms.TypedChoiceField(label="Año de solicitud", coerce=int, required=False)
-
-    def __init__(self, *args: Any, anios: list[int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        anio = self.fields["anio"]
-        assert isinstance(anio, forms.ChoiceField)
-        anio.choices = [("", "Todos"), *((a, str(a)) for a in anios)]
-        for nombre in ("cliente", "responsable", "tipo"):
-            catalogo = self.fields[nombre]
-            assert isinstance(catalogo, forms.ModelChoiceField)
-            catalogo.empty_label = "Todos"
-
-    def parametros(self) -> QueryDict:
-        """The valid filters in the selector's vocabulary (`PTEFilter`)."""
-        self.is_valid()
-        datos = self.cleaned_data
-        params = QueryDict(mutable=True)
-        if datos.get("buscar"):
-            params["buscar"] = datos["buscar"]
-        if datos.get("estatus"):
-            params.setlist("estatus", [str(e) for e in datos["estatus"]])
-        for nombre in ("cliente", "responsable", "tipo"):
-            if datos.get(nombre) is not None:
-                params[nombre] = str(datos[nombre].pk)
-        if datos.get("anio"):
-            params["fecha_desde"] = datetime.date(datos["anio"], 1, 1).isoformat()
-            params["fecha_hasta"] = datetime.date(datos["anio"], 12, 31).isoformat()
-        return params
-
-    def activos(self) -> int:
-        """How many filters are in force (shown beside the filters' heading)."""
-        self.is_valid()
-        return sum(1 for valor in self.cleaned_data.values() if valor not in (None, "", []))
+    anio = filtros.anio("Año de solicitud")
 
 
 class PTEForm(Formulario):

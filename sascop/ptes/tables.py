@@ -13,6 +13,7 @@ from sascop.catalogos.estatus import EstatusPTE
 from sascop.core import excel
 from sascop.core.pages.columnas import Columna, Tabla, tabla_de
 from sascop.core.templatetags.formato import dinero, fecha
+from sascop.flujo import columnas as flujo
 from sascop.ptes.models import PTE
 
 COLUMNAS = (
@@ -26,24 +27,10 @@ COLUMNAS = (
         enlace=("ptes:detalle", {"pte_id": tables.A("pk")}),
     ),
     Columna("oficio_solicitud", "Oficio de solicitud", "oficio_solicitud", ancho=18, visible=False),
-    Columna(
-        "descripcion_trabajo",
-        "Descripción",
-        "descripcion_trabajo",
-        excel="Descripción del trabajo",
-        ancho=50,
-        orden=(),
-        largo=2,
-    ),
-    Columna("cliente", "Cliente", "cliente__descripcion", ancho=28, largo=True),
+    flujo.DESCRIPCION,
+    flujo.CLIENTE,
     Columna("tipo", "Tipo", "tipo__descripcion", ancho=22, visible=False),
-    Columna(
-        "responsable_proyecto",
-        "Responsable",
-        "responsable_proyecto__nombre",
-        ancho=26,
-        largo=True,
-    ),
+    flujo.RESPONSABLE,
     Columna(
         "fecha_solicitud",
         "Solicitud",
@@ -81,7 +68,7 @@ COLUMNAS = (
         opciones=dict(PTE.Prioridad.choices),
         visible=False,
     ),
-    Columna("estatus", "Estatus", "estatus", ancho=13, opciones=dict(EstatusPTE.choices)),
+    flujo.estatus(EstatusPTE.choices, 13),
     Columna(
         "total_homologado",
         "Total homologado",
@@ -113,12 +100,6 @@ class _PTETabla(Tabla):
         super().__init__(*args, **kwargs)
         # Filled by the view with the page's progress (one query for the page).
         self.avance: dict[int, float] = {}
-
-    def render_estatus(self, record: PTE) -> SafeString:
-        return render_to_string(
-            "core/_estatus.html",
-            {"valor": record.estatus, "texto": record.get_estatus_display()},
-        )
 
     def render_progreso(self, record: PTE) -> SafeString:
         return render_to_string(

@@ -16,10 +16,10 @@ urlpatterns = [
 
 # The pages, under /ptes/.
 page_urlpatterns = [
-    path("", views.pte_lista, name="lista"),
-    path("nueva/", views.pte_nueva, name="nueva"),
-    path("<int:pte_id>/", views.pte_detalle, name="detalle"),
-    path("<int:pte_id>/editar/", views.pte_editar, name="editar"),
-    path("<int:pte_id>/eliminar/", views.pte_eliminar, name="eliminar"),
-    path("<int:pte_id>/pasos/<int:detalle_id>/", views.pte_paso, name="paso"),
+    path("", views.PTELista.as_view(), name="lista"),
+    path("nueva/", views.PTEEditar.as_view(), name="nueva"),
+    path("<int:pte_id>/", views.PTEDetalle.as_view(), name="detalle"),
+    path("<int:pte_id>/editar/", views.PTEEditar.as_view(), name="editar"),
+    path("<int:pte_id>/eliminar/", views.PTEEliminar.as_view(), name="eliminar"),
+    path("<int:pte_id>/pasos/<int:detalle_id>/", views.PTEDetalle.as_view(), name="paso"),
 ]

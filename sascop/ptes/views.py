@@ -205,11 +205,3 @@ class PTEEliminar(EliminarView):
             "pregunta": f"la PTE {objeto.oficio_pte}",
             "cancelar": reverse("ptes:detalle", args=[objeto.pk]),
         }
-
-
-pte_lista = PTELista.as_view()
-pte_detalle = PTEDetalle.as_view()
-pte_paso = PTEDetalle.as_view()
-pte_nueva = PTEEditar.as_view()
-pte_editar = PTEEditar.as_view()
-pte_eliminar = PTEEliminar.as_view()

@@ -14,6 +14,7 @@ from typing import Any
 
 import django_tables2 as tables
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 
 from sascop.core import excel
@@ -57,6 +58,7 @@ class Columna:
     valor: Callable[[Mapping[str, Any], Any], Any] | None = None  # export of a computed one
     lee: tuple[str, ...] = ()  # further fields `valor` reads
     siempre: bool = False  # the page renders it even when its value is empty
+    insignia: bool = False  # a status: its label in a coloured badge (`core/_estatus.html`)
     atributos: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -103,6 +105,9 @@ class Columna:
 
 def _render(columna: Columna) -> Callable[..., Any]:
     def render(self: tables.Table, value: Any) -> Any:
+        if columna.insignia:
+            texto = (columna.opciones or {}).get(value, value)
+            return render_to_string("core/_estatus.html", {"valor": value, "texto": texto})
         if columna.opciones is not None:
             value = columna.opciones.get(value, value)
         if columna.mostrar is not None:
@@ -121,7 +126,8 @@ def tabla_de(
     for columna in en_tabla:
         atributos[columna.nombre] = columna.columna_tabla()
         propio = f"render_{columna.nombre}"
-        if not hasattr(base, propio) and (columna.mostrar or columna.opciones or columna.largo):
+        propia = columna.mostrar or columna.opciones or columna.largo or columna.insignia
+        if not hasattr(base, propio) and propia:
             atributos[propio] = _render(columna)
     secuencia = tuple(c.nombre for c in en_tabla) + tuple(
         n for n in getattr(base.Meta, "sequence", ()) if n not in {c.nombre for c in en_tabla}

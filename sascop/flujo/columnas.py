@@ -1,0 +1,29 @@
+"""The list columns PTEs and OTs share (their description, client, person in charge and
+status), declared once for both."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sascop.core.pages.columnas import Columna
+
+DESCRIPCION = Columna(
+    "descripcion_trabajo",
+    "Descripción",
+    "descripcion_trabajo",
+    excel="Descripción del trabajo",
+    ancho=50,
+    orden=(),
+    largo=2,
+)
+CLIENTE = Columna("cliente", "Cliente", "cliente__descripcion", ancho=28, largo=1)
+RESPONSABLE = Columna(
+    "responsable_proyecto", "Responsable", "responsable_proyecto__nombre", ancho=26, largo=1
+)
+
+
+def estatus(opciones: Sequence[tuple[int, str]], ancho: float) -> Columna:
+    """The record's status, in its coloured badge on the page."""
+    return Columna(
+        "estatus", "Estatus", "estatus", ancho=ancho, opciones=dict(opciones), insignia=True
+    )
