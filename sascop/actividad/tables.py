@@ -35,8 +35,7 @@ COLUMNAS = (
 
 class _ActividadTabla(Tabla):
     class Meta(Tabla.Meta):
-        model = RegistroActividad
-        fields = ()
+        empty_text = "Ningún registro coincide con los filtros."
         orderable = False
 
     def render_fecha(self, value: Any) -> str:

@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString
 from sascop.actividad import exports, selectors
 from sascop.actividad.forms import ActividadFiltroForm
 from sascop.actividad.models import RegistroActividad
-from sascop.actividad.tables import COLUMNAS, ActividadTable
+from sascop.actividad.tables import ActividadTable
 from sascop.core.pages.vistas import ListaView, sin_paginas
 from sascop.core.paginas import tamano_de_pagina
 from sascop.core.templatetags.formato import entero
@@ -40,8 +40,6 @@ class ActividadLista(ListaView):
     clave = "actividad"
     titulo = "Actividad"
     tabla = ActividadTable
-    columnas = COLUMNAS
-    vacio = "Ningún registro coincide con los filtros."
 
     def filtros(self) -> ActividadFiltroForm:
         return ActividadFiltroForm(self.request.GET)

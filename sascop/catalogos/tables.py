@@ -25,6 +25,9 @@ class CatalogoTable(Tabla):
 
     acciones = tables.Column("Acciones", empty_values=(), orderable=False)
 
+    class Meta(Tabla.Meta):
+        empty_text = "Ninguna entrada coincide con los filtros."
+
     def __init__(
         self,
         *args: Any,

@@ -25,7 +25,7 @@ from sascop.accounts.decorators import login_required_page
 from sascop.catalogos import exports, selectors, services
 from sascop.catalogos.forms import CatalogoFiltroForm, entrada_form, etiqueta_de
 from sascop.catalogos.registro import Catalogo, catalogo, catalogos, mayuscula
-from sascop.catalogos.tables import columnas_de, tabla_de
+from sascop.catalogos.tables import tabla_de
 from sascop.core.errors import InvalidInput
 from sascop.core.formularios import mostrar_errores
 from sascop.core.pages.vistas import ListaView
@@ -63,7 +63,6 @@ class CatalogoLista(ListaView):
     template_name = LISTA
     clave = "catalogo"
     sustantivos = ("entrada", "entradas")
-    vacio = "Ninguna entrada coincide con los filtros."
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
@@ -73,7 +72,6 @@ class CatalogoLista(ListaView):
         if self.catalogo is None:
             raise Http404("No such catalog.")
         self.titulo = self.catalogo.titulo
-        self.columnas = columnas_de(self.catalogo.nombre)
         self.tabla = tabla_de(self.catalogo.nombre)
         return (self.catalogo.permiso("change"),)
 

@@ -4,8 +4,9 @@ status), declared once for both."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sascop.core.pages.columnas import Columna
+from sascop.core.pages.columnas import Columna, Tabla
 
 DESCRIPCION = Columna(
     "descripcion_trabajo",
@@ -27,3 +28,12 @@ def estatus(opciones: Sequence[tuple[int, str]], ancho: float) -> Columna:
     return Columna(
         "estatus", "Estatus", "estatus", ancho=ancho, opciones=dict(opciones), insignia=True
     )
+
+
+class TablaConAvance(Tabla):
+    """A PTE or OT list's table: its rows' progress is fetched by the view for the page
+    (one query), then shown by the table's `progreso` column."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.avance: dict[int, Any] = {}

@@ -10,11 +10,11 @@ from django import forms
 
 from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
-from sascop.core.formularios import CatalogoChoiceField, FechaInput, Formulario, activos_o
+from sascop.core.formularios import CatalogoChoiceField, FechaInput
 from sascop.core.pages import filtros
 from sascop.core.pages.filtros import FiltroForm
+from sascop.core.pages.formularios import RegistroForm
 from sascop.ots import selectors
-from sascop.ots.models import OT
 from sascop.ptes.models import PTE
 
 _MONEDA = {"step": "0.01", "inputmode": "decimal"}
@@ -43,9 +43,17 @@ class OTFiltroForm(FiltroForm):
     )
 
 
-class OTForm(Formulario):
-    """Create or edit an OT; on edit `version` carries the ETag the page was drawn from.
-    Created from a PTE, `pte` names it (the service fills what is left empty from it)."""
+class OTForm(RegistroForm):
+    """Create or edit an OT. Created from a PTE, the service fills what is left empty from
+    it."""
+
+    catalogos = {
+        "cliente": Cliente.objects.order_by("descripcion"),
+        "responsable_proyecto": ResponsableProyecto.objects.order_by("nombre"),
+        "frente": Frente.objects.order_by("descripcion"),
+        "sitio": Sitio.objects.order_by("descripcion"),
+    }
+    montos = ("monto_mxn", "monto_usd")
 
     orden_trabajo = forms.CharField(label="Orden de trabajo", max_length=60)
     oficio_ot = forms.CharField(label="Oficio OT", max_length=60, required=False)
@@ -102,29 +110,6 @@ class OTForm(Formulario):
     comentario = forms.CharField(
         label="Comentario", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    version = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, ot: OT | None = None, **kwargs: Any) -> None:
-        self.ot = ot
-        # Only an edit can clash with someone else's save.
-        self.recuerda_lo_mostrado = ot is not None
-        super().__init__(*args, **kwargs)
-
-    def iniciar_campos(self) -> None:
-        ot, fields = self.ot, self.fields
-        for nombre in ("cliente", "responsable_proyecto", "frente", "sitio"):
-            catalogo = fields[nombre]
-            assert isinstance(catalogo, forms.ModelChoiceField)
-            catalogo.empty_label = "Elige una opción" if catalogo.required else "Ninguno"
-        querysets = {
-            "cliente": Cliente.objects.order_by("descripcion"),
-            "responsable_proyecto": ResponsableProyecto.objects.order_by("nombre"),
-            "frente": Frente.objects.order_by("descripcion"),
-            "sitio": Sitio.objects.order_by("descripcion"),
-        }
-        for nombre, queryset in querysets.items():
-            actual = getattr(ot, f"{nombre}_id") if ot is not None else None
-            fields[nombre].queryset = activos_o(queryset, actual)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         datos = super().clean() or {}
@@ -135,40 +120,6 @@ class OTForm(Formulario):
                 "fecha_termino_programado", "No puede ser anterior al inicio programado."
             )
         return datos
-
-    def datos(self) -> dict[str, Any]:
-        """What the service takes: every field but the version (and no empty amount)."""
-        datos = {k: v for k, v in self.cleaned_data.items() if k != "version"}
-        for monto in ("monto_mxn", "monto_usd"):
-            if datos.get(monto) is None:
-                datos.pop(monto, None)
-        return datos
-
-
-CAMPOS_OT = [name for name in OTForm.base_fields if name != "version"]
-
-
-def valores_de(ot: OT) -> dict[str, Any]:
-    """An OT's values as the form's initial data."""
-    return {
-        "orden_trabajo": ot.orden_trabajo,
-        "oficio_ot": ot.oficio_ot,
-        "descripcion_trabajo": ot.descripcion_trabajo,
-        "cliente": ot.cliente_id,
-        "responsable_proyecto": ot.responsable_proyecto_id,
-        "responsable_cliente": ot.responsable_cliente,
-        "frente": ot.frente_id,
-        "sitio": ot.sitio_id,
-        "estatus": ot.estatus,
-        "fecha_inicio_programado": ot.fecha_inicio_programado,
-        "fecha_termino_programado": ot.fecha_termino_programado,
-        "fecha_inicio_real": ot.fecha_inicio_real,
-        "fecha_termino_real": ot.fecha_termino_real,
-        "plazo_dias": ot.plazo_dias,
-        "monto_mxn": ot.monto_mxn,
-        "monto_usd": ot.monto_usd,
-        "comentario": ot.comentario,
-    }
 
 
 def valores_de_pte(pte: PTE) -> dict[str, Any]:

@@ -13,12 +13,11 @@ from django.utils.safestring import SafeString
 
 from sascop.catalogos.estatus import EstatusOT
 from sascop.core import excel
-from sascop.core.pages.columnas import Columna, Tabla, tabla_de
+from sascop.core.pages.columnas import Columna, tabla_de
 from sascop.core.templatetags.formato import dinero, fecha
 from sascop.flujo import columnas as flujo
 from sascop.ots import selectors
 from sascop.ots.models import OT
-from sascop.ots.selectors import Avance
 
 
 def _fecha(nombre: str, titulo: str, **kwargs: Any) -> Columna:
@@ -125,15 +124,9 @@ COLUMNAS = (
 )
 
 
-class _OTTabla(Tabla):
-    class Meta(Tabla.Meta):
-        model = OT
-        fields = ()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Filled by the view with the page's progress (one query for the page).
-        self.avance: dict[int, Avance] = {}
+class _OTTabla(flujo.TablaConAvance):
+    class Meta(flujo.TablaConAvance.Meta):
+        empty_text = "Ninguna OT coincide con los filtros."
 
     def render_orden_trabajo(self, record: OT) -> str:
         return str(record)

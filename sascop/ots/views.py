@@ -28,10 +28,10 @@ from sascop.core.templatetags.formato import dinero
 from sascop.flujo.forms import PasoForm
 from sascop.flujo.paginas import ConPasosView
 from sascop.ots import exports, selectors, services
-from sascop.ots.forms import CAMPOS_OT, OTFiltroForm, OTForm, valores_de, valores_de_pte
+from sascop.ots.forms import OTFiltroForm, OTForm, valores_de_pte
 from sascop.ots.models import OT
 from sascop.ots.selectors import Avance
-from sascop.ots.tables import COLUMNAS, OTTable
+from sascop.ots.tables import OTTable
 from sascop.ptes import selectors as ptes
 from sascop.ptes.models import PTE
 
@@ -54,8 +54,6 @@ class OTLista(ListaView):
     titulo = "OTs"
     sustantivos = ("OT", "OTs")
     tabla = OTTable
-    columnas = COLUMNAS
-    vacio = "Ninguna OT coincide con los filtros."
 
     def filtros(self) -> OTFiltroForm:
         return OTFiltroForm(self.request.GET, anios=selectors.anios_de_inicio())
@@ -146,8 +144,6 @@ class OTEditar(EditarView):
 
     form_class = OTForm
     modelo = OT
-    campos = CAMPOS_OT
-    valores = staticmethod(valores_de)  # type: ignore[assignment]
 
     def permisos(self) -> tuple[str, ...]:
         return ("ots.change_ot",) if "ot_id" in self.kwargs else ("ots.add_ot",)
@@ -189,9 +185,6 @@ class OTEditar(EditarView):
     def iniciales(self) -> dict[str, Any]:
         pte = self.pte()
         return valores_de_pte(pte) if pte is not None else {}
-
-    def argumentos_form(self, objeto: OT | None) -> dict[str, Any]:
-        return {"ot": objeto} if objeto is not None else {}
 
     def guardar(self, objeto: OT | None, form: OTForm) -> OT:
         usuario, pte = current_user(self.request), self.pte()

@@ -59,8 +59,7 @@ COLUMNAS = (
 
 class _ConceptoTabla(Tabla):
     class Meta(Tabla.Meta):
-        model = Concepto
-        fields = ()
+        empty_text = "Ningún concepto coincide con los filtros."
 
     def __init__(
         self, *args: Any, request: HttpRequest, puede_autorizar: bool, **kwargs: Any

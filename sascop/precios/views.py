@@ -28,7 +28,7 @@ from sascop.core.pages.vistas import ListaView
 from sascop.core.paginas import errores_de_pagina
 from sascop.precios import exports, selectors, services
 from sascop.precios.forms import ConceptoFiltroForm, ImportarForm
-from sascop.precios.tables import COLUMNAS, ConceptoTable
+from sascop.precios.tables import ConceptoTable
 
 LISTA = "precios/lista.html"
 IMPORTAR = "precios/importar.html"
@@ -45,8 +45,6 @@ class PreciosLista(ListaView):
     titulo = "Catálogo de precios"
     sustantivos = ("concepto", "conceptos")
     tabla = ConceptoTable
-    columnas = COLUMNAS
-    vacio = "Ningún concepto coincide con los filtros."
 
     def filtros(self) -> ConceptoFiltroForm:
         return ConceptoFiltroForm(self.request.GET, anexos=selectors.anexos_claves())

@@ -62,8 +62,7 @@ COLUMNAS = (
 
 class _ProduccionTabla(Tabla):
     class Meta(Tabla.Meta):
-        model = Produccion
-        fields = ()
+        empty_text = "Ninguna producción coincide con los filtros."
 
     def render_partida(self, record: Produccion) -> str:
         concepto = record.partida_anexo.concepto

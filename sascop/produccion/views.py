@@ -35,7 +35,7 @@ from sascop.produccion.forms import (
     ProduccionFiltroForm,
     SabanaForm,
 )
-from sascop.produccion.tables import COLUMNAS, ProduccionTable
+from sascop.produccion.tables import ProduccionTable
 
 CAPTURA = "produccion/captura.html"
 SABANA = "produccion/sabana.html"
@@ -52,8 +52,6 @@ class ProduccionLista(ListaView):
     titulo = "Producción"
     sustantivos = ("fila de producción", "filas de producción")
     tabla = ProduccionTable
-    columnas = COLUMNAS
-    vacio = "Ninguna producción coincide con los filtros."
 
     def filtros(self) -> ProduccionFiltroForm:
         self.filtros_ = ProduccionFiltroForm(self.request.GET)

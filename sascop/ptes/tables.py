@@ -3,15 +3,13 @@ es-MX figures), its Excel export and its column chooser all come from `COLUMNAS`
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.core import excel
-from sascop.core.pages.columnas import Columna, Tabla, tabla_de
+from sascop.core.pages.columnas import Columna, tabla_de
 from sascop.core.templatetags.formato import dinero, fecha
 from sascop.flujo import columnas as flujo
 from sascop.ptes.models import PTE
@@ -91,15 +89,9 @@ COLUMNAS = (
 )
 
 
-class _PTETabla(Tabla):
-    class Meta(Tabla.Meta):
-        model = PTE
-        fields = ()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Filled by the view with the page's progress (one query for the page).
-        self.avance: dict[int, float] = {}
+class _PTETabla(flujo.TablaConAvance):
+    class Meta(flujo.TablaConAvance.Meta):
+        empty_text = "Ninguna PTE coincide con los filtros."
 
     def render_progreso(self, record: PTE) -> SafeString:
         return render_to_string(

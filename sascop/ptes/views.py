@@ -23,9 +23,9 @@ from sascop.core.paginas import url_si_existe
 from sascop.flujo.forms import PasoForm
 from sascop.flujo.paginas import ConPasosView
 from sascop.ptes import exports, selectors, services
-from sascop.ptes.forms import CAMPOS_PTE, PTEFiltroForm, PTEForm, valores_de
+from sascop.ptes.forms import PTEFiltroForm, PTEForm
 from sascop.ptes.models import PTE
-from sascop.ptes.tables import COLUMNAS, PTETable
+from sascop.ptes.tables import PTETable
 
 DETALLE = "ptes/pte_detalle.html"
 
@@ -39,8 +39,6 @@ class PTELista(ListaView):
     titulo = "PTEs"
     sustantivos = ("PTE", "PTEs")
     tabla = PTETable
-    columnas = COLUMNAS
-    vacio = "Ninguna PTE coincide con los filtros."
 
     def filtros(self) -> PTEFiltroForm:
         return PTEFiltroForm(self.request.GET, anios=selectors.anios_de_solicitud())
@@ -128,8 +126,6 @@ class PTEEditar(EditarView):
 
     form_class = PTEForm
     modelo = PTE
-    campos = CAMPOS_PTE
-    valores = staticmethod(valores_de)  # type: ignore[assignment]
 
     def permisos(self) -> tuple[str, ...]:
         return ("ptes.change_pte",) if "pte_id" in self.kwargs else ("ptes.add_pte",)
@@ -138,9 +134,6 @@ class PTEEditar(EditarView):
         if "pte_id" not in self.kwargs:
             return None
         return selectors.pte_cabecera(self.kwargs["pte_id"])
-
-    def argumentos_form(self, objeto: PTE | None) -> dict[str, Any]:
-        return {"pte": objeto} if objeto is not None else {}
 
     def guardar(self, objeto: PTE | None, form: PTEForm) -> PTE:
         usuario = current_user(self.request)

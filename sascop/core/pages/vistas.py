@@ -24,6 +24,7 @@ from sascop.core.formularios import cambios_ajenos, con_version, mostrar_errores
 from sascop.core.pages import preferencias
 from sascop.core.pages.acceso import a_login
 from sascop.core.pages.columnas import Columna, elegidas
+from sascop.core.pages.formularios import RegistroForm
 from sascop.core.paginas import (
     TAMANOS_DE_PAGINA,
     exportar_url,
@@ -88,9 +89,7 @@ class ListaView(Pagina):
     clave: str  # "ptes": the table's id, its section `tabla-ptes`, the preference's key
     titulo: str
     sustantivos: tuple[str, str]  # the rows counted: ("PTE", "PTEs")
-    tabla: type[Any]
-    columnas: Sequence[Columna]
-    vacio: str = "Ninguna fila coincide con los filtros."
+    tabla: type[Any]  # from `columnas.tabla_de`: its columns are the list's declaration
     # Bulk actions offered (see `acciones_lote`); none: no selection column.
     con_seleccion: ClassVar[bool] = False
 
@@ -115,6 +114,10 @@ class ListaView(Pagina):
     def preferencia(self) -> str:
         """Under which key a user's columns for this list are kept."""
         return self.clave
+
+    @property
+    def columnas(self) -> Sequence[Columna]:
+        return tuple(self.tabla.columnas)
 
     def argumentos_tabla(self) -> dict[str, Any]:
         return {}
@@ -143,7 +146,6 @@ class ListaView(Pagina):
             registros,
             exclude=ocultas,
             sequence=("seleccion", *vistas, "..."),
-            empty_text=self.vacio,
             attrs={
                 "id": self.clave,
                 "class": "lista-tabla",
@@ -272,9 +274,8 @@ class EditarView(Pagina):
 
     template_name = "paginas/editar.html"
     http_method_names = ["get", "head", "post"]
-    form_class: type[Any]
+    form_class: type[RegistroForm]
     modelo: type[Any]
-    campos: Sequence[str]
     anchos: frozenset[str] = frozenset({"descripcion_trabajo", "comentario"})
 
     # --- What a model declares ---------------------------------------------------------
@@ -285,14 +286,14 @@ class EditarView(Pagina):
 
     def valores(self, objeto: Any) -> dict[str, Any]:
         """A record's values as the form's initial data."""
-        raise NotImplementedError
+        return self.form_class.valores(objeto)
 
     def iniciales(self) -> dict[str, Any]:
         """A new record's form's initial data."""
         return {}
 
     def argumentos_form(self, objeto: Any) -> dict[str, Any]:
-        return {}
+        return {"registro": objeto}
 
     def guardar(self, objeto: Any, form: Any) -> Any:
         """Call the service (create when `objeto` is None); returns the record."""
@@ -359,7 +360,10 @@ class EditarView(Pagina):
         aviso: str = "",
         diferencias: dict[str, str] | None = None,
     ) -> HttpResponse:
-        campos = [(form[n], (diferencias or {}).get(n), n in self.anchos) for n in self.campos]
+        campos = [
+            (form[n], (diferencias or {}).get(n), n in self.anchos)
+            for n in self.form_class.editables()
+        ]
         context = {
             "form": form,
             "campos": campos,
