@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sascop.core.pages.columnas import Columna, Tabla
+from sascop.core.pages.columnas import Columna, Tabla, entero
 
 DESCRIPCION = Columna(
     "descripcion_trabajo",
@@ -21,6 +21,8 @@ CLIENTE = Columna("cliente", "Cliente", "cliente__descripcion", ancho=28, largo=
 RESPONSABLE = Columna(
     "responsable_proyecto", "Responsable", "responsable_proyecto__nombre", ancho=26, largo=1
 )
+
+PLAZO = entero("plazo_dias", "Plazo (días)", visible=False)
 
 
 def estatus(opciones: Sequence[tuple[int, str]], ancho: float) -> Columna:

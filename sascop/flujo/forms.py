@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 
 from sascop.catalogos.estatus import EstatusPaso
-from sascop.core.formularios import FechaInput, Formulario
+from sascop.core.formularios import Formulario
+from sascop.core.pages import formularios as campos
 
 
 class PasoForm(Formulario):
@@ -16,14 +17,9 @@ class PasoForm(Formulario):
     recuerda_lo_mostrado = True
 
     estatus = forms.TypedChoiceField(label="Estatus", choices=EstatusPaso.choices, coerce=int)
-    fecha_inicio = forms.DateField(label="Inicio", required=False, widget=FechaInput)
-    fecha_termino = forms.DateField(label="Término", required=False, widget=FechaInput)
-    fecha_entrega = forms.DateField(
-        label="Entrega",
-        required=False,
-        widget=FechaInput,
-        help_text="Completado pone la de hoy si la dejas vacía.",
-    )
+    fecha_inicio = campos.fecha("Inicio")
+    fecha_termino = campos.fecha("Término")
+    fecha_entrega = campos.fecha("Entrega", ayuda="Completado pone la de hoy si la dejas vacía.")
     archivo = forms.URLField(
         label="Documento (enlace)",
         required=False,
@@ -31,9 +27,7 @@ class PasoForm(Formulario):
         assume_scheme="https",
         widget=forms.URLInput(attrs={"placeholder": "https://…"}),
     )
-    comentario = forms.CharField(
-        label="Comentario", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comentario = campos.texto("Comentario", filas=2)
     version = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, prefijo: str = "", **kwargs: Any) -> None:

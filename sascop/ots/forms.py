@@ -10,14 +10,13 @@ from django import forms
 
 from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
-from sascop.core.formularios import CatalogoChoiceField, FechaInput
+from sascop.core.formularios import CatalogoChoiceField
 from sascop.core.pages import filtros
+from sascop.core.pages import formularios as campos
 from sascop.core.pages.filtros import FiltroForm
 from sascop.core.pages.formularios import RegistroForm
 from sascop.ots import selectors
 from sascop.ptes.models import PTE
-
-_MONEDA = {"step": "0.01", "inputmode": "decimal"}
 
 
 class OTFiltroForm(FiltroForm):
@@ -57,9 +56,7 @@ class OTForm(RegistroForm):
 
     orden_trabajo = forms.CharField(label="Orden de trabajo", max_length=60)
     oficio_ot = forms.CharField(label="Oficio OT", max_length=60, required=False)
-    descripcion_trabajo = forms.CharField(
-        label="Descripción del trabajo", widget=forms.Textarea(attrs={"rows": 3})
-    )
+    descripcion_trabajo = campos.texto("Descripción del trabajo", requerido=True)
     cliente = CatalogoChoiceField(label="Cliente", queryset=Cliente.objects.none())
     responsable_proyecto = CatalogoChoiceField(
         label="Responsable del proyecto", queryset=ResponsableProyecto.objects.none()
@@ -77,39 +74,16 @@ class OTForm(RegistroForm):
     estatus = forms.TypedChoiceField(
         label="Estatus", choices=EstatusOT.choices, coerce=int, initial=EstatusOT.ASIGNADA
     )
-    fecha_inicio_programado = forms.DateField(
-        label="Inicio programado", required=False, widget=FechaInput
-    )
-    fecha_termino_programado = forms.DateField(
-        label="Término programado", required=False, widget=FechaInput
-    )
-    fecha_inicio_real = forms.DateField(label="Inicio real", required=False, widget=FechaInput)
-    fecha_termino_real = forms.DateField(
-        label="Término real",
-        required=False,
-        widget=FechaInput,
-        help_text="Al pasar a Terminada se pone la de hoy si la dejas vacía.",
+    fecha_inicio_programado = campos.fecha("Inicio programado")
+    fecha_termino_programado = campos.fecha("Término programado")
+    fecha_inicio_real = campos.fecha("Inicio real")
+    fecha_termino_real = campos.fecha(
+        "Término real", ayuda="Al pasar a Terminada se pone la de hoy si la dejas vacía."
     )
     plazo_dias = forms.IntegerField(label="Plazo (días)", min_value=1, required=False)
-    monto_mxn = forms.DecimalField(
-        label="Monto MXN",
-        max_digits=18,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-        widget=forms.NumberInput(attrs=_MONEDA),
-    )
-    monto_usd = forms.DecimalField(
-        label="Monto USD",
-        max_digits=18,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-        widget=forms.NumberInput(attrs=_MONEDA),
-    )
-    comentario = forms.CharField(
-        label="Comentario", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    monto_mxn = campos.monto("Monto MXN", 18)
+    monto_usd = campos.monto("Monto USD", 18)
+    comentario = campos.texto("Comentario")
 
     def clean(self) -> dict[str, Any]:
         datos = super().clean() or {}

@@ -4,8 +4,6 @@ all come from `COLUMNAS`."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils.html import format_html
@@ -13,6 +11,7 @@ from django.utils.safestring import SafeString
 
 from sascop.catalogos.estatus import EstatusOT
 from sascop.core import excel
+from sascop.core.pages import columnas
 from sascop.core.pages.columnas import Columna, tabla_de
 from sascop.core.templatetags.formato import dinero, fecha
 from sascop.flujo import columnas as flujo
@@ -20,23 +19,8 @@ from sascop.ots import selectors
 from sascop.ots.models import OT
 
 
-def _fecha(nombre: str, titulo: str, **kwargs: Any) -> Columna:
-    return Columna(
-        nombre,
-        titulo,
-        nombre,
-        ancho=12,
-        formato=excel.FECHA,
-        clase="nowrap",
-        mostrar=fecha,
-        **{"visible": False, **kwargs},
-    )
-
-
 def _dias(nombre: str, titulo: str) -> Columna:
-    return Columna(
-        nombre, titulo, nombre, ancho=11, formato=excel.ENTERO, clase="num", visible=False
-    )
+    return columnas.entero(nombre, titulo, ancho=11, visible=False)
 
 
 COLUMNAS = (
@@ -50,15 +34,7 @@ COLUMNAS = (
         orden=("orden_trabajo", "num_reprogramacion", "id"),
         enlace=("ots:detalle", {"ot_id": tables.A("pk")}),
     ),
-    Columna(
-        "num_reprogramacion",
-        "Reprogramación",
-        "num_reprogramacion",
-        ancho=8,
-        formato=excel.ENTERO,
-        clase="num",
-        visible=False,
-    ),
+    columnas.entero("num_reprogramacion", "Reprogramación", ancho=8, visible=False),
     Columna("oficio_ot", "Oficio OT", "oficio_ot", ancho=18, visible=False),
     Columna("oficio_pte", "Oficio PTE", "pte__oficio_pte", ancho=18, visible=False),
     flujo.DESCRIPCION,
@@ -74,19 +50,13 @@ COLUMNAS = (
     Columna("frente", "Frente", "frente__descripcion", ancho=18, visible=False),
     Columna("sitio", "Sitio", "sitio__descripcion", ancho=18, visible=False),
     flujo.estatus(EstatusOT.choices, 16),
-    _fecha("fecha_inicio_programado", "Programado", excel="Inicio programado", visible=True),
-    _fecha("fecha_termino_programado", "Término programado"),
-    _fecha("fecha_inicio_real", "Inicio real"),
-    _fecha("fecha_termino_real", "Término real"),
-    Columna(
-        "plazo_dias",
-        "Plazo (días)",
-        "plazo_dias",
-        ancho=10,
-        formato=excel.ENTERO,
-        clase="num",
-        visible=False,
+    columnas.fecha(
+        "fecha_inicio_programado", "Programado", excel="Inicio programado", siempre=True
     ),
+    columnas.fecha("fecha_termino_programado", "Término programado", visible=False),
+    columnas.fecha("fecha_inicio_real", "Inicio real", visible=False),
+    columnas.fecha("fecha_termino_real", "Término real", visible=False),
+    flujo.PLAZO,
     Columna(
         "monto_mxn",
         "Monto",
@@ -97,16 +67,7 @@ COLUMNAS = (
         clase="num nowrap",
         siempre=True,
     ),
-    Columna(
-        "monto_usd",
-        "Monto USD",
-        "monto_usd",
-        ancho=16,
-        formato=excel.DINERO,
-        clase="num nowrap",
-        mostrar=dinero,
-        visible=False,
-    ),
+    columnas.dinero("monto_usd", "Monto USD", ancho=16, clase="num nowrap", visible=False),
     _dias("dias_transcurridos", "Días transcurridos"),
     _dias("dias_restantes", "Días restantes"),
     Columna(

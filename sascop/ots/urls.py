@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from sascop.core.pages.urls import paginas_de
 from sascop.ots import apis, views
 
 urlpatterns = [
@@ -17,11 +18,11 @@ urlpatterns = [
 ]
 
 # The pages, under /ots/.
-page_urlpatterns = [
-    path("", views.OTLista.as_view(), name="lista"),
-    path("nueva/", views.OTEditar.as_view(), name="nueva"),
-    path("<int:ot_id>/", views.OTDetalle.as_view(), name="detalle"),
-    path("<int:ot_id>/editar/", views.OTEditar.as_view(), name="editar"),
-    path("<int:ot_id>/eliminar/", views.OTEliminar.as_view(), name="eliminar"),
-    path("<int:ot_id>/pasos/<int:detalle_id>/", views.OTDetalle.as_view(), name="paso"),
-]
+page_urlpatterns = paginas_de(
+    "ot_id",
+    lista=views.OTLista,
+    detalle=views.OTDetalle,
+    editar=views.OTEditar,
+    eliminar=views.OTEliminar,
+    pasos=True,
+)

@@ -12,16 +12,9 @@ from django.utils.safestring import SafeString
 
 from sascop.core import excel
 from sascop.core.etags import etag_for
-from sascop.core.pages.columnas import Columna, Tabla, tabla_de
-from sascop.core.templatetags.formato import dinero, volumen
+from sascop.core.pages.columnas import Columna, Tabla, dinero, tabla_de
+from sascop.core.templatetags.formato import volumen
 from sascop.precios.models import Concepto
-
-
-def _dinero(nombre: str, titulo: str) -> Columna:
-    return Columna(
-        nombre, titulo, nombre, ancho=15, formato=excel.DINERO, clase="num", mostrar=dinero
-    )
-
 
 COLUMNAS = (
     Columna("contrato", "Contrato", "anexo__contrato__numero", ancho=14, en_tabla=False),
@@ -29,8 +22,8 @@ COLUMNAS = (
     Columna("partida", "Partida", "partida", ancho=10, clase="nowrap", orden=("orden", "id")),
     Columna("concepto", "Concepto", "concepto", ancho=60, orden=(), largo=True),
     Columna("unidad", "Unidad", "unidad", ancho=10, orden=()),
-    _dinero("pu_mn", "P.U. M.N."),
-    _dinero("pu_usd", "P.U. USD"),
+    dinero("pu_mn", "P.U. M.N."),
+    dinero("pu_usd", "P.U. USD"),
     Columna(
         "cantidad_referencia",
         "Cant. de referencia",

@@ -5,22 +5,14 @@ from __future__ import annotations
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.core import excel
-from sascop.core.pages.columnas import Columna, Tabla, tabla_de
-from sascop.core.templatetags.formato import fecha, volumen
+from sascop.core.pages.columnas import Columna, Tabla, fecha, tabla_de
+from sascop.core.templatetags.formato import volumen
 from sascop.produccion.models import Produccion
 
 _CONCEPTO = "partida_anexo__concepto"
 
 COLUMNAS = (
-    Columna(
-        "fecha_produccion",
-        "Fecha",
-        "fecha_produccion",
-        ancho=12,
-        formato=excel.FECHA,
-        clase="nowrap",
-        mostrar=fecha,
-    ),
+    fecha("fecha_produccion", "Fecha"),
     Columna("ot", "OT", "ot__orden_trabajo", excel="Orden de trabajo", ancho=18, clase="nowrap"),
     Columna("anexo", "Anexo", f"{_CONCEPTO}__anexo__clave", ancho=9, visible=False),
     Columna(

@@ -8,8 +8,9 @@ from django import forms
 
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.catalogos.models import Cliente, ResponsableProyecto, Tipo
-from sascop.core.formularios import CatalogoChoiceField, FechaInput
+from sascop.core.formularios import CatalogoChoiceField
 from sascop.core.pages import filtros
+from sascop.core.pages import formularios as campos
 from sascop.core.pages.filtros import FiltroForm
 from sascop.core.pages.formularios import RegistroForm
 from sascop.ptes.models import PTE
@@ -42,21 +43,16 @@ class PTEForm(RegistroForm):
 
     oficio_pte = forms.CharField(label="Oficio PTE", max_length=60)
     oficio_solicitud = forms.CharField(label="Oficio de solicitud", max_length=60, required=False)
-    descripcion_trabajo = forms.CharField(
-        label="Descripción del trabajo", widget=forms.Textarea(attrs={"rows": 3})
-    )
+    descripcion_trabajo = campos.texto("Descripción del trabajo", requerido=True)
     cliente = CatalogoChoiceField(label="Cliente", queryset=Cliente.objects.none())
     tipo = CatalogoChoiceField(label="Tipo", queryset=Tipo.objects.none())
     responsable_proyecto = CatalogoChoiceField(
         label="Responsable del proyecto", queryset=ResponsableProyecto.objects.none()
     )
-    fecha_solicitud = forms.DateField(label="Fecha de solicitud", widget=FechaInput)
+    fecha_solicitud = campos.fecha("Fecha de solicitud", requerida=True)
     plazo_dias = forms.IntegerField(label="Plazo (días)", min_value=1)
-    fecha_entrega = forms.DateField(
-        label="Fecha de entrega",
-        required=False,
-        widget=FechaInput,
-        help_text="Al pasar a Entregada se pone la de hoy si la dejas vacía.",
+    fecha_entrega = campos.fecha(
+        "Fecha de entrega", ayuda="Al pasar a Entregada se pone la de hoy si la dejas vacía."
     )
     prioridad = forms.TypedChoiceField(
         label="Prioridad", choices=PTE.Prioridad.choices, coerce=int, initial=PTE.Prioridad.MEDIA
@@ -64,14 +60,5 @@ class PTEForm(RegistroForm):
     estatus = forms.TypedChoiceField(
         label="Estatus", choices=EstatusPTE.choices, coerce=int, initial=EstatusPTE.PENDIENTE
     )
-    total_homologado = forms.DecimalField(
-        label="Total homologado (MXN)",
-        max_digits=16,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
-    )
-    comentario = forms.CharField(
-        label="Comentario", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    total_homologado = campos.monto("Total homologado (MXN)", 16)
+    comentario = campos.texto("Comentario")

@@ -9,8 +9,8 @@ from django.utils.safestring import SafeString
 
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.core import excel
+from sascop.core.pages import columnas
 from sascop.core.pages.columnas import Columna, tabla_de
-from sascop.core.templatetags.formato import dinero, fecha
 from sascop.flujo import columnas as flujo
 from sascop.ptes.models import PTE
 
@@ -29,35 +29,9 @@ COLUMNAS = (
     flujo.CLIENTE,
     Columna("tipo", "Tipo", "tipo__descripcion", ancho=22, visible=False),
     flujo.RESPONSABLE,
-    Columna(
-        "fecha_solicitud",
-        "Solicitud",
-        "fecha_solicitud",
-        excel="Fecha de solicitud",
-        ancho=12,
-        formato=excel.FECHA,
-        clase="nowrap",
-        mostrar=fecha,
-    ),
-    Columna(
-        "plazo_dias",
-        "Plazo (días)",
-        "plazo_dias",
-        ancho=10,
-        formato=excel.ENTERO,
-        clase="num",
-        visible=False,
-    ),
-    Columna(
-        "fecha_entrega",
-        "Fecha de entrega",
-        "fecha_entrega",
-        ancho=12,
-        formato=excel.FECHA,
-        clase="nowrap",
-        mostrar=fecha,
-        visible=False,
-    ),
+    columnas.fecha("fecha_solicitud", "Solicitud", excel="Fecha de solicitud"),
+    flujo.PLAZO,
+    columnas.fecha("fecha_entrega", "Fecha de entrega", visible=False),
     Columna(
         "prioridad",
         "Prioridad",
@@ -67,15 +41,8 @@ COLUMNAS = (
         visible=False,
     ),
     flujo.estatus(EstatusPTE.choices, 13),
-    Columna(
-        "total_homologado",
-        "Total homologado",
-        "total_homologado",
-        excel="Total homologado (MXN)",
-        ancho=18,
-        formato=excel.DINERO,
-        clase="num",
-        mostrar=dinero,
+    columnas.dinero(
+        "total_homologado", "Total homologado", excel="Total homologado (MXN)", ancho=18
     ),
     Columna(
         "progreso",

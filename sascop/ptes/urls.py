@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from sascop.core.pages.urls import paginas_de
 from sascop.ptes import apis, views
 
 urlpatterns = [
@@ -15,11 +16,11 @@ urlpatterns = [
 ]
 
 # The pages, under /ptes/.
-page_urlpatterns = [
-    path("", views.PTELista.as_view(), name="lista"),
-    path("nueva/", views.PTEEditar.as_view(), name="nueva"),
-    path("<int:pte_id>/", views.PTEDetalle.as_view(), name="detalle"),
-    path("<int:pte_id>/editar/", views.PTEEditar.as_view(), name="editar"),
-    path("<int:pte_id>/eliminar/", views.PTEEliminar.as_view(), name="eliminar"),
-    path("<int:pte_id>/pasos/<int:detalle_id>/", views.PTEDetalle.as_view(), name="paso"),
-]
+page_urlpatterns = paginas_de(
+    "pte_id",
+    lista=views.PTELista,
+    detalle=views.PTEDetalle,
+    editar=views.PTEEditar,
+    eliminar=views.PTEEliminar,
+    pasos=True,
+)

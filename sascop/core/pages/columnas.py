@@ -19,6 +19,7 @@ from django.utils.html import format_html
 
 from sascop.core import excel
 from sascop.core.excel import Columna as ColumnaExcel
+from sascop.core.templatetags import formato as es_mx
 
 # Text longer than this is cut on the server already; the page cuts it to its column's width.
 LARGO = 120
@@ -101,6 +102,24 @@ class Columna:
             linkify=self.enlace,
             attrs=attrs,
         )
+
+
+def fecha(nombre: str, titulo: str, **kwargs: Any) -> Columna:
+    """A date column: dd/mm/aaaa on the page, a real date in the workbook."""
+    opciones = {"ancho": 12, "clase": "nowrap", **kwargs}
+    return Columna(nombre, titulo, nombre, formato=excel.FECHA, mostrar=es_mx.fecha, **opciones)
+
+
+def entero(nombre: str, titulo: str, **kwargs: Any) -> Columna:
+    """A whole number, right-aligned."""
+    opciones = {"ancho": 10, "clase": "num", **kwargs}
+    return Columna(nombre, titulo, nombre, formato=excel.ENTERO, **opciones)
+
+
+def dinero(nombre: str, titulo: str, **kwargs: Any) -> Columna:
+    """An amount: `$1,234.50` on the page, a number with two decimals in the workbook."""
+    opciones = {"ancho": 15, "clase": "num", **kwargs}
+    return Columna(nombre, titulo, nombre, formato=excel.DINERO, mostrar=es_mx.dinero, **opciones)
 
 
 def _render(columna: Columna) -> Callable[..., Any]:

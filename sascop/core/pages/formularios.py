@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from sascop.core.formularios import Formulario, activos_o
+from sascop.core.formularios import FechaInput, Formulario, activos_o
 
 
 class RegistroForm(Formulario):
@@ -59,3 +59,27 @@ class RegistroForm(Formulario):
             if datos.get(monto) is None:
                 datos.pop(monto, None)
         return datos
+
+
+def fecha(etiqueta: str, *, requerida: bool = False, ayuda: str = "") -> forms.DateField:
+    """A date, with the browser's date picker."""
+    return forms.DateField(label=etiqueta, required=requerida, widget=FechaInput, help_text=ayuda)
+
+
+def monto(etiqueta: str, digitos: int) -> forms.DecimalField:
+    """An amount in pesos or dollars, two decimals, never negative; optional."""
+    return forms.DecimalField(
+        label=etiqueta,
+        max_digits=digitos,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+
+
+def texto(etiqueta: str, *, filas: int = 3, requerido: bool = False) -> forms.CharField:
+    """A free text of several lines (a description, a comment)."""
+    return forms.CharField(
+        label=etiqueta, required=requerido, widget=forms.Textarea(attrs={"rows": filas})
+    )
