@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from sascop.accounts.current import current_user
+from sascop.catalogos.estatus import EstatusOT
 from sascop.core.errors import NotFound
 from sascop.core.pages.vistas import EditarView, EliminarView, ListaView, entero_o_nada
 from sascop.core.paginas import url_si_existe
@@ -54,6 +55,8 @@ class OTLista(ListaView):
     titulo = "OTs"
     sustantivos = ("OT", "OTs")
     tabla = OTTable
+    lote = {"estatus": "ots.change_ot", "eliminar": "ots.delete_ot"}
+    estatus_opciones = EstatusOT.choices
 
     def filtros(self) -> OTFiltroForm:
         return OTFiltroForm(self.request.GET, anios=selectors.anios_de_inicio())
@@ -66,6 +69,15 @@ class OTLista(ListaView):
 
     def preparar(self, table: Any, registros: list[OT]) -> None:
         table.avance = selectors.avance_de(registros)
+
+    def cambiar_estatus(self, registro: OT, estatus: int, version: str) -> None:
+        usuario = current_user(self.request)
+        datos = {"estatus": estatus}
+        services.ot_actualizar(usuario=usuario, ot_id=registro.pk, datos=datos, if_match=version)
+
+    def eliminar_registro(self, registro: OT, version: str) -> None:
+        usuario = current_user(self.request)
+        services.ot_eliminar(usuario=usuario, ot_id=registro.pk, if_match=version)
 
     def acciones(self) -> list[dict[str, str]]:
         if not self.request.user.has_perm("ots.add_ot"):

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from sascop.accounts.current import current_user
+from sascop.catalogos.estatus import EstatusPTE
 from sascop.core.pages.vistas import EditarView, EliminarView, ListaView
 from sascop.core.paginas import url_si_existe
 from sascop.flujo.forms import PasoForm
@@ -39,6 +40,8 @@ class PTELista(ListaView):
     titulo = "PTEs"
     sustantivos = ("PTE", "PTEs")
     tabla = PTETable
+    lote = {"estatus": "ptes.change_pte", "eliminar": "ptes.delete_pte"}
+    estatus_opciones = EstatusPTE.choices
 
     def filtros(self) -> PTEFiltroForm:
         return PTEFiltroForm(self.request.GET, anios=selectors.anios_de_solicitud())
@@ -51,6 +54,15 @@ class PTELista(ListaView):
 
     def preparar(self, table: Any, registros: list[PTE]) -> None:
         table.avance = selectors.progreso_de(r.pk for r in registros)
+
+    def cambiar_estatus(self, registro: PTE, estatus: int, version: str) -> None:
+        usuario = current_user(self.request)
+        datos = {"estatus": estatus}
+        services.pte_actualizar(usuario=usuario, pte_id=registro.pk, datos=datos, if_match=version)
+
+    def eliminar_registro(self, registro: PTE, version: str) -> None:
+        usuario = current_user(self.request)
+        services.pte_eliminar(usuario=usuario, pte_id=registro.pk, if_match=version)
 
     def acciones(self) -> list[dict[str, str]]:
         if not self.request.user.has_perm("ptes.add_pte"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -90,8 +91,11 @@ class ListaView(Pagina):
     titulo: str
     sustantivos: tuple[str, str]  # the rows counted: ("PTE", "PTEs")
     tabla: type[Any]  # from `columnas.tabla_de`: its columns are the list's declaration
-    # Bulk actions offered (see `acciones_lote`); none: no selection column.
-    con_seleccion: ClassVar[bool] = False
+    # Bulk actions beyond exporting the selected rows, each with the permission it needs:
+    # `estatus` (to one of `estatus_opciones`) and `eliminar`, done through the model's
+    # `cambiar_estatus` and `eliminar_registro`. None: the list has no selection at all.
+    lote: ClassVar[dict[str, str] | None] = None
+    estatus_opciones: ClassVar[Sequence[tuple[int, str]]] = ()
 
     # --- What a model declares ---------------------------------------------------------
 
@@ -140,7 +144,7 @@ class ListaView(Pagina):
         elegidas_ = preferencias.columnas_de(self.request.user, self.preferencia())
         vistas = elegidas(self.columnas, elegidas_)
         ocultas = [c.nombre for c in self.columnas if c.en_tabla and c.nombre not in vistas]
-        if not self.con_seleccion:
+        if self.lote is None:
             ocultas.append("seleccion")
         return self.tabla(
             registros,
@@ -167,6 +171,7 @@ class ListaView(Pagina):
             "exportar_url": exportar_url(self.request),
             "tamanos": self.tamanos(table),
             "columnas_elegibles": self.elegibles(table),
+            "lote": self.acciones_lote(),
             **self.contexto_extra(),
             **contexto,
         }
@@ -175,6 +180,93 @@ class ListaView(Pagina):
             # The fragment is the generic template's, whichever page extends it.
             template = "paginas/lista.html#tabla"
         return render(self.request, template, context)
+
+    # --- Bulk actions (NetBox's bulk edit and delete) --------------------------------------
+
+    def cambiar_estatus(self, registro: Any, estatus: int, version: str) -> None:
+        raise NotImplementedError
+
+    def eliminar_registro(self, registro: Any, version: str) -> None:
+        raise NotImplementedError
+
+    def acciones_lote(self) -> list[tuple[str, str]]:
+        """The bulk actions this user may take on this list: (key, label)."""
+        if self.lote is None:
+            return []
+        nombres = {"estatus": "Cambiar estatus", "eliminar": "Eliminar"}
+        return [("exportar", "Exportar seleccionadas")] + [
+            (clave, nombres[clave])
+            for clave, permiso in self.lote.items()
+            if self.request.user.has_perm(permiso)
+        ]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """A bulk action on the rows ticked (`pk`): export them at once; change their status
+        or delete them after a confirmation page that carries each row's version, then
+        each row through its service (a row changed meanwhile is left alone, and said)."""
+        if self.lote is None:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        accion = request.POST.get("accion", "")
+        if accion not in dict(self.acciones_lote()):
+            raise PermissionDenied
+        pks = [int(pk) for pk in request.POST.getlist("pk") if pk.isdigit()][:500]
+        registros = self.registros(self.filtros()).filter(pk__in=pks)
+        if accion == "exportar":
+            return self.exportar(registros)
+        estatus = entero_o_nada(request.POST.get("estatus"))
+        if accion == "estatus" and estatus not in dict(self.estatus_opciones):
+            messages.error(request, "Elige el estatus nuevo.")
+            return redirect(request.get_full_path())
+        if not pks or not registros:
+            messages.error(request, "No seleccionaste ninguna fila.")
+            return redirect(request.get_full_path())
+        if request.POST.get("confirmar") != "1":
+            return self.confirmar_lote(accion, list(registros), estatus)
+        return self.aplicar_lote(accion, list(registros), estatus)
+
+    def confirmar_lote(
+        self, accion: str, registros: list[Any], estatus: int | None
+    ) -> HttpResponse:
+        singular, plural = self.sustantivos
+        cuantos = f"{len(registros)} {singular if len(registros) == 1 else plural}"
+        if accion == "estatus":
+            nuevo = dict(self.estatus_opciones).get(estatus or 0, "")
+            titulo = f"¿Cambiar el estatus de {cuantos} a «{nuevo}»?"
+        else:
+            titulo = f"¿Eliminar {cuantos}?"
+        context = {
+            "vista": self,
+            "titulo": titulo,
+            "accion": accion,
+            "estatus": estatus,
+            "filas": [(r, etag_for(r)) for r in registros],
+        }
+        return render(self.request, "paginas/lote.html", context)
+
+    def aplicar_lote(self, accion: str, registros: list[Any], estatus: int | None) -> HttpResponse:
+        hechos, fallidos = 0, []
+        for registro in registros:
+            version = self.request.POST.get(f"version-{registro.pk}", "")
+            try:
+                if accion == "estatus":
+                    self.cambiar_estatus(registro, int(estatus or 0), version)
+                else:
+                    self.eliminar_registro(registro, version)
+            except errors.PreconditionFailed:
+                fallidos.append(f"{registro} (cambió desde que lo seleccionaste)")
+            except errors.ApplicationError as exc:
+                fallidos.append(f"{registro} ({exc.detail})")
+            else:
+                hechos += 1
+        singular, plural = self.sustantivos
+        verbo = "actualizadas" if accion == "estatus" else "eliminadas"
+        if hechos:
+            messages.success(
+                self.request, f"{hechos} {singular if hechos == 1 else plural} {verbo}."
+            )
+        if fallidos:
+            messages.warning(self.request, f"Sin cambios: {'; '.join(fallidos)}.")
+        return redirect(self.request.get_full_path())
 
     def resumen(self, table: Any) -> SafeString:
         """The line above the table: how many rows, which page."""
