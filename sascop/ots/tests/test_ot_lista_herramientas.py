@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from html import unescape
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -20,11 +21,11 @@ from sascop.ots.tests.factories import OTFactory
 pytestmark = pytest.mark.django_db
 
 
-def _post(c: Client, url: str, datos: dict) -> object:
+def _post(c: Client, url: str, datos: dict) -> Any:
     return c.post(url, {**datos, "csrfmiddlewaretoken": c.cookies["csrftoken"].value})
 
 
-def _confirmar(c: Client, pedido: dict) -> object:
+def _confirmar(c: Client, pedido: dict) -> Any:
     html = _post(c, "/ots/", pedido).content.decode()
     versiones = re.findall(r'name="version-(\d+)" value="([^"]*)"', html)
     return _post(
