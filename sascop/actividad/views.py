@@ -40,6 +40,8 @@ class ActividadLista(ListaView):
     clave = "actividad"
     titulo = "Actividad"
     tabla = ActividadTable
+    # Keyset pages: each filter reloads the page, whose links carry the cursors.
+    filtra_con_htmx = False
 
     def filtros(self) -> ActividadFiltroForm:
         return ActividadFiltroForm(self.request.GET)
@@ -50,7 +52,8 @@ class ActividadLista(ListaView):
     def exportar(self, registros: QuerySet[RegistroActividad]) -> HttpResponseBase:
         return exports.actividad_xlsx(registros)
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def lista(self) -> HttpResponseBase:
+        request = self.request
         filtros = self.filtros()
         if request.GET.get("exportar") == "xlsx":
             return self.exportar(self.registros(filtros))

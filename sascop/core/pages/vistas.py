@@ -96,6 +96,8 @@ class ListaView(Pagina):
     # `cambiar_estatus` and `eliminar_registro`. None: the list has no selection at all.
     lote: ClassVar[dict[str, str] | None] = None
     estatus_opciones: ClassVar[Sequence[tuple[int, str]]] = ()
+    # Filters applied by swapping the table in place (htmx); else the whole page reloads.
+    filtra_con_htmx: ClassVar[bool] = True
 
     # --- What a model declares ---------------------------------------------------------
 
@@ -132,6 +134,12 @@ class ListaView(Pagina):
     # --- The page ------------------------------------------------------------------------
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.GET.get("configurar"):
+            return self.configurar()
+        return self.lista()
+
+    def lista(self) -> HttpResponseBase:
+        request = self.request
         filtros = self.filtros()
         registros = self.registros(filtros)
         table = self.crear_tabla(registros)
@@ -140,9 +148,14 @@ class ListaView(Pagina):
         self.preparar(table, paginar_tabla(table, request))
         return self.responder(filtros, table)
 
+    def vistas(self) -> list[str]:
+        """The columns this user sees, in order."""
+        return elegidas(
+            self.columnas, preferencias.columnas_de(self.request.user, self.preferencia())
+        )
+
     def crear_tabla(self, registros: Any, **kwargs: Any) -> Any:
-        elegidas_ = preferencias.columnas_de(self.request.user, self.preferencia())
-        vistas = elegidas(self.columnas, elegidas_)
+        vistas = self.vistas()
         ocultas = [c.nombre for c in self.columnas if c.en_tabla and c.nombre not in vistas]
         if self.lote is None:
             ocultas.append("seleccion")
@@ -152,7 +165,7 @@ class ListaView(Pagina):
             sequence=("seleccion", *vistas, "..."),
             attrs={
                 "id": self.clave,
-                "class": "lista-tabla",
+                "class": "lista-tabla una-linea",
                 "aria_label": f"Lista de {self.titulo}",
                 "thead": {"hx-boost": "true"},
             },
@@ -170,7 +183,7 @@ class ListaView(Pagina):
             "hay_filas": self.hay_filas(table),
             "exportar_url": exportar_url(self.request),
             "tamanos": self.tamanos(table),
-            "columnas_elegibles": self.elegibles(table),
+            "configurar_url": self.configurar_url(),
             "lote": self.acciones_lote(),
             **self.contexto_extra(),
             **contexto,
@@ -281,6 +294,11 @@ class ListaView(Pagina):
             )
         return texto
 
+    def configurar_url(self) -> str:
+        params = sin_paginas(self.request, "exportar")
+        params["configurar"] = "1"
+        return f"{self.request.path}?{params.urlencode()}"
+
     def hay_filas(self, table: Any) -> bool:
         return bool(table.paginator.count)
 
@@ -294,13 +312,18 @@ class ListaView(Pagina):
             opciones.append((tamano, f"{self.request.path}?{params.urlencode()}", tamano == actual))
         return opciones
 
-    def elegibles(self, table: Any) -> list[tuple[Columna, bool]]:
-        """Every column the list offers, those shown first in their order (the chooser)."""
-        vistas = [n for n in table.sequence if n in {c.nombre for c in self.columnas}]
-        visibles = [n for n in vistas if n not in table.exclude]
+    def configurar(self) -> HttpResponse:
+        """ "Configurar tabla": the list's columns, those shown first in their order, to tick
+        and number; saved for this user by `ColumnasView`."""
+        vistas = self.vistas()
         por_nombre = {c.nombre: c for c in self.columnas if c.en_tabla}
-        resto = [c for c in self.columnas if c.en_tabla and c.nombre not in visibles]
-        return [(por_nombre[n], True) for n in visibles] + [(c, False) for c in resto]
+        resto = [c for c in por_nombre.values() if c.nombre not in vistas]
+        context = {
+            "vista": self,
+            "columnas": [(por_nombre[n], True) for n in vistas] + [(c, False) for c in resto],
+            "volver": f"{self.request.path}?{sin_paginas(self.request, 'configurar').urlencode()}",
+        }
+        return render(self.request, "paginas/columnas.html", context)
 
 
 def sin_paginas(request: HttpRequest, *quitar: str) -> QueryDict:

@@ -89,6 +89,18 @@ def test_each_user_chooses_and_orders_the_columns_of_a_list(viewer, role_client)
     assert _encabezados(_html(viewer.get("/ptes/")))[:3] == ["Oficio", "Descripción", "Cliente"]
 
 
+def test_the_chooser_page_shows_the_columns_seen_first_and_comes_back_to_the_list(viewer):
+    _post(viewer, "/paginas/columnas/ptes/", {"columna": ["estatus", "tipo"], "volver": "/"})
+
+    html = _html(viewer.get("/ptes/?estatus=2&configurar=1"))
+
+    marcadas = re.findall(r'name="columna" value="(\w+)" id="col-\w+" checked', html)
+    assert marcadas == ["estatus", "tipo"]
+    assert 'value="oficio_pte" id="col-oficio_pte">' in html  # offered, not shown
+    assert '<input type="hidden" name="volver" value="/ptes/?estatus=2">' in html
+    assert 'href="/ptes/?estatus=2&amp;configurar=1"' in _html(viewer.get("/ptes/?estatus=2"))
+
+
 def test_the_chooser_needs_the_csrf_token_and_goes_back_only_to_this_site(viewer):
     sin_token = viewer.post("/paginas/columnas/ptes/", {"columna": ["tipo"]})
     fuera = _post(
