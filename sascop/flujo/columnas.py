@@ -3,9 +3,10 @@ status), declared once for both."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from sascop.core import excel
 from sascop.core.pages.columnas import Columna, Tabla, entero
 
 DESCRIPCION = Columna(
@@ -29,6 +30,21 @@ def estatus(opciones: Sequence[tuple[int, str]], ancho: float) -> Columna:
     """The record's status, in its coloured badge on the page."""
     return Columna(
         "estatus", "Estatus", "estatus", ancho=ancho, opciones=dict(opciones), insignia=True
+    )
+
+
+def progreso(valor: Callable[[Mapping[str, Any], Any], Any], lee: tuple[str, ...] = ()) -> Columna:
+    """The record's progress: drawn by the table's `render_progreso` on the page, `valor`
+    (of the export row and what its batch fetched) in the workbook."""
+    return Columna(
+        "progreso",
+        "Avance",
+        excel="Avance (%)",
+        ancho=10,
+        formato=excel.PORCENTAJE,
+        orden=(),
+        lee=lee,
+        valor=valor,
     )
 
 

@@ -17,9 +17,17 @@ from sascop.core.errors import InvalidInput, PreconditionFailed
 from sascop.core.etags import etag_for
 from sascop.core.formularios import cambios_ajenos, con_version, mostrar_errores
 from sascop.core.pages.vistas import CAMBIO_AJENO, DetalleView, entero_o_nada
+from sascop.core.templatetags.formato import entero
 from sascop.flujo.forms import ANCHOS_PASO, CAMPOS_PASO, PasoForm
 
 PASOS = "flujo/_pasos.html"
+
+
+def plazo(dias: int | None) -> str:
+    """A PTE's or OT's term as its page says it: `20 días`."""
+    if not dias:
+        return "—"
+    return f"{entero(dias)} día{'' if dias == 1 else 's'}"
 
 
 def _detalle_de(detalles: list[Any], detalle_id: int | None) -> Any:

@@ -70,17 +70,11 @@ COLUMNAS = (
     columnas.dinero("monto_usd", "Monto USD", ancho=16, clase="num nowrap", visible=False),
     _dias("dias_transcurridos", "Días transcurridos"),
     _dias("dias_restantes", "Días restantes"),
-    Columna(
-        "progreso",
-        "Avance",
-        excel="Avance (%)",
-        ancho=10,
-        formato=excel.PORCENTAJE,
-        orden=(),
-        lee=("avance_tiempo",),
-        valor=lambda fila, pasos: selectors.progreso_ponderado(
+    flujo.progreso(
+        lambda fila, pasos: selectors.progreso_ponderado(
             fila["avance_tiempo"], pasos.get(fila["id"], 0.0)
         ),
+        lee=("avance_tiempo",),
     ),
 )
 

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -27,7 +28,7 @@ from sascop.core.pages.vistas import EditarView, EliminarView, ListaView, entero
 from sascop.core.paginas import url_si_existe
 from sascop.core.templatetags.formato import dinero
 from sascop.flujo.forms import PasoForm
-from sascop.flujo.paginas import ConPasosView
+from sascop.flujo.paginas import ConPasosView, plazo
 from sascop.ots import exports, selectors, services
 from sascop.ots.forms import OTFiltroForm, OTForm, valores_de_pte
 from sascop.ots.models import OT
@@ -120,6 +121,31 @@ class OTDetalle(ConPasosView):
         }
         return render_to_string(f"{DETALLE}#progreso", contexto, self.request)
 
+    def datos(self, ot: OT) -> list[tuple[str, Any, bool]]:
+        pte = (
+            format_html(
+                '<a href="{}">{}</a>', reverse("ptes:detalle", args=[ot.pte.pk]), ot.pte.oficio_pte
+            )
+            if ot.pte
+            else "— (directa)"
+        )
+        datos = [
+            ("Descripción del trabajo", linebreaksbr(ot.descripcion_trabajo), True),
+            ("Oficio OT", ot.oficio_ot or "—", False),
+            ("PTE", pte, False),
+            ("Cliente", ot.cliente.descripcion, False),
+            ("Responsable del proyecto", ot.responsable_proyecto.nombre, False),
+            ("Responsable del cliente", ot.responsable_cliente or "—", False),
+            ("Frente", ot.frente.descripcion if ot.frente else "—", False),
+            ("Sitio", ot.sitio.descripcion if ot.sitio else "—", False),
+            ("Plazo", plazo(ot.plazo_dias), False),
+            ("Monto MXN", dinero(ot.monto_mxn, "MXN"), False),
+            ("Monto USD", dinero(ot.monto_usd, "USD"), False),
+        ]
+        if ot.comentario:
+            datos.append(("Comentario", linebreaksbr(ot.comentario), True))
+        return datos
+
     def contexto(self) -> dict[str, Any]:
         ot, detalles, reprogramaciones, avance = selectors.ot_detalle(self.kwargs["ot_id"])
         usuario = self.request.user
@@ -139,6 +165,8 @@ class OTDetalle(ConPasosView):
             "estatus": (ot.estatus, ot.get_estatus_display()),
             "acciones": acciones,
             "url_lista": reverse("ots:lista"),
+            "datos_titulo": "Datos de la OT",
+            "datos": self.datos(ot),
             "detalles": detalles,
             "avance": avance,
             "pesos": selectors.pesos_de_avance(),

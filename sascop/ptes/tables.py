@@ -8,7 +8,6 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from sascop.catalogos.estatus import EstatusPTE
-from sascop.core import excel
 from sascop.core.pages import columnas
 from sascop.core.pages.columnas import Columna, tabla_de
 from sascop.flujo import columnas as flujo
@@ -44,15 +43,7 @@ COLUMNAS = (
     columnas.dinero(
         "total_homologado", "Total homologado", excel="Total homologado (MXN)", ancho=18
     ),
-    Columna(
-        "progreso",
-        "Avance",
-        excel="Avance (%)",
-        ancho=10,
-        formato=excel.PORCENTAJE,
-        orden=(),
-        valor=lambda fila, avance: avance.get(fila["id"], 0.0),
-    ),
+    flujo.progreso(lambda fila, avance: avance.get(fila["id"], 0.0)),
 )
 
 

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -21,8 +22,9 @@ from sascop.accounts.current import current_user
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.core.pages.vistas import EditarView, EliminarView, ListaView
 from sascop.core.paginas import url_si_existe
+from sascop.core.templatetags.formato import dinero, fecha
 from sascop.flujo.forms import PasoForm
-from sascop.flujo.paginas import ConPasosView
+from sascop.flujo.paginas import ConPasosView, plazo
 from sascop.ptes import exports, selectors, services
 from sascop.ptes.forms import PTEFiltroForm, PTEForm
 from sascop.ptes.models import PTE
@@ -97,8 +99,34 @@ class PTEDetalle(ConPasosView):
         )
 
     def progreso_oob(self, registro: PTE, progreso: float) -> str:
-        contexto = {"pte": registro, "progreso": progreso, "oob": True}
-        return render_to_string(f"{DETALLE}#progreso", contexto, self.request)
+        return self.progreso(progreso, oob=True)
+
+    def progreso(self, valor: float, *, oob: bool = False) -> str:
+        contexto = {
+            "valor": valor,
+            "id": "progreso-pte",
+            "etiqueta": "Avance de la PTE",
+            "oob": oob,
+        }
+        return render_to_string("core/_progreso.html", contexto, self.request)
+
+    def datos(self, pte: PTE, progreso: float) -> list[tuple[str, Any, bool]]:
+        datos = [
+            ("Descripción del trabajo", linebreaksbr(pte.descripcion_trabajo), True),
+            ("Cliente", pte.cliente.descripcion, False),
+            ("Tipo", pte.tipo.descripcion, False),
+            ("Responsable del proyecto", pte.responsable_proyecto.nombre, False),
+            ("Oficio de solicitud", pte.oficio_solicitud or "—", False),
+            ("Fecha de solicitud", fecha(pte.fecha_solicitud), False),
+            ("Plazo", plazo(pte.plazo_dias), False),
+            ("Fecha de entrega", fecha(pte.fecha_entrega), False),
+            ("Prioridad", pte.get_prioridad_display(), False),
+            ("Total homologado", dinero(pte.total_homologado, "MXN"), False),
+            ("Avance", self.progreso(progreso), False),
+        ]
+        if pte.comentario:
+            datos.append(("Comentario", linebreaksbr(pte.comentario), True))
+        return datos
 
     def contexto(self) -> dict[str, Any]:
         pte, detalles, progreso = self.leer_pasos()
@@ -125,6 +153,8 @@ class PTEDetalle(ConPasosView):
             "estatus": (pte.estatus, pte.get_estatus_display()),
             "acciones": acciones,
             "url_lista": reverse("ptes:lista"),
+            "datos_titulo": "Datos de la PTE",
+            "datos": self.datos(pte, progreso),
             "detalles": detalles,
             "progreso": progreso,
             "ots": selectors.ots_de(pte),

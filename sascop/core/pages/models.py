@@ -16,11 +16,9 @@ class PreferenciaTabla(models.Model):
     columnas = models.JSONField(default=list)  # column names, in order
 
     class Meta:
-        verbose_name = "preferencia de tabla"
-        verbose_name_plural = "preferencias de tabla"
         constraints = [
             models.UniqueConstraint(fields=["usuario", "tabla"], name="preferencia_tabla_unica")
         ]
 
     def __str__(self) -> str:
-        return f"{self.usuario_id}: {self.tabla}"
+        return f"{self.tabla} ({self.usuario_id})"
