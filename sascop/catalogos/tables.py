@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 
 from sascop.catalogos.registro import Catalogo, catalogo, mayuscula, nombre_de
 from sascop.core import excel
-from sascop.core.pages.columnas import Columna, Tabla
+from sascop.core.pages.columnas import Columna, Tabla, insignia
 from sascop.core.pages.columnas import tabla_de as tabla_de_columnas
 
 _SI_NO = {True: "Sí", False: "No"}
@@ -43,10 +43,7 @@ class CatalogoTable(Tabla):
         self.puede_editar = puede_editar
 
     def render_activo(self, value: bool) -> SafeString:
-        return render_to_string(
-            "core/_estatus.html",
-            {"valor": 3 if value else 14, "texto": "Activo" if value else "Inactivo"},
-        )
+        return insignia(3 if value else 14, "Activo" if value else "Inactivo")
 
     def render_acciones(self, record: Any) -> SafeString:
         return render_to_string(

@@ -5,15 +5,14 @@ all come from `COLUMNAS`."""
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from sascop.catalogos.estatus import EstatusOT
 from sascop.core import excel
 from sascop.core.pages import columnas
-from sascop.core.pages.columnas import Columna, tabla_de
-from sascop.core.templatetags.formato import dinero, fecha
+from sascop.core.pages.columnas import Columna, barra, tabla_de
+from sascop.core.templatetags.formato import dinero, entero, fecha
 from sascop.flujo import columnas as flujo
 from sascop.ots import selectors
 from sascop.ots.models import OT
@@ -104,8 +103,15 @@ class _OTTabla(flujo.TablaConAvance):
 
     def render_progreso(self, record: OT) -> SafeString:
         avance = self.avance.get(record.pk)
-        return render_to_string(
-            "ots/_avance.html", {"avance": avance, "etiqueta": f"Avance de {record}"}
+        barra_ = barra(avance.progreso if avance else 0, f"Avance de {record}")
+        if avance is None or avance.dias_restantes is None:
+            return barra_
+        dias = avance.dias_restantes
+        return format_html(
+            '{}<span class="tenue dias">{} día{} por delante</span>',
+            barra_,
+            entero(dias),
+            "" if dias == 1 else "s",
         )
 
 

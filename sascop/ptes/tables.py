@@ -4,12 +4,11 @@ es-MX figures), its Excel export and its column chooser all come from `COLUMNAS`
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.core.pages import columnas
-from sascop.core.pages.columnas import Columna, tabla_de
+from sascop.core.pages.columnas import Columna, barra, tabla_de
 from sascop.flujo import columnas as flujo
 from sascop.ptes.models import PTE
 
@@ -52,13 +51,7 @@ class _PTETabla(flujo.TablaConAvance):
         empty_text = "Ninguna PTE coincide con los filtros."
 
     def render_progreso(self, record: PTE) -> SafeString:
-        return render_to_string(
-            "core/_progreso.html",
-            {
-                "valor": self.avance.get(record.pk, 0.0),
-                "etiqueta": f"Avance de {record.oficio_pte}",
-            },
-        )
+        return barra(self.avance.get(record.pk, 0.0), f"Avance de {record.oficio_pte}")
 
 
 PTETable = tabla_de(COLUMNAS, _PTETabla, "PTETable")

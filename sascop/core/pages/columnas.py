@@ -14,8 +14,8 @@ from typing import Any
 
 import django_tables2 as tables
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from sascop.core import excel
 from sascop.core.excel import Columna as ColumnaExcel
@@ -31,6 +31,25 @@ def truncado(valor: Any, largo: int = LARGO) -> str:
     texto = "" if valor is None else str(valor)
     corto = texto if len(texto) <= largo else f"{texto[: largo - 1].rstrip()}…"
     return format_html('<span class="truncar" title="{}">{}</span>', texto, corto)
+
+
+def insignia(valor: Any, texto: Any) -> SafeString:
+    """A status badge, as `core/_estatus.html` draws it (built here: a list draws one a row,
+    and a template per cell is what made long lists slow)."""
+    return format_html('<span class="estatus estatus-{}">{}</span>', valor, texto)
+
+
+def barra(valor: float, etiqueta: str) -> SafeString:
+    """A progress bar, as `core/_progreso.html` draws it (one a row, see `insignia`)."""
+    texto = es_mx.porcentaje(valor)
+    return format_html(
+        '<div class="progreso"><progress max="100" value="{}" aria-label="{}">{}</progress>'
+        "<span>{}</span></div>",
+        f"{float(valor):.2f}",
+        etiqueta,
+        texto,
+        texto,
+    )
 
 
 @dataclass(frozen=True)
@@ -125,8 +144,7 @@ def dinero(nombre: str, titulo: str, **kwargs: Any) -> Columna:
 def _render(columna: Columna) -> Callable[..., Any]:
     def render(self: tables.Table, value: Any) -> Any:
         if columna.insignia:
-            texto = (columna.opciones or {}).get(value, value)
-            return render_to_string("core/_estatus.html", {"valor": value, "texto": texto})
+            return insignia(value, (columna.opciones or {}).get(value, value))
         if columna.opciones is not None:
             value = columna.opciones.get(value, value)
         if columna.mostrar is not None:
