@@ -3,12 +3,14 @@ es-MX figures), its Excel export and its column chooser all come from `COLUMNAS`
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_tables2 as tables
 from django.utils.safestring import SafeString
 
-from sascop.catalogos.estatus import EstatusPTE
+from sascop.catalogos.estatus import EstatusOT, EstatusPTE
 from sascop.core.pages import columnas
-from sascop.core.pages.columnas import Columna, barra, tabla_de
+from sascop.core.pages.columnas import Columna, Tabla, barra, tabla_de
 from sascop.flujo import columnas as flujo
 from sascop.ptes.models import PTE
 
@@ -55,3 +57,31 @@ class _PTETabla(flujo.TablaConAvance):
 
 
 PTETable = tabla_de(COLUMNAS, _PTETabla, "PTETable")
+
+
+# The OTs that followed a PTE, on its page (OTs belong to a later app: read by name only).
+COLUMNAS_OTS = (
+    Columna(
+        "orden_trabajo",
+        "Orden de trabajo",
+        "orden_trabajo",
+        orden=(),
+        enlace=("ots:detalle", {"ot_id": tables.A("pk")}),
+    ),
+    Columna(
+        "estatus", "Estatus", "estatus", orden=(), opciones=dict(EstatusOT.choices), insignia=True
+    ),
+    columnas.dinero("monto_mxn", "Monto MXN", orden=()),
+    columnas.dinero("monto_usd", "Monto USD", orden=()),
+)
+
+
+class _OTsDeLaPTE(Tabla):
+    class Meta(Tabla.Meta):
+        attrs = {"aria_label": "OTs de esta PTE"}
+
+    def render_orden_trabajo(self, record: Any) -> str:
+        return str(record)
+
+
+OTsDeLaPTETable = tabla_de(COLUMNAS_OTS, _OTsDeLaPTE, "OTsDeLaPTETable")

@@ -28,7 +28,7 @@ from sascop.flujo.paginas import ConPasosView, plazo
 from sascop.ptes import exports, selectors, services
 from sascop.ptes.forms import PTEFiltroForm, PTEForm
 from sascop.ptes.models import PTE
-from sascop.ptes.tables import PTETable
+from sascop.ptes.tables import OTsDeLaPTETable, PTETable
 
 DETALLE = "ptes/pte_detalle.html"
 
@@ -157,8 +157,7 @@ class PTEDetalle(ConPasosView):
             "datos": self.datos(pte, progreso),
             "detalles": detalles,
             "progreso": progreso,
-            "ots": selectors.ots_de(pte),
-            "ot_url": "ots:detalle" if url_si_existe("ots:detalle", ot_id=0) else None,
+            "ots": OTsDeLaPTETable(selectors.ots_de(pte), exclude=("seleccion",)),
         }
 
 
