@@ -34,6 +34,8 @@ COLUMNAS = (
 
 
 class _ActividadTabla(Tabla):
+    clave = "actividad"
+
     class Meta(Tabla.Meta):
         empty_text = "Ningún registro coincide con los filtros."
         orderable = False

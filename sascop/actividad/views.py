@@ -37,7 +37,6 @@ class ActividadLista(ListaView):
     """The log, newest first. `?exportar=xlsx` answers the whole filtered log as a workbook."""
 
     permisos_requeridos = ("actividad.view_registroactividad",)
-    clave = "actividad"
     titulo = "Actividad"
     tabla = ActividadTable
     # Keyset pages: each filter reloads the page, whose links carry the cursors.

@@ -23,6 +23,9 @@ _SI_NO = {True: "Sí", False: "No"}
 class CatalogoTable(Tabla):
     """Base of every catalog's table (see `tabla_de`)."""
 
+    clave = "catalogo"
+    sustantivos = ("entrada", "entradas")
+
     acciones = tables.Column("Acciones", empty_values=(), orderable=False)
 
     class Meta(Tabla.Meta):

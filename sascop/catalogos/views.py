@@ -61,8 +61,6 @@ class CatalogoLista(ListaView):
     answers the whole filtered list as a workbook."""
 
     template_name = LISTA
-    clave = "catalogo"
-    sustantivos = ("entrada", "entradas")
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)

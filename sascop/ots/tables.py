@@ -79,6 +79,9 @@ COLUMNAS = (
 
 
 class _OTTabla(flujo.TablaConAvance):
+    clave = "ots"
+    sustantivos = ("OT", "OTs")
+
     class Meta(flujo.TablaConAvance.Meta):
         empty_text = "Ninguna OT coincide con los filtros."
 

@@ -52,9 +52,7 @@ class OTLista(ListaView):
     order, as a workbook."""
 
     permisos_requeridos = ("ots.view_ot",)
-    clave = "ots"
     titulo = "OTs"
-    sustantivos = ("OT", "OTs")
     tabla = OTTable
     lote = {"estatus": "ots.change_ot", "eliminar": "ots.delete_ot"}
     estatus_opciones = EstatusOT.choices

@@ -51,6 +51,9 @@ COLUMNAS = (
 
 
 class _ConceptoTabla(Tabla):
+    clave = "conceptos"
+    sustantivos = ("concepto", "conceptos")
+
     class Meta(Tabla.Meta):
         empty_text = "Ningún concepto coincide con los filtros."
 

@@ -41,9 +41,7 @@ class PreciosLista(ListaView):
 
     template_name = LISTA
     permisos_requeridos = ("precios.view_concepto",)
-    clave = "conceptos"
     titulo = "Catálogo de precios"
-    sustantivos = ("concepto", "conceptos")
     tabla = ConceptoTable
 
     def filtros(self) -> ConceptoFiltroForm:

@@ -53,6 +53,9 @@ COLUMNAS = (
 
 
 class _ProduccionTabla(Tabla):
+    clave = "produccion"
+    sustantivos = ("fila de producción", "filas de producción")
+
     class Meta(Tabla.Meta):
         empty_text = "Ninguna producción coincide con los filtros."
 

@@ -48,9 +48,7 @@ class ProduccionLista(ListaView):
     answers the whole filtered list as a workbook."""
 
     permisos_requeridos = ("produccion.view_produccion",)
-    clave = "produccion"
     titulo = "Producción"
-    sustantivos = ("fila de producción", "filas de producción")
     tabla = ProduccionTable
 
     def filtros(self) -> ProduccionFiltroForm:

@@ -49,6 +49,9 @@ COLUMNAS = (
 
 
 class _PTETabla(flujo.TablaConAvance):
+    clave = "ptes"
+    sustantivos = ("PTE", "PTEs")
+
     class Meta(flujo.TablaConAvance.Meta):
         empty_text = "Ninguna PTE coincide con los filtros."
 

@@ -38,9 +38,7 @@ class PTELista(ListaView):
     `?exportar=xlsx` answers the whole filtered list, in its order, as a workbook."""
 
     permisos_requeridos = ("ptes.view_pte",)
-    clave = "ptes"
     titulo = "PTEs"
-    sustantivos = ("PTE", "PTEs")
     tabla = PTETable
     lote = {"estatus": "ptes.change_pte", "eliminar": "ptes.delete_pte"}
     estatus_opciones = EstatusPTE.choices

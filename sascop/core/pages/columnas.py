@@ -230,6 +230,9 @@ class Tabla(tables.Table):
         },
     )
 
+    clave = "lista"  # the list's id, its section's (`tabla-<clave>`), its preference's key
+    sustantivos = ("fila", "filas")  # what its rows are, counted above it
+
     class Meta:
         template_name = "core/tabla.html"
         order_by_field = "orden"

@@ -87,10 +87,11 @@ class ListaView(Pagina):
     """
 
     template_name = "paginas/lista.html"
-    clave: str  # "ptes": the table's id, its section `tabla-ptes`, the preference's key
     titulo: str
-    sustantivos: tuple[str, str]  # the rows counted: ("PTE", "PTEs")
-    tabla: type[Any]  # from `columnas.tabla_de`: its columns are the list's declaration
+    # From `columnas.tabla_de`: its columns are the list's declaration; it names the list
+    # (`clave`: "ptes", its id, its section `tabla-ptes`, the preference's key) and what its
+    # rows are (`sustantivos`: ("PTE", "PTEs")).
+    tabla: type[Any]
     # Bulk actions beyond exporting the selected rows, each with the permission it needs:
     # `estatus` (to one of `estatus_opciones`) and `eliminar`, done through the model's
     # `cambiar_estatus` and `eliminar_registro`. None: the list has no selection at all.
@@ -124,6 +125,14 @@ class ListaView(Pagina):
     @property
     def columnas(self) -> Sequence[Columna]:
         return tuple(self.tabla.columnas)
+
+    @property
+    def clave(self) -> str:
+        return str(self.tabla.clave)
+
+    @property
+    def sustantivos(self) -> tuple[str, str]:
+        return tuple(self.tabla.sustantivos)
 
     def argumentos_tabla(self) -> dict[str, Any]:
         return {}
