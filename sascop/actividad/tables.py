@@ -34,10 +34,7 @@ COLUMNAS = (
 
 
 class _ActividadTabla(Tabla):
-    clave = "actividad"
-
     class Meta(Tabla.Meta):
-        empty_text = "Ningún registro coincide con los filtros."
         orderable = False
 
     def render_fecha(self, value: Any) -> str:
@@ -52,4 +49,10 @@ def _nombres() -> dict[str, str]:
     return dict(entidades())
 
 
-ActividadTable = tabla_de(COLUMNAS, _ActividadTabla, "ActividadTable")
+ActividadTable = tabla_de(
+    COLUMNAS,
+    _ActividadTabla,
+    "ActividadTable",
+    clave="actividad",
+    vacio="Ningún registro coincide con los filtros.",
+)

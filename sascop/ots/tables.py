@@ -79,12 +79,6 @@ COLUMNAS = (
 
 
 class _OTTabla(flujo.TablaConAvance):
-    clave = "ots"
-    sustantivos = ("OT", "OTs")
-
-    class Meta(flujo.TablaConAvance.Meta):
-        empty_text = "Ninguna OT coincide con los filtros."
-
     def render_orden_trabajo(self, record: OT) -> str:
         return str(record)
 
@@ -118,4 +112,11 @@ class _OTTabla(flujo.TablaConAvance):
         )
 
 
-OTTable = tabla_de(COLUMNAS, _OTTabla, "OTTable")
+OTTable = tabla_de(
+    COLUMNAS,
+    _OTTabla,
+    "OTTable",
+    clave="ots",
+    sustantivos=("OT", "OTs"),
+    vacio="Ninguna OT coincide con los filtros.",
+)

@@ -51,12 +51,6 @@ COLUMNAS = (
 
 
 class _ConceptoTabla(Tabla):
-    clave = "conceptos"
-    sustantivos = ("concepto", "conceptos")
-
-    class Meta(Tabla.Meta):
-        empty_text = "Ningún concepto coincide con los filtros."
-
     def __init__(
         self, *args: Any, request: HttpRequest, puede_autorizar: bool, **kwargs: Any
     ) -> None:
@@ -79,4 +73,11 @@ class _ConceptoTabla(Tabla):
         )
 
 
-ConceptoTable = tabla_de(COLUMNAS, _ConceptoTabla, "ConceptoTable")
+ConceptoTable = tabla_de(
+    COLUMNAS,
+    _ConceptoTabla,
+    "ConceptoTable",
+    clave="conceptos",
+    sustantivos=("concepto", "conceptos"),
+    vacio="Ningún concepto coincide con los filtros.",
+)

@@ -53,12 +53,6 @@ COLUMNAS = (
 
 
 class _ProduccionTabla(Tabla):
-    clave = "produccion"
-    sustantivos = ("fila de producción", "filas de producción")
-
-    class Meta(Tabla.Meta):
-        empty_text = "Ninguna producción coincide con los filtros."
-
     def render_partida(self, record: Produccion) -> str:
         concepto = record.partida_anexo.concepto
         return f"{concepto.anexo.clave} {concepto.partida}"
@@ -72,4 +66,11 @@ class _ProduccionTabla(Tabla):
         return volumen(record.excedente, record.partida_anexo.concepto.unidad)
 
 
-ProduccionTable = tabla_de(COLUMNAS, _ProduccionTabla, "ProduccionTable")
+ProduccionTable = tabla_de(
+    COLUMNAS,
+    _ProduccionTabla,
+    "ProduccionTable",
+    clave="produccion",
+    sustantivos=("fila de producción", "filas de producción"),
+    vacio="Ninguna producción coincide con los filtros.",
+)

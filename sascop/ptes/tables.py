@@ -49,17 +49,18 @@ COLUMNAS = (
 
 
 class _PTETabla(flujo.TablaConAvance):
-    clave = "ptes"
-    sustantivos = ("PTE", "PTEs")
-
-    class Meta(flujo.TablaConAvance.Meta):
-        empty_text = "Ninguna PTE coincide con los filtros."
-
     def render_progreso(self, record: PTE) -> SafeString:
         return barra(self.avance.get(record.pk, 0.0), f"Avance de {record.oficio_pte}")
 
 
-PTETable = tabla_de(COLUMNAS, _PTETabla, "PTETable")
+PTETable = tabla_de(
+    COLUMNAS,
+    _PTETabla,
+    "PTETable",
+    clave="ptes",
+    sustantivos=("PTE", "PTEs"),
+    vacio="Ninguna PTE coincide con los filtros.",
+)
 
 
 # The OTs that followed a PTE, on its page (OTs belong to a later app: read by name only).

@@ -155,10 +155,22 @@ def _render(columna: Columna) -> Callable[..., Any]:
 
 
 def tabla_de(
-    columnas: Sequence[Columna], base: type[tables.Table], nombre: str = "Tabla"
+    columnas: Sequence[Columna],
+    base: type[tables.Table],
+    nombre: str = "Tabla",
+    *,
+    clave: str | None = None,
+    sustantivos: tuple[str, str] | None = None,
+    vacio: str | None = None,
 ) -> type[tables.Table]:
-    """The table class of `columnas`, on `base` (its Meta and its `render_*` methods)."""
+    """The table class of `columnas`, on `base` (its Meta and its `render_*` methods): the
+    list `clave` (its id, its section's, its preference's key), whose rows are
+    `sustantivos` ("PTE", "PTEs"), saying `vacio` when none matches the filters."""
     atributos: dict[str, Any] = {}
+    if clave is not None:
+        atributos["clave"] = clave
+    if sustantivos is not None:
+        atributos["sustantivos"] = sustantivos
     en_tabla = [c for c in columnas if c.en_tabla]
     for columna in en_tabla:
         atributos[columna.nombre] = columna.columna_tabla()
@@ -169,7 +181,9 @@ def tabla_de(
     secuencia = tuple(c.nombre for c in en_tabla) + tuple(
         n for n in getattr(base.Meta, "sequence", ()) if n not in {c.nombre for c in en_tabla}
     )
-    meta = type("Meta", (base.Meta,), {"sequence": secuencia})
+    meta = type(
+        "Meta", (base.Meta,), {"sequence": secuencia, **({"empty_text": vacio} if vacio else {})}
+    )
     tabla = type(nombre, (base,), {**atributos, "Meta": meta})
     tabla.columnas = tuple(en_tabla)  # type: ignore[attr-defined]
     return tabla
