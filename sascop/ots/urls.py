@@ -19,10 +19,5 @@ urlpatterns = [
 
 # The pages, under /ots/.
 page_urlpatterns = paginas_de(
-    "ot_id",
-    lista=views.OTLista,
-    detalle=views.OTDetalle,
-    editar=views.OTEditar,
-    eliminar=views.OTEliminar,
-    pasos=True,
+    "ot_id", views.OTLista, views.OTDetalle, views.OTEditar, views.OTEliminar, pasos=True
 )

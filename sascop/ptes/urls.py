@@ -17,10 +17,5 @@ urlpatterns = [
 
 # The pages, under /ptes/.
 page_urlpatterns = paginas_de(
-    "pte_id",
-    lista=views.PTELista,
-    detalle=views.PTEDetalle,
-    editar=views.PTEEditar,
-    eliminar=views.PTEEliminar,
-    pasos=True,
+    "pte_id", views.PTELista, views.PTEDetalle, views.PTEEditar, views.PTEEliminar, pasos=True
 )

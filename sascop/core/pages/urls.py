@@ -13,7 +13,7 @@ urlpatterns = [
 
 
 def paginas_de(
-    pk: str, *, lista: Any, detalle: Any, editar: Any, eliminar: Any, pasos: bool = False
+    pk: str, lista: Any, detalle: Any, editar: Any, eliminar: Any, *, pasos: bool = False
 ) -> list[URLPattern]:
     """A model's pages under its prefix, named as every model's are: `lista`, `nueva`,
     `detalle`, `editar`, `eliminar` (and `paso`, a workflow step saved from the detail)."""
