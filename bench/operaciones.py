@@ -13,7 +13,7 @@ p95 as a ratio to the `/api/user/` p95 with its target, and the time of one full
 recomputation of the statistics from the rows (what the running totals avoid).
 
     .venv/bin/python bench/operaciones.py [--ptes 100000] [--produccion 1000000] [--reuse]
-        [--db sascop_bench_ops] [--redis redis://127.0.0.1:6379/3] [--rounds 2]
+        [--db sascop_bench_ops] [--redis redis://127.0.0.1:6379/3] [--rounds 2] [--port 8000]
 """
 
 from __future__ import annotations
@@ -108,6 +108,9 @@ def main() -> None:
     )
     parser.add_argument("--redis", default="", help="REDIS_URL for the service (default: none)")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--port", type=int, default=0, help="the service's port (default: any free)"
+    )
     args = parser.parse_args()
     if not answers(5432) or (args.redis and not answers(6379)):
         sys.exit("PostgreSQL (and Redis, if named) must answer on 127.0.0.1.")
@@ -161,7 +164,7 @@ def main() -> None:
         "page /produccion/": lambda: ["/produccion/"],
     }
     results: dict[str, list[float]] = {name: [] for name in endpoints}
-    with gunicorn(ENV, workers=2) as url:
+    with gunicorn(ENV, workers=2, port=args.port or None) as url:
         cookie, _ = login(url, USERNAME, PASSWORD)
 
         def run(pool: ProcessPoolExecutor, name: str, seconds: float) -> list[float]:

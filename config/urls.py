@@ -9,6 +9,7 @@ from sascop.actividad import urls as actividad_urls
 from sascop.catalogos import urls as catalogos_urls
 from sascop.core.apis import HealthApi
 from sascop.core.observabilidad import metrics
+from sascop.core.pages import urls as pages_urls
 from sascop.estadisticas import urls as estadisticas_urls
 from sascop.estadisticas.views import tablero_view
 from sascop.ots import urls as ots_urls
@@ -29,6 +30,7 @@ urlpatterns = [
     path("catalogos/", include((catalogos_urls.page_urlpatterns, "catalogos"))),
     path("actividad/", include((actividad_urls.page_urlpatterns, "actividad"))),
     path("precios/", include((precios_urls.page_urlpatterns, "precios"))),
+    path("paginas/", include((pages_urls.urlpatterns, "paginas"))),
     path(
         "operaciones/api/",
         include(

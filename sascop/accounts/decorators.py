@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect
 
-from sascop.core.sessions import session_lost
+from sascop.core.pages.acceso import a_login
 
 
 def login_required_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -23,10 +20,7 @@ def login_required_page(view: Callable[..., HttpResponseBase]) -> Callable[..., 
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        params = {"next": request.get_full_path()}
-        if session_lost(request):
-            params["session_expired"] = "1"
-        return redirect(f"{settings.LOGIN_URL}?{urlencode(params)}")
+        return a_login(request)
 
     return wrapper
 

@@ -7,4 +7,4 @@ from sascop.actividad import apis, views
 urlpatterns = [path("actividad/", apis.ActividadApi.as_view(), name="actividad")]
 
 # The page, under /actividad/.
-page_urlpatterns = [path("", views.actividad_lista, name="lista")]
+page_urlpatterns = [path("", views.ActividadLista.as_view(), name="lista")]

@@ -5,18 +5,22 @@ Same selector and permission as the API (`actividad.view_registroactividad`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
-from sascop.accounts.decorators import permission_required_page
 from sascop.actividad import exports, selectors
 from sascop.actividad.forms import ActividadFiltroForm
+from sascop.actividad.models import RegistroActividad
 from sascop.actividad.tables import ActividadTable
-from sascop.core.paginas import exportar_url, tamano_de_pagina
+from sascop.core.pages.vistas import ListaView, sin_paginas
+from sascop.core.paginas import tamano_de_pagina
+from sascop.core.templatetags.formato import entero
 
-LISTA = "actividad/lista.html"
 CURSORES = ("despues", "antes")
 
 
@@ -24,37 +28,58 @@ def _enlace(request: HttpRequest, cursor: selectors.Cursor | None, nombre: str) 
     """This list's URL, moved to `cursor` (its filters and page size kept)."""
     if cursor is None:
         return None
-    params = request.GET.copy()
-    for quitar in (*CURSORES, "exportar"):
-        params.pop(quitar, None)
+    params = sin_paginas(request, *CURSORES, "exportar")
     params[nombre] = cursor.texto()
     return f"{request.path}?{params.urlencode()}"
 
 
-@never_cache
-@permission_required_page("actividad.view_registroactividad")
-def actividad_lista(request: HttpRequest) -> HttpResponseBase:
+class ActividadLista(ListaView):
     """The log, newest first. `?exportar=xlsx` answers the whole filtered log as a workbook."""
-    filtros = ActividadFiltroForm(request.GET)
-    params = filtros.parametros()
-    if request.GET.get("exportar") == "xlsx":
-        return exports.actividad_xlsx(selectors.actividad_lista(params))
-    pagina = selectors.actividad_pagina(
-        params,
-        despues=selectors.Cursor.leer(request.GET.get("despues")),
-        antes=selectors.Cursor.leer(request.GET.get("antes")),
-        tamano=tamano_de_pagina(request),
-    )
-    inicio = request.GET.copy()
-    for quitar in (*CURSORES, "exportar"):
-        inicio.pop(quitar, None)
-    context = {
-        "filtros": filtros,
-        "table": ActividadTable(pagina.registros),
-        "registros": len(pagina.registros),
-        "siguiente": _enlace(request, pagina.siguiente, "despues"),
-        "anterior": _enlace(request, pagina.anterior, "antes"),
-        "primera": f"{request.path}?{inicio.urlencode()}" if pagina.anterior else None,
-        "exportar_url": exportar_url(request),
-    }
-    return render(request, LISTA, context)
+
+    permisos_requeridos = ("actividad.view_registroactividad",)
+    titulo = "Actividad"
+    tabla = ActividadTable
+    # Keyset pages: each filter reloads the page, whose links carry the cursors.
+    filtra_con_htmx = False
+
+    def filtros(self) -> ActividadFiltroForm:
+        return ActividadFiltroForm(self.request.GET)
+
+    def registros(self, filtros: ActividadFiltroForm) -> QuerySet[RegistroActividad]:
+        return selectors.actividad_lista(filtros.parametros())
+
+    def exportar(self, registros: QuerySet[RegistroActividad]) -> HttpResponseBase:
+        return exports.actividad_xlsx(registros)
+
+    def lista(self) -> HttpResponseBase:
+        request = self.request
+        filtros = self.filtros()
+        if request.GET.get("exportar") == "xlsx":
+            return self.exportar(self.registros(filtros))
+        pagina = selectors.actividad_pagina(
+            filtros.parametros(),
+            despues=selectors.Cursor.leer(request.GET.get("despues")),
+            antes=selectors.Cursor.leer(request.GET.get("antes")),
+            tamano=tamano_de_pagina(request),
+        )
+        inicio = sin_paginas(request, *CURSORES, "exportar")
+        self.cuantos = len(pagina.registros)
+        cursores = {
+            "siguiente": _enlace(request, pagina.siguiente, "despues"),
+            "anterior": _enlace(request, pagina.anterior, "antes"),
+            "primera": f"{request.path}?{inicio.urlencode()}" if pagina.anterior else None,
+        }
+        table = self.crear_tabla(pagina.registros)
+        return self.responder(filtros, table, cursores=cursores)
+
+    def resumen(self, table: Any) -> SafeString:
+        if not self.cuantos:
+            return format_html("Sin registros.")
+        return format_html(
+            "Mostrando <strong>{}</strong> registro{}, del más reciente al más antiguo.",
+            entero(self.cuantos),
+            "" if self.cuantos == 1 else "s",
+        )
+
+    def hay_filas(self, table: Any) -> bool:
+        return bool(self.cuantos)

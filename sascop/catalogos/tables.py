@@ -1,5 +1,6 @@
-"""A catalog's entries as a django-tables2 table, built from its registry entry: one
-column per field the API edits, the entry's state, and its actions."""
+"""A catalog's columns, built from its registry entry: one per field the API edits and the
+entry's state. The page's table (with the entry's actions), its Excel export and its
+column chooser all come from them."""
 
 from __future__ import annotations
 
@@ -12,21 +13,23 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from sascop.catalogos.registro import Catalogo, catalogo, mayuscula, nombre_de
+from sascop.core import excel
+from sascop.core.pages.columnas import Columna, Tabla, insignia
+from sascop.core.pages.columnas import tabla_de as tabla_de_columnas
+
+_SI_NO = {True: "Sí", False: "No"}
 
 
-class CatalogoTable(tables.Table):
+class CatalogoTable(Tabla):
     """Base of every catalog's table (see `tabla_de`)."""
 
-    activo = tables.Column("Estado", order_by=("activo", "id"))
+    clave = "catalogo"
+    sustantivos = ("entrada", "entradas")
+
     acciones = tables.Column("Acciones", empty_values=(), orderable=False)
 
-    class Meta:
-        template_name = "core/tabla.html"
-        order_by_field = "orden"
-        page_field = "pagina"
-        per_page_field = "por_pagina"
+    class Meta(Tabla.Meta):
         empty_text = "Ninguna entrada coincide con los filtros."
-        attrs = {"id": "catalogo", "class": "lista-tabla", "thead": {"hx-boost": "true"}}
 
     def __init__(
         self,
@@ -36,9 +39,6 @@ class CatalogoTable(tables.Table):
         request: HttpRequest,
         **kwargs: Any,
     ) -> None:
-        kwargs.setdefault(
-            "attrs", {**CatalogoTable.Meta.attrs, "aria_label": f"Entradas de {catalogo.titulo}"}
-        )
         super().__init__(*args, **kwargs)
         # The row's forms carry the CSRF token and come back to this very list.
         self.request = request
@@ -46,10 +46,7 @@ class CatalogoTable(tables.Table):
         self.puede_editar = puede_editar
 
     def render_activo(self, value: bool) -> SafeString:
-        return render_to_string(
-            "core/_estatus.html",
-            {"valor": 3 if value else 14, "texto": "Activo" if value else "Inactivo"},
-        )
+        return insignia(3 if value else 14, "Activo" if value else "Inactivo")
 
     def render_acciones(self, record: Any) -> SafeString:
         return render_to_string(
@@ -64,16 +61,43 @@ class CatalogoTable(tables.Table):
         )
 
 
-def _columna(cat: Catalogo, nombre: str) -> tables.Column:
+_NUMEROS = {"DecimalField", "PositiveIntegerField", "IntegerField"}
+_FORMATOS = {
+    "DecimalField": excel.DINERO,
+    "PositiveIntegerField": excel.ENTERO,
+    "IntegerField": excel.ENTERO,
+}
+
+
+def _columna(cat: Catalogo, nombre: str) -> Columna:
     campo = cat.campo(nombre)
     titulo = mayuscula(str(campo.verbose_name))
-    attrs: dict[str, Any] = {}
-    if campo.get_internal_type() in {"DecimalField", "PositiveIntegerField", "IntegerField"}:
-        attrs = {"th": {"class": "num"}, "td": {"class": "num"}}
     if campo.is_relation:
-        mostrado = f"{nombre}__{nombre_de(campo.related_model)}"
-        return tables.Column(titulo, accessor=mostrado, order_by=(mostrado, "id"))
-    return tables.Column(titulo, order_by=(nombre, "id"), attrs=attrs)
+        return Columna(nombre, titulo, f"{nombre}__{nombre_de(campo.related_model)}", ancho=30)
+    tipo = campo.get_internal_type()
+    return Columna(
+        nombre,
+        titulo,
+        nombre,
+        ancho=40 if tipo in {"CharField", "EmailField"} else 12,
+        formato=_FORMATOS.get(tipo),
+        clase="num" if tipo in _NUMEROS else "",
+        # A field with choices reads as its label ("Cliente", not "cliente").
+        opciones=dict(campo.choices) if campo.choices else None,
+    )
+
+
+@cache
+def columnas_de(nombre: str) -> tuple[Columna, ...]:
+    """Catalog `nombre`'s columns: its id (exported only), the fields the API edits, and
+    its state."""
+    cat = catalogo(nombre)
+    assert cat is not None
+    return (
+        Columna("id", "Id", "id", ancho=8, formato=excel.ENTERO, en_tabla=False),
+        *(_columna(cat, n) for n in cat.campos),
+        Columna("activo", "Estado", "activo", excel="Activo", ancho=8, opciones=_SI_NO),
+    )
 
 
 @cache
@@ -81,6 +105,4 @@ def tabla_de(nombre: str) -> type[CatalogoTable]:
     """The table class of catalog `nombre` (built once)."""
     cat = catalogo(nombre)
     assert cat is not None
-    columnas: dict[str, Any] = {n: _columna(cat, n) for n in cat.campos}
-    meta = type("Meta", (CatalogoTable.Meta,), {"sequence": (*cat.campos, "activo", "acciones")})
-    return type(f"{cat.modelo.__name__}Table", (CatalogoTable,), {**columnas, "Meta": meta})
+    return tabla_de_columnas(columnas_de(nombre), CatalogoTable, f"{cat.modelo.__name__}Table")

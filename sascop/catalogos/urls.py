@@ -17,7 +17,7 @@ urlpatterns = [
 # The pages, under /catalogos/.
 page_urlpatterns = [
     path("", views.catalogo_inicio, name="inicio"),
-    path("<slug:nombre>/", views.catalogo_lista, name="lista"),
+    path("<slug:nombre>/", views.CatalogoLista.as_view(), name="lista"),
     path("<slug:nombre>/nueva/", views.catalogo_nueva, name="nueva"),
     path("<slug:nombre>/<int:pk>/editar/", views.catalogo_editar, name="editar"),
     path("<slug:nombre>/<int:pk>/activo/", views.catalogo_activo, name="activo"),

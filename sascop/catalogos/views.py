@@ -12,9 +12,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,13 +28,8 @@ from sascop.catalogos.registro import Catalogo, catalogo, catalogos, mayuscula
 from sascop.catalogos.tables import tabla_de
 from sascop.core.errors import InvalidInput
 from sascop.core.formularios import mostrar_errores
-from sascop.core.paginas import (
-    errores_de_pagina,
-    exportar_url,
-    fragmento,
-    ordenar_tabla,
-    paginar_tabla,
-)
+from sascop.core.pages.vistas import ListaView
+from sascop.core.paginas import errores_de_pagina
 
 INICIO = "catalogos/inicio.html"
 LISTA = "catalogos/lista.html"
@@ -59,32 +56,50 @@ def catalogo_inicio(request: HttpRequest) -> HttpResponse:
     return render(request, INICIO, {"catalogos": visibles})
 
 
-@never_cache
-@login_required_page
-@errores_de_pagina
-def catalogo_lista(request: HttpRequest, nombre: str) -> HttpResponseBase:
+class CatalogoLista(ListaView):
     """One catalog's entries, active and inactive, with a text filter; `?exportar=xlsx`
     answers the whole filtered list as a workbook."""
-    cat = _catalogo(request, nombre)
-    filtros = CatalogoFiltroForm(request.GET)
-    table = tabla_de(nombre)(
-        selectors.catalogo_lista(cat.modelo, filtros.parametros()),
-        catalogo=cat,
-        puede_editar=True,
-        request=request,
-    )
-    if request.GET.get("exportar") == "xlsx":
-        return exports.catalogo_xlsx(cat, ordenar_tabla(table, request))
-    paginar_tabla(table, request)
-    context = {
-        "catalogo": cat,
-        "filtros": filtros,
-        "table": table,
-        "puede_crear": request.user.has_perm(cat.permiso("add")),
-        "exportar_url": exportar_url(request),
-    }
-    template = f"{LISTA}#tabla" if fragmento(request, "tabla-catalogo") else LISTA
-    return render(request, template, context)
+
+    template_name = LISTA
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.catalogo = catalogo(kwargs["nombre"])
+
+    def permisos(self) -> tuple[str, ...]:
+        if self.catalogo is None:
+            raise Http404("No such catalog.")
+        self.titulo = self.catalogo.titulo
+        self.tabla = tabla_de(self.catalogo.nombre)
+        return (self.catalogo.permiso("change"),)
+
+    def preferencia(self) -> str:
+        return f"catalogo-{self.kwargs['nombre']}"
+
+    def filtros(self) -> CatalogoFiltroForm:
+        return CatalogoFiltroForm(self.request.GET)
+
+    def registros(self, filtros: CatalogoFiltroForm) -> QuerySet[Any]:
+        assert self.catalogo is not None
+        return selectors.catalogo_lista(self.catalogo.modelo, filtros.parametros())
+
+    def exportar(self, registros: QuerySet[Any]) -> HttpResponseBase:
+        assert self.catalogo is not None
+        return exports.catalogo_xlsx(self.catalogo, registros)
+
+    def argumentos_tabla(self) -> dict[str, Any]:
+        return {"catalogo": self.catalogo, "puede_editar": True, "request": self.request}
+
+    def acciones(self) -> list[dict[str, str]]:
+        assert self.catalogo is not None
+        if not self.request.user.has_perm(self.catalogo.permiso("add")):
+            return []
+        return [
+            {"texto": "Agregar", "url": reverse("catalogos:nueva", args=[self.catalogo.nombre])}
+        ]
+
+    def contexto_extra(self) -> dict[str, Any]:
+        return {"catalogo": self.catalogo}
 
 
 def _pagina_form(

@@ -4,80 +4,53 @@ whose refusals these forms show next to the fields."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
-from django.http import QueryDict
 
 from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
-from sascop.core.formularios import CatalogoChoiceField, FechaInput, Formulario, activos_o
+from sascop.core.formularios import CatalogoChoiceField
+from sascop.core.pages import filtros
+from sascop.core.pages import formularios as campos
+from sascop.core.pages.filtros import FiltroForm
+from sascop.core.pages.formularios import RegistroForm
 from sascop.ots import selectors
-from sascop.ots.models import LUGARES, OT
-from sascop.ptes.forms import PasoForm
+from sascop.ots.models import LUGARES
 from sascop.ptes.models import PTE
 
-__all__ = ["CAMPOS_OT", "OTFiltroForm", "OTForm", "PasoForm", "valores_de", "valores_de_pte"]
+# One place of each kind: a vessel, a platform, an intercom, a yard.
+_ETIQUETAS_LUGAR = {
+    "embarcacion": "Embarcación",
+    "plataforma": "Plataforma",
+    "intercom": "Intercom",
+    "patio": "Patio",
+}
 
-_MONEDA = {"step": "0.01", "inputmode": "decimal"}
+
+def _lugares(tipo: str) -> Any:
+    return Sitio.objects.filter(tipo=tipo).order_by("descripcion")
 
 
-class OTFiltroForm(Formulario):
+class OTFiltroForm(FiltroForm):
     """The list's filters, in the query string with the API's names (`estatus`, `cliente`,
     `responsable`, `frente`, `sitio`, `pte`, `buscar`, `solo_principales`), so the
-    dashboard's counts link here. A value that is not one is reported next to its field and
-    left out of the filter; the rest still apply."""
+    dashboard's counts link here."""
 
-    buscar = forms.CharField(
-        label="Buscar",
-        required=False,
-        max_length=100,
-        help_text="Orden, oficio o descripción.",
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
-    estatus = forms.TypedMultipleChoiceField(
-        label="Estatus",
-        choices=EstatusOT.choices,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    cliente = CatalogoChoiceField(
-        label="Cliente", queryset=Cliente.objects.order_by("descripcion"), required=False
-    )
-    responsable = CatalogoChoiceField(
-        label="Responsable",
-        queryset=ResponsableProyecto.objects.order_by("nombre"),
-        required=False,
-    )
-    frente = CatalogoChoiceField(
-        label="Frente", queryset=Frente.objects.order_by("descripcion"), required=False
-    )
-    sitio = CatalogoChoiceField(
-        label="Sitio", queryset=Sitio.objects.order_by("descripcion"), required=False
-    )
-    embarcacion = CatalogoChoiceField(
-        label="Embarcación",
-        queryset=Sitio.objects.filter(tipo=Sitio.Tipo.EMBARCACION).order_by("descripcion"),
-        required=False,
-    )
-    plataforma = CatalogoChoiceField(
-        label="Plataforma",
-        queryset=Sitio.objects.filter(tipo=Sitio.Tipo.PLATAFORMA).order_by("descripcion"),
-        required=False,
-    )
-    intercom = CatalogoChoiceField(
-        label="Intercom",
-        queryset=Sitio.objects.filter(tipo=Sitio.Tipo.INTERCOM).order_by("descripcion"),
-        required=False,
-    )
-    patio = CatalogoChoiceField(
-        label="Patio",
-        queryset=Sitio.objects.filter(tipo=Sitio.Tipo.PATIO).order_by("descripcion"),
-        required=False,
-    )
-    anio = forms.TypedChoiceField(label="Año de inicio programado", coerce=int, required=False)
+    catalogos = ("cliente", "responsable", "frente", "sitio", *LUGARES)
+    directos = ("pte", "solo_principales")
+
+    buscar = filtros.buscar("Orden, oficio o descripción.")
+    estatus = filtros.estatus(EstatusOT.choices)
+    cliente = filtros.catalogo("Cliente", Cliente.objects.order_by("descripcion"))
+    responsable = filtros.catalogo("Responsable", ResponsableProyecto.objects.order_by("nombre"))
+    frente = filtros.catalogo("Frente", Frente.objects.order_by("descripcion"))
+    sitio = filtros.catalogo("Sitio", Sitio.objects.order_by("descripcion"))
+    embarcacion = filtros.catalogo("Embarcación", _lugares("embarcacion"))
+    plataforma = filtros.catalogo("Plataforma", _lugares("plataforma"))
+    intercom = filtros.catalogo("Intercom", _lugares("intercom"))
+    patio = filtros.catalogo("Patio", _lugares("patio"))
+    anio = filtros.anio("Año de inicio programado")
     pte = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     solo_principales = forms.ChoiceField(
         label="Reprogramaciones",
@@ -85,52 +58,23 @@ class OTFiltroForm(Formulario):
         required=False,
     )
 
-    def __init__(self, *args: Any, anios: list[int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        anio = self.fields["anio"]
-        assert isinstance(anio, forms.ChoiceField)
-        anio.choices = [("", "Todos"), *((a, str(a)) for a in anios)]
-        for nombre in ("cliente", "responsable", "frente", "sitio", *LUGARES):
-            catalogo = self.fields[nombre]
-            assert isinstance(catalogo, forms.ModelChoiceField)
-            catalogo.empty_label = "Todos"
 
-    def parametros(self) -> QueryDict:
-        """The valid filters in the selector's vocabulary (`OTFilter`)."""
-        self.is_valid()
-        datos = self.cleaned_data
-        params = QueryDict(mutable=True)
-        if datos.get("buscar"):
-            params["buscar"] = datos["buscar"]
-        if datos.get("estatus"):
-            params.setlist("estatus", [str(e) for e in datos["estatus"]])
-        for nombre in ("cliente", "responsable", "frente", "sitio", *LUGARES):
-            if datos.get(nombre) is not None:
-                params[nombre] = str(datos[nombre].pk)
-        if datos.get("pte"):
-            params["pte"] = str(datos["pte"])
-        if datos.get("solo_principales"):
-            params["solo_principales"] = datos["solo_principales"]
-        if datos.get("anio"):
-            params["fecha_desde"] = datetime.date(datos["anio"], 1, 1).isoformat()
-            params["fecha_hasta"] = datetime.date(datos["anio"], 12, 31).isoformat()
-        return params
+class OTForm(RegistroForm):
+    """Create or edit an OT. Created from a PTE, the service fills what is left empty from
+    it."""
 
-    def activos(self) -> int:
-        """How many filters are in force (shown beside the filters' heading)."""
-        self.is_valid()
-        return sum(1 for valor in self.cleaned_data.values() if valor not in (None, "", [], False))
-
-
-class OTForm(Formulario):
-    """Create or edit an OT; on edit `version` carries the ETag the page was drawn from.
-    Created from a PTE, `pte` names it (the service fills what is left empty from it)."""
+    catalogos = {
+        "cliente": Cliente.objects.order_by("descripcion"),
+        "responsable_proyecto": ResponsableProyecto.objects.order_by("nombre"),
+        "frente": Frente.objects.order_by("descripcion"),
+        "sitio": Sitio.objects.order_by("descripcion"),
+        **{lugar: _lugares(lugar) for lugar in LUGARES},
+    }
+    montos = ("monto_mxn", "monto_usd")
 
     orden_trabajo = forms.CharField(label="Orden de trabajo", max_length=60)
     oficio_ot = forms.CharField(label="Oficio OT", max_length=60, required=False)
-    descripcion_trabajo = forms.CharField(
-        label="Descripción del trabajo", widget=forms.Textarea(attrs={"rows": 3})
-    )
+    descripcion_trabajo = campos.texto("Descripción del trabajo", requerido=True)
     cliente = CatalogoChoiceField(label="Cliente", queryset=Cliente.objects.none())
     responsable_proyecto = CatalogoChoiceField(
         label="Responsable del proyecto", queryset=ResponsableProyecto.objects.none()
@@ -146,76 +90,30 @@ class OTForm(Formulario):
         help_text="Con sitio y sin frente, se toma el frente del sitio.",
     )
     embarcacion = CatalogoChoiceField(
-        label="Embarcación", queryset=Sitio.objects.none(), required=False
+        label=_ETIQUETAS_LUGAR["embarcacion"], queryset=Sitio.objects.none(), required=False
     )
     plataforma = CatalogoChoiceField(
-        label="Plataforma", queryset=Sitio.objects.none(), required=False
+        label=_ETIQUETAS_LUGAR["plataforma"], queryset=Sitio.objects.none(), required=False
     )
-    intercom = CatalogoChoiceField(label="Intercom", queryset=Sitio.objects.none(), required=False)
-    patio = CatalogoChoiceField(label="Patio", queryset=Sitio.objects.none(), required=False)
+    intercom = CatalogoChoiceField(
+        label=_ETIQUETAS_LUGAR["intercom"], queryset=Sitio.objects.none(), required=False
+    )
+    patio = CatalogoChoiceField(
+        label=_ETIQUETAS_LUGAR["patio"], queryset=Sitio.objects.none(), required=False
+    )
     estatus = forms.TypedChoiceField(
         label="Estatus", choices=EstatusOT.choices, coerce=int, initial=EstatusOT.ASIGNADA
     )
-    fecha_inicio_programado = forms.DateField(
-        label="Inicio programado", required=False, widget=FechaInput
-    )
-    fecha_termino_programado = forms.DateField(
-        label="Término programado", required=False, widget=FechaInput
-    )
-    fecha_inicio_real = forms.DateField(label="Inicio real", required=False, widget=FechaInput)
-    fecha_termino_real = forms.DateField(
-        label="Término real",
-        required=False,
-        widget=FechaInput,
-        help_text="Al pasar a Terminada se pone la de hoy si la dejas vacía.",
+    fecha_inicio_programado = campos.fecha("Inicio programado")
+    fecha_termino_programado = campos.fecha("Término programado")
+    fecha_inicio_real = campos.fecha("Inicio real")
+    fecha_termino_real = campos.fecha(
+        "Término real", ayuda="Al pasar a Terminada se pone la de hoy si la dejas vacía."
     )
     plazo_dias = forms.IntegerField(label="Plazo (días)", min_value=1, required=False)
-    monto_mxn = forms.DecimalField(
-        label="Monto MXN",
-        max_digits=18,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-        widget=forms.NumberInput(attrs=_MONEDA),
-    )
-    monto_usd = forms.DecimalField(
-        label="Monto USD",
-        max_digits=18,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-        widget=forms.NumberInput(attrs=_MONEDA),
-    )
-    comentario = forms.CharField(
-        label="Comentario", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    version = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, ot: OT | None = None, **kwargs: Any) -> None:
-        self.ot = ot
-        # Only an edit can clash with someone else's save.
-        self.recuerda_lo_mostrado = ot is not None
-        super().__init__(*args, **kwargs)
-
-    def iniciar_campos(self) -> None:
-        ot, fields = self.ot, self.fields
-        for nombre in ("cliente", "responsable_proyecto", "frente", "sitio", *LUGARES):
-            catalogo = fields[nombre]
-            assert isinstance(catalogo, forms.ModelChoiceField)
-            catalogo.empty_label = "Elige una opción" if catalogo.required else "Ninguno"
-        querysets = {
-            "cliente": Cliente.objects.order_by("descripcion"),
-            "responsable_proyecto": ResponsableProyecto.objects.order_by("nombre"),
-            "frente": Frente.objects.order_by("descripcion"),
-            "sitio": Sitio.objects.order_by("descripcion"),
-            # One place of each kind: a vessel, a platform, an intercom, a yard.
-            **{
-                lugar: Sitio.objects.filter(tipo=lugar).order_by("descripcion") for lugar in LUGARES
-            },
-        }
-        for nombre, queryset in querysets.items():
-            actual = getattr(ot, f"{nombre}_id") if ot is not None else None
-            fields[nombre].queryset = activos_o(queryset, actual)  # type: ignore[attr-defined]
+    monto_mxn = campos.monto("Monto MXN", 18)
+    monto_usd = campos.monto("Monto USD", 18)
+    comentario = campos.texto("Comentario")
 
     def clean(self) -> dict[str, Any]:
         datos = super().clean() or {}
@@ -226,41 +124,6 @@ class OTForm(Formulario):
                 "fecha_termino_programado", "No puede ser anterior al inicio programado."
             )
         return datos
-
-    def datos(self) -> dict[str, Any]:
-        """What the service takes: every field but the version (and no empty amount)."""
-        datos = {k: v for k, v in self.cleaned_data.items() if k != "version"}
-        for monto in ("monto_mxn", "monto_usd"):
-            if datos.get(monto) is None:
-                datos.pop(monto, None)
-        return datos
-
-
-CAMPOS_OT = [name for name in OTForm.base_fields if name != "version"]
-
-
-def valores_de(ot: OT) -> dict[str, Any]:
-    """An OT's values as the form's initial data."""
-    return {
-        "orden_trabajo": ot.orden_trabajo,
-        "oficio_ot": ot.oficio_ot,
-        "descripcion_trabajo": ot.descripcion_trabajo,
-        "cliente": ot.cliente_id,
-        "responsable_proyecto": ot.responsable_proyecto_id,
-        "responsable_cliente": ot.responsable_cliente,
-        "frente": ot.frente_id,
-        "sitio": ot.sitio_id,
-        **{lugar: getattr(ot, f"{lugar}_id") for lugar in LUGARES},
-        "estatus": ot.estatus,
-        "fecha_inicio_programado": ot.fecha_inicio_programado,
-        "fecha_termino_programado": ot.fecha_termino_programado,
-        "fecha_inicio_real": ot.fecha_inicio_real,
-        "fecha_termino_real": ot.fecha_termino_real,
-        "plazo_dias": ot.plazo_dias,
-        "monto_mxn": ot.monto_mxn,
-        "monto_usd": ot.monto_usd,
-        "comentario": ot.comentario,
-    }
 
 
 def valores_de_pte(pte: PTE) -> dict[str, Any]:

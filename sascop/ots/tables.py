@@ -1,86 +1,116 @@
-"""The OT list as a django-tables2 table: sortable columns, links to each OT, es-MX figures,
-progress with the days remaining."""
+"""The OT list's columns, declared once: the page's table (sortable, linked to each OT,
+es-MX figures, progress with the days remaining), its Excel export and its column chooser
+all come from `COLUMNAS`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import django_tables2 as tables
-from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from sascop.core.templatetags.formato import dinero, fecha
+from sascop.catalogos.estatus import EstatusOT
+from sascop.core import excel
+from sascop.core.pages import columnas
+from sascop.core.pages.columnas import Columna, barra, tabla_de
+from sascop.core.templatetags.formato import dinero, entero, fecha
+from sascop.flujo import columnas as flujo
+from sascop.ots import selectors
 from sascop.ots.models import LUGARES, OT
-from sascop.ots.selectors import Avance
-
-_NUM = {"th": {"class": "num"}, "td": {"class": "num nowrap"}}
 
 
-class OTTable(tables.Table):
-    orden_trabajo = tables.Column(
+def _lugares(fila: Mapping[str, Any], _contexto: Any) -> str:
+    """Where the OT stands (vessel, platform, intercom, yard), or its site."""
+    nombres = [
+        str(fila[f"{lugar}__descripcion"]) for lugar in LUGARES if fila[f"{lugar}__descripcion"]
+    ]
+    if not nombres and fila["sitio__descripcion"]:
+        nombres = [str(fila["sitio__descripcion"])]
+    return " · ".join(nombres)
+
+
+def _dias(nombre: str, titulo: str) -> Columna:
+    return columnas.entero(nombre, titulo, ancho=11, visible=False)
+
+
+COLUMNAS = (
+    Columna(
+        "orden_trabajo",
         "Orden",
-        accessor="pk",
-        linkify=("ots:detalle", {"ot_id": tables.A("pk")}),
-        order_by=("orden_trabajo", "num_reprogramacion", "id"),
-        attrs={"td": {"class": "nowrap"}},
-    )
-    descripcion_trabajo = tables.Column("Descripción", orderable=False)
-    cliente = tables.Column(
-        "Cliente", accessor="cliente__descripcion", order_by=("cliente__descripcion", "id")
-    )
-    responsable_proyecto = tables.Column(
-        "Responsable",
-        accessor="responsable_proyecto__nombre",
-        order_by=("responsable_proyecto__nombre", "id"),
-    )
-    estatus = tables.Column("Estatus", order_by=("estatus", "id"))
-    fecha_inicio_programado = tables.Column(
-        "Programado",
-        empty_values=(),
-        order_by=("fecha_inicio_programado", "id"),
-        attrs={"td": {"class": "nowrap"}},
-    )
-    lugares = tables.Column("Lugares", empty_values=(), orderable=False)
-    monto_mxn = tables.Column("Monto", empty_values=(), order_by=("monto_mxn", "id"), attrs=_NUM)
-    progreso = tables.Column("Avance", empty_values=(), orderable=False)
+        "orden_trabajo",
+        excel="Orden de trabajo",
+        ancho=18,
+        clase="nowrap",
+        orden=("orden_trabajo", "num_reprogramacion", "id"),
+        enlace=("ots:detalle", {"ot_id": tables.A("pk")}),
+    ),
+    columnas.entero("num_reprogramacion", "Reprogramación", ancho=8, visible=False),
+    Columna("oficio_ot", "Oficio OT", "oficio_ot", ancho=18, visible=False),
+    Columna("oficio_pte", "Oficio PTE", "pte__oficio_pte", ancho=18, visible=False),
+    flujo.DESCRIPCION,
+    flujo.CLIENTE,
+    flujo.RESPONSABLE,
+    Columna(
+        "responsable_cliente",
+        "Responsable del cliente",
+        "responsable_cliente",
+        ancho=22,
+        visible=False,
+    ),
+    Columna("frente", "Frente", "frente__descripcion", ancho=18, visible=False),
+    Columna("sitio", "Sitio", "sitio__descripcion", ancho=18, visible=False),
+    Columna(
+        "lugares",
+        "Lugares",
+        ancho=30,
+        orden=(),
+        largo=1,
+        valor=_lugares,
+        lee=tuple(f"{lugar}__descripcion" for lugar in (*LUGARES, "sitio")),
+        siempre=True,
+    ),
+    flujo.estatus(EstatusOT.choices, 16),
+    columnas.fecha(
+        "fecha_inicio_programado", "Programado", excel="Inicio programado", siempre=True
+    ),
+    columnas.fecha("fecha_termino_programado", "Término programado", visible=False),
+    columnas.fecha("fecha_inicio_real", "Inicio real", visible=False),
+    columnas.fecha("fecha_termino_real", "Término real", visible=False),
+    flujo.PLAZO,
+    Columna(
+        "monto_mxn",
+        "Monto",
+        "monto_mxn",
+        excel="Monto MXN",
+        ancho=18,
+        formato=excel.DINERO,
+        clase="num nowrap",
+        siempre=True,
+    ),
+    columnas.dinero("monto_usd", "Monto USD", ancho=16, clase="num nowrap", visible=False),
+    _dias("dias_transcurridos", "Días transcurridos"),
+    _dias("dias_restantes", "Días restantes"),
+    flujo.progreso(
+        lambda fila, pasos: selectors.progreso_ponderado(
+            fila["avance_tiempo"], pasos.get(fila["id"], 0.0)
+        ),
+        lee=("avance_tiempo",),
+    ),
+)
 
-    class Meta:
-        model = OT
-        fields = ()
-        sequence = (
-            "orden_trabajo",
-            "descripcion_trabajo",
-            "cliente",
-            "responsable_proyecto",
-            "estatus",
-            "fecha_inicio_programado",
-            "lugares",
-            "monto_mxn",
-            "progreso",
-        )
-        template_name = "core/tabla.html"
-        order_by_field = "orden"
-        page_field = "pagina"
-        per_page_field = "por_pagina"
-        empty_text = "Ninguna OT coincide con los filtros."
-        attrs = {
-            "id": "ots",
-            "class": "lista-tabla",
-            "aria_label": "Lista de OTs",
-            "thead": {"hx-boost": "true"},
-        }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Filled by the view with the page's progress (one query for the page).
-        self.avance: dict[int, Avance] = {}
-
+class _OTTabla(flujo.TablaConAvance):
     def render_orden_trabajo(self, record: OT) -> str:
         return str(record)
 
-    def render_descripcion_trabajo(self, value: str) -> str:
-        return value if len(value) <= 90 else f"{value[:89]}…"
+    def render_lugares(self, record: OT) -> str:
+        lugares = [getattr(record, lugar) for lugar in LUGARES]
+        nombres = [str(lugar) for lugar in lugares if lugar is not None]
+        if not nombres and record.sitio is not None:
+            nombres = [str(record.sitio)]
+        return columnas.truncado(" · ".join(nombres) or "—")
 
     def render_fecha_inicio_programado(self, record: OT) -> SafeString | str:
         if record.fecha_termino_programado is None:
@@ -91,20 +121,6 @@ class OTTable(tables.Table):
             fecha(record.fecha_termino_programado),
         )
 
-    def render_estatus(self, record: OT) -> SafeString:
-        return render_to_string(
-            "core/_estatus.html",
-            {"valor": record.estatus, "texto": record.get_estatus_display()},
-        )
-
-    def render_lugares(self, record: OT) -> str:
-        """Where the OT stands (vessel, platform, intercom, yard), or its site."""
-        lugares = [getattr(record, lugar) for lugar in LUGARES]
-        nombres = [str(lugar) for lugar in lugares if lugar is not None]
-        if not nombres and record.sitio is not None:
-            nombres = [str(record.sitio)]
-        return " · ".join(nombres) or "—"
-
     def render_monto_mxn(self, record: OT) -> SafeString:
         return format_html(
             '{}<br><span class="tenue">{}</span>',
@@ -114,6 +130,23 @@ class OTTable(tables.Table):
 
     def render_progreso(self, record: OT) -> SafeString:
         avance = self.avance.get(record.pk)
-        return render_to_string(
-            "ots/_avance.html", {"avance": avance, "etiqueta": f"Avance de {record}"}
+        barra_ = barra(avance.progreso if avance else 0, f"Avance de {record}")
+        if avance is None or avance.dias_restantes is None:
+            return barra_
+        dias = avance.dias_restantes
+        return format_html(
+            '{}<span class="tenue dias">{} día{} por delante</span>',
+            barra_,
+            entero(dias),
+            "" if dias == 1 else "s",
         )
+
+
+OTTable = tabla_de(
+    COLUMNAS,
+    _OTTabla,
+    "OTTable",
+    clave="ots",
+    sustantivos=("OT", "OTs"),
+    vacio="Ninguna OT coincide con los filtros.",
+)

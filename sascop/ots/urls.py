@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from sascop.core.pages.urls import paginas_de
 from sascop.ots import apis, views
 
 urlpatterns = [
@@ -17,11 +18,6 @@ urlpatterns = [
 ]
 
 # The pages, under /ots/.
-page_urlpatterns = [
-    path("", views.ot_lista, name="lista"),
-    path("nueva/", views.ot_nueva, name="nueva"),
-    path("<int:ot_id>/", views.ot_detalle, name="detalle"),
-    path("<int:ot_id>/editar/", views.ot_editar, name="editar"),
-    path("<int:ot_id>/eliminar/", views.ot_eliminar, name="eliminar"),
-    path("<int:ot_id>/pasos/<int:detalle_id>/", views.ot_paso, name="paso"),
-]
+page_urlpatterns = paginas_de(
+    "ot_id", views.OTLista, views.OTDetalle, views.OTEditar, views.OTEliminar, pasos=True
+)

@@ -1,9 +1,9 @@
 """The OT pages: list, create (directly or from a PTE), detail with steps edited in place,
 edit, delete.
 
-Built like the PTE pages, on the same selectors and services as `apis.py`: these views only
-read forms, pick a template (or a fragment of it, for htmx) and show what the services
-decided.
+Each declares only what is the OT's own on the generic pages (`core.pages`, and
+`flujo.paginas` for the steps): the same selectors and services as `apis.py`, the forms,
+the columns, the words.
 """
 
 from __future__ import annotations
@@ -11,257 +11,34 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from sascop.accounts.current import current_user
-from sascop.accounts.decorators import permission_required_page
-from sascop.catalogos.estatus import EstatusPaso
-from sascop.core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
-from sascop.core.etags import etag_for
-from sascop.core.formularios import cambios_ajenos, con_version, mostrar_errores
-from sascop.core.paginas import (
-    errores_de_pagina,
-    exportar_url,
-    fragmento,
-    ordenar_tabla,
-    paginar_tabla,
-    url_si_existe,
-)
+from sascop.catalogos.estatus import EstatusOT
+from sascop.core.errors import NotFound
+from sascop.core.pages.vistas import EditarView, EliminarView, ListaView, entero_o_nada
+from sascop.core.paginas import url_si_existe
+from sascop.core.templatetags.formato import dinero
+from sascop.flujo.forms import PasoForm
+from sascop.flujo.paginas import ConPasosView, plazo
 from sascop.ots import exports, selectors, services
-from sascop.ots.forms import (
-    CAMPOS_OT,
-    OTFiltroForm,
-    OTForm,
-    PasoForm,
-    valores_de,
-    valores_de_pte,
-)
-from sascop.ots.models import OT, OTDetalle
+from sascop.ots.forms import OTFiltroForm, OTForm, valores_de_pte
+from sascop.ots.models import OT
+from sascop.ots.selectors import Avance
 from sascop.ots.tables import OTTable
 from sascop.ptes import selectors as ptes
 from sascop.ptes.models import PTE
 
-LISTA = "ots/ot_lista.html"
 DETALLE = "ots/ot_detalle.html"
-FORMULARIO = "ots/ot_form.html"
-ELIMINAR = "ots/ot_eliminar.html"
-ANCHOS = {"descripcion_trabajo", "comentario"}
-CAMPOS_PASO = ["estatus", "fecha_inicio", "fecha_termino", "fecha_entrega", "archivo", "comentario"]
-
-CAMBIO_AJENO = (
-    "Alguien más guardó cambios mientras editabas. No se guardó nada: tus datos siguen aquí "
-    "y junto a cada campo que cambió está el valor guardado ahora. Revisa y guarda de nuevo "
-    "para aplicar los tuyos."
-)
 OFICIO_OCUPADO = "Otra OT ya tiene ese oficio (las reprogramaciones comparten el de su OT)."
-
-
-# --- List --------------------------------------------------------------------------------
-
-
-@never_cache
-@permission_required_page("ots.view_ot")
-def ot_lista(request: HttpRequest) -> HttpResponseBase:
-    """OTs with filters beside them (the API's parameter names); sorting, paging and filters
-    live in the query string. htmx swaps just the table (`#tabla` fragment) when the filters
-    change. `?exportar=xlsx` answers the whole filtered list, in its order, as a workbook."""
-    filtros = OTFiltroForm(request.GET, anios=selectors.anios_de_inicio())
-    table = OTTable(selectors.ot_lista(filtros.parametros()))
-    if request.GET.get("exportar") == "xlsx":
-        return exports.ots_xlsx(ordenar_tabla(table, request))
-    registros = paginar_tabla(table, request)
-    table.avance = selectors.avance_de(registros)
-    context = {
-        "filtros": filtros,
-        "table": table,
-        "puede_crear": request.user.has_perm("ots.add_ot"),
-        "exportar_url": exportar_url(request),
-    }
-    template = f"{LISTA}#tabla" if fragmento(request, "tabla-ots") else LISTA
-    return render(request, template, context)
-
-
-# --- Detail and its steps ----------------------------------------------------------------
-
-
-def _entero(valor: str | None) -> int | None:
-    try:
-        return int(valor) if valor else None
-    except ValueError:
-        return None
-
-
-def _paso_form(detalle: OTDetalle, data: Any = None) -> PasoForm:
-    if data is not None:
-        return PasoForm(data, prefijo=f"paso-{detalle.pk}")
-    initial = {campo: getattr(detalle, campo) for campo in CAMPOS_PASO}
-    return PasoForm(initial={**initial, "version": etag_for(detalle)}, prefijo=f"paso-{detalle.pk}")
-
-
-def _contexto_paso(
-    request: HttpRequest,
-    ot: OT,
-    detalle: OTDetalle | None,
-    form: PasoForm | None = None,
-    *,
-    aviso: str = "",
-    diferencias: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    campos = []
-    if form is not None:
-        campos = [
-            (form[n], (diferencias or {}).get(n), n in {"archivo", "comentario"})
-            for n in CAMPOS_PASO
-        ]
-    return {
-        "ot": ot,
-        "d": detalle,
-        "form_paso": form,
-        "campos_paso": campos,
-        "aviso_paso": aviso,
-        "puede_editar_pasos": request.user.has_perm("ots.change_otdetalle"),
-    }
-
-
-def _detalle_de(detalles: list[OTDetalle], detalle_id: int | None) -> OTDetalle:
-    detalle = next((d for d in detalles if d.pk == detalle_id), None)
-    if detalle is None:
-        raise Http404("The OT has no such step.")
-    return detalle
-
-
-def _pagina_detalle(
-    request: HttpRequest,
-    ot_id: int,
-    *,
-    editando: OTDetalle | None = None,
-    form_paso: PasoForm | None = None,
-    status: int = 200,
-    **paso: Any,
-) -> HttpResponse:
-    ot, detalles, reprogramaciones, avance = selectors.ot_detalle(ot_id)
-    if editando is not None and form_paso is None:
-        form_paso = _paso_form(editando)
-    produccion_url = url_si_existe("produccion:lista")
-    context = {
-        "detalles": detalles,
-        "avance": avance,
-        "pesos": selectors.pesos_de_avance(),
-        "principal": selectors.principal_de(ot),
-        "reprogramaciones": selectors.reprogramaciones_de(reprogramaciones),
-        "produccion": selectors.produccion_de(ot.pk),
-        "produccion_url": f"{produccion_url}?ot={ot.pk}" if produccion_url else None,
-        "anexo_url": url_si_existe("ots:anexo", ot_id=ot.pk),
-        "editando": editando.pk if editando is not None else None,
-        "puede_editar": request.user.has_perm("ots.change_ot"),
-        "puede_eliminar": request.user.has_perm("ots.delete_ot"),
-    }
-    # The step being edited (if any): its form, with the same names its fragment uses.
-    context.update(_contexto_paso(request, ot, editando, form_paso, **paso))
-    return render(request, DETALLE, context, status=status)
-
-
-@never_cache
-@permission_required_page("ots.view_ot")
-@errores_de_pagina
-def ot_detalle(request: HttpRequest, ot_id: int) -> HttpResponse:
-    """The OT: programmed against actual dates, amounts, progress, its steps (each editable
-    in place), its re-programmings or principal OT, its production and its PTE.
-
-    `?editar_paso=<id>` opens that step's form (without JavaScript, in the whole page);
-    htmx asks for just that row, and `?paso=<id>` for the row as it reads.
-    """
-    editar = _entero(request.GET.get("editar_paso"))
-    ver = _entero(request.GET.get("paso"))
-    if editar is not None and not request.user.has_perm("ots.change_otdetalle"):
-        editar = None
-    if getattr(request, "htmx", False) and (editar or ver):
-        ot, detalles, _, _ = selectors.ot_detalle(ot_id)
-        detalle = _detalle_de(detalles, editar or ver)
-        if editar:
-            contexto = _contexto_paso(request, ot, detalle, _paso_form(detalle))
-            return render(request, f"{DETALLE}#paso-edicion", contexto)
-        return render(request, f"{DETALLE}#paso", _contexto_paso(request, ot, detalle))
-    if editar is not None:
-        _, detalles, _, _ = selectors.ot_detalle(ot_id)
-        return _pagina_detalle(request, ot_id, editando=_detalle_de(detalles, editar))
-    return _pagina_detalle(request, ot_id)
-
-
-@require_POST
-@permission_required_page("ots.change_otdetalle")
-@errores_de_pagina
-def ot_paso(request: HttpRequest, ot_id: int, detalle_id: int) -> HttpResponse:
-    """Save one step (estatus, dates, document link, comment) with its version: a step
-    someone else changed meanwhile is not overwritten; the form comes back saying so."""
-    ot, detalles, _, _ = selectors.ot_detalle(ot_id)
-    detalle = _detalle_de(detalles, detalle_id)
-    form = _paso_form(detalle, request.POST)
-    aviso, diferencias, status = "", None, 400
-    if form.is_valid():
-        try:
-            services.ot_paso_actualizar(
-                usuario=current_user(request),
-                ot_id=ot_id,
-                detalle_id=detalle_id,
-                datos=form.datos(),
-                if_match=form.cleaned_data["version"],
-            )
-        except PreconditionFailed:
-            _, detalles, _, _ = selectors.ot_detalle(ot_id)
-            detalle = _detalle_de(detalles, detalle_id)
-            actuales = {c: getattr(detalle, c) for c in CAMPOS_PASO}
-            diferencias = cambios_ajenos(form, actuales)
-            form = con_version(
-                PasoForm, request.POST, etag_for(detalle), actuales, prefijo=f"paso-{detalle.pk}"
-            )
-            aviso, status = CAMBIO_AJENO, 412
-        except InvalidInput as exc:
-            mostrar_errores(form, exc)
-        else:
-            return _paso_guardado(request, ot_id, detalle_id)
-    if getattr(request, "htmx", False):
-        contexto = _contexto_paso(request, ot, detalle, form, aviso=aviso, diferencias=diferencias)
-        return render(request, f"{DETALLE}#paso-edicion", contexto, status=status)
-    return _pagina_detalle(
-        request,
-        ot_id,
-        editando=detalle,
-        form_paso=form,
-        status=status,
-        aviso=aviso,
-        diferencias=diferencias,
-    )
-
-
-def _paso_guardado(request: HttpRequest, ot_id: int, detalle_id: int) -> HttpResponse:
-    ot, detalles, _, avance = selectors.ot_detalle(ot_id)
-    detalle = _detalle_de(detalles, detalle_id)
-    texto = f"Paso «{detalle.paso.descripcion}» guardado: {EstatusPaso(detalle.estatus).label}."
-    if not getattr(request, "htmx", False):
-        messages.success(request, texto)
-        return redirect(f"{reverse('ots:detalle', args=[ot_id])}#paso-{detalle_id}")
-    fila = render_to_string(
-        f"{DETALLE}#paso", {**_contexto_paso(request, ot, detalle), "guardado": texto}, request
-    )
-    # The OT's progress changes with its steps: sent along, swapped out of band.
-    progreso = render_to_string(
-        f"{DETALLE}#progreso",
-        {"ot": ot, "avance": avance, "pesos": selectors.pesos_de_avance(), "oob": True},
-        request,
-    )
-    return HttpResponse(fila + progreso)
-
-
-# --- Create, edit, delete ----------------------------------------------------------------
-
-
 _IMPEDIMENTO_PASOS = (
     "La PTE {pte} tiene {n} paso{s} sin completar ni marcar «No aplica»: una OT se crea "
     "de una PTE solo cuando todos sus pasos están hechos."
@@ -269,163 +46,287 @@ _IMPEDIMENTO_PASOS = (
 _IMPEDIMENTO_OT = "La PTE {pte} ya tiene la OT {ot}: reprograma esa OT en lugar de crear otra."
 
 
-def _impedimento(pte: PTE) -> str:
-    """Why an OT cannot follow `pte` now, in the users' words ("" when it can)."""
-    impedimento = selectors.impedimento_desde_pte(pte.pk)
-    if impedimento is None:
-        return ""
-    if impedimento.ot_existente is not None:
-        return _IMPEDIMENTO_OT.format(pte=pte.oficio_pte, ot=impedimento.ot_existente)
-    n = impedimento.pasos_pendientes
-    return _IMPEDIMENTO_PASOS.format(pte=pte.oficio_pte, n=n, s="" if n == 1 else "s")
+class OTLista(ListaView):
+    """OTs with filters beside them (the API's parameter names); sorting, paging and filters
+    live in the query string. `?exportar=xlsx` answers the whole filtered list, in its
+    order, as a workbook."""
+
+    permisos_requeridos = ("ots.view_ot",)
+    titulo = "OTs"
+    tabla = OTTable
+    lote = {"estatus": "ots.change_ot", "eliminar": "ots.delete_ot"}
+    estatus_opciones = EstatusOT.choices
+
+    def filtros(self) -> OTFiltroForm:
+        return OTFiltroForm(self.request.GET, anios=selectors.anios_de_inicio())
+
+    def registros(self, filtros: OTFiltroForm) -> QuerySet[OT]:
+        return selectors.ot_lista(filtros.parametros())
+
+    def exportar(self, registros: QuerySet[OT]) -> HttpResponseBase:
+        return exports.ots_xlsx(registros)
+
+    def preparar(self, table: Any, registros: list[OT]) -> None:
+        table.avance = selectors.avance_de(registros)
+
+    def cambiar_estatus(self, registro: OT, estatus: int, version: str) -> None:
+        usuario = current_user(self.request)
+        datos = {"estatus": estatus}
+        services.ot_actualizar(usuario=usuario, ot_id=registro.pk, datos=datos, if_match=version)
+
+    def eliminar_registro(self, registro: OT, version: str) -> None:
+        usuario = current_user(self.request)
+        services.ot_eliminar(usuario=usuario, ot_id=registro.pk, if_match=version)
+
+    def acciones(self) -> list[dict[str, str]]:
+        if not self.request.user.has_perm("ots.add_ot"):
+            return []
+        return [{"texto": "Nueva OT", "url": reverse("ots:nueva")}]
 
 
-def _pagina_formulario(
-    request: HttpRequest,
-    form: OTForm,
-    *,
-    ot: OT | None,
-    pte: PTE | None = None,
-    status: int = 200,
-    aviso: str = "",
-    impedimento: str = "",
-    diferencias: dict[str, str] | None = None,
-) -> HttpResponse:
-    campos = [(form[n], (diferencias or {}).get(n), n in ANCHOS) for n in CAMPOS_OT]
-    context = {
-        "form": form,
-        "campos": campos,
-        "ot": ot,
-        "pte": pte,
-        "aviso": aviso,
-        "impedimento": impedimento,
-    }
-    return render(request, FORMULARIO, context, status=status)
+class OTDetalle(ConPasosView):
+    """The OT: programmed against actual dates, amounts, progress, its steps (each editable
+    in place), its re-programmings or principal OT, its production and its PTE."""
 
+    template_name = DETALLE
+    permisos_requeridos = ("ots.view_ot",)
+    permiso_pasos = "ots.change_otdetalle"
+    pasos_titulo = "Pasos de la OT"
+    pasos_vacio = "Esta OT no tiene pasos: no había pasos de OT activos cuando se creó."
 
-def _pte_de(request: HttpRequest) -> PTE | None:
-    pte_id = _entero(request.GET.get("pte") or request.POST.get("pte"))
-    if pte_id is None:
-        return None
-    try:
-        return ptes.pte_detalle(pte_id)[0]
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
+    def url_detalle(self) -> str:
+        return reverse("ots:detalle", args=[self.kwargs["ot_id"]])
 
+    def leer_pasos(self) -> tuple[OT, list[Any], Avance]:
+        ot, detalles, _, avance = selectors.ot_detalle(self.kwargs["ot_id"])
+        return ot, detalles, avance
 
-@never_cache
-@permission_required_page("ots.add_ot")
-@require_http_methods(["GET", "HEAD", "POST"])
-def ot_nueva(request: HttpRequest) -> HttpResponse:
-    """A new OT, directly or (`?pte=<id>`) following a PTE, prefilled from it. The service
-    decides whether the PTE may have one: when it may not, the page says why."""
-    pte = _pte_de(request)
-    if request.method != "POST":
-        initial = valores_de_pte(pte) if pte is not None else {}
-        impedimento = _impedimento(pte) if pte is not None else ""
-        return _pagina_formulario(
-            request, OTForm(initial=initial), ot=None, pte=pte, impedimento=impedimento
+    def guardar_paso(self, detalle_id: int, form: PasoForm) -> None:
+        services.ot_paso_actualizar(
+            usuario=current_user(self.request),
+            ot_id=self.kwargs["ot_id"],
+            detalle_id=detalle_id,
+            datos=form.datos(),
+            if_match=form.cleaned_data["version"],
         )
-    form = OTForm(request.POST)
-    status = 400
-    impedimento = ""
-    if form.is_valid():
-        try:
-            if pte is not None:
-                ot = services.ot_crear_desde_pte(
-                    usuario=current_user(request), pte_id=pte.pk, datos=form.datos()
+
+    def progreso_oob(self, registro: OT, progreso: Avance) -> str:
+        contexto = {
+            "ot": registro,
+            "avance": progreso,
+            "pesos": selectors.pesos_de_avance(),
+            "oob": True,
+        }
+        return render_to_string(f"{DETALLE}#progreso", contexto, self.request)
+
+    def datos(self, ot: OT) -> list[tuple[str, Any, bool]]:
+        pte = (
+            format_html(
+                '<a href="{}">{}</a>', reverse("ptes:detalle", args=[ot.pte.pk]), ot.pte.oficio_pte
+            )
+            if ot.pte
+            else "— (directa)"
+        )
+        datos = [
+            ("Descripción del trabajo", linebreaksbr(ot.descripcion_trabajo), True),
+            ("Oficio OT", ot.oficio_ot or "—", False),
+            ("PTE", pte, False),
+            ("Cliente", ot.cliente.descripcion, False),
+            ("Responsable del proyecto", ot.responsable_proyecto.nombre, False),
+            ("Responsable del cliente", ot.responsable_cliente or "—", False),
+            ("Frente", ot.frente.descripcion if ot.frente else "—", False),
+            ("Sitio", ot.sitio.descripcion if ot.sitio else "—", False),
+            *(
+                (etiqueta, lugar.descripcion if lugar else "—", False)
+                for etiqueta, lugar in (
+                    ("Embarcación", ot.embarcacion),
+                    ("Plataforma", ot.plataforma),
+                    ("Intercom", ot.intercom),
+                    ("Patio", ot.patio),
                 )
-            else:
-                ot = services.ot_crear(usuario=current_user(request), datos=form.datos())
-        except Conflict:
-            status = 409
-            impedimento = _impedimento(pte) if pte is not None else ""
-            if not impedimento:
-                form.add_error("oficio_ot", OFICIO_OCUPADO)
-        except InvalidInput as exc:
-            mostrar_errores(form, exc, OT)
-        else:
-            messages.success(request, f"OT {ot} creada.")
-            return redirect("ots:detalle", ot_id=ot.pk)
-    return _pagina_formulario(
-        request, form, ot=None, pte=pte, status=status, impedimento=impedimento
-    )
+            ),
+        ]
+        if ot.referencia_pte:
+            datos.append(("PTE (según el registro)", ot.referencia_pte, False))
+        datos += [
+            ("Plazo", plazo(ot.plazo_dias), False),
+            ("Monto MXN", dinero(ot.monto_mxn, "MXN"), False),
+            ("Monto USD", dinero(ot.monto_usd, "USD"), False),
+        ]
+        if ot.comentario:
+            datos.append(("Comentario", linebreaksbr(ot.comentario), True))
+        return datos
+
+    def contexto(self) -> dict[str, Any]:
+        ot, detalles, reprogramaciones, avance = selectors.ot_detalle(self.kwargs["ot_id"])
+        usuario = self.request.user
+        acciones = []
+        if usuario.has_perm("ots.change_ot"):
+            acciones.append({"texto": "Editar", "url": reverse("ots:editar", args=[ot.pk])})
+        anexo_url = url_si_existe("ots:anexo", ot_id=ot.pk)
+        if anexo_url:
+            acciones.append({"texto": "Anexo C", "url": anexo_url, "clase": "boton-secundario"})
+        if usuario.has_perm("ots.delete_ot"):
+            url = reverse("ots:eliminar", args=[ot.pk])
+            acciones.append({"texto": "Eliminar", "url": url, "clase": "boton-secundario"})
+        produccion_url = url_si_existe("produccion:lista")
+        return {
+            "ot": ot,
+            "titulo": f"OT {ot}",
+            "estatus": (ot.estatus, ot.get_estatus_display()),
+            "acciones": acciones,
+            "url_lista": reverse("ots:lista"),
+            "datos_titulo": "Datos de la OT",
+            "datos": self.datos(ot),
+            "detalles": detalles,
+            "avance": avance,
+            "pesos": selectors.pesos_de_avance(),
+            "principal": selectors.principal_de(ot),
+            "reprogramaciones": selectors.reprogramaciones_de(reprogramaciones),
+            "produccion": selectors.produccion_de(ot.pk),
+            "produccion_url": f"{produccion_url}?ot={ot.pk}" if produccion_url else None,
+        }
 
 
-@never_cache
-@permission_required_page("ots.change_ot")
-@require_http_methods(["GET", "HEAD", "POST"])
-@errores_de_pagina
-def ot_editar(request: HttpRequest, ot_id: int) -> HttpResponse:
-    """Edit an OT. The form carries the version it was drawn from; if the OT changed since,
-    nothing is saved and the page says so, keeping what the user typed."""
-    ot = selectors.ot_detalle(ot_id)[0]
-    if request.method != "POST":
-        form = OTForm(initial={**valores_de(ot), "version": etag_for(ot)}, ot=ot)
-        return _pagina_formulario(request, form, ot=ot)
-    form = OTForm(request.POST, ot=ot)
-    form.fields["version"].required = True
-    status = 400
-    if form.is_valid():
-        try:
-            services.ot_actualizar(
-                usuario=current_user(request),
-                ot_id=ot_id,
+class OTEditar(EditarView):
+    """A new OT, directly or (`?pte=<id>`) following a PTE, prefilled from it (the service
+    decides whether the PTE may have one: when it may not, the page says why); or an edit of
+    one."""
+
+    form_class = OTForm
+    modelo = OT
+
+    def permisos(self) -> tuple[str, ...]:
+        return ("ots.change_ot",) if "ot_id" in self.kwargs else ("ots.add_ot",)
+
+    def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self._pte: PTE | None = None
+
+    def pte(self) -> PTE | None:
+        """The PTE a new OT follows (`?pte=<id>`), if any."""
+        if "ot_id" in self.kwargs:
+            return None
+        pte_id = entero_o_nada(self.request.GET.get("pte") or self.request.POST.get("pte"))
+        if pte_id is None:
+            return None
+        if self._pte is None:
+            try:
+                self._pte = ptes.pte_cabecera(pte_id)
+            except NotFound as exc:
+                raise Http404(exc.detail) from exc
+        return self._pte
+
+    def impedimento(self) -> str:
+        """Why an OT cannot follow the PTE now, in the users' words ("" when it can)."""
+        pte = self.pte()
+        impedimento = selectors.impedimento_desde_pte(pte.pk) if pte is not None else None
+        if pte is None or impedimento is None:
+            return ""
+        if impedimento.ot_existente is not None:
+            return _IMPEDIMENTO_OT.format(pte=pte.oficio_pte, ot=impedimento.ot_existente)
+        n = impedimento.pasos_pendientes
+        return _IMPEDIMENTO_PASOS.format(pte=pte.oficio_pte, n=n, s="" if n == 1 else "s")
+
+    def objeto(self) -> OT | None:
+        if "ot_id" not in self.kwargs:
+            return None
+        return selectors.ot_cabecera(self.kwargs["ot_id"])
+
+    def iniciales(self) -> dict[str, Any]:
+        pte = self.pte()
+        return valores_de_pte(pte) if pte is not None else {}
+
+    def guardar(self, objeto: OT | None, form: OTForm) -> OT:
+        usuario, pte = current_user(self.request), self.pte()
+        if objeto is not None:
+            return services.ot_actualizar(
+                usuario=usuario,
+                ot_id=objeto.pk,
                 datos=form.datos(),
                 if_match=form.cleaned_data["version"],
             )
-        except PreconditionFailed:
-            actual = selectors.ot_detalle(ot_id)[0]
-            diferencias = cambios_ajenos(form, valores_de(actual))
-            form = con_version(
-                OTForm, request.POST, etag_for(actual), valores_de(actual), ot=actual
-            )
-            return _pagina_formulario(
-                request, form, ot=actual, status=412, aviso=CAMBIO_AJENO, diferencias=diferencias
-            )
-        except Conflict:
+        if pte is not None:
+            return services.ot_crear_desde_pte(usuario=usuario, pte_id=pte.pk, datos=form.datos())
+        return services.ot_crear(usuario=usuario, datos=form.datos())
+
+    def conflicto(self, form: OTForm) -> int:
+        self._impedimento = self.impedimento()
+        if not self._impedimento:
             form.add_error("oficio_ot", OFICIO_OCUPADO)
-            status = 409
-        except InvalidInput as exc:
-            mostrar_errores(form, exc, OT)
-        else:
-            messages.success(request, f"OT {ot} guardada.")
-            return redirect("ots:detalle", ot_id=ot_id)
-    return _pagina_formulario(request, form, ot=ot, status=status)
+        return 409
+
+    def exito(self, objeto: OT, creado: bool) -> HttpResponseBase:
+        messages.success(self.request, f"OT {objeto} {'creada' if creado else 'guardada'}.")
+        return redirect("ots:detalle", ot_id=objeto.pk)
+
+    def contexto_extra(self, objeto: OT | None) -> dict[str, Any]:
+        if objeto is not None:
+            return {
+                "titulo": f"Editar OT {objeto}",
+                "boton": "Guardar cambios",
+                "cancelar": reverse("ots:detalle", args=[objeto.pk]),
+            }
+        pte = self.pte()
+        if pte is None:
+            return {
+                "titulo": "Nueva OT",
+                "boton": "Crear OT",
+                "cancelar": reverse("ots:lista"),
+                "nota": "Los pasos de la OT se crean solos.",
+            }
+        impedimento = getattr(self, "_impedimento", None)
+        if impedimento is None and self.request.method != "POST":
+            impedimento = self.impedimento()
+        url_pte = reverse("ptes:detalle", args=[pte.pk])
+        return {
+            "titulo": "Nueva OT",
+            "encabezado": f"Nueva OT de la PTE {pte.oficio_pte}",
+            "boton": "Crear OT",
+            "cancelar": url_pte,
+            "impedimento": impedimento,
+            "volver": {"url": url_pte, "texto": f"Volver a la PTE {pte.oficio_pte}"},
+            "nota": format_html(
+                'Sigue a la PTE <a href="{}">{}</a>: lo que dejes vacío se toma de ella.',
+                url_pte,
+                pte.oficio_pte,
+            ),
+        }
 
 
-@never_cache
-@permission_required_page("ots.delete_ot")
-@require_http_methods(["GET", "HEAD", "POST"])
-@errores_de_pagina
-def ot_eliminar(request: HttpRequest, ot_id: int) -> HttpResponse:
+class OTEliminar(EliminarView):
     """Ask, then hide the OT (soft delete: it stays in the database and the activity log).
     One with re-programmings is refused by the service; the page says so."""
-    ot = selectors.ot_detalle(ot_id)[0]
-    aviso, status = "", 200
-    if request.method == "POST":
-        try:
-            services.ot_eliminar(
-                usuario=current_user(request),
-                ot_id=ot_id,
-                # No version is a stale one: a delete is confirmed on what the page showed.
-                if_match=request.POST.get("version", ""),
-            )
-        except PreconditionFailed:
-            ot = selectors.ot_detalle(ot_id)[0]
-            aviso = (
-                "La OT cambió desde que abriste esta página; no se eliminó. Revisa sus "
-                "datos y confirma de nuevo si aún quieres eliminarla."
-            )
-            status = 412
-        except Conflict:
-            aviso = (
-                "Esta OT tiene reprogramaciones; no se eliminó. Elimina primero sus "
-                "reprogramaciones."
-            )
-            status = 409
-        else:
-            messages.success(request, f"OT {ot} eliminada.")
-            return redirect("ots:lista")
-    context = {"ot": ot, "version": etag_for(ot), "aviso": aviso}
-    return render(request, ELIMINAR, context, status=status)
+
+    permisos_requeridos = ("ots.delete_ot",)
+    nombre = "la OT"
+
+    def objeto(self) -> OT:
+        return selectors.ot_cabecera(self.kwargs["ot_id"])
+
+    def eliminar(self, objeto: OT, version: str) -> None:
+        services.ot_eliminar(usuario=current_user(self.request), ot_id=objeto.pk, if_match=version)
+
+    def conflicto(self) -> str:
+        return (
+            "Esta OT tiene reprogramaciones; no se eliminó. Elimina primero sus reprogramaciones."
+        )
+
+    def datos(self, objeto: OT) -> list[tuple[str, Any, bool]]:
+        return [
+            ("Descripción", Truncator(objeto.descripcion_trabajo).chars(200), True),
+            ("Cliente", objeto.cliente.descripcion, False),
+            ("Estatus", objeto.get_estatus_display(), False),
+            ("Monto MXN", dinero(objeto.monto_mxn), False),
+        ]
+
+    def exito(self, objeto: OT) -> HttpResponseBase:
+        messages.success(self.request, f"OT {objeto} eliminada.")
+        return redirect("ots:lista")
+
+    def contexto_extra(self, objeto: OT) -> dict[str, Any]:
+        return {
+            "nombre": f"OT {objeto}",
+            "pregunta": f"la OT {objeto}",
+            "cancelar": reverse("ots:detalle", args=[objeto.pk]),
+        }

@@ -10,46 +10,15 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 
 from sascop.core import excel
-from sascop.core.excel import Columna
+from sascop.core.pages import columnas
 from sascop.precios.models import Concepto
+from sascop.precios.tables import COLUMNAS as _COLUMNAS
 
-COLUMNAS = [
-    Columna("Contrato", 14),
-    Columna("Anexo", 9),
-    Columna("Partida", 10),
-    Columna("Concepto", 60),
-    Columna("Unidad", 10),
-    Columna("P.U. M.N.", 15, excel.DINERO),
-    Columna("P.U. USD", 15, excel.DINERO),
-    Columna("Cantidad de referencia", 14, excel.VOLUMEN),
-    Columna("Sección", 30),
-    Columna("Tipo", 18),
-    Columna("Estatus", 15),
-    Columna("Autorizado en", 17, excel.FECHA_HORA),
-]
-_CAMPOS = (
-    "anexo__contrato__numero",
-    "anexo__clave",
-    "partida",
-    "concepto",
-    "unidad",
-    "pu_mn",
-    "pu_usd",
-    "cantidad_referencia",
-    "seccion",
-    "tipo",
-    "estatus",
-    "autorizado_en",
-)
-_TIPO = dict(Concepto.Tipo.choices)
-_ESTATUS = dict(Concepto.Estatus.choices)
+COLUMNAS = columnas.encabezados(_COLUMNAS)
 
 
 def filas(conceptos: QuerySet[Concepto]) -> Iterator[list[Any]]:
-    for *valores, tipo, estatus, autorizado in conceptos.values_list(*_CAMPOS).iterator(
-        chunk_size=excel.LOTE
-    ):
-        yield [*valores, _TIPO.get(tipo, tipo), _ESTATUS.get(estatus, estatus), autorizado]
+    return columnas.filas(_COLUMNAS, conceptos)
 
 
 def conceptos_xlsx(conceptos: QuerySet[Concepto]) -> FileResponse:

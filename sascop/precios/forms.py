@@ -11,17 +11,12 @@ from django.conf import settings
 from django.http import QueryDict
 
 from sascop.core.formularios import Formulario
+from sascop.core.pages import filtros
 from sascop.precios.models import Concepto
 
 
 class ConceptoFiltroForm(Formulario):
-    buscar = forms.CharField(
-        label="Buscar",
-        required=False,
-        max_length=100,
-        help_text="Partida, concepto o sección.",
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
+    buscar = filtros.buscar("Partida, concepto o sección.")
     anexo = forms.ChoiceField(label="Anexo", required=False)
     tipo = forms.ChoiceField(
         label="Tipo", required=False, choices=[("", "Todos"), *Concepto.Tipo.choices]

@@ -39,7 +39,7 @@ anexo_page_urlpatterns = [
 
 # The pages, under /precios/.
 page_urlpatterns = [
-    path("", views.precios_lista, name="lista"),
+    path("", views.PreciosLista.as_view(), name="lista"),
     path("importar/", views_importar.precios_importar, name="importar"),
     path(
         "importar/<int:archivo_id>/observaciones/",

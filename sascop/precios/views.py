@@ -9,23 +9,21 @@ Same selectors, services and permissions as `apis.py`: reading needs
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sascop.accounts.current import current_user
 from sascop.accounts.decorators import permission_required_page
 from sascop.core.errors import Conflict, PreconditionFailed
-from sascop.core.paginas import (
-    errores_de_pagina,
-    exportar_url,
-    fragmento,
-    ordenar_tabla,
-    paginar_tabla,
-)
+from sascop.core.pages.vistas import ListaView
+from sascop.core.paginas import errores_de_pagina
 from sascop.precios import exports, selectors, services
 from sascop.precios.forms import ConceptoFiltroForm
 from sascop.precios.tables import ConceptoTable
@@ -35,29 +33,35 @@ IMPORTAR = "precios/importar.html"
 PERMISOS_IMPORTAR = ("precios.add_concepto", "precios.change_concepto")
 
 
-@never_cache
-@permission_required_page("precios.view_concepto")
-def precios_lista(request: HttpRequest) -> HttpResponseBase:
+class PreciosLista(ListaView):
     """The anexos, then the concepts with filters (anexo, text, type, status) in the query
     string; `?exportar=xlsx` answers the whole filtered list as a workbook."""
-    filtros = ConceptoFiltroForm(request.GET, anexos=selectors.anexos_claves())
-    table = ConceptoTable(
-        selectors.concepto_lista(filtros.parametros()),
-        request=request,
-        puede_autorizar=request.user.has_perm("precios.autorizar_concepto"),
-    )
-    if request.GET.get("exportar") == "xlsx":
-        return exports.conceptos_xlsx(ordenar_tabla(table, request))
-    paginar_tabla(table, request)
-    context = {
-        "filtros": filtros,
-        "table": table,
-        "anexos": selectors.anexos_resumen(),
-        "puede_importar": request.user.has_perms(PERMISOS_IMPORTAR),
-        "exportar_url": exportar_url(request),
-    }
-    template = f"{LISTA}#tabla" if fragmento(request, "tabla-conceptos") else LISTA
-    return render(request, template, context)
+
+    template_name = LISTA
+    permisos_requeridos = ("precios.view_concepto",)
+    titulo = "Catálogo de precios"
+    tabla = ConceptoTable
+
+    def filtros(self) -> ConceptoFiltroForm:
+        return ConceptoFiltroForm(self.request.GET, anexos=selectors.anexos_claves())
+
+    def registros(self, filtros: ConceptoFiltroForm) -> QuerySet[Any]:
+        return selectors.concepto_lista(filtros.parametros())
+
+    def exportar(self, registros: QuerySet[Any]) -> HttpResponseBase:
+        return exports.conceptos_xlsx(registros)
+
+    def argumentos_tabla(self) -> dict[str, Any]:
+        puede = self.request.user.has_perm("precios.autorizar_concepto")
+        return {"request": self.request, "puede_autorizar": puede}
+
+    def acciones(self) -> list[dict[str, str]]:
+        if not self.request.user.has_perms(PERMISOS_IMPORTAR):
+            return []
+        return [{"texto": "Importar libro", "url": reverse("precios:importar")}]
+
+    def contexto_extra(self) -> dict[str, Any]:
+        return {"anexos": selectors.anexos_resumen()}
 
 
 @require_POST

@@ -12,46 +12,17 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse
 
-from sascop.catalogos.estatus import EstatusCobro
 from sascop.core import excel
-from sascop.core.excel import Columna
+from sascop.core.pages import columnas
 from sascop.produccion.models import Produccion
+from sascop.produccion.tables import COLUMNAS as _COLUMNAS
 
-COLUMNAS = [
-    Columna("Fecha", 12, excel.FECHA),
-    Columna("Orden de trabajo", 18),
-    Columna("Anexo", 9),
-    Columna("Partida", 10),
-    Columna("Concepto", 50),
-    Columna("Unidad", 10),
-    Columna("Sitio", 26),
-    Columna("Tipo de tiempo", 10),
-    Columna("Volumen", 14, excel.VOLUMEN),
-    Columna("Excedente", 14, excel.VOLUMEN),
-    Columna("Estatus de cobro", 16),
-    Columna("Comentario", 40),
-]
-_CAMPOS = (
-    "fecha_produccion",
-    "ot__orden_trabajo",
-    "partida_anexo__concepto__anexo__clave",
-    "partida_anexo__concepto__partida",
-    "partida_anexo__concepto__concepto",
-    "partida_anexo__concepto__unidad",
-    "sitio__descripcion",
-    "tipo_tiempo",
-    "volumen_produccion",
-    "excedente",
-    "estatus_cobro",
-    "comentario",
-)
-_COBRO = dict(EstatusCobro.choices)
+COLUMNAS = columnas.encabezados(_COLUMNAS)
 
 
 def filas(produccion: QuerySet[Produccion], lote: int = excel.LOTE) -> Iterator[list[Any]]:
     """One row per production row, read `lote` at a time as plain tuples."""
-    for *valores, cobro, comentario in produccion.values_list(*_CAMPOS).iterator(chunk_size=lote):
-        yield [*valores, _COBRO.get(cobro, cobro), comentario]
+    return columnas.filas(_COLUMNAS, produccion, lote=lote)
 
 
 def produccion_xlsx(produccion: QuerySet[Produccion]) -> FileResponse:

@@ -1,80 +1,58 @@
-"""The production list as a django-tables2 table: sortable columns, es-MX figures."""
+"""The production list's columns, declared once: the page's table (sortable, es-MX figures),
+its Excel export and its column chooser all come from `COLUMNAS`."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import django_tables2 as tables
-
-from sascop.core.templatetags.formato import fecha, volumen
+from sascop.catalogos.estatus import EstatusCobro
+from sascop.core import excel
+from sascop.core.pages.columnas import Columna, Tabla, fecha, tabla_de
+from sascop.core.templatetags.formato import volumen
 from sascop.produccion.models import Produccion
 
+_CONCEPTO = "partida_anexo__concepto"
 
-class ProduccionTable(tables.Table):
-    fecha_produccion = tables.Column(
-        "Fecha", order_by=("fecha_produccion", "id"), attrs={"td": {"class": "nowrap"}}
-    )
-    ot = tables.Column(
-        "OT",
-        accessor="ot__orden_trabajo",
-        order_by=("ot__orden_trabajo", "id"),
-        attrs={"td": {"class": "nowrap"}},
-    )
-    partida = tables.Column(
+COLUMNAS = (
+    fecha("fecha_produccion", "Fecha"),
+    Columna("ot", "OT", "ot__orden_trabajo", excel="Orden de trabajo", ancho=18, clase="nowrap"),
+    Columna("anexo", "Anexo", f"{_CONCEPTO}__anexo__clave", ancho=9, visible=False),
+    Columna(
+        "partida",
         "Partida",
-        accessor="partida_anexo__concepto__partida",
-        order_by=("partida_anexo__concepto__anexo__clave", "partida_anexo__concepto__orden", "id"),
-        attrs={"td": {"class": "nowrap"}},
-    )
-    concepto = tables.Column(
-        "Concepto", accessor="partida_anexo__concepto__concepto", orderable=False
-    )
-    sitio = tables.Column("Sitio", accessor="sitio__descripcion", order_by=("sitio", "id"))
-    tipo_tiempo = tables.Column("Tipo", order_by=("tipo_tiempo", "id"))
-    volumen_produccion = tables.Column(
+        f"{_CONCEPTO}__partida",
+        ancho=10,
+        clase="nowrap",
+        orden=(f"{_CONCEPTO}__anexo__clave", f"{_CONCEPTO}__orden", "id"),
+    ),
+    Columna("concepto", "Concepto", f"{_CONCEPTO}__concepto", ancho=50, orden=(), largo=True),
+    Columna("unidad", "Unidad", f"{_CONCEPTO}__unidad", ancho=10, orden=(), visible=False),
+    Columna("sitio", "Sitio", "sitio__descripcion", ancho=26, orden=("sitio", "id")),
+    Columna("tipo_tiempo", "Tipo", "tipo_tiempo", excel="Tipo de tiempo", ancho=10),
+    Columna(
+        "volumen_produccion",
         "Volumen",
-        order_by=("volumen_produccion", "id"),
-        attrs={"th": {"class": "num"}, "td": {"class": "num nowrap"}},
-    )
-    excedente = tables.Column(
-        "Excedente",
-        order_by=("excedente", "id"),
-        attrs={"th": {"class": "num"}, "td": {"class": "num nowrap"}},
-    )
-    estatus_cobro = tables.Column("Cobro", order_by=("estatus_cobro", "id"))
+        "volumen_produccion",
+        ancho=14,
+        formato=excel.VOLUMEN,
+        clase="num nowrap",
+    ),
+    Columna(
+        "excedente", "Excedente", "excedente", ancho=14, formato=excel.VOLUMEN, clase="num nowrap"
+    ),
+    Columna(
+        "estatus_cobro",
+        "Cobro",
+        "estatus_cobro",
+        excel="Estatus de cobro",
+        ancho=16,
+        opciones=dict(EstatusCobro.choices),
+    ),
+    Columna(
+        "comentario", "Comentario", "comentario", ancho=40, orden=(), largo=True, visible=False
+    ),
+)
 
-    class Meta:
-        model = Produccion
-        fields = ()
-        sequence = (
-            "fecha_produccion",
-            "ot",
-            "partida",
-            "concepto",
-            "sitio",
-            "tipo_tiempo",
-            "volumen_produccion",
-            "excedente",
-            "estatus_cobro",
-        )
-        template_name = "core/tabla.html"
-        order_by_field = "orden"
-        page_field = "pagina"
-        per_page_field = "por_pagina"
-        empty_text = "Ninguna producción coincide con los filtros."
-        attrs = {
-            "id": "produccion",
-            "class": "lista-tabla",
-            "aria_label": "Producción",
-            "thead": {"hx-boost": "true"},
-        }
 
-    def render_fecha_produccion(self, value: Any) -> str:
-        return fecha(value)
-
-    def render_concepto(self, value: str) -> str:
-        return value if len(value) <= 70 else f"{value[:69]}…"
-
+class _ProduccionTabla(Tabla):
     def render_partida(self, record: Produccion) -> str:
         concepto = record.partida_anexo.concepto
         return f"{concepto.anexo.clave} {concepto.partida}"
@@ -87,5 +65,12 @@ class ProduccionTable(tables.Table):
             return "—"
         return volumen(record.excedente, record.partida_anexo.concepto.unidad)
 
-    def render_estatus_cobro(self, record: Produccion) -> str:
-        return record.get_estatus_cobro_display()
+
+ProduccionTable = tabla_de(
+    COLUMNAS,
+    _ProduccionTabla,
+    "ProduccionTable",
+    clave="produccion",
+    sustantivos=("fila de producción", "filas de producción"),
+    vacio="Ninguna producción coincide con los filtros.",
+)

@@ -22,7 +22,7 @@ urlpatterns = [
 
 # The pages, under /produccion/.
 page_urlpatterns = [
-    path("", views.produccion_lista, name="lista"),
+    path("", views.ProduccionLista.as_view(), name="lista"),
     path("captura/", views.produccion_captura, name="captura"),
     path("sabana/", views.produccion_sabana, name="sabana"),
 ]

@@ -8,9 +8,11 @@ import json
 import re
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,14 +24,8 @@ from django.views.decorators.http import require_http_methods
 from sascop.accounts.current import current_user
 from sascop.accounts.decorators import permission_required_page
 from sascop.core.errors import ApplicationError, PreconditionFailed
-from sascop.core.paginas import (
-    errores_de_pagina,
-    exportar_url,
-    fragmento,
-    ordenar_tabla,
-    paginar_tabla,
-    url_si_existe,
-)
+from sascop.core.pages.vistas import ListaView
+from sascop.core.paginas import errores_de_pagina, exportar_url, fragmento, url_si_existe
 from sascop.ots.models import OT
 from sascop.produccion import captura, exports, selectors, services
 from sascop.produccion.forms import (
@@ -41,31 +37,45 @@ from sascop.produccion.forms import (
 )
 from sascop.produccion.tables import ProduccionTable
 
-LISTA = "produccion/produccion_lista.html"
 CAPTURA = "produccion/captura.html"
 SABANA = "produccion/sabana.html"
 CELDA = re.compile(r"^e-(\d+)-(\d+)$")
 ERROR_DE_CELDA = re.compile(r"^partidas\[(\d+)\]\.ejecutado\.(\d+)$")
 
 
-@never_cache
-@permission_required_page("produccion.view_produccion")
-def produccion_lista(request: HttpRequest) -> HttpResponseBase:
-    """Production rows with filters beside them, in the query string; htmx swaps just the
-    table. `?exportar=xlsx` answers the whole filtered list as a workbook."""
-    filtros = ProduccionFiltroForm(request.GET)
-    table = ProduccionTable(selectors.produccion_lista(filtros.parametros()))
-    if request.GET.get("exportar") == "xlsx":
-        return exports.produccion_xlsx(ordenar_tabla(table, request))
-    paginar_tabla(table, request)
-    context = {
-        "filtros": filtros,
-        "table": table,
-        "puede_capturar": request.user.has_perm("produccion.add_produccion"),
-        "exportar_url": exportar_url(request),
-    }
-    template = f"{LISTA}#tabla" if fragmento(request, "tabla-produccion") else LISTA
-    return render(request, template, context)
+class ProduccionLista(ListaView):
+    """Production rows with filters beside them, in the query string. `?exportar=xlsx`
+    answers the whole filtered list as a workbook."""
+
+    permisos_requeridos = ("produccion.view_produccion",)
+    titulo = "Producción"
+    tabla = ProduccionTable
+
+    def filtros(self) -> ProduccionFiltroForm:
+        self.filtros_ = ProduccionFiltroForm(self.request.GET)
+        return self.filtros_
+
+    def registros(self, filtros: ProduccionFiltroForm) -> QuerySet[Any]:
+        return selectors.produccion_lista(filtros.parametros())
+
+    def exportar(self, registros: QuerySet[Any]) -> HttpResponseBase:
+        return exports.produccion_xlsx(registros)
+
+    def acciones(self) -> list[dict[str, str]]:
+        # The sheet and the capture open on the OT the list is filtered to.
+        ot = self.filtros_.cleaned_data.get("ot") if self.filtros_.is_valid() else None
+        de_la_ot = f"?ot={quote(ot.orden_trabajo, safe='/')}" if ot is not None else ""
+        acciones = [
+            {
+                "texto": "Sábana del mes",
+                "url": f"{reverse('produccion:sabana')}{de_la_ot}",
+                "clase": "boton-secundario",
+            }
+        ]
+        if self.request.user.has_perm("produccion.add_produccion"):
+            url = f"{reverse('produccion:captura')}{de_la_ot}"
+            acciones.append({"texto": "Capturar producción", "url": url})
+        return acciones
 
 
 # --- Capture -----------------------------------------------------------------------------

@@ -63,11 +63,17 @@ def progreso_de(pte_ids: Iterable[int]) -> dict[int, float]:
     return progreso_por(PTEDetalle.objects.all(), "pte_id", pte_ids)
 
 
-def pte_detalle(pte_id: int) -> tuple[PTE, list[PTEDetalle], float]:
-    """The PTE, its steps in order, and its progress."""
+def pte_cabecera(pte_id: int) -> PTE:
+    """The PTE alone (with its catalog names), for its edit and delete pages."""
     pte = _base().filter(pk=pte_id).first()
     if pte is None:
         raise NotFound(f"PTE {pte_id} does not exist.")
+    return pte
+
+
+def pte_detalle(pte_id: int) -> tuple[PTE, list[PTEDetalle], float]:
+    """The PTE, its steps in order, and its progress."""
+    pte = pte_cabecera(pte_id)
     detalles = list(pte.detalles.select_related("paso").order_by("paso__orden", "id"))
     return pte, detalles, progreso_de([pte.pk]).get(pte.pk, 0.0)
 

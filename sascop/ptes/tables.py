@@ -1,94 +1,91 @@
-"""The PTE list as a django-tables2 table: sortable columns, links to each PTE, es-MX figures."""
+"""The PTE list's columns, declared once: the page's table (sortable, linked to each PTE,
+es-MX figures), its Excel export and its column chooser all come from `COLUMNAS`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import django_tables2 as tables
-from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from sascop.core.templatetags.formato import dinero, fecha
+from sascop.catalogos.estatus import EstatusOT, EstatusPTE
+from sascop.core.pages import columnas
+from sascop.core.pages.columnas import Columna, Tabla, barra, tabla_de
+from sascop.flujo import columnas as flujo
 from sascop.ptes.models import PTE
 
-
-class PTETable(tables.Table):
-    oficio_pte = tables.Column(
+COLUMNAS = (
+    Columna(
+        "oficio_pte",
         "Oficio",
-        linkify=("ptes:detalle", {"pte_id": tables.A("pk")}),
-        order_by=("oficio_pte", "id"),
-        attrs={"td": {"class": "nowrap"}},
-    )
-    descripcion_trabajo = tables.Column("Descripción", orderable=False)
-    cliente = tables.Column(
-        "Cliente", accessor="cliente__descripcion", order_by=("cliente__descripcion", "id")
-    )
-    responsable_proyecto = tables.Column(
-        "Responsable",
-        accessor="responsable_proyecto__nombre",
-        order_by=("responsable_proyecto__nombre", "id"),
-    )
-    fecha_solicitud = tables.Column(
-        "Solicitud", order_by=("fecha_solicitud", "id"), attrs={"td": {"class": "nowrap"}}
-    )
-    estatus = tables.Column("Estatus", order_by=("estatus", "id"))
-    total_homologado = tables.Column(
-        "Total homologado",
-        order_by=("total_homologado", "id"),
-        attrs={"th": {"class": "num"}, "td": {"class": "num"}},
-    )
-    progreso = tables.Column("Avance", empty_values=(), orderable=False)
+        "oficio_pte",
+        excel="Oficio PTE",
+        ancho=18,
+        clase="nowrap",
+        enlace=("ptes:detalle", {"pte_id": tables.A("pk")}),
+    ),
+    Columna("oficio_solicitud", "Oficio de solicitud", "oficio_solicitud", ancho=18, visible=False),
+    flujo.DESCRIPCION,
+    flujo.CLIENTE,
+    Columna("tipo", "Tipo", "tipo__descripcion", ancho=22, visible=False),
+    flujo.RESPONSABLE,
+    columnas.fecha("fecha_solicitud", "Solicitud", excel="Fecha de solicitud"),
+    flujo.PLAZO,
+    columnas.fecha("fecha_entrega", "Fecha de entrega", visible=False),
+    Columna(
+        "prioridad",
+        "Prioridad",
+        "prioridad",
+        ancho=10,
+        opciones=dict(PTE.Prioridad.choices),
+        visible=False,
+    ),
+    flujo.estatus(EstatusPTE.choices, 13),
+    columnas.dinero(
+        "total_homologado", "Total homologado", excel="Total homologado (MXN)", ancho=18
+    ),
+    flujo.progreso(lambda fila, avance: avance.get(fila["id"], 0.0)),
+)
 
-    class Meta:
-        model = PTE
-        fields = ()
-        sequence = (
-            "oficio_pte",
-            "descripcion_trabajo",
-            "cliente",
-            "responsable_proyecto",
-            "fecha_solicitud",
-            "estatus",
-            "total_homologado",
-            "progreso",
-        )
-        template_name = "core/tabla.html"
-        order_by_field = "orden"
-        page_field = "pagina"
-        per_page_field = "por_pagina"
-        empty_text = "Ninguna PTE coincide con los filtros."
-        attrs = {
-            "id": "ptes",
-            "class": "lista-tabla",
-            "aria_label": "Lista de PTEs",
-            "thead": {"hx-boost": "true"},
-        }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Filled by the view with the page's progress (one query for the page).
-        self.avance: dict[int, float] = {}
-
-    def render_descripcion_trabajo(self, value: str) -> str:
-        return value if len(value) <= 90 else f"{value[:89]}…"
-
-    def render_fecha_solicitud(self, value: Any) -> str:
-        return fecha(value)
-
-    def render_estatus(self, record: PTE) -> SafeString:
-        return render_to_string(
-            "core/_estatus.html",
-            {"valor": record.estatus, "texto": record.get_estatus_display()},
-        )
-
-    def render_total_homologado(self, value: Any) -> str:
-        return dinero(value)
-
+class _PTETabla(flujo.TablaConAvance):
     def render_progreso(self, record: PTE) -> SafeString:
-        return render_to_string(
-            "core/_progreso.html",
-            {
-                "valor": self.avance.get(record.pk, 0.0),
-                "etiqueta": f"Avance de {record.oficio_pte}",
-            },
-        )
+        return barra(self.avance.get(record.pk, 0.0), f"Avance de {record.oficio_pte}")
+
+
+PTETable = tabla_de(
+    COLUMNAS,
+    _PTETabla,
+    "PTETable",
+    clave="ptes",
+    sustantivos=("PTE", "PTEs"),
+    vacio="Ninguna PTE coincide con los filtros.",
+)
+
+
+# The OTs that followed a PTE, on its page (OTs belong to a later app: read by name only).
+COLUMNAS_OTS = (
+    Columna(
+        "orden_trabajo",
+        "Orden de trabajo",
+        "orden_trabajo",
+        orden=(),
+        enlace=("ots:detalle", {"ot_id": tables.A("pk")}),
+    ),
+    Columna(
+        "estatus", "Estatus", "estatus", orden=(), opciones=dict(EstatusOT.choices), insignia=True
+    ),
+    columnas.dinero("monto_mxn", "Monto MXN", orden=()),
+    columnas.dinero("monto_usd", "Monto USD", orden=()),
+)
+
+
+class _OTsDeLaPTE(Tabla):
+    class Meta(Tabla.Meta):
+        attrs = {"aria_label": "OTs de esta PTE"}
+
+    def render_orden_trabajo(self, record: Any) -> str:
+        return str(record)
+
+
+OTsDeLaPTETable = tabla_de(COLUMNAS_OTS, _OTsDeLaPTE, "OTsDeLaPTETable")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from sascop.core.pages.urls import paginas_de
 from sascop.ptes import apis, views
 
 urlpatterns = [
@@ -15,11 +16,6 @@ urlpatterns = [
 ]
 
 # The pages, under /ptes/.
-page_urlpatterns = [
-    path("", views.pte_lista, name="lista"),
-    path("nueva/", views.pte_nueva, name="nueva"),
-    path("<int:pte_id>/", views.pte_detalle, name="detalle"),
-    path("<int:pte_id>/editar/", views.pte_editar, name="editar"),
-    path("<int:pte_id>/eliminar/", views.pte_eliminar, name="eliminar"),
-    path("<int:pte_id>/pasos/<int:detalle_id>/", views.pte_paso, name="paso"),
-]
+page_urlpatterns = paginas_de(
+    "pte_id", views.PTELista, views.PTEDetalle, views.PTEEditar, views.PTEEliminar, pasos=True
+)

@@ -1,7 +1,8 @@
 """The PTE pages: list, create, detail with steps edited in place, edit, delete.
 
-They call the same selectors and services as `apis.py`: these views only read forms, pick
-a template (or a fragment of it, for htmx) and show what the services decided.
+Each declares only what is the PTE's own on the generic pages (`core.pages`, and
+`flujo.paginas` for the steps): the same selectors and services as `apis.py`, the forms,
+the columns, the words.
 """
 
 from __future__ import annotations
@@ -9,344 +10,230 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.text import Truncator
 
 from sascop.accounts.current import current_user
-from sascop.accounts.decorators import permission_required_page
-from sascop.catalogos.estatus import EstatusPaso
-from sascop.core.errors import InvalidInput, PreconditionFailed
-from sascop.core.etags import etag_for
-from sascop.core.formularios import cambios_ajenos, con_version, mostrar_errores
-from sascop.core.paginas import (
-    errores_de_pagina,
-    exportar_url,
-    fragmento,
-    ordenar_tabla,
-    paginar_tabla,
-    url_si_existe,
-)
+from sascop.catalogos.estatus import EstatusPTE
+from sascop.core.pages.vistas import EditarView, EliminarView, ListaView
+from sascop.core.paginas import url_si_existe
+from sascop.core.templatetags.formato import dinero, fecha
+from sascop.flujo.forms import PasoForm
+from sascop.flujo.paginas import ConPasosView, plazo
 from sascop.ptes import exports, selectors, services
-from sascop.ptes.forms import (
-    CAMPOS_PTE,
-    PasoForm,
-    PTEFiltroForm,
-    PTEForm,
-    valores_de,
-)
-from sascop.ptes.models import PTE, PTEDetalle
-from sascop.ptes.tables import PTETable
+from sascop.ptes.forms import PTEFiltroForm, PTEForm
+from sascop.ptes.models import PTE
+from sascop.ptes.tables import OTsDeLaPTETable, PTETable
 
-LISTA = "ptes/pte_lista.html"
 DETALLE = "ptes/pte_detalle.html"
-FORMULARIO = "ptes/pte_form.html"
-ELIMINAR = "ptes/pte_eliminar.html"
-ANCHOS = {"descripcion_trabajo", "comentario"}
-CAMPOS_PASO = ["estatus", "fecha_inicio", "fecha_termino", "fecha_entrega", "archivo", "comentario"]
-
-CAMBIO_AJENO = (
-    "Alguien más guardó cambios mientras editabas. No se guardó nada: tus datos siguen aquí "
-    "y junto a cada campo que cambió está el valor guardado ahora. Revisa y guarda de nuevo "
-    "para aplicar los tuyos."
-)
 
 
-# --- List --------------------------------------------------------------------------------
-
-
-@never_cache
-@permission_required_page("ptes.view_pte")
-def pte_lista(request: HttpRequest) -> HttpResponseBase:
+class PTELista(ListaView):
     """PTEs with filters beside them; sorting, paging and filters live in the query string.
-    htmx swaps just the table (`#tabla` fragment) when the filters change.
     `?exportar=xlsx` answers the whole filtered list, in its order, as a workbook."""
-    filtros = PTEFiltroForm(request.GET, anios=selectors.anios_de_solicitud())
-    table = PTETable(selectors.pte_lista(filtros.parametros()))
-    if request.GET.get("exportar") == "xlsx":
-        return exports.ptes_xlsx(ordenar_tabla(table, request))
-    registros = paginar_tabla(table, request)
-    table.avance = selectors.progreso_de(r.pk for r in registros)
-    context = {
-        "filtros": filtros,
-        "table": table,
-        "puede_crear": request.user.has_perm("ptes.add_pte"),
-        "exportar_url": exportar_url(request),
-    }
-    template = f"{LISTA}#tabla" if fragmento(request, "tabla-ptes") else LISTA
-    return render(request, template, context)
+
+    permisos_requeridos = ("ptes.view_pte",)
+    titulo = "PTEs"
+    tabla = PTETable
+    lote = {"estatus": "ptes.change_pte", "eliminar": "ptes.delete_pte"}
+    estatus_opciones = EstatusPTE.choices
+
+    def filtros(self) -> PTEFiltroForm:
+        return PTEFiltroForm(self.request.GET, anios=selectors.anios_de_solicitud())
+
+    def registros(self, filtros: PTEFiltroForm) -> QuerySet[PTE]:
+        return selectors.pte_lista(filtros.parametros())
+
+    def exportar(self, registros: QuerySet[PTE]) -> HttpResponseBase:
+        return exports.ptes_xlsx(registros)
+
+    def preparar(self, table: Any, registros: list[PTE]) -> None:
+        table.avance = selectors.progreso_de(r.pk for r in registros)
+
+    def cambiar_estatus(self, registro: PTE, estatus: int, version: str) -> None:
+        usuario = current_user(self.request)
+        datos = {"estatus": estatus}
+        services.pte_actualizar(usuario=usuario, pte_id=registro.pk, datos=datos, if_match=version)
+
+    def eliminar_registro(self, registro: PTE, version: str) -> None:
+        usuario = current_user(self.request)
+        services.pte_eliminar(usuario=usuario, pte_id=registro.pk, if_match=version)
+
+    def acciones(self) -> list[dict[str, str]]:
+        if not self.request.user.has_perm("ptes.add_pte"):
+            return []
+        return [{"texto": "Nueva PTE", "url": reverse("ptes:nueva")}]
 
 
-# --- Detail and its steps ----------------------------------------------------------------
+class PTEDetalle(ConPasosView):
+    """The PTE, its progress, its steps (each editable in place) and its OTs."""
 
+    template_name = DETALLE
+    permisos_requeridos = ("ptes.view_pte",)
+    permiso_pasos = "ptes.change_ptedetalle"
+    pasos_titulo = "Pasos del flujo"
+    pasos_vacio = (
+        "Esta PTE no tiene pasos: su tipo de cliente no tenía pasos activos cuando se creó."
+    )
 
-def _entero(valor: str | None) -> int | None:
-    try:
-        return int(valor) if valor else None
-    except ValueError:
-        return None
+    def url_detalle(self) -> str:
+        return reverse("ptes:detalle", args=[self.kwargs["pte_id"]])
 
+    def leer_pasos(self) -> tuple[PTE, list[Any], float]:
+        return selectors.pte_detalle(self.kwargs["pte_id"])
 
-def _paso_form(detalle: PTEDetalle, data: Any = None) -> PasoForm:
-    if data is not None:
-        return PasoForm(data, prefijo=f"paso-{detalle.pk}")
-    initial = {campo: getattr(detalle, campo) for campo in CAMPOS_PASO}
-    return PasoForm(initial={**initial, "version": etag_for(detalle)}, prefijo=f"paso-{detalle.pk}")
+    def guardar_paso(self, detalle_id: int, form: PasoForm) -> None:
+        services.pte_paso_actualizar(
+            usuario=current_user(self.request),
+            pte_id=self.kwargs["pte_id"],
+            detalle_id=detalle_id,
+            datos=form.datos(),
+            if_match=form.cleaned_data["version"],
+        )
 
+    def progreso_oob(self, registro: PTE, progreso: float) -> str:
+        return self.progreso(progreso, oob=True)
 
-def _contexto_paso(
-    request: HttpRequest,
-    pte: PTE,
-    detalle: PTEDetalle | None,
-    form: PasoForm | None = None,
-    *,
-    aviso: str = "",
-    diferencias: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    campos = []
-    if form is not None:
-        campos = [
-            (form[n], (diferencias or {}).get(n), n in {"archivo", "comentario"})
-            for n in CAMPOS_PASO
+    def progreso(self, valor: float, *, oob: bool = False) -> str:
+        contexto = {
+            "valor": valor,
+            "id": "progreso-pte",
+            "etiqueta": "Avance de la PTE",
+            "oob": oob,
+        }
+        return render_to_string("core/_progreso.html", contexto, self.request)
+
+    def datos(self, pte: PTE, progreso: float) -> list[tuple[str, Any, bool]]:
+        datos = [
+            ("Descripción del trabajo", linebreaksbr(pte.descripcion_trabajo), True),
+            ("Cliente", pte.cliente.descripcion, False),
+            ("Tipo", pte.tipo.descripcion, False),
+            ("Responsable del proyecto", pte.responsable_proyecto.nombre, False),
+            ("Oficio de solicitud", pte.oficio_solicitud or "—", False),
+            ("Fecha de solicitud", fecha(pte.fecha_solicitud), False),
+            ("Plazo", plazo(pte.plazo_dias), False),
+            ("Fecha de entrega", fecha(pte.fecha_entrega), False),
+            ("Prioridad", pte.get_prioridad_display(), False),
+            ("Total homologado", dinero(pte.total_homologado, "MXN"), False),
+            ("Avance", self.progreso(progreso), False),
         ]
-    return {
-        "pte": pte,
-        "d": detalle,
-        "form_paso": form,
-        "campos_paso": campos,
-        "aviso_paso": aviso,
-        "puede_editar_pasos": request.user.has_perm("ptes.change_ptedetalle"),
-    }
+        if pte.comentario:
+            datos.append(("Comentario", linebreaksbr(pte.comentario), True))
+        return datos
 
-
-def _detalle_de(detalles: list[PTEDetalle], detalle_id: int | None) -> PTEDetalle:
-    detalle = next((d for d in detalles if d.pk == detalle_id), None)
-    if detalle is None:
-        raise Http404("The PTE has no such step.")
-    return detalle
-
-
-def _pagina_detalle(
-    request: HttpRequest,
-    pte_id: int,
-    *,
-    editando: PTEDetalle | None = None,
-    form_paso: PasoForm | None = None,
-    status: int = 200,
-    **paso: Any,
-) -> HttpResponse:
-    pte, detalles, progreso = selectors.pte_detalle(pte_id)
-    if editando is not None and form_paso is None:
-        form_paso = _paso_form(editando)
-    # "Crear OT" for who may create one; whether this PTE may have one, the OT page says.
-    crear_ot = url_si_existe("ots:nueva") if request.user.has_perm("ots.add_ot") else None
-    context = {
-        "detalles": detalles,
-        "progreso": progreso,
-        "ots": selectors.ots_de(pte),
-        "ot_url": "ots:detalle" if url_si_existe("ots:detalle", ot_id=0) else None,
-        "crear_ot": f"{crear_ot}?pte={pte.pk}" if crear_ot else None,
-        "editando": editando.pk if editando is not None else None,
-        "puede_editar": request.user.has_perm("ptes.change_pte"),
-        "puede_eliminar": request.user.has_perm("ptes.delete_pte"),
-    }
-    # The step being edited (if any): its form, with the same names its fragment uses.
-    context.update(_contexto_paso(request, pte, editando, form_paso, **paso))
-    return render(request, DETALLE, context, status=status)
-
-
-@never_cache
-@permission_required_page("ptes.view_pte")
-@errores_de_pagina
-def pte_detalle(request: HttpRequest, pte_id: int) -> HttpResponse:
-    """The PTE, its progress, its steps (each editable in place) and its OTs.
-
-    `?editar_paso=<id>` opens that step's form (without JavaScript, in the whole page);
-    htmx asks for just that row, and `?paso=<id>` for the row as it reads.
-    """
-    editar = _entero(request.GET.get("editar_paso"))
-    ver = _entero(request.GET.get("paso"))
-    if editar is not None and not request.user.has_perm("ptes.change_ptedetalle"):
-        editar = None
-    if getattr(request, "htmx", False) and (editar or ver):
-        pte, detalles, _ = selectors.pte_detalle(pte_id)
-        detalle = _detalle_de(detalles, editar or ver)
-        if editar:
-            contexto = _contexto_paso(request, pte, detalle, _paso_form(detalle))
-            return render(request, f"{DETALLE}#paso-edicion", contexto)
-        return render(request, f"{DETALLE}#paso", _contexto_paso(request, pte, detalle))
-    if editar is not None:
-        _, detalles, _ = selectors.pte_detalle(pte_id)
-        return _pagina_detalle(request, pte_id, editando=_detalle_de(detalles, editar))
-    return _pagina_detalle(request, pte_id)
-
-
-@require_POST
-@permission_required_page("ptes.change_ptedetalle")
-@errores_de_pagina
-def pte_paso(request: HttpRequest, pte_id: int, detalle_id: int) -> HttpResponse:
-    """Save one step (estatus, dates, document link, comment) with its version: a step
-    someone else changed meanwhile is not overwritten; the form comes back saying so."""
-    pte, detalles, _ = selectors.pte_detalle(pte_id)
-    detalle = _detalle_de(detalles, detalle_id)
-    form = _paso_form(detalle, request.POST)
-    aviso, diferencias, status = "", None, 400
-    if form.is_valid():
-        try:
-            services.pte_paso_actualizar(
-                usuario=current_user(request),
-                pte_id=pte_id,
-                detalle_id=detalle_id,
-                datos=form.datos(),
-                if_match=form.cleaned_data["version"],
+    def contexto(self) -> dict[str, Any]:
+        pte, detalles, progreso = self.leer_pasos()
+        usuario = self.request.user
+        acciones = []
+        if usuario.has_perm("ptes.change_pte"):
+            acciones.append({"texto": "Editar", "url": reverse("ptes:editar", args=[pte.pk])})
+        # "Crear OT" for who may create one; whether this PTE may have one, the OT page says.
+        crear_ot = url_si_existe("ots:nueva") if usuario.has_perm("ots.add_ot") else None
+        if crear_ot:
+            acciones.append(
+                {
+                    "texto": "Crear OT",
+                    "url": f"{crear_ot}?pte={pte.pk}",
+                    "clase": "boton-secundario",
+                }
             )
-        except PreconditionFailed:
-            _, detalles, _ = selectors.pte_detalle(pte_id)
-            detalle = _detalle_de(detalles, detalle_id)
-            actuales = {c: getattr(detalle, c) for c in CAMPOS_PASO}
-            diferencias = cambios_ajenos(form, actuales)
-            form = con_version(
-                PasoForm, request.POST, etag_for(detalle), actuales, prefijo=f"paso-{detalle.pk}"
-            )
-            aviso, status = CAMBIO_AJENO, 412
-        except InvalidInput as exc:
-            mostrar_errores(form, exc)
-        else:
-            return _paso_guardado(request, pte_id, detalle_id)
-    if getattr(request, "htmx", False):
-        contexto = _contexto_paso(request, pte, detalle, form, aviso=aviso, diferencias=diferencias)
-        return render(request, f"{DETALLE}#paso-edicion", contexto, status=status)
-    return _pagina_detalle(
-        request,
-        pte_id,
-        editando=detalle,
-        form_paso=form,
-        status=status,
-        aviso=aviso,
-        diferencias=diferencias,
-    )
+        if usuario.has_perm("ptes.delete_pte"):
+            url = reverse("ptes:eliminar", args=[pte.pk])
+            acciones.append({"texto": "Eliminar", "url": url, "clase": "boton-secundario"})
+        return {
+            "pte": pte,
+            "titulo": pte.oficio_pte,
+            "estatus": (pte.estatus, pte.get_estatus_display()),
+            "acciones": acciones,
+            "url_lista": reverse("ptes:lista"),
+            "datos_titulo": "Datos de la PTE",
+            "datos": self.datos(pte, progreso),
+            "detalles": detalles,
+            "progreso": progreso,
+            "ots": OTsDeLaPTETable(selectors.ots_de(pte), exclude=("seleccion",)),
+        }
 
 
-def _paso_guardado(request: HttpRequest, pte_id: int, detalle_id: int) -> HttpResponse:
-    pte, detalles, progreso = selectors.pte_detalle(pte_id)
-    detalle = _detalle_de(detalles, detalle_id)
-    texto = f"Paso «{detalle.paso.descripcion}» guardado: {EstatusPaso(detalle.estatus).label}."
-    if not getattr(request, "htmx", False):
-        messages.success(request, texto)
-        return redirect(f"{reverse('ptes:detalle', args=[pte_id])}#paso-{detalle_id}")
-    fila = render_to_string(
-        f"{DETALLE}#paso", {**_contexto_paso(request, pte, detalle), "guardado": texto}, request
-    )
-    # The PTE's progress changes with its steps: sent along, swapped out of band.
-    avance = render_to_string(
-        f"{DETALLE}#progreso", {"pte": pte, "progreso": progreso, "oob": True}, request
-    )
-    return HttpResponse(fila + avance)
+class PTEEditar(EditarView):
+    """A new PTE (its workflow steps come from its client's type: the service adds them), or
+    an edit of one."""
+
+    form_class = PTEForm
+    modelo = PTE
+
+    def permisos(self) -> tuple[str, ...]:
+        return ("ptes.change_pte",) if "pte_id" in self.kwargs else ("ptes.add_pte",)
+
+    def objeto(self) -> PTE | None:
+        if "pte_id" not in self.kwargs:
+            return None
+        return selectors.pte_cabecera(self.kwargs["pte_id"])
+
+    def guardar(self, objeto: PTE | None, form: PTEForm) -> PTE:
+        usuario = current_user(self.request)
+        if objeto is None:
+            return services.pte_crear(usuario=usuario, datos=form.datos())
+        return services.pte_actualizar(
+            usuario=usuario,
+            pte_id=objeto.pk,
+            datos=form.datos(),
+            if_match=form.cleaned_data["version"],
+        )
+
+    def exito(self, objeto: PTE, creado: bool) -> HttpResponseBase:
+        messages.success(
+            self.request, f"PTE {objeto.oficio_pte} {'creada' if creado else 'guardada'}."
+        )
+        return redirect("ptes:detalle", pte_id=objeto.pk)
+
+    def contexto_extra(self, objeto: PTE | None) -> dict[str, Any]:
+        if objeto is None:
+            return {
+                "titulo": "Nueva PTE",
+                "boton": "Crear PTE",
+                "cancelar": reverse("ptes:lista"),
+                "nota": "Los pasos del flujo se crean solos, según el tipo del cliente.",
+            }
+        return {
+            "titulo": f"Editar PTE {objeto.oficio_pte}",
+            "boton": "Guardar cambios",
+            "cancelar": reverse("ptes:detalle", args=[objeto.pk]),
+        }
 
 
-# --- Create, edit, delete ----------------------------------------------------------------
-
-
-def _pagina_formulario(
-    request: HttpRequest,
-    form: PTEForm,
-    *,
-    pte: PTE | None,
-    status: int = 200,
-    aviso: str = "",
-    diferencias: dict[str, str] | None = None,
-) -> HttpResponse:
-    campos = [(form[n], (diferencias or {}).get(n), n in ANCHOS) for n in CAMPOS_PTE]
-    context = {"form": form, "campos": campos, "pte": pte, "aviso": aviso}
-    return render(request, FORMULARIO, context, status=status)
-
-
-@never_cache
-@permission_required_page("ptes.add_pte")
-@require_http_methods(["GET", "HEAD", "POST"])
-def pte_nueva(request: HttpRequest) -> HttpResponse:
-    """A new PTE; its workflow steps come from its client's type (the service adds them)."""
-    if request.method != "POST":
-        return _pagina_formulario(request, PTEForm(), pte=None)
-    form = PTEForm(request.POST)
-    if form.is_valid():
-        try:
-            pte = services.pte_crear(usuario=current_user(request), datos=form.datos())
-        except InvalidInput as exc:
-            mostrar_errores(form, exc, PTE)
-        else:
-            messages.success(request, f"PTE {pte.oficio_pte} creada.")
-            return redirect("ptes:detalle", pte_id=pte.pk)
-    return _pagina_formulario(request, form, pte=None, status=400)
-
-
-@never_cache
-@permission_required_page("ptes.change_pte")
-@require_http_methods(["GET", "HEAD", "POST"])
-@errores_de_pagina
-def pte_editar(request: HttpRequest, pte_id: int) -> HttpResponse:
-    """Edit a PTE. The form carries the version it was drawn from; if the PTE changed since,
-    nothing is saved and the page says so, keeping what the user typed."""
-    pte, _, _ = selectors.pte_detalle(pte_id)
-    if request.method != "POST":
-        form = PTEForm(initial={**valores_de(pte), "version": etag_for(pte)}, pte=pte)
-        return _pagina_formulario(request, form, pte=pte)
-    form = PTEForm(request.POST, pte=pte)
-    form.fields["version"].required = True
-    if form.is_valid():
-        try:
-            services.pte_actualizar(
-                usuario=current_user(request),
-                pte_id=pte_id,
-                datos=form.datos(),
-                if_match=form.cleaned_data["version"],
-            )
-        except PreconditionFailed:
-            actual, _, _ = selectors.pte_detalle(pte_id)
-            diferencias = cambios_ajenos(form, valores_de(actual))
-            form = con_version(
-                PTEForm, request.POST, etag_for(actual), valores_de(actual), pte=actual
-            )
-            return _pagina_formulario(
-                request, form, pte=actual, status=412, aviso=CAMBIO_AJENO, diferencias=diferencias
-            )
-        except InvalidInput as exc:
-            mostrar_errores(form, exc, PTE)
-        else:
-            messages.success(request, f"PTE {form.cleaned_data['oficio_pte']} guardada.")
-            return redirect("ptes:detalle", pte_id=pte_id)
-    return _pagina_formulario(request, form, pte=pte, status=400)
-
-
-@never_cache
-@permission_required_page("ptes.delete_pte")
-@require_http_methods(["GET", "HEAD", "POST"])
-@errores_de_pagina
-def pte_eliminar(request: HttpRequest, pte_id: int) -> HttpResponse:
+class PTEEliminar(EliminarView):
     """Ask, then hide the PTE (soft delete: it stays in the database and the activity log)."""
-    pte, _, _ = selectors.pte_detalle(pte_id)
-    aviso, status = "", 200
-    if request.method == "POST":
-        try:
-            services.pte_eliminar(
-                usuario=current_user(request),
-                pte_id=pte_id,
-                # No version is a stale one: a delete is confirmed on what the page showed.
-                if_match=request.POST.get("version", ""),
-            )
-        except PreconditionFailed:
-            pte, _, _ = selectors.pte_detalle(pte_id)
-            aviso = (
-                "La PTE cambió desde que abriste esta página; no se eliminó. Revisa sus "
-                "datos y confirma de nuevo si aún quieres eliminarla."
-            )
-            status = 412
-        else:
-            messages.success(request, f"PTE {pte.oficio_pte} eliminada.")
-            return redirect("ptes:lista")
-    context = {"pte": pte, "version": etag_for(pte), "aviso": aviso}
-    return render(request, ELIMINAR, context, status=status)
+
+    permisos_requeridos = ("ptes.delete_pte",)
+    nombre = "la PTE"
+
+    def objeto(self) -> PTE:
+        return selectors.pte_cabecera(self.kwargs["pte_id"])
+
+    def eliminar(self, objeto: PTE, version: str) -> None:
+        services.pte_eliminar(
+            usuario=current_user(self.request), pte_id=objeto.pk, if_match=version
+        )
+
+    def datos(self, objeto: PTE) -> list[tuple[str, Any, bool]]:
+        return [
+            ("Descripción", Truncator(objeto.descripcion_trabajo).chars(200), True),
+            ("Cliente", objeto.cliente.descripcion, False),
+            ("Estatus", objeto.get_estatus_display(), False),
+        ]
+
+    def exito(self, objeto: PTE) -> HttpResponseBase:
+        messages.success(self.request, f"PTE {objeto.oficio_pte} eliminada.")
+        return redirect("ptes:lista")
+
+    def contexto_extra(self, objeto: PTE) -> dict[str, Any]:
+        return {
+            "nombre": f"PTE {objeto.oficio_pte}",
+            "pregunta": f"la PTE {objeto.oficio_pte}",
+            "cancelar": reverse("ptes:detalle", args=[objeto.pk]),
+        }

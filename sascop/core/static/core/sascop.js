@@ -212,3 +212,13 @@ document.addEventListener("submit", (evento) => {
     if (!window.confirm(boton.dataset.confirmar)) evento.preventDefault();
   }
 });
+
+// A list's "select the whole page" checkbox ticks (or clears) every row of its bulk form.
+document.addEventListener("change", (evento) => {
+  const todas = evento.target.closest("th input[type=checkbox][form]");
+  if (!todas) return;
+  const formulario = todas.getAttribute("form");
+  for (const casilla of document.querySelectorAll(`td input[type=checkbox][form="${formulario}"]`)) {
+    casilla.checked = todas.checked;
+  }
+});

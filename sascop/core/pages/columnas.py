@@ -1,0 +1,255 @@
+"""A list's columns, declared once: the page's table, the Excel export and the column
+chooser are all drawn from the same `Columna` list (NetBox exports from its tables the same
+way).
+
+The order of the declaration is the export's order; the table shows the columns marked
+`visible` in that order unless the user chose others ("Configurar tabla").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import django_tables2 as tables
+from django.db.models import QuerySet
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from sascop.core import excel
+from sascop.core.excel import Columna as ColumnaExcel
+from sascop.core.templatetags import formato as es_mx
+
+# Text longer than this is cut on the server already; the page cuts it to its column's width.
+LARGO = 120
+
+
+def truncado(valor: Any, largo: int = LARGO) -> str:
+    """Long text on one line: cut with an ellipsis (by the server past `largo`, by the
+    browser at the column's width), the whole of it in a tooltip."""
+    texto = "" if valor is None else str(valor)
+    corto = texto if len(texto) <= largo else f"{texto[: largo - 1].rstrip()}…"
+    return format_html('<span class="truncar" title="{}">{}</span>', texto, corto)
+
+
+def insignia(valor: Any, texto: Any) -> SafeString:
+    """A status badge, as `core/_estatus.html` draws it (built here: a list draws one a row,
+    and a template per cell is what made long lists slow)."""
+    return format_html('<span class="estatus estatus-{}">{}</span>', valor, texto)
+
+
+def barra(valor: float, etiqueta: str) -> SafeString:
+    """A progress bar, as `core/_progreso.html` draws it (one a row, see `insignia`)."""
+    texto = es_mx.porcentaje(valor)
+    return format_html(
+        '<div class="progreso"><progress max="100" value="{}" aria-label="{}">{}</progress>'
+        "<span>{}</span></div>",
+        f"{float(valor):.2f}",
+        etiqueta,
+        texto,
+        texto,
+    )
+
+
+@dataclass(frozen=True)
+class Columna:
+    """One column of a list, on the page and in its workbook.
+
+    `campo` is where the value is read (a `values_list` path, the table's accessor); a
+    computed column has none and says how to get its value (`valor`, for the export; a
+    `render_<nombre>` method of the table, for the page).
+    """
+
+    nombre: str
+    titulo: str  # the table's header
+    campo: str | None = None
+    excel: str | None = None  # the workbook's header: None is `titulo`, "" leaves it out
+    ancho: float = 14  # in the workbook, in characters
+    formato: str | None = None  # one of `excel`'s number formats; None for text
+    visible: bool = True  # shown unless the user chose otherwise
+    en_tabla: bool = True  # offered on the page at all (some are only exported)
+    orden: tuple[str, ...] | None = None  # order_by; None is (campo, "id"); () not sortable
+    clase: str = ""  # the cells' class: "num", "nowrap"
+    opciones: Mapping[Any, str] | None = None  # a code's label (estatus), in both
+    mostrar: Callable[[Any], Any] | None = None  # the page's text for a value
+    largo: int = 0  # long text: one line, cut, whole in a tooltip; 2 takes twice the room
+    enlace: Any = None  # django-tables2 `linkify`
+    valor: Callable[[Mapping[str, Any], Any], Any] | None = None  # export of a computed one
+    lee: tuple[str, ...] = ()  # further fields `valor` reads
+    siempre: bool = False  # the page renders it even when its value is empty
+    insignia: bool = False  # a status: its label in a coloured badge (`core/_estatus.html`)
+    atributos: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def titulo_excel(self) -> str:
+        return self.titulo if self.excel is None else self.excel
+
+    @property
+    def exportada(self) -> bool:
+        return self.excel != ""
+
+    def columna_excel(self) -> ColumnaExcel:
+        return ColumnaExcel(self.titulo_excel, self.ancho, self.formato)
+
+    def dato(self, fila: Mapping[str, Any], contexto: Any) -> Any:
+        """This column's value in an export row (`fila`: the row's fields by name)."""
+        if self.valor is not None:
+            return self.valor(fila, contexto)
+        valor = fila[self.campo] if self.campo else None
+        if self.opciones is not None:
+            return self.opciones.get(valor, valor)
+        return valor
+
+    def columna_tabla(self) -> tables.Column:
+        orden = (self.campo, "id") if self.orden is None and self.campo else self.orden or ()
+        attrs: dict[str, Any] = dict(self.atributos)
+        # A long text's column takes what the others leave (its text is cut to fit).
+        largo = ["largo", *([f"largo-{self.largo}"] if self.largo > 1 else [])]
+        clases = [*self.clase.split(), *(largo if self.largo else [])]
+        if clases:
+            attrs.setdefault("td", {"class": " ".join(clases)})
+        encabezado = [c for c in clases if c == "num" or c.startswith("largo")]
+        if encabezado:
+            attrs.setdefault("th", {"class": " ".join(encabezado)})
+        return tables.Column(
+            self.titulo,
+            accessor=self.campo or "pk",
+            order_by=orden or None,
+            orderable=bool(orden),
+            empty_values=() if self.campo is None or self.siempre else (None, ""),
+            linkify=self.enlace,
+            attrs=attrs,
+        )
+
+
+def fecha(nombre: str, titulo: str, **kwargs: Any) -> Columna:
+    """A date column: dd/mm/aaaa on the page, a real date in the workbook."""
+    opciones = {"ancho": 12, "clase": "nowrap", **kwargs}
+    return Columna(nombre, titulo, nombre, formato=excel.FECHA, mostrar=es_mx.fecha, **opciones)
+
+
+def entero(nombre: str, titulo: str, **kwargs: Any) -> Columna:
+    """A whole number, right-aligned."""
+    opciones = {"ancho": 10, "clase": "num", **kwargs}
+    return Columna(nombre, titulo, nombre, formato=excel.ENTERO, **opciones)
+
+
+def dinero(nombre: str, titulo: str, **kwargs: Any) -> Columna:
+    """An amount: `$1,234.50` on the page, a number with two decimals in the workbook."""
+    opciones = {"ancho": 15, "clase": "num", **kwargs}
+    return Columna(nombre, titulo, nombre, formato=excel.DINERO, mostrar=es_mx.dinero, **opciones)
+
+
+def _render(columna: Columna) -> Callable[..., Any]:
+    def render(self: tables.Table, value: Any) -> Any:
+        if columna.insignia:
+            return insignia(value, (columna.opciones or {}).get(value, value))
+        if columna.opciones is not None:
+            value = columna.opciones.get(value, value)
+        if columna.mostrar is not None:
+            value = columna.mostrar(value)
+        return truncado(value) if columna.largo else value
+
+    return render
+
+
+def tabla_de(
+    columnas: Sequence[Columna],
+    base: type[tables.Table],
+    nombre: str = "Tabla",
+    *,
+    clave: str | None = None,
+    sustantivos: tuple[str, str] | None = None,
+    vacio: str | None = None,
+) -> type[tables.Table]:
+    """The table class of `columnas`, on `base` (its Meta and its `render_*` methods): the
+    list `clave` (its id, its section's, its preference's key), whose rows are
+    `sustantivos` ("PTE", "PTEs"), saying `vacio` when none matches the filters."""
+    atributos: dict[str, Any] = {}
+    if clave is not None:
+        atributos["clave"] = clave
+    if sustantivos is not None:
+        atributos["sustantivos"] = sustantivos
+    en_tabla = [c for c in columnas if c.en_tabla]
+    for columna in en_tabla:
+        atributos[columna.nombre] = columna.columna_tabla()
+        propio = f"render_{columna.nombre}"
+        propia = columna.mostrar or columna.opciones or columna.largo or columna.insignia
+        if not hasattr(base, propio) and propia:
+            atributos[propio] = _render(columna)
+    secuencia = tuple(c.nombre for c in en_tabla) + tuple(
+        n for n in getattr(base.Meta, "sequence", ()) if n not in {c.nombre for c in en_tabla}
+    )
+    meta = type(
+        "Meta", (base.Meta,), {"sequence": secuencia, **({"empty_text": vacio} if vacio else {})}
+    )
+    tabla = type(nombre, (base,), {**atributos, "Meta": meta})
+    tabla.columnas = tuple(en_tabla)  # type: ignore[attr-defined]
+    return tabla
+
+
+def elegidas(columnas: Sequence[Columna], nombres: Iterable[str] | None) -> list[str]:
+    """The page's columns: `nombres` (a user's choice, unknown names dropped) or the
+    declaration's visible ones."""
+    conocidas = {c.nombre for c in columnas if c.en_tabla}
+    if nombres:
+        vistas = [n for n in dict.fromkeys(nombres) if n in conocidas]
+        if vistas:
+            return vistas
+    return [c.nombre for c in columnas if c.en_tabla and c.visible]
+
+
+def filas(
+    columnas: Sequence[Columna],
+    registros: QuerySet[Any],
+    *,
+    lote: int = excel.LOTE,
+    por_lote: Callable[[list[dict[str, Any]]], Any] | None = None,
+) -> Iterator[list[Any]]:
+    """The workbook's rows: the rows' fields read `lote` at a time as plain tuples (never
+    model objects); `por_lote` fetches what computed columns need, once per batch."""
+    exportadas = [c for c in columnas if c.exportada]
+    campos = list(
+        dict.fromkeys(
+            ["id", *(n for c in exportadas for n in ((c.campo,) if c.campo else ()) + c.lee)]
+        )
+    )
+    tuplas = registros.values_list(*campos).iterator(chunk_size=lote)
+    for grupo in excel.lotes(tuplas, lote):
+        dicts = [dict(zip(campos, t, strict=True)) for t in grupo]
+        contexto = por_lote(dicts) if por_lote is not None else None
+        for fila in dicts:
+            yield [c.dato(fila, contexto) for c in exportadas]
+
+
+def encabezados(columnas: Sequence[Columna]) -> list[ColumnaExcel]:
+    """The workbook's header (titles, widths, formats), in the declaration's order."""
+    return [c.columna_excel() for c in columnas if c.exportada]
+
+
+class Tabla(tables.Table):
+    """Base of every list's table: the project's template (scrolls in its own box, Spanish
+    paging), the query-string names the lists share, and the bulk selection's checkboxes
+    (tied to the actions' form by its id, as rows may hold forms of their own)."""
+
+    seleccion = tables.CheckBoxColumn(
+        accessor="pk",
+        orderable=False,
+        attrs={
+            "th__input": {"form": "acciones-lote", "aria-label": "Seleccionar toda la página"},
+            "td__input": {"form": "acciones-lote", "name": "pk", "aria-label": "Seleccionar"},
+            "th": {"class": "seleccion"},
+            "td": {"class": "seleccion"},
+        },
+    )
+
+    clave = "lista"  # the list's id, its section's (`tabla-<clave>`), its preference's key
+    sustantivos = ("fila", "filas")  # what its rows are, counted above it
+
+    class Meta:
+        template_name = "core/tabla.html"
+        order_by_field = "orden"
+        page_field = "pagina"
+        per_page_field = "por_pagina"
+        sequence = ("seleccion", "...")

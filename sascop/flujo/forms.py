@@ -1,0 +1,43 @@
+"""The form of one workflow step, edited in place on its PTE's or OT's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from sascop.catalogos.estatus import EstatusPaso
+from sascop.core.formularios import Formulario
+from sascop.core.pages import formularios as campos
+
+
+class PasoForm(Formulario):
+    """One workflow step (of a PTE or an OT); `version` is the ETag it was drawn from."""
+
+    recuerda_lo_mostrado = True
+
+    estatus = forms.TypedChoiceField(label="Estatus", choices=EstatusPaso.choices, coerce=int)
+    fecha_inicio = campos.fecha("Inicio")
+    fecha_termino = campos.fecha("Término")
+    fecha_entrega = campos.fecha("Entrega", ayuda="Completado pone la de hoy si la dejas vacía.")
+    archivo = forms.URLField(
+        label="Documento (enlace)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://…"}),
+    )
+    comentario = campos.texto("Comentario", filas=2)
+    version = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, prefijo: str = "", **kwargs: Any) -> None:
+        # Each step's fields get their own ids (`paso-7-estatus`): several can be open at once.
+        kwargs.setdefault("auto_id", f"{prefijo}-%s" if prefijo else "id_%s")
+        super().__init__(*args, **kwargs)
+
+    def datos(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+CAMPOS_PASO = [name for name in PasoForm.base_fields if name != "version"]
+ANCHOS_PASO = {"archivo", "comentario"}
