@@ -72,8 +72,16 @@ def registrar_creaciones(*, usuario: User | None, instancias: Iterable[models.Mo
 def registrar_cambios(
     *, usuario: User | None, antes: dict[str, str], instancia: models.Model
 ) -> int:
-    """One row per field whose value changed; returns how many."""
-    despues = snapshot(instancia)
+    """One row per field whose value changed (`antes`: the instance's `snapshot` before the
+    change); returns how many."""
+    return registrar_cambios_de(usuario=usuario, cambios=[(antes, instancia)])
+
+
+def registrar_cambios_de(
+    *, usuario: User | None, cambios: Iterable[tuple[dict[str, str], models.Model]]
+) -> int:
+    """`registrar_cambios` for many instances, each with its snapshot from before the
+    change, in one insert; returns how many rows were logged."""
     rows = [
         RegistroActividad(
             accion=Accion.MODIFICAR,
@@ -83,10 +91,11 @@ def registrar_cambios(
             **_entity(instancia),
             **_user_fields(usuario),
         )
-        for name, value in despues.items()
+        for antes, instancia in cambios
+        for name, value in snapshot(instancia).items()
         if antes.get(name, "") != value
     ]
-    RegistroActividad.objects.bulk_create(rows)
+    RegistroActividad.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
 

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sascop.accounts.current import current_user
-from sascop.catalogos import estatus, exports, registro, selectors, services
+from sascop.catalogos import declaraciones, estatus, exports, selectors, services
 from sascop.catalogos.schema import NOMBRE
 from sascop.catalogos.serializers import (
     CATALOGOS,
@@ -86,7 +86,7 @@ class CatalogoListApi(_CatalogoApi):
         queryset = selectors.catalogo_lista(serializer_class.Meta.model, request.query_params)
         if excel.pide_xlsx(request.query_params):
             page_params(request.query_params)  # refused as for a page, though not applied
-            return exports.catalogo_xlsx(registro.catalogos()[nombre], queryset)
+            return exports.catalogo_xlsx(declaraciones.catalogos()[nombre], queryset)
         page, meta = paginate(queryset, request.query_params)
         return Response({nombre: serializer_class(page, many=True).data, **meta})
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse
 
-from sascop.catalogos.registro import Catalogo
+from sascop.catalogos.declaraciones import Catalogo
 from sascop.catalogos.tables import columnas_de
 from sascop.core import excel
 from sascop.core.pages import columnas

@@ -9,7 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.http import QueryDict
 
-from sascop.catalogos.registro import Catalogo, mayuscula, nombre_de
+from sascop.catalogos.declaraciones import Catalogo, mayuscula, nombre_de
 from sascop.core.formularios import CatalogoChoiceField, Formulario, activos_o
 
 

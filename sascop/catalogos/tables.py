@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from sascop.catalogos.registro import Catalogo, catalogo, mayuscula, nombre_de
+from sascop.catalogos.declaraciones import Catalogo, catalogo, mayuscula, nombre_de
 from sascop.core import excel
 from sascop.core.pages.columnas import Columna, Tabla, insignia
 from sascop.core.pages.columnas import tabla_de as tabla_de_columnas

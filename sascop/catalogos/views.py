@@ -1,5 +1,5 @@
 """The catalog pages (administrators): a landing page naming every catalog, then one
-generic list, form and deactivation for each, driven by the registry (`registro.py`).
+generic list, form and deactivation for each, driven by their declarations (`declaraciones.py`).
 
 They call the same selector and services as `apis.py` and check the same model
 permissions: listing and editing need `change_<model>` (what the API asks to edit or
@@ -23,8 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sascop.accounts.current import current_user
 from sascop.accounts.decorators import login_required_page
 from sascop.catalogos import exports, selectors, services
+from sascop.catalogos.declaraciones import Catalogo, catalogo, catalogos, mayuscula
 from sascop.catalogos.forms import CatalogoFiltroForm, entrada_form, etiqueta_de
-from sascop.catalogos.registro import Catalogo, catalogo, catalogos, mayuscula
 from sascop.catalogos.tables import tabla_de
 from sascop.core.errors import InvalidInput
 from sascop.core.formularios import mostrar_errores

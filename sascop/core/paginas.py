@@ -10,22 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
-from django.urls import NoReverseMatch, reverse
 
 from sascop.core import errors
 
 # Page sizes a list offers; anything else asked for gets the default.
 TAMANOS_DE_PAGINA = (10, 25, 50, 100)
 TAMANO_DE_PAGINA = 25
-
-
-def url_si_existe(name: str, **kwargs: Any) -> str | None:
-    """The URL of a named page, or None while that page is not built: links to it are
-    left out rather than pointing nowhere."""
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return None
 
 
 def fragmento(request: HttpRequest, objetivo: str) -> bool:

@@ -6,13 +6,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from sascop.accounts.decorators import login_required_page
-from sascop.core.paginas import url_si_existe
 from sascop.estadisticas.forms import TableroFiltroForm
 from sascop.estadisticas.selectors import FiltroTablero, estadisticas, montos_por_cliente
 from sascop.ptes.selectors import ptes_vencidas
@@ -67,8 +67,8 @@ def _grafica(
 def _contexto(
     datos: dict[str, Any], montos: list[dict[str, Any]], filtro: FiltroTablero
 ) -> dict[str, Any]:
-    lista_ptes = url_si_existe("ptes:lista")
-    lista_ots = url_si_existe("ots:lista")
+    lista_ptes = reverse("ptes:lista")
+    lista_ots = reverse("ots:lista")
     cliente = filtro.cliente_id
     ptes = _por_estatus(datos["ptes_por_estatus"], lista_ptes, cliente)
     ots = _por_estatus(datos["otes_por_estatus"], lista_ots, cliente)

@@ -25,7 +25,6 @@ from sascop.accounts.current import current_user
 from sascop.catalogos.estatus import EstatusOT
 from sascop.core.errors import NotFound
 from sascop.core.pages.vistas import EditarView, EliminarView, ListaView, entero_o_nada
-from sascop.core.paginas import url_si_existe
 from sascop.core.templatetags.formato import dinero
 from sascop.flujo.forms import PasoForm
 from sascop.flujo.paginas import ConPasosView, plazo
@@ -163,13 +162,13 @@ class OTDetalle(ConPasosView):
         acciones = []
         if usuario.has_perm("ots.change_ot"):
             acciones.append({"texto": "Editar", "url": reverse("ots:editar", args=[ot.pk])})
-        anexo_url = url_si_existe("ots:anexo", ot_id=ot.pk)
+        anexo_url = reverse("ots:anexo", kwargs={"ot_id": ot.pk})
         if anexo_url:
             acciones.append({"texto": "Anexo C", "url": anexo_url, "clase": "boton-secundario"})
         if usuario.has_perm("ots.delete_ot"):
             url = reverse("ots:eliminar", args=[ot.pk])
             acciones.append({"texto": "Eliminar", "url": url, "clase": "boton-secundario"})
-        produccion_url = url_si_existe("produccion:lista")
+        produccion_url = reverse("produccion:lista")
         return {
             "ot": ot,
             "titulo": f"OT {ot}",

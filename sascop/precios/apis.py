@@ -29,7 +29,7 @@ from sascop.core.pagination import page_params, paginate
 from sascop.core.schema import export_parameter, filter_parameters
 from sascop.core.serializers import ErrorSerializer
 from sascop.ots.models import OT
-from sascop.precios import exports, hojas, importar_ots, selectors, services
+from sascop.precios import exports, importar_ots, libros_salida, selectors, services
 from sascop.precios import serializers as s
 from sascop.precios.models import AnexoOT, Concepto
 
@@ -251,7 +251,7 @@ class _XlsxTambien:
 
 
 def _xlsx(contenido: bytes, nombre: str) -> HttpResponse:
-    respuesta = HttpResponse(contenido, content_type=hojas.TIPO_XLSX)
+    respuesta = HttpResponse(contenido, content_type=libros_salida.TIPO_XLSX)
     respuesta["Content-Disposition"] = f'attachment; filename="{nombre}"'
     return respuesta
 
@@ -285,7 +285,7 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
         parameters=[s.AnexoQuerySerializer],
         responses={
             (200, "application/json"): s.AnexoOTSerializer,
-            (200, hojas.TIPO_XLSX): OpenApiResponse(
+            (200, libros_salida.TIPO_XLSX): OpenApiResponse(
                 OpenApiTypes.BINARY, description="With `formato=xlsx`."
             ),
         },
@@ -301,7 +301,7 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
         anexo = selectors.anexo_ot(ot_id, query.validated_data.get("version"))
         datos = s.anexo_ot(anexo, selectors.tipo_cambio_vigente(timezone.localdate()))
         if query.validated_data["formato"] == "xlsx":
-            contenido = hojas.anexo_xlsx(datos, f"Anexo de la OT {ot_id}")
+            contenido = libros_salida.anexo_xlsx(datos, f"Anexo de la OT {ot_id}")
             return _xlsx(contenido, f"anexo-ot-{ot_id}-v{anexo.version}.xlsx")
         etiqueta = (
             '"' + hashlib.sha256(json.dumps(datos, sort_keys=True).encode()).hexdigest()[:32] + '"'
@@ -360,13 +360,13 @@ class AnexoErroresApi(_XlsxTambien, ModelApi):
 
     @extend_schema(
         tags=TAGS_ANEXO,
-        responses={(200, hojas.TIPO_XLSX): OpenApiTypes.BINARY},
+        responses={(200, libros_salida.TIPO_XLSX): OpenApiTypes.BINARY},
     )
     def get(self, request: Request, ot_id: int, importacion_id: int) -> HttpResponse:
         """A refused anexo workbook as it was sent, with an OBSERVACIONES column saying
         what is wrong on each row. Kept for a day after the import."""
         fallida = selectors.importacion_fallida(ot_id, importacion_id)
-        contenido = hojas.con_observaciones(
+        contenido = libros_salida.con_observaciones(
             bytes(fallida.contenido), fallida.encabezado, fallida.errores
         )
         return _xlsx(contenido, f"anexo-ot-{ot_id}-observaciones.xlsx")

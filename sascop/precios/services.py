@@ -464,8 +464,9 @@ def libro_guardar(
         Concepto.objects.bulk_update([c for c, _ in cambiados], campos, batch_size=LOTE)
     creados: list[Any] = [destino] if contrato_nuevo else []
     actividad.registrar_creaciones(usuario=usuario, instancias=[*creados, *anexos_nuevos, *nuevos])
-    for concepto, antes in cambiados:
-        actividad.registrar_cambios(usuario=usuario, antes=antes, instancia=concepto)
+    actividad.registrar_cambios_de(
+        usuario=usuario, cambios=[(antes, concepto) for concepto, antes in cambiados]
+    )
     if simular:
         transaction.set_rollback(True)
     elif nuevos or cambiados:

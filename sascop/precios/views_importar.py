@@ -25,7 +25,7 @@ from sascop.accounts.models import User
 from sascop.core.errors import InvalidInput
 from sascop.core.formularios import mostrar_errores
 from sascop.core.paginas import errores_de_pagina
-from sascop.precios import hojas, importar_ots, selectors, services, textos
+from sascop.precios import importar_ots, libros_salida, selectors, services, textos
 from sascop.precios.forms import ImportarForm, RegistroForm
 from sascop.precios.models import ArchivoImportacion
 
@@ -45,7 +45,7 @@ def _usuario(request: HttpRequest) -> User:
 
 
 def _xlsx(contenido: bytes, nombre: str) -> HttpResponse:
-    respuesta = HttpResponse(contenido, content_type=hojas.TIPO_XLSX)
+    respuesta = HttpResponse(contenido, content_type=libros_salida.TIPO_XLSX)
     respuesta["Content-Disposition"] = f'attachment; filename="{nombre}"'
     return respuesta
 
@@ -176,7 +176,7 @@ def precios_observaciones(request: HttpRequest, archivo_id: int) -> HttpResponse
     fallido = services.archivo_de(
         usuario=_usuario(request), archivo_id=archivo_id, tipo=ArchivoImportacion.Tipo.PRECIOS
     )
-    contenido = hojas.con_observaciones_por_hoja(bytes(fallido.contenido), fallido.errores)
+    contenido = libros_salida.con_observaciones_por_hoja(bytes(fallido.contenido), fallido.errores)
     return _xlsx(contenido, "libro-de-precios-observaciones.xlsx")
 
 
@@ -276,7 +276,7 @@ def ots_observaciones(request: HttpRequest, archivo_id: int) -> HttpResponse:
     archivo = services.archivo_de(
         usuario=_usuario(request), archivo_id=archivo_id, tipo=ArchivoImportacion.Tipo.OTS
     )
-    contenido = hojas.con_observaciones(bytes(archivo.contenido), None, archivo.errores)
+    contenido = libros_salida.con_observaciones(bytes(archivo.contenido), None, archivo.errores)
     return _xlsx(contenido, "registro-de-ots-observaciones.xlsx")
 
 

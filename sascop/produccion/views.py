@@ -25,7 +25,7 @@ from sascop.accounts.current import current_user
 from sascop.accounts.decorators import permission_required_page
 from sascop.core.errors import ApplicationError, PreconditionFailed
 from sascop.core.pages.vistas import ListaView
-from sascop.core.paginas import errores_de_pagina, exportar_url, fragmento, url_si_existe
+from sascop.core.paginas import errores_de_pagina, exportar_url, fragmento
 from sascop.ots.models import OT
 from sascop.produccion import captura, exports, selectors, services
 from sascop.produccion.forms import (
@@ -121,7 +121,7 @@ def _pagina_captura(
     context: dict[str, Any] = {
         "ot_form": ot_form,
         "ot": ot,
-        "ot_url": url_si_existe("ots:detalle", ot_id=ot.pk) if ot is not None else None,
+        "ot_url": reverse("ots:detalle", kwargs={"ot_id": ot.pk}) if ot is not None else None,
         "dia": dia or CapturaDiaForm(initial={"tipo_tiempo": "TE"}),
         "lineas": [
             (i, linea, escritos.get(linea.clave, ""), errores_dia.get(linea.clave, []))
@@ -268,7 +268,7 @@ def _pagina_sabana(
                 "datos": datos,
                 "version": version,
                 "ot": ot,
-                "ot_url": url_si_existe("ots:detalle", ot_id=ot.pk),
+                "ot_url": reverse("ots:detalle", kwargs={"ot_id": ot.pk}),
                 "filas": _filas_de_sabana(datos, escritas, errores or {}),
                 "puede_editar": request.user.has_perm("produccion.change_produccion")
                 and request.user.has_perm("produccion.add_produccion")

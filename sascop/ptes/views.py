@@ -21,7 +21,6 @@ from django.utils.text import Truncator
 from sascop.accounts.current import current_user
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.core.pages.vistas import EditarView, EliminarView, ListaView
-from sascop.core.paginas import url_si_existe
 from sascop.core.templatetags.formato import dinero, fecha
 from sascop.flujo.forms import PasoForm
 from sascop.flujo.paginas import ConPasosView, plazo
@@ -133,7 +132,7 @@ class PTEDetalle(ConPasosView):
         if usuario.has_perm("ptes.change_pte"):
             acciones.append({"texto": "Editar", "url": reverse("ptes:editar", args=[pte.pk])})
         # "Crear OT" for who may create one; whether this PTE may have one, the OT page says.
-        crear_ot = url_si_existe("ots:nueva") if usuario.has_perm("ots.add_ot") else None
+        crear_ot = reverse("ots:nueva") if usuario.has_perm("ots.add_ot") else None
         if crear_ot:
             acciones.append(
                 {

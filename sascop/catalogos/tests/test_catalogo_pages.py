@@ -12,8 +12,8 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from sascop.actividad.models import RegistroActividad
+from sascop.catalogos.declaraciones import catalogos
 from sascop.catalogos.models import Cliente, Sitio
-from sascop.catalogos.registro import catalogos
 from sascop.catalogos.tests.factories import (
     ClienteFactory,
     FrenteFactory,

@@ -13,9 +13,9 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
+from django.urls import reverse
 
 from sascop.core import sessions
-from sascop.core.paginas import url_si_existe
 
 register = template.Library()
 
@@ -45,8 +45,8 @@ def _entradas(request: HttpRequest, menu: list[Entrada]) -> list[dict[str, Any]]
     user = request.user
     entradas = []
     for entrada in menu:
-        url = url_si_existe(entrada.url_name)
-        if url is None or (entrada.permiso and not user.has_perm(entrada.permiso)):
+        url = reverse(entrada.url_name)
+        if entrada.permiso and not user.has_perm(entrada.permiso):
             continue
         actual = request.path == url if url == "/" else request.path.startswith(url)
         entradas.append({"texto": entrada.texto, "url": url, "actual": actual})

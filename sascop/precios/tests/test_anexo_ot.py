@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from sascop.actividad.models import RegistroActividad
 from sascop.core.tests.test_openapi_document import assert_documented
 from sascop.ots.tests.factories import OTFactory
-from sascop.precios import hojas, services
+from sascop.precios import libros_salida, services
 from sascop.precios.models import (
     AnexoOT,
     ImportacionAnexoFallida,
@@ -266,7 +266,7 @@ def test_bad_rows_are_a_422_nothing_is_stored_and_the_workbook_comes_back_annota
     devuelto = ingenieria.get(response.json()["observaciones"])
 
     assert devuelto.status_code == HTTPStatus.OK
-    assert devuelto["Content-Type"] == hojas.TIPO_XLSX
+    assert devuelto["Content-Type"] == libros_salida.TIPO_XLSX
     hoja = openpyxl.load_workbook(io.BytesIO(devuelto.content)).worksheets[0]
     columna = [hoja.cell(row=n, column=10).value for n in range(1, 10)]  # after 4, 6
     assert columna == [
@@ -340,7 +340,7 @@ def test_the_export_is_a_workbook_that_imports_back(ingenieria, csrf, ot, catalo
     exportado = ingenieria.get(url(ot.pk), {"formato": "xlsx"})
 
     assert exportado.status_code == HTTPStatus.OK
-    assert exportado["Content-Type"] == hojas.TIPO_XLSX
+    assert exportado["Content-Type"] == libros_salida.TIPO_XLSX
     assert exportado["Content-Disposition"] == f'attachment; filename="anexo-ot-{ot.pk}-v1.xlsx"'
     otra = importar(ingenieria, csrf, ot.pk, exportado.content)
     assert otra.status_code == HTTPStatus.CREATED, otra.content
@@ -431,16 +431,16 @@ def test_every_anexo_answer_is_documented(document, ingenieria, csrf, ot, catalo
     sin_tasa = TipoCambio.objects.all().delete() and ingenieria.get(url(ot.pk))
     assert_documented(document, "GET", ruta, sin_tasa)
     operacion = document["paths"][ruta]["get"]["responses"]["200"]["content"]
-    assert sorted(operacion) == ["application/json", hojas.TIPO_XLSX]
+    assert sorted(operacion) == ["application/json", libros_salida.TIPO_XLSX]
     errores = document["paths"][ruta + "errores/{importacion_id}/"]["get"]["responses"]
-    assert list(errores["200"]["content"]) == [hojas.TIPO_XLSX]
+    assert list(errores["200"]["content"]) == [libros_salida.TIPO_XLSX]
 
 
 def test_asking_for_the_workbook_type_only_is_not_a_406(ingenieria, csrf, ot, catalogo):
     importar(ingenieria, csrf, ot.pk, libro(*BUENO))
 
-    exportado = ingenieria.get(url(ot.pk), {"formato": "xlsx"}, HTTP_ACCEPT=hojas.TIPO_XLSX)
-    falta = ingenieria.get(url(ot.pk), {"version": 9}, HTTP_ACCEPT=hojas.TIPO_XLSX)
+    exportado = ingenieria.get(url(ot.pk), {"formato": "xlsx"}, HTTP_ACCEPT=libros_salida.TIPO_XLSX)
+    falta = ingenieria.get(url(ot.pk), {"version": 9}, HTTP_ACCEPT=libros_salida.TIPO_XLSX)
 
     assert exportado.status_code == HTTPStatus.OK
     assert falta.status_code == HTTPStatus.NOT_FOUND

@@ -9,7 +9,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from sascop.precios import hojas
+from sascop.precios import libros_salida
 from sascop.precios.libro import (
     FILAS_DE_TITULO,
     ErrorFila,
@@ -177,7 +177,7 @@ def test_the_price_book_profile_does_not_take_an_anexo_without_prices():
 def test_observations_of_a_file_openpyxl_cannot_reopen_come_back_as_a_list():
     filas = [{"fila": 3, "partida": "1", "errores": ["Uno.", "Dos."]}]
 
-    contenido = hojas.con_observaciones(b"PK roto", None, filas)
+    contenido = libros_salida.con_observaciones(b"PK roto", None, filas)
 
     hoja = openpyxl.load_workbook(io.BytesIO(contenido)).worksheets[0]
     assert [list(f) for f in hoja.iter_rows(values_only=True)] == [
