@@ -16,6 +16,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -23,6 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.server import free_port  # noqa: E402
+
 DEPLOY = ROOT / "deploy" / "nginx"
 NGINX = Path("/usr/sbin/nginx")
 # Seconds a failed instance stays out of rotation before nginx tries it again (deployed: 10;
@@ -36,12 +42,6 @@ def nginx_binary() -> Path | None:
         return NGINX
     found = shutil.which("nginx")
     return Path(found) if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def configuration(directory: Path, port: int, backends: list[int]) -> str:
@@ -111,7 +111,7 @@ def balancer(backends: list[int], timeout: float = 15.0) -> Iterator[Balancer]:
     binary = nginx_binary()
     if binary is None:
         raise RuntimeError("nginx is not installed (apt-get install nginx)")
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory(prefix="sascop-nginx-") as tmp:
         directory = Path(tmp)
         # Run as root, nginx's workers become `nobody`: they must reach their temporary files.
