@@ -526,6 +526,7 @@ def run_phase(
     loop: Callable[[LoadSession, float, int], None],
     seconds: float,
     max_requests: int,
+    clock_started: Callable[[], None] | None = None,
 ) -> Phase:
     """Every session runs `loop` in its own thread at once, until `seconds` have passed."""
 
@@ -549,6 +550,8 @@ def run_phase(
         logins.merge(session.tally)
         session.tally = Tally()
     started = time.monotonic()
+    if clock_started is not None:
+        clock_started()
     deadline = started + seconds
     threads = [threading.Thread(target=guarded, args=(s, deadline), daemon=True) for s in sessions]
     for thread in threads:
@@ -721,7 +724,8 @@ def main() -> int:
         "--kill-after",
         type=float,
         default=None,
-        help="with --instances 2 or more: kill the last instance this many seconds into the load",
+        help="with --instances 2 or more: kill the last instance this many seconds after the "
+        "full load starts",
     )
     args = parser.parse_args()
     if args.sessions < 1 or args.seconds <= 0:
@@ -788,8 +792,15 @@ def main() -> int:
             compare = 0 < args.baseline_sessions < args.sessions
             if compare:
                 baseline = Phase(Tally(), 0.0, 0, Tally())
-            if killer is not None:
-                killer.start()
+
+            armed: list[bool] = []
+
+            def start_killer() -> None:
+                # Once, when the clock of the first full load starts (after its logins).
+                if killer is not None and not armed:
+                    armed.append(True)
+                    killer.start()
+
             for _ in range(args.rounds):
                 if baseline is not None:
                     phases = [(baseline, sessions[: args.baseline_sessions]), (mixed, sessions)]
@@ -797,20 +808,27 @@ def main() -> int:
                     phases = [(mixed, sessions)]
                 for into, who in phases:
                     one = run_phase(
-                        who, LoadSession.run, args.seconds / args.rounds, args.max_requests
+                        who,
+                        LoadSession.run,
+                        args.seconds / args.rounds,
+                        args.max_requests,
+                        start_killer if into is mixed else None,
                     )
                     into.tally.merge(one.tally)
                     into.logins.merge(one.logins)
                     into.elapsed += one.elapsed
                     into.stuck += one.stuck
+            if killer is not None:
+                # Not killed by the end of the load: the check below says so.
+                killer.cancel()
+                if armed:
+                    killer.join()
             written = Tally()
             if baseline is not None:
                 written.merge(baseline.tally)
             bare_seconds = min(10.0, args.seconds / 3)
             alone = run_phase(sessions, LoadSession.run_bare, bare_seconds, args.max_requests)
             servers = gunicorn_rss()
-            if killer is not None:
-                killer.join()
             served = front.answered_by() if front is not None else []
             retried = front.retried() if front is not None else 0
         tally, elapsed = mixed.tally, mixed.elapsed

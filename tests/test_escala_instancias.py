@@ -69,14 +69,15 @@ def test_sessions_are_valid_on_two_app_servers_behind_nginx() -> None:
 
 
 def test_nginx_routes_around_an_instance_killed_mid_load_and_loses_no_write() -> None:
-    out = _load("--seconds=6", "--kill-after=2")
+    # Killed 1 s into the first of three 2 s phases of the load (their logins aside).
+    out = _load("--seconds=6", "--kill-after=1")
 
     # bench/load.py exits 1 unless: every PTE, production row and edit answered 2xx is in the
     # database, no PTE is stored twice, no GET failed, no request went unanswered, and the only
     # failures are writes in flight on the killed instance (502, at most one per session).
     assert "ok   the instance was killed during the load" in out, out
     first, second = _per_instance(out)
-    assert second > 10 and first > second, out  # both served; the survivor carried the rest
+    assert 0 < second < first, out  # both served; the survivor carried the rest
     retried = re.search(r"nginx sent (\d+) requests to another instance after one failed", out)
     # The dead instance is tried again every 2 s (fail_timeout): each try is refused and the
     # request, whatever its method, goes to the survivor instead of failing.
