@@ -848,7 +848,7 @@ def main() -> int:
         if front is not None:
             print(
                 f"  {args.instances} gunicorn instances behind nginx (round robin); requests "
-                f"per instance: {served} (every session used each of them)"
+                f"per instance: {served}" + ("" if killed else " (every session used each of them)")
             )
         if killed:
             print(
