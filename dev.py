@@ -25,6 +25,8 @@ NODE_MODULES = ROOT / "node_modules"
 NODE_FILES = ["package.json", "package-lock.json"]
 # The browser tests drive Debian's Chromium: Playwright cannot download its own builds here.
 CHROMIUM = Path("/usr/bin/chromium")
+# The scale-out tests put Debian's nginx in front of two gunicorn instances.
+NGINX = Path("/usr/sbin/nginx")
 APT_LISTS = Path("/var/lib/apt/lists")
 
 
@@ -66,19 +68,19 @@ def ensure_node_modules() -> None:
     stamp.write_text(digest.hexdigest())
 
 
-def ensure_chromium() -> None:
-    """Install Debian's Chromium for the browser tests if it is missing and we can.
+def _apt_install(package: str, wanted: Path, why: str) -> None:
+    """Install a Debian package for some tests if `wanted` is missing and we can.
 
-    When it cannot be installed (not root, no apt-get, no network), the browser tests skip
-    and say why; everything else still runs.
+    When it cannot be installed (not root, no apt-get, no network), those tests skip and say
+    why (under CI they fail); everything else still runs.
     """
-    if CHROMIUM.exists():
+    if wanted.exists():
         return
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        print(f"{CHROMIUM} is missing and cannot be installed here (needs root and apt-get).")
+        print(f"{wanted} is missing and cannot be installed here (needs root and apt-get).")
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "chromium"]
+    install = ["apt-get", "install", "-y", package]
     update = ["apt-get", "update"]
 
     def attempt(*commands: list[str]) -> bool:
@@ -92,7 +94,18 @@ def ensure_chromium() -> None:
     has_lists = any(APT_LISTS.glob("*_Packages*"))
     if (has_lists and attempt(install)) or attempt(update, install):
         return
-    print("Chromium could not be installed: the browser tests will be skipped.", flush=True)
+    print(f"{package} could not be installed: {why} will be skipped.", flush=True)
+
+
+def ensure_chromium() -> None:
+    """Debian's Chromium, for the browser tests."""
+    _apt_install("chromium", CHROMIUM, "the browser tests")
+
+
+def ensure_nginx() -> None:
+    """Debian's nginx, the load balancer of the scale-out tests (tests/test_escala_instancias.py
+    starts it as a process of its own; the package's system service is not used)."""
+    _apt_install("nginx", NGINX, "the scale-out tests")
 
 
 def run() -> None:
@@ -116,6 +129,7 @@ def test(extra: list[str]) -> None:
     ensure_venv()
     ensure_node_modules()
     ensure_chromium()
+    ensure_nginx()
     sh(BIN / "ruff", "check", ".")
     sh(BIN / "ruff", "format", "--check", ".")
     sh(BIN / "mypy", ".")

@@ -24,11 +24,16 @@ status 1. Every loop stops at its deadline or after --max-requests, whichever co
 With --baseline-sessions N (4) the same mix also runs with N sessions, alternating with the
 full load in --rounds short phases (the shared machine's speed drifts), and it prints the
 issue-11 targets: throughput at --sessions >= 90 % of at N, p99 <= 4 x p50, RSS per worker
-<= 100 MB. With --instances 2 it starts two gunicorn instances behind a round-robin proxy
-(bench/proxy.py) that sends each request to the next one: every session is used on both.
+<= 100 MB. With --instances 2 it starts two gunicorn instances behind Debian's nginx, run
+with the deployed proxy rules (bench/nginx.py, deploy/nginx/), which sends each request to the
+next one: every session is used on both. --kill-after S then kills one instance (master and
+workers, SIGKILL) S seconds into the load: nginx must route around it. A write in flight on
+the killed instance is answered 502 (nginx does not send a POST again once it was sent); those
+answers are allowed, at most one per session, and the check becomes: every write answered
+2xx is stored, none is stored twice, and a write answered 502 is stored at most once.
 
     .venv/bin/python bench/load.py [--sessions 50] [--seconds 60] [--workers 2] [--threads 1]
-        [--baseline-sessions 4] [--rounds 3] [--instances 1]
+        [--baseline-sessions 4] [--rounds 3] [--instances 1] [--kill-after S]
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/load.py
 """
 
@@ -43,6 +48,7 @@ import itertools
 import json
 import os
 import random
+import signal
 import sys
 import tempfile
 import threading
@@ -56,7 +62,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import BASE_ENV, ROOT, gunicorn, manage, median, percentile
-from bench.proxy import RoundRobinProxy
+from bench.nginx import Balancer, balancer
 from tests.server import child_pids
 
 PASSWORD = "Carga-De-Prueba-2026"
@@ -85,6 +91,8 @@ MIX = {
 }
 KINDS = [k for k in MIX if k != "relogin"] + ["login", "logout"]
 BARE = "bare view"
+# Kinds whose request is not a GET: the only ones that may fail when an instance is killed.
+WRITES = {"login", "logout", "pte create", "pte edit", "production create"}
 
 
 # --- Inside Django (run through `manage.py shell`): set up users, then check the writes ----
@@ -157,6 +165,8 @@ def prepare(path: str) -> None:
 
 def verify(path: str) -> None:
     """Read what the load wrote (answered 201 or 200); print what the database lacks."""
+    from django.db.models import Count
+
     from sascop.produccion.models import Produccion
     from sascop.produccion.services import CLAVE
     from sascop.ptes.models import PTE
@@ -177,13 +187,35 @@ def verify(path: str) -> None:
             ot, partida, fecha, tipo, sitio = fila
             stored_rows.add((ot, partida, fecha.isoformat(), tipo, sitio))
     edits = {int(k): v for k, v in writes["ediciones"].items()}
-    comentarios = dict(PTE.objects.filter(pk__in=edits).values_list("id", "comentario"))
+    # Edits answered 502/412 after the last one answered 200: they may have been applied.
+    maybe = {int(k): set(v) for k, v in writes["ediciones_dudosas"].items()}
+    comentarios = dict(
+        PTE.objects.filter(pk__in=set(edits) | set(maybe)).values_list("id", "comentario")
+    )
+    lost = sorted(
+        k
+        for k in set(edits) | set(maybe)
+        if comentarios.get(k) != edits.get(k) and comentarios.get(k) not in maybe.get(k, set())
+    )
+    # A write never applied twice: each PTE written (or maybe written) has one row at most.
+    every = oficios + writes["oficios_dudosos"]
+    twice: list[str] = []
+    for start in range(0, len(every), 500):
+        chunk = every[start : start + 500]
+        counted = (
+            PTE.objects.filter(oficio_pte__in=chunk)
+            .values("oficio_pte")
+            .annotate(n=Count("id"))
+            .filter(n__gt=1)
+        )
+        twice += [row["oficio_pte"] for row in counted]
     print(
         json.dumps(
             {
                 "ptes_missing": sorted(set(oficios) - stored),
                 "rows_missing": sorted(rows - stored_rows),
-                "edits_lost": sorted(k for k, v in edits.items() if comentarios.get(k) != v),
+                "edits_lost": lost,
+                "ptes_twice": sorted(twice),
             }
         )
     )
@@ -207,6 +239,12 @@ class Tally:
     # PTE -> (when it was answered, the comment): a session takes part in both loads, whose
     # phases alternate, so the last edit is the latest, not the last merged.
     ediciones: dict[int, tuple[int, str]] = dataclasses.field(default_factory=dict)
+    # Writes answered neither success nor a refusal of their content (502 while an instance
+    # died, or a 412 after nginx sent a PUT again): they may or may not have been applied.
+    oficios_dudosos: list[str] = dataclasses.field(default_factory=list)
+    ediciones_dudosas: dict[int, list[tuple[int, str]]] = dataclasses.field(
+        default_factory=lambda: collections.defaultdict(list)
+    )
     failures: list[str] = dataclasses.field(default_factory=list)
 
     def merge(self, other: Tally) -> None:
@@ -217,6 +255,9 @@ class Tally:
         self.produccion += other.produccion
         for pte_id, edicion in other.ediciones.items():
             self.ediciones[pte_id] = max(edicion, self.ediciones.get(pte_id, edicion))
+        self.oficios_dudosos += other.oficios_dudosos
+        for pte_id, dudosas in other.ediciones_dudosas.items():
+            self.ediciones_dudosas[pte_id] += dudosas
         self.failures += other.failures[: max(0, MAX_RECORDED_FAILURES - len(self.failures))]
 
 
@@ -376,6 +417,8 @@ class LoadSession:
         if response is not None:
             self.tally.oficios.append(oficio)
             self.editable.append(response.json()["id"])
+        else:
+            self.tally.oficios_dudosos.append(oficio)
 
     def pte_edit(self) -> None:
         if not self.editable:
@@ -415,6 +458,8 @@ class LoadSession:
             method = "PUT"
         if self.call("pte edit", method, path, json=body, headers=headers) is not None:
             self.tally.ediciones[pte_id] = (time.monotonic_ns(), comentario)
+        else:
+            self.tally.ediciones_dudosas[pte_id].append((time.monotonic_ns(), comentario))
 
     def production_create(self) -> None:
         ot, sitio, partida = self.rng.choice(self.plan["lineas"])
@@ -481,6 +526,7 @@ def run_phase(
     loop: Callable[[LoadSession, float, int], None],
     seconds: float,
     max_requests: int,
+    clock_started: Callable[[], None] | None = None,
 ) -> Phase:
     """Every session runs `loop` in its own thread at once, until `seconds` have passed."""
 
@@ -504,6 +550,8 @@ def run_phase(
         logins.merge(session.tally)
         session.tally = Tally()
     started = time.monotonic()
+    if clock_started is not None:
+        clock_started()
     deadline = started + seconds
     threads = [threading.Thread(target=guarded, args=(s, deadline), daemon=True) for s in sessions]
     for thread in threads:
@@ -622,6 +670,22 @@ def report_bare_alone(alone: Phase, mixed: Tally, elapsed: float, args: argparse
     print(f"  ratio service req/s under the mix / bare view alone: {service / ceiling:.1%}")
 
 
+def kill_gunicorn(port: int) -> None:
+    """SIGKILL the gunicorn serving `port` (one we started) and its workers, all at once: a
+    machine that dies, not a graceful stop."""
+    bind = f"127.0.0.1:{port}".encode()
+    for pid in child_pids(os.getpid()):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"gunicorn" in cmdline and bind in cmdline.split(b"\0"):
+            workers = child_pids(pid)
+            for victim in [pid, *workers]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(victim, signal.SIGKILL)
+
+
 # --- Main -------------------------------------------------------------------------------------
 
 
@@ -654,11 +718,20 @@ def main() -> int:
         "--instances",
         type=int,
         default=1,
-        help="gunicorn instances behind a round-robin proxy (bench/proxy.py) when more than 1",
+        help="gunicorn instances behind nginx (bench/nginx.py) when more than 1",
+    )
+    parser.add_argument(
+        "--kill-after",
+        type=float,
+        default=None,
+        help="with --instances 2 or more: kill the last instance this many seconds after the "
+        "full load starts",
     )
     args = parser.parse_args()
     if args.sessions < 1 or args.seconds <= 0:
         parser.error("--sessions and --seconds must be positive")
+    if args.kill_after is not None and args.instances < 2:
+        parser.error("--kill-after needs --instances 2 or more")
 
     with tempfile.TemporaryDirectory() as tmp:
         database = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/load.sqlite3"
@@ -685,16 +758,28 @@ def main() -> int:
             f"Database: {plan['total_ptes']} PTEs, {plan['total_ots']} OTs, "
             f"{plan['total_produccion']} production rows; {args.sessions} users ready"
         )
-        proxy: RoundRobinProxy | None = None
+        front: Balancer | None = None
+        killer: threading.Timer | None = None
+        killed: list[float] = []
         with contextlib.ExitStack() as stack:
             urls = [
                 stack.enter_context(gunicorn(env, workers=args.workers, threads=args.threads))
                 for _ in range(args.instances)
             ]
             url = urls[0]
+            ports = [int(u.rsplit(":", 1)[1]) for u in urls]
             if args.instances > 1:
-                proxy = RoundRobinProxy([int(u.rsplit(":", 1)[1]) for u in urls])
-                url = stack.enter_context(proxy)
+                front = stack.enter_context(balancer(ports))
+                url = front.url
+            if args.kill_after is not None:
+                victim = ports[-1]
+
+                def kill() -> None:
+                    killed.append(time.monotonic())
+                    kill_gunicorn(victim)
+
+                killer = threading.Timer(args.kill_after, kill)
+                stack.callback(killer.cancel)
             run_id = datetime.datetime.now().strftime("%y%m%d%H%M%S")
             days = day_counter()
             sessions = [
@@ -707,6 +792,15 @@ def main() -> int:
             compare = 0 < args.baseline_sessions < args.sessions
             if compare:
                 baseline = Phase(Tally(), 0.0, 0, Tally())
+
+            armed: list[bool] = []
+
+            def start_killer() -> None:
+                # Once, when the clock of the first full load starts (after its logins).
+                if killer is not None and not armed:
+                    armed.append(True)
+                    killer.start()
+
             for _ in range(args.rounds):
                 if baseline is not None:
                     phases = [(baseline, sessions[: args.baseline_sessions]), (mixed, sessions)]
@@ -714,18 +808,29 @@ def main() -> int:
                     phases = [(mixed, sessions)]
                 for into, who in phases:
                     one = run_phase(
-                        who, LoadSession.run, args.seconds / args.rounds, args.max_requests
+                        who,
+                        LoadSession.run,
+                        args.seconds / args.rounds,
+                        args.max_requests,
+                        start_killer if into is mixed else None,
                     )
                     into.tally.merge(one.tally)
                     into.logins.merge(one.logins)
                     into.elapsed += one.elapsed
                     into.stuck += one.stuck
+            if killer is not None:
+                # Not killed by the end of the load: the check below says so.
+                killer.cancel()
+                if armed:
+                    killer.join()
             written = Tally()
             if baseline is not None:
                 written.merge(baseline.tally)
             bare_seconds = min(10.0, args.seconds / 3)
             alone = run_phase(sessions, LoadSession.run_bare, bare_seconds, args.max_requests)
             servers = gunicorn_rss()
+            served = front.answered_by() if front is not None else []
+            retried = front.retried() if front is not None else 0
         tally, elapsed = mixed.tally, mixed.elapsed
         written.merge(tally)
         stuck = mixed.stuck + alone.stuck + (baseline.stuck if baseline else 0)
@@ -740,10 +845,15 @@ def main() -> int:
                 + ", ".join(f"worker {pid} {mib:.1f} MiB" for pid, mib in workers)
                 + f"; master {master_mib:.1f} MiB"
             )
-        if proxy is not None:
+        if front is not None:
             print(
-                f"  {args.instances} gunicorn instances behind a round-robin proxy; requests "
-                f"per instance: {proxy.counts} (every session used each of them)"
+                f"  {args.instances} gunicorn instances behind nginx (round robin); requests "
+                f"per instance: {served}" + ("" if killed else " (every session used each of them)")
+            )
+        if killed:
+            print(
+                f"  instance on port {ports[-1]} killed {args.kill_after:g} s into the load; "
+                f"nginx sent {retried} requests to another instance after one failed"
             )
         targets: list[tuple[str, bool, str]] = []
         service = [v for kind, values in tally.latencies.items() if kind != BARE for v in values]
@@ -776,6 +886,11 @@ def main() -> int:
                     "oficios": written.oficios,
                     "produccion": written.produccion,
                     "ediciones": {k: v for k, (_, v) in written.ediciones.items()},
+                    "oficios_dudosos": written.oficios_dudosos,
+                    "ediciones_dudosas": {
+                        k: [v for when, v in dudosas if when > written.ediciones.get(k, (0, ""))[0]]
+                        for k, dudosas in written.ediciones_dudosas.items()
+                    },
                 }
             )
         )
@@ -785,6 +900,14 @@ def main() -> int:
     statuses = tally.statuses + alone.tally.statuses + mixed.logins.statuses
     if baseline is not None:
         statuses += baseline.tally.statuses + baseline.logins.statuses
+    # With an instance killed, a write in flight on it is answered 502 (or, for a PUT nginx
+    # sent again, 412): the client is told it failed. At most one per session.
+    told_failed = 0
+    if killed:
+        for (kind, status), n in list(statuses.items()):
+            if kind in WRITES and status in (502, 412):
+                told_failed += n
+                del statuses[(kind, status)]
     server_errors = sum(n for (_, status), n in statuses.items() if status >= 500)
     client_errors = sum(n for (_, status), n in statuses.items() if 400 <= status < 500)
     unanswered = sum(n for (_, status), n in statuses.items() if status == 0)
@@ -804,6 +927,11 @@ def main() -> int:
             not missing["edits_lost"],
             f"lost: {missing['edits_lost'][:5]}",
         ),
+        (
+            "no PTE stored twice",
+            not missing["ptes_twice"],
+            f"twice: {missing['ptes_twice'][:5]}",
+        ),
         ("no 5xx", server_errors == 0, f"{server_errors} answers 5xx"),
         # Nothing in the mix should be refused: a 4xx is a fault of the service or the bench.
         ("no 4xx", client_errors == 0, f"{client_errors} answers 4xx"),
@@ -811,6 +939,16 @@ def main() -> int:
         ("every session stopped by itself", stuck == 0, f"{stuck} still running"),
         ("no session crashed", not crashes, "; ".join(crashes[:3])),
     ]
+    if args.kill_after is not None:
+        checks += [
+            ("the instance was killed during the load", bool(killed), "the load ended first"),
+            (
+                f"{told_failed} writes in flight on the killed instance answered 502 "
+                f"(at most one per session, {args.sessions})",
+                told_failed <= args.sessions,
+                f"{told_failed} writes answered 502",
+            ),
+        ]
     print("  checks:")
     for name, ok, detail in checks:
         print(f"    {'ok  ' if ok else 'FAIL'} {name}" + ("" if ok else f" ({detail})"))

@@ -38,7 +38,11 @@ def _fixed_mmap_threshold() -> None:
 _fixed_mmap_threshold()
 # Off by default: the app logs one JSON line per request itself (sascop.core.observabilidad).
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Whom gunicorn believes about the scheme (X-Forwarded-Proto): the same proxies the app trusts
+# (TRUSTED_PROXIES, sascop.core.proxy), unless set apart.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get(
+    "TRUSTED_PROXIES", "127.0.0.1,::1"
+)
 
 # Beyond these gunicorn answers by itself, with an HTML page: 414 for the request line,
 # 431 for too many or too large headers. The app's own limits (MAX_URL_LENGTH,

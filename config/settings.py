@@ -6,6 +6,7 @@ cookies, HSTS, HTTPS redirect). Every variable read here is listed in `.env.exam
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything below reads the client's address and scheme it settles.
+    "sascop.core.proxy.TrustedProxyMiddleware",
     "sascop.core.observabilidad.ObservabilityMiddleware",
     "sascop.core.middleware.ApiErrorMiddleware",
     "sascop.core.middleware.ApiLanguageMiddleware",
@@ -201,7 +204,25 @@ CORS_ALLOW_HEADERS = (*default_headers, "if-match")
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 
 # --- Production hardening -------------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies in front of the app servers (addresses or networks, comma-separated):
+# only from them are X-Forwarded-For and X-Forwarded-Proto believed (sascop/core/proxy.py); empty
+# means the app servers face the clients themselves. Default: a proxy on the same machine.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+try:
+    _trusted_proxies = [ipaddress.ip_network(a, strict=False) for a in TRUSTED_PROXIES]
+except ValueError as exc:
+    raise environ.ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from exc
+# Behind the proxy, the header that tells a request came over HTTPS (`header,value`); checked
+# by `check --deploy` (sascop.E007). Empty: no header is believed.
+_proxy_ssl_header = env.list(
+    "SECURE_PROXY_SSL_HEADER",
+    default=["HTTP_X_FORWARDED_PROTO", "https"] if TRUSTED_PROXIES else [],
+)
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise environ.ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be `header,value` or empty")
+SECURE_PROXY_SSL_HEADER = (
+    (_proxy_ssl_header[0], _proxy_ssl_header[1]) if _proxy_ssl_header else None
+)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)

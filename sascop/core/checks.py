@@ -182,3 +182,21 @@ def static_manifest_is_complete(app_configs: Any = None, **kwargs: Any) -> list[
             id="sascop.E006",
         )
     ]
+
+
+@register(TAG, Tags.security, deploy=True)
+def proxy_says_when_it_is_https(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    if not settings.TRUSTED_PROXIES or settings.SECURE_PROXY_SSL_HEADER:
+        return []
+    return [
+        Error(
+            f"The app is behind a reverse proxy (TRUSTED_PROXIES: "
+            f"{', '.join(settings.TRUSTED_PROXIES)}) but SECURE_PROXY_SSL_HEADER is not set: "
+            "every request the proxy took over HTTPS looks like plain HTTP, so the HTTPS "
+            "redirect loops, and CSRF checks and secure cookies see the wrong scheme.",
+            hint="Set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https (the default when "
+            "TRUSTED_PROXIES is set) with the proxy setting X-Forwarded-Proto "
+            "(deploy/nginx/proxy.conf), or empty TRUSTED_PROXIES if no proxy is in front.",
+            id="sascop.E007",
+        )
+    ]
