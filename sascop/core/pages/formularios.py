@@ -1,6 +1,7 @@
-"""The base of every create-or-edit form of a versioned record: its catalog choices (active
-entries, plus the one the record already has), the version it was drawn from, and what the
-service takes."""
+"""What every page's forms share: Spanish labels, the browser's date picker, catalog
+choices (active entries, plus the one a record already has), a service's refusals shown next
+to the fields, what to say after a clash with someone else's save (the version rule), and the
+base of every create-or-edit form of a versioned record (`RegistroForm`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,152 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet, UniqueConstraint
 
-from sascop.core.formularios import FechaInput, Formulario, activos_o
+from sascop.core.errors import InvalidInput
+from sascop.core.templatetags import formato
+
+
+class FechaInput(forms.DateInput):
+    """The browser's date picker (it shows the user's dd/mm/aaaa, sends ISO)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class CatalogoChoiceField(forms.ModelChoiceField):
+    """A catalog entry by its description, not its `__str__` (steps number themselves)."""
+
+    def label_from_instance(self, obj: Model) -> str:
+        return str(getattr(obj, "descripcion", None) or getattr(obj, "nombre", obj))
+
+
+def activos_o(queryset: QuerySet[Any], actual: int | None) -> QuerySet[Any]:
+    """Active entries, plus the one the record already has (it may keep a retired one)."""
+    if actual is None:
+        return queryset.filter(activo=True)
+    return queryset.filter(Q(activo=True) | Q(pk=actual))
+
+
+def _campo_de_restriccion(modelo: type[Model] | None, mensaje: str) -> str | None:
+    """The one field a model's unique constraint is about, known by its message: a
+    conditional constraint (one live PTE per oficio) reports itself for the whole record."""
+    for restriccion in modelo._meta.constraints if modelo else []:
+        if (
+            isinstance(restriccion, UniqueConstraint)
+            and len(restriccion.fields) == 1
+            and restriccion.violation_error_message == mensaje
+        ):
+            return str(restriccion.fields[0])
+    return None
+
+
+def mostrar_errores(
+    form: forms.BaseForm, error: InvalidInput, modelo: type[Model] | None = None
+) -> None:
+    """A service's 400 next to the fields it names (the rest above the form)."""
+    for campo, mensajes in (error.fields or {"__all__": [error.detail]}).items():
+        for mensaje in mensajes:
+            destino = campo if campo in form.fields else _campo_de_restriccion(modelo, mensaje)
+            form.add_error(destino if destino in form.fields else None, mensaje)
+
+
+class Formulario(forms.Form):
+    """A form whose labels carry no trailing colon (Spanish forms do without).
+
+    An edit form (`recuerda_lo_mostrado`) also sends back, hidden, the values it showed
+    (Django's `initial-<field>` inputs): after a clash with someone else's save, the page can
+    tell what they changed from what this user changed.
+    """
+
+    recuerda_lo_mostrado = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.iniciar_campos()
+        if self.recuerda_lo_mostrado:
+            for nombre, campo in self.fields.items():
+                campo.show_hidden_initial = nombre != "version"
+
+    def iniciar_campos(self) -> None:
+        """Subclasses set up their fields here (before the hidden values are decided)."""
+
+    def mostrado(self, nombre: str) -> tuple[bool, Any]:
+        """The value this form showed for `nombre` when it was drawn, as the field cleans
+        it: (False, None) when the request did not carry it."""
+        campo = self.fields[nombre]
+        crudo = campo.hidden_widget().value_from_datadict(
+            self.data, self.files, self.add_initial_prefix(nombre)
+        )
+        if crudo is None:
+            return False, None
+        try:
+            return True, campo.clean(crudo)
+        except forms.ValidationError:
+            return True, None
+
+
+def _mostrar(valor: Any, campo: forms.Field) -> str:
+    """A saved value as the form would offer it."""
+    if valor is None or valor == "":
+        return "(vacío)"
+    if isinstance(campo, forms.ModelChoiceField) and campo.queryset is not None:
+        instancia = campo.queryset.model._default_manager.filter(pk=valor).first()
+        return campo.label_from_instance(instancia) if instancia is not None else str(valor)
+    if isinstance(campo, forms.ChoiceField):
+        etiquetas = {clave: etiqueta for clave, etiqueta in list(campo.choices)}  # type: ignore[arg-type]
+        return str(etiquetas.get(valor, valor))
+    if isinstance(campo, forms.DecimalField):
+        return formato.dinero(valor)
+    if hasattr(valor, "isoformat"):
+        return formato.fecha(valor)
+    return str(valor)
+
+
+def _normal(valor: Any) -> Any:
+    if hasattr(valor, "pk"):
+        return valor.pk
+    return None if valor == "" else valor
+
+
+def cambios_ajenos(form: Formulario, guardados: dict[str, Any]) -> dict[str, str]:
+    """After a clash: the fields someone else changed since `form` was drawn (what it showed,
+    carried back hidden, against `guardados`, the values saved now), each with the saved
+    value as the page shows it. What this user changed is not listed."""
+    cambios = {}
+    for nombre, guardado in guardados.items():
+        llego, mostrado = form.mostrado(nombre)
+        if llego and _normal(mostrado) != _normal(guardado):
+            cambios[nombre] = _mostrar(guardado, form.fields[nombre])
+    return cambios
+
+
+def _como_texto(valor: Any) -> str:
+    """A value as a hidden input carries it."""
+    if valor is None:
+        return ""
+    return valor.isoformat() if hasattr(valor, "isoformat") else str(valor)
+
+
+def con_version(
+    form_class: type[Formulario],
+    data: Any,
+    version: str,
+    guardados: dict[str, Any],
+    **kwargs: Any,
+) -> Any:
+    """The same submitted data, now carrying `version` and showing `guardados` as drawn:
+    saving again applies it on top, and a further clash is measured from here."""
+    datos = data.copy()
+    datos["version"] = version
+    for nombre, valor in guardados.items():
+        datos[f"initial-{nombre}"] = _como_texto(valor)
+    form = form_class(datos, **kwargs)
+    form.is_valid()
+    return form
 
 
 class RegistroForm(Formulario):
