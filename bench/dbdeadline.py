@@ -2,7 +2,7 @@
 """What the request deadline costs per query: the project's backend vs Django's own.
 
 Opens one connection through Django's stock PostgreSQL backend and one through
-`sascop.core.postgresql` (both as while serving a request, so the deadline is armed on
+`sascop.core.db.postgresql` (both as while serving a request, so the deadline is armed on
 every call), then times `SELECT 1` round trips through the ORM's cursor, alternating the
 two in many short rounds (the order flips every round) so that noise from other work on
 the machine falls on both alike. Also times the arm/disarm alone, without the database
@@ -35,7 +35,7 @@ django.setup()
 from django.db import connections  # noqa: E402
 from django.db.backends.postgresql.base import DatabaseWrapper as StockWrapper  # noqa: E402
 
-from sascop.core.postgresql import serving_request  # noqa: E402
+from sascop.core.db.postgresql import serving_request  # noqa: E402
 
 
 def _per_call_us(db: Any, queries: int) -> float:
@@ -86,11 +86,11 @@ def main() -> None:
     stock_us, ours_us = (statistics.median(timings[n]) for n in ("stock", "ours"))
     print(f"SELECT 1 through the ORM cursor, median of {args.rounds} rounds x {args.queries}")
     print(f"  Django's backend          {stock_us:8.1f} us/query")
-    print(f"  sascop.core.postgresql    {ours_us:8.1f} us/query")
+    print(f"  sascop.core.db.postgresql    {ours_us:8.1f} us/query")
     print(f"  ratio ours / stock        {ours_us / stock_us:8.3f}")
     print("Arming and disarming the deadline alone (error wrapper, no database)")
     print(f"  Django's backend          {wrap['stock']:8.0f} ns/call")
-    print(f"  sascop.core.postgresql    {wrap['ours']:8.0f} ns/call")
+    print(f"  sascop.core.db.postgresql    {wrap['ours']:8.0f} ns/call")
     print(f"  added per call            {wrap['ours'] - wrap['stock']:8.0f} ns")
     for db in (ours, stock):
         db.close()

@@ -22,7 +22,7 @@ def _plan(sql: str) -> list[str]:
 
 
 def main() -> None:
-    from sascop.core.pagination import paginate
+    from sascop.core.api.pagination import paginate
     from sascop.estadisticas.selectors import estadisticas
     from sascop.ots.models import OT
     from sascop.ots.selectors import ot_detalle

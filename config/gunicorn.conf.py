@@ -36,10 +36,10 @@ def _fixed_mmap_threshold() -> None:
 
 
 _fixed_mmap_threshold()
-# Off by default: the app logs one JSON line per request itself (sascop.core.observabilidad).
+# Off by default: the app logs one JSON line per request itself (sascop.core.http.observabilidad).
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 # Whom gunicorn believes about the scheme (X-Forwarded-Proto): the same proxies the app trusts
-# (TRUSTED_PROXIES, sascop.core.proxy), unless set apart.
+# (TRUSTED_PROXIES, sascop.core.http.proxy), unless set apart.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get(
     "TRUSTED_PROXIES", "127.0.0.1,::1"
 )

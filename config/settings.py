@@ -71,18 +71,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: everything below reads the client's address and scheme it settles.
-    "sascop.core.proxy.TrustedProxyMiddleware",
-    "sascop.core.observabilidad.ObservabilityMiddleware",
-    "sascop.core.middleware.ApiErrorMiddleware",
-    "sascop.core.middleware.ApiLanguageMiddleware",
+    "sascop.core.http.proxy.TrustedProxyMiddleware",
+    "sascop.core.http.observabilidad.ObservabilityMiddleware",
+    "sascop.core.http.middleware.ApiErrorMiddleware",
+    "sascop.core.http.middleware.ApiLanguageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "sascop.core.middleware.RequestHeadMiddleware",
-    "sascop.core.middleware.RequestSizeLimitMiddleware",
-    "sascop.core.middleware.SessionCookieCapMiddleware",
+    "sascop.core.http.middleware.RequestHeadMiddleware",
+    "sascop.core.http.middleware.RequestSizeLimitMiddleware",
+    "sascop.core.http.middleware.SessionCookieCapMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "sascop.core.middleware.SessionPolicyMiddleware",
+    "sascop.core.http.middleware.SessionPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "sascop.accounts.middleware.AuthenticationMiddleware",
@@ -117,8 +117,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend plus deadlines: a hung PostgreSQL makes a request a 503, not a hang
-    # (see sascop/core/postgresql/base.py).
-    DATABASES["default"]["ENGINE"] = "sascop.core.postgresql"
+    # (see sascop/core/db/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "sascop.core.db.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # New connections, and the health check of a reused one.
@@ -153,8 +153,8 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sascop"),
-            # Every key names the database it copies (sascop.core.instalacion).
-            "KEY_FUNCTION": "sascop.core.instalacion.clave_de_cache",
+            # Every key names the database it copies (sascop.core.cache.instalacion).
+            "KEY_FUNCTION": "sascop.core.cache.instalacion.clave_de_cache",
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
@@ -162,7 +162,7 @@ if REDIS_URL:
                 # A Redis outage degrades to the database instead of failing every request,
                 # and after one command goes unanswered the process stops asking for a while.
                 "IGNORE_EXCEPTIONS": True,
-                "REDIS_CLIENT_CLASS": "sascop.core.cortacircuito.RedisConCortacircuito",
+                "REDIS_CLIENT_CLASS": "sascop.core.cache.cortacircuito.RedisConCortacircuito",
             },
         }
     }
@@ -171,8 +171,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How often a process reads its database's identity again (keys in Redis carry it).
 INSTALACION_VERIFICAR_SEGUNDOS = env.int("INSTALACION_VERIFICAR_SEGUNDOS", default=10)
-# Database sessions; with Redis, a revocable copy there too (see sascop.core.session_store).
-SESSION_ENGINE = "sascop.core.session_store"
+# Database sessions; with Redis, a revocable copy there too (see sascop.core.sessions.store).
+SESSION_ENGINE = "sascop.core.sessions.store"
 SESSION_MODEL = "accounts.Sesion"  # the session table, with user, IP and user agent
 
 SESSION_COOKIE_NAME = env.str("SESSION_COOKIE_NAME", default="sessionid")
@@ -189,7 +189,7 @@ CSRF_COOKIE_NAME = env.str("CSRF_COOKIE_NAME", default="csrftoken")
 CSRF_COOKIE_HTTPONLY = False  # the SPA and scripts read it; see SPEC §4
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
-CSRF_FAILURE_VIEW = "sascop.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "sascop.core.http.error_views.csrf_failure"
 
 _DEV_ORIGINS = [
     f"http://{host}{port}"
@@ -205,8 +205,8 @@ CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 
 # --- Production hardening -------------------------------------------------------------------
 # The reverse proxies in front of the app servers (addresses or networks, comma-separated):
-# only from them are X-Forwarded-For and X-Forwarded-Proto believed (sascop/core/proxy.py); empty
-# means the app servers face the clients themselves. Default: a proxy on the same machine.
+# only from them are X-Forwarded-For and X-Forwarded-Proto believed (sascop/core/http/proxy.py);
+# empty means the app servers face the clients themselves. Default: a proxy on this machine.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 try:
     _trusted_proxies = [ipaddress.ip_network(a, strict=False) for a in TRUSTED_PROXIES]
@@ -274,7 +274,7 @@ LOGIN_HISTORY_DAYS = env.int("LOGIN_HISTORY_DAYS", default=180)
 # Seconds a user row is cached for session lookups; only with Redis (see accounts.selectors).
 USER_CACHE_SECONDS = env.int("USER_CACHE_SECONDS", default=300) if REDIS_URL else 0
 # Seconds counts and dashboard aggregates stay cached between writes; only with Redis
-# (see core.datacache).
+# (see core.cache.datacache).
 DATA_CACHE_SECONDS = env.int("DATA_CACHE_SECONDS", default=600) if REDIS_URL else 0
 # An OT's progress weighs the time elapsed of its plan against its steps done (see
 # ots.selectors); any two non-negative weights, not both zero, used as proportions.
@@ -316,13 +316,13 @@ AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
 
 # --- REST framework and OpenAPI -------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["sascop.core.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["sascop.core.api.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["sascop.core.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["sascop.core.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "sascop.core.negotiation.ContentNegotiation",
-    "DEFAULT_SCHEMA_CLASS": "sascop.core.schema.AutoSchema",
-    "EXCEPTION_HANDLER": "sascop.core.exceptions.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "sascop.core.api.negotiation.ContentNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "sascop.core.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "sascop.core.api.exception_handler.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Throttles key clients by address: REMOTE_ADDR, or with AXES_PROXY_COUNT proxies in
     # front the address they forward, never a client's own X-Forwarded-For.
@@ -407,7 +407,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "sascop.core.staticfiles.NodeModulesFinder",
+    "sascop.core.pages.staticfiles.NodeModulesFinder",
 ]
 # Front-end code from the npm registry (package.json, package-lock.json; `npm ci` puts it
 # here): the pages serve these files, nothing else of node_modules/ is published.
@@ -419,7 +419,7 @@ NODE_STATIC_FILES = {
     "vendor/chart.js/chart.umd.min.js.map": "chart.js/dist/chart.umd.min.js.map",
 }
 
-# One JSON line per request on the `sascop.peticiones` logger (sascop.core.observabilidad).
+# One JSON line per request on the `sascop.peticiones` logger (sascop.core.http.observabilidad).
 REQUEST_LOG = env.bool("REQUEST_LOG", default=True)
 # GET /metrics answers these addresses, or `Authorization: Bearer <METRICS_TOKEN>`.
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])

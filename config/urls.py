@@ -7,8 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from sascop.accounts import urls as accounts_urls
 from sascop.actividad import urls as actividad_urls
 from sascop.catalogos import urls as catalogos_urls
-from sascop.core.apis import HealthApi
-from sascop.core.observabilidad import metrics
+from sascop.core.api.endpoints import HealthApi
+from sascop.core.http.observabilidad import metrics
 from sascop.core.pages import urls as pages_urls
 from sascop.estadisticas import urls as estadisticas_urls
 from sascop.estadisticas.views import tablero_view
@@ -52,7 +52,7 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
 ]
 
-handler400 = "sascop.core.views.bad_request"
-handler403 = "sascop.core.views.permission_denied"
-handler404 = "sascop.core.views.not_found"
-handler500 = "sascop.core.views.server_error"
+handler400 = "sascop.core.http.error_views.bad_request"
+handler403 = "sascop.core.http.error_views.permission_denied"
+handler404 = "sascop.core.http.error_views.not_found"
+handler500 = "sascop.core.http.error_views.server_error"

@@ -1,7 +1,7 @@
 """Copies kept in Redis never answer for another database (the service under gunicorn).
 
 Sessions and user rows are copied to Redis; their keys carry the identity of the database
-they copy (sascop.core.instalacion). A database dropped and created again, or another
+they copy (sascop.core.cache.instalacion). A database dropped and created again, or another
 deployment's database behind the same Redis database and key prefix, must not honour a
 session cookie that only the copies still know.
 """

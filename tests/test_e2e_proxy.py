@@ -1,5 +1,5 @@
 """Behind the reverse proxy: the forwarded client address and scheme are believed only from the
-addresses in TRUSTED_PROXIES (sascop/core/proxy.py), and `check --deploy` wants
+addresses in TRUSTED_PROXIES (sascop/core/http/proxy.py), and `check --deploy` wants
 SECURE_PROXY_SSL_HEADER set when there is a proxy (sascop.E007). The service runs under
 gunicorn; the test stands in for the proxy (or for a client that bypasses it) on loopback."""
 

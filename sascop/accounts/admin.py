@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from sascop.accounts.models import CodigoRecuperacion, DispositivoTotp, Sesion, User
 from sascop.accounts.selectors import device_of
-from sascop.core.session_store import SessionStore
+from sascop.core.sessions.store import SessionStore
 
 
 @admin.register(User)

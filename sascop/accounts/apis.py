@@ -18,11 +18,11 @@ from sascop.accounts import history, mfa, selectors, services
 from sascop.accounts import serializers as s
 from sascop.accounts.current import current_user
 from sascop.accounts.models import User
-from sascop.core.csrf import enforce_session_creation_csrf
+from sascop.core.api.cache_policy import NoStoreMixin
+from sascop.core.api.csrf import enforce_session_creation_csrf
+from sascop.core.api.pagination import paginate
+from sascop.core.api.schema import EMPTY_IS_ABSENT, filter_parameters
 from sascop.core.errors import InvalidInput, PermissionDenied
-from sascop.core.mixins import NoStoreMixin
-from sascop.core.pagination import paginate
-from sascop.core.schema import EMPTY_IS_ABSENT, filter_parameters
 
 TAGS = ["auth"]
 

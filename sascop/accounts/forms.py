@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from sascop.core.formularios import Formulario
+from sascop.core.pages.formularios import Formulario
 
 
 def _contrasena(etiqueta: str, autocomplete: str) -> forms.CharField:

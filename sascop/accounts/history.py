@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sascop.accounts.models import EventoAcceso, User
-from sascop.core.clients import client_ip, user_agent
+from sascop.core.http.clients import client_ip, user_agent
 
 Resultado = EventoAcceso.Resultado
 
@@ -47,7 +47,7 @@ def prune(*, days: int | None = None) -> int:
 
 
 def event_item(event: EventoAcceso) -> dict[str, Any]:
-    from sascop.core.serializers import iso
+    from sascop.core.api.serializers import iso
 
     return {
         "id": event.pk,

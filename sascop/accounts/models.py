@@ -77,7 +77,7 @@ class Sesion(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls) -> type[Any]:
-        from sascop.core.session_store import SessionStore
+        from sascop.core.sessions.store import SessionStore
 
         return SessionStore
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 
-from sascop.core.schema import no_nul
+from sascop.core.api.schema import no_nul
 
 _HTML = {"text/html": {"schema": {"type": "string"}}}
 

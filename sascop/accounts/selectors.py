@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from sascop.accounts.models import EventoAcceso, Sesion, User
-from sascop.core import revocable, sessions
-from sascop.core.filters import DateTimeFilter, IdFilter, filtrar
-from sascop.core.session_store import SessionStore
+from sascop.core.api.filters import DateTimeFilter, IdFilter, filtrar
+from sascop.core.cache import revocable
+from sascop.core.sessions import policy
+from sascop.core.sessions.store import SessionStore
 
 # A revoked user row is not cached again for this long: longer than any request that read
 # the old row before the change could take to write it back.
@@ -165,7 +166,7 @@ def live_sessions(user_id: int) -> list[LiveSession]:
     moment, store = now.timestamp(), SessionStore()
     live = []
     for row in rows:
-        deadline = sessions.expires_at(store.decode(row.session_data))
+        deadline = policy.expires_at(store.decode(row.session_data))
         if deadline is not None and moment < deadline:
             live.append(LiveSession(row, deadline))
     return live

@@ -10,8 +10,8 @@ from rest_framework import serializers
 
 from sascop.accounts import selectors
 from sascop.accounts.models import EventoAcceso, User
-from sascop.core import sessions
-from sascop.core.serializers import UTCDateTimeField, iso, page_serializer
+from sascop.core.api.serializers import UTCDateTimeField, iso, page_serializer
+from sascop.core.sessions import policy
 
 
 def _password_field() -> serializers.CharField:
@@ -108,8 +108,8 @@ def session_body(request: HttpRequest) -> dict[str, Any]:
     return {
         "authenticated": authenticated,
         "user": user_detail(user) if authenticated else None,  # type: ignore[arg-type]
-        "expires_at": sessions.expires_at_iso(request.session) if authenticated else None,
-        "idle_timeout": sessions.idle_timeout(),
+        "expires_at": policy.expires_at_iso(request.session) if authenticated else None,
+        "idle_timeout": policy.idle_timeout(),
     }
 
 

@@ -17,7 +17,7 @@ from sascop.accounts import history, mfa, selectors
 from sascop.accounts.lockout import locked_out_error, reset_failures
 from sascop.accounts.models import User
 from sascop.core.errors import InvalidCredentials, InvalidInput, NotFound, RegistrationClosed
-from sascop.core.session_store import SessionStore
+from sascop.core.sessions.store import SessionStore
 
 _BACKEND = "sascop.accounts.backends.UsernameOrEmailBackend"
 

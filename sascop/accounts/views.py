@@ -39,7 +39,9 @@ from sascop.accounts.forms import (
     ContrasenaForm,
 )
 from sascop.accounts.lockout import cool_off_seconds
-from sascop.core.csrf import enforce_session_creation_csrf
+from sascop.core.api.csrf import enforce_session_creation_csrf
+from sascop.core.api.parsers import parse_json
+from sascop.core.api.responses import json_response
 from sascop.core.errors import (
     ApplicationError,
     Conflict,
@@ -53,10 +55,8 @@ from sascop.core.errors import (
     to_application_error,
     wants_json,
 )
-from sascop.core.formularios import mostrar_errores
-from sascop.core.paginas import errores_de_pagina
-from sascop.core.parsers import parse_json
-from sascop.core.responses import json_response
+from sascop.core.pages.comunes import errores_de_pagina
+from sascop.core.pages.formularios import mostrar_errores
 
 SESSION_EXPIRED_MESSAGE = (
     "La sesión ha expirado por inactividad. Por favor, ingresa tus datos nuevamente."

@@ -11,9 +11,9 @@ from sascop.actividad.models import RegistroActividad
 from sascop.actividad.selectors import ActividadFilter, actividad_lista
 from sascop.actividad.serializers import ActividadPageSerializer, RegistroSerializer
 from sascop.core import excel
-from sascop.core.apis import ModelApi
-from sascop.core.pagination import page_params, paginate
-from sascop.core.schema import export_parameter, filter_parameters
+from sascop.core.api.endpoints import ModelApi
+from sascop.core.api.pagination import page_params, paginate
+from sascop.core.api.schema import export_parameter, filter_parameters
 
 
 class ActividadApi(ModelApi):

@@ -12,7 +12,7 @@ from django.http import QueryDict
 
 from sascop.actividad.models import RegistroActividad
 from sascop.actividad.selectors import entidades
-from sascop.core.formularios import FechaInput, Formulario
+from sascop.core.pages.formularios import FechaInput, Formulario
 
 
 class UsuarioChoiceField(forms.ModelChoiceField):

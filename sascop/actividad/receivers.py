@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from sascop.actividad.services import Accion, registrar_evento
-from sascop.core.clients import client_ip
+from sascop.core.http.clients import client_ip
 from sascop.core.signals import session_expired
 
 

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from sascop.actividad.models import RegistroActividad
-from sascop.core.filters import DateTimeFilter, IdFilter, filtrar
+from sascop.core.api.filters import DateTimeFilter, IdFilter, filtrar
 
 
 class ActividadFilter(django_filters.FilterSet):

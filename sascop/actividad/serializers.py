@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from sascop.actividad.models import RegistroActividad
-from sascop.core.serializers import UTCDateTimeField, page_serializer
+from sascop.core.api.serializers import UTCDateTimeField, page_serializer
 
 
 class RegistroSerializer(serializers.ModelSerializer):

@@ -12,7 +12,7 @@ from django.db import models
 
 from sascop.accounts.models import User
 from sascop.actividad.models import RegistroActividad
-from sascop.core.serializers import iso
+from sascop.core.api.serializers import iso
 
 Accion = RegistroActividad.Accion
 

@@ -17,8 +17,8 @@ from sascop.actividad import exports, selectors
 from sascop.actividad.forms import ActividadFiltroForm
 from sascop.actividad.models import RegistroActividad
 from sascop.actividad.tables import ActividadTable
+from sascop.core.pages.comunes import tamano_de_pagina
 from sascop.core.pages.vistas import ListaView, sin_paginas
-from sascop.core.paginas import tamano_de_pagina
 from sascop.core.templatetags.formato import entero
 
 CURSORES = ("despues", "antes")

@@ -25,11 +25,11 @@ from sascop.catalogos.serializers import (
     EstatusSerializer,
 )
 from sascop.core import excel
-from sascop.core.apis import ModelApi
+from sascop.core.api.endpoints import ModelApi
+from sascop.core.api.pagination import page_params, paginate
+from sascop.core.api.permissions import ModelPermissions
+from sascop.core.api.schema import export_parameter, filter_parameters
 from sascop.core.errors import NotFound
-from sascop.core.pagination import page_params, paginate
-from sascop.core.permissions import ModelPermissions
-from sascop.core.schema import export_parameter, filter_parameters
 
 TAGS = ["catalogos"]
 

@@ -10,7 +10,7 @@ from django import forms
 from django.http import QueryDict
 
 from sascop.catalogos.declaraciones import Catalogo, mayuscula, nombre_de
-from sascop.core.formularios import CatalogoChoiceField, Formulario, activos_o
+from sascop.core.pages.formularios import CatalogoChoiceField, Formulario, activos_o
 
 
 class CatalogoFiltroForm(Formulario):

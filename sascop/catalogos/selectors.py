@@ -8,7 +8,7 @@ from typing import Any
 import django_filters
 from django.db.models import ForeignKey, Model, Q, QuerySet
 
-from sascop.core.filters import BooleanFilter, filtrar
+from sascop.core.api.filters import BooleanFilter, filtrar
 
 # Text fields `buscar` looks in, where a catalog has them.
 _TEXTO = ("descripcion", "nombre", "clave")

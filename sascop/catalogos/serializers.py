@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from sascop.catalogos import models as m
-from sascop.core.serializers import page_serializer
+from sascop.core.api.serializers import page_serializer
 
 
 def _serializer(model: type[Any], fields: list[str]) -> type[serializers.ModelSerializer]:

@@ -8,9 +8,9 @@ from django.db import models, transaction
 
 from sascop.accounts.models import User
 from sascop.actividad import services as actividad
+from sascop.core.api.validation import validated
+from sascop.core.db.queries import bloquear_o_404
 from sascop.core.errors import InvalidInput
-from sascop.core.queries import bloquear_o_404
-from sascop.core.validation import validated
 
 
 def exigir_activos(instancia: models.Model, antes: dict[str, str] | None = None) -> None:

@@ -27,9 +27,9 @@ from sascop.catalogos.declaraciones import Catalogo, catalogo, catalogos, mayusc
 from sascop.catalogos.forms import CatalogoFiltroForm, entrada_form, etiqueta_de
 from sascop.catalogos.tables import tabla_de
 from sascop.core.errors import InvalidInput
-from sascop.core.formularios import mostrar_errores
+from sascop.core.pages.comunes import errores_de_pagina
+from sascop.core.pages.formularios import mostrar_errores
 from sascop.core.pages.vistas import ListaView
-from sascop.core.paginas import errores_de_pagina
 
 INICIO = "catalogos/inicio.html"
 LISTA = "catalogos/lista.html"

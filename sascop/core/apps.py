@@ -9,4 +9,5 @@ class CoreConfig(AppConfig):
     verbose_name = "SASCOP core"
 
     def ready(self) -> None:
-        from sascop.core import checks, postgresql, signals  # noqa: F401  (register them)
+        from sascop.core import checks, signals  # noqa: F401  (register them)
+        from sascop.core.db import postgresql  # noqa: F401  (register them)

@@ -111,7 +111,7 @@ def allowed_hosts_are_trusted_origins(app_configs: Any = None, **kwargs: Any) ->
 def redis_answers(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
     if not settings.REDIS_URL:
         return []
-    from sascop.core.health import redis_answers as answers
+    from sascop.core.http.health import redis_answers as answers
 
     if answers():
         return []
@@ -129,7 +129,7 @@ def redis_answers(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
 def redis_keys_name_the_database(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     if not settings.REDIS_URL:
         return []
-    wanted = "sascop.core.instalacion.clave_de_cache"
+    wanted = "sascop.core.cache.instalacion.clave_de_cache"
     if settings.CACHES["default"].get("KEY_FUNCTION") == wanted:
         return []
     return [

@@ -24,9 +24,9 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from rest_framework import exceptions as drf
 
-from sascop.core.mixins import NO_STORE
-from sascop.core.responses import json_response
-from sascop.core.sessions import session_lost
+from sascop.core.api.cache_policy import NO_STORE
+from sascop.core.api.responses import json_response
+from sascop.core.sessions.policy import session_lost
 
 logger = logging.getLogger("sascop.errors")
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 
-from sascop.core import sessions
+from sascop.core.sessions import policy
 
 # Sent when the session policy ends a session for idleness or age (kwargs: request, user_id).
 session_expired = Signal()
@@ -26,4 +26,4 @@ def announce_change(model: Any) -> None:
 def stamp_session(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
     # Every login (API, HTML page, admin) starts the idle and absolute clocks.
     if request is not None and hasattr(request, "session"):
-        sessions.start(request.session, request=request)
+        policy.start(request.session, request=request)

@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sascop.core.mixins import CacheControlMixin
+from sascop.core.api.cache_policy import CacheControlMixin
 from sascop.estadisticas.selectors import estadisticas
 from sascop.estadisticas.serializers import EstadisticasSerializer
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from sascop.catalogos.models import Cliente
-from sascop.core.formularios import CatalogoChoiceField, FechaInput, Formulario
+from sascop.core.pages.formularios import CatalogoChoiceField, FechaInput, Formulario
 from sascop.estadisticas.selectors import FiltroTablero
 
 

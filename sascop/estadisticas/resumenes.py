@@ -41,7 +41,7 @@ from typing import Any
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from sascop.core.disparadores import Disparadores
+from sascop.core.db.disparadores import Disparadores
 
 LEDGERS = {
     # table: (key columns, measure columns)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPTE
 from sascop.catalogos.models import Cliente
-from sascop.core.datacache import cached
+from sascop.core.cache.datacache import cached
 from sascop.estadisticas import resumenes
 from sascop.estadisticas.models import ResumenOT, ResumenProduccion, ResumenPTE
 from sascop.ots.models import OT

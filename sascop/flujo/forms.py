@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 
 from sascop.catalogos.estatus import EstatusPaso
-from sascop.core.formularios import Formulario
 from sascop.core.pages import formularios as campos
+from sascop.core.pages.formularios import Formulario
 
 
 class PasoForm(Formulario):

@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from sascop.catalogos.estatus import EstatusPaso
+from sascop.core.api.etags import etag_for
 from sascop.core.errors import InvalidInput, PreconditionFailed
-from sascop.core.etags import etag_for
-from sascop.core.formularios import cambios_ajenos, con_version, mostrar_errores
+from sascop.core.pages.formularios import cambios_ajenos, con_version, mostrar_errores
 from sascop.core.pages.vistas import CAMBIO_AJENO, DetalleView, entero_o_nada
 from sascop.core.templatetags.formato import entero
 from sascop.flujo.forms import ANCHOS_PASO, CAMPOS_PASO, PasoForm

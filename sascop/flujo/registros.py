@@ -11,9 +11,9 @@ from django.utils import timezone
 from sascop.accounts.models import User
 from sascop.actividad import services as actividad
 from sascop.catalogos.services import exigir_activos
-from sascop.core.etags import exigir_version
+from sascop.core.api.etags import exigir_version
+from sascop.core.api.validation import validated
 from sascop.core.models import SoftDeleteModel, VersionedModel
-from sascop.core.validation import validated
 
 Registro = TypeVar("Registro", bound=VersionedModel)
 

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from sascop.catalogos.estatus import EstatusPaso
-from sascop.core.serializers import iso
+from sascop.core.api.serializers import iso
 
 
 def detalle_item(detalle: Any, estatus_key: str = "estatus_pte") -> dict[str, Any]:

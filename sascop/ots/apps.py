@@ -9,7 +9,7 @@ class OtsConfig(AppConfig):
     verbose_name = "Órdenes de trabajo"
 
     def ready(self) -> None:
-        from sascop.core.datacache import track
+        from sascop.core.cache.datacache import track
         from sascop.ots.models import OT
 
         track(OT)

@@ -30,8 +30,8 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from sascop.catalogos.estatus import PASOS_HECHOS, EstatusOT
+from sascop.core.api.filters import BooleanFilter, IdFilter, filtrar
 from sascop.core.errors import NotFound
-from sascop.core.filters import BooleanFilter, IdFilter, filtrar
 from sascop.flujo.selectors import progreso_por
 from sascop.ots.models import LUGARES, OT, OTDetalle
 from sascop.ptes.models import PTE, PTEDetalle

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPaso
 from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
-from sascop.core.serializers import UTCDateTimeField, iso, page_serializer
+from sascop.core.api.serializers import UTCDateTimeField, iso, page_serializer
 from sascop.flujo.serializers import DetalleSerializer, PasoInputSerializer, detalle_item
 from sascop.ots.models import LUGARES, OT, OTDetalle
 from sascop.ots.selectors import Avance

@@ -18,9 +18,9 @@ from sascop.actividad import services as actividad
 from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import PasoOt
 from sascop.catalogos.services import exigir_activos
+from sascop.core.api.validation import validated
+from sascop.core.db.queries import bloquear_o_404
 from sascop.core.errors import Conflict, InvalidInput
-from sascop.core.queries import bloquear_o_404
-from sascop.core.validation import validated
 from sascop.flujo.registros import aplicar_fecha_entrega, editar_registro, eliminar_registro
 from sascop.flujo.services import paso_actualizar
 from sascop.ots import selectors

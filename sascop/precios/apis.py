@@ -23,11 +23,11 @@ from rest_framework.views import APIView
 
 from sascop.accounts.current import current_user
 from sascop.core import excel
-from sascop.core.apis import ModelApi, if_match, with_etag
+from sascop.core.api.endpoints import ModelApi, if_match, with_etag
+from sascop.core.api.pagination import page_params, paginate
+from sascop.core.api.schema import export_parameter, filter_parameters
+from sascop.core.api.serializers import ErrorSerializer
 from sascop.core.errors import PayloadTooLarge
-from sascop.core.pagination import page_params, paginate
-from sascop.core.schema import export_parameter, filter_parameters
-from sascop.core.serializers import ErrorSerializer
 from sascop.ots.models import OT
 from sascop.precios import exports, importar_ots, libros_salida, selectors, services
 from sascop.precios import serializers as s

@@ -10,8 +10,8 @@ from django import forms
 from django.conf import settings
 from django.http import QueryDict
 
-from sascop.core.formularios import Formulario
 from sascop.core.pages import filtros
+from sascop.core.pages.formularios import Formulario
 from sascop.precios.models import Concepto
 
 

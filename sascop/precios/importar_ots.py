@@ -20,8 +20,8 @@ from sascop.accounts.models import User
 from sascop.actividad import services as actividad
 from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio, Tipo
+from sascop.core.db.queries import sin_la_base_de_datos
 from sascop.core.errors import ApplicationError, InvalidInput
-from sascop.core.queries import sin_la_base_de_datos
 from sascop.ots import services as ots
 from sascop.ots.models import OT
 from sascop.precios import libro as lectura

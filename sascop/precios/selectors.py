@@ -9,8 +9,8 @@ from typing import Any
 import django_filters
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from sascop.core.api.filters import IdFilter, filtrar
 from sascop.core.errors import NotFound
-from sascop.core.filters import IdFilter, filtrar
 from sascop.ots.models import OT
 from sascop.precios.libro import normalizar_anexo
 from sascop.precios.models import (

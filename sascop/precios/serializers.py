@@ -8,7 +8,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from sascop.core.serializers import ErrorSerializer, UTCDateTimeField, iso, page_serializer
+from sascop.core.api.serializers import ErrorSerializer, UTCDateTimeField, iso, page_serializer
 from sascop.ots.models import OT
 from sascop.precios.importar_ots import ResultadoRegistro, resumen_registro
 from sascop.precios.models import CENTAVO, Anexo, AnexoOT, Concepto, TipoCambio, importe

@@ -21,11 +21,11 @@ from django.utils import timezone
 
 from sascop.accounts.models import User
 from sascop.actividad import services as actividad
+from sascop.core.api.etags import exigir_version
+from sascop.core.api.validation import validated
+from sascop.core.db.queries import bloquear_o_404, sin_la_base_de_datos
 from sascop.core.errors import ApplicationError, Conflict, InvalidInput, NotFound
-from sascop.core.etags import exigir_version
-from sascop.core.queries import bloquear_o_404, sin_la_base_de_datos
 from sascop.core.signals import announce_change
-from sascop.core.validation import validated
 from sascop.ots.models import OT
 from sascop.precios import libro as lectura
 from sascop.precios import textos

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from sascop.core import excel
-from sascop.core.etags import etag_for
+from sascop.core.api.etags import etag_for
 from sascop.core.pages.columnas import Columna, Tabla, dinero, tabla_de
 from sascop.core.templatetags.formato import volumen
 from sascop.precios.models import Concepto

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 from sascop.accounts.current import current_user
 from sascop.accounts.decorators import permission_required_page
 from sascop.core.errors import Conflict, PreconditionFailed
+from sascop.core.pages.comunes import errores_de_pagina
 from sascop.core.pages.vistas import ListaView
-from sascop.core.paginas import errores_de_pagina
 from sascop.precios import exports, selectors, services
 from sascop.precios.forms import ConceptoFiltroForm
 from sascop.precios.tables import ConceptoTable

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_http_methods
 from sascop.accounts.current import current_user
 from sascop.accounts.decorators import permission_required_page
 from sascop.core.errors import NotFound
-from sascop.core.formularios import Formulario
-from sascop.core.paginas import errores_de_pagina
+from sascop.core.pages.comunes import errores_de_pagina
+from sascop.core.pages.formularios import Formulario
 from sascop.core.templatetags.formato import dinero
 from sascop.ots import selectors as ots
 from sascop.precios import selectors, services, textos

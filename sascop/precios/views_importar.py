@@ -23,8 +23,8 @@ from sascop.accounts.current import current_user
 from sascop.accounts.decorators import permission_required_page
 from sascop.accounts.models import User
 from sascop.core.errors import InvalidInput
-from sascop.core.formularios import mostrar_errores
-from sascop.core.paginas import errores_de_pagina
+from sascop.core.pages.comunes import errores_de_pagina
+from sascop.core.pages.formularios import mostrar_errores
 from sascop.precios import importar_ots, libros_salida, selectors, services, textos
 from sascop.precios.forms import ImportarForm, RegistroForm
 from sascop.precios.models import ArchivoImportacion

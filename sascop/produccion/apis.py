@@ -14,11 +14,11 @@ from rest_framework.views import APIView
 
 from sascop.accounts.current import current_user
 from sascop.core import excel
-from sascop.core.apis import ModelApi, if_match, with_etag
+from sascop.core.api.endpoints import ModelApi, if_match, with_etag
+from sascop.core.api.pagination import page_params, paginate
+from sascop.core.api.schema import export_parameter, filter_parameters
 from sascop.core.errors import NotFound
 from sascop.core.excel import XLSX
-from sascop.core.pagination import page_params, paginate
-from sascop.core.schema import export_parameter, filter_parameters
 from sascop.produccion import exports, selectors, services
 from sascop.produccion import serializers as s
 from sascop.produccion.models import Produccion, ReporteDiario

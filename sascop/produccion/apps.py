@@ -10,7 +10,7 @@ class ProduccionConfig(AppConfig):
     verbose_name = "Producción"
 
     def ready(self) -> None:
-        from sascop.core.datacache import track
+        from sascop.core.cache.datacache import track
         from sascop.ots.services import al_eliminar_ot
         from sascop.precios.services import al_importar_anexo
         from sascop.produccion import hojas

@@ -36,7 +36,7 @@ from typing import NamedTuple
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
-from sascop.core.queries import actualizar_por_pk
+from sascop.core.db.queries import actualizar_por_pk
 from sascop.core.signals import announce_change
 from sascop.ots.models import OT
 from sascop.precios.models import AnexoOT, PartidaAnexoOT

@@ -10,7 +10,7 @@ from django.http import QueryDict
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Sitio
-from sascop.core.formularios import CatalogoChoiceField, FechaInput, Formulario
+from sascop.core.pages.formularios import CatalogoChoiceField, FechaInput, Formulario
 from sascop.ots.models import OT
 from sascop.produccion.models import Produccion
 

@@ -34,7 +34,7 @@ from typing import Any
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from sascop.core.disparadores import Disparadores, es_postgresql
+from sascop.core.db.disparadores import Disparadores, es_postgresql
 from sascop.produccion.models import CambioHoja, HojaGuardada
 
 LEDGER = CambioHoja._meta.db_table

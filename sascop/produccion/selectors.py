@@ -16,8 +16,8 @@ from django.db.models import Q, QuerySet, Sum
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Sitio
+from sascop.core.api.filters import BooleanFilter, IdFilter, filtrar
 from sascop.core.errors import InvalidInput, NotFound
-from sascop.core.filters import BooleanFilter, IdFilter, filtrar
 from sascop.ots.models import OT
 from sascop.precios.libro import normalizar_anexo, normalizar_partida
 from sascop.precios.models import PartidaAnexoOT, ProgramaDiario, importe

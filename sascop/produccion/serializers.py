@@ -6,8 +6,8 @@ from rest_framework import serializers
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Sitio
+from sascop.core.api.serializers import ErrorSerializer, page_serializer
 from sascop.core.errors import InvalidInput
-from sascop.core.serializers import ErrorSerializer, page_serializer
 from sascop.ots.models import OT
 from sascop.precios.models import PartidaAnexoOT
 from sascop.produccion.models import Produccion

@@ -22,11 +22,11 @@ from sascop.accounts.models import User
 from sascop.actividad import services as actividad
 from sascop.catalogos.models import Sitio
 from sascop.catalogos.services import exigir_activos
+from sascop.core.api.etags import exigir_version
+from sascop.core.api.validation import validated
+from sascop.core.db.queries import actualizar_por_pk, bloquear_o_404
 from sascop.core.errors import Conflict, InvalidInput, PreconditionFailed
-from sascop.core.etags import exigir_version
-from sascop.core.queries import actualizar_por_pk, bloquear_o_404
 from sascop.core.signals import announce_change
-from sascop.core.validation import validated
 from sascop.ots.models import OT
 from sascop.precios.models import PartidaAnexoOT
 from sascop.produccion import excedentes, selectors

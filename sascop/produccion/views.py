@@ -24,8 +24,8 @@ from django.views.decorators.http import require_http_methods
 from sascop.accounts.current import current_user
 from sascop.accounts.decorators import permission_required_page
 from sascop.core.errors import ApplicationError, PreconditionFailed
+from sascop.core.pages.comunes import errores_de_pagina, exportar_url, fragmento
 from sascop.core.pages.vistas import ListaView
-from sascop.core.paginas import errores_de_pagina, exportar_url, fragmento
 from sascop.ots.models import OT
 from sascop.produccion import captura, exports, selectors, services
 from sascop.produccion.forms import (

@@ -11,9 +11,9 @@ from rest_framework.response import Response
 
 from sascop.accounts.current import current_user
 from sascop.core import excel
-from sascop.core.apis import ModelApi, if_match, with_etag
-from sascop.core.pagination import page_params, paginate
-from sascop.core.schema import export_parameter, filter_parameters
+from sascop.core.api.endpoints import ModelApi, if_match, with_etag
+from sascop.core.api.pagination import page_params, paginate
+from sascop.core.api.schema import export_parameter, filter_parameters
 from sascop.flujo.serializers import DetalleSerializer, PasoInputSerializer, detalle_item
 from sascop.ptes import exports, selectors, services
 from sascop.ptes import serializers as s

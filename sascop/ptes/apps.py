@@ -9,7 +9,7 @@ class PtesConfig(AppConfig):
     verbose_name = "Propuestas técnico-económicas"
 
     def ready(self) -> None:
-        from sascop.core.datacache import track
+        from sascop.core.cache.datacache import track
         from sascop.ptes.models import PTE
 
         track(PTE)

@@ -8,11 +8,10 @@ from django import forms
 
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.catalogos.models import Cliente, ResponsableProyecto, Tipo
-from sascop.core.formularios import CatalogoChoiceField
 from sascop.core.pages import filtros
 from sascop.core.pages import formularios as campos
 from sascop.core.pages.filtros import FiltroForm
-from sascop.core.pages.formularios import RegistroForm
+from sascop.core.pages.formularios import CatalogoChoiceField, RegistroForm
 from sascop.ptes.models import PTE
 
 

@@ -10,8 +10,8 @@ import django_filters
 from django.db.models import DateField, F, Func, Q, QuerySet
 
 from sascop.catalogos.estatus import EstatusPTE
+from sascop.core.api.filters import IdFilter, filtrar
 from sascop.core.errors import NotFound
-from sascop.core.filters import IdFilter, filtrar
 from sascop.flujo.selectors import progreso_por
 from sascop.ptes.models import PTE, PTEDetalle
 

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.catalogos.models import Cliente, ResponsableProyecto, Tipo
-from sascop.core.serializers import UTCDateTimeField, iso, page_serializer
+from sascop.core.api.serializers import UTCDateTimeField, iso, page_serializer
 from sascop.flujo.serializers import DetalleSerializer, detalle_item
 from sascop.ptes.models import PTE, PTEDetalle
 

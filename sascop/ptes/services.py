@@ -11,8 +11,8 @@ from sascop.actividad import services as actividad
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.catalogos.models import Paso
 from sascop.catalogos.services import exigir_activos
-from sascop.core.queries import bloquear_o_404
-from sascop.core.validation import validated
+from sascop.core.api.validation import validated
+from sascop.core.db.queries import bloquear_o_404
 from sascop.flujo.registros import aplicar_fecha_entrega, editar_registro, eliminar_registro
 from sascop.flujo.services import paso_actualizar
 from sascop.ptes.models import PTE, PTEDetalle

@@ -26,7 +26,7 @@ import requests
 from django.db import OperationalError
 from django.db.utils import ConnectionHandler
 
-from sascop.core.postgresql import serving_request
+from sascop.core.db.postgresql import serving_request
 from tests.faults.postgres import Cluster, cluster
 from tests.server import gunicorn, manage
 
@@ -270,7 +270,7 @@ def _backend(pg: Cluster, statement_timeout: float) -> Any:
     handler = ConnectionHandler(
         {
             "default": {
-                "ENGINE": "sascop.core.postgresql",
+                "ENGINE": "sascop.core.db.postgresql",
                 "NAME": "sascop",
                 "USER": "postgres",
                 "HOST": "127.0.0.1",

@@ -1,7 +1,7 @@
 """A session that ends stays ended: logout, password change, deactivation, races with it.
 
 The database is the source of truth. With Redis, the cached copies of sessions and users
-must never bring back what the database lost (see core.revocable); when Redis cannot record
+must never bring back what the database lost (see core.cache.revocable); when Redis cannot record
 an end, the client is told the change failed (503) and nothing is half done.
 """
 
@@ -26,7 +26,7 @@ from sascop.catalogos.tests.factories import (
     ResponsableFactory,
     TipoPTEFactory,
 )
-from sascop.core import revocable
+from sascop.core.cache import revocable
 from sascop.ptes.models import PTE
 from tests.envelope import NOT_AUTHENTICATED
 

@@ -50,7 +50,7 @@ def _expect_not_authenticated(response) -> None:
 
 def test_session_key_rotates_on_login(client, user, json_login):
     # A key planted before login (session fixation) must not survive it.
-    from sascop.core.session_store import SessionStore
+    from sascop.core.sessions.store import SessionStore
 
     planted = SessionStore()
     planted["x"] = 1
@@ -279,7 +279,7 @@ def test_cookie_flags(client, user, json_login, time_machine):
     session_cookie = response.cookies["sessionid"]
     assert session_cookie["httponly"] is True
     assert session_cookie["samesite"] == "Lax"
-    assert session_cookie["max-age"] == 43200  # the absolute cap (see core.sessions)
+    assert session_cookie["max-age"] == 43200  # the absolute cap (see core.sessions.policy)
     assert response.cookies["csrftoken"]["httponly"] == ""  # readable by JavaScript
     assert "no-store" in response["Cache-Control"]
 

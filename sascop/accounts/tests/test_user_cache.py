@@ -65,7 +65,7 @@ def test_security_the_user_read_with_the_session_serves_only_its_request(client,
 
 
 def test_the_session_store_hands_over_the_user_row_it_read_along(client, user, json_login):
-    from sascop.core.session_store import SessionStore
+    from sascop.core.sessions.store import SessionStore
 
     json_login()
     key = client.cookies["sessionid"].value

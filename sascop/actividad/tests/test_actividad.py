@@ -105,7 +105,7 @@ def test_the_log_list_never_counts_all_its_rows(role_client, monkeypatch):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from sascop.core import pagination
+    from sascop.core.api import pagination
 
     monkeypatch.setattr(pagination, "LIMITE_CONTEO", 2)
     admin = role_client("Administración")

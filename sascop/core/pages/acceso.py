@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseRedirect
 
-from sascop.core.sessions import session_lost
+from sascop.core.sessions.policy import session_lost
 
 
 def a_login(request: HttpRequest) -> HttpResponseRedirect:

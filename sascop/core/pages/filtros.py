@@ -13,7 +13,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from sascop.core.formularios import CatalogoChoiceField, Formulario
+from sascop.core.pages.formularios import CatalogoChoiceField, Formulario
 
 TODOS = "Todos"
 

@@ -20,13 +20,11 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from sascop.core import errors
-from sascop.core.etags import etag_for
-from sascop.core.formularios import cambios_ajenos, con_version, mostrar_errores
+from sascop.core.api.etags import etag_for
 from sascop.core.pages import preferencias
 from sascop.core.pages.acceso import a_login
 from sascop.core.pages.columnas import Columna, elegidas
-from sascop.core.pages.formularios import RegistroForm
-from sascop.core.paginas import (
+from sascop.core.pages.comunes import (
     TAMANOS_DE_PAGINA,
     exportar_url,
     fragmento,
@@ -34,6 +32,7 @@ from sascop.core.paginas import (
     paginar_tabla,
     tamano_de_pagina,
 )
+from sascop.core.pages.formularios import RegistroForm, cambios_ajenos, con_version, mostrar_errores
 from sascop.core.templatetags.formato import entero
 
 

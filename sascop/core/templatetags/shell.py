@@ -15,7 +15,7 @@ from django import template
 from django.http import HttpRequest
 from django.urls import reverse
 
-from sascop.core import sessions
+from sascop.core.sessions import policy
 
 register = template.Library()
 
@@ -71,5 +71,5 @@ def aviso_sesion(context: template.Context) -> dict[str, Any]:
     """The idle-timeout notice, with the session's deadline in epoch seconds (and the
     server's clock, so a browser with a wrong clock still counts correctly)."""
     request: HttpRequest = context["request"]
-    expira = sessions.expires_at(request.session)
+    expira = policy.expires_at(request.session)
     return {"expira": int(expira) if expira is not None else None, "ahora": int(time.time())}

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
-from sascop.core.staticfiles import NodeModulesFinder
+from sascop.core.pages.staticfiles import NodeModulesFinder
 
 CHART = "vendor/chart.js/chart.umd.min.js"
 

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from sascop.accounts.tests.factories import PASSWORD, UserFactory
-from sascop.core.parsers import MAX_DEPTH
+from sascop.core.api.parsers import MAX_DEPTH
 
 pytestmark = pytest.mark.django_db
 

@@ -69,7 +69,7 @@ def test_an_allowed_host_missing_from_the_trusted_origins(settings):
 
 def test_redis_set_but_not_answering(settings, monkeypatch):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
-    monkeypatch.setattr("sascop.core.health.redis_answers", lambda: False)
+    monkeypatch.setattr("sascop.core.http.health.redis_answers", lambda: False)
 
     (message,) = sascop_checks.redis_answers()
 
@@ -87,7 +87,7 @@ def test_security_redis_keys_that_do_not_name_the_database_are_a_deploy_error(se
     settings.CACHES = {
         "default": {
             **settings.CACHES["default"],
-            "KEY_FUNCTION": "sascop.core.instalacion.clave_de_cache",
+            "KEY_FUNCTION": "sascop.core.cache.instalacion.clave_de_cache",
         }
     }
     assert sascop_checks.redis_keys_name_the_database() == []

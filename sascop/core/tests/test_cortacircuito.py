@@ -9,7 +9,7 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 
-from sascop.core import cortacircuito
+from sascop.core.cache import cortacircuito
 
 pytestmark = [
     pytest.mark.django_db,

@@ -9,7 +9,7 @@ import django
 from django.middleware.csrf import CsrfViewMiddleware
 from django.test import RequestFactory, override_settings
 
-from sascop.core.csrf import is_cross_site
+from sascop.core.api.csrf import is_cross_site
 
 
 def test_reject_and_origin_verified_keep_their_signatures():

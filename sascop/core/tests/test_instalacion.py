@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from sascop.accounts.models import Sesion
-from sascop.core import instalacion, revocable
+from sascop.core.cache import instalacion, revocable
 from sascop.core.models import Instalacion
 
 needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="the copies exist only with Redis")

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from django.db import OperationalError, connection, connections
 
-from sascop.core.postgresql import serving_request
+from sascop.core.db.postgresql import serving_request
 
 pytestmark = [
     pytest.mark.django_db,

@@ -23,7 +23,7 @@ django.setup()
 from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.templatetags.static import static
-from sascop.core.views import server_error
+from sascop.core.http.error_views import server_error
 
 call_command("migrate", verbosity=0)
 https = {"HTTP_HOST": "sascop.example.com", "HTTP_X_FORWARDED_PROTO": "https"}
@@ -142,7 +142,7 @@ def test_error_pages_still_answer_without_a_manifest(client, settings, tmp_path,
     what happened, with its own status, instead of failing in its turn."""
     from django.test import RequestFactory
 
-    from sascop.core.views import server_error
+    from sascop.core.http.error_views import server_error
 
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {

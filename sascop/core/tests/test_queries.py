@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from sascop.core import queries
+from sascop.core.db import queries
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

@@ -82,7 +82,7 @@ urlpatterns = [
     path("plain-boom/", plain_boom),
     path("", include("config.urls")),
 ]
-handler400 = "sascop.core.views.bad_request"
-handler403 = "sascop.core.views.permission_denied"
-handler404 = "sascop.core.views.not_found"
-handler500 = "sascop.core.views.server_error"
+handler400 = "sascop.core.http.error_views.bad_request"
+handler403 = "sascop.core.http.error_views.permission_denied"
+handler404 = "sascop.core.http.error_views.not_found"
+handler500 = "sascop.core.http.error_views.server_error"

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from sascop.catalogos.estatus import EstatusOT
-from sascop.core.datacache import bump
+from sascop.core.cache.datacache import bump
 from sascop.ots.tests.factories import OTFactory
 from sascop.produccion.tests.factories import ProduccionFactory
 from sascop.ptes.models import PTE

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from sascop.catalogos.tests.factories import ClienteFactory
-from sascop.core.datacache import bump
+from sascop.core.cache.datacache import bump
 from sascop.ots.models import OT
 from sascop.ots.tests.factories import OTFactory
 from sascop.produccion.tests.factories import ProduccionFactory

@@ -14,8 +14,8 @@ from sascop.accounts.tests.factories import UserFactory
 from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.estatus import EstatusPaso, EstatusPTE
 from sascop.catalogos.tests.factories import PasoFactory
+from sascop.core.api.etags import etag_for
 from sascop.core.errors import NotFound, PreconditionFailed
-from sascop.core.etags import etag_for
 from sascop.flujo.registros import aplicar_fecha_entrega, editar_registro, eliminar_registro
 from sascop.flujo.selectors import progreso_por
 from sascop.flujo.services import paso_actualizar

@@ -22,7 +22,7 @@ from sascop.catalogos.tests.factories import (
     ResponsableFactory,
     SitioFactory,
 )
-from sascop.core.etags import etag_for
+from sascop.core.api.etags import etag_for
 from sascop.ots import services
 from sascop.ots.models import OT, OTDetalle
 from sascop.ots.tests.factories import OTFactory

@@ -16,7 +16,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from sascop.core import excel
-from sascop.core.etags import etag_for
+from sascop.core.api.etags import etag_for
 from sascop.precios.models import Concepto
 from sascop.precios.tests.factories import (
     AnexoFactory,

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.estatus import EstatusPTE
-from sascop.core.etags import etag_for
+from sascop.core.api.etags import etag_for
 from sascop.ptes.models import PTE, PTEDetalle
 from sascop.ptes.tests.factories import PTEFactory
 

@@ -20,7 +20,7 @@ from sascop.catalogos.tests.factories import (
     TipoClienteFactory,
     TipoPTEFactory,
 )
-from sascop.core.etags import etag_for
+from sascop.core.api.etags import etag_for
 from sascop.ots.tests.factories import OTFactory
 from sascop.ptes import services
 from sascop.ptes.models import PTE, PTEDetalle

@@ -560,7 +560,7 @@ def test_list_total_follows_every_write(viewer):
 
 
 def test_a_long_list_is_not_counted_in_full_and_says_its_total_is_approximate(viewer, monkeypatch):
-    from sascop.core import pagination
+    from sascop.core.api import pagination
 
     monkeypatch.setattr(pagination, "LIMITE_CONTEO", 3)
     PTEFactory.create_batch(3)
@@ -582,7 +582,7 @@ def test_a_long_list_is_not_counted_in_full_and_says_its_total_is_approximate(vi
 
 
 def test_a_deep_page_loads_its_rows_by_id(viewer, monkeypatch):
-    from sascop.core import pagination
+    from sascop.core.api import pagination
 
     monkeypatch.setattr(pagination, "DESPLAZAMIENTO_DIFERIDO", 2)
     ptes = PTEFactory.create_batch(5)

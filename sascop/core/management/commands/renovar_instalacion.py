@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from sascop.core import instalacion
+from sascop.core.cache import instalacion
 
 
 class Command(BaseCommand):

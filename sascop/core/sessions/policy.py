@@ -30,8 +30,8 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 
-from sascop.core.clients import client_ip, user_agent
-from sascop.core.serializers import iso
+from sascop.core.api.serializers import iso
+from sascop.core.http.clients import client_ip, user_agent
 
 AUTH_AT = "_sascop_auth_at"
 SEEN_AT = "_sascop_seen_at"

@@ -18,11 +18,11 @@ from django.dispatch import receiver
 serving_request: ContextVar[bool] = ContextVar("sascop_serving_request", default=False)
 
 
-@receiver(request_started, dispatch_uid="sascop.core.postgresql.request_started")
+@receiver(request_started, dispatch_uid="sascop.core.db.postgresql.request_started")
 def _request_started(sender: Any, **kwargs: Any) -> None:
     serving_request.set(True)
 
 
-@receiver(request_finished, dispatch_uid="sascop.core.postgresql.request_finished")
+@receiver(request_finished, dispatch_uid="sascop.core.db.postgresql.request_finished")
 def _request_finished(sender: Any, **kwargs: Any) -> None:
     serving_request.set(False)

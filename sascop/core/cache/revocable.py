@@ -33,7 +33,7 @@ from django.contrib.auth import SESSION_KEY
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model
 
-from sascop.core import instalacion
+from sascop.core.cache import instalacion
 from sascop.core.errors import ServiceUnavailable
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def _errors() -> tuple[type[BaseException], ...]:
 
 
 def key(*parts: object) -> str:
-    """The Redis key of a copy: bound to this database (core.instalacion), like the cache's."""
+    """The Redis key of a copy, bound to this database (core.cache.instalacion) as the cache is."""
     return ":".join([instalacion.prefijo(), *(str(part) for part in parts)])
 
 
@@ -177,10 +177,10 @@ def revoke(name: str, ttl: int) -> None:
     rolls that back too and the client is told the change did not happen.
     """
     # Imported here, as redis is (_client): a worker without Redis never loads it.
-    from sascop.core import cortacircuito
+    from sascop.core.cache import cortacircuito
 
     try:
-        # Sent even while the breaker (core.cortacircuito) leaves Redis alone: it must be
+        # Sent even while the breaker (core.cache.cortacircuito) leaves Redis alone: it must be
         # recorded, or the change refused.
         cortacircuito.enviar_siempre(_client(), "SET", name, TOMBSTONE, "EX", max(1, ttl))
     except _errors() as exc:

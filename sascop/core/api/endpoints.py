@@ -15,11 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sascop.core import health
+from sascop.core.api.cache_policy import CacheControlMixin, NoStoreMixin
+from sascop.core.api.etags import etag_for
+from sascop.core.api.permissions import ModelPermissions
 from sascop.core.errors import ServiceUnavailable
-from sascop.core.etags import etag_for
-from sascop.core.mixins import CacheControlMixin, NoStoreMixin
-from sascop.core.permissions import ModelPermissions
+from sascop.core.http import health
 
 
 class HealthApi(NoStoreMixin, APIView):

@@ -12,8 +12,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions, serializers
 
-from sascop.core.pagination import Paginacion
-from sascop.core.serializers import ErrorSerializer
+from sascop.core.api.pagination import Paginacion
+from sascop.core.api.serializers import ErrorSerializer
 
 _ERROR_TEXT = {
     "400": "Invalid input or malformed JSON (`invalid`), with `fields`.",
@@ -32,7 +32,7 @@ _ERROR_TEXT = {
 
 
 class SessionScheme(OpenApiAuthenticationExtension):
-    target_class = "sascop.core.authentication.SessionAuthentication"
+    target_class = "sascop.core.api.authentication.SessionAuthentication"
     name = "cookieAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:

@@ -6,7 +6,7 @@ tcp_user_timeout ever fire, and the server's own statement_timeout cannot run. l
 connect_timeout bounds new connections only: a query, commit or health check on an open
 connection would wait forever, and the gunicorn worker would be killed without answering.
 
-So, while a web request is being served (see `sascop.core.postgresql.serving_request`):
+So, while a web request is being served (see `sascop.core.db.postgresql.serving_request`):
 
 * each call that talks to the server (execute, fetch, commit, rollback) gets a client-side
   deadline of `request_statement_timeout` + 2 s. One watchdog thread per process watches the
@@ -49,7 +49,7 @@ from django.db.backends.postgresql import base as postgresql
 from django.db.utils import DatabaseErrorWrapper
 from django.utils.functional import cached_property
 
-from sascop.core.postgresql import serving_request
+from sascop.core.db.postgresql import serving_request
 
 logger = logging.getLogger("sascop.db")
 

@@ -29,7 +29,7 @@ class ErrorSerializer(serializers.Serializer):
 def page_serializer(
     name: str, items_key: str, item: type[serializers.Serializer]
 ) -> type[serializers.Serializer]:
-    """Documents a page of `core.pagination`: `{items_key: [...], total, total_paginas, …}`."""
+    """Documents a page of `core.api.pagination`: `{items_key: [...], total, total_paginas, …}`."""
     fields: dict[str, serializers.Field] = {
         items_key: item(many=True),
         "total": serializers.IntegerField(),

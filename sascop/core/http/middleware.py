@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.http import http_date
 
-from sascop.core import sessions
 from sascop.core.errors import (
     InvalidInput,
     PayloadTooLarge,
@@ -24,8 +23,9 @@ from sascop.core.errors import (
     to_application_error,
     wants_json,
 )
+from sascop.core.http.error_views import error_answer
+from sascop.core.sessions import policy
 from sascop.core.signals import session_expired
-from sascop.core.views import error_answer
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
@@ -188,7 +188,7 @@ class SessionCookieCapMiddleware:
     (SESSION_ABSOLUTE_AGE from its login): its Max-Age is what is left of it.
 
     The stored session outlives the cap by one idle period, so that a client presenting
-    its cookie late is told "your session expired" (core.sessions); the browser keeping
+    its cookie late is told "your session expired" (core.sessions.policy); the browser keeping
     the cookie that long serves nothing. Sits outside SessionMiddleware, which sets it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -200,7 +200,7 @@ class SessionCookieCapMiddleware:
         session = getattr(request, "session", None)
         if cookie is None or not cookie.value or not cookie["max-age"] or session is None:
             return response
-        auth_at = session.get(sessions.AUTH_AT)
+        auth_at = session.get(policy.AUTH_AT)
         if auth_at is None:
             return response
         now = time.time()
@@ -224,17 +224,17 @@ class SessionPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = request.session
         now = time.time()
-        if sessions.is_authenticated_session(session) and sessions.is_expired(session, now):
+        if policy.is_authenticated_session(session) and policy.is_expired(session, now):
             user_id = session.get(SESSION_KEY)
-            sessions.mark_expired(session)
+            policy.mark_expired(session)
             session_expired.send(sender=type(self), request=request, user_id=user_id)
         response = self.get_response(request)
         if (
-            sessions.is_authenticated_session(session)
+            policy.is_authenticated_session(session)
             and not _is_passive(request)
             and response.status_code < 500
         ):
-            sessions.refresh_if_due(session, now)
+            policy.refresh_if_due(session, now)
         return response
 
 

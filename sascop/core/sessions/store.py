@@ -8,7 +8,7 @@ another request is still using them:
   the request's own write has committed. The logout wins; the request's answer stands.
 * With Redis, ending a session writes a tombstone over the copy, inside the transaction
   that deletes the row, and copies are only ever written where no tombstone stands (see
-  `core.revocable`). A logout that Redis cannot record is answered 503 and undone, so an
+  `core.cache.revocable`). A logout that Redis cannot record is answered 503 and undone, so an
   acknowledged logout holds on every app server, whatever Redis did meanwhile.
 """
 
@@ -28,9 +28,10 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from sascop.core import revocable, sessions
-from sascop.core.queries import como_el_orm
-from sascop.core.sessions import is_authenticated_session
+from sascop.core.cache import revocable
+from sascop.core.db.queries import como_el_orm
+from sascop.core.sessions import policy
+from sascop.core.sessions.policy import is_authenticated_session
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ class SessionStore(DatabaseStore):
     def create_model_instance(self, data: dict[str, Any]) -> Any:
         """The row to save, with the columns that let a user list their sessions."""
         row = super().create_model_instance(data)
-        columns = sessions.describe(data)
+        columns = policy.describe(data)
         for name, value in columns.items():
             setattr(row, name, value)
         return row

@@ -1,0 +1,3 @@
+"""The JSON API's plumbing: authentication, parsing, negotiation, filters, paging, ETags, the
+exception handler and the OpenAPI schema.
+"""

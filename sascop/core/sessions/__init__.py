@@ -1,0 +1,1 @@
+"""Sessions: the lifetime policy and the store (database rows, revocable Redis copies)."""
