@@ -26,6 +26,7 @@ from contextlib import ExitStack
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare
@@ -83,13 +84,13 @@ def _ruta(request: HttpRequest) -> str:
 
 
 def _user_id(request: HttpRequest) -> Any:
-    user = getattr(request, "user", None)
+    """The id of the user the session is logged in as, as the session says it: the log line
+    reads no row (an error page may be answering because the database is down), and a
+    request that never opened its session (a static file) is logged without one."""
     session = getattr(request, "session", None)
-    # Only when the request read its session (the user then comes with it): the log line of
-    # a request that never looked, a static file or the health check, costs no query.
-    if user is None or session is None or not session.accessed:
+    if session is None or not session.accessed or SESSION_KEY not in session:
         return None
-    return user.pk if user.is_authenticated else None
+    return get_user_model()._meta.pk.to_python(session[SESSION_KEY])
 
 
 class ObservabilityMiddleware:
