@@ -64,6 +64,7 @@ COLUMNAS = (
     Columna(
         "lugares",
         "Lugares",
+        excel="",  # the page's summary; the workbook keeps its columns as they were
         ancho=30,
         orden=(),
         largo=1,

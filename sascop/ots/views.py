@@ -80,7 +80,14 @@ class OTLista(ListaView):
     def acciones(self) -> list[dict[str, str]]:
         if not self.request.user.has_perm("ots.add_ot"):
             return []
-        return [{"texto": "Nueva OT", "url": reverse("ots:nueva")}]
+        return [
+            {"texto": "Nueva OT", "url": reverse("ots:nueva")},
+            {
+                "texto": "Importar registro",
+                "url": reverse("ots:importar"),
+                "clase": "boton-secundario",
+            },
+        ]
 
 
 class OTDetalle(ConPasosView):

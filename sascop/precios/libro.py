@@ -700,6 +700,8 @@ class _LectorHoja:
 def _revisar_zip(archivo: IO[bytes]) -> None:
     try:
         paquete.revisar(archivo)
+    except paquete.NoEsZip as exc:
+        raise LibroIlegible(str(exc)) from exc
     except paquete.PaqueteInvalido as exc:
         raise LibroExcesivo(str(exc)) from exc
 

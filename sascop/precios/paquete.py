@@ -38,6 +38,10 @@ class PaqueteInvalido(ValueError):
     """The file breaks one of the bounds; the message says which, in Spanish."""
 
 
+class NoEsZip(ValueError):
+    """The file is no zip at all, so no workbook (not a matter of bounds)."""
+
+
 def _numero_de_columna(letras: bytes) -> int:
     numero = 0
     for letra in letras:
@@ -64,14 +68,14 @@ def _contar_en(paquete: zipfile.ZipFile, nombre: str, marca: bytes) -> tuple[int
 
 
 def revisar(archivo: IO[bytes]) -> None:
-    """Raise PaqueteInvalido when the workbook in `archivo` breaks a bound; leave the file at
-    its start either way."""
+    """Raise PaqueteInvalido when the workbook in `archivo` breaks a bound (NoEsZip when it is
+    no zip at all); leave the file at its start either way."""
     try:
         with zipfile.ZipFile(archivo) as paquete:
             _revisar_partes(paquete)
             _revisar_contenido(paquete)
     except zipfile.BadZipFile as exc:
-        raise PaqueteInvalido("El archivo no es un libro .xlsx (no es un archivo zip).") from exc
+        raise NoEsZip("El archivo no es un libro .xlsx (no es un archivo zip).") from exc
     finally:
         archivo.seek(0)
 

@@ -168,7 +168,10 @@ def test_an_administrator_keeps_a_catalog(page: Page, browser_login, screenshot,
         page.get_by_role("link", name="Exportar a Excel").click()
     hoja = load_workbook(BytesIO(descarga.value.path().read_bytes()))["Clientes"]
     filas = list(hoja.iter_rows(min_row=2, values_only=True))
-    assert [f[1:] for f in filas] == [("PEP Activo Abkatún-Pol-Chuc", "Activo de producción", "No")]
+    # Description, kind, the id it had in the previous system (none: made here), active.
+    assert [f[1:] for f in filas] == [
+        ("PEP Activo Abkatún-Pol-Chuc", "Activo de producción", None, "No")
+    ]
     screenshot(page, "recorrido-catalogo")
     assert console_errors == []
 
@@ -209,15 +212,18 @@ def test_the_price_book_import_shows_bad_rows_and_a_pue_is_authorised(
 
     page.goto("/precios/")
     page.get_by_role("link", name="Importar libro").click()
-    page.get_by_label("Libro de precios (.xlsx)").set_input_files(malo)
-    page.get_by_role("button", name="Importar").click()
+    page.get_by_label("Libro de precios o lista de PUE (.xlsx)").set_input_files(malo)
+    page.get_by_role("button", name="Ver vista previa").click()
     expect(page.get_by_role("alert")).to_contain_text("No se importó nada.")
     expect(page.locator("#errores-libro tbody tr")).to_have_count(1)
     expect(page.locator("#errores-libro tbody tr")).to_contain_text("C-6")
     screenshot(page, "precios-importar-errores")
-    page.get_by_label("Libro de precios (.xlsx)").set_input_files(bueno)
-    page.get_by_role("button", name="Importar").click()
-    expect(page.get_by_role("status")).to_contain_text("2 creados")
+    page.get_by_label("Libro de precios o lista de PUE (.xlsx)").set_input_files(bueno)
+    page.get_by_role("button", name="Ver vista previa").click()
+    expect(page.get_by_role("status")).to_contain_text("Todavía no se guardó nada")
+    assert not Concepto.objects.filter(anexo__clave="C-7").exists()
+    page.get_by_role("button", name="Confirmar importación").click()
+    expect(page.get_by_role("status").filter(has_text="creado")).to_contain_text("2 creados")
     assert Concepto.objects.filter(anexo__clave="C-7").count() == 2
 
     pue = datos["pue"]
