@@ -10,6 +10,7 @@ import sys
 from http import HTTPStatus
 
 import pytest
+from django.test import Client
 
 from sascop.accounts.models import User
 from sascop.core.tests.test_health_schema_deploy import ROOT, _production_env
@@ -49,11 +50,11 @@ def test_security_registration_is_closed_by_default_in_production(environment, e
     assert json.loads(result.stdout) == expected
 
 
-def test_security_registration_is_throttled_per_client_with_retry_after(
-    client, settings, time_machine
-):
+def test_security_registration_is_throttled_per_client_with_retry_after(settings, time_machine):
     time_machine.move_to("2026-11-23T10:00:00-06:00", tick=False)
     settings.REGISTRATION_RATE = "3/hour"
+    # A client that reaches the app directly, not through a proxy in TRUSTED_PROXIES.
+    client = Client(enforce_csrf_checks=True, REMOTE_ADDR="192.0.2.10")
 
     refused = [_register(client, password2="otra").status_code for _ in range(3)]
     throttled = _register(client)

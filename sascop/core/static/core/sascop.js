@@ -222,3 +222,31 @@ document.addEventListener("change", (evento) => {
     casilla.checked = todas.checked;
   }
 });
+
+// A form marked `data-progreso` (an import: reading a large workbook takes seconds) says it is
+// working once sent: its button is disabled, so it is not sent twice, and a status line counts
+// the seconds until the answer arrives.
+document.addEventListener("submit", (evento) => {
+  const formulario = evento.target;
+  if (!(formulario instanceof HTMLFormElement) || !formulario.dataset.progreso) return;
+  if (evento.defaultPrevented) return;
+  let estado = formulario.querySelector("[data-progreso-estado]");
+  if (!estado) {
+    estado = document.createElement("p");
+    estado.setAttribute("role", "status");
+    estado.dataset.progresoEstado = "";
+    estado.className = "progreso-envio";
+    formulario.append(estado);
+  }
+  const inicio = Date.now();
+  const mostrar = () => {
+    const segundos = Math.floor((Date.now() - inicio) / 1000);
+    estado.textContent = `${formulario.dataset.progreso} ${segundos} s`;
+  };
+  mostrar();
+  window.setInterval(mostrar, 1000);
+  for (const boton of formulario.querySelectorAll("button[type=submit]")) {
+    // Disabled after this event, or the browser would not send the button's own name.
+    window.setTimeout(() => { boton.disabled = true; }, 0);
+  }
+});
