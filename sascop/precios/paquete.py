@@ -30,6 +30,7 @@ MAX_TEXTOS = 1_000_000  # shared strings (distinct texts in the workbook)
 MAX_CELDAS_POR_HOJA = 10_000_000
 MAX_COLUMNA = 1_000  # "ALL": an anexo has one column per programmed day
 
+SEGUNDOS_PREDETERMINADOS = 25.0  # LIBRO_MAX_SEGUNDOS' default
 _TROZO = 4 * 1024 * 1024
 _COLUMNA_LARGA = re.compile(rb'<c r="([A-Z]{3})[0-9]')
 
@@ -122,7 +123,9 @@ class Plazo:
     """The time a read may take: `revisar()` is called every few hundred rows."""
 
     def __init__(self) -> None:
-        self.segundos = settings.LIBRO_MAX_SEGUNDOS
+        # The reader also runs outside the service (bench/precios.py): then the default.
+        configurado = settings.configured and hasattr(settings, "LIBRO_MAX_SEGUNDOS")
+        self.segundos = settings.LIBRO_MAX_SEGUNDOS if configurado else SEGUNDOS_PREDETERMINADOS
         self.hasta = time.monotonic() + self.segundos
 
     def revisar(self) -> None:
