@@ -4,6 +4,7 @@ all come from `COLUMNAS`."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -51,7 +52,8 @@ COLUMNAS = (
     Columna("oficio_pte", "Oficio PTE", "pte__oficio_pte", ancho=18, visible=False),
     flujo.DESCRIPCION,
     flujo.CLIENTE,
-    flujo.RESPONSABLE,
+    # On the OT's page; in the list its places take the room (1,280 px fit without cutting).
+    dataclasses.replace(flujo.RESPONSABLE, visible=False),
     Columna(
         "responsable_cliente",
         "Responsable del cliente",
