@@ -901,13 +901,14 @@ def main() -> int:
     if baseline is not None:
         statuses += baseline.tally.statuses + baseline.logins.statuses
     # With an instance killed, a write in flight on it is answered 502 (or, for a PUT nginx
-    # sent again, 412), or its connection is cut mid-answer when the instance dies while nginx
-    # relays it (no answer): either way the client is not told it succeeded. At most one per
-    # session.
+    # sent again, 412); and any request whose answer nginx was relaying when the instance died
+    # has its connection cut (no answer): nginx can retry only what it has not begun to
+    # answer. Either way the client is not told it succeeded. At most one per session (each
+    # has one request in flight).
     told_failed = 0
     if killed:
         for (kind, status), n in list(statuses.items()):
-            if kind in WRITES and status in (502, 412, 0):
+            if (kind in WRITES and status in (502, 412)) or status == 0:
                 told_failed += n
                 del statuses[(kind, status)]
     server_errors = sum(n for (_, status), n in statuses.items() if status >= 500)
@@ -945,7 +946,7 @@ def main() -> int:
         checks += [
             ("the instance was killed during the load", bool(killed), "the load ended first"),
             (
-                f"{told_failed} writes in flight on the killed instance answered 502 or cut "
+                f"{told_failed} requests in flight on the killed instance answered 502 or cut "
                 f"(at most one per session, {args.sessions})",
                 told_failed <= args.sessions,
                 f"{told_failed} writes answered 502",
