@@ -181,6 +181,16 @@ document.addEventListener("htmx:beforeSwap", (evento) => {
   }
 });
 
+// A list's filter form (`data-filtra-al-cambiar`) filters as soon as a choice changes (a select
+// or a checkbox); text fields wait for Filtrar. htmx listens for the `filtrar` event: a filter
+// in hx-trigger would need eval, which the Content-Security-Policy forbids.
+document.addEventListener("change", (evento) => {
+  const campo = evento.target;
+  if (!(campo instanceof Element) || !campo.matches("select, [type=checkbox]")) return;
+  const formulario = campo.closest("form[data-filtra-al-cambiar]");
+  if (formulario) formulario.dispatchEvent(new Event("filtrar"));
+});
+
 // After a swap, put the keyboard where the person continues: the first field of a form that
 // opened, or the element marked `data-enfocar` (the Editar button of a row just saved).
 document.addEventListener("htmx:afterSettle", (evento) => {
