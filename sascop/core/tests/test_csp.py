@@ -3,6 +3,7 @@ the API docs, and what the API and downloads carry instead."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -11,6 +12,7 @@ from typing import Any
 
 import pyotp
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from sascop.accounts.tests.factories import PASSWORD, UserFactory
@@ -282,3 +284,23 @@ def test_permissions_policy_turns_off_every_feature_the_app_does_not_use(client,
     header = response["Permissions-Policy"]
     assert header == ", ".join(f"{f}=()" for f in settings.PERMISSIONS_POLICY)
     assert set(settings.PERMISSIONS_POLICY) >= OFF_FEATURES
+
+
+def test_htmx_runs_without_eval_script_tags_or_injected_styles(client):
+    """htmx's defaults need what the policy refuses (eval for hx-on, trigger filters and
+    hx-vars; an inline <style> for its indicators): the pages turn them off, and no
+    template uses them."""
+    page = _tags(client.get("/accounts/login/").content.decode())
+    config = [a["content"] for t, a in page.tags if t == "meta" and a.get("name") == "htmx-config"]
+    assert len(config) == 1 and config[0] is not None
+    assert json.loads(config[0]) == {
+        "includeIndicatorStyles": False,
+        "allowEval": False,
+        "allowScriptTags": False,
+    }
+    css = (settings.BASE_DIR / "sascop/core/static/core/sascop.css").read_text()
+    assert ".htmx-request .htmx-indicator" in css
+    templates = [p.read_text() for p in settings.BASE_DIR.glob("sascop/**/templates/**/*.html")]
+    assert len(templates) > 40
+    for text in templates:
+        assert not re.search(r"\shx-(on|vars)\b|hx-vals=['\"]js:|hx-trigger=\"[^\"]*\[", text)
