@@ -35,8 +35,9 @@ POLICY_MESSAGE = re.compile(r"Content.Security.Policy|Permissions.Policy|nonce",
 
 @pytest.fixture
 def violations(page: Page) -> list[Any]:
-    """Every CSP violation of `page`'s documents, and console messages about the policies
-    (Chromium says there what it refused, or a Permissions-Policy it could not read)."""
+    """Every CSP violation of `page`'s documents, console messages about the policies
+    (Chromium says there what it refused, or a Permissions-Policy it could not read), and
+    uncaught script errors (a script that half-ran because something was refused)."""
     found: list[Any] = []
 
     def report(violation: Any) -> None:
