@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -102,6 +103,15 @@ def ensure_chromium() -> None:
     _apt_install("chromium", CHROMIUM, "the browser tests")
 
 
+def ensure_pdf_libraries() -> None:
+    """Pango and a font, which WeasyPrint draws the weekly report's PDF with (`manage.py
+    reporte_semanal`); Debian's python3-weasyprint depends on the same two packages."""
+    libraries = Path("/usr/lib") / f"{platform.machine()}-linux-gnu"
+    _apt_install("libpango-1.0-0", libraries / "libpango-1.0.so.0", "the weekly report's PDF")
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    _apt_install("fonts-dejavu-core", font, "the weekly report's PDF")
+
+
 def ensure_nginx() -> None:
     """Debian's nginx, the load balancer of the scale-out tests (tests/test_escala_instancias.py
     starts it as a process of its own; the package's system service is not used)."""
@@ -130,6 +140,7 @@ def test(extra: list[str]) -> None:
     ensure_node_modules()
     ensure_chromium()
     ensure_nginx()
+    ensure_pdf_libraries()
     sh(BIN / "ruff", "check", ".")
     sh(BIN / "ruff", "format", "--check", ".")
     sh(BIN / "mypy", ".")

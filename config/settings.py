@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sascop.precios",
     "sascop.produccion",
     "sascop.estadisticas",
+    "sascop.reportes",
     "sascop.demo",
 ]
 
@@ -425,6 +426,13 @@ REQUEST_LOG = env.bool("REQUEST_LOG", default=True)
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
+# E-mail (the weekly report): EMAIL_URL as django-environ reads it, e.g.
+# smtp://user:password@mail.example.com:587/?tls=True; the console on the embedded default.
+vars().update(env.email_url_config(env.str("EMAIL_URL", default="") or "consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SASCOP <sascop@localhost>")
+# The weekly report goes to these addresses plus those listed in the administration.
+REPORTE_SEMANAL_DESTINATARIOS = env.list("REPORTE_SEMANAL_DESTINATARIOS", default=[])
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -440,6 +448,9 @@ LOGGING = {
     "loggers": {
         "axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")},
         "django.request": {"level": "ERROR"},
+        # WeasyPrint narrates each layout step at INFO; the weekly report needs only problems.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "sascop.peticiones": {"handlers": ["requests"], "level": "INFO", "propagate": False},
     },
 }
