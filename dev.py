@@ -2,6 +2,7 @@
 """Project tasks that need nothing but python3 (and npm for the front-end packages).
 
     python3 dev.py run    # create .venv, migrate, demo admin, serve on http://127.0.0.1:8000
+                          # with the task worker (manage.py trabajar) beside it
     python3 dev.py test   # ruff, ruff format --check, mypy, import contracts, pytest
 
 The virtual environment is (re)installed whenever a requirements file changes, and
@@ -14,6 +15,7 @@ import hashlib
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -127,12 +129,19 @@ def run() -> None:
     sh(python, "manage.py", "ensure_demo_admin")
     sh(python, "manage.py", "cargar_demo", "--si-vacio")
     bind = os.environ.get("BIND", "127.0.0.1:8000")
+    # The task worker beside the web server (imports, the weekly report); Ctrl+C stops both.
+    worker = subprocess.Popen([str(python), "manage.py", "trabajar"], cwd=ROOT)
     print(f"Serving SASCOP on http://{bind}/ (Ctrl+C to stop)", flush=True)
-    os.chdir(ROOT)
-    os.execv(
-        str(BIN / "gunicorn"),
-        ["gunicorn", "config.wsgi", "--config", "config/gunicorn.conf.py", "--bind", bind],
-    )
+    gunicorn = [str(BIN / "gunicorn"), "config.wsgi", "--config", "config/gunicorn.conf.py"]
+    # A service manager's SIGTERM stops both as well (subprocess.run kills gunicorn on exit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        subprocess.run([*gunicorn, "--bind", bind], cwd=ROOT)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
 
 
 def test(extra: list[str]) -> None:

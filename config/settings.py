@@ -55,9 +55,12 @@ INSTALLED_APPS = [
     "template_partials",
     "corsheaders",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "sascop.core",
     "sascop.core.pages",
     "sascop.accounts",
+    "sascop.tareas",
     "sascop.actividad",
     "sascop.catalogos",
     "sascop.flujo",
@@ -425,6 +428,14 @@ REQUEST_LOG = env.bool("REQUEST_LOG", default=True)
 # GET /metrics answers these addresses, or `Authorization: Bearer <METRICS_TOKEN>`.
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# Background work: Django's task framework (the django-tasks backport) on the database
+# backend, run by `manage.py trabajar` (see docs/deployment.md for why the database).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Each worker's id, unique in the installation (the host name by default).
+TRABAJADOR_ID = env.str("TRABAJADOR_ID", default="")
+# Recurring tasks: dotted path -> (ISO weekday, hour, minute) in TIME_ZONE.
+TAREAS_PROGRAMADAS = {"sascop.reportes.tasks.reporte_semanal_programado": (1, 7, 0)}
 
 # E-mail (the weekly report): EMAIL_URL as django-environ reads it, e.g.
 # smtp://user:password@mail.example.com:587/?tls=True; the console on the embedded default.
