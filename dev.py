@@ -2,6 +2,7 @@
 """Project tasks that need nothing but python3 (and npm for the front-end packages).
 
     python3 dev.py run    # create .venv, migrate, demo admin, serve on http://127.0.0.1:8000
+                          # with the task worker (manage.py trabajar) beside it
     python3 dev.py test   # ruff, ruff format --check, mypy, import contracts, pytest
 
 The virtual environment is (re)installed whenever a requirements file changes, and
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import platform
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -102,6 +105,15 @@ def ensure_chromium() -> None:
     _apt_install("chromium", CHROMIUM, "the browser tests")
 
 
+def ensure_pdf_libraries() -> None:
+    """Pango and a font, which WeasyPrint draws the weekly report's PDF with (`manage.py
+    reporte_semanal`); Debian's python3-weasyprint depends on the same two packages."""
+    libraries = Path("/usr/lib") / f"{platform.machine()}-linux-gnu"
+    _apt_install("libpango-1.0-0", libraries / "libpango-1.0.so.0", "the weekly report's PDF")
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    _apt_install("fonts-dejavu-core", font, "the weekly report's PDF")
+
+
 def ensure_nginx() -> None:
     """Debian's nginx, the load balancer of the scale-out tests (tests/test_escala_instancias.py
     starts it as a process of its own; the package's system service is not used)."""
@@ -117,12 +129,19 @@ def run() -> None:
     sh(python, "manage.py", "ensure_demo_admin")
     sh(python, "manage.py", "cargar_demo", "--si-vacio")
     bind = os.environ.get("BIND", "127.0.0.1:8000")
+    # The task worker beside the web server (imports, the weekly report); Ctrl+C stops both.
+    worker = subprocess.Popen([str(python), "manage.py", "trabajar"], cwd=ROOT)
     print(f"Serving SASCOP on http://{bind}/ (Ctrl+C to stop)", flush=True)
-    os.chdir(ROOT)
-    os.execv(
-        str(BIN / "gunicorn"),
-        ["gunicorn", "config.wsgi", "--config", "config/gunicorn.conf.py", "--bind", bind],
-    )
+    gunicorn = [str(BIN / "gunicorn"), "config.wsgi", "--config", "config/gunicorn.conf.py"]
+    # A service manager's SIGTERM stops both as well (subprocess.run kills gunicorn on exit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        subprocess.run([*gunicorn, "--bind", bind], cwd=ROOT)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
 
 
 def test(extra: list[str]) -> None:
@@ -130,6 +149,7 @@ def test(extra: list[str]) -> None:
     ensure_node_modules()
     ensure_chromium()
     ensure_nginx()
+    ensure_pdf_libraries()
     sh(BIN / "ruff", "check", ".")
     sh(BIN / "ruff", "format", "--check", ".")
     sh(BIN / "mypy", ".")

@@ -57,9 +57,12 @@ INSTALLED_APPS = [
     "template_partials",
     "corsheaders",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "sascop.core",
     "sascop.core.pages",
     "sascop.accounts",
+    "sascop.tareas",
     "sascop.actividad",
     "sascop.catalogos",
     "sascop.flujo",
@@ -68,6 +71,7 @@ INSTALLED_APPS = [
     "sascop.precios",
     "sascop.produccion",
     "sascop.estadisticas",
+    "sascop.reportes",
     "sascop.demo",
 ]
 
@@ -474,6 +478,21 @@ REQUEST_LOG = env.bool("REQUEST_LOG", default=True)
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
+# Background work: Django's task framework (the django-tasks backport) on the database
+# backend, run by `manage.py trabajar` (see docs/deployment.md for why the database).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Each worker's id, unique in the installation (the host name by default).
+TRABAJADOR_ID = env.str("TRABAJADOR_ID", default="")
+# Recurring tasks: dotted path -> (ISO weekday, hour, minute) in TIME_ZONE.
+TAREAS_PROGRAMADAS = {"sascop.reportes.tasks.reporte_semanal_programado": (1, 7, 0)}
+
+# E-mail (the weekly report): EMAIL_URL as django-environ reads it, e.g.
+# smtp://user:password@mail.example.com:587/?tls=True; the console on the embedded default.
+vars().update(env.email_url_config(env.str("EMAIL_URL", default="") or "consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SASCOP <sascop@localhost>")
+# The weekly report goes to these addresses plus those listed in the administration.
+REPORTE_SEMANAL_DESTINATARIOS = env.list("REPORTE_SEMANAL_DESTINATARIOS", default=[])
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -489,6 +508,9 @@ LOGGING = {
     "loggers": {
         "axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")},
         "django.request": {"level": "ERROR"},
+        # WeasyPrint narrates each layout step at INFO; the weekly report needs only problems.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "sascop.peticiones": {"handlers": ["requests"], "level": "INFO", "propagate": False},
     },
 }

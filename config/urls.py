@@ -17,6 +17,7 @@ from sascop.ots import urls as ots_urls
 from sascop.precios import urls as precios_urls
 from sascop.produccion import urls as produccion_urls
 from sascop.ptes import urls as ptes_urls
+from sascop.tareas import urls as tareas_urls
 
 urlpatterns = [
     path("", tablero_view, name="home"),
@@ -42,7 +43,8 @@ urlpatterns = [
                 + precios_urls.urlpatterns
                 + produccion_urls.urlpatterns
                 + catalogos_urls.urlpatterns
-                + actividad_urls.urlpatterns,
+                + actividad_urls.urlpatterns
+                + tareas_urls.urlpatterns,
                 "operaciones",
             ),
         ),

@@ -1,0 +1,28 @@
+"""Tasks the worker end-to-end tests queue (importable by the worker process from the
+project's root, like any task)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.db import transaction
+from django_tasks import task
+
+from sascop.reportes.models import DestinatarioReporte
+from sascop.tareas.services import tarea_avanzar
+
+
+@task(takes_context=True)
+def registrar_y_esperar(context, correos: list[str], espera: str) -> int:  # type: ignore[no-untyped-def]
+    """Report progress, then write one row per address in one transaction and, inside it,
+    say so (the file `espera` + ".dentro") and wait until the file `espera` exists: a test
+    kills the worker meanwhile, or has created it."""
+    tarea_avanzar(context.task_result.id, hechas=1, total=len(correos) + 1)
+    with transaction.atomic():
+        for correo in correos:
+            DestinatarioReporte.objects.create(correo=correo)
+        Path(f"{espera}.dentro").touch()
+        while not Path(espera).exists():
+            time.sleep(0.05)
+    return len(correos)
