@@ -33,8 +33,7 @@ class RegistroAdminMixin:
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         with transaction.atomic():
-            for obj in queryset:
-                services.registrar_eliminacion(usuario=request.user, instancia=obj)
+            services.registrar_eliminaciones(usuario=request.user, instancias=list(queryset))
             super().delete_queryset(request, queryset)  # type: ignore[misc]
 
 

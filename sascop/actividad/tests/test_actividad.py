@@ -147,3 +147,37 @@ def test_an_access_is_one_row_shown_by_the_log_and_the_login_history(
     assert [(e["id"], e["user_id"], e["identifier"]) for e in history] == [
         (fila.pk, user.pk, "ANA@sascop.mx")
     ]
+
+
+def test_admin_bulk_deletes_are_logged_in_one_insert():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sascop.precios.tests.factories import ContratoFactory
+
+    superuser = make_user(username="root", is_staff=True, is_superuser=True)
+    contratos = [ContratoFactory(numero=f"64085780{i}") for i in range(3)]
+    browser = Client()
+    browser.force_login(superuser)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.post(
+            "/admin/precios/contrato/",
+            {
+                "action": "delete_selected",
+                "_selected_action": [c.pk for c in contratos],
+                "post": "yes",
+            },
+        )
+
+    assert response.status_code == HTTPStatus.FOUND
+    inserts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("INSERT INTO") and "actividad_registroactividad" in q["sql"]
+    ]
+    assert len(inserts) == 1
+    rows = RegistroActividad.objects.filter(
+        accion="eliminar", entidad="contrato", usuario=superuser
+    )
+    assert sorted(rows.values_list("entidad_id", flat=True)) == sorted(str(c.pk) for c in contratos)
