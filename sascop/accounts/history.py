@@ -1,9 +1,10 @@
 """The login history: the accesses of the activity log (`actividad.selectors.accesos`), as
 GET /api/login-history/ and the account page show them, in their English vocabulary.
 
-Each event is one activity-log row, written by accounts through
-`actividad.services.registrar_acceso` (see accounts.signals, accounts.mfa and the session
-services). Pruned after LOGIN_HISTORY_DAYS by `manage.py prune_login_history`.
+Each event is one activity-log row, written by accounts through `registrar` (from the
+signals' receivers, accounts.mfa and the session services), which hands it to
+`actividad.services.registrar_acceso` with where the request came from. Pruned after
+LOGIN_HISTORY_DAYS by `manage.py prune_login_history`.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.http import HttpRequest
 from django.utils import timezone
 
+from sascop.accounts.models import User
 from sascop.actividad.models import Accion, RegistroActividad
-from sascop.actividad.services import purgar_accesos
+from sascop.actividad.services import purgar_accesos, registrar_acceso
+from sascop.core.http.clients import client_ip, user_agent
 
 
 class Resultado(models.TextChoices):
@@ -43,6 +47,24 @@ ACCION_DE = {
     Resultado.REVOKED: Accion.SESION_TERMINADA,
 }
 RESULTADO_DE = {accion: resultado for resultado, accion in ACCION_DE.items()}
+
+
+def registrar(
+    *,
+    accion: Accion,
+    request: HttpRequest | None,
+    usuario: User | None = None,
+    nombre_usuario: str = "",
+) -> None:
+    """Record an access in the activity log; the IP and user agent come from the request.
+    `nombre_usuario` is what was typed (default: the user's username)."""
+    registrar_acceso(
+        accion=accion,
+        usuario=usuario,
+        nombre_usuario=nombre_usuario,
+        ip=client_ip(request),
+        agente_usuario=user_agent(request),
+    )
 
 
 def resultado(evento: RegistroActividad) -> Resultado:

@@ -43,10 +43,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from sascop.accounts import history
 from sascop.accounts.lockout import locked_out_error
 from sascop.accounts.models import CodigoRecuperacion, DispositivoTotp, User
 from sascop.actividad.models import Accion
-from sascop.actividad.services import registrar_acceso
 from sascop.core.errors import (
     ApplicationError,
     Conflict,
@@ -544,7 +544,7 @@ def login_with_code(*, request: HttpRequest, code: str) -> User:
     user, backend = _pending_user(request)
     credentials = {"username": user.username}
     if AxesProxyHandler.is_locked(request, credentials):
-        registrar_acceso(accion=Accion.BLOQUEO, request=request, usuario=user)
+        history.registrar(accion=Accion.BLOQUEO, request=request, usuario=user)
         raise locked_out_error()
     if not _check_code(user, code):
         AxesProxyHandler.user_login_failed(
@@ -552,7 +552,7 @@ def login_with_code(*, request: HttpRequest, code: str) -> User:
         )
         locked = bool(getattr(request, "axes_locked_out", False))
         accion = Accion.BLOQUEO if locked else Accion.CODIGO_INCORRECTO
-        registrar_acceso(accion=accion, request=request, usuario=user)
+        history.registrar(accion=accion, request=request, usuario=user)
         if locked:
             raise locked_out_error()
         raise InvalidMfaCode()

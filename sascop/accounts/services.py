@@ -13,11 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
-from sascop.accounts import mfa, selectors
+from sascop.accounts import history, mfa, selectors
 from sascop.accounts.lockout import locked_out_error, reset_failures
 from sascop.accounts.models import User
 from sascop.actividad.models import Accion
-from sascop.actividad.services import registrar_acceso
 from sascop.core.errors import InvalidCredentials, InvalidInput, NotFound, RegistrationClosed
 from sascop.core.sessions.store import SessionStore
 
@@ -151,7 +150,7 @@ def session_end(*, owner_id: int, public_id: str, request: HttpRequest | None = 
     for row, _expires_at in selectors.live_sessions(owner_id):
         if selectors.session_public_id(row.session_key) == public_id:
             SessionStore(session_key=row.session_key).delete()
-            registrar_acceso(accion=Accion.SESION_TERMINADA, request=request, usuario=row.user)
+            history.registrar(accion=Accion.SESION_TERMINADA, request=request, usuario=row.user)
             return
     raise NotFound("No such session.")
 
@@ -164,6 +163,6 @@ def sessions_end_others(*, request: HttpRequest, owner_id: int) -> int:
     for row, _expires_at in selectors.live_sessions(owner_id):
         if row.session_key != current:
             SessionStore(session_key=row.session_key).delete()
-            registrar_acceso(accion=Accion.SESION_TERMINADA, request=request, usuario=row.user)
+            history.registrar(accion=Accion.SESION_TERMINADA, request=request, usuario=row.user)
             ended += 1
     return ended

@@ -10,10 +10,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from sascop.accounts import history
 from sascop.accounts.models import User
 from sascop.accounts.selectors import account_for_identifier, forget_user
 from sascop.actividad.models import Accion
-from sascop.actividad.services import registrar_acceso
 from sascop.core.signals import session_expired
 
 
@@ -54,7 +54,7 @@ def forget_user_in_transaction(user_id: Any) -> None:
 def history_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     # A login finished with a second factor is recorded as such (accounts.mfa).
     accion = getattr(request, "sascop_accion_login", Accion.LOGIN)
-    registrar_acceso(accion=accion, request=request, usuario=user)
+    history.registrar(accion=accion, request=request, usuario=user)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.history_failure")
@@ -64,7 +64,7 @@ def history_failure(
     # Also an attempt refused, or the one that reached the limit, for the lock-out.
     identifier = str(credentials.get("username") or "")
     locked = bool(getattr(request, "axes_locked_out", False))
-    registrar_acceso(
+    history.registrar(
         accion=Accion.BLOQUEO if locked else Accion.LOGIN_FALLIDO,
         request=request,
         usuario=account_for_identifier(identifier, request) if identifier else None,
@@ -77,10 +77,10 @@ def history_logout(
     sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any
 ) -> None:
     if user is not None and user.is_authenticated:
-        registrar_acceso(accion=Accion.LOGOUT, request=request, usuario=user)
+        history.registrar(accion=Accion.LOGOUT, request=request, usuario=user)
 
 
 @receiver(session_expired, dispatch_uid="accounts.history_expired")
 def history_expired(sender: Any, request: HttpRequest, user_id: Any = None, **kwargs: Any) -> None:
     user = User.objects.filter(pk=user_id).first() if user_id else None
-    registrar_acceso(accion=Accion.SESION_EXPIRADA, request=request, usuario=user)
+    history.registrar(accion=Accion.SESION_EXPIRADA, request=request, usuario=user)

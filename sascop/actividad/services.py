@@ -14,11 +14,9 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
-from django.http import HttpRequest
 
 from sascop.actividad.models import ACCESOS, Accion, RegistroActividad
 from sascop.core.api.serializers import iso
-from sascop.core.http.clients import client_ip, user_agent
 
 # The acting user as a view has it (`request.user`), or None for the system.
 Usuario = AbstractBaseUser | AnonymousUser | None
@@ -56,21 +54,20 @@ def _entity(instance: models.Model) -> dict[str, str]:
 def registrar_acceso(
     *,
     accion: Accion,
-    request: HttpRequest | None = None,
     usuario: Usuario = None,
     nombre_usuario: str = "",
+    ip: str | None = None,
+    agente_usuario: str = "",
 ) -> RegistroActividad:
     """Record an access (one of `ACCESOS`): a login, a failed or locked-out attempt, a
-    second-factor code, a logout, an expiry or an ended session. `nombre_usuario` is what was
-    typed (default: the user's username); the IP and user agent come from the request."""
+    second-factor code, a logout, an expiry or an ended session, with where it came from.
+    `nombre_usuario` is what was typed (default: the user's username)."""
     if accion not in ACCESOS:
         raise ValueError(f"{accion!r} is not an access.")
     fields = _user_fields(usuario)
     if nombre_usuario:
         fields["nombre_usuario"] = nombre_usuario[:254]
-    registro = RegistroActividad(
-        accion=accion, ip=client_ip(request), agente_usuario=user_agent(request), **fields
-    )
+    registro = RegistroActividad(accion=accion, ip=ip, agente_usuario=agente_usuario, **fields)
     registro.save(force_insert=True)
     return registro
 
