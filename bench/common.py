@@ -8,8 +8,9 @@ import socket
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,14 +87,25 @@ def timed_get(base: str, path: str, cookie: str) -> float:
     return elapsed
 
 
-def _hammer(args: tuple[str, Sequence[str], str, float]) -> list[float]:
-    base, paths, cookie, seconds = args
+# What a client does before each request: a context manager (entered once per client, in its
+# process) that yields the callable. Picklable: a module-level function or a partial of one.
+Antes = Callable[[], AbstractContextManager[Callable[[], object]]]
+
+
+def _nada() -> None:
+    return None
+
+
+def _hammer(args: tuple[str, Sequence[str], str, float, Antes | None]) -> list[float]:
+    base, paths, cookie, seconds, antes = args
     latencies = []
-    deadline = time.perf_counter() + seconds
-    i = 0
-    while time.perf_counter() < deadline:
-        latencies.append(timed_get(base, paths[i % len(paths)], cookie))
-        i += 1
+    with antes() if antes is not None else nullcontext(_nada) as preparar:
+        deadline = time.perf_counter() + seconds
+        i = 0
+        while time.perf_counter() < deadline:
+            preparar()
+            latencies.append(timed_get(base, paths[i % len(paths)], cookie))
+            i += 1
     return latencies
 
 
@@ -103,9 +115,11 @@ def hammer_all(
     paths_per_client: list[Sequence[str]],
     cookie: str,
     seconds: float,
+    antes: Antes | None = None,
 ) -> list[float]:
-    """Every client loops over its paths for `seconds`; all latencies (s) together."""
-    jobs = [(base, paths, cookie, seconds) for paths in paths_per_client]
+    """Every client loops over its paths for `seconds` (doing what `antes` yields before each
+    request, untimed); all latencies (s) together."""
+    jobs = [(base, paths, cookie, seconds, antes) for paths in paths_per_client]
     return [lat for result in pool.map(_hammer, jobs) for lat in result]
 
 

@@ -23,7 +23,10 @@ import os
 import random
 import sys
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -38,7 +41,6 @@ from bench.common import (
     manage,
     median,
     percentile,
-    timed_get,
 )
 
 USERNAME, PASSWORD = "bench", "Banco-De-Pruebas-2026"
@@ -54,23 +56,18 @@ TARGETS = {
 }
 
 
-def _hammer_after_write(args: tuple[str, str, str, list[int], float]) -> list[float]:
-    """Each request follows a committed write that changes the statistics."""
+@contextmanager
+def _una_escritura(ids: list[int]) -> Iterator[Callable[[], object]]:
+    """Before each request, a committed write that changes the statistics (a connection of
+    the client's own)."""
     import psycopg
 
-    base, path, cookie, ids, seconds = args
     rng = random.Random(os.getpid())
-    latencies = []
     with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{DB}", autocommit=True) as c:
-        deadline = time.perf_counter() + seconds
-        while time.perf_counter() < deadline:
-            c.execute(
-                "UPDATE ptes_pte SET estatus = CASE WHEN estatus = 1 THEN 2 ELSE 1 END "
-                "WHERE id = %s",
-                [rng.choice(ids)],
-            )
-            latencies.append(timed_get(base, path, cookie))
-    return latencies
+        yield lambda: c.execute(
+            "UPDATE ptes_pte SET estatus = CASE WHEN estatus = 1 THEN 2 ELSE 1 END WHERE id = %s",
+            [rng.choice(ids)],
+        )
 
 
 def _prepare(args: argparse.Namespace) -> None:
@@ -170,8 +167,8 @@ def main() -> None:
         def run(pool: ProcessPoolExecutor, name: str, seconds: float) -> list[float]:
             paths = endpoints[name]
             if paths is None:
-                jobs = [(url, stats, cookie, ids, seconds) for _ in range(args.clients)]
-                return [lat for r in pool.map(_hammer_after_write, jobs) for lat in r]
+                escritura = partial(_una_escritura, ids)
+                return hammer_all(pool, url, [[stats]] * args.clients, cookie, seconds, escritura)
             return hammer_all(pool, url, [paths() for _ in range(args.clients)], cookie, seconds)
 
         with ProcessPoolExecutor(max_workers=args.clients) as pool:

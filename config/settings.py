@@ -358,8 +358,8 @@ AXES_LOCKOUT_CALLABLE = "sascop.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # Not kept in the failure log: a typed two-factor code (axes hides the password itself).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
-# Logins are recorded once, in the login history and the activity log; axes' own AccessLog
-# would be a third copy, written on every login and logout and never pruned.
+# Logins are recorded once, in the activity log (which is the login history); axes' own
+# AccessLog would be a second copy, written on every login and logout and never pruned.
 AXES_DISABLE_ACCESS_LOG = True
 # Counters live in the database, the source of truth every app server shares: a lock-out
 # holds whatever happens to Redis, and comes back with it. (axes' database handler, minus

@@ -282,7 +282,7 @@ class LoginHistoryApi(NoStoreMixin, APIView):
         """Your logins, failed attempts, lock-outs, logouts, expiries and ended sessions,
         newest first. Administrators see everybody's and may filter by `user`."""
         caller = current_user(request)
-        everybody = caller.has_perm("accounts.view_eventoacceso")
+        everybody = caller.has_perm("actividad.view_registroactividad")
         if not everybody and request.query_params.get("user") not in (None, "", str(caller.pk)):
             raise PermissionDenied("Only administrators may see other users' login history.")
         events = selectors.login_history(

@@ -46,6 +46,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from sascop.accounts import history
 from sascop.accounts.lockout import locked_out_error
 from sascop.accounts.models import CodigoRecuperacion, DispositivoTotp, User
+from sascop.actividad.models import Accion
 from sascop.core.errors import (
     ApplicationError,
     Conflict,
@@ -543,20 +544,20 @@ def login_with_code(*, request: HttpRequest, code: str) -> User:
     user, backend = _pending_user(request)
     credentials = {"username": user.username}
     if AxesProxyHandler.is_locked(request, credentials):
-        history.record(result=history.Resultado.LOCKED, request=request, user=user)
+        history.registrar(accion=Accion.BLOQUEO, request=request, usuario=user)
         raise locked_out_error()
     if not _check_code(user, code):
         AxesProxyHandler.user_login_failed(
             sender=login_with_code, credentials=credentials, request=request
         )
         locked = bool(getattr(request, "axes_locked_out", False))
-        result = history.Resultado.LOCKED if locked else history.Resultado.MFA_FAILURE
-        history.record(result=result, request=request, user=user)
+        accion = Accion.BLOQUEO if locked else Accion.CODIGO_INCORRECTO
+        history.registrar(accion=accion, request=request, usuario=user)
         if locked:
             raise locked_out_error()
         raise InvalidMfaCode()
     del request.session[PENDING_KEY]
-    request.sascop_login_result = history.Resultado.MFA_SUCCESS  # type: ignore[attr-defined]
+    request.sascop_accion_login = Accion.LOGIN_CON_CODIGO  # type: ignore[attr-defined]
     # An anonymous session gets a new key from login() itself. What the login writes is one
     # transaction, as in services.user_login.
     with transaction.atomic():

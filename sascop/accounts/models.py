@@ -6,7 +6,6 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models, transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -80,41 +79,6 @@ class Sesion(AbstractBaseSession):
         from sascop.core.sessions.store import SessionStore
 
         return SessionStore
-
-
-class EventoAcceso(models.Model):
-    """One entry of the login history: an attempt, a logout, an expiry or a revocation."""
-
-    class Resultado(models.TextChoices):
-        SUCCESS = "success", "Acceso"
-        FAILURE = "failure", "Contraseña incorrecta"
-        LOCKED = "locked", "Bloqueado"
-        MFA_FAILURE = "mfa_failure", "Código incorrecto"
-        MFA_SUCCESS = "mfa_success", "Código correcto"
-        LOGOUT = "logout", "Salida"
-        EXPIRED = "expired", "Sesión expirada"
-        REVOKED = "revoked", "Sesión terminada"
-
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    user = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="eventos_acceso",
-    )
-    identifier = models.CharField(max_length=254, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=500, blank=True)
-    result = models.CharField(max_length=16, choices=Resultado.choices)
-
-    class Meta:
-        verbose_name = "evento de acceso"
-        verbose_name_plural = "historial de accesos"
-        indexes = [models.Index(fields=["user", "-at"], name="acceso_usuario_reciente")]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.identifier} {self.result}"
 
 
 class DispositivoTotp(models.Model):

@@ -14,7 +14,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from sascop.accounts.models import EventoAcceso, Sesion, User
+from sascop.accounts.history import ACCION_DE, Resultado
+from sascop.accounts.models import Sesion, User
+from sascop.actividad.models import RegistroActividad
+from sascop.actividad.selectors import accesos
 from sascop.core.api.filters import DateTimeFilter, IdFilter, filtrar
 from sascop.core.cache import revocable
 from sascop.core.sessions import policy
@@ -176,19 +179,24 @@ def live_sessions(user_id: int) -> list[LiveSession]:
 
 
 class EventoFilter(django_filters.FilterSet):
-    user = IdFilter(field_name="user_id")
-    result = django_filters.ChoiceFilter(choices=EventoAcceso.Resultado.choices)
-    desde = DateTimeFilter(field_name="at", lookup_expr="gte")
-    hasta = DateTimeFilter(field_name="at", lookup_expr="lte")
+    user = IdFilter(field_name="usuario_id")
+    result = django_filters.ChoiceFilter(choices=Resultado.choices, method="por_resultado")
+    desde = DateTimeFilter(field_name="fecha", lookup_expr="gte")
+    hasta = DateTimeFilter(field_name="fecha", lookup_expr="lte")
 
     class Meta:
-        model = EventoAcceso
+        model = RegistroActividad
         fields: list[str] = []
 
+    def por_resultado(
+        self, queryset: QuerySet[RegistroActividad], name: str, value: str
+    ) -> QuerySet[RegistroActividad]:
+        return queryset.filter(accion=ACCION_DE[Resultado(value)])
 
-def login_history(params: Any, *, only_user_id: int | None) -> QuerySet[EventoAcceso]:
+
+def login_history(params: Any, *, only_user_id: int | None) -> QuerySet[RegistroActividad]:
     """Events matching `params`, newest first; only one user's when `only_user_id` is set."""
-    queryset = EventoAcceso.objects.all()
+    queryset = accesos()
     if only_user_id is not None:
-        queryset = queryset.filter(user_id=only_user_id)
-    return filtrar(EventoFilter, params, queryset).order_by("-at", "-id")
+        queryset = queryset.filter(usuario_id=only_user_id)
+    return filtrar(EventoFilter, params, queryset).order_by("-fecha", "-id")

@@ -9,7 +9,8 @@ from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from sascop.accounts import selectors
-from sascop.accounts.models import EventoAcceso, User
+from sascop.accounts.history import Resultado
+from sascop.accounts.models import User
 from sascop.core.api.serializers import UTCDateTimeField, iso, page_serializer
 from sascop.core.sessions import policy
 
@@ -160,7 +161,7 @@ class LoginEventSerializer(serializers.Serializer):
     identifier = serializers.CharField(help_text="What was typed (username or e-mail).")
     ip = serializers.IPAddressField(allow_null=True)
     user_agent = serializers.CharField()
-    result = serializers.ChoiceField(choices=EventoAcceso.Resultado.choices)
+    result = serializers.ChoiceField(choices=Resultado.choices)
 
 
 LoginHistoryPageSerializer = page_serializer("LoginHistoryPage", "events", LoginEventSerializer)

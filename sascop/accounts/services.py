@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from sascop.accounts import history, mfa, selectors
 from sascop.accounts.lockout import locked_out_error, reset_failures
 from sascop.accounts.models import User
+from sascop.actividad.models import Accion
 from sascop.core.errors import InvalidCredentials, InvalidInput, NotFound, RegistrationClosed
 from sascop.core.sessions.store import SessionStore
 
@@ -43,8 +44,8 @@ def user_login(*, request: HttpRequest, username: str, password: str) -> User:
         raise mfa.MfaCodeRequired()
     previous_key = request.session.session_key
     # Everything a login writes in one transaction (one commit, not one per row): Django's
-    # `login` stamps last_login and its signal adds the login history's and the activity
-    # log's rows; then the session row, inserted once with its final data.
+    # `login` stamps last_login and its signal adds the login's row to the activity log (the
+    # login history too); then the session row, inserted once with its final data.
     with transaction.atomic():
         login(request, user)
         _rotate_session_key(request, previous_key)
@@ -149,7 +150,7 @@ def session_end(*, owner_id: int, public_id: str, request: HttpRequest | None = 
     for row, _expires_at in selectors.live_sessions(owner_id):
         if selectors.session_public_id(row.session_key) == public_id:
             SessionStore(session_key=row.session_key).delete()
-            history.record(result=history.Resultado.REVOKED, request=request, user=row.user)
+            history.registrar(accion=Accion.SESION_TERMINADA, request=request, usuario=row.user)
             return
     raise NotFound("No such session.")
 
@@ -162,6 +163,6 @@ def sessions_end_others(*, request: HttpRequest, owner_id: int) -> int:
     for row, _expires_at in selectors.live_sessions(owner_id):
         if row.session_key != current:
             SessionStore(session_key=row.session_key).delete()
-            history.record(result=history.Resultado.REVOKED, request=request, user=row.user)
+            history.registrar(accion=Accion.SESION_TERMINADA, request=request, usuario=row.user)
             ended += 1
     return ended

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from sascop.accounts import history
 from sascop.accounts.models import User
 from sascop.accounts.selectors import account_for_identifier, forget_user
+from sascop.actividad.models import Accion
 from sascop.core.signals import session_expired
 
 
@@ -46,27 +47,28 @@ def forget_user_in_transaction(user_id: Any) -> None:
     transaction.on_commit(lambda: forget_user(user_id, durable=False))
 
 
-# --- the login history ------------------------------------------------------------------------
+# --- the login history (accesses in the activity log) ---------------------------------------
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.history_login")
 def history_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     # A login finished with a second factor is recorded as such (accounts.mfa).
-    result = getattr(request, "sascop_login_result", history.Resultado.SUCCESS)
-    history.record(result=result, request=request, user=user)
+    accion = getattr(request, "sascop_accion_login", Accion.LOGIN)
+    history.registrar(accion=accion, request=request, usuario=user)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.history_failure")
 def history_failure(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
+    # Also an attempt refused, or the one that reached the limit, for the lock-out.
     identifier = str(credentials.get("username") or "")
     locked = bool(getattr(request, "axes_locked_out", False))
-    history.record(
-        result=history.Resultado.LOCKED if locked else history.Resultado.FAILURE,
+    history.registrar(
+        accion=Accion.BLOQUEO if locked else Accion.LOGIN_FALLIDO,
         request=request,
-        user=account_for_identifier(identifier, request) if identifier else None,
-        identifier=identifier,
+        usuario=account_for_identifier(identifier, request) if identifier else None,
+        nombre_usuario=identifier,
     )
 
 
@@ -75,10 +77,10 @@ def history_logout(
     sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any
 ) -> None:
     if user is not None and user.is_authenticated:
-        history.record(result=history.Resultado.LOGOUT, request=request, user=user)
+        history.registrar(accion=Accion.LOGOUT, request=request, usuario=user)
 
 
 @receiver(session_expired, dispatch_uid="accounts.history_expired")
 def history_expired(sender: Any, request: HttpRequest, user_id: Any = None, **kwargs: Any) -> None:
     user = User.objects.filter(pk=user_id).first() if user_id else None
-    history.record(result=history.Resultado.EXPIRED, request=request, user=user)
+    history.registrar(accion=Accion.SESION_EXPIRADA, request=request, usuario=user)

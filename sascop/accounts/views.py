@@ -28,7 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError
 
-from sascop.accounts import mfa, selectors, services
+from sascop.accounts import history, mfa, selectors, services
 from sascop.accounts import serializers as s
 from sascop.accounts.current import current_user
 from sascop.accounts.decorators import login_required_page
@@ -336,7 +336,8 @@ def cuenta_historial(request: HttpRequest) -> HttpResponse:
     eventos = selectors.login_history({}, only_user_id=int(current_user(request).pk))
     pagina = Paginator(eventos, _PAGE_SIZE).get_page(request.GET.get("pagina"))
     for evento in pagina.object_list:
-        evento.dispositivo = selectors.device_of(evento.user_agent)  # type: ignore[attr-defined]
+        evento.dispositivo = selectors.device_of(evento.agente_usuario)  # type: ignore[attr-defined]
+        evento.resultado = history.resultado(evento)  # type: ignore[attr-defined]
     return _cuenta(request, "historial.html", pagina=pagina)
 
 

@@ -6,7 +6,6 @@ from django.contrib import admin
 from django.db import models, transaction
 from django.http import HttpRequest
 
-from sascop.accounts.current import current_user
 from sascop.actividad import services
 from sascop.actividad.models import RegistroActividad
 
@@ -22,22 +21,19 @@ class RegistroAdminMixin:
                 if hasattr(obj, "version"):
                     obj.version += 1
                 super().save_model(request, obj, form, change)  # type: ignore[misc]
-                services.registrar_cambios(
-                    usuario=current_user(request), antes=antes, instancia=obj
-                )
+                services.registrar_cambios(usuario=request.user, antes=antes, instancia=obj)
             else:
                 super().save_model(request, obj, form, change)  # type: ignore[misc]
-                services.registrar_creaciones(usuario=current_user(request), instancias=[obj])
+                services.registrar_creaciones(usuario=request.user, instancias=[obj])
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
         with transaction.atomic():
-            services.registrar_eliminacion(usuario=current_user(request), instancia=obj)
+            services.registrar_eliminacion(usuario=request.user, instancia=obj)
             super().delete_model(request, obj)  # type: ignore[misc]
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         with transaction.atomic():
-            for obj in queryset:
-                services.registrar_eliminacion(usuario=current_user(request), instancia=obj)
+            services.registrar_eliminaciones(usuario=request.user, instancias=list(queryset))
             super().delete_queryset(request, queryset)  # type: ignore[misc]
 
 

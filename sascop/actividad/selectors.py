@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from sascop.actividad.models import RegistroActividad
+from sascop.actividad.models import ACCESOS, RegistroActividad
 from sascop.core.api.filters import DateTimeFilter, IdFilter, filtrar
 
 
@@ -30,6 +30,11 @@ class ActividadFilter(django_filters.FilterSet):
 def actividad_lista(params: Any) -> QuerySet[RegistroActividad]:
     queryset = filtrar(ActividadFilter, params, RegistroActividad.objects.all())
     return queryset.order_by("-fecha", "-id")
+
+
+def accesos() -> QuerySet[RegistroActividad]:
+    """The accesses (logins, failures, logouts…: the login history), newest first."""
+    return RegistroActividad.objects.filter(accion__in=ACCESOS).order_by("-fecha", "-id")
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """Writing the activity log. Callers pass the acting user; rows join the caller's
-transaction, so a rejected change leaves no trace and an accepted one always does."""
+transaction, so a rejected change leaves no trace and an accepted one always does.
+
+Accesses (logins, failures, logouts…) are written by accounts through `registrar_acceso`:
+one row per event, which is both the activity log's entry and the login history's."""
 
 from __future__ import annotations
 
@@ -8,13 +11,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
-from sascop.accounts.models import User
-from sascop.actividad.models import RegistroActividad
+from sascop.actividad.models import ACCESOS, Accion, RegistroActividad
 from sascop.core.api.serializers import iso
 
-Accion = RegistroActividad.Accion
+# The acting user as a view has it (`request.user`), or None for the system.
+Usuario = AbstractBaseUser | AnonymousUser | None
 
 
 def _text(value: Any) -> str:
@@ -36,7 +41,7 @@ def snapshot(instance: models.Model) -> dict[str, str]:
     }
 
 
-def _user_fields(usuario: User | None) -> dict[str, Any]:
+def _user_fields(usuario: Usuario) -> dict[str, Any]:
     if usuario is None or not getattr(usuario, "is_authenticated", False):
         return {"usuario": None, "nombre_usuario": ""}
     return {"usuario": usuario, "nombre_usuario": usuario.get_username()}
@@ -46,17 +51,35 @@ def _entity(instance: models.Model) -> dict[str, str]:
     return {"entidad": instance._meta.model_name or "", "entidad_id": _text(instance.pk)}
 
 
-def registrar_evento(
-    *, accion: str, usuario: User | None = None, nombre_usuario: str = "", ip: str | None = None
-) -> None:
-    """A login, failed login, logout, expiry or lock-out."""
+def registrar_acceso(
+    *,
+    accion: Accion,
+    usuario: Usuario = None,
+    nombre_usuario: str = "",
+    ip: str | None = None,
+    agente_usuario: str = "",
+) -> RegistroActividad:
+    """Record an access (one of `ACCESOS`): a login, a failed or locked-out attempt, a
+    second-factor code, a logout, an expiry or an ended session, with where it came from.
+    `nombre_usuario` is what was typed (default: the user's username)."""
+    if accion not in ACCESOS:
+        raise ValueError(f"{accion!r} is not an access.")
     fields = _user_fields(usuario)
-    if nombre_usuario and not fields["nombre_usuario"]:
+    if nombre_usuario:
         fields["nombre_usuario"] = nombre_usuario[:254]
-    RegistroActividad(accion=accion, ip=ip, **fields).save(force_insert=True)
+    registro = RegistroActividad(accion=accion, ip=ip, agente_usuario=agente_usuario, **fields)
+    registro.save(force_insert=True)
+    return registro
 
 
-def registrar_creaciones(*, usuario: User | None, instancias: Iterable[models.Model]) -> None:
+def purgar_accesos(*, antes_de: datetime) -> int:
+    """Delete the accesses recorded before `antes_de` (the login history's retention); how
+    many went. Changes to records are kept whatever their age."""
+    borrados, _ = RegistroActividad.objects.filter(accion__in=ACCESOS, fecha__lt=antes_de).delete()
+    return borrados
+
+
+def registrar_creaciones(*, usuario: Usuario, instancias: Iterable[models.Model]) -> None:
     rows = [
         RegistroActividad(
             accion=Accion.CREAR,
@@ -69,16 +92,14 @@ def registrar_creaciones(*, usuario: User | None, instancias: Iterable[models.Mo
     RegistroActividad.objects.bulk_create(rows)
 
 
-def registrar_cambios(
-    *, usuario: User | None, antes: dict[str, str], instancia: models.Model
-) -> int:
+def registrar_cambios(*, usuario: Usuario, antes: dict[str, str], instancia: models.Model) -> int:
     """One row per field whose value changed (`antes`: the instance's `snapshot` before the
     change); returns how many."""
     return registrar_cambios_de(usuario=usuario, cambios=[(antes, instancia)])
 
 
 def registrar_cambios_de(
-    *, usuario: User | None, cambios: Iterable[tuple[dict[str, str], models.Model]]
+    *, usuario: Usuario, cambios: Iterable[tuple[dict[str, str], models.Model]]
 ) -> int:
     """`registrar_cambios` for many instances, each with its snapshot from before the
     change, in one insert; returns how many rows were logged."""
@@ -99,7 +120,7 @@ def registrar_cambios_de(
     return len(rows)
 
 
-def registrar_eliminacion(*, usuario: User | None, instancia: models.Model) -> None:
+def registrar_eliminacion(*, usuario: Usuario, instancia: models.Model) -> None:
     RegistroActividad.objects.create(
         accion=Accion.ELIMINAR,
         valor_anterior=str(instancia),
@@ -110,7 +131,7 @@ def registrar_eliminacion(*, usuario: User | None, instancia: models.Model) -> N
 
 def registrar_cambios_lote(
     *,
-    usuario: User | None,
+    usuario: Usuario,
     cambios: Iterable[tuple[models.Model, models.Model]],
     campos: Sequence[str] | None = None,
 ) -> int:
@@ -138,7 +159,7 @@ def registrar_cambios_lote(
     return len(rows)
 
 
-def registrar_eliminaciones(*, usuario: User | None, instancias: Iterable[models.Model]) -> None:
+def registrar_eliminaciones(*, usuario: Usuario, instancias: Iterable[models.Model]) -> None:
     """`registrar_eliminacion` for many instances, in one insert."""
     RegistroActividad.objects.bulk_create(
         [

@@ -4,6 +4,7 @@ keyset pages (see `selectors.actividad_pagina`), so nothing here sorts or counts
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from functools import cache, partial
 from typing import Any
 
@@ -17,13 +18,25 @@ from sascop.core.templatetags.formato import fecha
 
 _Columna = partial(Columna, orden=())
 
+
+class _Acciones(Mapping[str, str]):
+    """Each action's label, translated when it is read (in the language of the request)."""
+
+    def __getitem__(self, accion: str) -> str:
+        return str(dict(RegistroActividad.Accion.choices)[accion])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(RegistroActividad.Accion.values)
+
+    def __len__(self) -> int:
+        return len(RegistroActividad.Accion.values)
+
+
 COLUMNAS = (
     _Columna("id", "Id", "id", ancho=10, formato=excel.ENTERO, en_tabla=False),
     _Columna("fecha", "Fecha", "fecha", ancho=17, formato=excel.FECHA_HORA, clase="nowrap"),
     _Columna("usuario", "Usuario", "nombre_usuario", ancho=22),
-    _Columna(
-        "accion", "Acción", "accion", ancho=16, opciones=dict(RegistroActividad.Accion.choices)
-    ),
+    _Columna("accion", "Acción", "accion", ancho=16, opciones=_Acciones()),
     _Columna("entidad", "Modelo", "entidad", ancho=16),
     _Columna("entidad_id", "Registro", "entidad_id", ancho=10),
     _Columna("campo", "Campo", "campo", ancho=18),

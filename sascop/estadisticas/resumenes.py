@@ -15,9 +15,11 @@ What is counted (the reference is `selectors.calcular()`):
                         production out of (into) the totals.
 
 The tables are ledgers of signed deltas (see models.py): triggers only INSERT, so writers never
-contend for a counter row. `compactar()` folds each ledger into one row per key; the reading
-side calls it when a ledger has grown (`LIMITE_FILAS`) and `manage.py recalcular_resumenes`
-rebuilds everything from the source rows (after a TRUNCATE, which fires no row trigger).
+contend for a counter row. `compactar()` folds each ledger into one row per key: a scheduled
+job does it, `manage.py recalcular_resumenes --compactar` every 10 minutes
+(deploy/systemd/sascop-resumenes.timer), so that reads stay reads (the dashboard sums the rows
+added since, a few hundred on a busy day). `manage.py recalcular_resumenes` rebuilds everything
+from the source rows (after a TRUNCATE, which fires no row trigger).
 
 PostgreSQL: statement-level triggers with transition tables — a 1,000-row `bulk_create` adds a
 handful of ledger rows, not 1,000. A production write first takes FOR SHARE on its OTs, so an
@@ -50,8 +52,6 @@ LEDGERS = {
     "resumen_produccion": (["mes"], ["total", "volumen_diezmilesimas"]),
 }
 SOURCES = ["ptes_pte", "ots_ot", "produccion_produccion"]
-# Ledger rows beyond which a read compacts (summing a few thousand rows costs ~1 ms).
-LIMITE_FILAS = 5000
 
 
 def _pg(conn: BaseDatabaseWrapper) -> bool:

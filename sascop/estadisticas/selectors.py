@@ -21,7 +21,6 @@ from django.utils import timezone
 from sascop.catalogos.estatus import EstatusOT, EstatusPTE
 from sascop.catalogos.models import Cliente
 from sascop.core.cache.datacache import cached
-from sascop.estadisticas import resumenes
 from sascop.estadisticas.models import ResumenOT, ResumenProduccion, ResumenPTE
 from sascop.ots.models import OT
 from sascop.produccion.models import Produccion
@@ -177,30 +176,20 @@ def _diezmilesimas(value: int | None) -> Decimal:
 
 def _desde_totales() -> dict[str, Any]:
     """The unfiltered dashboard from the running totals: three queries over a few hundred
-    rows."""
-    ptes_rows = list(
-        ResumenPTE.objects.values("estatus").annotate(n=Sum("total"), filas=Count("id"))
-    )
+    rows (more between two compactions), and no write."""
+    # Reads only: the ledgers are folded by `manage.py recalcular_resumenes --compactar`, a
+    # scheduled job (see resumenes.py), never by a request that reads.
+    ptes_rows = list(ResumenPTE.objects.values("estatus").annotate(n=Sum("total")))
     ots_rows = list(
         ResumenOT.objects.values("estatus").annotate(
-            n=Sum("total"),
-            mxn=Sum("mxn_centavos"),
-            usd=Sum("usd_centavos"),
-            filas=Count("id"),
-            claves=Count("cliente_id", distinct=True),
+            n=Sum("total"), mxn=Sum("mxn_centavos"), usd=Sum("usd_centavos")
         )
     )
     mes_rows = list(
         ResumenProduccion.objects.values("mes").annotate(
-            n=Sum("total"), volumen=Sum("volumen_diezmilesimas"), filas=Count("id")
+            n=Sum("total"), volumen=Sum("volumen_diezmilesimas")
         )
     )
-    # Rows beyond one per key are deltas not yet folded: fold them once there are many.
-    pendientes = sum(r["filas"] - 1 for r in ptes_rows + mes_rows) + sum(
-        r["filas"] - r["claves"] for r in ots_rows
-    )
-    if pendientes > resumenes.LIMITE_FILAS:
-        resumenes.compactar()
     return _figuras(
         {r["estatus"]: r["n"] for r in ptes_rows},
         [{**r, "mxn": _centavos(r["mxn"]), "usd": _centavos(r["usd"])} for r in ots_rows],

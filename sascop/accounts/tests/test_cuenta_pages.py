@@ -12,8 +12,9 @@ import pytest
 from django.test import Client
 
 from sascop.accounts import mfa
-from sascop.accounts.models import DispositivoTotp, EventoAcceso
+from sascop.accounts.models import DispositivoTotp
 from sascop.accounts.tests.factories import PASSWORD
+from sascop.actividad.models import RegistroActividad
 
 pytestmark = pytest.mark.django_db
 
@@ -182,7 +183,7 @@ def test_history_page_lists_own_events_only(ana, user, client):
     Client(enforce_csrf_checks=True).post(
         "/api/login/", {"username": "ana", "password": "mala"}, content_type="application/json"
     )
-    EventoAcceso.objects.create(result="success", identifier="otro")
+    RegistroActividad.objects.create(accion="login", nombre_usuario="otro")
 
     html = ana.get("/cuenta/historial/").content.decode()
 
@@ -192,13 +193,14 @@ def test_history_page_lists_own_events_only(ana, user, client):
 
 
 def test_history_page_costs_the_same_queries_for_many_events(ana, user, assert_same_queries):
-    EventoAcceso.objects.bulk_create(
-        EventoAcceso(user=user, result="success", user_agent="curl/8.0") for _ in range(3)
+    RegistroActividad.objects.bulk_create(
+        RegistroActividad(usuario=user, accion="login", agente_usuario="curl/8.0") for _ in range(3)
     )
     first = lambda: ana.get("/cuenta/historial/")  # noqa: E731
     first()  # with Redis, the first request also caches the user
-    EventoAcceso.objects.bulk_create(
-        EventoAcceso(user=user, result="failure", user_agent="Mozilla/5.0") for _ in range(30)
+    RegistroActividad.objects.bulk_create(
+        RegistroActividad(usuario=user, accion="login_fallido", agente_usuario="Mozilla/5.0")
+        for _ in range(30)
     )
 
     assert_same_queries(first, lambda: ana.get("/cuenta/historial/?pagina=2"))

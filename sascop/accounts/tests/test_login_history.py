@@ -12,8 +12,9 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
-from sascop.accounts.models import EventoAcceso
+from sascop.accounts import history
 from sascop.accounts.tests.factories import PASSWORD, UserFactory
+from sascop.actividad.selectors import accesos
 from tests.envelope import assert_error
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +38,11 @@ def _csrf(c: Client) -> dict[str, Any]:
 
 
 def _results() -> list[tuple[str, str, str | None]]:
-    rows = EventoAcceso.objects.order_by("id").values_list("result", "identifier", "user__username")
-    return list(rows)
+    rows = accesos().order_by("id").select_related("usuario")
+    return [
+        (history.resultado(r).value, r.nombre_usuario, r.usuario.username if r.usuario else None)
+        for r in rows
+    ]
 
 
 def test_every_kind_of_event_is_recorded_with_where_it_came_from(user, settings, time_machine):
@@ -62,7 +66,7 @@ def test_every_kind_of_event_is_recorded_with_where_it_came_from(user, settings,
         ("locked", "ana", "ana"),
         ("locked", "ana", "ana"),
     ]
-    assert set(EventoAcceso.objects.values_list("ip", "user_agent")) == {("10.1.2.3", AGENT)}
+    assert set(accesos().values_list("ip", "agente_usuario")) == {("10.1.2.3", AGENT)}
 
 
 def test_expiry_and_ended_sessions_are_recorded(user, time_machine):
@@ -148,5 +152,5 @@ def test_history_is_pruned_after_the_retention(user, settings, time_machine):
 
     call_command("prune_login_history", stdout=out)
 
-    assert EventoAcceso.objects.count() == 1
+    assert accesos().count() == 1
     assert out.getvalue().strip() == "Deleted 1 login-history events."

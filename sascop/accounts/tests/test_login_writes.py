@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from sascop.accounts.models import EventoAcceso, Sesion
+from sascop.accounts.models import Sesion
 from sascop.accounts.tests.factories import PASSWORD
 from sascop.accounts.tests.test_mfa import STEP, _code, _enrol, _post
 from sascop.actividad.models import RegistroActividad
@@ -26,13 +26,12 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 _TABLE = re.compile(r'\b(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', re.IGNORECASE)
 
-# The two reads a login cannot do without, then its four rows in one transaction: the
+# The two reads a login cannot do without, then its three rows in one transaction: the
 # session is inserted once, with its final data (not inserted empty and updated), and the
 # lock-out counters of a client with no failures are left alone.
 WRITES = [
     "UPDATE accounts_user",  # last_login
-    "INSERT accounts_eventoacceso",  # the login history
-    "INSERT actividad_registroactividad",  # the activity log
+    "INSERT actividad_registroactividad",  # the activity log, which is the login history
     "INSERT accounts_sesion",
 ]
 ONE_TRANSACTION = [
@@ -67,12 +66,12 @@ def _statements_of_login(client: Client, **credentials: str) -> list[str]:
     return [_statement(query["sql"]) for query in queries.captured_queries]
 
 
-def test_a_login_writes_its_four_rows_in_one_commit(client, user):
+def test_a_login_writes_its_three_rows_in_one_commit(client, user):
     assert _statements_of_login(client) == ONE_TRANSACTION
 
     assert Sesion.objects.count() == 1
-    assert EventoAcceso.objects.filter(user=user, result=EventoAcceso.Resultado.SUCCESS).exists()
-    assert RegistroActividad.objects.filter(usuario=user).count() == 1
+    row = RegistroActividad.objects.get(usuario=user)
+    assert (row.accion, row.nombre_usuario) == (RegistroActividad.Accion.LOGIN, "ana")
 
 
 def test_the_session_written_is_the_one_the_cookie_names(client, user):
@@ -146,7 +145,6 @@ def test_the_two_factor_step_writes_the_login_in_one_commit(client, user, time_m
         "SELECT accounts_sesion",
         "DELETE accounts_sesion",
         "UPDATE accounts_user",
-        "INSERT accounts_eventoacceso",
         "INSERT actividad_registroactividad",
         "INSERT accounts_sesion",
         "COMMIT",

@@ -17,9 +17,10 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from sascop.accounts import mfa
-from sascop.accounts.models import CodigoRecuperacion, DispositivoTotp, EventoAcceso, User
+from sascop.accounts import history, mfa
+from sascop.accounts.models import CodigoRecuperacion, DispositivoTotp, User
 from sascop.accounts.tests.factories import PASSWORD
+from sascop.actividad.selectors import accesos
 from sascop.core.tests.test_openapi_document import assert_documented
 from tests.envelope import NOT_AUTHENTICATED, assert_error
 
@@ -102,9 +103,8 @@ def enrolled(client, user, json_login, clock):
 
 
 def _results(user) -> list[str]:
-    return list(
-        EventoAcceso.objects.filter(user=user).order_by("at", "id").values_list("result", flat=True)
-    )
+    rows = accesos().filter(usuario=user).order_by("fecha", "id")
+    return [history.resultado(r).value for r in rows]
 
 
 # --- enrolment ------------------------------------------------------------------------------

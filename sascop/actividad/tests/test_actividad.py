@@ -120,3 +120,64 @@ def test_the_log_list_never_counts_all_its_rows(role_client, monkeypatch):
     assert body["total_aproximado"] is True
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
     assert counts and all("LIMIT 3" in sql.upper() for sql in counts)
+
+
+def test_an_access_is_one_row_shown_by_the_log_and_the_login_history(
+    client, user, json_login, role_client
+):
+    client.post(
+        "/api/login/",
+        {"username": "ANA@sascop.mx", "password": "mal"},
+        content_type="application/json",
+    )
+    json_login()
+    # The failure and the login, each once (the log is the login history).
+    assert sorted(RegistroActividad.objects.values_list("accion", flat=True)) == [
+        "login",
+        "login_fallido",
+    ]
+    fila = RegistroActividad.objects.get(accion="login_fallido")
+
+    log = role_client("Administración").get(URL, {"accion": "login_fallido"}).json()["actividad"]
+    history = client.get("/api/login-history/", {"result": "failure"}).json()["events"]
+
+    assert [(r["id"], r["usuario"], r["nombre_usuario"]) for r in log] == [
+        (fila.pk, user.pk, "ANA@sascop.mx")
+    ]
+    assert [(e["id"], e["user_id"], e["identifier"]) for e in history] == [
+        (fila.pk, user.pk, "ANA@sascop.mx")
+    ]
+
+
+def test_admin_bulk_deletes_are_logged_in_one_insert():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sascop.precios.tests.factories import ContratoFactory
+
+    superuser = make_user(username="root", is_staff=True, is_superuser=True)
+    contratos = [ContratoFactory(numero=f"64085780{i}") for i in range(3)]
+    browser = Client()
+    browser.force_login(superuser)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.post(
+            "/admin/precios/contrato/",
+            {
+                "action": "delete_selected",
+                "_selected_action": [c.pk for c in contratos],
+                "post": "yes",
+            },
+        )
+
+    assert response.status_code == HTTPStatus.FOUND
+    inserts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("INSERT INTO") and "actividad_registroactividad" in q["sql"]
+    ]
+    assert len(inserts) == 1
+    rows = RegistroActividad.objects.filter(
+        accion="eliminar", entidad="contrato", usuario=superuser
+    )
+    assert sorted(rows.values_list("entidad_id", flat=True)) == sorted(str(c.pk) for c in contratos)

@@ -7,11 +7,13 @@ import itertools
 import random
 from collections.abc import Callable
 from decimal import Decimal
+from http import HTTPStatus
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -304,14 +306,40 @@ def test_compaction_folds_the_ledgers_into_one_row_per_key() -> None:
     assert_exact()
 
 
-def test_a_read_compacts_when_the_ledger_has_grown(monkeypatch: Any) -> None:
-    monkeypatch.setattr(resumenes, "LIMITE_FILAS", 3)
+def test_the_dashboard_read_writes_nothing_however_long_the_ledgers(role_client: Any) -> None:
+    consulta = role_client("Consulta")
+    for _ in range(6):
+        PTEFactory(estatus=EstatusPTE.PENDIENTE)
+    # A busy stretch without the job: thousands of deltas not yet folded (zeros here).
+    ResumenPTE.objects.bulk_create(ResumenPTE(estatus=1, total=0) for _ in range(6000))
+    filas = ResumenPTE.objects.count()
+    consulta.get("/operaciones/api/estadisticas/")  # with Redis, caches the user
+
+    with CaptureQueriesContext(connection) as queries:
+        response = consulta.get("/operaciones/api/estadisticas/")
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["total_ptes"] == 6
+    escrituras = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].split(None, 1)[0].upper() not in {"SELECT", "SAVEPOINT", "RELEASE"}
+    ]
+    assert escrituras == []
+    # Three reads of the ledgers (PTE, OT, production), whatever their length.
+    assert sum("resumen_" in q["sql"] for q in queries.captured_queries) == 3
+    assert ResumenPTE.objects.count() == filas
+
+
+def test_the_scheduled_job_folds_the_ledgers() -> None:
     for _ in range(5):
         PTEFactory(estatus=EstatusPTE.PENDIENTE)
     assert ResumenPTE.objects.count() == 5
-    primera = estadisticas()
-    assert ResumenPTE.objects.count() == 1
-    assert estadisticas() == primera == calcular()
+
+    call_command("recalcular_resumenes", "--compactar", verbosity=0)
+
+    assert list(ResumenPTE.objects.values_list("estatus", "total")) == [(1, 5)]
+    assert_exact()
 
 
 def test_recalcular_rebuilds_after_a_truncate() -> None:
