@@ -83,6 +83,25 @@ def produccion_por_ids(ids: list[int]) -> list[Produccion]:
     return [rows[i] for i in ids if i in rows]
 
 
+def ots_sugeridas(texto: str, limite: int = 15) -> list[dict[str, str]]:
+    """OTs (not deleted) whose number or description contain `texto`, numbers that start
+    with it first: what the OT fields suggest as people type."""
+    texto = texto.strip()
+    if not texto:
+        return []
+    filas = (
+        OT.objects.filter(eliminado_en__isnull=True)
+        .filter(Q(orden_trabajo__icontains=texto) | Q(descripcion_trabajo__icontains=texto))
+        .order_by("orden_trabajo", "num_reprogramacion", "pk")
+        .values_list("orden_trabajo", "descripcion_trabajo")
+    )
+    vistas: dict[str, str] = {}
+    for numero, descripcion in filas[: limite * 2]:
+        vistas.setdefault(numero, descripcion)
+    primero = sorted(vistas, key=lambda n: not n.lower().startswith(texto.lower()))
+    return [{"orden_trabajo": n, "descripcion": vistas[n]} for n in primero[:limite]]
+
+
 # --- the monthly sheet ------------------------------------------------------------------------
 
 

@@ -13,11 +13,12 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -185,6 +186,14 @@ def produccion_captura(request: HttpRequest) -> HttpResponse:
     return _pagina_captura(request, ot_form, ot, pegado=pegado, revision=revision)
 
 
+@never_cache
+@permission_required_page("produccion.view_produccion")
+@require_http_methods(["GET", "HEAD"])
+def produccion_ots(request: HttpRequest) -> JsonResponse:
+    """The OTs whose number or description contain `?q=`, for the OT fields' suggestions."""
+    return JsonResponse({"ots": selectors.ots_sugeridas(request.GET.get("q", "")[:60])})
+
+
 # --- The monthly sheet -------------------------------------------------------------------
 
 
@@ -235,6 +244,69 @@ def _filas_de_sabana(
     return filas
 
 
+def _api_de_sabana(consulta: dict[str, Any]) -> str:
+    """The sheet's API address, for the grid to save through (PATCH) and read again."""
+    params = QueryDict(mutable=True)
+    params.update(
+        {
+            "ot": str(consulta["ot_id"]),
+            "anio": str(consulta["anio"]),
+            "mes": str(consulta["mes"]),
+            "tipo_tiempo": consulta["tipo_tiempo"],
+        }
+    )
+    if consulta["sitio_id"]:
+        params["sitio"] = str(consulta["sitio_id"])
+    return f"{reverse('operaciones:produccion-sabana')}?{params.urlencode()}"
+
+
+def _primer_dia_futuro(anio: int, mes: int) -> int:
+    """The first day of the month that is still to come (the grid does not take it yet)."""
+    hoy = timezone.localdate()
+    if (anio, mes) < (hoy.year, hoy.month):
+        return 32
+    if (anio, mes) > (hoy.year, hoy.month):
+        return 1
+    return hoy.day + 1
+
+
+def _textos_rejilla() -> dict[str, str]:
+    """What the grid's script writes for people, in the page's language."""
+    return {
+        "etiqueta": gettext("Month sheet"),
+        "partida": gettext("Partida"),
+        "autorizado": gettext("Authorised"),
+        "importe_mn": gettext("Amount M.N."),
+        "importe_usd": gettext("Amount USD"),
+        "programado": gettext("programmed"),
+        "excedente": gettext("Excess"),
+        "firmado": gettext("Signed off (FIRMADO): it cannot change."),
+        "futuro": gettext("A day still to come: it cannot be captured yet."),
+        "no_es_volumen": gettext("Not a volume."),
+        "negativo": gettext("A volume cannot be negative."),
+        "decimales": gettext("At most 4 decimal places."),
+        "ajena": gettext("Someone else changed this cell while you were editing; saved now:"),
+        "sin_cambios": gettext("No unsaved changes."),
+        "un_cambio": gettext("1 unsaved change."),
+        "cambios": gettext("%(n)s unsaved changes."),
+        "guardando": gettext("Saving…"),
+        "guardado": gettext("Saved."),
+        "conflicto": gettext(
+            "Someone else saved this sheet while you were editing. Your changes are kept and "
+            "the cells they changed are outlined in blue: review them and save again."
+        ),
+        "celdas_malas": gettext("Nothing was saved: check the cells marked in red."),
+        "firmados": gettext("Nothing was saved: a signed-off (FIRMADO) day cannot change."),
+        "no_guardado": gettext("Nothing was saved:"),
+        "sin_red": gettext("Nothing was saved: the server could not be reached."),
+        "pegado_fuera": gettext(
+            "Some pasted cells fell outside the sheet or on days that cannot change and were "
+            "left out."
+        ),
+        "invalidas": gettext("Correct the cells that are not valid before saving."),
+    }
+
+
 def _pagina_sabana(
     request: HttpRequest,
     form: SabanaForm,
@@ -263,6 +335,12 @@ def _pagina_sabana(
         ]
         if ocultas:
             context["aviso"] = " ".join([aviso, *ocultas])
+        puede_editar = (
+            request.user.has_perm("produccion.change_produccion")
+            and request.user.has_perm("produccion.add_produccion")
+            and request.user.has_perm("produccion.delete_produccion")
+        )
+        consulta = form.consulta()
         context.update(
             {
                 "datos": datos,
@@ -270,11 +348,17 @@ def _pagina_sabana(
                 "ot": ot,
                 "ot_url": reverse("ots:detalle", kwargs={"ot_id": ot.pk}),
                 "filas": _filas_de_sabana(datos, escritas, errores or {}),
-                "puede_editar": request.user.has_perm("produccion.change_produccion")
-                and request.user.has_perm("produccion.add_produccion")
-                and request.user.has_perm("produccion.delete_produccion"),
+                "puede_editar": puede_editar,
                 "exportar_url": exportar_url(request),
                 "con_errores": bool(errores),
+                "rejilla": {
+                    "datos": datos,
+                    "version": version,
+                    "api": _api_de_sabana(consulta),
+                    "editable": puede_editar,
+                    "primer_dia_futuro": _primer_dia_futuro(consulta["anio"], consulta["mes"]),
+                },
+                "textos_rejilla": _textos_rejilla(),
             }
         )
     return render(request, SABANA, context, status=status)
