@@ -12,14 +12,15 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Locator, Page, ViewportSize, expect
 
+from sascop.accounts.models import User
 from sascop.accounts.tests.factories import PASSWORD
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios.models import ProgramaDiario
 from sascop.precios.tests.factories import AnexoFactory, ConceptoFactory, linea_de
-from sascop.produccion import captura, excedentes
+from sascop.produccion import captura, excedentes, services
 from sascop.produccion.models import Produccion, ReporteDiario
 from sascop.produccion.tests.factories import ProduccionFactory
-from tests.browser.conftest import page_wide_scroll
+from tests.browser.conftest import PHONE, SCREENSHOTS, page_wide_scroll
 from tests.browser.test_pages import _usuario
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -133,6 +134,12 @@ def test_the_grid_is_a_wide_aria_grid_with_frozen_columns(
     ).to_be_in_viewport()
     assert page_wide_scroll(page) == 0
     assert axe(page) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for tamano in (ANCHO, ESCRITORIO, PHONE):
+        page.set_viewport_size(tamano)
+        page.wait_for_timeout(300)  # the grid follows the window's width
+        assert page_wide_scroll(page) == 0, tamano
+        page.screenshot(path=SCREENSHOTS / f"sabana-rejilla-{tamano['width']}.png", full_page=True)
     assert console_errors == []
 
 
@@ -208,3 +215,112 @@ def test_a_block_pasted_from_excel_reads_like_the_paste_capture(
     assert _valor(page, "C-5 2.1 Tubería", 7) == ""
     assert _valor(page, "C-2 3 Buzo", 9) == ""
     assert console_errors == []
+
+
+def test_signed_off_and_future_days_are_read_only_and_look_it(
+    page: Page, browser_login, obra, console_errors
+):
+    page.set_viewport_size(ANCHO)
+    _abrir(page, browser_login)
+    tubo = "C-5 2.1 Tubería"
+
+    firmado = _celda(page, tubo, 3)
+    expect(firmado).to_have_class(re.compile(r"\bsolo-lectura\b"))
+    assert "FIRMADO" in (firmado.get_attribute("title") or "")
+    assert firmado.evaluate("c => getComputedStyle(c).backgroundColor") != _celda(
+        page, tubo, 2
+    ).evaluate("c => getComputedStyle(c).backgroundColor")
+    firmado.click()
+    expect(_editor(page)).to_have_count(0)
+    _celda(page, tubo, 2).click()
+    page.keyboard.press("Tab")  # over the 3rd, to the 4th
+    expect(_editor(page)).to_have_value("45.5")
+    page.keyboard.press("Escape")
+
+    # Next month has not begun: every day waits.
+    hoy = datetime.date.today()
+    siguiente = (hoy.replace(day=28) + datetime.timedelta(days=7)).replace(day=1)
+    page.goto(f"/produccion/sabana/?ot={OT_NUMERO}&anio={siguiente.year}&mes={siguiente.month}")
+    expect(page.locator("#rejilla[data-lista]")).to_be_attached()
+    dias = page.locator(".tabulator-row .tabulator-cell.col-dia")
+    assert dias.count() > 0
+    expect(page.locator(".tabulator-row .tabulator-cell.col-dia:not(.solo-lectura)")).to_have_count(
+        0
+    )
+    _celda(page, tubo, 1).click()
+    expect(_editor(page)).to_have_count(0)
+    assert console_errors == []
+
+
+def test_someone_elses_save_keeps_my_edits_and_marks_their_cells(
+    page: Page, browser_login, obra, console_errors
+):
+    page.set_viewport_size(ANCHO)
+    _abrir(page, browser_login)
+    tubo, buzo = "C-5 2.1 Tubería", "C-2 3 Buzo"
+    _celda(page, tubo, 10).click()
+    page.keyboard.type("5")
+    page.keyboard.press("Tab")
+    # Meanwhile, someone else saves the 11th of Tubería and the 12th of Buzo.
+    services.sabana_guardar(
+        usuario=User.objects.get(username="carla"),
+        ot_id=obra["ot"].pk,
+        anio=2026,
+        mes=5,
+        tipo_tiempo="TE",
+        sitio_id=None,
+        partidas=[
+            {"partida_anexo": obra["2.1"].pk, "ejecutado": {"11": "7"}},
+            {"partida_anexo": obra["3"].pk, "ejecutado": {"12": "2"}},
+        ],
+        solo_enviadas=True,
+    )
+
+    page.get_by_role("button", name="Guardar").click()
+
+    expect(page.locator("#aviso-rejilla")).to_contain_text("Alguien más guardó esta sábana")
+    assert _valor(page, tubo, 10) == "5"
+    expect(_celda(page, tubo, 10)).to_have_class(re.compile(r"\bcambiada\b"))
+    assert _valor(page, tubo, 11) == "7"
+    expect(_celda(page, tubo, 11)).to_have_class(re.compile(r"\bajena\b"))
+    expect(_celda(page, buzo, 12)).to_have_class(re.compile(r"\bajena\b"))
+    assert ("2.1", 10) not in _guardadas(obra["ot"])
+
+    page.get_by_role("button", name="Guardar").click()
+
+    expect(page.locator("#aviso-rejilla")).to_have_text("Guardado.")
+    assert _guardadas(obra["ot"]) == {
+        ("2.1", 4): Decimal("45.5"),
+        ("2.1", 10): Decimal("5"),
+        ("2.1", 11): Decimal("7"),
+        ("3", 12): Decimal("2"),
+    }
+    # The browser logs the refused save (412); nothing else went wrong.
+    assert [e for e in console_errors if "412 (Precondition Failed)" not in e] == []
+
+
+def test_leaving_with_unsaved_changes_asks_first(page: Page, browser_login, obra):
+    page.set_viewport_size(ANCHO)
+    _abrir(page, browser_login)
+    preguntas: list[str] = []
+
+    def responder(dialogo):
+        preguntas.append(dialogo.type)
+        dialogo.dismiss()
+
+    page.on("dialog", responder)
+    _celda(page, "C-5 2.1 Tubería", 6).click()
+    page.keyboard.type("8")
+    page.keyboard.press("Enter")
+
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+
+    assert preguntas == ["beforeunload"]
+    assert not page.is_closed()
+    assert _valor(page, "C-5 2.1 Tubería", 6) == "8"
+    page.get_by_role("button", name="Guardar").click()
+    expect(page.locator("#aviso-rejilla")).to_have_text("Guardado.")
+    page.reload()  # nothing unsaved: no question
+    expect(page.locator("#rejilla[data-lista]")).to_be_attached()
+    assert preguntas == ["beforeunload"]

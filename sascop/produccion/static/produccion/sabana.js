@@ -488,11 +488,21 @@
 
     // --- columns -----------------------------------------------------------------------------
 
-    var ancho = nodo.clientWidth;
-    var angosto = ancho < 700;
-    var anchoPartida = angosto ? 120 : 240;
-    var anchoAutorizado = angosto ? 64 : 84;
-    var anchoDia = Math.max(40, Math.floor((ancho - anchoPartida - anchoAutorizado - 18) / n));
+    // Widths from the window's: the days share what the frozen columns and the amounts
+    // leave (all 31 in sight at 1,920 px), never under 40 px; a narrow window scrolls them.
+    var ANCHO_IMPORTE = 110;
+    function anchos() {
+      var ancho = nodo.clientWidth;
+      var angosto = ancho < 700;
+      var partida = angosto ? 120 : 240;
+      var autorizado = angosto ? 64 : 92;
+      var dia = Math.floor((ancho - partida - autorizado - 2 * ANCHO_IMPORTE - 20) / n);
+      return { partida: partida, autorizado: autorizado, dia: Math.max(40, dia) };
+    }
+    var medidas = anchos();
+    var anchoPartida = medidas.partida;
+    var anchoAutorizado = medidas.autorizado;
+    var anchoDia = medidas.dia;
 
     var columnas = [
       {
@@ -547,7 +557,7 @@
       columnas.push({
         title: c[1],
         field: c[0],
-        width: 120,
+        width: ANCHO_IMPORTE,
         headerSort: false,
         hozAlign: "right",
         cssClass: "col-importe",
@@ -731,6 +741,19 @@
     if (botonGuardar) {
       botonGuardar.addEventListener("click", guardar);
     }
+
+    var espera = null;
+    window.addEventListener("resize", function () {
+      clearTimeout(espera);
+      espera = setTimeout(function () {
+        var nuevas = anchos();
+        tabla.getColumn("clave").setWidth(nuevas.partida);
+        tabla.getColumn("autorizado").setWidth(nuevas.autorizado);
+        for (var d = 1; d <= n; d++) {
+          tabla.getColumn("d" + d).setWidth(nuevas.dia);
+        }
+      }, 100);
+    });
 
     window.addEventListener("beforeunload", function (e) {
       var escribiendo = enEdicion && enEdicion.input.value !== enEdicion.original;
