@@ -93,14 +93,29 @@ def _lista_de(ot: OT, revision: captura.Revision) -> str:
     return f"{reverse('produccion:lista')}?{params.urlencode()}"
 
 
-def _volumenes(request: HttpRequest) -> dict[str, str]:
-    """The day's volumes the form sent, by line key (`clave-<i>` names `vol-<i>`)."""
+def _volumenes(request: HttpRequest, prefijo: str = "vol") -> dict[str, str]:
+    """The day's volumes the form sent, by line key (`clave-<i>` names `vol-<i>`; with
+    `prefijo="antes"`, the values the page had shown, `antes-<i>`)."""
     volumenes: dict[str, str] = {}
     for nombre in request.POST:
         if nombre.startswith("clave-"):
             clave = request.POST.get(nombre, "")
-            volumenes[clave] = request.POST.get(f"vol-{nombre.removeprefix('clave-')}", "")
+            volumenes[clave] = request.POST.get(f"{prefijo}-{nombre.removeprefix('clave-')}", "")
     return volumenes
+
+
+def _dia_guardado(request: HttpRequest, ot: OT) -> tuple[CapturaDiaForm | None, dict[str, str]]:
+    """With `?fecha=` (and `tipo_tiempo`, `sitio`): the day form set to that day and what is
+    stored for it by line key, as people write it, to correct it."""
+    if "fecha" not in request.GET:
+        return None, {}
+    dia = CapturaDiaForm(request.GET)
+    if not dia.is_valid():
+        return dia, {}
+    guardados = captura.guardados_del_dia(
+        ot, dia.cleaned_data["fecha"], dia.cleaned_data["tipo_tiempo"], dia.cleaned_data["sitio"]
+    )
+    return dia, {clave: _sin_ceros(str(v)) for clave, v in guardados.items()}
 
 
 def _pagina_captura(
@@ -115,7 +130,11 @@ def _pagina_captura(
     status: int = 200,
 ) -> HttpResponse:
     lineas = captura.lineas_de(ot) if ot is not None else []
-    escritos = _volumenes(request) if request.method == "POST" else {}
+    cargado, mostrados = _dia_guardado(request, ot) if ot is not None else (None, {})
+    dia = dia or cargado
+    escritos = _volumenes(request) if request.method == "POST" else mostrados
+    if request.method == "POST":
+        mostrados = _volumenes(request, "antes")
     errores_dia = {}
     if revision_dia is not None:
         errores_dia = {f.linea.clave: f.errores for f in revision_dia.filas if f.linea is not None}
@@ -125,9 +144,16 @@ def _pagina_captura(
         "ot_url": reverse("ots:detalle", kwargs={"ot_id": ot.pk}) if ot is not None else None,
         "dia": dia or CapturaDiaForm(initial={"tipo_tiempo": "TE"}),
         "lineas": [
-            (i, linea, escritos.get(linea.clave, ""), errores_dia.get(linea.clave, []))
+            (
+                i,
+                linea,
+                escritos.get(linea.clave, ""),
+                errores_dia.get(linea.clave, []),
+                mostrados.get(linea.clave, ""),
+            )
             for i, linea in enumerate(lineas)
         ],
+        "dia_cargado": bool(mostrados),
         "revision_dia": revision_dia,
         "pegado": pegado or PegadoForm(),
         "revision": revision,
@@ -165,6 +191,7 @@ def produccion_captura(request: HttpRequest) -> HttpResponse:
             sitio=dia.cleaned_data["sitio"],
             volumenes=_volumenes(request),
             comentario=dia.cleaned_data["comentario"],
+            mostrados=_volumenes(request, "antes"),
         )
         if revision.guardadas:
             messages.success(request, f"Se guardaron {revision.guardadas} filas de producción.")

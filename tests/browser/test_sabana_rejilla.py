@@ -324,3 +324,38 @@ def test_leaving_with_unsaved_changes_asks_first(page: Page, browser_login, obra
     page.reload()  # nothing unsaved: no question
     expect(page.locator("#rejilla[data-lista]")).to_be_attached()
     assert preguntas == ["beforeunload"]
+
+
+def test_the_ot_field_suggests_by_part_of_the_number_or_name_and_shows_it_whole(
+    page: Page, browser_login, obra
+):
+    browser_login("carla", PASSWORD)
+    for url in ("/produccion/sabana/", "/produccion/captura/"):
+        page.goto(url)
+        campo = page.get_by_label("OT", exact=True)
+        campo.fill("")
+        campo.press_sequentially("801-24")
+        opciones = page.locator("#ots-sugeridas option")
+        expect(opciones).to_have_count(1)
+        expect(opciones.first).to_have_attribute("value", OT_NUMERO)
+        campo.fill("")
+        campo.press_sequentially("ducto")
+        expect(opciones.first).to_have_attribute("value", OT_NUMERO)
+        campo.fill(OT_NUMERO)
+        # The whole number in sight: nothing scrolled out of the box.
+        assert campo.evaluate("c => c.scrollWidth <= c.clientWidth")
+
+
+def test_the_day_capture_loads_the_stored_day_to_correct_it(page: Page, browser_login, obra):
+    browser_login("carla", PASSWORD)
+    page.goto(f"/produccion/captura/?ot={OT_NUMERO}")
+    page.get_by_label("Fecha").fill("2026-05-04")
+    page.get_by_label("Fecha").dispatch_event("change")
+
+    volumen = page.get_by_label("Volumen de C-5 2.1")
+    expect(volumen).to_have_value("45.5")
+    volumen.fill("44")
+    page.get_by_role("button", name="Guardar el día").click()
+
+    page.wait_for_url("**/produccion/?ot=*")
+    assert _guardadas(obra["ot"]) == {("2.1", 4): Decimal("44")}
