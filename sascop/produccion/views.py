@@ -36,6 +36,7 @@ from sascop.produccion.forms import (
     ProduccionFiltroForm,
     SabanaForm,
 )
+from sascop.produccion.models import ReporteDiario
 from sascop.produccion.tables import ProduccionTable
 
 CAPTURA = "produccion/captura.html"
@@ -301,6 +302,9 @@ def _textos_rejilla() -> dict[str, str]:
     """What the grid's script writes for people, in the page's language."""
     return {
         "etiqueta": gettext("Month sheet"),
+        "reporte_diario": gettext("Daily report"),
+        "reporte_dia": gettext("Daily report day %(dia)s"),
+        "reporte_no_guardado": gettext("The daily report was not saved:"),
         "partida": gettext("Partida"),
         "autorizado": gettext("Authorised"),
         "importe_mn": gettext("Amount M.N."),
@@ -384,6 +388,15 @@ def _pagina_sabana(
                     "api": _api_de_sabana(consulta),
                     "editable": puede_editar,
                     "primer_dia_futuro": _primer_dia_futuro(consulta["anio"], consulta["mes"]),
+                    "reportes": {
+                        "api": reverse("operaciones:ots-reportes-diarios", args=[ot.pk])
+                        + f"?anio={consulta['anio']}&mes={consulta['mes']}",
+                        "sitio": datos["sitio"],
+                        "editable": request.user.has_perms(
+                            ["produccion.add_reportediario", "produccion.change_reportediario"]
+                        ),
+                        "estados": list(ReporteDiario.Estatus.values),
+                    },
                 },
                 "textos_rejilla": _textos_rejilla(),
             }

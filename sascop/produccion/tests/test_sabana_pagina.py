@@ -223,8 +223,15 @@ def test_the_grid_gets_the_sheet_its_version_and_what_it_may_change(viewer, capt
         "&tipo_tiempo=TE",
         "editable": True,
         "primer_dia_futuro": 32,  # May 2026 is over
+        "reportes": {
+            "api": f"/operaciones/api/ots/{hoja['ot'].pk}/reportes-diarios/?anio=2026&mes=5",
+            "sitio": hoja["ot"].sitio_id,
+            "editable": True,
+            "estados": ["PENDIENTE", "PROCESO", "FALTA FIRMA PEMEX", "FIRMADO"],
+        },
     }
     assert _rejilla(_html(lectura))["editable"] is False
+    assert _rejilla(_html(lectura))["reportes"]["editable"] is False
     assert '<script id="textos-rejilla" type="application/json">' in _html(captura)
     # The grid's script and its library, from this site; no script written into the page.
     assert "/static/vendor/tabulator/tabulator.min.js" in _html(captura)

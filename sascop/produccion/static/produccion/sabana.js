@@ -5,7 +5,8 @@
 // the API address, whether this user may edit, the first day still to come) and the texts
 // people read ("textos-rejilla", translated by the server). Saving sends only the cells
 // that changed (PATCH with If-Match); a 412 keeps what was typed and marks the cells someone
-// else changed meanwhile.
+// else changed meanwhile. A first row, frozen, holds each day's report state ("Reporte
+// diario"): set to FIRMADO, that day's cells stop taking changes at once.
 (function () {
   "use strict";
 
@@ -62,6 +63,15 @@
     }
     function editable(dia) {
       return config.editable && !soloLectura(dia);
+    }
+    var REPORTE = "reporte";
+    function esReporte(row) {
+      return row.getData().id === REPORTE;
+    }
+    function lineasDe(filas) {
+      return filas.filter(function (row) {
+        return !esReporte(row);
+      });
     }
 
     // A typed text as the cell keeps it: "" (empty: deletes the day), a number as the API
@@ -149,6 +159,10 @@
     function formatoDia(cell) {
       var fila = cell.getRow().getData();
       var dia = Number(cell.getField().slice(1));
+      cell.getElement().classList.toggle("solo-lectura", soloLectura(dia));
+      if (fila.id === REPORTE) {
+        return selectorReporte(cell, dia);
+      }
       var valor = cell.getValue() || "";
       var programado = lineas[fila.id].programado[String(dia)];
       var el = cell.getElement();
@@ -194,6 +208,9 @@
 
     function formatoPartida(cell) {
       var fila = cell.getRow().getData();
+      if (fila.id === REPORTE) {
+        return fila.clave;
+      }
       cell.getElement().title = fila.clave + " · " + fila.concepto + " (" + fila.unidad + ")";
       var caja = document.createElement("span");
       caja.className = "caja-partida";
@@ -343,7 +360,7 @@
       var row = cell.getRow();
       var dia = diaDe(cell);
       if (dFila) {
-        var filas = tabla.getRows("active");
+        var filas = lineasDe(tabla.getRows("active"));
         var i = filas.indexOf(row) + dFila;
         if (i < 0 || i >= filas.length) {
           abrir(row, dia);
@@ -369,7 +386,7 @@
 
     function pegar(cell, texto) {
       var renglones = texto.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
-      var filas = tabla.getRows("active");
+      var filas = lineasDe(tabla.getRows("active"));
       var inicio = filas.indexOf(cell.getRow());
       var dia = diaDe(cell);
       var cambios = [];
@@ -416,7 +433,9 @@
         cerrado = true;
         enEdicion = null;
         var texto = input.value;
-        cancel();
+        if (input.isConnected) {
+          cancel(); // else the grid redrew the cell already
+        }
         if (guardar && texto !== original) {
           cambiar([{ row: cell.getRow(), dia: dia, texto: texto }]);
         }
@@ -523,18 +542,12 @@
         hozAlign: "right",
         cssClass: "col-autorizado",
         formatter: function (cell) {
-          return formato.format(Number(cell.getValue()));
+          return esReporte(cell.getRow()) ? "" : formato.format(Number(cell.getValue()));
         },
       },
     ];
     datos.dias.forEach(function (dia) {
       var clases = ["col-dia"];
-      if (datos.reportes[String(dia)] === "FIRMADO") {
-        clases.push("firmado");
-      }
-      if (soloLectura(dia)) {
-        clases.push("solo-lectura");
-      }
       columnas.push({
         title: String(dia),
         field: "d" + dia,
@@ -544,9 +557,11 @@
         hozAlign: "right",
         headerHozAlign: "center",
         cssClass: clases.join(" "),
-        headerTooltip: porQueSoloLectura(dia) || false,
         formatter: formatoDia,
-        editor: editable(dia) ? editor : false,
+        editor: editor,
+        editable: function (cell) {
+          return !esReporte(cell.getRow()) && editable(dia);
+        },
       });
     });
     [
@@ -562,15 +577,16 @@
         hozAlign: "right",
         cssClass: "col-importe",
         formatter: function (cell) {
-          return moneda.format(Number(cell.getValue()));
+          return esReporte(cell.getRow()) ? "" : moneda.format(Number(cell.getValue()));
         },
       });
     });
     void dinero;
 
     guardarBase(datos.partidas);
+    var filaReporte = { id: REPORTE, clave: T.reporte_diario, concepto: "", unidad: "" };
     var tabla = new Tabulator(nodo, {
-      data: datos.partidas.map(filaDe),
+      data: [filaReporte].concat(datos.partidas.map(filaDe)),
       columns: columnas,
       index: "id",
       layout: "fitData",
@@ -586,9 +602,122 @@
       if (holder) {
         holder.removeAttribute("tabindex");
       }
+      tabla.getRow(REPORTE).freeze();
+      marcarEncabezados();
       nodo.setAttribute("data-lista", "1");
       contar();
     });
+
+    // --- the daily report row ---------------------------------------------------------------
+
+    function marcarEncabezados() {
+      for (var d = 1; d <= n; d++) {
+        var col = tabla.getColumn("d" + d);
+        var el = col && col.getElement();
+        if (el) {
+          el.classList.toggle("firmado", datos.reportes[String(d)] === "FIRMADO");
+          el.classList.toggle("solo-lectura", soloLectura(d));
+          var motivo = porQueSoloLectura(d);
+          if (motivo) {
+            el.title = motivo;
+          } else {
+            el.removeAttribute("title");
+          }
+        }
+      }
+    }
+
+    function selectorReporte(cell, dia) {
+      var reportes = config.reportes;
+      var select = document.createElement("select");
+      select.className = "estado-reporte";
+      select.setAttribute("aria-label", T.reporte_dia.replace("%(dia)s", dia));
+      reportes.estados.forEach(function (estado) {
+        var opcion = document.createElement("option");
+        opcion.value = estado;
+        opcion.textContent = estado;
+        select.appendChild(opcion);
+      });
+      var actual = datos.reportes[String(dia)];
+      select.value = actual;
+      select.title = actual;
+      select.setAttribute("data-estado", actual);
+      select.disabled = !reportes.editable;
+      select.addEventListener("change", function () {
+        cambiarReporte(select, dia);
+      });
+      // The grid's own keys (typing, arrows) are the select's while it has the focus.
+      select.addEventListener("keydown", function (e) {
+        e.stopPropagation();
+      });
+      return select;
+    }
+
+    function cerrarEditor() {
+      var activo = document.activeElement;
+      if (activo && activo.classList.contains("editor-celda")) {
+        activo.blur();
+      }
+    }
+
+    function cambiarReporte(select, dia) {
+      cerrarEditor();
+      var reportes = config.reportes;
+      var antes = datos.reportes[String(dia)];
+      var nuevo = select.value;
+      select.disabled = true;
+      fetch(reportes.api, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) {
+          var etiqueta = r.headers.get("ETag");
+          var cuerpo = { sitios: [{ id: reportes.sitio, reportes: {} }] };
+          cuerpo.sitios[0].reportes[String(dia)] = nuevo;
+          var cabeceras = {
+            "Content-Type": "application/json",
+            Accept: "application/json",
+            "X-CSRFToken": galleta("csrftoken") || "",
+          };
+          if (etiqueta) {
+            cabeceras["If-Match"] = etiqueta;
+          }
+          return fetch(reportes.api, {
+            method: "PUT",
+            credentials: "same-origin",
+            headers: cabeceras,
+            body: JSON.stringify(cuerpo),
+          });
+        })
+        .then(function (r) {
+          if (!r.ok) {
+            return r.json().then(function (error) {
+              throw new Error(error.detail || error.error || String(r.status));
+            });
+          }
+          // The sheet's ETag moved with the report: read it again as after a 412, keeping
+          // what was typed and marking what someone else changed meanwhile, if anything.
+          return fetch(config.api, {
+            credentials: "same-origin",
+            headers: { Accept: "application/json" },
+          }).then(function (r2) {
+            var etiqueta = r2.headers.get("ETag");
+            return r2.json().then(function (nuevos) {
+              version = etiqueta || version;
+              return cargar(nuevos, true);
+            });
+          });
+        })
+        .then(function () {
+          marcarEncabezados();
+          tabla.getRow(REPORTE).reformat();
+          if (Object.keys(ajenas).length) {
+            avisar(T.conflicto, "alert-warning");
+          }
+        })
+        .catch(function (error) {
+          select.value = antes;
+          select.disabled = !reportes.editable;
+          avisar(T.reporte_no_guardado + " " + error.message, "alert-error");
+        });
+    }
 
     // --- saving ----------------------------------------------------------------------------
 
@@ -631,14 +760,17 @@
       }
       datos = nuevos;
       guardarBase(nuevos.partidas);
-      return tabla.replaceData(filas).then(function () {
+      return tabla.updateOrAddData(filas).then(function () {
+        lineasDe(tabla.getRows()).forEach(function (row) {
+          row.reformat();
+        });
         contar();
       });
     }
 
     function celdasCambiadas() {
       var partidas = [];
-      tabla.getRows().forEach(function (row) {
+      lineasDe(tabla.getRows()).forEach(function (row) {
         var fila = row.getData();
         var ejecutado = {};
         var alguna = false;
@@ -663,9 +795,7 @@
     }
 
     function guardar() {
-      if (document.activeElement && document.activeElement.classList.contains("editor-celda")) {
-        document.activeElement.blur();
-      }
+      cerrarEditor();
       if (hayInvalidas()) {
         avisar(T.invalidas, "alert-error");
         return Promise.resolve();
