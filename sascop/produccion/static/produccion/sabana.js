@@ -51,6 +51,9 @@
     var lineas = {};
     var deshacer = [];
     var enEdicion = null; // {cell, input, original}
+    // The cells that differ from `base` ("<line>:<day>"), kept as they change: counting
+    // them on each keystroke would read every cell of a 500-line month.
+    var sucias = new Set();
 
     function soloLectura(dia) {
       return datos.reportes[String(dia)] === "FIRMADO" || dia >= config.primer_dia_futuro;
@@ -152,6 +155,15 @@
       return resultado;
     }
 
+    // Each row's excedentes, computed once per change of the row, not once per cell drawn.
+    var excesos = {};
+    function excedentesDe(fila) {
+      if (!excesos[fila.id]) {
+        excesos[fila.id] = excedentes(fila);
+      }
+      return excesos[fila.id];
+    }
+
     function cambiada(id, dia, valor) {
       return (base[id] || {})[dia] !== valor;
     }
@@ -167,7 +179,7 @@
       var programado = lineas[fila.id].programado[String(dia)];
       var el = cell.getElement();
       var error = (invalidas[fila.id] || {})[dia];
-      var exceso = error ? undefined : excedentes(fila)[dia];
+      var exceso = error ? undefined : excedentesDe(fila)[dia];
       var ajena = (ajenas[fila.id] || {})[dia];
       el.classList.toggle("con-excedente", exceso !== undefined);
       el.classList.toggle("cambiada", cambiada(fila.id, dia, valor));
@@ -231,6 +243,7 @@
 
     function marcar(id, dia, texto) {
       var leido = normalizar(texto);
+      delete excesos[id];
       invalidas[id] = invalidas[id] || {};
       if (leido.error) {
         invalidas[id][dia] = leido.error;
@@ -254,6 +267,11 @@
         var cambio = {};
         cambio["d" + c.dia] = despues;
         c.row.update(cambio);
+        if (cambiada(id, c.dia, despues)) {
+          sucias.add(id + ":" + c.dia);
+        } else {
+          sucias.delete(id + ":" + c.dia);
+        }
         paso.push({ row: c.row, dia: c.dia, antes: antes });
         filas.add(c.row);
       });
@@ -282,20 +300,19 @@
     }
 
     function pendientes() {
-      var total = 0;
-      Object.keys(base).forEach(function (id) {
-        var row = tabla.getRow(Number(id));
-        if (!row) {
-          return;
-        }
+      return sucias.size;
+    }
+
+    function recontar() {
+      sucias = new Set();
+      lineasDe(tabla.getRows()).forEach(function (row) {
         var fila = row.getData();
         for (var d = 1; d <= n; d++) {
           if (cambiada(fila.id, d, fila["d" + d] || "")) {
-            total++;
+            sucias.add(fila.id + ":" + d);
           }
         }
       });
-      return total;
     }
 
     function contar() {
@@ -759,11 +776,13 @@
         deshacer = [];
       }
       datos = nuevos;
+      excesos = {};
       guardarBase(nuevos.partidas);
       return tabla.updateOrAddData(filas).then(function () {
         lineasDe(tabla.getRows()).forEach(function (row) {
           row.reformat();
         });
+        recontar();
         contar();
       });
     }
@@ -847,6 +866,7 @@
                   var id = partidas[Number(m[1])].partida_anexo;
                   invalidas[id] = invalidas[id] || {};
                   invalidas[id][Number(m[2])] = error.fields[campo].join(" ");
+                  delete excesos[id];
                   var row = tabla.getRow(id);
                   if (row) {
                     row.reformat();
