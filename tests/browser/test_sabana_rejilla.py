@@ -398,3 +398,41 @@ def test_the_daily_report_row_signs_a_day_off_and_locks_it_at_once(
     expect(page.locator("#aviso-rejilla")).to_have_text("Guardado.")
     assert _guardadas(obra["ot"])[("2.1", 6)] == Decimal("2")
     assert [e for e in console_errors if "409 (Conflict)" not in e] == []
+
+
+def test_the_grid_works_under_a_strict_content_security_policy(
+    page: Page, browser_login, obra, console_errors
+):
+    # The policy the pages are getting: no inline script or style, no eval.
+    politica = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
+    )
+
+    def con_politica(route):
+        respuesta = route.fetch()
+        route.fulfill(
+            response=respuesta,
+            headers={**respuesta.headers, "content-security-policy": politica},
+        )
+
+    browser_login("carla", PASSWORD)
+    page.route("**/produccion/sabana/**", con_politica)
+    page.add_init_script(
+        "window.violaciones = [];"
+        "document.addEventListener('securitypolicyviolation', e => window.violaciones.push("
+        "[e.violatedDirective, e.blockedURI, e.sourceFile, e.lineNumber, e.sample].join(' ')));"
+    )
+    page.set_viewport_size(ANCHO)
+    page.goto(URL)
+    expect(page.locator("#rejilla[data-lista]")).to_be_attached()
+    _celda(page, "C-5 2.1 Tubería", 9).click()
+    page.keyboard.type("150")  # beyond the authorised: red
+    page.keyboard.press("Enter")
+    expect(_celda(page, "C-5 2.1 Tubería", 9)).to_have_class(re.compile(r"\bcon-excedente\b"))
+
+    # htmx's own indicator <style> is the page shell's to switch off (htmx config), not
+    # the grid's: everything else — Tabulator, the sheet's script — must pass.
+    violaciones = page.evaluate("window.violaciones")
+    assert [v for v in violaciones if "/django_htmx/" not in v] == []
+    assert [e for e in console_errors if "Content Security Policy" not in e] == []
