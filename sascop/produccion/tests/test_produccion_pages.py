@@ -419,14 +419,23 @@ def test_a_bad_correction_saves_nothing(capturista, obra):
 
 
 def test_ot_suggestions_find_part_of_the_number_or_of_the_description(
-    viewer, obra, django_assert_num_queries
+    viewer, obra, assert_same_queries
 ):
     OTFactory(orden_trabajo="OT-GRZ-801-24-013", descripcion_trabajo="Mantenimiento a ducto")
     OTFactory(orden_trabajo="OT-ABC-1", descripcion_trabajo="Inspección 801 de boyas")
     viewer.get("/api/user/")
 
-    with django_assert_num_queries(4):  # session, user, permissions (2)... and the OTs
-        por_numero = viewer.get("/produccion/ots/", {"q": "801-24"})
+    def pedir():
+        return viewer.get("/produccion/ots/", {"q": "801-24"})
+
+    una = assert_same_queries(pedir, pedir)
+    for n in range(20):
+        OTFactory(orden_trabajo=f"OT-XYZ-801-24-{n:03d}")
+    assert assert_same_queries(pedir, pedir) == una
+    assert len(pedir().json()["ots"]) == 15  # the first 15
+
+    OTFactory._meta.model.objects.filter(orden_trabajo__startswith="OT-XYZ").delete()
+    por_numero = pedir()
     por_texto = viewer.get("/produccion/ots/", {"q": "ducto"})
     los_dos = viewer.get("/produccion/ots/", {"q": "801"})
 
