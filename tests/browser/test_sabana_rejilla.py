@@ -143,6 +143,12 @@ def test_the_grid_is_a_wide_aria_grid_with_frozen_columns(
     ).to_be_in_viewport()
     assert page_wide_scroll(page) == 0
     assert axe(page) == []
+    # For the pictures: a cell typed beyond the authorised volume, not saved yet.
+    _celda(page, "C-5 2.1 Tubería", 5).click()
+    page.keyboard.type("80")
+    page.keyboard.press("Enter")
+    expect(_celda(page, "C-5 2.1 Tubería", 5)).to_have_class(re.compile(r"\bcon-excedente\b"))
+    page.keyboard.press("Escape")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for tamano in (ANCHO, ESCRITORIO, PHONE):
         page.set_viewport_size(tamano)
