@@ -470,6 +470,11 @@ NODE_MODULES_DIR = BASE_DIR / "node_modules"
 NODE_STATIC_FILES = {
     "vendor/chart.js/chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
     "vendor/chart.js/chart.umd.min.js.map": "chart.js/dist/chart.umd.min.js.map",
+    # The production sheet's grid (MIT).
+    "vendor/tabulator/tabulator.min.js": "tabulator-tables/dist/js/tabulator.min.js",
+    "vendor/tabulator/tabulator.min.js.map": "tabulator-tables/dist/js/tabulator.min.js.map",
+    "vendor/tabulator/tabulator.min.css": "tabulator-tables/dist/css/tabulator.min.css",
+    "vendor/tabulator/tabulator.min.css.map": "tabulator-tables/dist/css/tabulator.min.css.map",
 }
 
 # One JSON line per request on the `sascop.peticiones` logger (sascop.core.http.observabilidad).

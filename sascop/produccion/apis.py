@@ -233,6 +233,37 @@ class SabanaApi(_XlsxTambien, ModelApi):
         )
         return _json(*selectors.sabana_json(**consulta))
 
+    @extend_schema(
+        tags=TAGS,
+        operation_id="produccion_sabana_partial_update",
+        parameters=[s.SabanaQuerySerializer],
+        request=s.SabanaCeldasInputSerializer,
+        responses={
+            200: s.SabanaSerializer,
+            409: OpenApiResponse(
+                s.SabanaErrorSerializer,
+                description="A cell of a signed-off day (FIRMADO) would change (`firmados`).",
+            ),
+        },
+    )
+    def patch(self, request: Request) -> HttpResponse:
+        """Save only the cells sent (what a grid changed): per line, each day sent with a
+        volume creates or corrects its row, null, "" or 0 deletes it; days and lines not
+        sent are untouched. Otherwise as the PUT: all or nothing, 400 naming a bad cell,
+        409 on a FIRMADO day, 412 on a stale If-Match. Answers the saved sheet."""
+        query = s.SabanaQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        consulta = _consulta(query.validated_data)
+        datos = request.data if isinstance(request.data, dict) else {}
+        services.sabana_guardar(
+            usuario=current_user(request),
+            partidas=datos.get("partidas"),
+            if_match=if_match(request),
+            solo_enviadas=True,
+            **consulta,
+        )
+        return _json(*selectors.sabana_json(**consulta))
+
 
 class ReportesDiariosApi(ModelApi):
     """The state of an OT's daily reports."""

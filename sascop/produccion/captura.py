@@ -355,6 +355,68 @@ def guardar_pegado(*, usuario: User, ot: OT, texto: str) -> Revision:
     return _guardar(usuario, _revisar(ot, filas), simular=False)
 
 
+def guardados_del_dia(
+    ot: OT, fecha: datetime.date, tipo_tiempo: str, sitio: Sitio | None
+) -> dict[str, Decimal]:
+    """What is already stored for the OT that day, kind of time and site (the OT's when
+    none), by line key (`Linea.clave`)."""
+    sitio_id = sitio.pk if sitio is not None else ot.sitio_id
+    if sitio_id is None:
+        return {}
+    claves = {linea.campos["partida_anexo"].pk: linea.clave for linea in lineas_de(ot)}
+    return {
+        claves[linea_id]: volumen
+        for linea_id, volumen in Produccion.objects.filter(
+            ot=ot,
+            fecha_produccion=fecha,
+            tipo_tiempo=tipo_tiempo,
+            sitio_id=sitio_id,
+            partida_anexo_id__in=claves,
+        ).values_list("partida_anexo_id", "volumen_produccion")
+    }
+
+
+def _corregir(
+    usuario: User,
+    ot: OT,
+    fecha: datetime.date,
+    tipo_tiempo: str,
+    sitio: Sitio | None,
+    correcciones: dict[str, tuple[Linea, str | None]],
+    revision: Revision,
+) -> bool:
+    """Correct (or, emptied, delete) the day's stored rows through the sheet's service;
+    its refusal is put on the lines it names. True when saved."""
+    enviadas = list(correcciones.values())
+    try:
+        services.sabana_guardar(
+            usuario=usuario,
+            ot_id=ot.pk,
+            anio=fecha.year,
+            mes=fecha.month,
+            tipo_tiempo=tipo_tiempo,
+            sitio_id=sitio.pk if sitio is not None else None,
+            partidas=[
+                {"partida_anexo": linea.campos["partida_anexo"].pk, "ejecutado": {
+                    str(fecha.day): volumen}}
+                for linea, volumen in enviadas
+            ],
+            solo_enviadas=True,
+        )  # fmt: skip
+    except ApplicationError as exc:
+        filas = []
+        for campo, mensajes in (exc.fields or {}).items():
+            match = re.match(r"^partidas\[(\d+)\]", campo)
+            linea = enviadas[int(match.group(1))][0] if match else None
+            fila = Fila(numero=0, celdas={}, linea=linea, errores=[str(m) for m in mensajes])
+            filas.append(fila)
+        revision.filas.extend(filas)
+        if not exc.fields:
+            revision.errores.append(exc.detail)
+        return False
+    return True
+
+
 def guardar_dia(
     *,
     usuario: User,
@@ -364,14 +426,36 @@ def guardar_dia(
     sitio: Sitio | None,
     volumenes: dict[str, str],
     comentario: str = "",
+    mostrados: dict[str, str] | None = None,
 ) -> Revision:
-    """One day of an OT: a volume per line (keyed by `Linea.clave`; blank ones skipped)."""
+    """One day of an OT: a volume per line (keyed by `Linea.clave`; blank ones skipped).
+    A line already stored that day is corrected to the volume typed; emptied, it is
+    deleted when the page had shown its value (`mostrados`, by line key). All or nothing."""
     lineas = {linea.clave: linea for linea in lineas_de(ot)}
+    guardados = guardados_del_dia(ot, fecha, tipo_tiempo, sitio)
+    mostrados = mostrados or {}
     filas = []
+    correcciones: dict[str, tuple[Linea, str | None]] = {}
+    errores_correccion: list[Fila] = []
     for numero, (clave, texto) in enumerate(volumenes.items(), start=1):
+        linea = lineas.get(clave)
+        if linea is not None and clave in guardados:
+            if not texto.strip():
+                if mostrados.get(clave, "").strip():
+                    correcciones[clave] = (linea, None)
+                continue
+            volumen = leer_volumen(texto)
+            if volumen is None or volumen <= 0:
+                errores_correccion.append(
+                    Fila(numero=numero, celdas={}, linea=linea, errores=[
+                        f"«{texto}» no es un volumen." if volumen is None
+                        else "El volumen debe ser mayor que cero."])
+                )  # fmt: skip
+            elif volumen != guardados[clave]:
+                correcciones[clave] = (linea, format(volumen, "f"))
+            continue
         if not texto.strip():
             continue
-        linea = lineas.get(clave)
         celdas = {
             "fecha": fecha.isoformat(),
             "anexo": linea.anexo if linea else "",
@@ -382,6 +466,21 @@ def guardar_dia(
             "comentario": comentario,
         }
         filas.append((numero, celdas))
-    if not filas:
+    if errores_correccion:
+        return Revision(filas=errores_correccion)
+    if not filas and not correcciones:
         return Revision(filas=[], errores=["Escribe el volumen de al menos una partida."])
-    return _guardar(usuario, _revisar(ot, filas, sitio), simular=False)
+    with transaction.atomic():
+        revision = Revision(filas=[])
+        if filas:
+            revision = _guardar(usuario, _revisar(ot, filas, sitio), simular=False)
+            if not revision.guardadas:
+                return revision
+        if correcciones and not _corregir(
+            usuario, ot, fecha, tipo_tiempo, sitio, correcciones, revision
+        ):
+            transaction.set_rollback(True)
+            revision.guardadas = 0
+            return revision
+        revision.guardadas += len(correcciones)
+    return revision

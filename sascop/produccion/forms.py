@@ -33,6 +33,14 @@ class OTField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 60)
         kwargs.setdefault("help_text", "El número de orden de trabajo.")
+        # Suggestions by number or description (produccion/ot.js fills the list); wide
+        # enough for the longest numbers.
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"list": "ots-sugeridas", "autocomplete": "off", "class": "campo-ot"}
+            ),
+        )
         super().__init__(**kwargs)
 
     def clean(self, value: Any) -> OT | None:

@@ -21,7 +21,7 @@ from sascop.core.errors import InvalidInput, NotFound
 from sascop.ots.models import OT
 from sascop.precios.libro import normalizar_anexo, normalizar_partida
 from sascop.precios.models import PartidaAnexoOT, ProgramaDiario, importe
-from sascop.produccion import hojas
+from sascop.produccion import excedentes, hojas
 from sascop.produccion.models import Produccion, ReporteDiario
 
 CUATRO = Decimal("0.0001")
@@ -83,6 +83,25 @@ def produccion_por_ids(ids: list[int]) -> list[Produccion]:
     return [rows[i] for i in ids if i in rows]
 
 
+def ots_sugeridas(texto: str, limite: int = 15) -> list[dict[str, str]]:
+    """OTs (not deleted) whose number or description contain `texto`, numbers that start
+    with it first: what the OT fields suggest as people type."""
+    texto = texto.strip()
+    if not texto:
+        return []
+    filas = (
+        OT.objects.filter(eliminado_en__isnull=True)
+        .filter(Q(orden_trabajo__icontains=texto) | Q(descripcion_trabajo__icontains=texto))
+        .order_by("orden_trabajo", "num_reprogramacion", "pk")
+        .values_list("orden_trabajo", "descripcion_trabajo")
+    )
+    vistas: dict[str, str] = {}
+    for numero, descripcion in filas[: limite * 2]:
+        vistas.setdefault(numero, descripcion)
+    primero = sorted(vistas, key=lambda n: not n.lower().startswith(texto.lower()))
+    return [{"orden_trabajo": n, "descripcion": vistas[n]} for n in primero[:limite]]
+
+
 # --- the monthly sheet ------------------------------------------------------------------------
 
 
@@ -141,7 +160,15 @@ def lineas_activas(ot_id: int) -> set[int]:
 
 
 LINEA = ("pk", "volumen", "pu_mn", "pu_usd", "concepto__anexo__clave", "concepto__partida",
-         "concepto__concepto", "concepto__unidad")  # fmt: skip
+         "concepto__concepto", "concepto__unidad", "concepto_id")  # fmt: skip
+
+
+def _prevision(prevision: excedentes.Prevision) -> dict[str, Any]:
+    return {
+        "tope": _cantidad(prevision.tope),
+        "previo": _cantidad(prevision.previo),
+        "otros": {str(dia): _cantidad(v) for dia, v in sorted(prevision.otros.items())},
+    }
 
 
 def sabana(
@@ -151,7 +178,8 @@ def sabana(
     and the OT's site): per line of its active anexo, the volume programmed, executed and
     in excess each day and the month's amounts; subtotals by anexo; and the OT's KPIs
     (authorised, executed in earlier months and in this one, left to execute: amounts over
-    every kind of time and site). Seven queries, whatever the size."""
+    every kind of time and site); per line, what a grid needs to foresee a cell's
+    excedente before saving (`excedentes.prevision`). Twelve queries, whatever the size."""
     ot = ot_o_404(ot_id)
     sitio = sitio_de_hoja(ot, sitio_id)
     inicio, fin, n = mes_de(anio, mes)
@@ -207,10 +235,13 @@ def sabana(
         ).values_list("fecha", "estatus")
     )
 
+    previsiones = excedentes.prevision(
+        ot_id, {linea[-1] for linea in lineas}, inicio, fin, tipo_tiempo, sitio.pk
+    )
     partidas = []
     subtotales: dict[str, list[Decimal]] = {}
     kpis = {k: [PESOS, PESOS] for k in ("autorizado", "meses_anteriores", "mes_actual")}
-    for pk, autorizado, pu_mn, pu_usd, clave, partida, concepto, unidad in lineas:
+    for pk, autorizado, pu_mn, pu_usd, clave, partida, concepto, unidad, concepto_id in lineas:
         mn = importe(volumen_mes[pk], pu_mn)
         usd = importe(volumen_mes[pk], pu_usd)
         subtotal = subtotales.setdefault(clave, [PESOS, PESOS])
@@ -239,6 +270,7 @@ def sabana(
                 "excedente": excedente.get(pk, {}),
                 "importe_mn": _dinero(mn),
                 "importe_usd": _dinero(usd),
+                "prevision": _prevision(previsiones[concepto_id]),
             }
         )
     por_ejecutar = [

@@ -188,6 +188,24 @@ class ImportesSerializer(serializers.Serializer):
     importe_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
 
 
+class PrevisionSerializer(serializers.Serializer):
+    tope = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=4,
+        help_text="The authorised volume of the concept across the OT's family.",
+    )
+    previo = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=4,
+        help_text="The family's volume on the concept before the month.",
+    )
+    otros = _por_dia(
+        "Day → the family's volume on the concept that day on other sheets (other kinds of "
+        "time, sites or OTs). A day's excedente is max(0, after - max(tope, before)), "
+        "accumulating previo, then day by day otros and this sheet's volume."
+    )
+
+
 class PartidaSabanaSerializer(serializers.Serializer):
     partida_anexo = serializers.IntegerField(help_text="The line of the OT's active anexo.")
     anexo = serializers.CharField()
@@ -206,6 +224,9 @@ class PartidaSabanaSerializer(serializers.Serializer):
         max_digits=20, decimal_places=2, help_text="The month's executed volume times P.U. M.N."
     )
     importe_usd = serializers.DecimalField(max_digits=20, decimal_places=2)
+    prevision = PrevisionSerializer(
+        help_text="What a grid needs to show a cell's excedente before it is saved."
+    )
 
 
 class SubtotalSabanaSerializer(ImportesSerializer):
@@ -253,6 +274,21 @@ class SabanaInputSerializer(serializers.Serializer):
     `partidas[].ejecutado` are read."""
 
     partidas = PartidaSabanaInputSerializer(many=True)
+
+
+class PartidaCeldasInputSerializer(serializers.Serializer):
+    partida_anexo = serializers.IntegerField()
+    ejecutado = serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True),
+        help_text="Day → volume, only the days that change; null, empty or 0 deletes that "
+        "day's row, an absent day is left alone.",
+    )
+
+
+class SabanaCeldasInputSerializer(serializers.Serializer):
+    """Documents the PATCH body: only the cells that change."""
+
+    partidas = PartidaCeldasInputSerializer(many=True)
 
 
 class SabanaErrorSerializer(ErrorSerializer):

@@ -350,11 +350,13 @@ def _dia_del_mes(texto: Any, dias: int) -> int:
     return dia
 
 
-def _leer_celdas(partidas: Any, lineas: set[int], dias: int) -> dict[int, dict[int, Decimal]]:
-    """The sheet's `ejecutado` cells by line and day (empty cells left out); else a 400
-    naming each bad cell as `partidas[3].ejecutado.15`."""
+def _leer_celdas(
+    partidas: Any, lineas: set[int], dias: int, *, vacias: bool = False
+) -> dict[int, dict[int, Decimal | None]]:
+    """The sheet's `ejecutado` cells by line and day (empty cells left out, or as None with
+    `vacias`); else a 400 naming each bad cell as `partidas[3].ejecutado.15`."""
     errores: dict[str, list[str]] = {}
-    celdas: dict[int, dict[int, Decimal]] = {}
+    celdas: dict[int, dict[int, Decimal | None]] = {}
     if not isinstance(partidas, list):
         raise InvalidInput(fields={"partidas": ["Send the sheet's list of partidas."]})
     for index, partida in enumerate(partidas):
@@ -381,7 +383,7 @@ def _leer_celdas(partidas: Any, lineas: set[int], dias: int) -> dict[int, dict[i
             except ValueError as exc:
                 errores[f"{prefijo}.ejecutado.{texto}"] = [str(exc)]
                 continue
-            if volumen is not None:
+            if volumen is not None or vacias:
                 celdas[linea_id][dia] = volumen
     if errores:
         raise InvalidInput("Some cells are not valid; nothing was saved.", fields=errores)
@@ -399,11 +401,14 @@ def sabana_guardar(
     sitio_id: int | None,
     partidas: Any,
     if_match: str | None = None,
+    solo_enviadas: bool = False,
 ) -> None:
     """Save a month of the OT's sheet (one kind of time, one site) as sent: for each line
     sent, a day with a volume creates or corrects its row, an empty day (absent, null, ""
-    or 0) deletes it; lines not sent are left alone. All or nothing: a bad cell is a 400
-    naming it, a change on a signed-off day a 409, a stale `if_match` a 412."""
+    or 0) deletes it; lines not sent are left alone. With `solo_enviadas`, only the days
+    sent are touched (an absent day is left alone; null, "" or 0 deletes). All or nothing:
+    a bad cell is a 400 naming it, a change on a signed-off day a 409, a stale `if_match`
+    a 412."""
     ot = bloquear_o_404(OT.objects.all(), ot_id, "OT")  # one sheet save at a time per OT
     sitio = selectors.sitio_de_hoja(ot, sitio_id)
     if if_match is not None:
@@ -412,7 +417,7 @@ def sabana_guardar(
         )
         _exigir_etiqueta(if_match, actual)
     inicio, fin, dias = selectors.mes_de(anio, mes)
-    celdas = _leer_celdas(partidas, selectors.lineas_activas(ot_id), dias)
+    celdas = _leer_celdas(partidas, selectors.lineas_activas(ot_id), dias, vacias=solo_enviadas)
     existentes: dict[tuple[int, int], Produccion] = {}
     for fila in Produccion.objects.filter(
         ot_id=ot_id,
@@ -428,7 +433,7 @@ def sabana_guardar(
     eliminadas: list[Produccion] = []
     creador = usuario if usuario.is_authenticated else None
     for linea_id, por_dia in celdas.items():
-        for dia in range(1, dias + 1):
+        for dia in sorted(por_dia) if solo_enviadas else range(1, dias + 1):
             volumen = por_dia.get(dia)
             guardada = existentes.get((linea_id, dia))
             if guardada is None and volumen is not None:

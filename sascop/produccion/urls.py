@@ -25,4 +25,5 @@ page_urlpatterns = [
     path("", views.ProduccionLista.as_view(), name="lista"),
     path("captura/", views.produccion_captura, name="captura"),
     path("sabana/", views.produccion_sabana, name="sabana"),
+    path("ots/", views.produccion_ots, name="ots"),
 ]

@@ -13,11 +13,12 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -35,6 +36,7 @@ from sascop.produccion.forms import (
     ProduccionFiltroForm,
     SabanaForm,
 )
+from sascop.produccion.models import ReporteDiario
 from sascop.produccion.tables import ProduccionTable
 
 CAPTURA = "produccion/captura.html"
@@ -92,14 +94,29 @@ def _lista_de(ot: OT, revision: captura.Revision) -> str:
     return f"{reverse('produccion:lista')}?{params.urlencode()}"
 
 
-def _volumenes(request: HttpRequest) -> dict[str, str]:
-    """The day's volumes the form sent, by line key (`clave-<i>` names `vol-<i>`)."""
+def _volumenes(request: HttpRequest, prefijo: str = "vol") -> dict[str, str]:
+    """The day's volumes the form sent, by line key (`clave-<i>` names `vol-<i>`; with
+    `prefijo="antes"`, the values the page had shown, `antes-<i>`)."""
     volumenes: dict[str, str] = {}
     for nombre in request.POST:
         if nombre.startswith("clave-"):
             clave = request.POST.get(nombre, "")
-            volumenes[clave] = request.POST.get(f"vol-{nombre.removeprefix('clave-')}", "")
+            volumenes[clave] = request.POST.get(f"{prefijo}-{nombre.removeprefix('clave-')}", "")
     return volumenes
+
+
+def _dia_guardado(request: HttpRequest, ot: OT) -> tuple[CapturaDiaForm | None, dict[str, str]]:
+    """With `?fecha=` (and `tipo_tiempo`, `sitio`): the day form set to that day and what is
+    stored for it by line key, as people write it, to correct it."""
+    if "fecha" not in request.GET:
+        return None, {}
+    dia = CapturaDiaForm(request.GET)
+    if not dia.is_valid():
+        return dia, {}
+    guardados = captura.guardados_del_dia(
+        ot, dia.cleaned_data["fecha"], dia.cleaned_data["tipo_tiempo"], dia.cleaned_data["sitio"]
+    )
+    return dia, {clave: _sin_ceros(str(v)) for clave, v in guardados.items()}
 
 
 def _pagina_captura(
@@ -114,7 +131,11 @@ def _pagina_captura(
     status: int = 200,
 ) -> HttpResponse:
     lineas = captura.lineas_de(ot) if ot is not None else []
-    escritos = _volumenes(request) if request.method == "POST" else {}
+    cargado, mostrados = _dia_guardado(request, ot) if ot is not None else (None, {})
+    dia = dia or cargado
+    escritos = _volumenes(request) if request.method == "POST" else mostrados
+    if request.method == "POST":
+        mostrados = _volumenes(request, "antes")
     errores_dia = {}
     if revision_dia is not None:
         errores_dia = {f.linea.clave: f.errores for f in revision_dia.filas if f.linea is not None}
@@ -124,9 +145,16 @@ def _pagina_captura(
         "ot_url": reverse("ots:detalle", kwargs={"ot_id": ot.pk}) if ot is not None else None,
         "dia": dia or CapturaDiaForm(initial={"tipo_tiempo": "TE"}),
         "lineas": [
-            (i, linea, escritos.get(linea.clave, ""), errores_dia.get(linea.clave, []))
+            (
+                i,
+                linea,
+                escritos.get(linea.clave, ""),
+                errores_dia.get(linea.clave, []),
+                mostrados.get(linea.clave, ""),
+            )
             for i, linea in enumerate(lineas)
         ],
+        "dia_cargado": bool(mostrados),
         "revision_dia": revision_dia,
         "pegado": pegado or PegadoForm(),
         "revision": revision,
@@ -164,6 +192,7 @@ def produccion_captura(request: HttpRequest) -> HttpResponse:
             sitio=dia.cleaned_data["sitio"],
             volumenes=_volumenes(request),
             comentario=dia.cleaned_data["comentario"],
+            mostrados=_volumenes(request, "antes"),
         )
         if revision.guardadas:
             messages.success(request, f"Se guardaron {revision.guardadas} filas de producción.")
@@ -183,6 +212,14 @@ def produccion_captura(request: HttpRequest) -> HttpResponse:
         return _pagina_captura(request, ot_form, ot, pegado=pegado, revision=revision, status=400)
     revision = captura.revisar_pegado(usuario=usuario, ot=ot, texto=texto)
     return _pagina_captura(request, ot_form, ot, pegado=pegado, revision=revision)
+
+
+@never_cache
+@permission_required_page("produccion.view_produccion")
+@require_http_methods(["GET", "HEAD"])
+def produccion_ots(request: HttpRequest) -> JsonResponse:
+    """The OTs whose number or description contain `?q=`, for the OT fields' suggestions."""
+    return JsonResponse({"ots": selectors.ots_sugeridas(request.GET.get("q", "")[:60])})
 
 
 # --- The monthly sheet -------------------------------------------------------------------
@@ -235,6 +272,72 @@ def _filas_de_sabana(
     return filas
 
 
+def _api_de_sabana(consulta: dict[str, Any]) -> str:
+    """The sheet's API address, for the grid to save through (PATCH) and read again."""
+    params = QueryDict(mutable=True)
+    params.update(
+        {
+            "ot": str(consulta["ot_id"]),
+            "anio": str(consulta["anio"]),
+            "mes": str(consulta["mes"]),
+            "tipo_tiempo": consulta["tipo_tiempo"],
+        }
+    )
+    if consulta["sitio_id"]:
+        params["sitio"] = str(consulta["sitio_id"])
+    return f"{reverse('operaciones:produccion-sabana')}?{params.urlencode()}"
+
+
+def _primer_dia_futuro(anio: int, mes: int) -> int:
+    """The first day of the month that is still to come (the grid does not take it yet)."""
+    hoy = timezone.localdate()
+    if (anio, mes) < (hoy.year, hoy.month):
+        return 32
+    if (anio, mes) > (hoy.year, hoy.month):
+        return 1
+    return hoy.day + 1
+
+
+def _textos_rejilla() -> dict[str, str]:
+    """What the grid's script writes for people, in the page's language."""
+    return {
+        "etiqueta": gettext("Month sheet"),
+        "reporte_diario": gettext("Daily report"),
+        "reporte_dia": gettext("Daily report day %(dia)s"),
+        "reporte_no_guardado": gettext("The daily report was not saved:"),
+        "partida": gettext("Partida"),
+        "autorizado": gettext("Authorised"),
+        "importe_mn": gettext("Amount M.N."),
+        "importe_usd": gettext("Amount USD"),
+        "programado": gettext("programmed"),
+        "excedente": gettext("Excess"),
+        "firmado": gettext("Signed off (FIRMADO): it cannot change."),
+        "futuro": gettext("A day still to come: it cannot be captured yet."),
+        "no_es_volumen": gettext("Not a volume."),
+        "negativo": gettext("A volume cannot be negative."),
+        "decimales": gettext("At most 4 decimal places."),
+        "ajena": gettext("Someone else changed this cell while you were editing; saved now:"),
+        "sin_cambios": gettext("No unsaved changes."),
+        "un_cambio": gettext("1 unsaved change."),
+        "cambios": gettext("%(n)s unsaved changes."),
+        "guardando": gettext("Saving…"),
+        "guardado": gettext("Saved."),
+        "conflicto": gettext(
+            "Someone else saved this sheet while you were editing. Your changes are kept and "
+            "the cells they changed are outlined in blue: review them and save again."
+        ),
+        "celdas_malas": gettext("Nothing was saved: check the cells marked in red."),
+        "firmados": gettext("Nothing was saved: a signed-off (FIRMADO) day cannot change."),
+        "no_guardado": gettext("Nothing was saved:"),
+        "sin_red": gettext("Nothing was saved: the server could not be reached."),
+        "pegado_fuera": gettext(
+            "Some pasted cells fell outside the sheet or on days that cannot change and were "
+            "left out."
+        ),
+        "invalidas": gettext("Correct the cells that are not valid before saving."),
+    }
+
+
 def _pagina_sabana(
     request: HttpRequest,
     form: SabanaForm,
@@ -263,6 +366,12 @@ def _pagina_sabana(
         ]
         if ocultas:
             context["aviso"] = " ".join([aviso, *ocultas])
+        puede_editar = (
+            request.user.has_perm("produccion.change_produccion")
+            and request.user.has_perm("produccion.add_produccion")
+            and request.user.has_perm("produccion.delete_produccion")
+        )
+        consulta = form.consulta()
         context.update(
             {
                 "datos": datos,
@@ -270,11 +379,26 @@ def _pagina_sabana(
                 "ot": ot,
                 "ot_url": reverse("ots:detalle", kwargs={"ot_id": ot.pk}),
                 "filas": _filas_de_sabana(datos, escritas, errores or {}),
-                "puede_editar": request.user.has_perm("produccion.change_produccion")
-                and request.user.has_perm("produccion.add_produccion")
-                and request.user.has_perm("produccion.delete_produccion"),
+                "puede_editar": puede_editar,
                 "exportar_url": exportar_url(request),
                 "con_errores": bool(errores),
+                "rejilla": {
+                    "datos": datos,
+                    "version": version,
+                    "api": _api_de_sabana(consulta),
+                    "editable": puede_editar,
+                    "primer_dia_futuro": _primer_dia_futuro(consulta["anio"], consulta["mes"]),
+                    "reportes": {
+                        "api": reverse("operaciones:ots-reportes-diarios", args=[ot.pk])
+                        + f"?anio={consulta['anio']}&mes={consulta['mes']}",
+                        "sitio": datos["sitio"],
+                        "editable": request.user.has_perms(
+                            ["produccion.add_reportediario", "produccion.change_reportediario"]
+                        ),
+                        "estados": list(ReporteDiario.Estatus.values),
+                    },
+                },
+                "textos_rejilla": _textos_rejilla(),
             }
         )
     return render(request, SABANA, context, status=status)

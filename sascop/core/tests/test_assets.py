@@ -18,10 +18,15 @@ def test_the_finder_publishes_only_the_named_files_of_node_modules():
 
     listed = [(path, storage.prefix) for path, storage in finder.list([])]
 
-    # The script and the source map it names (production's collectstatic needs both).
+    # Each script and stylesheet with the source map it names (production's collectstatic
+    # needs both).
     assert listed == [
         ("chart.umd.min.js", "vendor/chart.js"),
         ("chart.umd.min.js.map", "vendor/chart.js"),
+        ("tabulator.min.js", "vendor/tabulator"),
+        ("tabulator.min.js.map", "vendor/tabulator"),
+        ("tabulator.min.css", "vendor/tabulator"),
+        ("tabulator.min.css.map", "vendor/tabulator"),
     ]
     assert finder.find(CHART).endswith("node_modules/chart.js/dist/chart.umd.min.js")
     assert finder.find("vendor/chart.js/chart.js") is None
@@ -34,7 +39,7 @@ def test_a_missing_package_is_a_warning_that_says_what_to_run(settings, tmp_path
 
     warnings = NodeModulesFinder().check()
 
-    assert [warning.id for warning in warnings] == ["sascop.W003"] * 2
+    assert [warning.id for warning in warnings] == ["sascop.W003"] * 6
     assert all("npm ci" in warning.msg for warning in warnings)
     assert NodeModulesFinder().find(CHART) is None
     assert list(NodeModulesFinder().list([])) == []
@@ -54,7 +59,15 @@ def test_collectstatic_gathers_the_chart_library_htmx_and_the_stylesheet(setting
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "path", [CHART, "django_htmx/htmx-2.min.js", "core/sascop.css", "core/sascop.js"]
+    "path",
+    [
+        CHART,
+        "django_htmx/htmx-2.min.js",
+        "core/sascop.css",
+        "core/sascop.js",
+        "vendor/tabulator/tabulator.min.js",
+        "vendor/tabulator/tabulator.min.css",
+    ],
 )
 def test_the_app_serves_its_assets(client, path):
     response = client.get(f"/static/{path}")

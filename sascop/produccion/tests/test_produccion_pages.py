@@ -328,3 +328,124 @@ def test_a_key_in_two_anexos_needs_the_anexo_and_a_line_of_another_ot_is_refused
     assert "La partida 2.1 está en varios anexos (C-5, C-5-1): indica cuál." in html
     assert "La partida 4.5 no está entre las de esta OT." in html
     assert "«32/03/2026» no es una fecha" in html and "«uno» no es un volumen." in html
+
+
+# --- Correcting a day already captured ---------------------------------------------------
+
+
+def _dia(capturista, obra, volumenes: dict[str, str], mostrados: dict[str, str]):
+    page = _html(capturista.get("/produccion/captura/?ot=OT-2026-017"))
+    claves = dict(re.findall(r'name="(clave-\d+)" value="([^"]+)"', page))
+    por_clave = {v: k.removeprefix("clave-") for k, v in claves.items()}
+    return capturista.post(
+        "/produccion/captura/?ot=OT-2026-017",
+        {
+            "accion": "dia",
+            "fecha": "2026-03-05",
+            "tipo_tiempo": "TE",
+            "sitio": "",
+            "comentario": "",
+            **{f"clave-{i}": clave for clave, i in por_clave.items()},
+            **{f"vol-{por_clave[c]}": v for c, v in volumenes.items()},
+            **{f"antes-{por_clave[c]}": v for c, v in mostrados.items()},
+            "csrfmiddlewaretoken": _token(capturista),
+        },
+    )
+
+
+def test_the_day_loads_what_is_stored_and_corrects_it(capturista, obra):
+    ProduccionFactory(
+        ot=obra["ot"], partida_anexo=obra["p1"], fecha_produccion=datetime.date(2026, 3, 5),
+        volumen_produccion=Decimal("12.5"),
+    )  # fmt: skip
+    ProduccionFactory(
+        ot=obra["ot"], partida_anexo=obra["p2"], fecha_produccion=datetime.date(2026, 3, 5),
+        volumen_produccion=Decimal("3"),
+    )  # fmt: skip
+
+    cargada = capturista.get(
+        "/produccion/captura/",
+        {"ot": "OT-2026-017", "fecha": "2026-03-05", "tipo_tiempo": "TE", "sitio": ""},
+    )
+    html = _html(cargada)
+    assert cargada.status_code == HTTPStatus.OK
+    assert re.search(r'name="antes-\d+" value="12.5"', html)
+    assert re.search(r'name="vol-\d+" value="12.5"', html)
+    assert re.search(r'name="vol-\d+" value="3"', html)
+    assert 'value="2026-03-05"' in html
+
+    # 12.5 corrected to 14, 3 emptied: deleted.
+    response = _dia(
+        capturista, obra, {"C-5 2.1": "14", "C-5 4.4": ""}, {"C-5 2.1": "12.5", "C-5 4.4": "3"}
+    )
+
+    assert response.status_code == HTTPStatus.FOUND, _texto(response)
+    assert list(Produccion.objects.values_list("partida_anexo", "volumen_produccion")) == [
+        (obra["p1"].pk, Decimal("14"))
+    ]
+
+
+def test_an_empty_line_the_page_did_not_show_is_left_alone(capturista, obra):
+    ProduccionFactory(
+        ot=obra["ot"], partida_anexo=obra["p2"], fecha_produccion=datetime.date(2026, 3, 5),
+        volumen_produccion=Decimal("3"),
+    )  # fmt: skip
+
+    # The page was not loaded for that day: 4.4 was never shown, so its blank keeps it.
+    response = _dia(capturista, obra, {"C-5 2.1": "2", "C-5 4.4": ""}, {})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert sorted(Produccion.objects.values_list("partida_anexo", "volumen_produccion")) == sorted(
+        [(obra["p1"].pk, Decimal("2")), (obra["p2"].pk, Decimal("3"))]
+    )
+
+
+def test_a_bad_correction_saves_nothing(capturista, obra):
+    ProduccionFactory(
+        ot=obra["ot"], partida_anexo=obra["p1"], fecha_produccion=datetime.date(2026, 3, 5),
+        volumen_produccion=Decimal("12.5"),
+    )  # fmt: skip
+
+    response = _dia(capturista, obra, {"C-5 2.1": "-1", "C-5 4.4": "2"}, {"C-5 2.1": "12.5"})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert 'aria-invalid="true"' in _html(response)
+    assert list(Produccion.objects.values_list("volumen_produccion", flat=True)) == [
+        Decimal("12.5")
+    ]
+
+
+# --- OT suggestions ----------------------------------------------------------------------
+
+
+def test_ot_suggestions_find_part_of_the_number_or_of_the_description(
+    viewer, obra, assert_same_queries
+):
+    OTFactory(orden_trabajo="OT-GRZ-801-24-013", descripcion_trabajo="Mantenimiento a ducto")
+    OTFactory(orden_trabajo="OT-ABC-1", descripcion_trabajo="Inspección 801 de boyas")
+    viewer.get("/api/user/")
+
+    def pedir():
+        return viewer.get("/produccion/ots/", {"q": "801-24"})
+
+    una = assert_same_queries(pedir, pedir)
+    for n in range(20):
+        OTFactory(orden_trabajo=f"OT-XYZ-801-24-{n:03d}")
+    assert assert_same_queries(pedir, pedir) == una
+    assert len(pedir().json()["ots"]) == 15  # the first 15
+
+    OTFactory._meta.model.objects.filter(orden_trabajo__startswith="OT-XYZ").delete()
+    por_numero = pedir()
+    por_texto = viewer.get("/produccion/ots/", {"q": "ducto"})
+    los_dos = viewer.get("/produccion/ots/", {"q": "801"})
+
+    assert por_numero.status_code == HTTPStatus.OK
+    assert por_numero.json() == {
+        "ots": [{"orden_trabajo": "OT-GRZ-801-24-013", "descripcion": "Mantenimiento a ducto"}]
+    }
+    assert [o["orden_trabajo"] for o in por_texto.json()["ots"]] == ["OT-GRZ-801-24-013"]
+    assert [o["orden_trabajo"] for o in los_dos.json()["ots"]] == [
+        "OT-ABC-1",
+        "OT-GRZ-801-24-013",
+    ]
+    assert viewer.get("/produccion/ots/", {"q": ""}).json() == {"ots": []}

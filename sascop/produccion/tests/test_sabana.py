@@ -96,12 +96,16 @@ def test_the_sheet_sets_executed_against_programmed(viewer, hoja):
                 "ejecutado": {"4": "45.5000", "5": "40.0000"},
                 "excedente": {"5": "15.5000"},
                 "importe_mn": "85500.00", "importe_usd": "0.00",
+                # 30 in April; the CMA row of the 5th is on another sheet.
+                "prevision": {"tope": "100.0000", "previo": "30.0000",
+                              "otros": {"5": "1.0000"}},
             },
             {
                 "partida_anexo": buzo.pk, "anexo": "C-2", "partida": "3", "concepto": "Buzo",
                 "unidad": "HOM/DIA", "autorizado": "20.0000", "pu_mn": "0.00",
                 "pu_usd": "10.50", "programado": {}, "ejecutado": {"31": "2.0000"},
                 "excedente": {}, "importe_mn": "0.00", "importe_usd": "21.00",
+                "prevision": {"tope": "20.0000", "previo": "0.0000", "otros": {}},
             },
         ],
         "subtotales": [
@@ -461,3 +465,112 @@ def test_put_creates_no_rows_at_an_inactive_site(capturista, csrf, hoja):
     datos["partidas"][0]["ejecutado"] = {"4": "45.5", "5": "39"}
     assert _put(capturista, csrf, ot, datos).status_code == HTTPStatus.OK
     assert not Produccion.objects.filter(partida_anexo=tubo, fecha_produccion="2026-05-06").exists()
+
+
+def _patch(c, csrf, ot, body, etag=None):
+    extra = {"HTTP_IF_MATCH": etag} if etag else {}
+    return c.patch(
+        f"{URL}?ot={ot.pk}&anio=2026&mes=5",
+        body,
+        content_type="application/json",
+        **csrf(c),
+        **extra,
+    )
+
+
+def test_patch_touches_only_the_cells_sent(capturista, csrf, hoja):
+    ot, tubo, buzo = hoja["ot"], hoja["tubo"], hoja["buzo"]
+    leida = _get(capturista, ot)
+
+    # Day 5 emptied, day 7 added; day 4 (45.5) is not sent and stays.
+    response = _patch(
+        capturista,
+        csrf,
+        ot,
+        {"partidas": [{"partida_anexo": tubo.pk, "ejecutado": {"5": None, "7": "3.5"}}]},
+        etag=leida["ETag"],
+    )
+
+    assert response.status_code == HTTPStatus.OK, response.content
+    partidas = response.json()["partidas"]
+    assert partidas[0]["ejecutado"] == {"4": "45.5000", "7": "3.5000"}
+    assert partidas[1]["ejecutado"] == {"31": "2.0000"}
+    assert sorted(
+        Produccion.objects.filter(ot=ot).values_list(
+            "partida_anexo_id", "fecha_produccion", "tipo_tiempo", "volumen_produccion"
+        )
+    ) == sorted(
+        [
+            (tubo.pk, datetime.date(2026, 4, 30), "TE", Decimal("30")),
+            (tubo.pk, datetime.date(2026, 5, 4), "TE", Decimal("45.5")),
+            (tubo.pk, datetime.date(2026, 5, 5), "CMA", Decimal("1")),
+            (tubo.pk, datetime.date(2026, 5, 7), "TE", Decimal("3.5")),
+            (buzo.pk, datetime.date(2026, 5, 31), "TE", Decimal("2")),
+        ]
+    )
+    stale = _patch(
+        capturista,
+        csrf,
+        ot,
+        {"partidas": [{"partida_anexo": tubo.pk, "ejecutado": {"8": "1"}}]},
+        etag=leida["ETag"],
+    )
+    assert_error(stale, HTTPStatus.PRECONDITION_FAILED, "precondition_failed")
+    assert not Produccion.objects.filter(fecha_produccion=datetime.date(2026, 5, 8)).exists()
+
+
+def test_patch_costs_the_same_queries_for_one_cell_or_a_month(
+    capturista, csrf, hoja, assert_same_queries
+):
+    ot, tubo = hoja["ot"], hoja["tubo"]
+    valores = iter(range(10, 1000))  # above the 100 authorised: excedentes change
+
+    def una():
+        _patch(capturista, csrf, ot, {"partidas": [
+            {"partida_anexo": tubo.pk, "ejecutado": {"30": next(valores)}}]})  # fmt: skip
+
+    def muchas():
+        v = next(valores)
+        _patch(capturista, csrf, ot, {"partidas": [
+            {"partida_anexo": tubo.pk, "ejecutado": {str(d): v for d in range(4, 31)}},
+        ]})  # fmt: skip
+
+    muchas()  # every cell sent below has a row already: each call changes what it sends
+    assert assert_same_queries(una, muchas) > 0
+
+
+def test_patch_names_a_bad_cell_and_refuses_a_signed_day(capturista, csrf, hoja):
+    ot, tubo = hoja["ot"], hoja["tubo"]
+    ReporteDiario.objects.create(
+        ot=ot, sitio=ot.sitio, fecha=datetime.date(2026, 5, 4), estatus="FIRMADO"
+    )
+
+    malo = _patch(capturista, csrf, ot, {"partidas": [
+        {"partida_anexo": tubo.pk, "ejecutado": {"6": "abc"}}]})  # fmt: skip
+    firmado = _patch(capturista, csrf, ot, {"partidas": [
+        {"partida_anexo": tubo.pk, "ejecutado": {"4": None, "6": "1"}}]})  # fmt: skip
+    otro_dia = _patch(capturista, csrf, ot, {"partidas": [
+        {"partida_anexo": tubo.pk, "ejecutado": {"6": "1"}}]})  # fmt: skip
+
+    assert_error(malo, HTTPStatus.BAD_REQUEST, "invalid")
+    assert malo.json()["fields"] == {"partidas[0].ejecutado.6": ["Not a number."]}
+    assert_error(firmado, HTTPStatus.CONFLICT, "conflict")
+    # Day 4 is signed, but a PATCH that leaves it out does not touch it.
+    assert otro_dia.status_code == HTTPStatus.OK
+    assert Produccion.objects.filter(
+        ot=ot, fecha_produccion=datetime.date(2026, 5, 4), tipo_tiempo="TE"
+    ).exists()
+
+
+def test_the_forecast_follows_the_other_sheets_and_the_family(viewer, hoja):
+    ot, tubo = hoja["ot"], hoja["tubo"]
+    otro_sitio = SitioFactory()
+    ProduccionFactory(
+        ot=ot, partida_anexo=tubo, fecha_produccion="2026-05-09", sitio=otro_sitio,
+        volumen_produccion=Decimal("7"),
+    )  # fmt: skip
+
+    prevision = _get(viewer, ot).json()["partidas"][0]["prevision"]
+
+    assert prevision == {"tope": "100.0000", "previo": "30.0000",
+                         "otros": {"5": "1.0000", "9": "7.0000"}}  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import re
 from decimal import Decimal
 from http import HTTPStatus
@@ -200,3 +201,46 @@ def test_the_grid_queries_do_not_grow_with_its_lines(
         linea_de(hoja["ot"], concepto=ConceptoFactory(anexo=anexo, partida=f"9.{n}"))
     with django_assert_num_queries(len(una)):
         pagina()
+
+
+def _rejilla(html: str) -> dict[str, Any]:
+    found = re.search(r'<script id="datos-rejilla" type="application/json">(.*?)</script>', html)
+    assert found is not None
+    return dict(json.loads(found.group(1)))
+
+
+def test_the_grid_gets_the_sheet_its_version_and_what_it_may_change(viewer, capturista, hoja):
+    params = {"ot": "OT-2026-050", "anio": 2026, "mes": 5}
+    lectura = viewer.get(URL, params)
+    captura = capturista.get(URL, params)
+    api = capturista.get("/operaciones/api/produccion/sabana/", {**params, "ot": hoja["ot"].pk})
+
+    rejilla = _rejilla(_html(captura))
+    assert rejilla == {
+        "datos": api.json(),
+        "version": api["ETag"],
+        "api": f"/operaciones/api/produccion/sabana/?ot={hoja['ot'].pk}&anio=2026&mes=5"
+        "&tipo_tiempo=TE",
+        "editable": True,
+        "primer_dia_futuro": 32,  # May 2026 is over
+        "reportes": {
+            "api": f"/operaciones/api/ots/{hoja['ot'].pk}/reportes-diarios/?anio=2026&mes=5",
+            "sitio": hoja["ot"].sitio_id,
+            "editable": True,
+            "estados": ["PENDIENTE", "PROCESO", "FALTA FIRMA PEMEX", "FIRMADO"],
+        },
+    }
+    assert _rejilla(_html(lectura))["editable"] is False
+    assert _rejilla(_html(lectura))["reportes"]["editable"] is False
+    assert '<script id="textos-rejilla" type="application/json">' in _html(captura)
+    # The grid's script and its library, from this site; no script written into the page.
+    assert "/static/vendor/tabulator/tabulator.min.js" in _html(captura)
+    assert "/static/produccion/sabana.js" in _html(captura)
+    assert not re.search(r"<script(?![^>]*(src=|application/json))", _html(captura))
+
+
+def test_a_month_to_come_takes_nothing_yet(capturista, hoja):
+    hoy = datetime.date.today()
+    response = capturista.get(URL, {"ot": "OT-2026-050", "anio": hoy.year + 1, "mes": 1})
+
+    assert _rejilla(_html(response))["primer_dia_futuro"] == 1
