@@ -23,6 +23,8 @@ API_PAGES = {"docs"}
 NOT_PAGES = {
     "healthz": "application/json",
     "metrics": "text/plain",
+    # The OT field's suggestions as the user types (JSON for the page's script).
+    "produccion:ots": "application/json",
     "ots:importar-observaciones": "application/vnd.openxmlformats",
     "precios:importar-observaciones": "application/vnd.openxmlformats",
 }
