@@ -111,7 +111,7 @@ def _llenar_actividad(filas: int) -> None:
             "INSERT INTO actividad_registroactividad (fecha, nombre_usuario, accion, entidad, "
             "entidad_id, campo, valor_anterior, valor_nuevo) "
             "SELECT now() - (n || ' minutes')::interval, 'bench', 'modificar', 'PTE', "
-            "(n % 100000 + 1)::text, 'estatus', '1', '2' FROM generate_series(1, %s) AS n",
+            "(n %% 100000 + 1)::text, 'estatus', '1', '2' FROM generate_series(1, %s) AS n",
             [faltan],
         )
         c.execute("ANALYZE actividad_registroactividad")
