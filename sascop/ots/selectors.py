@@ -30,6 +30,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from sascop.catalogos.estatus import PASOS_HECHOS, EstatusOT
+from sascop.catalogos.models import Sitio
 from sascop.core.api.filters import BooleanFilter, IdFilter, filtrar
 from sascop.core.db.queries import anios
 from sascop.core.errors import NotFound
@@ -130,11 +131,13 @@ def _con_plazos(queryset: QuerySet[OT], hoy: datetime.date) -> QuerySet[OT]:
     )
 
 
+# An OT's catalog entries, read with it (its four places too, but by `_base` only).
+RELACIONADOS = ("responsable_proyecto", "cliente", "frente", "sitio", "pte")
+
+
 def _base() -> QuerySet[OT]:
     return _con_plazos(
-        OT.objects.select_related(
-            "responsable_proyecto", "cliente", "frente", "sitio", "pte", *LUGARES
-        ),
+        OT.objects.select_related(*RELACIONADOS, *LUGARES),
         timezone.localdate(),
     )
 
@@ -142,6 +145,23 @@ def _base() -> QuerySet[OT]:
 def ot_lista(params: Any) -> QuerySet[OT]:
     queryset = filtrar(OTFilter, params, _base())
     return queryset.order_by(*queryset.query.order_by, "-id")
+
+
+def ot_pagina(params: Any) -> QuerySet[OT]:
+    """`ot_lista` for the list page, without joining the four places (`lugares_de` reads them
+    for the page's rows): a page of eleven joined tables takes PostgreSQL longer to plan
+    (30-40 ms) than to read."""
+    return ot_lista(params).select_related(None).select_related(*RELACIONADOS)
+
+
+def lugares_de(ots: Iterable[OT]) -> None:
+    """Give OTs read by `ot_pagina` their four places, read in one query."""
+    ots = list(ots)
+    ids = {getattr(ot, f"{lugar}_id") for ot in ots for lugar in LUGARES} - {None}
+    sitios = Sitio.objects.in_bulk(ids)
+    for ot in ots:
+        for lugar in LUGARES:
+            setattr(ot, lugar, sitios.get(getattr(ot, f"{lugar}_id")))
 
 
 @dataclass(frozen=True)

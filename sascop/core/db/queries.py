@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Exists, Field, Max, Min, Model, QuerySet
+from django.db.models import Field, Max, Min, Model, QuerySet, Subquery
 
 from sascop.core.errors import NotFound
 
@@ -188,28 +188,32 @@ def anios(queryset: QuerySet[Any], campo: str) -> list[int]:
     """The years in which the rows of `queryset` have a date `campo`, newest first.
 
     `dates(campo, "year")` reads every row; this asks an index on `campo` instead, in two
-    queries whatever the number of rows: the first and the last date, then, in one row,
-    whether each year between them has a date (an EXISTS over that year's range)."""
+    queries whatever the number of rows: the first and the last date, then, in one row, each
+    year's first date for the years between them (none when the year has no rows). Ordered
+    and limited to one, each is an index probe: PostgreSQL would answer a bare EXISTS by
+    scanning the table from its start until a row of that year turns up."""
     filas = queryset.order_by()
     bordes = filas.aggregate(primera=Min(campo), ultima=Max(campo))
     primera, ultima = bordes["primera"], bordes["ultima"]
     if primera is None or ultima is None:
         return []
     entre = range(ultima.year - 1, primera.year, -1)
-    tiene: dict[str, Any] = {}
+    primeras: dict[str, Any] = {}
     if entre:
-        anio = {
-            f"anio_{a}": Exists(
+        subconsultas = {
+            f"anio_{a}": Subquery(
                 filas.filter(
                     **{
                         f"{campo}__gte": datetime.date(a, 1, 1),
                         f"{campo}__lt": datetime.date(a + 1, 1, 1),
                     }
                 )
+                .order_by(campo)
+                .values(campo)[:1]
             )
             for a in entre
         }
-        # One row of the rows themselves carries the answers (any row: they do not depend on it).
-        tiene = next(iter(filas.annotate(**anio).values(*anio)[:1]), {})
-    medio = [a for a in entre if tiene.get(f"anio_{a}")]
+        # Any one row carries the answers (they do not depend on it).
+        primeras = next(iter(filas.annotate(**subconsultas).values(*subconsultas)[:1]), {})
+    medio = [a for a in entre if primeras.get(f"anio_{a}") is not None]
     return sorted({ultima.year, *medio, primera.year}, reverse=True)
