@@ -127,6 +127,21 @@ def test_the_ot_list_reads_the_places_of_its_page_in_one_query(viewer):
     assert sum('FROM "catalogos_sitio"' in sql and " IN (" in sql for sql in consultas) == 1
 
 
+def test_the_filters_read_all_their_catalogs_choices_in_one_query(viewer):
+    OTFactory(cliente__descripcion="Zeta", sitio__descripcion="Base B")
+    ot = OTFactory(cliente__descripcion="Alfa", sitio__descripcion="Base A")
+
+    consultas = _consultas(viewer, f"/ots/?cliente={ot.cliente_id}")
+    html = viewer.get(f"/ots/?cliente={ot.cliente_id}").content.decode()
+
+    opciones = [sql for sql in consultas if "UNION ALL" in sql.upper()]
+    assert len(opciones) == 1 and not [sql for sql in consultas if "DECLARE" in sql]
+    clientes = re.search(r'<select name="cliente".*?</select>', html, re.S)
+    assert clientes is not None
+    assert re.findall(r">([^<]+)</option>", clientes.group(0)) == ["Todos", "Alfa", "Zeta"]
+    assert f'<option value="{ot.cliente_id}" selected>Alfa</option>' in clientes.group(0)
+
+
 @pytest.fixture
 def datos():
     for anio in (2022, 2024, 2026):
@@ -142,9 +157,9 @@ def datos():
     ("url", "consultas"),
     [
         ("/", 9),
-        ("/ptes/", 11),
-        ("/ptes/?pagina=2&por_pagina=10&estatus=1&anio=2026", 12),
-        ("/ots/", 15),
+        ("/ptes/", 9),
+        ("/ptes/?pagina=2&por_pagina=10&estatus=1&anio=2026", 10),
+        ("/ots/", 8),
         ("/produccion/", 6),
         ("/precios/", 7),
     ],
