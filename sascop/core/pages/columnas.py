@@ -243,6 +243,9 @@ def _fijos(tabla: tables.Table, columna: Any) -> bool:
 
 
 _ARGUMENTOS = ("value", "record", "column", "bound_column", "bound_row", "table")
+# The kinds of column `_dibujante` draws (a link column or a many-to-many one has rules of
+# its own, left to `get_cell`).
+_CORRIENTES = (tables.Column, tables.CheckBoxColumn)
 
 
 def _dibujante(columna: Any) -> Callable[[Any], Any]:
@@ -251,9 +254,9 @@ def _dibujante(columna: Any) -> Callable[[Any], Any]:
     the column's default when empty, its render method (the table's `render_<name>` or the
     column's) called with the arguments it names, its link — with what every cell of the
     column shares worked out once: the render method's signature (django-tables2 inspects
-    it for every cell) and whether the field has choices. Columns of other kinds (the
-    selection's checkboxes) are drawn by `get_cell` itself."""
-    if type(columna.column) is not tables.Column:
+    it for every cell) and whether the field has choices. Columns of other kinds are drawn
+    by `get_cell` itself."""
+    if type(columna.column) not in _CORRIENTES:
         return lambda fila: fila.get_cell(columna.name)
     acceso = A(columna.accessor)
     vacios = columna.column.empty_values
