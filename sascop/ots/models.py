@@ -106,6 +106,12 @@ class OT(SoftDeleteModel):
         indexes = [
             models.Index(fields=["estatus"], name="ot_estatus"),
             models.Index(fields=["-creado_en", "-id"], name="ot_recientes"),
+            # The list's year filter reads the first and last dates and each year's first.
+            models.Index(
+                fields=["fecha_inicio_programado"],
+                name="ot_inicio_programado",
+                condition=models.Q(eliminado_en__isnull=True),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

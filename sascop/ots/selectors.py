@@ -30,7 +30,9 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from sascop.catalogos.estatus import PASOS_HECHOS, EstatusOT
+from sascop.catalogos.models import Sitio
 from sascop.core.api.filters import BooleanFilter, IdFilter, filtrar
+from sascop.core.db.queries import anios
 from sascop.core.errors import NotFound
 from sascop.flujo.selectors import progreso_por
 from sascop.ots.models import LUGARES, OT, OTDetalle
@@ -129,11 +131,13 @@ def _con_plazos(queryset: QuerySet[OT], hoy: datetime.date) -> QuerySet[OT]:
     )
 
 
+# An OT's catalog entries, read with it (its four places too, but by `_base` only).
+RELACIONADOS = ("responsable_proyecto", "cliente", "frente", "sitio", "pte")
+
+
 def _base() -> QuerySet[OT]:
     return _con_plazos(
-        OT.objects.select_related(
-            "responsable_proyecto", "cliente", "frente", "sitio", "pte", *LUGARES
-        ),
+        OT.objects.select_related(*RELACIONADOS, *LUGARES),
         timezone.localdate(),
     )
 
@@ -141,6 +145,23 @@ def _base() -> QuerySet[OT]:
 def ot_lista(params: Any) -> QuerySet[OT]:
     queryset = filtrar(OTFilter, params, _base())
     return queryset.order_by(*queryset.query.order_by, "-id")
+
+
+def ot_pagina(params: Any) -> QuerySet[OT]:
+    """`ot_lista` for the list page, without joining the four places (`lugares_de` reads them
+    for the page's rows): a page of eleven joined tables takes PostgreSQL longer to plan
+    (30-40 ms) than to read."""
+    return ot_lista(params).select_related(None).select_related(*RELACIONADOS)
+
+
+def lugares_de(ots: Iterable[OT]) -> None:
+    """Give OTs read by `ot_pagina` their four places, read in one query."""
+    ots = list(ots)
+    ids = {getattr(ot, f"{lugar}_id") for ot in ots for lugar in LUGARES} - {None}
+    sitios = Sitio.objects.in_bulk(ids)
+    for ot in ots:
+        for lugar in LUGARES:
+            setattr(ot, lugar, sitios.get(getattr(ot, f"{lugar}_id")))
 
 
 @dataclass(frozen=True)
@@ -212,13 +233,9 @@ def ot_detalle(ot_id: int) -> tuple[OT, list[OTDetalle], list[int], Avance]:
 
 
 def anios_de_inicio() -> list[int]:
-    """The years that have OTs (by programmed start), newest first: the list's year filter."""
-    return [
-        d.year
-        for d in OT.objects.filter(fecha_inicio_programado__isnull=False).dates(
-            "fecha_inicio_programado", "year", order="DESC"
-        )
-    ]
+    """The years that have OTs (by programmed start), newest first: the list's year filter
+    (from the index `ot_inicio_programado`, not a scan of every OT)."""
+    return anios(OT.objects.all(), "fecha_inicio_programado")
 
 
 def principal_de(ot: OT) -> OT | None:

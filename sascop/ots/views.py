@@ -60,12 +60,13 @@ class OTLista(ListaView):
         return OTFiltroForm(self.request.GET, anios=selectors.anios_de_inicio())
 
     def registros(self, filtros: OTFiltroForm) -> QuerySet[OT]:
-        return selectors.ot_lista(filtros.parametros())
+        return selectors.ot_pagina(filtros.parametros())
 
     def exportar(self, registros: QuerySet[OT]) -> HttpResponseBase:
         return exports.ots_xlsx(registros)
 
     def preparar(self, table: Any, registros: list[OT]) -> None:
+        selectors.lugares_de(registros)
         table.avance = selectors.avance_de(registros)
 
     def cambiar_estatus(self, registro: OT, estatus: int, version: str) -> None:

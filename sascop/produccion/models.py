@@ -54,7 +54,8 @@ class Produccion(VersionedModel):
         verbose_name_plural = "producción"
         ordering = ["-fecha_produccion", "-id"]
         indexes = [
-            models.Index(fields=["fecha_produccion"], name="produccion_fecha"),
+            # The list's order: its first page reads 25 entries, not the newest day's rows.
+            models.Index(fields=["-fecha_produccion", "-id"], name="produccion_recientes"),
             models.Index(fields=["ot", "fecha_produccion"], name="produccion_ot_fecha"),
         ]
         constraints = [

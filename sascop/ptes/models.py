@@ -1,15 +1,45 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import DateField, F, Func, Q
 
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.catalogos.models import Cliente, Paso, ResponsableProyecto, Tipo
 from sascop.core.models import SoftDeleteModel
 from sascop.flujo.models import PasoDeFlujo
+
+
+class MasDias(Func):
+    """`fecha + dias` as a date, in each database's own terms (Django's duration arithmetic
+    cannot multiply an integer column by a day on SQLite)."""
+
+    arity = 2
+    output_field = DateField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="date(%(expressions)s || ' days')",
+            arg_joiner=", '+' || ",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # date + integer is a date in PostgreSQL.
+        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" + ")
+
+
+# A PTE still owed to its client: neither delivered nor cancelled; and when it is due.
+POR_ENTREGAR = Q(fecha_entrega__isnull=True) & ~Q(
+    estatus__in=[EstatusPTE.ENTREGADA, EstatusPTE.CANCELADA]
+)
+VENCE = MasDias(F("fecha_solicitud"), F("plazo_dias"))
 
 
 class PTE(SoftDeleteModel):
@@ -65,6 +95,14 @@ class PTE(SoftDeleteModel):
                 condition=models.Q(eliminado_en__isnull=True),
             ),
             models.Index(fields=["estatus"], name="pte_estatus"),
+            # The dashboard's overdue PTEs, most overdue first, and how many: the PTEs still
+            # owed, by due date (a few thousand entries of an index, not every PTE).
+            models.Index(
+                VENCE,
+                F("id"),
+                name="pte_por_vencer",
+                condition=Q(eliminado_en__isnull=True) & POR_ENTREGAR,
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(plazo_dias__gt=0), name="pte_plazo_positivo"),

@@ -7,13 +7,14 @@ from collections.abc import Iterable
 from typing import Any
 
 import django_filters
-from django.db.models import DateField, F, Func, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.core.api.filters import IdFilter, filtrar
+from sascop.core.db.queries import anios
 from sascop.core.errors import NotFound
 from sascop.flujo.selectors import progreso_por
-from sascop.ptes.models import PTE, PTEDetalle
+from sascop.ptes.models import POR_ENTREGAR, PTE, VENCE, PTEDetalle
 
 
 class PTEFilter(django_filters.FilterSet):
@@ -79,8 +80,9 @@ def pte_detalle(pte_id: int) -> tuple[PTE, list[PTEDetalle], float]:
 
 
 def anios_de_solicitud() -> list[int]:
-    """The years that have PTEs (by `fecha_solicitud`), newest first: the list's year filter."""
-    return [d.year for d in PTE.objects.dates("fecha_solicitud", "year", order="DESC")]
+    """The years that have PTEs (by `fecha_solicitud`), newest first: the list's year filter
+    (from the index `pte_recientes`, not a scan of every PTE)."""
+    return anios(PTE.objects.all(), "fecha_solicitud")
 
 
 def ots_de(pte: PTE) -> list[Any]:
@@ -89,38 +91,12 @@ def ots_de(pte: PTE) -> list[Any]:
     return list(pte.ots.order_by("orden_trabajo", "num_reprogramacion", "id"))
 
 
-class _MasDias(Func):
-    """`fecha + dias` as a date, in each database's own terms (Django's duration arithmetic
-    cannot multiply an integer column by a day on SQLite)."""
-
-    arity = 2
-    output_field = DateField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="date(%(expressions)s || ' days')",
-            arg_joiner=", '+' || ",
-            **extra,
-        )
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # date + integer is a date in PostgreSQL.
-        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" + ")
-
-
-# A PTE still owed to its client: neither delivered nor cancelled.
-_POR_ENTREGAR = Q(fecha_entrega__isnull=True) & ~Q(
-    estatus__in=[EstatusPTE.ENTREGADA, EstatusPTE.CANCELADA]
-)
-
-
 def ptes_vencidas(hoy: datetime.date, *, cliente_id: int | None = None) -> QuerySet[PTE]:
     """PTEs past their deadline on `hoy`: not delivered (nor cancelled) and `fecha_solicitud
     + plazo_dias` before `hoy`. Each carries its deadline as `vence`; most overdue first."""
-    queryset = _base().annotate(vence=_MasDias(F("fecha_solicitud"), F("plazo_dias")))
-    queryset = queryset.filter(_POR_ENTREGAR, vence__lt=hoy)
+    queryset = _base().annotate(vence=VENCE)
+    # The same condition as the index `pte_por_vencer`, which serves this query.
+    queryset = queryset.filter(POR_ENTREGAR, vence__lt=hoy)
     if cliente_id is not None:
         queryset = queryset.filter(cliente_id=cliente_id)
     return queryset.order_by("vence", "id")

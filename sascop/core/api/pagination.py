@@ -7,15 +7,14 @@ say what is wrong; a page past the end is a 404.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connections
 from django.db.models import QuerySet
 from rest_framework.pagination import PageNumberPagination
 
+from sascop.core.db import queries
 from sascop.core.errors import InvalidInput, NotFound
 
 
@@ -58,38 +57,10 @@ def page_params(params: Any) -> tuple[int, int]:
 
 PAGE_PARAMS = (Paginacion.page_query_param, Paginacion.page_size_query_param, "orden")
 
-
-# Counting stops here: beyond it the total is the planner's estimate (`total_aproximado`).
-# Counting 10k index entries costs about a millisecond; counting 1M rows, a hundred.
-LIMITE_CONTEO = 10_000
-# From this offset on, a page first picks its ids (an index scan) and then loads those rows
-# with their joins, instead of joining every row it skips.
-DESPLAZAMIENTO_DIFERIDO = 1_000
-
-
-def _estimado(queryset: QuerySet[Any]) -> int:
-    """The planner's row estimate for `queryset` (PostgreSQL); 0 where there is none."""
-    if connections[queryset.db].vendor != "postgresql":
-        return 0
-    plan = json.loads(queryset.order_by().explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
-
-
-def contar(queryset: QuerySet[Any]) -> tuple[int, bool]:
-    """(total, approximate): exact up to LIMITE_CONTEO rows, else the planner's estimate —
-    a list that grows without bound (the activity log) never counts all its rows."""
-    hasta = queryset.order_by()[: LIMITE_CONTEO + 1].count()
-    if hasta <= LIMITE_CONTEO:
-        return hasta, False
-    return max(hasta, _estimado(queryset)), True
-
-
-def _pagina(queryset: QuerySet[Any], start: int, size: int) -> list[Any]:
-    if start < DESPLAZAMIENTO_DIFERIDO:
-        return list(queryset[start : start + size])
-    ids = list(queryset.values_list("pk", flat=True)[start : start + size])
-    filas = {fila.pk: fila for fila in queryset.filter(pk__in=ids)}
-    return [filas[pk] for pk in ids if pk in filas]
+# The API's bounds: an exact count up to LIMITE_CONTEO rows, a page's ids read
+# first from the offset DESPLAZAMIENTO_DIFERIDO on (`core.db.queries`, as the pages do).
+LIMITE_CONTEO = queries.LIMITE_CONTEO
+DESPLAZAMIENTO_DIFERIDO = queries.DESPLAZAMIENTO_DIFERIDO
 
 
 def paginate(
@@ -104,7 +75,7 @@ def paginate(
     page, size = page_params(params)
     aproximado = False
     if isinstance(queryset, QuerySet):
-        count, aproximado = contar(queryset)
+        count, aproximado = queries.contar(queryset, LIMITE_CONTEO)
     else:
         count = len(queryset)
     pages = max(1, math.ceil(count / size))
@@ -112,7 +83,7 @@ def paginate(
     if page > pages and not aproximado:
         raise NotFound(f"Page {page} does not exist; there are {pages} pages.")
     if isinstance(queryset, QuerySet):
-        items = _pagina(queryset, start, size)
+        items = queries.leer_pagina(queryset, start, size, DESPLAZAMIENTO_DIFERIDO)
     else:
         items = list(queryset[start : start + size])
     if page > pages:

@@ -8,14 +8,19 @@ The order of the declaration is the export's order; the table shows the columns 
 
 from __future__ import annotations
 
+import datetime
+import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import django_tables2 as tables
-from django.db.models import QuerySet
-from django.utils.html import format_html
+from django.conf import settings
+from django.db.models import Model, QuerySet
+from django.utils import formats, timezone
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+from django_tables2 import A
 
 from sascop.core import excel
 from sascop.core.excel import Columna as ColumnaExcel
@@ -223,6 +228,87 @@ def filas(
             yield [c.dato(fila, contexto) for c in exportadas]
 
 
+def _sin_funciones(atributos: Any) -> bool:
+    if callable(atributos):
+        return False
+    if isinstance(atributos, Mapping):
+        return all(_sin_funciones(v) for v in atributos.values())
+    return True
+
+
+def _fijos(tabla: tables.Table, columna: Any) -> bool:
+    """Whether a column's cell attributes are the same on every row (no callable computes
+    them from the row)."""
+    return _sin_funciones(tabla.attrs) and _sin_funciones(columna.column.attrs)
+
+
+_ARGUMENTOS = ("value", "record", "column", "bound_column", "bound_row", "table")
+# The kinds of column `_dibujante` draws (a link column or a many-to-many one has rules of
+# its own, left to `get_cell`).
+_CORRIENTES = (tables.Column, tables.CheckBoxColumn)
+
+
+def _dibujante(columna: Any) -> Callable[[Any], Any]:
+    """How a cell of the bound column `columna` is drawn from its row (a `BoundRow`): what
+    `BoundRow.get_cell` does — the accessor's value (a field with choices gives its label),
+    the column's default when empty, its render method (the table's `render_<name>` or the
+    column's) called with the arguments it names, its link — with what every cell of the
+    column shares worked out once: the render method's signature (django-tables2 inspects
+    it for every cell) and whether the field has choices. Columns of other kinds are drawn
+    by `get_cell` itself."""
+    if type(columna.column) not in _CORRIENTES:
+        return lambda fila: fila.get_cell(columna.name)
+    acceso = A(columna.accessor)
+    vacios = columna.column.empty_values
+    parametros = inspect.signature(columna.render).parameters.values()
+    todos = any(p.kind is p.VAR_KEYWORD for p in parametros)
+    pide = [p.name for p in parametros if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+    if not todos and any(n not in _ARGUMENTOS for n in pide):
+        return lambda fila: fila.get_cell(columna.name)
+    con_opciones: dict[type[Any], bool] = {}
+
+    def dibujar(fila: Any) -> Any:
+        registro = fila.record
+        valor = None
+        penultimo, resto = acceso.penultimate(registro)
+        if isinstance(penultimo, Model):
+            modelo = type(penultimo)
+            if modelo not in con_opciones:
+                campo = acceso.get_field(registro)
+                con_opciones[modelo] = bool(getattr(campo, "choices", ()))
+            mostrar = getattr(penultimo, f"get_{resto}_display", None)
+            if con_opciones[modelo] and mostrar is not None:
+                valor, resto = mostrar(), None
+        if resto:
+            try:
+                valor = acceso.resolve(registro)
+            except Exception:  # as django-tables2: a value it cannot reach is empty
+                valor = None
+        if valor in vacios:
+            return columna.default
+        argumentos = {
+            "value": valor,
+            "record": registro,
+            "column": columna.column,
+            "bound_column": columna,
+            "bound_row": fila,
+            "table": fila.table,
+        }
+        contenido = columna.render(**(argumentos if todos else {n: argumentos[n] for n in pide}))
+        return columna.link(contenido, **argumentos) if columna.link else contenido
+
+    return dibujar
+
+
+def _como_la_plantilla(valor: Any, localizar: bool | None) -> str:
+    """A cell's value as django-tables2's `{{ cell }}` (or `|localize`, `|unlocalize`)
+    writes it: an aware date and time in the local zone, localised, escaped."""
+    if isinstance(valor, datetime.datetime) and settings.USE_TZ and timezone.is_aware(valor):
+        valor = timezone.localtime(valor)
+    valor = formats.localize(valor, use_l10n=localizar)
+    return conditional_escape(valor if isinstance(valor, str) else str(valor))
+
+
 def encabezados(columnas: Sequence[Columna]) -> list[ColumnaExcel]:
     """The workbook's header (titles, widths, formats), in the declaration's order."""
     return [c.columna_excel() for c in columnas if c.exportada]
@@ -246,6 +332,42 @@ class Tabla(tables.Table):
 
     clave = "lista"  # the list's id, its section's (`tabla-<clave>`), its preference's key
     sustantivos = ("fila", "filas")  # what its rows are, counted above it
+
+    def filas_html(self) -> SafeString:
+        """The body's rows (`core/tabla.html`), drawn in Python: each cell as django-tables2
+        draws it (`BoundRow.get_cell`), but what does not change from row to row is worked
+        out once a column (`_dibujante`, the `<td>` attributes) — drawn cell by cell
+        through the template, a page of rows cost several times what its cells do."""
+        columnas = list(self.columns)
+        if not all(_fijos(self, c) for c in columnas):
+            return self._filas_por_celda()
+        td = [c.attrs["td"].as_html() for c in columnas]
+        dibujantes = [_dibujante(c) for c in columnas]
+        filas = []
+        for fila in self.paginated_rows:
+            # Every piece is escaped already (attributes by `as_html`, values as the
+            # template escapes them): joined as text, not through `format_html` once a cell.
+            celdas = "".join(
+                f"<td {atributos}>{_como_la_plantilla(dibujar(fila), c.localize)}</td>"
+                for c, atributos, dibujar in zip(columnas, td, dibujantes, strict=True)
+            )
+            filas.append(f"<tr {fila.attrs.as_html()}>{celdas}</tr>")
+        return SafeString("\n".join(filas))
+
+    def _filas_por_celda(self) -> SafeString:
+        """The rows when some cell's attributes depend on its row: django-tables2's own
+        loop, each cell's attributes computed with it."""
+        filas = []
+        for fila in self.paginated_rows:
+            celdas = [
+                format_html(
+                    "<td {}>{}</td>", c.attrs["td"].as_html(), _como_la_plantilla(v, c.localize)
+                )
+                for c, v in fila.items()
+            ]
+            cuerpo = SafeString("".join(celdas))
+            filas.append(format_html("<tr {}>{}</tr>", fila.attrs.as_html(), cuerpo))
+        return SafeString("\n".join(filas))
 
     class Meta:
         template_name = "core/tabla.html"

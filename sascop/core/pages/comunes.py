@@ -7,11 +7,14 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.functional import cached_property
 
 from sascop.core import errors
+from sascop.core.db import queries
 
 # Page sizes a list offers; anything else asked for gets the default.
 TAMANOS_DE_PAGINA = (10, 25, 50, 100)
@@ -69,9 +72,63 @@ def exportar_url(request: HttpRequest, formato: str = "xlsx") -> str:
     return f"{request.path}?{params.urlencode()}"
 
 
+class Paginador(Paginator):
+    """The lists' paginator (django-tables2 pages a table's rows with it).
+
+    Rows read from a QuerySet are counted exactly up to `limite`; beyond, the total is the
+    planner's estimate (`aproximado`, and the list says so) and a page past the estimate is
+    still served while it has rows. A page from the offset `diferido` on reads its ids before
+    its rows (`queries.leer_pagina`): the rows it skips are index entries, never joined.
+    """
+
+    limite = queries.LIMITE_CONTEO
+    diferido = queries.DESPLAZAMIENTO_DIFERIDO
+
+    @cached_property
+    def consulta(self) -> QuerySet[Any] | None:
+        """The table's QuerySet, sorted (None when the table shows a list)."""
+        datos = getattr(self.object_list, "data", None)
+        consulta = getattr(datos, "data", None)
+        return consulta if isinstance(consulta, QuerySet) else None
+
+    @cached_property
+    def conteo(self) -> tuple[int, bool]:
+        if self.consulta is None:
+            return len(self.object_list), False
+        return queries.contar(self.consulta, self.limite)
+
+    @cached_property
+    def count(self) -> int:
+        return self.conteo[0]
+
+    @property
+    def aproximado(self) -> bool:
+        return self.conteo[1]
+
+    def validate_number(self, number: Any) -> int:
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if not self.aproximado or int(number) < 1:
+                raise
+            return int(number)
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        if self.consulta is None:
+            return super().page(number)
+        inicio = (number - 1) * self.per_page
+        # The table's rows for this page, holding the records read (not a lazy slice).
+        filas: Any = self.object_list[inicio : inicio + self.per_page]
+        filas.data = queries.leer_pagina(self.consulta, inicio, self.per_page, self.diferido)
+        if not filas.data and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        return Page(filas, number, self)
+
+
 def paginar_tabla(table: Any, request: HttpRequest) -> list[Any]:
-    """Sort and paginate a django-tables2 table from the query string, then read its page
-    in one query and return the rows (so columns may use data fetched for exactly that
+    """Sort and paginate a django-tables2 table from the query string (`Paginador`), then
+    read its page and return the rows (so columns may use data fetched for exactly that
     page: one more query, not one per row).
 
     An unknown sort key is ignored, a page number that is not one shows the first page and
@@ -81,11 +138,14 @@ def paginar_tabla(table: Any, request: HttpRequest) -> list[Any]:
     pagina = request.GET.get(table.page_field, 1)
     por_pagina = tamano_de_pagina(request, table.per_page_field)
     try:
-        table.paginate(page=pagina, per_page=por_pagina)
+        table.paginate(Paginador, page=pagina, per_page=por_pagina)
     except PageNotAnInteger:
-        table.paginate(page=1, per_page=por_pagina)
+        table.paginate(Paginador, page=1, per_page=por_pagina)
     except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, per_page=por_pagina)
+        try:
+            table.paginate(Paginador, page=table.paginator.num_pages, per_page=por_pagina)
+        except EmptyPage:  # an estimate beyond the rows there are
+            table.paginate(Paginador, page=1, per_page=por_pagina)
     registros = list(table.page.object_list.data)
     table.page.object_list.data = registros
     return registros

@@ -13,7 +13,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from sascop.core.pages.formularios import CatalogoChoiceField, Formulario
+from sascop.core.pages.formularios import CatalogoChoiceField, Formulario, OpcionesJuntas
 
 TODOS = "Todos"
 
@@ -68,6 +68,7 @@ class FiltroForm(Formulario):
             campo = self.fields[nombre]
             assert isinstance(campo, forms.ModelChoiceField)
             campo.empty_label = TODOS
+        OpcionesJuntas.para(self.fields)
 
     def parametros(self) -> QueryDict:
         """The valid filters in the selector's vocabulary."""

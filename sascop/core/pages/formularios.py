@@ -5,11 +5,13 @@ base of every create-or-edit form of a versioned record (`RegistroForm`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django import forms
-from django.db.models import Model, Q, QuerySet, UniqueConstraint
+from django.db.models import CharField, Model, Q, QuerySet, UniqueConstraint, Value, Window
+from django.db.models.functions import RowNumber
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 
 from sascop.core.errors import InvalidInput
 from sascop.core.templatetags import formato
@@ -24,8 +26,90 @@ class FechaInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class _Opciones(ModelChoiceIterator):
+    """A catalog's choices read with one plain query and kept for the form: Django streams
+    them through a server-side cursor (on PostgreSQL a DECLARE, a FETCH and a CLOSE for a
+    few dozen rows), again each time they are drawn. A form may read all its catalogs'
+    choices at once instead (`OpcionesJuntas`)."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        juntas = getattr(self.field, "juntas", None)
+        if juntas is not None:
+            modelo = self.queryset.model
+            for pk, texto in juntas.de(self.field):
+                # The widget reads the key; the entry stands for itself by its key alone.
+                yield ModelChoiceIteratorValue(pk, modelo(pk=pk)), texto
+            return
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+def _etiqueta(modelo: type[Model]) -> str | None:
+    """The column `CatalogoChoiceField.label_from_instance` shows, if the model has one."""
+    nombres = {f.name for f in modelo._meta.get_fields()}
+    return next((n for n in ("descripcion", "nombre") if n in nombres), None)
+
+
+class OpcionesJuntas:
+    """The choices of several catalog fields of one form read in a single query when first
+    drawn: each field's own rows (its queryset, numbered in its order) joined by UNION ALL.
+    A list page's filters name up to nine catalogs, and each query is a round trip."""
+
+    def __init__(self, campos: dict[str, CatalogoChoiceField]) -> None:
+        self.campos = campos
+        self.leidas: dict[str, list[tuple[Any, str]]] | None = None
+
+    @classmethod
+    def para(cls, campos: dict[str, Any]) -> None:
+        """Give the fields that can share a read (two or more) their common reader."""
+        juntos = {
+            nombre: campo
+            for nombre, campo in campos.items()
+            if isinstance(campo, CatalogoChoiceField)
+            and campo.queryset is not None
+            and campo.to_field_name is None
+            and _etiqueta(campo.queryset.model) is not None
+        }
+        if len(juntos) > 1:
+            juntas = cls(juntos)
+            for campo in juntos.values():
+                campo.juntas = juntas
+
+    def de(self, campo: CatalogoChoiceField) -> list[tuple[Any, str]]:
+        if self.leidas is None:
+            self.leidas = self._leer()
+        nombre = next(n for n, c in self.campos.items() if c is campo)
+        return self.leidas[nombre]
+
+    def _leer(self) -> dict[str, list[tuple[Any, str]]]:
+        partes = []
+        for nombre, campo in self.campos.items():
+            consulta = campo.queryset
+            assert consulta is not None
+            orden = list(consulta.query.order_by or consulta.model._meta.ordering or ["pk"])
+            partes.append(
+                consulta.order_by()
+                .annotate(
+                    campo_filtro=Value(nombre, output_field=CharField()),
+                    orden_filtro=Window(RowNumber(), order_by=orden),
+                )
+                .values_list("campo_filtro", "pk", _etiqueta(consulta.model), "orden_filtro")
+            )
+        por_campo: dict[str, list[tuple[int, Any, str]]] = {n: [] for n in self.campos}
+        for nombre, pk, texto, orden in partes[0].union(*partes[1:], all=True):
+            por_campo[nombre].append((orden, pk, str(texto)))
+        return {
+            n: [(pk, texto) for _, pk, texto in sorted(filas)] for n, filas in por_campo.items()
+        }
+
+
 class CatalogoChoiceField(forms.ModelChoiceField):
     """A catalog entry by its description, not its `__str__` (steps number themselves)."""
+
+    iterator = _Opciones
+    juntas: OpcionesJuntas | None = None
 
     def label_from_instance(self, obj: Model) -> str:
         return str(getattr(obj, "descripcion", None) or getattr(obj, "nombre", obj))

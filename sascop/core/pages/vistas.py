@@ -292,13 +292,20 @@ class ListaView(Pagina):
     def resumen(self, table: Any) -> SafeString:
         """The line above the table: how many rows, which page."""
         cuantos = table.paginator.count
+        # Past the count's bound the totals are the planner's estimate (`Paginador`).
+        cerca = "≈ " if getattr(table.paginator, "aproximado", False) else ""
         singular, plural = self.sustantivos
         texto = format_html(
-            "<strong>{}</strong> {}", entero(cuantos), singular if cuantos == 1 else plural
+            "<strong>{}</strong> {}",
+            f"{cerca}{entero(cuantos)}",
+            singular if cuantos == 1 else plural,
         )
         if table.paginator.num_pages > 1:
             texto = format_html(
-                "{} · página {} de {}", texto, table.page.number, table.paginator.num_pages
+                "{} · página {} de {}",
+                texto,
+                table.page.number,
+                f"{cerca}{table.paginator.num_pages}",
             )
         return texto
 

@@ -1,0 +1,184 @@
+"""The generic pages at scale: a list's count stops at a bound and says when it is an
+estimate, a deep page reads its ids before its rows, the year filters come from an index,
+and every list and detail page costs a fixed number of queries (pinned here, beyond what any
+authenticated request costs, so that one more shows)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from sascop.catalogos.tests.factories import SitioFactory
+from sascop.core.pages.comunes import Paginador
+from sascop.ots import selectors as ots
+from sascop.ots.tests.factories import OTFactory
+from sascop.precios.tests.factories import ConceptoFactory
+from sascop.produccion.tests.factories import ProduccionFactory
+from sascop.ptes import selectors as ptes
+from sascop.ptes.tests.factories import PTEFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _oficios(c: Client, url: str) -> list[str]:
+    response = c.get(url)
+    assert response.status_code == 200
+    return re.findall(r'<a href="/ptes/\d+/">([^<]+)</a>', response.content.decode())
+
+
+def _consultas(c: Client, url: str) -> list[str]:
+    """The queries of a second GET of `url` (the first may refresh the session)."""
+    assert c.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as consultas:
+        assert c.get(url).status_code == 200
+    return [q["sql"] for q in consultas.captured_queries]
+
+
+@pytest.fixture
+def de_mas(viewer) -> Callable[[Client, str], int]:
+    """How many queries a page costs beyond an authenticated `GET /api/user/` (reading the
+    session and its user costs one query on the database, none from Redis)."""
+
+    def contar(c: Client, url: str) -> int:
+        return len(_consultas(c, url)) - len(_consultas(c, "/api/user/"))
+
+    return contar
+
+
+def test_a_long_list_is_counted_up_to_a_bound_and_says_its_total_is_approximate(
+    viewer, monkeypatch
+):
+    monkeypatch.setattr(Paginador, "limite", 3)
+    PTEFactory.create_batch(25)
+
+    consultas = _consultas(viewer, "/ptes/?por_pagina=10")
+    html = viewer.get("/ptes/?por_pagina=10").content.decode()
+
+    cuentas = [sql for sql in consultas if "COUNT(*)" in sql.upper()]
+    assert cuentas and all("LIMIT 4" in sql.upper() for sql in cuentas)
+    # SQLite has no estimate: at least what was counted, marked as not exact.
+    assert "<strong>≈ 4</strong> PTEs" in html
+    assert len(_oficios(viewer, "/ptes/?por_pagina=10")) == 10
+    # Past the estimate a page is served while it has rows; past the rows, the last page.
+    segunda = _oficios(viewer, "/ptes/?por_pagina=10&pagina=2")
+    assert len(segunda) == 10 and not set(segunda) & set(_oficios(viewer, "/ptes/?por_pagina=10"))
+    assert _oficios(viewer, "/ptes/?por_pagina=10&pagina=9") == _oficios(
+        viewer, "/ptes/?por_pagina=10"
+    )
+
+
+def test_an_exact_count_says_nothing_of_estimates(viewer):
+    PTEFactory.create_batch(12)
+
+    html = viewer.get("/ptes/?por_pagina=10").content.decode()
+
+    assert "<strong>12</strong> PTEs · página 1 de 2" in html
+    assert "≈" not in html
+
+
+def test_a_deep_page_reads_its_ids_then_its_rows_in_the_same_order(viewer, monkeypatch):
+    PTEFactory.create_batch(25)
+    url = "/ptes/?por_pagina=10&pagina=2&orden=oficio_pte"
+    seguidas = _oficios(viewer, url)
+    monkeypatch.setattr(Paginador, "diferido", 5)
+
+    consultas = _consultas(viewer, url)
+
+    assert _oficios(viewer, url) == seguidas
+    ids = [sql for sql in consultas if sql.startswith('SELECT "ptes_pte"."id" AS "pk" FROM')]
+    assert len(ids) == 1 and "OFFSET 10" in ids[0].upper()
+
+
+def test_the_years_of_the_pte_filter_come_from_two_queries(django_assert_num_queries):
+    for anio in (2019, 2022, 2024, 2026):
+        PTEFactory(fecha_solicitud=datetime.date(anio, 6, 1))
+    PTEFactory(fecha_solicitud=datetime.date(2023, 3, 1)).delete()  # hidden: not offered
+
+    with django_assert_num_queries(2):
+        assert ptes.anios_de_solicitud() == [2026, 2024, 2022, 2019]
+
+
+def test_the_years_of_the_ot_filter_skip_ots_without_a_date(django_assert_num_queries):
+    OTFactory(fecha_inicio_programado=None)
+    assert ots.anios_de_inicio() == []
+    OTFactory(fecha_inicio_programado=datetime.date(2025, 12, 31))
+
+    with django_assert_num_queries(1):  # one year: no year between the first and the last
+        assert ots.anios_de_inicio() == [2025]
+
+
+def test_the_ot_list_reads_the_places_of_its_page_in_one_query(viewer):
+    barco, plataforma = SitioFactory(descripcion="Barco Uno"), SitioFactory(descripcion="P-7")
+    OTFactory(embarcacion=barco, plataforma=plataforma)
+    OTFactory(embarcacion=barco)
+
+    consultas = _consultas(viewer, "/ots/")
+    html = viewer.get("/ots/").content.decode()
+
+    assert "Barco Uno · P-7" in html
+    lista = next(sql for sql in consultas if sql.startswith('SELECT "ots_ot"."id"'))
+    assert "catalogos_sitio" in lista and lista.count("JOIN") <= 6
+    assert sum('FROM "catalogos_sitio"' in sql and " IN (" in sql for sql in consultas) == 1
+
+
+def test_the_filters_read_all_their_catalogs_choices_in_one_query(viewer):
+    OTFactory(cliente__descripcion="Zeta", sitio__descripcion="Base B")
+    ot = OTFactory(cliente__descripcion="Alfa", sitio__descripcion="Base A")
+
+    consultas = _consultas(viewer, f"/ots/?cliente={ot.cliente_id}")
+    html = viewer.get(f"/ots/?cliente={ot.cliente_id}").content.decode()
+
+    opciones = [sql for sql in consultas if "UNION ALL" in sql.upper()]
+    assert len(opciones) == 1 and not [sql for sql in consultas if "DECLARE" in sql]
+    clientes = re.search(r'<select name="cliente".*?</select>', html, re.S)
+    assert clientes is not None
+    assert re.findall(r">([^<]+)</option>", clientes.group(0)) == ["Todos", "Alfa", "Zeta"]
+    assert f'<option value="{ot.cliente_id}" selected>Alfa</option>' in clientes.group(0)
+
+
+@pytest.fixture
+def datos():
+    for anio in (2022, 2024, 2026):
+        PTEFactory(fecha_solicitud=datetime.date(anio, 2, 1))
+    ot = OTFactory(fecha_inicio_programado=datetime.date(2026, 3, 1))
+    ProduccionFactory.create_batch(3, ot=ot)
+    ConceptoFactory.create_batch(3)
+    SitioFactory.create_batch(3)
+    return ot
+
+
+@pytest.mark.parametrize(
+    ("url", "consultas"),
+    [
+        ("/", 9),
+        ("/ptes/", 9),
+        ("/ptes/?pagina=2&por_pagina=10&estatus=1&anio=2026", 10),
+        ("/ots/", 8),
+        ("/produccion/", 6),
+        ("/precios/", 7),
+    ],
+)
+def test_each_list_page_costs_a_fixed_number_of_queries(viewer, datos, de_mas, url, consultas):
+    assert de_mas(viewer, url) == consultas
+
+
+def test_the_detail_pages_cost_a_fixed_number_of_queries(viewer, datos, de_mas):
+    pte = ptes.pte_lista({}).first()
+    assert pte is not None
+
+    assert de_mas(viewer, f"/ptes/{pte.pk}/") == 6
+    assert de_mas(viewer, f"/ots/{datos.pk}/") == 7
+
+
+def test_the_activity_and_catalog_lists_cost_a_fixed_number_of_queries(role_client, datos):
+    admin = role_client("Administración")
+    base = len(_consultas(admin, "/api/user/"))
+
+    assert len(_consultas(admin, "/actividad/")) - base == 5
+    assert len(_consultas(admin, "/catalogos/sitios/")) - base == 5
