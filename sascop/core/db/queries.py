@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -23,35 +22,6 @@ def bloquear_o_404(queryset: QuerySet[M], pk: Any, nombre: str) -> M:
     if instancia is None:
         raise NotFound(f"{nombre} {pk} does not exist.")
     return instancia
-
-
-@functools.cache
-def _convertidores(
-    modelo: type[Model], campos: tuple[str, ...], using: str
-) -> list[tuple[int, list[Any], Any]]:
-    conn = connections[using]
-    convertidores = []
-    for indice, nombre in enumerate(campos):
-        campo = _campo(modelo, nombre)
-        columna = campo.get_col(modelo._meta.db_table)
-        funciones = conn.ops.get_db_converters(columna) + campo.get_db_converters(conn)
-        if funciones:
-            convertidores.append((indice, funciones, columna))
-    return convertidores
-
-
-def como_el_orm(
-    modelo: type[Model], campos: tuple[str, ...], fila: Sequence[Any], using: str = DEFAULT_DB_ALIAS
-) -> list[Any]:
-    """A row of these columns read with plain SQL, converted as the ORM converts them (SQLite's
-    datetimes made aware, booleans...): for the reads of every request, where building the
-    query through the ORM costs more than running it."""
-    conn = connections[using]
-    valores = list(fila)
-    for indice, funciones, columna in _convertidores(modelo, campos, using):
-        for funcion in funciones:
-            valores[indice] = funcion(valores[indice], columna, conn)
-    return valores
 
 
 def _campo(modelo: type[Model], nombre: str) -> Field[Any, Any]:
