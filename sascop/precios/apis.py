@@ -136,6 +136,14 @@ class ConceptoAutorizarApi(ModelApi):
         return with_etag(s.concepto_completo(concepto), concepto)
 
 
+# The 400 of every import: what the file is not, or what the form lacks.
+_NO_ES_LIBRO = OpenApiResponse(
+    s.ImportarErrorSerializer,
+    description="Not a readable .xlsx workbook (`invalid_workbook`, empty `filas`), or no "
+    "`archivo` (`invalid`, with `fields`).",
+)
+
+
 class ImportarApi(ModelApi):
     """Import the client's price-book workbook."""
 
@@ -154,11 +162,7 @@ class ImportarApi(ModelApi):
         request={"multipart/form-data": s.ImportarInputSerializer},
         responses={
             200: s.ImportacionSerializer,
-            400: OpenApiResponse(
-                s.ImportarErrorSerializer,
-                description="Not a readable .xlsx workbook (`invalid_workbook`, empty "
-                "`filas`), or no `archivo` (`invalid`, with `fields`).",
-            ),
+            400: _NO_ES_LIBRO,
             422: OpenApiResponse(
                 s.LibroErrorSerializer,
                 description="Rows or sheets that could not be read (`invalid_workbook`), "
@@ -208,11 +212,7 @@ class OTImportarApi(ModelApi):
         request={"multipart/form-data": s.RegistroInputSerializer},
         responses={
             200: s.RegistroOTsSerializer,
-            400: OpenApiResponse(
-                s.ImportarErrorSerializer,
-                description="Not a readable .xlsx workbook (`invalid_workbook`), or no "
-                "`archivo` (`invalid`, with `fields`).",
-            ),
+            400: _NO_ES_LIBRO,
             422: OpenApiResponse(
                 ErrorSerializer,
                 description="A workbook that is not a register of OTs (no header row naming "
@@ -316,11 +316,7 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
         request={"multipart/form-data": s.AnexoInputSerializer},
         responses={
             201: s.ResultadoAnexoSerializer,
-            400: OpenApiResponse(
-                s.ImportarErrorSerializer,
-                description="Not a readable .xlsx workbook (`invalid_workbook`, empty "
-                "`filas`), or no `archivo` (`invalid`, with `fields`).",
-            ),
+            400: _NO_ES_LIBRO,
             422: OpenApiResponse(
                 s.AnexoErrorSerializer,
                 description="Wrong rows (`invalid_workbook`): each in `filas` with its row "
