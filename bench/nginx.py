@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.server import free_port  # noqa: E402
+from tests.server import free_port, stop  # noqa: E402
 
 DEPLOY = ROOT / "deploy" / "nginx"
 NGINX = Path("/usr/sbin/nginx")
@@ -152,11 +152,6 @@ def balancer(backends: list[int], timeout: float = 15.0) -> Iterator[Balancer]:
                     time.sleep(0.05)
             yield Balancer(f"http://127.0.0.1:{port}", backends, directory / "access.log")
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
             if process.stderr is not None:
                 process.stderr.close()

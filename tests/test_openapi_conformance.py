@@ -40,7 +40,7 @@ if connection.vendor != "postgresql":
 SEED = 20260520
 # Random cases per operation, after the boundary cases of the coverage phase.
 MAX_EXAMPLES = 40
-MIN_CASES = 2000
+MIN_CASES = 4000
 ADMIN = ("admin", "sascop-demo-2026")  # ensure_demo_admin's defaults
 THROWAWAY = ("desechable", "Conformidad-2026-openapi")
 

@@ -120,3 +120,22 @@ def test_cli_example(live_server, demo_admin, tmp_path):
 
     assert "Reparación de ducto" in outputs[3]
     assert '"oficio_pte"' in outputs[4]
+
+
+def test_the_security_table_names_tests_that_exist():
+    seccion = README.read_text().split("### Security defects and the tests that keep them fixed")[1]
+    tabla = seccion.split("\n\n")[2]
+    filas = [linea for linea in tabla.splitlines() if re.match(r"\| \d+ \|", linea)]
+    assert {int(f.split("|")[1]) for f in filas} >= {1, 2, 4, 5, 6, 7, 8, 9, 10, 11}
+    raiz = README.parent
+    archivos = [p for c in ("sascop", "tests") for p in (raiz / c).rglob("test_*.py")]
+    codigo = "\n".join(p.read_text() for p in archivos)
+    for fila in filas:
+        pruebas = fila.split("|")[4]
+        nombres = re.findall(r"`(test_\w+)`", pruebas)
+        rutas = re.findall(r"`([\w/]+\.py)`", pruebas)
+        assert nombres or rutas, fila
+        for nombre in nombres:
+            assert f"def {nombre}(" in codigo, nombre
+        for ruta in rutas:
+            assert (raiz / ruta).is_file(), ruta

@@ -89,7 +89,9 @@ def registrar_creaciones(*, usuario: Usuario, instancias: Iterable[models.Model]
         )
         for instance in instancias
     ]
-    RegistroActividad.objects.bulk_create(rows)
+    # In batches: one INSERT of 50,000 rows takes the ORM longer to build than PostgreSQL's
+    # idle limit for a transaction (DB_STATEMENT_TIMEOUT) allows between two statements.
+    RegistroActividad.objects.bulk_create(rows, batch_size=1000)
 
 
 def registrar_cambios(*, usuario: Usuario, antes: dict[str, str], instancia: models.Model) -> int:

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
@@ -136,6 +136,14 @@ class ConceptoAutorizarApi(ModelApi):
         return with_etag(s.concepto_completo(concepto), concepto)
 
 
+# The 400 of every import: what the file is not, or what the form lacks.
+_NO_ES_LIBRO = OpenApiResponse(
+    s.ImportarErrorSerializer,
+    description="Not a readable .xlsx workbook (`invalid_workbook`, empty `filas`), or no "
+    "`archivo` (`invalid`, with `fields`).",
+)
+
+
 class ImportarApi(ModelApi):
     """Import the client's price-book workbook."""
 
@@ -145,6 +153,8 @@ class ImportarApi(ModelApi):
     # RequestSizeLimitMiddleware lets bodies up to MAX_UPLOAD_BODY_BYTES through to this
     # view only; every other endpoint keeps the general limit.
     accepts_uploads = True
+    # The workbook is read before the service's transaction opens (see ModelApi).
+    una_transaccion = False
     extra_error_codes = ["409"]
 
     @extend_schema(
@@ -152,11 +162,7 @@ class ImportarApi(ModelApi):
         request={"multipart/form-data": s.ImportarInputSerializer},
         responses={
             200: s.ImportacionSerializer,
-            400: OpenApiResponse(
-                s.ImportarErrorSerializer,
-                description="Not a readable .xlsx workbook (`invalid_workbook`, empty "
-                "`filas`), or no `archivo` (`invalid`, with `fields`).",
-            ),
+            400: _NO_ES_LIBRO,
             422: OpenApiResponse(
                 s.LibroErrorSerializer,
                 description="Rows or sheets that could not be read (`invalid_workbook`), "
@@ -197,6 +203,8 @@ class OTImportarApi(ModelApi):
     permission_classes = [IsAuthenticated, _Permisos]
     permisos = ("ots.add_ot", "ots.change_ot")
     accepts_uploads = True
+    # The register is read before the service's transaction opens (see ModelApi).
+    una_transaccion = False
 
     @extend_schema(
         tags=["ots"],
@@ -204,11 +212,7 @@ class OTImportarApi(ModelApi):
         request={"multipart/form-data": s.RegistroInputSerializer},
         responses={
             200: s.RegistroOTsSerializer,
-            400: OpenApiResponse(
-                s.ImportarErrorSerializer,
-                description="Not a readable .xlsx workbook (`invalid_workbook`), or no "
-                "`archivo` (`invalid`, with `fields`).",
-            ),
+            400: _NO_ES_LIBRO,
             422: OpenApiResponse(
                 ErrorSerializer,
                 description="A workbook that is not a register of OTs (no header row naming "
@@ -264,6 +268,10 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
     # Reading needs the OT view permission; importing, `precios.add_anexoot`.
     permission_classes = [IsAuthenticated, _Permisos]
     accepts_uploads = True
+    # Not ModelApi's one transaction per write: the workbook is read before the service's
+    # own transactions open, and a refused one is an error answer whose stored copy (for the
+    # download with observations) must survive it.
+    una_transaccion = False
     # A `version` or `formato` that is not one.
     extra_error_codes = ["400"]
 
@@ -272,12 +280,6 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
         if self.request.method in SAFE_METHODS:
             return ("ots.view_ot",)
         return ("precios.add_anexoot",)
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        # Not ModelApi's one transaction per write: a refused workbook is an error answer
-        # whose stored copy (for the download with observations) must survive it. The
-        # service runs its own transactions.
-        return APIView.dispatch(self, request, *args, **kwargs)
 
     @extend_schema(
         tags=TAGS_ANEXO,
@@ -314,11 +316,7 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
         request={"multipart/form-data": s.AnexoInputSerializer},
         responses={
             201: s.ResultadoAnexoSerializer,
-            400: OpenApiResponse(
-                s.ImportarErrorSerializer,
-                description="Not a readable .xlsx workbook (`invalid_workbook`, empty "
-                "`filas`), or no `archivo` (`invalid`, with `fields`).",
-            ),
+            400: _NO_ES_LIBRO,
             422: OpenApiResponse(
                 s.AnexoErrorSerializer,
                 description="Wrong rows (`invalid_workbook`): each in `filas` with its row "

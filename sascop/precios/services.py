@@ -23,7 +23,7 @@ from sascop.accounts.models import User
 from sascop.actividad import services as actividad
 from sascop.core.api.etags import exigir_version
 from sascop.core.api.validation import validated
-from sascop.core.db.queries import bloquear_o_404, sin_la_base_de_datos
+from sascop.core.db.queries import Latido, bloquear_o_404, sin_la_base_de_datos
 from sascop.core.errors import ApplicationError, Conflict, InvalidInput, NotFound
 from sascop.core.signals import announce_change
 from sascop.ots.models import OT
@@ -304,6 +304,11 @@ def _existente(
 _PRECIOS = ("pu_mn", "pu_usd")
 
 
+# A concept's foreign keys that an import sets from rows it has just read (anexo, PTE, OT)
+# or from the request (who authorises): checking each again is a query per concept.
+_LEIDAS = ("anexo", "pte", "ot", "autorizado_por")
+
+
 @transaction.atomic
 def libro_guardar(
     *,
@@ -373,7 +378,10 @@ def libro_guardar(
     cambiados: list[tuple[Concepto, dict[str, str]]] = []
     campos_cambiados: set[str] = set()
     ahora = timezone.now()
+    # Checking 50,000 rows takes longer than PostgreSQL lets a transaction idle.
+    latido = Latido(Contrato.objects.filter(pk=destino.pk))
     for fila in libro.conceptos:
+        latido()
         problemas = []
         if not libro.lista_pue and fila.pte and fila.pte not in ptes:
             problemas.append(f"Ninguna PTE tiene el oficio «{fila.pte}».")
@@ -432,7 +440,7 @@ def libro_guardar(
             concepto.version += 1
             concepto.actualizado_en = ahora
         try:
-            validated(concepto, check_unique=False)
+            validated(concepto, check_unique=False, exclude=_LEIDAS)
         except InvalidInput as exc:
             problemas += [
                 f"{nombre}: {mensaje}"

@@ -61,12 +61,18 @@ class ModelApi(CacheControlMixin, APIView):
     the write and the reads that build its answer stand or fall together, so a client told
     503 (the database hung or crashed after the service's own commit) knows nothing was
     applied and may simply retry.
+
+    `una_transaccion = False` leaves that transaction to the service: for the imports, whose
+    reading of an uploaded workbook (seconds without a query) must come before any
+    transaction opens, or the connection sits idle in it past PostgreSQL's limits
+    (DB_STATEMENT_TIMEOUT); their services read first, then write in one transaction.
     """
 
     permission_classes = [IsAuthenticated, ModelPermissions]
+    una_transaccion = True
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.method in SAFE_METHODS:
+        if request.method in SAFE_METHODS or not self.una_transaccion:
             return super().dispatch(request, *args, **kwargs)
         # A write and the read that builds its answer commit together, or not at all: a
         # client told "error" must not find the write applied.

@@ -14,9 +14,6 @@ another request is still using them:
 
 from __future__ import annotations
 
-import dataclasses
-import datetime
-import functools
 import logging
 from typing import Any
 
@@ -24,57 +21,15 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
-from django.db import connections, router, transaction
+from django.db import router, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from sascop.core.cache import revocable
-from sascop.core.db.queries import como_el_orm
 from sascop.core.sessions import policy
 from sascop.core.sessions.policy import is_authenticated_session
 
 logger = logging.getLogger(__name__)
-
-
-_COLUMNAS = ("session_data", "expire_date")
-
-
-@functools.cache
-def _indice_pk_usuario() -> int:
-    usuario = apps.get_model(settings.AUTH_USER_MODEL)
-    return [field.primary_key for field in usuario._meta.concrete_fields].index(True)
-
-
-@functools.cache
-def _sql_de_sesion(using: str) -> str:
-    """The live row of a key and the row of the user it names (NULLs when anonymous): `%s`
-    the key, `%s` the present (adapted for the database)."""
-    model = apps.get_model(settings.SESSION_MODEL)
-    usuario = apps.get_model(settings.AUTH_USER_MODEL)
-    q = connections[using].ops.quote_name
-    columnas = [f"s.{q(model._meta.get_field(f).column)}" for f in _COLUMNAS]
-    columnas += [f"u.{q(field.column)}" for field in usuario._meta.concrete_fields]
-    dueño = q(model._meta.get_field("user").column)
-    pk = q(usuario._meta.pk.column)
-    # Names from the models' meta, quoted; every value is a parameter.
-    return (
-        f"SELECT {', '.join(columnas)} FROM {q(model._meta.db_table)} s "  # noqa: S608
-        f"LEFT JOIN {q(usuario._meta.db_table)} u ON u.{pk} = s.{dueño} "
-        "WHERE s.session_key = %s AND s.expire_date > %s"
-    )
-
-
-def _instancia(modelo: type[Any], fila: tuple[Any, ...], using: str) -> Any:
-    """The model instance of a row of all its concrete columns, read with plain SQL."""
-    campos = modelo._meta.concrete_fields
-    valores = como_el_orm(modelo, tuple(f.name for f in campos), fila, using)
-    return modelo.from_db(using, [f.attname for f in campos], valores)
-
-
-@dataclasses.dataclass(frozen=True)
-class _Fila:
-    session_data: str
-    expire_date: datetime.datetime
 
 
 class SessionStore(DatabaseStore):
@@ -113,28 +68,24 @@ class SessionStore(DatabaseStore):
         # The key and data of this store's last save: saving them again writes nothing.
         self._saved: tuple[str, bytes] | None = None
 
-    def _get_session_from_db(self) -> _Fila | None:
-        """The live row of this key (its data and expiry), or None (then the key is dropped,
-        as Django's store does). Read on every request without Redis: a plain query, built
-        once per process (through the ORM, building it cost more than running it)."""
-        using = router.db_for_read(self.get_model_class())
-        conn = connections[using]
-        with conn.cursor() as cursor:
-            cursor.execute(
-                _sql_de_sesion(using),
-                [self.session_key, conn.ops.adapt_datetimefield_value(timezone.now())],
-            )
-            row = cursor.fetchone()
+    def _get_session_from_db(self) -> Any:
+        """The live row of this key, with the row of the user it names in the same query, or
+        None (then the key is dropped, as Django's store does)."""
+        # The model with its `user` (accounts' Sesion, named by a setting): not the base
+        # class Django's `self.model` is typed as.
+        modelo = self.get_model_class()
+        row = (
+            modelo.objects.using(router.db_for_read(modelo))
+            .select_related("user")
+            .filter(session_key=self.session_key, expire_date__gt=timezone.now())
+            .first()
+        )
         if row is None:
             self._session_key = None
             return None
-        usuario = row[len(_COLUMNAS) :]
-        if usuario[_indice_pk_usuario()] is not None:
-            self.usuario_leido = _instancia(
-                apps.get_model(settings.AUTH_USER_MODEL), usuario, using
-            )
-        data, expira = como_el_orm(self.get_model_class(), _COLUMNAS, row[: len(_COLUMNAS)], using)
-        return _Fila(data, expira)
+        if row.user_id is not None:
+            self.usuario_leido = row.user
+        return row
 
     def _get_new_session_key(self) -> str:
         # Not looked up first (Django's store spends a query on it): every new row is written

@@ -56,3 +56,20 @@ def test_inside_a_transaction_the_connection_is_never_closed(monkeypatch):
         with queries.sin_la_base_de_datos():
             pass
         assert connection.connection is before
+
+
+def test_a_beat_queries_only_once_its_interval_has_passed(django_assert_num_queries):
+    from sascop.accounts.models import User
+
+    momentos = iter([100.0, 100.5, 101.9, 102.1, 102.2, 104.0, 104.3, 104.3])
+    latido = queries.Latido(User.objects.all(), cada=2.0, reloj=lambda: next(momentos))
+
+    with django_assert_num_queries(0):
+        latido()  # 100.5
+        latido()  # 101.9
+    with django_assert_num_queries(1):
+        latido()  # 102.1: a query, the next interval from 102.2
+    with django_assert_num_queries(0):
+        latido()  # 104.0
+    with django_assert_num_queries(1):
+        latido()  # 104.3

@@ -12,6 +12,8 @@ from unittest.mock import ANY
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from sascop.actividad.models import RegistroActividad
 from sascop.core.tests.test_openapi_document import assert_documented
@@ -306,6 +308,86 @@ def test_no_header_row_and_empty_sheet_are_422_with_the_whole_sheet_in_filas(
     assert (
         hoja.cell(row=1, column=3).value
         == "OBSERVACIONES " + (sin_encabezado.json()["filas"][0]["errores"][0])
+    )
+
+
+def _refusado(filas: int) -> bytes:
+    """An anexo whose first sheet has a date, a money format and a gap of empty rows, `filas`
+    wrong rows, and a second sheet: what comes back of each is checked."""
+    libro = openpyxl.Workbook()
+    hoja = libro.active
+    hoja.title = "Anexo OT"
+    for titulo in TITULOS:
+        hoja.append(titulo)
+    hoja.append([*ENCABEZADO, datetime.date(2026, 3, 2)])
+    hoja.cell(row=4, column=8).number_format = "dd/mm/yyyy"
+    hoja.append(BUENO[0][:7])
+    hoja.cell(row=5, column=6).number_format = "#,##0.00"
+    for n in range(filas):
+        # Row 6 on, after two empty rows from the second wrong one.
+        hoja.append([])
+        hoja.append(["C-5", f"9.{n}", "No existe", "DIA", 1] if n else ["C-5", "9.9", "x"])
+    otra = libro.create_sheet("Notas")
+    otra.append(["Hoja que no se importa", 3])
+    salida = io.BytesIO()
+    libro.save(salida)
+    return salida.getvalue()
+
+
+def test_the_annotated_copy_keeps_every_sheet_value_format_and_row_number(
+    ingenieria, csrf, ot, catalogo
+):
+    response = importar(ingenieria, csrf, ot.pk, _refusado(3))
+
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert [(f["fila"], f["errores"]) for f in response.json()["filas"]] == [
+        (7, ["Falta la unidad.", "Falta VOLUMEN PTE."]),
+        (9, ["La partida 9.1 del anexo C-5 no está en el catálogo de precios."]),
+        (11, ["La partida 9.2 del anexo C-5 no está en el catálogo de precios."]),
+    ]
+    devuelto = ingenieria.get(response.json()["observaciones"])
+    assert devuelto.status_code == HTTPStatus.OK
+    libro = openpyxl.load_workbook(io.BytesIO(devuelto.content))
+    assert libro.sheetnames == ["Anexo OT", "Notas"]
+    hoja = libro["Anexo OT"]
+    # The widest row is the header's (eight columns): OBSERVACIONES is the ninth.
+    assert [[c.value for c in fila] for fila in hoja.iter_rows(min_row=4)] == [
+        [*ENCABEZADO, datetime.datetime(2026, 3, 2), "OBSERVACIONES"],
+        [*BUENO[0][:7], None, None],
+        [None] * 9,
+        ["C-5", "9.9", "x", None, None, None, None, None, "Falta la unidad. Falta VOLUMEN PTE."],
+        [None] * 9,
+        ["C-5", "9.1", "No existe", "DIA", 1, None, None, None,
+         "La partida 9.1 del anexo C-5 no está en el catálogo de precios."],
+        [None] * 9,
+        ["C-5", "9.2", "No existe", "DIA", 1, None, None, None,
+         "La partida 9.2 del anexo C-5 no está en el catálogo de precios."],
+    ]  # fmt: skip
+    assert hoja.cell(row=4, column=9).font.bold
+    assert hoja.cell(row=4, column=8).number_format == "dd/mm/yyyy"
+    assert hoja.cell(row=5, column=6).number_format == "#,##0.00"
+    assert [list(f) for f in libro["Notas"].iter_rows(values_only=True)] == [
+        ["Hoja que no se importa", 3]
+    ]
+
+
+def test_the_annotated_copy_costs_the_same_queries_however_many_rows_are_wrong(
+    ingenieria, csrf, ot, catalogo, django_assert_num_queries
+):
+    pocas = importar(ingenieria, csrf, ot.pk, _refusado(2)).json()["observaciones"]
+    muchas = importar(ingenieria, csrf, ot.pk, _refusado(400)).json()["observaciones"]
+    ingenieria.get(pocas)  # with Redis the user row is cached after a first request
+
+    # At most: the session with its user, the user's and the groups' permissions, the
+    # stored workbook (Redis may hold the first three).
+    with CaptureQueriesContext(connection) as primera:
+        assert ingenieria.get(pocas).status_code == HTTPStatus.OK
+    assert len(primera) <= 4, [q["sql"] for q in primera]
+    with django_assert_num_queries(len(primera)):
+        devuelto = ingenieria.get(muchas)
+    hoja = openpyxl.load_workbook(io.BytesIO(devuelto.content))["Anexo OT"]
+    assert hoja.cell(row=6 + 2 * 399 + 1, column=9).value == (
+        "La partida 9.399 del anexo C-5 no está en el catálogo de precios."
     )
 
 

@@ -11,6 +11,8 @@ from unittest.mock import ANY
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from sascop.actividad.models import RegistroActividad
@@ -116,6 +118,23 @@ def test_import_creates_the_book(admin, csrf):
         ["anexo"] * 3 + ["concepto"] * 7 + ["contrato"]
     )
     assert len({r.usuario_id for r in creaciones} - {None}) == 1
+
+
+def _libro_de(conceptos: int, anexo: str) -> bytes:
+    filas = [[anexo, f"1.{n}", f"Concepto {n}", "DIA", 1, 10 + n, None] for n in range(conceptos)]
+    return xlsx({anexo: [ENCABEZADO, *filas]})
+
+
+def test_import_queries_do_not_grow_with_the_concepts(admin, csrf):
+    # Each concept's anexo is not looked up again to validate it: a 50,000-concept book
+    # spent minutes on that, in a transaction PostgreSQL ends when it idles 10 s.
+    importar(admin, csrf, _libro_de(1, "C-1"))  # the contract, and the session's caches
+    with CaptureQueriesContext(connection) as pocos:
+        assert importar(admin, csrf, _libro_de(2, "C-2")).json()["creados"] == 2
+    with CaptureQueriesContext(connection) as muchos:
+        assert importar(admin, csrf, _libro_de(30, "C-3")).json()["creados"] == 30
+
+    assert len(muchos) == len(pocos), [q["sql"][:80] for q in muchos]
 
 
 def test_the_same_book_twice_changes_nothing(admin, csrf):
