@@ -76,7 +76,7 @@ def test_its_owner_reads_a_task_waiting_then_advancing(db, json_login):
     assert Client().get(url).status_code == HTTPStatus.UNAUTHORIZED
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_run_of_the_weekly_report_queues_the_next_and_tells_its_owner_what_it_did(
     json_login, settings, time_machine
 ):
