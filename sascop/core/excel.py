@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from django.http import FileResponse, QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sascop.core.errors import InvalidInput
 
@@ -59,7 +60,7 @@ def pide_xlsx(params: QueryDict) -> bool:
     the page. Any other value is a 400, like any filter value the list cannot use."""
     formato = params.get("formato", "")
     if formato not in ("", "json", "xlsx"):
-        raise InvalidInput(fields={"formato": ["Use json or xlsx."]})
+        raise InvalidInput(fields={"formato": [gettext("Use json or xlsx.")]})
     return formato == "xlsx"
 
 
