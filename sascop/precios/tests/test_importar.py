@@ -27,6 +27,8 @@ from sascop.precios.tests.libros import (
 )
 from sascop.ptes.tests.factories import PTEFactory
 
+# A client that asks for Spanish: the messages asserted are the users' wording.
+ES_MX = {"HTTP_ACCEPT_LANGUAGE": "es-MX"}
 pytestmark = pytest.mark.django_db
 URL = "/operaciones/api/precios/importar/"
 # What the answer says of a book that is not the PUE list, with no changed price.
@@ -48,7 +50,7 @@ def admin(role_client):
 
 def importar(client, csrf, datos: bytes, **extra):
     archivo = SimpleUploadedFile("catalogo.xlsx", datos)
-    return client.post(URL, {"archivo": archivo, **extra}, **csrf(client))
+    return client.post(URL, {"archivo": archivo, **extra}, **csrf(client), **ES_MX)
 
 
 def estado():
@@ -184,7 +186,7 @@ def test_one_bad_row_stores_nothing_and_every_bad_row_is_named(admin, csrf):
     assert response.json() == {
         "error": "Invalid workbook",
         "code": "invalid_workbook",
-        "detail": "Some rows of the workbook could not be read; nothing was imported.",
+        "detail": "Algunas filas del libro no se pudieron leer; no se importó nada.",
         "filas": [
             {
                 "hoja": "C-5",
