@@ -108,7 +108,7 @@ def _login_page(
 def _json_credentials(request: HttpRequest) -> QueryDict | dict[str, Any]:
     data = parse_json(request.body or b"{}", request.encoding or settings.DEFAULT_CHARSET)
     if not isinstance(data, dict):
-        raise MalformedRequest("The request body must be a JSON object.")
+        raise MalformedRequest(gettext("The request body must be a JSON object."))
     return data
 
 
@@ -155,7 +155,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     as_json = request.content_type == "application/json"
     try:
         if not as_json and request.content_type not in _FORM_TYPES:
-            raise UnsupportedMediaType("Send the credentials as application/json or as a form.")
+            raise UnsupportedMediaType(
+                gettext("Send the credentials as application/json or as a form.")
+            )
         enforce_session_creation_csrf(request)
         raw = _json_credentials(request) if as_json else request.POST
         data = s.LoginInputSerializer(data=raw)
