@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.middleware.csrf import get_token
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -202,10 +203,10 @@ def _owner_id(request: Request) -> int:
     try:
         owner = int(wanted)
     except ValueError:
-        raise InvalidInput(fields={"user": ["Must be a user id."]}) from None
+        raise InvalidInput(fields={"user": [gettext("Must be a user id.")]}) from None
     needed = "accounts.view_sesion" if request.method == "GET" else "accounts.delete_sesion"
     if owner != caller.pk and not caller.has_perm(needed):
-        raise PermissionDenied("Only administrators may see or end other users' sessions.")
+        raise PermissionDenied(gettext("Only administrators may see or end other users' sessions."))
     return owner
 
 
@@ -284,7 +285,9 @@ class LoginHistoryApi(NoStoreMixin, APIView):
         caller = current_user(request)
         everybody = caller.has_perm("actividad.view_registroactividad")
         if not everybody and request.query_params.get("user") not in (None, "", str(caller.pk)):
-            raise PermissionDenied("Only administrators may see other users' login history.")
+            raise PermissionDenied(
+                gettext("Only administrators may see other users' login history.")
+            )
         events = selectors.login_history(
             request.query_params, only_user_id=None if everybody else int(caller.pk)
         )

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from sascop.core.pages.formularios import Formulario
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _contrasena(etiqueta: str, autocomplete: str) -> forms.CharField:
+
+def _contrasena(etiqueta: StrOrPromise, autocomplete: str) -> forms.CharField:
     return forms.CharField(
         label=etiqueta,
         max_length=4096,
@@ -20,7 +27,7 @@ class CodigoForm(Formulario):
     """A code of the authenticator app (or, at login, a recovery code)."""
 
     code = forms.CharField(
-        label="Código de verificación",
+        label=_("Verification code"),
         max_length=64,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
@@ -30,10 +37,12 @@ class CodigoForm(Formulario):
     def __init__(self, *args: object, recuperacion: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = (
-            "Los 6 dígitos que muestra tu app de autenticación, o uno de tus códigos de "
-            "recuperación (cada uno sirve una sola vez)."
+            gettext(
+                "The 6 digits your authenticator app shows, or one of your recovery codes "
+                "(each works only once)."
+            )
             if recuperacion
-            else "Los 6 dígitos que muestra tu app de autenticación ahora."
+            else gettext("The 6 digits your authenticator app shows now.")
         )
 
 
@@ -41,23 +50,23 @@ class ContrasenaForm(Formulario):
     """Confirm who you are with your password (turning two-factor off, setting it up,
     new recovery codes)."""
 
-    password = _contrasena("Contraseña actual", "current-password")
+    password = _contrasena(_("Current password"), "current-password")
 
 
 class ConfirmarAltaForm(CodigoForm):
     """The first code of the new authenticator, and the password of the account."""
 
-    password = _contrasena("Contraseña actual", "current-password")
+    password = _contrasena(_("Current password"), "current-password")
 
 
 class CambioContrasenaForm(Formulario):
-    current_password = _contrasena("Contraseña actual", "current-password")
-    new_password = _contrasena("Contraseña nueva", "new-password")
-    new_password2 = _contrasena("Repite la contraseña nueva", "new-password")
+    current_password = _contrasena(_("Current password"), "current-password")
+    new_password = _contrasena(_("New password"), "new-password")
+    new_password2 = _contrasena(_("Repeat the new password"), "new-password")
 
     def clean(self) -> dict[str, object]:
         datos = super().clean() or {}
         nueva, repetida = datos.get("new_password"), datos.get("new_password2")
         if nueva and repetida and nueva != repetida:
-            self.add_error("new_password2", "Las dos contraseñas no coinciden.")
+            self.add_error("new_password2", gettext("The two passwords do not match."))
         return datos

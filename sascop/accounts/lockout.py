@@ -14,6 +14,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_credentials
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext, ngettext
 
 from sascop.accounts.models import User
 from sascop.accounts.selectors import account_for_identifier
@@ -75,7 +76,12 @@ def cool_off_seconds() -> int:
 def locked_out_error() -> Throttled:
     minutes = max(1, cool_off_seconds() // 60)
     return Throttled(
-        f"Too many failed login attempts. Try again in {minutes} minutes.",
+        ngettext(
+            "Too many failed login attempts. Try again in %(minutes)d minute.",
+            "Too many failed login attempts. Try again in %(minutes)d minutes.",
+            minutes,
+        )
+        % {"minutes": minutes},
         retry_after=cool_off_seconds(),
     )
 
@@ -92,7 +98,7 @@ def lockout_response(
     response: HttpResponse = error_response(error)
     if not wants_json(request):
         response = HttpResponse(
-            "Demasiados intentos fallidos. Intenta de nuevo más tarde.",
+            gettext("Too many failed attempts. Try again later."),
             status=error.status,
             content_type="text/plain; charset=utf-8",
         )

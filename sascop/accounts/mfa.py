@@ -42,6 +42,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext, gettext_lazy
 
 from sascop.accounts import history
 from sascop.accounts.lockout import locked_out_error
@@ -83,27 +84,29 @@ class InvalidMfaCode(ApplicationError):
     status = 401
     code = "invalid_mfa_code"
     error = "Invalid code"
-    detail = "The code is not valid (or was already used). Try the current one."
+    detail = gettext_lazy("The code is not valid (or was already used). Try the current one.")
 
 
 class MfaNotPending(ApplicationError):
     status = 401
     code = "mfa_not_pending"
     error = "No login waiting for a code"
-    detail = "Log in with your username and password first."
+    detail = gettext_lazy("Log in with your username and password first.")
 
 
 class MfaExpired(MfaNotPending):
     code = "mfa_expired"
     error = "Login expired"
-    detail = "The login waited too long for its code. Log in with your password again."
+    detail = gettext_lazy(
+        "The login waited too long for its code. Log in with your password again."
+    )
 
 
 class MfaEnrolmentRequired(ApplicationError):
     status = 403
     code = "mfa_enrolment_required"
     error = "MFA enrolment required"
-    detail = (
+    detail = gettext_lazy(
         "Your role requires two-factor authentication: set up an authenticator app "
         "(POST /api/mfa/totp/setup/, then /api/mfa/totp/confirm/) before anything else."
     )
@@ -113,7 +116,7 @@ class MfaRequiredByPolicy(ApplicationError):
     status = 403
     code = "mfa_required_by_policy"
     error = "MFA required for your role"
-    detail = (
+    detail = gettext_lazy(
         "Your role requires two-factor authentication, so it cannot be turned off. To use "
         "another phone, set up the authenticator again (it replaces this one once confirmed)."
     )
@@ -346,7 +349,7 @@ def reauthenticate(
     if password:
         checked = authenticate(request, username=user.username, password=password)
         proven, field = checked is not None and checked.pk == user.pk, "password"
-        wrong = "The password is incorrect."
+        wrong = gettext("The password is incorrect.")
     elif current_code:
         credentials = {"username": user.username}
         if AxesProxyHandler.is_locked(request, credentials):
@@ -354,7 +357,7 @@ def reauthenticate(
         device = _device(user)
         normal = _normal(current_code)
         proven = device is not None and device.activo and _use_totp(device, normal)
-        field, wrong = "current_code", "The code is not valid (or was already used)."
+        field, wrong = "current_code", gettext("The code is not valid (or was already used).")
         if not proven:
             AxesProxyHandler.user_login_failed(
                 sender=reauthenticate, credentials=credentials, request=request
@@ -363,8 +366,10 @@ def reauthenticate(
         raise InvalidInput(
             fields={
                 "password": [
-                    "Type your current password (or, with two-factor on, a code of your "
-                    "authenticator app as current_code)."
+                    gettext(
+                        "Type your current password (or, with two-factor on, a code of your "
+                        "authenticator app as current_code)."
+                    )
                 ]
             }
         )
@@ -382,7 +387,7 @@ def _qr_svg(uri: str) -> str:
     import segno
 
     qr = segno.make(uri, error="m")
-    return str(qr.svg_inline(scale=4, title="Código QR para la app de autenticación"))
+    return str(qr.svg_inline(scale=4, title=gettext("QR code for the authenticator app")))
 
 
 def totp_setup(
@@ -428,7 +433,9 @@ def totp_confirm(
     code of the authenticator it replaces: see `reauthenticate`); returns 10 new recovery
     codes (shown this once: only their hashes are kept; older ones stop working)."""
     if not DispositivoTotp.objects.filter(user=user).exclude(secreto_pendiente="").exists():
-        raise Conflict("Start with POST /api/mfa/totp/setup/: there is no secret to confirm.")
+        raise Conflict(
+            gettext("Start with POST /api/mfa/totp/setup/: there is no secret to confirm.")
+        )
     reauthenticate(request=request, user=user, password=password, current_code=current_code)
     return _totp_confirm(request, user, code)
 
@@ -438,10 +445,14 @@ def _totp_confirm(request: HttpRequest, user: User, code: str) -> list[str]:
     device = DispositivoTotp.objects.select_for_update().filter(user=user).first()
     pending = _decrypt(device.secreto_pendiente) if device and device.secreto_pendiente else None
     if device is None or pending is None:
-        raise Conflict("Start with POST /api/mfa/totp/setup/: there is no secret to confirm.")
+        raise Conflict(
+            gettext("Start with POST /api/mfa/totp/setup/: there is no secret to confirm.")
+        )
     step = _matching_step(pending, _normal(code), None)
     if step is None:
-        raise InvalidInput(fields={"code": ["The code does not match. Type the current one."]})
+        raise InvalidInput(
+            fields={"code": [gettext("The code does not match. Type the current one.")]}
+        )
     device.secreto, device.secreto_pendiente = device.secreto_pendiente, ""
     device.confirmado_en = timezone.now()
     device.ultimo_paso = step  # the code just typed may not log in too
@@ -458,7 +469,7 @@ def totp_disable(*, request: HttpRequest, user: User, password: str) -> None:
     from sascop.accounts.lockout import reset_failures
 
     if not totp_enabled(user):
-        raise NotFound("Two-factor authentication is not turned on.")
+        raise NotFound(gettext("Two-factor authentication is not turned on."))
     if required_by_policy(user):
         raise MfaRequiredByPolicy()
     # Outside the transaction: a refused attempt must stay counted.
@@ -466,7 +477,7 @@ def totp_disable(*, request: HttpRequest, user: User, password: str) -> None:
     if checked is None or checked.pk != user.pk:
         if getattr(request, "axes_locked_out", False):
             raise locked_out_error()
-        raise InvalidInput(fields={"password": ["The password is incorrect."]})
+        raise InvalidInput(fields={"password": [gettext("The password is incorrect.")]})
     with transaction.atomic():
         DispositivoTotp.objects.filter(user=user).delete()
         CodigoRecuperacion.objects.filter(user=user).delete()
@@ -479,7 +490,7 @@ def recovery_codes_regenerate(
     """10 new recovery codes, given the password (or a current code: see `reauthenticate`);
     the old ones stop working."""
     if not DispositivoTotp.objects.filter(user=user).exclude(secreto="").exists():
-        raise Conflict("Turn on two-factor authentication first.")
+        raise Conflict(gettext("Turn on two-factor authentication first."))
     reauthenticate(request=request, user=user, password=password, current_code=current_code)
     with transaction.atomic():
         return _new_recovery_codes(user)

@@ -12,6 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from sascop.accounts import history, mfa, selectors
 from sascop.accounts.lockout import locked_out_error, reset_failures
@@ -78,9 +79,11 @@ def user_register(
     username, email = username.strip(), email.strip()
     errors: dict[str, list[str]] = {}
     if "@" in username:
-        errors["username"] = ["Usernames may not contain '@'; sign in with the e-mail instead."]
+        errors["username"] = [
+            gettext("Usernames may not contain '@'; sign in with the e-mail instead.")
+        ]
     if password != password2:
-        errors["password2"] = ["The two passwords do not match."]
+        errors["password2"] = [gettext("The two passwords do not match.")]
     user = User(username=username, email=email)
     if password_errors := _password_errors(password, user):
         errors["password"] = password_errors
@@ -89,9 +92,9 @@ def user_register(
         # names an account or not.
         raise InvalidInput(fields=errors)
     if selectors.taken("username", username):
-        errors["username"] = ["A user with that username already exists."]
+        errors["username"] = [gettext("A user with that username already exists.")]
     if selectors.taken("email", email):
-        errors["email"] = ["A user with that e-mail already exists."]
+        errors["email"] = [gettext("A user with that e-mail already exists.")]
     if errors:
         raise InvalidInput(fields=errors)
     user.set_password(password)
@@ -103,7 +106,7 @@ def user_register(
         raise InvalidInput(fields=exc.message_dict) from exc
     except IntegrityError as exc:  # a concurrent registration took the name first
         raise InvalidInput(
-            fields={"username": ["A user with that username or e-mail already exists."]}
+            fields={"username": [gettext("A user with that username or e-mail already exists.")]}
         ) from exc
     previous_key = request.session.session_key
     login(request, user, backend=_BACKEND)
@@ -125,7 +128,9 @@ def user_change_password(
     if checked is None or checked.pk != user.pk:
         if getattr(request, "axes_locked_out", False):
             raise locked_out_error()
-        raise InvalidInput(fields={"current_password": ["The current password is incorrect."]})
+        raise InvalidInput(
+            fields={"current_password": [gettext("The current password is incorrect.")]}
+        )
     if password_errors := _password_errors(new_password, user):
         raise InvalidInput(fields={"new_password": password_errors})
     with transaction.atomic():
@@ -152,7 +157,7 @@ def session_end(*, owner_id: int, public_id: str, request: HttpRequest | None = 
             SessionStore(session_key=row.session_key).delete()
             history.registrar(accion=Accion.SESION_TERMINADA, request=request, usuario=row.user)
             return
-    raise NotFound("No such session.")
+    raise NotFound(gettext("No such session."))
 
 
 @transaction.atomic

@@ -23,6 +23,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -58,17 +60,16 @@ from sascop.core.errors import (
 from sascop.core.pages.comunes import errores_de_pagina
 from sascop.core.pages.formularios import mostrar_errores
 
-SESSION_EXPIRED_MESSAGE = (
-    "La sesión ha expirado por inactividad. Por favor, ingresa tus datos nuevamente."
+SESSION_EXPIRED_MESSAGE = _(
+    "Your session expired after a period of inactivity. Please enter your details again."
 )
-LOGOUT_MESSAGE = "Cerraste sesión correctamente."
+LOGOUT_MESSAGE = _("You logged out successfully.")
 _FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 _ERROR_MESSAGES = {
-    "invalid_credentials": "Usuario o contraseña incorrectos.",
-    "invalid": "Escribe tu usuario (o correo) y tu contraseña.",
-    "csrf_failed": "La página de acceso caducó. Vuelve a intentarlo.",
-    "throttled": "Demasiados intentos fallidos. Intenta de nuevo en {minutes} minutos.",
-    "service_unavailable": "El servicio no está disponible. Intenta de nuevo en un momento.",
+    "invalid_credentials": _("Wrong username or password."),
+    "invalid": _("Type your username (or e-mail) and your password."),
+    "csrf_failed": _("The login page expired. Try again."),
+    "service_unavailable": _("The service is not available. Try again in a moment."),
 }
 
 
@@ -80,8 +81,8 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return settings.LOGIN_REDIRECT_URL
 
 
-MFA_EXPIRED_MESSAGE = (
-    "Pasaron más de 5 minutos sin el código de verificación. Ingresa tus datos nuevamente."
+MFA_EXPIRED_MESSAGE = _(
+    "More than 5 minutes passed without the verification code. Enter your details again."
 )
 
 
@@ -90,11 +91,11 @@ def _login_page(
 ) -> HttpResponse:
     notice = ""
     if request.GET.get("session_expired") == "1":
-        notice = SESSION_EXPIRED_MESSAGE
+        notice = str(SESSION_EXPIRED_MESSAGE)
     elif request.GET.get("logout_exitoso") == "1":
-        notice = LOGOUT_MESSAGE
+        notice = str(LOGOUT_MESSAGE)
     elif request.GET.get("codigo_expirado") == "1":
-        notice = MFA_EXPIRED_MESSAGE
+        notice = str(MFA_EXPIRED_MESSAGE)
     context = {
         "error": error,
         "notice": notice,
@@ -107,15 +108,20 @@ def _login_page(
 def _json_credentials(request: HttpRequest) -> QueryDict | dict[str, Any]:
     data = parse_json(request.body or b"{}", request.encoding or settings.DEFAULT_CHARSET)
     if not isinstance(data, dict):
-        raise MalformedRequest("The request body must be a JSON object.")
+        raise MalformedRequest(gettext("The request body must be a JSON object."))
     return data
 
 
-def _form_error_message(error: ApplicationError, messages: dict[str, str] | None = None) -> str:
+def _form_error_message(error: ApplicationError, messages: dict[str, Any] | None = None) -> str:
+    if error.code == "throttled":
+        minutes = max(1, int(error.extra.get("retry_after", 60)) // 60)
+        return ngettext(
+            "Too many failed attempts. Try again in %(minutes)d minute.",
+            "Too many failed attempts. Try again in %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}
     known = {**_ERROR_MESSAGES, **(messages or {})}
-    template = known.get(error.code, _ERROR_MESSAGES["invalid_credentials"])
-    retry_after = int(error.extra.get("retry_after", 60))
-    return template.format(minutes=max(1, retry_after // 60))
+    return str(known.get(error.code, _ERROR_MESSAGES["invalid_credentials"]))
 
 
 # What the login page's form always sends (the token, even when the fields are left blank).
@@ -149,7 +155,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     as_json = request.content_type == "application/json"
     try:
         if not as_json and request.content_type not in _FORM_TYPES:
-            raise UnsupportedMediaType("Send the credentials as application/json or as a form.")
+            raise UnsupportedMediaType(
+                gettext("Send the credentials as application/json or as a form.")
+            )
         enforce_session_creation_csrf(request)
         raw = _json_credentials(request) if as_json else request.POST
         data = s.LoginInputSerializer(data=raw)
@@ -191,8 +199,10 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 _CODE_MESSAGES = {
-    "invalid_mfa_code": "El código no es válido o ya se usó. Escribe el que muestra tu app ahora.",
-    "invalid": "Escribe el código de verificación.",
+    "invalid_mfa_code": _(
+        "The code is not valid or was already used. Type the one your app shows now."
+    ),
+    "invalid": _("Type the verification code."),
 }
 
 
@@ -231,7 +241,7 @@ def login_codigo_view(request: HttpRequest) -> HttpResponse:
 
 # --- /cuenta/: the user's own account ---------------------------------------------------------
 
-_CURRENT_PASSWORD_WRONG = "La contraseña actual no es correcta."
+_CURRENT_PASSWORD_WRONG = _("The current password is not correct.")
 _PAGE_SIZE = 25
 
 
@@ -282,10 +292,10 @@ def cuenta_contrasena(request: HttpRequest) -> HttpResponse:
             return _cuenta(request, "contrasena.html", status=exc.status, form=form)
         except InvalidInput as exc:
             if exc.fields and "current_password" in exc.fields:
-                exc.fields["current_password"] = [_CURRENT_PASSWORD_WRONG]
+                exc.fields["current_password"] = [str(_CURRENT_PASSWORD_WRONG)]
             mostrar_errores(form, exc)
         else:
-            messages.success(request, "Contraseña cambiada. Tus otras sesiones se cerraron.")
+            messages.success(request, gettext("Password changed. Your other sessions were ended."))
             return redirect("cuenta:inicio")
     return _cuenta(request, "contrasena.html", status=400, form=form)
 
@@ -313,7 +323,7 @@ def cuenta_sesion_cerrar(request: HttpRequest, session_id: str) -> HttpResponse:
     services.session_end(owner_id=int(user.pk), public_id=session_id, request=request)
     if propia:
         return redirect(f"{settings.LOGIN_URL}?logout_exitoso=1")
-    messages.success(request, "Sesión cerrada.")
+    messages.success(request, gettext("Session ended."))
     return redirect("cuenta:sesiones")
 
 
@@ -369,15 +379,14 @@ def _reautenticacion(
 
 
 _CONFIRMA_CONFIGURAR: dict[str, Any] = {
-    "titulo": "Configurar la verificación en dos pasos",
-    "texto": "Para configurar una app de autenticación, confirma que eres tú con tu contraseña.",
-    "boton": "Continuar",
+    "titulo": _("Set up two-step verification"),
+    "texto": _("To set up an authenticator app, confirm it is you with your password."),
+    "boton": _("Continue"),
 }
 _CONFIRMA_CODIGOS: dict[str, Any] = {
-    "titulo": "Generar nuevos códigos de recuperación",
-    "texto": "Los códigos de recuperación que tienes dejarán de servir. Confirma con tu "
-    "contraseña.",
-    "boton": "Generar nuevos códigos",
+    "titulo": _("Generate new recovery codes"),
+    "texto": _("The recovery codes you have will stop working. Confirm with your password."),
+    "boton": _("Generate new codes"),
 }
 
 
@@ -440,7 +449,7 @@ def cuenta_mfa_confirmar(request: HttpRequest) -> HttpResponse:
                 form.add_error("password", _CURRENT_PASSWORD_WRONG)
             else:
                 form.add_error(
-                    "code", "El código no coincide. Escribe el que muestra tu app ahora."
+                    "code", gettext("The code does not match. Type the one your app shows now.")
                 )
         else:
             return _cuenta(request, "mfa_codigos.html", seccion="mfa", codigos=codigos, nuevo=True)
@@ -503,11 +512,12 @@ def cuenta_mfa_desactivar(request: HttpRequest) -> HttpResponse:
                 form.add_error("password", _CURRENT_PASSWORD_WRONG)
             except mfa.MfaRequiredByPolicy:
                 form.add_error(
-                    None, "Tu rol exige la verificación en dos pasos: no se puede desactivar."
+                    None,
+                    gettext("Your role requires two-step verification: it cannot be turned off."),
                 )
                 status = 403
             else:
-                messages.success(request, "Verificación en dos pasos desactivada.")
+                messages.success(request, gettext("Two-step verification turned off."))
                 return redirect("cuenta:mfa")
     return _cuenta(
         request, "mfa_desactivar.html", status=status, seccion="mfa", form=form, estado=estado

@@ -17,12 +17,16 @@ from decimal import Decimal
 from itertools import islice
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
+from django.conf import settings
 from django.http import FileResponse, QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from sascop.core.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,7 +53,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Columna:
-    titulo: str
+    titulo: StrOrPromise
     ancho: float = 14  # in characters, as Excel measures a column
     formato: str | None = None  # one of the formats above; None for text
 
@@ -59,7 +63,7 @@ def pide_xlsx(params: QueryDict) -> bool:
     the page. Any other value is a 400, like any filter value the list cannot use."""
     formato = params.get("formato", "")
     if formato not in ("", "json", "xlsx"):
-        raise InvalidInput(fields={"formato": ["Use json or xlsx."]})
+        raise InvalidInput(fields={"formato": [gettext("Use json or xlsx.")]})
     return formato == "xlsx"
 
 
@@ -101,7 +105,7 @@ def _encabezado(hoja: WriteOnlyWorksheet, columnas: Sequence[Columna]) -> list[A
     negrita, fondo = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="0B3D62")
     celdas = []
     for columna in columnas:
-        celda = WriteOnlyCell(hoja, value=columna.titulo)
+        celda = WriteOnlyCell(hoja, value=str(columna.titulo))
         celda.font = negrita
         celda.fill = fondo
         celda.alignment = Alignment(vertical="center", wrap_text=True)
@@ -110,16 +114,26 @@ def _encabezado(hoja: WriteOnlyWorksheet, columnas: Sequence[Columna]) -> list[A
 
 
 def escribir_libro(
-    columnas: Sequence[Columna], filas: Iterable[Sequence[Any]], *, hoja: str
+    columnas: Sequence[Columna], filas: Iterable[Sequence[Any]], *, hoja: StrOrPromise
 ) -> IO[bytes]:
-    """The workbook in a temporary file, rewound and ready to send (closed when sent)."""
+    """The workbook in a temporary file, rewound and ready to send (closed when sent).
+
+    In the pages' es-MX whoever asks (the API's workbook is the same document as the
+    page's), its headers and labels translated as it is written."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _escribir_libro(columnas, filas, hoja=hoja)
+
+
+def _escribir_libro(
+    columnas: Sequence[Columna], filas: Iterable[Sequence[Any]], *, hoja: StrOrPromise
+) -> IO[bytes]:
     # openpyxl (some 15 MiB) is loaded by the first export, not by every worker at start.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
     libro = Workbook(write_only=True)
-    ws = libro.create_sheet(title=hoja[:31])
+    ws = libro.create_sheet(title=str(hoja)[:31])
     ws.freeze_panes = "A2"  # the header stays in view while scrolling
     for numero, columna in enumerate(columnas, start=1):
         ws.column_dimensions[get_column_letter(numero)].width = columna.ancho
@@ -129,6 +143,8 @@ def escribir_libro(
         celdas: list[Any] = []
         for valor, formato in zip(fila, formatos, strict=True):
             valor = _valor(valor)
+            if isinstance(valor, Promise):  # a label (a status, Sí/No) to translate now
+                valor = str(valor)
             if parece_formula(valor):
                 celdas.append(como_texto(WriteOnlyCell(ws, value=valor)))
                 continue
@@ -146,7 +162,7 @@ def escribir_libro(
 
 
 def respuesta_xlsx(
-    columnas: Sequence[Columna], filas: Iterable[Sequence[Any]], *, nombre: str, hoja: str
+    columnas: Sequence[Columna], filas: Iterable[Sequence[Any]], *, nombre: str, hoja: StrOrPromise
 ) -> FileResponse:
     """An attachment `<nombre>-<today>.xlsx` with the rows, sent in chunks."""
     archivo = escribir_libro(columnas, filas, hoja=hoja)

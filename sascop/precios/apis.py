@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -52,7 +53,9 @@ def _archivo_subido(datos: dict[str, Any]) -> Any:
     checked before the body was read; a chunked upload has none, so its size is checked here."""
     archivo = datos["archivo"]
     if archivo.size > settings.MAX_UPLOAD_BODY_BYTES:
-        raise PayloadTooLarge(f"The file may not exceed {settings.MAX_UPLOAD_BODY_BYTES} bytes.")
+        raise PayloadTooLarge(
+            gettext("The file may not exceed %(n)d bytes.") % {"n": settings.MAX_UPLOAD_BODY_BYTES}
+        )
     return archivo
 
 

@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.http import QueryDict
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from sascop.core.pages import filtros
 from sascop.core.pages.formularios import Formulario
@@ -16,13 +18,15 @@ from sascop.precios.models import Concepto
 
 
 class ConceptoFiltroForm(Formulario):
-    buscar = filtros.buscar("Partida, concepto o sección.")
-    anexo = forms.ChoiceField(label="Anexo", required=False)
+    buscar = filtros.buscar(_("Item, concept or section."))
+    anexo = forms.ChoiceField(label=_("Anexo"), required=False)
     tipo = forms.ChoiceField(
-        label="Tipo", required=False, choices=[("", "Todos"), *Concepto.Tipo.choices]
+        label=_("Type"),
+        required=False,
+        choices=[("", pgettext_lazy("types", "All")), *Concepto.Tipo.choices],
     )
     estatus = forms.MultipleChoiceField(
-        label="Estatus",
+        label=_("Status"),
         required=False,
         choices=Concepto.Estatus.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -32,7 +36,7 @@ class ConceptoFiltroForm(Formulario):
         super().__init__(*args, **kwargs)
         anexo = self.fields["anexo"]
         assert isinstance(anexo, forms.ChoiceField)
-        anexo.choices = [("", "Todos"), *((a, a) for a in anexos)]
+        anexo.choices = [("", pgettext("anexos", "All")), *((a, a) for a in anexos)]
 
     def parametros(self) -> QueryDict:
         """The valid filters in the selector's vocabulary (`ConceptoFilter`)."""
@@ -53,9 +57,10 @@ class ConceptoFiltroForm(Formulario):
 
 class ImportarForm(Formulario):
     archivo = forms.FileField(
-        label="Libro de precios o lista de PUE (.xlsx)",
-        help_text="Como los emite el cliente: una hoja por anexo, o la lista de PUE. "
-        "10 MB como máximo.",
+        label=_("Price book or PUE list (.xlsx)"),
+        help_text=_(
+            "As the client issues them: a sheet per anexo, or the PUE list. 10 MB at most."
+        ),
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,25 +68,24 @@ class ImportarForm(Formulario):
         ),
     )
     contrato = forms.CharField(
-        label="Contrato (número)",
+        label=_("Contract (number)"),
         required=False,
         max_length=60,
-        help_text="Sólo si hay varios contratos.",
+        help_text=_("Only if there are several contracts."),
     )
 
     def clean_archivo(self) -> Any:
         archivo = self.cleaned_data["archivo"]
         if archivo.size > settings.MAX_UPLOAD_BODY_BYTES:
             megas = settings.MAX_UPLOAD_BODY_BYTES // (1024 * 1024)
-            raise forms.ValidationError(f"El archivo excede {megas} MB.")
+            raise forms.ValidationError(gettext("The file exceeds %(n)s MB.") % {"n": megas})
         return archivo
 
 
 class RegistroForm(Formulario):
     archivo = forms.FileField(
-        label="Registro de OTs (.xlsx)",
-        help_text="Una hoja, una OT por fila, con las columnas del sistema anterior. "
-        "10 MB como máximo.",
+        label=_("Register of OTs (.xlsx)"),
+        help_text=_("One sheet, one OT per row, with the former system's columns. 10 MB at most."),
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -93,5 +97,5 @@ class RegistroForm(Formulario):
         archivo = self.cleaned_data["archivo"]
         if archivo.size > settings.MAX_UPLOAD_BODY_BYTES:
             megas = settings.MAX_UPLOAD_BODY_BYTES // (1024 * 1024)
-            raise forms.ValidationError(f"El archivo excede {megas} MB.")
+            raise forms.ValidationError(gettext("The file exceeds %(n)s MB.") % {"n": megas})
         return archivo

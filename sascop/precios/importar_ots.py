@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext, gettext_lazy, ngettext, npgettext
 
 from sascop.accounts.models import User
 from sascop.actividad import services as actividad
@@ -36,7 +37,7 @@ class RegistroInvalido(ApplicationError):
     status = 422
     code = "invalid_workbook"
     error = "Invalid workbook"
-    detail = "El archivo no es un registro de OTs; no se importó nada."
+    detail = gettext_lazy("The file is not a register of OTs; nothing was imported.")
 
 
 @dataclass
@@ -231,15 +232,18 @@ def _guardar(
         errores = list(fila.errores)
         repetida = vistas.get(fila.clave)
         if repetida is not None and not errores:
-            errores.append(
-                f"La OT {fila.orden_trabajo}"
-                + (
-                    f" (reprogramación {fila.num_reprogramacion})"
-                    if fila.num_reprogramacion
-                    else ""
-                )
-                + f" ya está en la fila {repetida}."
-            )
+            if fila.num_reprogramacion:
+                repite = gettext("OT %(ot)s (re-programming %(n)s) is already in row %(row)s.") % {
+                    "ot": fila.orden_trabajo,
+                    "n": fila.num_reprogramacion,
+                    "row": repetida,
+                }
+            else:
+                repite = gettext("OT %(ot)s is already in row %(row)s.") % {
+                    "ot": fila.orden_trabajo,
+                    "row": repetida,
+                }
+            errores.append(repite)
         if errores:
             resultado.rechazadas.append(Rechazada(fila.fila, fila.orden_trabajo, errores))
             rechazadas.setdefault(fila.clave, fila.fila)
@@ -252,13 +256,16 @@ def _guardar(
             principal = guardadas.get((fila.ot_principal, 0))
             if principal is None:
                 rechazada = rechazadas.get((fila.ot_principal, 0))
-                motivo = (
-                    f"La OT principal {fila.ot_principal} de esta reprogramación no se pudo "
-                    f"importar (fila {rechazada})."
-                    if rechazada is not None
-                    else f"La OT principal {fila.ot_principal} de esta reprogramación no "
-                    "está en el registro ni en el sistema."
-                )
+                if rechazada is not None:
+                    motivo = gettext(
+                        "The principal OT %(ot)s of this re-programming could not be imported "
+                        "(row %(row)s)."
+                    ) % {"ot": fila.ot_principal, "row": rechazada}
+                else:
+                    motivo = gettext(
+                        "The principal OT %(ot)s of this re-programming is neither in the "
+                        "register nor in the system."
+                    ) % {"ot": fila.ot_principal}
                 resultado.rechazadas.append(Rechazada(fila.fila, fila.orden_trabajo, [motivo]))
                 rechazadas.setdefault(fila.clave, fila.fila)
                 continue
@@ -275,8 +282,11 @@ def _guardar(
                         fila.fila,
                         fila.orden_trabajo,
                         "id_pte_header_id",
-                        f"Fila {fila.fila}: la PTE {fila.pte} ya tiene otra OT; se guardó su "
-                        "oficio como texto, sin enlazarla.",
+                        gettext(
+                            "Row %(row)s: PTE %(pte)s already has another OT; its oficio was "
+                            "saved as text, without linking it."
+                        )
+                        % {"row": fila.fila, "pte": fila.pte},
                     )
                 )
                 pte_id = None
@@ -288,7 +298,10 @@ def _guardar(
                 Rechazada(
                     fila.fila,
                     fila.orden_trabajo,
-                    [f"El oficio «{datos['oficio_ot']}» ya es de la OT {ajena}."],
+                    [
+                        gettext("The oficio «%(oficio)s» already belongs to OT %(ot)s.")
+                        % {"oficio": datos["oficio_ot"], "ot": ajena}
+                    ],
                 )
             )
             rechazadas.setdefault(fila.clave, fila.fila)
@@ -307,7 +320,7 @@ def _guardar(
                 Rechazada(
                     fila.fila,
                     fila.orden_trabajo,
-                    ["Otra OT tomó la misma orden, PTE u oficio mientras tanto."],
+                    [gettext("Another OT took the same order, PTE or oficio meanwhile.")],
                 )
             )
             continue
@@ -331,36 +344,33 @@ def _guardar(
 
 def resumen_registro(resultado: ResultadoRegistro) -> str:
     """What a register import did (or would do), in Spanish."""
+    creadas, actualizadas = resultado.creadas, resultado.actualizadas
     partes = [
-        textos.cuenta(resultado.creadas, "%(n)d OT nueva", "%(n)d OT nuevas"),
-        textos.cuenta(resultado.actualizadas, "%(n)d actualizada", "%(n)d actualizadas"),
-        textos.cuenta(resultado.sin_cambios, "%(n)d sin cambios", "%(n)d sin cambios"),
+        ngettext("%(n)d new OT", "%(n)d new OTs", creadas) % {"n": creadas},
+        npgettext("OT", "%(n)d updated", "%(n)d updated", actualizadas) % {"n": actualizadas},
+        ngettext("%(n)d unchanged", "%(n)d unchanged", resultado.sin_cambios)
+        % {"n": resultado.sin_cambios},
     ]
     frases = [f"{textos.enumeracion(partes)}."]
     if resultado.rechazadas:
+        n = len(resultado.rechazadas)
         frases.append(
-            textos.cuenta(
-                len(resultado.rechazadas),
-                "%(n)d fila no se pudo importar.",
-                "%(n)d filas no se pudieron importar.",
-            )
+            ngettext("%(n)d row could not be imported.", "%(n)d rows could not be imported.", n)
+            % {"n": n}
         )
     if resultado.advertencias:
-        frases.append(
-            textos.cuenta(
-                len(resultado.advertencias),
-                "%(n)d advertencia.",
-                "%(n)d advertencias.",
-            )
-        )
+        n = len(resultado.advertencias)
+        frases.append(ngettext("%(n)d warning.", "%(n)d warnings.", n) % {"n": n})
     if resultado.catalogos_creados:
+        n = len(resultado.catalogos_creados)
         frases.append(
-            textos.cuenta(
-                len(resultado.catalogos_creados),
-                "Se creó %(n)d entrada de catálogo por nombrar.",
-                "Se crearon %(n)d entradas de catálogo por nombrar.",
+            ngettext(
+                "%(n)d catalog entry to be named was created.",
+                "%(n)d catalog entries to be named were created.",
+                n,
             )
+            % {"n": n}
         )
     if resultado.simulada:
-        frases.insert(0, "Vista previa: no se guardó nada.")
+        frases.insert(0, gettext("Preview: nothing was saved."))
     return " ".join(frases)

@@ -23,6 +23,8 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
+from django.utils.translation import gettext as _
+
 from sascop.precios import paquete
 
 # The header row is looked for among the first rows of a sheet only: titles are a few lines.
@@ -152,10 +154,11 @@ def normalizar_partida(valor: Any) -> str:
     if valor is None:
         return ""
     if isinstance(valor, bool):
-        raise ValueError(f"La partida no es una clave: «{valor}».")
+        raise ValueError(_("The item is not a key: «%(value)s».") % {"value": valor})
     if isinstance(valor, datetime.date | datetime.time):
         raise ValueError(
-            f"Excel convirtió la partida en la fecha {valor:%d/%m/%Y}; escríbela como texto."
+            _("Excel turned the item into the date %(date)s; write it as text.")
+            % {"date": f"{valor:%d/%m/%Y}"}
         )
     if isinstance(valor, int):
         texto = str(valor)
@@ -167,7 +170,7 @@ def normalizar_partida(valor: Any) -> str:
         texto = str(valor)
     texto = re.sub(r"\s+", "", texto).upper().rstrip(".")
     if len(texto) > MAX_PARTIDA:
-        raise ValueError(f"La partida tiene más de {MAX_PARTIDA} caracteres.")
+        raise ValueError(_("The item has more than %(n)d characters.") % {"n": MAX_PARTIDA})
     return texto
 
 
@@ -219,12 +222,16 @@ def numero_de_celda(valor: Any, campo: str, decimales: int) -> tuple[Decimal | N
     return _decimal(valor, campo, decimales)
 
 
+def _no_es_numero(campo: str, valor: Any) -> str:
+    return _("%(field)s is not a number: «%(value)s».") % {"field": campo, "value": _texto(valor)}
+
+
 def _decimal(valor: Any, campo: str, decimales: int) -> tuple[Decimal | None, str | None]:
     """(value, None) or (None, reason). Empty cells and a lone dash are no value."""
     if valor is None:
         return None, None
     if isinstance(valor, bool | datetime.date | datetime.time):
-        return None, f"{campo} no es un número: «{_texto(valor)}»."
+        return None, _no_es_numero(campo, valor)
     if isinstance(valor, int | float | Decimal):
         texto = repr(valor) if isinstance(valor, float) else str(valor)
     else:
@@ -235,17 +242,21 @@ def _decimal(valor: Any, campo: str, decimales: int) -> tuple[Decimal | None, st
     try:
         numero = Decimal(texto)
     except InvalidOperation:
-        return None, f"{campo} no es un número: «{_texto(valor)}»."
+        return None, _no_es_numero(campo, valor)
     if not numero.is_finite():
-        return None, f"{campo} no es un número: «{_texto(valor)}»."
+        return None, _no_es_numero(campo, valor)
     if numero < 0:
-        return None, f"{campo} es negativo: {texto}."
+        return None, _("%(field)s is negative: %(value)s.") % {"field": campo, "value": texto}
     paso = Decimal(1).scaleb(-decimales)
     redondeado = numero.quantize(paso)
     # Binary floats from Excel carry noise far below a cent (13362307.239999998 is
     # 13,362,307.24); real extra digits are an error rather than something to round away.
     if abs(numero - redondeado) > RUIDO:
-        return None, f"{campo} tiene más de {decimales} decimales: {texto}."
+        return None, _("%(field)s has more than %(n)d decimals: %(value)s.") % {
+            "field": campo,
+            "n": decimales,
+            "value": texto,
+        }
     return redondeado, None
 
 
@@ -456,10 +467,10 @@ class Encabezado:
 
 
 def sin_encabezado(perfil: Perfil) -> str:
-    return (
-        f"No se encontró el encabezado: se esperaban las columnas {perfil.descripcion} en "
-        f"las primeras {FILAS_DE_TITULO} filas."
-    )
+    return _(
+        "The header was not found: the columns %(columns)s were expected in the first "
+        "%(rows)d rows."
+    ) % {"columns": perfil.descripcion, "rows": FILAS_DE_TITULO}
 
 
 def buscar_encabezado(filas: Iterator[Numerada], perfil: Perfil) -> Encabezado:
@@ -551,7 +562,11 @@ class _LectorHoja:
         pendientes: list[Numerada] = []
         for numero, fila in resto:
             if numero > MAX_FILAS_POR_HOJA:
-                self.error(None, None, f"La hoja tiene más de {MAX_FILAS_POR_HOJA} filas.")
+                self.error(
+                    None,
+                    None,
+                    _("The sheet has more than %(n)d rows.") % {"n": MAX_FILAS_POR_HOJA},
+                )
                 return
             if _vacia(fila):
                 continue
@@ -584,7 +599,7 @@ class _LectorHoja:
         if unidad is not None and (not isinstance(unidad, str) or unidad.strip()):
             return False
         for nombre in (PU_MN, PU_USD):
-            valor, _ = _decimal(_celda(fila, columnas, nombre), "", DECIMALES_PRECIO)
+            valor, _motivo = _decimal(_celda(fila, columnas, nombre), "", DECIMALES_PRECIO)
             if valor is not None:
                 return False
         return True
@@ -596,19 +611,19 @@ class _LectorHoja:
         self.leidas += 1
         errores: list[str] = []
         cantidad, error = _decimal(
-            _celda(fila, columnas, CANTIDAD), "Cantidad de referencia", DECIMALES_CANTIDAD
+            _celda(fila, columnas, CANTIDAD), _("Reference quantity"), DECIMALES_CANTIDAD
         )
         errores += [error] if error else []
         pte = _texto(_celda(fila, columnas, PTE))
         ot = _texto(_celda(fila, columnas, OT))
         if not concepto:
-            errores.append("Falta el concepto (descripción).")
+            errores.append(_("The concept (description) is missing."))
         if not unidad:
-            errores.append("Falta la unidad.")
+            errores.append(_("The unit is missing."))
         elif len(unidad) > MAX_UNIDAD:
-            errores.append(f"La unidad tiene más de {MAX_UNIDAD} caracteres.")
+            errores.append(_("The unit has more than %(n)d characters.") % {"n": MAX_UNIDAD})
         if len(pte) > MAX_REFERENCIA or len(ot) > MAX_REFERENCIA:
-            errores.append(f"PTE y OT tienen a lo más {MAX_REFERENCIA} caracteres.")
+            errores.append(_("PTE and OT have at most %(n)d characters.") % {"n": MAX_REFERENCIA})
         if errores:
             self.error(numero, None, *errores)
             return
@@ -628,7 +643,7 @@ class _LectorHoja:
         pu_mn, error_mn = _decimal(_celda(fila, columnas, PU_MN), "P.U. M.N.", DECIMALES_PRECIO)
         pu_usd, error_usd = _decimal(_celda(fila, columnas, PU_USD), "P.U. USD", DECIMALES_PRECIO)
         cantidad, error_cantidad = _decimal(
-            _celda(fila, columnas, CANTIDAD), "Cantidad de referencia", DECIMALES_CANTIDAD
+            _celda(fila, columnas, CANTIDAD), _("Reference quantity"), DECIMALES_CANTIDAD
         )
         sin_precio = pu_mn is None and pu_usd is None and not error_mn and not error_usd
         if not unidad and sin_precio and not errores:
@@ -642,36 +657,39 @@ class _LectorHoja:
         self.leidas += 1
         errores += [e for e in (error_mn, error_usd, error_cantidad) if e]
         if not partida:
-            errores.append("Falta la partida (clave).")
+            errores.append(_("The item (key) is missing."))
         if not concepto:
-            errores.append("Falta el concepto (descripción).")
+            errores.append(_("The concept (description) is missing."))
         if not unidad:
-            errores.append("Falta la unidad.")
+            errores.append(_("The unit is missing."))
         elif len(unidad) > MAX_UNIDAD:
-            errores.append(f"La unidad tiene más de {MAX_UNIDAD} caracteres.")
+            errores.append(_("The unit has more than %(n)d characters.") % {"n": MAX_UNIDAD})
         if sin_precio:
-            errores.append("Falta el precio: P.U. M.N. y P.U. USD están vacíos.")
+            errores.append(_("The price is missing: P.U. M.N. and P.U. USD are empty."))
         if self.lista_pue and not anexo_celda:
-            errores.append("Falta el anexo: un PUE con clave lleva anexo y partida.")
+            errores.append(_("The anexo is missing: a PUE with a key carries anexo and item."))
         anexo = anexo_celda or self.hoja.anexo
         if len(anexo) > MAX_ANEXO:
-            errores.append(f"El anexo «{anexo}» tiene más de {MAX_ANEXO} caracteres.")
+            errores.append(
+                _("The anexo «%(anexo)s» has more than %(n)d characters.")
+                % {"anexo": anexo, "n": MAX_ANEXO}
+            )
         pte = _texto(_celda(fila, columnas, PTE))
         ot = _texto(_celda(fila, columnas, OT))
         extraordinario = self.hoja.extraordinaria
         if (pte or ot) and not extraordinario:
             errores.append(
-                "Sólo los conceptos extraordinarios (PUE) llevan la PTE u OT de la que vienen."
+                _("Only extraordinary concepts (PUE) carry the PTE or OT they come from.")
             )
         if len(pte) > MAX_REFERENCIA or len(ot) > MAX_REFERENCIA:
-            errores.append(f"PTE y OT tienen a lo más {MAX_REFERENCIA} caracteres.")
+            errores.append(_("PTE and OT have at most %(n)d characters.") % {"n": MAX_REFERENCIA})
         if partida:
             clave = (anexo, partida, clave_concepto(concepto))
             repetida = self.vistas.get(clave)
             if repetida is not None:
                 errores.append(
-                    f"La partida {partida} del anexo {anexo} repite la fila {repetida} "
-                    "(el mismo concepto)."
+                    _("Item %(item)s of anexo %(anexo)s repeats row %(row)s (the same concept).")
+                    % {"item": partida, "anexo": anexo, "row": repetida}
                 )
             else:
                 self.vistas[clave] = numero
@@ -733,7 +751,7 @@ def _abrir(archivo: IO[bytes]) -> Iterator[Any]:
     archivo.seek(0)
     if cabecera.startswith(b"\xd0\xcf\x11\xe0"):
         raise LibroIlegible(
-            "El archivo es un libro .xls antiguo; guárdalo como .xlsx y vuelve a enviarlo."
+            _("The file is an old .xls workbook; save it as .xlsx and send it again.")
         )
     _revisar_zip(archivo)
     # openpyxl (some 15 MiB) is loaded by the first workbook read, not by every worker.
@@ -742,13 +760,17 @@ def _abrir(archivo: IO[bytes]) -> Iterator[Any]:
     try:
         workbook = openpyxl.load_workbook(archivo, read_only=True, data_only=True)
     except errores_de_lectura() as exc:
-        raise LibroIlegible(f"El archivo no es un libro .xlsx legible ({_causa(exc)}).") from exc
+        raise LibroIlegible(
+            _("The file is not a readable .xlsx workbook (%(cause)s).") % {"cause": _causa(exc)}
+        ) from exc
     try:
         yield workbook
     except paquete.PaqueteInvalido as exc:
         raise LibroExcesivo(str(exc)) from exc
     except errores_de_lectura() as exc:
-        raise LibroIlegible(f"El archivo no es un libro .xlsx legible ({_causa(exc)}).") from exc
+        raise LibroIlegible(
+            _("The file is not a readable .xlsx workbook (%(cause)s).") % {"cause": _causa(exc)}
+        ) from exc
     finally:
         workbook.close()
 
@@ -818,14 +840,14 @@ def leer_anexo(archivo: IO[bytes]) -> LibroAnexo:
     resultado = LibroAnexo()
     with _abrir(archivo) as workbook:
         if not workbook.worksheets:
-            resultado.errores.append(ErrorFila("", None, None, ["El libro no tiene hojas."]))
+            resultado.errores.append(ErrorFila("", None, None, [_("The workbook has no sheets.")]))
             return resultado
         hoja = workbook.worksheets[0]
         resultado.hoja = hoja.title
         filas = _filas(hoja)
         hallado = buscar_encabezado(filas, ANEXO_OT)
         if hallado.columnas is None:
-            motivo = sin_encabezado(ANEXO_OT) if hallado.contenido else "La hoja está vacía."
+            motivo = sin_encabezado(ANEXO_OT) if hallado.contenido else _("The sheet is empty.")
             resultado.errores.append(ErrorFila(hoja.title, None, None, [motivo]))
             return resultado
         resultado.encabezado = hallado.fila
@@ -834,14 +856,19 @@ def leer_anexo(archivo: IO[bytes]) -> LibroAnexo:
         for numero, fila in resto:
             if numero > MAX_FILAS_POR_HOJA:
                 resultado.errores.append(
-                    ErrorFila(hoja.title, None, None, [f"Más de {MAX_FILAS_POR_HOJA} filas."])
+                    ErrorFila(
+                        hoja.title,
+                        None,
+                        None,
+                        [_("More than %(n)d rows.") % {"n": MAX_FILAS_POR_HOJA}],
+                    )
                 )
                 break
             if not _vacia(fila):
                 _fila_anexo(resultado, hoja.title, numero, fila, hallado.columnas, vistas)
     if not resultado.filas and not resultado.errores:
         resultado.errores.append(
-            ErrorFila(resultado.hoja, None, None, ["El anexo no tiene partidas."])
+            ErrorFila(resultado.hoja, None, None, [_("The anexo has no items.")])
         )
     return resultado
 
@@ -873,26 +900,31 @@ def _fila_anexo(
     programa: dict[datetime.date, Decimal] = {}
     for indice, dia in columnas.fechas.items():
         valor = fila[indice] if indice < len(fila) else None
-        cantidad, error = _decimal(valor, f"Volumen del {dia:%d/%m/%Y}", DECIMALES_CANTIDAD)
+        cantidad, error = _decimal(
+            valor, _("Volume of %(date)s") % {"date": f"{dia:%d/%m/%Y}"}, DECIMALES_CANTIDAD
+        )
         if error:
             errores.append(error)
         elif cantidad:
             programa[dia] = cantidad
     if not anexo:
-        errores.append("Falta el anexo.")
+        errores.append(_("The anexo is missing."))
     if not partida:
-        errores.append("Falta la partida (clave).")
+        errores.append(_("The item (key) is missing."))
     if not concepto:
-        errores.append("Falta el concepto (descripción).")
+        errores.append(_("The concept (description) is missing."))
     if not unidad:
-        errores.append("Falta la unidad.")
+        errores.append(_("The unit is missing."))
     if volumen is None and not any("VOLUMEN" in e for e in errores):
-        errores.append("Falta VOLUMEN PTE.")
+        errores.append(_("VOLUMEN PTE is missing."))
     if anexo and partida:
         clave = (anexo, partida, clave_concepto(concepto))
         repetida = vistas.get(clave)
         if repetida is not None:
-            errores.append(f"La partida {partida} del anexo {anexo} repite la fila {repetida}.")
+            errores.append(
+                _("Item %(item)s of anexo %(anexo)s repeats row %(row)s.")
+                % {"item": partida, "anexo": anexo, "row": repetida}
+            )
         else:
             vistas[clave] = numero
     if errores or volumen is None:

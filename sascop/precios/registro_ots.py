@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
+from django.utils.translation import gettext
+
 from sascop.precios.libro import (
     FILAS_DE_TITULO,
     MAX_FILAS_POR_HOJA,
@@ -157,36 +159,52 @@ def _fila(numero: int, valores: dict[str, Any], codigos: set[int]) -> FilaOT:
     for nombre, largo in TEXTOS.items():
         texto = _texto(valores.get(nombre))
         if len(texto) > largo:
-            errores.append(f"{nombre} tiene más de {largo} caracteres.")
+            errores.append(
+                gettext("%(column)s has more than %(n)d characters.")
+                % {"column": nombre, "n": largo}
+            )
         textos[nombre] = texto
     fila.orden_trabajo = textos["orden_trabajo"]
     if not fila.orden_trabajo:
-        errores.append("Falta orden_trabajo.")
+        errores.append(gettext("orden_trabajo is missing."))
     descripcion = _texto(valores.get("descripcion_trabajo"))
     if not descripcion:
-        errores.append("Falta descripcion_trabajo.")
+        errores.append(gettext("descripcion_trabajo is missing."))
     estatus = _entero(valores.get("id_estatus_ot_id"))
     if estatus is None:
-        errores.append("Falta id_estatus_ot_id (el estatus de la OT).")
+        errores.append(gettext("id_estatus_ot_id (the OT's status) is missing."))
     elif not isinstance(estatus, int) or estatus not in codigos:
-        errores.append(f"id_estatus_ot_id «{estatus}» no es un estatus de OT.")
+        errores.append(
+            gettext("id_estatus_ot_id «%(value)s» is not an OT status.") % {"value": estatus}
+        )
     tipo = _entero(valores.get("id_tipo_id"))
     num = _entero(valores.get("num_reprogramacion"))
     if isinstance(num, str) or (isinstance(num, int) and num < 0):
-        errores.append(f"num_reprogramacion «{num}» no es un número de reprogramación.")
+        errores.append(
+            gettext("num_reprogramacion «%(value)s» is not a re-programming number.")
+            % {"value": num}
+        )
         num = None
     if tipo is None:
         tipo = TIPO_REPROGRAMACION if num else TIPO_INICIAL
     if tipo == TIPO_REPROGRAMACION:
         if not num:
-            errores.append("Una reprogramación (id_tipo_id 5) lleva num_reprogramacion 1, 2…")
+            errores.append(
+                gettext("A re-programming (id_tipo_id 5) carries num_reprogramacion 1, 2…")
+            )
         fila.ot_principal = textos["ot_principal"] or fila.orden_trabajo
     elif tipo == TIPO_INICIAL:
         if num:
-            errores.append(f"Una OT inicial (id_tipo_id 4) no lleva num_reprogramacion ({num}).")
+            errores.append(
+                gettext("An initial OT (id_tipo_id 4) carries no num_reprogramacion (%(n)s).")
+                % {"n": num}
+            )
             num = 0
     else:
-        errores.append(f"id_tipo_id «{tipo}» no es 4 (inicial) ni 5 (reprogramación).")
+        errores.append(
+            gettext("id_tipo_id «%(value)s» is neither 4 (initial) nor 5 (re-programming).")
+            % {"value": tipo}
+        )
     fila.tipo = tipo if isinstance(tipo, int) else TIPO_INICIAL
     fila.num_reprogramacion = num if isinstance(num, int) else 0
     fila.pte = textos["id_pte_header_id"]
@@ -203,8 +221,11 @@ def _fila(numero: int, valores: dict[str, Any], codigos: set[int]) -> FilaOT:
             fila.advertencias.append(
                 (
                     nombre,
-                    f"Fila {numero}, columna {nombre}: «{_texto(valores.get(nombre))}» no es "
-                    "una fecha dd/mm/aaaa; la OT se importó sin esa fecha.",
+                    gettext(
+                        "Row %(row)s, column %(column)s: «%(value)s» is not a dd/mm/aaaa date; "
+                        "the OT was imported without that date."
+                    )
+                    % {"row": numero, "column": nombre, "value": _texto(valores.get(nombre))},
                 )
             )
         datos[nombre] = dia
@@ -212,24 +233,32 @@ def _fila(numero: int, valores: dict[str, Any], codigos: set[int]) -> FilaOT:
         monto, error = numero_de_celda(valores.get(nombre), nombre, 2)
         if error:
             errores.append(
-                f"{nombre} «{_texto(valores.get(nombre))}» no es un importe: un número no "
-                "negativo con 2 decimales a lo más."
+                gettext(
+                    "%(column)s «%(value)s» is not an amount: a number, not negative, with at "
+                    "most 2 decimals."
+                )
+                % {"column": nombre, "value": _texto(valores.get(nombre))}
             )
         datos[nombre] = monto if monto is not None else Decimal("0.00")
     plazo = _entero(valores.get("plazo_dias"))
     if isinstance(plazo, str):
-        errores.append(f"plazo_dias «{plazo}» no es un número de días.")
+        errores.append(
+            gettext("plazo_dias «%(value)s» is not a number of days.") % {"value": plazo}
+        )
         plazo = None
     datos["plazo_dias"] = plazo or None
     for columna, catalogo in CATALOGOS.items():
         clave = _entero(valores.get(columna))
         if isinstance(clave, str):
-            errores.append(f"{columna} «{clave}» no es una clave del sistema anterior.")
+            errores.append(
+                gettext("%(column)s «%(value)s» is not a key of the former system.")
+                % {"column": columna, "value": clave}
+            )
             clave = None
         fila.catalogos[catalogo] = clave
     for columna in ("id_responsable_proyecto_id", "id_cliente_id"):
         if fila.catalogos[CATALOGOS[columna]] is None and not any(columna in e for e in errores):
-            errores.append(f"Falta {columna}.")
+            errores.append(gettext("%(column)s is missing.") % {"column": columna})
     fila.datos = datos
     return fila
 
@@ -240,7 +269,7 @@ def leer_registro(archivo: IO[bytes], codigos: set[int]) -> Registro:
     registro = Registro()
     with abrir_libro(archivo) as workbook:
         if not workbook.worksheets:
-            registro.errores.append("El libro no tiene hojas.")
+            registro.errores.append(gettext("The workbook has no sheets."))
             return registro
         hoja = workbook.worksheets[0]
         registro.hoja = hoja.title
@@ -255,7 +284,9 @@ def leer_registro(archivo: IO[bytes], codigos: set[int]) -> Registro:
                     break
                 continue
             if numero > MAX_FILAS_POR_HOJA:
-                registro.errores.append(f"La hoja tiene más de {MAX_FILAS_POR_HOJA} filas.")
+                registro.errores.append(
+                    gettext("The sheet has more than %(n)d rows.") % {"n": MAX_FILAS_POR_HOJA}
+                )
                 break
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in fila):
                 continue
@@ -263,12 +294,16 @@ def leer_registro(archivo: IO[bytes], codigos: set[int]) -> Registro:
             registro.filas.append(_fila(numero, valores, codigos))
         if columnas is None:
             registro.errores.append(
-                "No se encontró el encabezado: una fila con las columnas orden_trabajo, "
-                "descripcion_trabajo, id_estatus_ot_id…"
+                gettext(
+                    "The header was not found: a row with the columns orden_trabajo, "
+                    "descripcion_trabajo, id_estatus_ot_id…"
+                )
             )
         elif faltan := [c for c in REQUERIDAS if c not in columnas]:
-            registro.errores.append(f"Faltan columnas: {', '.join(faltan)}.")
+            registro.errores.append(
+                gettext("Columns missing: %(columns)s.") % {"columns": ", ".join(faltan)}
+            )
             registro.filas = []
         elif not registro.filas:
-            registro.errores.append("El registro no tiene OTs.")
+            registro.errores.append(gettext("The register has no OTs."))
     return registro

@@ -18,6 +18,7 @@ from typing import IO, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext, npgettext
 
 from sascop.accounts.models import User
 from sascop.actividad import services as actividad
@@ -54,12 +55,12 @@ class LibroInvalido(ApplicationError):
     status = 422
     code = "invalid_workbook"
     error = "Invalid workbook"
-    detail = "Some rows of the workbook could not be read; nothing was imported."
+    detail = gettext_lazy("Some rows of the workbook could not be read; nothing was imported.")
 
 
 class LibroIlegible(LibroInvalido):
     status = 400
-    detail = "The file is not a readable .xlsx workbook."
+    detail = gettext_lazy("The file is not a readable .xlsx workbook.")
 
 
 class LibroExcesivo(LibroIlegible):
@@ -72,7 +73,7 @@ class LibroExcesivo(LibroIlegible):
 
 
 def libro_rechazado(exc: lectura.LibroIlegible) -> LibroIlegible:
-    """The API's error for a file the reader refused (its reason, in Spanish, as detail)."""
+    """The API's error for a file the reader refused (its reason as detail)."""
     if isinstance(exc, lectura.LibroExcesivo):
         return LibroExcesivo(str(exc), filas=[])
     return LibroIlegible(str(exc), filas=[])
@@ -134,52 +135,67 @@ def resumen_importacion(resultado: Importacion) -> str:
         resultado.total(n) for n in ("creados", "actualizados", "sin_cambios")
     )
     partes = [
-        textos.cuenta(creados, "%(n)d concepto nuevo", "%(n)d conceptos nuevos"),
-        textos.cuenta(actualizados, "%(n)d actualizado", "%(n)d actualizados"),
-        textos.cuenta(sin_cambios, "%(n)d sin cambios", "%(n)d sin cambios"),
+        ngettext("%(n)d new concept", "%(n)d new concepts", creados) % {"n": creados},
+        ngettext("%(n)d updated", "%(n)d updated", actualizados) % {"n": actualizados},
+        ngettext("%(n)d unchanged", "%(n)d unchanged", sin_cambios) % {"n": sin_cambios},
     ]
-    frases = [f"Contrato {resultado.contrato}: {textos.enumeracion(partes)}."]
+    frases = [
+        gettext("Contract %(contract)s: %(parts)s.")
+        % {"contract": resultado.contrato, "parts": textos.enumeracion(partes)}
+    ]
     p = resultado.propuestas
     if p.creadas or p.actualizadas or p.sin_cambios:
         propuestas = [
-            textos.cuenta(p.creadas, "%(n)d nueva", "%(n)d nuevas"),
-            textos.cuenta(p.actualizadas, "%(n)d actualizada", "%(n)d actualizadas"),
-            textos.cuenta(p.sin_cambios, "%(n)d sin cambios", "%(n)d sin cambios"),
+            npgettext("proposal", "%(n)d new", "%(n)d new", p.creadas) % {"n": p.creadas},
+            npgettext("proposal", "%(n)d updated", "%(n)d updated", p.actualizadas)
+            % {"n": p.actualizadas},
+            ngettext("%(n)d unchanged", "%(n)d unchanged", p.sin_cambios) % {"n": p.sin_cambios},
         ]
-        frases.append(f"Propuestas de PUE sin clave: {textos.enumeracion(propuestas)}.")
+        frases.append(
+            gettext("PUE proposals without a key: %(parts)s.")
+            % {"parts": textos.enumeracion(propuestas)}
+        )
     if p.repetidas:
         frases.append(
-            textos.cuenta(
+            ngettext(
+                "%(n)d row repeated another proposal and was saved only once.",
+                "%(n)d rows repeated other proposals and were saved only once.",
                 p.repetidas,
-                "%(n)d renglón repetía otra propuesta y se guardó una sola vez.",
-                "%(n)d renglones repetían otras propuestas y se guardaron una sola vez.",
             )
+            % {"n": p.repetidas}
         )
     if resultado.ptes_sin_registro:
+        n = len(resultado.ptes_sin_registro)
         frases.append(
-            textos.cuenta(
-                len(resultado.ptes_sin_registro),
-                "%(n)d PTE nombrada no está registrada; su oficio se guardó como texto.",
-                "%(n)d PTE nombradas no están registradas; sus oficios se guardaron como texto.",
+            ngettext(
+                "%(n)d PTE named is not registered; its oficio was saved as text.",
+                "%(n)d PTEs named are not registered; their oficios were saved as text.",
+                n,
             )
+            % {"n": n}
         )
     if resultado.ots_sin_registro:
+        n = len(resultado.ots_sin_registro)
         frases.append(
-            textos.cuenta(
-                len(resultado.ots_sin_registro),
-                "%(n)d OT nombrada no está registrada; su orden se guardó como texto.",
-                "%(n)d OT nombradas no están registradas; sus órdenes se guardaron como texto.",
+            ngettext(
+                "%(n)d OT named is not registered; its order was saved as text.",
+                "%(n)d OTs named are not registered; their orders were saved as text.",
+                n,
             )
+            % {"n": n}
         )
     if resultado.hojas_resumen:
         nombres = textos.enumeracion([f"«{h}»" for h in resultado.hojas_resumen])
         frases.append(
-            f"Se omitió la hoja de resumen {nombres} (no tiene conceptos)."
-            if len(resultado.hojas_resumen) == 1
-            else f"Se omitieron las hojas de resumen {nombres} (no tienen conceptos)."
+            ngettext(
+                "The summary sheet %(names)s was left out (it has no concepts).",
+                "The summary sheets %(names)s were left out (they have no concepts).",
+                len(resultado.hojas_resumen),
+            )
+            % {"names": nombres}
         )
     if resultado.simulada:
-        frases.insert(0, "Vista previa: no se guardó nada.")
+        frases.insert(0, gettext("Preview: nothing was saved."))
     return " ".join(frases)
 
 
@@ -229,7 +245,14 @@ def _contrato(numero: str | None, libro: lectura.Libro) -> tuple[Contrato, bool]
             return existentes[0], False
         if existentes:
             raise InvalidInput(
-                fields={"contrato": ["Hay varios contratos: indica a cuál va el libro (número)."]}
+                fields={
+                    "contrato": [
+                        gettext(
+                            "There are several contracts: say which one the workbook goes "
+                            "into (its number)."
+                        )
+                    ]
+                }
             )
     titulos = libro.hojas[0].titulos if libro.hojas else []
     nuevo = Contrato(numero=numero or CONTRATO_PREDETERMINADO, descripcion="\n".join(titulos))
@@ -244,8 +267,7 @@ def _sin_carrera(escribir: Callable[..., Any], *args: Any, **kwargs: Any) -> Non
             escribir(*args, **kwargs)
     except IntegrityError as exc:
         raise Conflict(
-            "Otra importación guardó el mismo contrato, anexo o partida mientras tanto; "
-            "inténtalo de nuevo."
+            gettext("Another import saved the same contract, anexo or item meanwhile; try again.")
         ) from exc
 
 
@@ -331,7 +353,7 @@ def libro_guardar(
     errores = list(libro.errores)
     if not libro.conceptos and not libro.propuestas and not errores:
         errores.append(
-            lectura.ErrorFila("", None, None, ["El libro no tiene conceptos que importar."])
+            lectura.ErrorFila("", None, None, [gettext("The workbook has no concepts to import.")])
         )
     destino, contrato_nuevo = _contrato(contrato, libro)
     resultado = Importacion(
@@ -384,9 +406,9 @@ def libro_guardar(
         latido()
         problemas = []
         if not libro.lista_pue and fila.pte and fila.pte not in ptes:
-            problemas.append(f"Ninguna PTE tiene el oficio «{fila.pte}».")
+            problemas.append(gettext("No PTE has the oficio «%(pte)s».") % {"pte": fila.pte})
         if not libro.lista_pue and fila.ot and fila.ot not in ots:
-            problemas.append(f"Ninguna OT tiene la orden de trabajo «{fila.ot}».")
+            problemas.append(gettext("No OT has the work order «%(ot)s».") % {"ot": fila.ot})
         anexo = anexos[fila.anexo]
         datos = _datos(fila, ptes, ots, libro.lista_pue)
         concepto = _existente(
@@ -419,8 +441,11 @@ def libro_guardar(
             # word things differently) changes what it says, never authorises anything.
             if concepto.tipo == Concepto.Tipo.ORDINARIA and (fila.pte or fila.ot):
                 problemas.append(
-                    f"La partida {fila.partida} del anexo {fila.anexo} es un concepto "
-                    "ordinario; sólo los extraordinarios llevan PTE u OT."
+                    gettext(
+                        "Item %(item)s of anexo %(anexo)s is an ordinary concept; only "
+                        "extraordinary ones carry a PTE or OT."
+                    )
+                    % {"item": fila.partida, "anexo": fila.anexo}
                 )
             distintos = {k: v for k, v in datos.items() if getattr(concepto, k) != v}
             if not distintos and not problemas:
@@ -581,12 +606,18 @@ def concepto_crear(*, usuario: User, datos: dict[str, Any]) -> Concepto:
     )
     validated(concepto, check_unique=False)
     if Concepto.objects.filter(anexo=concepto.anexo, partida=partida).exists():
-        raise Conflict(f"Anexo {concepto.anexo.clave} already has partida {partida}.")
+        raise Conflict(
+            gettext("Anexo %(anexo)s already has partida %(item)s.")
+            % {"anexo": concepto.anexo.clave, "item": partida}
+        )
     try:
         with transaction.atomic():
             concepto.save()
     except IntegrityError as exc:  # the same partida, created meanwhile
-        raise Conflict(f"Anexo {concepto.anexo.clave} already has partida {partida}.") from exc
+        raise Conflict(
+            gettext("Anexo %(anexo)s already has partida %(item)s.")
+            % {"anexo": concepto.anexo.clave, "item": partida}
+        ) from exc
     actividad.registrar_creaciones(usuario=usuario, instancias=[concepto])
     return concepto
 
@@ -598,11 +629,14 @@ def concepto_autorizar(*, usuario: User, concepto_id: int, if_match: str | None)
     concepto = _concepto_para_editar(concepto_id)
     exigir_version(if_match, concepto)
     if concepto.estatus == Concepto.Estatus.AUTORIZADO:
-        raise Conflict(f"Concepto {concepto_id} is already authorised.")
+        raise Conflict(gettext("Concepto %(id)s is already authorised.") % {"id": concepto_id})
     if not concepto.partida:
         raise Conflict(
-            f"Concepto {concepto_id} is a PUE proposal with no partida yet; it is authorised "
-            "once it has its key."
+            gettext(
+                "Concepto %(id)s is a PUE proposal with no partida yet; it is authorised once it "
+                "has its key."
+            )
+            % {"id": concepto_id}
         )
     antes = actividad.snapshot(concepto)
     concepto.estatus = Concepto.Estatus.AUTORIZADO
@@ -643,7 +677,7 @@ class AnexoInvalido(LibroInvalido):
     """Some rows of an OT's anexo are wrong; `filas` says which, and the refused workbook
     was kept (`importacion`) for the copy with an OBSERVACIONES column."""
 
-    detail = "Some rows of the anexo are wrong; nothing was imported."
+    detail = gettext_lazy("Some rows of the anexo are wrong; nothing was imported.")
 
 
 @dataclass
@@ -679,30 +713,38 @@ def _revisar_contra_catalogo(
             ]
             if not candidatos:
                 problemas.append(
-                    f"La partida {fila.partida} del anexo {fila.anexo} tiene varios conceptos "
-                    f"y el CONCEPTO «{fila.concepto}» no es ninguno de ellos."
+                    gettext(
+                        "Item %(item)s of anexo %(anexo)s has several concepts and the "
+                        "CONCEPTO «%(concept)s» is none of them."
+                    )
+                    % {"item": fila.partida, "anexo": fila.anexo, "concept": fila.concepto}
                 )
         if not candidatos:
             if not variantes:
                 problemas.append(
-                    f"La partida {fila.partida} del anexo {fila.anexo} no está en el catálogo "
-                    "de precios."
+                    gettext("Item %(item)s of anexo %(anexo)s is not in the price book.")
+                    % {"item": fila.partida, "anexo": fila.anexo}
                 )
         elif len(candidatos) > 1:
             problemas.append(
-                f"La partida {fila.partida} del anexo {fila.anexo} está en varios contratos."
+                gettext("Item %(item)s of anexo %(anexo)s is in several contracts.")
+                % {"item": fila.partida, "anexo": fila.anexo}
             )
         else:
             concepto = candidatos[0]
             if concepto.estatus != Concepto.Estatus.AUTORIZADO:
-                problemas.append(f"La partida {fila.partida} aún no está autorizada.")
+                problemas.append(
+                    gettext("Item %(item)s is not authorised yet.") % {"item": fila.partida}
+                )
             if not lectura.mismo_concepto(fila.concepto, concepto.concepto):
                 problemas.append(
-                    f"El CONCEPTO no es el del catálogo de precios: «{concepto.concepto}»."
+                    gettext("The CONCEPTO is not the price book's: «%(concept)s».")
+                    % {"concept": concepto.concepto}
                 )
             if lectura.normalizar_unidad(concepto.unidad) != fila.unidad:
                 problemas.append(
-                    f"La UNIDAD {fila.unidad} no es la del catálogo de precios ({concepto.unidad})."
+                    gettext("The UNIDAD %(unit)s is not the price book's (%(book_unit)s).")
+                    % {"unit": fila.unidad, "book_unit": concepto.unidad}
                 )
             encontrados[fila.fila] = concepto
         if problemas:
@@ -764,7 +806,7 @@ def anexo_importar(
     rolls back, or the refused workbook is lost with it.
     """
     if not OT.objects.filter(pk=ot_id).exists():
-        raise NotFound(f"OT {ot_id} does not exist.")
+        raise NotFound(gettext("OT %(id)s does not exist.") % {"id": ot_id})
     try:
         with sin_la_base_de_datos():
             leido = lectura.leer_anexo(archivo)
@@ -902,7 +944,7 @@ def archivo_de(*, usuario: User, archivo_id: int, tipo: str) -> ArchivoImportaci
         pk=archivo_id, creado_por=usuario, tipo=tipo
     ).first()
     if archivo is None:
-        raise NotFound("That upload is no longer kept; upload the workbook again.")
+        raise NotFound(gettext("That upload is no longer kept; upload the workbook again."))
     return archivo
 
 

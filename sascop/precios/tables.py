@@ -9,6 +9,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from sascop.core import excel
 from sascop.core.api.etags import etag_for
@@ -17,31 +19,33 @@ from sascop.core.templatetags.formato import volumen
 from sascop.precios.models import Concepto
 
 COLUMNAS = (
-    Columna("contrato", "Contrato", "anexo__contrato__numero", ancho=14, en_tabla=False),
-    Columna("anexo", "Anexo", "anexo__clave", ancho=9, orden=("anexo__clave", "orden", "id")),
-    Columna("partida", "Partida", "partida", ancho=10, clase="nowrap", orden=("orden", "id")),
-    Columna("concepto", "Concepto", "concepto", ancho=60, orden=(), largo=True),
-    Columna("unidad", "Unidad", "unidad", ancho=10, orden=()),
+    Columna("contrato", _("Contract"), "anexo__contrato__numero", ancho=14, en_tabla=False),
+    Columna("anexo", _("Anexo"), "anexo__clave", ancho=9, orden=("anexo__clave", "orden", "id")),
+    Columna("partida", _("Item"), "partida", ancho=10, clase="nowrap", orden=("orden", "id")),
+    Columna("concepto", _("Concept"), "concepto", ancho=60, orden=(), largo=True),
+    Columna("unidad", _("Unit"), "unidad", ancho=10, orden=()),
     dinero("pu_mn", "P.U. M.N."),
     dinero("pu_usd", "P.U. USD"),
     Columna(
         "cantidad_referencia",
-        "Cant. de referencia",
+        _("Ref. quantity"),
         "cantidad_referencia",
-        excel="Cantidad de referencia",
+        excel=_("Reference quantity"),
         ancho=14,
         formato=excel.VOLUMEN,
         clase="num",
         orden=(),
         mostrar=volumen,
     ),
-    Columna("seccion", "Sección", "seccion", ancho=30, largo=True, visible=False),
-    Columna("tipo", "Tipo", "tipo", ancho=18, opciones=dict(Concepto.Tipo.choices), visible=False),
+    Columna("seccion", _("Section"), "seccion", ancho=30, largo=True, visible=False),
+    Columna(
+        "tipo", _("Type"), "tipo", ancho=18, opciones=dict(Concepto.Tipo.choices), visible=False
+    ),
     # The status, and "Autorizar" under a PUE being drawn up (for those allowed).
-    Columna("estatus", "Estatus", "estatus", ancho=15, opciones=dict(Concepto.Estatus.choices)),
+    Columna("estatus", _("Status"), "estatus", ancho=15, opciones=dict(Concepto.Estatus.choices)),
     Columna(
         "autorizado_en",
-        "Autorizado en",
+        _("Authorised at"),
         "autorizado_en",
         ancho=17,
         formato=excel.FECHA_HORA,
@@ -83,6 +87,6 @@ ConceptoTable = tabla_de(
     _ConceptoTabla,
     "ConceptoTable",
     clave="conceptos",
-    sustantivos=("concepto", "conceptos"),
-    vacio="Ningún concepto coincide con los filtros.",
+    sustantivos=ngettext_lazy("%(cifra)s concept", "%(cifra)s concepts", "n"),
+    vacio=_("No concept matches the filters."),
 )

@@ -1,4 +1,4 @@
-"""What the imports say to people, in Spanish: counts with the right singular or plural,
+"""What the imports say to people: lists joined in the active language,
 dates as dd/mm/aaaa."""
 
 from __future__ import annotations
@@ -9,12 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils.translation import ngettext
-
-
-def cuenta(numero: int, singular: str, plural: str) -> str:
-    """ "1 concepto", "3 conceptos"."""
-    return ngettext(singular, plural, numero) % {"n": numero}
+from django.utils.translation import gettext
 
 
 def fecha(dia: datetime.date | None) -> str:
@@ -22,11 +17,12 @@ def fecha(dia: datetime.date | None) -> str:
 
 
 def enumeracion(partes: list[str]) -> str:
-    """ "a", "a y b", "a, b y c"."""
+    """ "a", "a y b", "a, b y c" (the conjunction in the active language; Django's
+    get_text_list is not used: its Spanish catalog drops the space after the commas)."""
     partes = [p for p in partes if p]
     if len(partes) <= 1:
         return "".join(partes)
-    return ", ".join(partes[:-1]) + " y " + partes[-1]
+    return gettext("%(items)s and %(last)s") % {"items": ", ".join(partes[:-1]), "last": partes[-1]}
 
 
 _VARIABLE = re.compile(r"'[^']*'|«[^»]*»|\"[^\"]*\"|\d+(?:[.,]\d+)*")

@@ -17,6 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from sascop.accounts.current import current_user
@@ -39,7 +41,7 @@ class PreciosLista(ListaView):
 
     template_name = LISTA
     permisos_requeridos = ("precios.view_concepto",)
-    titulo = "Catálogo de precios"
+    titulo = _("Price book")
     tabla = ConceptoTable
 
     def filtros(self) -> ConceptoFiltroForm:
@@ -80,14 +82,18 @@ def concepto_autorizar(request: HttpRequest, concepto_id: int) -> HttpResponse:
     except PreconditionFailed:
         messages.error(
             request,
-            "El concepto cambió desde que abriste la lista; no se autorizó. Revísalo y "
-            "autoriza de nuevo.",
+            gettext(
+                "The concept changed since you opened the list; it was not authorised. Check "
+                "it and authorise it again."
+            ),
         )
     except Conflict:
-        messages.info(request, "Ese concepto ya estaba autorizado.")
+        messages.info(request, gettext("That concept was already authorised."))
     else:
         messages.success(
-            request, f"Concepto {concepto.partida} del anexo {concepto.anexo.clave} autorizado."
+            request,
+            gettext("Concept %(item)s of anexo %(anexo)s authorised.")
+            % {"item": concepto.partida, "anexo": concepto.anexo.clave},
         )
     destino = request.POST.get("volver", "")
     if destino.startswith("/precios/") and "//" not in destino and "\\" not in destino:

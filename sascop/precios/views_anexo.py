@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -39,10 +41,12 @@ class AnexoForm(Formulario):
     """A workbook to import as the OT's new anexo version."""
 
     archivo = forms.FileField(
-        label="Libro de Excel (.xlsx)",
+        label=_("Excel workbook (.xlsx)"),
         help_text=(
-            "Encabezados ANEXO, PARTIDA, CONCEPTO, UNIDAD y VOLUMEN PTE (y, si quieres, "
-            "P.U. M.N., P.U. USD y una columna por día programado). Hasta 10 MB."
+            _(
+                "Headers ANEXO, PARTIDA, CONCEPTO, UNIDAD and VOLUMEN PTE (and, if you like, "
+                "P.U. M.N., P.U. USD and a column per programmed day). Up to 10 MB."
+            )
         ),
         widget=forms.ClearableFileInput(
             attrs={
@@ -51,10 +55,10 @@ class AnexoForm(Formulario):
         ),
     )
     modo = forms.ChoiceField(
-        label="Modo",
+        label=_("Mode"),
         choices=[
-            (services.Modo.REEMPLAZAR.value, "Reemplazar: el libro es el nuevo anexo"),
-            (services.Modo.ACTUALIZAR.value, "Actualizar: agregar solo las partidas nuevas"),
+            (services.Modo.REEMPLAZAR.value, _("Replace: the workbook is the new anexo")),
+            (services.Modo.ACTUALIZAR.value, _("Update: add only the new items")),
         ],
         initial=services.Modo.REEMPLAZAR.value,
         widget=forms.RadioSelect,
@@ -135,7 +139,7 @@ def anexo_ot(request: HttpRequest, ot_id: int) -> HttpResponse:
     archivo = form.cleaned_data["archivo"]
     if archivo.size > settings.MAX_UPLOAD_BODY_BYTES:
         limite = settings.MAX_UPLOAD_BODY_BYTES // (1024 * 1024)
-        form.add_error("archivo", f"El archivo no puede pasar de {limite} MB.")
+        form.add_error("archivo", gettext("The file may not exceed %(n)s MB.") % {"n": limite})
         return _pagina(request, ot_id, form, status=413)
     try:
         resultado = services.anexo_importar(
@@ -152,18 +156,29 @@ def anexo_ot(request: HttpRequest, ot_id: int) -> HttpResponse:
             ot_id,
             form,
             status=422,
-            error="El libro tiene renglones con errores; no se importó nada.",
+            error=gettext("The workbook has lines with errors; nothing was imported."),
             filas=exc.extra.get("filas", []),
             observaciones=reverse("operaciones:ots-anexo-errores", args=[ot_id, importacion]),
         )
     except services.LibroInvalido as exc:
-        form.add_error("archivo", f"No se pudo leer el libro: {exc.detail}")
+        form.add_error(
+            "archivo",
+            gettext("The workbook could not be read: %(reason)s") % {"reason": exc.detail},
+        )
         return _pagina(request, ot_id, form, status=exc.status)
     messages.success(
         request,
-        f"Anexo versión {resultado.anexo.version} importado: {resultado.partidas} "
-        f"partida{'' if resultado.partidas == 1 else 's'}, "
-        f"{dinero(resultado.importe_mn, 'MXN')} y {dinero(resultado.importe_usd, 'USD')}.",
+        ngettext(
+            "Anexo version %(version)s imported: %(n)s item, %(mxn)s and %(usd)s.",
+            "Anexo version %(version)s imported: %(n)s items, %(mxn)s and %(usd)s.",
+            resultado.partidas,
+        )
+        % {
+            "version": resultado.anexo.version,
+            "n": resultado.partidas,
+            "mxn": dinero(resultado.importe_mn, "MXN"),
+            "usd": dinero(resultado.importe_usd, "USD"),
+        },
     )
     return redirect("ots:anexo", ot_id=ot_id)
 

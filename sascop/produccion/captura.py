@@ -308,7 +308,7 @@ def _repartir(error: ApplicationError, validas: list[Fila], revision: Revision) 
                 "en lo pegado)."
             )
     if not error.fields and not repetidas:
-        sueltos.append(error.detail)
+        sueltos.append(str(error.detail))
     revision.errores.extend(sueltos)
 
 

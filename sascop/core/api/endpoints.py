@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
@@ -47,7 +48,7 @@ class HealthApi(NoStoreMixin, APIView):
             ),
         }
         if "unavailable" in checks.values():
-            raise ServiceUnavailable("A backing service is not answering.", checks=checks)
+            raise ServiceUnavailable(gettext("A backing service is not answering."), checks=checks)
         return Response({"status": "ok", "checks": checks})
 
 

@@ -15,13 +15,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework import parsers
 
 from sascop.core.errors import InvalidInput, MalformedRequest
 
 # The deepest body an endpoint reads is a list of rows of scalars; this leaves ample room.
 MAX_DEPTH = 32
-TOO_DEEP = f"The JSON body is nested more than {MAX_DEPTH} levels deep."
+
+
+def _too_deep_message() -> str:
+    return gettext("The JSON body is nested more than %(n)d levels deep.") % {"n": MAX_DEPTH}
+
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -44,10 +49,12 @@ def _key(path: tuple[str | int, ...]) -> str:
 
 def _string_problem(text: str) -> str | None:
     if "\x00" in text:
-        return "a NUL character (\\u0000), which cannot be stored"
+        return gettext("a NUL character (\\u0000), which cannot be stored")
     surrogate = _SURROGATE.search(text)
     if surrogate:
-        return f"an unpaired surrogate (U+{ord(surrogate.group()):04X}), which is not text"
+        return gettext("an unpaired surrogate (U+%(code)s), which is not text") % {
+            "code": f"{ord(surrogate.group()):04X}"
+        }
     return None
 
 
@@ -58,11 +65,13 @@ def _first_problem(data: Any) -> tuple[tuple[str | int, ...], str] | None:
         value, path = stack.pop()
         if isinstance(value, str):
             if problem := _string_problem(value):
-                return path, f"Contains {problem}."
+                return path, gettext("Contains %(problem)s.") % {"problem": problem}
         elif isinstance(value, dict):
             for key, item in value.items():
                 if problem := _string_problem(key):
-                    return (*path, key), f"The field name contains {problem}."
+                    return (*path, key), gettext("The field name contains %(problem)s.") % {
+                        "problem": problem
+                    }
                 stack.append((item, (*path, key)))
         elif isinstance(value, list):
             stack.extend((item, (*path, index)) for index, item in enumerate(value))
@@ -85,12 +94,12 @@ def check_json_value(data: Any, *, check_strings: bool = True) -> None:
     with NUL or lone surrogates (`InvalidInput`, naming the field). Walks without recursion,
     so any depth the decoder produced is safe."""
     if isinstance(data, dict | list) and _too_deep(data):
-        raise MalformedRequest(TOO_DEEP)
+        raise MalformedRequest(_too_deep_message())
     found = _first_problem(data) if check_strings else None
     if found:
         path, message = found
         raise InvalidInput(
-            "Text may not contain NUL characters or unpaired surrogates.",
+            gettext("Text may not contain NUL characters or unpaired surrogates."),
             fields={_key(path): [message]},
         )
 
@@ -102,15 +111,17 @@ def parse_json(raw: bytes | str, encoding: str = "utf-8") -> Any:
         try:
             text = raw.decode(encoding)
         except (UnicodeDecodeError, LookupError):
-            raise MalformedRequest(f"The request body is not valid {encoding} text.") from None
+            raise MalformedRequest(
+                gettext("The request body is not valid %(encoding)s text.") % {"encoding": encoding}
+            ) from None
     else:
         text = raw
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except RecursionError:
-        raise MalformedRequest(TOO_DEEP) from None
+        raise MalformedRequest(_too_deep_message()) from None
     except ValueError as exc:
-        raise MalformedRequest(f"JSON parse error - {exc}") from None
+        raise MalformedRequest(gettext("JSON parse error - %(error)s") % {"error": exc}) from None
     # Strict JSON has no raw control characters and valid UTF-8 no surrogates: NUL and lone
     # surrogates arrive only as these escapes, so without one the strings need no check.
     check_json_value(data, check_strings=_SUSPECT_ESCAPE.search(text) is not None)

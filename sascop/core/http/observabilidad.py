@@ -30,6 +30,7 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -138,7 +139,7 @@ def _allowed(request: HttpRequest) -> bool:
 def metrics(request: HttpRequest) -> HttpResponse:
     """GET /metrics: Prometheus' text format, every worker's metrics added up."""
     if not _allowed(request):
-        return error_response(PermissionDenied("Metrics are not served to this address."))
+        return error_response(PermissionDenied(gettext("Metrics are not served to this address.")))
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)

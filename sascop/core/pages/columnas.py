@@ -12,7 +12,7 @@ import datetime
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_tables2 as tables
 from django.conf import settings
@@ -20,11 +20,16 @@ from django.db.models import Model, QuerySet
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django_tables2 import A
 
 from sascop.core import excel
 from sascop.core.excel import Columna as ColumnaExcel
 from sascop.core.templatetags import formato as es_mx
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Text longer than this is cut on the server already; the page cuts it to its column's width.
 LARGO = 120
@@ -67,16 +72,16 @@ class Columna:
     """
 
     nombre: str
-    titulo: str  # the table's header
+    titulo: StrOrPromise  # the table's header
     campo: str | None = None
-    excel: str | None = None  # the workbook's header: None is `titulo`, "" leaves it out
+    excel: StrOrPromise | None = None  # the workbook's header: None is `titulo`, "" leaves it out
     ancho: float = 14  # in the workbook, in characters
     formato: str | None = None  # one of `excel`'s number formats; None for text
     visible: bool = True  # shown unless the user chose otherwise
     en_tabla: bool = True  # offered on the page at all (some are only exported)
     orden: tuple[str, ...] | None = None  # order_by; None is (campo, "id"); () not sortable
     clase: str = ""  # the cells' class: "num", "nowrap"
-    opciones: Mapping[Any, str] | None = None  # a code's label (estatus), in both
+    opciones: Mapping[Any, StrOrPromise] | None = None  # a code's label (estatus), in both
     mostrar: Callable[[Any], Any] | None = None  # the page's text for a value
     largo: int = 0  # long text: one line, cut, whole in a tooltip; 2 takes twice the room
     enlace: Any = None  # django-tables2 `linkify`
@@ -87,7 +92,7 @@ class Columna:
     atributos: Mapping[str, Any] = field(default_factory=dict)
 
     @property
-    def titulo_excel(self) -> str:
+    def titulo_excel(self) -> StrOrPromise:
         return self.titulo if self.excel is None else self.excel
 
     @property
@@ -128,19 +133,19 @@ class Columna:
         )
 
 
-def fecha(nombre: str, titulo: str, **kwargs: Any) -> Columna:
+def fecha(nombre: str, titulo: StrOrPromise, **kwargs: Any) -> Columna:
     """A date column: dd/mm/aaaa on the page, a real date in the workbook."""
     opciones = {"ancho": 12, "clase": "nowrap", **kwargs}
     return Columna(nombre, titulo, nombre, formato=excel.FECHA, mostrar=es_mx.fecha, **opciones)
 
 
-def entero(nombre: str, titulo: str, **kwargs: Any) -> Columna:
+def entero(nombre: str, titulo: StrOrPromise, **kwargs: Any) -> Columna:
     """A whole number, right-aligned."""
     opciones = {"ancho": 10, "clase": "num", **kwargs}
     return Columna(nombre, titulo, nombre, formato=excel.ENTERO, **opciones)
 
 
-def dinero(nombre: str, titulo: str, **kwargs: Any) -> Columna:
+def dinero(nombre: str, titulo: StrOrPromise, **kwargs: Any) -> Columna:
     """An amount: `$1,234.50` on the page, a number with two decimals in the workbook."""
     opciones = {"ancho": 15, "clase": "num", **kwargs}
     return Columna(nombre, titulo, nombre, formato=excel.DINERO, mostrar=es_mx.dinero, **opciones)
@@ -165,12 +170,13 @@ def tabla_de(
     nombre: str = "Tabla",
     *,
     clave: str | None = None,
-    sustantivos: tuple[str, str] | None = None,
-    vacio: str | None = None,
+    sustantivos: Any = None,
+    vacio: StrOrPromise | None = None,
 ) -> type[tables.Table]:
     """The table class of `columnas`, on `base` (its Meta and its `render_*` methods): the
     list `clave` (its id, its section's, its preference's key), whose rows are
-    `sustantivos` ("PTE", "PTEs"), saying `vacio` when none matches the filters."""
+    `sustantivos` (`ngettext_lazy("%(cifra)s PTE", "%(cifra)s PTEs", "n")`), saying `vacio`
+    when none matches the filters."""
     atributos: dict[str, Any] = {}
     if clave is not None:
         atributos["clave"] = clave
@@ -323,15 +329,16 @@ class Tabla(tables.Table):
         accessor="pk",
         orderable=False,
         attrs={
-            "th__input": {"form": "acciones-lote", "aria-label": "Seleccionar toda la página"},
-            "td__input": {"form": "acciones-lote", "name": "pk", "aria-label": "Seleccionar"},
+            "th__input": {"form": "acciones-lote", "aria-label": _("Select the whole page")},
+            "td__input": {"form": "acciones-lote", "name": "pk", "aria-label": _("Select")},
             "th": {"class": "seleccion"},
             "td": {"class": "seleccion"},
         },
     )
 
     clave = "lista"  # the list's id, its section's (`tabla-<clave>`), its preference's key
-    sustantivos = ("fila", "filas")  # what its rows are, counted above it
+    # What its rows are, counted above the table and in the bulk actions' messages.
+    sustantivos: Any = ngettext_lazy("%(cifra)s row", "%(cifra)s rows", "n")
 
     def filas_html(self) -> SafeString:
         """The body's rows (`core/tabla.html`), drawn in Python: each cell as django-tables2

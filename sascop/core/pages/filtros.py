@@ -7,21 +7,26 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sascop.core.pages.formularios import CatalogoChoiceField, Formulario, OpcionesJuntas
 
-TODOS = "Todos"
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+TODOS = pgettext_lazy("filter, any value", "All")
 
 
-def buscar(ayuda: str) -> forms.CharField:
+def buscar(ayuda: StrOrPromise) -> forms.CharField:
     """The list's text search."""
     return forms.CharField(
-        label="Buscar",
+        label=_("Search"),
         required=False,
         max_length=100,
         help_text=ayuda,
@@ -32,7 +37,7 @@ def buscar(ayuda: str) -> forms.CharField:
 def estatus(opciones: Sequence[tuple[int, str]]) -> forms.TypedMultipleChoiceField:
     """Any of the statuses, as checkboxes."""
     return forms.TypedMultipleChoiceField(
-        label="Estatus",
+        label=_("Status"),
         choices=opciones,
         coerce=int,
         required=False,
@@ -40,12 +45,12 @@ def estatus(opciones: Sequence[tuple[int, str]]) -> forms.TypedMultipleChoiceFie
     )
 
 
-def catalogo(etiqueta: str, queryset: QuerySet[Any]) -> CatalogoChoiceField:
+def catalogo(etiqueta: StrOrPromise, queryset: QuerySet[Any]) -> CatalogoChoiceField:
     """One catalog entry (all of them by default)."""
     return CatalogoChoiceField(label=etiqueta, queryset=queryset, required=False)
 
 
-def anio(etiqueta: str) -> forms.TypedChoiceField:
+def anio(etiqueta: StrOrPromise) -> forms.TypedChoiceField:
     """A year (its choices, the years that have rows, come from the view)."""
     return forms.TypedChoiceField(label=etiqueta, coerce=int, required=False)
 

@@ -6,15 +6,19 @@ base of every create-or-edit form of a versioned record (`RegistroForm`)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import CharField, Model, Q, QuerySet, UniqueConstraint, Value, Window
 from django.db.models.functions import RowNumber
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
+from django.utils.translation import gettext
 
 from sascop.core.errors import InvalidInput
 from sascop.core.templatetags import formato
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class FechaInput(forms.DateInput):
@@ -139,7 +143,7 @@ def mostrar_errores(
     form: forms.BaseForm, error: InvalidInput, modelo: type[Model] | None = None
 ) -> None:
     """A service's 400 next to the fields it names (the rest above the form)."""
-    for campo, mensajes in (error.fields or {"__all__": [error.detail]}).items():
+    for campo, mensajes in (error.fields or {"__all__": [str(error.detail)]}).items():
         for mensaje in mensajes:
             destino = campo if campo in form.fields else _campo_de_restriccion(modelo, mensaje)
             form.add_error(destino if destino in form.fields else None, mensaje)
@@ -263,7 +267,7 @@ class RegistroForm(Formulario):
         for nombre, queryset in self.catalogos.items():
             campo = self.fields[nombre]
             assert isinstance(campo, forms.ModelChoiceField)
-            campo.empty_label = "Elige una opción" if campo.required else "Ninguno"
+            campo.empty_label = gettext("Choose an option") if campo.required else gettext("None")
             actual = getattr(self.registro, f"{nombre}_id", None)
             campo.queryset = activos_o(queryset, actual)
 
@@ -289,12 +293,14 @@ class RegistroForm(Formulario):
         return datos
 
 
-def fecha(etiqueta: str, *, requerida: bool = False, ayuda: str = "") -> forms.DateField:
+def fecha(
+    etiqueta: StrOrPromise, *, requerida: bool = False, ayuda: StrOrPromise = ""
+) -> forms.DateField:
     """A date, with the browser's date picker."""
     return forms.DateField(label=etiqueta, required=requerida, widget=FechaInput, help_text=ayuda)
 
 
-def monto(etiqueta: str, digitos: int) -> forms.DecimalField:
+def monto(etiqueta: StrOrPromise, digitos: int) -> forms.DecimalField:
     """An amount in pesos or dollars, two decimals, never negative; optional."""
     return forms.DecimalField(
         label=etiqueta,
@@ -306,7 +312,7 @@ def monto(etiqueta: str, digitos: int) -> forms.DecimalField:
     )
 
 
-def texto(etiqueta: str, *, filas: int = 3, requerido: bool = False) -> forms.CharField:
+def texto(etiqueta: StrOrPromise, *, filas: int = 3, requerido: bool = False) -> forms.CharField:
     """A free text of several lines (a description, a comment)."""
     return forms.CharField(
         label=etiqueta, required=requerido, widget=forms.Textarea(attrs={"rows": filas})

@@ -29,6 +29,8 @@ from sascop.precios.models import (
 from sascop.precios.tests.factories import AnexoFactory, ConceptoFactory, PUEFactory
 from sascop.precios.tests.libros import TITULOS, xlsx
 
+# A client that asks for Spanish: the messages asserted are the users' wording.
+ES_MX = {"HTTP_ACCEPT_LANGUAGE": "es-MX"}
 pytestmark = pytest.mark.django_db
 ENCABEZADO = ["ANEXO", "PARTIDA", "CONCEPTO", "UNIDAD", "VOLUMEN PTE", "P.U. M.N.", "P.U. USD"]
 
@@ -78,7 +80,7 @@ BUENO = [
 
 def importar(client, csrf, ot_id, datos: bytes, **extra):
     archivo = SimpleUploadedFile("anexo.xlsx", datos)
-    return client.post(url(ot_id), {"archivo": archivo, **extra}, **csrf(client))
+    return client.post(url(ot_id), {"archivo": archivo, **extra}, **csrf(client), **ES_MX)
 
 
 def test_a_good_workbook_becomes_version_1_with_the_catalogs_prices(ingenieria, csrf, ot, catalogo):
@@ -246,7 +248,7 @@ def test_bad_rows_are_a_422_nothing_is_stored_and_the_workbook_comes_back_annota
     assert response.json() == {
         "error": "Invalid workbook",
         "code": "invalid_workbook",
-        "detail": "Some rows of the anexo are wrong; nothing was imported.",
+        "detail": "Algunas filas del anexo están mal; no se importó nada.",
         "filas": [
             {"fila": 6, "partida": "9.9", "errores": [
                 "La partida 9.9 del anexo C-5 no está en el catálogo de precios.",
@@ -455,7 +457,7 @@ def test_unknown_ot_and_ot_without_anexo_are_404(ingenieria, csrf, ot, catalogo)
     assert importar(ingenieria, csrf, 999999, libro(*BUENO)).json() == {
         "error": "Not found",
         "code": "not_found",
-        "detail": "OT 999999 does not exist.",
+        "detail": "La OT 999999 no existe.",
     }
     assert ingenieria.get(url(ot.pk)).json() == {
         "error": "Not found",

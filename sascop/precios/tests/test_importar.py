@@ -29,6 +29,8 @@ from sascop.precios.tests.libros import (
 )
 from sascop.ptes.tests.factories import PTEFactory
 
+# A client that asks for Spanish: the messages asserted are the users' wording.
+ES_MX = {"HTTP_ACCEPT_LANGUAGE": "es-MX"}
 pytestmark = pytest.mark.django_db
 URL = "/operaciones/api/precios/importar/"
 # What the answer says of a book that is not the PUE list, with no changed price.
@@ -50,7 +52,7 @@ def admin(role_client):
 
 def importar(client, csrf, datos: bytes, **extra):
     archivo = SimpleUploadedFile("catalogo.xlsx", datos)
-    return client.post(URL, {"archivo": archivo, **extra}, **csrf(client))
+    return client.post(URL, {"archivo": archivo, **extra}, **csrf(client), **ES_MX)
 
 
 def estado():
@@ -203,7 +205,7 @@ def test_one_bad_row_stores_nothing_and_every_bad_row_is_named(admin, csrf):
     assert response.json() == {
         "error": "Invalid workbook",
         "code": "invalid_workbook",
-        "detail": "Some rows of the workbook could not be read; nothing was imported.",
+        "detail": "Algunas filas del libro no se pudieron leer; no se importó nada.",
         "filas": [
             {
                 "hoja": "C-5",
@@ -235,6 +237,42 @@ def test_one_bad_row_stores_nothing_and_every_bad_row_is_named(admin, csrf):
             },
         ],
     }
+    assert estado() == ([], [], [], 0)
+
+
+def test_a_client_that_asks_for_no_language_reads_the_refusal_in_english(admin, csrf):
+    """The API's messages follow Accept-Language: without it they are the English msgids,
+    with es-MX the users' Spanish (as every other test here asks)."""
+    datos = xlsx(
+        {
+            "C-5": [
+                ENCABEZADO,
+                ["C-5", "2.2", "Precio en letras", "DIA", None, "diez", None],
+                ["C-5", "2.3", "Sin unidad", None, None, 5, None],
+            ]
+        }
+    )
+
+    ingles = admin.post(URL, {"archivo": SimpleUploadedFile("catalogo.xlsx", datos)}, **csrf(admin))
+    espanol = importar(admin, csrf, datos)
+
+    assert ingles.status_code == espanol.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert ingles.json() == {
+        "error": "Invalid workbook",
+        "code": "invalid_workbook",
+        "detail": "Some rows of the workbook could not be read; nothing was imported.",
+        "filas": [
+            {
+                "hoja": "C-5",
+                "fila": 2,
+                "partida": "2.2",
+                "errores": ["P.U. M.N. is not a number: «diez»."],
+            },
+            {"hoja": "C-5", "fila": 3, "partida": "2.3", "errores": ["The unit is missing."]},
+        ],
+    }
+    assert espanol.json()["filas"][0]["errores"] == ["P.U. M.N. no es un número: «diez»."]
+    assert espanol.json()["filas"][1]["errores"] == ["Falta la unidad."]
     assert estado() == ([], [], [], 0)
 
 

@@ -23,6 +23,8 @@ from sascop.ots.models import OT, OTDetalle
 from sascop.precios.tests.libros import xlsx
 from sascop.ptes.tests.factories import PTEFactory
 
+# A client that asks for Spanish: the messages asserted are the users' wording.
+ES_MX = {"HTTP_ACCEPT_LANGUAGE": "es-MX"}
 pytestmark = pytest.mark.django_db
 URL = "/operaciones/api/ots/importar/"
 COLUMNAS = [
@@ -115,7 +117,7 @@ def catalogos():
 
 def importar(client, csrf, datos: bytes, **extra: Any):
     archivo = SimpleUploadedFile("registro.xlsx", datos)
-    return client.post(URL, {"archivo": archivo, **extra}, **csrf(client))
+    return client.post(URL, {"archivo": archivo, **extra}, **csrf(client), **ES_MX)
 
 
 def test_the_clients_register_loads_and_names_what_it_could_not_take(ingenieria, csrf, catalogos):

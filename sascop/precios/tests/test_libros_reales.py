@@ -20,6 +20,8 @@ from sascop.precios.models import ANEXO_SIN_CLAVE, Concepto, PartidaAnexoOT
 from sascop.precios.tests.libros import ENCABEZADO, TITULOS, xlsx
 from sascop.ptes.tests.factories import PTEFactory
 
+# A client that asks for Spanish: the messages asserted are the users' wording.
+ES_MX = {"HTTP_ACCEPT_LANGUAGE": "es-MX"}
 URL = "/operaciones/api/precios/importar/"
 OFICIOS = ["OPERARIO ESPECIALISTA (TUBERO)", "OPERARIO ESPECIALISTA (SOLDADOR)"]
 OFICIOS += ["OPERARIO ESPECIALISTA (ELÉCTRICO)"]
@@ -65,7 +67,7 @@ def leer(datos: bytes):
 
 def importar(client, csrf, datos: bytes, **extra):
     archivo = SimpleUploadedFile("libro.xlsx", datos)
-    return client.post(URL, {"archivo": archivo, **extra}, **csrf(client))
+    return client.post(URL, {"archivo": archivo, **extra}, **csrf(client), **ES_MX)
 
 
 @pytest.fixture
@@ -321,6 +323,7 @@ def test_an_ot_anexo_line_naming_no_trade_of_the_partida_is_a_422(admin, csrf, r
         f"/operaciones/api/ots/{ot.pk}/anexo/",
         {"archivo": SimpleUploadedFile("anexo.xlsx", anexo)},
         **csrf(ingenieria),
+        **ES_MX,
     )
 
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY

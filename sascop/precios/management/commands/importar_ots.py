@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext, ngettext
 
 from sascop.accounts.models import User
 from sascop.core.errors import ApplicationError
@@ -36,27 +37,43 @@ class Command(BaseCommand):
         if usuario:
             quien = User.objects.filter(username=usuario).first()
             if quien is None:
-                raise CommandError(f"No hay un usuario {usuario!r}.")
+                raise CommandError(gettext("There is no user %(user)r.") % {"user": usuario})
         try:
             with archivo.open("rb") as datos:
                 resultado = importar_ots.ots_importar(usuario=quien, archivo=datos, simular=simular)
         except OSError as exc:
-            raise CommandError(f"No se puede leer {archivo}: {exc.strerror}.") from exc
+            raise CommandError(
+                gettext("%(file)s cannot be read: %(reason)s.")
+                % {"file": archivo, "reason": exc.strerror}
+            ) from exc
         except ApplicationError as exc:
             raise CommandError(str(exc.detail)) from exc
         for aviso in resultado.advertencias:
-            self.stdout.write(f"Advertencia: {aviso.mensaje}")
+            self.stdout.write(gettext("Warning: %(message)s") % {"message": aviso.mensaje})
         for creado in resultado.catalogos_creados:
-            self.stdout.write(f"Catálogo {creado.catalogo}: se creó «{creado.nombre}».")
+            self.stdout.write(
+                gettext("Catalog %(catalog)s: «%(name)s» was created.")
+                % {"catalog": creado.catalogo, "name": creado.nombre}
+            )
         for rechazada in resultado.rechazadas:
             for error in rechazada.errores:
                 self.stderr.write(
-                    f"Fila {rechazada.fila} ({rechazada.orden_trabajo or 'sin orden'}): {error}"
+                    gettext("Row %(row)s (%(order)s): %(error)s")
+                    % {
+                        "row": rechazada.fila,
+                        "order": rechazada.orden_trabajo or gettext("no order"),
+                        "error": error,
+                    }
                 )
         self.stdout.write(importar_ots.resumen_registro(resultado))
         if resultado.rechazadas:
-            raise CommandError(
-                f"{len(resultado.rechazadas)} fila(s) rechazada(s); las demás se importaron."
-                if not simular
-                else f"{len(resultado.rechazadas)} fila(s) se rechazarían."
-            )
+            n = len(resultado.rechazadas)
+            if simular:
+                motivo = ngettext("%(n)d row would be refused.", "%(n)d rows would be refused.", n)
+            else:
+                motivo = ngettext(
+                    "%(n)d row refused; the others were imported.",
+                    "%(n)d rows refused; the others were imported.",
+                    n,
+                )
+            raise CommandError(motivo % {"n": n})

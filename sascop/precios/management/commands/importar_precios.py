@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from sascop.accounts.models import User
 from sascop.core.errors import ApplicationError
@@ -43,31 +44,47 @@ class Command(BaseCommand):
         if usuario:
             quien = User.objects.filter(username=usuario).first()
             if quien is None:
-                raise CommandError(f"No hay un usuario {usuario!r}.")
+                raise CommandError(gettext("There is no user %(user)r.") % {"user": usuario})
         try:
             with archivo.open("rb") as datos:
                 resultado = services.conceptos_importar(
                     usuario=quien, archivo=datos, contrato=contrato, simular=simular
                 )
         except OSError as exc:
-            raise CommandError(f"No se puede leer {archivo}: {exc.strerror}.") from exc
+            raise CommandError(
+                gettext("%(file)s cannot be read: %(reason)s.")
+                % {"file": archivo, "reason": exc.strerror}
+            ) from exc
         except services.LibroInvalido as exc:
             for fila in exc.extra.get("filas", []):
-                donde = fila["hoja"] + (f", fila {fila['fila']}" if fila["fila"] else "")
-                partida = f" (partida {fila['partida']})" if fila["partida"] else ""
+                donde = fila["hoja"] + (
+                    gettext(", row %(row)s") % {"row": fila["fila"]} if fila["fila"] else ""
+                )
+                partida = (
+                    gettext(" (item %(item)s)") % {"item": fila["partida"]}
+                    if fila["partida"]
+                    else ""
+                )
                 for error in fila["errores"]:
                     self.stderr.write(f"{donde}{partida}: {error}")
             if not exc.extra.get("filas"):
-                raise CommandError(f"No se importó nada: {exc.detail}") from exc
+                raise CommandError(
+                    gettext("Nothing was imported: %(reason)s") % {"reason": exc.detail}
+                ) from exc
             raise CommandError(
-                "No se importó nada: el libro tiene filas que no se pudieron leer."
+                gettext("Nothing was imported: the workbook has rows that could not be read.")
             ) from exc
         except ApplicationError as exc:
             raise CommandError(f"{exc.detail} {_campos(exc)}".strip()) from exc
         for anexo in resultado.anexos.values():
             self.stdout.write(
-                f"Anexo {anexo.anexo}: {anexo.creados} nuevos, {anexo.actualizados} "
-                f"actualizados, {anexo.sin_cambios} sin cambios"
+                gettext("Anexo %(anexo)s: %(new)s new, %(updated)s updated, %(same)s unchanged")
+                % {
+                    "anexo": anexo.anexo,
+                    "new": anexo.creados,
+                    "updated": anexo.actualizados,
+                    "same": anexo.sin_cambios,
+                }
             )
         self.stdout.write(services.resumen_importacion(resultado))
 
