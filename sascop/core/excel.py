@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from django.http import FileResponse, QueryDict
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from sascop.core.errors import InvalidInput
 
@@ -86,6 +87,8 @@ def como_texto(celda: Any) -> Any:
 
 
 def _valor(valor: Any) -> Any:
+    if isinstance(valor, Promise):  # a label marked for translation, in today's language
+        return str(valor)
     if isinstance(valor, datetime.datetime) and timezone.is_aware(valor):
         # Excel has no time zones: the local (Mexico City) time, as the pages show it.
         return timezone.localtime(valor).replace(tzinfo=None)
@@ -101,7 +104,7 @@ def _encabezado(hoja: WriteOnlyWorksheet, columnas: Sequence[Columna]) -> list[A
     negrita, fondo = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="0B3D62")
     celdas = []
     for columna in columnas:
-        celda = WriteOnlyCell(hoja, value=columna.titulo)
+        celda = WriteOnlyCell(hoja, value=str(columna.titulo))  # a lazy translation too
         celda.font = negrita
         celda.fill = fondo
         celda.alignment = Alignment(vertical="center", wrap_text=True)
