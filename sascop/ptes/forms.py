@@ -53,7 +53,7 @@ class PTEForm(RegistroForm):
     plazo_dias = forms.IntegerField(label=_("Term (days)"), min_value=1)
     fecha_entrega = campos.fecha(
         _("Delivery date"),
-        ayuda=_("If left empty, today's date is set when the status changes to Delivered."),
+        ayuda=_("If left empty, today's date is set when the status changes to Entregada."),
     )
     prioridad = forms.TypedChoiceField(
         label=_("Priority"), choices=PTE.Prioridad.choices, coerce=int, initial=PTE.Prioridad.MEDIA
