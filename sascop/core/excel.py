@@ -17,13 +17,15 @@ from decimal import Decimal
 from itertools import islice
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
+from django.conf import settings
 from django.http import FileResponse, QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from sascop.core.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,7 +52,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Columna:
-    titulo: str
+    titulo: StrOrPromise  # a lazy translation is written in the pages' language
     ancho: float = 14  # in characters, as Excel measures a column
     formato: str | None = None  # one of the formats above; None for text
 
@@ -149,10 +151,15 @@ def escribir_libro(
 
 
 def respuesta_xlsx(
-    columnas: Sequence[Columna], filas: Iterable[Sequence[Any]], *, nombre: str, hoja: str
+    columnas: Sequence[Columna], filas: Iterable[Sequence[Any]], *, nombre: str, hoja: StrOrPromise
 ) -> FileResponse:
-    """An attachment `<nombre>-<today>.xlsx` with the rows, sent in chunks."""
-    archivo = escribir_libro(columnas, filas, hoja=hoja)
+    """An attachment `<nombre>-<today>.xlsx` with the rows, sent in chunks.
+
+    A workbook is a document for people, like a page: its titles and labels (lazy
+    translations) are written in the pages' language whichever language the API answers in.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        archivo = escribir_libro(columnas, filas, hoja=str(hoja))
     return FileResponse(
         archivo,
         as_attachment=True,
