@@ -105,7 +105,7 @@ class OTDetalle(ConPasosView):
         return reverse("ots:detalle", args=[self.kwargs["ot_id"]])
 
     def leer_pasos(self) -> tuple[OT, list[Any], Avance]:
-        ot, detalles, _, avance = selectors.ot_detalle(self.kwargs["ot_id"])
+        ot, detalles, _reprogramaciones, avance = selectors.ot_detalle(self.kwargs["ot_id"])
         return ot, detalles, avance
 
     def guardar_paso(self, detalle_id: int, form: PasoForm) -> None:
