@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Project tasks that need nothing but python3 (and npm for the front-end packages).
+"""Project tasks that need nothing but python3 (npm for the front-end packages, GNU gettext
+for the message catalogs).
 
     python3 dev.py run    # create .venv, migrate, demo admin, serve on http://127.0.0.1:8000
     python3 dev.py test   # ruff, ruff format --check, mypy, import contracts, pytest
+
+Both compile the message catalogs first (GNU gettext's msgfmt; installed with apt-get when
+missing and run as root).
 
 The virtual environment is (re)installed whenever a requirements file changes, and
 node_modules/ (`npm ci`) whenever package.json or package-lock.json does.
@@ -27,6 +31,8 @@ NODE_FILES = ["package.json", "package-lock.json"]
 CHROMIUM = Path("/usr/bin/chromium")
 # The scale-out tests put Debian's nginx in front of two gunicorn instances.
 NGINX = Path("/usr/sbin/nginx")
+# The message catalogs are compiled with GNU gettext's msgfmt (Debian's `gettext` package).
+MSGFMT = Path("/usr/bin/msgfmt")
 APT_LISTS = Path("/var/lib/apt/lists")
 
 
@@ -69,10 +75,10 @@ def ensure_node_modules() -> None:
 
 
 def _apt_install(package: str, wanted: Path, why: str) -> None:
-    """Install a Debian package for some tests if `wanted` is missing and we can.
+    """Install a Debian package if `wanted` is missing and we can.
 
-    When it cannot be installed (not root, no apt-get, no network), those tests skip and say
-    why (under CI they fail); everything else still runs.
+    When it cannot be installed (not root, no apt-get, no network), the tests that need it
+    skip and say why (under CI they fail); everything else still runs.
     """
     if wanted.exists():
         return
@@ -108,9 +114,33 @@ def ensure_nginx() -> None:
     _apt_install("nginx", NGINX, "the scale-out tests")
 
 
+def compile_catalogs() -> None:
+    """Compile every app's locale/*/LC_MESSAGES/django.po into the .mo Django reads: without
+    them the pages would show the code's English messages instead of Spanish."""
+    if shutil.which("msgfmt") is None:
+        _apt_install("gettext", MSGFMT, "the message catalogs")
+    if shutil.which("msgfmt") is None:
+        sys.exit(
+            "msgfmt is missing: install GNU gettext (on Debian or Ubuntu: apt-get install "
+            "gettext) and run this again; the Spanish pages are compiled with it."
+        )
+    sh(
+        BIN / "python",
+        "manage.py",
+        "compilemessages",
+        "--ignore",
+        ".venv",
+        "--ignore",
+        "node_modules",
+        "--verbosity",
+        "0",
+    )
+
+
 def run() -> None:
     ensure_venv()
     ensure_node_modules()
+    compile_catalogs()
     python = BIN / "python"
     sh(python, "manage.py", "migrate", "--noinput")
     sh(python, "manage.py", "collectstatic", "--noinput", "--verbosity", "0")
@@ -130,6 +160,7 @@ def test(extra: list[str]) -> None:
     ensure_node_modules()
     ensure_chromium()
     ensure_nginx()
+    compile_catalogs()
     sh(BIN / "ruff", "check", ".")
     sh(BIN / "ruff", "format", "--check", ".")
     sh(BIN / "mypy", ".")

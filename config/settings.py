@@ -73,8 +73,8 @@ MIDDLEWARE = [
     # First: everything below reads the client's address and scheme it settles.
     "sascop.core.http.proxy.TrustedProxyMiddleware",
     "sascop.core.http.observabilidad.ObservabilityMiddleware",
-    "sascop.core.http.middleware.ApiErrorMiddleware",
     "sascop.core.http.middleware.ApiLanguageMiddleware",
+    "sascop.core.http.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -384,7 +384,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Internationalisation, static files, logging --------------------------------------------
+# Pages are always es-MX; the JSON API answers its human messages in English, or in Spanish
+# to a client whose Accept-Language asks for it (sascop.core.http.middleware). Messages are
+# English msgids in the code, translated by each app's locale/es_MX catalog.
 LANGUAGE_CODE = "es-mx"
+LANGUAGES = [("es-mx", "Español (México)"), ("en", "English")]
 TIME_ZONE = "America/Mexico_City"
 USE_I18N = True
 USE_TZ = True

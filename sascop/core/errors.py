@@ -22,6 +22,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf
 
 from sascop.core.api.cache_policy import NO_STORE
@@ -41,16 +44,19 @@ class ApplicationError(Exception):
     status: int = 400
     code: str = "invalid"
     error: str = "Invalid request"
-    detail: str = "The request could not be processed."
+    # The class's detail is a lazy English msgid; an instance's is the sentence in the language
+    # active when it was raised (the request's: ApiLanguageMiddleware). `error` and `code` stay
+    # English and stable for clients to match.
+    detail: str | Promise = _("The request could not be processed.")
 
     def __init__(
         self,
-        detail: str | None = None,
+        detail: str | Promise | None = None,
         *,
         fields: dict[str, list[str]] | None = None,
         **extra: Any,
     ) -> None:
-        self.detail = detail or type(self).detail
+        self.detail = str(detail or type(self).detail)
         self.fields = fields
         self.extra = extra
         super().__init__(self.detail)
@@ -67,21 +73,21 @@ class InvalidInput(ApplicationError):
     status = 400
     code = "invalid"
     error = "Invalid input"
-    detail = "The submitted data is not valid."
+    detail = _("The submitted data is not valid.")
 
 
 class MalformedRequest(ApplicationError):
     status = 400
     code = "invalid"
     error = "Malformed request"
-    detail = "The request body could not be parsed."
+    detail = _("The request body could not be parsed.")
 
 
 class NotAuthenticated(ApplicationError):
     status = 401
     code = "not_authenticated"
     error = "Authentication required"
-    detail = "Authentication credentials were not provided."
+    detail = _("Authentication credentials were not provided.")
 
     def payload(self) -> dict[str, Any]:
         return {**super().payload(), "redirect": settings.LOGIN_URL}
@@ -90,7 +96,7 @@ class NotAuthenticated(ApplicationError):
 class SessionExpired(NotAuthenticated):
     code = "session_expired"
     error = "Session expired"
-    detail = "Your session has expired. Please log in again."
+    detail = _("Your session has expired. Please log in again.")
 
     def payload(self) -> dict[str, Any]:
         body = super().payload()
@@ -102,100 +108,102 @@ class InvalidCredentials(ApplicationError):
     status = 401
     code = "invalid_credentials"
     error = "Invalid credentials"
-    detail = "The username or password is incorrect."
+    detail = _("The username or password is incorrect.")
 
 
 class CSRFFailed(ApplicationError):
     status = 403
     code = "csrf_failed"
     error = "CSRF verification failed"
-    detail = "The CSRF token is missing or invalid."
+    detail = _("The CSRF token is missing or invalid.")
 
 
 class PermissionDenied(ApplicationError):
     status = 403
     code = "permission_denied"
     error = "Permission denied"
-    detail = "You do not have permission to perform this action."
+    detail = _("You do not have permission to perform this action.")
 
 
 class RegistrationClosed(ApplicationError):
     status = 403
     code = "registration_closed"
     error = "Registration closed"
-    detail = "New accounts cannot be registered on this server."
+    detail = _("New accounts cannot be registered on this server.")
 
 
 class NotFound(ApplicationError):
     status = 404
     code = "not_found"
     error = "Not found"
-    detail = "The requested resource was not found."
+    detail = _("The requested resource was not found.")
 
 
 class MethodNotAllowed(ApplicationError):
     status = 405
     code = "method_not_allowed"
     error = "Method not allowed"
-    detail = "This method is not allowed on this resource."
+    detail = _("This method is not allowed on this resource.")
 
 
 class NotAcceptable(ApplicationError):
     status = 406
     code = "not_acceptable"
     error = "Not acceptable"
-    detail = "The requested representation is not available; ask for application/json."
+    detail = _("The requested representation is not available; ask for application/json.")
 
 
 class Conflict(ApplicationError):
     status = 409
     code = "conflict"
     error = "Conflict"
-    detail = "The request conflicts with the current state of the resource."
+    detail = _("The request conflicts with the current state of the resource.")
 
 
 class PreconditionFailed(ApplicationError):
     status = 412
     code = "precondition_failed"
     error = "Precondition failed"
-    detail = "The resource has changed since you read it; fetch it again and retry."
+    detail = _("The resource has changed since you read it; fetch it again and retry.")
 
 
 class PayloadTooLarge(ApplicationError):
     status = 413
     code = "payload_too_large"
     error = "Payload too large"
-    detail = "The request body is larger than the server accepts."
+    detail = _("The request body is larger than the server accepts.")
 
 
 class UriTooLong(ApplicationError):
     status = 414
     code = "uri_too_long"
     error = "URI too long"
-    detail = "The request URL is longer than the server accepts."
+    detail = _("The request URL is longer than the server accepts.")
 
 
 class UnsupportedMediaType(ApplicationError):
     status = 415
     code = "unsupported_media_type"
     error = "Unsupported media type"
-    detail = "Send the request body as application/json."
+    detail = _("Send the request body as application/json.")
 
 
 class RequestHeaderFieldsTooLarge(ApplicationError):
     status = 431
     code = "request_header_fields_too_large"
     error = "Request header fields too large"
-    detail = "The request headers are larger than the server accepts."
+    detail = _("The request headers are larger than the server accepts.")
 
 
 class Throttled(ApplicationError):
     status = 429
     code = "throttled"
     error = "Too many requests"
-    detail = "Too many requests; try again later."
+    detail = _("Too many requests; try again later.")
 
-    def __init__(self, detail: str | None = None, *, retry_after: int, **extra: Any) -> None:
+    def __init__(
+        self, detail: str | Promise | None = None, *, retry_after: int, **extra: Any
+    ) -> None:
         super().__init__(detail, retry_after=retry_after, **extra)
         self.retry_after = retry_after
 
@@ -204,14 +212,14 @@ class ServerError(ApplicationError):
     status = 500
     code = "server_error"
     error = "Server error"
-    detail = "An unexpected error occurred. It has been logged."
+    detail = _("An unexpected error occurred. It has been logged.")
 
 
 class ServiceUnavailable(ApplicationError):
     status = 503
     code = "service_unavailable"
     error = "Service unavailable"
-    detail = "A backing service (the database) is not answering. Try again shortly."
+    detail = _("A backing service (the database) is not answering. Try again shortly.")
 
 
 _DRF_ERRORS: dict[type[drf.APIException], type[ApplicationError]] = {
@@ -288,10 +296,12 @@ def to_application_error(exc: BaseException, request: HttpRequest | None) -> App
     if isinstance(exc, MultiPartParserError):
         # Its message may echo the client's header; the detail stays fixed.
         return MalformedRequest(
-            "The multipart/form-data body could not be parsed (missing or invalid boundary)."
+            gettext(
+                "The multipart/form-data body could not be parsed (missing or invalid boundary)."
+            )
         )
     if isinstance(exc, BadRequest | SuspiciousOperation):
-        return MalformedRequest("The request was malformed.")
+        return MalformedRequest(gettext("The request was malformed."))
     if isinstance(exc, OperationalError | InterfaceError):
         logger.error("Database unavailable: %s", exc)
         return ServiceUnavailable()

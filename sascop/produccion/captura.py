@@ -340,7 +340,7 @@ def _repartir(error: ApplicationError, validas: list[Fila], revision: Revision) 
                 )
             )
     if not error.fields and not repetidas:
-        sueltos.append(error.detail)
+        sueltos.append(str(error.detail))
     revision.errores.extend(sueltos)
 
 

@@ -256,7 +256,7 @@ def _pagina_sabana(
         try:
             cuerpo, version = selectors.sabana_json(**form.consulta())
         except ApplicationError as exc:  # a site the OT cannot use, say
-            form.add_error(None, exc.detail)
+            form.add_error(None, str(exc.detail))
             return render(request, SABANA, context, status=400)
         datos = json.loads(cuerpo)
         ot = form.cleaned_data["ot"]

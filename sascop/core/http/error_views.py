@@ -8,6 +8,7 @@ from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, pgettext_lazy
 
 from sascop.core.errors import (
     ApplicationError,
@@ -21,14 +22,37 @@ from sascop.core.errors import (
 
 logger = logging.getLogger(__name__)
 
+# In their own context: the API's details share some of these English sentences (and Django
+# REST framework translates those its own way).
 _PAGE_TEXT = {
-    400: ("Solicitud inválida", "La solicitud no se pudo procesar."),
-    403: ("Acceso denegado", "No tienes permiso para realizar esta acción."),
-    404: ("Página no encontrada", "La página que buscas no existe."),
-    414: ("Dirección demasiado larga", "La dirección de la página es demasiado larga."),
-    431: ("Solicitud demasiado grande", "Los encabezados de la solicitud son demasiado grandes."),
-    500: ("Error del servidor", "Ocurrió un error inesperado. Ya quedó registrado."),
-    503: ("Servicio no disponible", "El servicio no está disponible. Intenta más tarde."),
+    400: (
+        pgettext_lazy("error page", "Invalid request"),
+        pgettext_lazy("error page", "The request could not be processed."),
+    ),
+    403: (
+        pgettext_lazy("error page", "Access denied"),
+        pgettext_lazy("error page", "You do not have permission to perform this action."),
+    ),
+    404: (
+        pgettext_lazy("error page", "Page not found"),
+        pgettext_lazy("error page", "The page you are looking for does not exist."),
+    ),
+    414: (
+        pgettext_lazy("error page", "Address too long"),
+        pgettext_lazy("error page", "The page's address is too long."),
+    ),
+    431: (
+        pgettext_lazy("error page", "Request too large"),
+        pgettext_lazy("error page", "The request's headers are too large."),
+    ),
+    500: (
+        pgettext_lazy("error page", "Server error"),
+        pgettext_lazy("error page", "An unexpected error occurred. It has been logged."),
+    ),
+    503: (
+        pgettext_lazy("error page", "Service unavailable"),
+        pgettext_lazy("error page", "The service is not available. Try again later."),
+    ),
 }
 
 
@@ -36,7 +60,10 @@ def error_answer(request: HttpRequest, error: ApplicationError) -> HttpResponse:
     """The error as the JSON envelope for API clients, as a Spanish page for browsers."""
     if wants_json(request):
         return error_response(error)
-    title, message = _PAGE_TEXT.get(error.status) or _PAGE_TEXT[400 if error.status < 500 else 500]
+    lazy_title, lazy_message = (
+        _PAGE_TEXT.get(error.status) or _PAGE_TEXT[400 if error.status < 500 else 500]
+    )
+    title, message = str(lazy_title), str(lazy_message)
     try:
         response = render(
             request,
@@ -62,7 +89,9 @@ def error_answer(request: HttpRequest, error: ApplicationError) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return error_answer(request, CSRFFailed(f"CSRF verification failed: {reason}"))
+    return error_answer(
+        request, CSRFFailed(gettext("CSRF verification failed: %(reason)s") % {"reason": reason})
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

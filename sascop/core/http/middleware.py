@@ -11,7 +11,10 @@ from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
+from django.utils.translation import gettext
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from sascop.core.errors import (
     InvalidInput,
@@ -63,9 +66,25 @@ class ApiErrorMiddleware:
         return error_response(to_application_error(exception, request))
 
 
+def api_language(request: HttpRequest) -> str:
+    """The language of an API answer's human messages: Spanish when the client's
+    Accept-Language prefers Spanish (any variant) to English, English otherwise, and English
+    when it names neither or sends none (the contracts' bodies)."""
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        primary = code.partition("-")[0]
+        if primary == "es":
+            return "es-mx"
+        if primary == "en":
+            return "en"
+    return "en"
+
+
 class ApiLanguageMiddleware:
-    """The JSON API speaks English (stable messages clients can log and match); the HTML
-    pages and the admin keep the users' es-MX."""
+    """JSON answers speak the client's language (api_language); HTML pages and the admin are
+    always the users' es-MX (LANGUAGE_CODE; there is no per-user choice).
+
+    It sits outside ApiErrorMiddleware so that the envelopes that one builds are translated
+    too; a JSON answer varies with Accept-Language."""
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
@@ -73,8 +92,10 @@ class ApiLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not wants_json(request):
             return self.get_response(request)
-        with translation.override("en"):
-            return self.get_response(request)
+        with translation.override(api_language(request)):
+            response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language",))
+        return response
 
 
 def _header_bytes(request: HttpRequest) -> int:
@@ -102,14 +123,18 @@ class RequestHeadMiddleware:
         url_limit = settings.MAX_URL_LENGTH
         if len(request.get_full_path()) > url_limit:
             return error_answer(
-                request, UriTooLong(f"The URL may not exceed {url_limit} characters.")
+                request,
+                UriTooLong(
+                    gettext("The URL may not exceed %(limit)d characters.") % {"limit": url_limit}
+                ),
             )
         header_limit = settings.MAX_REQUEST_HEADER_BYTES
         if _header_bytes(request) > header_limit:
             return error_answer(
                 request,
                 RequestHeaderFieldsTooLarge(
-                    f"The request headers may not exceed {header_limit} bytes in all."
+                    gettext("The request headers may not exceed %(limit)d bytes in all.")
+                    % {"limit": header_limit}
                 ),
             )
         query = request.META.get("QUERY_STRING", "")
@@ -123,7 +148,7 @@ class RequestHeadMiddleware:
             except TooManyFieldsSent as exc:
                 return error_answer(request, to_application_error(exc, request))
             if names:
-                message = "Null characters are not allowed."
+                message = gettext("Null characters are not allowed.")
                 return error_answer(
                     request,
                     InvalidInput(
@@ -156,7 +181,11 @@ class RequestSizeLimitMiddleware:
 
     @staticmethod
     def _refuse(limit: int) -> HttpResponse:
-        return error_response(PayloadTooLarge(f"The request body may not exceed {limit} bytes."))
+        return error_response(
+            PayloadTooLarge(
+                gettext("The request body may not exceed %(limit)d bytes.") % {"limit": limit}
+            )
+        )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE

@@ -55,7 +55,7 @@ def mostrar_errores(
     form: forms.BaseForm, error: InvalidInput, modelo: type[Model] | None = None
 ) -> None:
     """A service's 400 next to the fields it names (the rest above the form)."""
-    for campo, mensajes in (error.fields or {"__all__": [error.detail]}).items():
+    for campo, mensajes in (error.fields or {"__all__": [str(error.detail)]}).items():
         for mensaje in mensajes:
             destino = campo if campo in form.fields else _campo_de_restriccion(modelo, mensaje)
             form.add_error(destino if destino in form.fields else None, mensaje)

@@ -195,9 +195,14 @@ def test_json_accepting_client_gets_json_error_outside_api(client):
     assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
 
 
-def test_api_messages_are_english_even_for_spanish_browsers(client):
-    response = client.post(
+def test_api_messages_follow_accept_language(client):
+    """The envelope's human messages are Spanish for a client that asks for Spanish, English
+    otherwise; `error` and `code` stay English (sascop/core/tests/test_idiomas.py)."""
+    spanish = client.post(
         "/api/login/", {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="es-MX"
     )
+    english = client.post("/api/login/", {}, content_type="application/json")
 
-    assert response.json()["fields"]["username"] == ["This field is required."]
+    assert spanish.json()["fields"]["username"] == ["Este campo es requerido."]
+    assert spanish.json()["error"] == "Invalid input"
+    assert english.json()["fields"]["username"] == ["This field is required."]
