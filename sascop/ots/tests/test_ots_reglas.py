@@ -250,6 +250,26 @@ def test_ot_from_pte_conflicts_through_the_api(engineer, csrf):
     assert OT.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("pendientes", "pasos"), [(1, "1 paso sin completar"), (2, "2 pasos sin completar")]
+)
+def test_ot_from_pte_conflict_speaks_spanish_to_who_asks_for_it(engineer, csrf, pendientes, pasos):
+    pte = _pte_con_pasos(EstatusPaso.COMPLETADO, *[EstatusPaso.PENDIENTE] * pendientes)
+    url = f"/operaciones/api/ptes/{pte.pk}/ots/"
+
+    refused = _send(
+        engineer, csrf, "post", url, {"orden_trabajo": "A"}, HTTP_ACCEPT_LANGUAGE="es-MX"
+    )
+
+    assert refused.status_code == HTTPStatus.CONFLICT
+    assert refused.json() == {
+        "error": "Conflict",
+        "code": "conflict",
+        "detail": f"La PTE {pte.pk} tiene {pasos} ni marcar «No aplica»; una OT sigue a una "
+        "PTE solo cuando todos sus pasos están hechos.",
+    }
+
+
 # --- oficio_ot -----------------------------------------------------------------------------
 
 
