@@ -21,6 +21,7 @@ from django.conf import settings
 from django.http import FileResponse, QueryDict
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from sascop.core.errors import InvalidInput
 
@@ -62,7 +63,7 @@ def pide_xlsx(params: QueryDict) -> bool:
     the page. Any other value is a 400, like any filter value the list cannot use."""
     formato = params.get("formato", "")
     if formato not in ("", "json", "xlsx"):
-        raise InvalidInput(fields={"formato": ["Use json or xlsx."]})
+        raise InvalidInput(fields={"formato": [gettext("Use json or xlsx.")]})
     return formato == "xlsx"
 
 

@@ -146,7 +146,7 @@ class ConPasosView(DetalleView):
                     actuales,
                     prefijo=f"paso-{detalle.pk}",
                 )
-                aviso, status = CAMBIO_AJENO, 412
+                aviso, status = str(CAMBIO_AJENO), 412
             except InvalidInput as exc:
                 mostrar_errores(form, exc)
             else:

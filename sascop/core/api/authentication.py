@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from rest_framework import authentication, exceptions
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
@@ -26,4 +27,6 @@ class SessionAuthentication(authentication.SessionAuthentication):
             super().enforce_csrf(request)
         except exceptions.PermissionDenied as exc:
             reason = str(exc.detail).removeprefix("CSRF Failed: ")
-            raise CSRFFailed(f"CSRF verification failed: {reason}") from exc
+            raise CSRFFailed(
+                gettext("CSRF verification failed: %(reason)s") % {"reason": reason}
+            ) from exc

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.translation import gettext
 
 from sascop.core.errors import CSRFFailed
 
@@ -51,9 +52,9 @@ def enforce_session_creation_csrf(request: HttpRequest) -> None:
         checker.process_request(request)
         reason = checker.process_view(request, None, (), {})  # type: ignore[arg-type]
         if reason:
-            raise CSRFFailed(f"CSRF verification failed: {reason}")
+            raise CSRFFailed(gettext("CSRF verification failed: %(reason)s") % {"reason": reason})
         return
     if is_cross_site(request):
         raise CSRFFailed(
-            "CSRF verification failed: a cross-site request must carry the CSRF token."
+            gettext("CSRF verification failed: a cross-site request must carry the CSRF token.")
         )

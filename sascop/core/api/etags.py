@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from sascop.core.errors import PreconditionFailed
 
 
@@ -24,5 +26,6 @@ def exigir_version(if_match: str | None, instance: Any) -> None:
     offered = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
     if current not in offered:
         raise PreconditionFailed(
-            f"The resource has changed (now at {current}); fetch it again and retry."
+            gettext("The resource has changed (now at %(version)s); fetch it again and retry.")
+            % {"version": current}
         )

@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext
 from django_filters.fields import IsoDateTimeField
 
 from sascop.core.errors import InvalidInput
@@ -48,7 +49,7 @@ class _BooleanField(forms.Field):
             return True
         if text in {"false", "0"}:
             return False
-        raise ValidationError("Use true or false.", code="invalid")
+        raise ValidationError(gettext("Use true or false."), code="invalid")
 
 
 class BooleanFilter(django_filters.BooleanFilter):
@@ -67,7 +68,7 @@ class _UTCDateTimeField(IsoDateTimeField):
         try:
             return moment.astimezone(datetime.UTC)
         except OverflowError:
-            raise ValidationError("Date-time out of range.", code="invalid") from None
+            raise ValidationError(gettext("Date-time out of range."), code="invalid") from None
 
 
 class DateTimeFilter(django_filters.IsoDateTimeFilter):

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from rest_framework.pagination import PageNumberPagination
 
 from sascop.core.errors import InvalidInput, NotFound
@@ -40,9 +41,11 @@ def _positive_int(params: Any, name: str, default: int) -> int:
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise InvalidInput(fields={name: [f"Must be a whole number, got {raw!r}."]}) from None
+        raise InvalidInput(
+            fields={name: [gettext("Must be a whole number, got %(value)r.") % {"value": raw}]}
+        ) from None
     if value < 1:
-        raise InvalidInput(fields={name: ["Must be 1 or more."]})
+        raise InvalidInput(fields={name: [gettext("Must be 1 or more.")]})
     return value
 
 
@@ -51,7 +54,11 @@ def page_params(params: Any) -> tuple[int, int]:
     size = _positive_int(params, Paginacion.page_size_query_param, DEFAULT_PAGE_SIZE)
     if size > MAX_PAGE_SIZE:
         raise InvalidInput(
-            fields={Paginacion.page_size_query_param: [f"At most {MAX_PAGE_SIZE} items per page."]}
+            fields={
+                Paginacion.page_size_query_param: [
+                    gettext("At most %(size)d items per page.") % {"size": MAX_PAGE_SIZE}
+                ]
+            }
         )
     return page, size
 
@@ -110,14 +117,20 @@ def paginate(
     pages = max(1, math.ceil(count / size))
     start = (page - 1) * size
     if page > pages and not aproximado:
-        raise NotFound(f"Page {page} does not exist; there are {pages} pages.")
+        raise NotFound(
+            gettext("Page %(page)d does not exist; there are %(pages)d pages.")
+            % {"page": page, "pages": pages}
+        )
     if isinstance(queryset, QuerySet):
         items = _pagina(queryset, start, size)
     else:
         items = list(queryset[start : start + size])
     if page > pages:
         if not items:
-            raise NotFound(f"Page {page} does not exist; there are about {pages} pages.")
+            raise NotFound(
+                gettext("Page %(page)d does not exist; there are about %(pages)d pages.")
+                % {"page": page, "pages": pages}
+            )
         pages = page
     meta: dict[str, Any] = {
         "total": count,

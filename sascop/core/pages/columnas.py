@@ -16,6 +16,8 @@ import django_tables2 as tables
 from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from sascop.core import excel
 from sascop.core.excel import Columna as ColumnaExcel
@@ -160,12 +162,13 @@ def tabla_de(
     nombre: str = "Tabla",
     *,
     clave: str | None = None,
-    sustantivos: tuple[str, str] | None = None,
+    sustantivos: Any = None,
     vacio: str | None = None,
 ) -> type[tables.Table]:
     """The table class of `columnas`, on `base` (its Meta and its `render_*` methods): the
     list `clave` (its id, its section's, its preference's key), whose rows are
-    `sustantivos` ("PTE", "PTEs"), saying `vacio` when none matches the filters."""
+    `sustantivos` (`ngettext_lazy("%(cifra)s PTE", "%(cifra)s PTEs", "n")`), saying `vacio`
+    when none matches the filters."""
     atributos: dict[str, Any] = {}
     if clave is not None:
         atributos["clave"] = clave
@@ -237,15 +240,16 @@ class Tabla(tables.Table):
         accessor="pk",
         orderable=False,
         attrs={
-            "th__input": {"form": "acciones-lote", "aria-label": "Seleccionar toda la página"},
-            "td__input": {"form": "acciones-lote", "name": "pk", "aria-label": "Seleccionar"},
+            "th__input": {"form": "acciones-lote", "aria-label": _("Select the whole page")},
+            "td__input": {"form": "acciones-lote", "name": "pk", "aria-label": _("Select")},
             "th": {"class": "seleccion"},
             "td": {"class": "seleccion"},
         },
     )
 
     clave = "lista"  # the list's id, its section's (`tabla-<clave>`), its preference's key
-    sustantivos = ("fila", "filas")  # what its rows are, counted above it
+    # What its rows are, counted above the table and in the bulk actions' messages.
+    sustantivos: Any = ngettext_lazy("%(cifra)s row", "%(cifra)s rows", "n")
 
     class Meta:
         template_name = "core/tabla.html"

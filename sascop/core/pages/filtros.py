@@ -12,16 +12,18 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sascop.core.pages.formularios import CatalogoChoiceField, Formulario
 
-TODOS = "Todos"
+TODOS = pgettext_lazy("filter, any value", "All")
 
 
 def buscar(ayuda: str) -> forms.CharField:
     """The list's text search."""
     return forms.CharField(
-        label="Buscar",
+        label=_("Search"),
         required=False,
         max_length=100,
         help_text=ayuda,
@@ -32,7 +34,7 @@ def buscar(ayuda: str) -> forms.CharField:
 def estatus(opciones: Sequence[tuple[int, str]]) -> forms.TypedMultipleChoiceField:
     """Any of the statuses, as checkboxes."""
     return forms.TypedMultipleChoiceField(
-        label="Estatus",
+        label=_("Status"),
         choices=opciones,
         coerce=int,
         required=False,

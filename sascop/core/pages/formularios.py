@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Model, Q, QuerySet, UniqueConstraint
+from django.utils.translation import gettext
 
 from sascop.core.errors import InvalidInput
 from sascop.core.templatetags import formato
@@ -179,7 +180,7 @@ class RegistroForm(Formulario):
         for nombre, queryset in self.catalogos.items():
             campo = self.fields[nombre]
             assert isinstance(campo, forms.ModelChoiceField)
-            campo.empty_label = "Elige una opción" if campo.required else "Ninguno"
+            campo.empty_label = gettext("Choose an option") if campo.required else gettext("None")
             actual = getattr(self.registro, f"{nombre}_id", None)
             campo.queryset = activos_o(queryset, actual)
 

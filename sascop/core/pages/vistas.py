@@ -13,9 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
@@ -61,10 +63,10 @@ class Pagina(View):
             raise PermissionDenied(exc.detail) from exc
 
 
-CAMBIO_AJENO = (
-    "Alguien más guardó cambios mientras editabas. No se guardó nada: tus datos siguen aquí "
-    "y junto a cada campo que cambió está el valor guardado ahora. Revisa y guarda de nuevo "
-    "para aplicar los tuyos."
+CAMBIO_AJENO = _(
+    "Someone else saved changes while you were editing. Nothing was saved: your data is still "
+    "here, and next to each field that changed is the value saved now. Check and save again "
+    "to apply yours."
 )
 
 
@@ -129,9 +131,14 @@ class ListaView(Pagina):
     def clave(self) -> str:
         return str(self.tabla.clave)
 
-    @property
-    def sustantivos(self) -> tuple[str, str]:
-        return tuple(self.tabla.sustantivos)
+    def cuenta(self, n: int, cifra: str | None = None) -> str:
+        """ "3 PTEs": `n` (shown as `cifra` if given) and what the rows are, from the table's
+        `sustantivos` (an `ngettext_lazy(..., "n")` with `%(cifra)s` where the figure goes)."""
+        sustantivos = self.tabla.sustantivos
+        cifra = str(n) if cifra is None else cifra
+        if isinstance(sustantivos, tuple):  # (singular, plural) not yet translated
+            return f"{cifra} {sustantivos[0] if n == 1 else sustantivos[1]}"
+        return str(sustantivos % {"n": n, "cifra": cifra})
 
     def argumentos_tabla(self) -> dict[str, Any]:
         return {}
@@ -174,7 +181,7 @@ class ListaView(Pagina):
             attrs={
                 "id": self.clave,
                 "class": "lista-tabla una-linea",
-                "aria_label": f"Lista de {self.titulo}",
+                "aria_label": gettext("List of %(list)s") % {"list": self.titulo},
                 "thead": {"hx-boost": "true"},
             },
             **{**self.argumentos_tabla(), **kwargs},
@@ -214,8 +221,8 @@ class ListaView(Pagina):
         """The bulk actions this user may take on this list: (key, label)."""
         if self.lote is None:
             return []
-        nombres = {"estatus": "Cambiar estatus", "eliminar": "Eliminar"}
-        return [("exportar", "Exportar seleccionadas")] + [
+        nombres = {"estatus": gettext("Change status"), "eliminar": gettext("Delete")}
+        return [("exportar", gettext("Export selected"))] + [
             (clave, nombres[clave])
             for clave, permiso in self.lote.items()
             if self.request.user.has_perm(permiso)
@@ -236,10 +243,10 @@ class ListaView(Pagina):
             return self.exportar(registros)
         estatus = entero_o_nada(request.POST.get("estatus"))
         if accion == "estatus" and estatus not in dict(self.estatus_opciones):
-            messages.error(request, "Elige el estatus nuevo.")
+            messages.error(request, gettext("Choose the new status."))
             return redirect(request.get_full_path())
         if not pks or not registros:
-            messages.error(request, "No seleccionaste ninguna fila.")
+            messages.error(request, gettext("You did not select any row."))
             return redirect(request.get_full_path())
         if request.POST.get("confirmar") != "1":
             return self.confirmar_lote(accion, list(registros), estatus)
@@ -248,13 +255,15 @@ class ListaView(Pagina):
     def confirmar_lote(
         self, accion: str, registros: list[Any], estatus: int | None
     ) -> HttpResponse:
-        singular, plural = self.sustantivos
-        cuantos = f"{len(registros)} {singular if len(registros) == 1 else plural}"
+        cuantos = self.cuenta(len(registros))
         if accion == "estatus":
             nuevo = dict(self.estatus_opciones).get(estatus or 0, "")
-            titulo = f"¿Cambiar el estatus de {cuantos} a «{nuevo}»?"
+            titulo = gettext("Change the status of %(rows)s to «%(status)s»?") % {
+                "rows": cuantos,
+                "status": nuevo,
+            }
         else:
-            titulo = f"¿Eliminar {cuantos}?"
+            titulo = gettext("Delete %(rows)s?") % {"rows": cuantos}
         context = {
             "vista": self,
             "titulo": titulo,
@@ -274,32 +283,41 @@ class ListaView(Pagina):
                 else:
                     self.eliminar_registro(registro, version)
             except errors.PreconditionFailed:
-                fallidos.append(f"{registro} (cambió desde que lo seleccionaste)")
+                fallidos.append(
+                    gettext("%(row)s (changed since you selected it)") % {"row": registro}
+                )
             except errors.ApplicationError as exc:
                 fallidos.append(f"{registro} ({exc.detail})")
             else:
                 hechos += 1
-        singular, plural = self.sustantivos
-        verbo = "actualizadas" if accion == "estatus" else "eliminadas"
         if hechos:
-            messages.success(
-                self.request, f"{hechos} {singular if hechos == 1 else plural} {verbo}."
+            hecho = (
+                gettext("%(rows)s updated.")
+                if accion == "estatus"
+                else gettext("%(rows)s deleted.")
             )
+            messages.success(self.request, hecho % {"rows": self.cuenta(hechos)})
         if fallidos:
-            messages.warning(self.request, f"Sin cambios: {'; '.join(fallidos)}.")
+            messages.warning(
+                self.request, gettext("Not changed: %(rows)s.") % {"rows": "; ".join(fallidos)}
+            )
         return redirect(self.request.get_full_path())
 
     def resumen(self, table: Any) -> SafeString:
         """The line above the table: how many rows, which page."""
         cuantos = table.paginator.count
-        singular, plural = self.sustantivos
-        texto = format_html(
-            "<strong>{}</strong> {}", entero(cuantos), singular if cuantos == 1 else plural
+        # The count's words escaped, then the figure in bold where the number goes.
+        texto = mark_safe(  # noqa: S308
+            conditional_escape(self.cuenta(cuantos, "\x00")).replace(
+                "\x00", format_html("<strong>{}</strong>", entero(cuantos))
+            )
         )
         if table.paginator.num_pages > 1:
-            texto = format_html(
-                "{} · página {} de {}", texto, table.page.number, table.paginator.num_pages
-            )
+            pagina = gettext("page %(page)s of %(pages)s") % {
+                "page": table.page.number,
+                "pages": table.paginator.num_pages,
+            }
+            texto = format_html("{} · {}", texto, pagina)
         return texto
 
     def configurar_url(self) -> str:
@@ -464,7 +482,7 @@ class EditarView(Pagina):
                     **self.argumentos_form(actual),
                 )
                 return self.formulario(
-                    form, actual, status=412, aviso=CAMBIO_AJENO, diferencias=diferencias
+                    form, actual, status=412, aviso=str(CAMBIO_AJENO), diferencias=diferencias
                 )
             except errors.Conflict:
                 status = self.conflicto(form)
@@ -535,11 +553,11 @@ class EliminarView(Pagina):
             # No version is a stale one: a delete is confirmed on what the page showed.
             self.eliminar(objeto, request.POST.get("version", ""))
         except errors.PreconditionFailed:
-            aviso = (
-                f"{self.nombre[:1].upper()}{self.nombre[1:]} cambió desde que abriste esta "
-                "página; no se eliminó. Revisa sus datos y confirma de nuevo si aún quieres "
-                "eliminarla."
-            )
+            nombre = str(self.nombre)
+            aviso = gettext(
+                "%(name)s changed since you opened this page; it was not deleted. Check its "
+                "data and confirm again if you still want to delete it."
+            ) % {"name": f"{nombre[:1].upper()}{nombre[1:]}"}
             return self.confirmar(self.objeto(), aviso=aviso, status=412)
         except errors.Conflict:
             return self.confirmar(objeto, aviso=self.conflicto(), status=409)

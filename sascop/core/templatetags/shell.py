@@ -9,36 +9,40 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from sascop.core.sessions import policy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
 
 @dataclass(frozen=True)
 class Entrada:
-    texto: str
+    texto: StrOrPromise
     url_name: str
     permiso: str | None = None  # None: every logged-in user
 
 
 MENU_PRINCIPAL = [
-    Entrada("Tablero", "home"),
-    Entrada("PTEs", "ptes:lista", "ptes.view_pte"),
-    Entrada("OTs", "ots:lista", "ots.view_ot"),
-    Entrada("Producción", "produccion:lista", "produccion.view_produccion"),
-    Entrada("Precios", "precios:lista", "precios.view_concepto"),
+    Entrada(_("Dashboard"), "home"),
+    Entrada(_("PTEs"), "ptes:lista", "ptes.view_pte"),
+    Entrada(_("OTs"), "ots:lista", "ots.view_ot"),
+    Entrada(_("Production"), "produccion:lista", "produccion.view_produccion"),
+    Entrada(_("Prices"), "precios:lista", "precios.view_concepto"),
     # Administrators only: the Administración role is the one that may change catalogs and
     # read the activity log.
-    Entrada("Catálogos", "catalogos:inicio", "catalogos.change_cliente"),
-    Entrada("Actividad", "actividad:lista", "actividad.view_registroactividad"),
+    Entrada(_("Catalogs"), "catalogos:inicio", "catalogos.change_cliente"),
+    Entrada(_("Activity"), "actividad:lista", "actividad.view_registroactividad"),
 ]
-MENU_USUARIO = [Entrada("Mi cuenta", "cuenta:inicio")]
+MENU_USUARIO = [Entrada(_("My account"), "cuenta:inicio")]
 
 
 def _entradas(request: HttpRequest, menu: list[Entrada]) -> list[dict[str, Any]]:

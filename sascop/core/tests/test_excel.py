@@ -9,6 +9,7 @@ from io import BytesIO
 
 import pytest
 from django.http import QueryDict
+from django.utils import translation
 from openpyxl import load_workbook
 
 from sascop.core import excel
@@ -91,7 +92,8 @@ def test_the_format_parameter(query, expected):
 
 
 def test_an_unknown_format_is_refused():
-    with pytest.raises(InvalidInput) as refused:
+    # In the API's English (outside a request the language is the pages' es-MX).
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
         excel.pide_xlsx(QueryDict("formato=csv"))
 
     assert refused.value.fields == {"formato": ["Use json or xlsx."]}
