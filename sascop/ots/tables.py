@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.estatus import EstatusOT
@@ -152,6 +152,6 @@ OTTable = tabla_de(
     _OTTabla,
     "OTTable",
     clave="ots",
-    sustantivos=(_("OT"), _("OTs")),
+    sustantivos=ngettext_lazy("%(cifra)s OT", "%(cifra)s OTs", "n"),
     vacio=_("No OT matches the filters."),
 )

@@ -4,6 +4,7 @@ its Excel export and its column chooser all come from `COLUMNAS`."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.core import excel
@@ -78,6 +79,6 @@ ProduccionTable = tabla_de(
     _ProduccionTabla,
     "ProduccionTable",
     clave="produccion",
-    sustantivos=(_("production row"), _("production rows")),
+    sustantivos=ngettext_lazy("%(cifra)s production row", "%(cifra)s production rows", "n"),
     vacio=_("No production matches the filters."),
 )

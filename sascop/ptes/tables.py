@@ -7,7 +7,7 @@ from typing import Any
 
 import django_tables2 as tables
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPTE
@@ -61,7 +61,7 @@ PTETable = tabla_de(
     _PTETabla,
     "PTETable",
     clave="ptes",
-    sustantivos=(_("PTE"), _("PTEs")),
+    sustantivos=ngettext_lazy("%(cifra)s PTE", "%(cifra)s PTEs", "n"),
     vacio=_("No PTE matches the filters."),
 )
 
