@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import status
@@ -39,7 +40,8 @@ def _serializer_class(nombre: str) -> Any:
         return CATALOGOS[nombre]
     except KeyError:
         raise NotFound(
-            f"No catalog {nombre!r}; catalogs: {', '.join(sorted(CATALOGOS))}."
+            gettext("No catalog %(name)r; catalogs: %(names)s.")
+            % {"name": nombre, "names": ", ".join(sorted(CATALOGOS))}
         ) from None
 
 

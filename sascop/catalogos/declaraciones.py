@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.serializers import CATALOGOS
 
@@ -16,15 +17,15 @@ _NOMBRES = ("descripcion", "nombre", "clave")
 
 # What each catalog is for, shown on the landing page.
 AYUDA = {
-    "tipos": "Clasificación de clientes, PTEs y OTs.",
-    "clientes": "Activos y dependencias que solicitan trabajos.",
-    "responsables": "Responsables de proyecto asignables a una PTE.",
-    "pasos": "Pasos del flujo de una PTE, por tipo de cliente.",
-    "pasos-ot": "Pasos del flujo de una OT.",
-    "frentes": "Frentes de trabajo.",
-    "sitios": "Sitios (plataformas, instalaciones) de cada frente.",
-    "unidades": "Unidades de medida de las partidas.",
-    "partidas": "Partidas contra las que se reporta producción.",
+    "tipos": _("Classification of clients, PTEs and OTs."),
+    "clientes": _("Assets and agencies that request work."),
+    "responsables": _("Project leads that can be assigned to a PTE."),
+    "pasos": _("Steps of a PTE's workflow, by client type."),
+    "pasos-ot": _("Steps of an OT's workflow."),
+    "frentes": _("Work fronts."),
+    "sitios": _("Sites (platforms, facilities) of each front."),
+    "unidades": _("Units of measure of the items."),
+    "partidas": _("Items against which production is reported."),
 }
 
 
@@ -55,7 +56,7 @@ class Catalogo:
 
     @property
     def ayuda(self) -> str:
-        return AYUDA.get(self.nombre, "")
+        return str(AYUDA.get(self.nombre, ""))
 
     def campo(self, nombre: str) -> Any:
         return self.modelo._meta.get_field(nombre)

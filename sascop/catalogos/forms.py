@@ -8,6 +8,8 @@ from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.declaraciones import Catalogo, mayuscula, nombre_de
 from sascop.core.pages.formularios import CatalogoChoiceField, Formulario, activos_o
@@ -15,15 +17,19 @@ from sascop.core.pages.formularios import CatalogoChoiceField, Formulario, activ
 
 class CatalogoFiltroForm(Formulario):
     buscar = forms.CharField(
-        label="Buscar",
+        label=_("Search"),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     activo = forms.ChoiceField(
-        label="Estado",
+        label=_("State"),
         required=False,
-        choices=[("", "Todos"), ("true", "Activos"), ("false", "Inactivos")],
+        choices=[
+            ("", pgettext_lazy("entries", "All")),
+            ("true", pgettext_lazy("entries", "Active")),
+            ("false", pgettext_lazy("entries", "Inactive")),
+        ],
     )
 
     def parametros(self) -> QueryDict:
@@ -51,7 +57,7 @@ class EntradaForm(forms.ModelForm):
                 # New choices only among active entries; an edit keeps the one it has.
                 actual = getattr(self.instance, f"{nombre}_id", None) if self.instance.pk else None
                 campo.queryset = activos_o(campo.queryset, actual)
-                campo.empty_label = "Elige una opción"
+                campo.empty_label = gettext("Choose an option")
             campo.label = mayuscula(str(campo.label))
 
     def _post_clean(self) -> None:

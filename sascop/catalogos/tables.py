@@ -11,25 +11,27 @@ import django_tables2 as tables
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 
 from sascop.catalogos.declaraciones import Catalogo, catalogo, mayuscula, nombre_de
 from sascop.core import excel
 from sascop.core.pages.columnas import Columna, Tabla, insignia
 from sascop.core.pages.columnas import tabla_de as tabla_de_columnas
 
-_SI_NO = {True: "Sí", False: "No"}
+_SI_NO = {True: _("Yes"), False: _("No")}
 
 
 class CatalogoTable(Tabla):
     """Base of every catalog's table (see `tabla_de`)."""
 
     clave = "catalogo"
-    sustantivos = ("entrada", "entradas")
+    sustantivos = ngettext_lazy("%(cifra)s entry", "%(cifra)s entries", "n")
 
-    acciones = tables.Column("Acciones", empty_values=(), orderable=False)
+    acciones = tables.Column(_("Actions"), empty_values=(), orderable=False)
 
     class Meta(Tabla.Meta):
-        empty_text = "Ninguna entrada coincide con los filtros."
+        empty_text = _("No entry matches the filters.")
 
     def __init__(
         self,
@@ -46,7 +48,10 @@ class CatalogoTable(Tabla):
         self.puede_editar = puede_editar
 
     def render_activo(self, value: bool) -> SafeString:
-        return insignia(3 if value else 14, "Activo" if value else "Inactivo")
+        return insignia(
+            3 if value else 14,
+            pgettext("entry", "Active") if value else pgettext("entry", "Inactive"),
+        )
 
     def render_acciones(self, record: Any) -> SafeString:
         return render_to_string(
@@ -94,9 +99,16 @@ def columnas_de(nombre: str) -> tuple[Columna, ...]:
     cat = catalogo(nombre)
     assert cat is not None
     return (
-        Columna("id", "Id", "id", ancho=8, formato=excel.ENTERO, en_tabla=False),
+        Columna("id", _("Id"), "id", ancho=8, formato=excel.ENTERO, en_tabla=False),
         *(_columna(cat, n) for n in cat.campos),
-        Columna("activo", "Estado", "activo", excel="Activo", ancho=8, opciones=_SI_NO),
+        Columna(
+            "activo",
+            _("State"),
+            "activo",
+            excel=pgettext_lazy("column", "Active"),
+            ancho=8,
+            opciones=_SI_NO,
+        ),
     )
 
 

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -95,7 +96,10 @@ class CatalogoLista(ListaView):
         if not self.request.user.has_perm(self.catalogo.permiso("add")):
             return []
         return [
-            {"texto": "Agregar", "url": reverse("catalogos:nueva", args=[self.catalogo.nombre])}
+            {
+                "texto": gettext("Add"),
+                "url": reverse("catalogos:nueva", args=[self.catalogo.nombre]),
+            }
         ]
 
     def contexto_extra(self) -> dict[str, Any]:
@@ -182,8 +186,13 @@ def catalogo_activo(request: HttpRequest, nombre: str, pk: int) -> HttpResponse:
     entrada = services.catalogo_actualizar(
         usuario=current_user(request), modelo=cat.modelo, pk=pk, datos={"activo": activo}
     )
-    estado = "reactivado" if activo else "desactivado"
-    messages.success(request, f"{mayuscula(cat.singular)} «{etiqueta_de(entrada)}» {estado}.")
+    if activo:
+        hecho = gettext("%(catalog)s «%(entry)s» reactivated.")
+    else:
+        hecho = gettext("%(catalog)s «%(entry)s» deactivated.")
+    messages.success(
+        request, hecho % {"catalog": mayuscula(cat.singular), "entry": etiqueta_de(entrada)}
+    )
     destino = request.POST.get("volver", "")
     seguro = "//" not in destino and "\\" not in destino
     if destino.startswith(f"/catalogos/{nombre}/") and seguro:

@@ -53,7 +53,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Columna:
-    titulo: StrOrPromise  # a lazy translation is written in the pages' language
+    titulo: StrOrPromise
     ancho: float = 14  # in characters, as Excel measures a column
     formato: str | None = None  # one of the formats above; None for text
 
@@ -90,8 +90,6 @@ def como_texto(celda: Any) -> Any:
 
 
 def _valor(valor: Any) -> Any:
-    if isinstance(valor, Promise):  # a label marked for translation, in today's language
-        return str(valor)
     if isinstance(valor, datetime.datetime) and timezone.is_aware(valor):
         # Excel has no time zones: the local (Mexico City) time, as the pages show it.
         return timezone.localtime(valor).replace(tzinfo=None)
@@ -107,7 +105,7 @@ def _encabezado(hoja: WriteOnlyWorksheet, columnas: Sequence[Columna]) -> list[A
     negrita, fondo = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="0B3D62")
     celdas = []
     for columna in columnas:
-        celda = WriteOnlyCell(hoja, value=str(columna.titulo))  # a lazy translation too
+        celda = WriteOnlyCell(hoja, value=str(columna.titulo))
         celda.font = negrita
         celda.fill = fondo
         celda.alignment = Alignment(vertical="center", wrap_text=True)
@@ -118,7 +116,17 @@ def _encabezado(hoja: WriteOnlyWorksheet, columnas: Sequence[Columna]) -> list[A
 def escribir_libro(
     columnas: Sequence[Columna], filas: Iterable[Sequence[Any]], *, hoja: str
 ) -> IO[bytes]:
-    """The workbook in a temporary file, rewound and ready to send (closed when sent)."""
+    """The workbook in a temporary file, rewound and ready to send (closed when sent).
+
+    In the pages' es-MX whoever asks (the API's workbook is the same document as the
+    page's), its headers and labels translated as it is written."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _escribir_libro(columnas, filas, hoja=hoja)
+
+
+def _escribir_libro(
+    columnas: Sequence[Columna], filas: Iterable[Sequence[Any]], *, hoja: str
+) -> IO[bytes]:
     # openpyxl (some 15 MiB) is loaded by the first export, not by every worker at start.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -135,6 +143,8 @@ def escribir_libro(
         celdas: list[Any] = []
         for valor, formato in zip(fila, formatos, strict=True):
             valor = _valor(valor)
+            if isinstance(valor, Promise):  # a label (a status, Sí/No) to translate now
+                valor = str(valor)
             if parece_formula(valor):
                 celdas.append(como_texto(WriteOnlyCell(ws, value=valor)))
                 continue

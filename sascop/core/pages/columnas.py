@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_tables2 as tables
 from django.db.models import QuerySet
@@ -22,6 +22,9 @@ from django.utils.translation import ngettext_lazy
 from sascop.core import excel
 from sascop.core.excel import Columna as ColumnaExcel
 from sascop.core.templatetags import formato as es_mx
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Text longer than this is cut on the server already; the page cuts it to its column's width.
 LARGO = 120
@@ -64,16 +67,16 @@ class Columna:
     """
 
     nombre: str
-    titulo: str  # the table's header
+    titulo: StrOrPromise  # the table's header
     campo: str | None = None
-    excel: str | None = None  # the workbook's header: None is `titulo`, "" leaves it out
+    excel: StrOrPromise | None = None  # the workbook's header: None is `titulo`, "" leaves it out
     ancho: float = 14  # in the workbook, in characters
     formato: str | None = None  # one of `excel`'s number formats; None for text
     visible: bool = True  # shown unless the user chose otherwise
     en_tabla: bool = True  # offered on the page at all (some are only exported)
     orden: tuple[str, ...] | None = None  # order_by; None is (campo, "id"); () not sortable
     clase: str = ""  # the cells' class: "num", "nowrap"
-    opciones: Mapping[Any, str] | None = None  # a code's label (estatus), in both
+    opciones: Mapping[Any, StrOrPromise] | None = None  # a code's label (estatus), in both
     mostrar: Callable[[Any], Any] | None = None  # the page's text for a value
     largo: int = 0  # long text: one line, cut, whole in a tooltip; 2 takes twice the room
     enlace: Any = None  # django-tables2 `linkify`
@@ -84,7 +87,7 @@ class Columna:
     atributos: Mapping[str, Any] = field(default_factory=dict)
 
     @property
-    def titulo_excel(self) -> str:
+    def titulo_excel(self) -> StrOrPromise:
         return self.titulo if self.excel is None else self.excel
 
     @property
@@ -125,19 +128,19 @@ class Columna:
         )
 
 
-def fecha(nombre: str, titulo: str, **kwargs: Any) -> Columna:
+def fecha(nombre: str, titulo: StrOrPromise, **kwargs: Any) -> Columna:
     """A date column: dd/mm/aaaa on the page, a real date in the workbook."""
     opciones = {"ancho": 12, "clase": "nowrap", **kwargs}
     return Columna(nombre, titulo, nombre, formato=excel.FECHA, mostrar=es_mx.fecha, **opciones)
 
 
-def entero(nombre: str, titulo: str, **kwargs: Any) -> Columna:
+def entero(nombre: str, titulo: StrOrPromise, **kwargs: Any) -> Columna:
     """A whole number, right-aligned."""
     opciones = {"ancho": 10, "clase": "num", **kwargs}
     return Columna(nombre, titulo, nombre, formato=excel.ENTERO, **opciones)
 
 
-def dinero(nombre: str, titulo: str, **kwargs: Any) -> Columna:
+def dinero(nombre: str, titulo: StrOrPromise, **kwargs: Any) -> Columna:
     """An amount: `$1,234.50` on the page, a number with two decimals in the workbook."""
     opciones = {"ancho": 15, "clase": "num", **kwargs}
     return Columna(nombre, titulo, nombre, formato=excel.DINERO, mostrar=es_mx.dinero, **opciones)
