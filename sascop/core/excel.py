@@ -164,13 +164,11 @@ def _escribir_libro(
 def respuesta_xlsx(
     columnas: Sequence[Columna], filas: Iterable[Sequence[Any]], *, nombre: str, hoja: StrOrPromise
 ) -> FileResponse:
-    """An attachment `<nombre>-<today>.xlsx` with the rows, sent in chunks.
-
-    A workbook is a document for people, like a page: its titles and labels (lazy
-    translations) are written in the pages' language whichever language the API answers in.
-    """
+    """An attachment `<nombre>-<today>.xlsx` with the rows, sent in chunks. The sheet's name
+    (a lazy translation, maybe) is in the pages' es-MX too, like the rest of the workbook."""
     with translation.override(settings.LANGUAGE_CODE):
-        archivo = escribir_libro(columnas, filas, hoja=str(hoja))
+        hoja = str(hoja)
+    archivo = escribir_libro(columnas, filas, hoja=hoja)
     return FileResponse(
         archivo,
         as_attachment=True,
