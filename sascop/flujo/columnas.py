@@ -6,30 +6,32 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from sascop.core import excel
 from sascop.core.pages.columnas import Columna, Tabla, entero
 
 DESCRIPCION = Columna(
     "descripcion_trabajo",
-    "Descripción",
+    _("Description"),
     "descripcion_trabajo",
-    excel="Descripción del trabajo",
+    excel=_("Work description"),
     ancho=50,
     orden=(),
     largo=2,
 )
-CLIENTE = Columna("cliente", "Cliente", "cliente__descripcion", ancho=28, largo=1)
+CLIENTE = Columna("cliente", _("Client"), "cliente__descripcion", ancho=28, largo=1)
 RESPONSABLE = Columna(
-    "responsable_proyecto", "Responsable", "responsable_proyecto__nombre", ancho=26, largo=1
+    "responsable_proyecto", _("Lead"), "responsable_proyecto__nombre", ancho=26, largo=1
 )
 
-PLAZO = entero("plazo_dias", "Plazo (días)", visible=False)
+PLAZO = entero("plazo_dias", _("Term (days)"), visible=False)
 
 
 def estatus(opciones: Sequence[tuple[int, str]], ancho: float) -> Columna:
     """The record's status, in its coloured badge on the page."""
     return Columna(
-        "estatus", "Estatus", "estatus", ancho=ancho, opciones=dict(opciones), insignia=True
+        "estatus", _("Status"), "estatus", ancho=ancho, opciones=dict(opciones), insignia=True
     )
 
 
@@ -38,8 +40,8 @@ def progreso(valor: Callable[[Mapping[str, Any], Any], Any], lee: tuple[str, ...
     (of the export row and what its batch fetched) in the workbook."""
     return Columna(
         "progreso",
-        "Avance",
-        excel="Avance (%)",
+        _("Progress"),
+        excel=_("Progress (%)"),
         ancho=10,
         formato=excel.PORCENTAJE,
         orden=(),

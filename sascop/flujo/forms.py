@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.estatus import EstatusPaso
 from sascop.core.pages import formularios as campos
@@ -16,18 +17,20 @@ class PasoForm(Formulario):
 
     recuerda_lo_mostrado = True
 
-    estatus = forms.TypedChoiceField(label="Estatus", choices=EstatusPaso.choices, coerce=int)
-    fecha_inicio = campos.fecha("Inicio")
-    fecha_termino = campos.fecha("Término")
-    fecha_entrega = campos.fecha("Entrega", ayuda="Completado pone la de hoy si la dejas vacía.")
+    estatus = forms.TypedChoiceField(label=_("Status"), choices=EstatusPaso.choices, coerce=int)
+    fecha_inicio = campos.fecha(_("Start"))
+    fecha_termino = campos.fecha(_("End"))
+    fecha_entrega = campos.fecha(
+        _("Delivery"), ayuda=_("Completado sets today's date if you leave it empty.")
+    )
     archivo = forms.URLField(
-        label="Documento (enlace)",
+        label=_("Document (link)"),
         required=False,
         max_length=500,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"placeholder": "https://…"}),
     )
-    comentario = campos.texto("Comentario", filas=2)
+    comentario = campos.texto(_("Comment"), filas=2)
     version = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, prefijo: str = "", **kwargs: Any) -> None:

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext, ngettext
 
 from sascop.catalogos.estatus import EstatusPaso
 from sascop.core.api.etags import etag_for
@@ -27,7 +28,7 @@ def plazo(dias: int | None) -> str:
     """A PTE's or OT's term as its page says it: `20 días`."""
     if not dias:
         return "—"
-    return f"{entero(dias)} día{'' if dias == 1 else 's'}"
+    return ngettext("%(days)s day", "%(days)s days", dias) % {"days": entero(dias)}
 
 
 def _detalle_de(detalles: list[Any], detalle_id: int | None) -> Any:
@@ -161,7 +162,10 @@ class ConPasosView(DetalleView):
     def paso_guardado(self, detalle_id: int) -> HttpResponse:
         registro, detalles, progreso = self.leer_pasos()
         detalle = _detalle_de(detalles, detalle_id)
-        texto = f"Paso «{detalle.paso.descripcion}» guardado: {EstatusPaso(detalle.estatus).label}."
+        texto = gettext("Step «%(step)s» saved: %(status)s.") % {
+            "step": detalle.paso.descripcion,
+            "status": EstatusPaso(detalle.estatus).label,
+        }
         if not getattr(self.request, "htmx", False):
             messages.success(self.request, texto)
             return redirect(f"{self.url_detalle()}#paso-{detalle_id}")

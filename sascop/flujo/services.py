@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from sascop.accounts.models import User
 from sascop.catalogos.estatus import EstatusPaso
@@ -30,7 +31,9 @@ def paso_actualizar(
     """
     detalle = pasos.filter(pk=detalle_id).first()
     if detalle is None:
-        raise NotFound(f"{de} has no step {detalle_id}.")
+        raise NotFound(
+            gettext("%(parent)s has no step %(step)s.") % {"parent": de, "step": detalle_id}
+        )
     return editar_registro(
         usuario=usuario,
         instancia=detalle,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -17,10 +17,13 @@ from django.utils.translation import pgettext_lazy
 
 from sascop.core.pages.formularios import CatalogoChoiceField, Formulario
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 TODOS = pgettext_lazy("filter, any value", "All")
 
 
-def buscar(ayuda: str) -> forms.CharField:
+def buscar(ayuda: StrOrPromise) -> forms.CharField:
     """The list's text search."""
     return forms.CharField(
         label=_("Search"),
@@ -42,12 +45,12 @@ def estatus(opciones: Sequence[tuple[int, str]]) -> forms.TypedMultipleChoiceFie
     )
 
 
-def catalogo(etiqueta: str, queryset: QuerySet[Any]) -> CatalogoChoiceField:
+def catalogo(etiqueta: StrOrPromise, queryset: QuerySet[Any]) -> CatalogoChoiceField:
     """One catalog entry (all of them by default)."""
     return CatalogoChoiceField(label=etiqueta, queryset=queryset, required=False)
 
 
-def anio(etiqueta: str) -> forms.TypedChoiceField:
+def anio(etiqueta: StrOrPromise) -> forms.TypedChoiceField:
     """A year (its choices, the years that have rows, come from the view)."""
     return forms.TypedChoiceField(label=etiqueta, coerce=int, required=False)
 

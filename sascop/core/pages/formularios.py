@@ -6,7 +6,7 @@ base of every create-or-edit form of a versioned record (`RegistroForm`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import Model, Q, QuerySet, UniqueConstraint
@@ -14,6 +14,9 @@ from django.utils.translation import gettext
 
 from sascop.core.errors import InvalidInput
 from sascop.core.templatetags import formato
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class FechaInput(forms.DateInput):
@@ -206,12 +209,14 @@ class RegistroForm(Formulario):
         return datos
 
 
-def fecha(etiqueta: str, *, requerida: bool = False, ayuda: str = "") -> forms.DateField:
+def fecha(
+    etiqueta: StrOrPromise, *, requerida: bool = False, ayuda: StrOrPromise = ""
+) -> forms.DateField:
     """A date, with the browser's date picker."""
     return forms.DateField(label=etiqueta, required=requerida, widget=FechaInput, help_text=ayuda)
 
 
-def monto(etiqueta: str, digitos: int) -> forms.DecimalField:
+def monto(etiqueta: StrOrPromise, digitos: int) -> forms.DecimalField:
     """An amount in pesos or dollars, two decimals, never negative; optional."""
     return forms.DecimalField(
         label=etiqueta,
@@ -223,7 +228,7 @@ def monto(etiqueta: str, digitos: int) -> forms.DecimalField:
     )
 
 
-def texto(etiqueta: str, *, filas: int = 3, requerido: bool = False) -> forms.CharField:
+def texto(etiqueta: StrOrPromise, *, filas: int = 3, requerido: bool = False) -> forms.CharField:
     """A free text of several lines (a description, a comment)."""
     return forms.CharField(
         label=etiqueta, required=requerido, widget=forms.Textarea(attrs={"rows": filas})
