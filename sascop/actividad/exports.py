@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse
+from django.utils.translation import gettext_lazy as _
 
 from sascop.actividad.models import RegistroActividad
 from sascop.actividad.tables import COLUMNAS as _COLUMNAS
@@ -23,4 +24,4 @@ def filas(registros: QuerySet[RegistroActividad]) -> Iterator[list[Any]]:
 
 def actividad_xlsx(registros: QuerySet[RegistroActividad]) -> FileResponse:
     """The workbook of exactly these log rows, newest first."""
-    return excel.respuesta_xlsx(COLUMNAS, filas(registros), nombre="actividad", hoja="Actividad")
+    return excel.respuesta_xlsx(COLUMNAS, filas(registros), nombre="actividad", hoja=_("Activity"))

@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from sascop.actividad.models import RegistroActividad
 from sascop.actividad.selectors import entidades
@@ -23,30 +25,30 @@ class UsuarioChoiceField(forms.ModelChoiceField):
 
 class ActividadFiltroForm(Formulario):
     usuario = UsuarioChoiceField(
-        label="Usuario",
+        label=_("User"),
         queryset=get_user_model().objects.order_by("username"),
         required=False,
-        empty_label="Todos",
+        empty_label=pgettext_lazy("users", "All"),
     )
-    entidad = forms.ChoiceField(label="Modelo", required=False)
+    entidad = forms.ChoiceField(label=_("Model"), required=False)
     entidad_id = forms.CharField(
-        label="Registro (id)",
+        label=_("Record (id)"),
         required=False,
         max_length=40,
-        help_text="El id del registro, p. ej. el de una PTE.",
+        help_text=_("The record's id, e.g. a PTE's."),
     )
     accion = forms.ChoiceField(
-        label="Acción",
+        label=_("Action"),
         required=False,
-        choices=[("", "Todas"), *RegistroActividad.Accion.choices],
+        choices=[("", pgettext_lazy("actions", "All")), *RegistroActividad.Accion.choices],
     )
-    desde = forms.DateField(label="Desde", required=False, widget=FechaInput)
-    hasta = forms.DateField(label="Hasta", required=False, widget=FechaInput)
+    desde = forms.DateField(label=_("From"), required=False, widget=FechaInput)
+    hasta = forms.DateField(label=_("To"), required=False, widget=FechaInput)
 
     def iniciar_campos(self) -> None:
         entidad = self.fields["entidad"]
         assert isinstance(entidad, forms.ChoiceField)
-        entidad.choices = [("", "Todos"), *entidades()]
+        entidad.choices = [("", pgettext("models", "All")), *entidades()]
 
     def parametros(self) -> QueryDict:
         """The valid filters in the selector's vocabulary (`ActividadFilter`); dates are

@@ -8,6 +8,7 @@ from functools import cache, partial
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sascop.actividad.models import RegistroActividad
 from sascop.actividad.selectors import entidades
@@ -18,18 +19,18 @@ from sascop.core.templatetags.formato import fecha
 _Columna = partial(Columna, orden=())
 
 COLUMNAS = (
-    _Columna("id", "Id", "id", ancho=10, formato=excel.ENTERO, en_tabla=False),
-    _Columna("fecha", "Fecha", "fecha", ancho=17, formato=excel.FECHA_HORA, clase="nowrap"),
-    _Columna("usuario", "Usuario", "nombre_usuario", ancho=22),
+    _Columna("id", _("Id"), "id", ancho=10, formato=excel.ENTERO, en_tabla=False),
+    _Columna("fecha", _("Date"), "fecha", ancho=17, formato=excel.FECHA_HORA, clase="nowrap"),
+    _Columna("usuario", _("User"), "nombre_usuario", ancho=22),
     _Columna(
-        "accion", "Acción", "accion", ancho=16, opciones=dict(RegistroActividad.Accion.choices)
+        "accion", _("Action"), "accion", ancho=16, opciones=dict(RegistroActividad.Accion.choices)
     ),
-    _Columna("entidad", "Modelo", "entidad", ancho=16),
-    _Columna("entidad_id", "Registro", "entidad_id", ancho=10),
-    _Columna("campo", "Campo", "campo", ancho=18),
-    _Columna("valor_anterior", "Antes", "valor_anterior", ancho=40, largo=True),
-    _Columna("valor_nuevo", "Después", "valor_nuevo", ancho=40, largo=True),
-    _Columna("ip", "IP", "ip", ancho=16),
+    _Columna("entidad", _("Model"), "entidad", ancho=16),
+    _Columna("entidad_id", _("Record"), "entidad_id", ancho=10),
+    _Columna("campo", _("Field"), "campo", ancho=18),
+    _Columna("valor_anterior", _("Before"), "valor_anterior", ancho=40, largo=True),
+    _Columna("valor_nuevo", _("After"), "valor_nuevo", ancho=40, largo=True),
+    _Columna("ip", _("IP"), "ip", ancho=16),
 )
 
 
@@ -54,5 +55,5 @@ ActividadTable = tabla_de(
     _ActividadTabla,
     "ActividadTable",
     clave="actividad",
-    vacio="Ningún registro coincide con los filtros.",
+    vacio=_("No record matches the filters."),
 )

@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from sascop.actividad import exports, selectors
 from sascop.actividad.forms import ActividadFiltroForm
@@ -37,7 +39,7 @@ class ActividadLista(ListaView):
     """The log, newest first. `?exportar=xlsx` answers the whole filtered log as a workbook."""
 
     permisos_requeridos = ("actividad.view_registroactividad",)
-    titulo = "Actividad"
+    titulo = _("Activity")
     tabla = ActividadTable
     # Keyset pages: each filter reloads the page, whose links carry the cursors.
     filtra_con_htmx = False
@@ -74,11 +76,14 @@ class ActividadLista(ListaView):
 
     def resumen(self, table: Any) -> SafeString:
         if not self.cuantos:
-            return format_html("Sin registros.")
+            return format_html("{}", gettext("No records."))
         return format_html(
-            "Mostrando <strong>{}</strong> registro{}, del más reciente al más antiguo.",
+            ngettext(
+                "Showing <strong>{}</strong> record, newest first.",
+                "Showing <strong>{}</strong> records, newest first.",
+                self.cuantos,
+            ),
             entero(self.cuantos),
-            "" if self.cuantos == 1 else "s",
         )
 
     def hay_filas(self, table: Any) -> bool:

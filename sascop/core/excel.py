@@ -114,7 +114,7 @@ def _encabezado(hoja: WriteOnlyWorksheet, columnas: Sequence[Columna]) -> list[A
 
 
 def escribir_libro(
-    columnas: Sequence[Columna], filas: Iterable[Sequence[Any]], *, hoja: str
+    columnas: Sequence[Columna], filas: Iterable[Sequence[Any]], *, hoja: StrOrPromise
 ) -> IO[bytes]:
     """The workbook in a temporary file, rewound and ready to send (closed when sent).
 
@@ -125,7 +125,7 @@ def escribir_libro(
 
 
 def _escribir_libro(
-    columnas: Sequence[Columna], filas: Iterable[Sequence[Any]], *, hoja: str
+    columnas: Sequence[Columna], filas: Iterable[Sequence[Any]], *, hoja: StrOrPromise
 ) -> IO[bytes]:
     # openpyxl (some 15 MiB) is loaded by the first export, not by every worker at start.
     from openpyxl import Workbook
@@ -133,7 +133,7 @@ def _escribir_libro(
     from openpyxl.utils import get_column_letter
 
     libro = Workbook(write_only=True)
-    ws = libro.create_sheet(title=hoja[:31])
+    ws = libro.create_sheet(title=str(hoja)[:31])
     ws.freeze_panes = "A2"  # the header stays in view while scrolling
     for numero, columna in enumerate(columnas, start=1):
         ws.column_dimensions[get_column_letter(numero)].width = columna.ancho

@@ -166,7 +166,7 @@ def tabla_de(
     *,
     clave: str | None = None,
     sustantivos: Any = None,
-    vacio: str | None = None,
+    vacio: StrOrPromise | None = None,
 ) -> type[tables.Table]:
     """The table class of `columnas`, on `base` (its Meta and its `render_*` methods): the
     list `clave` (its id, its section's, its preference's key), whose rows are

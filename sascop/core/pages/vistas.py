@@ -4,7 +4,7 @@ each with one template. A model's pages subclass them and declare only what is t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -36,6 +36,9 @@ from sascop.core.pages.comunes import (
 )
 from sascop.core.pages.formularios import RegistroForm, cambios_ajenos, con_version, mostrar_errores
 from sascop.core.templatetags.formato import entero
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -88,7 +91,7 @@ class ListaView(Pagina):
     """
 
     template_name = "paginas/lista.html"
-    titulo: str
+    titulo: StrOrPromise
     # From `columnas.tabla_de`: its columns are the list's declaration; it names the list
     # (`clave`: "ptes", its id, its section `tabla-ptes`, the preference's key) and what its
     # rows are (`sustantivos`: ("PTE", "PTEs")).
