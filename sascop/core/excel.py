@@ -164,10 +164,7 @@ def _escribir_libro(
 def respuesta_xlsx(
     columnas: Sequence[Columna], filas: Iterable[Sequence[Any]], *, nombre: str, hoja: StrOrPromise
 ) -> FileResponse:
-    """An attachment `<nombre>-<today>.xlsx` with the rows, sent in chunks. The sheet's name
-    (a lazy translation, maybe) is in the pages' es-MX too, like the rest of the workbook."""
-    with translation.override(settings.LANGUAGE_CODE):
-        hoja = str(hoja)
+    """An attachment `<nombre>-<today>.xlsx` with the rows, sent in chunks."""
     archivo = escribir_libro(columnas, filas, hoja=hoja)
     return FileResponse(
         archivo,
