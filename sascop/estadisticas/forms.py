@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.models import Cliente
 from sascop.core.pages.formularios import CatalogoChoiceField, FechaInput, Formulario
@@ -12,20 +14,20 @@ from sascop.estadisticas.selectors import FiltroTablero
 
 
 class TableroFiltroForm(Formulario):
-    desde = forms.DateField(label="Desde", required=False, widget=FechaInput)
-    hasta = forms.DateField(label="Hasta", required=False, widget=FechaInput)
+    desde = forms.DateField(label=_("From"), required=False, widget=FechaInput)
+    hasta = forms.DateField(label=_("To"), required=False, widget=FechaInput)
     cliente = CatalogoChoiceField(
-        label="Cliente",
+        label=_("Client"),
         queryset=Cliente.objects.order_by("descripcion"),
         required=False,
-        empty_label="Todos",
+        empty_label=pgettext_lazy("clients", "All"),
     )
 
     def clean(self) -> dict[str, Any]:
         datos = super().clean() or {}
         desde, hasta = datos.get("desde"), datos.get("hasta")
         if desde and hasta and desde > hasta:
-            self.add_error("hasta", "Debe ser igual o posterior a «Desde».")
+            self.add_error("hasta", gettext("It must be on or after «From»."))
         return datos
 
     def filtro(self) -> FiltroTablero:

@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
@@ -20,7 +22,20 @@ from sascop.ptes.selectors import ptes_vencidas
 # Overdue PTEs listed on the dashboard (the count says how many there are in all).
 VENCIDAS = 10
 
-MESES = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"]
+MESES = [
+    pgettext_lazy("month abbreviation", "Jan"),
+    pgettext_lazy("month abbreviation", "Feb"),
+    pgettext_lazy("month abbreviation", "Mar"),
+    pgettext_lazy("month abbreviation", "Apr"),
+    pgettext_lazy("month abbreviation", "May"),
+    pgettext_lazy("month abbreviation", "Jun"),
+    pgettext_lazy("month abbreviation", "Jul"),
+    pgettext_lazy("month abbreviation", "Aug"),
+    pgettext_lazy("month abbreviation", "Sep"),
+    pgettext_lazy("month abbreviation", "Oct"),
+    pgettext_lazy("month abbreviation", "Nov"),
+    pgettext_lazy("month abbreviation", "Dec"),
+]
 
 
 def _mes(clave: str) -> str:
@@ -87,24 +102,24 @@ def _contexto(
         "graficas": {
             "ptes": _grafica(
                 [f["estatus_texto"] for f in ptes],
-                [("PTEs", [f["total"] for f in ptes])],
+                [(_("PTEs"), [f["total"] for f in ptes])],
                 formato="entero",
                 enlaces=[f["url"] for f in ptes],
             ),
             "ots": _grafica(
                 [f["estatus_texto"] for f in ots],
-                [("OTs", [f["total"] for f in ots])],
+                [(_("OTs"), [f["total"] for f in ots])],
                 formato="entero",
                 enlaces=[f["url"] for f in ots],
             ),
             "produccion": _grafica(
                 [m["etiqueta"] for m in meses],
-                [("Volumen", [m["volumen"] for m in meses])],
+                [(_("Volume"), [m["volumen"] for m in meses])],
                 formato="volumen",
             ),
             "clientes": _grafica(
                 [f["cliente"] for f in clientes],
-                [("Monto MXN", [f["mxn"] for f in clientes])],
+                [(_("Amount MXN"), [f["mxn"] for f in clientes])],
                 formato="mxn",
                 enlaces=[f["url"] for f in clientes],
                 horizontal=True,

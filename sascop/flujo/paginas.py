@@ -4,7 +4,7 @@ them (one read of the steps per request), their form and their partial template
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +20,9 @@ from sascop.core.pages.formularios import cambios_ajenos, con_version, mostrar_e
 from sascop.core.pages.vistas import CAMBIO_AJENO, DetalleView, entero_o_nada
 from sascop.core.templatetags.formato import entero
 from sascop.flujo.forms import ANCHOS_PASO, CAMPOS_PASO, PasoForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PASOS = "flujo/_pasos.html"
 
@@ -54,8 +57,8 @@ class ConPasosView(DetalleView):
 
     http_method_names = ["get", "head", "post"]
     permiso_pasos: str  # "ptes.change_ptedetalle"
-    pasos_titulo: str
-    pasos_vacio: str
+    pasos_titulo: StrOrPromise
+    pasos_vacio: StrOrPromise
 
     # --- What a model declares ---------------------------------------------------------
 

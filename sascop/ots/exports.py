@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse
+from django.utils.translation import gettext_lazy
 
 from sascop.core import excel
 from sascop.core.pages import columnas
@@ -28,4 +29,4 @@ def filas(ots: QuerySet[OT], lote: int = excel.LOTE) -> Iterator[list[Any]]:
 
 def ots_xlsx(ots: QuerySet[OT]) -> FileResponse:
     """The workbook of exactly these OTs, in this order."""
-    return excel.respuesta_xlsx(COLUMNAS, filas(ots), nombre="ots", hoja="OTs")
+    return excel.respuesta_xlsx(COLUMNAS, filas(ots), nombre="ots", hoja=gettext_lazy("OTs"))

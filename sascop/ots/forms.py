@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto, Sitio
@@ -20,10 +22,10 @@ from sascop.ptes.models import PTE
 
 # One place of each kind: a vessel, a platform, an intercom, a yard.
 _ETIQUETAS_LUGAR = {
-    "embarcacion": "Embarcación",
-    "plataforma": "Plataforma",
-    "intercom": "Intercom",
-    "patio": "Patio",
+    "embarcacion": _("Vessel"),
+    "plataforma": _("Platform"),
+    "intercom": _("Intercom"),
+    "patio": _("Yard"),
 }
 
 
@@ -39,21 +41,21 @@ class OTFiltroForm(FiltroForm):
     catalogos = ("cliente", "responsable", "frente", "sitio", *LUGARES)
     directos = ("pte", "solo_principales")
 
-    buscar = filtros.buscar("Orden, oficio o descripción.")
+    buscar = filtros.buscar(_("Order, letter or description."))
     estatus = filtros.estatus(EstatusOT.choices)
-    cliente = filtros.catalogo("Cliente", Cliente.objects.order_by("descripcion"))
-    responsable = filtros.catalogo("Responsable", ResponsableProyecto.objects.order_by("nombre"))
-    frente = filtros.catalogo("Frente", Frente.objects.order_by("descripcion"))
-    sitio = filtros.catalogo("Sitio", Sitio.objects.order_by("descripcion"))
+    cliente = filtros.catalogo(_("Client"), Cliente.objects.order_by("descripcion"))
+    responsable = filtros.catalogo(_("Lead"), ResponsableProyecto.objects.order_by("nombre"))
+    frente = filtros.catalogo(_("Front"), Frente.objects.order_by("descripcion"))
+    sitio = filtros.catalogo(_("Site"), Sitio.objects.order_by("descripcion"))
     embarcacion = filtros.catalogo(_ETIQUETAS_LUGAR["embarcacion"], _lugares("embarcacion"))
     plataforma = filtros.catalogo(_ETIQUETAS_LUGAR["plataforma"], _lugares("plataforma"))
     intercom = filtros.catalogo(_ETIQUETAS_LUGAR["intercom"], _lugares("intercom"))
     patio = filtros.catalogo(_ETIQUETAS_LUGAR["patio"], _lugares("patio"))
-    anio = filtros.anio("Año de inicio programado")
+    anio = filtros.anio(_("Year of programmed start"))
     pte = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     solo_principales = forms.ChoiceField(
-        label="Reprogramaciones",
-        choices=[("", "Incluidas"), ("true", "Solo OTs principales")],
+        label=_("Re-programmings"),
+        choices=[("", _("Included")), ("true", _("Principal OTs only"))],
         required=False,
     )
 
@@ -71,22 +73,20 @@ class OTForm(RegistroForm):
     }
     montos = ("monto_mxn", "monto_usd")
 
-    orden_trabajo = forms.CharField(label="Orden de trabajo", max_length=60)
-    oficio_ot = forms.CharField(label="Oficio OT", max_length=60, required=False)
-    descripcion_trabajo = campos.texto("Descripción del trabajo", requerido=True)
-    cliente = CatalogoChoiceField(label="Cliente", queryset=Cliente.objects.none())
+    orden_trabajo = forms.CharField(label=_("Work order"), max_length=60)
+    oficio_ot = forms.CharField(label=_("OT letter"), max_length=60, required=False)
+    descripcion_trabajo = campos.texto(_("Work description"), requerido=True)
+    cliente = CatalogoChoiceField(label=_("Client"), queryset=Cliente.objects.none())
     responsable_proyecto = CatalogoChoiceField(
-        label="Responsable del proyecto", queryset=ResponsableProyecto.objects.none()
+        label=_("Project lead"), queryset=ResponsableProyecto.objects.none()
     )
-    responsable_cliente = forms.CharField(
-        label="Responsable del cliente", max_length=150, required=False
-    )
-    frente = CatalogoChoiceField(label="Frente", queryset=Frente.objects.none(), required=False)
+    responsable_cliente = forms.CharField(label=_("Client's lead"), max_length=150, required=False)
+    frente = CatalogoChoiceField(label=_("Front"), queryset=Frente.objects.none(), required=False)
     sitio = CatalogoChoiceField(
-        label="Sitio",
+        label=_("Site"),
         queryset=Sitio.objects.none(),
         required=False,
-        help_text="Con sitio y sin frente, se toma el frente del sitio.",
+        help_text=_("With a site and no front, the site's front is taken."),
     )
     embarcacion = CatalogoChoiceField(
         label=_ETIQUETAS_LUGAR["embarcacion"], queryset=Sitio.objects.none(), required=False
@@ -101,18 +101,19 @@ class OTForm(RegistroForm):
         label=_ETIQUETAS_LUGAR["patio"], queryset=Sitio.objects.none(), required=False
     )
     estatus = forms.TypedChoiceField(
-        label="Estatus", choices=EstatusOT.choices, coerce=int, initial=EstatusOT.ASIGNADA
+        label=_("Status"), choices=EstatusOT.choices, coerce=int, initial=EstatusOT.ASIGNADA
     )
-    fecha_inicio_programado = campos.fecha("Inicio programado")
-    fecha_termino_programado = campos.fecha("Término programado")
-    fecha_inicio_real = campos.fecha("Inicio real")
+    fecha_inicio_programado = campos.fecha(_("Programmed start"))
+    fecha_termino_programado = campos.fecha(_("Programmed end"))
+    fecha_inicio_real = campos.fecha(_("Actual start"))
     fecha_termino_real = campos.fecha(
-        "Término real", ayuda="Al pasar a Terminada se pone la de hoy si la dejas vacía."
+        _("Actual end"),
+        ayuda=_("If left empty, today's date is set when the status changes to Terminada."),
     )
-    plazo_dias = forms.IntegerField(label="Plazo (días)", min_value=1, required=False)
-    monto_mxn = campos.monto("Monto MXN", 18)
-    monto_usd = campos.monto("Monto USD", 18)
-    comentario = campos.texto("Comentario")
+    plazo_dias = forms.IntegerField(label=_("Term (days)"), min_value=1, required=False)
+    monto_mxn = campos.monto(_("Amount MXN"), 18)
+    monto_usd = campos.monto(_("Amount USD"), 18)
+    comentario = campos.texto(_("Comment"))
 
     def clean(self) -> dict[str, Any]:
         datos = super().clean() or {}
@@ -120,7 +121,8 @@ class OTForm(RegistroForm):
         termino = datos.get("fecha_termino_programado")
         if inicio and termino and termino < inicio:
             self.add_error(
-                "fecha_termino_programado", "No puede ser anterior al inicio programado."
+                "fecha_termino_programado",
+                gettext("It cannot be earlier than the programmed start."),
             )
         return datos
 

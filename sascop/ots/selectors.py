@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sascop.catalogos.estatus import PASOS_HECHOS, EstatusOT
 from sascop.catalogos.models import Sitio
@@ -216,7 +217,7 @@ def ot_cabecera(ot_id: int) -> OT:
     """The OT alone (with its catalog names and plan), for pages about one of its parts."""
     ot = _base().filter(pk=ot_id).first()
     if ot is None:
-        raise NotFound(f"OT {ot_id} does not exist.")
+        raise NotFound(gettext("OT %(id)s does not exist.") % {"id": ot_id})
     return ot
 
 

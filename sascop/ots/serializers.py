@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPaso
@@ -125,7 +126,7 @@ class OTInputSerializer(serializers.Serializer):
         termino = attrs.get("fecha_termino_programado")
         if inicio and termino and termino < inicio:
             raise serializers.ValidationError(
-                {"fecha_termino_programado": "Must not be before fecha_inicio_programado."}
+                {"fecha_termino_programado": _("Must not be before fecha_inicio_programado.")}
             )
         return attrs
 

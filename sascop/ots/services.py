@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sascop.accounts.models import User
 from sascop.actividad import services as actividad
@@ -51,13 +53,15 @@ def _validar_sitio(ot: OT) -> None:
     for lugar in LUGARES:
         sitio = getattr(ot, lugar)
         if sitio is not None and sitio.tipo != lugar:
-            raise InvalidInput(fields={lugar: [f"That place is not of kind {lugar}."]})
+            mensaje = _("That place is not of kind %(tipo)s.") % {"tipo": lugar}
+            raise InvalidInput(fields={lugar: [mensaje]})
     if ot.sitio is None or ot.sitio.frente_id is None:
         return
     if ot.frente_id is None:
         ot.frente_id = ot.sitio.frente_id
     elif ot.sitio.frente_id != ot.frente_id:
-        raise InvalidInput(fields={"sitio": ["The site does not belong to the chosen frente."]})
+        mensaje = _("The site does not belong to the chosen frente.")
+        raise InvalidInput(fields={"sitio": [mensaje]})
 
 
 def _validar_oficio(ot: OT) -> None:
@@ -72,7 +76,10 @@ def _validar_oficio(ot: OT) -> None:
         otras = otras.exclude(pk=familia).exclude(ot_principal_id=familia)
     ajena = otras.order_by("id").first()
     if ajena is not None:
-        raise Conflict(f"The oficio {ot.oficio_ot!r} already belongs to OT {ajena.pk}.")
+        raise Conflict(
+            _("The oficio %(oficio)s already belongs to OT %(ot)s.")
+            % {"oficio": repr(ot.oficio_ot), "ot": ajena.pk}
+        )
 
 
 def _validar(ot: OT) -> None:
@@ -87,7 +94,7 @@ def _guardar_sin_carrera(guardar: Any) -> Any:
         with transaction.atomic():
             return guardar()
     except IntegrityError as exc:
-        raise Conflict("Another OT took the same PTE or oficio meanwhile; try again.") from exc
+        raise Conflict(_("Another OT took the same PTE or oficio meanwhile; try again.")) from exc
 
 
 def _crear(usuario: User, ot: OT) -> OT:
@@ -130,14 +137,22 @@ def ot_crear_desde_pte(*, usuario: User, pte_id: int, datos: dict[str, Any]) -> 
     pte = bloquear_o_404(PTE.objects.all(), pte_id, "PTE")
     impedimento = selectors.impedimento_desde_pte(pte.pk)
     if impedimento is not None and impedimento.pasos_pendientes:
+        n = impedimento.pasos_pendientes
+        # The API's English says "step(s)" whatever the count; the catalog has both forms.
         raise Conflict(
-            f"PTE {pte_id} has {impedimento.pasos_pendientes} step(s) neither completed nor "
-            "marked not applicable; an OT follows a PTE only when all its steps are done."
+            ngettext(
+                "PTE %(pte)s has %(n)s step(s) neither completed nor marked not applicable; "
+                "an OT follows a PTE only when all its steps are done.",
+                "PTE %(pte)s has %(n)s step(s) neither completed nor marked not applicable; "
+                "an OT follows a PTE only when all its steps are done.",
+                n,
+            )
+            % {"pte": pte_id, "n": n}
         )
     if impedimento is not None and impedimento.ot_existente is not None:
         raise Conflict(
-            f"PTE {pte_id} already has OT {impedimento.ot_existente.pk}; re-program that OT "
-            "instead."
+            _("PTE %(pte)s already has OT %(ot)s; re-program that OT instead.")
+            % {"pte": pte_id, "ot": impedimento.ot_existente.pk}
         )
     return _crear(usuario, OT(**{**selectors.valores_desde_pte(pte), **datos, "pte": pte}))
 
@@ -198,7 +213,7 @@ def ot_eliminar(*, usuario: User, ot_id: int, if_match: str | None = None) -> No
     Its production leaves its family's excedentes, recomputed in the same transaction."""
     ot = _ot_para_editar(ot_id)
     if ot.reprogramaciones.exists():
-        raise Conflict("This OT has re-programmings; delete them first.")
+        raise Conflict(_("This OT has re-programmings; delete them first."))
     eliminar_registro(usuario=usuario, instancia=ot, if_match=if_match)
     for funcion in _tras_eliminar:
         funcion(ot.pk)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.estatus import EstatusOT
 from sascop.core import excel
@@ -20,6 +22,9 @@ from sascop.core.templatetags.formato import dinero, entero, fecha
 from sascop.flujo import columnas as flujo
 from sascop.ots import selectors
 from sascop.ots.models import LUGARES, OT
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _lugares(fila: Mapping[str, Any], _contexto: Any) -> str:
@@ -32,40 +37,40 @@ def _lugares(fila: Mapping[str, Any], _contexto: Any) -> str:
     return " · ".join(nombres)
 
 
-def _dias(nombre: str, titulo: str) -> Columna:
+def _dias(nombre: str, titulo: StrOrPromise) -> Columna:
     return columnas.entero(nombre, titulo, ancho=11, visible=False)
 
 
 COLUMNAS = (
     Columna(
         "orden_trabajo",
-        "Orden",
+        _("Order"),
         "orden_trabajo",
-        excel="Orden de trabajo",
+        excel=_("Work order"),
         ancho=18,
         clase="nowrap",
         orden=("orden_trabajo", "num_reprogramacion", "id"),
         enlace=("ots:detalle", {"ot_id": tables.A("pk")}),
     ),
-    columnas.entero("num_reprogramacion", "Reprogramación", ancho=8, visible=False),
-    Columna("oficio_ot", "Oficio OT", "oficio_ot", ancho=18, visible=False),
-    Columna("oficio_pte", "Oficio PTE", "pte__oficio_pte", ancho=18, visible=False),
+    columnas.entero("num_reprogramacion", _("Re-programming"), ancho=8, visible=False),
+    Columna("oficio_ot", _("OT letter"), "oficio_ot", ancho=18, visible=False),
+    Columna("oficio_pte", _("PTE letter"), "pte__oficio_pte", ancho=18, visible=False),
     flujo.DESCRIPCION,
     flujo.CLIENTE,
     # On the OT's page; in the list its places take the room (1,280 px fit without cutting).
     dataclasses.replace(flujo.RESPONSABLE, visible=False),
     Columna(
         "responsable_cliente",
-        "Responsable del cliente",
+        _("Client's lead"),
         "responsable_cliente",
         ancho=22,
         visible=False,
     ),
-    Columna("frente", "Frente", "frente__descripcion", ancho=18, visible=False),
-    Columna("sitio", "Sitio", "sitio__descripcion", ancho=18, visible=False),
+    Columna("frente", _("Front"), "frente__descripcion", ancho=18, visible=False),
+    Columna("sitio", _("Site"), "sitio__descripcion", ancho=18, visible=False),
     Columna(
         "lugares",
-        "Lugares",
+        _("Places"),
         excel="",  # the page's summary; the workbook keeps its columns as they were
         ancho=30,
         orden=(),
@@ -76,25 +81,25 @@ COLUMNAS = (
     ),
     flujo.estatus(EstatusOT.choices, 16),
     columnas.fecha(
-        "fecha_inicio_programado", "Programado", excel="Inicio programado", siempre=True
+        "fecha_inicio_programado", _("Programmed"), excel=_("Programmed start"), siempre=True
     ),
-    columnas.fecha("fecha_termino_programado", "Término programado", visible=False),
-    columnas.fecha("fecha_inicio_real", "Inicio real", visible=False),
-    columnas.fecha("fecha_termino_real", "Término real", visible=False),
+    columnas.fecha("fecha_termino_programado", _("Programmed end"), visible=False),
+    columnas.fecha("fecha_inicio_real", _("Actual start"), visible=False),
+    columnas.fecha("fecha_termino_real", _("Actual end"), visible=False),
     flujo.PLAZO,
     Columna(
         "monto_mxn",
-        "Monto",
+        _("Amount"),
         "monto_mxn",
-        excel="Monto MXN",
+        excel=_("Amount MXN"),
         ancho=18,
         formato=excel.DINERO,
         clase="num nowrap",
         siempre=True,
     ),
-    columnas.dinero("monto_usd", "Monto USD", ancho=16, clase="num nowrap", visible=False),
-    _dias("dias_transcurridos", "Días transcurridos"),
-    _dias("dias_restantes", "Días restantes"),
+    columnas.dinero("monto_usd", _("Amount USD"), ancho=16, clase="num nowrap", visible=False),
+    _dias("dias_transcurridos", _("Days elapsed")),
+    _dias("dias_restantes", _("Days remaining")),
     flujo.progreso(
         lambda fila, pasos: selectors.progreso_ponderado(
             fila["avance_tiempo"], pasos.get(fila["id"], 0.0)
@@ -119,7 +124,7 @@ class _OTTabla(flujo.TablaConAvance):
         if record.fecha_termino_programado is None:
             return fecha(record.fecha_inicio_programado)
         return format_html(
-            '{}<br><span class="tenue">al {}</span>',
+            gettext('{}<br><span class="tenue">to {}</span>'),
             fecha(record.fecha_inicio_programado),
             fecha(record.fecha_termino_programado),
         )
@@ -133,16 +138,13 @@ class _OTTabla(flujo.TablaConAvance):
 
     def render_progreso(self, record: OT) -> SafeString:
         avance = self.avance.get(record.pk)
-        barra_ = barra(avance.progreso if avance else 0, f"Avance de {record}")
+        etiqueta = gettext("Progress of %(ot)s") % {"ot": record}
+        barra_ = barra(avance.progreso if avance else 0, etiqueta)
         if avance is None or avance.dias_restantes is None:
             return barra_
         dias = avance.dias_restantes
-        return format_html(
-            '{}<span class="tenue dias">{} día{} por delante</span>',
-            barra_,
-            entero(dias),
-            "" if dias == 1 else "s",
-        )
+        por_delante = ngettext("%(n)s day ahead", "%(n)s days ahead", dias) % {"n": entero(dias)}
+        return format_html('{}<span class="tenue dias">{}</span>', barra_, por_delante)
 
 
 OTTable = tabla_de(
@@ -150,6 +152,6 @@ OTTable = tabla_de(
     _OTTabla,
     "OTTable",
     clave="ots",
-    sustantivos=("OT", "OTs"),
-    vacio="Ninguna OT coincide con los filtros.",
+    sustantivos=ngettext_lazy("%(cifra)s OT", "%(cifra)s OTs", "n"),
+    vacio=_("No OT matches the filters."),
 )

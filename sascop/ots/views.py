@@ -20,6 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from sascop.accounts.current import current_user
 from sascop.catalogos.estatus import EstatusOT
@@ -37,12 +39,9 @@ from sascop.ptes import selectors as ptes
 from sascop.ptes.models import PTE
 
 DETALLE = "ots/ot_detalle.html"
-OFICIO_OCUPADO = "Otra OT ya tiene ese oficio (las reprogramaciones comparten el de su OT)."
-_IMPEDIMENTO_PASOS = (
-    "La PTE {pte} tiene {n} paso{s} sin completar ni marcar «No aplica»: una OT se crea "
-    "de una PTE solo cuando todos sus pasos están hechos."
+OFICIO_OCUPADO = gettext_lazy(
+    "Another OT already has that letter (re-programmings share their OT's)."
 )
-_IMPEDIMENTO_OT = "La PTE {pte} ya tiene la OT {ot}: reprograma esa OT en lugar de crear otra."
 
 
 class OTLista(ListaView):
@@ -51,7 +50,7 @@ class OTLista(ListaView):
     order, as a workbook."""
 
     permisos_requeridos = ("ots.view_ot",)
-    titulo = "OTs"
+    titulo = gettext_lazy("OTs")
     tabla = OTTable
     lote = {"estatus": "ots.change_ot", "eliminar": "ots.delete_ot"}
     estatus_opciones = EstatusOT.choices
@@ -82,9 +81,9 @@ class OTLista(ListaView):
         if not self.request.user.has_perm("ots.add_ot"):
             return []
         return [
-            {"texto": "Nueva OT", "url": reverse("ots:nueva")},
+            {"texto": _("New OT"), "url": reverse("ots:nueva")},
             {
-                "texto": "Importar registro",
+                "texto": _("Import register"),
                 "url": reverse("ots:importar"),
                 "clase": "boton-secundario",
             },
@@ -98,14 +97,16 @@ class OTDetalle(ConPasosView):
     template_name = DETALLE
     permisos_requeridos = ("ots.view_ot",)
     permiso_pasos = "ots.change_otdetalle"
-    pasos_titulo = "Pasos de la OT"
-    pasos_vacio = "Esta OT no tiene pasos: no había pasos de OT activos cuando se creó."
+    pasos_titulo = gettext_lazy("OT steps")
+    pasos_vacio = gettext_lazy(
+        "This OT has no steps: there were no active OT steps when it was created."
+    )
 
     def url_detalle(self) -> str:
         return reverse("ots:detalle", args=[self.kwargs["ot_id"]])
 
     def leer_pasos(self) -> tuple[OT, list[Any], Avance]:
-        ot, detalles, _, avance = selectors.ot_detalle(self.kwargs["ot_id"])
+        ot, detalles, _reprogramaciones, avance = selectors.ot_detalle(self.kwargs["ot_id"])
         return ot, detalles, avance
 
     def guardar_paso(self, detalle_id: int, form: PasoForm) -> None:
@@ -132,36 +133,36 @@ class OTDetalle(ConPasosView):
                 '<a href="{}">{}</a>', reverse("ptes:detalle", args=[ot.pte.pk]), ot.pte.oficio_pte
             )
             if ot.pte
-            else "— (directa)"
+            else _("— (direct)")
         )
         datos = [
-            ("Descripción del trabajo", linebreaksbr(ot.descripcion_trabajo), True),
-            ("Oficio OT", ot.oficio_ot or "—", False),
-            ("PTE", pte, False),
-            ("Cliente", ot.cliente.descripcion, False),
-            ("Responsable del proyecto", ot.responsable_proyecto.nombre, False),
-            ("Responsable del cliente", ot.responsable_cliente or "—", False),
-            ("Frente", ot.frente.descripcion if ot.frente else "—", False),
-            ("Sitio", ot.sitio.descripcion if ot.sitio else "—", False),
+            (_("Work description"), linebreaksbr(ot.descripcion_trabajo), True),
+            (_("OT letter"), ot.oficio_ot or "—", False),
+            (_("PTE"), pte, False),
+            (_("Client"), ot.cliente.descripcion, False),
+            (_("Project lead"), ot.responsable_proyecto.nombre, False),
+            (_("Client's lead"), ot.responsable_cliente or "—", False),
+            (_("Front"), ot.frente.descripcion if ot.frente else "—", False),
+            (_("Site"), ot.sitio.descripcion if ot.sitio else "—", False),
             *(
                 (etiqueta, lugar.descripcion if lugar else "—", False)
                 for etiqueta, lugar in (
-                    ("Embarcación", ot.embarcacion),
-                    ("Plataforma", ot.plataforma),
-                    ("Intercom", ot.intercom),
-                    ("Patio", ot.patio),
+                    (_("Vessel"), ot.embarcacion),
+                    (_("Platform"), ot.plataforma),
+                    (_("Intercom"), ot.intercom),
+                    (_("Yard"), ot.patio),
                 )
             ),
         ]
         if ot.referencia_pte:
-            datos.append(("PTE (según el registro)", ot.referencia_pte, False))
+            datos.append((_("PTE (according to the register)"), ot.referencia_pte, False))
         datos += [
-            ("Plazo", plazo(ot.plazo_dias), False),
-            ("Monto MXN", dinero(ot.monto_mxn, "MXN"), False),
-            ("Monto USD", dinero(ot.monto_usd, "USD"), False),
+            (_("Term"), plazo(ot.plazo_dias), False),
+            (_("Amount MXN"), dinero(ot.monto_mxn, "MXN"), False),
+            (_("Amount USD"), dinero(ot.monto_usd, "USD"), False),
         ]
         if ot.comentario:
-            datos.append(("Comentario", linebreaksbr(ot.comentario), True))
+            datos.append((_("Comment"), linebreaksbr(ot.comentario), True))
         return datos
 
     def contexto(self) -> dict[str, Any]:
@@ -169,21 +170,21 @@ class OTDetalle(ConPasosView):
         usuario = self.request.user
         acciones = []
         if usuario.has_perm("ots.change_ot"):
-            acciones.append({"texto": "Editar", "url": reverse("ots:editar", args=[ot.pk])})
+            acciones.append({"texto": _("Edit"), "url": reverse("ots:editar", args=[ot.pk])})
         anexo_url = reverse("ots:anexo", kwargs={"ot_id": ot.pk})
         if anexo_url:
-            acciones.append({"texto": "Anexo C", "url": anexo_url, "clase": "boton-secundario"})
+            acciones.append({"texto": _("Anexo C"), "url": anexo_url, "clase": "boton-secundario"})
         if usuario.has_perm("ots.delete_ot"):
             url = reverse("ots:eliminar", args=[ot.pk])
-            acciones.append({"texto": "Eliminar", "url": url, "clase": "boton-secundario"})
+            acciones.append({"texto": _("Delete"), "url": url, "clase": "boton-secundario"})
         produccion_url = reverse("produccion:lista")
         return {
             "ot": ot,
-            "titulo": f"OT {ot}",
+            "titulo": _("OT %(ot)s") % {"ot": ot},
             "estatus": (ot.estatus, ot.get_estatus_display()),
             "acciones": acciones,
             "url_lista": reverse("ots:lista"),
-            "datos_titulo": "Datos de la OT",
+            "datos_titulo": _("OT data"),
             "datos": self.datos(ot),
             "detalles": detalles,
             "avance": avance,
@@ -231,9 +232,18 @@ class OTEditar(EditarView):
         if pte is None or impedimento is None:
             return ""
         if impedimento.ot_existente is not None:
-            return _IMPEDIMENTO_OT.format(pte=pte.oficio_pte, ot=impedimento.ot_existente)
+            return _(
+                "The PTE %(pte)s already has the OT %(ot)s: re-program that OT instead of "
+                "creating another."
+            ) % {"pte": pte.oficio_pte, "ot": impedimento.ot_existente}
         n = impedimento.pasos_pendientes
-        return _IMPEDIMENTO_PASOS.format(pte=pte.oficio_pte, n=n, s="" if n == 1 else "s")
+        return ngettext(
+            "The PTE %(pte)s has %(n)s step neither completed nor marked «No aplica»: an OT "
+            "is created from a PTE only when all its steps are done.",
+            "The PTE %(pte)s has %(n)s steps neither completed nor marked «No aplica»: an OT "
+            "is created from a PTE only when all its steps are done.",
+            n,
+        ) % {"pte": pte.oficio_pte, "n": n}
 
     def objeto(self) -> OT | None:
         if "ot_id" not in self.kwargs:
@@ -264,37 +274,44 @@ class OTEditar(EditarView):
         return 409
 
     def exito(self, objeto: OT, creado: bool) -> HttpResponseBase:
-        messages.success(self.request, f"OT {objeto} {'creada' if creado else 'guardada'}.")
+        if creado:
+            texto = _("OT %(ot)s created.") % {"ot": objeto}
+        else:
+            texto = _("OT %(ot)s saved.") % {"ot": objeto}
+        messages.success(self.request, texto)
         return redirect("ots:detalle", ot_id=objeto.pk)
 
     def contexto_extra(self, objeto: OT | None) -> dict[str, Any]:
         if objeto is not None:
             return {
-                "titulo": f"Editar OT {objeto}",
-                "boton": "Guardar cambios",
+                "titulo": _("Edit OT %(ot)s") % {"ot": objeto},
+                "boton": _("Save changes"),
                 "cancelar": reverse("ots:detalle", args=[objeto.pk]),
             }
         pte = self.pte()
         if pte is None:
             return {
-                "titulo": "Nueva OT",
-                "boton": "Crear OT",
+                "titulo": _("New OT"),
+                "boton": _("Create OT"),
                 "cancelar": reverse("ots:lista"),
-                "nota": "Los pasos de la OT se crean solos.",
+                "nota": _("The OT's steps are created automatically."),
             }
         impedimento = getattr(self, "_impedimento", None)
         if impedimento is None and self.request.method != "POST":
             impedimento = self.impedimento()
         url_pte = reverse("ptes:detalle", args=[pte.pk])
         return {
-            "titulo": "Nueva OT",
-            "encabezado": f"Nueva OT de la PTE {pte.oficio_pte}",
-            "boton": "Crear OT",
+            "titulo": _("New OT"),
+            "encabezado": _("New OT of the PTE %(pte)s") % {"pte": pte.oficio_pte},
+            "boton": _("Create OT"),
             "cancelar": url_pte,
             "impedimento": impedimento,
-            "volver": {"url": url_pte, "texto": f"Volver a la PTE {pte.oficio_pte}"},
+            "volver": {
+                "url": url_pte,
+                "texto": _("Back to the PTE %(pte)s") % {"pte": pte.oficio_pte},
+            },
             "nota": format_html(
-                'Sigue a la PTE <a href="{}">{}</a>: lo que dejes vacío se toma de ella.',
+                _('Follows the PTE <a href="{}">{}</a>: what you leave empty is taken from it.'),
                 url_pte,
                 pte.oficio_pte,
             ),
@@ -306,7 +323,7 @@ class OTEliminar(EliminarView):
     One with re-programmings is refused by the service; the page says so."""
 
     permisos_requeridos = ("ots.delete_ot",)
-    nombre = "la OT"
+    nombre = gettext_lazy("the OT")
 
     def objeto(self) -> OT:
         return selectors.ot_cabecera(self.kwargs["ot_id"])
@@ -315,25 +332,25 @@ class OTEliminar(EliminarView):
         services.ot_eliminar(usuario=current_user(self.request), ot_id=objeto.pk, if_match=version)
 
     def conflicto(self) -> str:
-        return (
-            "Esta OT tiene reprogramaciones; no se eliminó. Elimina primero sus reprogramaciones."
+        return _(
+            "This OT has re-programmings; it was not deleted. Delete its re-programmings first."
         )
 
     def datos(self, objeto: OT) -> list[tuple[str, Any, bool]]:
         return [
-            ("Descripción", Truncator(objeto.descripcion_trabajo).chars(200), True),
-            ("Cliente", objeto.cliente.descripcion, False),
-            ("Estatus", objeto.get_estatus_display(), False),
-            ("Monto MXN", dinero(objeto.monto_mxn), False),
+            (_("Description"), Truncator(objeto.descripcion_trabajo).chars(200), True),
+            (_("Client"), objeto.cliente.descripcion, False),
+            (_("Status"), objeto.get_estatus_display(), False),
+            (_("Amount MXN"), dinero(objeto.monto_mxn), False),
         ]
 
     def exito(self, objeto: OT) -> HttpResponseBase:
-        messages.success(self.request, f"OT {objeto} eliminada.")
+        messages.success(self.request, _("OT %(ot)s deleted.") % {"ot": objeto})
         return redirect("ots:lista")
 
     def contexto_extra(self, objeto: OT) -> dict[str, Any]:
         return {
-            "nombre": f"OT {objeto}",
-            "pregunta": f"la OT {objeto}",
+            "nombre": _("OT %(ot)s") % {"ot": objeto},
+            "pregunta": _("the OT %(ot)s") % {"ot": objeto},
             "cancelar": reverse("ots:detalle", args=[objeto.pk]),
         }

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -99,7 +100,7 @@ class ProduccionDetailApi(ModelApi):
     def _one(self, produccion_id: int) -> list[Produccion]:
         filas = selectors.produccion_por_ids([produccion_id])
         if not filas:
-            raise NotFound(f"Production row {produccion_id} does not exist.")
+            raise NotFound(gettext("Production row %(id)s does not exist.") % {"id": produccion_id})
         return filas
 
     @extend_schema(

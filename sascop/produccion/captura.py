@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from sascop.accounts.models import User
 from sascop.catalogos.models import Sitio
@@ -30,13 +31,13 @@ MAX_FILAS = services.MAX_FILAS
 # The columns of a paste without a header row, in this order.
 COLUMNAS = ("fecha", "anexo", "partida", "volumen", "tipo_tiempo", "sitio", "comentario")
 TITULOS = {
-    "fecha": "Fecha",
-    "anexo": "Anexo",
-    "partida": "Partida",
-    "volumen": "Volumen",
-    "tipo_tiempo": "Tipo de tiempo",
-    "sitio": "Sitio",
-    "comentario": "Comentario",
+    "fecha": gettext_lazy("Date"),
+    "anexo": gettext_lazy("Anexo"),
+    "partida": gettext_lazy("Partida"),
+    "volumen": gettext_lazy("Volume"),
+    "tipo_tiempo": gettext_lazy("Kind of time"),
+    "sitio": gettext_lazy("Site"),
+    "comentario": gettext_lazy("Comment"),
 }
 # Header cells a sheet may use for each column, compared without accents, case or spaces.
 _ENCABEZADOS = {
@@ -153,10 +154,12 @@ class _Contexto:
         try:
             clave = normalizar_partida(partida)
         except ValueError:
-            errores.append(f"«{partida.strip()[:40]}…» no es una clave de partida.")
+            errores.append(
+                gettext("«%(partida)s…» is not a partida key.") % {"partida": partida.strip()[:40]}
+            )
             return None
         if not clave:
-            errores.append("Falta la partida.")
+            errores.append(gettext("The partida is missing."))
             return None
         candidatas = self.por_partida.get(clave, [])
         if anexo.strip():
@@ -164,11 +167,21 @@ class _Contexto:
         if len(candidatas) == 1:
             return candidatas[0]
         if not candidatas:
-            donde = f" del anexo {anexo.strip()}" if anexo.strip() else ""
-            errores.append(f"La partida {partida.strip()}{donde} no está entre las de esta OT.")
+            if anexo.strip():
+                mensaje = gettext(
+                    "The partida %(partida)s of the anexo %(anexo)s is not among this OT's."
+                ) % {"partida": partida.strip(), "anexo": anexo.strip()}
+            else:
+                mensaje = gettext("The partida %(partida)s is not among this OT's.") % {
+                    "partida": partida.strip()
+                }
+            errores.append(mensaje)
         else:
             anexos = ", ".join(c.anexo for c in candidatas)
-            errores.append(f"La partida {clave} está en varios anexos ({anexos}): indica cuál.")
+            errores.append(
+                gettext("The partida %(partida)s is in several anexos (%(anexos)s): say which.")
+                % {"partida": clave, "anexos": anexos}
+            )
         return None
 
     def sitio(self, texto: str, errores: list[str]) -> Sitio | None:
@@ -180,9 +193,14 @@ class _Contexto:
         if len(sitios) == 1:
             return sitios[0]
         if sitios:
-            errores.append(f"Hay varios sitios «{texto.strip()}»; captura esa fila en el día.")
+            errores.append(
+                gettext("There are several sites «%(sitio)s»; capture that row by day.")
+                % {"sitio": texto.strip()}
+            )
         else:
-            errores.append(f"No hay un sitio activo llamado «{texto.strip()}».")
+            errores.append(
+                gettext("There is no active site called «%(sitio)s».") % {"sitio": texto.strip()}
+            )
         return None
 
 
@@ -230,13 +248,20 @@ def leer_pegado(texto: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]
     order; without one they are read in `COLUMNAS` order."""
     lineas = [(n, linea) for n, linea in enumerate(texto.splitlines(), start=1) if linea.strip()]
     if not lineas:
-        return [], ["Pega al menos una fila."]
+        return [], [gettext("Paste at least one row.")]
     columnas = list(COLUMNAS)
     if (nombres := _encabezado(_celdas(lineas[0][1]))) is not None:
         columnas = nombres
         lineas = lineas[1:]
     if len(lineas) > MAX_FILAS:
-        return [], [f"Se pueden capturar a lo más {MAX_FILAS:,} filas a la vez."]
+        return [], [
+            ngettext(
+                "At most %(n)s row can be captured at a time.",
+                "At most %(n)s rows can be captured at a time.",
+                MAX_FILAS,
+            )
+            % {"n": f"{MAX_FILAS:,}"}
+        ]
     filas = []
     for numero, linea in lineas:
         celdas = [c.strip() for c in _celdas(linea)]
@@ -256,20 +281,25 @@ def _fila(
     fecha = leer_fecha(celdas["fecha"])
     if fecha is None:
         errores.append(
-            f"«{celdas['fecha']}» no es una fecha (dd/mm/aaaa)."
+            gettext("«%(texto)s» is not a date (dd/mm/aaaa).") % {"texto": celdas["fecha"]}
             if celdas["fecha"]
-            else "Falta la fecha."
+            else gettext("The date is missing.")
         )
     volumen = leer_volumen(celdas["volumen"]) if celdas["volumen"] else None
     if volumen is None:
         errores.append(
-            f"«{celdas['volumen']}» no es un volumen." if celdas["volumen"] else "Falta el volumen."
+            gettext("«%(texto)s» is not a volume.") % {"texto": celdas["volumen"]}
+            if celdas["volumen"]
+            else gettext("The volume is missing.")
         )
     elif volumen <= 0:
-        errores.append("El volumen debe ser mayor que cero.")
+        errores.append(gettext("The volume must be greater than zero."))
     tipo = _TIPOS.get(_compacto(celdas["tipo_tiempo"]) or "TE")
     if tipo is None:
-        errores.append(f"«{celdas['tipo_tiempo']}» no es un tipo de tiempo (TE o CMA).")
+        errores.append(
+            gettext("«%(texto)s» is not a kind of time (TE or CMA).")
+            % {"texto": celdas["tipo_tiempo"]}
+        )
     fila.linea = contexto.linea(celdas["anexo"], celdas["partida"], errores)
     sitio = sitio_fijo or contexto.sitio(celdas["sitio"], errores)
     if not errores and fila.linea is not None:
@@ -304,8 +334,10 @@ def _repartir(error: ApplicationError, validas: list[Fila], revision: Revision) 
     for indice in repetidas:
         if isinstance(indice, int) and indice < len(validas):
             validas[indice].errores.append(
-                "Ya hay producción de esa partida, fecha, tipo de tiempo y sitio (o se repite "
-                "en lo pegado)."
+                gettext(
+                    "There is already production of that partida, date, kind of time and site "
+                    "(or it repeats in what was pasted)."
+                )
             )
     if not error.fields and not repetidas:
         sueltos.append(str(error.detail))
@@ -469,7 +501,7 @@ def guardar_dia(
     if errores_correccion:
         return Revision(filas=errores_correccion)
     if not filas and not correcciones:
-        return Revision(filas=[], errores=["Escribe el volumen de al menos una partida."])
+        return Revision(filas=[], errores=[gettext("Write the volume of at least one partida.")])
     with transaction.atomic():
         revision = Revision(filas=[])
         if filas:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sascop.core import excel
 from sascop.core.pages import columnas
@@ -27,7 +28,9 @@ def filas(produccion: QuerySet[Produccion], lote: int = excel.LOTE) -> Iterator[
 
 def produccion_xlsx(produccion: QuerySet[Produccion]) -> FileResponse:
     """The workbook of exactly these rows, in this order."""
-    return excel.respuesta_xlsx(COLUMNAS, filas(produccion), nombre="produccion", hoja="Producción")
+    return excel.respuesta_xlsx(
+        COLUMNAS, filas(produccion), nombre="produccion", hoja=gettext_lazy("Production")
+    )
 
 
 def _dia(valores: dict[str, str], dia: int) -> Decimal | None:
@@ -37,18 +40,20 @@ def _dia(valores: dict[str, str], dia: int) -> Decimal | None:
 
 def sabana_xlsx(datos: dict[str, Any]) -> FileResponse:
     columnas = [
-        excel.Columna("ANEXO", 9),
-        excel.Columna("PARTIDA", 10),
-        excel.Columna("CONCEPTO", 50),
-        excel.Columna("UNIDAD", 10),
-        excel.Columna("AUTORIZADO", 14, excel.VOLUMEN),
+        excel.Columna(pgettext_lazy("sheet header", "ANEXO"), 9),
+        excel.Columna(pgettext_lazy("sheet header", "PARTIDA"), 10),
+        excel.Columna(pgettext_lazy("sheet header", "CONCEPT"), 50),
+        excel.Columna(pgettext_lazy("sheet header", "UNIT"), 10),
+        excel.Columna(pgettext_lazy("sheet header", "AUTHORISED"), 14, excel.VOLUMEN),
         excel.Columna("", 7),
         *(excel.Columna(str(dia), 10, excel.VOLUMEN) for dia in datos["dias"]),
-        excel.Columna("EXCEDENTE", 12, excel.VOLUMEN),
-        excel.Columna("IMPORTE M.N.", 16, excel.DINERO),
-        excel.Columna("IMPORTE USD", 14, excel.DINERO),
+        excel.Columna(pgettext_lazy("sheet header", "EXCEDENTE"), 12, excel.VOLUMEN),
+        excel.Columna(pgettext_lazy("sheet header", "AMOUNT MXN"), 16, excel.DINERO),
+        excel.Columna(pgettext_lazy("sheet header", "AMOUNT USD"), 14, excel.DINERO),
     ]
     vacios = [None] * len(datos["dias"])
+    programado, ejecutado = pgettext_lazy("sheet row", "PROG."), pgettext_lazy("sheet row", "EXEC.")
+    subtotal_, total = pgettext_lazy("sheet row", "SUBTOTAL"), pgettext_lazy("sheet row", "TOTAL")
 
     def filas() -> Iterator[list[Any]]:
         for p in datos["partidas"]:
@@ -56,7 +61,7 @@ def sabana_xlsx(datos: dict[str, Any]) -> FileResponse:
             yield [
                 *base,
                 Decimal(p["autorizado"]),
-                "PROG.",
+                programado,
                 *(_dia(p["programado"], d) for d in datos["dias"]),
                 None,
                 None,
@@ -66,17 +71,17 @@ def sabana_xlsx(datos: dict[str, Any]) -> FileResponse:
             yield [
                 *base,
                 None,
-                "EJEC.",
+                ejecutado,
                 *(_dia(p["ejecutado"], d) for d in datos["dias"]),
                 excedente,
                 Decimal(p["importe_mn"]),
                 Decimal(p["importe_usd"]),
             ]
         for subtotal in datos["subtotales"]:
-            yield [subtotal["anexo"], None, "SUBTOTAL", None, None, None, *vacios, None,
+            yield [subtotal["anexo"], None, subtotal_, None, None, None, *vacios, None,
                    Decimal(subtotal["importe_mn"]), Decimal(subtotal["importe_usd"])]  # fmt: skip
         totales = datos["totales"]
-        yield [None, None, "TOTAL", None, None, None, *vacios, None,
+        yield [None, None, total, None, None, None, *vacios, None,
                Decimal(totales["importe_mn"]), Decimal(totales["importe_usd"])]  # fmt: skip
 
     nombre = f"sabana-{datos['orden_trabajo']}-{datos['anio']}-{datos['mes']:02d}"

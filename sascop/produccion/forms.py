@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Sitio
@@ -32,7 +34,7 @@ class OTField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 60)
-        kwargs.setdefault("help_text", "El número de orden de trabajo.")
+        kwargs.setdefault("help_text", _("The work order number."))
         # Suggestions by number or description (produccion/ot.js fills the list); wide
         # enough for the longest numbers.
         kwargs.setdefault(
@@ -49,7 +51,7 @@ class OTField(forms.CharField):
             return None
         ot = ot_por_referencia(texto)
         if ot is None:
-            raise forms.ValidationError(f"No hay una OT «{texto}».")
+            raise forms.ValidationError(gettext("There is no OT «%(ot)s».") % {"ot": texto})
         return ot
 
     def prepare_value(self, value: Any) -> Any:
@@ -59,38 +61,44 @@ class OTField(forms.CharField):
 class ProduccionFiltroForm(Formulario):
     """The list's filters, in the query string so a filtered list can be bookmarked."""
 
-    ot = OTField(label="OT", required=False)
-    anexo = forms.CharField(label="Anexo", required=False, max_length=20, help_text="P. ej. C-5")
+    ot = OTField(label=_("OT"), required=False)
+    anexo = forms.CharField(
+        label=_("Anexo"), required=False, max_length=20, help_text=_("E.g. C-5")
+    )
     partida = forms.CharField(
-        label="Partida", required=False, max_length=40, help_text="Clave, p. ej. 2.1"
+        label=_("Partida"), required=False, max_length=40, help_text=_("Key, e.g. 2.1")
     )
     excedente = forms.TypedChoiceField(
-        label="Excedente",
-        choices=[("", "Todas"), ("true", "Con excedente"), ("false", "Sin excedente")],
+        label=_("Excedente"),
+        choices=[
+            ("", pgettext_lazy("rows", "All")),
+            ("true", _("With excedente")),
+            ("false", _("Without excedente")),
+        ],
         required=False,
     )
     sitio = CatalogoChoiceField(
-        label="Sitio", queryset=Sitio.objects.order_by("descripcion"), required=False
+        label=_("Site"), queryset=Sitio.objects.order_by("descripcion"), required=False
     )
     tipo_tiempo = forms.ChoiceField(
-        label="Tipo de tiempo",
-        choices=[("", "Todos"), *Produccion.TipoTiempo.choices],
+        label=_("Kind of time"),
+        choices=[("", pgettext_lazy("kinds", "All")), *Produccion.TipoTiempo.choices],
         required=False,
     )
     estatus_cobro = forms.TypedChoiceField(
-        label="Estatus de cobro",
-        choices=[("", "Todos"), *EstatusCobro.choices],
+        label=_("Billing status"),
+        choices=[("", pgettext_lazy("kinds", "All")), *EstatusCobro.choices],
         coerce=int,
         required=False,
     )
-    fecha_desde = forms.DateField(label="Desde", required=False, widget=FechaInput)
-    fecha_hasta = forms.DateField(label="Hasta", required=False, widget=FechaInput)
+    fecha_desde = forms.DateField(label=_("From"), required=False, widget=FechaInput)
+    fecha_hasta = forms.DateField(label=_("To"), required=False, widget=FechaInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         sitio = self.fields["sitio"]
         assert isinstance(sitio, forms.ModelChoiceField)
-        sitio.empty_label = "Todos"
+        sitio.empty_label = pgettext("sites", "All")
 
     def parametros(self) -> QueryDict:
         """The valid filters in the selector's vocabulary (`ProduccionFilter`)."""
@@ -117,30 +125,39 @@ class ProduccionFiltroForm(Formulario):
 
 
 MESES = [
-    (1, "Enero"), (2, "Febrero"), (3, "Marzo"), (4, "Abril"), (5, "Mayo"), (6, "Junio"),
-    (7, "Julio"), (8, "Agosto"), (9, "Septiembre"), (10, "Octubre"), (11, "Noviembre"),
-    (12, "Diciembre"),
-]  # fmt: skip
+    (1, pgettext_lazy("month name", "January")),
+    (2, pgettext_lazy("month name", "February")),
+    (3, pgettext_lazy("month name", "March")),
+    (4, pgettext_lazy("month name", "April")),
+    (5, pgettext_lazy("month name", "May")),
+    (6, pgettext_lazy("month name", "June")),
+    (7, pgettext_lazy("month name", "July")),
+    (8, pgettext_lazy("month name", "August")),
+    (9, pgettext_lazy("month name", "September")),
+    (10, pgettext_lazy("month name", "October")),
+    (11, pgettext_lazy("month name", "November")),
+    (12, pgettext_lazy("month name", "December")),
+]
 
 
 class SabanaForm(Formulario):
     """Which sheet: an OT, a month, a kind of time and a site (the OT's by default)."""
 
-    ot = OTField(label="OT")
-    anio = forms.IntegerField(label="Año", min_value=2000, max_value=2100)
-    mes = forms.TypedChoiceField(label="Mes", choices=MESES, coerce=int)
+    ot = OTField(label=_("OT"))
+    anio = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    mes = forms.TypedChoiceField(label=_("Month"), choices=MESES, coerce=int)
     tipo_tiempo = forms.ChoiceField(
-        label="Tipo de tiempo", choices=Produccion.TipoTiempo.choices, required=False
+        label=_("Kind of time"), choices=Produccion.TipoTiempo.choices, required=False
     )
     sitio = CatalogoChoiceField(
-        label="Sitio", queryset=Sitio.objects.order_by("descripcion"), required=False
+        label=_("Site"), queryset=Sitio.objects.order_by("descripcion"), required=False
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         sitio = self.fields["sitio"]
         assert isinstance(sitio, forms.ModelChoiceField)
-        sitio.empty_label = "El de la OT"
+        sitio.empty_label = gettext("The OT's")
 
     def consulta(self) -> dict[str, Any]:
         """The sheet's parameters as the selector and the service take them."""
@@ -157,41 +174,40 @@ class SabanaForm(Formulario):
 class CapturaOTForm(Formulario):
     """Which OT a capture is for (the first step of both ways of capturing)."""
 
-    ot = OTField(label="OT")
+    ot = OTField(label=_("OT"))
 
 
 class CapturaDiaForm(Formulario):
     """One day of an OT: date, kind of time and site; the volumes come as `vol-<line>`."""
 
-    fecha = forms.DateField(label="Fecha", widget=FechaInput)
+    fecha = forms.DateField(label=_("Date"), widget=FechaInput)
     tipo_tiempo = forms.ChoiceField(
-        label="Tipo de tiempo",
+        label=_("Kind of time"),
         choices=Produccion.TipoTiempo.choices,
         initial=Produccion.TipoTiempo.TE,
     )
     sitio = CatalogoChoiceField(
-        label="Sitio",
+        label=_("Site"),
         queryset=Sitio.objects.filter(activo=True).order_by("descripcion"),
         required=False,
     )
-    comentario = forms.CharField(label="Comentario", required=False, max_length=500)
+    comentario = forms.CharField(label=_("Comment"), required=False, max_length=500)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         sitio = self.fields["sitio"]
         assert isinstance(sitio, forms.ModelChoiceField)
-        sitio.empty_label = "El de la OT"
+        sitio.empty_label = gettext("The OT's")
 
 
 class PegadoForm(Formulario):
     """Rows copied from a sheet (Excel, LibreOffice: columns separated by tabs)."""
 
     texto = forms.CharField(
-        label="Filas copiadas de Excel",
+        label=_("Rows copied from Excel"),
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "class": "monoespaciado"}),
-        help_text=(
-            "Columnas: Fecha, Anexo, Partida, Volumen, Tipo de tiempo, Sitio, Comentario "
-            "(puedes incluir la fila de títulos; el anexo, el tipo, el sitio y el comentario "
-            "pueden ir vacíos)."
+        help_text=_(
+            "Columns: Date, Anexo, Partida, Volume, Kind of time, Site, Comment (you may include "
+            "the row of titles; the anexo, the kind, the site and the comment may be empty)."
         ),
     )

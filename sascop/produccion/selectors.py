@@ -13,6 +13,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Sitio
@@ -135,7 +136,7 @@ def mes_de(anio: int, mes: int) -> tuple[datetime.date, datetime.date, int]:
 def ot_o_404(ot_id: int) -> OT:
     ot = OT.objects.filter(pk=ot_id).first()
     if ot is None:
-        raise NotFound(f"OT {ot_id} does not exist.")
+        raise NotFound(gettext("OT %(id)s does not exist.") % {"id": ot_id})
     return ot
 
 
@@ -143,10 +144,11 @@ def sitio_de_hoja(ot: OT, sitio_id: int | None) -> Sitio:
     """The site a sheet is about: the one asked for, else the OT's."""
     sitio_id = sitio_id or ot.sitio_id
     if sitio_id is None:
-        raise InvalidInput(fields={"sitio": ["The OT has no site; give one."]})
+        raise InvalidInput(fields={"sitio": [gettext("The OT has no site; give one.")]})
     sitio = Sitio.objects.filter(pk=sitio_id).first()
     if sitio is None:
-        raise InvalidInput(fields={"sitio": [f"Site {sitio_id} does not exist."]})
+        mensaje = gettext("Site %(id)s does not exist.") % {"id": sitio_id}
+        raise InvalidInput(fields={"sitio": [mensaje]})
     return sitio
 
 

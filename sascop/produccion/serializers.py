@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from sascop.catalogos.estatus import EstatusCobro
@@ -61,13 +62,13 @@ class ProduccionInputSerializer(serializers.Serializer):
         enviados = [n for n in CALCULADOS if isinstance(data, dict) and n in data]
         if enviados:
             raise serializers.ValidationError(
-                {n: ["Computed by the server; do not send it."] for n in enviados}
+                {n: [gettext("Computed by the server; do not send it.")] for n in enviados}
             )
         return super().to_internal_value(data)
 
     def validate_volumen_produccion(self, value: Any) -> Any:
         if value <= 0:
-            raise serializers.ValidationError("Must be greater than 0.")
+            raise serializers.ValidationError(gettext("Must be greater than 0."))
         return value
 
 
@@ -100,8 +101,10 @@ class ProduccionLoteInputSerializer(serializers.Serializer):
             fields: dict[str, list[str]] = {}
             for index, fila in sorted(por_fila.items()):
                 fields.update(campos_de_fila(int(index), fila))
-            raise InvalidInput("Some rows are not valid; nothing was saved.", fields=fields)
-        raise InvalidInput(fields={"filas": ["Send a non-empty list of rows."]})
+            raise InvalidInput(
+                gettext("Some rows are not valid; nothing was saved."), fields=fields
+            )
+        raise InvalidInput(fields={"filas": [gettext("Send a non-empty list of rows.")]})
 
 
 class ProduccionItemSerializer(serializers.Serializer):
@@ -150,7 +153,7 @@ class MesSerializer(serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> Any:
         vacios: dict[str, list[str]] = {
-            str(nombre): ["May not be blank."]
+            str(nombre): [gettext("May not be blank.")]
             for nombre in self.fields
             if hasattr(data, "get") and data.get(nombre) == ""
         }

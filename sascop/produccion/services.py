@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from sascop.accounts.models import User
 from sascop.actividad import services as actividad
@@ -76,12 +77,17 @@ def exigir_sin_firmar(dias: Iterable[tuple[int, int, datetime.date]]) -> None:
         if dia in dias
     )
     if firmados:
+        dias_firmados = ", ".join(
+            gettext("OT %(ot)s site %(sitio)s on %(fecha)s")
+            % {"ot": ot, "sitio": sitio, "fecha": fecha.isoformat()}
+            for ot, sitio, fecha in firmados
+        )
         raise Conflict(
-            "The daily report of "
-            + ", ".join(
-                f"OT {ot} site {sitio} on {fecha.isoformat()}" for ot, sitio, fecha in firmados
+            gettext(
+                "The daily report of %(dias)s is signed off (FIRMADO); its production cannot "
+                "change."
             )
-            + " is signed off (FIRMADO); its production cannot change.",
+            % {"dias": dias_firmados},
             firmados=[
                 {"ot": ot, "sitio": sitio, "fecha": fecha.isoformat()}
                 for ot, sitio, fecha in firmados
@@ -174,10 +180,10 @@ def _exigir_lineas_activas(filas: Sequence[Produccion], lote: bool) -> None:
     )
     for index, fila in enumerate(filas):
         if activas.get(fila.partida_anexo_id) != fila.ot_id:
-            mensaje = {"partida_anexo": ["Not a line of the OT's active anexo."]}
+            mensaje = {"partida_anexo": [gettext("Not a line of the OT's active anexo.")]}
             if lote:
                 raise InvalidInput(
-                    f"Row {index} is not valid; nothing was saved.",
+                    gettext("Row %(fila)s is not valid; nothing was saved.") % {"fila": index},
                     fields=campos_de_fila(index, mensaje),
                 )
             raise InvalidInput(fields=mensaje)
@@ -188,7 +194,7 @@ def _nueva(usuario: User, datos: dict[str, Any]) -> Produccion:
     ot = datos["ot"]
     if datos.get("sitio") is None:
         if ot.sitio_id is None:
-            raise InvalidInput(fields={"sitio": ["The OT has no site; give one."]})
+            raise InvalidInput(fields={"sitio": [gettext("The OT has no site; give one.")]})
         datos["sitio"] = ot.sitio
     return Produccion(**datos, creado_por=usuario if usuario.is_authenticated else None)
 
@@ -219,12 +225,16 @@ def _duplicadas(filas: list[Produccion], excluir: Sequence[int] = ()) -> list[in
 def _conflicto(indices: list[int], lote: bool) -> Conflict:
     if not lote:
         return Conflict(
-            "Production for that OT, partida, date, kind of time and site is already recorded."
+            gettext(
+                "Production for that OT, partida, date, kind of time and site is already recorded."
+            )
         )
     return Conflict(
-        "Rows repeat production already recorded (or repeat each other): "
-        + ", ".join(str(i) for i in indices)
-        + ". Nothing was saved.",
+        gettext(
+            "Rows repeat production already recorded (or repeat each other): %(filas)s. "
+            "Nothing was saved."
+        )
+        % {"filas": ", ".join(str(i) for i in indices)},
         filas=indices,
     )
 
@@ -233,7 +243,18 @@ def _conflicto(indices: list[int], lote: bool) -> Conflict:
 def produccion_crear_lote(*, usuario: User, filas: list[dict[str, Any]]) -> list[Produccion]:
     """Record many rows at once: either every row is saved or none is."""
     if len(filas) > MAX_FILAS:
-        raise InvalidInput(fields={"filas": [f"At most {MAX_FILAS} rows per request."]})
+        raise InvalidInput(
+            fields={
+                "filas": [
+                    ngettext(
+                        "At most %(n)s row per request.",
+                        "At most %(n)s rows per request.",
+                        MAX_FILAS,
+                    )
+                    % {"n": MAX_FILAS}
+                ]
+            }
+        )
     nuevas = []
     for index, datos in enumerate(filas):
         try:
@@ -242,7 +263,7 @@ def produccion_crear_lote(*, usuario: User, filas: list[dict[str, Any]]) -> list
             validated(fila, check_unique=False)
         except InvalidInput as exc:
             raise InvalidInput(
-                f"Row {index} is not valid; nothing was saved.",
+                gettext("Row %(fila)s is not valid; nothing was saved.") % {"fila": index},
                 fields=campos_de_fila(index, exc.fields or {}),
             ) from exc
         nuevas.append(fila)
@@ -315,7 +336,8 @@ def _exigir_etiqueta(if_match: str | None, actual: str) -> None:
     ofrecidas = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
     if actual not in ofrecidas:
         raise PreconditionFailed(
-            f"The sheet has changed (now at {actual}); fetch it again and retry."
+            gettext("The sheet has changed (now at %(version)s); fetch it again and retry.")
+            % {"version": actual}
         )
 
 
@@ -324,19 +346,19 @@ def _volumen(valor: Any) -> Decimal | None:
     if valor is None or valor == "":
         return None
     if isinstance(valor, bool) or not isinstance(valor, str | int | float | Decimal):
-        raise ValueError("Send a number or a decimal string.")
+        raise ValueError(gettext("Send a number or a decimal string."))
     try:
         volumen = Decimal(str(valor).strip())
     except InvalidOperation:
-        raise ValueError("Not a number.") from None
+        raise ValueError(gettext("Not a number.")) from None
     if not volumen.is_finite():
-        raise ValueError("Not a number.")
+        raise ValueError(gettext("Not a number."))
     if volumen < 0:
-        raise ValueError("Must not be negative.")
+        raise ValueError(gettext("Must not be negative."))
     if volumen >= MAX_VOLUMEN:
-        raise ValueError("Too large.")
+        raise ValueError(gettext("Too large."))
     if volumen != volumen.quantize(Decimal("0.0001"), rounding=ROUND_DOWN):
-        raise ValueError("At most 4 decimal places.")
+        raise ValueError(gettext("At most 4 decimal places."))
     return volumen or None
 
 
@@ -344,9 +366,9 @@ def _dia_del_mes(texto: Any, dias: int) -> int:
     try:
         dia = int(str(texto))
     except ValueError:
-        raise ValueError("Not a day of the month.") from None
+        raise ValueError(gettext("Not a day of the month.")) from None
     if not 1 <= dia <= dias or str(dia) != str(texto).strip():
-        raise ValueError("Not a day of the month.")
+        raise ValueError(gettext("Not a day of the month."))
     return dia
 
 
@@ -358,22 +380,22 @@ def _leer_celdas(
     errores: dict[str, list[str]] = {}
     celdas: dict[int, dict[int, Decimal | None]] = {}
     if not isinstance(partidas, list):
-        raise InvalidInput(fields={"partidas": ["Send the sheet's list of partidas."]})
+        raise InvalidInput(fields={"partidas": [gettext("Send the sheet's list of partidas.")]})
     for index, partida in enumerate(partidas):
         prefijo = f"partidas[{index}]"
         if not isinstance(partida, dict):
-            errores[prefijo] = ["Send an object."]
+            errores[prefijo] = [gettext("Send an object.")]
             continue
         linea_id = partida.get("partida_anexo")
         if isinstance(linea_id, bool) or not isinstance(linea_id, int) or linea_id not in lineas:
-            errores[f"{prefijo}.partida_anexo"] = ["Not a line of the OT's active anexo."]
+            errores[f"{prefijo}.partida_anexo"] = [gettext("Not a line of the OT's active anexo.")]
             continue
         if linea_id in celdas:
-            errores[f"{prefijo}.partida_anexo"] = ["This line is sent twice."]
+            errores[f"{prefijo}.partida_anexo"] = [gettext("This line is sent twice.")]
             continue
         ejecutado = partida.get("ejecutado", {})
         if not isinstance(ejecutado, dict):
-            errores[f"{prefijo}.ejecutado"] = ["Send an object of day → volume."]
+            errores[f"{prefijo}.ejecutado"] = [gettext("Send an object of day → volume.")]
             continue
         celdas[linea_id] = {}
         for texto, valor in ejecutado.items():
@@ -386,7 +408,7 @@ def _leer_celdas(
             if volumen is not None or vacias:
                 celdas[linea_id][dia] = volumen
     if errores:
-        raise InvalidInput("Some cells are not valid; nothing was saved.", fields=errores)
+        raise InvalidInput(gettext("Some cells are not valid; nothing was saved."), fields=errores)
     return celdas
 
 
@@ -460,7 +482,9 @@ def sabana_guardar(
                 guardada.version += 1
                 cambios.append(Cambio(antes=antes, fila=guardada))
     if nuevas and not sitio.activo:
-        raise InvalidInput(fields={"sitio": [f"sitio {sitio.pk} is inactive."]})
+        raise InvalidInput(
+            fields={"sitio": [gettext("sitio %(id)s is inactive.") % {"id": sitio.pk}]}
+        )
     _escribir(usuario=usuario, nuevas=nuevas, cambios=cambios, eliminadas=eliminadas)
 
 
@@ -483,7 +507,7 @@ def reportes_guardar(
         _exigir_etiqueta(if_match, selectors.etiqueta(actual))
     inicio, fin, dias = selectors.mes_de(anio, mes)
     if not isinstance(sitios, list):
-        raise InvalidInput(fields={"sitios": ["Send the list of sites."]})
+        raise InvalidInput(fields={"sitios": [gettext("Send the list of sites.")]})
     validos = set(
         Sitio.objects.filter(
             pk__in=[s.get("id") for s in sitios if isinstance(s, dict) and _entero(s.get("id"))]
@@ -498,11 +522,11 @@ def reportes_guardar(
             or not _entero(sitio.get("id"))
             or sitio["id"] not in validos
         ):
-            errores[f"{prefijo}.id"] = ["Not a site."]
+            errores[f"{prefijo}.id"] = [gettext("Not a site.")]
             continue
         reportes = sitio.get("reportes", {})
         if not isinstance(reportes, dict):
-            errores[f"{prefijo}.reportes"] = ["Send an object of day → state."]
+            errores[f"{prefijo}.reportes"] = [gettext("Send an object of day → state.")]
             continue
         for texto, estatus in reportes.items():
             try:
@@ -512,12 +536,13 @@ def reportes_guardar(
                 continue
             if estatus not in ReporteDiario.Estatus.values:
                 errores[f"{prefijo}.reportes.{texto}"] = [
-                    "Use one of: " + ", ".join(ReporteDiario.Estatus.values) + "."
+                    gettext("Use one of: %(valores)s.")
+                    % {"valores": ", ".join(ReporteDiario.Estatus.values)}
                 ]
                 continue
             pedidos[(sitio["id"], inicio.replace(day=dia))] = estatus
     if errores:
-        raise InvalidInput("Some days are not valid; nothing was saved.", fields=errores)
+        raise InvalidInput(gettext("Some days are not valid; nothing was saved."), fields=errores)
     existentes = {
         (r.sitio_id, r.fecha): r
         for r in ReporteDiario.objects.filter(ot_id=ot_id, fecha__range=(inicio, fin))

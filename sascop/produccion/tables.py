@@ -3,6 +3,9 @@ its Excel export and its column chooser all come from `COLUMNAS`."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.core import excel
 from sascop.core.pages.columnas import Columna, Tabla, fecha, tabla_de
@@ -12,42 +15,47 @@ from sascop.produccion.models import Produccion
 _CONCEPTO = "partida_anexo__concepto"
 
 COLUMNAS = (
-    fecha("fecha_produccion", "Fecha"),
-    Columna("ot", "OT", "ot__orden_trabajo", excel="Orden de trabajo", ancho=18, clase="nowrap"),
-    Columna("anexo", "Anexo", f"{_CONCEPTO}__anexo__clave", ancho=9, visible=False),
+    fecha("fecha_produccion", _("Date")),
+    Columna("ot", _("OT"), "ot__orden_trabajo", excel=_("Work order"), ancho=18, clase="nowrap"),
+    Columna("anexo", _("Anexo"), f"{_CONCEPTO}__anexo__clave", ancho=9, visible=False),
     Columna(
         "partida",
-        "Partida",
+        _("Partida"),
         f"{_CONCEPTO}__partida",
         ancho=10,
         clase="nowrap",
         orden=(f"{_CONCEPTO}__anexo__clave", f"{_CONCEPTO}__orden", "id"),
     ),
-    Columna("concepto", "Concepto", f"{_CONCEPTO}__concepto", ancho=50, orden=(), largo=True),
-    Columna("unidad", "Unidad", f"{_CONCEPTO}__unidad", ancho=10, orden=(), visible=False),
-    Columna("sitio", "Sitio", "sitio__descripcion", ancho=26, orden=("sitio", "id")),
-    Columna("tipo_tiempo", "Tipo", "tipo_tiempo", excel="Tipo de tiempo", ancho=10),
+    Columna("concepto", _("Concept"), f"{_CONCEPTO}__concepto", ancho=50, orden=(), largo=True),
+    Columna("unidad", _("Unit"), f"{_CONCEPTO}__unidad", ancho=10, orden=(), visible=False),
+    Columna("sitio", _("Site"), "sitio__descripcion", ancho=26, orden=("sitio", "id")),
+    Columna("tipo_tiempo", _("Kind"), "tipo_tiempo", excel=_("Kind of time"), ancho=10),
     Columna(
         "volumen_produccion",
-        "Volumen",
+        _("Volume"),
         "volumen_produccion",
         ancho=14,
         formato=excel.VOLUMEN,
         clase="num nowrap",
     ),
     Columna(
-        "excedente", "Excedente", "excedente", ancho=14, formato=excel.VOLUMEN, clase="num nowrap"
+        "excedente",
+        _("Excedente"),
+        "excedente",
+        ancho=14,
+        formato=excel.VOLUMEN,
+        clase="num nowrap",
     ),
     Columna(
         "estatus_cobro",
-        "Cobro",
+        _("Billing"),
         "estatus_cobro",
-        excel="Estatus de cobro",
+        excel=_("Billing status"),
         ancho=16,
         opciones=dict(EstatusCobro.choices),
     ),
     Columna(
-        "comentario", "Comentario", "comentario", ancho=40, orden=(), largo=True, visible=False
+        "comentario", _("Comment"), "comentario", ancho=40, orden=(), largo=True, visible=False
     ),
 )
 
@@ -71,6 +79,6 @@ ProduccionTable = tabla_de(
     _ProduccionTabla,
     "ProduccionTable",
     clave="produccion",
-    sustantivos=("fila de producción", "filas de producción"),
-    vacio="Ninguna producción coincide con los filtros.",
+    sustantivos=ngettext_lazy("%(cifra)s production row", "%(cifra)s production rows", "n"),
+    vacio=_("No production matches the filters."),
 )

@@ -18,7 +18,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -50,7 +50,7 @@ class ProduccionLista(ListaView):
     answers the whole filtered list as a workbook."""
 
     permisos_requeridos = ("produccion.view_produccion",)
-    titulo = "Producción"
+    titulo = gettext_lazy("Production")
     tabla = ProduccionTable
 
     def filtros(self) -> ProduccionFiltroForm:
@@ -69,18 +69,24 @@ class ProduccionLista(ListaView):
         de_la_ot = f"?ot={quote(ot.orden_trabajo, safe='/')}" if ot is not None else ""
         acciones = [
             {
-                "texto": "Sábana del mes",
+                "texto": gettext("Month's sheet"),
                 "url": f"{reverse('produccion:sabana')}{de_la_ot}",
                 "clase": "boton-secundario",
             }
         ]
         if self.request.user.has_perm("produccion.add_produccion"):
             url = f"{reverse('produccion:captura')}{de_la_ot}"
-            acciones.append({"texto": "Capturar producción", "url": url})
+            acciones.append({"texto": gettext("Capture production"), "url": url})
         return acciones
 
 
 # --- Capture -----------------------------------------------------------------------------
+
+
+def _guardadas(n: int) -> str:
+    return ngettext("%(n)s production row was saved.", "%(n)s production rows were saved.", n) % {
+        "n": n
+    }
 
 
 def _lista_de(ot: OT, revision: captura.Revision) -> str:
@@ -195,7 +201,7 @@ def produccion_captura(request: HttpRequest) -> HttpResponse:
             mostrados=_volumenes(request, "antes"),
         )
         if revision.guardadas:
-            messages.success(request, f"Se guardaron {revision.guardadas} filas de producción.")
+            messages.success(request, _guardadas(revision.guardadas))
             return redirect(_lista_de(ot, revision))
         for error in revision.errores:
             dia.add_error(None, error)
@@ -207,7 +213,7 @@ def produccion_captura(request: HttpRequest) -> HttpResponse:
     if accion == "guardar":
         revision = captura.guardar_pegado(usuario=usuario, ot=ot, texto=texto)
         if revision.guardadas:
-            messages.success(request, f"Se guardaron {revision.guardadas} filas de producción.")
+            messages.success(request, _guardadas(revision.guardadas))
             return redirect(_lista_de(ot, revision))
         return _pagina_captura(request, ot_form, ot, pegado=pegado, revision=revision, status=400)
     revision = captura.revisar_pegado(usuario=usuario, ot=ot, texto=texto)
@@ -360,7 +366,8 @@ def _pagina_sabana(
         # A cell the grid does not show (a line or day sent that is not on this sheet) is
         # named in the notice instead, or nothing on the page would say what is wrong.
         ocultas = [
-            f"Línea {linea}, día {dia}: {' '.join(mensajes)}"
+            gettext("Line %(linea)s, day %(dia)s: %(mensajes)s")
+            % {"linea": linea, "dia": dia, "mensajes": " ".join(mensajes)}
             for (linea, dia), mensajes in (errores or {}).items()
             if (linea, dia) not in visibles
         ]
@@ -437,7 +444,7 @@ def produccion_sabana(request: HttpRequest) -> HttpResponseBase:
         and request.user.has_perm("produccion.change_produccion")
         and request.user.has_perm("produccion.delete_produccion")
     ):
-        raise PermissionDenied("Tu rol no puede capturar producción.")
+        raise PermissionDenied(gettext("Your role cannot capture production."))
     escritas = _celdas_enviadas(request)
     lineas = sorted(escritas)
     try:
@@ -448,9 +455,9 @@ def produccion_sabana(request: HttpRequest) -> HttpResponseBase:
             **form.consulta(),
         )
     except PreconditionFailed:
-        aviso = (
-            "Alguien más guardó esta sábana mientras la editabas. No se guardó nada: lo que "
-            "escribiste sigue aquí. Revisa y guarda de nuevo para aplicarlo."
+        aviso = gettext(
+            "Someone else saved this sheet while you were editing it. Nothing was saved: what "
+            "you wrote is still here. Check it and save again to apply it."
         )
         return _pagina_sabana(request, form, escritas=escritas, aviso=aviso, status=412)
     except ApplicationError as exc:
@@ -462,12 +469,12 @@ def produccion_sabana(request: HttpRequest) -> HttpResponseBase:
                 errores[(lineas[int(match.group(1))], match.group(2))] = [str(m) for m in mensajes]
             else:
                 otros.append(f"{campo}: {' '.join(str(m) for m in mensajes)}")
-        aviso = "No se guardó nada. " + (
-            " ".join(["Revisa las celdas marcadas.", *otros]) if errores or otros
+        aviso = gettext("Nothing was saved.") + " " + (
+            " ".join([gettext("Check the marked cells."), *otros]) if errores or otros
             else str(exc.detail)
         )  # fmt: skip
         return _pagina_sabana(
             request, form, escritas=escritas, errores=errores, aviso=aviso, status=exc.status
         )
-    messages.success(request, "Sábana guardada.")
+    messages.success(request, gettext("Sheet saved."))
     return redirect(request.get_full_path())

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse
+from django.utils.translation import gettext_lazy
 
 from sascop.core import excel
 from sascop.core.pages import columnas
@@ -31,4 +32,4 @@ def filas(ptes: QuerySet[PTE], lote: int = excel.LOTE) -> Iterator[list[Any]]:
 
 def ptes_xlsx(ptes: QuerySet[PTE]) -> FileResponse:
     """The workbook of exactly these PTEs, in this order."""
-    return excel.respuesta_xlsx(COLUMNAS, filas(ptes), nombre="ptes", hoja="PTEs")
+    return excel.respuesta_xlsx(COLUMNAS, filas(ptes), nombre="ptes", hoja=gettext_lazy("PTEs"))

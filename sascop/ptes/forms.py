@@ -5,6 +5,7 @@ these forms show next to the fields."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.catalogos.models import Cliente, ResponsableProyecto, Tipo
@@ -20,14 +21,14 @@ class PTEFiltroForm(FiltroForm):
 
     catalogos = ("cliente", "responsable", "tipo")
 
-    buscar = filtros.buscar("Oficio, oficio de solicitud o descripción.")
+    buscar = filtros.buscar(_("Letter, request letter or description."))
     estatus = filtros.estatus(EstatusPTE.choices)
-    cliente = filtros.catalogo("Cliente", Cliente.objects.order_by("descripcion"))
-    responsable = filtros.catalogo("Responsable", ResponsableProyecto.objects.order_by("nombre"))
+    cliente = filtros.catalogo(_("Client"), Cliente.objects.order_by("descripcion"))
+    responsable = filtros.catalogo(_("Lead"), ResponsableProyecto.objects.order_by("nombre"))
     tipo = filtros.catalogo(
-        "Tipo", Tipo.objects.filter(aplica_a=Tipo.AplicaA.PTE).order_by("descripcion")
+        _("Type"), Tipo.objects.filter(aplica_a=Tipo.AplicaA.PTE).order_by("descripcion")
     )
-    anio = filtros.anio("Año de solicitud")
+    anio = filtros.anio(_("Request year"))
 
 
 class PTEForm(RegistroForm):
@@ -40,24 +41,25 @@ class PTEForm(RegistroForm):
     }
     montos = ("total_homologado",)
 
-    oficio_pte = forms.CharField(label="Oficio PTE", max_length=60)
-    oficio_solicitud = forms.CharField(label="Oficio de solicitud", max_length=60, required=False)
-    descripcion_trabajo = campos.texto("Descripción del trabajo", requerido=True)
-    cliente = CatalogoChoiceField(label="Cliente", queryset=Cliente.objects.none())
-    tipo = CatalogoChoiceField(label="Tipo", queryset=Tipo.objects.none())
+    oficio_pte = forms.CharField(label=_("PTE letter"), max_length=60)
+    oficio_solicitud = forms.CharField(label=_("Request letter"), max_length=60, required=False)
+    descripcion_trabajo = campos.texto(_("Work description"), requerido=True)
+    cliente = CatalogoChoiceField(label=_("Client"), queryset=Cliente.objects.none())
+    tipo = CatalogoChoiceField(label=_("Type"), queryset=Tipo.objects.none())
     responsable_proyecto = CatalogoChoiceField(
-        label="Responsable del proyecto", queryset=ResponsableProyecto.objects.none()
+        label=_("Project lead"), queryset=ResponsableProyecto.objects.none()
     )
-    fecha_solicitud = campos.fecha("Fecha de solicitud", requerida=True)
-    plazo_dias = forms.IntegerField(label="Plazo (días)", min_value=1)
+    fecha_solicitud = campos.fecha(_("Request date"), requerida=True)
+    plazo_dias = forms.IntegerField(label=_("Term (days)"), min_value=1)
     fecha_entrega = campos.fecha(
-        "Fecha de entrega", ayuda="Al pasar a Entregada se pone la de hoy si la dejas vacía."
+        _("Delivery date"),
+        ayuda=_("If left empty, today's date is set when the status changes to Entregada."),
     )
     prioridad = forms.TypedChoiceField(
-        label="Prioridad", choices=PTE.Prioridad.choices, coerce=int, initial=PTE.Prioridad.MEDIA
+        label=_("Priority"), choices=PTE.Prioridad.choices, coerce=int, initial=PTE.Prioridad.MEDIA
     )
     estatus = forms.TypedChoiceField(
-        label="Estatus", choices=EstatusPTE.choices, coerce=int, initial=EstatusPTE.PENDIENTE
+        label=_("Status"), choices=EstatusPTE.choices, coerce=int, initial=EstatusPTE.PENDIENTE
     )
-    total_homologado = campos.monto("Total homologado (MXN)", 16)
-    comentario = campos.texto("Comentario")
+    total_homologado = campos.monto(_("Approved total (MXN)"), 16)
+    comentario = campos.texto(_("Comment"))

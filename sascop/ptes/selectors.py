@@ -8,6 +8,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.core.api.filters import IdFilter, filtrar
@@ -68,7 +69,7 @@ def pte_cabecera(pte_id: int) -> PTE:
     """The PTE alone (with its catalog names), for its edit and delete pages."""
     pte = _base().filter(pk=pte_id).first()
     if pte is None:
-        raise NotFound(f"PTE {pte_id} does not exist.")
+        raise NotFound(gettext("PTE %(id)s does not exist.") % {"id": pte_id})
     return pte
 
 

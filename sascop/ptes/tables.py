@@ -7,6 +7,8 @@ from typing import Any
 
 import django_tables2 as tables
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPTE
 from sascop.core.pages import columnas
@@ -17,24 +19,24 @@ from sascop.ptes.models import PTE
 COLUMNAS = (
     Columna(
         "oficio_pte",
-        "Oficio",
+        _("Letter"),
         "oficio_pte",
-        excel="Oficio PTE",
+        excel=_("PTE letter"),
         ancho=18,
         clase="nowrap",
         enlace=("ptes:detalle", {"pte_id": tables.A("pk")}),
     ),
-    Columna("oficio_solicitud", "Oficio de solicitud", "oficio_solicitud", ancho=18, visible=False),
+    Columna("oficio_solicitud", _("Request letter"), "oficio_solicitud", ancho=18, visible=False),
     flujo.DESCRIPCION,
     flujo.CLIENTE,
-    Columna("tipo", "Tipo", "tipo__descripcion", ancho=22, visible=False),
+    Columna("tipo", _("Type"), "tipo__descripcion", ancho=22, visible=False),
     flujo.RESPONSABLE,
-    columnas.fecha("fecha_solicitud", "Solicitud", excel="Fecha de solicitud"),
+    columnas.fecha("fecha_solicitud", _("Request"), excel=_("Request date")),
     flujo.PLAZO,
-    columnas.fecha("fecha_entrega", "Fecha de entrega", visible=False),
+    columnas.fecha("fecha_entrega", _("Delivery date"), visible=False),
     Columna(
         "prioridad",
-        "Prioridad",
+        _("Priority"),
         "prioridad",
         ancho=10,
         opciones=dict(PTE.Prioridad.choices),
@@ -42,7 +44,7 @@ COLUMNAS = (
     ),
     flujo.estatus(EstatusPTE.choices, 13),
     columnas.dinero(
-        "total_homologado", "Total homologado", excel="Total homologado (MXN)", ancho=18
+        "total_homologado", _("Approved total"), excel=_("Approved total (MXN)"), ancho=18
     ),
     flujo.progreso(lambda fila, avance: avance.get(fila["id"], 0.0)),
 )
@@ -50,7 +52,8 @@ COLUMNAS = (
 
 class _PTETabla(flujo.TablaConAvance):
     def render_progreso(self, record: PTE) -> SafeString:
-        return barra(self.avance.get(record.pk, 0.0), f"Avance de {record.oficio_pte}")
+        etiqueta = gettext("Progress of %(oficio)s") % {"oficio": record.oficio_pte}
+        return barra(self.avance.get(record.pk, 0.0), etiqueta)
 
 
 PTETable = tabla_de(
@@ -58,8 +61,8 @@ PTETable = tabla_de(
     _PTETabla,
     "PTETable",
     clave="ptes",
-    sustantivos=("PTE", "PTEs"),
-    vacio="Ninguna PTE coincide con los filtros.",
+    sustantivos=ngettext_lazy("%(cifra)s PTE", "%(cifra)s PTEs", "n"),
+    vacio=_("No PTE matches the filters."),
 )
 
 
@@ -67,22 +70,22 @@ PTETable = tabla_de(
 COLUMNAS_OTS = (
     Columna(
         "orden_trabajo",
-        "Orden de trabajo",
+        _("Work order"),
         "orden_trabajo",
         orden=(),
         enlace=("ots:detalle", {"ot_id": tables.A("pk")}),
     ),
     Columna(
-        "estatus", "Estatus", "estatus", orden=(), opciones=dict(EstatusOT.choices), insignia=True
+        "estatus", _("Status"), "estatus", orden=(), opciones=dict(EstatusOT.choices), insignia=True
     ),
-    columnas.dinero("monto_mxn", "Monto MXN", orden=()),
-    columnas.dinero("monto_usd", "Monto USD", orden=()),
+    columnas.dinero("monto_mxn", _("Amount MXN"), orden=()),
+    columnas.dinero("monto_usd", _("Amount USD"), orden=()),
 )
 
 
 class _OTsDeLaPTE(Tabla):
     class Meta(Tabla.Meta):
-        attrs = {"aria_label": "OTs de esta PTE"}
+        attrs = {"aria_label": _("OTs of this PTE")}
 
     def render_orden_trabajo(self, record: Any) -> str:
         return str(record)

@@ -17,6 +17,8 @@ from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sascop.accounts.current import current_user
 from sascop.catalogos.estatus import EstatusPTE
@@ -37,7 +39,7 @@ class PTELista(ListaView):
     `?exportar=xlsx` answers the whole filtered list, in its order, as a workbook."""
 
     permisos_requeridos = ("ptes.view_pte",)
-    titulo = "PTEs"
+    titulo = gettext_lazy("PTEs")
     tabla = PTETable
     lote = {"estatus": "ptes.change_pte", "eliminar": "ptes.delete_pte"}
     estatus_opciones = EstatusPTE.choices
@@ -66,7 +68,7 @@ class PTELista(ListaView):
     def acciones(self) -> list[dict[str, str]]:
         if not self.request.user.has_perm("ptes.add_pte"):
             return []
-        return [{"texto": "Nueva PTE", "url": reverse("ptes:nueva")}]
+        return [{"texto": _("New PTE"), "url": reverse("ptes:nueva")}]
 
 
 class PTEDetalle(ConPasosView):
@@ -75,9 +77,9 @@ class PTEDetalle(ConPasosView):
     template_name = DETALLE
     permisos_requeridos = ("ptes.view_pte",)
     permiso_pasos = "ptes.change_ptedetalle"
-    pasos_titulo = "Pasos del flujo"
-    pasos_vacio = (
-        "Esta PTE no tiene pasos: su tipo de cliente no tenía pasos activos cuando se creó."
+    pasos_titulo = gettext_lazy("Workflow steps")
+    pasos_vacio = gettext_lazy(
+        "This PTE has no steps: its client type had no active steps when it was created."
     )
 
     def url_detalle(self) -> str:
@@ -102,27 +104,27 @@ class PTEDetalle(ConPasosView):
         contexto = {
             "valor": valor,
             "id": "progreso-pte",
-            "etiqueta": "Avance de la PTE",
+            "etiqueta": _("PTE progress"),
             "oob": oob,
         }
         return render_to_string("core/_progreso.html", contexto, self.request)
 
     def datos(self, pte: PTE, progreso: float) -> list[tuple[str, Any, bool]]:
         datos = [
-            ("Descripción del trabajo", linebreaksbr(pte.descripcion_trabajo), True),
-            ("Cliente", pte.cliente.descripcion, False),
-            ("Tipo", pte.tipo.descripcion, False),
-            ("Responsable del proyecto", pte.responsable_proyecto.nombre, False),
-            ("Oficio de solicitud", pte.oficio_solicitud or "—", False),
-            ("Fecha de solicitud", fecha(pte.fecha_solicitud), False),
-            ("Plazo", plazo(pte.plazo_dias), False),
-            ("Fecha de entrega", fecha(pte.fecha_entrega), False),
-            ("Prioridad", pte.get_prioridad_display(), False),
-            ("Total homologado", dinero(pte.total_homologado, "MXN"), False),
-            ("Avance", self.progreso(progreso), False),
+            (_("Work description"), linebreaksbr(pte.descripcion_trabajo), True),
+            (_("Client"), pte.cliente.descripcion, False),
+            (_("Type"), pte.tipo.descripcion, False),
+            (_("Project lead"), pte.responsable_proyecto.nombre, False),
+            (_("Request letter"), pte.oficio_solicitud or "—", False),
+            (_("Request date"), fecha(pte.fecha_solicitud), False),
+            (_("Term"), plazo(pte.plazo_dias), False),
+            (_("Delivery date"), fecha(pte.fecha_entrega), False),
+            (_("Priority"), pte.get_prioridad_display(), False),
+            (_("Approved total"), dinero(pte.total_homologado, "MXN"), False),
+            (_("Progress"), self.progreso(progreso), False),
         ]
         if pte.comentario:
-            datos.append(("Comentario", linebreaksbr(pte.comentario), True))
+            datos.append((_("Comment"), linebreaksbr(pte.comentario), True))
         return datos
 
     def contexto(self) -> dict[str, Any]:
@@ -130,27 +132,27 @@ class PTEDetalle(ConPasosView):
         usuario = self.request.user
         acciones = []
         if usuario.has_perm("ptes.change_pte"):
-            acciones.append({"texto": "Editar", "url": reverse("ptes:editar", args=[pte.pk])})
+            acciones.append({"texto": _("Edit"), "url": reverse("ptes:editar", args=[pte.pk])})
         # "Crear OT" for who may create one; whether this PTE may have one, the OT page says.
         crear_ot = reverse("ots:nueva") if usuario.has_perm("ots.add_ot") else None
         if crear_ot:
             acciones.append(
                 {
-                    "texto": "Crear OT",
+                    "texto": _("Create OT"),
                     "url": f"{crear_ot}?pte={pte.pk}",
                     "clase": "boton-secundario",
                 }
             )
         if usuario.has_perm("ptes.delete_pte"):
             url = reverse("ptes:eliminar", args=[pte.pk])
-            acciones.append({"texto": "Eliminar", "url": url, "clase": "boton-secundario"})
+            acciones.append({"texto": _("Delete"), "url": url, "clase": "boton-secundario"})
         return {
             "pte": pte,
             "titulo": pte.oficio_pte,
             "estatus": (pte.estatus, pte.get_estatus_display()),
             "acciones": acciones,
             "url_lista": reverse("ptes:lista"),
-            "datos_titulo": "Datos de la PTE",
+            "datos_titulo": _("PTE data"),
             "datos": self.datos(pte, progreso),
             "detalles": detalles,
             "progreso": progreso,
@@ -185,22 +187,26 @@ class PTEEditar(EditarView):
         )
 
     def exito(self, objeto: PTE, creado: bool) -> HttpResponseBase:
-        messages.success(
-            self.request, f"PTE {objeto.oficio_pte} {'creada' if creado else 'guardada'}."
-        )
+        if creado:
+            texto = _("PTE %(oficio)s created.") % {"oficio": objeto.oficio_pte}
+        else:
+            texto = _("PTE %(oficio)s saved.") % {"oficio": objeto.oficio_pte}
+        messages.success(self.request, texto)
         return redirect("ptes:detalle", pte_id=objeto.pk)
 
     def contexto_extra(self, objeto: PTE | None) -> dict[str, Any]:
         if objeto is None:
             return {
-                "titulo": "Nueva PTE",
-                "boton": "Crear PTE",
+                "titulo": _("New PTE"),
+                "boton": _("Create PTE"),
                 "cancelar": reverse("ptes:lista"),
-                "nota": "Los pasos del flujo se crean solos, según el tipo del cliente.",
+                "nota": _(
+                    "The workflow steps are created automatically, according to the client's type."
+                ),
             }
         return {
-            "titulo": f"Editar PTE {objeto.oficio_pte}",
-            "boton": "Guardar cambios",
+            "titulo": _("Edit PTE %(oficio)s") % {"oficio": objeto.oficio_pte},
+            "boton": _("Save changes"),
             "cancelar": reverse("ptes:detalle", args=[objeto.pk]),
         }
 
@@ -209,7 +215,7 @@ class PTEEliminar(EliminarView):
     """Ask, then hide the PTE (soft delete: it stays in the database and the activity log)."""
 
     permisos_requeridos = ("ptes.delete_pte",)
-    nombre = "la PTE"
+    nombre = gettext_lazy("the PTE")
 
     def objeto(self) -> PTE:
         return selectors.pte_cabecera(self.kwargs["pte_id"])
@@ -221,18 +227,18 @@ class PTEEliminar(EliminarView):
 
     def datos(self, objeto: PTE) -> list[tuple[str, Any, bool]]:
         return [
-            ("Descripción", Truncator(objeto.descripcion_trabajo).chars(200), True),
-            ("Cliente", objeto.cliente.descripcion, False),
-            ("Estatus", objeto.get_estatus_display(), False),
+            (_("Description"), Truncator(objeto.descripcion_trabajo).chars(200), True),
+            (_("Client"), objeto.cliente.descripcion, False),
+            (_("Status"), objeto.get_estatus_display(), False),
         ]
 
     def exito(self, objeto: PTE) -> HttpResponseBase:
-        messages.success(self.request, f"PTE {objeto.oficio_pte} eliminada.")
+        messages.success(self.request, _("PTE %(oficio)s deleted.") % {"oficio": objeto.oficio_pte})
         return redirect("ptes:lista")
 
     def contexto_extra(self, objeto: PTE) -> dict[str, Any]:
         return {
-            "nombre": f"PTE {objeto.oficio_pte}",
-            "pregunta": f"la PTE {objeto.oficio_pte}",
+            "nombre": _("PTE %(oficio)s") % {"oficio": objeto.oficio_pte},
+            "pregunta": _("the PTE %(oficio)s") % {"oficio": objeto.oficio_pte},
             "cancelar": reverse("ptes:detalle", args=[objeto.pk]),
         }

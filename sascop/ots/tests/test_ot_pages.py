@@ -393,6 +393,19 @@ def test_create_errors_are_next_to_their_fields_and_the_input_stays(engineer, ca
     assert OT.objects.count() == 1
 
 
+def test_a_services_refusal_reads_in_spanish_next_to_its_field(engineer, catalogos):
+    otro_frente = SitioFactory(descripcion="Ku-S").frente
+
+    refused = engineer.post(
+        "/ots/nueva/",
+        {**_form(catalogos, frente=otro_frente.pk), "csrfmiddlewaretoken": _token(engineer)},
+    )
+
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert 'id="id_sitio_error"><li>El sitio no pertenece al frente elegido.' in _html(refused)
+    assert not OT.objects.exists()
+
+
 def _pte_lista(cat, estatus=EstatusPaso.COMPLETADO, oficio="PTE-2026-0101"):
     pte = PTEFactory(
         oficio_pte=oficio,

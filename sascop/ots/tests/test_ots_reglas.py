@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sascop.accounts.models import User
 from sascop.accounts.tests.factories import UserFactory
@@ -169,7 +169,7 @@ def test_ot_from_pte_waits_for_its_steps():
     usuario = cast(User, UserFactory())
     pte = _pte_con_pasos(EstatusPaso.COMPLETADO, EstatusPaso.EN_PROCESO, EstatusPaso.PENDIENTE)
 
-    with pytest.raises(Conflict, match=f"PTE {pte.pk} has 2 step"):
+    with translation.override("en"), pytest.raises(Conflict, match=f"PTE {pte.pk} has 2 step"):
         services.ot_crear_desde_pte(usuario=usuario, pte_id=pte.pk, datos={"orden_trabajo": "A"})
     PTEDetalle.objects.filter(pte=pte, estatus=EstatusPaso.EN_PROCESO).update(
         estatus=EstatusPaso.NO_APLICA
@@ -193,7 +193,7 @@ def test_one_ot_per_pte_and_its_reprogrammings_share_it(engineer, csrf):
         usuario=usuario, pte_id=pte.pk, datos={"orden_trabajo": "A"}
     )
 
-    with pytest.raises(Conflict, match=f"already has OT {primera.pk}"):
+    with translation.override("en"), pytest.raises(Conflict, match=f"already has OT {primera.pk}"):
         services.ot_crear_desde_pte(usuario=usuario, pte_id=pte.pk, datos={"orden_trabajo": "B"})
     reprogramacion = services.ot_reprogramar(usuario=usuario, ot_id=primera.pk, datos={})
     assert reprogramacion.pte_id == pte.pk
@@ -250,6 +250,26 @@ def test_ot_from_pte_conflicts_through_the_api(engineer, csrf):
     assert OT.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("pendientes", "pasos"), [(1, "1 paso sin completar"), (2, "2 pasos sin completar")]
+)
+def test_ot_from_pte_conflict_speaks_spanish_to_who_asks_for_it(engineer, csrf, pendientes, pasos):
+    pte = _pte_con_pasos(EstatusPaso.COMPLETADO, *[EstatusPaso.PENDIENTE] * pendientes)
+    url = f"/operaciones/api/ptes/{pte.pk}/ots/"
+
+    refused = _send(
+        engineer, csrf, "post", url, {"orden_trabajo": "A"}, HTTP_ACCEPT_LANGUAGE="es-MX"
+    )
+
+    assert refused.status_code == HTTPStatus.CONFLICT
+    assert refused.json() == {
+        "error": "Conflict",
+        "code": "conflict",
+        "detail": f"La PTE {pte.pk} tiene {pasos} ni marcar «No aplica»; una OT sigue a una "
+        "PTE solo cuando todos sus pasos están hechos.",
+    }
+
+
 # --- oficio_ot -----------------------------------------------------------------------------
 
 
@@ -278,15 +298,18 @@ def test_an_oficio_names_one_ot_family():
     a = OTFactory(oficio_ot="OF-1")
     b = OTFactory(oficio_ot="OF-2")
 
-    with pytest.raises(Conflict, match=f"'OF-1' already belongs to OT {a.pk}"):
+    with (
+        translation.override("en"),
+        pytest.raises(Conflict, match=f"'OF-1' already belongs to OT {a.pk}"),
+    ):
         services.ot_crear(usuario=usuario, datos=_datos(a, "OT-X", oficio_ot="OF-1"))
     # A re-programming keeps its principal's oficio, and a re-programming of it too.
     r1 = services.ot_reprogramar(usuario=usuario, ot_id=a.pk, datos={})
     r2 = services.ot_reprogramar(usuario=usuario, ot_id=r1.pk, datos={})
     assert r1.oficio_ot == r2.oficio_ot == "OF-1"
-    with pytest.raises(Conflict, match=f"already belongs to OT {b.pk}"):
+    with translation.override("en"), pytest.raises(Conflict, match=f"already belongs to OT {b.pk}"):
         services.ot_reprogramar(usuario=usuario, ot_id=a.pk, datos={"oficio_ot": "OF-2"})
-    with pytest.raises(Conflict, match=f"already belongs to OT {a.pk}"):
+    with translation.override("en"), pytest.raises(Conflict, match=f"already belongs to OT {a.pk}"):
         services.ot_actualizar(usuario=usuario, ot_id=b.pk, datos={"oficio_ot": "OF-1"})
     # Blank oficios never clash; a deleted OT's oficio is free again.
     services.ot_crear(usuario=usuario, datos=_datos(a, "OT-Y"))

@@ -269,6 +269,29 @@ def test_put_names_the_bad_cell_and_saves_nothing(capturista, csrf, hoja, cell, 
     assert list(Produccion.objects.values_list("pk", "volumen_produccion")) == antes
 
 
+def test_put_names_the_bad_cells_in_spanish_to_who_asks_for_it(capturista, csrf, hoja):
+    ot, tubo = hoja["ot"], hoja["tubo"]
+
+    response = capturista.put(
+        f"{URL}?ot={ot.pk}&anio=2026&mes=5",
+        {"partidas": [{"partida_anexo": tubo.pk, "ejecutado": {"32": "1", "3": "-1"}}]},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="es-MX",
+        **csrf(capturista),
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {
+        "error": "Invalid input",
+        "code": "invalid",
+        "detail": "Algunas celdas no son válidas; no se guardó nada.",
+        "fields": {
+            "partidas[0].ejecutado.32": ["No es un día del mes."],
+            "partidas[0].ejecutado.3": ["No puede ser negativo."],
+        },
+    }
+
+
 def test_put_refuses_lines_that_are_not_the_ots(capturista, csrf, hoja):
     ajena = linea_de(OTFactory())
 

@@ -146,7 +146,7 @@ def test_a_bad_cell_the_grid_does_not_show_is_named_in_the_notice(capturista, ho
     response = _enviar(capturista, html, {f"e-{linea}-32": "1", f"e-{linea}-9": "3"})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert f"Línea {linea}, día 32: Not a day of the month." in _html(response)
+    assert f"Línea {linea}, día 32: No es un día del mes." in _html(response)
     assert not Produccion.objects.filter(fecha_produccion__day=9).exists()
 
 
