@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sascop.precios",
     "sascop.produccion",
     "sascop.estadisticas",
+    "sascop.consulta",
     "sascop.demo",
 ]
 

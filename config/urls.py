@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from sascop.accounts import urls as accounts_urls
 from sascop.actividad import urls as actividad_urls
 from sascop.catalogos import urls as catalogos_urls
+from sascop.consulta import urls as consulta_urls
 from sascop.core.api.endpoints import HealthApi
 from sascop.core.http.observabilidad import metrics
 from sascop.core.pages import urls as pages_urls
@@ -31,6 +32,7 @@ urlpatterns = [
     path("actividad/", include((actividad_urls.page_urlpatterns, "actividad"))),
     path("precios/", include((precios_urls.page_urlpatterns, "precios"))),
     path("paginas/", include((pages_urls.urlpatterns, "paginas"))),
+    path("consulta/", include((consulta_urls.page_urlpatterns, "consulta"))),
     path(
         "operaciones/api/",
         include(
@@ -41,7 +43,8 @@ urlpatterns = [
                 + precios_urls.urlpatterns
                 + produccion_urls.urlpatterns
                 + catalogos_urls.urlpatterns
-                + actividad_urls.urlpatterns,
+                + actividad_urls.urlpatterns
+                + consulta_urls.urlpatterns,
                 "operaciones",
             ),
         ),
