@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate, pre_migrate
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ConsultaConfig(AppConfig):
     name = "sascop.consulta"
     label = "consulta"
-    verbose_name = _("Search")
+    verbose_name = pgettext_lazy("consulta", "Search")
 
     def ready(self) -> None:
         from sascop.consulta import indice

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from sascop.consulta import texto
 from sascop.consulta.selectors import TIPOS, Busqueda, todos
@@ -12,13 +12,15 @@ from sascop.core import excel
 
 def consulta_xlsx(busqueda: Busqueda, base_url: str) -> FileResponse:
     columnas = [
-        excel.Columna(_("Kind"), 18),
-        excel.Columna(_("Title"), 36),
-        excel.Columna(_("Excerpt"), 80),
-        excel.Columna(_("Link"), 50),
+        excel.Columna(pgettext("consulta", "Kind"), 18),
+        excel.Columna(pgettext("consulta", "Title"), 36),
+        excel.Columna(pgettext("consulta", "Excerpt"), 80),
+        excel.Columna(pgettext("consulta", "Link"), 50),
     ]
     filas = (
         (str(TIPOS[tipo]), r["titulo"], texto.sin_marcas(r["extracto"]), base_url + r["url"])
         for tipo, r in todos(busqueda)
     )
-    return excel.respuesta_xlsx(columnas, filas, nombre="consulta", hoja=_("Search"))
+    return excel.respuesta_xlsx(
+        columnas, filas, nombre="consulta", hoja=pgettext("consulta", "Search")
+    )

@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPTE
 from sascop.catalogos.models import Cliente, Sitio
@@ -30,25 +31,33 @@ class CatalogoFilter(django_filters.Filter):
 
 class ConsultaFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Search"),
+        label=pgettext_lazy("consulta", "Search"),
         max_length=200,
         help_text=_("Words without accents are enough: «compresion» finds «COMPRESIÓN»."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     tipo = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=list(TIPOS.items()), empty_label=_("All")
+        label=pgettext_lazy("consulta", "Kind"),
+        choices=list(TIPOS.items()),
+        empty_label=pgettext_lazy("consulta", "All"),
     )
     cliente = CatalogoFilter(
-        label=_("Client"), queryset=Cliente.objects.order_by("descripcion"), empty_label=_("All")
+        label=pgettext_lazy("consulta", "Client"),
+        queryset=Cliente.objects.order_by("descripcion"),
+        empty_label=pgettext_lazy("consulta", "All"),
     )
     sitio = CatalogoFilter(
-        label=_("Site"), queryset=Sitio.objects.order_by("descripcion"), empty_label=_("All")
+        label=pgettext_lazy("consulta", "Site"),
+        queryset=Sitio.objects.order_by("descripcion"),
+        empty_label=pgettext_lazy("consulta", "All"),
     )
     estatus = django_filters.TypedChoiceFilter(
-        label=_("Status"), choices=[("", _("All")), *ESTATUS], coerce=int
+        label=pgettext_lazy("consulta", "Status"),
+        choices=[("", pgettext_lazy("consulta", "All")), *ESTATUS],
+        coerce=int,
     )
-    desde = django_filters.DateFilter(label=_("From"), widget=FechaInput)
-    hasta = django_filters.DateFilter(label=_("To"), widget=FechaInput)
+    desde = django_filters.DateFilter(label=pgettext_lazy("consulta", "From"), widget=FechaInput)
+    hasta = django_filters.DateFilter(label=pgettext_lazy("consulta", "To"), widget=FechaInput)
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         # The FilterSet is the search's form: it filters no queryset of its own.

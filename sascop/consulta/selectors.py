@@ -20,6 +20,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.estatus import EstatusOT, EstatusPTE
@@ -36,11 +37,11 @@ LIMITE = 1000
 POR_PAGINA = 10
 
 TIPOS: dict[str, Any] = {
-    "pte": _("PTEs"),
-    "ot": _("OTs"),
-    "concepto": _("Concepts"),
+    "pte": pgettext_lazy("consulta", "PTEs"),
+    "ot": pgettext_lazy("consulta", "OTs"),
+    "concepto": pgettext_lazy("consulta", "Concepts"),
     "linea_anexo": _("Anexo C lines"),
-    "produccion": _("Production"),
+    "produccion": pgettext_lazy("consulta", "Production"),
     "actividad": _("Activity comments"),
 }
 PERMISOS = {

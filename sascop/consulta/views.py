@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from sascop.consulta import exportar
 from sascop.consulta.filtros import filtro, formulario
@@ -88,8 +88,8 @@ class ConsultaView(Pagina):
         graficas = {}
         if kpis:
             for clave, nombre, tipo in (
-                ("ots_por_estatus", _("OTs"), "ot"),
-                ("ptes_por_estatus", _("PTEs"), "pte"),
+                ("ots_por_estatus", pgettext("consulta", "OTs"), "ot"),
+                ("ptes_por_estatus", pgettext("consulta", "PTEs"), "pte"),
             ):
                 if kpis[clave]:
                     enlaces = [_url(request, tipo=tipo, estatus=f["estatus"]) for f in kpis[clave]]
