@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,6 +27,7 @@ class PuedeConsultar(BasePermission):
 
 class ConsultaApi(CacheControlMixin, APIView):
     permission_classes = [IsAuthenticated, PuedeConsultar]
+    extra_error_codes = ["400"]
 
     @extend_schema(
         tags=["consulta"],
@@ -42,7 +43,6 @@ class ConsultaApi(CacheControlMixin, APIView):
                 },
             ),
             export_parameter(),
-            OpenApiParameter("pagina", int, description="The page of every group."),
         ],
         responses={
             (200, "application/json"): ConsultaSerializer,
@@ -55,8 +55,9 @@ class ConsultaApi(CacheControlMixin, APIView):
         """The Centro de Consulta's search: PTEs (oficio, description, client, responsible),
         OTs (order, oficio, description, sites), concepts and Anexo C lines (key, text),
         production (OT, partida, date) and activity comments, grouped by kind, best first,
-        a page of each; with KPIs over what was found. A filter a kind lacks leaves that
-        kind out. With `formato=xlsx`, everything found as an Excel workbook."""
+        a page of each (`pagina` pages every group); with KPIs over what was found. A
+        filter a kind lacks leaves that kind out. With `formato=xlsx`, everything found as
+        an Excel workbook."""
         consulta = filtro(formulario(request.query_params))
         pagina, por_pagina = page_params(request.query_params)
         busqueda = buscar(consulta, request.user)

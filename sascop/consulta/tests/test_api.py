@@ -283,3 +283,48 @@ def test_queries_do_not_grow_with_the_results(admin, datos, assert_same_queries)
         == primera
         == QUERIES_COMPRESION
     )
+
+
+def test_the_search_is_documented_in_the_openapi_schema(admin):
+    esquema = admin.get("/api/schema/", {"format": "json"}).json()
+
+    operacion = esquema["paths"][URL]["get"]
+    assert sorted(p["name"] for p in operacion["parameters"]) == [
+        "cliente",
+        "desde",
+        "elementos_por_pagina",
+        "estatus",
+        "formato",
+        "hasta",
+        "pagina",
+        "q",
+        "sitio",
+        "tipo",
+    ]
+    assert operacion["responses"]["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    grupo = esquema["components"]["schemas"]["Grupo"]["properties"]
+    assert grupo["tipo"]["$ref"] == "#/components/schemas/GrupoTipoEnum"
+    assert esquema["components"]["schemas"]["GrupoTipoEnum"]["enum"] == [
+        "pte",
+        "ot",
+        "concepto",
+        "linea_anexo",
+        "produccion",
+        "actividad",
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plan")
+def test_postgresql_reads_the_gin_index(admin, datos):
+    from django.contrib.postgres.search import SearchQuery
+
+    from sascop.consulta.models import IndicePTE
+
+    consulta = SearchQuery("'compresion':*", config="spanish", search_type="raw")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = IndicePTE.objects.filter(vector=consulta).explain()
+
+    assert "consulta_indice_pte_gin" in plan
