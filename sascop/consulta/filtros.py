@@ -16,7 +16,7 @@ from sascop.catalogos.estatus import EstatusOT, EstatusPTE
 from sascop.catalogos.models import Cliente, Sitio
 from sascop.consulta.selectors import TIPOS, Filtro
 from sascop.core.errors import InvalidInput
-from sascop.core.pages.formularios import CatalogoChoiceField, FechaInput
+from sascop.core.pages.formularios import CatalogoChoiceField, FechaInput, Formulario
 from sascop.ptes.models import PTE
 
 # A PTE's and an OT's statuses share one list (their codes differ; 9 is Suspendida in both).
@@ -31,7 +31,7 @@ class CatalogoFilter(django_filters.Filter):
 
 class ConsultaFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=pgettext_lazy("consulta", "Search"),
+        label=pgettext_lazy("consulta", "Find"),
         max_length=200,
         help_text=_("Words without accents are enough: «compresion» finds «COMPRESIÓN»."),
         widget=forms.TextInput(attrs={"type": "search"}),
@@ -58,6 +58,9 @@ class ConsultaFilter(django_filters.FilterSet):
     )
     desde = django_filters.DateFilter(label=pgettext_lazy("consulta", "From"), widget=FechaInput)
     hasta = django_filters.DateFilter(label=pgettext_lazy("consulta", "To"), widget=FechaInput)
+
+    class Meta:
+        form = Formulario  # labels without a trailing colon, as every page's
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         # The FilterSet is the search's form: it filters no queryset of its own.

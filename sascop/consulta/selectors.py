@@ -302,7 +302,7 @@ def _ots(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
             for s in (o.sitio, o.embarcacion, o.plataforma, o.intercom, o.patio)
             if s is not None
         ]
-        extracto = " · ".join([o.descripcion_trabajo, o.oficio_ot, *lugares])
+        extracto = " · ".join(x for x in (o.descripcion_trabajo, o.oficio_ot, *lugares) if x)
         resultados.append(
             _resultado(o.pk, str(o), extracto, reverse("ots:detalle", args=[o.pk]), t)
         )
