@@ -33,6 +33,7 @@ MENU_PRINCIPAL = [
     Entrada("OTs", "ots:lista", "ots.view_ot"),
     Entrada("Producción", "produccion:lista", "produccion.view_produccion"),
     Entrada("Precios", "precios:lista", "precios.view_concepto"),
+    Entrada("Consulta", "consulta:inicio", "ptes.view_pte"),
     # Administrators only: the Administración role is the one that may change catalogs and
     # read the activity log.
     Entrada("Catálogos", "catalogos:inicio", "catalogos.change_cliente"),
