@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from openpyxl import load_workbook
 
+from sascop.consulta import indice
 from sascop.ots.tests.factories import OTFactory
 from sascop.ptes.models import PTE
 from sascop.ptes.tests.factories import PTEFactory
@@ -328,3 +329,15 @@ def test_postgresql_reads_the_gin_index(admin, datos):
     plan = IndicePTE.objects.filter(vector=consulta).explain()
 
     assert "consulta_indice_pte_gin" in plan
+
+
+def test_triggers_reinstalled_after_a_migration_rebuild_what_they_missed(admin, db):
+    # What a migration does to them on SQLite (a rebuilt table loses its triggers).
+    indice.DISPARADORES.desinstalar()
+    assert indice.faltantes() != []
+    perdida = PTEFactory(descripcion_trabajo="Escrita sin disparadores: riser")
+
+    indice.despues_de_migrar()
+
+    assert indice.faltantes() == []
+    assert _grupos(admin.get(URL, {"q": "riser"}).json()) == {"pte": [perdida.pk]}
