@@ -21,7 +21,8 @@ in the writing transaction (a rolled-back write leaves no entry behind); hooks i
 signals would see only some.
 
   * PostgreSQL: one table per kind (`consulta_indice_<kind>`: the row's id and its stored
-    `tsvector`, built with the `spanish` configuration over `unaccent`ed text, weighted), with a
+    `tsvector`: the text with the `spanish` configuration, codes with `simple`, all of it
+    `unaccent`ed and split at punctuation, codes weighted above text), with a
     GIN index, filled by a row trigger on the source table. A stored vector, not an expression
     index: ranking (`ts_rank`) reads each match's vector, and an expression index would make
     every query recompute `to_tsvector` for every match — tens of thousands for a common word
@@ -102,11 +103,24 @@ def pesos(fuente: Fuente) -> list[float]:
 
 
 def _vector_pg(fuente: Fuente, r: str) -> str:
-    def parte(columnas: tuple[str, ...], peso: str) -> str:
-        texto = " || ' ' || ".join(f"coalesce({r}.{c}, '')" for c in columnas)
-        return f"setweight(to_tsvector('spanish', unaccent({texto})), '{peso}')"
+    """Words split at anything not a letter or digit, as the query's terms are (texto.py) and
+    as SQLite's tokenizer splits: PostgreSQL's parser would keep `4.7.3` whole and read the
+    `-015` of `OT-2026-015` as a negative number. Codes are not Spanish: no stemming and no
+    stop words for them (`simple`)."""
 
-    partes = [parte(c, p) for c, p in ((fuente.principales, "A"), (fuente.texto, "B")) if c]
+    def parte(columnas: tuple[str, ...], peso: str, configuracion: str) -> str:
+        texto = " || ' ' || ".join(f"coalesce({r}.{c}, '')" for c in columnas)
+        palabras = f"regexp_replace(unaccent({texto}), '[^[:alnum:]]+', ' ', 'g')"
+        return f"setweight(to_tsvector('{configuracion}', {palabras}), '{peso}')"
+
+    partes = [
+        parte(columnas, peso, configuracion)
+        for columnas, peso, configuracion in (
+            (fuente.principales, "A", "simple"),
+            (fuente.texto, "B", "spanish"),
+        )
+        if columnas
+    ]
     return " || ".join(partes)
 
 

@@ -62,7 +62,13 @@ def fecha(palabra: str) -> datetime.date | None:
 
 
 def _coincide(palabra: str, terminos: Sequence[str]) -> bool:
-    return any(palabra.startswith(t) or (len(t) > 4 and t.startswith(palabra)) for t in terminos)
+    """Whether a word is one a term found: it starts with the term, or it is the term's stem
+    (Spanish stemming finds "compresion" for "compresiones"; a short word such as "de" is
+    not the stem of "desarrollo")."""
+    return any(
+        palabra.startswith(t) or (t.startswith(palabra) and len(palabra) >= max(4, len(t) - 3))
+        for t in terminos
+    )
 
 
 def _normal_con_posiciones(texto: str) -> tuple[str, list[int]]:
@@ -89,6 +95,9 @@ def resaltar(texto: str, terminos: Sequence[str], largo: int = CONTEXTO * 2) -> 
     inicio = 0
     if marcas and len(texto) > largo:
         inicio = max(0, marcas[0][0] - CONTEXTO // 2)
+        espacio = texto.find(" ", inicio)
+        if inicio and 0 <= espacio < marcas[0][0]:
+            inicio = espacio + 1  # start at a word
     fin = min(len(texto), inicio + largo)
     partes = ["…" if inicio else ""]
     cursor = inicio

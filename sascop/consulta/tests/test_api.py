@@ -341,3 +341,18 @@ def test_triggers_reinstalled_after_a_migration_rebuild_what_they_missed(admin, 
 
     assert indice.faltantes() == []
     assert _grupos(admin.get(URL, {"q": "riser"}).json()) == {"pte": [perdida.pk]}
+
+
+def test_codes_are_found_whole_or_by_their_parts(admin, datos):
+    assert _grupos(admin.get(URL, {"q": "OT-2026-015", "tipo": "ot"}).json()) == {
+        "ot": [datos["ot"].pk]
+    }
+    assert _grupos(admin.get(URL, {"q": "2026 015", "tipo": "ot"}).json()) == {
+        "ot": [datos["ot"].pk]
+    }
+    assert _grupos(admin.get(URL, {"q": "4.7.3", "tipo": "concepto"}).json()) == {
+        "concepto": [datos["concepto"].pk]
+    }
+    assert _grupos(admin.get(URL, {"q": "pep-sub-0815", "tipo": "pte"}).json()) == {
+        "pte": [datos["pte"].pk]
+    }
