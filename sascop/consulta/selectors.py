@@ -278,7 +278,9 @@ def _resultado(pk: int, titulo: str, extracto: str, url: str, t: Sequence[str]) 
 
 
 def _ptes(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
-    filas = PTE.objects.filter(pk__in=ids).select_related("cliente", "responsable_proyecto")
+    filas = (
+        PTE.objects.filter(pk__in=ids).select_related("cliente", "responsable_proyecto").order_by()
+    )
     return [
         _resultado(
             p.pk,
@@ -292,8 +294,10 @@ def _ptes(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
 
 
 def _ots(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
-    filas = OT.objects.filter(pk__in=ids).select_related(
-        "cliente", "sitio", "embarcacion", "plataforma", "intercom", "patio"
+    filas = (
+        OT.objects.filter(pk__in=ids)
+        .select_related("cliente", "sitio", "embarcacion", "plataforma", "intercom", "patio")
+        .order_by()
     )
     resultados = []
     for o in filas:
@@ -310,7 +314,7 @@ def _ots(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
 
 
 def _conceptos(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
-    filas = Concepto.objects.filter(pk__in=ids).select_related("anexo")
+    filas = Concepto.objects.filter(pk__in=ids).select_related("anexo").order_by()
     lista = reverse("precios:lista")
     return [
         _resultado(
@@ -325,8 +329,10 @@ def _conceptos(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
 
 
 def _lineas_anexo(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
-    filas = PartidaAnexoOT.objects.filter(pk__in=ids).select_related(
-        "concepto__anexo", "anexo_ot__ot"
+    filas = (
+        PartidaAnexoOT.objects.filter(pk__in=ids)
+        .select_related("concepto__anexo", "anexo_ot__ot")
+        .order_by()
     )
     return [
         _resultado(
@@ -341,8 +347,10 @@ def _lineas_anexo(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
 
 
 def _produccion_resultados(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
-    filas = Produccion.objects.filter(pk__in=ids).select_related(
-        "ot", "partida_anexo__concepto", "sitio"
+    filas = (
+        Produccion.objects.filter(pk__in=ids)
+        .select_related("ot", "partida_anexo__concepto", "sitio")
+        .order_by()
     )
     lista = reverse("produccion:lista")
     return [
@@ -367,7 +375,7 @@ def _produccion_resultados(ids: Sequence[int], t: Sequence[str]) -> list[dict[st
 
 
 def _actividad(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
-    filas = RegistroActividad.objects.filter(pk__in=ids)
+    filas = RegistroActividad.objects.filter(pk__in=ids).order_by()
     lista = reverse("actividad:lista")
     return [
         _resultado(
@@ -433,8 +441,7 @@ def todos(busqueda: Busqueda) -> list[tuple[str, dict[str, Any]]]:
 # --- KPIs over what was found ------------------------------------------------------------
 
 
-def _por_estatus(filas: QuerySet[Any], nombres: dict[int, str]) -> list[dict[str, Any]]:
-    conteo = dict(filas.values_list("estatus").annotate(total=Count("pk")).order_by())
+def _por_estatus(conteo: dict[int, int], nombres: dict[int, str]) -> list[dict[str, Any]]:
     return [
         {"estatus": e, "estatus_texto": nombre, "total": conteo[e]}
         for e, nombre in nombres.items()
@@ -446,23 +453,35 @@ def indicadores(busqueda: Busqueda) -> dict[str, Any]:
     """Counts by kind; over the OTs found, their amounts (MN, USD) and how many are late; the
     PTEs and OTs found by status."""
     encontrados = busqueda.encontrados
-    ots = OT.objects.filter(pk__in=encontrados.get("ot", []))
     montos: dict[str, Any] = {"mxn": Decimal(0), "usd": Decimal(0), "atrasadas": 0}
     ots_por_estatus: list[dict[str, Any]] = []
     if encontrados.get("ot"):
+        # One query: per status, the count, the amounts and the late ones.
         hoy = timezone.localdate()
         atrasada = Q(fecha_termino_programado__lt=hoy, fecha_termino_real__isnull=True) & ~Q(
             estatus__in=CERRADAS
         )
-        suma = ots.aggregate(
-            mxn=Sum("monto_mxn"), usd=Sum("monto_usd"), atrasadas=Count("pk", filter=atrasada)
-        )
-        montos = {k: v if v is not None else Decimal(0) for k, v in suma.items()}
-        ots_por_estatus = _por_estatus(ots, dict(EstatusOT.choices))
+        filas: list[dict[str, Any]] = [
+            dict(fila)
+            for fila in OT.objects.filter(pk__in=encontrados["ot"])
+            .values("estatus")
+            .annotate(
+                total=Count("pk"),
+                mxn=Sum("monto_mxn"),
+                usd=Sum("monto_usd"),
+                atrasadas=Count("pk", filter=atrasada),
+            )
+            .order_by()
+        ]
+        for clave in montos:
+            montos[clave] = sum((f[clave] or 0 for f in filas), start=montos[clave])
+        conteo = {f["estatus"]: f["total"] for f in filas}
+        ots_por_estatus = _por_estatus(conteo, dict(EstatusOT.choices))
     ptes_por_estatus: list[dict[str, Any]] = []
     if encontrados.get("pte"):
-        ptes = PTE.objects.filter(pk__in=encontrados["pte"])
-        ptes_por_estatus = _por_estatus(ptes, dict(EstatusPTE.choices))
+        ptes = PTE.objects.filter(pk__in=encontrados["pte"]).values("estatus")
+        conteo = dict(ptes.annotate(total=Count("pk")).values_list("estatus", "total").order_by())
+        ptes_por_estatus = _por_estatus(conteo, dict(EstatusPTE.choices))
     return {
         "por_tipo": {tipo: len(ids) for tipo, ids in encontrados.items()},
         "ots_monto_mxn": montos["mxn"],

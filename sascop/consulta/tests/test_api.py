@@ -15,7 +15,7 @@ from sascop.ptes.tests.factories import PTEFactory
 
 URL = "/operaciones/api/consulta/"
 # On SQLite each indexed kind (PTE, OT, concept, activity) asks FTS5 and then the ORM.
-QUERIES_COMPRESION = 19 + (4 if connection.vendor == "sqlite" else 0)
+QUERIES_COMPRESION = 18 + (4 if connection.vendor == "sqlite" else 0)
 pytestmark = pytest.mark.django_db
 
 
