@@ -8,7 +8,9 @@ measures side by side in one run p50/p95 of: a bare Django view, an authenticate
 `GET /api/user/` (the yardstick of issue 11), the dashboard statistics, the statistics
 requested right after a write (each request follows an UPDATE of a PTE's estatus by another
 connection), a deep PTE list page (page 500 of 20), the PTE and OT details, and the web
-pages (dashboard, a deep page of the PTE list, a PTE, the OT list, an OT, production). Prints each
+pages (dashboard, a deep page of the PTE list, a PTE, the OT list, an OT, production), and the
+Centro de Consulta's search (issue 21: words of the descriptions typed without accents, an OT
+number with a production date, and the page). Prints each
 p95 as a ratio to the `/api/user/` p95 with its target, and the time of one full
 recomputation of the statistics from the rows (what the running totals avoid).
 
@@ -51,7 +53,19 @@ TARGETS = {
     "GET PTE list, page 500 of 20": 15,
     "GET PTE detail": 10,
     "GET OT detail": 10,
+    # Issue 21: the search at this scale, on PostgreSQL without Redis.
+    "GET consulta, a word": 10,
+    "GET consulta, two words": 10,
+    "GET consulta, OT number + date": 10,
 }
+
+
+def _sin_acentos(texto: str) -> str:
+    import unicodedata
+
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", texto.lower()) if not unicodedata.combining(c)
+    )
 
 
 def _hammer_after_write(args: tuple[str, str, str, list[int], float]) -> list[float]:
@@ -138,6 +152,16 @@ def main() -> None:
     with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{DB}") as c:
         ids = [row[0] for row in c.execute("SELECT id FROM ptes_pte WHERE eliminado_en IS NULL")]
         ot_ids = [row[0] for row in c.execute("SELECT id FROM ots_ot WHERE eliminado_en IS NULL")]
+        # What people type in the search: words of the descriptions, without accents, and
+        # an OT's number with a day it has production.
+        textos = c.execute("SELECT descripcion_trabajo FROM ptes_pte LIMIT 500").fetchall()
+        palabras = sorted(
+            {p for (t,) in textos for p in _sin_acentos(t).split() if len(p) > 4 and p.isalpha()}
+        )
+        ot_dias = c.execute(
+            "SELECT o.orden_trabajo, p.fecha_produccion FROM produccion_produccion p "
+            "JOIN ots_ot o ON o.id = p.ot_id ORDER BY p.id DESC LIMIT 200"
+        ).fetchall()
     rng = random.Random(7)
     stats = "/operaciones/api/estadisticas/"
     endpoints = {
@@ -162,6 +186,24 @@ def main() -> None:
         "page /ots/": lambda: ["/ots/"],
         "page /ots/<id>/": lambda: [f"/ots/{rng.choice(ot_ids)}/" for _ in range(200)],
         "page /produccion/": lambda: ["/produccion/"],
+        "GET consulta, a word": lambda: [
+            f"/operaciones/api/consulta/?q={rng.choice(palabras)}" for _ in range(100)
+        ],
+        "GET consulta, two words": lambda: [
+            f"/operaciones/api/consulta/?q={rng.choice(palabras)}+{rng.choice(palabras)}"
+            for _ in range(100)
+        ],
+        "GET consulta, OT number + date": lambda: (
+            [
+                f"/operaciones/api/consulta/?q={ot}+{dia:%d/%m/%Y}"
+                for ot, dia in (rng.choice(ot_dias) for _ in range(100))
+            ]
+            if ot_dias
+            else ["/operaciones/api/consulta/?q=OT-000001"]
+        ),
+        "page /consulta/, a word": lambda: [
+            f"/consulta/?q={rng.choice(palabras)}" for _ in range(100)
+        ],
     }
     results: dict[str, list[float]] = {name: [] for name in endpoints}
     with gunicorn(ENV, workers=2, port=args.port or None) as url:
