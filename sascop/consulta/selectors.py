@@ -91,13 +91,14 @@ def _fechas(campo: str, f: Filtro) -> Q:
     return q
 
 
-def _lugares(prefijo: str, sitio: Sitio | int) -> Q:
+def _lugares(prefijo: str, sitios: Sequence[Sitio | int]) -> Q:
+    """Any of the OT's places is one of `sitios`."""
     return (
-        Q(**{f"{prefijo}sitio": sitio})
-        | Q(**{f"{prefijo}embarcacion": sitio})
-        | Q(**{f"{prefijo}plataforma": sitio})
-        | Q(**{f"{prefijo}intercom": sitio})
-        | Q(**{f"{prefijo}patio": sitio})
+        Q(**{f"{prefijo}sitio__in": sitios})
+        | Q(**{f"{prefijo}embarcacion__in": sitios})
+        | Q(**{f"{prefijo}plataforma__in": sitios})
+        | Q(**{f"{prefijo}intercom__in": sitios})
+        | Q(**{f"{prefijo}patio__in": sitios})
     )
 
 
@@ -116,7 +117,7 @@ def _base(tipo: str, f: Filtro) -> QuerySet[Any] | None:
         if f.cliente:
             ots = ots.filter(cliente=f.cliente)
         if f.sitio:
-            ots = ots.filter(_lugares("", f.sitio))
+            ots = ots.filter(_lugares("", [f.sitio]))
         return ots.filter(estatus=f.estatus) if f.estatus else ots
     if tipo == "concepto":
         return None if f.cliente or f.sitio or f.estatus or fechas else Concepto.objects.all()
@@ -129,7 +130,7 @@ def _base(tipo: str, f: Filtro) -> QuerySet[Any] | None:
         if f.cliente:
             lineas = lineas.filter(anexo_ot__ot__cliente=f.cliente)
         if f.sitio:
-            lineas = lineas.filter(_lugares("anexo_ot__ot__", f.sitio))
+            lineas = lineas.filter(_lugares("anexo_ot__ot__", [f.sitio]))
         return lineas
     if tipo == "produccion":
         if f.estatus:
@@ -221,9 +222,11 @@ def buscar(filtro: Filtro, usuario: Any) -> Busqueda:
     conceptos: list[int] | None = None
     if "concepto" in bases or "linea_anexo" in bases:
         conceptos = buscador.ranquear("concepto", terminos, Concepto.objects.all(), LIMITE)
+    clientes: list[int] = []
+    if "pte" in bases or "ot" in bases:
+        clientes = _catalogo(Cliente.objects.values_list("pk", "descripcion"), terminos)
     for tipo, base in bases.items():
         if tipo == "pte":
-            clientes = _catalogo(Cliente.objects.values_list("pk", "descripcion"), terminos)
             responsables = _catalogo(
                 ResponsableProyecto.objects.values_list("pk", "nombre"), terminos
             )
@@ -235,13 +238,10 @@ def buscar(filtro: Filtro, usuario: Any) -> Busqueda:
             ids = _unir(buscador.ranquear("pte", terminos, base, LIMITE), por_nombre)
         elif tipo == "ot":
             sitios = _catalogo(Sitio.objects.values_list("pk", "descripcion"), terminos)
-            por_sitio: list[int] = []
-            if sitios:
-                condicion = Q()
-                for s in sitios:
-                    condicion |= _lugares("", s)
-                por_sitio = _por_catalogo(base, condicion)
-            ids = _unir(buscador.ranquear("ot", terminos, base, LIMITE), por_sitio)
+            por_lugar: list[int] = []
+            if clientes or sitios:
+                por_lugar = _por_catalogo(base, Q(cliente__in=clientes) | _lugares("", sitios))
+            ids = _unir(buscador.ranquear("ot", terminos, base, LIMITE), por_lugar)
         elif tipo == "concepto":
             ids = conceptos or []
         elif tipo == "linea_anexo":

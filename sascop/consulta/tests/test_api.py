@@ -129,9 +129,10 @@ def test_several_words_all_match_across_hyphens_and_case(admin, datos):
     assert _grupos(cuerpo) == {"pte": [datos["pte"].pk], "ot": [datos["ot"].pk]}
 
 
-def test_a_client_a_responsible_and_a_site_find_what_points_to_them(admin, datos):
+def test_a_client_a_responsible_and_a_place_find_what_points_to_them(admin, datos):
     assert _grupos(admin.get(URL, {"q": "exploracion"}).json()) == {
         "pte": [datos["pte"].pk],
+        "ot": [datos["ot"].pk],
     }
     assert _grupos(admin.get(URL, {"q": "abkatun"}).json()) == {
         "ot": [datos["ot_plataforma"].pk],
