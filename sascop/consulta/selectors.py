@@ -184,10 +184,23 @@ def _por_catalogo(base: QuerySet[Any], condicion: Q) -> list[int]:
 # --- The search ------------------------------------------------------------------------------
 
 
+def _ots_por_numero(codigo: str) -> list[int]:
+    """The OTs (not deleted) whose number is `codigo` (on the unique index), else those whose
+    number starts with it (a scan of the OTs, not of their production)."""
+    vivas = OT.objects.order_by()
+    exactas = list(vivas.filter(orden_trabajo=codigo.upper()).values_list("pk", flat=True))
+    if exactas:
+        return exactas
+    return list(vivas.filter(orden_trabajo__istartswith=codigo).values_list("pk", flat=True)[:100])
+
+
 def _produccion(base: QuerySet[Any], q: str) -> list[int]:
     """Production by its OT's number, its partida and its date: every word of the query is a
-    date (31/03/2026) or a code with a digit (an order number's or a partida's start). A
-    query with a plain word finds no production: it has no text of its own worth finding."""
+    date (31/03/2026) or a code with a digit (an order number or the start of a partida). A
+    query with a plain word finds no production: it has no text of its own worth finding.
+
+    The OTs and anexo lines a code names are read first (a few ids), so production is then
+    read through its (OT, date) and date indexes, never scanned."""
     palabras = q.split()
     if not palabras:
         return []
@@ -196,10 +209,14 @@ def _produccion(base: QuerySet[Any], q: str) -> list[int]:
         if dia is not None:
             base = base.filter(fecha_produccion=dia)
         elif any(c.isdigit() for c in palabra):
-            ots = OT.all_objects.filter(orden_trabajo__istartswith=palabra).values("pk")
-            lineas = PartidaAnexoOT.objects.filter(concepto__partida__istartswith=palabra).values(
-                "pk"
+            ots = _ots_por_numero(palabra)
+            lineas = list(
+                PartidaAnexoOT.objects.filter(concepto__partida__istartswith=palabra)
+                .order_by()
+                .values_list("pk", flat=True)[:LIMITE]
             )
+            if not ots and not lineas:
+                return []
             base = base.filter(Q(ot__in=ots) | Q(partida_anexo__in=lineas))
         else:
             return []
