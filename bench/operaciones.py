@@ -9,7 +9,8 @@ measures side by side in one run p50/p95 of: a bare Django view, an authenticate
 requested right after a write (each request follows an UPDATE of a PTE's estatus by another
 connection), a deep PTE list page (page 500 of 20), the PTE and OT details, and every list and
 detail web page (issue 22: the Tablero; the PTE, OT and production lists, first and deep pages;
-a PTE and an OT; the activity log, filled to `--actividad` rows; the price book; a catalog).
+a PTE and an OT; the activity log, filled to `--actividad` rows; the price book; a catalog),
+and the Centro de Consulta's search (issue 21).
 Prints each p95 as a ratio to the `/api/user/` p95 with its target, and the time of one full
 recomputation of the statistics from the rows (what the running totals avoid).
 
@@ -55,9 +56,21 @@ TARGETS = {
     "GET PTE list, page 500 of 20": 15,
     "GET PTE detail": 10,
     "GET OT detail": 10,
+    # Issue 21: the search at this scale, on PostgreSQL without Redis.
+    "GET consulta, a word": 10,
+    "GET consulta, two words": 10,
+    "GET consulta, OT number + date": 10,
 }
 # Issue 22: every list and detail page at p95 <= 10x the authenticated GET /api/user/ p95.
 PAGINA = 10
+
+
+def _sin_acentos(texto: str) -> str:
+    import unicodedata
+
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", texto.lower()) if not unicodedata.combining(c)
+    )
 
 
 @contextmanager
@@ -164,6 +177,16 @@ def main() -> None:
     with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{DB}") as c:
         ids = [row[0] for row in c.execute("SELECT id FROM ptes_pte WHERE eliminado_en IS NULL")]
         ot_ids = [row[0] for row in c.execute("SELECT id FROM ots_ot WHERE eliminado_en IS NULL")]
+        # What people type in the search: words of the descriptions, without accents, and
+        # an OT's number with a day it has production.
+        textos = c.execute("SELECT descripcion_trabajo FROM ptes_pte LIMIT 500").fetchall()
+        palabras = sorted(
+            {p for (t,) in textos for p in _sin_acentos(t).split() if len(p) > 4 and p.isalpha()}
+        )
+        ot_dias = c.execute(
+            "SELECT o.orden_trabajo, p.fecha_produccion FROM produccion_produccion p "
+            "JOIN ots_ot o ON o.id = p.ot_id ORDER BY p.id DESC LIMIT 200"
+        ).fetchall()
     rng = random.Random(7)
     stats = "/operaciones/api/estadisticas/"
     endpoints = {
@@ -198,6 +221,24 @@ def main() -> None:
         "page /actividad/": lambda: ["/actividad/"],
         "page /precios/": lambda: ["/precios/"],
         "page /catalogos/sitios/": lambda: ["/catalogos/sitios/"],
+        "GET consulta, a word": lambda: [
+            f"/operaciones/api/consulta/?q={rng.choice(palabras)}" for _ in range(100)
+        ],
+        "GET consulta, two words": lambda: [
+            f"/operaciones/api/consulta/?q={rng.choice(palabras)}+{rng.choice(palabras)}"
+            for _ in range(100)
+        ],
+        "GET consulta, OT number + date": lambda: (
+            [
+                f"/operaciones/api/consulta/?q={ot}+{dia:%d/%m/%Y}"
+                for ot, dia in (rng.choice(ot_dias) for _ in range(100))
+            ]
+            if ot_dias
+            else ["/operaciones/api/consulta/?q=OT-000001"]
+        ),
+        "page /consulta/, a word": lambda: [
+            f"/consulta/?q={rng.choice(palabras)}" for _ in range(100)
+        ],
     }
     results: dict[str, list[float]] = {name: [] for name in endpoints}
     with gunicorn(ENV, workers=2, port=args.port or None) as url:

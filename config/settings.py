@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sascop.produccion",
     "sascop.estadisticas",
     "sascop.reportes",
+    "sascop.consulta",
     "sascop.demo",
 ]
 

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from sascop.accounts import urls as accounts_urls
 from sascop.actividad import urls as actividad_urls
 from sascop.catalogos import urls as catalogos_urls
+from sascop.consulta import urls as consulta_urls
 from sascop.core.api.endpoints import HealthApi
 from sascop.core.http.observabilidad import metrics
 from sascop.core.pages import urls as pages_urls
@@ -33,6 +34,7 @@ urlpatterns = [
     path("actividad/", include((actividad_urls.page_urlpatterns, "actividad"))),
     path("precios/", include((precios_urls.page_urlpatterns, "precios"))),
     path("paginas/", include((pages_urls.urlpatterns, "paginas"))),
+    path("consulta/", include((consulta_urls.page_urlpatterns, "consulta"))),
     path(
         "operaciones/api/",
         include(
@@ -44,7 +46,8 @@ urlpatterns = [
                 + produccion_urls.urlpatterns
                 + catalogos_urls.urlpatterns
                 + actividad_urls.urlpatterns
-                + tareas_urls.urlpatterns,
+                + tareas_urls.urlpatterns
+                + consulta_urls.urlpatterns,
                 "operaciones",
             ),
         ),

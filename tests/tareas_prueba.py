@@ -14,7 +14,7 @@ from sascop.tareas.services import tarea_avanzar
 
 
 @task(takes_context=True)
-def registrar_y_esperar(context, correos: list[str], espera: str) -> int:  # type: ignore[no-untyped-def]
+def registrar_y_esperar(context, correos: list[str], espera: str) -> int:
     """Report progress, then write one row per address in one transaction and, inside it,
     say so (the file `espera` + ".dentro") and wait until the file `espera` exists: a test
     kills the worker meanwhile, or has created it."""

@@ -94,7 +94,7 @@ def _trabajador(env: dict[str, str], *extra: str) -> subprocess.Popen[str]:
     )
 
 
-def _esperar(condicion, que: str) -> None:  # type: ignore[no-untyped-def]
+def _esperar(condicion, que: str) -> None:
     limite = time.monotonic() + PLAZO
     while not condicion():
         if time.monotonic() > limite:

@@ -444,7 +444,7 @@ def _corregir(
             filas.append(fila)
         revision.filas.extend(filas)
         if not exc.fields:
-            revision.errores.append(exc.detail)
+            revision.errores.append(str(exc.detail))
         return False
     return True
 

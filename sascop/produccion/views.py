@@ -18,7 +18,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -314,7 +314,7 @@ def _textos_rejilla() -> dict[str, str]:
         "partida": gettext("Partida"),
         "autorizado": gettext("Authorised"),
         "importe_mn": gettext("Amount M.N."),
-        "importe_usd": gettext("Amount USD"),
+        "importe_usd": pgettext("priced lines", "Amount USD"),
         "programado": gettext("programmed"),
         "excedente": gettext("Excess"),
         "firmado": gettext("Signed off (FIRMADO): it cannot change."),

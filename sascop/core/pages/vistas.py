@@ -526,7 +526,7 @@ class EliminarView(Pagina):
 
     template_name = "paginas/eliminar.html"
     http_method_names = ["get", "head", "post"]
-    nombre: str  # "la PTE": what the sentences call the record
+    nombre: StrOrPromise  # "la PTE": what the sentences call the record
 
     def objeto(self) -> Any:
         raise NotImplementedError

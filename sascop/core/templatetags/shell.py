@@ -15,6 +15,7 @@ from django import template
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sascop.core.sessions import policy
 
@@ -37,6 +38,7 @@ MENU_PRINCIPAL = [
     Entrada(_("OTs"), "ots:lista", "ots.view_ot"),
     Entrada(_("Production"), "produccion:lista", "produccion.view_produccion"),
     Entrada(_("Prices"), "precios:lista", "precios.view_concepto"),
+    Entrada(pgettext_lazy("menu", "Search"), "consulta:inicio", "ptes.view_pte"),
     # Administrators only: the Administración role is the one that may change catalogs and
     # read the activity log.
     Entrada(_("Catalogs"), "catalogos:inicio", "catalogos.change_cliente"),

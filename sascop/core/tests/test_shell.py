@@ -36,7 +36,7 @@ def test_an_anonymous_visit_goes_to_the_login_page_and_comes_back(client):
 def test_the_bar_shows_the_pages_that_exist(viewer):
     html = viewer.get("/").content.decode()
 
-    assert _menu(html) == ["Tablero", "PTEs", "OTs", "Producción", "Precios"]
+    assert _menu(html) == ["Tablero", "PTEs", "OTs", "Producción", "Precios", "Consulta"]
     assert '<a href="/" aria-current="page">Tablero</a>' in html
     assert "Administración" not in html  # not staff
 
@@ -46,13 +46,14 @@ def test_catalogs_and_activity_are_for_administrators(role_client):
     consulta = role_client("Consulta").get("/").content.decode()
     administracion = role_client("Administración").get("/").content.decode()
 
-    assert _menu(consulta) == ["Tablero", "PTEs", "OTs", "Producción", "Precios"]
+    assert _menu(consulta) == ["Tablero", "PTEs", "OTs", "Producción", "Precios", "Consulta"]
     assert _menu(administracion) == [
         "Tablero",
         "PTEs",
         "OTs",
         "Producción",
         "Precios",
+        "Consulta",
         "Catálogos",
         "Actividad",
     ]

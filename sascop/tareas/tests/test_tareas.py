@@ -24,7 +24,7 @@ MEXICO = ZoneInfo("America/Mexico_City")
 LUNES_7 = (1, 7, 0)
 
 
-def _cliente(json_login, usuario) -> Client:  # type: ignore[no-untyped-def]
+def _cliente(json_login, usuario) -> Client:
     c = Client(enforce_csrf_checks=True)
     json_login(usuario.username, PASSWORD, c=c)
     return c

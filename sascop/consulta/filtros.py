@@ -1,0 +1,95 @@
+"""The search and its filters as one django-filter FilterSet: the API validates the query
+string with it (a value it cannot use is a 400) and the page draws its form from it. The query
+string is the whole state of a search, so a link shares it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from sascop.catalogos.estatus import EstatusOT, EstatusPTE
+from sascop.catalogos.models import Cliente, Sitio
+from sascop.consulta.selectors import TIPOS, Filtro
+from sascop.core.errors import InvalidInput
+from sascop.core.pages.formularios import CatalogoChoiceField, FechaInput, Formulario
+from sascop.ptes.models import PTE
+
+# A PTE's and an OT's statuses share one list (their codes differ; 9 is Suspendida in both).
+ESTATUS = sorted({**dict(EstatusPTE.choices), **dict(EstatusOT.choices)}.items())
+
+
+class CatalogoFilter(django_filters.Filter):
+    """A catalog entry by its id (a ModelChoiceFilter without the choices the schema reads)."""
+
+    field_class = CatalogoChoiceField
+
+
+class ConsultaFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=pgettext_lazy("consulta", "Find"),
+        max_length=200,
+        help_text=_("Words without accents are enough: «compresion» finds «COMPRESIÓN»."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    tipo = django_filters.ChoiceFilter(
+        label=pgettext_lazy("consulta", "Kind"),
+        choices=list(TIPOS.items()),
+        empty_label=pgettext_lazy("consulta", "All"),
+    )
+    cliente = CatalogoFilter(
+        label=pgettext_lazy("consulta", "Client"),
+        queryset=Cliente.objects.order_by("descripcion"),
+        empty_label=pgettext_lazy("consulta", "All"),
+    )
+    sitio = CatalogoFilter(
+        label=pgettext_lazy("consulta", "Site"),
+        queryset=Sitio.objects.order_by("descripcion"),
+        empty_label=pgettext_lazy("consulta", "All"),
+    )
+    estatus = django_filters.TypedChoiceFilter(
+        label=pgettext_lazy("consulta", "Status"),
+        choices=[("", pgettext_lazy("consulta", "All")), *ESTATUS],
+        coerce=int,
+    )
+    desde = django_filters.DateFilter(label=pgettext_lazy("consulta", "From"), widget=FechaInput)
+    hasta = django_filters.DateFilter(label=pgettext_lazy("consulta", "To"), widget=FechaInput)
+
+    class Meta:
+        form = Formulario  # labels without a trailing colon, as every page's
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        # The FilterSet is the search's form: it filters no queryset of its own.
+        super().__init__(data, queryset=PTE.objects.none(), **kwargs)
+
+
+def _sin_vacios(params: QueryDict) -> QueryDict:
+    limpio = QueryDict(mutable=True)
+    for nombre, valores in params.lists():
+        if presentes := [v for v in valores if v != ""]:
+            limpio.setlist(nombre, presentes)
+    return limpio
+
+
+def formulario(params: QueryDict) -> ConsultaFilter:
+    return ConsultaFilter(_sin_vacios(params))
+
+
+def filtro(filtros: ConsultaFilter) -> Filtro:
+    """The valid search; InvalidInput (a 400) naming each value the filters refuse."""
+    if not filtros.is_valid():
+        raise InvalidInput(fields={n: list(e) for n, e in filtros.errors.items()})
+    datos = filtros.form.cleaned_data
+    return Filtro(
+        q=(datos.get("q") or "").strip(),
+        tipo=datos.get("tipo") or "",
+        cliente=datos.get("cliente"),
+        sitio=datos.get("sitio"),
+        estatus=datos.get("estatus") or None,
+        desde=datos.get("desde"),
+        hasta=datos.get("hasta"),
+    )

@@ -1,0 +1,509 @@
+"""The Centro de Consulta's search: one query over PTEs, OTs, concepts, anexo lines,
+production and activity comments, grouped by kind, ranked, with KPIs over what was found.
+
+Each kind is searched within its own filtered rows (`Filtro`); a filter a kind does not have
+(a status, for concepts) leaves that kind out, so a filter only ever narrows. Every kind keeps
+its best `LIMITE` matches: that is what a group counts, pages through and exports.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from sascop.actividad.models import RegistroActividad
+from sascop.catalogos.estatus import EstatusOT, EstatusPTE
+from sascop.catalogos.models import Cliente, ResponsableProyecto, Sitio
+from sascop.consulta import texto
+from sascop.consulta.motor import motor
+from sascop.ots.models import OT
+from sascop.precios.models import Concepto, PartidaAnexoOT
+from sascop.produccion.models import Produccion
+from sascop.ptes.models import PTE
+
+# Matches kept per kind (ranked): enough to page through and export, bounded at any size.
+LIMITE = 1000
+POR_PAGINA = 10
+
+TIPOS: dict[str, Any] = {
+    "pte": pgettext_lazy("consulta", "PTEs"),
+    "ot": pgettext_lazy("consulta", "OTs"),
+    "concepto": pgettext_lazy("consulta", "Concepts"),
+    "linea_anexo": _("Anexo C lines"),
+    "produccion": pgettext_lazy("consulta", "Production"),
+    "actividad": _("Activity comments"),
+}
+PERMISOS = {
+    "pte": "ptes.view_pte",
+    "ot": "ots.view_ot",
+    "concepto": "precios.view_concepto",
+    "linea_anexo": "ots.view_ot",
+    "produccion": "produccion.view_produccion",
+    "actividad": "actividad.view_registroactividad",
+}
+# An OT is late when its programmed end has passed and it has not ended.
+CERRADAS = (EstatusOT.CANCELADA, EstatusOT.TERMINADA, EstatusOT.POR_CANCELAR)
+
+
+@dataclass(frozen=True)
+class Filtro:
+    q: str = ""
+    tipo: str = ""
+    cliente: Cliente | None = None
+    sitio: Sitio | None = None
+    estatus: int | None = None
+    desde: datetime.date | None = None
+    hasta: datetime.date | None = None
+
+    @property
+    def terminos(self) -> list[str]:
+        return texto.terminos(self.q)
+
+
+@dataclass
+class Busqueda:
+    """What one search found: per kind, its ids best first."""
+
+    filtro: Filtro
+    encontrados: dict[str, list[int]] = field(default_factory=dict)
+
+
+# --- Which rows each kind searches -------------------------------------------------------
+
+
+def _fechas(campo: str, f: Filtro) -> Q:
+    q = Q()
+    if f.desde:
+        q &= Q(**{f"{campo}__gte": f.desde})
+    if f.hasta:
+        q &= Q(**{f"{campo}__lte": f.hasta})
+    return q
+
+
+def _lugares(prefijo: str, sitios: Sequence[Sitio | int]) -> Q:
+    """Any of the OT's places is one of `sitios`."""
+    return (
+        Q(**{f"{prefijo}sitio__in": sitios})
+        | Q(**{f"{prefijo}embarcacion__in": sitios})
+        | Q(**{f"{prefijo}plataforma__in": sitios})
+        | Q(**{f"{prefijo}intercom__in": sitios})
+        | Q(**{f"{prefijo}patio__in": sitios})
+    )
+
+
+def _base(tipo: str, f: Filtro) -> QuerySet[Any] | None:
+    """The rows of `tipo` the filters allow; None when a filter in force is not the kind's."""
+    fechas = f.desde or f.hasta
+    if tipo == "pte":
+        if f.sitio:
+            return None
+        ptes = PTE.objects.filter(_fechas("fecha_solicitud", f))
+        if f.cliente:
+            ptes = ptes.filter(cliente=f.cliente)
+        return ptes.filter(estatus=f.estatus) if f.estatus else ptes
+    if tipo == "ot":
+        ots = OT.objects.filter(_fechas("fecha_inicio_programado", f))
+        if f.cliente:
+            ots = ots.filter(cliente=f.cliente)
+        if f.sitio:
+            ots = ots.filter(_lugares("", [f.sitio]))
+        return ots.filter(estatus=f.estatus) if f.estatus else ots
+    if tipo == "concepto":
+        return None if f.cliente or f.sitio or f.estatus or fechas else Concepto.objects.all()
+    if tipo == "linea_anexo":
+        if f.estatus or fechas:
+            return None
+        lineas = PartidaAnexoOT.objects.filter(
+            anexo_ot__activo=True, anexo_ot__ot__eliminado_en__isnull=True
+        )
+        if f.cliente:
+            lineas = lineas.filter(anexo_ot__ot__cliente=f.cliente)
+        if f.sitio:
+            lineas = lineas.filter(_lugares("anexo_ot__ot__", [f.sitio]))
+        return lineas
+    if tipo == "produccion":
+        if f.estatus:
+            return None
+        produccion = Produccion.objects.filter(
+            _fechas("fecha_produccion", f), ot__eliminado_en__isnull=True
+        )
+        if f.cliente:
+            produccion = produccion.filter(ot__cliente=f.cliente)
+        return produccion.filter(sitio=f.sitio) if f.sitio else produccion
+    # actividad
+    if f.cliente or f.sitio or f.estatus:
+        return None
+    comentarios = RegistroActividad.objects.filter(campo="comentario")
+    zona = timezone.get_current_timezone()
+    if f.desde:
+        desde = datetime.datetime.combine(f.desde, datetime.time(), zona)
+        comentarios = comentarios.filter(fecha__gte=desde)
+    if f.hasta:
+        siguiente = f.hasta + datetime.timedelta(days=1)
+        hasta = datetime.datetime.combine(siguiente, datetime.time(), zona)
+        comentarios = comentarios.filter(fecha__lt=hasta)
+    return comentarios
+
+
+# --- Catalog names (a few hundred rows: matched in memory) --------------------------------
+
+
+def _nombra(nombre: str, terminos: Sequence[str]) -> bool:
+    palabras = texto.PALABRA.findall(texto.normalizar(nombre))
+    return all(any(p.startswith(t) for p in palabras) for t in terminos)
+
+
+def _catalogo(filas: Iterable[tuple[int, str]], terminos: Sequence[str]) -> list[int]:
+    return [pk for pk, nombre in filas if _nombra(nombre, terminos)]
+
+
+def _unir(*listas: Sequence[int]) -> list[int]:
+    """The ids of every list, in order, each once, at most LIMITE."""
+    vistos: dict[int, None] = {}
+    for lista in listas:
+        for pk in lista:
+            vistos.setdefault(pk, None)
+    return list(vistos)[:LIMITE]
+
+
+def _por_catalogo(base: QuerySet[Any], condicion: Q) -> list[int]:
+    return list(base.filter(condicion).order_by("-pk").values_list("pk", flat=True)[:LIMITE])
+
+
+# --- The search ------------------------------------------------------------------------------
+
+
+def _ots_por_numero(codigo: str) -> list[int]:
+    """The OTs (not deleted) whose number is `codigo` (on the unique index), else those whose
+    number starts with it (a scan of the OTs, not of their production)."""
+    vivas = OT.objects.order_by()
+    exactas = list(vivas.filter(orden_trabajo=codigo.upper()).values_list("pk", flat=True))
+    if exactas:
+        return exactas
+    return list(vivas.filter(orden_trabajo__istartswith=codigo).values_list("pk", flat=True)[:100])
+
+
+def _produccion(base: QuerySet[Any], q: str) -> list[int]:
+    """Production by its OT's number, its partida and its date: every word of the query is a
+    date (31/03/2026) or a code with a digit (an order number or the start of a partida). A
+    query with a plain word finds no production: it has no text of its own worth finding.
+
+    The OTs and anexo lines a code names are read first (a few ids), so production is then
+    read through its (OT, date) and date indexes, never scanned."""
+    palabras = q.split()
+    if not palabras:
+        return []
+    for palabra in palabras:
+        dia = texto.fecha(palabra)
+        if dia is not None:
+            base = base.filter(fecha_produccion=dia)
+        elif any(c.isdigit() for c in palabra):
+            ots = _ots_por_numero(palabra)
+            lineas = list(
+                PartidaAnexoOT.objects.filter(concepto__partida__istartswith=palabra)
+                .order_by()
+                .values_list("pk", flat=True)[:LIMITE]
+            )
+            if not ots and not lineas:
+                return []
+            base = base.filter(Q(ot__in=ots) | Q(partida_anexo__in=lineas))
+        else:
+            return []
+    return list(base.order_by("-fecha_produccion", "-pk").values_list("pk", flat=True)[:LIMITE])
+
+
+def tipos_visibles(usuario: Any) -> list[str]:
+    return [tipo for tipo in TIPOS if usuario.has_perm(PERMISOS[tipo])]
+
+
+def buscar(filtro: Filtro, usuario: Any) -> Busqueda:
+    """Search every kind the user may read (or the one `filtro.tipo` names)."""
+    busqueda = Busqueda(filtro)
+    terminos = filtro.terminos
+    if not terminos:
+        return busqueda
+    tipos = [t for t in tipos_visibles(usuario) if not filtro.tipo or t == filtro.tipo]
+    bases = {t: b for t in tipos if (b := _base(t, filtro)) is not None}
+    buscador = motor()
+    conceptos: list[int] | None = None
+    if "concepto" in bases or "linea_anexo" in bases:
+        conceptos = buscador.ranquear("concepto", terminos, Concepto.objects.all(), LIMITE)
+    clientes: list[int] = []
+    if "pte" in bases or "ot" in bases:
+        clientes = _catalogo(Cliente.objects.values_list("pk", "descripcion"), terminos)
+    for tipo, base in bases.items():
+        if tipo == "pte":
+            responsables = _catalogo(
+                ResponsableProyecto.objects.values_list("pk", "nombre"), terminos
+            )
+            por_nombre: list[int] = []
+            if clientes or responsables:
+                por_nombre = _por_catalogo(
+                    base, Q(cliente__in=clientes) | Q(responsable_proyecto__in=responsables)
+                )
+            ids = _unir(buscador.ranquear("pte", terminos, base, LIMITE), por_nombre)
+        elif tipo == "ot":
+            sitios = _catalogo(Sitio.objects.values_list("pk", "descripcion"), terminos)
+            por_lugar: list[int] = []
+            if clientes or sitios:
+                por_lugar = _por_catalogo(base, Q(cliente__in=clientes) | _lugares("", sitios))
+            ids = _unir(buscador.ranquear("ot", terminos, base, LIMITE), por_lugar)
+        elif tipo == "concepto":
+            ids = conceptos or []
+        elif tipo == "linea_anexo":
+            ids = _lineas(base, conceptos or [])
+        elif tipo == "produccion":
+            ids = _produccion(base, filtro.q)
+        else:
+            ids = buscador.ranquear("actividad", terminos, base, LIMITE)
+        busqueda.encontrados[tipo] = ids
+    return busqueda
+
+
+def _lineas(base: QuerySet[Any], conceptos: list[int]) -> list[int]:
+    """The active Anexo C lines of the concepts found, in the concepts' order (newest OT
+    first within one concept)."""
+    if not conceptos:
+        return []
+    filas = base.filter(concepto__in=conceptos).order_by("-anexo_ot__ot_id", "orden")
+    posicion = {pk: i for i, pk in enumerate(conceptos)}
+    lineas = list(filas.values_list("pk", "concepto_id")[:LIMITE])
+    lineas.sort(key=lambda fila: posicion[fila[1]])
+    return [pk for pk, _concepto in lineas]
+
+
+# --- Results -------------------------------------------------------------------------------
+
+
+def _fecha(dia: datetime.date) -> str:
+    return dia.strftime("%d/%m/%Y")
+
+
+def _resultado(pk: int, titulo: str, extracto: str, url: str, t: Sequence[str]) -> dict[str, Any]:
+    return {"id": pk, "titulo": titulo, "extracto": texto.resaltar(extracto, t), "url": url}
+
+
+def _ptes(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
+    filas = (
+        PTE.objects.filter(pk__in=ids).select_related("cliente", "responsable_proyecto").order_by()
+    )
+    return [
+        _resultado(
+            p.pk,
+            p.oficio_pte,
+            f"{p.descripcion_trabajo} · {p.cliente.descripcion} · {p.responsable_proyecto.nombre}",
+            reverse("ptes:detalle", args=[p.pk]),
+            t,
+        )
+        for p in filas
+    ]
+
+
+def _ots(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
+    filas = (
+        OT.objects.filter(pk__in=ids)
+        .select_related("cliente", "sitio", "embarcacion", "plataforma", "intercom", "patio")
+        .order_by()
+    )
+    resultados = []
+    for o in filas:
+        lugares = [
+            s.descripcion
+            for s in (o.sitio, o.embarcacion, o.plataforma, o.intercom, o.patio)
+            if s is not None
+        ]
+        extracto = " · ".join(x for x in (o.descripcion_trabajo, o.oficio_ot, *lugares) if x)
+        resultados.append(
+            _resultado(o.pk, str(o), extracto, reverse("ots:detalle", args=[o.pk]), t)
+        )
+    return resultados
+
+
+def _conceptos(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
+    filas = Concepto.objects.filter(pk__in=ids).select_related("anexo").order_by()
+    lista = reverse("precios:lista")
+    return [
+        _resultado(
+            c.pk,
+            f"{c.anexo.clave} {c.partida}".strip(),
+            c.concepto,
+            f"{lista}?{urlencode({'buscar': c.partida or c.concepto[:100]})}",
+            t,
+        )
+        for c in filas
+    ]
+
+
+def _lineas_anexo(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
+    filas = (
+        PartidaAnexoOT.objects.filter(pk__in=ids)
+        .select_related("concepto__anexo", "anexo_ot__ot")
+        .order_by()
+    )
+    return [
+        _resultado(
+            linea.pk,
+            f"{linea.anexo_ot.ot} · {linea.concepto.anexo.clave} {linea.concepto.partida}",
+            linea.concepto.concepto,
+            reverse("ots:anexo", args=[linea.anexo_ot.ot_id]),
+            t,
+        )
+        for linea in filas
+    ]
+
+
+def _produccion_resultados(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
+    filas = (
+        Produccion.objects.filter(pk__in=ids)
+        .select_related("ot", "partida_anexo__concepto", "sitio")
+        .order_by()
+    )
+    lista = reverse("produccion:lista")
+    return [
+        _resultado(
+            p.pk,
+            f"{p.ot} · {p.partida_anexo.concepto.partida} · {_fecha(p.fecha_produccion)}",
+            " · ".join(
+                x
+                for x in (
+                    f"{p.volumen_produccion.normalize():f} {p.partida_anexo.concepto.unidad}",
+                    p.tipo_tiempo,
+                    p.sitio.descripcion,
+                    p.comentario,
+                )
+                if x
+            ),
+            f"{lista}?{urlencode({'ot': p.ot_id})}",
+            t,
+        )
+        for p in filas
+    ]
+
+
+def _actividad(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
+    filas = RegistroActividad.objects.filter(pk__in=ids).order_by()
+    lista = reverse("actividad:lista")
+    return [
+        _resultado(
+            r.pk,
+            f"{r.entidad} {r.entidad_id} · {r.nombre_usuario} · "
+            f"{_fecha(timezone.localdate(r.fecha))}",
+            r.valor_nuevo,
+            f"{lista}?{urlencode({'entidad': r.entidad, 'entidad_id': r.entidad_id})}",
+            t,
+        )
+        for r in filas
+    ]
+
+
+RESULTADOS: dict[str, Callable[[Sequence[int], Sequence[str]], list[dict[str, Any]]]] = {
+    "pte": _ptes,
+    "ot": _ots,
+    "concepto": _conceptos,
+    "linea_anexo": _lineas_anexo,
+    "produccion": _produccion_resultados,
+    "actividad": _actividad,
+}
+
+
+def resultados(tipo: str, ids: Sequence[int], terminos: Sequence[str]) -> list[dict[str, Any]]:
+    """The results of `ids` (one query), in that order."""
+    filas = {r["id"]: r for r in RESULTADOS[tipo](ids, terminos)}
+    return [filas[pk] for pk in ids if pk in filas]
+
+
+def grupos(busqueda: Busqueda, pagina: int, por_pagina: int) -> list[dict[str, Any]]:
+    """Every kind that found something: its total and the page `pagina` of its results."""
+    salida = []
+    terminos = busqueda.filtro.terminos
+    for tipo, ids in busqueda.encontrados.items():
+        if not ids:
+            continue
+        paginas = math.ceil(len(ids) / por_pagina)
+        actual = min(max(pagina, 1), paginas)
+        pagina_ids = ids[(actual - 1) * por_pagina : actual * por_pagina]
+        salida.append(
+            {
+                "tipo": tipo,
+                "total": len(ids),
+                "pagina": actual,
+                "paginas": paginas,
+                "resultados": resultados(tipo, pagina_ids, terminos),
+            }
+        )
+    return salida
+
+
+def todos(busqueda: Busqueda) -> list[tuple[str, dict[str, Any]]]:
+    """Every result found, kind by kind, best first (what an export writes)."""
+    terminos = busqueda.filtro.terminos
+    return [
+        (tipo, r)
+        for tipo, ids in busqueda.encontrados.items()
+        for r in resultados(tipo, ids, terminos)
+    ]
+
+
+# --- KPIs over what was found ------------------------------------------------------------
+
+
+def _por_estatus(conteo: dict[int, int], nombres: dict[int, str]) -> list[dict[str, Any]]:
+    return [
+        {"estatus": e, "estatus_texto": nombre, "total": conteo[e]}
+        for e, nombre in nombres.items()
+        if conteo.get(e)
+    ]
+
+
+def indicadores(busqueda: Busqueda) -> dict[str, Any]:
+    """Counts by kind; over the OTs found, their amounts (MN, USD) and how many are late; the
+    PTEs and OTs found by status."""
+    encontrados = busqueda.encontrados
+    montos: dict[str, Any] = {"mxn": Decimal(0), "usd": Decimal(0), "atrasadas": 0}
+    ots_por_estatus: list[dict[str, Any]] = []
+    if encontrados.get("ot"):
+        # One query: per status, the count, the amounts and the late ones.
+        hoy = timezone.localdate()
+        atrasada = Q(fecha_termino_programado__lt=hoy, fecha_termino_real__isnull=True) & ~Q(
+            estatus__in=CERRADAS
+        )
+        filas: list[dict[str, Any]] = [
+            dict(fila)
+            for fila in OT.objects.filter(pk__in=encontrados["ot"])
+            .values("estatus")
+            .annotate(
+                total=Count("pk"),
+                mxn=Sum("monto_mxn"),
+                usd=Sum("monto_usd"),
+                atrasadas=Count("pk", filter=atrasada),
+            )
+            .order_by()
+        ]
+        for clave in montos:
+            montos[clave] = sum((f[clave] or 0 for f in filas), start=montos[clave])
+        conteo = {f["estatus"]: f["total"] for f in filas}
+        ots_por_estatus = _por_estatus(conteo, dict(EstatusOT.choices))
+    ptes_por_estatus: list[dict[str, Any]] = []
+    if encontrados.get("pte"):
+        ptes = PTE.objects.filter(pk__in=encontrados["pte"]).values("estatus")
+        conteo = dict(ptes.annotate(total=Count("pk")).values_list("estatus", "total").order_by())
+        ptes_por_estatus = _por_estatus(conteo, dict(EstatusPTE.choices))
+    return {
+        "por_tipo": {tipo: len(ids) for tipo, ids in encontrados.items()},
+        "ots_monto_mxn": montos["mxn"],
+        "ots_monto_usd": montos["usd"],
+        "ots_atrasadas": montos["atrasadas"],
+        "ots_por_estatus": ots_por_estatus,
+        "ptes_por_estatus": ptes_por_estatus,
+    }
