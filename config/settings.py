@@ -79,8 +79,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: everything below reads the client's address and scheme it settles.
     "sascop.core.http.proxy.TrustedProxyMiddleware",
-    "sascop.core.http.observabilidad.ObservabilityMiddleware",
+    # Outside everything that may answer an error (the request log reads the session when
+    # the database is down), so a JSON error is always in the client's language.
     "sascop.core.http.middleware.ApiLanguageMiddleware",
+    "sascop.core.http.observabilidad.ObservabilityMiddleware",
     "sascop.core.http.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise, so static files carry the headers too (the not-a-page policy).

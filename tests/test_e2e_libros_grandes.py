@@ -132,7 +132,7 @@ def test_a_50000_line_anexo_imports_under_the_request_limits(servidor, tmp_path)
             {
                 "fila": CONCEPTOS + 2,
                 "partida": "0.0",
-                "errores": ["La partida 0.0 del anexo C-2 repite la fila 2."],
+                "errores": ["Item 0.0 of anexo C-2 repeats row 2."],
             }
         ]
         copia = session.get(f"{url}{rechazo.json()['observaciones']}", timeout=120)

@@ -2,8 +2,14 @@
 
 import django.contrib.postgres.search
 import django.db.models.deletion
-from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations, models
+
+
+def _crear_unaccent(apps, schema_editor):
+    # PostgreSQL only: the index strips accents with it. Never dropped going back (other
+    # databases' objects may use it); SQLite has no extensions to create or check.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
 
 
 class Migration(migrations.Migration):
@@ -18,8 +24,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # PostgreSQL only (Django skips it elsewhere): the index strips accents with it.
-        UnaccentExtension(),
+        migrations.RunPython(_crear_unaccent, migrations.RunPython.noop, elidable=False),
         migrations.CreateModel(
             name='IndiceActividad',
             fields=[

@@ -354,7 +354,7 @@ class Tabla(tables.Table):
         for fila in self.paginated_rows:
             # Every piece is escaped already (attributes by `as_html`, values as the
             # template escapes them): joined as text, not through `format_html` once a cell.
-            celdas = "".join(
+            celdas = "\n".join(
                 f"<td {atributos}>{_como_la_plantilla(dibujar(fila), c.localize)}</td>"
                 for c, atributos, dibujar in zip(columnas, td, dibujantes, strict=True)
             )
