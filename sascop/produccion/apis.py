@@ -25,6 +25,14 @@ from sascop.produccion import serializers as s
 from sascop.produccion.models import Produccion, ReporteDiario
 
 TAGS = ["produccion"]
+# What saving the sheet answers, whole (PUT) or by cells (PATCH).
+_GUARDADO = {
+    200: s.SabanaSerializer,
+    409: OpenApiResponse(
+        s.SabanaErrorSerializer,
+        description="A cell of a signed-off day (FIRMADO) would change (`firmados`).",
+    ),
+}
 
 
 class ProduccionListApi(ModelApi):
@@ -208,13 +216,7 @@ class SabanaApi(_XlsxTambien, ModelApi):
         operation_id="produccion_sabana_update",
         parameters=[s.SabanaQuerySerializer],
         request=s.SabanaInputSerializer,
-        responses={
-            200: s.SabanaSerializer,
-            409: OpenApiResponse(
-                s.SabanaErrorSerializer,
-                description="A cell of a signed-off day (FIRMADO) would change (`firmados`).",
-            ),
-        },
+        responses=_GUARDADO,
     )
     def put(self, request: Request) -> HttpResponse:
         """Save the month's sheet as sent (the GET's shape; only `ejecutado` cells are
@@ -239,13 +241,7 @@ class SabanaApi(_XlsxTambien, ModelApi):
         operation_id="produccion_sabana_partial_update",
         parameters=[s.SabanaQuerySerializer],
         request=s.SabanaCeldasInputSerializer,
-        responses={
-            200: s.SabanaSerializer,
-            409: OpenApiResponse(
-                s.SabanaErrorSerializer,
-                description="A cell of a signed-off day (FIRMADO) would change (`firmados`).",
-            ),
-        },
+        responses=_GUARDADO,
     )
     def patch(self, request: Request) -> HttpResponse:
         """Save only the cells sent (what a grid changed): per line, each day sent with a
