@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -22,6 +24,26 @@ def pytest_configure(config: pytest.Config) -> None:
     # suite that would land in some test's counted queries at random. The tests of it
     # (sascop/core/tests/test_instalacion.py) move the clock instead.
     settings.INSTALACION_VERIFICAR_SEGUNDOS = 24 * 3600
+
+
+# The migrated test database's rows (roles, permissions, content types), as Django's test
+# runner serialises them for `serialized_rollback`: see `migrated_rows`.
+MIGRATED_ROWS: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[None]:
+    """pytest-django's test databases, plus a copy of their migrated rows when browser tests
+    will run (see tests/browser/conftest.py): taken here, before any test flushed them."""
+    browser = Path(__file__).resolve().parent / "tests" / "browser"
+    if any(item.path.is_relative_to(browser) for item in request.session.items):
+        from django.db import connection
+
+        with django_db_blocker.unblock():
+            MIGRATED_ROWS.append(connection.creation.serialize_db_to_string())
+    yield
 
 
 @pytest.fixture(autouse=True)

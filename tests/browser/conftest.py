@@ -17,7 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from playwright.sync_api import Locator, Page, Playwright, ViewportSize, expect
+
+from conftest import MIGRATED_ROWS
 
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).resolve().parent
@@ -93,6 +97,19 @@ def _live_server_requests_finish() -> Iterator[None]:
     yield  # set up before pytest-playwright's `context`, so this runs after it is closed
     for thread in _request_threads() - before:
         thread.join(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def _migrated_rows(transactional_db: None) -> None:
+    """Each browser test starts from the migrated database, roles included.
+
+    `serialized_rollback` cannot restore it here: Playwright's sync API runs the test in a
+    greenlet of its own, where Django's connection handler hands out a fresh connection
+    object that never saw the copy the test runner took. After an earlier test flushed the
+    database, the rows are put back from the copy the root conftest took at set-up.
+    """
+    if not ContentType.objects.exists() and MIGRATED_ROWS:
+        connection.creation.deserialize_db_from_string(MIGRATED_ROWS[0])
 
 
 @pytest.fixture(scope="session")

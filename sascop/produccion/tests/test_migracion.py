@@ -7,11 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-
-from sascop.estadisticas import resumenes
-from sascop.produccion import hojas
 
 ANTES = [("produccion", "0002_partida_anexo"), ("precios", "0005_lineas_ejecutado")]
 DESPUES = [("produccion", "0004_sin_partida_global")]
@@ -20,15 +18,15 @@ DESPUES = [("produccion", "0004_sin_partida_global")]
 @pytest.fixture
 def migrador():
     """A migration executor; afterwards every migration is applied again, as the other
-    tests expect the database. The dashboard's triggers are taken off meanwhile and put back
-    after, as `manage.py migrate` does (SQLite rebuilds the tables they name)."""
-    resumenes.antes_de_migrar()
+    tests expect the database. Around it every app's pre- and post-migrate hooks run, as
+    `manage.py migrate` runs them: the dashboard's and the Consulta's triggers come off
+    first and are put back after (SQLite rebuilds the tables they name)."""
+    emit_pre_migrate_signal(0, False, connection.alias)
     executor = MigrationExecutor(connection)
     yield executor
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
-    resumenes.despues_de_migrar()
-    hojas.despues_de_migrar()
+    emit_post_migrate_signal(0, False, connection.alias)
     ContentType.objects.clear_cache()
 
 
