@@ -21,7 +21,7 @@ from sascop.accounts.models import User
 from sascop.catalogos.models import Sitio
 from sascop.core.errors import ApplicationError
 from sascop.ots.models import OT
-from sascop.precios.libro import normalizar_anexo, normalizar_partida, sin_acentos
+from sascop.precios.libro import clave_concepto, normalizar_anexo, normalizar_partida, sin_acentos
 from sascop.precios.models import PartidaAnexoOT
 from sascop.produccion import services
 from sascop.produccion.models import Produccion
@@ -29,7 +29,16 @@ from sascop.produccion.models import Produccion
 MAX_FILAS = services.MAX_FILAS
 
 # The columns of a paste without a header row, in this order.
-COLUMNAS = ("fecha", "anexo", "partida", "volumen", "tipo_tiempo", "sitio", "comentario")
+COLUMNAS = (
+    "fecha",
+    "anexo",
+    "partida",
+    "volumen",
+    "tipo_tiempo",
+    "sitio",
+    "comentario",
+    "concepto",
+)
 TITULOS = {
     "fecha": gettext_lazy("Date"),
     "anexo": gettext_lazy("Anexo"),
@@ -38,6 +47,7 @@ TITULOS = {
     "tipo_tiempo": gettext_lazy("Kind of time"),
     "sitio": gettext_lazy("Site"),
     "comentario": gettext_lazy("Comment"),
+    "concepto": gettext_lazy("Concept"),
 }
 # Header cells a sheet may use for each column, compared without accents, case or spaces.
 _ENCABEZADOS = {
@@ -60,6 +70,9 @@ _ENCABEZADOS = {
     "COMENTARIO": "comentario",
     "COMENTARIOS": "comentario",
     "OBSERVACIONES": "comentario",
+    "CONCEPTO": "concepto",
+    "DESCRIPCION": "concepto",
+    "DESCRIPCIONDELCONCEPTO": "concepto",
 }
 _TIPOS = {
     "TE": Produccion.TipoTiempo.TE,
@@ -87,8 +100,14 @@ class Linea:
 
     @property
     def clave(self) -> str:
-        """How people name the line: "C-5 2.1"."""
+        """How people name the line: "C-5 2.1" (the seven trades of C-4 4.7 share it: their
+        concept text tells them apart)."""
         return f"{self.anexo} {self.partida}".strip()
+
+    @property
+    def id(self) -> str:
+        """What identifies the line in a form: its anexo line's id."""
+        return str(self.campos["partida_anexo"].pk)
 
 
 @dataclass
@@ -150,7 +169,7 @@ class _Contexto:
         for sitio in Sitio.objects.filter(activo=True).select_related("frente").order_by("pk"):
             self.sitios.setdefault(_compacto(sitio.descripcion), []).append(sitio)
 
-    def linea(self, anexo: str, partida: str, errores: list[str]) -> Linea | None:
+    def linea(self, anexo: str, partida: str, concepto: str, errores: list[str]) -> Linea | None:
         try:
             clave = normalizar_partida(partida)
         except ValueError:
@@ -164,6 +183,8 @@ class _Contexto:
         candidatas = self.por_partida.get(clave, [])
         if anexo.strip():
             candidatas = [c for c in candidatas if c.anexo == normalizar_anexo(anexo)]
+        if len({c.anexo for c in candidatas}) == 1 and len(candidatas) > 1:
+            return self._por_concepto(candidatas, concepto, errores)
         if len(candidatas) == 1:
             return candidatas[0]
         if not candidatas:
@@ -182,6 +203,37 @@ class _Contexto:
                 gettext("The partida %(partida)s is in several anexos (%(anexos)s): say which.")
                 % {"partida": clave, "anexos": anexos}
             )
+        return None
+
+    @staticmethod
+    def _por_concepto(candidatas: list[Linea], concepto: str, errores: list[str]) -> Linea | None:
+        """One of the concepts sharing a partida in one anexo (C-4 4.7's trades), by its
+        text: spaces, case and accents do not count."""
+        nombres = ", ".join(c.concepto for c in candidatas)
+        if not concepto.strip():
+            errores.append(
+                gettext(
+                    "The partida %(partida)s has several concepts in this OT (%(conceptos)s): "
+                    "write which one in the Concept column."
+                )
+                % {"partida": candidatas[0].clave, "conceptos": nombres}
+            )
+            return None
+        buscado = sin_acentos(clave_concepto(concepto))
+        for candidata in candidatas:
+            if sin_acentos(clave_concepto(candidata.concepto)) == buscado:
+                return candidata
+        errores.append(
+            gettext(
+                "«%(concepto)s» is not one of the concepts of the partida %(partida)s in this OT "
+                "(%(conceptos)s)."
+            )
+            % {
+                "concepto": concepto.strip()[:80],
+                "partida": candidatas[0].clave,
+                "conceptos": nombres,
+            }
+        )
         return None
 
     def sitio(self, texto: str, errores: list[str]) -> Sitio | None:
@@ -300,7 +352,9 @@ def _fila(
             gettext("«%(texto)s» is not a kind of time (TE or CMA).")
             % {"texto": celdas["tipo_tiempo"]}
         )
-    fila.linea = contexto.linea(celdas["anexo"], celdas["partida"], errores)
+    fila.linea = contexto.linea(
+        celdas["anexo"], celdas["partida"], celdas.get("concepto", ""), errores
+    )
     sitio = sitio_fijo or contexto.sitio(celdas["sitio"], errores)
     if not errores and fila.linea is not None:
         fila.datos = {
@@ -391,11 +445,11 @@ def guardados_del_dia(
     ot: OT, fecha: datetime.date, tipo_tiempo: str, sitio: Sitio | None
 ) -> dict[str, Decimal]:
     """What is already stored for the OT that day, kind of time and site (the OT's when
-    none), by line key (`Linea.clave`)."""
+    none), by line (`Linea.id`)."""
     sitio_id = sitio.pk if sitio is not None else ot.sitio_id
     if sitio_id is None:
         return {}
-    claves = {linea.campos["partida_anexo"].pk: linea.clave for linea in lineas_de(ot)}
+    claves = {linea.campos["partida_anexo"].pk: linea.id for linea in lineas_de(ot)}
     return {
         claves[linea_id]: volumen
         for linea_id, volumen in Produccion.objects.filter(
@@ -460,10 +514,10 @@ def guardar_dia(
     comentario: str = "",
     mostrados: dict[str, str] | None = None,
 ) -> Revision:
-    """One day of an OT: a volume per line (keyed by `Linea.clave`; blank ones skipped).
+    """One day of an OT: a volume per line (keyed by `Linea.id`; blank ones skipped).
     A line already stored that day is corrected to the volume typed; emptied, it is
-    deleted when the page had shown its value (`mostrados`, by line key). All or nothing."""
-    lineas = {linea.clave: linea for linea in lineas_de(ot)}
+    deleted when the page had shown its value (`mostrados`, by line). All or nothing."""
+    lineas = {linea.id: linea for linea in lineas_de(ot)}
     guardados = guardados_del_dia(ot, fecha, tipo_tiempo, sitio)
     mostrados = mostrados or {}
     filas = []
@@ -480,8 +534,9 @@ def guardar_dia(
             if volumen is None or volumen <= 0:
                 errores_correccion.append(
                     Fila(numero=numero, celdas={}, linea=linea, errores=[
-                        f"«{texto}» no es un volumen." if volumen is None
-                        else "El volumen debe ser mayor que cero."])
+                        gettext("«%(texto)s» is not a volume.") % {"texto": texto}
+                        if volumen is None
+                        else gettext("The volume must be greater than zero.")])
                 )  # fmt: skip
             elif volumen != guardados[clave]:
                 correcciones[clave] = (linea, format(volumen, "f"))
@@ -496,6 +551,7 @@ def guardar_dia(
             "tipo_tiempo": tipo_tiempo,
             "sitio": "",
             "comentario": comentario,
+            "concepto": linea.concepto if linea else "",
         }
         filas.append((numero, celdas))
     if errores_correccion:

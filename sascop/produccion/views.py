@@ -101,19 +101,19 @@ def _lista_de(ot: OT, revision: captura.Revision) -> str:
 
 
 def _volumenes(request: HttpRequest, prefijo: str = "vol") -> dict[str, str]:
-    """The day's volumes the form sent, by line key (`clave-<i>` names `vol-<i>`; with
+    """The day's volumes the form sent, by line (`linea-<i>` names `vol-<i>`; with
     `prefijo="antes"`, the values the page had shown, `antes-<i>`)."""
     volumenes: dict[str, str] = {}
     for nombre in request.POST:
-        if nombre.startswith("clave-"):
-            clave = request.POST.get(nombre, "")
-            volumenes[clave] = request.POST.get(f"{prefijo}-{nombre.removeprefix('clave-')}", "")
+        if nombre.startswith("linea-"):
+            linea = request.POST.get(nombre, "")
+            volumenes[linea] = request.POST.get(f"{prefijo}-{nombre.removeprefix('linea-')}", "")
     return volumenes
 
 
 def _dia_guardado(request: HttpRequest, ot: OT) -> tuple[CapturaDiaForm | None, dict[str, str]]:
     """With `?fecha=` (and `tipo_tiempo`, `sitio`): the day form set to that day and what is
-    stored for it by line key, as people write it, to correct it."""
+    stored for it by line, as people write it, to correct it."""
     if "fecha" not in request.GET:
         return None, {}
     dia = CapturaDiaForm(request.GET)
@@ -122,7 +122,7 @@ def _dia_guardado(request: HttpRequest, ot: OT) -> tuple[CapturaDiaForm | None, 
     guardados = captura.guardados_del_dia(
         ot, dia.cleaned_data["fecha"], dia.cleaned_data["tipo_tiempo"], dia.cleaned_data["sitio"]
     )
-    return dia, {clave: _sin_ceros(str(v)) for clave, v in guardados.items()}
+    return dia, {linea: _sin_ceros(str(v)) for linea, v in guardados.items()}
 
 
 def _pagina_captura(
@@ -144,7 +144,7 @@ def _pagina_captura(
         mostrados = _volumenes(request, "antes")
     errores_dia = {}
     if revision_dia is not None:
-        errores_dia = {f.linea.clave: f.errores for f in revision_dia.filas if f.linea is not None}
+        errores_dia = {f.linea.id: f.errores for f in revision_dia.filas if f.linea is not None}
     context: dict[str, Any] = {
         "ot_form": ot_form,
         "ot": ot,
@@ -154,9 +154,9 @@ def _pagina_captura(
             (
                 i,
                 linea,
-                escritos.get(linea.clave, ""),
-                errores_dia.get(linea.clave, []),
-                mostrados.get(linea.clave, ""),
+                escritos.get(linea.id, ""),
+                errores_dia.get(linea.id, []),
+                mostrados.get(linea.id, ""),
             )
             for i, linea in enumerate(lineas)
         ],

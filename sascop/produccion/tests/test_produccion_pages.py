@@ -249,10 +249,20 @@ def test_a_paste_repeating_stored_production_marks_that_row(capturista, obra):
     assert Produccion.objects.count() == 1
 
 
+def _lineas(page: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The day form's hidden line fields (`linea-<i>`: the line's id) and each line's
+    number `<i>` by the key shown in its row ("C-5 2.1")."""
+    filas = re.findall(
+        r'<th scope="row" class="nowrap">([^<]+)</th>.*?name="linea-(\d+)" value="(\d+)"',
+        page,
+        flags=re.DOTALL,
+    )
+    return {f"linea-{i}": pk for _clave, i, pk in filas}, {clave: i for clave, i, _pk in filas}
+
+
 def test_one_day_of_an_ot_is_captured_line_by_line(capturista, obra):
     page = _html(capturista.get("/produccion/captura/?ot=OT-2026-017"))
-    claves = dict(re.findall(r'name="(clave-\d+)" value="([^"]+)"', page))
-    por_clave = {v: k.removeprefix("clave-") for k, v in claves.items()}
+    campos, por_clave = _lineas(page)
 
     response = capturista.post(
         "/produccion/captura/?ot=OT-2026-017",
@@ -262,7 +272,7 @@ def test_one_day_of_an_ot_is_captured_line_by_line(capturista, obra):
             "tipo_tiempo": "TE",
             "sitio": "",
             "comentario": "",
-            **{f"clave-{i}": clave for clave, i in por_clave.items()},
+            **campos,
             f"vol-{por_clave['C-5 2.1']}": "12.5",
             f"vol-{por_clave['C-5 4.4']}": "",
             "csrfmiddlewaretoken": _token(capturista),
@@ -277,7 +287,7 @@ def test_one_day_of_an_ot_is_captured_line_by_line(capturista, obra):
 
 def test_a_bad_volume_in_the_day_is_marked_on_its_line(capturista, obra):
     page = _html(capturista.get("/produccion/captura/?ot=OT-2026-017"))
-    claves = dict(re.findall(r'name="(clave-\d+)" value="([^"]+)"', page))
+    claves, _por_clave = _lineas(page)
 
     response = capturista.post(
         "/produccion/captura/?ot=OT-2026-017",
@@ -286,7 +296,7 @@ def test_a_bad_volume_in_the_day_is_marked_on_its_line(capturista, obra):
             "fecha": "2026-03-05",
             "tipo_tiempo": "TE",
             **claves,
-            **{k.replace("clave", "vol"): "-3" for k in claves},
+            **{k.replace("linea", "vol"): "-3" for k in claves},
             "csrfmiddlewaretoken": _token(capturista),
         },
     )
@@ -330,13 +340,80 @@ def test_a_key_in_two_anexos_needs_the_anexo_and_a_line_of_another_ot_is_refused
     assert "«32/03/2026» no es una fecha" in html and "«uno» no es un volumen." in html
 
 
+def _oficios(ot):
+    """Two trades of C-4's partida 4.7 on the OT's anexo: one key, two concepts."""
+    c4 = AnexoFactory(clave="C-4")
+    return [
+        linea_de(ot, concepto=ConceptoFactory(anexo=c4, partida="4.7", concepto=texto))
+        for texto in ("OPERARIO ESPECIALISTA (TUBERO)", "OPERARIO ESPECIALISTA (ELÉCTRICO)")
+    ]
+
+
+def test_a_pasted_row_of_a_shared_partida_is_told_apart_by_its_concept_text(capturista, obra):
+    tubero, electrico = _oficios(obra["ot"])
+    capturista.get("/produccion/captura/?ot=OT-2026-017")
+    texto = (
+        "Fecha\tPartida\tConcepto\tVolumen\n"
+        "02/03/2026\t4.7\toperario  especialista (electrico)\t2\n"
+        "02/03/2026\t4.7\tOPERARIO ESPECIALISTA (TUBERO)\t3\n"
+        "03/03/2026\t4.7\t\t1\n"
+        "03/03/2026\t4.7\tOPERARIO ESPECIALISTA (PINTOR)\t1\n"
+    )
+
+    html = _html(_pegar(capturista, "OT-2026-017", texto, "revisar", **HTMX))
+
+    assert re.findall(r'<tr class="(fila-[a-z-]+)">', html) == [
+        "fila-bien", "fila-bien", "fila-con-error", "fila-con-error",
+    ]  # fmt: skip
+    assert "La partida C-4 4.7 tiene varios conceptos en esta OT" in html
+    assert "«OPERARIO ESPECIALISTA (PINTOR)» no es uno de los conceptos" in html
+
+    lineas = texto.splitlines()
+    _pegar(capturista, "OT-2026-017", "\n".join(lineas[:3]), "guardar")
+
+    guardadas = dict(Produccion.objects.values_list("partida_anexo", "volumen_produccion"))
+    assert guardadas == {electrico.pk: Decimal("2"), tubero.pk: Decimal("3")}
+
+
+def test_the_day_form_keeps_each_trade_of_a_shared_partida_on_its_own_line(capturista, obra):
+    tubero, electrico = _oficios(obra["ot"])
+    page = _html(capturista.get("/produccion/captura/?ot=OT-2026-017"))
+    campos, _por_clave = _lineas(page)
+    por_linea = {pk: campo.removeprefix("linea-") for campo, pk in campos.items()}
+
+    response = capturista.post(
+        "/produccion/captura/?ot=OT-2026-017",
+        {
+            "accion": "dia",
+            "fecha": "2026-03-05",
+            "tipo_tiempo": "TE",
+            "sitio": "",
+            "comentario": "",
+            **campos,
+            f"vol-{por_linea[str(tubero.pk)]}": "8",
+            f"vol-{por_linea[str(electrico.pk)]}": "4",
+            "csrfmiddlewaretoken": _token(capturista),
+        },
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    guardadas = dict(Produccion.objects.values_list("partida_anexo", "volumen_produccion"))
+    assert guardadas == {tubero.pk: Decimal("8"), electrico.pk: Decimal("4")}
+    # Loaded again to correct it, each trade shows its own volume.
+    page = _html(
+        capturista.get("/produccion/captura/?ot=OT-2026-017&fecha=2026-03-05&tipo_tiempo=TE")
+    )
+    for linea, volumen in ((tubero, "8"), (electrico, "4")):
+        i = por_linea[str(linea.pk)]
+        assert re.search(rf'id="vol-{i}" name="vol-{i}" value="{volumen}"', page)
+
+
 # --- Correcting a day already captured ---------------------------------------------------
 
 
 def _dia(capturista, obra, volumenes: dict[str, str], mostrados: dict[str, str]):
     page = _html(capturista.get("/produccion/captura/?ot=OT-2026-017"))
-    claves = dict(re.findall(r'name="(clave-\d+)" value="([^"]+)"', page))
-    por_clave = {v: k.removeprefix("clave-") for k, v in claves.items()}
+    campos, por_clave = _lineas(page)
     return capturista.post(
         "/produccion/captura/?ot=OT-2026-017",
         {
@@ -345,7 +422,7 @@ def _dia(capturista, obra, volumenes: dict[str, str], mostrados: dict[str, str])
             "tipo_tiempo": "TE",
             "sitio": "",
             "comentario": "",
-            **{f"clave-{i}": clave for clave, i in por_clave.items()},
+            **campos,
             **{f"vol-{por_clave[c]}": v for c, v in volumenes.items()},
             **{f"antes-{por_clave[c]}": v for c, v in mostrados.items()},
             "csrfmiddlewaretoken": _token(capturista),
