@@ -14,7 +14,9 @@ recomputation, imports, raw SQL — and runs in the writer's transaction.
     SQLite (row triggers only, writers serialised) each OT's single row is added to instead.
   * An OT's generation is the sum over its ledger rows and those of 0. Appending only, no
     writer waits for another; the sum grows with every commit that touched the OT, and
-    compacting the ledger (`compactar`) keeps it.
+    compacting the ledger (`compactar`, `compactar_todas`) keeps it. Reads never compact:
+    the scheduled job that folds the dashboard's ledgers folds this one too
+    (`manage.py recalcular_resumenes --compactar`, every 10 minutes).
   * A read takes the generation first, then computes: a write committed in between leaves
     the stored copy tagged with a generation already gone, so it is never served. A copy
     stored inside a transaction goes with it if it rolls back.
@@ -41,8 +43,6 @@ LEDGER = CambioHoja._meta.db_table
 GUARDADAS = HojaGuardada._meta.db_table
 # An OT's generation: the sum over its ledger rows and those of 0 (`%s` the OT).
 _SUMA = f"SELECT COALESCE(SUM(c.cambios), 0) FROM {LEDGER} c WHERE c.ot_id IN (%s, 0)"
-# Ledger rows of one OT (and of 0) beyond which a read folds them into one.
-LIMITE_FILAS = 200
 
 _ANEXO = "(SELECT a.ot_id FROM precios_anexoot a WHERE a.id = {r}.anexo_ot_id)"
 _PROGRAMA = (
@@ -183,6 +183,28 @@ def compactar(ot_id: int) -> None:
                 )
 
 
+def compactar_todas() -> None:
+    """Fold the whole ledger into one row per OT (sums unchanged)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if es_postgresql(connection):
+            # One snapshot: rows appended meanwhile are neither deleted nor counted.
+            cursor.execute(
+                f"WITH d AS (DELETE FROM {LEDGER} RETURNING ot_id, cambios) "
+                f"INSERT INTO {LEDGER} (ot_id, cambios) SELECT ot_id, SUM(cambios) FROM d "
+                "GROUP BY ot_id"
+            )
+            return
+        # SQLite: writers are serialised.
+        cursor.execute(
+            f"INSERT INTO {LEDGER} (ot_id, cambios) SELECT ot_id, SUM(cambios) FROM {LEDGER} "
+            "GROUP BY ot_id HAVING COUNT(*) > 1"
+        )
+        cursor.execute(
+            f"DELETE FROM {LEDGER} WHERE id < (SELECT MAX(l.id) FROM {LEDGER} l "
+            f"WHERE l.ot_id = {LEDGER}.ot_id)"
+        )
+
+
 def _guardada(ot_id: int, clave: str) -> tuple[bytes, str] | None:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -220,11 +242,7 @@ def leer(ot_id: int, clave: str, calcular: Callable[[], tuple[bytes, str]]) -> t
     guardada = _guardada(ot_id, clave)
     if guardada is not None:
         return guardada
-    vigente, filas = generacion(ot_id)
-    if filas > LIMITE_FILAS:
-        # A failure (SQLite's lock held by a writer, say) leaves it for a later read.
-        with contextlib.suppress(DatabaseError):
-            compactar(ot_id)
+    vigente, _filas = generacion(ot_id)
     cuerpo, etiqueta = calcular()
     _guardar(ot_id, clave, vigente, cuerpo, etiqueta)
     return cuerpo, etiqueta

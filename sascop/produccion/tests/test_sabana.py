@@ -168,7 +168,6 @@ def test_the_sheet_costs_the_same_queries_whatever_its_size(viewer, hoja, assert
             ProduccionFactory(ot=ot, partida_anexo=linea, fecha_produccion=f"2026-05-{dia:02d}")
             ProgramaDiario.objects.create(partida=linea, fecha=f"2026-05-{dia:02d}", volumen=n + 1)
 
-    calculada()  # folds the ledger the loading grew (hojas.compactar)
     assert assert_same_queries(calculada, calculada) == pequena
     assert len(calculada().json()["partidas"]) == 10
 

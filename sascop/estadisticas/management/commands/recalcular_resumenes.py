@@ -7,13 +7,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from sascop.estadisticas import resumenes
+from sascop.produccion import hojas
 
 
 class Command(BaseCommand):
     help = (
         "Reinstall any missing summary trigger and rebuild the dashboard totals from the PTE, "
         "OT and production rows (needed only after a TRUNCATE or a restore that bypassed "
-        "the triggers). With --compactar, only fold the ledgers into one row per key."
+        "the triggers). With --compactar, only fold the ledgers into one row per key (the "
+        "dashboard's and the monthly sheets')."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,6 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, compactar: bool = False, **options: Any) -> None:
         if compactar:
             resumenes.compactar()
+            hojas.compactar_todas()
             self.stdout.write("Totales compactados.")
             return
         if not resumenes.instalar():
