@@ -29,6 +29,29 @@ class PorEstatusSerializer(serializers.Serializer):
     total = serializers.IntegerField()
 
 
+class PorClienteSerializer(serializers.Serializer):
+    cliente = serializers.IntegerField()
+    cliente_texto = serializers.CharField()
+    ptes = serializers.IntegerField(help_text="PTEs found of this client.")
+    ots = serializers.IntegerField(help_text="OTs found of this client.")
+
+
+class PorSitioSerializer(serializers.Serializer):
+    sitio = serializers.IntegerField(allow_null=True, help_text="Null: OTs without a site.")
+    sitio_texto = serializers.CharField(allow_blank=True)
+    total = serializers.IntegerField()
+
+
+class PorMesSerializer(serializers.Serializer):
+    mes = serializers.CharField(help_text="YYYY-MM.")
+    ptes = serializers.IntegerField(help_text="PTEs found requested that month.")
+    ots = serializers.IntegerField(help_text="OTs found whose programmed start is that month.")
+
+
+def _dinero(ayuda: str) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=20, decimal_places=2, help_text=ayuda)
+
+
 class IndicadoresSerializer(serializers.Serializer):
     por_tipo = serializers.DictField(child=serializers.IntegerField())
     ots_monto_mxn = serializers.DecimalField(max_digits=20, decimal_places=2)
@@ -38,6 +61,19 @@ class IndicadoresSerializer(serializers.Serializer):
     )
     ots_por_estatus = PorEstatusSerializer(many=True)
     ptes_por_estatus = PorEstatusSerializer(many=True)
+    ejecutado_mxn = _dinero(
+        "Production of the OTs found: per anexo line, its volume times the line's P.U. M.N."
+    )
+    ejecutado_usd = _dinero("The same in USD.")
+    autorizado_mxn = _dinero(
+        "The active anexos of the OTs found: each line's volume times its P.U. M.N."
+    )
+    autorizado_usd = _dinero("The same in USD.")
+    por_cliente = PorClienteSerializer(many=True, help_text="The busiest client first.")
+    ots_por_sitio = PorSitioSerializer(
+        many=True, help_text="OTs found by their main site, the most first."
+    )
+    por_mes = PorMesSerializer(many=True, help_text="Oldest month first.")
 
 
 class ConsultaSerializer(serializers.Serializer):

@@ -18,7 +18,7 @@ URL = "/consulta/"
 pytestmark = pytest.mark.django_db
 # Session and user, the filter form's catalogs, the search (catalogs, each kind, its page),
 # the KPIs; on SQLite each indexed kind asks FTS5 and then the ORM.
-QUERIES_PAGINA = 20 + (4 if connection.vendor == "sqlite" else 0) - (1 if settings.REDIS_URL else 0)
+QUERIES_PAGINA = 22 + (4 if connection.vendor == "sqlite" else 0) - (1 if settings.REDIS_URL else 0)
 
 
 def _titulos(html: str) -> list[str]:
