@@ -26,7 +26,9 @@ from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.estatus import EstatusOT, EstatusPTE
 from sascop.catalogos.models import Cliente, ResponsableProyecto, Sitio
 from sascop.consulta import texto
+from sascop.consulta.models import BusquedaGuardada
 from sascop.consulta.motor import motor
+from sascop.core.errors import NotFound
 from sascop.ots.models import OT
 from sascop.precios.models import Concepto, PartidaAnexoOT, importe
 from sascop.produccion.models import Produccion
@@ -619,3 +621,19 @@ def indicadores(busqueda: Busqueda) -> dict[str, Any]:
         "ots_por_sitio": _por_sitio(ot_sitios),
         "por_mes": _por_mes(pte_meses, ot_meses),
     }
+
+
+# --- Saved searches --------------------------------------------------------------------------
+
+
+def busquedas_de(usuario: Any) -> QuerySet[BusquedaGuardada]:
+    """The user's saved searches, by name."""
+    return BusquedaGuardada.objects.filter(usuario=usuario).order_by("nombre", "pk")
+
+
+def busqueda_de(usuario: Any, pk: int) -> BusquedaGuardada:
+    """One of the user's saved searches; NotFound for anyone else's (or none)."""
+    busqueda = busquedas_de(usuario).filter(pk=pk).first()
+    if busqueda is None:
+        raise NotFound()
+    return busqueda

@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from sascop.consulta.selectors import TIPOS
+from sascop.core.api.serializers import UTCDateTimeField
 
 
 class ResultadoSerializer(serializers.Serializer):
@@ -80,3 +81,35 @@ class ConsultaSerializer(serializers.Serializer):
     q = serializers.CharField()
     grupos = GrupoSerializer(many=True)
     indicadores = IndicadoresSerializer()
+
+
+class BusquedaGuardadaSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    nombre = serializers.CharField(max_length=100, help_text="The name its owner gave it.")
+    parametros = serializers.CharField(
+        max_length=1000,
+        help_text="The search as a query string (`q=compresion&tipo=ot`); a whole link to "
+        "/consulta/ is read too. Written back with the search's own fields only, in a fixed "
+        "order.",
+    )
+    url = serializers.CharField(
+        read_only=True, help_text="The page showing the search: the link to share."
+    )
+    creada = UTCDateTimeField(read_only=True)
+    actualizada = UTCDateTimeField(read_only=True)
+
+
+class CorreoSerializer(serializers.Serializer):
+    parametros = serializers.CharField(
+        max_length=1000, help_text="The search to send, as a query string (or a link)."
+    )
+    destinatarios = serializers.ListField(
+        child=serializers.CharField(max_length=254),
+        help_text="E-mail addresses (at most 10), each once.",
+    )
+
+
+class CorreoEncoladoSerializer(serializers.Serializer):
+    tarea = serializers.UUIDField(help_text="The queued task.")
+    estado_url = serializers.CharField(help_text="Where to follow it (also the `Location`).")
+    destinatarios = serializers.ListField(child=serializers.EmailField())

@@ -292,7 +292,8 @@ def test_the_workbook_holds_exactly_what_was_found_as_text(admin, datos):
 
 def test_queries_do_not_grow_with_the_results(admin, datos, assert_same_queries):
     # Session and user, the catalogs (clients, responsibles, sites) and, per kind, its
-    # search and its page; the KPIs over the OTs and PTEs found.
+    # search and its page; the KPIs over the OTs (with their production and anexo lines) and
+    # the PTEs found.
     admin.get(URL, {"q": "compresion"})  # with Redis, the first read copies the user there
     primera = assert_same_queries(
         lambda: admin.get(URL, {"q": "compresion"}),

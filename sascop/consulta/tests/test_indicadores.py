@@ -7,6 +7,8 @@ month. The same test runs on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import datetime
+import json
+import re
 from decimal import Decimal
 from http import HTTPStatus
 from typing import Any
@@ -199,3 +201,54 @@ def test_nothing_found_is_zero_and_empty(admin, contrato):
         "ots_por_sitio": [],
         "por_mes": [],
     }
+
+
+def _grafica(html: str, nombre: str) -> dict[str, Any]:
+    datos = re.search(rf'<script id="{nombre}" type="application/json">(.*?)</script>', html)
+    assert datos is not None, nombre
+    return dict(json.loads(datos.group(1)))
+
+
+@time_machine.travel(HOY, tick=False)
+def test_the_page_charts_by_client_site_and_month_with_their_numbers_as_text(admin, contrato):
+    response = admin.get("/consulta/", {"q": "riser"})
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    alfa, beta = contrato["alfa"].pk, contrato["beta"].pk
+    akal, nohoch = contrato["akal"].pk, contrato["nohoch"].pk
+    assert _grafica(html, "grafica-por-cliente") == {
+        "etiquetas": ["Cliente Alfa", "Cliente Beta"],
+        "series": [{"nombre": "PTEs", "valores": [1, 1]}, {"nombre": "OTs", "valores": [2, 1]}],
+        "formato": "entero",
+        "enlaces": [f"/consulta/?q=riser&cliente={alfa}", f"/consulta/?q=riser&cliente={beta}"],
+        "horizontal": True,
+    }
+    assert _grafica(html, "grafica-por-sitio") == {
+        "etiquetas": ["Akal-C", "Nohoch-A", "Sin sitio"],
+        "series": [{"nombre": "OTs", "valores": [1, 1, 1]}],
+        "formato": "entero",
+        "enlaces": [
+            f"/consulta/?q=riser&tipo=ot&sitio={akal}",
+            f"/consulta/?q=riser&tipo=ot&sitio={nohoch}",
+            None,
+        ],
+        "horizontal": True,
+    }
+    assert _grafica(html, "grafica-por-mes") == {
+        "etiquetas": ["Ene 2026", "Mar 2026"],
+        "series": [{"nombre": "PTEs", "valores": [1, 1]}, {"nombre": "OTs", "valores": [1, 1]}],
+        "formato": "entero",
+        "enlaces": [
+            "/consulta/?q=riser&desde=2026-01-01&hasta=2026-01-31",
+            "/consulta/?q=riser&desde=2026-03-01&hasta=2026-03-31",
+        ],
+        "horizontal": False,
+    }
+    # The same numbers as text under each chart, and the executed and authorised amounts.
+    texto = re.sub(r"<[^>]+>", "", html)
+    assert "Cliente Alfa: 1 PTEs, 2 OTs" in texto
+    assert "Sin sitio: 1" in texto
+    assert "Mar 2026: 1 PTEs, 1 OTs" in texto
+    assert re.search(r"\$186\.66\s*Ejecutado \(MXN\)", texto)
+    assert re.search(r"\$911\.00\s*Autorizado \(MXN\)", texto)
