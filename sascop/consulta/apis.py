@@ -17,9 +17,9 @@ from sascop.consulta import exportar, services
 from sascop.consulta.filtros import ConsultaFilter, filtro, formulario
 from sascop.consulta.models import BusquedaGuardada
 from sascop.consulta.selectors import (
+    buscar,
     busqueda_de,
     busquedas_de,
-    buscar,
     grupos,
     indicadores,
     tipos_visibles,

@@ -44,5 +44,8 @@ def consulta_libro(busqueda: Busqueda, base_url: str) -> IO[bytes]:
 
 def consulta_xlsx(busqueda: Busqueda, base_url: str) -> FileResponse:
     return excel.respuesta_xlsx(
-        _columnas(), _filas(busqueda, base_url), nombre="consulta", hoja=pgettext("consulta", "Search")
+        _columnas(),
+        _filas(busqueda, base_url),
+        nombre="consulta",
+        hoja=pgettext("consulta", "Search"),
     )

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -475,7 +475,7 @@ def _mes(dia: datetime.date | None) -> str | None:
 def _importes(
     filas: Iterable[tuple[Decimal | None, Decimal, Decimal]],
 ) -> tuple[Decimal, Decimal]:
-    """Volumes priced line by line (volume × P.U., to the cent), summed: MN and USD."""
+    """Volumes priced line by line (volume times P.U., to the cent), summed: MN and USD."""
     mn = usd = Decimal("0.00")
     for volumen, pu_mn, pu_usd in filas:
         if volumen:
@@ -528,9 +528,7 @@ def _por_sitio(sitios: Iterable[tuple[int | None, str | None]]) -> list[dict[str
     for pk, nombre in sitios:
         fila = filas.setdefault(pk, {"sitio": pk, "sitio_texto": nombre or "", "total": 0})
         fila["total"] += 1
-    return sorted(
-        filas.values(), key=lambda f: (f["sitio"] is None, -f["total"], f["sitio_texto"])
-    )
+    return sorted(filas.values(), key=lambda f: (f["sitio"] is None, -f["total"], f["sitio_texto"]))
 
 
 def _por_mes(ptes: Iterable[str | None], ots: Iterable[str | None]) -> list[dict[str, Any]]:

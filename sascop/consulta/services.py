@@ -77,9 +77,7 @@ def destinatarios_de(valor: str | list[str]) -> list[str]:
         errores.append(gettext("Write at least one e-mail address."))
     if len(vistos) > MAX_DESTINATARIOS:
         errores.append(
-            ngettext(
-                "At most %(n)d address.", "At most %(n)d addresses.", MAX_DESTINATARIOS
-            )
+            ngettext("At most %(n)d address.", "At most %(n)d addresses.", MAX_DESTINATARIOS)
             % {"n": MAX_DESTINATARIOS}
         )
     if errores:

@@ -25,9 +25,9 @@ from sascop.consulta.formularios import CorreoForm, GuardarForm
 from sascop.consulta.selectors import (
     TIPOS,
     Busqueda,
+    buscar,
     busqueda_de,
     busquedas_de,
-    buscar,
     grupos,
     indicadores,
     tipos_visibles,
@@ -276,6 +276,7 @@ class EliminarBusquedaView(Pagina):
         services.busqueda_eliminar(usuario=request.user, pk=pk)
         messages.success(
             request,
-            pgettext("consulta", "Saved search «%(nombre)s» deleted.") % {"nombre": guardada.nombre},
+            pgettext("consulta", "Saved search «%(nombre)s» deleted.")
+            % {"nombre": guardada.nombre},
         )
         return redirect(f"{reverse('consulta:inicio')}?{request.GET.urlencode()}")

@@ -35,7 +35,7 @@ def lector(db, json_login):
 
 
 def _token(c: Client) -> dict[str, str]:
-    return {"HTTP_X_CSRFTOKEN": c.cookies["csrftoken"].value}
+    return {"X-CSRFToken": c.cookies["csrftoken"].value}
 
 
 def _guardar(c: Client, nombre: str, parametros: str):
@@ -43,7 +43,7 @@ def _guardar(c: Client, nombre: str, parametros: str):
         API,
         {"nombre": nombre, "parametros": parametros},
         content_type="application/json",
-        **_token(c),
+        headers=_token(c),
     )
 
 
@@ -83,7 +83,7 @@ def test_a_user_saves_lists_opens_and_deletes_their_search(lector, datos):
         "OT-2026-015 · " + datos["concepto"].anexo.clave + " 4.7.3",
     ]
 
-    assert c.delete(f"{API}{guardada.pk}/", **_token(c)).status_code == HTTPStatus.NO_CONTENT
+    assert c.delete(f"{API}{guardada.pk}/", headers=_token(c)).status_code == HTTPStatus.NO_CONTENT
     assert c.get(API).json() == []
     assert c.get(f"{API}{guardada.pk}/").status_code == HTTPStatus.NOT_FOUND
 
@@ -107,17 +107,17 @@ def test_nobody_sees_or_deletes_anyone_elses_search(lector, db):
 
     assert [b["parametros"] for b in de_beto.get(API).json()] == ["q=riser"]
     assert de_beto.get(f"{API}{suya['id']}/").status_code == HTTPStatus.NOT_FOUND
-    respuesta = de_beto.delete(f"{API}{suya['id']}/", **_token(de_beto))
+    respuesta = de_beto.delete(f"{API}{suya['id']}/", headers=_token(de_beto))
     assert respuesta.status_code == HTTPStatus.NOT_FOUND
     assert respuesta.json()["code"] == "not_found"
     assert de_ana.get(f"{API}{suya['id']}/").status_code == HTTPStatus.OK
 
     # Nor through the page.
-    pagina = de_beto.post(f"/consulta/guardadas/{suya['id']}/eliminar/", **_token(de_beto))
+    pagina = de_beto.post(f"/consulta/guardadas/{suya['id']}/eliminar/", headers=_token(de_beto))
     assert pagina.status_code == HTTPStatus.NOT_FOUND
     assert BusquedaGuardada.objects.filter(pk=suya["id"]).exists()
     assert "Mía" in de_ana.get("/consulta/").text
-    assert f"/consulta/?q=ducto" not in de_beto.get("/consulta/").text
+    assert "/consulta/?q=ducto" not in de_beto.get("/consulta/").text
 
 
 def test_a_search_without_words_or_with_a_bad_filter_is_refused(lector, db):
@@ -155,7 +155,7 @@ def test_the_page_saves_the_search_shown_and_deletes_it(lector, datos):
     response = c.post(
         "/consulta/?q=compresion&tipo=ot&pagina=2",
         {"accion": "guardar", "nombre": "OTs de compresión"},
-        **_token(c),
+        headers=_token(c),
     )
 
     assert response.status_code == HTTPStatus.FOUND
@@ -165,7 +165,7 @@ def test_the_page_saves_the_search_shown_and_deletes_it(lector, datos):
     guardada = BusquedaGuardada.objects.get()
     assert '<a href="/consulta/?q=compresion&amp;tipo=ot">OTs de compresión</a>' in pagina
 
-    borrada = c.post(f"/consulta/guardadas/{guardada.pk}/eliminar/?q=compresion", **_token(c))
+    borrada = c.post(f"/consulta/guardadas/{guardada.pk}/eliminar/?q=compresion", headers=_token(c))
 
     assert borrada.status_code == HTTPStatus.FOUND
     assert borrada["Location"] == "/consulta/?q=compresion"
@@ -177,7 +177,9 @@ def test_the_page_saves_the_search_shown_and_deletes_it(lector, datos):
 def test_the_page_shows_a_missing_name_next_to_its_field(lector, datos):
     _ana, c = lector("lucia")
 
-    response = c.post("/consulta/?q=compresion", {"accion": "guardar", "nombre": ""}, **_token(c))
+    response = c.post(
+        "/consulta/?q=compresion", {"accion": "guardar", "nombre": ""}, headers=_token(c)
+    )
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert 'id="id_nombre_error"' in response.text

@@ -79,7 +79,7 @@ def contrato(db: None) -> dict[str, Any]:
         monto_mxn=Decimal("2000.50"),
         monto_usd=Decimal("0.00"),
     )
-    sin_fechas = OTFactory(
+    OTFactory(  # no programmed dates: no month, never late
         descripcion_trabajo="Riser nuevo",
         cliente=alfa,
         sitio=nohoch,
@@ -97,11 +97,9 @@ def contrato(db: None) -> dict[str, Any]:
     l1 = _linea(vigente, "40", "12.50", "0.75")
     l2 = _linea(vigente, "3.3333", "99.99", "0.33")
     _produce(atrasada, vieja, "2.5")  # 25.00 MN, 2.50 USD
-    _produce(atrasada, l1, "1.25", "2.75")  # 4 × 12.50 = 50.00 MN, 4 × 0.75 = 3.00 USD
+    _produce(atrasada, l1, "1.25", "2.75")  # 4 * 12.50 = 50.00 MN, 4 * 0.75 = 3.00 USD
     _produce(atrasada, l2, "1.0001")  # 99.999999 → 100.00 MN, 0.330033 → 0.33 USD
-    l3 = linea_de(
-        terminada, volumen=Decimal("10"), pu_mn=Decimal("7.77"), pu_usd=Decimal("0.00")
-    )
+    l3 = linea_de(terminada, volumen=Decimal("10"), pu_mn=Decimal("7.77"), pu_usd=Decimal("0.00"))
     _produce(terminada, l3, "1.5")  # 11.655 → 11.66 MN (half up)
     # An OT the search does not find: its production and anexo count for nothing.
     otra = OTFactory(descripcion_trabajo="Inspección de ductos", cliente=alfa)
