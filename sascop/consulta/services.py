@@ -3,6 +3,7 @@ found by e-mail (queued: the worker draws it up and sends it)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext, pgettext
 
 from sascop.consulta import exportar
@@ -107,6 +109,12 @@ def consulta_correo_encolar(
     return tarea, para
 
 
+def etiqueta_mes(mes: str) -> str:
+    """«2026-03» as people read it: «Mar 2026» (in the active language)."""
+    anio, numero = (int(x) for x in mes.split("-"))
+    return date_format(datetime.date(anio, numero, 1), "M Y")
+
+
 def _barras(filas: list[dict[str, Any]], etiqueta: str, valores: list[str]) -> dict[str, Any]:
     """A chart an e-mail client draws: per row its label, its figures and bar widths (in
     percent of the largest figure of the chart) for a table of coloured cells."""
@@ -116,7 +124,8 @@ def _barras(filas: list[dict[str, Any]], etiqueta: str, valores: list[str]) -> d
             {
                 "etiqueta": f[etiqueta],
                 "barras": [
-                    {"valor": f[v], "ancho": max(1, round(f[v] * 100 / mayor))} for v in valores
+                    {"valor": f[v], "ancho": max(1, round(f[v] * 100 / mayor)) if f[v] else 0}
+                    for v in valores
                 ],
             }
             for f in filas
@@ -141,6 +150,8 @@ def consulta_enviar(
         sin_sitio = pgettext("consulta", "No site")
         for fila in kpis["ots_por_sitio"]:
             fila["etiqueta"] = fila["sitio_texto"] or sin_sitio
+        for fila in kpis["por_mes"]:
+            fila["etiqueta"] = etiqueta_mes(fila["mes"])
         contexto = {
             "consulta": consulta,
             "usuario": usuario,
@@ -153,7 +164,7 @@ def consulta_enviar(
                 "ptes_por_estatus": _barras(kpis["ptes_por_estatus"], "estatus_texto", ["total"]),
                 "por_cliente": _barras(kpis["por_cliente"], "cliente_texto", ["ptes", "ots"]),
                 "ots_por_sitio": _barras(kpis["ots_por_sitio"], "etiqueta", ["total"]),
-                "por_mes": _barras(kpis["por_mes"], "mes", ["ptes", "ots"]),
+                "por_mes": _barras(kpis["por_mes"], "etiqueta", ["ptes", "ots"]),
             },
         }
         asunto = gettext("SASCOP search: «%(q)s»") % {"q": consulta.q}

@@ -6,7 +6,6 @@ shares the search; `?formato=xlsx` downloads everything found."""
 from __future__ import annotations
 
 import calendar
-import datetime
 import math
 from typing import Any
 
@@ -16,7 +15,6 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import pgettext
 
 from sascop.consulta import exportar, services
@@ -66,12 +64,6 @@ def _grafica(
         "enlaces": enlaces,
         "horizontal": horizontal,
     }
-
-
-def _etiqueta_mes(mes: str) -> str:
-    """«2026-03» as people read it: «mar 2026»."""
-    anio, numero = (int(x) for x in mes.split("-"))
-    return date_format(datetime.date(anio, numero, 1), "M Y")
 
 
 def _limites_mes(mes: str) -> tuple[str, str]:
@@ -127,7 +119,7 @@ def _con_enlaces(request: HttpRequest, kpis: dict[str, Any]) -> None:
         fila["url"] = _url(request, tipo="ot", sitio=fila["sitio"]) if fila["sitio"] else None
     for fila in kpis["por_mes"]:
         desde, hasta = _limites_mes(fila["mes"])
-        fila["etiqueta"] = _etiqueta_mes(fila["mes"])
+        fila["etiqueta"] = services.etiqueta_mes(fila["mes"])
         fila["url"] = _url(request, desde=desde, hasta=hasta)
 
 

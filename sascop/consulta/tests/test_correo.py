@@ -105,6 +105,7 @@ def test_the_page_offers_the_users_address_and_says_the_sending_was_queued(json_
     ):
         assert grafica in texto, grafica
     assert "En ejecución 1" in texto  # each bar with its figure
+    assert "Dic 2019 0 1" in texto  # the month of the OT's programmed start: no PTE, one OT
     assert "Marta te envía" in correo.body  # and a plain-text part
 
     [(nombre, contenido, tipo)] = correo.attachments
