@@ -37,6 +37,8 @@ from sascop.core.pages.vistas import Pagina, entero_o_nada
 # Results per kind when every kind is shown, and per page when one is.
 RESUMEN = 5
 POR_PAGINA = 25
+# Bars of a chart by client or by site at most (the last one sums the rest).
+BARRAS = 12
 
 
 def _url(request: HttpRequest, **cambios: Any) -> str:
@@ -72,6 +74,21 @@ def _limites_mes(mes: str) -> tuple[str, str]:
     return f"{mes}-01", f"{mes}-{ultimo:02d}"
 
 
+def _primeras(
+    filas: list[dict[str, Any]], etiqueta: str, valores: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """The first BARRAS rows (the most first) and, for the rest, one bar «Others» summing
+    them: a chart stays readable however many clients or sites were found (the list under it
+    names them all)."""
+    if len(filas) <= BARRAS:
+        return filas
+    resto = filas[BARRAS - 1 :]
+    otras: dict[str, Any] = {v: sum(f[v] for f in resto) for v in valores}
+    otras[etiqueta] = pgettext("consulta", "Others (%(n)d)") % {"n": len(resto)}
+    otras["url"] = None
+    return [*filas[: BARRAS - 1], otras]
+
+
 def _graficas(request: HttpRequest, kpis: dict[str, Any]) -> dict[str, Any]:
     """The charts of what was found: by status (OTs, PTEs), by client, site and month; each
     bar opens the search narrowed to it."""
@@ -87,14 +104,14 @@ def _graficas(request: HttpRequest, kpis: dict[str, Any]) -> dict[str, Any]:
                 [(nombre, [f["total"] for f in filas])],
                 [_url(request, tipo=tipo, estatus=f["estatus"]) for f in filas],
             )
-    if filas := kpis["por_cliente"]:
+    if filas := _primeras(kpis["por_cliente"], "cliente_texto", ("ptes", "ots")):
         graficas["por_cliente"] = _grafica(
             [f["cliente_texto"] for f in filas],
             [(ptes, [f["ptes"] for f in filas]), (ots, [f["ots"] for f in filas])],
             [f["url"] for f in filas],
             horizontal=True,
         )
-    if filas := kpis["ots_por_sitio"]:
+    if filas := _primeras(kpis["ots_por_sitio"], "etiqueta", ("total",)):
         graficas["ots_por_sitio"] = _grafica(
             [f["etiqueta"] for f in filas],
             [(ots, [f["total"] for f in filas])],

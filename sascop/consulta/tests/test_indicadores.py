@@ -250,3 +250,17 @@ def test_the_page_charts_by_client_site_and_month_with_their_numbers_as_text(adm
     assert "Mar 2026: 1 PTEs, 1 OTs" in texto
     assert re.search(r"\$186\.66\s*Ejecutado \(MXN\)", texto)
     assert re.search(r"\$911\.00\s*Autorizado \(MXN\)", texto)
+
+
+def test_a_chart_of_many_clients_keeps_twelve_bars_and_lists_them_all(admin, db):
+    for n in range(14):
+        OTFactory(descripcion_trabajo="Riser", cliente=ClienteFactory(descripcion=f"C{n:02d}"))
+
+    html = admin.get("/consulta/", {"q": "riser"}).content.decode()
+
+    grafica = _grafica(html, "grafica-por-cliente")
+    assert grafica["etiquetas"] == [*(f"C{n:02d}" for n in range(11)), "Otros (3)"]
+    assert grafica["series"][1] == {"nombre": "OTs", "valores": [1] * 11 + [3]}
+    assert grafica["enlaces"][-1] is None
+    texto = re.sub(r"<[^>]+>", "", html)
+    assert "C13: 0 PTEs, 1 OTs" in texto  # the list under it names every client
