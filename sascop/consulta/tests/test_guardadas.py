@@ -196,3 +196,15 @@ def test_the_saved_searches_are_documented_in_the_openapi_schema(admin):
     detalle = esquema["paths"][API + "{id}/"]["delete"]["responses"]
     assert set(detalle) >= {"204", "404"}
     assert "202" in esquema["paths"]["/operaciones/api/consulta/correo/"]["post"]["responses"]
+
+
+def test_the_list_costs_the_same_queries_however_long(lector, db, assert_same_queries):
+    _lucia, c = lector("lucia")
+    _guardar(c, "Una", "q=ducto")
+    c.get(API)  # with Redis, the first read copies the user there
+    una = assert_same_queries(lambda: c.get(API), lambda: c.get(API))
+    for n in range(5):
+        _guardar(c, f"Otra {n}", f"q=ducto{n}")
+
+    assert assert_same_queries(lambda: c.get(API), lambda: c.get(API)) == una
+    assert len(c.get(API).json()) == 6
