@@ -5,12 +5,13 @@ string is the whole state of a search, so a link shares it."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPTE
 from sascop.catalogos.models import Cliente, Sitio
@@ -93,3 +94,24 @@ def filtro(filtros: ConsultaFilter) -> Filtro:
         desde=datos.get("desde"),
         hasta=datos.get("hasta"),
     )
+
+
+# The fields that make a search, in the order a saved search writes them.
+CAMPOS = ("q", "tipo", "cliente", "sitio", "estatus", "desde", "hasta")
+
+
+def parametros_de(texto: str) -> str:
+    """The search a query string (or a whole link to the page) holds, written again with its
+    own fields only (no page, no export), in a fixed order; InvalidInput naming
+    `parametros` when its filters are refused or it has no words to find."""
+    consulta = texto.strip().split("?", 1)[-1]
+    params = QueryDict(consulta)
+    try:
+        filtrada = filtro(formulario(params))
+    except InvalidInput as exc:
+        mensajes = [f"{n}: {m}" for n, lista in (exc.fields or {}).items() for m in lista]
+        raise InvalidInput(fields={"parametros": mensajes}) from exc
+    if not filtrada.q:
+        raise InvalidInput(fields={"parametros": [gettext("A search needs words to find.")]})
+    limpio = _sin_vacios(params)
+    return urlencode([(n, limpio[n]) for n in CAMPOS if n in limpio])

@@ -8,8 +8,12 @@ never trips on them; a row without its source is never read (every query joins t
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from sascop.actividad.models import RegistroActividad
 from sascop.ots.models import OT
@@ -74,3 +78,37 @@ class IndiceActividad(models.Model):
 
     def __str__(self) -> str:
         return str(self.pk)
+
+
+class BusquedaGuardada(models.Model):
+    """A search a user named to come back to: its query string is the search (what the
+    page's address carries), so opening it is following a link and sharing it is sending
+    that link."""
+
+    usuario = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="busquedas_guardadas",
+        verbose_name=pgettext_lazy("consulta", "user"),
+    )
+    nombre = models.CharField(pgettext_lazy("consulta", "name"), max_length=100)
+    parametros = models.CharField(pgettext_lazy("consulta", "query string"), max_length=1000)
+    creada = models.DateTimeField(pgettext_lazy("consulta", "created"), default=timezone.now)
+    actualizada = models.DateTimeField(pgettext_lazy("consulta", "updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = pgettext_lazy("consulta", "saved search")
+        verbose_name_plural = pgettext_lazy("consulta", "saved searches")
+        ordering = ["usuario", "nombre"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["usuario", "nombre"], name="consulta_busqueda_nombre_unico"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.nombre
+
+    @property
+    def url(self) -> str:
+        return f"{reverse('consulta:inicio')}?{self.parametros}"

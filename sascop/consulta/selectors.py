@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,9 +26,11 @@ from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.estatus import EstatusOT, EstatusPTE
 from sascop.catalogos.models import Cliente, ResponsableProyecto, Sitio
 from sascop.consulta import texto
+from sascop.consulta.models import BusquedaGuardada
 from sascop.consulta.motor import motor
+from sascop.core.errors import NotFound
 from sascop.ots.models import OT
-from sascop.precios.models import Concepto, PartidaAnexoOT
+from sascop.precios.models import Concepto, PartidaAnexoOT, importe
 from sascop.produccion.models import Produccion
 from sascop.ptes.models import PTE
 
@@ -466,44 +468,170 @@ def _por_estatus(conteo: dict[int, int], nombres: dict[int, str]) -> list[dict[s
     ]
 
 
-def indicadores(busqueda: Busqueda) -> dict[str, Any]:
-    """Counts by kind; over the OTs found, their amounts (MN, USD) and how many are late; the
-    PTEs and OTs found by status."""
-    encontrados = busqueda.encontrados
-    montos: dict[str, Any] = {"mxn": Decimal(0), "usd": Decimal(0), "atrasadas": 0}
-    ots_por_estatus: list[dict[str, Any]] = []
-    if encontrados.get("ot"):
-        # One query: per status, the count, the amounts and the late ones.
-        hoy = timezone.localdate()
-        atrasada = Q(fecha_termino_programado__lt=hoy, fecha_termino_real__isnull=True) & ~Q(
-            estatus__in=CERRADAS
-        )
-        filas: list[dict[str, Any]] = [
-            dict(fila)
-            for fila in OT.objects.filter(pk__in=encontrados["ot"])
-            .values("estatus")
-            .annotate(
-                total=Count("pk"),
-                mxn=Sum("monto_mxn"),
-                usd=Sum("monto_usd"),
-                atrasadas=Count("pk", filter=atrasada),
+def _mes(dia: datetime.date | None) -> str | None:
+    return f"{dia:%Y-%m}" if dia else None
+
+
+def _importes(
+    filas: Iterable[tuple[Decimal | None, Decimal, Decimal]],
+) -> tuple[Decimal, Decimal]:
+    """Volumes priced line by line (volume times P.U., to the cent), summed: MN and USD."""
+    mn = usd = Decimal("0.00")
+    for volumen, pu_mn, pu_usd in filas:
+        if volumen:
+            mn += importe(volumen, pu_mn)
+            usd += importe(volumen, pu_usd)
+    return mn, usd
+
+
+def _ejecutado_y_autorizado(ots: Sequence[int]) -> dict[str, Decimal]:
+    """Over the OTs `ots`: executed = their production's volume on each anexo line times the
+    line's P.U.; authorised = the volumes of their active anexos' lines times their P.U. Two
+    queries; production is summed per line by the database (read by its OT index)."""
+    ejecutado = _importes(
+        (fila["volumen"], fila["partida_anexo__pu_mn"], fila["partida_anexo__pu_usd"])
+        for fila in Produccion.objects.filter(ot_id__in=ots)
+        .values("partida_anexo_id", "partida_anexo__pu_mn", "partida_anexo__pu_usd")
+        .annotate(volumen=Sum("volumen_produccion"))
+        .order_by()
+    )
+    autorizado = _importes(
+        PartidaAnexoOT.objects.filter(anexo_ot__ot_id__in=ots, anexo_ot__activo=True)
+        .order_by()
+        .values_list("volumen", "pu_mn", "pu_usd")
+    )
+    return {
+        "ejecutado_mxn": ejecutado[0],
+        "ejecutado_usd": ejecutado[1],
+        "autorizado_mxn": autorizado[0],
+        "autorizado_usd": autorizado[1],
+    }
+
+
+def _por_cliente(
+    ptes: Iterable[tuple[int, str]], ots: Iterable[tuple[int, str]]
+) -> list[dict[str, Any]]:
+    """PTEs and OTs found per client, the busiest first (then by name)."""
+    filas: dict[int, dict[str, Any]] = {}
+    for clave, lista in (("ptes", ptes), ("ots", ots)):
+        for pk, nombre in lista:
+            fila = filas.setdefault(
+                pk, {"cliente": pk, "cliente_texto": nombre, "ptes": 0, "ots": 0}
             )
+            fila[clave] += 1
+    return sorted(filas.values(), key=lambda f: (-(f["ptes"] + f["ots"]), f["cliente_texto"]))
+
+
+def _por_sitio(sitios: Iterable[tuple[int | None, str | None]]) -> list[dict[str, Any]]:
+    """OTs found per site (their main one; none is a row of its own, last), most first."""
+    filas: dict[int | None, dict[str, Any]] = {}
+    for pk, nombre in sitios:
+        fila = filas.setdefault(pk, {"sitio": pk, "sitio_texto": nombre or "", "total": 0})
+        fila["total"] += 1
+    return sorted(filas.values(), key=lambda f: (f["sitio"] is None, -f["total"], f["sitio_texto"]))
+
+
+def _por_mes(ptes: Iterable[str | None], ots: Iterable[str | None]) -> list[dict[str, Any]]:
+    """PTEs (by request date) and OTs (by programmed start) found per month, oldest first;
+    an OT without a programmed start has no month."""
+    filas: dict[str, dict[str, Any]] = {}
+    for clave, meses in (("ptes", ptes), ("ots", ots)):
+        for mes in meses:
+            if mes:
+                filas.setdefault(mes, {"mes": mes, "ptes": 0, "ots": 0})[clave] += 1
+    return [filas[mes] for mes in sorted(filas)]
+
+
+def indicadores(busqueda: Busqueda) -> dict[str, Any]:
+    """Counts by kind; over the OTs found, their amounts (MN, USD), how many are late and
+    their executed against authorised amounts; the PTEs and OTs found by status, by client
+    and by month, and the OTs by site. At most four queries: the OTs found (every figure of
+    theirs from one read of at most LIMITE rows), their production, their anexo lines and
+    the PTEs found."""
+    encontrados = busqueda.encontrados
+    mxn = usd = Decimal(0)
+    atrasadas = 0
+    ots_por_estatus: list[dict[str, Any]] = []
+    ot_clientes: list[tuple[int, str]] = []
+    ot_sitios: list[tuple[int | None, str | None]] = []
+    ot_meses: list[str | None] = []
+    importes = dict.fromkeys(
+        ("ejecutado_mxn", "ejecutado_usd", "autorizado_mxn", "autorizado_usd"), Decimal("0.00")
+    )
+    if encontrados.get("ot"):
+        hoy = timezone.localdate()
+        conteo: dict[int, int] = {}
+        for fila in (
+            OT.objects.filter(pk__in=encontrados["ot"])
             .order_by()
-        ]
-        for clave in montos:
-            montos[clave] = sum((f[clave] or 0 for f in filas), start=montos[clave])
-        conteo = {f["estatus"]: f["total"] for f in filas}
+            .values(
+                "estatus",
+                "monto_mxn",
+                "monto_usd",
+                "fecha_inicio_programado",
+                "fecha_termino_programado",
+                "fecha_termino_real",
+                "cliente_id",
+                "cliente__descripcion",
+                "sitio_id",
+                "sitio__descripcion",
+            )
+        ):
+            conteo[fila["estatus"]] = conteo.get(fila["estatus"], 0) + 1
+            mxn += fila["monto_mxn"]
+            usd += fila["monto_usd"]
+            fin = fila["fecha_termino_programado"]
+            if (
+                fin is not None
+                and fin < hoy
+                and fila["fecha_termino_real"] is None
+                and fila["estatus"] not in CERRADAS
+            ):
+                atrasadas += 1
+            ot_clientes.append((fila["cliente_id"], fila["cliente__descripcion"]))
+            ot_sitios.append((fila["sitio_id"], fila["sitio__descripcion"]))
+            ot_meses.append(_mes(fila["fecha_inicio_programado"]))
         ots_por_estatus = _por_estatus(conteo, dict(EstatusOT.choices))
+        importes = _ejecutado_y_autorizado(encontrados["ot"])
     ptes_por_estatus: list[dict[str, Any]] = []
+    pte_clientes: list[tuple[int, str]] = []
+    pte_meses: list[str | None] = []
     if encontrados.get("pte"):
-        ptes = PTE.objects.filter(pk__in=encontrados["pte"]).values("estatus")
-        conteo = dict(ptes.annotate(total=Count("pk")).values_list("estatus", "total").order_by())
+        conteo = {}
+        for estatus, cliente, nombre, solicitud in (
+            PTE.objects.filter(pk__in=encontrados["pte"])
+            .order_by()
+            .values_list("estatus", "cliente_id", "cliente__descripcion", "fecha_solicitud")
+        ):
+            conteo[estatus] = conteo.get(estatus, 0) + 1
+            pte_clientes.append((cliente, nombre))
+            pte_meses.append(_mes(solicitud))
         ptes_por_estatus = _por_estatus(conteo, dict(EstatusPTE.choices))
     return {
         "por_tipo": {tipo: len(ids) for tipo, ids in encontrados.items()},
-        "ots_monto_mxn": montos["mxn"],
-        "ots_monto_usd": montos["usd"],
-        "ots_atrasadas": montos["atrasadas"],
+        "ots_monto_mxn": mxn,
+        "ots_monto_usd": usd,
+        "ots_atrasadas": atrasadas,
         "ots_por_estatus": ots_por_estatus,
         "ptes_por_estatus": ptes_por_estatus,
+        **importes,
+        "por_cliente": _por_cliente(pte_clientes, ot_clientes),
+        "ots_por_sitio": _por_sitio(ot_sitios),
+        "por_mes": _por_mes(pte_meses, ot_meses),
     }
+
+
+# --- Saved searches --------------------------------------------------------------------------
+
+
+def busquedas_de(usuario: Any) -> QuerySet[BusquedaGuardada]:
+    """The user's saved searches, by name."""
+    return BusquedaGuardada.objects.filter(usuario=usuario).order_by("nombre", "pk")
+
+
+def busqueda_de(usuario: Any, pk: int) -> BusquedaGuardada:
+    """One of the user's saved searches; NotFound for anyone else's (or none)."""
+    busqueda = busquedas_de(usuario).filter(pk=pk).first()
+    if busqueda is None:
+        raise NotFound()
+    return busqueda

@@ -141,3 +141,29 @@ class HojaGuardada(models.Model):
 
     def __str__(self) -> str:
         return f"OT {self.ot_id} {self.clave} @{self.generacion}"
+
+
+class RegistroGPU(TimeStampedModel):
+    """The GPU evidence of one production row of an anexo C-2 or C-3 line: its state (the
+    daily report's four), a link to the evidence and a note. Such a row is claimable in an
+    estimación only once its record is `FIRMADO`; deleting the row deletes its record."""
+
+    produccion = models.OneToOneField(Produccion, on_delete=models.CASCADE, related_name="gpu")
+    estatus = models.CharField(
+        max_length=20,
+        choices=ReporteDiario.Estatus.choices,
+        default=ReporteDiario.Estatus.PENDIENTE,
+    )
+    evidencia = models.URLField(max_length=500, blank=True)
+    nota = models.TextField(blank=True)
+    actualizado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "registro GPU"
+        verbose_name_plural = "registros GPU"
+        ordering = ["produccion"]
+
+    def __str__(self) -> str:
+        return f"GPU {self.produccion_id}: {self.estatus}"

@@ -56,9 +56,21 @@ def test_a_search_without_accents_finds_the_pte_ot_and_concept_and_exports_them(
     expect(page.locator("#grupo-ot li a")).to_have_text("OT-2026-015")
     expect(page.locator("#grupo-concepto li a")).to_have_text("C-4 4.7.3")
     page.wait_for_load_state("networkidle")
-    assert page.evaluate(
-        "[...document.querySelectorAll('canvas[data-grafica]')].map(c => c.width > 0)"
-    ) == [True, True]
+    # By status (OTs, PTEs), by client, site and month: each drawn, with its numbers below.
+    assert (
+        page.evaluate(
+            "[...document.querySelectorAll('canvas[data-grafica]')].map(c => c.width > 0)"
+        )
+        == [True] * 5
+    )
+    for titulo in (
+        "PTEs y OTs encontradas por cliente",
+        "OTs encontradas por sitio",
+        "PTEs y OTs encontradas por mes",
+    ):
+        grafica = page.locator("section.card", has=page.get_by_role("heading", name=titulo))
+        expect(grafica.locator("canvas")).to_be_visible()
+        expect(grafica.locator("ul.conteos li").first).to_be_visible()
     for ancho in (PHONE, DESKTOP):
         page.set_viewport_size(ancho)
         assert page_wide_scroll(page) == 0, f"scrolls sideways at {ancho['width']} px"
@@ -80,4 +92,44 @@ def test_a_search_without_accents_finds_the_pte_ot_and_concept_and_exports_them(
     assert respuesta is not None and respuesta.status == HTTPStatus.OK
     expect(page.locator("#grupo-ot li a")).to_have_text("OT-2026-015")
     expect(page.locator("#grupo-pte")).to_have_count(0)
+    assert console_errors == []
+
+
+def test_a_saved_search_is_listed_reopened_by_its_link_and_deleted(
+    page: Page, browser_login, screenshot, console_errors, axe
+):
+    _contrato()
+    _usuario("marta", rol="Administración", email="marta@sascop.mx")
+    browser_login("marta", PASSWORD)
+
+    page.goto("/consulta/?q=compresion&tipo=ot")
+    page.get_by_label("Nombre de la búsqueda").fill("OTs de compresión")
+    page.get_by_role("button", name="Guardar búsqueda").click()
+    expect(page.get_by_text("Búsqueda guardada como «OTs de compresión».")).to_be_visible()
+
+    # Anywhere else, the saved search is one click away and opens the same search.
+    page.goto("/consulta/")
+    guardada = page.get_by_role("link", name="OTs de compresión")
+    expect(guardada).to_have_attribute("href", "/consulta/?q=compresion&tipo=ot")
+    for ancho in (PHONE, DESKTOP):
+        page.set_viewport_size(ancho)
+        assert page_wide_scroll(page) == 0, f"scrolls sideways at {ancho['width']} px"
+        assert axe(page) == []
+    guardada.click()
+    page.wait_for_url("**/consulta/?q=compresion&tipo=ot")
+    expect(page.locator("#grupo-ot li a")).to_have_text("OT-2026-015")
+    expect(page.get_by_label("Buscar", exact=True)).to_have_value("compresion")
+
+    # Sending it by e-mail is queued, and the page says so.
+    expect(page.get_by_label("Destinatarios")).to_have_value("marta@sascop.mx")
+    page.get_by_role("button", name="Enviar por correo").click()
+    expect(page.get_by_text("Envío en cola")).to_be_visible()
+    page.set_viewport_size(PHONE)
+    assert page_wide_scroll(page) == 0
+    assert axe(page) == []
+    screenshot(page, "consulta-guardada")  # leaves the page at desktop width
+
+    page.get_by_role("button", name="Eliminar la búsqueda guardada «OTs de compresión»").click()
+    expect(page.get_by_text("Búsqueda guardada «OTs de compresión» eliminada.")).to_be_visible()
+    expect(page.get_by_role("link", name="OTs de compresión")).to_have_count(0)
     assert console_errors == []

@@ -53,9 +53,18 @@ def datos(db) -> dict[str, Any]:
     )
     concepto = ConceptoFactory(partida="4.7.3", concepto="SOLDADOR DE TUBERÍA PARA COMPRESIÓN")
     ConceptoFactory(partida="5.1", concepto="Buzo de inspección")
-    linea = linea_de(ot, concepto=concepto)
+    linea = linea_de(
+        ot,
+        concepto=concepto,
+        volumen=Decimal("20"),
+        pu_mn=Decimal("100.00"),
+        pu_usd=Decimal("5.00"),
+    )
     produccion = ProduccionFactory(
-        ot=ot, partida_anexo=linea, fecha_produccion=datetime.date(2026, 3, 31)
+        ot=ot,
+        partida_anexo=linea,
+        fecha_produccion=datetime.date(2026, 3, 31),
+        volumen_produccion=Decimal("10.5"),
     )
     comentario = RegistroActividad.objects.create(
         accion="modificar",

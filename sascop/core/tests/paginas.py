@@ -32,6 +32,7 @@ NOT_PAGES = {
 POST_ONLY = {
     "accounts:logout",
     "catalogos:activo",
+    "consulta:eliminar",
     "cuenta:mfa-confirmar",
     "cuenta:sesion-cerrar",
     "cuenta:sesiones-cerrar-otras",
@@ -130,6 +131,7 @@ def objetos_de_prueba(usuario: Any) -> dict[str, list[dict[str, Any]]]:
     # Factories of every app: imported here, so that importing this module costs nothing.
     from sascop.catalogos.declaraciones import catalogos
     from sascop.catalogos.tests import factories as cat
+    from sascop.consulta.models import BusquedaGuardada
     from sascop.ots.models import OTDetalle
     from sascop.ots.tests.factories import OTFactory
     from sascop.precios.models import ArchivoImportacion
@@ -154,6 +156,9 @@ def objetos_de_prueba(usuario: Any) -> dict[str, list[dict[str, Any]]]:
         ).pk
         for tipo_archivo in ArchivoImportacion.Tipo
     }
+    guardada = BusquedaGuardada.objects.create(
+        usuario=usuario, nombre="Ductos", parametros="q=ducto"
+    )
     entradas = []
     for nombre, declarado in catalogos().items():
         primera = declarado.modelo._default_manager.order_by("pk").first()
@@ -180,6 +185,7 @@ def objetos_de_prueba(usuario: Any) -> dict[str, list[dict[str, Any]]]:
         "catalogos:nueva": [{"nombre": e["nombre"]} for e in entradas],
         "catalogos:editar": entradas,
         "catalogos:activo": entradas[:1],
+        "consulta:eliminar": [{"pk": guardada.pk}],
         "cuenta:sesion-cerrar": [{"session_id": "no-existe"}],
         "paginas:columnas": [{"tabla": "ptes"}],
     }
