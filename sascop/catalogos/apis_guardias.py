@@ -51,7 +51,7 @@ class GuardiasSerializer(serializers.Serializer):
     mes = serializers.IntegerField()
     dias = serializers.DictField(
         child=SuperintendenteDeGuardiaSerializer(allow_null=True),
-        help_text="Each day of the month (`\"1\"`…`\"31\"`): who is on duty, or null before "
+        help_text='Each day of the month (`"1"`…`"31"`): who is on duty, or null before '
         "the site's first cycle.",
     )
 

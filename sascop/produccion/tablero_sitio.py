@@ -98,9 +98,7 @@ def tablero_sitio(*, sitio: Sitio, anio: int, mes: int, con_guardias: bool = Tru
     """The site's board for the month (four queries: OTs, production, reports, guards)."""
     inicio, fin = mes_de(anio, mes)
     fechas = [inicio + datetime.timedelta(days=n) for n in range(fin.day)]
-    produccion = Produccion.objects.filter(
-        sitio_id=sitio.pk, fecha_produccion__range=(inicio, fin)
-    )
+    produccion = Produccion.objects.filter(sitio_id=sitio.pk, fecha_produccion__range=(inicio, fin))
     ots = list(
         OT.objects.filter(eliminado_en__isnull=True)
         .filter(
@@ -173,9 +171,7 @@ def tablero_sitio(*, sitio: Sitio, anio: int, mes: int, con_guardias: bool = Tru
         filas=filas,
         totales=totales,
         total=sum(totales, Decimal(0)),
-        guardias=guardias.calendario(sitio_id=sitio.pk, anio=anio, mes=mes)
-        if con_guardias
-        else {},
+        guardias=guardias.calendario(sitio_id=sitio.pk, anio=anio, mes=mes) if con_guardias else {},
     )
 
 

@@ -36,13 +36,16 @@ def sitio():
     akal = SitioFactory(descripcion="Akal-C")
     a = SuperintendenteFactory(nombre="Ing. Alberto Pérez", color=1)
     b = SuperintendenteFactory(nombre="Ing. Beatriz Soto", color=3)
-    CicloGuardiaFactory(sitio=akal, superintendente_a=a, superintendente_b=b, fecha_inicio=D(2026, 9, 22))
+    CicloGuardiaFactory(
+        sitio=akal, superintendente_a=a, superintendente_b=b, fecha_inicio=D(2026, 9, 22)
+    )
     obras = [
-        ("OT-GRZ-801-24-013", "Mantenimiento a ducto de 36 pulgadas", D(2026, 9, 15), D(2026, 10, 20)),
-        ("OT-GRZ-802-24-021", "Inspección con ROV de risers", D(2026, 10, 6), D(2026, 11, 30)),
-        ("OT-GRZ-803-24-007", "Instalación de abrazaderas", D(2026, 10, 12), D(2026, 10, 26)),
-    ]  # fmt: skip
-    for numero, (orden, descripcion, inicio, fin) in enumerate(obras):
+        ("OT-GRZ-801-24-013", "Mantenimiento a ducto de 36 pulgadas", (9, 15), (10, 20)),
+        ("OT-GRZ-802-24-021", "Inspección con ROV de risers", (10, 6), (11, 30)),
+        ("OT-GRZ-803-24-007", "Instalación de abrazaderas", (10, 12), (10, 26)),
+    ]
+    for numero, (orden, descripcion, (mes_i, dia_i), (mes_f, dia_f)) in enumerate(obras):
+        inicio, fin = D(2026, mes_i, dia_i), D(2026, mes_f, dia_f)
         ot = OTFactory(
             sitio=akal,
             orden_trabajo=orden,

@@ -97,5 +97,7 @@ class CicloGuardiaFactory(factory.django.DjangoModelFactory[m.CicloGuardia]):
 
     sitio = factory.SubFactory(SitioFactory)
     superintendente_a = factory.SubFactory(SuperintendenteFactory)
-    superintendente_b = factory.SubFactory(SuperintendenteFactory, color=m.Superintendente.Color.VERDE)
+    superintendente_b = factory.SubFactory(
+        SuperintendenteFactory, color=m.Superintendente.Color.VERDE
+    )
     fecha_inicio = datetime.date(2026, 1, 1)

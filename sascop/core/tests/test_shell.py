@@ -54,7 +54,15 @@ def test_catalogs_and_activity_are_for_administrators(role_client):
     consulta = role_client("Consulta").get("/").content.decode()
     administracion = role_client("Administración").get("/").content.decode()
 
-    assert _menu(consulta) == ["Tablero", "PTEs", "OTs", "Producción", "Sitios", "Precios", "Consulta"]
+    assert _menu(consulta) == [
+        "Tablero",
+        "PTEs",
+        "OTs",
+        "Producción",
+        "Sitios",
+        "Precios",
+        "Consulta",
+    ]
     assert _menu(administracion) == [
         "Tablero",
         "PTEs",

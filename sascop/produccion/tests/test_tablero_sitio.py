@@ -101,7 +101,7 @@ def test_executed_amount_per_day_is_volume_times_the_lines_price(sitio):
     tablero = tablero_sitio.tablero_sitio(sitio=sitio, anio=2026, mes=3)
 
     (fila_ot,) = tablero.filas
-    # 2.5 × 1,234.50 + 3.3333 × 10 (33.333 → 33.33)
+    # 2.5 by 1,234.50, plus 3.3333 by 10 (33.333 rounds to 33.33)
     assert fila_ot.dias[3].importe == Decimal("3086.25") + Decimal("33.33")
     assert [d.importe for d in fila_ot.dias if d.dia != 4] == [None] * 30
     assert fila_ot.total == Decimal("3119.58") == tablero.total
@@ -198,7 +198,9 @@ def test_the_page_costs_the_same_queries_for_one_ot_or_many(viewer, sitio, asser
 def test_query_count_of_the_board(viewer, sitio, django_assert_max_num_queries):
     CicloGuardiaFactory(sitio=sitio)
     for _ in range(5):
-        ot = _ot(sitio, fecha_inicio_programado=D(2026, 3, 1), fecha_termino_programado=D(2026, 3, 9))
+        ot = _ot(
+            sitio, fecha_inicio_programado=D(2026, 3, 1), fecha_termino_programado=D(2026, 3, 9)
+        )
         ProduccionFactory(ot=ot, sitio=sitio, fecha_produccion=D(2026, 3, 2))
     viewer.get("/api/user/")
 
