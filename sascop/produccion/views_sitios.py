@@ -32,7 +32,7 @@ TABLERO = "produccion/tablero_sitio.html"
 GUARDIAS = "produccion/guardias.html"
 
 # Each daily-report state: its initial in a cell and its class (the legend spells them out).
-ESTADOS = {
+ESTADOS: dict[str, tuple[Any, str]] = {
     ReporteDiario.Estatus.PENDIENTE: (pgettext_lazy("daily report state initial", "P"), "pen"),
     ReporteDiario.Estatus.PROCESO: (pgettext_lazy("daily report state initial", "I"), "pro"),
     ReporteDiario.Estatus.FALTA_FIRMA_PEMEX: (
@@ -125,7 +125,7 @@ def tablero_de_sitio(request: HttpRequest) -> HttpResponse:
     for fila in tablero.filas:
         celdas = []
         for dia in fila.dias:
-            inicial, clase = ESTADOS.get(dia.estado, ("", "")) if dia.estado else ("", "")
+            inicial, clase = ESTADOS.get(dia.estado or "", ("", ""))
             celdas.append(
                 {
                     "dia": dia.dia,

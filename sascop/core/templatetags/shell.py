@@ -60,7 +60,7 @@ def _entradas(request: HttpRequest, menu: list[Entrada]) -> list[dict[str, Any]]
     # One current page: of nested addresses (/produccion/ and /produccion/sitios/), the longest.
     actuales = [e for e in entradas if e["actual"]]
     if actuales:
-        mas_larga = max(actuales, key=lambda e: len(e["url"]))
+        mas_larga = max(actuales, key=lambda e: len(str(e["url"])))
         for entrada_actual in actuales:
             entrada_actual["actual"] = entrada_actual is mas_larga
     return entradas
