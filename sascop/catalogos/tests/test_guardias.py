@@ -220,3 +220,18 @@ def test_every_role_reads_the_calendar_but_only_administrators_edit_cycles(role_
 
     assert api.status_code == HTTPStatus.OK
     assert c.get("/catalogos/guardias/").status_code == HTTPStatus.FORBIDDEN
+
+
+def test_the_answer_is_the_one_the_openapi_document_gives(client, viewer):
+    from sascop.core.tests.test_openapi_document import assert_documented
+
+    ciclo = CicloGuardiaFactory(fecha_inicio=datetime.date(2026, 1, 10))
+    document = client.get("/api/schema/", {"format": "json"}).json()
+
+    response = viewer.get(f"/operaciones/api/sitios/{ciclo.sitio_id}/guardias/?anio=2026&mes=1")
+
+    assert response.json()["dias"]["1"] is None and response.json()["dias"]["10"] is not None
+    assert_documented(document, "GET", "/operaciones/api/sitios/{sitio_id}/guardias/", response)
+    operation = document["paths"]["/operaciones/api/sitios/{sitio_id}/guardias/"]["get"]
+    assert {"200", "400", "401", "403", "404"} <= set(operation["responses"])
+    assert [p["name"] for p in operation["parameters"] if p["in"] == "query"] == ["anio", "mes"]
