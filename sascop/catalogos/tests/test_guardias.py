@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime
 from http import HTTPStatus
+from io import BytesIO
 from unittest.mock import ANY
 
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 
 from sascop.accounts.tests.factories import UserFactory
 from sascop.catalogos import guardias
@@ -188,6 +190,17 @@ def test_cycles_are_administered_on_the_catalog_pages(role_client):
     assert ciclo.fecha_inicio == datetime.date(2026, 12, 1)
     lista = admin.get("/catalogos/guardias/").content.decode()
     assert "Akal-C" in lista and "Alberto" in lista and "01/12/2026" in lista
+    libro = admin.get("/catalogos/guardias/?exportar=xlsx")
+    hoja = load_workbook(BytesIO(b"".join(libro.streaming_content))).active
+    filas = list(hoja.iter_rows(values_only=True))
+    assert filas[0][:5] == (
+        "Id",
+        "Sitio",
+        "Superintendente A",
+        "Superintendente B",
+        "Fecha de inicio",
+    )
+    assert filas[1][1:5] == ("Akal-C", "Alberto", "Beatriz", datetime.datetime(2026, 12, 1))
 
 
 def test_a_cycle_needs_two_different_superintendents(role_client):
