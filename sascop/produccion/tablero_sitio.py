@@ -15,7 +15,6 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Q, Sum
 
@@ -173,8 +172,3 @@ def tablero_sitio(*, sitio: Sitio, anio: int, mes: int, con_guardias: bool = Tru
         total=sum(totales, Decimal(0)),
         guardias=guardias.calendario(sitio_id=sitio.pk, anio=anio, mes=mes) if con_guardias else {},
     )
-
-
-def sitios_para_elegir() -> Any:
-    """The sites a board can be asked for, by name."""
-    return Sitio.objects.order_by("descripcion")
