@@ -69,3 +69,16 @@ class PartidaAdmin(CatalogoAdmin):
     list_display = ("clave", "descripcion", "unidad", "activo")
     list_filter = ("unidad", "activo")
     search_fields = ("clave", "descripcion")
+
+
+@admin.register(m.Superintendente)
+class SuperintendenteAdmin(CatalogoAdmin):
+    list_display = ("nombre", "correo", "color", "activo")
+    search_fields = ("nombre", "correo")
+
+
+@admin.register(m.CicloGuardia)
+class CicloGuardiaAdmin(CatalogoAdmin):
+    list_display = ("sitio", "superintendente_a", "superintendente_b", "fecha_inicio", "activo")
+    list_filter = ("activo",)
+    search_fields = ("sitio__descripcion",)

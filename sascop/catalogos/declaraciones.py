@@ -26,6 +26,11 @@ AYUDA = {
     "sitios": _("Sites (platforms, facilities) of each front."),
     "unidades": _("Units of measure of the items."),
     "partidas": _("Items against which production is reported."),
+    "superintendentes": _("Site superintendents and the colour of their days on duty."),
+    "guardias": _(
+        "Guard cycles: two superintendents take turns at a site, 14 days on and 14 off, "
+        "from the start date (B starts on day 15)."
+    ),
 }
 
 

@@ -12,7 +12,12 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.declaraciones import Catalogo, mayuscula, nombre_de
-from sascop.core.pages.formularios import CatalogoChoiceField, Formulario, activos_o
+from sascop.core.pages.formularios import (
+    CatalogoChoiceField,
+    FechaInput,
+    Formulario,
+    activos_o,
+)
 
 
 class CatalogoFiltroForm(Formulario):
@@ -74,6 +79,8 @@ def _campo_catalogo(campo: Any, **kwargs: Any) -> forms.Field | None:
     if campo.is_relation:
         field: forms.ModelChoiceField = campo.formfield(form_class=CatalogoChoiceField, **kwargs)
         return field
+    if campo.get_internal_type() == "DateField":
+        kwargs.setdefault("widget", FechaInput)
     return campo.formfield(**kwargs)
 
 

@@ -181,3 +181,71 @@ class Partida(ConClaveAnterior, CatalogModel):
 
     def __str__(self) -> str:
         return f"{self.clave} {self.descripcion}"
+
+
+class Superintendente(CatalogModel):
+    """A site superintendent: he stands guard at a site by turns (see `CicloGuardia`). His
+    colour marks his days on the calendars."""
+
+    class Color(models.IntegerChoices):
+        AZUL = 1, "Azul"
+        VERDE = 2, "Verde"
+        NARANJA = 3, "Naranja"
+        MORADO = 4, "Morado"
+        ROJO = 5, "Rojo"
+        TURQUESA = 6, "Turquesa"
+        ROSA = 7, "Rosa"
+        GRIS = 8, "Gris"
+
+    nombre = models.CharField(max_length=150, unique=True)
+    correo = models.EmailField("correo electrónico", blank=True)
+    color = models.PositiveSmallIntegerField(choices=Color.choices, default=Color.AZUL)
+
+    class Meta:
+        ordering = ["nombre"]
+
+    def __str__(self) -> str:
+        return self.nombre
+
+
+class CicloGuardia(CatalogModel):
+    """Two superintendents who take turns at a site, 14 days on and 14 off, from
+    `fecha_inicio` (the client's rule): A stands the first 14 days, B the next 14 (from day
+    15), and so on. A later cycle of the same site replaces it from its own start date."""
+
+    sitio = models.ForeignKey(Sitio, on_delete=models.PROTECT, related_name="ciclos_guardia")
+    superintendente_a = models.ForeignKey(
+        Superintendente,
+        verbose_name="superintendente A",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    superintendente_b = models.ForeignKey(
+        Superintendente,
+        verbose_name="superintendente B",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    fecha_inicio = models.DateField(
+        "fecha de inicio", help_text="Primer día de guardia del A; el B entra el día 15."
+    )
+
+    class Meta:
+        ordering = ["sitio", "-fecha_inicio"]
+        verbose_name = "ciclo de guardias"
+        verbose_name_plural = "ciclos de guardias"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sitio", "fecha_inicio"],
+                name="ciclo_guardia_unico",
+                violation_error_message="El sitio ya tiene un ciclo que empieza ese día.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(superintendente_a=models.F("superintendente_b")),
+                name="ciclo_guardia_dos_personas",
+                violation_error_message="Los superintendentes A y B deben ser distintos.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sitio} · {self.fecha_inicio:%d/%m/%Y}"

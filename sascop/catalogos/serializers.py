@@ -9,7 +9,9 @@ from sascop.core.api.serializers import page_serializer
 
 
 def _serializer(model: type[Any], fields: list[str]) -> type[serializers.ModelSerializer]:
-    meta = type("Meta", (), {"model": model, "fields": ["id", *fields, "clave_anterior", "activo"]})
+    # Entries carried over from the previous system keep their id there (`clave_anterior`).
+    anterior = ["clave_anterior"] if hasattr(model, "clave_anterior") else []
+    meta = type("Meta", (), {"model": model, "fields": ["id", *fields, *anterior, "activo"]})
     return type(f"{model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
 
 
@@ -24,6 +26,10 @@ CATALOGOS: dict[str, type[serializers.ModelSerializer]] = {
     "sitios": _serializer(m.Sitio, ["descripcion", "tipo", "frente"]),
     "unidades": _serializer(m.UnidadMedida, ["clave", "descripcion"]),
     "partidas": _serializer(m.Partida, ["clave", "descripcion", "unidad"]),
+    "superintendentes": _serializer(m.Superintendente, ["nombre", "correo", "color"]),
+    "guardias": _serializer(
+        m.CicloGuardia, ["sitio", "superintendente_a", "superintendente_b", "fecha_inicio"]
+    ),
 }
 
 

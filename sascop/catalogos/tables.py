@@ -16,7 +16,7 @@ from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 
 from sascop.catalogos.declaraciones import Catalogo, catalogo, mayuscula, nombre_de
 from sascop.core import excel
-from sascop.core.pages.columnas import Columna, Tabla, insignia
+from sascop.core.pages.columnas import Columna, Tabla, fecha, insignia
 from sascop.core.pages.columnas import tabla_de as tabla_de_columnas
 
 _SI_NO = {True: _("Yes"), False: _("No")}
@@ -80,6 +80,8 @@ def _columna(cat: Catalogo, nombre: str) -> Columna:
     if campo.is_relation:
         return Columna(nombre, titulo, f"{nombre}__{nombre_de(campo.related_model)}", ancho=30)
     tipo = campo.get_internal_type()
+    if tipo == "DateField":
+        return fecha(nombre, titulo)
     return Columna(
         nombre,
         titulo,

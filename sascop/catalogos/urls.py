@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sascop.catalogos import apis, views
+from sascop.catalogos import apis, apis_guardias, views
 
 urlpatterns = [
     path("catalogos/estatus/", apis.EstatusApi.as_view(), name="estatus"),
@@ -11,6 +11,11 @@ urlpatterns = [
         "catalogos/<slug:nombre>/<int:pk>/",
         apis.CatalogoDetailApi.as_view(),
         name="catalogo-entrada",
+    ),
+    path(
+        "sitios/<int:sitio_id>/guardias/",
+        apis_guardias.GuardiasApi.as_view(),
+        name="sitio-guardias",
     ),
 ]
 

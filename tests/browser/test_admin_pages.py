@@ -131,7 +131,17 @@ def test_every_admin_page_fits_a_phone_and_passes_the_checks(
     page.goto("/")
     menu = page.locator("nav.menu a")
     expect(menu).to_have_text(
-        ["Tablero", "PTEs", "OTs", "Producción", "Precios", "Consulta", "Catálogos", "Actividad"]
+        [
+            "Tablero",
+            "PTEs",
+            "OTs",
+            "Producción",
+            "Sitios",
+            "Precios",
+            "Consulta",
+            "Catálogos",
+            "Actividad",
+        ]
     )
     for i in range(menu.count()):
         caja = menu.nth(i).bounding_box()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 import factory
 
 from sascop.catalogos import models as m
@@ -80,3 +82,22 @@ class PartidaFactory(factory.django.DjangoModelFactory[m.Partida]):
     clave = factory.Sequence(lambda n: f"P-{n:03d}")
     descripcion = factory.Sequence(lambda n: f"Concepto {n}")
     unidad = factory.SubFactory(UnidadFactory)
+
+
+class SuperintendenteFactory(factory.django.DjangoModelFactory[m.Superintendente]):
+    class Meta:
+        model = m.Superintendente
+
+    nombre = factory.Sequence(lambda n: f"Ing. Superintendente {n}")
+
+
+class CicloGuardiaFactory(factory.django.DjangoModelFactory[m.CicloGuardia]):
+    class Meta:
+        model = m.CicloGuardia
+
+    sitio = factory.SubFactory(SitioFactory)
+    superintendente_a = factory.SubFactory(SuperintendenteFactory)
+    superintendente_b = factory.SubFactory(
+        SuperintendenteFactory, color=m.Superintendente.Color.VERDE
+    )
+    fecha_inicio = datetime.date(2026, 1, 1)

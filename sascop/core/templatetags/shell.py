@@ -37,6 +37,7 @@ MENU_PRINCIPAL = [
     Entrada(_("PTEs"), "ptes:lista", "ptes.view_pte"),
     Entrada(_("OTs"), "ots:lista", "ots.view_ot"),
     Entrada(_("Production"), "produccion:lista", "produccion.view_produccion"),
+    Entrada(pgettext_lazy("menu", "Sites"), "produccion:sitios", "produccion.view_produccion"),
     Entrada(_("Prices"), "precios:lista", "precios.view_concepto"),
     Entrada(pgettext_lazy("menu", "Search"), "consulta:inicio", "ptes.view_pte"),
     # Administrators only: the Administración role is the one that may change catalogs and
@@ -56,6 +57,12 @@ def _entradas(request: HttpRequest, menu: list[Entrada]) -> list[dict[str, Any]]
             continue
         actual = request.path == url if url == "/" else request.path.startswith(url)
         entradas.append({"texto": entrada.texto, "url": url, "actual": actual})
+    # One current page: of nested addresses (/produccion/ and /produccion/sitios/), the longest.
+    actuales = [e for e in entradas if e["actual"]]
+    if actuales:
+        mas_larga = max(actuales, key=lambda e: len(str(e["url"])))
+        for entrada_actual in actuales:
+            entrada_actual["actual"] = entrada_actual is mas_larga
     return entradas
 
 

@@ -148,7 +148,12 @@ def objetos_de_prueba(usuario: Any) -> dict[str, list[dict[str, Any]]]:
     paso_ot = OTDetalle.objects.create(ot=ot, paso=cat.PasoOtFactory())
     ProduccionFactory(ot=ot)
     concepto = ConceptoFactory()
-    for factory in (cat.ResponsableFactory, cat.FrenteFactory, cat.PartidaFactory):
+    for factory in (
+        cat.ResponsableFactory,
+        cat.FrenteFactory,
+        cat.PartidaFactory,
+        cat.CicloGuardiaFactory,
+    ):
         factory()
     archivos = {
         tipo_archivo: ArchivoImportacion.objects.create(

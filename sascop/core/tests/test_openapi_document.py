@@ -17,6 +17,7 @@ import pytest
 
 from sascop.catalogos.serializers import CATALOGOS
 from sascop.catalogos.tests.factories import (
+    CicloGuardiaFactory,
     ClienteFactory,
     FrenteFactory,
     PartidaFactory,
@@ -158,6 +159,7 @@ def test_every_catalog_page_and_entry_is_documented(document, admin):
     PasoOtFactory()
     SitioFactory(frente=FrenteFactory())
     PartidaFactory(unidad=UnidadFactory())
+    CicloGuardiaFactory()
 
     for nombre in CATALOGOS:
         page = admin.get(f"/operaciones/api/catalogos/{nombre}/")

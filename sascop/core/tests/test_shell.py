@@ -36,9 +36,17 @@ def test_an_anonymous_visit_goes_to_the_login_page_and_comes_back(client):
 def test_the_bar_shows_the_pages_that_exist(viewer):
     html = viewer.get("/").content.decode()
 
-    assert _menu(html) == ["Tablero", "PTEs", "OTs", "Producción", "Precios", "Consulta"]
+    assert _menu(html) == ["Tablero", "PTEs", "OTs", "Producción", "Sitios", "Precios", "Consulta"]
     assert '<a href="/" aria-current="page">Tablero</a>' in html
     assert "Administración" not in html  # not staff
+
+
+def test_one_entry_is_the_current_page_the_longest_address_that_matches(viewer):
+    html = viewer.get("/produccion/sitios/").content.decode()
+
+    assert html.count('aria-current="page"') == 1
+    assert '<a href="/produccion/sitios/" aria-current="page">Sitios</a>' in html
+    assert '<a href="/produccion/">Producción</a>' in html
 
 
 @pytest.mark.urls(__name__)
@@ -46,12 +54,21 @@ def test_catalogs_and_activity_are_for_administrators(role_client):
     consulta = role_client("Consulta").get("/").content.decode()
     administracion = role_client("Administración").get("/").content.decode()
 
-    assert _menu(consulta) == ["Tablero", "PTEs", "OTs", "Producción", "Precios", "Consulta"]
+    assert _menu(consulta) == [
+        "Tablero",
+        "PTEs",
+        "OTs",
+        "Producción",
+        "Sitios",
+        "Precios",
+        "Consulta",
+    ]
     assert _menu(administracion) == [
         "Tablero",
         "PTEs",
         "OTs",
         "Producción",
+        "Sitios",
         "Precios",
         "Consulta",
         "Catálogos",

@@ -106,3 +106,24 @@ def test_loads_a_price_book_once():
     assert set(pues.values_list("estatus", flat=True)) == {"EN_ELABORACION", "AUTORIZADO"}
     assert not pues.filter(pte__isnull=True).exists()
     assert not Concepto.objects.filter(tipo="ordinaria").exclude(estatus="AUTORIZADO").exists()
+
+
+def test_a_guard_cycle_on_the_site_busiest_this_month():
+    from sascop.catalogos import guardias
+    from sascop.catalogos.models import CicloGuardia
+
+    hoy = datetime.date.today()
+    call_command("cargar_demo", ptes=20, produccion=600, conceptos=20, stdout=StringIO())
+    mas_activo = (
+        Produccion.objects.filter(fecha_produccion__gte=hoy.replace(day=1))
+        .values("sitio")
+        .annotate(n=Count("id"))
+        .order_by("-n", "sitio")[0]["sitio"]
+    )
+    call_command("cargar_demo", ptes=2, produccion=10, conceptos=20, stdout=StringIO())
+
+    (ciclo,) = CicloGuardia.objects.all()  # once, however often the demo is loaded
+    assert ciclo.sitio_id == mas_activo
+    assert ciclo.superintendente_a != ciclo.superintendente_b
+    dias = guardias.calendario(sitio_id=ciclo.sitio_id, anio=hoy.year, mes=hoy.month)
+    assert set(dias.values()) == {ciclo.superintendente_a, ciclo.superintendente_b}

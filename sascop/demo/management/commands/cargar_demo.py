@@ -31,6 +31,7 @@ from sascop.catalogos.models import (
     UnidadMedida,
 )
 from sascop.core.signals import announce_change
+from sascop.demo.guardias import cargar_guardias
 from sascop.ots.models import OT, OTDetalle
 from sascop.precios.libro import orden_de_partida
 from sascop.precios.models import (
@@ -211,6 +212,7 @@ class Command(BaseCommand):
         # Enough OTs with an anexo to carry the production (about 120 rows each).
         anexos = self._anexos(rng, ot_ids[: max(ANEXOS_DEMO, -(-produccion // 120))])
         rows = self._produccion(rng, ot_ids, produccion)
+        ciclo = cargar_guardias(cat["sitios"], datetime.date.today())
         for model in (PTE, OT, Produccion, Concepto, AnexoOT):  # bulk inserts send no signals
             announce_change(model)
         self.stdout.write(
@@ -218,6 +220,10 @@ class Command(BaseCommand):
             f"{precios} price-book concepts, {anexos} OT anexos "
             f"in {time.monotonic() - started:.1f} s"
         )
+        if ciclo is not None:
+            self.stdout.write(
+                f"Guard cycle at {ciclo.sitio}: /produccion/sitios/?sitio={ciclo.sitio_id}"
+            )
 
     @transaction.atomic
     def _catalogos(self) -> dict[str, Any]:
