@@ -56,12 +56,18 @@ COLUMNAS = (
 
 class _ConceptoTabla(Tabla):
     def __init__(
-        self, *args: Any, request: HttpRequest, puede_autorizar: bool, **kwargs: Any
+        self,
+        *args: Any,
+        request: HttpRequest,
+        puede_autorizar: bool,
+        puede_convertir: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         # The row's "Autorizar" form carries the CSRF token and comes back to this list.
         self.request = request
         self.puede_autorizar = puede_autorizar
+        self.puede_convertir = puede_convertir
 
     def render_estatus(self, record: Concepto) -> SafeString:
         # A proposal not keyed yet (no partida) is keyed before it can be authorised.
@@ -76,6 +82,10 @@ class _ConceptoTabla(Tabla):
                 "concepto": record,
                 "texto": record.get_estatus_display(),
                 "autorizable": autorizable,
+                # An authorised PUE can become an ordinary concept ("Convertir").
+                "convertible": self.puede_convertir
+                and record.tipo == Concepto.Tipo.EXTRAORDINARIA
+                and record.estatus == Concepto.Estatus.AUTORIZADO,
                 "version": etag_for(record) if autorizable else "",
             },
             request=self.request,

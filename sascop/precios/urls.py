@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sascop.precios import apis, views, views_anexo, views_importar
+from sascop.precios import apis, views, views_anexo, views_importar, views_pue
 
 urlpatterns = [
     path("precios/conceptos/", apis.ConceptoListApi.as_view(), name="precios-conceptos"),
@@ -47,4 +47,9 @@ page_urlpatterns = [
         name="importar-observaciones",
     ),
     path("conceptos/<int:concepto_id>/autorizar/", views.concepto_autorizar, name="autorizar"),
+    path(
+        "conceptos/<int:concepto_id>/convertir/",
+        views_pue.ConceptoConvertir.as_view(),
+        name="convertir",
+    ),
 ]
