@@ -64,10 +64,7 @@ def aplicar(vista: Any, registros: list[Concepto]) -> HttpResponse:
         n = len(resultado.autorizados)
         messages.success(
             request,
-            ngettext(
-                "%(n)s concept authorised.", "%(n)s concepts authorised.", n
-            )
-            % {"n": n},
+            ngettext("%(n)s concept authorised.", "%(n)s concepts authorised.", n) % {"n": n},
         )
     if resultado.rechazados:
         messages.warning(

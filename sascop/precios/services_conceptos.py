@@ -162,7 +162,8 @@ def anexo_agregar_concepto(*, usuario: User, ot_id: int, concepto_id: int) -> An
         pu_usd=concepto.pu_usd,
         programa={},
     )
-    return services._anexo_guardar(  # noqa: SLF001 - the import's own writer, not a copy
+    # The import's own writer (its versions, log and excedentes), not a copy of it.
+    return services._anexo_guardar(
         usuario=usuario,
         ot_id=ot_id,
         filas=[fila],

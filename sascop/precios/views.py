@@ -72,7 +72,9 @@ class PreciosLista(ListaView):
     def acciones_lote(self) -> list[tuple[str, str]]:
         return lote_pue.acciones(self.request)
 
-    def confirmar_lote(self, accion: str, registros: list[Any], estatus: int | None) -> HttpResponse:
+    def confirmar_lote(
+        self, accion: str, registros: list[Any], estatus: int | None
+    ) -> HttpResponse:
         return lote_pue.confirmar(self, registros)
 
     def aplicar_lote(self, accion: str, registros: list[Any], estatus: int | None) -> HttpResponse:

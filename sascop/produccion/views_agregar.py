@@ -8,7 +8,7 @@ goes back to the sheet it came from."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from sascop.accounts.current import current_user
 from sascop.accounts.decorators import permission_required_page
 from sascop.core.errors import Conflict, InvalidInput
-from sascop.core.pages.comunes import errores_de_pagina
+from sascop.core.pages.comunes import errores_de_pagina, fragmento
 from sascop.core.pages.vistas import entero_o_nada
 from sascop.ots import selectors as ots
 from sascop.precios import selectors as precios
@@ -58,12 +58,12 @@ def agregar_concepto(request: HttpRequest) -> HttpResponseBase:
         "volver": volver,
         "conceptos": precios.conceptos_para_agregar(ot.pk, buscar),
     }
-    if request.htmx:
+    if fragmento(request, "resultados-concepto"):
         return render(request, f"{PLANTILLA}#resultados", context)
     return render(request, PLANTILLA, context)
 
 
-def _agregar(request: HttpRequest, ot_id: int, volver: str) -> HttpResponse:
+def _agregar(request: HttpRequest, ot_id: int, volver: str) -> HttpResponseBase:
     concepto_id = entero_o_nada(request.POST.get("concepto")) or 0
     try:
         resultado = services_conceptos.anexo_agregar_concepto(
@@ -88,4 +88,4 @@ def _agregar(request: HttpRequest, ot_id: int, volver: str) -> HttpResponse:
                 "version": resultado.anexo.version,
             },
         )
-    return redirect(volver)  # type: ignore[return-value]
+    return redirect(volver)

@@ -31,7 +31,7 @@ def _token(c: Client) -> str:
 
 
 def _ot(**campos: object) -> OT:
-    return OTFactory(
+    return OTFactory.create(
         orden_trabajo="OT-77",
         oficio_ot="OF-77",
         estatus=EstatusOT.EN_EJECUCION,

@@ -155,9 +155,10 @@ def test_convert_an_authorised_pue_into_an_ordinary_concept(admin, pues):
         RegistroActividad.objects.filter(entidad_id=str(pue.pk)).values_list("campo", flat=True)
     )
     assert {"anexo", "partida", "tipo", "ot"} <= campos
-    assert "El PUE ahora es el concepto 5.40 del anexo C-5." in admin.get(
-        respuesta["Location"]
-    ).content.decode()
+    assert (
+        "El PUE ahora es el concepto 5.40 del anexo C-5."
+        in admin.get(respuesta["Location"]).content.decode()
+    )
 
 
 def test_convert_refuses_a_pue_not_authorised_a_taken_key_and_a_stale_version(admin, pues):

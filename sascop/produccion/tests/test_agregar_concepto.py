@@ -50,14 +50,20 @@ def test_the_sheet_offers_it_to_those_who_may_change_the_anexo(engineer, viewer,
 
 
 def test_search_by_key_or_text_offers_authorised_concepts_not_in_the_anexo(engineer, ot):
-    por_clave = _html(engineer.get(f"{URL}?ot={ot.pk}&buscar=2.3.", HTTP_HX_REQUEST="true"))
+    por_clave = _html(
+        engineer.get(
+            f"{URL}?ot={ot.pk}&buscar=2.3.",
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_TARGET="resultados-concepto",
+        )
+    )
     por_texto = _html(engineer.get(f"{URL}?ot={ot.pk}&buscar=abrazadera"))
 
     assert "<html" not in por_clave and "<html" in por_texto
     assert "Agregar C-5 2.3" in por_clave and "Agregar C-5 2.30" in por_clave
     assert "2.31" not in por_clave  # a PUE not authorised
     assert "Agregar C-5 2.1" not in por_clave  # already in the anexo
-    assert "Agregar C-5 2.3\"" in por_texto and "2.30" not in por_texto
+    assert 'Agregar C-5 2.3"' in por_texto and "2.30" not in por_texto
 
 
 def test_add_makes_a_new_version_with_the_line_at_volume_zero(engineer, ot):
