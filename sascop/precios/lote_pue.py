@@ -22,7 +22,11 @@ PERMISO = "precios.autorizar_concepto"
 
 def autorizable(concepto: Concepto) -> bool:
     """What `services.concepto_autorizar` accepts: a keyed PUE still being drawn up."""
-    return concepto.estatus == Concepto.Estatus.EN_ELABORACION and bool(concepto.partida)
+    return (
+        concepto.estatus == Concepto.Estatus.EN_ELABORACION
+        and bool(concepto.partida)
+        and concepto.activo
+    )
 
 
 def acciones(request: HttpRequest) -> list[tuple[str, str]]:

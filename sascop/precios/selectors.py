@@ -155,7 +155,7 @@ def conceptos_para_agregar(ot_id: int, buscar: str, limite: int = 20) -> list[Co
     clave = texto.rstrip(".")
     return list(
         Concepto.objects.select_related("anexo")
-        .filter(estatus=Concepto.Estatus.AUTORIZADO)
+        .filter(estatus=Concepto.Estatus.AUTORIZADO, activo=True)
         .exclude(partida="")
         .exclude(pk__in=ya)
         .filter(Q(partida__istartswith=clave) | Q(concepto__icontains=texto))

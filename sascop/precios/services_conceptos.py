@@ -23,7 +23,7 @@ from sascop.core.errors import ApplicationError, Conflict, InvalidInput, Precond
 from sascop.ots.models import OT
 from sascop.precios import libro as lectura
 from sascop.precios import services
-from sascop.precios.models import ANEXO_SIN_CLAVE, Anexo, AnexoOT, Concepto
+from sascop.precios.models import ANEXO_SIN_CLAVE, Anexo, AnexoOT, Concepto, huella_concepto
 
 
 @dataclass
@@ -145,6 +145,10 @@ def anexo_agregar_concepto(*, usuario: User, ot_id: int, concepto_id: int) -> An
                 ]
             }
         )
+    if not concepto.activo:
+        raise InvalidInput(
+            fields={"concepto": [gettext("Item %(item)s is inactive.") % {"item": concepto}]}
+        )
     activo = AnexoOT.objects.filter(ot_id=ot_id, activo=True).first()
     if activo is not None and activo.partidas.filter(concepto=concepto).exists():
         raise Conflict(
@@ -171,3 +175,83 @@ def anexo_agregar_concepto(*, usuario: User, ot_id: int, concepto_id: int) -> An
         nombre_archivo="",
         modo=services.Modo.ACTUALIZAR,
     )
+
+
+def _solo_pue(concepto: Concepto) -> None:
+    if concepto.tipo != Concepto.Tipo.EXTRAORDINARIA:
+        raise Conflict(
+            gettext("Concepto %(id)s is an ordinary concept; the price book changes it.")
+            % {"id": concepto.pk}
+        )
+
+
+@transaction.atomic
+def concepto_actualizar(
+    *, usuario: User, concepto_id: int, datos: dict[str, Any], if_match: str | None
+) -> Concepto:
+    """Change a PUE still being drawn up (its anexo, key, text, unit, prices, reference
+    quantity, section), each changed field logged. A stale `if_match` is a 412; an ordinary
+    concept, an authorised PUE (its prices are the contract's now) or a key its anexo
+    already has is a 409."""
+    concepto = bloquear_o_404(Concepto.objects.select_related("anexo"), concepto_id, "Concepto")
+    exigir_version(if_match, concepto)
+    _solo_pue(concepto)
+    if concepto.estatus != Concepto.Estatus.EN_ELABORACION:
+        raise Conflict(
+            gettext("Concepto %(id)s is authorised; its prices are no longer changed here.")
+            % {"id": concepto_id}
+        )
+    antes = actividad.snapshot(concepto)
+    datos = dict(datos)
+    if "partida" in datos:
+        try:
+            concepto.partida = lectura.normalizar_partida(datos.pop("partida") or "")
+        except ValueError as exc:
+            raise InvalidInput(fields={"partida": [str(exc)]}) from exc
+        concepto.orden = lectura.orden_de_partida(concepto.partida)
+    if "unidad" in datos:
+        concepto.unidad = lectura.normalizar_unidad(datos.pop("unidad"))
+    for nombre, valor in datos.items():
+        setattr(concepto, nombre, valor)
+    concepto.huella = huella_concepto(concepto.concepto)
+    if (
+        concepto.partida
+        and Concepto.objects.filter(anexo=concepto.anexo, partida=concepto.partida)
+        .exclude(pk=concepto.pk)
+        .exists()
+    ):
+        raise Conflict(
+            gettext("Anexo %(anexo)s already has partida %(item)s.")
+            % {"anexo": concepto.anexo.clave, "item": concepto.partida}
+        )
+    concepto.version += 1
+    try:
+        with transaction.atomic():
+            validated(concepto, check_unique=False).save()
+    except IntegrityError as exc:
+        raise Conflict(
+            gettext("Anexo %(anexo)s already has partida %(item)s.")
+            % {"anexo": concepto.anexo.clave, "item": concepto.partida}
+        ) from exc
+    actividad.registrar_cambios(usuario=usuario, antes=antes, instancia=concepto)
+    return concepto
+
+
+@transaction.atomic
+def concepto_cambiar_activo(
+    *, usuario: User, concepto_id: int, activo: bool, if_match: str | None
+) -> Concepto:
+    """Deactivate a PUE (`activo=False`) or reactivate it. An inactive one stays on the OT
+    anexos that have it and in the log, is offered to no new anexo and is not authorised.
+    A stale `if_match` is a 412; an ordinary concept is a 409."""
+    concepto = bloquear_o_404(Concepto.objects.select_related("anexo"), concepto_id, "Concepto")
+    exigir_version(if_match, concepto)
+    _solo_pue(concepto)
+    if concepto.activo == activo:
+        return concepto
+    antes = actividad.snapshot(concepto)
+    concepto.activo = activo
+    concepto.version += 1
+    validated(concepto, check_unique=False).save()
+    actividad.registrar_cambios(usuario=usuario, antes=antes, instancia=concepto)
+    return concepto

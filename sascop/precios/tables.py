@@ -61,6 +61,7 @@ class _ConceptoTabla(Tabla):
         request: HttpRequest,
         puede_autorizar: bool,
         puede_convertir: bool = False,
+        puede_editar: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -68,6 +69,7 @@ class _ConceptoTabla(Tabla):
         self.request = request
         self.puede_autorizar = puede_autorizar
         self.puede_convertir = puede_convertir
+        self.puede_editar = puede_editar
 
     def render_estatus(self, record: Concepto) -> SafeString:
         # A proposal not keyed yet (no partida) is keyed before it can be authorised.
@@ -75,7 +77,10 @@ class _ConceptoTabla(Tabla):
             self.puede_autorizar
             and record.estatus == Concepto.Estatus.EN_ELABORACION
             and bool(record.partida)
+            and record.activo
         )
+        # A PUE is changed while being drawn up, deactivated or reactivated at any time.
+        pue = self.puede_editar and record.tipo == Concepto.Tipo.EXTRAORDINARIA
         return render_to_string(
             "precios/_estatus.html",
             {
@@ -86,7 +91,11 @@ class _ConceptoTabla(Tabla):
                 "convertible": self.puede_convertir
                 and record.tipo == Concepto.Tipo.EXTRAORDINARIA
                 and record.estatus == Concepto.Estatus.AUTORIZADO,
-                "version": etag_for(record) if autorizable else "",
+                "version": etag_for(record) if autorizable or pue else "",
+                "editable": pue
+                and record.estatus == Concepto.Estatus.EN_ELABORACION
+                and record.activo,
+                "retirable": pue,
             },
             request=self.request,
         )

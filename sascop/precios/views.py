@@ -59,12 +59,26 @@ class PreciosLista(ListaView):
     def argumentos_tabla(self) -> dict[str, Any]:
         puede = self.request.user.has_perm("precios.autorizar_concepto")
         convertir = self.request.user.has_perms(PERMISOS_CONVERTIR)
-        return {"request": self.request, "puede_autorizar": puede, "puede_convertir": convertir}
+        return {
+            "request": self.request,
+            "puede_autorizar": puede,
+            "puede_convertir": convertir,
+            "puede_editar": self.request.user.has_perm("precios.change_concepto"),
+        }
 
     def acciones(self) -> list[dict[str, str]]:
-        if not self.request.user.has_perms(PERMISOS_IMPORTAR):
-            return []
-        return [{"texto": "Importar libro", "url": reverse("precios:importar")}]
+        acciones = []
+        if self.request.user.has_perm("precios.add_concepto"):
+            acciones.append(
+                {
+                    "texto": gettext("New PUE"),
+                    "url": reverse("precios:pue-nuevo"),
+                    "clase": "boton-secundario",
+                }
+            )
+        if self.request.user.has_perms(PERMISOS_IMPORTAR):
+            acciones.append({"texto": "Importar libro", "url": reverse("precios:importar")})
+        return acciones
 
     def contexto_extra(self) -> dict[str, Any]:
         return {"anexos": selectors.anexos_resumen()}

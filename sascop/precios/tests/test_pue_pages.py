@@ -203,3 +203,123 @@ def test_the_service_makes_a_new_anexo_and_refuses_the_pue_anexo(pues):
         services_conceptos.concepto_convertir(
             usuario=make_user(), concepto_id=pue.pk, anexo="C-12", partida="1", if_match=None
         )
+
+
+def _version(html: str) -> str:
+    found = re.search(r'name="version" value="([^"]*)"', html)
+    assert found is not None
+    return found.group(1).replace("&quot;", '"')
+
+
+def test_draw_up_a_pue_from_the_page(admin, pues):
+    lista = admin.get(URL).content.decode()
+    assert 'href="/precios/conceptos/nuevo/"' in lista
+    c10 = Anexo.objects.get(clave="C-10")
+
+    respuesta = _post(
+        admin,
+        "/precios/conceptos/nuevo/",
+        {
+            "anexo": c10.pk,
+            "partida": "PUE-9.",
+            "concepto": "Inspección con ROV",
+            "unidad": "Día",
+            "pu_mn": "1500.25",
+            "pu_usd": "",
+        },
+    )
+
+    assert respuesta.status_code == HTTPStatus.FOUND
+    nuevo = Concepto.objects.get(partida="PUE-9")
+    assert (nuevo.tipo, nuevo.estatus, nuevo.unidad) == ("extraordinaria", "EN_ELABORACION", "DIA")
+    assert nuevo.pu_mn == Decimal("1500.25") and nuevo.pu_usd == Decimal("0")
+    assert RegistroActividad.objects.filter(entidad_id=str(nuevo.pk), accion="crear").exists()
+    repetido = _post(
+        admin,
+        "/precios/conceptos/nuevo/",
+        {"anexo": c10.pk, "partida": "PUE-9", "concepto": "Otro", "unidad": "DIA"},
+    )
+    assert repetido.status_code == HTTPStatus.CONFLICT
+    assert "Ese anexo ya tiene un concepto con esta partida." in repetido.content.decode()
+
+
+def test_edit_a_pue_being_drawn_up_with_its_version(admin, pues):
+    pue = pues[0]
+    url = f"/precios/conceptos/{pue.pk}/editar/"
+    assert f'href="{url}"' in admin.get(URL).content.decode()
+    pagina = admin.get(url).content.decode()
+    datos = {
+        "anexo": pue.anexo_id,
+        "partida": "PUE-1",
+        "concepto": "Grapa de reparación",
+        "unidad": "PZA",
+        "pu_mn": "120.00",
+        "pu_usd": "3.50",
+        "version": _version(pagina),
+    }
+
+    assert _post(admin, url, datos).status_code == HTTPStatus.FOUND
+    pue.refresh_from_db()
+    assert (pue.concepto, pue.unidad, pue.pu_mn, pue.pu_usd) == (
+        "Grapa de reparación",
+        "PZA",
+        Decimal("120.00"),
+        Decimal("3.50"),
+    )
+    assert RegistroActividad.objects.filter(entidad_id=str(pue.pk), campo="pu_mn").exists()
+    vieja = _post(admin, url, {**datos, "pu_mn": "1"})
+    assert vieja.status_code == HTTPStatus.PRECONDITION_FAILED
+    pue.refresh_from_db()
+    assert pue.pu_mn == Decimal("120.00")
+
+    Concepto.objects.filter(pk=pue.pk).update(estatus=Concepto.Estatus.AUTORIZADO)
+    autorizado = _post(admin, url, {**datos, "version": etag_for(Concepto.objects.get(pk=pue.pk))})
+    assert autorizado.status_code == HTTPStatus.CONFLICT
+    assert "ya no se puede editar" in autorizado.content.decode()
+
+
+def test_deactivate_a_pue_then_it_is_not_authorised_nor_offered_then_reactivate(admin, pues):
+    pue = pues[0]
+    admin.get(URL)
+
+    _post(admin, f"/precios/conceptos/{pue.pk}/activo/", {"activo": "0", "version": etag_for(pue)})
+
+    pue.refresh_from_db()
+    assert pue.activo is False
+    html = admin.get(URL).content.decode()
+    assert "PUE C-10 PUE-1 desactivado: ningún anexo nuevo lo tomará." in html
+    assert "Autorizar C-10 PUE-1" not in html and "Reactivar C-10 PUE-1" in html
+    _post(admin, URL, {"accion": "autorizar", "confirmar": "1", "pk": [pue.pk]})
+    pue.refresh_from_db()
+    assert pue.estatus == Concepto.Estatus.EN_ELABORACION
+    assert RegistroActividad.objects.filter(entidad_id=str(pue.pk), campo="activo").count() == 1
+
+    _post(admin, f"/precios/conceptos/{pue.pk}/activo/", {"activo": "1", "version": etag_for(pue)})
+    pue.refresh_from_db()
+    assert pue.activo is True
+
+
+def test_ordinary_concepts_are_not_deactivated_here_and_others_may_not(admin, role_client, pues):
+    ordinario = ConceptoFactory(partida="9.9")
+    admin.get(URL)
+    _post(
+        admin,
+        f"/precios/conceptos/{ordinario.pk}/activo/",
+        {"activo": "0", "version": etag_for(ordinario)},
+    )
+    ordinario.refresh_from_db()
+    assert ordinario.activo is True
+
+    ingenieria = role_client("Ingeniería")
+    html = ingenieria.get(URL).content.decode()
+    assert "/activo/" not in html and "/editar/" not in html and "conceptos/nuevo/" not in html
+    pue = pues[0]
+    respuesta = _post(
+        ingenieria,
+        f"/precios/conceptos/{pue.pk}/activo/",
+        {"activo": "0", "version": etag_for(pue)},
+    )
+    assert respuesta.status_code == HTTPStatus.FORBIDDEN
+    assert ingenieria.get("/precios/conceptos/nuevo/").status_code == HTTPStatus.FORBIDDEN
+    pue.refresh_from_db()
+    assert pue.activo is True
