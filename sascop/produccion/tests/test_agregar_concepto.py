@@ -135,3 +135,15 @@ def test_add_needs_the_csrf_token(engineer, ot):
 
     assert respuesta.status_code == HTTPStatus.FORBIDDEN
     assert AnexoOT.objects.filter(ot=ot).count() == 1
+
+
+def test_the_search_costs_the_same_queries_whatever_it_finds(engineer, ot, assert_same_queries):
+    c5 = Concepto.objects.get(partida="2.1").anexo
+    for n in range(12):
+        ConceptoFactory(anexo=c5, partida=f"8.{n + 1}", concepto=f"Buceo {n}")
+    engineer.get(SABANA)
+
+    assert_same_queries(
+        lambda: engineer.get(f"{URL}?ot={ot.pk}&buscar=soldadura"),
+        lambda: engineer.get(f"{URL}?ot={ot.pk}&buscar=buceo"),
+    )
