@@ -124,8 +124,12 @@ def anexos_resumen() -> list[dict[str, Any]]:
         Anexo.objects.values("id", "clave", "descripcion", "contrato__numero")
         .annotate(
             total_conceptos=Count("conceptos"),
+            # An inactive PUE awaits nothing.
             por_autorizar=Count(
-                "conceptos", filter=Q(conceptos__estatus=Concepto.Estatus.EN_ELABORACION)
+                "conceptos",
+                filter=Q(
+                    conceptos__estatus=Concepto.Estatus.EN_ELABORACION, conceptos__activo=True
+                ),
             ),
         )
         .order_by("contrato__numero", "clave")

@@ -216,3 +216,40 @@ def test_add_a_concept_to_the_anexo_from_the_sheet(
     assert page.url.endswith(f"/produccion/sabana/?ot={ot.pk}&anio=2026&mes=5")
     revisar(page, "sabana-agregar-hecho")
     assert console_errors == []
+
+
+def test_draw_up_edit_and_deactivate_a_pue_from_the_price_book(
+    page: Page, browser_login, console_errors, revisar
+):
+    _usuario("admin", "Administración")
+    AnexoFactory(clave="C-10")
+    page.set_viewport_size(WIDE)
+    browser_login("admin", PASSWORD)
+    page.goto("/precios/")
+
+    page.get_by_role("link", name="Nuevo PUE").click()
+    page.get_by_label("Partida").fill("PUE-7")
+    page.get_by_label("Concepto").fill("Inspección con ROV")
+    page.get_by_label("Unidad").fill("Día")
+    page.get_by_label("P.U. M.N.").fill("1500.25")
+    revisar(page, "pue-nuevo")
+    page.get_by_role("button", name="Elaborar PUE").click()
+
+    expect(page.get_by_text("Se elaboró el PUE C-10 PUE-7; espera autorización.")).to_be_visible()
+    page.get_by_role("link", name="Editar C-10 PUE-7").click()
+    page.get_by_label("P.U. M.N.").fill("1600")
+    page.get_by_role("button", name="Guardar cambios").click()
+    expect(page.get_by_text("PUE C-10 PUE-7 guardado.")).to_be_visible()
+    expect(page.locator("tbody tr", has_text="PUE-7")).to_contain_text("$1,600.00")
+
+    page.once("dialog", lambda dialogo: dialogo.accept())
+    page.get_by_role("button", name="Desactivar C-10 PUE-7").click()
+    expect(page.get_by_text("PUE C-10 PUE-7 desactivado")).to_be_visible()
+    fila = page.locator("tbody tr", has_text="PUE-7")
+    expect(fila).to_contain_text("Inactivo")
+    expect(fila.get_by_role("button", name="Autorizar C-10 PUE-7")).to_have_count(0)
+    expect(page.get_by_role("link", name="C-10 1 concepto", exact=True)).to_be_visible()
+    concepto = Concepto.objects.get(partida="PUE-7")
+    assert (concepto.activo, concepto.pu_mn, concepto.unidad) == (False, Decimal("1600"), "DIA")
+    revisar(page, "pue-desactivado")
+    assert console_errors == []

@@ -323,3 +323,21 @@ def test_ordinary_concepts_are_not_deactivated_here_and_others_may_not(admin, ro
     assert ingenieria.get("/precios/conceptos/nuevo/").status_code == HTTPStatus.FORBIDDEN
     pue.refresh_from_db()
     assert pue.activo is True
+
+
+def test_an_inactive_pue_is_not_authorised_through_the_api_either(admin, pues):
+    pue = pues[0]
+    Concepto.objects.filter(pk=pue.pk).update(activo=False)
+    pue.refresh_from_db()
+
+    respuesta = admin.post(
+        f"/operaciones/api/precios/conceptos/{pue.pk}/autorizar/",
+        content_type="application/json",
+        HTTP_IF_MATCH=etag_for(pue),
+        HTTP_X_CSRFTOKEN=_token(admin),
+    )
+
+    assert respuesta.status_code == HTTPStatus.CONFLICT
+    assert respuesta.json()["code"] == "conflict"
+    pue.refresh_from_db()
+    assert pue.estatus == Concepto.Estatus.EN_ELABORACION
