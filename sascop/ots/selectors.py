@@ -293,3 +293,14 @@ def impedimento_desde_pte(pte_id: int) -> Impedimento | None:
     if pendientes or existente is not None:
         return Impedimento(pendientes, existente)
     return None
+
+
+def familia_de(ot: OT) -> list[OT]:
+    """The OT's family as rows for its page: the principal OT first, then its
+    re-programmings by number (deleted ones left out), in one query."""
+    principal_id = ot.ot_principal_id or ot.pk
+    return list(
+        OT.objects.filter(Q(pk=principal_id) | Q(ot_principal_id=principal_id)).order_by(
+            "num_reprogramacion", "id"
+        )
+    )

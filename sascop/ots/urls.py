@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from sascop.core.pages.urls import paginas_de
-from sascop.ots import apis, views
+from sascop.ots import apis, views, views_reprogramar
 
 urlpatterns = [
     path("ots/", apis.OTListApi.as_view(), name="ots"),
@@ -18,6 +18,13 @@ urlpatterns = [
 ]
 
 # The pages, under /ots/.
-page_urlpatterns = paginas_de(
-    "ot_id", views.OTLista, views.OTDetalle, views.OTEditar, views.OTEliminar, pasos=True
-)
+page_urlpatterns = [
+    *paginas_de(
+        "ot_id", views.OTLista, views.OTDetalle, views.OTEditar, views.OTEliminar, pasos=True
+    ),
+    path(
+        "<int:ot_id>/reprogramar/",
+        views_reprogramar.OTReprogramar.as_view(),
+        name="reprogramar",
+    ),
+]

@@ -171,6 +171,9 @@ class OTDetalle(ConPasosView):
         acciones = []
         if usuario.has_perm("ots.change_ot"):
             acciones.append({"texto": _("Edit"), "url": reverse("ots:editar", args=[ot.pk])})
+        if usuario.has_perm("ots.add_ot"):
+            url = reverse("ots:reprogramar", args=[ot.pk])
+            acciones.append({"texto": _("Re-program"), "url": url, "clase": "boton-secundario"})
         anexo_url = reverse("ots:anexo", kwargs={"ot_id": ot.pk})
         if anexo_url:
             acciones.append({"texto": _("Anexo C"), "url": anexo_url, "clase": "boton-secundario"})
@@ -178,6 +181,9 @@ class OTDetalle(ConPasosView):
             url = reverse("ots:eliminar", args=[ot.pk])
             acciones.append({"texto": _("Delete"), "url": url, "clase": "boton-secundario"})
         produccion_url = reverse("produccion:lista")
+        # The family in one query, and none for an OT alone (the principal is one of it).
+        familia = selectors.familia_de(ot) if ot.ot_principal_id or reprogramaciones else [ot]
+        principal = next((r for r in familia if r.pk == ot.ot_principal_id), None)
         return {
             "ot": ot,
             "titulo": _("OT %(ot)s") % {"ot": ot},
@@ -189,8 +195,8 @@ class OTDetalle(ConPasosView):
             "detalles": detalles,
             "avance": avance,
             "pesos": selectors.pesos_de_avance(),
-            "principal": selectors.principal_de(ot),
-            "reprogramaciones": selectors.reprogramaciones_de(reprogramaciones),
+            "principal": principal,
+            "familia": familia,
             "produccion": selectors.produccion_de(ot.pk),
             "produccion_url": f"{produccion_url}?ot={ot.pk}" if produccion_url else None,
         }

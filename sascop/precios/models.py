@@ -118,6 +118,9 @@ class Concepto(VersionedModel):
     autorizado_por = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A PUE deactivated: kept with its history and on the anexos that have it, offered to no
+    # new one and never authorised.
+    activo = models.BooleanField(default=True, db_default=True)
 
     class Meta:
         ordering = ["anexo", "orden", "id"]

@@ -124,8 +124,12 @@ def anexos_resumen() -> list[dict[str, Any]]:
         Anexo.objects.values("id", "clave", "descripcion", "contrato__numero")
         .annotate(
             total_conceptos=Count("conceptos"),
+            # An inactive PUE awaits nothing.
             por_autorizar=Count(
-                "conceptos", filter=Q(conceptos__estatus=Concepto.Estatus.EN_ELABORACION)
+                "conceptos",
+                filter=Q(
+                    conceptos__estatus=Concepto.Estatus.EN_ELABORACION, conceptos__activo=True
+                ),
             ),
         )
         .order_by("contrato__numero", "clave")
@@ -141,3 +145,23 @@ def anexos_claves() -> list[str]:
 def contratos_numeros() -> list[str]:
     """The contracts' números, for the import page to say where a book goes."""
     return list(Contrato.objects.order_by("numero").values_list("numero", flat=True))
+
+
+def conceptos_para_agregar(ot_id: int, buscar: str, limite: int = 20) -> list[Concepto]:
+    """Authorised concepts an OT's anexo does not have yet, matching `buscar` by key (as
+    written: "2.3", "2.3.") or text, in book order: what "Agregar concepto" offers."""
+    texto = " ".join(buscar.split())
+    if not texto:
+        return []
+    ya = PartidaAnexoOT.objects.filter(anexo_ot__ot_id=ot_id, anexo_ot__activo=True).values(
+        "concepto_id"
+    )
+    clave = texto.rstrip(".")
+    return list(
+        Concepto.objects.select_related("anexo")
+        .filter(estatus=Concepto.Estatus.AUTORIZADO, activo=True)
+        .exclude(partida="")
+        .exclude(pk__in=ya)
+        .filter(Q(partida__istartswith=clave) | Q(concepto__icontains=texto))
+        .order_by("anexo__clave", "orden", "id")[:limite]
+    )

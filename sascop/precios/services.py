@@ -630,6 +630,8 @@ def concepto_autorizar(*, usuario: User, concepto_id: int, if_match: str | None)
     exigir_version(if_match, concepto)
     if concepto.estatus == Concepto.Estatus.AUTORIZADO:
         raise Conflict(gettext("Concepto %(id)s is already authorised.") % {"id": concepto_id})
+    if not concepto.activo:
+        raise Conflict(gettext("Concepto %(id)s is inactive.") % {"id": concepto_id})
     if not concepto.partida:
         raise Conflict(
             gettext(
@@ -736,6 +738,8 @@ def _revisar_contra_catalogo(
                 problemas.append(
                     gettext("Item %(item)s is not authorised yet.") % {"item": fila.partida}
                 )
+            if not concepto.activo:
+                problemas.append(gettext("Item %(item)s is inactive.") % {"item": fila.partida})
             if not lectura.mismo_concepto(fila.concepto, concepto.concepto):
                 problemas.append(
                     gettext("The CONCEPTO is not the price book's: «%(concept)s».")

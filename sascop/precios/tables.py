@@ -56,12 +56,20 @@ COLUMNAS = (
 
 class _ConceptoTabla(Tabla):
     def __init__(
-        self, *args: Any, request: HttpRequest, puede_autorizar: bool, **kwargs: Any
+        self,
+        *args: Any,
+        request: HttpRequest,
+        puede_autorizar: bool,
+        puede_convertir: bool = False,
+        puede_editar: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         # The row's "Autorizar" form carries the CSRF token and comes back to this list.
         self.request = request
         self.puede_autorizar = puede_autorizar
+        self.puede_convertir = puede_convertir
+        self.puede_editar = puede_editar
 
     def render_estatus(self, record: Concepto) -> SafeString:
         # A proposal not keyed yet (no partida) is keyed before it can be authorised.
@@ -69,14 +77,25 @@ class _ConceptoTabla(Tabla):
             self.puede_autorizar
             and record.estatus == Concepto.Estatus.EN_ELABORACION
             and bool(record.partida)
+            and record.activo
         )
+        # A PUE is changed while being drawn up, deactivated or reactivated at any time.
+        pue = self.puede_editar and record.tipo == Concepto.Tipo.EXTRAORDINARIA
         return render_to_string(
             "precios/_estatus.html",
             {
                 "concepto": record,
                 "texto": record.get_estatus_display(),
                 "autorizable": autorizable,
-                "version": etag_for(record) if autorizable else "",
+                # An authorised PUE can become an ordinary concept ("Convertir").
+                "convertible": self.puede_convertir
+                and record.tipo == Concepto.Tipo.EXTRAORDINARIA
+                and record.estatus == Concepto.Estatus.AUTORIZADO,
+                "version": etag_for(record) if autorizable or pue else "",
+                "editable": pue
+                and record.estatus == Concepto.Estatus.EN_ELABORACION
+                and record.activo,
+                "retirable": pue,
             },
             request=self.request,
         )

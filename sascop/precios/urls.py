@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sascop.precios import apis, views, views_anexo, views_importar
+from sascop.precios import apis, views, views_anexo, views_importar, views_pue, views_pue_editar
 
 urlpatterns = [
     path("precios/conceptos/", apis.ConceptoListApi.as_view(), name="precios-conceptos"),
@@ -47,4 +47,20 @@ page_urlpatterns = [
         name="importar-observaciones",
     ),
     path("conceptos/<int:concepto_id>/autorizar/", views.concepto_autorizar, name="autorizar"),
+    path("conceptos/nuevo/", views_pue_editar.PUEEditar.as_view(), name="pue-nuevo"),
+    path(
+        "conceptos/<int:concepto_id>/editar/",
+        views_pue_editar.PUEEditar.as_view(),
+        name="pue-editar",
+    ),
+    path(
+        "conceptos/<int:concepto_id>/activo/",
+        views_pue_editar.pue_activo,
+        name="pue-activo",
+    ),
+    path(
+        "conceptos/<int:concepto_id>/convertir/",
+        views_pue.ConceptoConvertir.as_view(),
+        name="convertir",
+    ),
 ]

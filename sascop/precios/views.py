@@ -26,9 +26,10 @@ from sascop.accounts.decorators import permission_required_page
 from sascop.core.errors import Conflict, PreconditionFailed
 from sascop.core.pages.comunes import errores_de_pagina
 from sascop.core.pages.vistas import ListaView
-from sascop.precios import exports, selectors, services
+from sascop.precios import exports, lote_pue, selectors, services
 from sascop.precios.forms import ConceptoFiltroForm
 from sascop.precios.tables import ConceptoTable
+from sascop.precios.views_pue import PERMISOS_CONVERTIR
 
 LISTA = "precios/lista.html"
 IMPORTAR = "precios/importar.html"
@@ -43,6 +44,8 @@ class PreciosLista(ListaView):
     permisos_requeridos = ("precios.view_concepto",)
     titulo = _("Price book")
     tabla = ConceptoTable
+    # Ticked PUEs authorised at once after one confirmation (`lote_pue`).
+    lote = {"autorizar": "precios.autorizar_concepto"}
 
     def filtros(self) -> ConceptoFiltroForm:
         return ConceptoFiltroForm(self.request.GET, anexos=selectors.anexos_claves())
@@ -55,15 +58,41 @@ class PreciosLista(ListaView):
 
     def argumentos_tabla(self) -> dict[str, Any]:
         puede = self.request.user.has_perm("precios.autorizar_concepto")
-        return {"request": self.request, "puede_autorizar": puede}
+        convertir = self.request.user.has_perms(PERMISOS_CONVERTIR)
+        return {
+            "request": self.request,
+            "puede_autorizar": puede,
+            "puede_convertir": convertir,
+            "puede_editar": self.request.user.has_perm("precios.change_concepto"),
+        }
 
     def acciones(self) -> list[dict[str, str]]:
-        if not self.request.user.has_perms(PERMISOS_IMPORTAR):
-            return []
-        return [{"texto": "Importar libro", "url": reverse("precios:importar")}]
+        acciones = []
+        if self.request.user.has_perm("precios.add_concepto"):
+            acciones.append(
+                {
+                    "texto": gettext("New PUE"),
+                    "url": reverse("precios:pue-nuevo"),
+                    "clase": "boton-secundario",
+                }
+            )
+        if self.request.user.has_perms(PERMISOS_IMPORTAR):
+            acciones.append({"texto": "Importar libro", "url": reverse("precios:importar")})
+        return acciones
 
     def contexto_extra(self) -> dict[str, Any]:
         return {"anexos": selectors.anexos_resumen()}
+
+    def acciones_lote(self) -> list[tuple[str, str]]:
+        return lote_pue.acciones(self.request)
+
+    def confirmar_lote(
+        self, accion: str, registros: list[Any], estatus: int | None
+    ) -> HttpResponse:
+        return lote_pue.confirmar(self, registros)
+
+    def aplicar_lote(self, accion: str, registros: list[Any], estatus: int | None) -> HttpResponse:
+        return lote_pue.aplicar(self, registros)
 
 
 @require_POST

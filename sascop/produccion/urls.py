@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sascop.produccion import apis, views, views_sitios
+from sascop.produccion import apis, views, views_agregar, views_sitios
 
 urlpatterns = [
     path("produccion/", apis.ProduccionListApi.as_view(), name="produccion"),
@@ -25,6 +25,11 @@ page_urlpatterns = [
     path("", views.ProduccionLista.as_view(), name="lista"),
     path("captura/", views.produccion_captura, name="captura"),
     path("sabana/", views.produccion_sabana, name="sabana"),
+    path(
+        "sabana/agregar-concepto/",
+        views_agregar.agregar_concepto,
+        name="agregar-concepto",
+    ),
     path("ots/", views.produccion_ots, name="ots"),
     path("sitios/", views_sitios.tablero_de_sitio, name="sitios"),
     path("guardias/", views_sitios.guardias_de_sitio, name="guardias"),
