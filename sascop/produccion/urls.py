@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sascop.produccion import apis, views
+from sascop.produccion import apis, apis_gpu, views, views_gpu
 
 urlpatterns = [
     path("produccion/", apis.ProduccionListApi.as_view(), name="produccion"),
@@ -18,6 +18,7 @@ urlpatterns = [
         apis.ReportesDiariosApi.as_view(),
         name="ots-reportes-diarios",
     ),
+    path("ots/<int:ot_id>/gpu/", apis_gpu.TableroGPUApi.as_view(), name="ots-gpu"),
 ]
 
 # The pages, under /produccion/.
@@ -26,4 +27,5 @@ page_urlpatterns = [
     path("captura/", views.produccion_captura, name="captura"),
     path("sabana/", views.produccion_sabana, name="sabana"),
     path("ots/", views.produccion_ots, name="ots"),
+    path("gpu/", views_gpu.tablero_gpu, name="gpu"),
 ]
