@@ -131,3 +131,26 @@ def test_only_those_who_sign_set_or_clear_firmado_of_a_day_or_the_month(capturis
     )
     assert CierreMes.objects.get().estatus == "FIRMADO"
     assert ReporteDiario.objects.get().estatus == "PROCESO"
+
+
+def test_the_sheet_page_shows_the_comments_and_the_months_close(capturista, viewer):
+    ot = OTFactory(orden_trabajo="OT-CIERRE-1")
+    ReporteDiario.objects.create(
+        ot=ot, sitio=ot.sitio, fecha="2026-05-09", estatus="PROCESO", comentario="Norte fuerte"
+    )
+    CierreMes.objects.create(
+        ot=ot, anio=2026, mes=5, estatus="CERRADO", evidencia="https://example.com/mayo.pdf"
+    )
+    url = "/produccion/sabana/?ot=OT-CIERRE-1&anio=2026&mes=5"
+
+    html = capturista.get(url).content.decode()
+
+    assert "Reportes diarios del mes" in html
+    assert '<li data-dia="9"><strong>Día 9</strong> <span class="texto-comentario">Norte fuerte' in html
+    assert '<option value="CERRADO" selected>CERRADO</option>' in html
+    assert 'value="https://example.com/mayo.pdf"' in html
+    assert 'id="comentario-reporte"' in html  # may change them
+    lectura = viewer.get(url).content.decode()
+    assert "Norte fuerte" in lectura
+    assert 'id="comentario-reporte"' not in lectura
+    assert 'id="estatus-cierre-mes" name="estatus" data-estado="CERRADO" disabled' in lectura
