@@ -53,6 +53,7 @@ def _textos() -> dict[str, str]:
     return {
         "etiqueta": gettext("GPU board"),
         "partida": gettext("Partida"),
+        "dia": gettext("Day %(dia)s"),
         "estado_dia": gettext("%(linea)s, day %(dia)s: GPU status"),
         "estados": {
             "PENDIENTE": gettext("Pending"),

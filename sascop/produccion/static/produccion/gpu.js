@@ -89,6 +89,12 @@
       return config.firma || r.estatus !== "FIRMADO";
     }
 
+    // A cell opens (and Tab stops on it) when this user may change something of it.
+    function abrible(id) {
+      var r = base[id];
+      return Boolean(r && config.editable && !r.dia_firmado);
+    }
+
     function editableCampos(id) {
       var r = base[id];
       return Boolean(r && config.editable && !r.dia_firmado);
@@ -203,8 +209,12 @@
       }
       var r = registro(id);
       var fila = activo.row.getData();
-      titulo.textContent =
-        nombreFila(fila) + ", " + activo.dia + " · " + T.volumen + " " + formato.format(Number(b.volumen));
+      titulo.textContent = [
+        nombreFila(fila),
+        T.dia.replace("%(dia)s", activo.dia),
+        T.volumen + " " + formato.format(Number(b.volumen)),
+        r.estatus,
+      ].join(" · ");
       campoEvidencia.value = r.evidencia;
       campoNota.value = r.nota;
       campoEvidencia.disabled = campoNota.disabled = !editableCampos(id);
@@ -267,8 +277,7 @@
     }
 
     function tieneDia(row, dia) {
-      var id = row.getData()["d" + dia];
-      return Boolean(id && base[id]);
+      return abrible(row.getData()["d" + dia]);
     }
 
     function mover(row, dia, dFila, dDia) {
@@ -312,12 +321,13 @@
         var opcion = document.createElement("option");
         opcion.value = valor;
         opcion.textContent = valor;
-        opcion.disabled = !config.firma && valor === "FIRMADO";
+        // Without the signing permissions FIRMADO is neither set nor cleared.
+        opcion.disabled =
+          !config.firma && valor !== original && (valor === "FIRMADO" || original === "FIRMADO");
         select.appendChild(opcion);
       });
       select.value = original;
       select.setAttribute("data-estado", original);
-      select.disabled = !editableEstado(id);
 
       function cerrar() {
         if (cerrado) {
@@ -335,8 +345,15 @@
         contar();
       }
 
+      function marcar(valor) {
+        select.value = valor;
+        select.setAttribute("data-estado", valor);
+        r.estatus = valor; // the panel and the count follow as the state is chosen
+        mostrarDetalle();
+        contar();
+      }
       select.addEventListener("change", function () {
-        select.setAttribute("data-estado", select.value);
+        marcar(select.value);
       });
       onRendered(function () {
         select.focus({ preventScroll: true });
@@ -366,8 +383,7 @@
         if (tecla === "Escape") {
           e.preventDefault();
           e.stopPropagation();
-          select.value = original;
-          select.setAttribute("data-estado", original);
+          marcar(original);
           return;
         }
         if (tecla === "F2") {
@@ -379,11 +395,10 @@
           }
           return;
         }
-        if (/^[1-4]$/.test(tecla) && !select.disabled) {
+        if (/^[1-4]$/.test(tecla)) {
           var opcion = select.options[Number(tecla) - 1];
           if (opcion && !opcion.disabled) {
-            select.value = opcion.value;
-            select.setAttribute("data-estado", opcion.value);
+            marcar(opcion.value);
           }
           e.preventDefault();
         }
@@ -397,7 +412,7 @@
     function anchos() {
       var ancho = nodo.clientWidth;
       var partida = ancho < 700 ? 130 : 300;
-      return { partida: partida, dia: Math.max(34, Math.floor((ancho - partida - 20) / n)) };
+      return { partida: partida, dia: Math.max(34, Math.floor((ancho - partida - 4) / n)) };
     }
     var medidas = anchos();
     var columnas = [
@@ -424,8 +439,7 @@
         formatter: formatoDia,
         editor: editor,
         editable: function (cell) {
-          var id = cell.getValue();
-          return Boolean(id && base[id]);
+          return abrible(cell.getValue());
         },
       });
     });
