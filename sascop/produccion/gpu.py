@@ -65,9 +65,13 @@ def tablero(*, ot_id: int, anio: int, mes: int) -> dict[str, Any]:
             partida_anexo__concepto__anexo__clave__in=ANEXOS,
         )
         .order_by(
-            "partida_anexo__orden", "partida_anexo_id", "tipo_tiempo", "sitio__descripcion",
-            "sitio_id", "fecha_produccion",
-        )  # fmt: skip
+            "partida_anexo__orden",
+            "partida_anexo_id",
+            "tipo_tiempo",
+            "sitio__descripcion",
+            "sitio_id",
+            "fecha_produccion",
+        )
         .values_list(*_FILA)
     )
     firmados = set(
@@ -120,7 +124,7 @@ def _leer(registros: Any, tablero_: dict[str, Any]) -> dict[int, dict[str, str]]
         if not isinstance(registro, dict):
             errores[prefijo] = [gettext('Send an object {"produccion", "estatus", …}.')]
             continue
-        produccion = registro.get("produccion")
+        produccion: Any = registro.get("produccion")
         if not services._entero(produccion) or produccion not in del_tablero:
             errores[f"{prefijo}.produccion"] = [
                 gettext("Not a production row of a C-2 or C-3 line of this OT and month.")
@@ -154,7 +158,9 @@ def _leer(registros: Any, tablero_: dict[str, Any]) -> dict[int, dict[str, str]]
                 campos["nota"] = nota.strip()
         leidos[produccion] = campos
     if errores:
-        raise InvalidInput(gettext("Some records are not valid; nothing was saved."), fields=errores)
+        raise InvalidInput(
+            gettext("Some records are not valid; nothing was saved."), fields=errores
+        )
     return leidos
 
 

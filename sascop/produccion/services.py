@@ -531,9 +531,7 @@ def _leer_comentarios(
             errores[campo] = [gettext("Send the comment as text.")]
             continue
         if len(comentario) > MAX_COMENTARIO:
-            errores[campo] = [
-                gettext("At most %(n)s characters.") % {"n": MAX_COMENTARIO}
-            ]
+            errores[campo] = [gettext("At most %(n)s characters.") % {"n": MAX_COMENTARIO}]
             continue
         leidos[dia] = comentario.strip()
     return leidos
@@ -655,8 +653,8 @@ def reportes_guardar(
     firmado = ReporteDiario.Estatus.FIRMADO
     for clave, estatus in pedidos.items():
         reporte = existentes.get(clave)
-        antes = reporte.estatus if reporte else ReporteDiario.Estatus.PENDIENTE
-        if antes != estatus and firmado in (antes, estatus):
+        anterior = reporte.estatus if reporte else ReporteDiario.Estatus.PENDIENTE
+        if anterior != estatus and firmado in (anterior, estatus):
             exigir_firma(usuario, gettext("daily report of %(fecha)s") % {"fecha": clave[1]})
     nuevos, cambiados = [], []
     ahora = timezone.now()
@@ -696,9 +694,7 @@ def reportes_guardar(
         _cierre_guardar(usuario=usuario, ot=ot, anio=anio, mes=mes, cambios=cierre)
 
 
-def _cierre_guardar(
-    *, usuario: User, ot: OT, anio: int, mes: int, cambios: dict[str, str]
-) -> None:
+def _cierre_guardar(*, usuario: User, ot: OT, anio: int, mes: int, cambios: dict[str, str]) -> None:
     guardado = CierreMes.objects.filter(ot=ot, anio=anio, mes=mes).first()
     antes_estatus = guardado.estatus if guardado else CierreMes.Estatus.ABIERTO
     nuevo_estatus = cambios.get("estatus", antes_estatus)

@@ -408,9 +408,12 @@ def _pagina_sabana(
                 },
                 "textos_rejilla": _textos_rejilla(),
                 "reporte_mes": reporte_mes.contexto(
-                    request, ot_id=ot.pk, anio=consulta["anio"], mes=consulta["mes"],
+                    request,
+                    ot_id=ot.pk,
+                    anio=consulta["anio"],
+                    mes=consulta["mes"],
                     sitio_id=datos["sitio"],
-                ),  # fmt: skip
+                ),
             }
         )
     return render(request, SABANA, context, status=status)

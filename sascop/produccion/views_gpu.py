@@ -1,5 +1,5 @@
 """The GPU board page (`/produccion/gpu/?ot=&anio=&mes=`): the OT's C-2 and C-3
-production of a month as a grid of lines × days, each day's GPU state in its colour,
+production of a month as a grid of lines by days, each day's GPU state in its colour,
 editable from the keyboard (gpu.js saves through the API's PUT)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -48,7 +48,7 @@ def _form(request: HttpRequest) -> TableroGPUForm:
     return TableroGPUForm(datos)
 
 
-def _textos() -> dict[str, str]:
+def _textos() -> dict[str, Any]:
     """What the board's script writes for people, in the page's language."""
     return {
         "etiqueta": gettext("GPU board"),

@@ -23,8 +23,10 @@ def contexto(request: HttpRequest, *, ot_id: int, anio: int, mes: int, sitio_id:
     editable = services.puede_firmar(request.user)
     return {
         "cierre": datos["cierre_mes"],
-        "comentarios": [(int(dia), texto) for dia, texto in sorted(
-            comentarios.items(), key=lambda par: int(par[0]))],  # fmt: skip
+        "comentarios": [
+            (int(dia), texto)
+            for dia, texto in sorted(comentarios.items(), key=lambda par: int(par[0]))
+        ],
         "dias": datos["dias"],
         "editable": editable,
         "estados": list(CierreMes.Estatus.values),

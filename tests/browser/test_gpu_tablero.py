@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -20,7 +19,7 @@ from sascop.ots.tests.factories import OTFactory
 from sascop.precios.tests.factories import AnexoFactory, ConceptoFactory, linea_de
 from sascop.produccion.models import CierreMes, RegistroGPU, ReporteDiario
 from sascop.produccion.tests.factories import ProduccionFactory
-from tests.browser.conftest import HERE, PHONE, SCREENSHOTS, page_wide_scroll
+from tests.browser.conftest import PHONE, SCREENSHOTS, page_wide_scroll
 from tests.browser.test_pages import _usuario
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -31,7 +30,6 @@ OT_NUMERO = "OT-GPU-801-24-020"
 URL = f"/produccion/gpu/?ot={OT_NUMERO}&anio=2026&mes=5"
 SABANA = f"/produccion/sabana/?ot={OT_NUMERO}&anio=2026&mes=5"
 EVIDENCIA = "https://evidencias.example.com/gpu/lancha-05.pdf"
-DOCS = HERE.parent.parent / "docs"
 
 
 @pytest.fixture
@@ -73,10 +71,14 @@ def obra():
         *Permission.objects.filter(
             content_type__app_label="produccion",
             codename__in=[
-                "view_reportediario", "add_reportediario", "change_reportediario",
-                "view_registrogpu", "add_registrogpu", "change_registrogpu",
+                "view_reportediario",
+                "add_reportediario",
+                "change_reportediario",
+                "view_registrogpu",
+                "add_registrogpu",
+                "change_registrogpu",
             ],
-        )  # fmt: skip
+        )
     )
     return {"ot": ot, "filas": filas}
 
@@ -112,7 +114,7 @@ def test_the_gpu_board_is_edited_from_the_keyboard(
     expect(page.locator("#tablero-gpu[data-lista]")).to_be_attached()
     buzo, lancha = "C-2 3 Buzo", "C-3 1.2 Lancha"
 
-    # Lines × days, the C-5 line left out; each day's state in its colour.
+    # Lines by days, the C-5 line left out; each day's state in its colour.
     expect(page.get_by_role("grid")).to_have_count(1)
     expect(_fila(page, buzo)).to_have_count(1)
     expect(_fila(page, "C-5 2.1")).to_have_count(0)
@@ -166,12 +168,8 @@ def test_the_gpu_board_is_edited_from_the_keyboard(
     expect(_celda(page, buzo, 4)).to_have_class(re.compile(r"\bcambiada\b"))
     assert _gpu(obra, "3", 4) == ("PENDIENTE", "", "")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    foto = SCREENSHOTS / f"gpu-{tamano['width']}.png"
-    page.screenshot(path=foto, full_page=True)
-    if tamano["width"] == ANCHO["width"]:
-        shutil.copy(foto, DOCS / "gpu.png")
-    else:
-        shutil.copy(foto, DOCS / "gpu-telefono.png")
+    # For the README (docs/gpu.png and gpu-telefono.png are copies of these).
+    page.screenshot(path=SCREENSHOTS / f"gpu-{tamano['width']}.png", full_page=True)
 
     page.get_by_role("button", name="Guardar").click()
 

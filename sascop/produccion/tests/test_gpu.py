@@ -114,8 +114,9 @@ def test_the_board_lists_the_months_c2_and_c3_production_with_its_gpu_state(view
             _registro(obra["buzo_cma"], buzo),
             _registro(obra["buzo_te"], buzo),
             _registro(obra["buzo_patio"], buzo),
-            _registro(obra["lancha_5"], lancha, estatus="PROCESO", nota="Falta foto",
-                      dia_firmado=True),  # fmt: skip
+            _registro(
+                obra["lancha_5"], lancha, estatus="PROCESO", nota="Falta foto", dia_firmado=True
+            ),
         ],
     }
 
@@ -205,8 +206,8 @@ def test_a_signed_off_days_records_are_read_only(capturista, csrf, obra):
     ]
     assert not RegistroGPU.objects.filter(produccion=obra["buzo_patio"]).exists()
     # Sending it as it is changes nothing, and is no conflict.
-    igual = _put(capturista, obra["ot"], [{"produccion": obra["lancha_5"].pk, "nota": "Falta foto"}],
-                 csrf)  # fmt: skip
+    igual_que_antes = [{"produccion": obra["lancha_5"].pk, "nota": "Falta foto"}]
+    igual = _put(capturista, obra["ot"], igual_que_antes, csrf)
     assert igual.status_code == HTTPStatus.OK
 
 
@@ -258,7 +259,7 @@ def test_the_board_as_a_workbook_from_the_api_and_the_page(viewer, obra):
     RegistroGPU.objects.create(produccion=obra["buzo_te"], estatus="FIRMADO", evidencia=EVIDENCIA)
     for response in (
         viewer.get(_url(obra["ot"]) + "&formato=xlsx"),
-        viewer.get(f"/produccion/gpu/?ot=OT-GPU-1&anio=2026&mes=5&exportar=xlsx"),
+        viewer.get("/produccion/gpu/?ot=OT-GPU-1&anio=2026&mes=5&exportar=xlsx"),
     ):
         assert response.status_code == HTTPStatus.OK
         libro = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))

@@ -39,8 +39,8 @@ def test_comments_and_the_months_close_are_kept_and_shown(capturista, csrf):
 
     guardados = _put(
         capturista, ot,
-        {"sitios": [{"id": ot.sitio_id, "reportes": {"3": "PROCESO"},
-                     "comentarios": {"3": " Mal tiempo: suspendido a las 14:00 ", "7": "Sin PEMEX"}}],
+        {"sitios": [{"id": ot.sitio_id, "reportes": {"3": "PROCESO"}, "comentarios": {
+            "3": " Mal tiempo: suspendido a las 14:00 ", "7": "Sin PEMEX"}}],
          "cierre_mes": {"estatus": "CERRADO", "evidencia": evidencia}},
         csrf, HTTP_IF_MATCH=leidos["ETag"],
     )  # fmt: skip
@@ -146,7 +146,10 @@ def test_the_sheet_page_shows_the_comments_and_the_months_close(capturista, view
     html = capturista.get(url).content.decode()
 
     assert "Reportes diarios del mes" in html
-    assert '<li data-dia="9"><strong>Día 9</strong> <span class="texto-comentario">Norte fuerte' in html
+    assert (
+        '<li data-dia="9"><strong>Día 9</strong> <span class="texto-comentario">Norte fuerte'
+        in html
+    )
     assert '<option value="CERRADO" selected>CERRADO</option>' in html
     assert 'value="https://example.com/mayo.pdf"' in html
     assert 'id="comentario-reporte"' in html  # may change them

@@ -225,8 +225,9 @@ def test_put_costs_the_same_queries_for_one_cell_or_many(
     # Each call creates, changes and deletes rows (a deleted row's GPU record goes with it)
     # and moves excedentes: the one-cell month keeps the 31st, which the other deletes.
     def una():
-        _put(capturista, csrf, ot, {"partidas": [
-            {"partida_anexo": tubo.pk, "ejecutado": {"4": next(valores), "5": 140, "31": 1}}]})  # fmt: skip
+        ejecutado = {"4": next(valores), "5": 140, "31": 1}
+        partidas = [{"partida_anexo": tubo.pk, "ejecutado": ejecutado}]
+        _put(capturista, csrf, ot, {"partidas": partidas})
 
     def muchas():
         v = next(valores)
