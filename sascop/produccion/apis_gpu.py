@@ -16,7 +16,7 @@ from sascop.core.excel import XLSX
 from sascop.produccion import gpu, selectors
 from sascop.produccion import serializers as s
 from sascop.produccion.apis import TAGS, _Permisos, _XlsxTambien
-from sascop.produccion.models import RegistroGPU
+from sascop.produccion.models import RegistroGPU, ReporteDiario
 
 
 class GPUQuerySerializer(s.MesSerializer):
@@ -39,7 +39,7 @@ class RegistroGPUSerializer(serializers.Serializer):
     dia = serializers.IntegerField()
     volumen = serializers.DecimalField(max_digits=16, decimal_places=4)
     estatus = serializers.ChoiceField(
-        choices=s.ESTADOS_REPORTE, help_text="GPU state (PENDIENTE when never set)."
+        choices=ReporteDiario.Estatus.choices, help_text="GPU state (PENDIENTE when never set)."
     )
     evidencia = serializers.CharField(allow_blank=True, help_text="Link (URL) to the evidence.")
     nota = serializers.CharField(allow_blank=True)
@@ -61,7 +61,7 @@ class TableroGPUSerializer(serializers.Serializer):
 
 class RegistroGPUInputSerializer(serializers.Serializer):
     produccion = serializers.IntegerField()
-    estatus = serializers.ChoiceField(choices=s.ESTADOS_REPORTE, required=False)
+    estatus = serializers.ChoiceField(choices=ReporteDiario.Estatus.choices, required=False)
     evidencia = serializers.CharField(allow_blank=True, required=False)
     nota = serializers.CharField(allow_blank=True, required=False)
 

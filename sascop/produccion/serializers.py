@@ -11,7 +11,7 @@ from sascop.core.api.serializers import ErrorSerializer, page_serializer
 from sascop.core.errors import InvalidInput
 from sascop.ots.models import OT
 from sascop.precios.models import PartidaAnexoOT
-from sascop.produccion.models import Produccion
+from sascop.produccion.models import CierreMes, Produccion
 
 
 def produccion_item(fila: Produccion) -> dict[str, Any]:
@@ -300,9 +300,6 @@ class SabanaErrorSerializer(ErrorSerializer):
     firmados = serializers.ListField(child=serializers.DictField(), required=False)
 
 
-ESTADOS_CIERRE = ["ABIERTO", "CERRADO", "FIRMADO"]
-
-
 class SitioReportesSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     descripcion = serializers.CharField()
@@ -318,7 +315,7 @@ class SitioReportesSerializer(serializers.Serializer):
 
 class CierreMesSerializer(serializers.Serializer):
     estatus = serializers.ChoiceField(
-        choices=ESTADOS_CIERRE, help_text="The month's close (ABIERTO when never set)."
+        choices=CierreMes.Estatus.choices, help_text="The month's close (ABIERTO when never set)."
     )
     evidencia = serializers.CharField(
         allow_blank=True, help_text="A link (URL) to the month's evidence, or empty."
@@ -349,7 +346,7 @@ class SitioReportesInputSerializer(serializers.Serializer):
 
 
 class CierreMesInputSerializer(serializers.Serializer):
-    estatus = serializers.ChoiceField(choices=ESTADOS_CIERRE, required=False)
+    estatus = serializers.ChoiceField(choices=CierreMes.Estatus.choices, required=False)
     evidencia = serializers.CharField(allow_blank=True, required=False)
 
 
