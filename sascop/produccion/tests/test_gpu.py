@@ -303,3 +303,21 @@ def test_the_answers_match_the_schema(client, viewer, capturista, obra):
     reportes = viewer.get(f"/operaciones/api/ots/{ot.pk}/reportes-diarios/?anio=2026&mes=5")
     assert_documented(document, "GET", "/operaciones/api/ots/{ot_id}/reportes-diarios/", reportes)
     assert reportes.json()["cierre_mes"] == {"estatus": "ABIERTO", "evidencia": ""}
+
+
+def test_the_pages_queries_do_not_grow_with_the_board(
+    viewer, obra, django_assert_max_num_queries, django_assert_num_queries
+):
+    url = "/produccion/gpu/?ot=OT-GPU-1&anio=2026&mes=5"
+    viewer.get("/api/user/")
+    with django_assert_max_num_queries(20) as pequena:
+        assert viewer.get(url).status_code == HTTPStatus.OK
+    for dia in range(10, 31):
+        ProduccionFactory(
+            ot=obra["ot"],
+            partida_anexo=obra["lancha"],
+            fecha_produccion=datetime.date(2026, 5, dia),
+        )
+    with django_assert_num_queries(len(pequena)):
+        grande = viewer.get(url)
+    assert len(grande.context["tablero"]["datos"]["registros"]) == 4 + 21
