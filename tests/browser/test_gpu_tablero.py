@@ -258,3 +258,34 @@ def test_the_daily_report_row_locks_a_day_and_keeps_comments_and_the_close(
     expect(page.get_by_label("Reporte diario día 6", exact=True)).to_have_value("FIRMADO")
     page.screenshot(path=SCREENSHOTS / f"sabana-reporte-mes-{tamano['width']}.png", full_page=True)
     assert console_errors == []
+
+
+def test_someone_elses_save_keeps_my_changes_on_the_board(
+    page: Page, browser_login, obra, console_errors
+):
+    page.set_viewport_size(ANCHO)
+    browser_login("carla", PASSWORD)
+    page.goto(URL)
+    expect(page.locator("#tablero-gpu[data-lista]")).to_be_attached()
+    _celda(page, "C-2 3 Buzo", 4).click()
+    page.keyboard.press("2")
+    page.keyboard.press("Tab")  # the 4th is PROCESO here, not saved yet
+    page.keyboard.press("Escape")
+    # Meanwhile, someone else sets Lancha's 5th.
+    RegistroGPU.objects.create(produccion=obra["filas"][("1.2", 5)], estatus="PROCESO")
+
+    page.get_by_role("button", name="Guardar").click()
+
+    expect(page.locator("#aviso-gpu")).to_contain_text("Alguien más guardó este tablero")
+    expect(_celda(page, "C-3 1.2 Lancha", 5)).to_have_attribute("data-estado", "PROCESO")
+    cuarto = _celda(page, "C-2 3 Buzo", 4)
+    expect(cuarto).to_have_attribute("data-estado", "PROCESO")  # what I chose stays
+    expect(cuarto).to_have_class(re.compile(r"\bcambiada\b"))
+    assert _gpu(obra, "3", 4) == ("PENDIENTE", "", "")
+
+    page.get_by_role("button", name="Guardar").click()
+
+    expect(page.locator("#aviso-gpu")).to_have_text("Guardado.")
+    assert _gpu(obra, "3", 4) == ("PROCESO", "", "")
+    assert _gpu(obra, "1.2", 5) == ("PROCESO", "", "")
+    assert [e for e in console_errors if "412 (Precondition Failed)" not in e] == []
