@@ -436,6 +436,8 @@ SPECTACULAR_SETTINGS = {
         "EstatusCobroEnum": "sascop.catalogos.estatus.EstatusCobro",
         "EstatusConceptoEnum": "sascop.precios.models.Concepto.Estatus",
         "TipoConceptoEnum": "sascop.precios.models.Concepto.Tipo",
+        "EstatusReporteEnum": "sascop.produccion.models.ReporteDiario.Estatus",
+        "EstatusCierreMesEnum": "sascop.produccion.models.CierreMes.Estatus",
     },
 }
 

@@ -271,7 +271,7 @@ class ReportesDiariosApi(ModelApi):
         "lectura": ("produccion.view_reportediario",),
         "escritura": ("produccion.add_reportediario", "produccion.change_reportediario"),
     }
-    extra_error_codes = ["400", "404", "412"]
+    extra_error_codes = ["400", "403", "404", "412"]
 
     @extend_schema(
         tags=TAGS,
@@ -281,8 +281,9 @@ class ReportesDiariosApi(ModelApi):
     )
     def get(self, request: Request, ot_id: int) -> Response:
         """Each day's report state of the month (PENDIENTE, PROCESO, FALTA FIRMA PEMEX,
-        FIRMADO) per site: the OT's and any with a state or production that month. A
-        FIRMADO day takes no more production writes. With an ETag."""
+        FIRMADO) and comments per site: the OT's and any with a state or production that
+        month; and the month's close (`cierre_mes`: ABIERTO, CERRADO or FIRMADO, and the
+        evidence link). A FIRMADO day takes no more production writes. With an ETag."""
         query = s.MesSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         datos = selectors.reportes_diarios(ot_id=ot_id, **query.validated_data)
@@ -296,8 +297,10 @@ class ReportesDiariosApi(ModelApi):
         responses={200: s.ReportesDiariosSerializer},
     )
     def put(self, request: Request, ot_id: int) -> Response:
-        """Set report states: the GET's shape, days not sent left alone. Each change is
-        logged; a stale If-Match is a 412; a bad site, day or state a 400 naming it."""
+        """Set report states and comments: the GET's shape, days not sent left alone (a
+        comment "" clears it); `cierre_mes` sets the month's close and evidence link. Each
+        change is logged; setting or clearing FIRMADO takes the signing permissions (403); a
+        stale If-Match is a 412; a bad site, day, state or link a 400 naming it."""
         query = s.MesSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         cuerpo = request.data if isinstance(request.data, dict) else {}
@@ -305,6 +308,7 @@ class ReportesDiariosApi(ModelApi):
             usuario=current_user(request),
             ot_id=ot_id,
             sitios=cuerpo.get("sitios"),
+            cierre_mes=cuerpo.get("cierre_mes"),
             if_match=if_match(request),
             **query.validated_data,
         )

@@ -89,6 +89,8 @@ class ReporteDiario(TimeStampedModel):
     sitio = models.ForeignKey(Sitio, on_delete=models.PROTECT, related_name="reportes_diarios")
     fecha = models.DateField()
     estatus = models.CharField(max_length=20, choices=Estatus.choices, default=Estatus.PENDIENTE)
+    # The note the client's report of the day carries.
+    comentario = models.TextField(blank=True)
     actualizado_por = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -167,3 +169,34 @@ class RegistroGPU(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"GPU {self.produccion_id}: {self.estatus}"
+
+
+class CierreMes(TimeStampedModel):
+    """The close of an OT's month of daily reports: its state and a link to the month's
+    evidence. A month without a row is `ABIERTO`; only those who sign daily reports may set
+    or clear `FIRMADO`."""
+
+    class Estatus(models.TextChoices):
+        ABIERTO = "ABIERTO", "Abierto"
+        CERRADO = "CERRADO", "Cerrado"
+        FIRMADO = "FIRMADO", "Firmado"
+
+    ot = models.ForeignKey(OT, on_delete=models.PROTECT, related_name="cierres_mes")
+    anio = models.PositiveSmallIntegerField("año")
+    mes = models.PositiveSmallIntegerField()
+    estatus = models.CharField(max_length=10, choices=Estatus.choices, default=Estatus.ABIERTO)
+    evidencia = models.URLField(max_length=500, blank=True)
+    actualizado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "cierre de mes"
+        verbose_name_plural = "cierres de mes"
+        ordering = ["ot", "anio", "mes"]
+        constraints = [
+            models.UniqueConstraint(fields=["ot", "anio", "mes"], name="cierre_mes_unico")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ot} {self.anio}-{self.mes:02d}: {self.estatus}"

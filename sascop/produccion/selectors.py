@@ -23,7 +23,7 @@ from sascop.ots.models import OT
 from sascop.precios.libro import normalizar_anexo, normalizar_partida
 from sascop.precios.models import PartidaAnexoOT, ProgramaDiario, importe
 from sascop.produccion import excedentes, hojas
-from sascop.produccion.models import Produccion, ReporteDiario
+from sascop.produccion.models import CierreMes, Produccion, ReporteDiario
 
 CUATRO = Decimal("0.0001")
 CERO = Decimal("0")
@@ -309,23 +309,29 @@ def sabana(
 
 def reportes_diarios(*, ot_id: int, anio: int, mes: int) -> dict[str, Any]:
     """The state of each day's report of the OT in the month, per site: the OT's site and
-    any other with a stored state or production that month. A day never set is PENDIENTE."""
+    any other with a stored state or production that month. A day never set is PENDIENTE.
+    Per site, the days' comments (only days that have one); and the month's close
+    (`cierre_mes`: ABIERTO when never set, and its evidence link)."""
     ot = ot_o_404(ot_id)
     inicio, fin, n = mes_de(anio, mes)
     guardados = list(
         ReporteDiario.objects.filter(ot_id=ot_id, fecha__range=(inicio, fin)).values_list(
-            "sitio_id", "fecha", "estatus"
+            "sitio_id", "fecha", "estatus", "comentario"
         )
     )
     con_produccion = Produccion.objects.filter(
         ot_id=ot_id, fecha_produccion__range=(inicio, fin)
     ).values("sitio_id")
     sitios = Sitio.objects.filter(
-        Q(pk=ot.sitio_id) | Q(pk__in={s for s, _, _ in guardados}) | Q(pk__in=con_produccion)
+        Q(pk=ot.sitio_id) | Q(pk__in={g[0] for g in guardados}) | Q(pk__in=con_produccion)
     ).order_by("descripcion", "pk")
     estados: dict[int, dict[str, str]] = defaultdict(dict)
-    for sitio_id, fecha, estatus in guardados:
+    comentarios: dict[int, dict[str, str]] = defaultdict(dict)
+    for sitio_id, fecha, estatus, comentario in guardados:
         estados[sitio_id][str(fecha.day)] = estatus
+        if comentario:
+            comentarios[sitio_id][str(fecha.day)] = comentario
+    cierre = CierreMes.objects.filter(ot_id=ot_id, anio=anio, mes=mes).first()
     return {
         "ot": ot.pk,
         "anio": anio,
@@ -339,9 +345,14 @@ def reportes_diarios(*, ot_id: int, anio: int, mes: int) -> dict[str, Any]:
                     str(dia): estados[sitio.pk].get(str(dia), ReporteDiario.Estatus.PENDIENTE)
                     for dia in range(1, n + 1)
                 },
+                "comentarios": comentarios[sitio.pk],
             }
             for sitio in sitios
         ],
+        "cierre_mes": {
+            "estatus": cierre.estatus if cierre else CierreMes.Estatus.ABIERTO,
+            "evidencia": cierre.evidencia if cierre else "",
+        },
     }
 
 

@@ -11,7 +11,7 @@ from sascop.core.api.serializers import ErrorSerializer, page_serializer
 from sascop.core.errors import InvalidInput
 from sascop.ots.models import OT
 from sascop.precios.models import PartidaAnexoOT
-from sascop.produccion.models import Produccion
+from sascop.produccion.models import CierreMes, Produccion
 
 
 def produccion_item(fila: Produccion) -> dict[str, Any]:
@@ -307,6 +307,19 @@ class SitioReportesSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=ESTADOS_REPORTE),
         help_text="Day of the month → state (PENDIENTE when never set).",
     )
+    comentarios = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="Day → the comment of that day's report (only days that have one).",
+    )
+
+
+class CierreMesSerializer(serializers.Serializer):
+    estatus = serializers.ChoiceField(
+        choices=CierreMes.Estatus.choices, help_text="The month's close (ABIERTO when never set)."
+    )
+    evidencia = serializers.CharField(
+        allow_blank=True, help_text="A link (URL) to the month's evidence, or empty."
+    )
 
 
 class ReportesDiariosSerializer(serializers.Serializer):
@@ -317,14 +330,28 @@ class ReportesDiariosSerializer(serializers.Serializer):
     mes = serializers.IntegerField()
     dias = serializers.ListField(child=serializers.IntegerField())
     sitios = SitioReportesSerializer(many=True)
+    cierre_mes = CierreMesSerializer(help_text="The OT's month: close state and evidence.")
 
 
 class SitioReportesInputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    reportes = serializers.DictField(child=serializers.ChoiceField(choices=ESTADOS_REPORTE))
+    reportes = serializers.DictField(
+        child=serializers.ChoiceField(choices=ESTADOS_REPORTE), required=False
+    )
+    comentarios = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text='Day → comment; "" clears it.',
+    )
+
+
+class CierreMesInputSerializer(serializers.Serializer):
+    estatus = serializers.ChoiceField(choices=CierreMes.Estatus.choices, required=False)
+    evidencia = serializers.CharField(allow_blank=True, required=False)
 
 
 class ReportesDiariosInputSerializer(serializers.Serializer):
     """Documents the PUT body: the GET's shape; days not sent are left alone."""
 
-    sitios = SitioReportesInputSerializer(many=True)
+    sitios = SitioReportesInputSerializer(many=True, required=False)
+    cierre_mes = CierreMesInputSerializer(required=False)

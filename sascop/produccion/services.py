@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -26,16 +28,18 @@ from sascop.catalogos.services import exigir_activos
 from sascop.core.api.etags import exigir_version
 from sascop.core.api.validation import validated
 from sascop.core.db.queries import actualizar_por_pk, bloquear_o_404
-from sascop.core.errors import Conflict, InvalidInput, PreconditionFailed
+from sascop.core.errors import Conflict, InvalidInput, PermissionDenied, PreconditionFailed
 from sascop.core.signals import announce_change
 from sascop.ots.models import OT
 from sascop.precios.models import PartidaAnexoOT
 from sascop.produccion import excedentes, selectors
-from sascop.produccion.models import Produccion, ReporteDiario
+from sascop.produccion.models import CierreMes, Produccion, ReporteDiario
 from sascop.produccion.serializers import campos_de_fila
 
 CLAVE = ("ot_id", "partida_anexo_id", "fecha_produccion", "tipo_tiempo", "sitio_id")
 MAX_FILAS = 5000
+MAX_COMENTARIO = 2000
+MAX_ENLACE = 500
 # What a correction may change.
 CAMPOS = [
     "ot",
@@ -488,6 +492,93 @@ def sabana_guardar(
     _escribir(usuario=usuario, nuevas=nuevas, cambios=cambios, eliminadas=eliminadas)
 
 
+def puede_firmar(usuario: Any) -> bool:
+    """Whether the user signs off (sets or clears FIRMADO): a day's report, a month's close,
+    a GPU record. Those who may set the daily reports' state."""
+    return bool(
+        usuario.has_perms(["produccion.add_reportediario", "produccion.change_reportediario"])
+    )
+
+
+def exigir_firma(usuario: Any, que: str) -> None:
+    """403 unless the user signs off (`que` names what would be signed or reopened)."""
+    if not puede_firmar(usuario):
+        raise PermissionDenied(
+            gettext("Your role cannot set or clear FIRMADO (%(que)s).") % {"que": que}
+        )
+
+
+def _leer_comentarios(
+    comentarios: Any, prefijo: str, dias: int, errores: dict[str, list[str]]
+) -> dict[int, str]:
+    """Day → comment as sent (`""` clears it); a bad day or text is named in `errores`."""
+    leidos: dict[int, str] = {}
+    if comentarios is None:
+        return leidos
+    if not isinstance(comentarios, dict):
+        errores[f"{prefijo}.comentarios"] = [gettext("Send an object of day → comment.")]
+        return leidos
+    for texto, comentario in comentarios.items():
+        campo = f"{prefijo}.comentarios.{texto}"
+        try:
+            dia = _dia_del_mes(texto, dias)
+        except ValueError as exc:
+            errores[campo] = [str(exc)]
+            continue
+        if comentario is None:
+            comentario = ""
+        if not isinstance(comentario, str):
+            errores[campo] = [gettext("Send the comment as text.")]
+            continue
+        if len(comentario) > MAX_COMENTARIO:
+            errores[campo] = [gettext("At most %(n)s characters.") % {"n": MAX_COMENTARIO}]
+            continue
+        leidos[dia] = comentario.strip()
+    return leidos
+
+
+def _leer_cierre(cierre: Any, errores: dict[str, list[str]]) -> dict[str, str]:
+    """The month's close as sent (`{"estatus"?, "evidencia"?}`); bad values in `errores`."""
+    if cierre is None:
+        return {}
+    if not isinstance(cierre, dict):
+        errores["cierre_mes"] = [gettext('Send an object {"estatus", "evidencia"}.')]
+        return {}
+    leido: dict[str, str] = {}
+    if "estatus" in cierre:
+        if cierre["estatus"] not in CierreMes.Estatus.values:
+            errores["cierre_mes.estatus"] = [
+                gettext("Use one of: %(valores)s.")
+                % {"valores": ", ".join(CierreMes.Estatus.values)}
+            ]
+        else:
+            leido["estatus"] = cierre["estatus"]
+    if "evidencia" in cierre:
+        try:
+            leido["evidencia"] = leer_enlace(cierre["evidencia"])
+        except ValueError as exc:
+            errores["cierre_mes.evidencia"] = [str(exc)]
+    return leido
+
+
+def leer_enlace(valor: Any) -> str:
+    """An evidence link as stored: "" (none) or an http(s) URL; ValueError says why not."""
+    if valor is None:
+        return ""
+    if not isinstance(valor, str):
+        raise ValueError(gettext("Send the link as text."))
+    valor = valor.strip()
+    if not valor:
+        return ""
+    if len(valor) > MAX_ENLACE:
+        raise ValueError(gettext("At most %(n)s characters.") % {"n": MAX_ENLACE})
+    try:
+        URLValidator(schemes=["http", "https"])(valor)
+    except ValidationError:
+        raise ValueError(gettext("Enter a link that starts with http:// or https://.")) from None
+    return valor
+
+
 @transaction.atomic
 def reportes_guardar(
     *,
@@ -496,16 +587,22 @@ def reportes_guardar(
     anio: int,
     mes: int,
     sitios: Any,
+    cierre_mes: Any = None,
     if_match: str | None = None,
 ) -> None:
-    """Set the state of the OT's daily reports of a month: `sitios` as the GET gives them
-    (`[{"id", "reportes": {"<day>": estado}}]`); days not sent are left alone. A stale
-    `if_match` is a 412; a bad site, day or state, a 400 naming it."""
+    """Set the state and comment of the OT's daily reports of a month: `sitios` as the GET
+    gives them (`[{"id", "reportes": {"<day>": estado}, "comentarios": {"<day>": text}}]`);
+    days not sent are left alone. `cierre_mes` (`{"estatus", "evidencia"}`, either may be
+    left out) sets the month's close. Setting or clearing FIRMADO (a day or the month) takes
+    the signing permissions (403). A stale `if_match` is a 412; a bad site, day, state,
+    comment or link, a 400 naming it."""
     ot = bloquear_o_404(OT.objects.all(), ot_id, "OT")
     if if_match is not None:
         actual = selectors.reportes_diarios(ot_id=ot_id, anio=anio, mes=mes)
         _exigir_etiqueta(if_match, selectors.etiqueta(actual))
     inicio, fin, dias = selectors.mes_de(anio, mes)
+    if sitios is None and cierre_mes is not None:
+        sitios = []
     if not isinstance(sitios, list):
         raise InvalidInput(fields={"sitios": [gettext("Send the list of sites.")]})
     validos = set(
@@ -515,6 +612,7 @@ def reportes_guardar(
     )
     errores: dict[str, list[str]] = {}
     pedidos: dict[tuple[int, datetime.date], str] = {}
+    notas: dict[tuple[int, datetime.date], str] = {}
     for index, sitio in enumerate(sitios):
         prefijo = f"sitios[{index}]"
         if (
@@ -524,6 +622,10 @@ def reportes_guardar(
         ):
             errores[f"{prefijo}.id"] = [gettext("Not a site.")]
             continue
+        for dia, comentario in _leer_comentarios(
+            sitio.get("comentarios"), prefijo, dias, errores
+        ).items():
+            notas[(sitio["id"], inicio.replace(day=dia))] = comentario
         reportes = sitio.get("reportes", {})
         if not isinstance(reportes, dict):
             errores[f"{prefijo}.reportes"] = [gettext("Send an object of day → state.")]
@@ -541,39 +643,84 @@ def reportes_guardar(
                 ]
                 continue
             pedidos[(sitio["id"], inicio.replace(day=dia))] = estatus
+    cierre = _leer_cierre(cierre_mes, errores)
     if errores:
         raise InvalidInput(gettext("Some days are not valid; nothing was saved."), fields=errores)
     existentes = {
         (r.sitio_id, r.fecha): r
         for r in ReporteDiario.objects.filter(ot_id=ot_id, fecha__range=(inicio, fin))
     }
+    firmado = ReporteDiario.Estatus.FIRMADO
+    for clave, estatus in pedidos.items():
+        reporte = existentes.get(clave)
+        anterior = reporte.estatus if reporte else ReporteDiario.Estatus.PENDIENTE
+        if anterior != estatus and firmado in (anterior, estatus):
+            exigir_firma(usuario, gettext("daily report of %(fecha)s") % {"fecha": clave[1]})
     nuevos, cambiados = [], []
     ahora = timezone.now()
     editor = usuario if usuario.is_authenticated else None
-    for (sitio_id, fecha), estatus in pedidos.items():
+    for sitio_id, fecha in {*pedidos, *notas}:
         reporte = existentes.get((sitio_id, fecha))
+        estatus = pedidos.get(
+            (sitio_id, fecha), reporte.estatus if reporte else ReporteDiario.Estatus.PENDIENTE
+        )
+        comentario = notas.get((sitio_id, fecha), reporte.comentario if reporte else "")
         if reporte is None:
-            if estatus != ReporteDiario.Estatus.PENDIENTE:
+            if estatus != ReporteDiario.Estatus.PENDIENTE or comentario:
                 nuevos.append(
                     ReporteDiario(
                         ot=ot, sitio_id=sitio_id, fecha=fecha, estatus=estatus,
-                        actualizado_por=editor,
+                        comentario=comentario, actualizado_por=editor,
                     )
                 )  # fmt: skip
-        elif reporte.estatus != estatus:
+        elif (reporte.estatus, reporte.comentario) != (estatus, comentario):
             reporte.ot = ot
             antes = copy.copy(reporte)
             reporte.estatus = estatus
+            reporte.comentario = comentario
             reporte.actualizado_por = editor
             reporte.actualizado_en = ahora
             cambiados.append((antes, reporte))
+    nuevos.sort(key=lambda r: (r.fecha, r.sitio_id))
     ReporteDiario.objects.bulk_create(nuevos)
     ReporteDiario.objects.bulk_update(
-        [r for _, r in cambiados], ["estatus", "actualizado_por", "actualizado_en"]
+        [r for _, r in cambiados], ["estatus", "comentario", "actualizado_por", "actualizado_en"]
     )
     actividad.registrar_creaciones(usuario=usuario, instancias=nuevos)
     actividad.registrar_cambios_lote(
-        usuario=usuario, cambios=cambiados, campos=["estatus", "actualizado_por"]
+        usuario=usuario, cambios=cambiados, campos=["estatus", "comentario", "actualizado_por"]
+    )
+    if cierre:
+        _cierre_guardar(usuario=usuario, ot=ot, anio=anio, mes=mes, cambios=cierre)
+
+
+def _cierre_guardar(*, usuario: User, ot: OT, anio: int, mes: int, cambios: dict[str, str]) -> None:
+    guardado = CierreMes.objects.filter(ot=ot, anio=anio, mes=mes).first()
+    antes_estatus = guardado.estatus if guardado else CierreMes.Estatus.ABIERTO
+    nuevo_estatus = cambios.get("estatus", antes_estatus)
+    if antes_estatus != nuevo_estatus and CierreMes.Estatus.FIRMADO in (
+        antes_estatus,
+        nuevo_estatus,
+    ):
+        exigir_firma(usuario, gettext("close of %(anio)s-%(mes)02d") % {"anio": anio, "mes": mes})
+    editor = usuario if usuario.is_authenticated else None
+    if guardado is None:
+        cierre = CierreMes(ot=ot, anio=anio, mes=mes, actualizado_por=editor, **cambios)
+        if (cierre.estatus, cierre.evidencia) != (CierreMes.Estatus.ABIERTO, ""):
+            cierre.full_clean()
+            cierre.save()
+            actividad.registrar_creaciones(usuario=usuario, instancias=[cierre])
+        return
+    antes = copy.copy(guardado)
+    for campo, valor in cambios.items():
+        setattr(guardado, campo, valor)
+    if (antes.estatus, antes.evidencia) == (guardado.estatus, guardado.evidencia):
+        return
+    guardado.actualizado_por = editor
+    guardado.full_clean()
+    guardado.save()
+    actividad.registrar_cambios_lote(
+        usuario=usuario, cambios=[(antes, guardado)], campos=["estatus", "evidencia"]
     )
 
 

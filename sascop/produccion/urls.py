@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sascop.produccion import apis, views, views_agregar, views_sitios
+from sascop.produccion import apis, apis_gpu, views, views_agregar, views_gpu, views_sitios
 
 urlpatterns = [
     path("produccion/", apis.ProduccionListApi.as_view(), name="produccion"),
@@ -18,6 +18,7 @@ urlpatterns = [
         apis.ReportesDiariosApi.as_view(),
         name="ots-reportes-diarios",
     ),
+    path("ots/<int:ot_id>/gpu/", apis_gpu.TableroGPUApi.as_view(), name="ots-gpu"),
 ]
 
 # The pages, under /produccion/.
@@ -33,4 +34,5 @@ page_urlpatterns = [
     path("ots/", views.produccion_ots, name="ots"),
     path("sitios/", views_sitios.tablero_de_sitio, name="sitios"),
     path("guardias/", views_sitios.guardias_de_sitio, name="guardias"),
+    path("gpu/", views_gpu.tablero_gpu, name="gpu"),
 ]

@@ -29,6 +29,7 @@ from sascop.core.pages.comunes import errores_de_pagina, exportar_url, fragmento
 from sascop.core.pages.vistas import ListaView
 from sascop.ots.models import OT
 from sascop.produccion import captura, exports, selectors, services
+from sascop.produccion import views_reporte_mes as reporte_mes
 from sascop.produccion.forms import (
     CapturaDiaForm,
     CapturaOTForm,
@@ -406,6 +407,13 @@ def _pagina_sabana(
                     },
                 },
                 "textos_rejilla": _textos_rejilla(),
+                "reporte_mes": reporte_mes.contexto(
+                    request,
+                    ot_id=ot.pk,
+                    anio=consulta["anio"],
+                    mes=consulta["mes"],
+                    sitio_id=datos["sitio"],
+                ),
             }
         )
     return render(request, SABANA, context, status=status)

@@ -221,9 +221,12 @@ def test_put_costs_the_same_queries_for_one_cell_or_many(
     ot, tubo, buzo = hoja["ot"], hoja["tubo"], hoja["buzo"]
     valores = iter(range(1, 1000))
 
+    # Each call creates, changes and deletes rows (a deleted row's GPU record goes with it)
+    # and moves excedentes: the one-cell month keeps the 31st, which the other deletes.
     def una():
-        _put(capturista, csrf, ot, {"partidas": [
-            {"partida_anexo": tubo.pk, "ejecutado": {"4": next(valores), "5": 40}}]})  # fmt: skip
+        ejecutado = {"4": next(valores), "5": 140, "31": 1}
+        partidas = [{"partida_anexo": tubo.pk, "ejecutado": ejecutado}]
+        _put(capturista, csrf, ot, {"partidas": partidas})
 
     def muchas():
         v = next(valores)
@@ -376,8 +379,10 @@ def test_daily_reports_start_pending_and_are_set_with_if_match(capturista, csrf,
                 "id": ot.sitio_id,
                 "descripcion": ot.sitio.descripcion,
                 "reportes": {str(d): "PENDIENTE" for d in range(1, 29)},
+                "comentarios": {},
             }
         ],
+        "cierre_mes": {"estatus": "ABIERTO", "evidencia": ""},
     }
     cuerpo = {
         "sitios": [
