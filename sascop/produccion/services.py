@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
@@ -95,6 +95,19 @@ def exigir_sin_firmar(dias: Iterable[tuple[int, int, datetime.date]]) -> None:
         )
 
 
+# Refusals of other apps, run on the stored rows a write changes or deletes (as they were),
+# in its transaction; each raises to refuse. Estimaciones registers here: a row a presented
+# claim covers is frozen.
+_candados: list[Callable[[Sequence[Produccion]], None]] = []
+
+
+def antes_de_cambiar_filas(funcion: Callable[[Sequence[Produccion]], None]) -> None:
+    """Have `funcion(filas)` check every write's changed and deleted rows before it is made
+    (once, however often it is registered)."""
+    if funcion not in _candados:
+        _candados.append(funcion)
+
+
 def _escribir(
     *,
     usuario: User | None,
@@ -117,6 +130,9 @@ def _escribir(
             *(_dia(f) for f in eliminadas),
         ]
     )
+    if cambios or eliminadas:
+        for candado in _candados:
+            candado([*(c.antes for c in cambios), *eliminadas])
     ahora = timezone.now()
     for cambio in cambios:
         cambio.fila.actualizado_en = ahora
