@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from sascop.accounts.current import current_user
 from sascop.accounts.decorators import permission_required_page
 from sascop.core.api.etags import etag_for
-from sascop.core.errors import ApplicationError
+from sascop.core.errors import ApplicationError, PreconditionFailed
 from sascop.core.excel import respuesta_xlsx
 from sascop.core.pages.columnas import encabezados, filas
 from sascop.core.pages.comunes import errores_de_pagina
@@ -57,6 +58,11 @@ class EstimacionLista(ListaView):
 
 def _errores_en(form: Any, exc: ApplicationError) -> None:
     """A service's refusal shown on the form: next to its fields, or above them."""
+    if isinstance(exc, PreconditionFailed):
+        form.add_error(
+            None, gettext("Someone else changed this estimación meanwhile; review it and retry.")
+        )
+        return
     if not exc.fields:
         form.add_error(None, str(exc.detail))
         return
@@ -87,7 +93,9 @@ def estimacion_view(request: HttpRequest, estimacion_id: int) -> HttpResponse:
         )
     if request.method == "POST":
         if form is None:
-            raise Http404
+            if not puede:
+                raise PermissionDenied
+            raise Http404  # nothing follows its state
         if form.is_valid():
             try:
                 services.estimacion_actualizar(
@@ -147,7 +155,7 @@ def ot_estimaciones_view(request: HttpRequest, ot_id: int) -> HttpResponse:
     form = EstimacionNuevaForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not puede:
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             try:
                 estimacion = services.estimacion_crear(
