@@ -23,6 +23,10 @@ def firmar(ot: Any, *fechas: datetime.date, estatus: str = "FIRMADO") -> None:
 
 @pytest.fixture
 def obra(db) -> dict[str, Any]:
+    return crear_obra()
+
+
+def crear_obra() -> dict[str, Any]:
     """An OT with a C-5 line (P.U. 1,000.50 M.N. / 20.25 USD), a second C-5 line, a C-2
     line, a T line of another anexo, and production on 3-5 May (3 and 4 signed off)."""
     ot = OTFactory(orden_trabajo="OT-7/2026", oficio_ot="PEP-OT-77")

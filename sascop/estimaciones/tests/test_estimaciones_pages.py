@@ -218,3 +218,17 @@ def test_the_dashboard_shows_executed_claimed_and_authorised_by_month(viewer, ob
     assert "Ejecutado, estimado y autorizado por mes (M.N.)" in texto
     assert "may 2026 $9,504.50 $5,452.50 $5,452.50" in texto
     assert 'id="grafica-estimaciones"' in tablero.content.decode()
+
+
+def test_the_ots_page_leads_to_its_estimaciones(viewer, role_client, obra):
+    html = viewer.get(f"/ots/{obra['ot'].pk}/").content.decode()
+    assert f'href="/ots/{obra["ot"].pk}/estimaciones/"' in html
+
+    from django.contrib.auth.models import Group, Permission
+
+    Group.objects.get(name="Consulta").permissions.remove(
+        Permission.objects.get(codename="view_estimacion")
+    )
+    sin_permiso = role_client("Consulta").get(f"/ots/{obra['ot'].pk}/")
+    assert sin_permiso.status_code == HTTPStatus.OK
+    assert "/estimaciones/" not in sin_permiso.content.decode()
