@@ -64,7 +64,7 @@ def test_an_estimacion_from_signed_production_to_paid(
     assert hoja is not None
     filas = list(hoja.iter_rows(values_only=True))
     assert filas[0][0] == "ESTIMACIÓN No. 1"
-    assert ("Oficio de la estimación", None, "SUB-EST-0001/2026") == filas[4][:3]
+    assert filas[4][:3] == ("Oficio de la estimación", None, "SUB-EST-0001/2026")
     total = next(f for f in filas if f[2] == "TOTAL")
     assert total[7:9] == (5452.5, 101.25)
     with page.expect_download() as descarga:
