@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from sascop.accounts.models import User
+from sascop.catalogos.estatus import EstatusCobro
 from sascop.actividad import services as actividad
 from sascop.core.api.etags import exigir_version
 from sascop.core.db.queries import bloquear_o_404
@@ -32,6 +33,7 @@ from sascop.estimaciones.models import (
     EventoEstimacion,
 )
 from sascop.ots.models import OT
+from sascop.produccion import services as produccion
 from sascop.produccion.models import Produccion
 
 E = Estimacion.Estatus
@@ -142,6 +144,34 @@ def _presentar(estimacion: Estimacion) -> None:
     estimacion.filas.update(vigente=True)
 
 
+def _cobro_de_sus_filas(estimacion: Estimacion, usuario: User | None) -> None:
+    """The billing status of the rows whose volume it claims, from every presented,
+    authorised or paid claim on them: none, POR_ESTIMAR; all paid, COBRADA; else ESTIMADA."""
+    filas = list(
+        estimacion.filas.filter(volumen__gt=0, produccion__isnull=False).values_list(
+            "produccion_id", flat=True
+        )
+    )
+    estados: dict[int, set[str]] = {pk: set() for pk in filas if pk is not None}
+    for pk, estatus in EstimacionProduccion.objects.filter(
+        produccion_id__in=estados, vigente=True, volumen__gt=0
+    ).values_list("produccion_id", "estimacion__estatus"):
+        estados[pk].add(estatus)
+    produccion.produccion_fijar_cobro(
+        usuario=usuario,
+        estatus={
+            pk: (
+                EstatusCobro.POR_ESTIMAR
+                if not vistos
+                else EstatusCobro.COBRADA
+                if vistos == {E.PAGADA}
+                else EstatusCobro.ESTIMADA
+            )
+            for pk, vistos in estados.items()
+        },
+    )
+
+
 @transaction.atomic
 def estimacion_actualizar(
     *, usuario: User, estimacion_id: int, datos: dict[str, Any], if_match: str | None = None
@@ -194,6 +224,7 @@ def estimacion_actualizar(
     estimacion.save()
     if nuevo != anterior:
         _evento(estimacion, usuario, anterior, motivo if nuevo == E.RECHAZADA else "")
+        _cobro_de_sus_filas(estimacion, usuario)
     actividad.registrar_cambios(usuario=usuario, antes=antes, instancia=estimacion)
     return estimacion
 

@@ -595,3 +595,30 @@ def reportes_guardar(
 
 def _entero(valor: Any) -> bool:
     return isinstance(valor, int) and not isinstance(valor, bool)
+
+
+@transaction.atomic
+def produccion_fijar_cobro(*, usuario: User | None, estatus: dict[int, int]) -> None:
+    """Set the billing status (`estatus_cobro`) of rows by id, as the estimaciones that claim
+    them move on. Signed-off days and frozen rows take it: it says where their claim stands,
+    it does not change what was produced. Each row changed gets a new version; logged."""
+    filas = list(
+        Produccion.objects.select_for_update().select_related("ot").filter(pk__in=estatus)
+    )
+    cambios = []
+    for fila in filas:
+        if fila.estatus_cobro != estatus[fila.pk]:
+            antes = copy.copy(fila)
+            fila.estatus_cobro = estatus[fila.pk]
+            fila.version += 1
+            cambios.append((antes, fila))
+    if not cambios:
+        return
+    actualizar_por_pk(
+        Produccion,
+        ["estatus_cobro", "version"],
+        {fila.pk: [fila.estatus_cobro, fila.version] for _, fila in cambios},
+        fijos={"actualizado_en": timezone.now()},
+    )
+    actividad.registrar_cambios_lote(usuario=usuario, cambios=cambios, campos=["estatus_cobro"])
+    announce_change(Produccion)

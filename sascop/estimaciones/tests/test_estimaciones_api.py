@@ -497,3 +497,44 @@ def test_numbers_follow_each_other_per_ot(ingeniero, csrf, obra, dias):
     uno = _crear(ingeniero, csrf, obra["ot"]).json()
     dos = _crear(ingeniero, csrf, obra["ot"]).json()
     assert (uno["numero"], dos["numero"]) == (1, 2)
+
+
+def test_the_rows_billing_status_follows_their_claim(ingeniero, csrf, obra):
+    Produccion.objects.filter(pk=obra["lancha3"].pk).update(excedente=Decimal("1.5"))
+    datos = _crear(ingeniero, csrf, obra["ot"]).json()
+
+    def cobro():
+        return dict(
+            Produccion.objects.filter(
+                pk__in=[obra[n].pk for n in ("buceo3", "buceo4", "buceo5", "lancha3")]
+            ).values_list("pk", "estatus_cobro")
+        )
+
+    por_estimar = cobro()
+    assert set(por_estimar.values()) == {1}
+    version = Produccion.objects.get(pk=obra["buceo3"].pk).version
+    _avanzar(ingeniero, csrf, datos["id"], "PRESENTADA")
+    # Claimed rows are ESTIMADA; the unsigned day and the row that is all excedente are not.
+    assert cobro() == {
+        obra["buceo3"].pk: 2,
+        obra["buceo4"].pk: 2,
+        obra["buceo5"].pk: 1,
+        obra["lancha3"].pk: 1,
+    }
+    assert Produccion.objects.get(pk=obra["buceo3"].pk).version == version + 1
+    _avanzar(ingeniero, csrf, datos["id"], "AUTORIZADA")
+    _avanzar(ingeniero, csrf, datos["id"], "PAGADA")
+    assert cobro()[obra["buceo4"].pk] == 3
+    assert RegistroActividad.objects.filter(
+        entidad="produccion", entidad_id=str(obra["buceo4"].pk), campo="estatus_cobro"
+    ).count() == 2
+
+
+def test_a_rejection_puts_its_rows_back_to_be_claimed(ingeniero, csrf, obra):
+    datos = _crear(ingeniero, csrf, obra["ot"]).json()
+    _avanzar(ingeniero, csrf, datos["id"], "PRESENTADA")
+    assert Produccion.objects.get(pk=obra["buceo3"].pk).estatus_cobro == 2
+
+    _avanzar(ingeniero, csrf, datos["id"], "RECHAZADA", motivo_rechazo="Precio equivocado")
+
+    assert Produccion.objects.get(pk=obra["buceo3"].pk).estatus_cobro == 1
