@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from sascop.accounts.models import User
-from sascop.catalogos.estatus import EstatusCobro
 from sascop.actividad import services as actividad
+from sascop.catalogos.estatus import EstatusCobro
 from sascop.core.api.etags import exigir_version
 from sascop.core.db.queries import bloquear_o_404
 from sascop.core.errors import Conflict, InvalidInput

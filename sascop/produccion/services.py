@@ -602,9 +602,7 @@ def produccion_fijar_cobro(*, usuario: User | None, estatus: dict[int, int]) -> 
     """Set the billing status (`estatus_cobro`) of rows by id, as the estimaciones that claim
     them move on. Signed-off days and frozen rows take it: it says where their claim stands,
     it does not change what was produced. Each row changed gets a new version; logged."""
-    filas = list(
-        Produccion.objects.select_for_update().select_related("ot").filter(pk__in=estatus)
-    )
+    filas = list(Produccion.objects.select_for_update().select_related("ot").filter(pk__in=estatus))
     cambios = []
     for fila in filas:
         if fila.estatus_cobro != estatus[fila.pk]:

@@ -525,9 +525,12 @@ def test_the_rows_billing_status_follows_their_claim(ingeniero, csrf, obra):
     _avanzar(ingeniero, csrf, datos["id"], "AUTORIZADA")
     _avanzar(ingeniero, csrf, datos["id"], "PAGADA")
     assert cobro()[obra["buceo4"].pk] == 3
-    assert RegistroActividad.objects.filter(
-        entidad="produccion", entidad_id=str(obra["buceo4"].pk), campo="estatus_cobro"
-    ).count() == 2
+    assert (
+        RegistroActividad.objects.filter(
+            entidad="produccion", entidad_id=str(obra["buceo4"].pk), campo="estatus_cobro"
+        ).count()
+        == 2
+    )
 
 
 def test_a_rejection_puts_its_rows_back_to_be_claimed(ingeniero, csrf, obra):
