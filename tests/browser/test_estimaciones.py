@@ -81,6 +81,24 @@ def test_an_estimacion_from_signed_production_to_paid(
     assert page_wide_scroll(page) == 0
     page.set_viewport_size({"width": 1280, "height": 800})
 
+    page.goto(f"/ots/{obra['ot'].pk}/estimaciones/")
+    expect(page.get_by_role("link", name="E-1")).to_be_visible()
+    assert axe(page) == []
+    screenshot(page, "estimaciones-ot")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page_wide_scroll(page) == 0
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    # The dashboard sets what was executed against what was claimed and authorised.
+    page.goto("/?desde=2026-05-01&hasta=2026-05-31")
+    panel = page.locator("#estimaciones-por-mes")
+    expect(page.locator('canvas[data-grafica="grafica-estimaciones"]')).to_be_visible()
+    page.get_by_text("Ver los montos").last.click()
+    # Executed: every row at its line's P.U., signed or not (9 JOR, 1.5 DIA and the C-2 day).
+    expect(panel.locator("tbody td")).to_have_text(
+        ["may 2026", "$9,504.50", "$5,452.50", "$5,452.50"]
+    )
+
     page.goto("/estimaciones/?estatus=PAGADA")
     expect(page.get_by_text("1 estimación", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="E-1")).to_be_visible()

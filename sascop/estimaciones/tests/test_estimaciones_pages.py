@@ -232,3 +232,33 @@ def test_the_ots_page_leads_to_its_estimaciones(viewer, role_client, obra):
     sin_permiso = role_client("Consulta").get(f"/ots/{obra['ot'].pk}/")
     assert sin_permiso.status_code == HTTPStatus.OK
     assert "/estimaciones/" not in sin_permiso.content.decode()
+
+
+def test_the_detail_page_costs_the_same_queries_however_many_lines(
+    ingeniero, obra, assert_same_queries
+):
+    pocas = services.estimacion_crear(
+        usuario=_usuario(), ot_id=obra["ot"].pk, desde=D(2026, 5, 4), hasta=D(2026, 5, 4)
+    )
+    muchas = _estimacion(obra)
+    services.estimacion_actualizar(
+        usuario=_usuario(), estimacion_id=pocas.pk, datos={"estatus": "PRESENTADA"}
+    )
+    assert muchas.partidas.count() == 2 and pocas.partidas.count() == 1
+
+    assert_same_queries(
+        lambda: ingeniero.get(f"/estimaciones/{pocas.pk}/"),
+        lambda: ingeniero.get(f"/estimaciones/{muchas.pk}/"),
+    )
+    from sascop.precios.tests.factories import linea_de
+
+    otra = OTFactory()
+    ProduccionFactory(ot=otra, partida_anexo=linea_de(otra), fecha_produccion=D(2026, 5, 2))
+    firmar(otra, D(2026, 5, 2))
+    services.estimacion_crear(
+        usuario=_usuario(), ot_id=otra.pk, desde=D(2026, 5, 1), hasta=D(2026, 5, 31)
+    )
+    assert_same_queries(
+        lambda: ingeniero.get(f"/ots/{otra.pk}/estimaciones/"),
+        lambda: ingeniero.get(f"/ots/{obra['ot'].pk}/estimaciones/"),
+    )
