@@ -5,6 +5,7 @@ anyway)."""
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection, connections
@@ -23,7 +24,7 @@ pytestmark = [
 
 def test_two_presentations_at_once_claim_the_volume_once():
     obra = crear_obra()
-    usuario = UserFactory()
+    usuario: Any = UserFactory()
     borradores = [
         services.estimacion_crear(
             usuario=usuario, ot_id=obra["ot"].pk, desde=D(2026, 5, 1), hasta=D(2026, 5, 31)
