@@ -407,6 +407,24 @@ def test_answers_match_the_openapi_document(client, ingeniero, csrf, obra):
     assert_documented(openapi_document, "GET", path, detalle)
     lista = ingeniero.get("/operaciones/api/estimaciones/")
     assert_documented(openapi_document, "GET", "/operaciones/api/estimaciones/", lista)
+    de_la_ot = ingeniero.get(f"/operaciones/api/ots/{obra['ot'].pk}/estimaciones/")
+    assert_documented(
+        openapi_document, "GET", "/operaciones/api/ots/{ot_id}/estimaciones/", de_la_ot
+    )
+    presentada = _avanzar(ingeniero, csrf, creada.json()["id"], "PRESENTADA")
+    assert_documented(openapi_document, "PATCH", path, presentada)
+    for respuesta, metodo in (
+        (_avanzar(ingeniero, csrf, creada.json()["id"], "PAGADA"), "PATCH"),
+        (_patch(ingeniero, csrf, creada.json()["id"], {"estatus": "X"}), "PATCH"),
+        (_patch(ingeniero, csrf, creada.json()["id"], {}, '"0-0"'), "PATCH"),
+        (ingeniero.delete(f"/operaciones/api/estimaciones/{creada.json()['id']}/",
+                          **csrf(ingeniero)), "DELETE"),
+        (ingeniero.get("/operaciones/api/estimaciones/?mes=x"), "GET"),
+    ):  # fmt: skip
+        assert respuesta.status_code in (400, 409, 412), respuesta.content
+        route = "/operaciones/api/estimaciones/" if metodo == "GET" else path
+        operacion = openapi_document["paths"][route][metodo.lower()]
+        assert str(respuesta.status_code) in operacion["responses"], (metodo, respuesta)
 
 
 def test_the_workbook_is_laid_out_as_a_claim(ingeniero, csrf, obra):
