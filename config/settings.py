@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sascop.ots",
     "sascop.precios",
     "sascop.produccion",
+    "sascop.estimaciones",
     "sascop.estadisticas",
     "sascop.reportes",
     "sascop.consulta",

@@ -14,6 +14,7 @@ from sascop.core.http.observabilidad import metrics
 from sascop.core.pages import urls as pages_urls
 from sascop.estadisticas import urls as estadisticas_urls
 from sascop.estadisticas.views import tablero_view
+from sascop.estimaciones import urls as estimaciones_urls
 from sascop.ots import urls as ots_urls
 from sascop.precios import urls as precios_urls
 from sascop.produccion import urls as produccion_urls
@@ -28,7 +29,18 @@ urlpatterns = [
     path("cuenta/", include((accounts_urls.cuenta_urlpatterns, "cuenta"))),
     path("ptes/", include((ptes_urls.page_urlpatterns, "ptes"))),
     # The OT pages, and each OT's Anexo C page (the price book's app owns that one).
-    path("ots/", include((ots_urls.page_urlpatterns + precios_urls.anexo_page_urlpatterns, "ots"))),
+    path(
+        "ots/",
+        include(
+            (
+                ots_urls.page_urlpatterns
+                + precios_urls.anexo_page_urlpatterns
+                + estimaciones_urls.ot_page_urlpatterns,
+                "ots",
+            )
+        ),
+    ),
+    path("estimaciones/", include((estimaciones_urls.page_urlpatterns, "estimaciones"))),
     path("produccion/", include((produccion_urls.page_urlpatterns, "produccion"))),
     path("catalogos/", include((catalogos_urls.page_urlpatterns, "catalogos"))),
     path("actividad/", include((actividad_urls.page_urlpatterns, "actividad"))),
@@ -44,6 +56,7 @@ urlpatterns = [
                 + ots_urls.urlpatterns
                 + precios_urls.urlpatterns
                 + produccion_urls.urlpatterns
+                + estimaciones_urls.urlpatterns
                 + catalogos_urls.urlpatterns
                 + actividad_urls.urlpatterns
                 + tareas_urls.urlpatterns

@@ -177,6 +177,9 @@ class OTDetalle(ConPasosView):
         anexo_url = reverse("ots:anexo", kwargs={"ot_id": ot.pk})
         if anexo_url:
             acciones.append({"texto": _("Anexo C"), "url": anexo_url, "clase": "boton-secundario"})
+        if usuario.has_perm("estimaciones.view_estimacion"):
+            url = reverse("ots:estimaciones", args=[ot.pk])
+            acciones.append({"texto": _("Estimaciones"), "url": url, "clase": "boton-secundario"})
         if usuario.has_perm("ots.delete_ot"):
             url = reverse("ots:eliminar", args=[ot.pk])
             acciones.append({"texto": _("Delete"), "url": url, "clase": "boton-secundario"})

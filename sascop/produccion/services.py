@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
@@ -99,6 +99,19 @@ def exigir_sin_firmar(dias: Iterable[tuple[int, int, datetime.date]]) -> None:
         )
 
 
+# Refusals of other apps, run on the stored rows a write changes or deletes (as they were),
+# in its transaction; each raises to refuse. Estimaciones registers here: a row a presented
+# claim covers is frozen.
+_candados: list[Callable[[Sequence[Produccion]], None]] = []
+
+
+def antes_de_cambiar_filas(funcion: Callable[[Sequence[Produccion]], None]) -> None:
+    """Have `funcion(filas)` check every write's changed and deleted rows before it is made
+    (once, however often it is registered)."""
+    if funcion not in _candados:
+        _candados.append(funcion)
+
+
 def _escribir(
     *,
     usuario: User | None,
@@ -121,6 +134,9 @@ def _escribir(
             *(_dia(f) for f in eliminadas),
         ]
     )
+    if cambios or eliminadas:
+        for candado in _candados:
+            candado([*(c.antes for c in cambios), *eliminadas])
     ahora = timezone.now()
     for cambio in cambios:
         cambio.fila.actualizado_en = ahora
@@ -726,3 +742,28 @@ def _cierre_guardar(*, usuario: User, ot: OT, anio: int, mes: int, cambios: dict
 
 def _entero(valor: Any) -> bool:
     return isinstance(valor, int) and not isinstance(valor, bool)
+
+
+@transaction.atomic
+def produccion_fijar_cobro(*, usuario: User | None, estatus: dict[int, int]) -> None:
+    """Set the billing status (`estatus_cobro`) of rows by id, as the estimaciones that claim
+    them move on. Signed-off days and frozen rows take it: it says where their claim stands,
+    it does not change what was produced. Each row changed gets a new version; logged."""
+    filas = list(Produccion.objects.select_for_update().select_related("ot").filter(pk__in=estatus))
+    cambios = []
+    for fila in filas:
+        if fila.estatus_cobro != estatus[fila.pk]:
+            antes = copy.copy(fila)
+            fila.estatus_cobro = estatus[fila.pk]
+            fila.version += 1
+            cambios.append((antes, fila))
+    if not cambios:
+        return
+    actualizar_por_pk(
+        Produccion,
+        ["estatus_cobro", "version"],
+        {fila.pk: [fila.estatus_cobro, fila.version] for _, fila in cambios},
+        fijos={"actualizado_en": timezone.now()},
+    )
+    actividad.registrar_cambios_lote(usuario=usuario, cambios=cambios, campos=["estatus_cobro"])
+    announce_change(Produccion)

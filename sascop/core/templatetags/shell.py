@@ -38,6 +38,7 @@ MENU_PRINCIPAL = [
     Entrada(_("OTs"), "ots:lista", "ots.view_ot"),
     Entrada(_("Production"), "produccion:lista", "produccion.view_produccion"),
     Entrada(pgettext_lazy("menu", "Sites"), "produccion:sitios", "produccion.view_produccion"),
+    Entrada(_("Estimaciones"), "estimaciones:lista", "estimaciones.view_estimacion"),
     Entrada(_("Prices"), "precios:lista", "precios.view_concepto"),
     Entrada(pgettext_lazy("menu", "Search"), "consulta:inicio", "ptes.view_pte"),
     # Administrators only: the Administración role is the one that may change catalogs and
