@@ -137,6 +137,7 @@ def test_every_admin_page_fits_a_phone_and_passes_the_checks(
             "OTs",
             "Producción",
             "Sitios",
+            "Estimaciones",
             "Precios",
             "Consulta",
             "Catálogos",

@@ -36,7 +36,16 @@ def test_an_anonymous_visit_goes_to_the_login_page_and_comes_back(client):
 def test_the_bar_shows_the_pages_that_exist(viewer):
     html = viewer.get("/").content.decode()
 
-    assert _menu(html) == ["Tablero", "PTEs", "OTs", "Producción", "Sitios", "Precios", "Consulta"]
+    assert _menu(html) == [
+        "Tablero",
+        "PTEs",
+        "OTs",
+        "Producción",
+        "Sitios",
+        "Estimaciones",
+        "Precios",
+        "Consulta",
+    ]
     assert '<a href="/" aria-current="page">Tablero</a>' in html
     assert "Administración" not in html  # not staff
 
@@ -60,6 +69,7 @@ def test_catalogs_and_activity_are_for_administrators(role_client):
         "OTs",
         "Producción",
         "Sitios",
+        "Estimaciones",
         "Precios",
         "Consulta",
     ]
@@ -69,6 +79,7 @@ def test_catalogs_and_activity_are_for_administrators(role_client):
         "OTs",
         "Producción",
         "Sitios",
+        "Estimaciones",
         "Precios",
         "Consulta",
         "Catálogos",
