@@ -175,7 +175,7 @@ def _con_plazos(queryset: QuerySet[OT], hoy: datetime.date) -> QuerySet[OT]:
     )
 
 
-def _con_montos(queryset: QuerySet[OT]) -> QuerySet[OT]:
+def con_montos(queryset: QuerySet[OT]) -> QuerySet[OT]:
     """Annotate each OT's contracted amount: its active anexo's totals when it has one (read
     through the reverse relation, one join: the price book is a later app, which this one
     does not import), else the amounts typed or imported; `monto_origen` says which."""
@@ -234,7 +234,7 @@ class Monto:
 
 
 def monto_de(ot: OT) -> Monto:
-    """The contracted amount of an OT read through this module (`_con_montos`)."""
+    """The contracted amount of an OT read through this module (`con_montos`)."""
     mxn: Decimal = ot.monto_contratado_mxn  # type: ignore[attr-defined]
     usd: Decimal = ot.monto_contratado_usd  # type: ignore[attr-defined]
     if ot.monto_origen != ORIGEN_ANEXO:  # type: ignore[attr-defined]
@@ -253,7 +253,7 @@ RELACIONADOS = ("responsable_proyecto", "cliente", "frente", "sitio", "pte")
 
 
 def _base() -> QuerySet[OT]:
-    return _con_montos(
+    return con_montos(
         _con_plazos(
             OT.objects.select_related(*RELACIONADOS, *LUGARES),
             timezone.localdate(),
