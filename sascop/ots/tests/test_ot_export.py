@@ -76,7 +76,7 @@ def test_the_page_exports_exactly_the_filtered_rows_in_order(viewer, ots):
     assert fila[16:] == [
         pytest.approx(1234567.89),
         pytest.approx(100.5),
-        "Typed",
+        "Capturado",
         pytest.approx(1234567.89),
         pytest.approx(100.5),
         10,
