@@ -235,8 +235,9 @@ class Monto:
 
 def monto_de(ot: OT) -> Monto:
     """The contracted amount of an OT read through this module (`con_montos`)."""
-    mxn: Decimal = ot.monto_contratado_mxn  # type: ignore[attr-defined]
-    usd: Decimal = ot.monto_contratado_usd  # type: ignore[attr-defined]
+    centavo = Decimal("0.01")
+    mxn = Decimal(ot.monto_contratado_mxn).quantize(centavo)  # type: ignore[attr-defined]
+    usd = Decimal(ot.monto_contratado_usd).quantize(centavo)  # type: ignore[attr-defined]
     if ot.monto_origen != ORIGEN_ANEXO:  # type: ignore[attr-defined]
         return Monto(mxn, usd, del_anexo=False)
     difiere = (mxn, usd) != (ot.monto_mxn, ot.monto_usd)

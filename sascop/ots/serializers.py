@@ -3,6 +3,7 @@ document the output."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -18,6 +19,11 @@ from sascop.ots.selectors import Avance
 
 def _nombre(obj: Any, attr: str = "descripcion") -> str | None:
     return getattr(obj, attr) if obj is not None else None
+
+
+def _centavos(valor: Decimal) -> str:
+    # An expression's decimal comes back from SQLite without its scale (16095 for 16095.00).
+    return format(Decimal(valor).quantize(Decimal("0.01")), "f")
 
 
 def ot_item(ot: OT, avance: Avance) -> dict[str, Any]:
@@ -61,8 +67,8 @@ def ot_item(ot: OT, avance: Avance) -> dict[str, Any]:
         "dias_transcurridos": avance.dias_transcurridos,
         "dias_restantes": avance.dias_restantes,
         "dias_atraso": avance.dias_atraso,
-        "monto_contratado_mxn": format(ot.monto_contratado_mxn, "f"),  # type: ignore[attr-defined]
-        "monto_contratado_usd": format(ot.monto_contratado_usd, "f"),  # type: ignore[attr-defined]
+        "monto_contratado_mxn": _centavos(ot.monto_contratado_mxn),  # type: ignore[attr-defined]
+        "monto_contratado_usd": _centavos(ot.monto_contratado_usd),  # type: ignore[attr-defined]
         "monto_origen": ot.monto_origen,  # type: ignore[attr-defined]
     }
 
