@@ -16,13 +16,35 @@ from django.apps import apps
 from sascop.estadisticas.selectors import calcular, estadisticas, montos_por_cliente
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios.models import AnexoOT, TipoCambio
-from sascop.precios.tests.factories import linea_de
-from sascop.precios.tests.test_anexo_ot import BUENO, catalogo, importar, libro  # noqa: F401
+from sascop.precios.tests.factories import AnexoFactory, ConceptoFactory, linea_de
+from sascop.precios.tests.test_anexo_ot import BUENO, importar, libro
 
 pytestmark = pytest.mark.django_db
 URL = "/operaciones/api/ots/"
 # BUENO: 10 x $1,234.50 + 2.5 x $1,500.00 in pesos, 2.5 x $15.50 in dollars.
 ANEXO_MN, ANEXO_USD = "16095.00", "38.75"
+
+
+@pytest.fixture
+def catalogo():
+    """The price book `BUENO` names (as in test_anexo_ot)."""
+    c5 = AnexoFactory(clave="C-5")
+    conceptos = [
+        ("2.1", "Tubería de 8 pulgadas", "DIA", "1234.50", "0.00"),
+        ("2.2", "Tubería de 10 pulgadas", "DIA", "1500.00", "15.50"),
+        ("3", "Buzo de saturación", "HOM/DIA", "0.00", "950.25"),
+    ]
+    return {
+        partida: ConceptoFactory(
+            anexo=c5,
+            partida=partida,
+            concepto=texto,
+            unidad=unidad,
+            pu_mn=Decimal(mn),
+            pu_usd=Decimal(usd),
+        )
+        for partida, texto, unidad, mn, usd in conceptos
+    }
 
 
 @pytest.fixture
@@ -59,7 +81,7 @@ def test_without_an_anexo_the_amount_typed_is_the_contracted_one(ingenieria, ot)
     }
 
 
-def test_the_anexo_import_sets_the_contracted_amount(ingenieria, csrf, ot, catalogo):  # noqa: F811
+def test_the_anexo_import_sets_the_contracted_amount(ingenieria, csrf, ot, catalogo):
     respuesta = importar(ingenieria, csrf, ot.pk, libro(*BUENO))
     assert respuesta.status_code == HTTPStatus.CREATED
 
@@ -76,7 +98,7 @@ def test_the_anexo_import_sets_the_contracted_amount(ingenieria, csrf, ot, catal
     assert (listado["monto_contratado_mxn"], listado["monto_origen"]) == (ANEXO_MN, "anexo")
 
 
-def test_each_new_version_replaces_or_adds_to_the_total(ingenieria, csrf, ot, catalogo):  # noqa: F811
+def test_each_new_version_replaces_or_adds_to_the_total(ingenieria, csrf, ot, catalogo):
     importar(ingenieria, csrf, ot.pk, libro(*BUENO))
     # reemplazar: the new version alone (3 x $950.25 in dollars).
     solo_buzos = ["C-5", "3", "Buzo de saturación", "HOM/DIA", 3, None, None]
@@ -133,7 +155,7 @@ def test_the_page_says_where_the_amount_comes_from_and_warns_when_they_differ(
     assert "Monto capturado MXN" not in iguales
 
 
-def test_the_list_and_its_export_show_the_contracted_amount(ingenieria, csrf, ot, catalogo):  # noqa: F811
+def test_the_list_and_its_export_show_the_contracted_amount(ingenieria, csrf, ot, catalogo):
     OTFactory(orden_trabajo="OT-SIN", monto_mxn=Decimal("7.10"), monto_usd=Decimal("0"))
     importar(ingenieria, csrf, ot.pk, libro(*BUENO))
 
@@ -157,7 +179,7 @@ def test_the_list_and_its_export_show_the_contracted_amount(ingenieria, csrf, ot
     assert (otra["Monto MXN"], otra["Origen del monto"]) == (pytest.approx(7.10), "Capturado")
 
 
-def test_the_dashboard_adds_the_contracted_amounts(ingenieria, csrf, ot, catalogo):  # noqa: F811
+def test_the_dashboard_adds_the_contracted_amounts(ingenieria, csrf, ot, catalogo):
     otra = OTFactory(cliente=ot.cliente, monto_mxn=Decimal("0.10"), monto_usd=Decimal("0"))
     importar(ingenieria, csrf, ot.pk, libro(*BUENO))
 
@@ -199,7 +221,7 @@ def test_the_lists_queries_do_not_grow_with_ots_that_have_an_anexo(
         assert ingenieria.get(pagina, {"por_pagina": 50}).status_code == HTTPStatus.OK
 
 
-def test_the_migration_computes_the_totals_of_existing_versions(ot, catalogo):  # noqa: F811
+def test_the_migration_computes_the_totals_of_existing_versions(ot, catalogo):
     import importlib
 
     migracion = importlib.import_module("sascop.precios.migrations.0008_anexo_ot_importes")
