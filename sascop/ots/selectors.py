@@ -43,6 +43,19 @@ from sascop.ots.models import LUGARES, OT, OTDetalle
 from sascop.ptes.models import PTE, PTEDetalle
 
 
+# The list's sort keys (`orden`, `-` first for descending).
+ORDENES = (
+    "fecha_inicio_programado",
+    "fecha_termino_programado",
+    "dias_atraso",
+    "orden_trabajo",
+    "estatus",
+    "monto_mxn",
+    "monto_contratado_mxn",
+    "id",
+)
+
+
 class OTFilter(django_filters.FilterSet):
     estatus = django_filters.TypedMultipleChoiceFilter(choices=EstatusOT.choices, coerce=int)
     cliente = IdFilter(field_name="cliente_id")
@@ -59,18 +72,7 @@ class OTFilter(django_filters.FilterSet):
     solo_principales = BooleanFilter(field_name="ot_principal", lookup_expr="isnull")
     atrasadas = BooleanFilter(method="filter_atrasadas")
     buscar = django_filters.CharFilter(method="filter_buscar")
-    orden = django_filters.OrderingFilter(
-        fields=(
-            ("fecha_inicio_programado", "fecha_inicio_programado"),
-            ("fecha_termino_programado", "fecha_termino_programado"),
-            ("dias_atraso", "dias_atraso"),
-            ("orden_trabajo", "orden_trabajo"),
-            ("estatus", "estatus"),
-            ("monto_mxn", "monto_mxn"),
-            ("monto_contratado_mxn", "monto_contratado_mxn"),
-            ("id", "id"),
-        )
-    )
+    orden = django_filters.OrderingFilter(fields=tuple((o, o) for o in ORDENES))
 
     class Meta:
         model = OT

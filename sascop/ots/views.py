@@ -59,7 +59,13 @@ class OTLista(ListaView):
         return OTFiltroForm(self.request.GET, anios=selectors.anios_de_inicio())
 
     def registros(self, filtros: OTFiltroForm) -> QuerySet[OT]:
-        return selectors.ot_pagina(filtros.parametros())
+        params = filtros.parametros()
+        # The API's sort keys sort the page too, even by a column the user does not show
+        # (the dashboard's late OTs open by programmed end); the table re-sorts by its own.
+        orden = self.request.GET.get("orden", "")
+        if orden.lstrip("-") in selectors.ORDENES:
+            params["orden"] = orden
+        return selectors.ot_pagina(params)
 
     def exportar(self, registros: QuerySet[OT]) -> HttpResponseBase:
         return exports.ots_xlsx(registros)
