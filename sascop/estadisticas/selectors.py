@@ -195,15 +195,17 @@ def _desde_totales() -> dict[str, Any]:
         )
     )
     ajustes = _ajustes_por_anexo()
+    filas_ot: list[dict[str, Any]] = []
     for r in ots_rows:
-        r["mxn"], r["usd"] = _centavos(r["mxn"]), _centavos(r["usd"])
+        fila: dict[str, Any] = {**r, "mxn": _centavos(r["mxn"]), "usd": _centavos(r["usd"])}
         for ajuste in ajustes:
             if ajuste["estatus"] == r["estatus"]:
-                r["mxn"] += ajuste["mxn"]
-                r["usd"] += ajuste["usd"]
+                fila["mxn"] += ajuste["mxn"]
+                fila["usd"] += ajuste["usd"]
+        filas_ot.append(fila)
     return _figuras(
         {r["estatus"]: r["n"] for r in ptes_rows},
-        ots_rows,
+        filas_ot,
         sum(r["n"] for r in mes_rows),
         _diezmilesimas(sum(r["volumen"] for r in mes_rows)),
         {r["mes"]: _diezmilesimas(r["volumen"]) for r in mes_rows},

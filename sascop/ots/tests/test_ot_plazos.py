@@ -167,7 +167,7 @@ def test_the_list_page_sorts_by_days_late(viewer, agenda):
 
 def test_the_export_has_days_late_and_no_progress_for_a_cancelled_ot(viewer, agenda):
     response = viewer.get("/ots/", {"orden": "orden_trabajo", "exportar": "xlsx"})
-    hoja = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    hoja = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))["OTs"]
     titulos = [c.value for c in hoja[1]]
     filas = {
         fila[0]: dict(zip(titulos, fila, strict=True))

@@ -165,7 +165,7 @@ def test_the_list_and_its_export_show_the_contracted_amount(ingenieria, csrf, ot
     assert "$7.10 MXN" in pagina
 
     respuesta = ingenieria.get("/ots/", {"orden": "orden_trabajo", "exportar": "xlsx"})
-    hoja = openpyxl.load_workbook(io.BytesIO(b"".join(respuesta.streaming_content))).active
+    hoja = openpyxl.load_workbook(io.BytesIO(b"".join(respuesta.streaming_content)))["OTs"]
     titulos = [c.value for c in hoja[1]]
     fila = {t: c for t, c in zip(titulos, hoja[2], strict=True)}
     assert fila["Orden de trabajo"].value == "OT-M"
