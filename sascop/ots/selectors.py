@@ -42,7 +42,6 @@ from sascop.flujo.selectors import progreso_por
 from sascop.ots.models import LUGARES, OT, OTDetalle
 from sascop.ptes.models import PTE, PTEDetalle
 
-
 # The list's sort keys (`orden`, `-` first for descending).
 ORDENES = (
     "fecha_inicio_programado",

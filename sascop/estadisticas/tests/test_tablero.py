@@ -63,9 +63,7 @@ def test_dashboard_shows_the_figures_in_es_mx(viewer, time_machine):
     assert produccion["series"][0]["valores"][-1] == "1234.5000"  # exact; the chart parses it
     clientes = _chart(page, "clientes")
     assert clientes["etiquetas"][0] == "Pemex Exploración"
-    assert clientes["series"] == [
-        {"nombre": "Monto MXN", "valores": ["1234567.89", "100000.00"]}
-    ]
+    assert clientes["series"] == [{"nombre": "Monto MXN", "valores": ["1234567.89", "100000.00"]}]
     assert re.search(
         r'<script src="/static/vendor/chart.js/chart.umd.min.js" nonce="[^"]+" defer></script>',
         page,
