@@ -107,15 +107,15 @@ class PTEDetalle(ConPasosView):
         """Once every step is done, "Mark as Entregada" in one click (for who may edit the
         PTE, while it is neither delivered nor cancelled); an empty place otherwise, which a
         saved step fills in place."""
-        ofrecer = (
-            progreso >= 100
-            and pte.estatus not in (EstatusPTE.ENTREGADA, EstatusPTE.CANCELADA)
-            and self.request.user.has_perm("ptes.change_pte")
-        )
+        puede = pte.estatus not in (
+            EstatusPTE.ENTREGADA,
+            EstatusPTE.CANCELADA,
+        ) and self.request.user.has_perm("ptes.change_pte")
         contexto = {
             "pte": pte,
-            "ofrecer": ofrecer,
-            "version": etag_for(pte) if ofrecer else "",
+            "puede": puede,
+            "ofrecer": puede and progreso >= 100,
+            "version": etag_for(pte) if puede else "",
             "oob": oob,
         }
         return render_to_string("ptes/_entregar.html", contexto, self.request)

@@ -232,3 +232,6 @@ def test_saving_the_last_step_offers_it_in_place(engineer):
 
     assert 'id="entregar-pte" class="entregar-pte" hx-swap-oob="true"' in fila
     assert BOTON in fila
+    # The button sends the page's form: a form swapped inside a table row loses its fields.
+    swapped = fila[fila.index('id="entregar-pte"') :]
+    assert "<form" not in swapped and 'form="form-entregar-pte"' in swapped
