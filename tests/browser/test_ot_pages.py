@@ -218,9 +218,7 @@ def test_an_engineer_filters_opens_an_ot_changes_a_step_and_uploads_its_anexo(
     # Its production made it an anexo: the anexo's total is the amount, the one typed is
     # shown beside it, and the page warns that they differ.
     expect(page.get_by_text("$12,500,000.75 MXN", exact=True)).to_be_visible()
-    expect(page.locator("#aviso-monto")).to_contain_text(
-        "el monto capturado es $12,500,000.75 MXN"
-    )
+    expect(page.locator("#aviso-monto")).to_contain_text("el monto capturado es $12,500,000.75 MXN")
     expect(page.get_by_role("link", name="PTE-2026-0101")).to_be_visible()
     expect(page.get_by_role("link", name="OT-2026-017 R1")).to_be_visible()
 
