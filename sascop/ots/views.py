@@ -128,6 +128,7 @@ class OTDetalle(ConPasosView):
         contexto = {
             "ot": registro,
             "avance": progreso,
+            "plazo": texto_de_plazo(registro, progreso),
             "pesos": selectors.pesos_de_avance(),
             "oob": True,
         }

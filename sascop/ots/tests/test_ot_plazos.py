@@ -12,6 +12,7 @@ import pytest
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPaso
 from sascop.catalogos.tests.factories import PasoOtFactory
+from sascop.core.api.etags import etag_for
 from sascop.ots.models import OTDetalle
 from sascop.ots.tests.factories import OTFactory
 
@@ -198,3 +199,27 @@ def test_the_lists_count_the_same_queries_however_many_ots_are_late(
 
     with django_assert_num_queries(len(pocas)):
         assert viewer.get(pagina, parametros).status_code == HTTPStatus.OK
+
+
+def test_the_ot_page_says_its_days_late_also_after_a_step_is_saved(engineer, agenda):
+    ot = agenda["diez"]
+    detalle = OTDetalle.objects.create(ot=ot, paso=PasoOtFactory())
+
+    page = engineer.get(f"/ots/{ot.pk}/").content.decode()
+    assert '<strong class="atraso" id="plazo-ot">10 días de atraso</strong>' in page
+    a_tiempo = engineer.get(f"/ots/{agenda['manana'].pk}/").content.decode()
+    assert '<strong class="tenue" id="plazo-ot">1 día restante</strong>' in a_tiempo
+    terminada = engineer.get(f"/ots/{agenda['terminada'].pk}/").content.decode()
+    assert 'id="plazo-ot"' not in terminada
+
+    fila = engineer.post(
+        f"/ots/{ot.pk}/pasos/{detalle.pk}/",
+        {
+            "estatus": str(EstatusPaso.COMPLETADO),
+            "version": etag_for(detalle),
+            "csrfmiddlewaretoken": engineer.cookies["csrftoken"].value,
+        },
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'id="avance-ot" class="avance-ot" hx-swap-oob="true"' in fila
+    assert '<strong class="atraso" id="plazo-ot">10 días de atraso</strong>' in fila
