@@ -108,6 +108,9 @@ def test_saving_the_last_step_offers_marcar_como_entregada(
     page.wait_for_load_state("networkidle")
     expect(page.get_by_text("PTE PTE-2026-0300 marcada como Entregada.")).to_be_visible()
     expect(boton).to_have_count(0)
-    pte = PTE.objects.get(pk=pte.pk)
-    assert (pte.estatus, pte.fecha_entrega) == (EstatusPTE.ENTREGADA, timezone.localdate())
+    entregada = PTE.objects.get(pk=pte.pk)
+    assert (entregada.estatus, entregada.fecha_entrega) == (
+        EstatusPTE.ENTREGADA,
+        timezone.localdate(),
+    )
     assert console_errors == []
