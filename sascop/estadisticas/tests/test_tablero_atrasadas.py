@@ -137,3 +137,18 @@ def test_the_dashboards_queries_do_not_grow_with_late_ots(
         bump(OT)
         with django_assert_num_queries(len(pocas)):
             viewer.get(url)
+
+
+def test_the_pte_list_keeps_the_dashboards_dates(viewer):
+    from sascop.ptes.tests.factories import PTEFactory
+
+    PTEFactory(oficio_pte="PTE-MARZO", estatus=2, fecha_solicitud=datetime.date(2026, 3, 5))
+    PTEFactory(oficio_pte="PTE-ENERO", estatus=2, fecha_solicitud=datetime.date(2026, 1, 5))
+    page = viewer.get("/", {"desde": "2026-02-01", "hasta": "2026-04-30"}).content.decode()
+    enlace = re.search(r'<a href="([^"]+)">En proceso: <strong>1</strong></a>', page)
+    assert enlace is not None
+
+    lista = viewer.get(html_lib.unescape(enlace.group(1))).content.decode()
+
+    assert "PTE-MARZO" in lista and "PTE-ENERO" not in lista
+    assert 'value="2026-02-01"' in lista  # the dates show in the list's filters
