@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -23,6 +23,8 @@ from sascop.catalogos.models import Cliente
 from sascop.core.cache.datacache import cached
 from sascop.estadisticas.models import ResumenOT, ResumenProduccion, ResumenPTE
 from sascop.ots.models import OT
+from sascop.ots.selectors import atrasadas_q, con_montos
+from sascop.precios.models import AnexoOT
 from sascop.produccion.models import Produccion
 from sascop.ptes.models import PTE
 
@@ -150,7 +152,9 @@ def calcular(filtro: FiltroTablero = SIN_FILTRO) -> dict[str, Any]:
     ptes_qs, ots_qs, produccion = _bases(filtro)
     ptes = {row["estatus"]: row["n"] for row in ptes_qs.values("estatus").annotate(n=Count("id"))}
     ots_rows = list(
-        ots_qs.values("estatus").annotate(n=Count("id"), mxn=Sum("monto_mxn"), usd=Sum("monto_usd"))
+        con_montos(ots_qs)
+        .values("estatus")
+        .annotate(n=Count("id"), mxn=Sum("monto_contratado_mxn"), usd=Sum("monto_contratado_usd"))
     )
     totales = produccion.aggregate(n=Count("id"), volumen=Sum("volumen_produccion"))
     meses = _meses(filtro, timezone.localdate())
@@ -190,14 +194,50 @@ def _desde_totales() -> dict[str, Any]:
             n=Sum("total"), volumen=Sum("volumen_diezmilesimas")
         )
     )
+    ajustes = _ajustes_por_anexo()
+    filas_ot: list[dict[str, Any]] = []
+    for r in ots_rows:
+        fila: dict[str, Any] = {**r, "mxn": _centavos(r["mxn"]), "usd": _centavos(r["usd"])}
+        for ajuste in ajustes:
+            if ajuste["estatus"] == r["estatus"]:
+                fila["mxn"] += ajuste["mxn"]
+                fila["usd"] += ajuste["usd"]
+        filas_ot.append(fila)
     return _figuras(
         {r["estatus"]: r["n"] for r in ptes_rows},
-        [{**r, "mxn": _centavos(r["mxn"]), "usd": _centavos(r["usd"])} for r in ots_rows],
+        filas_ot,
         sum(r["n"] for r in mes_rows),
         _diezmilesimas(sum(r["volumen"] for r in mes_rows)),
         {r["mes"]: _diezmilesimas(r["volumen"]) for r in mes_rows},
         _months_back(timezone.localdate(), 12),
     )
+
+
+def _calcular_ajustes() -> list[dict[str, Any]]:
+    rows = (
+        AnexoOT.objects.filter(activo=True, ot__eliminado_en__isnull=True)
+        .values("ot__estatus", "ot__cliente_id")
+        .annotate(
+            mxn=Sum(F("importe_mn") - F("ot__monto_mxn")),
+            usd=Sum(F("importe_usd") - F("ot__monto_usd")),
+        )
+    )
+    return [
+        {
+            "estatus": row["ot__estatus"],
+            "cliente_id": row["ot__cliente_id"],
+            "mxn": _money([row["mxn"]]),
+            "usd": _money([row["usd"]]),
+        }
+        for row in rows
+    ]
+
+
+def _ajustes_por_anexo() -> list[dict[str, Any]]:
+    """What the running totals (which add the amounts typed) miss of the contracted amounts:
+    per status and client, the active anexos' totals minus the amounts typed of their OTs.
+    One query over the OTs that have an anexo, cached until an OT or an anexo changes."""
+    return cached("ajustes_por_anexo", [OT, AnexoOT], _calcular_ajustes)
 
 
 def estadisticas(filtro: FiltroTablero = SIN_FILTRO) -> dict[str, Any]:
@@ -209,7 +249,7 @@ def estadisticas(filtro: FiltroTablero = SIN_FILTRO) -> dict[str, Any]:
     clave = f"estadisticas:{timezone.localdate().isoformat()}"
     if not filtro.vacio:
         clave = f"{clave}:{filtro.clave()}"
-    return cached(clave, [PTE, OT, Produccion], lambda: calcular(filtro))
+    return cached(clave, [PTE, OT, Produccion, AnexoOT], lambda: calcular(filtro))
 
 
 def calcular_montos_por_cliente(
@@ -218,8 +258,9 @@ def calcular_montos_por_cliente(
     """`montos_por_cliente()` from the OT rows themselves (the reference for the totals)."""
     _, ots, _ = _bases(filtro)
     rows = (
-        ots.values("cliente_id", "cliente__descripcion")
-        .annotate(n=Count("id"), mxn=Sum("monto_mxn"), usd=Sum("monto_usd"))
+        con_montos(ots)
+        .values("cliente_id", "cliente__descripcion")
+        .annotate(n=Count("id"), mxn=Sum("monto_contratado_mxn"), usd=Sum("monto_contratado_usd"))
         .order_by("-mxn", "-usd", "cliente__descripcion")[:limite]
     )
     return [
@@ -245,10 +286,12 @@ def montos_por_cliente(
     clave = f"montos_por_cliente:{limite}"
     if not filtro.vacio:
         clave = f"{clave}:{filtro.clave()}"
-    return cached(clave, [OT], lambda: calcular_montos_por_cliente(limite, filtro))
+    return cached(clave, [OT, AnexoOT], lambda: calcular_montos_por_cliente(limite, filtro))
 
 
 def _montos_desde_totales(limite: int) -> list[dict[str, Any]]:
+    # Every client's totals (a client has a row per status): the anexos' adjustments may
+    # change which are the largest, so the order and the limit are applied after them.
     rows = (
         ResumenOT.objects.values("cliente_id")
         .annotate(
@@ -260,15 +303,35 @@ def _montos_desde_totales(limite: int) -> list[dict[str, Any]]:
             usd=Sum("usd_centavos"),
         )
         .filter(n__gt=0)
-        .order_by("-mxn", "-usd", "descripcion")[:limite]
     )
-    return [
-        {
-            "cliente_id": row["cliente_id"],
-            "cliente": row["descripcion"],
-            "total_otes": row["n"],
-            "mxn": _centavos(row["mxn"]),
-            "usd": _centavos(row["usd"]),
-        }
-        for row in rows
-    ]
+    ajustes: dict[int, list[Decimal]] = {}
+    for ajuste in _ajustes_por_anexo():
+        suma = ajustes.setdefault(ajuste["cliente_id"], [Decimal("0.00"), Decimal("0.00")])
+        suma[0] += ajuste["mxn"]
+        suma[1] += ajuste["usd"]
+    montos = []
+    for row in rows:
+        mxn, usd = ajustes.get(row["cliente_id"], [Decimal("0.00"), Decimal("0.00")])
+        montos.append(
+            {
+                "cliente_id": row["cliente_id"],
+                "cliente": row["descripcion"],
+                "total_otes": row["n"],
+                "mxn": _centavos(row["mxn"]) + mxn,
+                "usd": _centavos(row["usd"]) + usd,
+            }
+        )
+    montos.sort(key=lambda m: (-m["mxn"], -m["usd"], m["cliente"] or ""))
+    return montos[:limite]
+
+
+def ots_atrasadas(filtro: FiltroTablero, hoy: datetime.date) -> QuerySet[OT]:
+    """The OTs the dashboard counts under `filtro` that are late on `hoy` (past their
+    programmed end, neither Terminada nor Cancelada), most late first: the same rows as the
+    OT list with `atrasadas=true` and the dashboard's filters."""
+    _, ots, _ = _bases(filtro)
+    return (
+        ots.filter(atrasadas_q(hoy))
+        .select_related("cliente", "responsable_proyecto")
+        .order_by("fecha_termino_programado", "id")
+    )

@@ -16,7 +16,12 @@ from django.views.decorators.csrf import csrf_protect
 
 from sascop.accounts.decorators import login_required_page
 from sascop.estadisticas.forms import TableroFiltroForm
-from sascop.estadisticas.selectors import FiltroTablero, estadisticas, montos_por_cliente
+from sascop.estadisticas.selectors import (
+    FiltroTablero,
+    estadisticas,
+    montos_por_cliente,
+    ots_atrasadas,
+)
 from sascop.ptes.selectors import ptes_vencidas
 
 # Overdue PTEs listed on the dashboard (the count says how many there are in all).
@@ -51,12 +56,18 @@ def _filtrado(base: str | None, **params: Any) -> str | None:
     return f"{base}?{urlencode(params)}" if params else base
 
 
+def _del_tablero(filtro: FiltroTablero) -> dict[str, Any]:
+    """The dashboard's filters in the lists' vocabulary: a count opens a list of exactly the
+    rows it counted (each list reads the dates on the same date as the dashboard)."""
+    return {"fecha_desde": filtro.desde, "fecha_hasta": filtro.hasta, "cliente": filtro.cliente_id}
+
+
 def _por_estatus(
-    filas: list[dict[str, Any]], lista: str | None, cliente: int | None
+    filas: list[dict[str, Any]], lista: str | None, filtro: FiltroTablero
 ) -> list[dict[str, Any]]:
-    # The list filtered by the count's status (and by the client the dashboard shows).
+    # The list filtered by the count's status and by every filter of the dashboard.
     return [
-        {**fila, "url": _filtrado(lista, estatus=fila["estatus"], cliente=cliente)}
+        {**fila, "url": _filtrado(lista, estatus=fila["estatus"], **_del_tablero(filtro))}
         for fila in filas
     ]
 
@@ -84,17 +95,22 @@ def _contexto(
 ) -> dict[str, Any]:
     lista_ptes = reverse("ptes:lista")
     lista_ots = reverse("ots:lista")
-    cliente = filtro.cliente_id
-    ptes = _por_estatus(datos["ptes_por_estatus"], lista_ptes, cliente)
-    ots = _por_estatus(datos["otes_por_estatus"], lista_ots, cliente)
+    del_tablero = _del_tablero(filtro)
+    ptes = _por_estatus(datos["ptes_por_estatus"], lista_ptes, filtro)
+    ots = _por_estatus(datos["otes_por_estatus"], lista_ots, filtro)
+    fechas = {k: v for k, v in del_tablero.items() if k != "cliente"}
     clientes = [
-        {**fila, "url": _filtrado(lista_ots, cliente=fila["cliente_id"])} for fila in montos
+        {**fila, "url": _filtrado(lista_ots, cliente=fila["cliente_id"], **fechas)}
+        for fila in montos
     ]
     meses = [{**m, "etiqueta": _mes(m["mes"])} for m in datos["produccion_por_mes"]]
     return {
         "datos": datos,
-        "lista_ptes": _filtrado(lista_ptes, cliente=cliente),
-        "lista_ots": _filtrado(lista_ots, cliente=cliente),
+        "lista_ptes": _filtrado(lista_ptes, **del_tablero),
+        "lista_ots": _filtrado(lista_ots, **del_tablero),
+        "lista_atrasadas": _filtrado(
+            lista_ots, atrasadas="true", **del_tablero, orden="fecha_termino_programado"
+        ),
         "ptes": ptes,
         "ots": ots,
         "clientes": clientes,
@@ -133,18 +149,25 @@ def _contexto(
 @login_required_page
 def tablero_view(request: HttpRequest) -> HttpResponse:
     """The landing page after login: indicators and charts whose counts lead to the lists,
-    narrowed by a date range and a client (`?desde=&hasta=&cliente=`), and the overdue PTEs."""
+    narrowed by a date range and a client (`?desde=&hasta=&cliente=`), the overdue PTEs and
+    the late OTs."""
     context: dict[str, Any] = {"puede_ver": request.user.has_perm("ptes.view_pte")}
     if context["puede_ver"]:
         filtros = TableroFiltroForm(request.GET)
         filtro = filtros.filtro()
         hoy = timezone.localdate()
         vencidas = ptes_vencidas(hoy, cliente_id=filtro.cliente_id)
+        atrasadas = ots_atrasadas(filtro, hoy)
         context.update(
             _contexto(estadisticas(filtro), montos_por_cliente(filtro=filtro), filtro),
             filtros=filtros,
             filtrado=not filtro.vacio,
             vencidas=[(p, (hoy - p.vence).days) for p in vencidas[:VENCIDAS]],  # type: ignore[attr-defined]
             total_vencidas=vencidas.count(),
+            atrasadas=[
+                (ot, (hoy - ot.fecha_termino_programado).days)  # type: ignore[operator]
+                for ot in atrasadas[:VENCIDAS]
+            ],
+            total_atrasadas=atrasadas.count(),
         )
     return render(request, "estadisticas/tablero.html", context)

@@ -39,7 +39,7 @@ class OTFiltroForm(FiltroForm):
     dashboard's counts link here."""
 
     catalogos = ("cliente", "responsable", "frente", "sitio", *LUGARES)
-    directos = ("pte", "solo_principales")
+    directos = ("pte", "solo_principales", "atrasadas", "fecha_desde", "fecha_hasta")
 
     buscar = filtros.buscar(_("Order, letter or description."))
     estatus = filtros.estatus(EstatusOT.choices)
@@ -51,7 +51,16 @@ class OTFiltroForm(FiltroForm):
     plataforma = filtros.catalogo(_ETIQUETAS_LUGAR["plataforma"], _lugares("plataforma"))
     intercom = filtros.catalogo(_ETIQUETAS_LUGAR["intercom"], _lugares("intercom"))
     patio = filtros.catalogo(_ETIQUETAS_LUGAR["patio"], _lugares("patio"))
+    atrasadas = forms.ChoiceField(
+        label=_("Schedule"),
+        choices=[("", filtros.TODOS), ("true", _("Late only")), ("false", _("Not late"))],
+        required=False,
+        help_text=_("Late: past the programmed end and neither Terminada nor Cancelada."),
+    )
     anio = filtros.anio(_("Year of programmed start"))
+    # The dashboard's date range (programmed start), kept when one of its counts opens here.
+    fecha_desde = campos.fecha(_("Programmed start from"))
+    fecha_hasta = campos.fecha(_("Programmed start to"))
     pte = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     solo_principales = forms.ChoiceField(
         label=_("Re-programmings"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -13,9 +13,12 @@ from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DateField,
+    DecimalField,
     F,
+    FilteredRelation,
     FloatField,
     Func,
     IntegerField,
@@ -39,6 +42,18 @@ from sascop.flujo.selectors import progreso_por
 from sascop.ots.models import LUGARES, OT, OTDetalle
 from sascop.ptes.models import PTE, PTEDetalle
 
+# The list's sort keys (`orden`, `-` first for descending).
+ORDENES = (
+    "fecha_inicio_programado",
+    "fecha_termino_programado",
+    "dias_atraso",
+    "orden_trabajo",
+    "estatus",
+    "monto_mxn",
+    "monto_contratado_mxn",
+    "id",
+)
+
 
 class OTFilter(django_filters.FilterSet):
     estatus = django_filters.TypedMultipleChoiceFilter(choices=EstatusOT.choices, coerce=int)
@@ -54,20 +69,17 @@ class OTFilter(django_filters.FilterSet):
     fecha_desde = django_filters.DateFilter(field_name="fecha_inicio_programado", lookup_expr="gte")
     fecha_hasta = django_filters.DateFilter(field_name="fecha_inicio_programado", lookup_expr="lte")
     solo_principales = BooleanFilter(field_name="ot_principal", lookup_expr="isnull")
+    atrasadas = BooleanFilter(method="filter_atrasadas")
     buscar = django_filters.CharFilter(method="filter_buscar")
-    orden = django_filters.OrderingFilter(
-        fields=(
-            ("fecha_inicio_programado", "fecha_inicio_programado"),
-            ("orden_trabajo", "orden_trabajo"),
-            ("estatus", "estatus"),
-            ("monto_mxn", "monto_mxn"),
-            ("id", "id"),
-        )
-    )
+    orden = django_filters.OrderingFilter(fields=tuple((o, o) for o in ORDENES))
 
     class Meta:
         model = OT
         fields: list[str] = []
+
+    def filter_atrasadas(self, queryset: QuerySet[OT], name: str, value: bool) -> QuerySet[OT]:
+        atrasadas = atrasadas_q(timezone.localdate())
+        return queryset.filter(atrasadas) if value else queryset.exclude(atrasadas)
 
     def filter_buscar(self, queryset: QuerySet[OT], name: str, value: str) -> QuerySet[OT]:
         return queryset.filter(
@@ -98,20 +110,38 @@ class _DiasEntre(Func):
         return template.format(desde=desde, hasta=hasta), [*desde_params, *hasta_params]
 
 
-def _con_plazos(queryset: QuerySet[OT], hoy: datetime.date) -> QuerySet[OT]:
-    """Annotate each OT's days elapsed and remaining and the share of its plan elapsed.
+# Finished one way or the other: never late, and their progress is no longer measured.
+CERRADAS = (EstatusOT.TERMINADA, EstatusOT.CANCELADA)
+# Not started: their time has not begun to count, whatever the calendar says.
+SIN_INICIAR = (EstatusOT.ASIGNADA, EstatusOT.DIFERIDA_SIN_INICIAR)
 
-    The plan runs from the real start (else the programmed one) to the real end (else the
-    programmed one); time stops counting at the real end. Days elapsed and remaining are
-    never negative and are null without the dates they need; the share is 0 to 1.
+
+def atrasadas_q(hoy: datetime.date) -> Q:
+    """OTs late on `hoy`: their programmed end has passed and they are neither Terminada nor
+    Cancelada (an OT due today is not late yet)."""
+    return Q(fecha_termino_programado__lt=hoy) & ~Q(estatus__in=CERRADAS)
+
+
+def _con_plazos(queryset: QuerySet[OT], hoy: datetime.date) -> QuerySet[OT]:
+    """Annotate each OT's days elapsed, remaining and late, and the share of its plan elapsed.
+
+    Days elapsed and remaining run from the real start (else the programmed one) to the real
+    end (else the programmed one), never negative, null without the dates they need. Days
+    late (`dias_atraso`) are today minus the programmed end for an OT late on `hoy`
+    (`atrasadas_q`), else 0. The share of the plan elapsed (0 to 1) is measured on the
+    programmed dates, as the client's system measures it: 0 for an OT not started, 1 for
+    one Terminada, null for one Cancelada.
     """
     inicio = Coalesce(F("fecha_inicio_real"), F("fecha_inicio_programado"))
     fin = Coalesce(F("fecha_termino_real"), F("fecha_termino_programado"))
     corte = Coalesce(F("fecha_termino_real"), Value(hoy, output_field=DateField()))
+    hoy_ = Value(hoy, output_field=DateField())
     return queryset.annotate(
-        _dias_plan=_DiasEntre(inicio, fin),
         _dias_corridos=_DiasEntre(inicio, corte),
         _dias_faltan=_DiasEntre(corte, fin),
+        _plan_programado=_DiasEntre(F("fecha_inicio_programado"), F("fecha_termino_programado")),
+        _corridos_programado=_DiasEntre(F("fecha_inicio_programado"), hoy_),
+        _pasados_del_fin=_DiasEntre(F("fecha_termino_programado"), hoy_),
     ).annotate(
         dias_transcurridos=Case(
             When(_dias_corridos__lt=0, then=Value(0)),
@@ -123,13 +153,101 @@ def _con_plazos(queryset: QuerySet[OT], hoy: datetime.date) -> QuerySet[OT]:
             default=F("_dias_faltan"),
             output_field=IntegerField(),
         ),
+        dias_atraso=Case(
+            When(atrasadas_q(hoy), then=F("_pasados_del_fin")),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
         avance_tiempo=Case(
-            When(Q(_dias_plan__isnull=True) | Q(_dias_corridos__lte=0), then=Value(0.0)),
-            When(_dias_corridos__gte=F("_dias_plan"), then=Value(1.0)),
-            default=Cast(F("_dias_corridos"), FloatField()) / Cast(F("_dias_plan"), FloatField()),
+            When(estatus=EstatusOT.CANCELADA, then=Value(None)),
+            When(estatus=EstatusOT.TERMINADA, then=Value(1.0)),
+            When(estatus__in=SIN_INICIAR, then=Value(0.0)),
+            When(
+                Q(_plan_programado__isnull=True)
+                | Q(_plan_programado__lt=0)
+                | Q(_corridos_programado__lt=0),
+                then=Value(0.0),
+            ),
+            When(_corridos_programado__gte=F("_plan_programado"), then=Value(1.0)),
+            default=Cast(F("_corridos_programado"), FloatField())
+            / Cast(F("_plan_programado"), FloatField()),
             output_field=FloatField(),
         ),
     )
+
+
+def con_montos(queryset: QuerySet[OT]) -> QuerySet[OT]:
+    """Annotate each OT's contracted amount: its active anexo's totals when it has one (read
+    through the reverse relation, one join: the price book is a later app, which this one
+    does not import), else the amounts typed or imported; `monto_origen` says which."""
+    anexo = "anexo_vigente"
+    con_anexo = Q(anexo_vigente__id__isnull=False)
+    dinero = DecimalField(max_digits=18, decimal_places=2)
+    return queryset.annotate(
+        anexo_vigente=FilteredRelation("anexos", condition=Q(anexos__activo=True)),
+    ).annotate(
+        monto_contratado_mxn=Case(
+            When(con_anexo, then=F(f"{anexo}__importe_mn")),
+            default=F("monto_mxn"),
+            output_field=dinero,
+        ),
+        monto_contratado_usd=Case(
+            When(con_anexo, then=F(f"{anexo}__importe_usd")),
+            default=F("monto_usd"),
+            output_field=dinero,
+        ),
+        monto_origen=Case(
+            When(con_anexo, then=Value(ORIGEN_ANEXO)),
+            default=Value(ORIGEN_CAPTURADO),
+            output_field=CharField(),
+        ),
+    )
+
+
+ORIGEN_ANEXO = "anexo"
+ORIGEN_CAPTURADO = "capturado"
+
+# The exchange rate in force on a date, as (since, pesos per dollar): the price book keeps
+# the rates and registers its reader here (it sits above this app).
+_tipo_de_cambio: list[Callable[[datetime.date], tuple[datetime.date, Decimal] | None]] = []
+
+
+def con_tipo_de_cambio(
+    funcion: Callable[[datetime.date], tuple[datetime.date, Decimal] | None],
+) -> None:
+    """Have the OT's page homologate its anexo's total with `funcion(fecha)`'s rate."""
+    _tipo_de_cambio[:] = [funcion]
+
+
+@dataclass(frozen=True)
+class Monto:
+    """An OT's contracted amount: the active anexo's totals (`del_anexo`) or those typed;
+    with an anexo, its homologated total (M.N. + USD x the rate in force today, None without
+    a rate) and whether it differs from the amounts typed."""
+
+    mxn: Decimal
+    usd: Decimal
+    del_anexo: bool
+    difiere: bool = False
+    homologado: Decimal | None = None
+    tipo_cambio: Decimal | None = None
+    tipo_cambio_fecha: datetime.date | None = None
+
+
+def monto_de(ot: OT) -> Monto:
+    """The contracted amount of an OT read through this module (`con_montos`)."""
+    centavo = Decimal("0.01")
+    mxn = Decimal(ot.monto_contratado_mxn).quantize(centavo)  # type: ignore[attr-defined]
+    usd = Decimal(ot.monto_contratado_usd).quantize(centavo)  # type: ignore[attr-defined]
+    if ot.monto_origen != ORIGEN_ANEXO:  # type: ignore[attr-defined]
+        return Monto(mxn, usd, del_anexo=False)
+    difiere = (mxn, usd) != (ot.monto_mxn, ot.monto_usd)
+    tasa = _tipo_de_cambio[0](timezone.localdate()) if _tipo_de_cambio else None
+    if tasa is None:
+        return Monto(mxn, usd, del_anexo=True, difiere=difiere)
+    desde, valor = tasa
+    homologado = (mxn + usd * valor).quantize(Decimal("0.01"))
+    return Monto(mxn, usd, True, difiere, homologado, valor, desde)
 
 
 # An OT's catalog entries, read with it (its four places too, but by `_base` only).
@@ -137,9 +255,11 @@ RELACIONADOS = ("responsable_proyecto", "cliente", "frente", "sitio", "pte")
 
 
 def _base() -> QuerySet[OT]:
-    return _con_plazos(
-        OT.objects.select_related(*RELACIONADOS, *LUGARES),
-        timezone.localdate(),
+    return con_montos(
+        _con_plazos(
+            OT.objects.select_related(*RELACIONADOS, *LUGARES),
+            timezone.localdate(),
+        )
     )
 
 
@@ -167,11 +287,13 @@ def lugares_de(ots: Iterable[OT]) -> None:
 
 @dataclass(frozen=True)
 class Avance:
-    """An OT's progress in percent, with its days elapsed and remaining (null when unknown)."""
+    """An OT's progress in percent (None for one Cancelada), with its days elapsed and
+    remaining (null when unknown) and its days late (0 when it is not late)."""
 
-    progreso: float
+    progreso: float | None
     dias_transcurridos: int | None
     dias_restantes: int | None
+    dias_atraso: int = 0
 
 
 def pasos_de(ot_ids: Iterable[int]) -> dict[int, float]:
@@ -196,19 +318,29 @@ def progreso_ponderado(avance_tiempo: float, pasos: float) -> float:
     return round(ponderado, 2)
 
 
+def progreso_de(estatus: int, avance_tiempo: float | None, pasos: float) -> float | None:
+    """An OT's progress in percent by its status: none for one Cancelada, 100 for one
+    Terminada, else `progreso_ponderado` of its annotated time share (0 until it starts)."""
+    if estatus == EstatusOT.CANCELADA:
+        return None
+    if estatus == EstatusOT.TERMINADA:
+        return 100.0
+    return progreso_ponderado(avance_tiempo or 0.0, pasos)
+
+
 def avance_de(ots: Iterable[OT]) -> dict[int, Avance]:
     """Progress of OTs read through this module (their time share is annotated in SQL),
-    with one more query for their steps: `OT_PESO_TIEMPO` x share of the plan elapsed +
-    `OT_PESO_PASOS` x share of steps done, the weights taken as proportions."""
+    with one more query for their steps (`progreso_de`)."""
     ots = list(ots)
     pasos = pasos_de(ot.pk for ot in ots)
     avance = {}
     for ot in ots:
-        tiempo: float = ot.avance_tiempo  # type: ignore[attr-defined]
+        tiempo: float | None = ot.avance_tiempo  # type: ignore[attr-defined]
         avance[ot.pk] = Avance(
-            progreso=progreso_ponderado(tiempo, pasos.get(ot.pk, 0.0)),
+            progreso=progreso_de(ot.estatus, tiempo, pasos.get(ot.pk, 0.0)),
             dias_transcurridos=ot.dias_transcurridos,  # type: ignore[attr-defined]
             dias_restantes=ot.dias_restantes,  # type: ignore[attr-defined]
+            dias_atraso=ot.dias_atraso,  # type: ignore[attr-defined]
         )
     return avance
 

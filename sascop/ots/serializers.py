@@ -3,6 +3,7 @@ document the output."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -18,6 +19,11 @@ from sascop.ots.selectors import Avance
 
 def _nombre(obj: Any, attr: str = "descripcion") -> str | None:
     return getattr(obj, attr) if obj is not None else None
+
+
+def _centavos(valor: Decimal) -> str:
+    # An expression's decimal comes back from SQLite without its scale (16095 for 16095.00).
+    return format(Decimal(valor).quantize(Decimal("0.01")), "f")
 
 
 def ot_item(ot: OT, avance: Avance) -> dict[str, Any]:
@@ -60,6 +66,10 @@ def ot_item(ot: OT, avance: Avance) -> dict[str, Any]:
         "progreso": avance.progreso,
         "dias_transcurridos": avance.dias_transcurridos,
         "dias_restantes": avance.dias_restantes,
+        "dias_atraso": avance.dias_atraso,
+        "monto_contratado_mxn": _centavos(ot.monto_contratado_mxn),  # type: ignore[attr-defined]
+        "monto_contratado_usd": _centavos(ot.monto_contratado_usd),  # type: ignore[attr-defined]
+        "monto_origen": ot.monto_origen,  # type: ignore[attr-defined]
     }
 
 
@@ -192,8 +202,11 @@ class OTItemSerializer(serializers.Serializer):
     monto_usd = serializers.DecimalField(max_digits=18, decimal_places=2)
     plazo_dias = serializers.IntegerField(allow_null=True)
     progreso = serializers.FloatField(
-        help_text="Percent, 0 to 100: OT_PESO_TIEMPO (default 0.7) x share of the plan "
-        "elapsed + OT_PESO_PASOS (default 0.3) x share of steps completed or not applicable."
+        allow_null=True,
+        help_text="Percent, 0 to 100: OT_PESO_TIEMPO (default 0.7) x share of the programmed "
+        "plan elapsed (0 while Asignada or Diferida (sin iniciar)) + OT_PESO_PASOS (default "
+        "0.3) x share of steps completed or not applicable; 100 once Terminada, null when "
+        "Cancelada.",
     )
     dias_transcurridos = serializers.IntegerField(
         allow_null=True,
@@ -204,6 +217,27 @@ class OTItemSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Days from today to the end (real, else programmed), never negative; 0 "
         "once finished, null without an end date.",
+    )
+    dias_atraso = serializers.IntegerField(
+        help_text="Days since the programmed end passed (today minus fecha_termino_programado) "
+        "for an OT neither Terminada nor Cancelada; 0 when it is not late (due today is not "
+        "late)."
+    )
+    monto_contratado_mxn = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        help_text="The contracted amount: the active Anexo C's M.N. total when the OT has one, "
+        "else monto_mxn.",
+    )
+    monto_contratado_usd = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        help_text="The active Anexo C's USD total when the OT has one, else monto_usd.",
+    )
+    monto_origen = serializers.ChoiceField(
+        choices=["anexo", "capturado"],
+        help_text="Where the contracted amount comes from: the active Anexo C, or the "
+        "amounts typed or imported.",
     )
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.estatus import EstatusOT
@@ -35,6 +35,12 @@ def _lugares(fila: Mapping[str, Any], _contexto: Any) -> str:
     if not nombres and fila["sitio__descripcion"]:
         nombres = [str(fila["sitio__descripcion"])]
     return " · ".join(nombres)
+
+
+ORIGENES = {
+    selectors.ORIGEN_ANEXO: _("Anexo C"),
+    selectors.ORIGEN_CAPTURADO: pgettext_lazy("amount", "Typed"),
+}
 
 
 def _dias(nombre: str, titulo: StrOrPromise) -> Columna:
@@ -87,24 +93,66 @@ COLUMNAS = (
     columnas.fecha("fecha_inicio_real", _("Actual start"), visible=False),
     columnas.fecha("fecha_termino_real", _("Actual end"), visible=False),
     flujo.PLAZO,
+    # The contracted amount: the active anexo's total, else the amount typed or imported.
     Columna(
         "monto_mxn",
         _("Amount"),
-        "monto_mxn",
+        "monto_contratado_mxn",
         excel=_("Amount MXN"),
         ancho=18,
         formato=excel.DINERO,
         clase="num nowrap",
         siempre=True,
     ),
-    columnas.dinero("monto_usd", _("Amount USD"), ancho=16, clase="num nowrap", visible=False),
+    dataclasses.replace(
+        columnas.dinero(
+            "monto_usd",
+            _("Amount USD"),
+            ancho=16,
+            clase="num nowrap",
+            visible=False,
+        ),
+        campo="monto_contratado_usd",
+    ),
+    Columna(
+        "monto_origen",
+        _("Amount source"),
+        "monto_origen",
+        ancho=14,
+        opciones=ORIGENES,
+        orden=(),
+        visible=False,
+    ),
+    dataclasses.replace(
+        columnas.dinero(
+            "monto_capturado_mxn",
+            _("Typed amount MXN"),
+            ancho=16,
+            clase="num nowrap",
+            visible=False,
+        ),
+        campo="monto_mxn",
+    ),
+    dataclasses.replace(
+        columnas.dinero(
+            "monto_capturado_usd",
+            _("Typed amount USD"),
+            ancho=16,
+            clase="num nowrap",
+            visible=False,
+        ),
+        campo="monto_usd",
+    ),
     _dias("dias_transcurridos", _("Days elapsed")),
     _dias("dias_restantes", _("Days remaining")),
+    columnas.entero(
+        "dias_atraso", _("Days late"), ancho=11, orden=("dias_atraso", "id"), visible=False
+    ),
     flujo.progreso(
-        lambda fila, pasos: selectors.progreso_ponderado(
-            fila["avance_tiempo"], pasos.get(fila["id"], 0.0)
+        lambda fila, pasos: selectors.progreso_de(
+            fila["estatus"], fila["avance_tiempo"], pasos.get(fila["id"], 0.0)
         ),
-        lee=("avance_tiempo",),
+        lee=("estatus", "avance_tiempo"),
     ),
 )
 
@@ -132,19 +180,41 @@ class _OTTabla(flujo.TablaConAvance):
     def render_monto_mxn(self, record: OT) -> SafeString:
         return format_html(
             '{}<br><span class="tenue">{}</span>',
-            dinero(record.monto_mxn, "MXN"),
-            dinero(record.monto_usd, "USD"),
+            dinero(record.monto_contratado_mxn, "MXN"),  # type: ignore[attr-defined]
+            dinero(record.monto_contratado_usd, "USD"),  # type: ignore[attr-defined]
         )
 
-    def render_progreso(self, record: OT) -> SafeString:
+    def render_dias_atraso(self, record: OT) -> SafeString | str:
+        dias: int = record.dias_atraso  # type: ignore[attr-defined]
+        if not dias:
+            return entero(dias)
+        return format_html('<span class="atraso">{}</span>', entero(dias))
+
+    def render_progreso(self, record: OT) -> SafeString | str:
         avance = self.avance.get(record.pk)
+        if avance is not None and avance.progreso is None:
+            return "—"  # a cancelled OT has no progress
         etiqueta = gettext("Progress of %(ot)s") % {"ot": record}
-        barra_ = barra(avance.progreso if avance else 0, etiqueta)
-        if avance is None or avance.dias_restantes is None:
+        barra_ = barra(avance.progreso or 0 if avance else 0, etiqueta)
+        plazo = texto_de_plazo(record, avance)
+        if not plazo:
             return barra_
-        dias = avance.dias_restantes
-        por_delante = ngettext("%(n)s day ahead", "%(n)s days ahead", dias) % {"n": entero(dias)}
-        return format_html('{}<span class="tenue dias">{}</span>', barra_, por_delante)
+        clase = "atraso dias" if avance and avance.dias_atraso else "tenue dias"
+        return format_html('{}<span class="{}">{}</span>', barra_, clase, plazo)
+
+
+def texto_de_plazo(ot: OT, avance: selectors.Avance | None) -> str:
+    """ "N days late" for a late OT, "N days remaining" for one still open with an end date;
+    nothing for one Terminada or Cancelada."""
+    if avance is None or ot.estatus in selectors.CERRADAS:
+        return ""
+    if avance.dias_atraso:
+        n = avance.dias_atraso
+        return ngettext("%(n)s day late", "%(n)s days late", n) % {"n": entero(n)}
+    if avance.dias_restantes is None:
+        return ""
+    n = avance.dias_restantes
+    return ngettext("%(n)s day remaining", "%(n)s days remaining", n) % {"n": entero(n)}
 
 
 OTTable = tabla_de(

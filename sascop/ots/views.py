@@ -27,14 +27,14 @@ from sascop.accounts.current import current_user
 from sascop.catalogos.estatus import EstatusOT
 from sascop.core.errors import NotFound
 from sascop.core.pages.vistas import EditarView, EliminarView, ListaView, entero_o_nada
-from sascop.core.templatetags.formato import dinero
+from sascop.core.templatetags.formato import dinero, fecha
 from sascop.flujo.forms import PasoForm
 from sascop.flujo.paginas import ConPasosView, plazo
 from sascop.ots import exports, selectors, services
 from sascop.ots.forms import OTFiltroForm, OTForm, valores_de_pte
 from sascop.ots.models import OT
 from sascop.ots.selectors import Avance
-from sascop.ots.tables import OTTable
+from sascop.ots.tables import OTTable, texto_de_plazo
 from sascop.ptes import selectors as ptes
 from sascop.ptes.models import PTE
 
@@ -59,7 +59,13 @@ class OTLista(ListaView):
         return OTFiltroForm(self.request.GET, anios=selectors.anios_de_inicio())
 
     def registros(self, filtros: OTFiltroForm) -> QuerySet[OT]:
-        return selectors.ot_pagina(filtros.parametros())
+        params = filtros.parametros()
+        # The API's sort keys sort the page too, even by a column the user does not show
+        # (the dashboard's late OTs open by programmed end); the table re-sorts by its own.
+        orden = self.request.GET.get("orden", "")
+        if orden.lstrip("-") in selectors.ORDENES:
+            params["orden"] = orden
+        return selectors.ot_pagina(params)
 
     def exportar(self, registros: QuerySet[OT]) -> HttpResponseBase:
         return exports.ots_xlsx(registros)
@@ -122,6 +128,7 @@ class OTDetalle(ConPasosView):
         contexto = {
             "ot": registro,
             "avance": progreso,
+            "plazo": texto_de_plazo(registro, progreso),
             "pesos": selectors.pesos_de_avance(),
             "oob": True,
         }
@@ -156,14 +163,60 @@ class OTDetalle(ConPasosView):
         ]
         if ot.referencia_pte:
             datos.append((_("PTE (according to the register)"), ot.referencia_pte, False))
-        datos += [
-            (_("Term"), plazo(ot.plazo_dias), False),
-            (_("Amount MXN"), dinero(ot.monto_mxn, "MXN"), False),
-            (_("Amount USD"), dinero(ot.monto_usd, "USD"), False),
-        ]
+        datos += [(_("Term"), plazo(ot.plazo_dias), False), *self.montos(ot)]
         if ot.comentario:
             datos.append((_("Comment"), linebreaksbr(ot.comentario), True))
         return datos
+
+    def aviso_monto(self, ot: OT) -> str:
+        """When the anexo's total and the amount typed differ, the page says both."""
+        if ot.monto_origen != selectors.ORIGEN_ANEXO:  # type: ignore[attr-defined]
+            return ""
+        avisos = []
+        for moneda, anexo, capturado in (
+            ("MXN", ot.monto_contratado_mxn, ot.monto_mxn),  # type: ignore[attr-defined]
+            ("USD", ot.monto_contratado_usd, ot.monto_usd),  # type: ignore[attr-defined]
+        ):
+            if anexo != capturado:
+                avisos.append(
+                    _("The anexo adds up to %(anexo)s; the amount typed is %(capturado)s.")
+                    % {"anexo": dinero(anexo, moneda), "capturado": dinero(capturado, moneda)}
+                )
+        return " ".join(avisos)
+
+    def montos(self, ot: OT) -> list[tuple[str, Any, bool]]:
+        """The contracted amount and where it comes from; with an anexo, its homologated
+        total, and the amount typed when it differs."""
+        monto = selectors.monto_de(ot)
+        if not monto.del_anexo:
+            return [
+                (_("Contracted amount MXN"), dinero(monto.mxn, "MXN"), False),
+                (_("Contracted amount USD"), dinero(monto.usd, "USD"), False),
+                (_("Amount source"), _("Typed or imported (the OT has no Anexo C)"), False),
+            ]
+        anexo = reverse("ots:anexo", kwargs={"ot_id": ot.pk})
+        filas = [
+            (_("Contracted amount MXN"), dinero(monto.mxn, "MXN"), False),
+            (_("Contracted amount USD"), dinero(monto.usd, "USD"), False),
+            (
+                _("Amount source"),
+                format_html('<a href="{}">{}</a>', anexo, _("The OT's active Anexo C")),
+                False,
+            ),
+        ]
+        if monto.homologado is not None:
+            texto = _("%(monto)s at %(tc)s MXN per USD (in force since %(fecha)s)") % {
+                "monto": dinero(monto.homologado, "MXN"),
+                "tc": monto.tipo_cambio,
+                "fecha": fecha(monto.tipo_cambio_fecha),
+            }
+            filas.append((_("Homologated amount"), texto, False))
+        if monto.difiere:
+            filas += [
+                (_("Typed amount MXN"), dinero(ot.monto_mxn, "MXN"), False),
+                (_("Typed amount USD"), dinero(ot.monto_usd, "USD"), False),
+            ]
+        return filas
 
     def contexto(self) -> dict[str, Any]:
         ot, detalles, reprogramaciones, avance = selectors.ot_detalle(self.kwargs["ot_id"])
@@ -197,6 +250,8 @@ class OTDetalle(ConPasosView):
             "datos": self.datos(ot),
             "detalles": detalles,
             "avance": avance,
+            "plazo": texto_de_plazo(ot, avance),
+            "aviso_monto": self.aviso_monto(ot),
             "pesos": selectors.pesos_de_avance(),
             "principal": principal,
             "familia": familia,

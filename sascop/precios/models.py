@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -187,6 +188,15 @@ class AnexoOT(TimeStampedModel):
     creado_por = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The version's totals (its lines' importes, each rounded to the cent, added up), written
+    # with its lines by the one service that writes them (`services._anexo_guardar`): the OT
+    # list reads an OT's contracted amount from here with one join, never summing its lines.
+    importe_mn = models.DecimalField(
+        max_digits=18, decimal_places=2, default=Decimal("0"), editable=False
+    )
+    importe_usd = models.DecimalField(
+        max_digits=18, decimal_places=2, default=Decimal("0"), editable=False
+    )
 
     class Meta:
         ordering = ["ot", "-version"]
@@ -279,6 +289,18 @@ CENTAVO = Decimal("0.01")
 def importe(volumen: Decimal, precio: Decimal) -> Decimal:
     """Volume times unit price, rounded half up to the cent."""
     return (volumen * precio).quantize(CENTAVO, rounding=ROUND_HALF_UP)
+
+
+def totales_de_lineas(
+    lineas: Iterable[tuple[Decimal, Decimal, Decimal]],
+) -> tuple[Decimal, Decimal]:
+    """An anexo's M.N. and USD totals from its lines' (volumen, pu_mn, pu_usd): each line's
+    importe rounded to the cent, then added up (as the anexo's page adds them)."""
+    total_mn = total_usd = Decimal("0.00")
+    for volumen, pu_mn, pu_usd in lineas:
+        total_mn += importe(volumen, pu_mn)
+        total_usd += importe(volumen, pu_usd)
+    return total_mn, total_usd
 
 
 class ArchivoImportacion(models.Model):

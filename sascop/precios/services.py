@@ -41,7 +41,7 @@ from sascop.precios.models import (
     PartidaAnexoOT,
     ProgramaDiario,
     huella_concepto,
-    importe,
+    totales_de_lineas,
 )
 from sascop.ptes.models import PTE
 
@@ -870,12 +870,17 @@ def _anexo_guardar(
         lineas.append((linea, fila.programa))
     if activo is not None:
         AnexoOT.objects.filter(pk=activo.pk).update(activo=False)
+    importe_mn, importe_usd = totales_de_lineas(
+        (linea.volumen, linea.pu_mn, linea.pu_usd) for linea, _ in lineas
+    )
     anexo = AnexoOT.objects.create(
         ot=ot,
         version=anteriores[0].version + 1 if anteriores else 1,
         activo=True,
         nombre_archivo=nombre_archivo[:255],
         creado_por=usuario if usuario is not None and usuario.is_authenticated else None,
+        importe_mn=importe_mn,
+        importe_usd=importe_usd,
     )
     nuevas = [
         PartidaAnexoOT(
@@ -901,10 +906,7 @@ def _anexo_guardar(
     for funcion in _tras_importar:
         funcion(ot.pk)
     return ResultadoAnexo(
-        anexo=anexo,
-        partidas=len(nuevas),
-        importe_mn=sum((importe(n.volumen, n.pu_mn) for n in nuevas), Decimal("0.00")),
-        importe_usd=sum((importe(n.volumen, n.pu_usd) for n in nuevas), Decimal("0.00")),
+        anexo=anexo, partidas=len(nuevas), importe_mn=importe_mn, importe_usd=importe_usd
     )
 
 

@@ -4,7 +4,10 @@ these forms show next to the fields."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.estatus import EstatusPTE
@@ -20,6 +23,7 @@ class PTEFiltroForm(FiltroForm):
     """The list's filters (the API's names), in the query string."""
 
     catalogos = ("cliente", "responsable", "tipo")
+    directos = ("fecha_desde", "fecha_hasta")
 
     buscar = filtros.buscar(_("Letter, request letter or description."))
     estatus = filtros.estatus(EstatusPTE.choices)
@@ -29,6 +33,9 @@ class PTEFiltroForm(FiltroForm):
         _("Type"), Tipo.objects.filter(aplica_a=Tipo.AplicaA.PTE).order_by("descripcion")
     )
     anio = filtros.anio(_("Request year"))
+    # The dashboard's date range (request date), kept when one of its counts opens here.
+    fecha_desde = campos.fecha(_("Requested from"))
+    fecha_hasta = campos.fecha(_("Requested until"))
 
 
 class PTEForm(RegistroForm):
@@ -63,3 +70,10 @@ class PTEForm(RegistroForm):
     )
     total_homologado = campos.monto(_("Approved total (MXN)"), 16)
     comentario = campos.texto(_("Comment"))
+
+    def clean(self) -> dict[str, Any]:
+        datos = super().clean() or {}
+        solicitud, entrega = datos.get("fecha_solicitud"), datos.get("fecha_entrega")
+        if solicitud and entrega and entrega < solicitud:
+            self.add_error("fecha_entrega", gettext("It cannot be earlier than the request date."))
+        return datos

@@ -4,9 +4,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import DateField, F, Func, Q
+from django.utils.translation import gettext
 
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.catalogos.models import Cliente, Paso, ResponsableProyecto, Tipo
@@ -116,6 +118,17 @@ class PTE(SoftDeleteModel):
 
     def __str__(self) -> str:
         return self.oficio_pte
+
+    def clean(self) -> None:
+        # Delivered before it was asked for is a typing error, whichever path writes it.
+        if (
+            self.fecha_entrega is not None
+            and self.fecha_solicitud is not None
+            and self.fecha_entrega < self.fecha_solicitud
+        ):
+            raise ValidationError(
+                {"fecha_entrega": gettext("The delivery date cannot be before the request date.")}
+            )
 
 
 class PTEDetalle(PasoDeFlujo):

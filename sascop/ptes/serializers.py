@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from sascop.catalogos.estatus import EstatusPTE
@@ -68,6 +69,14 @@ class PTEInputSerializer(serializers.Serializer):
     )
     estatus = serializers.ChoiceField(choices=EstatusPTE.choices, required=False)
     comentario = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        solicitud, entrega = attrs.get("fecha_solicitud"), attrs.get("fecha_entrega")
+        if solicitud and entrega and entrega < solicitud:
+            raise serializers.ValidationError(
+                {"fecha_entrega": _("Must not be before fecha_solicitud.")}
+            )
+        return attrs
 
 
 class PTEItemSerializer(serializers.Serializer):

@@ -16,6 +16,9 @@ urlpatterns = [
 ]
 
 # The pages, under /ptes/.
-page_urlpatterns = paginas_de(
-    "pte_id", views.PTELista, views.PTEDetalle, views.PTEEditar, views.PTEEliminar, pasos=True
-)
+page_urlpatterns = [
+    *paginas_de(
+        "pte_id", views.PTELista, views.PTEDetalle, views.PTEEditar, views.PTEEliminar, pasos=True
+    ),
+    path("<int:pte_id>/entregar/", views.PTEEntregar.as_view(), name="entregar"),
+]

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.template.defaultfilters import linebreaksbr
@@ -22,7 +23,9 @@ from django.utils.translation import gettext_lazy
 
 from sascop.accounts.current import current_user
 from sascop.catalogos.estatus import EstatusPTE
-from sascop.core.pages.vistas import EditarView, EliminarView, ListaView
+from sascop.core.api.etags import etag_for
+from sascop.core.errors import InvalidInput, PreconditionFailed
+from sascop.core.pages.vistas import EditarView, EliminarView, ListaView, Pagina
 from sascop.core.templatetags.formato import dinero, fecha
 from sascop.flujo.forms import PasoForm
 from sascop.flujo.paginas import ConPasosView, plazo
@@ -98,7 +101,24 @@ class PTEDetalle(ConPasosView):
         )
 
     def progreso_oob(self, registro: PTE, progreso: float) -> str:
-        return self.progreso(progreso, oob=True)
+        return self.progreso(progreso, oob=True) + self.entregar(registro, progreso, oob=True)
+
+    def entregar(self, pte: PTE, progreso: float, *, oob: bool = False) -> str:
+        """Once every step is done, "Mark as Entregada" in one click (for who may edit the
+        PTE, while it is neither delivered nor cancelled); an empty place otherwise, which a
+        saved step fills in place."""
+        puede = pte.estatus not in (
+            EstatusPTE.ENTREGADA,
+            EstatusPTE.CANCELADA,
+        ) and self.request.user.has_perm("ptes.change_pte")
+        contexto = {
+            "pte": pte,
+            "puede": puede,
+            "ofrecer": puede and progreso >= 100,
+            "version": etag_for(pte) if puede else "",
+            "oob": oob,
+        }
+        return render_to_string("ptes/_entregar.html", contexto, self.request)
 
     def progreso(self, valor: float, *, oob: bool = False) -> str:
         contexto = {
@@ -121,7 +141,7 @@ class PTEDetalle(ConPasosView):
             (_("Delivery date"), fecha(pte.fecha_entrega), False),
             (_("Priority"), pte.get_prioridad_display(), False),
             (_("Approved total"), dinero(pte.total_homologado, "MXN"), False),
-            (_("Progress"), self.progreso(progreso), False),
+            (_("Progress"), self.progreso(progreso) + self.entregar(pte, progreso), False),
         ]
         if pte.comentario:
             datos.append((_("Comment"), linebreaksbr(pte.comentario), True))
@@ -158,6 +178,35 @@ class PTEDetalle(ConPasosView):
             "progreso": progreso,
             "ots": OTsDeLaPTETable(selectors.ots_de(pte), exclude=("seleccion",)),
         }
+
+
+class PTEEntregar(Pagina):
+    """POST only, from the PTE's page: the PTE becomes Entregada (its delivery date today),
+    with the version the page showed; one changed meanwhile is left alone and the page
+    says so."""
+
+    http_method_names = ["post"]
+    permisos_requeridos = ("ptes.change_pte",)
+
+    def post(self, request: HttpRequest, pte_id: int) -> HttpResponseBase:
+        try:
+            pte = services.pte_actualizar(
+                usuario=current_user(request),
+                pte_id=pte_id,
+                datos={"estatus": EstatusPTE.ENTREGADA},
+                if_match=request.POST.get("version", ""),
+            )
+        except PreconditionFailed:
+            messages.error(
+                request,
+                _("Someone else changed this PTE meanwhile; it was not marked. Check it again."),
+            )
+        except InvalidInput as exc:
+            campos = exc.fields or {}
+            messages.error(request, " ".join(str(m) for ms in campos.values() for m in ms))
+        else:
+            messages.success(request, _("PTE %(pte)s marked as Entregada.") % {"pte": pte})
+        return redirect("ptes:detalle", pte_id=pte_id)
 
 
 class PTEEditar(EditarView):

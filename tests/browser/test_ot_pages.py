@@ -215,7 +215,10 @@ def test_an_engineer_filters_opens_an_ot_changes_a_step_and_uploads_its_anexo(
     page.get_by_role("link", name="OT-2026-017").click()
     page.wait_for_url(f"**/ots/{ot.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^OT OT-2026-017"))
-    expect(page.get_by_text("$12,500,000.75 MXN")).to_be_visible()
+    # Its production made it an anexo: the anexo's total is the amount, the one typed is
+    # shown beside it, and the page warns that they differ.
+    expect(page.get_by_text("$12,500,000.75 MXN", exact=True)).to_be_visible()
+    expect(page.locator("#aviso-monto")).to_contain_text("el monto capturado es $12,500,000.75 MXN")
     expect(page.get_by_role("link", name="PTE-2026-0101")).to_be_visible()
     expect(page.get_by_role("link", name="OT-2026-017 R1")).to_be_visible()
 
@@ -240,7 +243,7 @@ def test_an_engineer_filters_opens_an_ot_changes_a_step_and_uploads_its_anexo(
     screenshot(page, "recorrido-ot-paso-guardado")
 
     # The OT's Anexo C: a workbook with one bad row is refused, row by row.
-    page.get_by_role("link", name="Anexo C").click()
+    page.get_by_role("link", name="Anexo C", exact=True).click()
     page.wait_for_url(f"**/ots/{ot.pk}/anexo/")
     archivo = tmp_path / "anexo-con-error.xlsx"
     archivo.write_bytes(_libro(*BUENO, MALO))

@@ -156,7 +156,9 @@ def datos():
 @pytest.mark.parametrize(
     ("url", "consultas"),
     [
-        ("/", 9),
+        # The running totals, the anexos' adjustments to the amounts (each cached with
+        # Redis), the overdue PTEs and the late OTs (a count and the first ten each).
+        ("/", 13),
         ("/ptes/", 9),
         ("/ptes/?pagina=2&por_pagina=10&estatus=1&anio=2026", 10),
         ("/ots/", 8),
@@ -173,7 +175,8 @@ def test_the_detail_pages_cost_a_fixed_number_of_queries(viewer, datos, de_mas):
     assert pte is not None
 
     assert de_mas(viewer, f"/ptes/{pte.pk}/") == 6
-    assert de_mas(viewer, f"/ots/{datos.pk}/") == 7
+    # The OT has an anexo: its homologated total reads the exchange rate in force.
+    assert de_mas(viewer, f"/ots/{datos.pk}/") == 8
 
 
 def test_the_activity_and_catalog_lists_cost_a_fixed_number_of_queries(role_client, datos):

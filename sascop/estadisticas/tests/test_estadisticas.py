@@ -72,7 +72,9 @@ def test_contract_b_totals_and_breakdowns(viewer, time_machine):
             {"estatus": 11, "estatus_texto": "Por cancelar", "total": 0},
             {"estatus": 16, "estatus_texto": "Diferida (sin iniciar)", "total": 0},
         ],
-        "montos_ot": {"mxn": "300.30", "usd": "15.15"},
+        # Each OT's production made it an anexo (one line, 100 x $1,000.00): its contracted
+        # amount is the anexo's, not the amount typed.
+        "montos_ot": {"mxn": "300000.00", "usd": "0.00"},
         "produccion_por_mes": [*meses, {"mes": "2026-05", "volumen": "3.7500"}],
     }
 
@@ -151,7 +153,8 @@ def test_amounts_by_client_largest_first_without_deleted_ots(django_assert_num_q
     borrada.eliminado_en = timezone.now()
     borrada.save()
 
-    with django_assert_num_queries(1):
+    # The running totals, and the anexos' adjustments to them (none here).
+    with django_assert_num_queries(2):
         filas = montos_por_cliente(limite=2)
 
     assert filas == [
@@ -177,5 +180,5 @@ def test_amounts_by_client_cost_one_query_however_many_clients(django_assert_num
 
     OTFactory.create_batch(12)
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         assert len(montos_por_cliente()) == 10

@@ -45,8 +45,10 @@ def test_dashboard_shows_the_figures_in_es_mx(viewer, time_machine):
     assert _chart(page, "ots")["enlaces"] == [
         f"/ots/?estatus={e}" for e in (5, 6, 7, 8, 9, 10, 11, 16)
     ]
-    assert "<strong>$1,235,567.89</strong><span>Monto de OTs (MXN)</span>" in page
-    assert "<strong>$1,000.50</strong><span>Monto de OTs (USD)</span>" in page
+    # The production's OT has an anexo (one line, 100 x $1,000.00): its contracted amount is
+    # the anexo's $100,000.00, not the $1,000.00 typed.
+    assert "<strong>$1,334,567.89</strong><span>Monto de OTs (MXN)</span>" in page
+    assert "<strong>$950.50</strong><span>Monto de OTs (USD)</span>" in page
     assert '<td>may 2026</td><td class="num">1,234.50</td>' in page
     assert "<td>Pemex Exploración</td>" in page
     assert _chart(page, "ptes") == {
@@ -61,7 +63,7 @@ def test_dashboard_shows_the_figures_in_es_mx(viewer, time_machine):
     assert produccion["series"][0]["valores"][-1] == "1234.5000"  # exact; the chart parses it
     clientes = _chart(page, "clientes")
     assert clientes["etiquetas"][0] == "Pemex Exploración"
-    assert clientes["series"] == [{"nombre": "Monto MXN", "valores": ["1234567.89", "1000.00"]}]
+    assert clientes["series"] == [{"nombre": "Monto MXN", "valores": ["1234567.89", "100000.00"]}]
     assert re.search(
         r'<script src="/static/vendor/chart.js/chart.umd.min.js" nonce="[^"]+" defer></script>',
         page,
@@ -121,12 +123,15 @@ def test_date_range_and_client_narrow_every_figure_and_link(viewer, time_machine
 
     page = viewer.get(f"/?desde=2026-02-01&hasta=2026-04-30&cliente={uno.pk}").content.decode()
 
+    # Every count opens its list with every filter of the dashboard, the dates included.
+    fechas = "fecha_desde=2026-02-01&amp;fecha_hasta=2026-04-30"
     assert (
-        f'<a href="/ptes/?estatus=2&amp;cliente={uno.pk}">En proceso: <strong>1</strong></a>'
-        in page
+        f'<a href="/ptes/?estatus=2&amp;{fechas}&amp;cliente={uno.pk}">'
+        "En proceso: <strong>1</strong></a>" in page
     )
-    assert f'<a class="cifra" href="/ptes/?cliente={uno.pk}">' in page
-    assert "<strong>$100.00</strong><span>Monto de OTs (MXN)</span>" in page
+    assert f'<a class="cifra" href="/ptes/?{fechas}&amp;cliente={uno.pk}">' in page
+    # The client's OT has production, so an anexo (100 x $1,000.00): its contracted amount.
+    assert "<strong>$100,000.00</strong><span>Monto de OTs (MXN)</span>" in page
     assert _chart(page, "produccion")["etiquetas"] == ["feb 2026", "mar 2026", "abr 2026"]
     assert _chart(page, "produccion")["series"][0]["valores"] == ["0.0000", "7.0000", "0.0000"]
     assert _chart(page, "clientes")["etiquetas"] == ["PEP Cantarell"]

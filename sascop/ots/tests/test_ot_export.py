@@ -71,7 +71,19 @@ def test_the_page_exports_exactly_the_filtered_rows_in_order(viewer, ots):
     assert fila[:6] == ["A", 0, "OF-A", "PTE-A", ot_descripcion(ots), "PEP Cantarell"]
     assert fila[10] == "En ejecución"
     assert fila[11] == datetime.datetime(2026, 3, 1)  # a real date
-    assert fila[16:] == [pytest.approx(1234567.89), pytest.approx(100.5), 10, 10, 50]
+    # Contracted MXN and USD (no anexo: the amounts typed), their source, the amounts typed,
+    # days elapsed, remaining and late, progress.
+    assert fila[16:] == [
+        pytest.approx(1234567.89),
+        pytest.approx(100.5),
+        "Capturado",
+        pytest.approx(1234567.89),
+        pytest.approx(100.5),
+        10,
+        10,
+        0,
+        50,
+    ]
     assert hoja["Q2"].number_format == "#,##0.00"
     assert hoja.freeze_panes == "A2"
     # The page's default order (newest first) is the export's too.

@@ -211,7 +211,7 @@ def test_stale_etag_is_412_and_nothing_changes(engineer, csrf):
 
 
 def test_step_dates(engineer, csrf, pasos_ot):
-    ot_id = _send(engineer, csrf, "post", URL, _body()).json()["id"]
+    ot_id = _send(engineer, csrf, "post", URL, _body(estatus=8)).json()["id"]
     detalle = OTDetalle.objects.filter(ot_id=ot_id).first()
 
     with time_machine.travel("2026-07-16T10:00:00-06:00", tick=False):

@@ -355,7 +355,7 @@ def test_used_oficio_is_409_through_the_api(engineer, csrf):
 
 
 def _ot_con_pasos(hechos, total, **fechas):
-    ot = OTFactory(**fechas)
+    ot = OTFactory(**{"estatus": EstatusOT.EN_EJECUCION, **fechas})
     for i in range(total):
         OTDetalle.objects.create(
             ot=ot,
@@ -379,17 +379,18 @@ def _avance(ot):
             {"fecha_inicio_programado": datetime.date(2026, 8, 1)},
             selectors.Avance(7.5, 0, 15),
         ),
-        # past its programmed end: all the time is spent, nothing remains
+        # past its programmed end: all the time is spent, nothing remains, 5 days late
         (
             {"fecha_termino_programado": datetime.date(2026, 7, 11)},
-            selectors.Avance(77.5, 15, 0),
+            selectors.Avance(77.5, 15, 0, 5),
         ),
-        # a real start counts from then: 10 of 25 days, 0.7 x 40 + 0.3 x 25
-        ({"fecha_inicio_real": datetime.date(2026, 7, 6)}, selectors.Avance(35.5, 10, 15)),
-        # finished: time stops at the real end
+        # time is measured on the programmed dates, as the client's system does: a real
+        # start changes the days elapsed (10), not the share of the plan (15 of 30 days)
+        ({"fecha_inicio_real": datetime.date(2026, 7, 6)}, selectors.Avance(42.5, 10, 15)),
+        # a real end without the status Terminada: the programmed plan still counts
         (
             {"fecha_termino_real": datetime.date(2026, 7, 10)},
-            selectors.Avance(77.5, 9, 0),
+            selectors.Avance(42.5, 9, 0),
         ),
         # no dates: only the steps count
         (

@@ -14,6 +14,7 @@ from sascop.precios.models import (
     Contrato,
     PartidaAnexoOT,
     huella_concepto,
+    totales_de_lineas,
 )
 
 
@@ -73,6 +74,17 @@ class PartidaAnexoOTFactory(factory.django.DjangoModelFactory[PartidaAnexoOT]):
     pu_mn = factory.SelfAttribute("concepto.pu_mn")
     pu_usd = factory.SelfAttribute("concepto.pu_usd")
     orden = factory.Sequence(lambda n: n + 1)
+
+    @classmethod
+    def _after_postgeneration(cls, instance: Any, create: bool, results: Any = None) -> None:
+        # The version's totals, as the anexo import keeps them with its lines.
+        if create:
+            anexo = instance.anexo_ot
+            lineas = anexo.partidas.values_list("volumen", "pu_mn", "pu_usd")
+            anexo.importe_mn, anexo.importe_usd = totales_de_lineas(lineas)
+            AnexoOT.objects.filter(pk=anexo.pk).update(
+                importe_mn=anexo.importe_mn, importe_usd=anexo.importe_usd
+            )
 
 
 def linea_de(ot: Any, **datos: Any) -> PartidaAnexoOT:

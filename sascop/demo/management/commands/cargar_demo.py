@@ -42,6 +42,7 @@ from sascop.precios.models import (
     PartidaAnexoOT,
     ProgramaDiario,
     TipoCambio,
+    totales_de_lineas,
 )
 from sascop.produccion import excedentes
 from sascop.produccion.models import Produccion
@@ -526,6 +527,15 @@ class Command(BaseCommand):
                     )
                 )
         PartidaAnexoOT.objects.bulk_create(lineas, batch_size=BATCH)
+        # Each version keeps its totals, as the anexo import writes them.
+        por_anexo: dict[int, list[tuple[Decimal, Decimal, Decimal]]] = {}
+        for linea in lineas:
+            por_anexo.setdefault(linea.anexo_ot_id, []).append(
+                (linea.volumen, linea.pu_mn, linea.pu_usd)
+            )
+        for anexo in anexos:
+            anexo.importe_mn, anexo.importe_usd = totales_de_lineas(por_anexo.get(anexo.pk, []))
+        AnexoOT.objects.bulk_update(anexos, ["importe_mn", "importe_usd"], batch_size=BATCH)
         hoy = datetime.date.today()
         inicio = (hoy.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
         laborables = [
