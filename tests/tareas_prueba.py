@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django_tasks import task
 
 from sascop.reportes.models import DestinatarioReporte
@@ -26,3 +26,22 @@ def registrar_y_esperar(context, correos: list[str], espera: str) -> int:
         while not Path(espera).exists():
             time.sleep(0.05)
     return len(correos)
+
+
+@task(takes_context=True)
+def importar_precios_y_esperar(context, espera: str, **importacion):
+    """The price-book import task (`sascop.precios.tareas.importar_precios`) as the worker
+    runs it, stopped inside its transaction once its concepts are written: it says so (the
+    file `espera` + ".dentro") and waits until the file `espera` exists."""
+    from sascop.precios.tareas import importar_precios
+
+    def detener(execute, sql, params, many, contexto):
+        resultado = execute(sql, params, many, contexto)
+        if sql.startswith('INSERT INTO "precios_concepto"'):
+            Path(f"{espera}.dentro").touch()
+            while not Path(espera).exists():
+                time.sleep(0.05)
+        return resultado
+
+    with connection.execute_wrapper(detener):
+        return importar_precios.call(context, **importacion)
