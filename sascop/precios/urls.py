@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sascop.precios import apis, views, views_anexo, views_importar
+from sascop.precios import apis, views, views_anexo, views_importar, views_tareas
 
 urlpatterns = [
     path("precios/conceptos/", apis.ConceptoListApi.as_view(), name="precios-conceptos"),
@@ -31,6 +31,11 @@ anexo_page_urlpatterns = [
     path("<int:ot_id>/anexo/", views_anexo.anexo_ot, name="anexo"),
     path("importar/", views_importar.ots_importar, name="importar"),
     path(
+        "importar/tareas/<uuid:tarea_id>/",
+        views_tareas.ots_importar_tarea,
+        name="importar-tarea",
+    ),
+    path(
         "importar/<int:archivo_id>/observaciones/",
         views_importar.ots_observaciones,
         name="importar-observaciones",
@@ -41,6 +46,11 @@ anexo_page_urlpatterns = [
 page_urlpatterns = [
     path("", views.PreciosLista.as_view(), name="lista"),
     path("importar/", views_importar.precios_importar, name="importar"),
+    path(
+        "importar/tareas/<uuid:tarea_id>/",
+        views_tareas.precios_importar_tarea,
+        name="importar-tarea",
+    ),
     path(
         "importar/<int:archivo_id>/observaciones/",
         views_importar.precios_observaciones,
