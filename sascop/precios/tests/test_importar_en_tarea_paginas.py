@@ -66,6 +66,8 @@ def test_a_large_price_book_goes_preview_and_import_through_the_queue(admin):
     assert "data-tarea=" not in html
     assert "Vista previa: contrato principal" in html
     assert "se crearán <strong>30</strong> conceptos" in html
+    # Its forms go to the import page, not to this one (which only shows the task).
+    assert html.count('action="/precios/importar/"') == 2
     assert not Concepto.objects.exists()
 
     # Leaving and coming back: the address still shows the preview.
