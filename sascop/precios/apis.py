@@ -217,7 +217,7 @@ class ImportarApi(ModelApi):
         if (filas := tareas.filas_en_tarea(archivo)) is not None:
             return _en_cola(
                 tareas.importacion_encolar(
-                    usuario=request.user,
+                    usuario=current_user(request),
                     tipo=ArchivoImportacion.Tipo.PRECIOS,
                     filas=filas,
                     simular=data.validated_data["simular"],
@@ -279,7 +279,7 @@ class OTImportarApi(ModelApi):
         if (filas := tareas.filas_en_tarea(archivo)) is not None:
             return _en_cola(
                 tareas.importacion_encolar(
-                    usuario=request.user,
+                    usuario=current_user(request),
                     tipo=ArchivoImportacion.Tipo.OTS,
                     filas=filas,
                     simular=data.validated_data["simular"],

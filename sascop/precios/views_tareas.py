@@ -51,9 +51,12 @@ def _seguimiento(usuario: User, tarea_id: uuid.UUID, tipo: str) -> dict[str, Any
         pedido = default_task_backend.get_result(str(tarea.pk)).kwargs
     except TaskResultDoesNotExist:  # pruned from the queue long after it ended
         pedido = {}
-    archivo = ArchivoImportacion.objects.filter(
-        pk=pedido.get("archivo_id"), creado_por=usuario
-    ).first()
+    archivo_id = pedido.get("archivo_id")
+    archivo = (
+        ArchivoImportacion.objects.filter(pk=archivo_id, creado_por=usuario).first()
+        if isinstance(archivo_id, int)
+        else None
+    )
     return {
         **estado,
         "tarea": tarea,
