@@ -28,7 +28,7 @@ from sascop.core.api.endpoints import ModelApi, if_match, with_etag
 from sascop.core.api.pagination import page_params, paginate
 from sascop.core.api.schema import export_parameter, filter_parameters
 from sascop.core.api.serializers import ErrorSerializer
-from sascop.core.errors import PayloadTooLarge
+from sascop.core.errors import NotFound, PayloadTooLarge
 from sascop.ots.models import OT
 from sascop.precios import exports, importar_ots, libros_salida, selectors, services, tareas
 from sascop.precios import serializers as s
@@ -76,8 +76,8 @@ _EN_COLA = OpenApiResponse(
     s.ImportacionEnColaSerializer,
     description="A workbook of more rows than IMPORTAR_FILAS_EN_TAREA (2,000 by default): the "
     "import was queued. Poll `Location` (`GET /operaciones/api/tareas/<id>/`) until `estado` "
-    "is `terminada` (`resultado` is then this endpoint's 200 body) or `fallida` (`error` is "
-    "then its 4xx body).",
+    "is `terminada` (`resultado` is then this endpoint's 200 or 201 body) or `fallida` "
+    "(`error` is then its 4xx body).",
 )
 
 
@@ -370,6 +370,7 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
         request={"multipart/form-data": s.AnexoInputSerializer},
         responses={
             201: s.ResultadoAnexoSerializer,
+            202: _EN_COLA,
             400: _NO_ES_LIBRO,
             422: OpenApiResponse(
                 s.AnexoErrorSerializer,
@@ -384,10 +385,25 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
         as its new active version; earlier versions stay readable with `?version=`. Every
         row must be a concept of the price book (anexo + partida, same concept and unit);
         the price book's prices are used. `modo=actualizar` adds only new partidas to the
-        active version's. Needs `precios.add_anexoot` (Ingeniería, Administración)."""
+        active version's. Needs `precios.add_anexoot` (Ingeniería, Administración). A
+        workbook of more rows than IMPORTAR_FILAS_EN_TAREA is imported by the task worker:
+        202, with the task to poll in `Location` (its `resultado` is this 201 body)."""
         data = s.AnexoInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         archivo = _archivo_subido(data.validated_data)
+        if (filas := tareas.filas_en_tarea(archivo)) is not None:
+            if not OT.objects.filter(pk=ot_id).exists():
+                raise NotFound(gettext("OT %(id)s does not exist.") % {"id": ot_id})
+            return _en_cola(
+                tareas.anexo_encolar(
+                    usuario=current_user(request),
+                    ot_id=ot_id,
+                    modo=data.validated_data["modo"],
+                    filas=filas,
+                    contenido=archivo.read(),
+                    nombre_archivo=archivo.name or "",
+                )
+            )
         try:
             resultado = services.anexo_importar(
                 usuario=current_user(request),

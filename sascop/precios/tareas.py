@@ -1,15 +1,16 @@
 """Imports too large for one web request, run by the task worker (`manage.py trabajar`).
 
 A workbook with more rows than `IMPORTAR_FILAS_EN_TAREA` (price book, PUE list, register of
-OTs) is kept in the database (`ArchivoImportacion`) and its import queued in the same
+OTs, an OT's anexo) is kept in the database (`ArchivoImportacion`) and its import queued in the same
 transaction; the worker reads it from there, never from the request. While the rows are read
 the task reports how many (`avance`), and its result is the very JSON the synchronous import
 answers. A refused workbook fails the task, with the error body the request would have had
 (`Tarea.error`).
 
 The writes keep the import's own transaction: the price book's one transaction, the register's
-one transaction with a savepoint per OT. A worker killed mid-import leaves none of it, and the
-worker marks the task failed when it starts again (`sascop.tareas.recuperacion`).
+one transaction with a savepoint per OT, the anexo's one transaction. A worker killed
+mid-import leaves none of it, and the worker marks the task failed when it starts again
+(`sascop.tareas.recuperacion`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 from django_tasks.base import TaskContext
@@ -36,6 +38,7 @@ from sascop.tareas.services import tarea_avanzar, tarea_encolar
 
 TIPO_PRECIOS = "importar_precios"
 TIPO_OTS = "importar_ots"
+TIPO_ANEXO = "importar_anexo"
 
 
 def filas_en_tarea(archivo: IO[bytes]) -> int | None:
@@ -158,6 +161,70 @@ def importar_registro_ots(
         elif not conservar:
             services.archivo_descartar(archivo=archivo)
         return cuerpo
+
+
+def anexo_encolar(
+    *,
+    usuario: User,
+    ot_id: int,
+    modo: str,
+    filas: int,
+    contenido: bytes,
+    nombre_archivo: str,
+) -> Tarea:
+    """Keep an OT's anexo workbook and queue its import (`services.anexo_importar`)."""
+    with transaction.atomic():
+        archivo = services.archivo_guardar(
+            usuario=usuario,
+            tipo=ArchivoImportacion.Tipo.ANEXO,
+            contenido=contenido,
+            nombre_archivo=nombre_archivo,
+        )
+        tarea = tarea_encolar(
+            importar_anexo,
+            archivo_id=archivo.pk,
+            usuario_id=usuario.pk,
+            ot_id=ot_id,
+            modo=modo,
+            idioma=translation.get_language() or settings.LANGUAGE_CODE,
+            usuario=usuario,
+            tipo=TIPO_ANEXO,
+        )
+        tarea_avanzar(str(tarea.pk), hechas=0, total=filas)
+        tarea.total, tarea.hechas = filas, 0
+        return tarea
+
+
+@task(takes_context=True)
+def importar_anexo(
+    context: TaskContext,
+    *,
+    archivo_id: int,
+    usuario_id: int,
+    ot_id: int,
+    modo: str,
+    idioma: str,
+) -> dict[str, Any]:
+    """Import a kept OT anexo workbook (`services.anexo_importar`): the API's 201 body."""
+    with _ejecucion(context, archivo_id, usuario_id, idioma) as (archivo, usuario):
+        try:
+            resultado = services.anexo_importar(
+                usuario=usuario,
+                ot_id=ot_id,
+                archivo=io.BytesIO(bytes(archivo.contenido)),
+                nombre_archivo=archivo.nombre_archivo,
+                modo=modo,
+            )
+        except services.AnexoInvalido as exc:
+            # As the API answers it: the refused workbook's copy with observations.
+            importacion = exc.extra.pop("importacion")
+            exc.extra["observaciones"] = reverse(
+                "operaciones:ots-anexo-errores", args=[ot_id, importacion]
+            )
+            services.archivo_descartar(archivo=archivo)
+            raise
+        services.archivo_descartar(archivo=archivo)
+        return s.resultado_anexo(resultado)
 
 
 def importacion_de(cuerpo: dict[str, Any]) -> services.Importacion:

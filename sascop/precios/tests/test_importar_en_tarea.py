@@ -181,3 +181,53 @@ def test_a_large_register_of_ots_is_queued_too(role_client, csrf, settings, cata
     resultado = ingenieria.get(importada["Location"]).json()["resultado"]
     assert (resultado["simulada"], resultado["creadas"]) == (False, 5)
     assert OT.objects.count() == 5
+
+
+def test_a_large_ot_anexo_is_queued_too(role_client, csrf, settings):
+    from sascop.ots.tests.factories import OTFactory
+    from sascop.precios.tests.factories import AnexoFactory, ConceptoFactory
+
+    c5 = AnexoFactory(clave="C-5")
+    for n in range(6):
+        ConceptoFactory(anexo=c5, partida=f"2.{n}", concepto=f"Tubería {n}", unidad="DIA")
+    una, otra = OTFactory(), OTFactory()
+    encabezado = ["ANEXO", "PARTIDA", "CONCEPTO", "UNIDAD", "VOLUMEN PTE"]
+    datos = xlsx(
+        {"Anexo": [encabezado, *(["C-5", f"2.{n}", f"Tubería {n}", "DIA", 2] for n in range(6))]}
+    )
+    ingenieria = role_client("Ingeniería")
+    settings.IMPORTAR_FILAS_EN_TAREA = 100
+    en_la_peticion = _enviar(ingenieria, csrf, f"/operaciones/api/ots/{una.pk}/anexo/", datos)
+    assert en_la_peticion.status_code == HTTPStatus.CREATED
+
+    settings.IMPORTAR_FILAS_EN_TAREA = 5
+    respuesta = _enviar(ingenieria, csrf, f"/operaciones/api/ots/{otra.pk}/anexo/", datos)
+    assert respuesta.status_code == HTTPStatus.ACCEPTED
+    nadie = _enviar(ingenieria, csrf, "/operaciones/api/ots/999999/anexo/", datos)
+    assert nadie.status_code == HTTPStatus.NOT_FOUND
+    _trabajar()
+
+    assert ingenieria.get(respuesta["Location"]).json() == {
+        "estado": "terminada",
+        "avance": 100,
+        "resultado": en_la_peticion.json(),  # version 1 of the other OT, the same lines
+    }
+    assert not ArchivoImportacion.objects.exists()
+
+
+def test_a_large_refused_ot_anexo_fails_with_its_rows_and_observations(role_client, csrf, settings):
+    from sascop.ots.tests.factories import OTFactory
+
+    ot_ = OTFactory()
+    encabezado = ["ANEXO", "PARTIDA", "CONCEPTO", "UNIDAD", "VOLUMEN PTE"]
+    datos = xlsx({"Anexo": [encabezado, *(["C-9", f"9.{n}", "Nada", "DIA", 2] for n in range(6))]})
+    ingenieria = role_client("Ingeniería")
+    settings.IMPORTAR_FILAS_EN_TAREA = 5
+    respuesta = _enviar(ingenieria, csrf, f"/operaciones/api/ots/{ot_.pk}/anexo/", datos)
+    _trabajar()
+
+    cuerpo = ingenieria.get(respuesta["Location"]).json()
+    assert (cuerpo["estado"], cuerpo["error"]["code"]) == ("fallida", "invalid_workbook")
+    assert len(cuerpo["error"]["filas"]) == 6
+    observaciones = ingenieria.get(cuerpo["error"]["observaciones"])
+    assert observaciones.status_code == HTTPStatus.OK
