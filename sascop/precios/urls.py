@@ -29,6 +29,11 @@ urlpatterns = [
 # Each OT's Anexo C page, under /ots/ with the OT pages (see config/urls.py).
 anexo_page_urlpatterns = [
     path("<int:ot_id>/anexo/", views_anexo.anexo_ot, name="anexo"),
+    path(
+        "<int:ot_id>/anexo/tareas/<uuid:tarea_id>/",
+        views_tareas.anexo_importar_tarea,
+        name="anexo-tarea",
+    ),
     path("importar/", views_importar.ots_importar, name="importar"),
     path(
         "importar/tareas/<uuid:tarea_id>/",

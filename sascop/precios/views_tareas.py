@@ -10,10 +10,12 @@ the preview with its "Confirmar", the result, or the refusal.
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
@@ -24,7 +26,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 from sascop.accounts.decorators import permission_required_page
 from sascop.accounts.models import User
 from sascop.core.pages.comunes import errores_de_pagina
-from sascop.precios import tareas
+from sascop.precios import tareas, views_anexo
 from sascop.precios.forms import ImportarForm, RegistroForm
 from sascop.precios.models import ArchivoImportacion
 from sascop.precios.views_importar import (
@@ -59,6 +61,7 @@ def _seguimiento(usuario: User, tarea_id: uuid.UUID, tipo: str) -> dict[str, Any
     )
     return {
         **estado,
+        "pedido": pedido,
         "tarea": tarea,
         "simular": pedido.get("simular", False),
         "archivo": archivo,
@@ -143,3 +146,41 @@ def ots_importar_tarea(request: HttpRequest, tarea_id: uuid.UUID) -> HttpRespons
             % {"reason": _sin_terminar(seguimiento)},
         )
     return render(request, IMPORTAR_OTS, contexto)
+
+
+@never_cache
+@permission_required_page(views_anexo.PERMISO_IMPORTAR)
+@require_GET
+@errores_de_pagina
+def anexo_importar_tarea(request: HttpRequest, ot_id: int, tarea_id: uuid.UUID) -> HttpResponse:
+    """A large OT anexo's import, on the task queue: its progress on the anexo page; once
+    imported, the anexo page saying so; refused, its wrong lines and their observations."""
+    seguimiento = _seguimiento(_usuario(request), tarea_id, tareas.TIPO_ANEXO)
+    if seguimiento["pedido"].get("ot_id", ot_id) != ot_id:
+        raise Http404
+    if seguimiento["estado"] == "terminada":
+        r = seguimiento["resultado"]
+        texto = views_anexo.importado(
+            r["version"], r["partidas"], Decimal(r["importe_mn"]), Decimal(r["importe_usd"])
+        )
+        messages.success(request, texto)
+        return redirect("ots:anexo", ot_id=ot_id)
+    progreso = _progreso(seguimiento)
+    if progreso is not None:
+        return views_anexo._pagina(request, ot_id, progreso=progreso)
+    error = seguimiento.get("error") or {}
+    if error.get("filas") and error.get("observaciones"):
+        return views_anexo._pagina(
+            request,
+            ot_id,
+            error=gettext("The workbook has lines with errors; nothing was imported."),
+            filas=error["filas"],
+            observaciones=error["observaciones"],
+        )
+    form = views_anexo.AnexoForm()
+    form.add_error(
+        "archivo",
+        gettext("The workbook could not be read: %(reason)s")
+        % {"reason": _sin_terminar(seguimiento)},
+    )
+    return views_anexo._pagina(request, ot_id, form)

@@ -10,13 +10,15 @@ from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from sascop.core import excel
 from sascop.ots.models import OT
 from sascop.precios.models import Concepto
 from sascop.precios.tests.libros import ENCABEZADO, xlsx
 from sascop.precios.tests.test_importar_ots import catalogos, ot, registro
-from sascop.precios.tests.test_importar_paginas import _confirmar, _descarga, _subir
+from sascop.precios.tests.test_importar_paginas import _confirmar, _descarga, _subir, _token
 from sascop.tareas.models import Tarea
 
 # The worker writes from its own connection: the test's data must be committed.
@@ -141,3 +143,42 @@ def test_a_large_register_of_ots_goes_preview_and_import_through_the_queue(
     assert "1 fila no se pudo importar; las demás entraron." in html
     assert OT.objects.count() == 5
     assert Tarea.objects.filter(tipo="importar_ots").count() == 2
+
+
+def _anexo(c: Any, url: str, contenido: bytes) -> Any:
+    archivo = SimpleUploadedFile("anexo.xlsx", contenido, content_type=excel.XLSX)
+    datos = {"archivo": archivo, "modo": "reemplazar", "csrfmiddlewaretoken": _token(c)}
+    return c.post(url, datos)
+
+
+def test_a_large_ot_anexo_uploaded_on_its_page_goes_through_the_queue(role_client, settings):
+    from sascop.ots.tests.factories import OTFactory
+    from sascop.precios.tests.factories import AnexoFactory, ConceptoFactory
+
+    c5 = AnexoFactory(clave="C-5")
+    for n in range(6):
+        ConceptoFactory(anexo=c5, partida=f"2.{n}", concepto=f"Tubería {n}", unidad="DIA")
+    ot_ = OTFactory()
+    encabezado = ["ANEXO", "PARTIDA", "CONCEPTO", "UNIDAD", "VOLUMEN PTE"]
+    bueno = [["C-5", f"2.{n}", f"Tubería {n}", "DIA", 2] for n in range(6)]
+    settings.IMPORTAR_FILAS_EN_TAREA = 5
+    ingenieria = role_client("Ingeniería")
+    url = f"/ots/{ot_.pk}/anexo/"
+
+    pagina = _anexo(ingenieria, url, xlsx({"Anexo": [encabezado, *bueno]}))
+    assert pagina.status_code == HTTPStatus.FOUND
+    assert re.match(rf"^{url}tareas/[0-9a-f-]{{36}}/$", pagina["Location"])
+    html = ingenieria.get(pagina["Location"]).content.decode()
+    assert '<progress id="avance-tarea"' in html and "Importando el libro" in html
+    _trabajar()
+
+    hecho = ingenieria.get(pagina["Location"], follow=True)
+    assert hecho.redirect_chain == [(url, HTTPStatus.FOUND)]
+    assert "Anexo versión 1 importado: 6 partidas" in hecho.content.decode()
+
+    malo = [["C-9", f"9.{n}", "Nada", "DIA", 2] for n in range(6)]
+    pagina = _anexo(ingenieria, url, xlsx({"Anexo": [encabezado, *malo]}))
+    _trabajar()
+    html = ingenieria.get(pagina["Location"]).content.decode()
+    assert "El libro tiene renglones con errores; no se importó nada." in html
+    assert f"/operaciones/api/ots/{ot_.pk}/anexo/errores/" in html
