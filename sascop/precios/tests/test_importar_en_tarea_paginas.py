@@ -24,6 +24,7 @@ from sascop.tareas.models import Tarea
 # The worker writes from its own connection: the test's data must be committed.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 __all__ = ["catalogos"]  # the fixture, used by name
+CONSULTAS = 8
 TAREA = re.compile(r"^/(precios|ots)/importar/tareas/([0-9a-f-]{36})/$")
 
 
@@ -108,6 +109,19 @@ def test_a_worker_that_died_with_the_task_is_said_on_the_page(admin):
 
     html = admin.get(pagina).content.decode()
     assert "se detuvo antes de terminar y no se guardó nada" in html
+
+
+def test_the_task_page_costs_the_same_queries_waiting_and_done(admin, django_assert_num_queries):
+    pagina = _a_la_tarea(_subir(admin, "/precios/importar/", _libro(30)))
+    admin.get(pagina)  # the session's first reads
+
+    # The same few whatever the workbook's size: the session and its user, the task, its
+    # queue row, the kept workbook, the contracts.
+    with django_assert_num_queries(CONSULTAS):
+        admin.get(pagina)
+    _trabajar()
+    with django_assert_num_queries(CONSULTAS):
+        assert "Vista previa" in admin.get(pagina).content.decode()
 
 
 def test_another_users_task_is_not_found(admin, role_client):
