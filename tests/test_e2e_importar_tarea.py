@@ -10,6 +10,7 @@ import signal
 from pathlib import Path
 
 from sascop.precios.tests.libros import ENCABEZADO, xlsx
+from sascop.precios.tests.test_importar_ots import ot, registro
 from tests.test_e2e_tareas import PLAZO, _esperar, _python, _trabajador, base  # noqa: F401
 
 CONCEPTOS = 2_500  # above IMPORTAR_FILAS_EN_TAREA's default
@@ -22,7 +23,9 @@ def _libro(tmp_path: Path) -> Path:
     return libro
 
 
-def _encolar(env: dict[str, str], libro: Path, tarea: str = "", **extra: str) -> str:
+def _encolar(
+    env: dict[str, str], libro: Path, tarea: str = "", tipo: str = "precios", **extra: str
+) -> str:
     """Keep the workbook and queue its import as the API does above the threshold (with
     `tarea`, that task instead of the import's own, given the same arguments)."""
     extra_args = "".join(f", {k}={v!r}" for k, v in extra.items())
@@ -39,8 +42,8 @@ def _encolar(env: dict[str, str], libro: Path, tarea: str = "", **extra: str) ->
         "    t = tareas.importacion_encolar(usuario=usuario, tipo='precios', filas=1,\n"
         "        simular=False, contenido=contenido, nombre_archivo='libro.xlsx')\n"
         "else:\n"
-        "    from tests.tareas_prueba import importar_precios_y_esperar as tarea\n"
-        "    a = ArchivoImportacion.objects.create(tipo='precios', creado_por=usuario,\n"
+        "    from tests.tareas_prueba import importar_y_esperar as tarea\n"
+        f"    a = ArchivoImportacion.objects.create(tipo={tipo!r}, creado_por=usuario,\n"
         "        contenido=contenido)\n"
         "    t = tarea_encolar(tarea, archivo_id=a.pk, usuario_id=usuario.pk, simular=False,\n"
         f"        conservar=False, idioma='en', usuario=usuario{extra_args})\n"
@@ -89,7 +92,14 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_import_is_reported_fa
 ):
     libro = _libro(tmp_path)
     espera = tmp_path / "nunca"
-    tarea_id = _encolar(base, libro, tarea="y esperar", espera=str(espera))
+    tarea_id = _encolar(
+        base,
+        libro,
+        tarea="y esperar",
+        espera=str(espera),
+        ruta="sascop.precios.tareas.importar_precios",
+        tabla="precios_concepto",
+    )
     trabajador = _trabajador(base)
     try:
         # The contract, the anexo and the first concepts are written, not committed.
@@ -110,3 +120,59 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_import_is_reported_fa
     assert _estado(base, tarea_id).startswith("fallida ")
     assert _estado(base, segunda).startswith(f"terminada 100 ({CONCEPTOS}, ")
     assert _guardado(base) == f"[1, 1, {CONCEPTOS}, 1]"  # the failed import's workbook stays
+
+
+# OTs, and the catalog entries a register creates as placeholders for unknown old ids.
+CONTAR_OTS = (
+    "from sascop.catalogos.models import Cliente, Frente, ResponsableProyecto\n"
+    "from sascop.ots.models import OT\n"
+    "print(*(m.count() for m in (OT.all_objects, Frente.objects, Cliente.objects,"
+    " ResponsableProyecto.objects)))"
+)
+
+
+def test_a_worker_killed_mid_register_leaves_no_ot_and_the_import_is_reported_failed(
+    base,  # noqa: F811
+    tmp_path,
+):
+    libro = tmp_path / "registro.xlsx"
+    libro.write_bytes(registro(*(ot(f"OT-{n}") for n in range(1, 31))))
+    antes = _python(CONTAR_OTS, base)
+    assert antes.startswith("0 ")
+    espera = tmp_path / "nunca"
+    tarea_id = _encolar(
+        base,
+        libro,
+        tarea="y esperar",
+        tipo="ots",
+        espera=str(espera),
+        ruta="sascop.precios.tareas.importar_registro_ots",
+        tabla="ots_ot",
+    )
+    trabajador = _trabajador(base)
+    try:
+        # Placeholder catalog entries and the first OT are written, not committed.
+        _esperar((tmp_path / "nunca.dentro").exists, "the register to write its first OT")
+    finally:
+        trabajador.send_signal(signal.SIGKILL)
+        trabajador.wait(timeout=PLAZO)
+
+    assert _python(CONTAR_OTS, base) == antes
+
+    # The same worker comes back and fails the interrupted import.
+    trabajador = _trabajador(base)
+    try:
+        _esperar(lambda: _estado_registro(base, tarea_id) == "fallida", "the import failed")
+    finally:
+        trabajador.send_signal(signal.SIGKILL)
+        trabajador.wait(timeout=PLAZO)
+    assert _python(CONTAR_OTS, base) == antes
+
+
+def _estado_registro(env: dict[str, str], tarea_id: str) -> str:
+    return _python(
+        "from sascop.tareas.models import Tarea\n"
+        "from sascop.tareas.selectors import tarea_estado\n"
+        f"print(tarea_estado(Tarea.objects.get(pk={tarea_id!r}))['estado'])",
+        env,
+    )
