@@ -172,6 +172,8 @@ def main() -> int:
 
         database = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/produccion.sqlite3"
         env = {**BASE_ENV, "DATABASE_URL": database, "REDIS_URL": os.environ.get("REDIS_URL", "")}
+        # What is measured is the request's own import, not the task queue's.
+        env["IMPORTAR_FILAS_EN_TAREA"] = str(10 * args.conceptos)
         backend = database.split(":", 1)[0] + (" + Redis" if env["REDIS_URL"] else "")
         manage("migrate", "--noinput", env=env)
         manage("ensure_demo_admin", "--username", USERNAME, "--password", PASSWORD, env=env)

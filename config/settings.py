@@ -498,6 +498,9 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Each worker's id, unique in the installation (the host name by default).
 TRABAJADOR_ID = env.str("TRABAJADOR_ID", default="")
+# An import (price book, PUE list, register of OTs) of a workbook with more rows than this
+# runs as a queued task: the API answers 202 with the task to poll, the page a progress bar.
+IMPORTAR_FILAS_EN_TAREA = env.int("IMPORTAR_FILAS_EN_TAREA", default=2000)
 # Recurring tasks: dotted path -> (ISO weekday, hour, minute) in TIME_ZONE.
 TAREAS_PROGRAMADAS = {"sascop.reportes.tasks.reporte_semanal_programado": (1, 7, 0)}
 

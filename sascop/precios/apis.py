@@ -28,11 +28,13 @@ from sascop.core.api.endpoints import ModelApi, if_match, with_etag
 from sascop.core.api.pagination import page_params, paginate
 from sascop.core.api.schema import export_parameter, filter_parameters
 from sascop.core.api.serializers import ErrorSerializer
-from sascop.core.errors import PayloadTooLarge
+from sascop.core.errors import NotFound, PayloadTooLarge
 from sascop.ots.models import OT
-from sascop.precios import exports, importar_ots, libros_salida, selectors, services
+from sascop.precios import exports, importar_ots, libros_salida, selectors, services, tareas
 from sascop.precios import serializers as s
-from sascop.precios.models import AnexoOT, Concepto
+from sascop.precios.models import AnexoOT, ArchivoImportacion, Concepto
+from sascop.tareas.models import Tarea
+from sascop.tareas.selectors import tarea_estado
 
 TAGS = ["precios"]
 LIST_PARAMS = filter_parameters(
@@ -57,6 +59,26 @@ def _archivo_subido(datos: dict[str, Any]) -> Any:
             gettext("The file may not exceed %(n)d bytes.") % {"n": settings.MAX_UPLOAD_BODY_BYTES}
         )
     return archivo
+
+
+def _en_cola(tarea: Tarea) -> Response:
+    """202: the import was queued; `Location` is the task to poll."""
+    url = reverse("operaciones:tarea-detalle", kwargs={"tarea_id": tarea.pk})
+    return Response(
+        {"tarea": str(tarea.pk), **tarea_estado(tarea)},
+        status=status.HTTP_202_ACCEPTED,
+        headers={"Location": url},
+    )
+
+
+# The 202 of an import queued because of its size.
+_EN_COLA = OpenApiResponse(
+    s.ImportacionEnColaSerializer,
+    description="A workbook of more rows than IMPORTAR_FILAS_EN_TAREA (2,000 by default): the "
+    "import was queued. Poll `Location` (`GET /operaciones/api/tareas/<id>/`) until `estado` "
+    "is `terminada` (`resultado` is then this endpoint's 200 or 201 body) or `fallida` "
+    "(`error` is then its 4xx body).",
+)
 
 
 class _Permisos(BasePermission):
@@ -165,6 +187,7 @@ class ImportarApi(ModelApi):
         request={"multipart/form-data": s.ImportarInputSerializer},
         responses={
             200: s.ImportacionSerializer,
+            202: _EN_COLA,
             400: _NO_ES_LIBRO,
             422: OpenApiResponse(
                 s.LibroErrorSerializer,
@@ -185,10 +208,24 @@ class ImportarApi(ModelApi):
         the same endpoint: keyed rows are authorised extraordinary concepts, rows with no
         key PUE proposals (`propuestas`). All-or-nothing, and idempotent: the same book
         twice changes nothing; a changed price updates its concept and is logged
-        (`cambios_de_precio`). `simular=true`: the same answer, nothing stored."""
+        (`cambios_de_precio`). `simular=true`: the same answer, nothing stored. A workbook
+        of more rows than IMPORTAR_FILAS_EN_TAREA is imported by the task worker: 202, with
+        the task to poll in `Location`."""
         data = s.ImportarInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         archivo = _archivo_subido(data.validated_data)
+        if (filas := tareas.filas_en_tarea(archivo)) is not None:
+            return _en_cola(
+                tareas.importacion_encolar(
+                    usuario=current_user(request),
+                    tipo=ArchivoImportacion.Tipo.PRECIOS,
+                    filas=filas,
+                    simular=data.validated_data["simular"],
+                    contenido=archivo.read(),
+                    nombre_archivo=archivo.name or "",
+                    contrato=data.validated_data.get("contrato") or "",
+                )
+            )
         resultado = services.conceptos_importar(
             usuario=current_user(request),
             archivo=archivo,
@@ -215,6 +252,7 @@ class OTImportarApi(ModelApi):
         request={"multipart/form-data": s.RegistroInputSerializer},
         responses={
             200: s.RegistroOTsSerializer,
+            202: _EN_COLA,
             400: _NO_ES_LIBRO,
             422: OpenApiResponse(
                 ErrorSerializer,
@@ -232,10 +270,23 @@ class OTImportarApi(ModelApi):
         principal whatever the order. Unknown old catalog ids get placeholder entries
         (`catalogos_creados`); a date that does not parse is left empty, with a warning
         (`advertencias`). `simular=true`: the same answer, nothing stored. Needs
-        `ots.add_ot` and `ots.change_ot`."""
+        `ots.add_ot` and `ots.change_ot`. A register of more rows than
+        IMPORTAR_FILAS_EN_TAREA is imported by the task worker: 202, with the task to poll in
+        `Location`."""
         data = s.RegistroInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         archivo = _archivo_subido(data.validated_data)
+        if (filas := tareas.filas_en_tarea(archivo)) is not None:
+            return _en_cola(
+                tareas.importacion_encolar(
+                    usuario=current_user(request),
+                    tipo=ArchivoImportacion.Tipo.OTS,
+                    filas=filas,
+                    simular=data.validated_data["simular"],
+                    contenido=archivo.read(),
+                    nombre_archivo=archivo.name or "",
+                )
+            )
         resultado = importar_ots.ots_importar(
             usuario=current_user(request),
             archivo=archivo,
@@ -319,6 +370,7 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
         request={"multipart/form-data": s.AnexoInputSerializer},
         responses={
             201: s.ResultadoAnexoSerializer,
+            202: _EN_COLA,
             400: _NO_ES_LIBRO,
             422: OpenApiResponse(
                 s.AnexoErrorSerializer,
@@ -333,10 +385,25 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
         as its new active version; earlier versions stay readable with `?version=`. Every
         row must be a concept of the price book (anexo + partida, same concept and unit);
         the price book's prices are used. `modo=actualizar` adds only new partidas to the
-        active version's. Needs `precios.add_anexoot` (Ingeniería, Administración)."""
+        active version's. Needs `precios.add_anexoot` (Ingeniería, Administración). A
+        workbook of more rows than IMPORTAR_FILAS_EN_TAREA is imported by the task worker:
+        202, with the task to poll in `Location` (its `resultado` is this 201 body)."""
         data = s.AnexoInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         archivo = _archivo_subido(data.validated_data)
+        if (filas := tareas.filas_en_tarea(archivo)) is not None:
+            if not OT.objects.filter(pk=ot_id).exists():
+                raise NotFound(gettext("OT %(id)s does not exist.") % {"id": ot_id})
+            return _en_cola(
+                tareas.anexo_encolar(
+                    usuario=current_user(request),
+                    ot_id=ot_id,
+                    modo=data.validated_data["modo"],
+                    filas=filas,
+                    contenido=archivo.read(),
+                    nombre_archivo=archivo.name or "",
+                )
+            )
         try:
             resultado = services.anexo_importar(
                 usuario=current_user(request),

@@ -25,7 +25,7 @@ from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 
-from sascop.precios import paquete
+from sascop.precios import avance, paquete
 
 # The header row is looked for among the first rows of a sheet only: titles are a few lines.
 FILAS_DE_TITULO = 30
@@ -422,6 +422,7 @@ def _filas(hoja: Any, plazo: paquete.Plazo | None = None) -> Iterator[tuple[int,
     for numero, fila in enumerate(hoja.iter_rows(values_only=True), start=1):
         if numero % 500 == 0:
             plazo.revisar()
+        avance.fila_leida()
         yield numero, fila
 
 

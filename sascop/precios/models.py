@@ -311,6 +311,7 @@ class ArchivoImportacion(models.Model):
     class Tipo(models.TextChoices):
         PRECIOS = "precios", "Libro de precios o lista de PUE"
         OTS = "ots", "Registro de OTs"
+        ANEXO = "anexo", "Anexo de una OT"
 
     tipo = models.CharField(max_length=10, choices=Tipo.choices)
     creado_en = models.DateTimeField(default=timezone.now, db_index=True)

@@ -191,6 +191,17 @@ class PropuestasSerializer(serializers.Serializer):
     repetidas = serializers.IntegerField(help_text="Rows the list holds twice, stored once.")
 
 
+class ImportacionEnColaSerializer(serializers.Serializer):
+    """The 202 of an import queued because of its size: the task and its state so far."""
+
+    tarea = serializers.UUIDField(help_text="The task's id; poll Location.")
+    estado = serializers.ChoiceField(choices=["en_cola", "ejecutando", "terminada", "fallida"])
+    avance = serializers.IntegerField(
+        allow_null=True, min_value=0, max_value=100, help_text="Percentage of the rows read."
+    )
+    resultado = serializers.JSONField(allow_null=True, help_text="Null until terminada.")
+
+
 class ImportacionSerializer(serializers.Serializer):
     """Documents `importacion()`."""
 

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sascop.precios import apis, views, views_anexo, views_importar, views_pue, views_pue_editar
+from sascop.precios import (
+    apis,
+    views,
+    views_anexo,
+    views_importar,
+    views_pue,
+    views_pue_editar,
+    views_tareas,
+)
 
 urlpatterns = [
     path("precios/conceptos/", apis.ConceptoListApi.as_view(), name="precios-conceptos"),
@@ -29,7 +37,17 @@ urlpatterns = [
 # Each OT's Anexo C page, under /ots/ with the OT pages (see config/urls.py).
 anexo_page_urlpatterns = [
     path("<int:ot_id>/anexo/", views_anexo.anexo_ot, name="anexo"),
+    path(
+        "<int:ot_id>/anexo/tareas/<uuid:tarea_id>/",
+        views_tareas.anexo_importar_tarea,
+        name="anexo-tarea",
+    ),
     path("importar/", views_importar.ots_importar, name="importar"),
+    path(
+        "importar/tareas/<uuid:tarea_id>/",
+        views_tareas.ots_importar_tarea,
+        name="importar-tarea",
+    ),
     path(
         "importar/<int:archivo_id>/observaciones/",
         views_importar.ots_observaciones,
@@ -41,6 +59,11 @@ anexo_page_urlpatterns = [
 page_urlpatterns = [
     path("", views.PreciosLista.as_view(), name="lista"),
     path("importar/", views_importar.precios_importar, name="importar"),
+    path(
+        "importar/tareas/<uuid:tarea_id>/",
+        views_tareas.precios_importar_tarea,
+        name="importar-tarea",
+    ),
     path(
         "importar/<int:archivo_id>/observaciones/",
         views_importar.precios_observaciones,

@@ -30,7 +30,7 @@ from sascop.core.pages.comunes import errores_de_pagina
 from sascop.core.pages.formularios import Formulario
 from sascop.core.templatetags.formato import dinero
 from sascop.ots import selectors as ots
-from sascop.precios import selectors, services, textos
+from sascop.precios import selectors, services, tareas, textos
 from sascop.precios.serializers import anexo_ot as datos_del_anexo
 
 PAGINA = "precios/anexo_ot.html"
@@ -85,6 +85,7 @@ def _pagina(
     error: str = "",
     filas: list[dict[str, Any]] | None = None,
     observaciones: str = "",
+    progreso: dict[str, Any] | None = None,
 ) -> HttpResponse:
     ot = ots.ot_cabecera(ot_id)
     version = _entero(request.GET.get("version"))
@@ -117,6 +118,8 @@ def _pagina(
         "filas_error": (filas or [])[:FILAS_MOSTRADAS],
         "filas_ocultas": max(0, len(filas or []) - FILAS_MOSTRADAS),
         "observaciones_url": observaciones,
+        # An import on the task queue, while it waits or runs (views_tareas).
+        "progreso": progreso,
     }
     return render(request, PAGINA, context, status=status)
 
@@ -141,6 +144,17 @@ def anexo_ot(request: HttpRequest, ot_id: int) -> HttpResponse:
         limite = settings.MAX_UPLOAD_BODY_BYTES // (1024 * 1024)
         form.add_error("archivo", gettext("The file may not exceed %(n)s MB.") % {"n": limite})
         return _pagina(request, ot_id, form, status=413)
+    if (filas := tareas.filas_en_tarea(archivo)) is not None:
+        # A large anexo is imported by the task worker; the page follows its progress.
+        tarea = tareas.anexo_encolar(
+            usuario=current_user(request),
+            ot_id=ot_id,
+            modo=form.cleaned_data["modo"],
+            filas=filas,
+            contenido=archivo.read(),
+            nombre_archivo=archivo.name or "",
+        )
+        return redirect("ots:anexo-tarea", ot_id=ot_id, tarea_id=tarea.pk)
     try:
         resultado = services.anexo_importar(
             usuario=current_user(request),
@@ -168,19 +182,28 @@ def anexo_ot(request: HttpRequest, ot_id: int) -> HttpResponse:
         return _pagina(request, ot_id, form, status=exc.status)
     messages.success(
         request,
-        ngettext(
-            "Anexo version %(version)s imported: %(n)s item, %(mxn)s and %(usd)s.",
-            "Anexo version %(version)s imported: %(n)s items, %(mxn)s and %(usd)s.",
+        importado(
+            resultado.anexo.version,
             resultado.partidas,
-        )
-        % {
-            "version": resultado.anexo.version,
-            "n": resultado.partidas,
-            "mxn": dinero(resultado.importe_mn, "MXN"),
-            "usd": dinero(resultado.importe_usd, "USD"),
-        },
+            resultado.importe_mn,
+            resultado.importe_usd,
+        ),
     )
     return redirect("ots:anexo", ot_id=ot_id)
+
+
+def importado(version: int, partidas: int, importe_mn: Any, importe_usd: Any) -> str:
+    """What the page says of an anexo imported."""
+    return ngettext(
+        "Anexo version %(version)s imported: %(n)s item, %(mxn)s and %(usd)s.",
+        "Anexo version %(version)s imported: %(n)s items, %(mxn)s and %(usd)s.",
+        partidas,
+    ) % {
+        "version": version,
+        "n": partidas,
+        "mxn": dinero(importe_mn, "MXN"),
+        "usd": dinero(importe_usd, "USD"),
+    }
 
 
 # Its body may be a workbook of up to MAX_UPLOAD_BODY_BYTES (see RequestSizeLimitMiddleware).

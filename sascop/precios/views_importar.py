@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,7 +25,7 @@ from sascop.accounts.models import User
 from sascop.core.errors import InvalidInput
 from sascop.core.pages.comunes import errores_de_pagina
 from sascop.core.pages.formularios import mostrar_errores
-from sascop.precios import importar_ots, libros_salida, selectors, services, textos
+from sascop.precios import importar_ots, libros_salida, selectors, services, tareas, textos
 from sascop.precios.forms import ImportarForm, RegistroForm
 from sascop.precios.models import ArchivoImportacion
 
@@ -85,6 +85,19 @@ def precios_importar(request: HttpRequest) -> HttpResponse:
     subido = form.cleaned_data["archivo"]
     contenido = subido.read()
     contrato = form.cleaned_data["contrato"] or ""
+    if (filas := tareas.filas_en_tarea(io.BytesIO(contenido))) is not None:
+        # A large book's preview is read by the task worker; the page follows its progress.
+        tarea = tareas.importacion_encolar(
+            usuario=usuario,
+            tipo=ArchivoImportacion.Tipo.PRECIOS,
+            filas=filas,
+            simular=True,
+            conservar=True,
+            contenido=contenido,
+            nombre_archivo=subido.name or "",
+            contrato=contrato,
+        )
+        return redirect("precios:importar-tarea", tarea_id=tarea.pk)
     try:
         vista = services.conceptos_importar(
             usuario=usuario,
@@ -141,6 +154,15 @@ def _confirmar_precios(request: HttpRequest, usuario: User) -> HttpResponse:
         tipo=ArchivoImportacion.Tipo.PRECIOS,
     )
     contenido = bytes(pendiente.contenido)
+    if (filas := tareas.filas_en_tarea(io.BytesIO(contenido))) is not None:
+        tarea = tareas.importacion_encolar(
+            usuario=usuario,
+            tipo=ArchivoImportacion.Tipo.PRECIOS,
+            filas=filas,
+            simular=False,
+            archivo=pendiente,
+        )
+        return redirect("precios:importar-tarea", tarea_id=tarea.pk)
     try:
         resultado = services.conceptos_importar(
             usuario=usuario, archivo=io.BytesIO(contenido), contrato=pendiente.contrato or None
@@ -206,12 +228,33 @@ def ots_importar(request: HttpRequest) -> HttpResponse:
             archivo_id=_entero(request.POST.get("archivo_id")),
             tipo=ArchivoImportacion.Tipo.OTS,
         )
+        contenido = bytes(pendiente.contenido)
+        if (filas := tareas.filas_en_tarea(io.BytesIO(contenido))) is not None:
+            tarea = tareas.importacion_encolar(
+                usuario=usuario,
+                tipo=ArchivoImportacion.Tipo.OTS,
+                filas=filas,
+                simular=False,
+                archivo=pendiente,
+            )
+            return redirect("ots:importar-tarea", tarea_id=tarea.pk)
         return _importar_registro(request, usuario, pendiente)
     form = RegistroForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, IMPORTAR_OTS, {"form": form}, status=400)
     subido = form.cleaned_data["archivo"]
     contenido = subido.read()
+    if (filas := tareas.filas_en_tarea(io.BytesIO(contenido))) is not None:
+        tarea = tareas.importacion_encolar(
+            usuario=usuario,
+            tipo=ArchivoImportacion.Tipo.OTS,
+            filas=filas,
+            simular=True,
+            conservar=True,
+            contenido=contenido,
+            nombre_archivo=subido.name or "",
+        )
+        return redirect("ots:importar-tarea", tarea_id=tarea.pk)
     try:
         vista = importar_ots.ots_importar(
             usuario=usuario, archivo=io.BytesIO(contenido), simular=True

@@ -26,6 +26,8 @@ class Tarea(models.Model):
     hechas = models.PositiveIntegerField(_("done"), default=0)
     total = models.PositiveIntegerField(_("total"), null=True, blank=True)
     creada = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    # Why a task that refused its input failed: the error body its request would have had.
+    error = models.JSONField(_("error"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("task")

@@ -27,7 +27,9 @@ def tarea_de(tarea_id: str, usuario: Any) -> Tarea | None:
 
 def tarea_estado(tarea: Tarea) -> dict[str, Any]:
     """`{"estado", "avance", "resultado"}`: avance is the percentage done (null while the task
-    has not said how much there is), resultado what a finished task returned."""
+    has not said how much there is), resultado what a finished task returned. A task that
+    failed because its input was refused (an import's unreadable rows) adds `error`: the
+    error body the request would have answered."""
     try:
         resultado = default_task_backend.get_result(str(tarea.pk))
     except TaskResultDoesNotExist:  # pruned from the queue after it finished
@@ -43,4 +45,6 @@ def tarea_estado(tarea: Tarea) -> dict[str, Any]:
     cuerpo: dict[str, Any] = {"estado": estado, "avance": avance, "resultado": None}
     if estado == "terminada":
         cuerpo["resultado"] = resultado.return_value
+    elif estado == "fallida" and tarea.error is not None:
+        cuerpo["error"] = tarea.error
     return cuerpo

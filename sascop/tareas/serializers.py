@@ -13,3 +13,8 @@ class TareaEstadoSerializer(serializers.Serializer[dict[str, object]]):
         allow_null=True, min_value=0, max_value=100, help_text="Percentage done, when known."
     )
     resultado = serializers.JSONField(allow_null=True, help_text="What the finished task returned.")
+    error = serializers.JSONField(
+        required=False,
+        help_text="Only when fallida because its input was refused: the error body (`error`, "
+        "`code`, `detail`, ...) the same request would have answered without the queue.",
+    )

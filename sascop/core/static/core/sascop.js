@@ -260,3 +260,43 @@ document.addEventListener("submit", (evento) => {
     window.setTimeout(() => { boton.disabled = true; }, 0);
   }
 });
+
+// --- An import on the task queue --------------------------------------------------------
+// A section marked `data-tarea` (the task's API address) follows a large import: the progress
+// bar and its status line show the share of rows read, polled every second; when the task
+// ends the page is loaded again, and the server shows what the import did (or why it did not).
+function seguirTarea() {
+  const seccion = document.querySelector("[data-tarea]");
+  if (!seccion) return;
+  const barra = seccion.querySelector("progress");
+  const estado = seccion.querySelector("[role=status]");
+  async function mirar() {
+    let cuerpo = null;
+    try {
+      const respuesta = await fetch(seccion.dataset.tarea, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (respuesta.ok) cuerpo = await respuesta.json();
+      else if (respuesta.status !== 503) return window.location.reload();
+    } catch {
+      // The network failed for a moment: look again at the next beat.
+    }
+    if (cuerpo && cuerpo.avance !== null && cuerpo.estado !== "en_cola") {
+      const avance = cuerpo.estado === "terminada" ? 100 : cuerpo.avance;
+      barra.value = avance;
+      barra.textContent = `${avance} %`;
+      estado.textContent =
+        `${seccion.dataset.tareaEjecutando} ${avance} % ${seccion.dataset.tareaLeidas}`;
+    }
+    if (cuerpo && !["en_cola", "ejecutando"].includes(cuerpo.estado)) {
+      // A moment at 100 %, then what the import did.
+      window.setTimeout(() => window.location.reload(), 800);
+      return;
+    }
+    window.setTimeout(mirar, 1000);
+  }
+  window.setTimeout(mirar, 1000);
+}
+
+document.addEventListener("DOMContentLoaded", seguirTarea);

@@ -1,0 +1,253 @@
+"""Imports too large for one web request, run by the task worker (`manage.py trabajar`).
+
+A workbook with more rows than `IMPORTAR_FILAS_EN_TAREA` (price book, PUE list, register of
+OTs, an OT's anexo) is kept in the database (`ArchivoImportacion`) and its import queued in the same
+transaction; the worker reads it from there, never from the request. While the rows are read
+the task reports how many (`avance`), and its result is the very JSON the synchronous import
+answers. A refused workbook fails the task, with the error body the request would have had
+(`Tarea.error`).
+
+The writes keep the import's own transaction: the price book's one transaction, the register's
+one transaction with a savepoint per OT, the anexo's one transaction. A worker killed
+mid-import leaves none of it, and the worker marks the task failed when it starts again
+(`sascop.tareas.recuperacion`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django_tasks import task
+from django_tasks.base import TaskContext
+
+from sascop.accounts.models import User
+from sascop.core.errors import ApplicationError
+from sascop.precios import avance, importar_ots, services
+from sascop.precios import serializers as s
+from sascop.precios.models import ArchivoImportacion
+from sascop.tareas.models import Tarea
+from sascop.tareas.services import tarea_avanzar, tarea_encolar
+
+TIPO_PRECIOS = "importar_precios"
+TIPO_OTS = "importar_ots"
+TIPO_ANEXO = "importar_anexo"
+
+
+def filas_en_tarea(archivo: IO[bytes]) -> int | None:
+    """The workbook's rows when its import is to be queued (more than
+    IMPORTAR_FILAS_EN_TAREA), else None: a smaller one is imported in the request."""
+    filas = avance.filas_del_libro(archivo)
+    if filas is not None and filas > settings.IMPORTAR_FILAS_EN_TAREA:
+        return filas
+    return None
+
+
+def importacion_encolar(
+    *,
+    usuario: User,
+    tipo: str,
+    filas: int,
+    simular: bool,
+    contenido: bytes = b"",
+    nombre_archivo: str = "",
+    contrato: str = "",
+    archivo: ArchivoImportacion | None = None,
+    conservar: bool = False,
+) -> Tarea:
+    """Keep the workbook (unless `archivo` already is kept) and queue its import of `tipo`
+    (ArchivoImportacion.Tipo); `filas` is the total its progress is measured against.
+    `conservar`: the upload stays kept after a successful run (a page's preview, to confirm)."""
+    with transaction.atomic():
+        if archivo is None:
+            archivo = services.archivo_guardar(
+                usuario=usuario,
+                tipo=tipo,
+                contenido=contenido,
+                nombre_archivo=nombre_archivo,
+                contrato=contrato,
+            )
+        es_precios = tipo == ArchivoImportacion.Tipo.PRECIOS
+        tarea = tarea_encolar(
+            importar_precios if es_precios else importar_registro_ots,
+            archivo_id=archivo.pk,
+            usuario_id=usuario.pk,
+            simular=simular,
+            conservar=conservar,
+            idioma=translation.get_language() or settings.LANGUAGE_CODE,
+            usuario=usuario,
+            tipo=TIPO_PRECIOS if es_precios else TIPO_OTS,
+        )
+        tarea_avanzar(str(tarea.pk), hechas=0, total=filas)
+        tarea.total, tarea.hechas = filas, 0
+        return tarea
+
+
+@contextlib.contextmanager
+def _ejecucion(
+    context: TaskContext, archivo_id: int, usuario_id: int, idioma: str
+) -> Iterator[tuple[ArchivoImportacion, User]]:
+    """The task's language, its kept workbook and user; the rows read reported as they go;
+    an import refused recorded as the task's error (the task then fails)."""
+    tarea_id = str(context.task_result.id)
+    with translation.override(idioma):
+        try:
+            archivo = ArchivoImportacion.objects.get(pk=archivo_id)
+            usuario = User.objects.get(pk=usuario_id)
+            with avance.informando(lambda hechas: tarea_avanzar(tarea_id, hechas=hechas)):
+                yield archivo, usuario
+        except ApplicationError as exc:
+            Tarea.objects.filter(pk=tarea_id).update(error=exc.payload())
+            raise
+
+
+@task(takes_context=True)
+def importar_precios(
+    context: TaskContext,
+    *,
+    archivo_id: int,
+    usuario_id: int,
+    simular: bool,
+    conservar: bool,
+    idioma: str,
+) -> dict[str, Any]:
+    """Import a kept price book or PUE list (`services.conceptos_importar`)."""
+    with _ejecucion(context, archivo_id, usuario_id, idioma) as (archivo, usuario):
+        try:
+            resultado = services.conceptos_importar(
+                usuario=usuario,
+                archivo=io.BytesIO(bytes(archivo.contenido)),
+                contrato=archivo.contrato or None,
+                simular=simular,
+            )
+        except services.LibroInvalido as exc:
+            if filas := exc.extra.get("filas"):
+                # Kept for the download of the same workbook with its observations.
+                archivo.errores = filas
+                archivo.save(update_fields=["errores"])
+            raise
+        if not conservar:
+            services.archivo_descartar(archivo=archivo)
+        return s.importacion(resultado)
+
+
+@task(takes_context=True)
+def importar_registro_ots(
+    context: TaskContext,
+    *,
+    archivo_id: int,
+    usuario_id: int,
+    simular: bool,
+    conservar: bool,
+    idioma: str,
+) -> dict[str, Any]:
+    """Import a kept register of OTs (`importar_ots.ots_importar`)."""
+    with _ejecucion(context, archivo_id, usuario_id, idioma) as (archivo, usuario):
+        resultado = importar_ots.ots_importar(
+            usuario=usuario, archivo=io.BytesIO(bytes(archivo.contenido)), simular=simular
+        )
+        cuerpo = s.registro_ots(resultado)
+        if cuerpo["rechazadas"]:
+            # Kept for the download of the refused rows with their observations.
+            archivo.errores = cuerpo["rechazadas"]
+            archivo.save(update_fields=["errores"])
+        elif not conservar:
+            services.archivo_descartar(archivo=archivo)
+        return cuerpo
+
+
+def anexo_encolar(
+    *,
+    usuario: User,
+    ot_id: int,
+    modo: str,
+    filas: int,
+    contenido: bytes,
+    nombre_archivo: str,
+) -> Tarea:
+    """Keep an OT's anexo workbook and queue its import (`services.anexo_importar`)."""
+    with transaction.atomic():
+        archivo = services.archivo_guardar(
+            usuario=usuario,
+            tipo=ArchivoImportacion.Tipo.ANEXO,
+            contenido=contenido,
+            nombre_archivo=nombre_archivo,
+        )
+        tarea = tarea_encolar(
+            importar_anexo,
+            archivo_id=archivo.pk,
+            usuario_id=usuario.pk,
+            ot_id=ot_id,
+            modo=modo,
+            idioma=translation.get_language() or settings.LANGUAGE_CODE,
+            usuario=usuario,
+            tipo=TIPO_ANEXO,
+        )
+        tarea_avanzar(str(tarea.pk), hechas=0, total=filas)
+        tarea.total, tarea.hechas = filas, 0
+        return tarea
+
+
+@task(takes_context=True)
+def importar_anexo(
+    context: TaskContext,
+    *,
+    archivo_id: int,
+    usuario_id: int,
+    ot_id: int,
+    modo: str,
+    idioma: str,
+) -> dict[str, Any]:
+    """Import a kept OT anexo workbook (`services.anexo_importar`): the API's 201 body."""
+    with _ejecucion(context, archivo_id, usuario_id, idioma) as (archivo, usuario):
+        try:
+            resultado = services.anexo_importar(
+                usuario=usuario,
+                ot_id=ot_id,
+                archivo=io.BytesIO(bytes(archivo.contenido)),
+                nombre_archivo=archivo.nombre_archivo,
+                modo=modo,
+            )
+        except services.AnexoInvalido as exc:
+            # As the API answers it: the refused workbook's copy with observations.
+            importacion = exc.extra.pop("importacion")
+            exc.extra["observaciones"] = reverse(
+                "operaciones:ots-anexo-errores", args=[ot_id, importacion]
+            )
+            services.archivo_descartar(archivo=archivo)
+            raise
+        services.archivo_descartar(archivo=archivo)
+        return s.resultado_anexo(resultado)
+
+
+def importacion_de(cuerpo: dict[str, Any]) -> services.Importacion:
+    """The price-book import a task answered (its JSON), for the page that shows it."""
+    return services.Importacion(
+        contrato=cuerpo["contrato"],
+        anexos={a["anexo"]: services.ResumenAnexo(**a) for a in cuerpo["anexos"]},
+        hojas_vacias=cuerpo["hojas_vacias"],
+        hojas_resumen=cuerpo["hojas_resumen"],
+        lista_pue=cuerpo["lista_pue"],
+        propuestas=services.ResumenPropuestas(**cuerpo["propuestas"]),
+        cambios_de_precio=[
+            services.CambioPrecio(
+                anexo=c["anexo"],
+                partida=c["partida"],
+                concepto=c["concepto"],
+                campo=c["campo"],
+                antes=Decimal(c["antes"]),
+                despues=Decimal(c["despues"]),
+            )
+            for c in cuerpo["cambios_de_precio"]
+        ],
+        ptes_sin_registro=cuerpo["ptes_sin_registro"],
+        ots_sin_registro=cuerpo["ots_sin_registro"],
+        simulada=cuerpo["simulada"],
+    )

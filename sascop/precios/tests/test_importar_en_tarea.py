@@ -1,0 +1,233 @@
+"""Imports above IMPORTAR_FILAS_EN_TAREA rows run on the task queue: the API answers 202 with
+the task to poll, the worker (`manage.py trabajar`, run here in-process) imports the kept
+workbook, and the task's result is the JSON the request would have answered."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from http import HTTPStatus
+from io import StringIO
+from typing import Any
+from unittest.mock import ANY
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sascop.ots.models import OT
+from sascop.precios import avance
+from sascop.precios.models import ArchivoImportacion, Concepto, Contrato
+from sascop.precios.tests.libros import ENCABEZADO, xlsx
+from sascop.precios.tests.test_importar_ots import catalogos, ot, registro  # noqa: F401
+from sascop.tareas.models import Tarea
+
+ES_MX = {"HTTP_ACCEPT_LANGUAGE": "es-MX"}
+PRECIOS = "/operaciones/api/precios/importar/"
+OTS = "/operaciones/api/ots/importar/"
+# The worker writes from its own connection: the test's data must be committed.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def admin(role_client):
+    return role_client("Administración")
+
+
+def _enviar(client, csrf, url: str, datos: bytes, **extra: Any):
+    archivo = SimpleUploadedFile("libro.xlsx", datos)
+    return client.post(url, {"archivo": archivo, **extra}, **csrf(client), **ES_MX)
+
+
+def _trabajar() -> None:
+    call_command(
+        "trabajar", "--max-tareas", "1", "--intervalo", "0", "--id", "w-prueba", stdout=StringIO()
+    )
+
+
+def _libro(conceptos: int, *malas: list[Any]) -> bytes:
+    """A header and `conceptos` rows (then `malas`): 1 + conceptos + len(malas) rows."""
+    filas = [["C-7", f"1.{n}", f"Concepto {n}", "DIA", 1, 10 + n, None] for n in range(conceptos)]
+    return xlsx({"C-7": [ENCABEZADO, *filas, *malas]})
+
+
+def test_the_rows_of_a_workbook_are_counted_without_reading_it():
+    datos = xlsx({"A": [["x"]] * 7, "B": [["y"], [], ["z"]], "C": []})
+    assert avance.filas_del_libro(io.BytesIO(datos)) == 7 + 2  # an empty row is not written
+    assert avance.filas_del_libro(io.BytesIO(b"not a zip")) is None
+
+
+def test_progress_is_told_at_most_twice_a_second_however_many_rows():
+    segundos = itertools.count(step=0.01)  # each look at the clock: 10 ms later
+    dichas: list[int] = []
+    lector = avance.Avance(dichas.append, cada=0.5, reloj=lambda: next(segundos))
+    for _ in range(100_000):
+        lector.fila()
+
+    # 1,000 looks at the clock (one per 100 rows) span 10 s: about 20 reports, not 100,000.
+    assert 15 <= len(dichas) <= 21
+    assert dichas == sorted(dichas) and dichas[-1] <= 100_000
+
+
+def test_at_the_threshold_the_import_stays_in_the_request(admin, csrf, settings):
+    settings.IMPORTAR_FILAS_EN_TAREA = 31
+    respuesta = _enviar(admin, csrf, PRECIOS, _libro(30))
+
+    assert respuesta.status_code == HTTPStatus.OK
+    assert respuesta.json()["creados"] == 30
+    assert not Tarea.objects.exists()
+
+
+def test_above_it_the_api_answers_202_and_the_task_answers_what_the_request_would_have(
+    admin, csrf, settings
+):
+    datos = _libro(30)
+    settings.IMPORTAR_FILAS_EN_TAREA = 31
+    en_la_peticion = _enviar(admin, csrf, PRECIOS, datos, simular="true")
+    assert en_la_peticion.status_code == HTTPStatus.OK
+
+    settings.IMPORTAR_FILAS_EN_TAREA = 30
+    respuesta = _enviar(admin, csrf, PRECIOS, datos, simular="true")
+
+    assert respuesta.status_code == HTTPStatus.ACCEPTED
+    tarea = respuesta.json()["tarea"]
+    assert respuesta["Location"] == f"/operaciones/api/tareas/{tarea}/"
+    assert respuesta.json() == {"tarea": tarea, "estado": "en_cola", "avance": 0, "resultado": None}
+    # The workbook is kept in the database for the worker; nothing is imported yet.
+    assert ArchivoImportacion.objects.filter(tipo="precios").count() == 1
+
+    _trabajar()
+
+    assert admin.get(respuesta["Location"]).json() == {
+        "estado": "terminada",
+        "avance": 100,
+        "resultado": en_la_peticion.json(),  # in the language the upload asked for, too
+    }
+    assert not Concepto.objects.exists()
+
+    importada = _enviar(admin, csrf, PRECIOS, datos)
+    assert importada.status_code == HTTPStatus.ACCEPTED
+    _trabajar()
+
+    resultado = admin.get(importada["Location"]).json()["resultado"]
+    assert (resultado["simulada"], resultado["creados"]) == (False, 30)
+    assert Concepto.objects.count() == 30
+    # The workbooks kept for the worker are gone once it has imported them.
+    assert not ArchivoImportacion.objects.exists()
+
+
+def test_a_refused_workbook_fails_the_task_with_the_error_the_request_would_have_answered(
+    admin, csrf, settings
+):
+    datos = _libro(30, ["C-7", "9.9", "Sin precio", "DIA", 1, "diez", None])
+    settings.IMPORTAR_FILAS_EN_TAREA = 100
+    en_la_peticion = _enviar(admin, csrf, PRECIOS, datos)
+    assert en_la_peticion.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+
+    settings.IMPORTAR_FILAS_EN_TAREA = 10
+    respuesta = _enviar(admin, csrf, PRECIOS, datos)
+    _trabajar()
+
+    assert admin.get(respuesta["Location"]).json() == {
+        "estado": "fallida",
+        "avance": ANY,
+        "resultado": None,
+        "error": en_la_peticion.json(),
+    }
+    assert not Contrato.objects.exists() and not Concepto.objects.exists()
+    # Kept, with its rows' errors, for the copy with observations.
+    [kept] = ArchivoImportacion.objects.all()
+    assert kept.errores == en_la_peticion.json()["filas"]
+
+
+def test_the_task_tells_how_many_rows_it_has_read_as_it_reads(admin, csrf, settings, monkeypatch):
+    monkeypatch.setattr(avance, "CADA_SEGUNDOS", 0)  # every 100 rows, for the count below
+    settings.IMPORTAR_FILAS_EN_TAREA = 100
+    respuesta = _enviar(admin, csrf, PRECIOS, _libro(449), simular="true")
+    tarea = Tarea.objects.get(pk=respuesta.json()["tarea"])
+    assert (tarea.hechas, tarea.total) == (0, 450)
+
+    with CaptureQueriesContext(connection) as consultas:
+        _trabajar()
+
+    avances = [q["sql"] for q in consultas if q["sql"].startswith('UPDATE "tareas_tarea"')]
+    assert len(avances) == 4, avances  # at rows 100, 200, 300 and 400
+    tarea.refresh_from_db()
+    assert tarea.hechas == 400
+
+
+def test_a_large_register_of_ots_is_queued_too(role_client, csrf, settings, catalogos):  # noqa: F811
+    ingenieria = role_client("Ingeniería")
+    datos = registro(*(ot(f"OT-{n}") for n in range(1, 6)))
+    settings.IMPORTAR_FILAS_EN_TAREA = 100
+    en_la_peticion = _enviar(ingenieria, csrf, OTS, datos, simular="true")
+    assert en_la_peticion.status_code == HTTPStatus.OK
+
+    settings.IMPORTAR_FILAS_EN_TAREA = 3
+    vista = _enviar(ingenieria, csrf, OTS, datos, simular="true")
+    importada = _enviar(ingenieria, csrf, OTS, datos)
+    assert (vista.status_code, importada.status_code) == (HTTPStatus.ACCEPTED,) * 2
+    assert not OT.objects.exists()
+    _trabajar()
+    _trabajar()
+
+    assert ingenieria.get(vista["Location"]).json() == {
+        "estado": "terminada",
+        "avance": 100,
+        "resultado": en_la_peticion.json(),
+    }
+    resultado = ingenieria.get(importada["Location"]).json()["resultado"]
+    assert (resultado["simulada"], resultado["creadas"]) == (False, 5)
+    assert OT.objects.count() == 5
+
+
+def test_a_large_ot_anexo_is_queued_too(role_client, csrf, settings):
+    from sascop.ots.tests.factories import OTFactory
+    from sascop.precios.tests.factories import AnexoFactory, ConceptoFactory
+
+    c5 = AnexoFactory(clave="C-5")
+    for n in range(6):
+        ConceptoFactory(anexo=c5, partida=f"2.{n}", concepto=f"Tubería {n}", unidad="DIA")
+    una, otra = OTFactory(), OTFactory()
+    encabezado = ["ANEXO", "PARTIDA", "CONCEPTO", "UNIDAD", "VOLUMEN PTE"]
+    datos = xlsx(
+        {"Anexo": [encabezado, *(["C-5", f"2.{n}", f"Tubería {n}", "DIA", 2] for n in range(6))]}
+    )
+    ingenieria = role_client("Ingeniería")
+    settings.IMPORTAR_FILAS_EN_TAREA = 100
+    en_la_peticion = _enviar(ingenieria, csrf, f"/operaciones/api/ots/{una.pk}/anexo/", datos)
+    assert en_la_peticion.status_code == HTTPStatus.CREATED
+
+    settings.IMPORTAR_FILAS_EN_TAREA = 5
+    respuesta = _enviar(ingenieria, csrf, f"/operaciones/api/ots/{otra.pk}/anexo/", datos)
+    assert respuesta.status_code == HTTPStatus.ACCEPTED
+    nadie = _enviar(ingenieria, csrf, "/operaciones/api/ots/999999/anexo/", datos)
+    assert nadie.status_code == HTTPStatus.NOT_FOUND
+    _trabajar()
+
+    assert ingenieria.get(respuesta["Location"]).json() == {
+        "estado": "terminada",
+        "avance": 100,
+        "resultado": en_la_peticion.json(),  # version 1 of the other OT, the same lines
+    }
+    assert not ArchivoImportacion.objects.exists()
+
+
+def test_a_large_refused_ot_anexo_fails_with_its_rows_and_observations(role_client, csrf, settings):
+    from sascop.ots.tests.factories import OTFactory
+
+    ot_ = OTFactory()
+    encabezado = ["ANEXO", "PARTIDA", "CONCEPTO", "UNIDAD", "VOLUMEN PTE"]
+    datos = xlsx({"Anexo": [encabezado, *(["C-9", f"9.{n}", "Nada", "DIA", 2] for n in range(6))]})
+    ingenieria = role_client("Ingeniería")
+    settings.IMPORTAR_FILAS_EN_TAREA = 5
+    respuesta = _enviar(ingenieria, csrf, f"/operaciones/api/ots/{ot_.pk}/anexo/", datos)
+    _trabajar()
+
+    cuerpo = ingenieria.get(respuesta["Location"]).json()
+    assert (cuerpo["estado"], cuerpo["error"]["code"]) == ("fallida", "invalid_workbook")
+    assert len(cuerpo["error"]["filas"]) == 6
+    observaciones = ingenieria.get(cuerpo["error"]["observaciones"])
+    assert observaciones.status_code == HTTPStatus.OK
