@@ -439,6 +439,7 @@ SPECTACULAR_SETTINGS = {
         "TipoConceptoEnum": "sascop.precios.models.Concepto.Tipo",
         "EstatusReporteEnum": "sascop.produccion.models.ReporteDiario.Estatus",
         "EstatusCierreMesEnum": "sascop.produccion.models.CierreMes.Estatus",
+        "EstatusEstimacionEnum": "sascop.estimaciones.models.Estimacion.Estatus",
     },
 }
 

@@ -52,7 +52,12 @@ class EstimacionesApi(ModelApi):
     queryset = Estimacion.objects.all()
     extra_error_codes = ["400"]
 
-    @extend_schema(tags=TAGS, parameters=LISTA, responses={200: s.EstimacionPageSerializer})
+    @extend_schema(
+        tags=TAGS,
+        operation_id="estimaciones_list",
+        parameters=LISTA,
+        responses={200: s.EstimacionPageSerializer},
+    )
     def get(self, request: Request) -> Response:
         """Every OT's estimaciones, newest period first, one page at a time."""
         return _pagina(request, request.query_params)

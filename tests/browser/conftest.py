@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.db import connection
 from playwright.sync_api import Locator, Page, Playwright, ViewportSize, expect
 
@@ -106,9 +107,13 @@ def _migrated_rows(transactional_db: None) -> None:
     `serialized_rollback` cannot restore it here: Playwright's sync API runs the test in a
     greenlet of its own, where Django's connection handler hands out a fresh connection
     object that never saw the copy the test runner took. After an earlier test flushed the
-    database, the rows are put back from the copy the root conftest took at set-up.
+    database (the roles are gone), the rows are put back from the copy the root conftest took
+    at set-up.
     """
-    if not ContentType.objects.exists() and MIGRATED_ROWS:
+    if MIGRATED_ROWS and not Group.objects.exists():
+        # A flush without `serialized_rollback` recreates content types and permissions
+        # (post_migrate) under new ids but not the roles: empty it all, then put back.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         connection.creation.deserialize_db_from_string(MIGRATED_ROWS[0])
 
 

@@ -27,6 +27,8 @@ NOT_PAGES = {
     "produccion:ots": "application/json",
     "ots:importar-observaciones": "application/vnd.openxmlformats",
     "precios:importar-observaciones": "application/vnd.openxmlformats",
+    "estimaciones:excel": "application/vnd.openxmlformats",
+    "estimaciones:pdf": "application/pdf",
 }
 # Actions a form on some page posts to; a GET is refused (405), there is nothing to see.
 POST_ONLY = {
@@ -39,6 +41,8 @@ POST_ONLY = {
     "ots:paso",
     "paginas:columnas",
     "precios:autorizar",
+    "precios:pue-activo",
+    "ptes:entregar",
     "ptes:paso",
 }
 # Pages only a user with two-factor login on sees (the others send him to /cuenta/mfa/), and
@@ -92,15 +96,15 @@ def _url(nombre: str, argumentos: dict[str, Any]) -> str:
 
 
 def urls(objetos: dict[str, list[dict[str, Any]]]) -> dict[str, list[str]]:
-    """Each route's URLs: one without arguments, one per entry of `objetos` otherwise (its
-    URL arguments, and under "?" a query string)."""
+    """Each route's URLs: one per entry of `objetos` (its URL arguments, and under "?" a
+    query string), or for a route without arguments and no entry its bare URL."""
     resultado: dict[str, list[str]] = {}
     faltan = []
     for ruta in rutas():
-        if not ruta.argumentos:
-            resultado[ruta.nombre] = [reverse(ruta.nombre)]
-        elif ruta.nombre in objetos:
+        if ruta.nombre in objetos:
             resultado[ruta.nombre] = [_url(ruta.nombre, k) for k in objetos[ruta.nombre]]
+        elif not ruta.argumentos:
+            resultado[ruta.nombre] = [reverse(ruta.nombre)]
         else:
             faltan.append(f"{ruta.nombre} ({ruta.patron})")
     if faltan:
@@ -132,13 +136,16 @@ def objetos_de_prueba(usuario: Any) -> dict[str, list[dict[str, Any]]]:
     from sascop.catalogos.declaraciones import catalogos
     from sascop.catalogos.tests import factories as cat
     from sascop.consulta.models import BusquedaGuardada
+    from sascop.estimaciones.models import Estimacion
     from sascop.ots.models import OTDetalle
     from sascop.ots.tests.factories import OTFactory
+    from sascop.precios import tareas
     from sascop.precios.models import ArchivoImportacion
     from sascop.precios.tests.factories import ConceptoFactory
     from sascop.produccion.tests.factories import ProduccionFactory
     from sascop.ptes.models import PTEDetalle
     from sascop.ptes.tests.factories import PTEFactory
+    from sascop.tareas.services import tarea_encolar
 
     tipo = cat.TipoClienteFactory()
     cliente = cat.ClienteFactory(tipo=tipo)
@@ -148,6 +155,11 @@ def objetos_de_prueba(usuario: Any) -> dict[str, list[dict[str, Any]]]:
     paso_ot = OTDetalle.objects.create(ot=ot, paso=cat.PasoOtFactory())
     ProduccionFactory(ot=ot)
     concepto = ConceptoFactory()
+    pue = ConceptoFactory(tipo="extraordinaria", estatus="EN_ELABORACION")
+    pue_autorizado = ConceptoFactory(tipo="extraordinaria", estatus="AUTORIZADO")
+    estimacion = Estimacion.objects.create(
+        ot=ot, numero=1, desde=datetime.date(2026, 5, 1), hasta=datetime.date(2026, 5, 31)
+    )
     for factory in (
         cat.ResponsableFactory,
         cat.FrenteFactory,
@@ -170,17 +182,45 @@ def objetos_de_prueba(usuario: Any) -> dict[str, list[dict[str, Any]]]:
         assert primera is not None, f"no entry of the catalog {nombre}: give it a factory here"
         entradas.append({"nombre": nombre, "pk": primera.pk})
     de_pte, de_ot = {"pte_id": pte.pk}, {"ot_id": ot.pk}
+    # Imports queued for the user (the worker never runs here: each page shows "en cola").
+    en_cola = {
+        tipo_tarea: str(
+            tarea_encolar(
+                tarea, archivo_id=archivos[tipo_archivo], usuario=usuario, tipo=tipo_tarea
+            ).pk
+        )
+        for tipo_tarea, tarea, tipo_archivo in (
+            (tareas.TIPO_PRECIOS, tareas.importar_precios, ArchivoImportacion.Tipo.PRECIOS),
+            (tareas.TIPO_OTS, tareas.importar_registro_ots, ArchivoImportacion.Tipo.OTS),
+            (tareas.TIPO_ANEXO, tareas.importar_anexo, ArchivoImportacion.Tipo.ANEXO),
+        )
+    }
+    de_estimacion = {"estimacion_id": estimacion.pk}
     return {
         # The page, and the page with a step's form open in it.
         "ptes:detalle": [de_pte, {**de_pte, "?": f"editar_paso={paso_pte.pk}"}],
         "ptes:editar": [de_pte],
         "ptes:eliminar": [de_pte],
         "ptes:paso": [{**de_pte, "detalle_id": paso_pte.pk}],
+        "ptes:entregar": [de_pte],
         "ots:detalle": [de_ot, {**de_ot, "?": f"editar_paso={paso_ot.pk}"}],
         "ots:editar": [de_ot],
         "ots:eliminar": [de_ot],
         "ots:paso": [{**de_ot, "detalle_id": paso_ot.pk}],
         "ots:anexo": [de_ot],
+        "ots:reprogramar": [de_ot],
+        # The sheet's "Agregar concepto" as a page of its own (without the sheet's script).
+        "produccion:agregar-concepto": [{"?": f"ot={ot.pk}&anio=2026&mes=5"}],
+        "ots:estimaciones": [de_ot],
+        "ots:anexo-tarea": [{**de_ot, "tarea_id": en_cola[tareas.TIPO_ANEXO]}],
+        "ots:importar-tarea": [{"tarea_id": en_cola[tareas.TIPO_OTS]}],
+        "precios:importar-tarea": [{"tarea_id": en_cola[tareas.TIPO_PRECIOS]}],
+        "estimaciones:detalle": [de_estimacion],
+        "estimaciones:excel": [de_estimacion],
+        "estimaciones:pdf": [de_estimacion],
+        "precios:pue-editar": [{"concepto_id": pue.pk}],
+        "precios:pue-activo": [{"concepto_id": pue.pk}],
+        "precios:convertir": [{"concepto_id": pue_autorizado.pk}],
         "ots:importar-observaciones": [{"archivo_id": archivos[ArchivoImportacion.Tipo.OTS]}],
         "precios:importar-observaciones": [
             {"archivo_id": archivos[ArchivoImportacion.Tipo.PRECIOS]}
