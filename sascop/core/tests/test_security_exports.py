@@ -170,3 +170,32 @@ def test_security_anexo_export_and_refused_copy_write_formula_text_as_text(admin
     refusado = importar(["C-5", "9.9", "=1+1", "DIA", "=2*3"])
     assert refusado.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert_texto(_contenido(admin.get(refusado.json()["observaciones"])), [*TEXTOS, "=2*3"])
+
+
+def test_security_estimacion_and_gpu_board_exports_write_formula_text_as_text(admin, csrf):
+    from sascop.estimaciones.tests.conftest import crear_obra
+    from sascop.produccion.models import RegistroGPU
+
+    obra = crear_obra()
+    ot = obra["ot"]
+    # The concepts' texts reach the claim; a GPU record's note and link reach the board.
+    for linea, texto in zip((obra["buceo"], obra["lancha"], obra["gpu"]), TEXTOS, strict=False):
+        linea.concepto.concepto = texto
+        linea.concepto.save(update_fields=["concepto"])
+    RegistroGPU.objects.create(produccion=obra["gpu3"], estatus="FIRMADO", nota=TEXTOS[3])
+    creada = admin.post(
+        f"/operaciones/api/ots/{ot.pk}/estimaciones/",
+        {"desde": "2026-05-01", "hasta": "2026-05-31", "oficio": TEXTOS[3]},
+        content_type="application/json",
+        **csrf(admin),
+    )
+    assert creada.status_code == HTTPStatus.CREATED, creada.content[:300]
+
+    estimacion = _contenido(
+        admin.get(f"/operaciones/api/estimaciones/{creada.json()['id']}/", {"formato": "xlsx"})
+    )
+    assert_texto(estimacion, TEXTOS[:4])
+    gpu = admin.get(
+        f"/operaciones/api/ots/{ot.pk}/gpu/", {"anio": 2026, "mes": 5, "formato": "xlsx"}
+    )
+    assert_texto(_contenido(gpu), [TEXTOS[2], TEXTOS[3]])
