@@ -171,7 +171,10 @@ def test_the_gpu_board_is_edited_from_the_keyboard(
     # For the README (docs/gpu.png and gpu-telefono.png are copies of these).
     page.screenshot(path=SCREENSHOTS / f"gpu-{tamano['width']}.png", full_page=True)
 
-    page.get_by_role("button", name="Guardar").click()
+    # By the keyboard too: a click could land where the grid was before the full-page
+    # screenshot made it redraw.
+    page.get_by_role("button", name="Guardar").focus()
+    page.keyboard.press("Enter")
 
     expect(page.locator("#aviso-gpu")).to_have_text("Guardado.")
     assert _gpu(obra, "3", 4) == ("PROCESO", "", "")

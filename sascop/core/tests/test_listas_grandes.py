@@ -157,8 +157,9 @@ def datos():
     ("url", "consultas"),
     [
         # The running totals, the anexos' adjustments to the amounts (each cached with
-        # Redis), the overdue PTEs and the late OTs (a count and the first ten each).
-        ("/", 13),
+        # Redis), the overdue PTEs and the late OTs (a count and the first ten each), and
+        # the estimaciones panel (executed, claimed, authorised by month).
+        ("/", 16),
         ("/ptes/", 9),
         ("/ptes/?pagina=2&por_pagina=10&estatus=1&anio=2026", 10),
         ("/ots/", 8),
