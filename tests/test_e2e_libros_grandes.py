@@ -148,9 +148,10 @@ def test_a_50000_line_anexo_imports_under_the_request_limits(servidor, tmp_path)
         for numero, fila in enumerate(hoja.iter_rows(values_only=True), start=1)
         if len(fila) == 7 and fila[-1] is not None
     ]
+    # In the language the import was asked in (the API's English here; the page's Spanish).
     assert observaciones == [
         (1, "OBSERVACIONES"),
-        (CONCEPTOS + 2, "La partida 0.0 del anexo C-2 repite la fila 2."),
+        (CONCEPTOS + 2, "Item 0.0 of anexo C-2 repeats row 2."),
     ]
     assert answer.status_code == HTTPStatus.CREATED, answer.text[:500]
     assert (answer.json()["version"], answer.json()["partidas"]) == (1, CONCEPTOS)

@@ -236,8 +236,10 @@ def _calcular_ajustes() -> list[dict[str, Any]]:
 def _ajustes_por_anexo() -> list[dict[str, Any]]:
     """What the running totals (which add the amounts typed) miss of the contracted amounts:
     per status and client, the active anexos' totals minus the amounts typed of their OTs.
-    One query over the OTs that have an anexo, cached until an OT or an anexo changes."""
-    return cached("ajustes_por_anexo", [OT, AnexoOT], _calcular_ajustes)
+    One query over the OTs that have an anexo, read every time: like the running totals it
+    completes, it must follow every write path (a bulk `update()` of the amounts typed sends
+    no signal that would retire a cached copy)."""
+    return _calcular_ajustes()
 
 
 def estadisticas(filtro: FiltroTablero = SIN_FILTRO) -> dict[str, Any]:

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 from playwright.sync_api import Locator, Page, Playwright, ViewportSize, expect
 
@@ -115,6 +117,11 @@ def _migrated_rows(transactional_db: None) -> None:
         # (post_migrate) under new ids but not the roles: empty it all, then put back.
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         connection.creation.deserialize_db_from_string(MIGRATED_ROWS[0])
+        # The rows came back with their ids: the sequences continue after them (PostgreSQL),
+        # as loaddata leaves them.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                cursor.execute(sql)
 
 
 @pytest.fixture(scope="session")

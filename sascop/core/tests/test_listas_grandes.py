@@ -156,9 +156,10 @@ def datos():
 @pytest.mark.parametrize(
     ("url", "consultas"),
     [
-        # The running totals, the anexos' adjustments to the amounts (each cached with
-        # Redis), the overdue PTEs and the late OTs (a count and the first ten each), and
-        # the estimaciones panel (executed, claimed, authorised by month).
+        # The running totals, the anexos' adjustments to the amounts (read for the totals
+        # and again for the amounts by client), the overdue PTEs and the late OTs (a count
+        # and the first ten each), and the estimaciones panel (executed, claimed,
+        # authorised by month).
         ("/", 16),
         ("/ptes/", 9),
         ("/ptes/?pagina=2&por_pagina=10&estatus=1&anio=2026", 10),

@@ -370,8 +370,8 @@ def test_triggers_come_back_with_exact_totals_after_being_lost() -> None:
 def test_the_dashboard_reads_are_three_queries_and_one(django_assert_num_queries: Any) -> None:
     for _ in range(3):
         ProduccionFactory()
-    # Each read adds the anexos' adjustments to the running totals: one more query (cached
-    # with Redis until an OT or an anexo changes).
+    # Each read adds the anexos' adjustments to the running totals: one more query, with or
+    # without Redis (see estadisticas.selectors._ajustes_por_anexo).
     with django_assert_num_queries(4):
         estadisticas()
     with django_assert_num_queries(2):

@@ -17,7 +17,7 @@ from sascop.estimaciones.models import Estimacion, EstimacionProduccion
 from sascop.estimaciones.tests.conftest import D, crear_obra
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
 
