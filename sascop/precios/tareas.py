@@ -75,19 +75,34 @@ def importacion_encolar(
                 contrato=contrato,
             )
         es_precios = tipo == ArchivoImportacion.Tipo.PRECIOS
-        tarea = tarea_encolar(
+        return _encolar(
             importar_precios if es_precios else importar_registro_ots,
-            archivo_id=archivo.pk,
-            usuario_id=usuario.pk,
+            TIPO_PRECIOS if es_precios else TIPO_OTS,
+            archivo=archivo,
+            usuario=usuario,
+            filas=filas,
             simular=simular,
             conservar=conservar,
-            idioma=translation.get_language() or settings.LANGUAGE_CODE,
-            usuario=usuario,
-            tipo=TIPO_PRECIOS if es_precios else TIPO_OTS,
         )
-        tarea_avanzar(str(tarea.pk), hechas=0, total=filas)
-        tarea.total, tarea.hechas = filas, 0
-        return tarea
+
+
+def _encolar(
+    tarea: Any, tipo: str, *, archivo: ArchivoImportacion, usuario: User, filas: int, **kwargs: Any
+) -> Tarea:
+    """Queue `tarea` over the kept `archivo` in the request's language, its progress measured
+    against `filas` from the start."""
+    encolada = tarea_encolar(
+        tarea,
+        archivo_id=archivo.pk,
+        usuario_id=usuario.pk,
+        idioma=translation.get_language() or settings.LANGUAGE_CODE,
+        usuario=usuario,
+        tipo=tipo,
+        **kwargs,
+    )
+    tarea_avanzar(str(encolada.pk), hechas=0, total=filas)
+    encolada.total, encolada.hechas = filas, 0
+    return encolada
 
 
 @contextlib.contextmanager
@@ -180,19 +195,15 @@ def anexo_encolar(
             contenido=contenido,
             nombre_archivo=nombre_archivo,
         )
-        tarea = tarea_encolar(
+        return _encolar(
             importar_anexo,
-            archivo_id=archivo.pk,
-            usuario_id=usuario.pk,
+            TIPO_ANEXO,
+            archivo=archivo,
+            usuario=usuario,
+            filas=filas,
             ot_id=ot_id,
             modo=modo,
-            idioma=translation.get_language() or settings.LANGUAGE_CODE,
-            usuario=usuario,
-            tipo=TIPO_ANEXO,
         )
-        tarea_avanzar(str(tarea.pk), hechas=0, total=filas)
-        tarea.total, tarea.hechas = filas, 0
-        return tarea
 
 
 @task(takes_context=True)
