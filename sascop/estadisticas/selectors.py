@@ -213,7 +213,12 @@ def _desde_totales() -> dict[str, Any]:
     )
 
 
-def _calcular_ajustes() -> list[dict[str, Any]]:
+def _ajustes_por_anexo() -> list[dict[str, Any]]:
+    """What the running totals (which add the amounts typed) miss of the contracted amounts:
+    per status and client, the active anexos' totals minus the amounts typed of their OTs.
+    One query over the OTs that have an anexo, read every time: like the running totals it
+    completes, it must follow every write path (a bulk `update()` of the amounts typed sends
+    no signal that would retire a cached copy)."""
     rows = (
         AnexoOT.objects.filter(activo=True, ot__eliminado_en__isnull=True)
         .values("ot__estatus", "ot__cliente_id")
@@ -231,15 +236,6 @@ def _calcular_ajustes() -> list[dict[str, Any]]:
         }
         for row in rows
     ]
-
-
-def _ajustes_por_anexo() -> list[dict[str, Any]]:
-    """What the running totals (which add the amounts typed) miss of the contracted amounts:
-    per status and client, the active anexos' totals minus the amounts typed of their OTs.
-    One query over the OTs that have an anexo, read every time: like the running totals it
-    completes, it must follow every write path (a bulk `update()` of the amounts typed sends
-    no signal that would retire a cached copy)."""
-    return _calcular_ajustes()
 
 
 def estadisticas(filtro: FiltroTablero = SIN_FILTRO) -> dict[str, Any]:
