@@ -1,6 +1,11 @@
 // SASCOP's own script: small enhancements over pages that work without it.
 "use strict";
 
+// --- The CSRF token for the pages' own fetch() writes ----------------------------------------
+// The one htmx sends, from <body hx-headers> (whatever CSRF_COOKIE_NAME is).
+window.sascopCsrf = () =>
+  JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+
 // --- The idle-timeout notice -------------------------------------------------------------
 // The page says when its session ends (`data-expira`, epoch seconds, and the server's clock
 // in `data-ahora`, so a wrong clock here does not matter). Five minutes before, the notice

@@ -465,17 +465,6 @@
 
     // --- saving ------------------------------------------------------------------------------
 
-    function galleta(nombre) {
-      var valor = null;
-      document.cookie.split(";").forEach(function (c) {
-        var partes = c.trim().split("=");
-        if (partes[0] === nombre) {
-          valor = decodeURIComponent(partes.slice(1).join("="));
-        }
-      });
-      return valor;
-    }
-
     // The board read again: what this user changed and did not save stays on top.
     function cargar(nuevos, conservar) {
       var mios = {};
@@ -531,7 +520,7 @@
         headers: {
           "Content-Type": "application/json",
           Accept: "application/json",
-          "X-CSRFToken": galleta("csrftoken") || "",
+          "X-CSRFToken": window.sascopCsrf(),
           "If-Match": version,
         },
         body: JSON.stringify({ registros: registros }),

@@ -22,17 +22,6 @@
     var texto = document.getElementById("texto-comentario");
     var lista = document.getElementById("comentarios-reporte");
 
-    function galleta(nombre) {
-      var valor = null;
-      document.cookie.split(";").forEach(function (c) {
-        var partes = c.trim().split("=");
-        if (partes[0] === nombre) {
-          valor = decodeURIComponent(partes.slice(1).join("="));
-        }
-      });
-      return valor;
-    }
-
     function avisar(mensaje, clase) {
       aviso.textContent = mensaje;
       aviso.className = "alert " + clase;
@@ -48,7 +37,7 @@
         headers: {
           "Content-Type": "application/json",
           Accept: "application/json",
-          "X-CSRFToken": galleta("csrftoken") || "",
+          "X-CSRFToken": window.sascopCsrf(),
         },
         body: JSON.stringify(cuerpo),
       })

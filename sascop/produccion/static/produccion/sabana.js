@@ -691,7 +691,7 @@
           var cabeceras = {
             "Content-Type": "application/json",
             Accept: "application/json",
-            "X-CSRFToken": galleta("csrftoken") || "",
+            "X-CSRFToken": window.sascopCsrf(),
           };
           if (etiqueta) {
             cabeceras["If-Match"] = etiqueta;
@@ -737,17 +737,6 @@
     }
 
     // --- saving ----------------------------------------------------------------------------
-
-    function galleta(nombre) {
-      var valor = null;
-      document.cookie.split(";").forEach(function (c) {
-        var partes = c.trim().split("=");
-        if (partes[0] === nombre) {
-          valor = decodeURIComponent(partes.slice(1).join("="));
-        }
-      });
-      return valor;
-    }
 
     function cargar(nuevos, conservar) {
       var anterior = base;
@@ -831,7 +820,7 @@
         headers: {
           "Content-Type": "application/json",
           Accept: "application/json",
-          "X-CSRFToken": galleta("csrftoken") || "",
+          "X-CSRFToken": window.sascopCsrf(),
           "If-Match": version,
         },
         body: JSON.stringify({ partidas: partidas }),
