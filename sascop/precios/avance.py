@@ -3,9 +3,8 @@
 The readers (`libro._filas`, which every import's reader goes through) call `fila_leida()`
 once per row; it costs a context-variable lookup unless a task is listening (`informando`),
 and then the task is told the rows read at most once every `cada` seconds: a write every
-half second, not one per row. `filas_del_libro` counts a workbook's rows beforehand, without
-reading its cells, to decide whether the import is large enough to queue and to know the
-total the progress is measured against.
+half second, not one per row. The total it is measured against is counted beforehand by
+`paquete.filas`.
 """
 
 from __future__ import annotations
@@ -13,13 +12,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import time
-import zipfile
 from collections.abc import Callable, Iterator
-from typing import IO
 
-_TROZO = 4 * 1024 * 1024
-# Every row element of a sheet's XML starts so (`<row r="12" ...>`); `<rowBreaks>` does not.
-_FILA = b"<row "
 CADA_SEGUNDOS = 0.5
 
 
@@ -66,30 +60,3 @@ def fila_leida() -> None:
     avance = _actual.get()
     if avance is not None:
         avance.fila()
-
-
-def filas_del_libro(archivo: IO[bytes]) -> int | None:
-    """How many rows the workbook's sheets hold (None when the file is no zip: the import
-    refuses it the usual way). Streams the sheets' XML once; leaves the file at its start."""
-    try:
-        with zipfile.ZipFile(archivo) as paquete:
-            total = 0
-            for nombre in paquete.namelist():
-                if nombre.startswith("xl/worksheets/") and nombre.endswith(".xml"):
-                    total += _contar(paquete, nombre)
-            return total
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return None
-    finally:
-        archivo.seek(0)
-
-
-def _contar(paquete: zipfile.ZipFile, nombre: str) -> int:
-    veces, cola = 0, b""
-    with paquete.open(nombre) as parte:
-        while trozo := parte.read(_TROZO):
-            texto = cola + trozo
-            # A mark split between two chunks is counted in the second (the tail is kept).
-            veces += texto.count(_FILA) - cola.count(_FILA)
-            cola = texto[-(len(_FILA) - 1) :]
-    return veces

@@ -68,6 +68,26 @@ def _contar_en(paquete: zipfile.ZipFile, nombre: str, marca: bytes) -> tuple[int
     return veces, columna
 
 
+def filas(archivo: IO[bytes]) -> int | None:
+    """How many rows the workbook's sheets hold, counted in their XML without reading a cell;
+    None when it is no zip or its parts break a bound (then the import refuses it the usual
+    way, and nothing here decompressed more than the bounds allow). Leaves the file at its
+    start."""
+    try:
+        with zipfile.ZipFile(archivo) as paquete:
+            _revisar_partes(paquete)
+            # Every row element starts so (`<row r="12" ...>`); `<rowBreaks>` does not.
+            return sum(
+                _contar_en(paquete, nombre, b"<row ")[0]
+                for nombre in paquete.namelist()
+                if nombre.startswith("xl/worksheets/") and nombre.endswith(".xml")
+            )
+    except (zipfile.BadZipFile, PaqueteInvalido, OSError, EOFError, ValueError):
+        return None
+    finally:
+        archivo.seek(0)
+
+
 def revisar(archivo: IO[bytes]) -> None:
     """Raise PaqueteInvalido when the workbook in `archivo` breaks a bound (NoEsZip when it is
     no zip at all); leave the file at its start either way."""

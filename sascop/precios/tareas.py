@@ -30,7 +30,7 @@ from django_tasks.base import TaskContext
 
 from sascop.accounts.models import User
 from sascop.core.errors import ApplicationError
-from sascop.precios import avance, importar_ots, services
+from sascop.precios import avance, importar_ots, paquete, services
 from sascop.precios import serializers as s
 from sascop.precios.models import ArchivoImportacion
 from sascop.tareas.models import Tarea
@@ -44,7 +44,7 @@ TIPO_ANEXO = "importar_anexo"
 def filas_en_tarea(archivo: IO[bytes]) -> int | None:
     """The workbook's rows when its import is to be queued (more than
     IMPORTAR_FILAS_EN_TAREA), else None: a smaller one is imported in the request."""
-    filas = avance.filas_del_libro(archivo)
+    filas = paquete.filas(archivo)
     if filas is not None and filas > settings.IMPORTAR_FILAS_EN_TAREA:
         return filas
     return None

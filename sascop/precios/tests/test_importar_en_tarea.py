@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import zipfile
 from http import HTTPStatus
 from io import StringIO
 from typing import Any
@@ -18,7 +19,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sascop.ots.models import OT
-from sascop.precios import avance
+from sascop.precios import avance, paquete
 from sascop.precios.models import ArchivoImportacion, Concepto, Contrato
 from sascop.precios.tests.libros import ENCABEZADO, xlsx
 from sascop.precios.tests.test_importar_ots import catalogos, ot, registro  # noqa: F401
@@ -55,8 +56,27 @@ def _libro(conceptos: int, *malas: list[Any]) -> bytes:
 
 def test_the_rows_of_a_workbook_are_counted_without_reading_it():
     datos = xlsx({"A": [["x"]] * 7, "B": [["y"], [], ["z"]], "C": []})
-    assert avance.filas_del_libro(io.BytesIO(datos)) == 7 + 2  # an empty row is not written
-    assert avance.filas_del_libro(io.BytesIO(b"not a zip")) is None
+    assert paquete.filas(io.BytesIO(datos)) == 7 + 2  # an empty row is not written
+    assert paquete.filas(io.BytesIO(b"not a zip")) is None
+
+
+def test_a_hostile_workbook_is_not_counted_but_refused_in_the_request(admin, csrf):
+    """A sheet that grows a thousandfold is not decompressed to count its rows: the upload
+    stays in the request and is refused there, as any workbook breaking a bound."""
+    bomba = io.BytesIO()
+    with zipfile.ZipFile(bomba, "w", zipfile.ZIP_DEFLATED) as libro:
+        libro.writestr("xl/worksheets/sheet1.xml", b"<row >" + b" " * (8 * 1024 * 1024))
+    assert paquete.filas(io.BytesIO(bomba.getvalue())) is None
+
+    respuesta = admin.post(
+        "/operaciones/api/precios/importar/",
+        {"archivo": SimpleUploadedFile("bomba.xlsx", bomba.getvalue())},
+        **csrf(admin),
+    )
+
+    assert HTTPStatus.BAD_REQUEST <= respuesta.status_code < HTTPStatus.INTERNAL_SERVER_ERROR
+    assert respuesta["Content-Type"].startswith("application/json")
+    assert not Tarea.objects.exists()
 
 
 def test_progress_is_told_at_most_twice_a_second_however_many_rows():
