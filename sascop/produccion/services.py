@@ -112,6 +112,14 @@ def antes_de_cambiar_filas(funcion: Callable[[Sequence[Produccion]], None]) -> N
         _candados.append(funcion)
 
 
+def exigir_sin_candados(filas: Sequence[Produccion]) -> None:
+    """Run the other apps' refusals on rows a write does not change but whose standing it
+    does: un-signing their day, or their GPU record (a claim counts signed rows only)."""
+    if filas:
+        for candado in _candados:
+            candado(filas)
+
+
 def _escribir(
     *,
     usuario: User | None,
@@ -672,6 +680,23 @@ def reportes_guardar(
         anterior = reporte.estatus if reporte else ReporteDiario.Estatus.PENDIENTE
         if anterior != estatus and firmado in (anterior, estatus):
             exigir_firma(usuario, gettext("daily report of %(fecha)s") % {"fecha": clave[1]})
+    desfirmados = {
+        clave
+        for clave, estatus in pedidos.items()
+        if clave in existentes and existentes[clave].estatus == firmado != estatus
+    }
+    if desfirmados:
+        exigir_sin_candados(
+            [
+                fila
+                for fila in Produccion.objects.filter(
+                    ot_id=ot_id,
+                    sitio_id__in={sitio for sitio, _ in desfirmados},
+                    fecha_produccion__in={fecha for _, fecha in desfirmados},
+                )
+                if (fila.sitio_id, fila.fecha_produccion) in desfirmados
+            ]
+        )
     nuevos, cambiados = [], []
     ahora = timezone.now()
     editor = usuario if usuario.is_authenticated else None
