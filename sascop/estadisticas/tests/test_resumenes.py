@@ -371,7 +371,7 @@ def test_the_dashboard_reads_are_three_queries_and_one(django_assert_num_queries
     for _ in range(3):
         ProduccionFactory()
     # Each read adds the anexos' adjustments to the running totals: one more query, with or
-    # without Redis (see estadisticas.selectors._ajustes_por_anexo).
+    # without Redis (see estadisticas.selectors.ajustes_por_anexo).
     with django_assert_num_queries(4):
         estadisticas()
     with django_assert_num_queries(2):
