@@ -40,13 +40,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The price book is read here too (its messages are translated): settings, without a database.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
+import django
 import openpyxl
 
 from bench.common import BASE_ENV, gunicorn, login, manage, request
 from bench.precios import construir
 from sascop.precios.libro import leer_libro
 from tests.server import _serve
+
+django.setup()
 
 USERNAME, PASSWORD = "bench", "Banco-De-Pruebas-2026"
 LIMITE_S = 60.0
