@@ -81,7 +81,7 @@ def purgar_accesos(*, antes_de: datetime) -> int:
     return borrados
 
 
-def _insertar(usuario: Usuario, filas: list[tuple[str, str, str, str, str, str]]) -> None:
+def _insertar(usuario: Usuario, filas: Sequence[tuple[str, str, str, str, str, str]]) -> None:
     """Log rows given as (accion, entidad, entidad_id, campo, valor_anterior, valor_nuevo),
     all by `usuario`, at one time: without a model instance per row (a month's sheet logs
     15,000 of them in the caller's transaction)."""

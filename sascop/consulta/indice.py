@@ -141,9 +141,15 @@ def _sql_postgresql(fuente: Fuente) -> list[str]:
             RETURN NULL;
         END $$""",
         f"DROP TRIGGER IF EXISTS {nombre} ON {fuente.tabla}",
-        f"CREATE TRIGGER {nombre} AFTER INSERT OR DELETE OR UPDATE OF "
+        f"CREATE TRIGGER {nombre} AFTER DELETE OR UPDATE OF "
         f"{', '.join((*fuente.columnas, *fuente.extra))} ON {fuente.tabla} "
         f"FOR EACH ROW EXECUTE FUNCTION {nombre}_f()",
+        # A new row has no entry to remove: the function runs only for rows the index
+        # holds (the condition is the executor's, so a batch of rows it leaves out, such
+        # as a month's activity log, calls no function at all).
+        f"DROP TRIGGER IF EXISTS {nombre}_ins ON {fuente.tabla}",
+        f"CREATE TRIGGER {nombre}_ins AFTER INSERT ON {fuente.tabla} FOR EACH ROW "
+        f"WHEN ({fuente.cumple('NEW')}) EXECUTE FUNCTION {nombre}_f()",
     ]
 
 
@@ -204,7 +210,7 @@ def _sentencias(conn: BaseDatabaseWrapper) -> list[str]:
 
 def _nombres(conn: BaseDatabaseWrapper) -> list[str]:
     if es_postgresql(conn):
-        return [f.indice for f in FUENTES.values()]
+        return [n for f in FUENTES.values() for n in (f.indice, f"{f.indice}_ins")]
     return [f"{f.fts}_{s}" for f in FUENTES.values() for s in ("ai", "ad", "au")]
 
 

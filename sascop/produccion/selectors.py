@@ -8,6 +8,7 @@ import datetime
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -356,15 +357,31 @@ def reportes_diarios(*, ot_id: int, anio: int, mes: int) -> dict[str, Any]:
     }
 
 
-def sabana_json(
-    *, ot_id: int, anio: int, mes: int, tipo_tiempo: str, sitio_id: int | None
-) -> tuple[bytes, str]:
-    """The sheet (see `sabana`) as JSON bytes, and its ETag; stored in the database until
-    something it reads changes (see `hojas`)."""
+def _sabana_calculo(
+    ot_id: int, anio: int, mes: int, tipo_tiempo: str, sitio_id: int | None
+) -> tuple[str, Callable[[], tuple[bytes, str]]]:
+    """The stored sheets' key of a sheet and how to compute its JSON and ETag."""
 
     def calcular() -> tuple[bytes, str]:
         datos = sabana(ot_id=ot_id, anio=anio, mes=mes, tipo_tiempo=tipo_tiempo, sitio_id=sitio_id)
         cuerpo = json.dumps(datos, ensure_ascii=False, separators=(",", ":")).encode()
         return cuerpo, _etiqueta(cuerpo)
 
-    return hojas.leer(ot_id, f"{anio}-{mes}:{tipo_tiempo}:{sitio_id or ''}", calcular)
+    return f"{anio}-{mes}:{tipo_tiempo}:{sitio_id or ''}", calcular
+
+
+def sabana_json(
+    *, ot_id: int, anio: int, mes: int, tipo_tiempo: str, sitio_id: int | None
+) -> tuple[bytes, str]:
+    """The sheet (see `sabana`) as JSON bytes, and its ETag; stored in the database until
+    something it reads changes (see `hojas`)."""
+    clave, calcular = _sabana_calculo(ot_id, anio, mes, tipo_tiempo, sitio_id)
+    return hojas.leer(ot_id, clave, calcular)
+
+
+def sabana_etiqueta(
+    *, ot_id: int, anio: int, mes: int, tipo_tiempo: str, sitio_id: int | None
+) -> str:
+    """The sheet's ETag as `sabana_json` answers it, without reading the stored sheet."""
+    clave, calcular = _sabana_calculo(ot_id, anio, mes, tipo_tiempo, sitio_id)
+    return hojas.etiqueta(ot_id, clave, calcular)

@@ -507,7 +507,7 @@ def sabana_guardar(
     ot = bloquear_o_404(OT.objects.all(), ot_id, "OT")  # one sheet save at a time per OT
     sitio = selectors.sitio_de_hoja(ot, sitio_id)
     if if_match is not None:
-        _, actual = selectors.sabana_json(
+        actual = selectors.sabana_etiqueta(
             ot_id=ot_id, anio=anio, mes=mes, tipo_tiempo=tipo_tiempo, sitio_id=sitio_id
         )
         _exigir_etiqueta(if_match, actual)

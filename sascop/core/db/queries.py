@@ -135,7 +135,7 @@ def insertar(
         for campo in meta.concrete_fields
         if campo not in variables and not (campo.primary_key and campo.get_default() is None)
     ]
-    columnas = [q(campo.column) for campo in (*constantes, *variables)]
+    columnas = [q(campo.column or "") for campo in (*constantes, *variables)]
     valores_fijos = [
         campo.get_db_prep_save(campo.pre_save(plantilla, add=True), connection)
         for campo in constantes
