@@ -113,8 +113,10 @@ def insertar(
     lote: int = 5000,
 ) -> list[tuple[Any, ...]]:
     """Insert a row per tuple of `filas` (values of `campos`, in that order), each with the
-    values `fijos` and, for every other field, its default (`auto_now(_add)` included);
-    returns the `devolver` fields of the rows inserted (in no particular order, each value
+    values `fijos` and, for every other field, its default (`auto_now(_add)` included),
+    taken once for the whole insert: a callable default (`timezone.now`, `uuid4`) gives
+    every row the same value, so a field that must differ per row goes in `campos`. Returns
+    the `devolver` fields of the rows inserted (in no particular order, each value
     through its field's `to_python`: SQLite answers dates as text).
 
     One `INSERT … SELECT` per `lote` rows, without a model instance per row (`bulk_create`
