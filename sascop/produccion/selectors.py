@@ -13,12 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils.translation import gettext
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Sitio
 from sascop.core.api.filters import BooleanFilter, IdFilter, filtrar
+from sascop.core.db.lookups import EnLista
 from sascop.core.errors import InvalidInput, NotFound
 from sascop.ots.models import OT
 from sascop.precios.libro import normalizar_anexo, normalizar_partida
@@ -196,7 +197,7 @@ def sabana(
     dias = {inicio + datetime.timedelta(days=d): str(d + 1) for d in range(n)}
     programa: dict[int, dict[str, str]] = defaultdict(dict)
     for linea_id, fecha, volumen in (
-        ProgramaDiario.objects.filter(partida_id__in=ids, fecha__range=(inicio, fin))
+        ProgramaDiario.objects.filter(EnLista(F("partida_id"), ids), fecha__range=(inicio, fin))
         .order_by()
         .values_list("partida_id", "fecha", "volumen")
     ):
@@ -206,8 +207,8 @@ def sabana(
     volumen_mes: dict[int, Decimal] = defaultdict(Decimal)
     for linea_id, fecha, volumen, exceso in (
         Produccion.objects.filter(
+            EnLista(F("partida_anexo_id"), ids),
             ot_id=ot_id,
-            partida_anexo_id__in=ids,
             fecha_produccion__range=(inicio, fin),
             tipo_tiempo=tipo_tiempo,
             sitio_id=sitio.pk,
@@ -223,7 +224,7 @@ def sabana(
     acumulados: dict[int, Any] = {
         fila["partida_anexo_id"]: fila
         for fila in Produccion.objects.filter(
-            ot_id=ot_id, partida_anexo_id__in=ids, fecha_produccion__lte=fin
+            EnLista(F("partida_anexo_id"), ids), ot_id=ot_id, fecha_produccion__lte=fin
         )
         .values("partida_anexo_id")
         .annotate(
