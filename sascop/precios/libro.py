@@ -25,7 +25,8 @@ from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 
-from sascop.precios import avance, paquete
+from sascop.precios import paquete
+from sascop.precios.avance import Avance
 
 # The header row is looked for among the first rows of a sheet only: titles are a few lines.
 FILAS_DE_TITULO = 30
@@ -414,7 +415,9 @@ def _columnas(
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _filas(hoja: Any, plazo: paquete.Plazo | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+def _filas(
+    hoja: Any, plazo: paquete.Plazo | None = None, avance: Avance | None = None
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
     # Producers of these workbooks often write a wrong <dimension>; read every row there is
     # (paquete.revisar has bounded how many and how wide), within the read's time.
     plazo = plazo or paquete.Plazo()
@@ -422,7 +425,8 @@ def _filas(hoja: Any, plazo: paquete.Plazo | None = None) -> Iterator[tuple[int,
     for numero, fila in enumerate(hoja.iter_rows(values_only=True), start=1):
         if numero % 500 == 0:
             plazo.revisar()
-        avance.fila_leida()
+        if avance is not None:
+            avance.fila()
         yield numero, fila
 
 
@@ -782,13 +786,15 @@ def abrir_libro(archivo: IO[bytes]) -> contextlib.AbstractContextManager[Any]:
     return _abrir(archivo)
 
 
-def filas_de(hoja: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """Every row of a read-only sheet with its number, whatever its <dimension> says."""
-    return _filas(hoja)
+def filas_de(hoja: Any, avance: Avance | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Every row of a read-only sheet with its number, whatever its <dimension> says; each
+    counted on `avance` when given."""
+    return _filas(hoja, avance=avance)
 
 
-def leer_libro(archivo: IO[bytes]) -> Libro:
-    """Read every sheet of the workbook in `archivo` (a binary, seekable file).
+def leer_libro(archivo: IO[bytes], avance: Avance | None = None) -> Libro:
+    """Read every sheet of the workbook in `archivo` (a binary, seekable file), each row
+    counted on `avance` when given (an import run as a task).
 
     Raises `LibroIlegible` when the file is not a readable .xlsx workbook; rows and sheets
     that cannot be read are in the result's `errores`, each with its sheet and row number.
@@ -798,7 +804,7 @@ def leer_libro(archivo: IO[bytes]) -> Libro:
     plazo = paquete.Plazo()
     with _abrir(archivo) as workbook:
         for hoja in workbook.worksheets:
-            _LectorHoja(libro, hoja.title, vistas).leer(_filas(hoja, plazo))
+            _LectorHoja(libro, hoja.title, vistas).leer(_filas(hoja, plazo, avance))
     return libro
 
 
@@ -831,8 +837,9 @@ class LibroAnexo:
     hoja: str = ""
 
 
-def leer_anexo(archivo: IO[bytes]) -> LibroAnexo:
-    """Read an OT's anexo from the first sheet of the workbook in `archivo`.
+def leer_anexo(archivo: IO[bytes], avance: Avance | None = None) -> LibroAnexo:
+    """Read an OT's anexo from the first sheet of the workbook in `archivo`, each row counted
+    on `avance` when given (an import run as a task).
 
     The header (below any title lines) names ANEXO, PARTIDA, CONCEPTO, UNIDAD and VOLUMEN
     PTE, optionally the unit prices and one column per programmed day. Section and total
@@ -845,7 +852,7 @@ def leer_anexo(archivo: IO[bytes]) -> LibroAnexo:
             return resultado
         hoja = workbook.worksheets[0]
         resultado.hoja = hoja.title
-        filas = _filas(hoja)
+        filas = _filas(hoja, avance=avance)
         hallado = buscar_encabezado(filas, ANEXO_OT)
         if hallado.columnas is None:
             motivo = sin_encabezado(ANEXO_OT) if hallado.contenido else _("The sheet is empty.")

@@ -3,9 +3,9 @@
 A workbook with more rows than `IMPORTAR_FILAS_EN_TAREA` (price book, PUE list, register of
 OTs, an OT's anexo) is kept in the database (`ArchivoImportacion`) and its import queued in the same
 transaction; the worker reads it from there, never from the request. While the rows are read
-the task reports how many (`avance`), and its result is the very JSON the synchronous import
-answers. A refused workbook fails the task, with the error body the request would have had
-(`Tarea.error`).
+the task reports how many (an `avance.Avance`, passed to the import service and by it to the
+reader), and its result is the very JSON the synchronous import answers. A refused workbook
+fails the task, with the error body the request would have had (`Tarea.error`).
 
 The writes keep the import's own transaction: the price book's one transaction, the register's
 one transaction with a savepoint per OT, the anexo's one transaction. A worker killed
@@ -30,8 +30,9 @@ from django_tasks.base import TaskContext
 
 from sascop.accounts.models import User
 from sascop.core.errors import ApplicationError
-from sascop.precios import avance, importar_ots, paquete, services
+from sascop.precios import importar_ots, paquete, services
 from sascop.precios import serializers as s
+from sascop.precios.avance import Avance
 from sascop.precios.models import ArchivoImportacion
 from sascop.tareas.models import Tarea
 from sascop.tareas.services import tarea_avanzar, tarea_encolar
@@ -108,16 +109,16 @@ def _encolar(
 @contextlib.contextmanager
 def _ejecucion(
     context: TaskContext, archivo_id: int, usuario_id: int, idioma: str
-) -> Iterator[tuple[ArchivoImportacion, User]]:
-    """The task's language, its kept workbook and user; the rows read reported as they go;
-    an import refused recorded as the task's error (the task then fails)."""
+) -> Iterator[tuple[ArchivoImportacion, User, Avance]]:
+    """The task's language, its kept workbook and user, and the `Avance` that reports the
+    rows the import reads as they go (the import is passed it); an import refused recorded
+    as the task's error (the task then fails)."""
     tarea_id = str(context.task_result.id)
     with translation.override(idioma):
         try:
             archivo = ArchivoImportacion.objects.get(pk=archivo_id)
             usuario = User.objects.get(pk=usuario_id)
-            with avance.informando(lambda hechas: tarea_avanzar(tarea_id, hechas=hechas)):
-                yield archivo, usuario
+            yield archivo, usuario, Avance(lambda hechas: tarea_avanzar(tarea_id, hechas=hechas))
         except ApplicationError as exc:
             Tarea.objects.filter(pk=tarea_id).update(error=exc.payload())
             raise
@@ -134,13 +135,14 @@ def importar_precios(
     idioma: str,
 ) -> dict[str, Any]:
     """Import a kept price book or PUE list (`services.conceptos_importar`)."""
-    with _ejecucion(context, archivo_id, usuario_id, idioma) as (archivo, usuario):
+    with _ejecucion(context, archivo_id, usuario_id, idioma) as (archivo, usuario, avance):
         try:
             resultado = services.conceptos_importar(
                 usuario=usuario,
                 archivo=io.BytesIO(bytes(archivo.contenido)),
                 contrato=archivo.contrato or None,
                 simular=simular,
+                avance=avance,
             )
         except services.LibroInvalido as exc:
             if filas := exc.extra.get("filas"):
@@ -164,9 +166,12 @@ def importar_registro_ots(
     idioma: str,
 ) -> dict[str, Any]:
     """Import a kept register of OTs (`importar_ots.ots_importar`)."""
-    with _ejecucion(context, archivo_id, usuario_id, idioma) as (archivo, usuario):
+    with _ejecucion(context, archivo_id, usuario_id, idioma) as (archivo, usuario, avance):
         resultado = importar_ots.ots_importar(
-            usuario=usuario, archivo=io.BytesIO(bytes(archivo.contenido)), simular=simular
+            usuario=usuario,
+            archivo=io.BytesIO(bytes(archivo.contenido)),
+            simular=simular,
+            avance=avance,
         )
         cuerpo = s.registro_ots(resultado)
         if cuerpo["rechazadas"]:
@@ -217,7 +222,7 @@ def importar_anexo(
     idioma: str,
 ) -> dict[str, Any]:
     """Import a kept OT anexo workbook (`services.anexo_importar`): the API's 201 body."""
-    with _ejecucion(context, archivo_id, usuario_id, idioma) as (archivo, usuario):
+    with _ejecucion(context, archivo_id, usuario_id, idioma) as (archivo, usuario, avance):
         try:
             resultado = services.anexo_importar(
                 usuario=usuario,
@@ -225,6 +230,7 @@ def importar_anexo(
                 archivo=io.BytesIO(bytes(archivo.contenido)),
                 nombre_archivo=archivo.nombre_archivo,
                 modo=modo,
+                avance=avance,
             )
         except services.AnexoInvalido as exc:
             # As the API answers it: the refused workbook's copy with observations.
