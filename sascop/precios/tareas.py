@@ -25,11 +25,13 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from django_tasks import task
 from django_tasks.base import TaskContext
 
 from sascop.accounts.models import User
-from sascop.core.errors import ApplicationError
+from sascop.core.errors import ApplicationError, NotFound
+from sascop.ots.models import OT
 from sascop.precios import importar_ots, paquete, services
 from sascop.precios import serializers as s
 from sascop.precios.avance import Avance
@@ -49,6 +51,38 @@ def filas_en_tarea(archivo: IO[bytes]) -> int | None:
     if filas is not None and filas > settings.IMPORTAR_FILAS_EN_TAREA:
         return filas
     return None
+
+
+def importacion_si_grande(
+    *,
+    usuario: User,
+    tipo: str,
+    simular: bool,
+    libro: IO[bytes] | None = None,
+    nombre_archivo: str = "",
+    contrato: str = "",
+    archivo: ArchivoImportacion | None = None,
+    conservar: bool = False,
+) -> Tarea | None:
+    """Queue the import of a workbook of more rows than IMPORTAR_FILAS_EN_TAREA
+    (`importacion_encolar`): the uploaded `libro`, or the kept `archivo`. None for a smaller
+    one: it is imported in the request."""
+    if archivo is not None:
+        libro = io.BytesIO(bytes(archivo.contenido))
+    assert libro is not None, "an upload or a kept workbook"
+    if (filas := filas_en_tarea(libro)) is None:
+        return None
+    return importacion_encolar(
+        usuario=usuario,
+        tipo=tipo,
+        filas=filas,
+        simular=simular,
+        contenido=b"" if archivo is not None else libro.read(),
+        nombre_archivo=nombre_archivo,
+        contrato=contrato,
+        archivo=archivo,
+        conservar=conservar,
+    )
 
 
 def importacion_encolar(
@@ -181,6 +215,26 @@ def importar_registro_ots(
         elif not conservar:
             services.archivo_descartar(archivo=archivo)
         return cuerpo
+
+
+def anexo_si_grande(
+    *, usuario: User, ot_id: int, modo: str, libro: IO[bytes], nombre_archivo: str
+) -> Tarea | None:
+    """Queue the import of an OT's anexo workbook of more rows than IMPORTAR_FILAS_EN_TAREA
+    (`anexo_encolar`; a 404 when the OT does not exist). None for a smaller one: it is
+    imported in the request."""
+    if (filas := filas_en_tarea(libro)) is None:
+        return None
+    if not OT.objects.filter(pk=ot_id).exists():
+        raise NotFound(gettext("OT %(id)s does not exist.") % {"id": ot_id})
+    return anexo_encolar(
+        usuario=usuario,
+        ot_id=ot_id,
+        modo=modo,
+        filas=filas,
+        contenido=libro.read(),
+        nombre_archivo=nombre_archivo,
+    )
 
 
 def anexo_encolar(

@@ -144,16 +144,15 @@ def anexo_ot(request: HttpRequest, ot_id: int) -> HttpResponse:
         limite = settings.MAX_UPLOAD_BODY_BYTES // (1024 * 1024)
         form.add_error("archivo", gettext("The file may not exceed %(n)s MB.") % {"n": limite})
         return _pagina(request, ot_id, form, status=413)
-    if (filas := tareas.filas_en_tarea(archivo)) is not None:
+    tarea = tareas.anexo_si_grande(
+        usuario=current_user(request),
+        ot_id=ot_id,
+        modo=form.cleaned_data["modo"],
+        libro=archivo,
+        nombre_archivo=archivo.name or "",
+    )
+    if tarea is not None:
         # A large anexo is imported by the task worker; the page follows its progress.
-        tarea = tareas.anexo_encolar(
-            usuario=current_user(request),
-            ot_id=ot_id,
-            modo=form.cleaned_data["modo"],
-            filas=filas,
-            contenido=archivo.read(),
-            nombre_archivo=archivo.name or "",
-        )
         return redirect("ots:anexo-tarea", ot_id=ot_id, tarea_id=tarea.pk)
     try:
         resultado = services.anexo_importar(

@@ -85,18 +85,17 @@ def precios_importar(request: HttpRequest) -> HttpResponse:
     subido = form.cleaned_data["archivo"]
     contenido = subido.read()
     contrato = form.cleaned_data["contrato"] or ""
-    if (filas := tareas.filas_en_tarea(io.BytesIO(contenido))) is not None:
+    tarea = tareas.importacion_si_grande(
+        usuario=usuario,
+        tipo=ArchivoImportacion.Tipo.PRECIOS,
+        simular=True,
+        conservar=True,
+        libro=io.BytesIO(contenido),
+        nombre_archivo=subido.name or "",
+        contrato=contrato,
+    )
+    if tarea is not None:
         # A large book's preview is read by the task worker; the page follows its progress.
-        tarea = tareas.importacion_encolar(
-            usuario=usuario,
-            tipo=ArchivoImportacion.Tipo.PRECIOS,
-            filas=filas,
-            simular=True,
-            conservar=True,
-            contenido=contenido,
-            nombre_archivo=subido.name or "",
-            contrato=contrato,
-        )
         return redirect("precios:importar-tarea", tarea_id=tarea.pk)
     try:
         vista = services.conceptos_importar(
@@ -153,16 +152,12 @@ def _confirmar_precios(request: HttpRequest, usuario: User) -> HttpResponse:
         archivo_id=_entero(request.POST.get("archivo_id")),
         tipo=ArchivoImportacion.Tipo.PRECIOS,
     )
-    contenido = bytes(pendiente.contenido)
-    if (filas := tareas.filas_en_tarea(io.BytesIO(contenido))) is not None:
-        tarea = tareas.importacion_encolar(
-            usuario=usuario,
-            tipo=ArchivoImportacion.Tipo.PRECIOS,
-            filas=filas,
-            simular=False,
-            archivo=pendiente,
-        )
+    tarea = tareas.importacion_si_grande(
+        usuario=usuario, tipo=ArchivoImportacion.Tipo.PRECIOS, simular=False, archivo=pendiente
+    )
+    if tarea is not None:
         return redirect("precios:importar-tarea", tarea_id=tarea.pk)
+    contenido = bytes(pendiente.contenido)
     try:
         resultado = services.conceptos_importar(
             usuario=usuario, archivo=io.BytesIO(contenido), contrato=pendiente.contrato or None
@@ -228,15 +223,10 @@ def ots_importar(request: HttpRequest) -> HttpResponse:
             archivo_id=_entero(request.POST.get("archivo_id")),
             tipo=ArchivoImportacion.Tipo.OTS,
         )
-        contenido = bytes(pendiente.contenido)
-        if (filas := tareas.filas_en_tarea(io.BytesIO(contenido))) is not None:
-            tarea = tareas.importacion_encolar(
-                usuario=usuario,
-                tipo=ArchivoImportacion.Tipo.OTS,
-                filas=filas,
-                simular=False,
-                archivo=pendiente,
-            )
+        tarea = tareas.importacion_si_grande(
+            usuario=usuario, tipo=ArchivoImportacion.Tipo.OTS, simular=False, archivo=pendiente
+        )
+        if tarea is not None:
             return redirect("ots:importar-tarea", tarea_id=tarea.pk)
         return _importar_registro(request, usuario, pendiente)
     form = RegistroForm(request.POST, request.FILES)
@@ -244,16 +234,15 @@ def ots_importar(request: HttpRequest) -> HttpResponse:
         return render(request, IMPORTAR_OTS, {"form": form}, status=400)
     subido = form.cleaned_data["archivo"]
     contenido = subido.read()
-    if (filas := tareas.filas_en_tarea(io.BytesIO(contenido))) is not None:
-        tarea = tareas.importacion_encolar(
-            usuario=usuario,
-            tipo=ArchivoImportacion.Tipo.OTS,
-            filas=filas,
-            simular=True,
-            conservar=True,
-            contenido=contenido,
-            nombre_archivo=subido.name or "",
-        )
+    tarea = tareas.importacion_si_grande(
+        usuario=usuario,
+        tipo=ArchivoImportacion.Tipo.OTS,
+        simular=True,
+        conservar=True,
+        libro=io.BytesIO(contenido),
+        nombre_archivo=subido.name or "",
+    )
+    if tarea is not None:
         return redirect("ots:importar-tarea", tarea_id=tarea.pk)
     try:
         vista = importar_ots.ots_importar(
