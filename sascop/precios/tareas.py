@@ -111,7 +111,7 @@ def importacion_encolar(
             )
         es_precios = tipo == ArchivoImportacion.Tipo.PRECIOS
         return _encolar(
-            importar_precios if es_precios else importar_registro_ots,
+            importar_archivo,
             TIPO_PRECIOS if es_precios else TIPO_OTS,
             archivo=archivo,
             usuario=usuario,
@@ -159,7 +159,7 @@ def _ejecucion(
 
 
 @task(takes_context=True)
-def importar_precios(
+def importar_archivo(
     context: TaskContext,
     *,
     archivo_id: int,
@@ -168,53 +168,56 @@ def importar_precios(
     conservar: bool,
     idioma: str,
 ) -> dict[str, Any]:
-    """Import a kept price book or PUE list (`services.conceptos_importar`)."""
+    """Import a kept price book or PUE list (`services.conceptos_importar`) or a kept register
+    of OTs (`importar_ots.ots_importar`), as the kept workbook's kind says; the import's JSON.
+    The workbook is let go afterwards unless `conservar` (a page's preview, to confirm) or
+    rows were refused (kept for the download of them with their observations)."""
     with _ejecucion(context, archivo_id, usuario_id, idioma) as (archivo, usuario, avance):
-        try:
-            resultado = services.conceptos_importar(
-                usuario=usuario,
-                archivo=io.BytesIO(bytes(archivo.contenido)),
-                contrato=archivo.contrato or None,
-                simular=simular,
-                avance=avance,
-            )
-        except services.LibroInvalido as exc:
-            if filas := exc.extra.get("filas"):
-                # Kept for the download of the same workbook with its observations.
-                archivo.errores = filas
-                archivo.save(update_fields=["errores"])
-            raise
-        if not conservar:
-            services.archivo_descartar(archivo=archivo)
-        return s.importacion(resultado)
-
-
-@task(takes_context=True)
-def importar_registro_ots(
-    context: TaskContext,
-    *,
-    archivo_id: int,
-    usuario_id: int,
-    simular: bool,
-    conservar: bool,
-    idioma: str,
-) -> dict[str, Any]:
-    """Import a kept register of OTs (`importar_ots.ots_importar`)."""
-    with _ejecucion(context, archivo_id, usuario_id, idioma) as (archivo, usuario, avance):
-        resultado = importar_ots.ots_importar(
-            usuario=usuario,
-            archivo=io.BytesIO(bytes(archivo.contenido)),
-            simular=simular,
-            avance=avance,
-        )
-        cuerpo = s.registro_ots(resultado)
-        if cuerpo["rechazadas"]:
-            # Kept for the download of the refused rows with their observations.
-            archivo.errores = cuerpo["rechazadas"]
+        importar = _precios if archivo.tipo == ArchivoImportacion.Tipo.PRECIOS else _registro
+        cuerpo, rechazadas = importar(archivo, usuario, avance, simular)
+        if rechazadas:
+            archivo.errores = rechazadas
             archivo.save(update_fields=["errores"])
         elif not conservar:
             services.archivo_descartar(archivo=archivo)
         return cuerpo
+
+
+# Tasks queued under the names the two imports had before they were one task run it too.
+importar_precios = importar_registro_ots = importar_archivo
+
+
+def _precios(
+    archivo: ArchivoImportacion, usuario: User, avance: Avance, simular: bool
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    try:
+        resultado = services.conceptos_importar(
+            usuario=usuario,
+            archivo=io.BytesIO(bytes(archivo.contenido)),
+            contrato=archivo.contrato or None,
+            simular=simular,
+            avance=avance,
+        )
+    except services.LibroInvalido as exc:
+        if filas := exc.extra.get("filas"):
+            # Kept for the download of the same workbook with its observations.
+            archivo.errores = filas
+            archivo.save(update_fields=["errores"])
+        raise
+    return s.importacion(resultado), []
+
+
+def _registro(
+    archivo: ArchivoImportacion, usuario: User, avance: Avance, simular: bool
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    resultado = importar_ots.ots_importar(
+        usuario=usuario,
+        archivo=io.BytesIO(bytes(archivo.contenido)),
+        simular=simular,
+        avance=avance,
+    )
+    cuerpo = s.registro_ots(resultado)
+    return cuerpo, cuerpo["rechazadas"]
 
 
 def anexo_si_grande(
