@@ -387,22 +387,13 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
         data = s.AnexoInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         archivo = _archivo_subido(data.validated_data)
-        tarea = tareas.anexo_si_grande(
-            usuario=current_user(request),
-            ot_id=ot_id,
-            modo=data.validated_data["modo"],
-            libro=archivo,
-            nombre_archivo=archivo.name or "",
-        )
-        if tarea is not None:
-            return _en_cola(tarea)
         try:
-            resultado = services.anexo_importar(
+            resultado = tareas.anexo_importar_o_encolar(
                 usuario=current_user(request),
                 ot_id=ot_id,
-                archivo=archivo,
-                nombre_archivo=archivo.name or "",
                 modo=data.validated_data["modo"],
+                libro=archivo,
+                nombre_archivo=archivo.name or "",
             )
         except services.AnexoInvalido as exc:
             importacion = exc.extra.pop("importacion")
@@ -410,6 +401,8 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
                 "operaciones:ots-anexo-errores", args=[ot_id, importacion]
             )
             raise
+        if isinstance(resultado, Tarea):
+            return _en_cola(resultado)
         return Response(s.resultado_anexo(resultado), status=status.HTTP_201_CREATED)
 
 

@@ -220,14 +220,16 @@ def _registro(
     return cuerpo, cuerpo["rechazadas"]
 
 
-def anexo_si_grande(
+def anexo_importar_o_encolar(
     *, usuario: User, ot_id: int, modo: str, libro: IO[bytes], nombre_archivo: str
-) -> Tarea | None:
-    """Queue the import of an OT's anexo workbook of more rows than IMPORTAR_FILAS_EN_TAREA
-    (`anexo_encolar`; a 404 when the OT does not exist). None for a smaller one: it is
-    imported in the request."""
+) -> Tarea | services.ResultadoAnexo:
+    """Import an OT's anexo workbook (`services.anexo_importar`), or, when it has more rows
+    than IMPORTAR_FILAS_EN_TAREA, queue its import (`anexo_encolar`; a 404 when the OT does
+    not exist): the task."""
     if (filas := filas_en_tarea(libro)) is None:
-        return None
+        return services.anexo_importar(
+            usuario=usuario, ot_id=ot_id, archivo=libro, nombre_archivo=nombre_archivo, modo=modo
+        )
     if not OT.objects.filter(pk=ot_id).exists():
         raise NotFound(gettext("OT %(id)s does not exist.") % {"id": ot_id})
     return anexo_encolar(
