@@ -430,6 +430,23 @@ def _filas(
         yield numero, fila
 
 
+def _cantidad(fila: Sequence[Any], columnas: _Columnas) -> tuple[Decimal | None, str | None]:
+    """The row's reference quantity, or why it is not one."""
+    return _decimal(_celda(fila, columnas, CANTIDAD), _("Reference quantity"), DECIMALES_CANTIDAD)
+
+
+def _concepto_y_unidad(concepto: str, unidad: str) -> list[str]:
+    """What is wrong with a price-book row's concept and unit."""
+    errores = []
+    if not concepto:
+        errores.append(_("The concept (description) is missing."))
+    if not unidad:
+        errores.append(_("The unit is missing."))
+    elif len(unidad) > MAX_UNIDAD:
+        errores.append(_("The unit has more than %(n)d characters.") % {"n": MAX_UNIDAD})
+    return errores
+
+
 def _vacia(fila: Sequence[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in fila)
 
@@ -615,18 +632,11 @@ class _LectorHoja:
         """A row of the PUE list with no key: a proposal drawn up for a PTE (and OT)."""
         self.leidas += 1
         errores: list[str] = []
-        cantidad, error = _decimal(
-            _celda(fila, columnas, CANTIDAD), _("Reference quantity"), DECIMALES_CANTIDAD
-        )
+        cantidad, error = _cantidad(fila, columnas)
         errores += [error] if error else []
         pte = _texto(_celda(fila, columnas, PTE))
         ot = _texto(_celda(fila, columnas, OT))
-        if not concepto:
-            errores.append(_("The concept (description) is missing."))
-        if not unidad:
-            errores.append(_("The unit is missing."))
-        elif len(unidad) > MAX_UNIDAD:
-            errores.append(_("The unit has more than %(n)d characters.") % {"n": MAX_UNIDAD})
+        errores += _concepto_y_unidad(concepto, unidad)
         if len(pte) > MAX_REFERENCIA or len(ot) > MAX_REFERENCIA:
             errores.append(_("PTE and OT have at most %(n)d characters.") % {"n": MAX_REFERENCIA})
         if errores:
@@ -647,9 +657,7 @@ class _LectorHoja:
             return
         pu_mn, error_mn = _decimal(_celda(fila, columnas, PU_MN), "P.U. M.N.", DECIMALES_PRECIO)
         pu_usd, error_usd = _decimal(_celda(fila, columnas, PU_USD), "P.U. USD", DECIMALES_PRECIO)
-        cantidad, error_cantidad = _decimal(
-            _celda(fila, columnas, CANTIDAD), _("Reference quantity"), DECIMALES_CANTIDAD
-        )
+        cantidad, error_cantidad = _cantidad(fila, columnas)
         sin_precio = pu_mn is None and pu_usd is None and not error_mn and not error_usd
         if not unidad and sin_precio and not errores:
             if not concepto and not partida:
@@ -663,12 +671,7 @@ class _LectorHoja:
         errores += [e for e in (error_mn, error_usd, error_cantidad) if e]
         if not partida:
             errores.append(_("The item (key) is missing."))
-        if not concepto:
-            errores.append(_("The concept (description) is missing."))
-        if not unidad:
-            errores.append(_("The unit is missing."))
-        elif len(unidad) > MAX_UNIDAD:
-            errores.append(_("The unit has more than %(n)d characters.") % {"n": MAX_UNIDAD})
+        errores += _concepto_y_unidad(concepto, unidad)
         if sin_precio:
             errores.append(_("The price is missing: P.U. M.N. and P.U. USD are empty."))
         if self.lista_pue and not anexo_celda:
