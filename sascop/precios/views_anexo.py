@@ -31,6 +31,7 @@ from sascop.core.pages.formularios import Formulario
 from sascop.core.templatetags.formato import dinero
 from sascop.ots import selectors as ots
 from sascop.precios import selectors, services, tareas, textos
+from sascop.precios.forms import campo_libro
 from sascop.precios.serializers import anexo_ot as datos_del_anexo
 from sascop.tareas.models import Tarea
 
@@ -41,18 +42,11 @@ PERMISO_IMPORTAR = "precios.add_anexoot"
 class AnexoForm(Formulario):
     """A workbook to import as the OT's new anexo version."""
 
-    archivo = forms.FileField(
-        label=_("Excel workbook (.xlsx)"),
-        help_text=(
-            _(
-                "Headers ANEXO, PARTIDA, CONCEPTO, UNIDAD and VOLUMEN PTE (and, if you like, "
-                "P.U. M.N., P.U. USD and a column per programmed day). Up to 10 MB."
-            )
-        ),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
+    archivo = campo_libro(
+        _("Excel workbook (.xlsx)"),
+        _(
+            "Headers ANEXO, PARTIDA, CONCEPTO, UNIDAD and VOLUMEN PTE (and, if you like, "
+            "P.U. M.N., P.U. USD and a column per programmed day). Up to 10 MB."
         ),
     )
     modo = forms.ChoiceField(
