@@ -31,7 +31,7 @@ def registrar_y_esperar(context, correos: list[str], espera: str) -> int:
 
 @task(takes_context=True)
 def importar_y_esperar(context, espera: str, ruta: str, tabla: str, **importacion):
-    """The import task at `ruta` (`sascop.precios.tareas.importar_precios`...) as the worker
+    """The import task at `ruta` (`sascop.precios.tareas.importar_archivo`...) as the worker
     runs it, stopped inside its transaction once it has written a row of `tabla`: it says so
     (the file `espera` + ".dentro") and waits until the file `espera` exists."""
     importar = import_string(ruta)

@@ -97,7 +97,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_import_is_reported_fa
         libro,
         tarea="y esperar",
         espera=str(espera),
-        ruta="sascop.precios.tareas.importar_precios",
+        ruta="sascop.precios.tareas.importar_archivo",
         tabla="precios_concepto",
     )
     trabajador = _trabajador(base)
@@ -146,7 +146,7 @@ def test_a_worker_killed_mid_register_leaves_no_ot_and_the_import_is_reported_fa
         tarea="y esperar",
         tipo="ots",
         espera=str(espera),
-        ruta="sascop.precios.tareas.importar_registro_ots",
+        ruta="sascop.precios.tareas.importar_archivo",
         tabla="ots_ot",
     )
     trabajador = _trabajador(base)

@@ -10,6 +10,20 @@ from sascop.actividad import services
 from sascop.actividad.models import RegistroActividad
 
 
+class SoloLecturaAdminMixin:
+    """An admin that shows rows and never adds, changes or deletes one: they are written by
+    the application's services, or are evidence."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class RegistroAdminMixin:
     """Admin edits go into the activity log like API edits, in the same transaction."""
 
@@ -38,18 +52,9 @@ class RegistroAdminMixin:
 
 
 @admin.register(RegistroActividad)
-class RegistroActividadAdmin(admin.ModelAdmin):
+class RegistroActividadAdmin(SoloLecturaAdminMixin, admin.ModelAdmin):
     list_display = ("fecha", "nombre_usuario", "accion", "entidad", "entidad_id", "campo")
     list_filter = ("accion", "entidad")
     search_fields = ("nombre_usuario", "entidad_id", "campo", "valor_anterior", "valor_nuevo")
     date_hierarchy = "fecha"
-
     # The log is evidence: nobody edits or deletes it, not even administrators.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

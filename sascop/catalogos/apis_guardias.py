@@ -3,9 +3,6 @@ are administered as catalogs, `catalogos/guardias/`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -14,26 +11,14 @@ from rest_framework.response import Response
 from sascop.catalogos import guardias
 from sascop.catalogos.models import CicloGuardia, Sitio, Superintendente
 from sascop.core.api.endpoints import ModelApi
+from sascop.core.api.serializers import MesQuerySerializer
 from sascop.core.errors import NotFound
 
 TAGS = ["catalogos"]
 
 
-class GuardiasQuerySerializer(serializers.Serializer):
+class GuardiasQuerySerializer(MesQuerySerializer):
     """The month (query parameters; an empty one is a 400, not a default)."""
-
-    anio = serializers.IntegerField(min_value=2000, max_value=2100)
-    mes = serializers.IntegerField(min_value=1, max_value=12)
-
-    def to_internal_value(self, data: Any) -> Any:
-        vacios = {
-            str(nombre): [gettext("May not be blank.")]
-            for nombre in self.fields
-            if hasattr(data, "get") and data.get(nombre) == ""
-        }
-        if vacios:
-            raise serializers.ValidationError(vacios)
-        return super().to_internal_value(data)
 
 
 class SuperintendenteDeGuardiaSerializer(serializers.Serializer):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -145,6 +146,20 @@ def _contexto(
     }
 
 
+def _retraso(
+    objeto: Any, texto: str, detalle: str, plazo: datetime.date, hoy: datetime.date
+) -> dict[str, Any]:
+    """A row of the overdue PTEs or the late OTs: the PTE or OT, its link, the date it was
+    due and the days since."""
+    return {
+        "objeto": objeto,
+        "texto": texto,
+        "url": reverse(detalle, args=[objeto.pk]),
+        "plazo": plazo,
+        "dias": (hoy - plazo).days,
+    }
+
+
 @never_cache
 @csrf_protect
 @login_required_page
@@ -169,10 +184,14 @@ def tablero_view(request: HttpRequest) -> HttpResponse:
             ),
             filtros=filtros,
             filtrado=not filtro.vacio,
-            vencidas=[(p, (hoy - p.vence).days) for p in vencidas[:VENCIDAS]],  # type: ignore[attr-defined]
+            vencidas=[
+                _retraso(p, p.oficio_pte, "ptes:detalle", p.vence, hoy)  # type: ignore[attr-defined]
+                for p in vencidas[:VENCIDAS]
+            ],
             total_vencidas=vencidas.count(),
             atrasadas=[
-                (ot, (hoy - ot.fecha_termino_programado).days)  # type: ignore[operator]
+                # A late OT has a programmed end (the selector asks for one).
+                _retraso(ot, str(ot), "ots:detalle", ot.fecha_termino_programado, hoy)  # type: ignore[arg-type]
                 for ot in atrasadas[:VENCIDAS]
             ],
             total_atrasadas=atrasadas.count(),

@@ -28,7 +28,7 @@ from sascop.core.api.endpoints import ModelApi, if_match, with_etag
 from sascop.core.api.pagination import page_params, paginate
 from sascop.core.api.schema import export_parameter, filter_parameters
 from sascop.core.api.serializers import ErrorSerializer
-from sascop.core.errors import NotFound, PayloadTooLarge
+from sascop.core.errors import PayloadTooLarge
 from sascop.ots.models import OT
 from sascop.precios import exports, importar_ots, libros_salida, selectors, services, tareas
 from sascop.precios import serializers as s
@@ -214,18 +214,16 @@ class ImportarApi(ModelApi):
         data = s.ImportarInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         archivo = _archivo_subido(data.validated_data)
-        if (filas := tareas.filas_en_tarea(archivo)) is not None:
-            return _en_cola(
-                tareas.importacion_encolar(
-                    usuario=current_user(request),
-                    tipo=ArchivoImportacion.Tipo.PRECIOS,
-                    filas=filas,
-                    simular=data.validated_data["simular"],
-                    contenido=archivo.read(),
-                    nombre_archivo=archivo.name or "",
-                    contrato=data.validated_data.get("contrato") or "",
-                )
-            )
+        tarea = tareas.importacion_si_grande(
+            usuario=current_user(request),
+            tipo=ArchivoImportacion.Tipo.PRECIOS,
+            simular=data.validated_data["simular"],
+            libro=archivo,
+            nombre_archivo=archivo.name or "",
+            contrato=data.validated_data.get("contrato") or "",
+        )
+        if tarea is not None:
+            return _en_cola(tarea)
         resultado = services.conceptos_importar(
             usuario=current_user(request),
             archivo=archivo,
@@ -276,17 +274,15 @@ class OTImportarApi(ModelApi):
         data = s.RegistroInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         archivo = _archivo_subido(data.validated_data)
-        if (filas := tareas.filas_en_tarea(archivo)) is not None:
-            return _en_cola(
-                tareas.importacion_encolar(
-                    usuario=current_user(request),
-                    tipo=ArchivoImportacion.Tipo.OTS,
-                    filas=filas,
-                    simular=data.validated_data["simular"],
-                    contenido=archivo.read(),
-                    nombre_archivo=archivo.name or "",
-                )
-            )
+        tarea = tareas.importacion_si_grande(
+            usuario=current_user(request),
+            tipo=ArchivoImportacion.Tipo.OTS,
+            simular=data.validated_data["simular"],
+            libro=archivo,
+            nombre_archivo=archivo.name or "",
+        )
+        if tarea is not None:
+            return _en_cola(tarea)
         resultado = importar_ots.ots_importar(
             usuario=current_user(request),
             archivo=archivo,
@@ -391,26 +387,13 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
         data = s.AnexoInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         archivo = _archivo_subido(data.validated_data)
-        if (filas := tareas.filas_en_tarea(archivo)) is not None:
-            if not OT.objects.filter(pk=ot_id).exists():
-                raise NotFound(gettext("OT %(id)s does not exist.") % {"id": ot_id})
-            return _en_cola(
-                tareas.anexo_encolar(
-                    usuario=current_user(request),
-                    ot_id=ot_id,
-                    modo=data.validated_data["modo"],
-                    filas=filas,
-                    contenido=archivo.read(),
-                    nombre_archivo=archivo.name or "",
-                )
-            )
         try:
-            resultado = services.anexo_importar(
+            resultado = tareas.anexo_importar_o_encolar(
                 usuario=current_user(request),
                 ot_id=ot_id,
-                archivo=archivo,
-                nombre_archivo=archivo.name or "",
                 modo=data.validated_data["modo"],
+                libro=archivo,
+                nombre_archivo=archivo.name or "",
             )
         except services.AnexoInvalido as exc:
             importacion = exc.extra.pop("importacion")
@@ -418,6 +401,8 @@ class AnexoOTApi(_XlsxTambien, ModelApi):
                 "operaciones:ots-anexo-errores", args=[ot_id, importacion]
             )
             raise
+        if isinstance(resultado, Tarea):
+            return _en_cola(resultado)
         return Response(s.resultado_anexo(resultado), status=status.HTTP_201_CREATED)
 
 

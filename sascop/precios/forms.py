@@ -55,17 +55,34 @@ class ConceptoFiltroForm(Formulario):
         return sum(1 for valor in self.cleaned_data.values() if valor not in (None, "", []))
 
 
-class ImportarForm(Formulario):
-    archivo = forms.FileField(
-        label=_("Price book or PUE list (.xlsx)"),
-        help_text=_(
-            "As the client issues them: a sheet per anexo, or the PUE list. 10 MB at most."
-        ),
+def campo_libro(etiqueta: Any, ayuda: Any) -> forms.FileField:
+    """An .xlsx workbook's upload field (the browser offers .xlsx files only)."""
+    return forms.FileField(
+        label=etiqueta,
+        help_text=ayuda,
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
         ),
+    )
+
+
+class _LibroForm(Formulario):
+    """A form whose `archivo` is a workbook, refused beyond the upload limit."""
+
+    def clean_archivo(self) -> Any:
+        archivo = self.cleaned_data["archivo"]
+        if archivo.size > settings.MAX_UPLOAD_BODY_BYTES:
+            megas = settings.MAX_UPLOAD_BODY_BYTES // (1024 * 1024)
+            raise forms.ValidationError(gettext("The file exceeds %(n)s MB.") % {"n": megas})
+        return archivo
+
+
+class ImportarForm(_LibroForm):
+    archivo = campo_libro(
+        _("Price book or PUE list (.xlsx)"),
+        _("As the client issues them: a sheet per anexo, or the PUE list. 10 MB at most."),
     )
     contrato = forms.CharField(
         label=_("Contract (number)"),
@@ -74,28 +91,9 @@ class ImportarForm(Formulario):
         help_text=_("Only if there are several contracts."),
     )
 
-    def clean_archivo(self) -> Any:
-        archivo = self.cleaned_data["archivo"]
-        if archivo.size > settings.MAX_UPLOAD_BODY_BYTES:
-            megas = settings.MAX_UPLOAD_BODY_BYTES // (1024 * 1024)
-            raise forms.ValidationError(gettext("The file exceeds %(n)s MB.") % {"n": megas})
-        return archivo
 
-
-class RegistroForm(Formulario):
-    archivo = forms.FileField(
-        label=_("Register of OTs (.xlsx)"),
-        help_text=_("One sheet, one OT per row, with the former system's columns. 10 MB at most."),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
+class RegistroForm(_LibroForm):
+    archivo = campo_libro(
+        _("Register of OTs (.xlsx)"),
+        _("One sheet, one OT per row, with the former system's columns. 10 MB at most."),
     )
-
-    def clean_archivo(self) -> Any:
-        archivo = self.cleaned_data["archivo"]
-        if archivo.size > settings.MAX_UPLOAD_BODY_BYTES:
-            megas = settings.MAX_UPLOAD_BODY_BYTES // (1024 * 1024)
-            raise forms.ValidationError(gettext("The file exceeds %(n)s MB.") % {"n": megas})
-        return archivo

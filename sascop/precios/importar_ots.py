@@ -27,6 +27,7 @@ from sascop.ots import services as ots
 from sascop.ots.models import OT
 from sascop.precios import libro as lectura
 from sascop.precios import registro_ots, textos
+from sascop.precios.avance import Avance
 from sascop.precios.services import libro_rechazado
 from sascop.ptes.models import PTE
 
@@ -181,15 +182,20 @@ def _oficio_ajeno(oficio: str, existente: OT | None, principal_id: int | None) -
 
 
 def ots_importar(
-    *, usuario: User | None, archivo: IO[bytes], simular: bool = False
+    *,
+    usuario: User | None,
+    archivo: IO[bytes],
+    simular: bool = False,
+    avance: Avance | None = None,
 ) -> ResultadoRegistro:
     """Import the register of OTs in `archivo` (see the module's docstring). `simular`:
-    the same answer, nothing stored. A file that is not a workbook is a 400, a workbook
-    that is not a register (no header row naming orden_trabajo, no rows) a 422."""
+    the same answer, nothing stored; `avance`: counts the rows as they are read (an import
+    run as a task). A file that is not a workbook is a 400, a workbook that is not a
+    register (no header row naming orden_trabajo, no rows) a 422."""
     codigos = {int(c) for c in EstatusOT.values}
     try:
         with sin_la_base_de_datos():
-            registro = registro_ots.leer_registro(archivo, codigos)
+            registro = registro_ots.leer_registro(archivo, codigos, avance)
     except lectura.LibroIlegible as exc:
         raise libro_rechazado(exc) from exc
     if registro.errores:

@@ -25,7 +25,8 @@ from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 
-from sascop.precios import avance, paquete
+from sascop.precios import paquete
+from sascop.precios.avance import Avance
 
 # The header row is looked for among the first rows of a sheet only: titles are a few lines.
 FILAS_DE_TITULO = 30
@@ -414,7 +415,9 @@ def _columnas(
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _filas(hoja: Any, plazo: paquete.Plazo | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+def _filas(
+    hoja: Any, plazo: paquete.Plazo | None = None, avance: Avance | None = None
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
     # Producers of these workbooks often write a wrong <dimension>; read every row there is
     # (paquete.revisar has bounded how many and how wide), within the read's time.
     plazo = plazo or paquete.Plazo()
@@ -422,8 +425,26 @@ def _filas(hoja: Any, plazo: paquete.Plazo | None = None) -> Iterator[tuple[int,
     for numero, fila in enumerate(hoja.iter_rows(values_only=True), start=1):
         if numero % 500 == 0:
             plazo.revisar()
-        avance.fila_leida()
+        if avance is not None:
+            avance.fila()
         yield numero, fila
+
+
+def _cantidad(fila: Sequence[Any], columnas: _Columnas) -> tuple[Decimal | None, str | None]:
+    """The row's reference quantity, or why it is not one."""
+    return _decimal(_celda(fila, columnas, CANTIDAD), _("Reference quantity"), DECIMALES_CANTIDAD)
+
+
+def _concepto_y_unidad(concepto: str, unidad: str) -> list[str]:
+    """What is wrong with a price-book row's concept and unit."""
+    errores = []
+    if not concepto:
+        errores.append(_("The concept (description) is missing."))
+    if not unidad:
+        errores.append(_("The unit is missing."))
+    elif len(unidad) > MAX_UNIDAD:
+        errores.append(_("The unit has more than %(n)d characters.") % {"n": MAX_UNIDAD})
+    return errores
 
 
 def _vacia(fila: Sequence[Any]) -> bool:
@@ -611,18 +632,11 @@ class _LectorHoja:
         """A row of the PUE list with no key: a proposal drawn up for a PTE (and OT)."""
         self.leidas += 1
         errores: list[str] = []
-        cantidad, error = _decimal(
-            _celda(fila, columnas, CANTIDAD), _("Reference quantity"), DECIMALES_CANTIDAD
-        )
+        cantidad, error = _cantidad(fila, columnas)
         errores += [error] if error else []
         pte = _texto(_celda(fila, columnas, PTE))
         ot = _texto(_celda(fila, columnas, OT))
-        if not concepto:
-            errores.append(_("The concept (description) is missing."))
-        if not unidad:
-            errores.append(_("The unit is missing."))
-        elif len(unidad) > MAX_UNIDAD:
-            errores.append(_("The unit has more than %(n)d characters.") % {"n": MAX_UNIDAD})
+        errores += _concepto_y_unidad(concepto, unidad)
         if len(pte) > MAX_REFERENCIA or len(ot) > MAX_REFERENCIA:
             errores.append(_("PTE and OT have at most %(n)d characters.") % {"n": MAX_REFERENCIA})
         if errores:
@@ -643,9 +657,7 @@ class _LectorHoja:
             return
         pu_mn, error_mn = _decimal(_celda(fila, columnas, PU_MN), "P.U. M.N.", DECIMALES_PRECIO)
         pu_usd, error_usd = _decimal(_celda(fila, columnas, PU_USD), "P.U. USD", DECIMALES_PRECIO)
-        cantidad, error_cantidad = _decimal(
-            _celda(fila, columnas, CANTIDAD), _("Reference quantity"), DECIMALES_CANTIDAD
-        )
+        cantidad, error_cantidad = _cantidad(fila, columnas)
         sin_precio = pu_mn is None and pu_usd is None and not error_mn and not error_usd
         if not unidad and sin_precio and not errores:
             if not concepto and not partida:
@@ -659,12 +671,7 @@ class _LectorHoja:
         errores += [e for e in (error_mn, error_usd, error_cantidad) if e]
         if not partida:
             errores.append(_("The item (key) is missing."))
-        if not concepto:
-            errores.append(_("The concept (description) is missing."))
-        if not unidad:
-            errores.append(_("The unit is missing."))
-        elif len(unidad) > MAX_UNIDAD:
-            errores.append(_("The unit has more than %(n)d characters.") % {"n": MAX_UNIDAD})
+        errores += _concepto_y_unidad(concepto, unidad)
         if sin_precio:
             errores.append(_("The price is missing: P.U. M.N. and P.U. USD are empty."))
         if self.lista_pue and not anexo_celda:
@@ -782,13 +789,15 @@ def abrir_libro(archivo: IO[bytes]) -> contextlib.AbstractContextManager[Any]:
     return _abrir(archivo)
 
 
-def filas_de(hoja: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """Every row of a read-only sheet with its number, whatever its <dimension> says."""
-    return _filas(hoja)
+def filas_de(hoja: Any, avance: Avance | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Every row of a read-only sheet with its number, whatever its <dimension> says; each
+    counted on `avance` when given."""
+    return _filas(hoja, avance=avance)
 
 
-def leer_libro(archivo: IO[bytes]) -> Libro:
-    """Read every sheet of the workbook in `archivo` (a binary, seekable file).
+def leer_libro(archivo: IO[bytes], avance: Avance | None = None) -> Libro:
+    """Read every sheet of the workbook in `archivo` (a binary, seekable file), each row
+    counted on `avance` when given (an import run as a task).
 
     Raises `LibroIlegible` when the file is not a readable .xlsx workbook; rows and sheets
     that cannot be read are in the result's `errores`, each with its sheet and row number.
@@ -798,7 +807,7 @@ def leer_libro(archivo: IO[bytes]) -> Libro:
     plazo = paquete.Plazo()
     with _abrir(archivo) as workbook:
         for hoja in workbook.worksheets:
-            _LectorHoja(libro, hoja.title, vistas).leer(_filas(hoja, plazo))
+            _LectorHoja(libro, hoja.title, vistas).leer(_filas(hoja, plazo, avance))
     return libro
 
 
@@ -831,8 +840,9 @@ class LibroAnexo:
     hoja: str = ""
 
 
-def leer_anexo(archivo: IO[bytes]) -> LibroAnexo:
-    """Read an OT's anexo from the first sheet of the workbook in `archivo`.
+def leer_anexo(archivo: IO[bytes], avance: Avance | None = None) -> LibroAnexo:
+    """Read an OT's anexo from the first sheet of the workbook in `archivo`, each row counted
+    on `avance` when given (an import run as a task).
 
     The header (below any title lines) names ANEXO, PARTIDA, CONCEPTO, UNIDAD and VOLUMEN
     PTE, optionally the unit prices and one column per programmed day. Section and total
@@ -845,7 +855,7 @@ def leer_anexo(archivo: IO[bytes]) -> LibroAnexo:
             return resultado
         hoja = workbook.worksheets[0]
         resultado.hoja = hoja.title
-        filas = _filas(hoja)
+        filas = _filas(hoja, avance=avance)
         hallado = buscar_encabezado(filas, ANEXO_OT)
         if hallado.columnas is None:
             motivo = sin_encabezado(ANEXO_OT) if hallado.contenido else _("The sheet is empty.")

@@ -23,6 +23,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext
 
+from sascop.precios.avance import Avance
 from sascop.precios.libro import (
     FILAS_DE_TITULO,
     MAX_FILAS_POR_HOJA,
@@ -263,9 +264,10 @@ def _fila(numero: int, valores: dict[str, Any], codigos: set[int]) -> FilaOT:
     return fila
 
 
-def leer_registro(archivo: IO[bytes], codigos: set[int]) -> Registro:
+def leer_registro(archivo: IO[bytes], codigos: set[int], avance: Avance | None = None) -> Registro:
     """Read the register in the first sheet of the workbook in `archivo`; `codigos` are the
-    OT status codes there are. Raises `libro.LibroIlegible` when the file is not a workbook."""
+    OT status codes there are; each row counted on `avance` when given (an import run as a
+    task). Raises `libro.LibroIlegible` when the file is not a workbook."""
     registro = Registro()
     with abrir_libro(archivo) as workbook:
         if not workbook.worksheets:
@@ -274,7 +276,7 @@ def leer_registro(archivo: IO[bytes], codigos: set[int]) -> Registro:
         hoja = workbook.worksheets[0]
         registro.hoja = hoja.title
         columnas: list[str] | None = None
-        for numero, fila in filas_de(hoja):
+        for numero, fila in filas_de(hoja, avance):
             if columnas is None:
                 nombres = [_nombre(v) for v in fila]
                 if "orden_trabajo" in nombres:

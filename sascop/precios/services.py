@@ -30,6 +30,7 @@ from sascop.core.signals import announce_change
 from sascop.ots.models import OT
 from sascop.precios import libro as lectura
 from sascop.precios import textos
+from sascop.precios.avance import Avance
 from sascop.precios.models import (
     ANEXO_SIN_CLAVE,
     Anexo,
@@ -206,11 +207,12 @@ def _filas_error(errores: Iterable[lectura.ErrorFila]) -> list[dict[str, Any]]:
     ]
 
 
-def libro_leer(*, archivo: IO[bytes]) -> lectura.Libro:
-    """Read the workbook; a file that is not one is a 400 `invalid_workbook`."""
+def libro_leer(*, archivo: IO[bytes], avance: Avance | None = None) -> lectura.Libro:
+    """Read the workbook, each row counted on `avance` when given; a file that is not one is
+    a 400 `invalid_workbook`."""
     try:
         with sin_la_base_de_datos():
-            return lectura.leer_libro(archivo)
+            return lectura.leer_libro(archivo, avance)
     except lectura.LibroIlegible as exc:
         raise libro_rechazado(exc) from exc
 
@@ -221,15 +223,20 @@ def conceptos_importar(
     archivo: IO[bytes],
     contrato: str | None = None,
     simular: bool = False,
+    avance: Avance | None = None,
 ) -> Importacion:
     """Read the workbook in `archivo` and store its concepts (see `libro_guardar`);
-    `simular`: say what it would do and store nothing.
+    `simular`: say what it would do and store nothing; `avance`: counts the rows as they are
+    read (an import run as a task).
 
     Reading takes the longest and happens before the write transaction opens, so that
     other writers are not held up by it.
     """
     return libro_guardar(
-        usuario=usuario, libro=libro_leer(archivo=archivo), contrato=contrato, simular=simular
+        usuario=usuario,
+        libro=libro_leer(archivo=archivo, avance=avance),
+        contrato=contrato,
+        simular=simular,
     )
 
 
@@ -798,9 +805,11 @@ def anexo_importar(
     archivo: IO[bytes],
     nombre_archivo: str = "",
     modo: str = Modo.REEMPLAZAR,
+    avance: Avance | None = None,
 ) -> ResultadoAnexo:
     """Import an OT's anexo from a workbook (see `lectura.leer_anexo`) as its new active
-    version; the previous one stays readable.
+    version; the previous one stays readable. `avance`: counts the rows as they are read (an
+    import run as a task).
 
     Every row must name a concept of the price book (anexo + partida) with its concept and
     unit; the catalog's prices are stored, whatever the sheet says. `modo=actualizar` keeps
@@ -813,7 +822,7 @@ def anexo_importar(
         raise NotFound(gettext("OT %(id)s does not exist.") % {"id": ot_id})
     try:
         with sin_la_base_de_datos():
-            leido = lectura.leer_anexo(archivo)
+            leido = lectura.leer_anexo(archivo, avance)
     except lectura.LibroIlegible as exc:
         raise libro_rechazado(exc) from exc
     conceptos, errores = _revisar_contra_catalogo(leido.filas)

@@ -31,7 +31,9 @@ from sascop.core.pages.formularios import Formulario
 from sascop.core.templatetags.formato import dinero
 from sascop.ots import selectors as ots
 from sascop.precios import selectors, services, tareas, textos
+from sascop.precios.forms import campo_libro
 from sascop.precios.serializers import anexo_ot as datos_del_anexo
+from sascop.tareas.models import Tarea
 
 PAGINA = "precios/anexo_ot.html"
 PERMISO_IMPORTAR = "precios.add_anexoot"
@@ -40,18 +42,11 @@ PERMISO_IMPORTAR = "precios.add_anexoot"
 class AnexoForm(Formulario):
     """A workbook to import as the OT's new anexo version."""
 
-    archivo = forms.FileField(
-        label=_("Excel workbook (.xlsx)"),
-        help_text=(
-            _(
-                "Headers ANEXO, PARTIDA, CONCEPTO, UNIDAD and VOLUMEN PTE (and, if you like, "
-                "P.U. M.N., P.U. USD and a column per programmed day). Up to 10 MB."
-            )
-        ),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
+    archivo = campo_libro(
+        _("Excel workbook (.xlsx)"),
+        _(
+            "Headers ANEXO, PARTIDA, CONCEPTO, UNIDAD and VOLUMEN PTE (and, if you like, "
+            "P.U. M.N., P.U. USD and a column per programmed day). Up to 10 MB."
         ),
     )
     modo = forms.ChoiceField(
@@ -144,24 +139,13 @@ def anexo_ot(request: HttpRequest, ot_id: int) -> HttpResponse:
         limite = settings.MAX_UPLOAD_BODY_BYTES // (1024 * 1024)
         form.add_error("archivo", gettext("The file may not exceed %(n)s MB.") % {"n": limite})
         return _pagina(request, ot_id, form, status=413)
-    if (filas := tareas.filas_en_tarea(archivo)) is not None:
-        # A large anexo is imported by the task worker; the page follows its progress.
-        tarea = tareas.anexo_encolar(
-            usuario=current_user(request),
-            ot_id=ot_id,
-            modo=form.cleaned_data["modo"],
-            filas=filas,
-            contenido=archivo.read(),
-            nombre_archivo=archivo.name or "",
-        )
-        return redirect("ots:anexo-tarea", ot_id=ot_id, tarea_id=tarea.pk)
     try:
-        resultado = services.anexo_importar(
+        resultado = tareas.anexo_importar_o_encolar(
             usuario=current_user(request),
             ot_id=ot_id,
-            archivo=archivo,
-            nombre_archivo=archivo.name or "",
             modo=form.cleaned_data["modo"],
+            libro=archivo,
+            nombre_archivo=archivo.name or "",
         )
     except services.AnexoInvalido as exc:
         importacion = exc.extra["importacion"]
@@ -180,6 +164,9 @@ def anexo_ot(request: HttpRequest, ot_id: int) -> HttpResponse:
             gettext("The workbook could not be read: %(reason)s") % {"reason": exc.detail},
         )
         return _pagina(request, ot_id, form, status=exc.status)
+    if isinstance(resultado, Tarea):
+        # A large anexo is imported by the task worker; the page follows its progress.
+        return redirect("ots:anexo-tarea", ot_id=ot_id, tarea_id=resultado.pk)
     messages.success(
         request,
         importado(

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -28,6 +29,7 @@ from sascop.core.pages.formularios import mostrar_errores
 from sascop.precios import importar_ots, libros_salida, selectors, services, tareas, textos
 from sascop.precios.forms import ImportarForm, RegistroForm
 from sascop.precios.models import ArchivoImportacion
+from sascop.tareas.models import Tarea
 
 IMPORTAR = "precios/importar.html"
 IMPORTAR_OTS = "precios/importar_ots.html"
@@ -83,20 +85,9 @@ def precios_importar(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, IMPORTAR, _contexto_precios(form), status=400)
     subido = form.cleaned_data["archivo"]
-    contenido = subido.read()
     contrato = form.cleaned_data["contrato"] or ""
-    if (filas := tareas.filas_en_tarea(io.BytesIO(contenido))) is not None:
-        # A large book's preview is read by the task worker; the page follows its progress.
-        tarea = tareas.importacion_encolar(
-            usuario=usuario,
-            tipo=ArchivoImportacion.Tipo.PRECIOS,
-            filas=filas,
-            simular=True,
-            conservar=True,
-            contenido=contenido,
-            nombre_archivo=subido.name or "",
-            contrato=contrato,
-        )
+    contenido, tarea = _subido(usuario, ArchivoImportacion.Tipo.PRECIOS, subido, contrato)
+    if tarea is not None:
         return redirect("precios:importar-tarea", tarea_id=tarea.pk)
     try:
         vista = services.conceptos_importar(
@@ -147,22 +138,43 @@ def _refusado_precios(
     return render(request, IMPORTAR, contexto, status=exc.status)
 
 
-def _confirmar_precios(request: HttpRequest, usuario: User) -> HttpResponse:
-    pendiente = services.archivo_de(
+def _subido(
+    usuario: User, tipo: str, subido: UploadedFile, contrato: str = ""
+) -> tuple[bytes, Tarea | None]:
+    """The uploaded workbook, and the task that reads its preview when it is large (the page
+    then follows its progress)."""
+    contenido = subido.read()
+    tarea = tareas.importacion_si_grande(
         usuario=usuario,
-        archivo_id=_entero(request.POST.get("archivo_id")),
-        tipo=ArchivoImportacion.Tipo.PRECIOS,
+        tipo=tipo,
+        simular=True,
+        conservar=True,
+        libro=io.BytesIO(contenido),
+        nombre_archivo=subido.name or "",
+        contrato=contrato,
     )
-    contenido = bytes(pendiente.contenido)
-    if (filas := tareas.filas_en_tarea(io.BytesIO(contenido))) is not None:
-        tarea = tareas.importacion_encolar(
-            usuario=usuario,
-            tipo=ArchivoImportacion.Tipo.PRECIOS,
-            filas=filas,
-            simular=False,
-            archivo=pendiente,
-        )
+    return contenido, tarea
+
+
+def _confirmado(
+    request: HttpRequest, usuario: User, tipo: str
+) -> tuple[ArchivoImportacion, Tarea | None]:
+    """The upload kept since its preview that the confirmation names, and the task that
+    imports it when it is large."""
+    pendiente = services.archivo_de(
+        usuario=usuario, archivo_id=_entero(request.POST.get("archivo_id")), tipo=tipo
+    )
+    tarea = tareas.importacion_si_grande(
+        usuario=usuario, tipo=tipo, simular=False, archivo=pendiente
+    )
+    return pendiente, tarea
+
+
+def _confirmar_precios(request: HttpRequest, usuario: User) -> HttpResponse:
+    pendiente, tarea = _confirmado(request, usuario, ArchivoImportacion.Tipo.PRECIOS)
+    if tarea is not None:
         return redirect("precios:importar-tarea", tarea_id=tarea.pk)
+    contenido = bytes(pendiente.contenido)
     try:
         resultado = services.conceptos_importar(
             usuario=usuario, archivo=io.BytesIO(contenido), contrato=pendiente.contrato or None
@@ -223,37 +235,16 @@ def ots_importar(request: HttpRequest) -> HttpResponse:
         return render(request, IMPORTAR_OTS, {"form": RegistroForm()})
     usuario = _usuario(request)
     if "confirmar" in request.POST:
-        pendiente = services.archivo_de(
-            usuario=usuario,
-            archivo_id=_entero(request.POST.get("archivo_id")),
-            tipo=ArchivoImportacion.Tipo.OTS,
-        )
-        contenido = bytes(pendiente.contenido)
-        if (filas := tareas.filas_en_tarea(io.BytesIO(contenido))) is not None:
-            tarea = tareas.importacion_encolar(
-                usuario=usuario,
-                tipo=ArchivoImportacion.Tipo.OTS,
-                filas=filas,
-                simular=False,
-                archivo=pendiente,
-            )
+        pendiente, tarea = _confirmado(request, usuario, ArchivoImportacion.Tipo.OTS)
+        if tarea is not None:
             return redirect("ots:importar-tarea", tarea_id=tarea.pk)
         return _importar_registro(request, usuario, pendiente)
     form = RegistroForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, IMPORTAR_OTS, {"form": form}, status=400)
     subido = form.cleaned_data["archivo"]
-    contenido = subido.read()
-    if (filas := tareas.filas_en_tarea(io.BytesIO(contenido))) is not None:
-        tarea = tareas.importacion_encolar(
-            usuario=usuario,
-            tipo=ArchivoImportacion.Tipo.OTS,
-            filas=filas,
-            simular=True,
-            conservar=True,
-            contenido=contenido,
-            nombre_archivo=subido.name or "",
-        )
+    contenido, tarea = _subido(usuario, ArchivoImportacion.Tipo.OTS, subido)
+    if tarea is not None:
         return redirect("ots:importar-tarea", tarea_id=tarea.pk)
     try:
         vista = importar_ots.ots_importar(

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from sascop.actividad.admin import RegistroAdminMixin
+from sascop.actividad.admin import RegistroAdminMixin, SoloLecturaAdminMixin
 from sascop.produccion.models import Produccion, ReporteDiario
 
 
 @admin.register(Produccion)
-class ProduccionAdmin(RegistroAdminMixin, admin.ModelAdmin):
+class ProduccionAdmin(SoloLecturaAdminMixin, RegistroAdminMixin, admin.ModelAdmin):
     """Read and correct rows here; the API is where they are captured (the excedentes of
     a line are recomputed by its services, not by the admin's saves)."""
 
@@ -25,15 +25,6 @@ class ProduccionAdmin(RegistroAdminMixin, admin.ModelAdmin):
     list_select_related = ("ot", "partida_anexo")
     raw_id_fields = ("ot", "partida_anexo")
     readonly_fields = ("excedente",)
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(ReporteDiario)

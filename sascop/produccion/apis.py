@@ -168,6 +168,23 @@ def _consulta(q: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _sabana_guardar(request: Request, *, solo_enviadas: bool) -> HttpResponse:
+    """The sheet the query names saved from the body's `partidas` (`solo_enviadas`: the cells
+    sent only, else every cell of the lines sent); the saved sheet."""
+    query = s.SabanaQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    consulta = _consulta(query.validated_data)
+    datos = request.data if isinstance(request.data, dict) else {}
+    services.sabana_guardar(
+        usuario=current_user(request),
+        partidas=datos.get("partidas"),
+        if_match=if_match(request),
+        solo_enviadas=solo_enviadas,
+        **consulta,
+    )
+    return _json(*selectors.sabana_json(**consulta))
+
+
 def _json(cuerpo: bytes, etiqueta: str) -> HttpResponse:
     # Rendered once (and cached, with Redis): a 500-line month is most of a megabyte.
     return HttpResponse(cuerpo, content_type="application/json", headers={"ETag": etiqueta})
@@ -225,17 +242,7 @@ class SabanaApi(_XlsxTambien, ModelApi):
         "" or 0) deletes it; lines not sent are untouched. All or nothing: a bad cell is a
         400 naming it (`partidas[3].ejecutado.15`), a change on a FIRMADO day a 409, a stale
         If-Match a 412. Excedentes are recomputed. Answers the saved sheet."""
-        query = s.SabanaQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        consulta = _consulta(query.validated_data)
-        datos = request.data if isinstance(request.data, dict) else {}
-        services.sabana_guardar(
-            usuario=current_user(request),
-            partidas=datos.get("partidas"),
-            if_match=if_match(request),
-            **consulta,
-        )
-        return _json(*selectors.sabana_json(**consulta))
+        return _sabana_guardar(request, solo_enviadas=False)
 
     @extend_schema(
         tags=TAGS,
@@ -249,18 +256,7 @@ class SabanaApi(_XlsxTambien, ModelApi):
         volume creates or corrects its row, null, "" or 0 deletes it; days and lines not
         sent are untouched. Otherwise as the PUT: all or nothing, 400 naming a bad cell,
         409 on a FIRMADO day, 412 on a stale If-Match. Answers the saved sheet."""
-        query = s.SabanaQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        consulta = _consulta(query.validated_data)
-        datos = request.data if isinstance(request.data, dict) else {}
-        services.sabana_guardar(
-            usuario=current_user(request),
-            partidas=datos.get("partidas"),
-            if_match=if_match(request),
-            solo_enviadas=True,
-            **consulta,
-        )
-        return _json(*selectors.sabana_json(**consulta))
+        return _sabana_guardar(request, solo_enviadas=True)
 
 
 class ReportesDiariosApi(ModelApi):

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Sitio
-from sascop.core.api.serializers import ErrorSerializer, page_serializer
+from sascop.core.api.serializers import ErrorSerializer, MesQuerySerializer, page_serializer
 from sascop.core.errors import InvalidInput
 from sascop.ots.models import OT
 from sascop.precios.models import PartidaAnexoOT
@@ -147,22 +147,9 @@ class ProduccionLoteSerializer(serializers.Serializer):
 ESTADOS_REPORTE = ["PENDIENTE", "PROCESO", "FALTA FIRMA PEMEX", "FIRMADO"]
 
 
-class MesSerializer(serializers.Serializer):
+class MesSerializer(MesQuerySerializer):
     """A month of an OT's production (query parameters; an empty one is a 400, not the
     default)."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        vacios: dict[str, list[str]] = {
-            str(nombre): [gettext("May not be blank.")]
-            for nombre in self.fields
-            if hasattr(data, "get") and data.get(nombre) == ""
-        }
-        if vacios:
-            raise serializers.ValidationError(vacios)
-        return super().to_internal_value(data)
-
-    anio = serializers.IntegerField(min_value=2000, max_value=2100)
-    mes = serializers.IntegerField(min_value=1, max_value=12)
 
 
 class SabanaQuerySerializer(MesSerializer):

@@ -42,6 +42,7 @@ from sascop.produccion.forms import (
 )
 from sascop.produccion.models import ReporteDiario
 from sascop.produccion.tables import ProduccionTable
+from sascop.produccion.textos import textos_de_guardado
 
 CAPTURA = "produccion/captura.html"
 SABANA = "produccion/sabana.html"
@@ -371,19 +372,12 @@ def _textos_rejilla() -> dict[str, str]:
         "negativo": gettext("A volume cannot be negative."),
         "decimales": gettext("At most 4 decimal places."),
         "ajena": gettext("Someone else changed this cell while you were editing; saved now:"),
-        "sin_cambios": gettext("No unsaved changes."),
-        "un_cambio": gettext("1 unsaved change."),
-        "cambios": gettext("%(n)s unsaved changes."),
-        "guardando": gettext("Saving…"),
-        "guardado": gettext("Saved."),
+        **textos_de_guardado(),
         "conflicto": gettext(
             "Someone else saved this sheet while you were editing. Your changes are kept and "
             "the cells they changed are outlined in blue: review them and save again."
         ),
         "celdas_malas": gettext("Nothing was saved: check the cells marked in red."),
-        "firmados": gettext("Nothing was saved: a signed-off (FIRMADO) day cannot change."),
-        "no_guardado": gettext("Nothing was saved:"),
-        "sin_red": gettext("Nothing was saved: the server could not be reached."),
         "pegado_fuera": gettext(
             "Some pasted cells fell outside the sheet or on days that cannot change and were "
             "left out."

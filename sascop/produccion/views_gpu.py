@@ -22,6 +22,7 @@ from sascop.core.pages.comunes import errores_de_pagina, exportar_url
 from sascop.core.pages.formularios import Formulario
 from sascop.produccion import gpu, selectors, services
 from sascop.produccion.forms import MESES, OTField
+from sascop.produccion.textos import textos_de_guardado
 
 TABLERO = "produccion/gpu.html"
 
@@ -68,18 +69,11 @@ def _textos() -> dict[str, Any]:
         "nota": gettext("Note"),
         "volumen": gettext("Volume"),
         "ninguna": gettext("Choose a day with production in the grid."),
-        "sin_cambios": gettext("No unsaved changes."),
-        "un_cambio": gettext("1 unsaved change."),
-        "cambios": gettext("%(n)s unsaved changes."),
-        "guardando": gettext("Saving…"),
-        "guardado": gettext("Saved."),
+        **textos_de_guardado(),
         "conflicto": gettext(
             "Someone else saved this board while you were editing. It was read again: "
             "your changes are kept; review them and save again."
         ),
-        "firmados": gettext("Nothing was saved: a signed-off (FIRMADO) day cannot change."),
-        "no_guardado": gettext("Nothing was saved:"),
-        "sin_red": gettext("Nothing was saved: the server could not be reached."),
         "enlace_malo": gettext("Enter a link that starts with http:// or https://."),
     }
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from sascop.produccion import selectors, services
 from sascop.produccion.models import CierreMes
+from sascop.produccion.textos import textos_de_guardado
 
 
 def contexto(request: HttpRequest, *, ot_id: int, anio: int, mes: int, sitio_id: int) -> dict:
@@ -41,10 +42,4 @@ def contexto(request: HttpRequest, *, ot_id: int, anio: int, mes: int, sitio_id:
 
 
 def _textos() -> dict[str, Any]:
-    return {
-        "guardando": gettext("Saving…"),
-        "guardado": gettext("Saved."),
-        "no_guardado": gettext("Nothing was saved:"),
-        "sin_red": gettext("Nothing was saved: the server could not be reached."),
-        "dia": gettext("Day %(dia)s"),
-    }
+    return {**textos_de_guardado(), "dia": gettext("Day %(dia)s")}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 
@@ -24,6 +25,23 @@ class ErrorSerializer(serializers.Serializer):
     )
     redirect = serializers.CharField(required=False, help_text="Where to log in again.")
     retry_after = serializers.IntegerField(required=False, help_text="Seconds to wait.")
+
+
+class MesQuerySerializer(serializers.Serializer):
+    """A month in query parameters (`anio`, `mes`): an empty one is a 400, not the default."""
+
+    anio = serializers.IntegerField(min_value=2000, max_value=2100)
+    mes = serializers.IntegerField(min_value=1, max_value=12)
+
+    def to_internal_value(self, data: Any) -> Any:
+        vacios = {
+            str(nombre): [gettext("May not be blank.")]
+            for nombre in self.fields
+            if hasattr(data, "get") and data.get(nombre) == ""
+        }
+        if vacios:
+            raise serializers.ValidationError(vacios)
+        return super().to_internal_value(data)
 
 
 def page_serializer(

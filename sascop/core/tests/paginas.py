@@ -190,8 +190,8 @@ def objetos_de_prueba(usuario: Any) -> dict[str, list[dict[str, Any]]]:
             ).pk
         )
         for tipo_tarea, tarea, tipo_archivo in (
-            (tareas.TIPO_PRECIOS, tareas.importar_precios, ArchivoImportacion.Tipo.PRECIOS),
-            (tareas.TIPO_OTS, tareas.importar_registro_ots, ArchivoImportacion.Tipo.OTS),
+            (tareas.TIPO_PRECIOS, tareas.importar_archivo, ArchivoImportacion.Tipo.PRECIOS),
+            (tareas.TIPO_OTS, tareas.importar_archivo, ArchivoImportacion.Tipo.OTS),
             (tareas.TIPO_ANEXO, tareas.importar_anexo, ArchivoImportacion.Tipo.ANEXO),
         )
     }

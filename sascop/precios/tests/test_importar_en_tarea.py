@@ -178,6 +178,34 @@ def test_the_task_tells_how_many_rows_it_has_read_as_it_reads(admin, csrf, setti
     assert tarea.hechas == 400
 
 
+@pytest.mark.parametrize("importacion", ["registro", "anexo"])
+def test_the_register_and_anexo_tasks_tell_their_rows_read_too(
+    importacion, role_client, csrf, settings, monkeypatch
+):
+    """Each import hands the task's progress down to its own reader: 1 header + 149 rows
+    are told at row 100 (the rows are refused; the count is of rows read)."""
+    from sascop.ots.tests.factories import OTFactory
+
+    monkeypatch.setattr(avance, "CADA_SEGUNDOS", 0)
+    settings.IMPORTAR_FILAS_EN_TAREA = 100
+    if importacion == "registro":
+        url = OTS
+        datos = registro(*(ot(f"OT-{n}", id_cliente_id=None) for n in range(149)))
+    else:
+        url = f"/operaciones/api/ots/{OTFactory().pk}/anexo/"
+        encabezado = ["ANEXO", "PARTIDA", "CONCEPTO", "UNIDAD", "VOLUMEN PTE"]
+        filas = (["C-9", f"9.{n}", "Nada", "DIA", 2] for n in range(149))
+        datos = xlsx({"Anexo": [encabezado, *filas]})
+    respuesta = _enviar(role_client("Ingeniería"), csrf, url, datos, simular="true")
+    tarea = Tarea.objects.get(pk=respuesta.json()["tarea"])
+    assert (tarea.hechas, tarea.total) == (0, 150)
+
+    _trabajar()
+
+    tarea.refresh_from_db()
+    assert tarea.hechas == 100
+
+
 def test_a_large_register_of_ots_is_queued_too(role_client, csrf, settings, catalogos):  # noqa: F811
     ingenieria = role_client("Ingeniería")
     datos = registro(*(ot(f"OT-{n}") for n in range(1, 6)))

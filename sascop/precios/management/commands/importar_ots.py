@@ -15,9 +15,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext, ngettext
 
-from sascop.accounts.models import User
 from sascop.core.errors import ApplicationError
 from sascop.precios import importar_ots
+from sascop.precios.management.libro import abierto, usuario_de
 
 
 class Command(BaseCommand):
@@ -33,19 +33,10 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, archivo: Path, simular: bool, usuario: str | None, **options: Any
     ) -> None:
-        quien = None
-        if usuario:
-            quien = User.objects.filter(username=usuario).first()
-            if quien is None:
-                raise CommandError(gettext("There is no user %(user)r.") % {"user": usuario})
+        quien = usuario_de(usuario)
         try:
-            with archivo.open("rb") as datos:
+            with abierto(archivo) as datos:
                 resultado = importar_ots.ots_importar(usuario=quien, archivo=datos, simular=simular)
-        except OSError as exc:
-            raise CommandError(
-                gettext("%(file)s cannot be read: %(reason)s.")
-                % {"file": archivo, "reason": exc.strerror}
-            ) from exc
         except ApplicationError as exc:
             raise CommandError(str(exc.detail)) from exc
         for aviso in resultado.advertencias:

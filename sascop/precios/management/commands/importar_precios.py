@@ -15,9 +15,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
 
-from sascop.accounts.models import User
 from sascop.core.errors import ApplicationError
 from sascop.precios import services
+from sascop.precios.management.libro import abierto, usuario_de
 
 
 class Command(BaseCommand):
@@ -40,21 +40,12 @@ class Command(BaseCommand):
         simular: bool,
         **options: Any,
     ) -> None:
-        quien = None
-        if usuario:
-            quien = User.objects.filter(username=usuario).first()
-            if quien is None:
-                raise CommandError(gettext("There is no user %(user)r.") % {"user": usuario})
+        quien = usuario_de(usuario)
         try:
-            with archivo.open("rb") as datos:
+            with abierto(archivo) as datos:
                 resultado = services.conceptos_importar(
                     usuario=quien, archivo=datos, contrato=contrato, simular=simular
                 )
-        except OSError as exc:
-            raise CommandError(
-                gettext("%(file)s cannot be read: %(reason)s.")
-                % {"file": archivo, "reason": exc.strerror}
-            ) from exc
         except services.LibroInvalido as exc:
             for fila in exc.extra.get("filas", []):
                 donde = fila["hoja"] + (

@@ -9,24 +9,17 @@
 (function () {
   "use strict";
 
+  var P = window.sascopProduccion;
   var CORTOS = { PENDIENTE: "P", PROCESO: "PR", "FALTA FIRMA PEMEX": "FP", FIRMADO: "F" };
   var ENLACE = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
 
-  function iniciar() {
-    var nodo = document.getElementById("tablero-gpu");
-    var fuente = document.getElementById("datos-gpu");
-    if (!nodo || !fuente || typeof Tabulator === "undefined") {
-      return;
-    }
-    var config = JSON.parse(fuente.textContent);
-    var T = JSON.parse(document.getElementById("textos-gpu").textContent);
+  function iniciar(nodo, config, T, documento) {
     var datos = config.datos;
-    var version = config.version;
     var n = datos.dias.length;
     var formato = new Intl.NumberFormat("es-MX", { maximumFractionDigits: 4 });
     var botonGuardar = document.getElementById("guardar-gpu");
     var estado = document.getElementById("estado-gpu");
-    var aviso = document.getElementById("aviso-gpu");
+    var avisar = P.avisador(document.getElementById("aviso-gpu"));
     var titulo = document.getElementById("titulo-detalle-gpu");
     var campoEvidencia = document.getElementById("evidencia-gpu");
     var campoNota = document.getElementById("nota-gpu");
@@ -177,21 +170,7 @@
     }
 
     function contar() {
-      var total = pendientes();
-      if (estado) {
-        estado.textContent =
-          total === 0 ? T.sin_cambios : total === 1 ? T.un_cambio : T.cambios.replace("%(n)s", total);
-      }
-      if (botonGuardar) {
-        botonGuardar.disabled = total === 0;
-      }
-    }
-
-    function avisar(texto, clase) {
-      aviso.textContent = texto;
-      aviso.className = "alert " + (clase || "alert-info");
-      aviso.setAttribute("role", clase === "alert-error" ? "alert" : "status");
-      aviso.hidden = !texto;
+      P.contarCambios(pendientes(), T, estado, botonGuardar);
     }
 
     // --- the active cell's evidence and note ------------------------------------------------
@@ -253,27 +232,7 @@
     // --- moving ----------------------------------------------------------------------------
 
     function abrir(row, dia) {
-      var cell = row.getCell("d" + dia);
-      if (!row.getElement() || !row.getElement().isConnected) {
-        tabla.scrollToRow(row, "nearest", false).then(function () {
-          row.getCell("d" + dia).edit();
-        });
-        return;
-      }
-      var holder = nodo.querySelector(".tabulator-tableholder");
-      var celda = cell.getElement();
-      if (holder && celda) {
-        var caja = celda.getBoundingClientRect();
-        var visible = holder.getBoundingClientRect();
-        var congelada = nodo.querySelector(".tabulator-row .tabulator-frozen-left");
-        var izquierda = congelada ? congelada.getBoundingClientRect().right : visible.left;
-        if (caja.left < izquierda) {
-          holder.scrollLeft -= izquierda - caja.left;
-        } else if (caja.right > visible.right - 4) {
-          holder.scrollLeft += caja.right - (visible.right - 4);
-        }
-      }
-      cell.edit();
+      P.abrirCelda(tabla, nodo, row, "d" + dia, 4);
     }
 
     function tieneDia(row, dia) {
@@ -412,7 +371,7 @@
     function anchos() {
       var ancho = nodo.clientWidth;
       var partida = ancho < 700 ? 130 : 300;
-      return { partida: partida, dia: Math.max(34, Math.floor((ancho - partida - 4) / n)) };
+      return { clave: partida, dia: Math.max(34, Math.floor((ancho - partida - 4) / n)) };
     }
     var medidas = anchos();
     var columnas = [
@@ -420,7 +379,7 @@
         title: T.partida,
         field: "clave",
         frozen: true,
-        width: medidas.partida,
+        width: medidas.clave,
         headerSort: false,
         formatter: formatoPartida,
         cssClass: "col-partida",
@@ -444,24 +403,12 @@
       });
     });
 
-    var tabla = new Tabulator(nodo, {
-      data: leer(datos),
-      columns: columnas,
-      index: "id",
-      layout: "fitData",
-      maxHeight: "70vh",
-      renderHorizontal: "basic",
-    });
-    tabla.on("tableBuilt", function () {
-      var grid = nodo.querySelector('[role="grid"]') || nodo;
-      grid.setAttribute("aria-label", T.etiqueta);
-      var holder = nodo.querySelector(".tabulator-tableholder");
-      if (holder) {
-        holder.removeAttribute("tabindex");
-      }
-      nodo.setAttribute("data-lista", "1");
-      contar();
-    });
+    var tabla = P.tabla(
+      nodo,
+      { data: leer(datos), columns: columnas, maxHeight: "70vh" },
+      T.etiqueta,
+      contar
+    );
 
     // --- saving ------------------------------------------------------------------------------
 
@@ -493,11 +440,6 @@
       });
     }
 
-    function leerDe(respuesta) {
-      version = respuesta.headers.get("ETag") || version;
-      return respuesta.json();
-    }
-
     function guardar() {
       var activoEl = document.activeElement;
       if (activoEl && activoEl.classList.contains("editor-gpu")) {
@@ -514,83 +456,17 @@
       }
       botonGuardar.disabled = true;
       estado.textContent = T.guardando;
-      fetch(config.api, {
-        method: "PUT",
-        credentials: "same-origin",
-        headers: {
-          "Content-Type": "application/json",
-          Accept: "application/json",
-          "X-CSRFToken": window.sascopCsrf(),
-          "If-Match": version,
-        },
-        body: JSON.stringify({ registros: registros }),
-      })
-        .then(function (r) {
-          if (r.ok) {
-            return leerDe(r).then(function (nuevos) {
-              return cargar(nuevos, false).then(function () {
-                avisar(T.guardado, "alert-success");
-              });
-            });
-          }
-          if (r.status === 412) {
-            return fetch(config.api, { credentials: "same-origin", headers: { Accept: "application/json" } })
-              .then(leerDe)
-              .then(function (nuevos) {
-                return cargar(nuevos, true).then(function () {
-                  avisar(T.conflicto, "alert-warning");
-                });
-              });
-          }
-          return r.json().then(function (error) {
-            if (r.status === 409 && error.firmados) {
-              avisar(T.firmados, "alert-error");
-            } else {
-              var campos = error.fields
-                ? Object.keys(error.fields)
-                    .map(function (k) {
-                      return error.fields[k].join(" ");
-                    })
-                    .join(" ")
-                : "";
-              avisar(T.no_guardado + " " + (error.detail || error.error || r.status) + " " + campos, "alert-error");
-            }
-            contar();
-          });
-        })
-        .catch(function () {
-          avisar(T.sin_red, "alert-error");
-          contar();
-        });
+      documento.guardar(
+        "PUT",
+        { registros: registros },
+        { T: T, cargar: cargar, avisar: avisar, contar: contar }
+      );
     }
 
-    if (botonGuardar) {
-      botonGuardar.addEventListener("click", guardar);
-    }
-
-    var espera = null;
-    window.addEventListener("resize", function () {
-      clearTimeout(espera);
-      espera = setTimeout(function () {
-        var nuevas = anchos();
-        tabla.getColumn("clave").setWidth(nuevas.partida);
-        for (var d = 1; d <= n; d++) {
-          tabla.getColumn("d" + d).setWidth(nuevas.dia);
-        }
-      }, 100);
-    });
-
-    window.addEventListener("beforeunload", function (e) {
-      if (pendientes() > 0) {
-        e.preventDefault();
-        e.returnValue = "";
-      }
+    P.rodear(tabla, anchos, botonGuardar, guardar, function () {
+      return pendientes() > 0;
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", iniciar);
-  } else {
-    iniciar();
-  }
+  P.alCargarRejilla("tablero-gpu", "datos-gpu", "textos-gpu", iniciar);
 })();

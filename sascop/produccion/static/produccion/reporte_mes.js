@@ -5,6 +5,8 @@
 (function () {
   "use strict";
 
+  var P = window.sascopProduccion;
+
   function iniciar() {
     var fuente = document.getElementById("datos-reporte-mes");
     if (!fuente) {
@@ -13,7 +15,7 @@
     var config = JSON.parse(fuente.textContent);
     var T = config.textos;
     var comentarios = config.comentarios;
-    var aviso = document.getElementById("aviso-reporte-mes");
+    var avisar = P.avisador(document.getElementById("aviso-reporte-mes"));
     var cierre = document.getElementById("cierre-mes");
     var estatus = document.getElementById("estatus-cierre-mes");
     var evidencia = document.getElementById("evidencia-cierre-mes");
@@ -22,36 +24,13 @@
     var texto = document.getElementById("texto-comentario");
     var lista = document.getElementById("comentarios-reporte");
 
-    function avisar(mensaje, clase) {
-      aviso.textContent = mensaje;
-      aviso.className = "alert " + clase;
-      aviso.setAttribute("role", clase === "alert-error" ? "alert" : "status");
-      aviso.hidden = !mensaje;
-    }
-
     function enviar(cuerpo) {
       avisar(T.guardando, "alert-info");
-      return fetch(config.api, {
-        method: "PUT",
-        credentials: "same-origin",
-        headers: {
-          "Content-Type": "application/json",
-          Accept: "application/json",
-          "X-CSRFToken": window.sascopCsrf(),
-        },
-        body: JSON.stringify(cuerpo),
-      })
+      return P.enviar(config.api, "PUT", cuerpo)
         .then(function (r) {
           return r.json().then(function (datos) {
             if (!r.ok) {
-              var campos = datos.fields
-                ? Object.keys(datos.fields)
-                    .map(function (k) {
-                      return datos.fields[k].join(" ");
-                    })
-                    .join(" ")
-                : "";
-              throw new Error((datos.detail || datos.error || r.status) + " " + campos);
+              throw new Error(P.motivo(datos, r.status));
             }
             return datos;
           });
@@ -117,9 +96,5 @@
     }
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", iniciar);
-  } else {
-    iniciar();
-  }
+  P.alCargar(iniciar);
 })();

@@ -10,6 +10,8 @@
 (function () {
   "use strict";
 
+  var P = window.sascopProduccion;
+
   // A quantity as Excel shows it in Mexico: `1,234.5`, `1234.5`, `12`, or a decimal comma
   // `0,9`. The same rule as the paste capture's (produccion/captura.py, leer_volumen).
   var MILES = /^\d{1,3}(,\d{3})+(\.\d+)?$/;
@@ -26,22 +28,14 @@
   }
   window.sascopLeerVolumen = leerVolumen;
 
-  function iniciar() {
-    var nodo = document.getElementById("rejilla");
-    var fuente = document.getElementById("datos-rejilla");
-    if (!nodo || !fuente || typeof Tabulator === "undefined") {
-      return;
-    }
-    var config = JSON.parse(fuente.textContent);
-    var T = JSON.parse(document.getElementById("textos-rejilla").textContent);
+  function iniciar(nodo, config, T, documento) {
     var datos = config.datos;
-    var version = config.version;
     var n = datos.dias.length;
     var formato = new Intl.NumberFormat("es-MX", { maximumFractionDigits: 4 });
     var dinero = new Intl.NumberFormat("es-MX", { style: "currency", currency: "MXN" });
     var botonGuardar = document.getElementById("guardar-rejilla");
     var estado = document.getElementById("estado-rejilla");
-    var aviso = document.getElementById("aviso-rejilla");
+    var avisar = P.avisador(document.getElementById("aviso-rejilla"));
 
     // What the server holds (`base`), what cannot be saved as typed (`invalidas`), what
     // someone else changed meanwhile (`ajenas`): by line id, then day.
@@ -316,61 +310,13 @@
     }
 
     function contar() {
-      var total = pendientes();
-      if (estado) {
-        estado.textContent =
-          total === 0 ? T.sin_cambios : total === 1 ? T.un_cambio : T.cambios.replace("%(n)s", total);
-      }
-      if (botonGuardar) {
-        botonGuardar.disabled = total === 0;
-      }
-      return total;
-    }
-
-    function avisar(texto, clase) {
-      if (!aviso) {
-        return;
-      }
-      aviso.textContent = texto;
-      aviso.className = "alert " + (clase || "alert-info");
-      aviso.setAttribute("role", clase === "alert-error" ? "alert" : "status");
-      aviso.hidden = !texto;
+      return P.contarCambios(pendientes(), T, estado, botonGuardar);
     }
 
     // --- moving ----------------------------------------------------------------------------
 
     function abrir(row, dia) {
-      var cell = row.getCell("d" + dia);
-      var el = row.getElement();
-      if (!el || !el.isConnected) {
-        tabla.scrollToRow(row, "nearest", false).then(function () {
-          row.getCell("d" + dia).edit();
-        });
-        return;
-      }
-      cell.edit();
-      var holder = nodo.querySelector(".tabulator-tableholder");
-      var celda = cell.getElement();
-      if (holder && celda) {
-        var caja = celda.getBoundingClientRect();
-        var visible = holder.getBoundingClientRect();
-        var congeladas = 0;
-        nodo.querySelectorAll(".tabulator-row .tabulator-frozen-left").forEach(function (f, i, todas) {
-          if (i < 2 && todas.length) {
-            congeladas = Math.max(congeladas, f.getBoundingClientRect().right - visible.left);
-          }
-        });
-        if (caja.left < visible.left + congeladas) {
-          holder.scrollLeft -= visible.left + congeladas - caja.left;
-        } else if (caja.right > visible.right - 16) {
-          holder.scrollLeft += caja.right - (visible.right - 16);
-        }
-        if (caja.top < visible.top) {
-          holder.scrollTop -= visible.top - caja.top;
-        } else if (caja.bottom > visible.bottom - 16) {
-          holder.scrollTop += caja.bottom - (visible.bottom - 16);
-        }
-      }
+      P.abrirCelda(tabla, nodo, row, "d" + dia, 16);
     }
 
     function mover(cell, dFila, dDia) {
@@ -533,10 +479,10 @@
       var partida = angosto ? 120 : 240;
       var autorizado = angosto ? 64 : 92;
       var dia = Math.floor((ancho - partida - autorizado - 2 * ANCHO_IMPORTE - 20) / n);
-      return { partida: partida, autorizado: autorizado, dia: Math.max(40, dia) };
+      return { clave: partida, autorizado: autorizado, dia: Math.max(40, dia) };
     }
     var medidas = anchos();
-    var anchoPartida = medidas.partida;
+    var anchoPartida = medidas.clave;
     var anchoAutorizado = medidas.autorizado;
     var anchoDia = medidas.dia;
 
@@ -602,28 +548,21 @@
 
     guardarBase(datos.partidas);
     var filaReporte = { id: REPORTE, clave: T.reporte_diario, concepto: "", unidad: "" };
-    var tabla = new Tabulator(nodo, {
-      data: [filaReporte].concat(datos.partidas.map(filaDe)),
-      columns: columnas,
-      index: "id",
-      layout: "fitData",
-      maxHeight: "75vh",
-      renderHorizontal: "basic",
-      headerSortClickElement: "icon",
-    });
-    tabla.on("tableBuilt", function () {
-      var grid = nodo.querySelector('[role="grid"]') || nodo;
-      grid.setAttribute("aria-label", T.etiqueta);
-      // A grid owns rows only: its scrolling box is not a stop of its own (the cells are).
-      var holder = nodo.querySelector(".tabulator-tableholder");
-      if (holder) {
-        holder.removeAttribute("tabindex");
+    var tabla = P.tabla(
+      nodo,
+      {
+        data: [filaReporte].concat(datos.partidas.map(filaDe)),
+        columns: columnas,
+        maxHeight: "75vh",
+        headerSortClickElement: "icon",
+      },
+      T.etiqueta,
+      function () {
+        tabla.getRow(REPORTE).freeze();
+        marcarEncabezados();
+        contar();
       }
-      tabla.getRow(REPORTE).freeze();
-      marcarEncabezados();
-      nodo.setAttribute("data-lista", "1");
-      contar();
-    });
+    );
 
     // --- the daily report row ---------------------------------------------------------------
 
@@ -683,25 +622,11 @@
       var antes = datos.reportes[String(dia)];
       var nuevo = select.value;
       select.disabled = true;
-      fetch(reportes.api, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      P.releer(reportes.api)
         .then(function (r) {
-          var etiqueta = r.headers.get("ETag");
           var cuerpo = { sitios: [{ id: reportes.sitio, reportes: {} }] };
           cuerpo.sitios[0].reportes[String(dia)] = nuevo;
-          var cabeceras = {
-            "Content-Type": "application/json",
-            Accept: "application/json",
-            "X-CSRFToken": window.sascopCsrf(),
-          };
-          if (etiqueta) {
-            cabeceras["If-Match"] = etiqueta;
-          }
-          return fetch(reportes.api, {
-            method: "PUT",
-            credentials: "same-origin",
-            headers: cabeceras,
-            body: JSON.stringify(cuerpo),
-          });
+          return P.enviar(reportes.api, "PUT", cuerpo, r.headers.get("ETag") || undefined);
         })
         .then(function (r) {
           if (!r.ok) {
@@ -711,15 +636,8 @@
           }
           // The sheet's ETag moved with the report: read it again as after a 412, keeping
           // what was typed and marking what someone else changed meanwhile, if anything.
-          return fetch(config.api, {
-            credentials: "same-origin",
-            headers: { Accept: "application/json" },
-          }).then(function (r2) {
-            var etiqueta = r2.headers.get("ETag");
-            return r2.json().then(function (nuevos) {
-              version = etiqueta || version;
-              return cargar(nuevos, true);
-            });
+          return documento.releer().then(function (nuevos) {
+            return cargar(nuevos, true);
           });
         })
         .then(function () {
@@ -814,98 +732,41 @@
       }
       botonGuardar.disabled = true;
       estado.textContent = T.guardando;
-      return fetch(config.api, {
-        method: "PATCH",
-        credentials: "same-origin",
-        headers: {
-          "Content-Type": "application/json",
-          Accept: "application/json",
-          "X-CSRFToken": window.sascopCsrf(),
-          "If-Match": version,
-        },
-        body: JSON.stringify({ partidas: partidas }),
-      })
-        .then(function (r) {
-          if (r.ok) {
-            version = r.headers.get("ETag") || version;
-            return r.json().then(function (nuevos) {
-              return cargar(nuevos, false).then(function () {
-                avisar(T.guardado, "alert-success");
-              });
-            });
-          }
-          if (r.status === 412) {
-            return fetch(config.api, {
-              credentials: "same-origin",
-              headers: { Accept: "application/json" },
-            }).then(function (r2) {
-              version = r2.headers.get("ETag") || version;
-              return r2.json().then(function (nuevos) {
-                return cargar(nuevos, true).then(function () {
-                  avisar(T.conflicto, "alert-warning");
-                });
-              });
-            });
-          }
-          return r.json().then(function (error) {
-            if (r.status === 400 && error.fields) {
-              Object.keys(error.fields).forEach(function (campo) {
-                var m = /^partidas\[(\d+)\]\.ejecutado\.(\d+)$/.exec(campo);
-                if (m && partidas[Number(m[1])]) {
-                  var id = partidas[Number(m[1])].partida_anexo;
-                  invalidas[id] = invalidas[id] || {};
-                  invalidas[id][Number(m[2])] = error.fields[campo].join(" ");
-                  delete excesos[id];
-                  var row = tabla.getRow(id);
-                  if (row) {
-                    row.reformat();
-                  }
-                }
-              });
-              avisar(T.celdas_malas, "alert-error");
-            } else if (r.status === 409 && error.firmados) {
-              avisar(T.firmados, "alert-error");
-            } else {
-              avisar(T.no_guardado + " " + (error.detail || error.error || r.status), "alert-error");
-            }
-            contar();
-          });
-        })
-        .catch(function () {
-          avisar(T.sin_red, "alert-error");
-          contar();
-        });
-    }
 
-    if (botonGuardar) {
-      botonGuardar.addEventListener("click", guardar);
-    }
-
-    var espera = null;
-    window.addEventListener("resize", function () {
-      clearTimeout(espera);
-      espera = setTimeout(function () {
-        var nuevas = anchos();
-        tabla.getColumn("clave").setWidth(nuevas.partida);
-        tabla.getColumn("autorizado").setWidth(nuevas.autorizado);
-        for (var d = 1; d <= n; d++) {
-          tabla.getColumn("d" + d).setWidth(nuevas.dia);
+      // The cells the server refused (a 400 naming them), marked with its reasons.
+      function celdasRechazadas(r, error) {
+        if (r.status !== 400 || !error.fields) {
+          return false;
         }
-      }, 100);
-    });
-
-    window.addEventListener("beforeunload", function (e) {
-      var escribiendo = enEdicion && enEdicion.input.value !== enEdicion.original;
-      if (escribiendo || pendientes() > 0) {
-        e.preventDefault();
-        e.returnValue = "";
+        Object.keys(error.fields).forEach(function (campo) {
+          var m = /^partidas\[(\d+)\]\.ejecutado\.(\d+)$/.exec(campo);
+          if (m && partidas[Number(m[1])]) {
+            var id = partidas[Number(m[1])].partida_anexo;
+            invalidas[id] = invalidas[id] || {};
+            invalidas[id][Number(m[2])] = error.fields[campo].join(" ");
+            delete excesos[id];
+            var row = tabla.getRow(id);
+            if (row) {
+              row.reformat();
+            }
+          }
+        });
+        avisar(T.celdas_malas, "alert-error");
+        return true;
       }
+
+      return documento.guardar(
+        "PATCH",
+        { partidas: partidas },
+        { T: T, cargar: cargar, avisar: avisar, contar: contar, rechazo: celdasRechazadas }
+      );
+    }
+
+    P.rodear(tabla, anchos, botonGuardar, guardar, function () {
+      var escribiendo = enEdicion && enEdicion.input.value !== enEdicion.original;
+      return escribiendo || pendientes() > 0;
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", iniciar);
-  } else {
-    iniciar();
-  }
+  P.alCargarRejilla("rejilla", "datos-rejilla", "textos-rejilla", iniciar);
 })();
