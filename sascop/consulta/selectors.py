@@ -72,6 +72,11 @@ class Filtro:
     def terminos(self) -> list[str]:
         return texto.terminos(self.q)
 
+    @property
+    def filtra(self) -> bool:
+        """Whether any filter narrows the rows searched (the kind is not one)."""
+        return any((self.cliente, self.sitio, self.estatus, self.desde, self.hasta))
+
 
 @dataclass
 class Busqueda:
@@ -240,11 +245,14 @@ def buscar(filtro: Filtro, usuario: Any) -> Busqueda:
     buscador = motor()
     conceptos: list[int] | None = None
     if "concepto" in bases or "linea_anexo" in bases:
-        conceptos = buscador.ranquear("concepto", terminos, Concepto.objects.all(), LIMITE)
+        conceptos = buscador.ranquear("concepto", terminos, None, LIMITE)
     clientes: list[int] = []
     if "pte" in bases or "ot" in bases:
         clientes = _catalogo(Cliente.objects.values_list("pk", "descripcion"), terminos)
     for tipo, base in bases.items():
+        # Unfiltered, a kind's rows are those its index holds (PTEs and OTs not deleted,
+        # activity comments): the engine reads the index alone.
+        indexadas = base if filtro.filtra else None
         if tipo == "pte":
             responsables = _catalogo(
                 ResponsableProyecto.objects.values_list("pk", "nombre"), terminos
@@ -254,13 +262,13 @@ def buscar(filtro: Filtro, usuario: Any) -> Busqueda:
                 por_nombre = _por_catalogo(
                     base, Q(cliente__in=clientes) | Q(responsable_proyecto__in=responsables)
                 )
-            ids = _unir(buscador.ranquear("pte", terminos, base, LIMITE), por_nombre)
+            ids = _unir(buscador.ranquear("pte", terminos, indexadas, LIMITE), por_nombre)
         elif tipo == "ot":
             sitios = _catalogo(Sitio.objects.values_list("pk", "descripcion"), terminos)
             por_lugar: list[int] = []
             if clientes or sitios:
                 por_lugar = _por_catalogo(base, Q(cliente__in=clientes) | _lugares("", sitios))
-            ids = _unir(buscador.ranquear("ot", terminos, base, LIMITE), por_lugar)
+            ids = _unir(buscador.ranquear("ot", terminos, indexadas, LIMITE), por_lugar)
         elif tipo == "concepto":
             ids = conceptos or []
         elif tipo == "linea_anexo":
@@ -268,7 +276,7 @@ def buscar(filtro: Filtro, usuario: Any) -> Busqueda:
         elif tipo == "produccion":
             ids = _produccion(base, filtro.q)
         else:
-            ids = buscador.ranquear("actividad", terminos, base, LIMITE)
+            ids = buscador.ranquear("actividad", terminos, indexadas, LIMITE)
         busqueda.encontrados[tipo] = ids
     return busqueda
 
