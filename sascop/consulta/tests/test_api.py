@@ -219,6 +219,22 @@ def test_the_index_follows_every_write(admin, datos):
     PTE.objects.filter(pk=datos["otra"].pk).update(eliminado_en="2026-01-01T00:00:00Z")
     assert admin.get(URL, {"q": "umbilical"}).json()["grupos"] == []
 
+    # Restored, it is found again (a deleted PTE leaves the index; see indice.py).
+    PTE.all_objects.filter(pk=datos["otra"].pk).update(eliminado_en=None)
+    assert _grupos(admin.get(URL, {"q": "umbilical"}).json()) == {"pte": [datos["otra"].pk]}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's TRUNCATE trigger")
+def test_a_truncated_source_empties_its_index(datos):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM consulta_indice_ot")
+        assert cursor.fetchone() == (2,)
+        # The foreign keys' checks of the rows just written run first (they are deferred).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE ots_ot CASCADE")
+        cursor.execute("SELECT count(*) FROM consulta_indice_ot")
+        assert cursor.fetchone() == (0,)
+
 
 def test_groups_are_paged(admin, db):
     ots = OTFactory.create_batch(3, descripcion_trabajo="Buceo saturado")
