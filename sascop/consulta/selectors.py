@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,7 @@ from sascop.catalogos.models import Cliente, ResponsableProyecto, Sitio
 from sascop.consulta import texto
 from sascop.consulta.models import BusquedaGuardada
 from sascop.consulta.motor import motor
+from sascop.core.db.lookups import EnLista
 from sascop.core.errors import NotFound
 from sascop.ots.models import OT
 from sascop.precios.models import Concepto, PartidaAnexoOT, importe
@@ -286,7 +287,7 @@ def _lineas(base: QuerySet[Any], conceptos: list[int]) -> list[int]:
     first within one concept)."""
     if not conceptos:
         return []
-    filas = base.filter(concepto__in=conceptos).order_by("-anexo_ot__ot_id", "orden")
+    filas = base.filter(EnLista(F("concepto_id"), conceptos)).order_by("-anexo_ot__ot_id", "orden")
     posicion = {pk: i for i, pk in enumerate(conceptos)}
     lineas = list(filas.values_list("pk", "concepto_id")[:LIMITE])
     lineas.sort(key=lambda fila: posicion[fila[1]])
@@ -306,7 +307,9 @@ def _resultado(pk: int, titulo: str, extracto: str, url: str, t: Sequence[str]) 
 
 def _ptes(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
     filas = (
-        PTE.objects.filter(pk__in=ids).select_related("cliente", "responsable_proyecto").order_by()
+        PTE.objects.filter(EnLista(F("pk"), ids))
+        .select_related("cliente", "responsable_proyecto")
+        .order_by()
     )
     return [
         _resultado(
@@ -322,7 +325,7 @@ def _ptes(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
 
 def _ots(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
     filas = (
-        OT.objects.filter(pk__in=ids)
+        OT.objects.filter(EnLista(F("pk"), ids))
         .select_related("cliente", "sitio", "embarcacion", "plataforma", "intercom", "patio")
         .order_by()
     )
@@ -341,7 +344,7 @@ def _ots(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
 
 
 def _conceptos(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
-    filas = Concepto.objects.filter(pk__in=ids).select_related("anexo").order_by()
+    filas = Concepto.objects.filter(EnLista(F("pk"), ids)).select_related("anexo").order_by()
     lista = reverse("precios:lista")
     return [
         _resultado(
@@ -357,7 +360,7 @@ def _conceptos(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
 
 def _lineas_anexo(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
     filas = (
-        PartidaAnexoOT.objects.filter(pk__in=ids)
+        PartidaAnexoOT.objects.filter(EnLista(F("pk"), ids))
         .select_related("concepto__anexo", "anexo_ot__ot")
         .order_by()
     )
@@ -375,7 +378,7 @@ def _lineas_anexo(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
 
 def _produccion_resultados(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
     filas = (
-        Produccion.objects.filter(pk__in=ids)
+        Produccion.objects.filter(EnLista(F("pk"), ids))
         .select_related("ot", "partida_anexo__concepto", "sitio")
         .order_by()
     )
@@ -402,7 +405,7 @@ def _produccion_resultados(ids: Sequence[int], t: Sequence[str]) -> list[dict[st
 
 
 def _actividad(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
-    filas = RegistroActividad.objects.filter(pk__in=ids).order_by()
+    filas = RegistroActividad.objects.filter(EnLista(F("pk"), ids)).order_by()
     lista = reverse("actividad:lista")
     return [
         _resultado(
@@ -498,13 +501,13 @@ def _ejecutado_y_autorizado(ots: Sequence[int]) -> dict[str, Decimal]:
     queries; production is summed per line by the database (read by its OT index)."""
     ejecutado = _importes(
         (fila["volumen"], fila["partida_anexo__pu_mn"], fila["partida_anexo__pu_usd"])
-        for fila in Produccion.objects.filter(ot_id__in=ots)
+        for fila in Produccion.objects.filter(EnLista(F("ot_id"), ots))
         .values("partida_anexo_id", "partida_anexo__pu_mn", "partida_anexo__pu_usd")
         .annotate(volumen=Sum("volumen_produccion"))
         .order_by()
     )
     autorizado = _importes(
-        PartidaAnexoOT.objects.filter(anexo_ot__ot_id__in=ots, anexo_ot__activo=True)
+        PartidaAnexoOT.objects.filter(EnLista(F("anexo_ot__ot_id"), ots), anexo_ot__activo=True)
         .order_by()
         .values_list("volumen", "pu_mn", "pu_usd")
     )
@@ -570,7 +573,7 @@ def indicadores(busqueda: Busqueda) -> dict[str, Any]:
         hoy = timezone.localdate()
         conteo: dict[int, int] = {}
         for fila in (
-            OT.objects.filter(pk__in=encontrados["ot"])
+            OT.objects.filter(EnLista(F("pk"), encontrados["ot"]))
             .order_by()
             .values(
                 "estatus",
@@ -607,7 +610,7 @@ def indicadores(busqueda: Busqueda) -> dict[str, Any]:
     if encontrados.get("pte"):
         conteo = {}
         for estatus, cliente, nombre, solicitud in (
-            PTE.objects.filter(pk__in=encontrados["pte"])
+            PTE.objects.filter(EnLista(F("pk"), encontrados["pte"]))
             .order_by()
             .values_list("estatus", "cliente_id", "cliente__descripcion", "fecha_solicitud")
         ):
