@@ -480,7 +480,7 @@ def _por_estatus(conteo: dict[int, int], nombres: dict[int, str]) -> list[dict[s
 
 
 def _mes(dia: datetime.date | None) -> str | None:
-    return f"{dia:%Y-%m}" if dia else None
+    return dia.isoformat()[:7] if dia else None
 
 
 def _importes(

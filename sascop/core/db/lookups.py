@@ -23,5 +23,4 @@ class EnLista(Lookup):
 
     def as_postgresql(self, compiler: Any, connection: Any) -> Any:
         lhs, params = self.process_lhs(compiler, connection)
-        valores = [self.lhs.output_field.get_db_prep_value(v, connection) for v in self.rhs]
-        return f"{lhs} = ANY(%s)", (*params, valores)
+        return f"{lhs} = ANY(%s)", (*params, list(self.rhs))
