@@ -10,10 +10,16 @@ then over HTTP, through gunicorn, times in one run:
 * an anexo of `--lineas` lines with a programmed volume for each day of a
   month, then `PUT /operaciones/api/produccion/sabana/` saving every cell of that month
   (500 x 31 = 15,500 production rows created, excedentes computed);
+* `PATCH` of that sheet with 20 changed cells (4 lines x 5 days), as the grid saves, with
+  If-Match: the median of `--rounds` saves, each answering the recomputed sheet;
 * `GET` of that sheet, against `GET /api/user/` (median of as many): computed (the median of
   `--rounds` reads, each right after one production row of the sheet was changed through
   `PATCH /operaciones/api/produccion/<id>/`), and stored (the median of `--rounds` reads of
-  a sheet nothing changed since it was last read: one query, with or without Redis).
+  a sheet nothing changed since it was last read: one query, with or without Redis);
+* in Chromium (/usr/bin/chromium, 1,920 x 1,080), the sheet's page: the time from
+  navigation to an editable grid (the grid built, `#rejilla[data-lista]`), and from a
+  click on a cell to its editor holding a typed digit (the median of 5, `--sin-navegador`
+  skips it).
 
 Prints each figure and the sheet's ratio to `/api/user/`; exits 1 if the import takes a
 minute or more. Uses DATABASE_URL / REDIS_URL if set (a scratch database: the data stays in
@@ -40,13 +46,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The price book is read here too (its messages are translated): settings, without a database.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
+import django
 import openpyxl
 
 from bench.common import BASE_ENV, gunicorn, login, manage, request
 from bench.precios import construir
 from sascop.precios.libro import leer_libro
 from tests.server import _serve
+
+django.setup()
 
 USERNAME, PASSWORD = "bench", "Banco-De-Pruebas-2026"
 LIMITE_S = 60.0
@@ -150,6 +161,78 @@ def tras_escribir(url: str, cookie: str, ruta_hoja: str, ot: object, rondas: int
     return statistics.median(tiempos)
 
 
+def guardar_celdas(
+    url: str, cookie: str, ruta_hoja: str, lineas: list[int], rondas: int
+) -> tuple[float, int]:
+    """The median time of saving 20 changed cells (4 lines x 5 days) the way the grid does:
+    `PATCH` with only those cells and If-Match; and the size of the sheet answered."""
+    status, respuesta, _ = request(url, "GET", ruta_hoja, {"Cookie": cookie})
+    etiqueta = respuesta.getheader("ETag") or ""
+    tiempos, tamano = [], 0
+    for n in range(rondas):
+        valor = f"{3 + n / 100:.2f}"
+        cuerpo = {
+            "partidas": [
+                {"partida_anexo": linea, "ejecutado": {str(d): valor for d in range(10, 15)}}
+                for linea in lineas[len(lineas) // 5 :][:4]
+            ]
+        }
+        inicio = time.perf_counter()
+        status, respuesta, datos = request(
+            url, "PATCH", ruta_hoja,
+            {**_cabeceras(url, cookie), "Content-Type": "application/json", "If-Match": etiqueta},
+            json.dumps(cuerpo).encode(),
+        )  # fmt: skip
+        tiempos.append(time.perf_counter() - inicio)
+        if status != 200:
+            raise RuntimeError(f"the sheet PATCH answered {status}: {datos[:300]!r}")
+        etiqueta, tamano = respuesta.getheader("ETag") or "", len(datos)
+    return statistics.median(tiempos), tamano
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update"]  # fmt: skip
+
+
+def rejilla(url: str, cookie: str, ruta_pagina: str) -> tuple[float, float] | None:
+    """In Chromium: milliseconds from navigation to the grid built and editable (the
+    page's own clock, `performance.now()` once `#rejilla[data-lista]` is seen), and the
+    median of 5 clicks on a cell until its editor holds the digit typed. None without
+    Chromium or Playwright."""
+    try:
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError:
+        return None
+    if not Path(CHROMIUM).exists():
+        return None
+    host = url.removeprefix("http://").split(":")[0]
+    cookies = [
+        {"name": nombre, "value": valor, "domain": host, "path": "/"}
+        for nombre, valor in (parte.split("=", 1) for parte in cookie.split("; "))
+    ]
+    with sync_playwright() as p:
+        navegador = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        contexto = navegador.new_context(viewport={"width": 1920, "height": 1080})
+        contexto.add_cookies(cookies)  # type: ignore[arg-type]
+        pagina = contexto.new_page()
+        pagina.goto(url + ruta_pagina, wait_until="commit", timeout=120_000)
+        # Playwright's own waits: the page's CSP allows no script of the bench's.
+        pagina.locator("#rejilla[data-lista]").wait_for(state="attached", timeout=120_000)
+        lista = float(pagina.evaluate("performance.now()"))
+        escribir = []
+        for n in range(5):
+            celda = pagina.locator(f'.tabulator-row [tabulator-field="d{10 + n}"]').nth(5)
+            inicio = time.perf_counter()
+            celda.click()
+            pagina.keyboard.type("7")
+            expect(pagina.locator("input.editor-celda")).to_have_value("7")
+            escribir.append((time.perf_counter() - inicio) * 1000)
+            pagina.keyboard.press("Escape")
+        navegador.close()
+    return lista, statistics.median(escribir)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -158,6 +241,7 @@ def main() -> int:
     parser.add_argument("--lineas", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--port", type=int, default=None)
+    parser.add_argument("--sin-navegador", action="store_true", help="skip the Chromium timing")
     args = parser.parse_args()
     dias = calendar.monthrange(ANIO, MES)[1]
 
@@ -187,6 +271,7 @@ def main() -> int:
                 sys.exit("The database has a price book already: give the bench an empty one.")
             ots = json_de(url, cookie, "/operaciones/api/ots/?elementos_por_pagina=2")["ots"]
             ot_grande, ot_hoja = (o["id"] for o in ots)  # type: ignore[attr-defined]
+            numero_hoja = ots[1]["orden_trabajo"]  # type: ignore[index]
             importar, resultado = subir(url, cookie, f"/operaciones/api/ots/{ot_grande}/anexo/",
                                         grande)  # fmt: skip
             importar_hoja, _ = subir(url, cookie, f"/operaciones/api/ots/{ot_hoja}/anexo/", hoja)
@@ -207,8 +292,14 @@ def main() -> int:
 
             usuario, _ = mediana_get(url, cookie, "/api/user/", args.rounds)
             calculada = tras_escribir(url, cookie, ruta_hoja, ot_hoja, args.rounds)
+            lineas = [p["partida_anexo"] for p in datos["partidas"]]  # type: ignore[attr-defined]
+            celdas20, _ = guardar_celdas(url, cookie, ruta_hoja, lineas, args.rounds)
             sabana, tamano = mediana_get(url, cookie, ruta_hoja, args.rounds)
             usuario_despues, _ = mediana_get(url, cookie, "/api/user/", args.rounds)
+            navegador = None
+            if not args.sin_navegador:
+                pagina = f"/produccion/sabana/?ot={numero_hoja}&anio={ANIO}&mes={MES}"
+                navegador = rejilla(url, cookie, pagina)
 
     usuario = min(usuario, usuario_despues)
     celdas = args.lineas * dias
@@ -225,6 +316,14 @@ def main() -> int:
           f"  {calculada * 1000:8.1f} ms  {calculada / usuario:5.1f}x")  # fmt: skip
     print(f"GET sheet {args.lineas} x {dias}, {tamano / 1024:.0f} KiB, stored (median)"
           f"{sabana * 1000:8.1f} ms  {sabana / usuario:5.1f}x")  # fmt: skip
+    print(f"sheet PATCH, 20 cells changed, sheet answered (median)"
+          f"{celdas20 * 1000:8.1f} ms  {celdas20 / usuario:5.1f}x")  # fmt: skip
+    if navegador is not None:
+        lista, escribir = navegador
+        print(f"Chromium: page load to editable grid, {args.lineas} x {dias}      {lista:8.0f} ms")
+        print(f"Chromium: click a cell and type a digit (median of 5)   {escribir:8.1f} ms")
+    elif not args.sin_navegador:
+        print("Chromium: not measured (no /usr/bin/chromium or no Playwright)")
     return 0 if importar < LIMITE_S else 1
 
 

@@ -14,9 +14,11 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
+from django.utils import timezone
 
 from sascop.actividad.models import ACCESOS, Accion, RegistroActividad
 from sascop.core.api.serializers import iso
+from sascop.core.db.queries import insertar
 
 # The acting user as a view has it (`request.user`), or None for the system.
 Usuario = AbstractBaseUser | AnonymousUser | None
@@ -79,19 +81,42 @@ def purgar_accesos(*, antes_de: datetime) -> int:
     return borrados
 
 
+def _insertar(usuario: Usuario, filas: Sequence[tuple[str, str, str, str, str, str]]) -> None:
+    """Log rows given as (accion, entidad, entidad_id, campo, valor_anterior, valor_nuevo),
+    all by `usuario`, at one time: without a model instance per row (a month's sheet logs
+    15,000 of them in the caller's transaction)."""
+    insertar(
+        RegistroActividad,
+        ["accion", "entidad", "entidad_id", "campo", "valor_anterior", "valor_nuevo"],
+        filas,
+        fijos={"fecha": timezone.now(), **_user_fields(usuario)},
+    )
+
+
 def registrar_creaciones(*, usuario: Usuario, instancias: Iterable[models.Model]) -> None:
-    rows = [
-        RegistroActividad(
-            accion=Accion.CREAR,
-            valor_nuevo=str(instance),
-            **_entity(instance),
-            **_user_fields(usuario),
-        )
-        for instance in instancias
-    ]
-    # In batches: one INSERT of 50,000 rows takes the ORM longer to build than PostgreSQL's
-    # idle limit for a transaction (DB_STATEMENT_TIMEOUT) allows between two statements.
-    RegistroActividad.objects.bulk_create(rows, batch_size=1000)
+    _insertar(
+        usuario,
+        [
+            (
+                Accion.CREAR,
+                instance._meta.model_name or "",
+                _text(instance.pk),
+                "",
+                "",
+                str(instance),
+            )
+            for instance in instancias
+        ],
+    )
+
+
+def registrar_creaciones_de(
+    *, usuario: Usuario, modelo: type[models.Model], creadas: Iterable[tuple[Any, str]]
+) -> None:
+    """`registrar_creaciones` of rows of `modelo` inserted without instances: each as its
+    primary key and its text (what `str()` of the instance would say)."""
+    entidad = modelo._meta.model_name or ""
+    _insertar(usuario, [(Accion.CREAR, entidad, _text(pk), "", "", texto) for pk, texto in creadas])
 
 
 def registrar_cambios(*, usuario: Usuario, antes: dict[str, str], instancia: models.Model) -> int:
@@ -106,19 +131,19 @@ def registrar_cambios_de(
     """`registrar_cambios` for many instances, each with its snapshot from before the
     change, in one insert; returns how many rows were logged."""
     rows = [
-        RegistroActividad(
-            accion=Accion.MODIFICAR,
-            campo=name,
-            valor_anterior=antes.get(name, ""),
-            valor_nuevo=value,
-            **_entity(instancia),
-            **_user_fields(usuario),
+        (
+            Accion.MODIFICAR,
+            instancia._meta.model_name or "",
+            _text(instancia.pk),
+            name,
+            antes.get(name, ""),
+            value,
         )
         for antes, instancia in cambios
         for name, value in snapshot(instancia).items()
         if antes.get(name, "") != value
     ]
-    RegistroActividad.objects.bulk_create(rows, batch_size=1000)
+    _insertar(usuario, rows)
     return len(rows)
 
 
@@ -148,30 +173,25 @@ def registrar_cambios_lote(
             anterior, nuevo = _text(getattr(antes, attname)), _text(getattr(despues, attname))
             if anterior != nuevo:
                 rows.append(
-                    RegistroActividad(
-                        accion=Accion.MODIFICAR,
-                        campo=name,
-                        valor_anterior=anterior,
-                        valor_nuevo=nuevo,
-                        **_entity(despues),
-                        **_user_fields(usuario),
+                    (
+                        Accion.MODIFICAR,
+                        despues._meta.model_name or "",
+                        _text(despues.pk),
+                        name,
+                        anterior,
+                        nuevo,
                     )
                 )
-    RegistroActividad.objects.bulk_create(rows, batch_size=1000)
+    _insertar(usuario, rows)
     return len(rows)
 
 
 def registrar_eliminaciones(*, usuario: Usuario, instancias: Iterable[models.Model]) -> None:
     """`registrar_eliminacion` for many instances, in one insert."""
-    RegistroActividad.objects.bulk_create(
+    _insertar(
+        usuario,
         [
-            RegistroActividad(
-                accion=Accion.ELIMINAR,
-                valor_anterior=str(instancia),
-                **_entity(instancia),
-                **_user_fields(usuario),
-            )
-            for instancia in instancias
+            (Accion.ELIMINAR, i._meta.model_name or "", _text(i.pk), "", str(i), "")
+            for i in instancias
         ],
-        batch_size=1000,
     )

@@ -44,11 +44,13 @@ class ResumenOT(models.Model):
 
 
 class ResumenProduccion(models.Model):
-    """Production rows of non-deleted OTs per month (first day): count and volume in 1/10000."""
+    """Production rows of non-deleted OTs per month (first day): count, volume in 1/10000 and
+    amount executed (volume times its line's P.U. M.N.) in millionths of a peso."""
 
     mes = models.DateField()
     total = models.BigIntegerField()
     volumen_diezmilesimas = models.BigIntegerField()
+    importe_mn_millonesimas = models.BigIntegerField(default=0)
 
     class Meta:
         db_table = "resumen_produccion"

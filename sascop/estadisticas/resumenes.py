@@ -9,10 +9,13 @@ transaction, so a rolled-back write leaves no trace in the totals either.
 What is counted (the reference is `selectors.calcular()`):
   * resumen_pte         non-deleted PTEs per estatus;
   * resumen_ot          non-deleted OTs per (estatus, cliente): count, MXN and USD in cents;
-  * resumen_produccion  production rows whose OT is not deleted, per month: count and volume
-                        in ten-thousandths. They depend only on `ot_id`, `fecha_produccion` and
-                        `volumen_produccion`; soft-deleting (or restoring) an OT moves its
-                        production out of (into) the totals.
+  * resumen_produccion  production rows whose OT is not deleted, per month: count, volume
+                        in ten-thousandths and the amount executed (volume times its line's
+                        P.U. M.N.) in millionths of a peso. They depend on `ot_id`,
+                        `fecha_produccion`, `volumen_produccion`, `partida_anexo_id` and that
+                        line's `pu_mn`; soft-deleting (or restoring) an OT moves its
+                        production out of (into) the totals, and a line's new price moves its
+                        production's amount.
 
 The tables are ledgers of signed deltas (see models.py): triggers only INSERT, so writers never
 contend for a counter row. `compactar()` folds each ledger into one row per key: a scheduled
@@ -49,9 +52,11 @@ LEDGERS = {
     # table: (key columns, measure columns)
     "resumen_pte": (["estatus"], ["total"]),
     "resumen_ot": (["estatus", "cliente_id"], ["total", "mxn_centavos", "usd_centavos"]),
-    "resumen_produccion": (["mes"], ["total", "volumen_diezmilesimas"]),
+    "resumen_produccion": (["mes"], ["total", "volumen_diezmilesimas", "importe_mn_millonesimas"]),
 }
 SOURCES = ["ptes_pte", "ots_ot", "produccion_produccion"]
+# Not counted itself, but its price is part of every production row's amount.
+PARTIDAS = "precios_partidaanexoot"
 
 
 def _pg(conn: BaseDatabaseWrapper) -> bool:
@@ -69,6 +74,17 @@ def _diezmilesimas(conn: BaseDatabaseWrapper, expr: str) -> str:
     if _pg(conn):
         return f"({expr} * 10000)::bigint"
     return f"CAST(ROUND({expr} * 10000) AS INTEGER)"
+
+
+def _millonesimas(conn: BaseDatabaseWrapper, expr: str) -> str:
+    if _pg(conn):
+        return f"({expr} * 1000000)::bigint"
+    return f"CAST(ROUND({expr} * 1000000) AS INTEGER)"
+
+
+def _importe(conn: BaseDatabaseWrapper, volumen: str, pu: str) -> str:
+    """A production row's amount in millionths (volume 4 places times price 2 is exact)."""
+    return _millonesimas(conn, f"{volumen} * {pu}")
 
 
 def _mes(conn: BaseDatabaseWrapper, expr: str) -> str:
@@ -94,9 +110,12 @@ def _ot(conn: BaseDatabaseWrapper, r: str, s: str, desde: str) -> str:
 
 
 def _produccion(conn: BaseDatabaseWrapper, r: str, s: str, desde: str) -> str:
+    # A row of a line no longer there (a flush in progress) counts no amount.
+    pu = f"COALESCE((SELECT pa.pu_mn FROM {PARTIDAS} pa WHERE pa.id = {r}.partida_anexo_id), 0)"
     return (
         f"SELECT {_mes(conn, f'{r}.fecha_produccion')}, {s}, "
-        f"{s} * {_diezmilesimas(conn, f'{r}.volumen_produccion')} {desde} "
+        f"{s} * {_diezmilesimas(conn, f'{r}.volumen_produccion')}, "
+        f"{s} * {_importe(conn, f'{r}.volumen_produccion', pu)} {desde} "
         f"WHERE EXISTS (SELECT 1 FROM ots_ot o WHERE o.id = {r}.ot_id AND o.eliminado_en IS NULL)"
     )
 
@@ -132,6 +151,7 @@ def _insertar_neto(conn: BaseDatabaseWrapper, ledger: str, partes: list[str]) ->
 def _nombres_triggers(conn: BaseDatabaseWrapper) -> list[str]:
     ops = ["ins", "upd", "del"]
     nombres = [f"resumen_{tabla}_{op}" for tabla in SOURCES for op in ops]
+    nombres.append(f"resumen_{PARTIDAS}_upd")
     if not _pg(conn):
         nombres.append("resumen_ots_ot_produccion")
     return nombres
@@ -153,15 +173,14 @@ def _sql_postgresql(conn: BaseDatabaseWrapper) -> list[str]:
             bloqueo_del = bloqueo.format(t="viejas")
         if tabla == "ots_ot":
             # An OT deleted or restored takes its production out of or into the totals.
-            mes = _mes(conn, "p.fecha_produccion")
-            vol = _diezmilesimas(conn, "p.volumen_produccion")
             extra_upd = (
-                "INSERT INTO resumen_produccion (mes, total, volumen_diezmilesimas) "
-                f"SELECT {mes}, SUM(c.s), SUM(c.s * {vol}) FROM ("
+                f"INSERT INTO resumen_produccion ({_MEDIDAS_PRODUCCION}) "
+                f"SELECT {_produccion_de_ots(conn)} FROM ("
                 "SELECT n.id, CASE WHEN n.eliminado_en IS NULL THEN 1 ELSE -1 END AS s "
                 "FROM nuevas AS n JOIN viejas AS v ON v.id = n.id "
                 "WHERE (v.eliminado_en IS NULL) <> (n.eliminado_en IS NULL)) AS c "
-                "JOIN produccion_produccion AS p ON p.ot_id = c.id GROUP BY 1;"
+                "JOIN produccion_produccion AS p ON p.ot_id = c.id "
+                f"JOIN {PARTIDAS} AS pa ON pa.id = p.partida_anexo_id GROUP BY 1;"
             )
         sentencias.append(
             f"CREATE OR REPLACE FUNCTION resumen_{tabla}() RETURNS trigger "
@@ -182,6 +201,23 @@ def _sql_postgresql(conn: BaseDatabaseWrapper) -> list[str]:
                 f"CREATE OR REPLACE TRIGGER resumen_{tabla}_{op} AFTER {evento} ON {tabla} "
                 f"{referencia} FOR EACH STATEMENT EXECUTE FUNCTION resumen_{tabla}()"
             )
+    # A line's new price changes the amount of its production (of OTs not deleted).
+    nuevo = _importe(conn, "p.volumen_produccion", "n.pu_mn")
+    viejo = _importe(conn, "p.volumen_produccion", "v.pu_mn")
+    sentencias += [
+        f"CREATE OR REPLACE FUNCTION resumen_{PARTIDAS}() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN\n"
+        f"INSERT INTO resumen_produccion ({_MEDIDAS_PRODUCCION}) "
+        f"SELECT {_mes(conn, 'p.fecha_produccion')}, 0, 0, SUM({nuevo} - {viejo}) "
+        "FROM nuevas AS n JOIN viejas AS v ON v.id = n.id AND v.pu_mn <> n.pu_mn "
+        "JOIN produccion_produccion AS p ON p.partida_anexo_id = n.id "
+        "WHERE EXISTS (SELECT 1 FROM ots_ot o WHERE o.id = p.ot_id AND o.eliminado_en IS NULL) "
+        f"GROUP BY 1 HAVING SUM({nuevo} - {viejo}) <> 0;\n"
+        "RETURN NULL; END $$",
+        f"CREATE OR REPLACE TRIGGER resumen_{PARTIDAS}_upd AFTER UPDATE ON {PARTIDAS} "
+        "REFERENCING OLD TABLE AS viejas NEW TABLE AS nuevas "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION resumen_{PARTIDAS}()",
+    ]
     return sentencias
 
 
@@ -189,7 +225,12 @@ def _sql_sqlite(conn: BaseDatabaseWrapper) -> list[str]:
     relevantes = {
         "ptes_pte": ["estatus"],
         "ots_ot": ["estatus", "cliente_id", "monto_mxn", "monto_usd"],
-        "produccion_produccion": ["ot_id", "fecha_produccion", "volumen_produccion"],
+        "produccion_produccion": [
+            "ot_id",
+            "fecha_produccion",
+            "volumen_produccion",
+            "partida_anexo_id",
+        ],
     }
     sentencias = []
     for tabla in SOURCES:
@@ -211,17 +252,39 @@ def _sql_sqlite(conn: BaseDatabaseWrapper) -> list[str]:
             f"CREATE TRIGGER IF NOT EXISTS resumen_{tabla}_upd AFTER UPDATE ON {tabla} "
             f"WHEN {cambio} BEGIN {insert}{vieja}; {insert}{nueva}; END",
         ]
-    mes = _mes(conn, "p.fecha_produccion")
-    vol = _diezmilesimas(conn, "p.volumen_produccion")
     sentencias.append(
         "CREATE TRIGGER IF NOT EXISTS resumen_ots_ot_produccion AFTER UPDATE ON ots_ot "
         "WHEN (OLD.eliminado_en IS NULL) <> (NEW.eliminado_en IS NULL) BEGIN "
-        "INSERT INTO resumen_produccion (mes, total, volumen_diezmilesimas) "
-        f"SELECT {mes}, SUM(c.s), SUM(c.s * {vol}) FROM produccion_produccion AS p, "
+        f"INSERT INTO resumen_produccion ({_MEDIDAS_PRODUCCION}) "
+        f"SELECT {_produccion_de_ots(conn)} FROM produccion_produccion AS p "
+        f"JOIN {PARTIDAS} AS pa ON pa.id = p.partida_anexo_id, "
         "(SELECT CASE WHEN NEW.eliminado_en IS NULL THEN 1 ELSE -1 END AS s) AS c "
         "WHERE p.ot_id = NEW.id GROUP BY 1; END"
     )
+    nuevo = _importe(conn, "p.volumen_produccion", "NEW.pu_mn")
+    viejo = _importe(conn, "p.volumen_produccion", "OLD.pu_mn")
+    sentencias.append(
+        f"CREATE TRIGGER IF NOT EXISTS resumen_{PARTIDAS}_upd AFTER UPDATE ON {PARTIDAS} "
+        "WHEN OLD.pu_mn IS NOT NEW.pu_mn BEGIN "
+        f"INSERT INTO resumen_produccion ({_MEDIDAS_PRODUCCION}) "
+        f"SELECT {_mes(conn, 'p.fecha_produccion')}, 0, 0, SUM({nuevo} - {viejo}) "
+        "FROM produccion_produccion AS p WHERE p.partida_anexo_id = NEW.id "
+        "AND EXISTS (SELECT 1 FROM ots_ot o WHERE o.id = p.ot_id AND o.eliminado_en IS NULL) "
+        f"GROUP BY 1 HAVING SUM({nuevo} - {viejo}) <> 0; END"
+    )
     return sentencias
+
+
+_MEDIDAS_PRODUCCION = "mes, total, volumen_diezmilesimas, importe_mn_millonesimas"
+
+
+def _produccion_de_ots(conn: BaseDatabaseWrapper) -> str:
+    """Per month, the signed count, volume and amount of production `p` (its line `pa`) of
+    the OTs `c` (`c.s` +1 or -1): the select list of an INSERT into resumen_produccion."""
+    mes = _mes(conn, "p.fecha_produccion")
+    vol = _diezmilesimas(conn, "p.volumen_produccion")
+    importe = _importe(conn, "p.volumen_produccion", "pa.pu_mn")
+    return f"{mes}, SUM(c.s), SUM(c.s * {vol}), SUM(c.s * {importe})"
 
 
 def _sentencias(conn: BaseDatabaseWrapper) -> list[str]:
@@ -234,7 +297,7 @@ def _tras_instalar(using: str) -> None:
 
 DISPARADORES = Disparadores(
     prefijo="resumen_",
-    tablas=(*SOURCES, *LEDGERS),
+    tablas=(*SOURCES, PARTIDAS, *LEDGERS),
     sentencias=_sentencias,
     nombres=_nombres_triggers,
     tras_instalar=_tras_instalar,
@@ -259,8 +322,6 @@ def desinstalar(using: str = "default") -> None:
 def recalcular(using: str = "default") -> None:
     """Rebuild every total from the source rows (writers wait meanwhile on PostgreSQL)."""
     conn = connections[using]
-    mes = _mes(conn, "p.fecha_produccion")
-    vol = _diezmilesimas(conn, "p.volumen_produccion")
     mxn, usd = _centavos(conn, "monto_mxn"), _centavos(conn, "monto_usd")
     with transaction.atomic(using=using), conn.cursor() as cursor:
         if _pg(conn):
@@ -277,9 +338,11 @@ def recalcular(using: str = "default") -> None:
             "WHERE eliminado_en IS NULL GROUP BY estatus, cliente_id"
         )
         cursor.execute(
-            "INSERT INTO resumen_produccion (mes, total, volumen_diezmilesimas) "
-            f"SELECT {mes}, COUNT(*), SUM({vol}) FROM produccion_produccion AS p "
-            "JOIN ots_ot AS o ON o.id = p.ot_id WHERE o.eliminado_en IS NULL GROUP BY 1"
+            f"INSERT INTO resumen_produccion ({_MEDIDAS_PRODUCCION}) "
+            f"SELECT {_produccion_de_ots(conn)} FROM produccion_produccion AS p "
+            f"JOIN {PARTIDAS} AS pa ON pa.id = p.partida_anexo_id "
+            "JOIN (SELECT id, 1 AS s FROM ots_ot WHERE eliminado_en IS NULL) AS c "
+            "ON c.id = p.ot_id GROUP BY 1"
         )
 
 

@@ -178,7 +178,7 @@ def _diezmilesimas(value: int | None) -> Decimal:
     return Decimal(value or 0).scaleb(-4)
 
 
-def _desde_totales() -> dict[str, Any]:
+def _desde_totales(ajustes: list[dict[str, Any]] | None) -> dict[str, Any]:
     """The unfiltered dashboard from the running totals: three queries over a few hundred
     rows (more between two compactions), and no write."""
     # Reads only: the ledgers are folded by `manage.py recalcular_resumenes --compactar`, a
@@ -194,7 +194,8 @@ def _desde_totales() -> dict[str, Any]:
             n=Sum("total"), volumen=Sum("volumen_diezmilesimas")
         )
     )
-    ajustes = _ajustes_por_anexo()
+    if ajustes is None:
+        ajustes = ajustes_por_anexo()
     filas_ot: list[dict[str, Any]] = []
     for r in ots_rows:
         fila: dict[str, Any] = {**r, "mxn": _centavos(r["mxn"]), "usd": _centavos(r["usd"])}
@@ -213,7 +214,7 @@ def _desde_totales() -> dict[str, Any]:
     )
 
 
-def _ajustes_por_anexo() -> list[dict[str, Any]]:
+def ajustes_por_anexo() -> list[dict[str, Any]]:
     """What the running totals (which add the amounts typed) miss of the contracted amounts:
     per status and client, the active anexos' totals minus the amounts typed of their OTs.
     One query over the OTs that have an anexo, read every time: like the running totals it
@@ -238,12 +239,29 @@ def _ajustes_por_anexo() -> list[dict[str, Any]]:
     ]
 
 
-def estadisticas(filtro: FiltroTablero = SIN_FILTRO) -> dict[str, Any]:
-    """The dashboard: from the running totals without a filter; narrowed by `filtro`,
-    computed from the rows and cached until a PTE, OT or production row changes (with
-    Redis)."""
+def ejecutado_por_mes(desde: datetime.date) -> dict[str, Decimal]:
+    """The amount executed (production times its line's P.U. M.N.) per month (`YYYY-MM`) from
+    the month of `desde` on, over OTs not deleted: from the running totals, one query over a
+    few hundred rows instead of every production row."""
+    rows = (
+        ResumenProduccion.objects.filter(mes__gte=desde.replace(day=1))
+        .values("mes")
+        .annotate(n=Sum("total"), importe=Sum("importe_mn_millonesimas"))
+    )
+    return {
+        row["mes"].strftime("%Y-%m"): Decimal(row["importe"]).scaleb(-6) for row in rows if row["n"]
+    }
+
+
+def estadisticas(
+    filtro: FiltroTablero = SIN_FILTRO, ajustes: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The dashboard: from the running totals without a filter (completed by `ajustes`, read
+    here unless the caller has read them for `montos_por_cliente` too); narrowed by
+    `filtro`, computed from the rows and cached until a PTE, OT or production row changes
+    (with Redis)."""
     if filtro.vacio:
-        return _desde_totales()
+        return _desde_totales(ajustes)
     clave = f"estadisticas:{timezone.localdate().isoformat()}"
     if not filtro.vacio:
         clave = f"{clave}:{filtro.clave()}"
@@ -274,20 +292,25 @@ def calcular_montos_por_cliente(
 
 
 def montos_por_cliente(
-    limite: int = 10, filtro: FiltroTablero = SIN_FILTRO
+    limite: int = 10,
+    filtro: FiltroTablero = SIN_FILTRO,
+    ajustes: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """OT amounts (MXN and USD) per client, largest MXN first, for the `limite` largest
     clients; soft-deleted OTs excluded; narrowed by `filtro`. One query: over the running
-    totals without a filter, else over the OTs and cached like `estadisticas()`."""
+    totals without a filter (and `ajustes`, as for `estadisticas()`), else over the OTs and
+    cached like `estadisticas()`."""
     if filtro.vacio:
-        return _montos_desde_totales(limite)
+        return _montos_desde_totales(limite, ajustes)
     clave = f"montos_por_cliente:{limite}"
     if not filtro.vacio:
         clave = f"{clave}:{filtro.clave()}"
     return cached(clave, [OT, AnexoOT], lambda: calcular_montos_por_cliente(limite, filtro))
 
 
-def _montos_desde_totales(limite: int) -> list[dict[str, Any]]:
+def _montos_desde_totales(
+    limite: int, ajustes: list[dict[str, Any]] | None
+) -> list[dict[str, Any]]:
     # Every client's totals (a client has a row per status): the anexos' adjustments may
     # change which are the largest, so the order and the limit are applied after them.
     rows = (
@@ -302,14 +325,14 @@ def _montos_desde_totales(limite: int) -> list[dict[str, Any]]:
         )
         .filter(n__gt=0)
     )
-    ajustes: dict[int, list[Decimal]] = {}
-    for ajuste in _ajustes_por_anexo():
-        suma = ajustes.setdefault(ajuste["cliente_id"], [Decimal("0.00"), Decimal("0.00")])
+    por_cliente: dict[int, list[Decimal]] = {}
+    for ajuste in ajustes_por_anexo() if ajustes is None else ajustes:
+        suma = por_cliente.setdefault(ajuste["cliente_id"], [Decimal("0.00"), Decimal("0.00")])
         suma[0] += ajuste["mxn"]
         suma[1] += ajuste["usd"]
     montos = []
     for row in rows:
-        mxn, usd = ajustes.get(row["cliente_id"], [Decimal("0.00"), Decimal("0.00")])
+        mxn, usd = por_cliente.get(row["cliente_id"], [Decimal("0.00"), Decimal("0.00")])
         montos.append(
             {
                 "cliente_id": row["cliente_id"],

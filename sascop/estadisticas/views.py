@@ -18,6 +18,7 @@ from sascop.accounts.decorators import login_required_page
 from sascop.estadisticas.forms import TableroFiltroForm
 from sascop.estadisticas.selectors import (
     FiltroTablero,
+    ajustes_por_anexo,
     estadisticas,
     montos_por_cliente,
     ots_atrasadas,
@@ -158,8 +159,14 @@ def tablero_view(request: HttpRequest) -> HttpResponse:
         hoy = timezone.localdate()
         vencidas = ptes_vencidas(hoy, cliente_id=filtro.cliente_id)
         atrasadas = ots_atrasadas(filtro, hoy)
+        # Without a filter both figures complete the running totals with the same query.
+        ajustes = ajustes_por_anexo() if filtro.vacio else None
         context.update(
-            _contexto(estadisticas(filtro), montos_por_cliente(filtro=filtro), filtro),
+            _contexto(
+                estadisticas(filtro, ajustes),
+                montos_por_cliente(filtro=filtro, ajustes=ajustes),
+                filtro,
+            ),
             filtros=filtros,
             filtrado=not filtro.vacio,
             vencidas=[(p, (hoy - p.vence).days) for p in vencidas[:VENCIDAS]],  # type: ignore[attr-defined]

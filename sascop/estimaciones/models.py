@@ -116,8 +116,10 @@ class EventoEstimacion(models.Model):
     """A step of an estimación's life: who moved it from which state to which, and when."""
 
     estimacion = models.ForeignKey(Estimacion, on_delete=models.CASCADE, related_name="eventos")
-    estatus_anterior = models.CharField(max_length=12, blank=True)
-    estatus = models.CharField(max_length=12)
+    estatus_anterior = models.CharField(
+        max_length=12, blank=True, choices=Estimacion.Estatus.choices
+    )
+    estatus = models.CharField(max_length=12, choices=Estimacion.Estatus.choices)
     motivo = models.TextField(blank=True)
     usuario = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

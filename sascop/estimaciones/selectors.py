@@ -216,10 +216,12 @@ def montos_por_mes(
     desde: datetime.date | None = None,
     hasta: datetime.date | None = None,
     cliente_id: int | None = None,
+    ejecutado: dict[str, Decimal] | None = None,
 ) -> list[dict[str, Any]]:
     """Per month (`YYYY-MM`): the amount executed (production times its line's P.U., M.N.), the
     amount claimed (estimaciones presented, authorised or paid, by the month their period
-    ends) and the amount authorised (authorised or paid). Three queries."""
+    ends) and the amount authorised (authorised or paid). Three queries; two when the caller
+    has the amounts executed over the same months (`ejecutado`, from the running totals)."""
     meses: dict[str, dict[str, Decimal]] = defaultdict(
         lambda: {"ejecutado_mn": CERO, "estimado_mn": CERO, "autorizado_mn": CERO}
     )
@@ -238,13 +240,16 @@ def montos_por_mes(
         F("volumen_produccion") * F("partida_anexo__pu_mn"),
         output_field=DecimalField(max_digits=30, decimal_places=6),
     )
-    for fila in (
-        produccion.annotate(mes=TruncMonth("fecha_produccion"))
-        .values("mes")
-        .annotate(total=Sum(monto))
-        .order_by()
-    ):
-        meses[fila["mes"].strftime("%Y-%m")]["ejecutado_mn"] += Decimal(fila["total"] or 0)
+    if ejecutado is None:
+        ejecutado = {
+            fila["mes"].strftime("%Y-%m"): Decimal(fila["total"] or 0)
+            for fila in produccion.annotate(mes=TruncMonth("fecha_produccion"))
+            .values("mes")
+            .annotate(total=Sum(monto))
+            .order_by()
+        }
+    for mes, total in ejecutado.items():
+        meses[mes]["ejecutado_mn"] += total
     for estados, clave in (
         (VIGENTES, "estimado_mn"),
         ((Estimacion.Estatus.AUTORIZADA, Estimacion.Estatus.PAGADA), "autorizado_mn"),

@@ -112,6 +112,14 @@ class OT(SoftDeleteModel):
                 name="ot_inicio_programado",
                 condition=models.Q(eliminado_en__isnull=True),
             ),
+            # The late OTs (the dashboard's tile and list, `atrasadas=true`): still open, by
+            # programmed end, so the most late are read first and counted from the index.
+            models.Index(
+                fields=["fecha_termino_programado", "id"],
+                name="ot_abiertas_por_termino",
+                condition=models.Q(eliminado_en__isnull=True)
+                & ~models.Q(estatus__in=[EstatusOT.TERMINADA, EstatusOT.CANCELADA]),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -18,6 +18,7 @@ import zipfile
 from typing import IO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 # The whole file unpacked, one part, and how much one part may grow when unpacked (XML
 # compresses 5 to 20 times; a part of repeated filler, hundreds of times).
@@ -36,7 +37,7 @@ _COLUMNA_LARGA = re.compile(rb'<c r="([A-Z]{3})[0-9]')
 
 
 class PaqueteInvalido(ValueError):
-    """The file breaks one of the bounds; the message says which, in Spanish."""
+    """The file breaks one of the bounds; the message says which."""
 
 
 class NoEsZip(ValueError):
@@ -48,6 +49,11 @@ def _numero_de_columna(letras: bytes) -> int:
     for letra in letras:
         numero = numero * 26 + (letra - ord("A") + 1)
     return numero
+
+
+def _miles(n: int) -> str:
+    """A count as the messages write it: 1,000,000."""
+    return f"{n:,}"
 
 
 def _mb(n: int) -> str:
@@ -96,7 +102,7 @@ def revisar(archivo: IO[bytes]) -> None:
             _revisar_partes(paquete)
             _revisar_contenido(paquete)
     except zipfile.BadZipFile as exc:
-        raise NoEsZip("El archivo no es un libro .xlsx (no es un archivo zip).") from exc
+        raise NoEsZip(_("The file is not an .xlsx workbook (it is not a zip file).")) from exc
     finally:
         archivo.seek(0)
 
@@ -104,38 +110,51 @@ def revisar(archivo: IO[bytes]) -> None:
 def _revisar_partes(paquete: zipfile.ZipFile) -> None:
     partes = paquete.infolist()
     if len(partes) > MAX_PARTES:
-        raise PaqueteInvalido(f"El libro tiene más de {MAX_PARTES} partes.")
+        raise PaqueteInvalido(
+            _("The workbook has more than %(n)s parts.") % {"n": _miles(MAX_PARTES)}
+        )
     if sum(p.file_size for p in partes) > MAX_DESCOMPRIMIDO:
-        raise PaqueteInvalido(f"El libro descomprimido pasa de {_mb(MAX_DESCOMPRIMIDO)}.")
+        raise PaqueteInvalido(
+            _("The workbook unpacked is larger than %(mb)s.") % {"mb": _mb(MAX_DESCOMPRIMIDO)}
+        )
     for parte in partes:
         if parte.file_size > MAX_PARTE:
             raise PaqueteInvalido(
-                f"La parte {parte.filename} del libro descomprimida pasa de {_mb(MAX_PARTE)}."
+                _("The workbook's part %(parte)s unpacked is larger than %(mb)s.")
+                % {"parte": parte.filename, "mb": _mb(MAX_PARTE)}
             )
         crece = parte.file_size / max(1, parte.compress_size)
         if parte.file_size > PROPORCION_DESDE and crece > MAX_PROPORCION:
             raise PaqueteInvalido(
-                f"La parte {parte.filename} del libro crece {crece:.0f} veces al "
-                f"descomprimirse (más de {MAX_PROPORCION}): no parece un libro de datos."
+                _(
+                    "The workbook's part %(parte)s grows %(veces)s times when unpacked (more "
+                    "than %(maximo)s): it does not look like a workbook of data."
+                )
+                % {"parte": parte.filename, "veces": f"{crece:.0f}", "maximo": MAX_PROPORCION}
             )
 
 
 def _revisar_contenido(paquete: zipfile.ZipFile) -> None:
     for nombre in paquete.namelist():
         if nombre == "xl/sharedStrings.xml":
-            textos, _ = _contar_en(paquete, nombre, b"<si")
+            textos, _columna = _contar_en(paquete, nombre, b"<si")
             if textos > MAX_TEXTOS:
-                raise PaqueteInvalido(f"El libro tiene más de {MAX_TEXTOS:,} textos distintos.")
+                raise PaqueteInvalido(
+                    _("The workbook has more than %(n)s distinct texts.")
+                    % {"n": _miles(MAX_TEXTOS)}
+                )
         elif nombre.startswith("xl/worksheets/") and nombre.endswith(".xml"):
             celdas, columna = _contar_en(paquete, nombre, b"<c ")
             hoja = nombre.rsplit("/", 1)[1].removesuffix(".xml")
             if columna > MAX_COLUMNA:
                 raise PaqueteInvalido(
-                    f"La hoja {hoja} tiene celdas más allá de la columna {MAX_COLUMNA}."
+                    _("The sheet %(hoja)s has cells beyond column %(columna)s.")
+                    % {"hoja": hoja, "columna": MAX_COLUMNA}
                 )
             if celdas > MAX_CELDAS_POR_HOJA:
                 raise PaqueteInvalido(
-                    f"La hoja {hoja} tiene más de {MAX_CELDAS_POR_HOJA:,} celdas."
+                    _("The sheet %(hoja)s has more than %(n)s cells.")
+                    % {"hoja": hoja, "n": _miles(MAX_CELDAS_POR_HOJA)}
                 )
 
 
@@ -151,6 +170,9 @@ class Plazo:
     def revisar(self) -> None:
         if time.monotonic() > self.hasta:
             raise PaqueteInvalido(
-                f"Leer el libro tomó más de {self.segundos:.0f} segundos; divídelo en libros "
-                "más pequeños."
+                _(
+                    "Reading the workbook took more than %(segundos)s seconds; split it into "
+                    "smaller workbooks."
+                )
+                % {"segundos": f"{self.segundos:.0f}"}
             )

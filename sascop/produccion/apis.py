@@ -18,6 +18,7 @@ from sascop.core import excel
 from sascop.core.api.endpoints import ModelApi, if_match, with_etag
 from sascop.core.api.pagination import page_params, paginate
 from sascop.core.api.schema import export_parameter, filter_parameters
+from sascop.core.api.serializers import ErrorSerializer
 from sascop.core.errors import NotFound
 from sascop.core.excel import XLSX
 from sascop.produccion import exports, selectors, services
@@ -294,13 +295,21 @@ class ReportesDiariosApi(ModelApi):
         operation_id="ots_reportes_diarios_update",
         parameters=[s.MesSerializer],
         request=s.ReportesDiariosInputSerializer,
-        responses={200: s.ReportesDiariosSerializer},
+        responses={
+            200: s.ReportesDiariosSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="A FIRMADO day would be opened while a presented estimación "
+                "claims its production (`estimadas`).",
+            ),
+        },
     )
     def put(self, request: Request, ot_id: int) -> Response:
         """Set report states and comments: the GET's shape, days not sent left alone (a
         comment "" clears it); `cierre_mes` sets the month's close and evidence link. Each
         change is logged; setting or clearing FIRMADO takes the signing permissions (403); a
-        stale If-Match is a 412; a bad site, day, state or link a 400 naming it."""
+        stale If-Match is a 412; a bad site, day, state or link a 400 naming it; opening a
+        FIRMADO day whose production a presented estimación claims, a 409."""
         query = s.MesSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         cuerpo = request.data if isinstance(request.data, dict) else {}

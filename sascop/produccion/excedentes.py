@@ -34,9 +34,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 
+from sascop.core.db.lookups import EnLista
 from sascop.core.db.queries import actualizar_por_pk
 from sascop.core.signals import announce_change
 from sascop.ots.models import OT
@@ -222,13 +223,17 @@ def prevision(
     autoriza = max(con_anexo, key=lambda pk: miembros[pk].numero, default=None)
     tope: dict[int, Decimal] = {}
     if autoriza is not None:
-        tope = dict(
-            PartidaAnexoOT.objects.filter(
-                anexo_ot__ot_id=autoriza, anexo_ot__activo=True, concepto_id__in=conceptos
+        # Every line of that anexo (a few thousand at most), kept for the concepts asked: a
+        # filter by the concepts made PostgreSQL look them up in every OT's lines.
+        tope = {
+            concepto: volumen
+            for concepto, volumen in PartidaAnexoOT.objects.filter(
+                anexo_ot__ot_id=autoriza, anexo_ot__activo=True
             ).values_list("concepto_id", "volumen")
-        )
+            if concepto in conceptos
+        }
     familia = Produccion.objects.filter(
-        ot_id__in=vivos, partida_anexo__concepto_id__in=conceptos
+        EnLista(F("partida_anexo__concepto_id"), conceptos), ot_id__in=vivos
     ).order_by()
     previo = dict(
         familia.filter(fecha_produccion__lt=inicio)

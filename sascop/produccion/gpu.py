@@ -215,6 +215,17 @@ def gpu_guardar(
             )
     if not cambian:
         return
+    services.exigir_sin_candados(
+        list(
+            Produccion.objects.filter(
+                pk__in=[
+                    p
+                    for p, nuevos in cambian.items()
+                    if por_id[p]["estatus"] == firmado != nuevos["estatus"]
+                ]
+            )
+        )
+    )
     editor = usuario if usuario.is_authenticated else None
     ahora = timezone.now()
     guardados = {

@@ -216,6 +216,17 @@ def _guardada(ot_id: int, clave: str) -> tuple[bytes, str] | None:
     return None if fila is None else (fila[0].encode(), fila[1])
 
 
+def _etiqueta_guardada(ot_id: int, clave: str) -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT h.etiqueta FROM {GUARDADAS} h WHERE h.ot_id = %s AND h.clave = %s "
+            f"AND h.generacion = ({_SUMA})",
+            [ot_id, clave, ot_id],
+        )
+        fila = cursor.fetchone()
+    return None if fila is None else str(fila[0])
+
+
 def _guardar(ot_id: int, clave: str, generacion: int, cuerpo: bytes, etiqueta: str) -> None:
     """Store the sheet; a failure (a writer holding SQLite's lock, a deadline) only means it
     is computed again next time."""
@@ -234,6 +245,13 @@ def _guardar(ot_id: int, clave: str, generacion: int, cuerpo: bytes, etiqueta: s
             unique_fields=["ot_id", "clave"],
             update_fields=["generacion", "cuerpo", "etiqueta"],
         )
+
+
+def etiqueta(ot_id: int, clave: str, calcular: Callable[[], tuple[bytes, str]]) -> str:
+    """The ETag of the OT's sheet `clave` (as `leer` would answer it), without reading the
+    stored body while it holds (a write's If-Match check)."""
+    guardada = _etiqueta_guardada(ot_id, clave)
+    return guardada if guardada is not None else leer(ot_id, clave, calcular)[1]
 
 
 def leer(ot_id: int, clave: str, calcular: Callable[[], tuple[bytes, str]]) -> tuple[bytes, str]:

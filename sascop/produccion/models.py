@@ -72,7 +72,13 @@ class Produccion(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.ot} línea {self.partida_anexo_id} {self.fecha_produccion}"
+        return self.texto(self.ot, self.partida_anexo_id, self.fecha_produccion)
+
+    @staticmethod
+    def texto(ot: OT, partida_anexo_id: int, fecha_produccion: object) -> str:
+        """What `str()` says of a row (the activity log's text for rows written without an
+        instance)."""
+        return f"{ot} línea {partida_anexo_id} {fecha_produccion}"
 
 
 class ReporteDiario(TimeStampedModel):

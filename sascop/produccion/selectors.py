@@ -8,16 +8,18 @@ import datetime
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils.translation import gettext
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Sitio
 from sascop.core.api.filters import BooleanFilter, IdFilter, filtrar
+from sascop.core.db.lookups import EnLista
 from sascop.core.errors import InvalidInput, NotFound
 from sascop.ots.models import OT
 from sascop.precios.libro import normalizar_anexo, normalizar_partida
@@ -195,7 +197,7 @@ def sabana(
     dias = {inicio + datetime.timedelta(days=d): str(d + 1) for d in range(n)}
     programa: dict[int, dict[str, str]] = defaultdict(dict)
     for linea_id, fecha, volumen in (
-        ProgramaDiario.objects.filter(partida_id__in=ids, fecha__range=(inicio, fin))
+        ProgramaDiario.objects.filter(EnLista(F("partida_id"), ids), fecha__range=(inicio, fin))
         .order_by()
         .values_list("partida_id", "fecha", "volumen")
     ):
@@ -205,8 +207,8 @@ def sabana(
     volumen_mes: dict[int, Decimal] = defaultdict(Decimal)
     for linea_id, fecha, volumen, exceso in (
         Produccion.objects.filter(
+            EnLista(F("partida_anexo_id"), ids),
             ot_id=ot_id,
-            partida_anexo_id__in=ids,
             fecha_produccion__range=(inicio, fin),
             tipo_tiempo=tipo_tiempo,
             sitio_id=sitio.pk,
@@ -222,7 +224,7 @@ def sabana(
     acumulados: dict[int, Any] = {
         fila["partida_anexo_id"]: fila
         for fila in Produccion.objects.filter(
-            ot_id=ot_id, partida_anexo_id__in=ids, fecha_produccion__lte=fin
+            EnLista(F("partida_anexo_id"), ids), ot_id=ot_id, fecha_produccion__lte=fin
         )
         .values("partida_anexo_id")
         .annotate(
@@ -356,15 +358,31 @@ def reportes_diarios(*, ot_id: int, anio: int, mes: int) -> dict[str, Any]:
     }
 
 
-def sabana_json(
-    *, ot_id: int, anio: int, mes: int, tipo_tiempo: str, sitio_id: int | None
-) -> tuple[bytes, str]:
-    """The sheet (see `sabana`) as JSON bytes, and its ETag; stored in the database until
-    something it reads changes (see `hojas`)."""
+def _sabana_calculo(
+    ot_id: int, anio: int, mes: int, tipo_tiempo: str, sitio_id: int | None
+) -> tuple[str, Callable[[], tuple[bytes, str]]]:
+    """The stored sheets' key of a sheet and how to compute its JSON and ETag."""
 
     def calcular() -> tuple[bytes, str]:
         datos = sabana(ot_id=ot_id, anio=anio, mes=mes, tipo_tiempo=tipo_tiempo, sitio_id=sitio_id)
         cuerpo = json.dumps(datos, ensure_ascii=False, separators=(",", ":")).encode()
         return cuerpo, _etiqueta(cuerpo)
 
-    return hojas.leer(ot_id, f"{anio}-{mes}:{tipo_tiempo}:{sitio_id or ''}", calcular)
+    return f"{anio}-{mes}:{tipo_tiempo}:{sitio_id or ''}", calcular
+
+
+def sabana_json(
+    *, ot_id: int, anio: int, mes: int, tipo_tiempo: str, sitio_id: int | None
+) -> tuple[bytes, str]:
+    """The sheet (see `sabana`) as JSON bytes, and its ETag; stored in the database until
+    something it reads changes (see `hojas`)."""
+    clave, calcular = _sabana_calculo(ot_id, anio, mes, tipo_tiempo, sitio_id)
+    return hojas.leer(ot_id, clave, calcular)
+
+
+def sabana_etiqueta(
+    *, ot_id: int, anio: int, mes: int, tipo_tiempo: str, sitio_id: int | None
+) -> str:
+    """The sheet's ETag as `sabana_json` answers it, without reading the stored sheet."""
+    clave, calcular = _sabana_calculo(ot_id, anio, mes, tipo_tiempo, sitio_id)
+    return hojas.etiqueta(ot_id, clave, calcular)

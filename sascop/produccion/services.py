@@ -27,7 +27,7 @@ from sascop.catalogos.models import Sitio
 from sascop.catalogos.services import exigir_activos
 from sascop.core.api.etags import exigir_version
 from sascop.core.api.validation import validated
-from sascop.core.db.queries import actualizar_por_pk, bloquear_o_404
+from sascop.core.db.queries import actualizar_por_pk, bloquear_o_404, insertar
 from sascop.core.errors import Conflict, InvalidInput, PermissionDenied, PreconditionFailed
 from sascop.core.signals import announce_change
 from sascop.ots.models import OT
@@ -51,6 +51,36 @@ CAMPOS = [
     "estatus_cobro",
     "comentario",
 ]
+
+
+@dataclass
+class Celdas:
+    """Rows a sheet creates on one OT, site and kind of time, as (line, date, volume)
+    without a model instance each: a month is 15,500 of them."""
+
+    ot: OT
+    sitio_id: int
+    tipo_tiempo: str
+    creado_por: User | None
+    filas: list[tuple[int, datetime.date, Decimal]]
+
+    def dias(self) -> set[tuple[int, int, datetime.date]]:
+        return {(self.ot.pk, self.sitio_id, fecha) for _, fecha, _ in self.filas}
+
+    def insertar(self) -> list[tuple[int, int, datetime.date]]:
+        """Insert the rows; returns each one's (id, line, date)."""
+        return insertar(
+            Produccion,
+            ["partida_anexo", "fecha_produccion", "volumen_produccion"],
+            self.filas,
+            fijos={
+                "ot": self.ot,
+                "sitio_id": self.sitio_id,
+                "tipo_tiempo": self.tipo_tiempo,
+                "creado_por": self.creado_por,
+            },
+            devolver=["id", "partida_anexo", "fecha_produccion"],
+        )
 
 
 @dataclass
@@ -112,15 +142,25 @@ def antes_de_cambiar_filas(funcion: Callable[[Sequence[Produccion]], None]) -> N
         _candados.append(funcion)
 
 
+def exigir_sin_candados(filas: Sequence[Produccion]) -> None:
+    """Run the other apps' refusals on rows a write does not change but whose standing it
+    does: un-signing their day, or their GPU record (a claim counts signed rows only)."""
+    if filas:
+        for candado in _candados:
+            candado(filas)
+
+
 def _escribir(
     *,
     usuario: User | None,
     nuevas: Sequence[Produccion] = (),
     cambios: Sequence[Cambio] = (),
     eliminadas: Sequence[Produccion] = (),
+    celdas: Celdas | None = None,
     lote: bool = False,
 ) -> list[Produccion]:
-    """Insert `nuevas`, save `cambios`, delete `eliminadas`; returns the inserted rows.
+    """Insert `nuevas` (and the `celdas` of a sheet), save `cambios`, delete `eliminadas`;
+    returns the inserted rows (of `nuevas`).
 
     Days signed off refuse the write (409), before and after a change; a row that another
     request stored meanwhile with the same key is a 409. Then the activity log, the
@@ -132,6 +172,7 @@ def _escribir(
             *(_dia(c.antes) for c in cambios),
             *(_dia(c.fila) for c in cambios),
             *(_dia(f) for f in eliminadas),
+            *(celdas.dias() if celdas else ()),
         ]
     )
     if cambios or eliminadas:
@@ -150,6 +191,7 @@ def _escribir(
     try:
         with transaction.atomic():
             creadas = Produccion.objects.bulk_create(nuevas, batch_size=1000)
+            de_hoja = celdas.insertar() if celdas else []
             actualizar_por_pk(
                 Produccion,
                 [*campos, "version"],
@@ -161,25 +203,36 @@ def _escribir(
             )
     except IntegrityError as exc:  # a concurrent request recorded the same row meanwhile
         filas = [*nuevas, *(c.fila for c in cambios)]
-        raise _conflicto(_duplicadas(filas, excluir=[c.fila.pk for c in cambios]), lote) from exc
+        # Only a batch names the rows (a sheet's cells are not rows of the request).
+        indices = _duplicadas(filas, excluir=[c.fila.pk for c in cambios]) if lote else []
+        raise _conflicto(indices, lote) from exc
     if eliminadas:
         Produccion.objects.filter(pk__in=[f.pk for f in eliminadas]).delete()
 
     actividad.registrar_creaciones(usuario=usuario, instancias=creadas)
+    if celdas:
+        actividad.registrar_creaciones_de(
+            usuario=usuario,
+            modelo=Produccion,
+            creadas=[
+                (pk, Produccion.texto(celdas.ot, linea, fecha)) for pk, linea, fecha in de_hoja
+            ],
+        )
     actividad.registrar_cambios_lote(
         usuario=usuario, cambios=[(c.antes, c.fila) for c in cambios], campos=campos
     )
     actividad.registrar_eliminaciones(usuario=usuario, instancias=eliminadas)
 
     filas = [*creadas, *eliminadas, *(c.fila for c in cambios), *(c.antes for c in cambios)]
+    tocadas = {(f.ot_id, f.partida_anexo_id) for f in filas}
+    if celdas:
+        tocadas |= {(celdas.ot.pk, linea) for linea, _, _ in celdas.filas}
     conceptos = dict(
-        PartidaAnexoOT.objects.filter(pk__in={f.partida_anexo_id for f in filas}).values_list(
+        PartidaAnexoOT.objects.filter(pk__in={linea for _, linea in tocadas}).values_list(
             "pk", "concepto_id"
         )
     )
-    recalculadas = excedentes.recalcular_filas(
-        (f.ot_id, conceptos[f.partida_anexo_id]) for f in filas
-    )
+    recalculadas = excedentes.recalcular_filas((ot, conceptos[linea]) for ot, linea in tocadas)
     # The recompute raised the version of each row whose excedente changed: the rows
     # handed back say so too.
     for fila in [*creadas, *(c.fila for c in cambios)]:
@@ -454,42 +507,42 @@ def sabana_guardar(
     ot = bloquear_o_404(OT.objects.all(), ot_id, "OT")  # one sheet save at a time per OT
     sitio = selectors.sitio_de_hoja(ot, sitio_id)
     if if_match is not None:
-        _, actual = selectors.sabana_json(
+        actual = selectors.sabana_etiqueta(
             ot_id=ot_id, anio=anio, mes=mes, tipo_tiempo=tipo_tiempo, sitio_id=sitio_id
         )
         _exigir_etiqueta(if_match, actual)
     inicio, fin, dias = selectors.mes_de(anio, mes)
     celdas = _leer_celdas(partidas, selectors.lineas_activas(ot_id), dias, vacias=solo_enviadas)
     existentes: dict[tuple[int, int], Produccion] = {}
-    for fila in Produccion.objects.filter(
+    guardadas = Produccion.objects.filter(
         ot_id=ot_id,
         partida_anexo_id__in=celdas,
         fecha_produccion__range=(inicio, fin),
         tipo_tiempo=tipo_tiempo,
         sitio_id=sitio.pk,
-    ):
+    )
+    if solo_enviadas:  # only the days sent are looked at
+        guardadas = guardadas.filter(
+            fecha_produccion__in={inicio.replace(day=d) for dias in celdas.values() for d in dias}
+        )
+    for fila in guardadas:
         fila.ot = ot
         existentes[(fila.partida_anexo_id, fila.fecha_produccion.day)] = fila
-    nuevas: list[Produccion] = []
+    nuevas = Celdas(
+        ot=ot,
+        sitio_id=sitio.pk,
+        tipo_tiempo=tipo_tiempo,
+        creado_por=usuario if usuario.is_authenticated else None,
+        filas=[],
+    )
     cambios: list[Cambio] = []
     eliminadas: list[Produccion] = []
-    creador = usuario if usuario.is_authenticated else None
     for linea_id, por_dia in celdas.items():
         for dia in sorted(por_dia) if solo_enviadas else range(1, dias + 1):
             volumen = por_dia.get(dia)
             guardada = existentes.get((linea_id, dia))
             if guardada is None and volumen is not None:
-                nuevas.append(
-                    Produccion(
-                        ot=ot,
-                        partida_anexo_id=linea_id,
-                        sitio=sitio,
-                        fecha_produccion=inicio.replace(day=dia),
-                        volumen_produccion=volumen,
-                        tipo_tiempo=tipo_tiempo,
-                        creado_por=creador,
-                    )
-                )
+                nuevas.filas.append((linea_id, inicio.replace(day=dia), volumen))
             elif guardada is not None and volumen is None:
                 eliminadas.append(guardada)
             elif (
@@ -501,11 +554,11 @@ def sabana_guardar(
                 guardada.volumen_produccion = volumen
                 guardada.version += 1
                 cambios.append(Cambio(antes=antes, fila=guardada))
-    if nuevas and not sitio.activo:
+    if nuevas.filas and not sitio.activo:
         raise InvalidInput(
             fields={"sitio": [gettext("sitio %(id)s is inactive.") % {"id": sitio.pk}]}
         )
-    _escribir(usuario=usuario, nuevas=nuevas, cambios=cambios, eliminadas=eliminadas)
+    _escribir(usuario=usuario, celdas=nuevas, cambios=cambios, eliminadas=eliminadas)
 
 
 def puede_firmar(usuario: Any) -> bool:
@@ -672,6 +725,23 @@ def reportes_guardar(
         anterior = reporte.estatus if reporte else ReporteDiario.Estatus.PENDIENTE
         if anterior != estatus and firmado in (anterior, estatus):
             exigir_firma(usuario, gettext("daily report of %(fecha)s") % {"fecha": clave[1]})
+    desfirmados = {
+        clave
+        for clave, estatus in pedidos.items()
+        if clave in existentes and existentes[clave].estatus == firmado != estatus
+    }
+    if desfirmados:
+        exigir_sin_candados(
+            [
+                fila
+                for fila in Produccion.objects.filter(
+                    ot_id=ot_id,
+                    sitio_id__in={sitio for sitio, _ in desfirmados},
+                    fecha_produccion__in={fecha for _, fecha in desfirmados},
+                )
+                if (fila.sitio_id, fila.fecha_produccion) in desfirmados
+            ]
+        )
     nuevos, cambiados = [], []
     ahora = timezone.now()
     editor = usuario if usuario.is_authenticated else None

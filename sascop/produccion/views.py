@@ -18,6 +18,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -27,6 +29,7 @@ from sascop.accounts.decorators import permission_required_page
 from sascop.core.errors import ApplicationError, PreconditionFailed
 from sascop.core.pages.comunes import errores_de_pagina, exportar_url, fragmento
 from sascop.core.pages.vistas import ListaView
+from sascop.core.templatetags import formato
 from sascop.ots.models import OT
 from sascop.produccion import captura, exports, selectors, services
 from sascop.produccion import views_reporte_mes as reporte_mes
@@ -251,10 +254,24 @@ def _filas_de_sabana(
     datos: dict[str, Any],
     escritas: dict[int, dict[str, str]] | None,
     errores: dict[tuple[int, str], list[str]],
+    puede_editar: bool,
 ) -> list[dict[str, Any]]:
-    """Each line of the sheet with, per day, what the grid shows: programmed, executed (as
-    typed, when the page comes back with errors), excess, and the cell's errors."""
+    """Each line of the sheet with its day cells as the form (without scripts) shows them:
+    programmed, executed (as typed, when the page comes back with errors), excess, and the
+    cell's errors. The cells come as HTML made here (`celdas_html`), each through
+    `format_html`: a 500-line month is 15,500 cells, and the template language takes
+    seconds over as many."""
     firmados = {dia for dia, estado in datos["reportes"].items() if estado == "FIRMADO"}
+    etiqueta = gettext("%(anexo)s %(partida)s, day %(dia)s")
+    programado_txt, exceso_txt = gettext("programmed"), gettext("excess")
+    exceso_titulo = gettext("Excess")
+    volumenes: dict[str, str] = {}
+
+    def volumen(valor: str) -> str:
+        if valor not in volumenes:
+            volumenes[valor] = formato.volumen(valor)
+        return volumenes[valor]
+
     filas = []
     for partida in datos["partidas"]:
         linea = partida["partida_anexo"]
@@ -265,17 +282,47 @@ def _filas_de_sabana(
             else:  # as people write it: 12, 12.5 (not the stored 12.0000)
                 guardado = partida["ejecutado"].get(dia)
                 valor = _sin_ceros(guardado) if guardado else ""
+            programado = partida["programado"].get(dia)
+            excedente = partida["excedente"].get(dia)
+            mensajes = " ".join(errores.get((linea, dia), []))
+            texto = etiqueta % {
+                "anexo": partida["anexo"],
+                "partida": partida["partida"],
+                "dia": dia,
+            }
+            if programado:
+                texto += f" ({programado_txt} {volumen(programado)})"
+            if excedente:
+                texto += f", {exceso_txt} {volumen(excedente)}"
+            clase = "celda"
+            if excedente:
+                clase += " con-excedente"
+            if dia in firmados:
+                clase += " firmado"
+            if mensajes:
+                clase += " celda-con-error"
             celdas.append(
-                {
-                    "dia": dia,
-                    "programado": partida["programado"].get(dia),
-                    "valor": valor,
-                    "excedente": partida["excedente"].get(dia),
-                    "firmado": dia in firmados,
-                    "errores": errores.get((linea, dia), []),
-                }
+                format_html(
+                    '<td class="{}"{}><span class="programado" aria-hidden="true">{}</span>'
+                    '<input type="text" inputmode="decimal" name="e-{}-{}" value="{}" '
+                    'aria-label="{}"{}{}>{}</td>',
+                    clase,
+                    format_html(' title="{}: {}"', exceso_titulo, volumen(excedente))
+                    if excedente
+                    else "",
+                    volumen(programado) if programado else "",
+                    linea,
+                    dia,
+                    valor,
+                    texto,
+                    " readonly" if dia in firmados or not puede_editar else "",
+                    format_html(' aria-invalid="true" title="{}"', mensajes) if mensajes else "",
+                    format_html('<span class="error-celda">{}</span>', mensajes)
+                    if mensajes
+                    else "",
+                )
             )
-        filas.append({**partida, "celdas": celdas})
+        filas.append({**partida, "celdas_html": mark_safe("".join(celdas))})  # noqa: S308
     return filas
 
 
@@ -386,7 +433,7 @@ def _pagina_sabana(
                 "version": version,
                 "ot": ot,
                 "ot_url": reverse("ots:detalle", kwargs={"ot_id": ot.pk}),
-                "filas": _filas_de_sabana(datos, escritas, errores or {}),
+                "filas": _filas_de_sabana(datos, escritas, errores or {}, puede_editar),
                 "puede_editar": puede_editar,
                 "exportar_url": exportar_url(request),
                 "con_errores": bool(errores),

@@ -160,7 +160,7 @@ def datos():
         # and again for the amounts by client), the overdue PTEs and the late OTs (a count
         # and the first ten each), and the estimaciones panel (executed, claimed,
         # authorised by month).
-        ("/", 16),
+        ("/", 15),
         ("/ptes/", 9),
         ("/ptes/?pagina=2&por_pagina=10&estatus=1&anio=2026", 10),
         ("/ots/", 8),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sascop.estadisticas.forms import TableroFiltroForm
+from sascop.estadisticas.selectors import ejecutado_por_mes
 from sascop.estimaciones.selectors import montos_por_mes
 
 register = template.Library()
@@ -36,8 +37,14 @@ def panel_estimaciones(context: template.Context) -> dict[str, Any]:
         for _i in range(MESES - 1):
             inicio = (inicio - datetime.timedelta(days=1)).replace(day=1)
         desde = inicio
+    cliente_id = filtro.cliente_id if filtro else None
+    # Whole months of every client: the running totals have the amounts executed.
+    completos = desde is not None and desde.day == 1 and hasta is None and cliente_id is None
     meses = montos_por_mes(
-        desde=desde, hasta=hasta, cliente_id=filtro.cliente_id if filtro else None
+        desde=desde,
+        hasta=hasta,
+        cliente_id=cliente_id,
+        ejecutado=ejecutado_por_mes(desde) if desde is not None and completos else None,
     )
     for mes in meses:
         mes["etiqueta"] = _mes(mes["mes"])

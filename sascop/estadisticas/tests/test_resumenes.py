@@ -26,11 +26,14 @@ from sascop.estadisticas.models import ResumenOT, ResumenProduccion, ResumenPTE
 from sascop.estadisticas.selectors import (
     calcular,
     calcular_montos_por_cliente,
+    ejecutado_por_mes,
     estadisticas,
     montos_por_cliente,
 )
+from sascop.estimaciones.selectors import montos_por_mes
 from sascop.ots.models import OT
 from sascop.ots.tests.factories import OTFactory
+from sascop.precios.models import PartidaAnexoOT
 from sascop.produccion.models import Produccion
 from sascop.produccion.tests.factories import ProduccionFactory
 from sascop.ptes.models import PTE
@@ -44,6 +47,12 @@ CONTADOR = itertools.count(1)
 def assert_exact() -> None:
     assert estadisticas() == calcular()
     assert montos_por_cliente(limite=1000) == calcular_montos_por_cliente(limite=1000)
+    # The amounts executed per month, as the estimaciones panel reads them from the totals
+    # and as it computes them from the rows (with a client or a date range).
+    desde = datetime.date(2000, 1, 1)
+    assert montos_por_mes(desde=desde, ejecutado=ejecutado_por_mes(desde)) == montos_por_mes(
+        desde=desde
+    )
 
 
 class Mundo:
@@ -207,6 +216,25 @@ class Mundo:
         ids = self._muestra(rng, Produccion.objects, rng.randint(1, 8))
         Produccion.objects.filter(pk__in=ids).delete()
 
+    def produccion_partida(self, rng: random.Random) -> None:
+        """Rows moved to another anexo line (another price)."""
+        partidas = self._muestra(rng, PartidaAnexoOT.objects, 1)
+        ids = self._muestra(rng, Produccion.objects, rng.randint(1, 6))
+        if partidas:
+            Produccion.objects.filter(pk__in=ids).update(partida_anexo_id=partidas[0])
+
+    # Anexo lines: their price is part of the amount executed
+    def partida_precio(self, rng: random.Random) -> None:
+        con_produccion = PartidaAnexoOT.objects.filter(produccion__isnull=False).distinct()
+        qs = con_produccion if rng.random() < 0.8 else PartidaAnexoOT.objects
+        ids = self._muestra(rng, qs, rng.randint(1, 5))
+        if rng.random() < 0.5:
+            PartidaAnexoOT.objects.filter(pk__in=ids).update(pu_mn=self._monto(rng) / 1000)
+        else:
+            for partida in PartidaAnexoOT.objects.filter(pk__in=ids):
+                partida.pu_mn = self._monto(rng) / 1000
+                partida.save()
+
     def compactar(self, rng: random.Random) -> None:
         resumenes.compactar()
 
@@ -228,6 +256,8 @@ OPERACIONES: list[Callable[[Mundo, random.Random], None]] = [
     Mundo.produccion_bulk,
     Mundo.produccion_update,
     Mundo.produccion_delete,
+    Mundo.produccion_partida,
+    Mundo.partida_precio,
     Mundo.compactar,
 ]
 
@@ -288,6 +318,33 @@ def test_soft_deleting_an_ot_takes_its_production_out_and_restoring_puts_it_back
     assert estadisticas()["volumen_total"] == Decimal("1.0000")
     OT.all_objects.filter(pk=fila.ot_id).update(eliminado_en=None)
     assert estadisticas()["volumen_total"] == Decimal("3.5000")
+    assert_exact()
+
+
+def test_the_amount_executed_follows_prices_lines_and_deleted_ots(hoy: None) -> None:
+    """Per month, volume times the line's current P.U. M.N., whatever changed: a price (by
+    update() or save()), the line a row points to, its OT deleted and restored."""
+    desde = datetime.date(2000, 1, 1)
+    mayo, junio = datetime.date(2026, 5, 4), datetime.date(2026, 6, 9)
+    uno = ProduccionFactory(fecha_produccion=mayo, volumen_produccion=Decimal("2.5000"))
+    dos = ProduccionFactory(fecha_produccion=junio, volumen_produccion=Decimal("0.3333"))
+    PartidaAnexoOT.objects.filter(pk=uno.partida_anexo_id).update(pu_mn=Decimal("100.10"))
+    otra = PartidaAnexoOT.objects.get(pk=dos.partida_anexo_id)
+    otra.pu_mn = Decimal("7.77")
+    otra.save()
+    assert ejecutado_por_mes(desde) == {
+        "2026-05": Decimal("250.25"),
+        "2026-06": Decimal("2.589741"),
+    }
+    Produccion.objects.filter(pk=dos.pk).update(partida_anexo_id=uno.partida_anexo_id)
+    assert ejecutado_por_mes(desde)["2026-06"] == Decimal("33.363330")
+    OT.all_objects.filter(pk=uno.ot_id).update(eliminado_en=timezone.now())
+    assert "2026-05" not in ejecutado_por_mes(desde)
+    PartidaAnexoOT.objects.filter(pk=uno.partida_anexo_id).update(pu_mn=Decimal("1.00"))
+    OT.all_objects.filter(pk=uno.ot_id).update(eliminado_en=None)
+    resumenes.compactar()
+    assert ejecutado_por_mes(desde) == {"2026-05": Decimal("2.5"), "2026-06": Decimal("0.3333")}
+    assert ejecutado_por_mes(junio) == {"2026-06": Decimal("0.3333")}
     assert_exact()
 
 
@@ -371,7 +428,7 @@ def test_the_dashboard_reads_are_three_queries_and_one(django_assert_num_queries
     for _ in range(3):
         ProduccionFactory()
     # Each read adds the anexos' adjustments to the running totals: one more query, with or
-    # without Redis (see estadisticas.selectors._ajustes_por_anexo).
+    # without Redis (see estadisticas.selectors.ajustes_por_anexo).
     with django_assert_num_queries(4):
         estadisticas()
     with django_assert_num_queries(2):

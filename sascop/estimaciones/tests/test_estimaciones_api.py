@@ -14,7 +14,7 @@ from sascop.actividad.models import RegistroActividad
 from sascop.core.tests.test_openapi_document import assert_documented
 from sascop.estimaciones.models import Estimacion, EstimacionProduccion
 from sascop.estimaciones.tests.conftest import D, firmar
-from sascop.produccion.models import Produccion, RegistroGPU
+from sascop.produccion.models import Produccion, RegistroGPU, ReporteDiario
 from sascop.produccion.tests.factories import ProduccionFactory
 from tests.envelope import assert_error
 
@@ -559,3 +559,42 @@ def test_a_rejection_puts_its_rows_back_to_be_claimed(ingeniero, csrf, obra):
     _avanzar(ingeniero, csrf, datos["id"], "RECHAZADA", motivo_rechazo="Precio equivocado")
 
     assert Produccion.objects.get(pk=obra["buceo3"].pk).estatus_cobro == 1
+
+
+def test_a_covered_day_cannot_be_unsigned_nor_its_gpu_record(ingeniero, capturista, csrf, obra):
+    """Un-signing the day, or the GPU record, of production a presented estimación claims
+    would take signed production out from under the claim: both are refused, as an edit."""
+    RegistroGPU.objects.create(produccion=obra["gpu3"], estatus="FIRMADO")
+    datos = _crear(ingeniero, csrf, obra["ot"]).json()
+    _avanzar(ingeniero, csrf, datos["id"], "PRESENTADA")
+    ot, sitio = obra["ot"], obra["ot"].sitio
+    reportes = f"/operaciones/api/ots/{ot.pk}/reportes-diarios/?anio=2026&mes=5"
+
+    def reabrir(dia: int):
+        return capturista.put(
+            reportes,
+            {"sitios": [{"id": sitio.pk, "reportes": {str(dia): "PROCESO"}}]},
+            content_type="application/json",
+            **csrf(capturista),
+        )
+
+    body = assert_error(reabrir(3), HTTPStatus.CONFLICT, "conflict")
+    assert "OT-7/2026 E-1" in body["detail"]
+    assert ReporteDiario.objects.get(ot=ot, fecha=D(2026, 5, 3)).estatus == "FIRMADO"
+    # Its GPU record is read-only while the day is signed; were the day opened by other
+    # means (the admin), the record still could not leave FIRMADO.
+    firmar(ot, D(2026, 5, 3), estatus="PROCESO")
+    gpu = capturista.put(
+        f"/operaciones/api/ots/{ot.pk}/gpu/?anio=2026&mes=5",
+        {"registros": [{"produccion": obra["gpu3"].pk, "estatus": "PROCESO"}]},
+        content_type="application/json",
+        **csrf(capturista),
+    )
+    assert "OT-7/2026 E-1" in assert_error(gpu, HTTPStatus.CONFLICT, "conflict")["detail"]
+    assert RegistroGPU.objects.get(produccion=obra["gpu3"]).estatus == "FIRMADO"
+    firmar(ot, D(2026, 5, 3))
+    # A day the claim does not cover opens as before; once rejected, every day does.
+    firmar(ot, D(2026, 5, 20))
+    assert reabrir(20).status_code == HTTPStatus.OK
+    _avanzar(ingeniero, csrf, datos["id"], "RECHAZADA", motivo_rechazo="Volumen a corregir")
+    assert reabrir(3).status_code == HTTPStatus.OK

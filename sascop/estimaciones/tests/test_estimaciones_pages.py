@@ -124,7 +124,7 @@ def test_the_detail_page_moves_it_on_with_the_version_it_showed(ingeniero, obra)
 
     pagina = _texto(ingeniero.get(url))
     assert "Generadores incompletos" in pagina
-    assert "BORRADOR → PRESENTADA" in pagina and "PRESENTADA → RECHAZADA" in pagina
+    assert "Borrador → Presentada" in pagina and "Presentada → Rechazada" in pagina
     assert "Cambiar estatus" not in pagina  # nothing follows a rejection
     assert list(EventoEstimacion.objects.values_list("estatus", flat=True)) == [
         "BORRADOR", "PRESENTADA", "RECHAZADA",

@@ -121,4 +121,11 @@ def test_the_import_api_answers_413_naming_the_bound(role_client, csrf):
     assert answer.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     body = answer.json()
     assert body["code"] == "workbook_too_large"
-    assert re.search(r"crece \d+ veces", body["detail"]), body
+    assert re.search(r"grows \d+ times when unpacked", body["detail"]), body
+    en_espanol = admin.post(
+        URL,
+        {"archivo": SimpleUploadedFile("libro.xlsx", datos)},
+        HTTP_ACCEPT_LANGUAGE="es-MX",
+        **csrf(admin),
+    )
+    assert re.search(r"crece \d+ veces", en_espanol.json()["detail"]), en_espanol.json()

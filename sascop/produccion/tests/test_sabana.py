@@ -215,6 +215,31 @@ def test_put_saves_the_whole_month_and_recomputes(capturista, csrf, hoja):
     assert_error(stale, HTTPStatus.PRECONDITION_FAILED, "precondition_failed")
 
 
+def test_rows_a_sheet_creates_are_stored_and_logged_as_any_other_write(capturista, csrf, hoja):
+    # The sheet inserts its new rows without model instances: defaults, the author and the
+    # log's text must be what the ORM would have written.
+    ot, tubo = hoja["ot"], hoja["tubo"]
+    datos = _get(capturista, ot).json()
+    datos["partidas"][0]["ejecutado"] = {"7": "3.5"}
+
+    response = _put(capturista, csrf, ot, datos)
+
+    assert response.status_code == HTTPStatus.OK, response.content
+    fila = Produccion.objects.get(
+        partida_anexo=tubo, tipo_tiempo="TE", fecha_produccion=datetime.date(2026, 5, 7)
+    )
+    usuario = response.wsgi_request.user
+    assert (fila.volumen_produccion, fila.sitio_id, fila.creado_por_id, fila.comentario) == (
+        Decimal("3.5"), ot.sitio_id, usuario.pk, "",
+    )  # fmt: skip
+    assert fila.estatus_cobro == Produccion._meta.get_field("estatus_cobro").get_default()
+    assert fila.creado_en is not None and fila.actualizado_en is not None
+    registro = RegistroActividad.objects.get(
+        entidad="produccion", accion="crear", entidad_id=str(fila.pk)
+    )
+    assert (registro.valor_nuevo, registro.usuario_id) == (str(fila), usuario.pk)
+
+
 def test_put_costs_the_same_queries_for_one_cell_or_many(
     capturista, csrf, hoja, assert_same_queries
 ):
