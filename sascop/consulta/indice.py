@@ -3,8 +3,10 @@
 Indexed kinds, each one table's own text (nothing joined in, so a trigger on that table alone
 keeps its entry exact):
 
-  * pte        ptes_pte: oficio_pte, oficio_solicitud (weight A), descripcion_trabajo (B);
-  * ot         ots_ot: orden_trabajo, oficio_ot (A), descripcion_trabajo (B);
+  * pte        ptes_pte: oficio_pte, oficio_solicitud (weight A), descripcion_trabajo (B),
+               while the PTE is not deleted;
+  * ot         ots_ot: orden_trabajo, oficio_ot (A), descripcion_trabajo (B), while the OT is
+               not deleted;
   * concepto   precios_concepto: partida (A), concepto (B) — anexo lines are found through
                their concept (a line has no text of its own);
   * actividad  actividad_registroactividad: valor_nuevo of the rows whose `campo` is
@@ -23,7 +25,8 @@ signals would see only some.
   * PostgreSQL: one table per kind (`consulta_indice_<kind>`: the row's id and its stored
     `tsvector`: the text with the `spanish` configuration, codes with `simple`, all of it
     `unaccent`ed and split at punctuation, codes weighted above text), with a
-    GIN index, filled by a row trigger on the source table. A stored vector, not an expression
+    GIN index, filled by a row trigger on the source table and emptied by a TRUNCATE trigger
+    on it, so the index holds exactly the rows it stands for. A stored vector, not an expression
     index: ranking (`ts_rank`) reads each match's vector, and an expression index would make
     every query recompute `to_tsvector` for every match — tens of thousands for a common word
     at 100k PTEs. The `unaccent` extension is created by migration 0001.
@@ -75,11 +78,29 @@ class Fuente:
         return f"consulta_fts_{self.tipo}"
 
 
+# PTEs and OTs are indexed while they are not deleted: a search without filters then reads
+# the index alone, with no join to the 100,000 rows it would only check are alive.
+VIVA = "{r}.eliminado_en IS NULL"
+
 FUENTES = {
     f.tipo: f
     for f in (
-        Fuente("pte", "ptes_pte", ("oficio_pte", "oficio_solicitud"), ("descripcion_trabajo",)),
-        Fuente("ot", "ots_ot", ("orden_trabajo", "oficio_ot"), ("descripcion_trabajo",)),
+        Fuente(
+            "pte",
+            "ptes_pte",
+            ("oficio_pte", "oficio_solicitud"),
+            ("descripcion_trabajo",),
+            condicion=VIVA,
+            extra=("eliminado_en",),
+        ),
+        Fuente(
+            "ot",
+            "ots_ot",
+            ("orden_trabajo", "oficio_ot"),
+            ("descripcion_trabajo",),
+            condicion=VIVA,
+            extra=("eliminado_en",),
+        ),
         Fuente("concepto", "precios_concepto", ("partida",), ("concepto",)),
         Fuente(
             "actividad",
@@ -150,6 +171,16 @@ def _sql_postgresql(fuente: Fuente) -> list[str]:
         f"DROP TRIGGER IF EXISTS {nombre}_ins ON {fuente.tabla}",
         f"CREATE TRIGGER {nombre}_ins AFTER INSERT ON {fuente.tabla} FOR EACH ROW "
         f"WHEN ({fuente.cumple('NEW')}) EXECUTE FUNCTION {nombre}_f()",
+        # A truncated source (a test's flush) empties its index too: the index then holds
+        # exactly the rows it stands for, and a search without filters need not join them.
+        f"""CREATE OR REPLACE FUNCTION {nombre}_vaciar_f() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            TRUNCATE {nombre};
+            RETURN NULL;
+        END $$""",
+        f"DROP TRIGGER IF EXISTS {nombre}_vaciar ON {fuente.tabla}",
+        f"CREATE TRIGGER {nombre}_vaciar AFTER TRUNCATE ON {fuente.tabla} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {nombre}_vaciar_f()",
     ]
 
 
@@ -210,7 +241,8 @@ def _sentencias(conn: BaseDatabaseWrapper) -> list[str]:
 
 def _nombres(conn: BaseDatabaseWrapper) -> list[str]:
     if es_postgresql(conn):
-        return [n for f in FUENTES.values() for n in (f.indice, f"{f.indice}_ins")]
+        sufijos = ("", "_ins", "_vaciar")
+        return [f"{f.indice}{sufijo}" for f in FUENTES.values() for sufijo in sufijos]
     return [f"{f.fts}_{s}" for f in FUENTES.values() for s in ("ai", "ad", "au")]
 
 
@@ -244,5 +276,5 @@ def antes_de_migrar(using: str = "default", **kwargs: Any) -> None:
 
 def despues_de_migrar(using: str = "default", **kwargs: Any) -> None:
     """Also sent by `flush`; the triggers keep the index through it (SQLite deletes the rows
-    one by one; PostgreSQL truncates, which leaves entries without a source row, never read)."""
+    one by one; PostgreSQL truncates, and the source's TRUNCATE trigger empties its index)."""
     DISPARADORES.instalar(using)

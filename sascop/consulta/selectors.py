@@ -3,7 +3,8 @@ production and activity comments, grouped by kind, ranked, with KPIs over what w
 
 Each kind is searched within its own filtered rows (`Filtro`); a filter a kind does not have
 (a status, for concepts) leaves that kind out, so a filter only ever narrows. Every kind keeps
-its best `LIMITE` matches: that is what a group counts, pages through and exports.
+its best `LIMITE` matches: that is what a group counts, pages through and exports (on
+PostgreSQL, a common word's best among its newest `LIMITE`: motor.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,9 +29,10 @@ from sascop.catalogos.models import Cliente, ResponsableProyecto, Sitio
 from sascop.consulta import texto
 from sascop.consulta.models import BusquedaGuardada
 from sascop.consulta.motor import motor
+from sascop.core.db.lookups import EnLista
 from sascop.core.errors import NotFound
 from sascop.ots.models import OT
-from sascop.precios.models import Concepto, PartidaAnexoOT, importe
+from sascop.precios.models import AnexoOT, Concepto, PartidaAnexoOT, importe
 from sascop.produccion.models import Produccion
 from sascop.ptes.models import PTE
 
@@ -71,6 +73,11 @@ class Filtro:
     @property
     def terminos(self) -> list[str]:
         return texto.terminos(self.q)
+
+    @property
+    def filtra(self) -> bool:
+        """Whether any filter narrows the rows searched (the kind is not one)."""
+        return any((self.cliente, self.sitio, self.estatus, self.desde, self.hasta))
 
 
 @dataclass
@@ -240,11 +247,14 @@ def buscar(filtro: Filtro, usuario: Any) -> Busqueda:
     buscador = motor()
     conceptos: list[int] | None = None
     if "concepto" in bases or "linea_anexo" in bases:
-        conceptos = buscador.ranquear("concepto", terminos, Concepto.objects.all(), LIMITE)
+        conceptos = buscador.ranquear("concepto", terminos, None, LIMITE)
     clientes: list[int] = []
     if "pte" in bases or "ot" in bases:
         clientes = _catalogo(Cliente.objects.values_list("pk", "descripcion"), terminos)
     for tipo, base in bases.items():
+        # Unfiltered, a kind's rows are those its index holds (PTEs and OTs not deleted,
+        # activity comments): the engine reads the index alone.
+        indexadas = base if filtro.filtra else None
         if tipo == "pte":
             responsables = _catalogo(
                 ResponsableProyecto.objects.values_list("pk", "nombre"), terminos
@@ -254,13 +264,13 @@ def buscar(filtro: Filtro, usuario: Any) -> Busqueda:
                 por_nombre = _por_catalogo(
                     base, Q(cliente__in=clientes) | Q(responsable_proyecto__in=responsables)
                 )
-            ids = _unir(buscador.ranquear("pte", terminos, base, LIMITE), por_nombre)
+            ids = _unir(buscador.ranquear("pte", terminos, indexadas, LIMITE), por_nombre)
         elif tipo == "ot":
             sitios = _catalogo(Sitio.objects.values_list("pk", "descripcion"), terminos)
             por_lugar: list[int] = []
             if clientes or sitios:
                 por_lugar = _por_catalogo(base, Q(cliente__in=clientes) | _lugares("", sitios))
-            ids = _unir(buscador.ranquear("ot", terminos, base, LIMITE), por_lugar)
+            ids = _unir(buscador.ranquear("ot", terminos, indexadas, LIMITE), por_lugar)
         elif tipo == "concepto":
             ids = conceptos or []
         elif tipo == "linea_anexo":
@@ -268,7 +278,7 @@ def buscar(filtro: Filtro, usuario: Any) -> Busqueda:
         elif tipo == "produccion":
             ids = _produccion(base, filtro.q)
         else:
-            ids = buscador.ranquear("actividad", terminos, base, LIMITE)
+            ids = buscador.ranquear("actividad", terminos, indexadas, LIMITE)
         busqueda.encontrados[tipo] = ids
     return busqueda
 
@@ -278,7 +288,7 @@ def _lineas(base: QuerySet[Any], conceptos: list[int]) -> list[int]:
     first within one concept)."""
     if not conceptos:
         return []
-    filas = base.filter(concepto__in=conceptos).order_by("-anexo_ot__ot_id", "orden")
+    filas = base.filter(EnLista(F("concepto_id"), conceptos)).order_by("-anexo_ot__ot_id", "orden")
     posicion = {pk: i for i, pk in enumerate(conceptos)}
     lineas = list(filas.values_list("pk", "concepto_id")[:LIMITE])
     lineas.sort(key=lambda fila: posicion[fila[1]])
@@ -298,7 +308,9 @@ def _resultado(pk: int, titulo: str, extracto: str, url: str, t: Sequence[str]) 
 
 def _ptes(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
     filas = (
-        PTE.objects.filter(pk__in=ids).select_related("cliente", "responsable_proyecto").order_by()
+        PTE.objects.filter(EnLista(F("pk"), ids))
+        .select_related("cliente", "responsable_proyecto")
+        .order_by()
     )
     return [
         _resultado(
@@ -314,7 +326,7 @@ def _ptes(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
 
 def _ots(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
     filas = (
-        OT.objects.filter(pk__in=ids)
+        OT.objects.filter(EnLista(F("pk"), ids))
         .select_related("cliente", "sitio", "embarcacion", "plataforma", "intercom", "patio")
         .order_by()
     )
@@ -333,7 +345,7 @@ def _ots(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
 
 
 def _conceptos(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
-    filas = Concepto.objects.filter(pk__in=ids).select_related("anexo").order_by()
+    filas = Concepto.objects.filter(EnLista(F("pk"), ids)).select_related("anexo").order_by()
     lista = reverse("precios:lista")
     return [
         _resultado(
@@ -349,7 +361,7 @@ def _conceptos(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
 
 def _lineas_anexo(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
     filas = (
-        PartidaAnexoOT.objects.filter(pk__in=ids)
+        PartidaAnexoOT.objects.filter(EnLista(F("pk"), ids))
         .select_related("concepto__anexo", "anexo_ot__ot")
         .order_by()
     )
@@ -367,7 +379,7 @@ def _lineas_anexo(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
 
 def _produccion_resultados(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
     filas = (
-        Produccion.objects.filter(pk__in=ids)
+        Produccion.objects.filter(EnLista(F("pk"), ids))
         .select_related("ot", "partida_anexo__concepto", "sitio")
         .order_by()
     )
@@ -394,7 +406,7 @@ def _produccion_resultados(ids: Sequence[int], t: Sequence[str]) -> list[dict[st
 
 
 def _actividad(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
-    filas = RegistroActividad.objects.filter(pk__in=ids).order_by()
+    filas = RegistroActividad.objects.filter(EnLista(F("pk"), ids)).order_by()
     lista = reverse("actividad:lista")
     return [
         _resultado(
@@ -469,7 +481,7 @@ def _por_estatus(conteo: dict[int, int], nombres: dict[int, str]) -> list[dict[s
 
 
 def _mes(dia: datetime.date | None) -> str | None:
-    return f"{dia:%Y-%m}" if dia else None
+    return dia.isoformat()[:7] if dia else None
 
 
 def _importes(
@@ -486,20 +498,37 @@ def _importes(
 
 def _ejecutado_y_autorizado(ots: Sequence[int]) -> dict[str, Decimal]:
     """Over the OTs `ots`: executed = their production's volume on each anexo line times the
-    line's P.U.; authorised = the volumes of their active anexos' lines times their P.U. Two
-    queries; production is summed per line by the database (read by its OT index)."""
-    ejecutado = _importes(
-        (fila["volumen"], fila["partida_anexo__pu_mn"], fila["partida_anexo__pu_usd"])
-        for fila in Produccion.objects.filter(ot_id__in=ots)
-        .values("partida_anexo_id", "partida_anexo__pu_mn", "partida_anexo__pu_usd")
+    line's P.U.; authorised = the volumes of their active anexos' lines times their P.U. Three
+    queries, each read through an index whatever the planner guesses: production summed per
+    line (by its OT index, joined to nothing: a join to the lines' prices made PostgreSQL
+    hash all 80,000 lines of the contract), the OTs' active anexos, then the lines of either
+    by their ids."""
+    volumenes: dict[int, Decimal] = dict(
+        Produccion.objects.filter(EnLista(F("ot_id"), ots))
+        .values("partida_anexo_id")
         .annotate(volumen=Sum("volumen_produccion"))
         .order_by()
+        .values_list("partida_anexo_id", "volumen")
     )
-    autorizado = _importes(
-        PartidaAnexoOT.objects.filter(anexo_ot__ot_id__in=ots, anexo_ot__activo=True)
+    activos = set(
+        AnexoOT.objects.filter(EnLista(F("ot_id"), ots), activo=True)
         .order_by()
-        .values_list("volumen", "pu_mn", "pu_usd")
+        .values_list("pk", flat=True)
     )
+    ejecutadas: list[tuple[Decimal | None, Decimal, Decimal]] = []
+    autorizadas: list[tuple[Decimal | None, Decimal, Decimal]] = []
+    if volumenes or activos:
+        lineas = PartidaAnexoOT.objects.filter(
+            Q(EnLista(F("pk"), list(volumenes))) | Q(EnLista(F("anexo_ot_id"), list(activos)))
+        )
+        for pk, anexo, volumen, pu_mn, pu_usd in lineas.order_by().values_list(
+            "pk", "anexo_ot_id", "volumen", "pu_mn", "pu_usd"
+        ):
+            if pk in volumenes:
+                ejecutadas.append((volumenes[pk], pu_mn, pu_usd))
+            if anexo in activos:
+                autorizadas.append((volumen, pu_mn, pu_usd))
+    ejecutado, autorizado = _importes(ejecutadas), _importes(autorizadas)
     return {
         "ejecutado_mxn": ejecutado[0],
         "ejecutado_usd": ejecutado[1],
@@ -545,9 +574,9 @@ def _por_mes(ptes: Iterable[str | None], ots: Iterable[str | None]) -> list[dict
 def indicadores(busqueda: Busqueda) -> dict[str, Any]:
     """Counts by kind; over the OTs found, their amounts (MN, USD), how many are late and
     their executed against authorised amounts; the PTEs and OTs found by status, by client
-    and by month, and the OTs by site. At most four queries: the OTs found (every figure of
-    theirs from one read of at most LIMITE rows), their production, their anexo lines and
-    the PTEs found."""
+    and by month, and the OTs by site. At most five queries: the OTs found (every figure of
+    theirs from one read of at most LIMITE rows), their production, their active anexos, the
+    anexo lines of either and the PTEs found."""
     encontrados = busqueda.encontrados
     mxn = usd = Decimal(0)
     atrasadas = 0
@@ -562,7 +591,7 @@ def indicadores(busqueda: Busqueda) -> dict[str, Any]:
         hoy = timezone.localdate()
         conteo: dict[int, int] = {}
         for fila in (
-            OT.objects.filter(pk__in=encontrados["ot"])
+            OT.objects.filter(EnLista(F("pk"), encontrados["ot"]))
             .order_by()
             .values(
                 "estatus",
@@ -599,7 +628,7 @@ def indicadores(busqueda: Busqueda) -> dict[str, Any]:
     if encontrados.get("pte"):
         conteo = {}
         for estatus, cliente, nombre, solicitud in (
-            PTE.objects.filter(pk__in=encontrados["pte"])
+            PTE.objects.filter(EnLista(F("pk"), encontrados["pte"]))
             .order_by()
             .values_list("estatus", "cliente_id", "cliente__descripcion", "fecha_solicitud")
         ):

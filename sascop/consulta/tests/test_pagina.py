@@ -7,7 +7,6 @@ from http import HTTPStatus
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -17,9 +16,8 @@ from sascop.ptes.tests.factories import PTEFactory
 URL = "/consulta/"
 pytestmark = pytest.mark.django_db
 # Session and user, the filter form's catalogs, the search (catalogs, each kind, its page),
-# the KPIs (OTs, their production and anexo lines, PTEs), the user's saved searches; on SQLite
-# each indexed kind asks FTS5 and then the ORM.
-QUERIES_PAGINA = 23 + (4 if connection.vendor == "sqlite" else 0) - (1 if settings.REDIS_URL else 0)
+# the KPIs (OTs, their production, active anexos and anexo lines, PTEs), the saved searches.
+QUERIES_PAGINA = 24 - (1 if settings.REDIS_URL else 0)
 
 
 def _titulos(html: str) -> list[str]:
