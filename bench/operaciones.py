@@ -119,9 +119,9 @@ def _llenar_actividad(filas: int) -> None:
             return
         c.execute(
             "INSERT INTO actividad_registroactividad (fecha, nombre_usuario, accion, entidad, "
-            "entidad_id, campo, valor_anterior, valor_nuevo) "
+            "entidad_id, campo, valor_anterior, valor_nuevo, agente_usuario) "
             "SELECT now() - (n || ' minutes')::interval, 'bench', 'modificar', 'PTE', "
-            "(n %% 100000 + 1)::text, 'estatus', '1', '2' FROM generate_series(1, %s) AS n",
+            "(n %% 100000 + 1)::text, 'estatus', '1', '2', '' FROM generate_series(1, %s) AS n",
             [faltan],
         )
         c.execute("ANALYZE actividad_registroactividad")
