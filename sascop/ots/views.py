@@ -67,6 +67,9 @@ class OTLista(ListaView):
             params["orden"] = orden
         return selectors.ot_pagina(params)
 
+    def contables(self, filtros: OTFiltroForm) -> QuerySet[OT]:
+        return selectors.ot_conteo(filtros.parametros())
+
     def exportar(self, registros: QuerySet[OT]) -> HttpResponseBase:
         return exports.ots_xlsx(registros)
 

@@ -6,12 +6,11 @@ import contextlib
 import datetime
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Field, Model, QuerySet, Subquery
-from django.utils import timezone
+from django.db.models import Field, Max, Min, Model, QuerySet, Subquery
 
 from sascop.core.errors import NotFound
 
@@ -157,49 +156,39 @@ def leer_pagina(
     return [filas[pk] for pk in ids if pk in filas]
 
 
-# The years `anios` asks about in its first query: this many before the current one, and
-# the next (a date typed a year ahead).
-ANIOS_A_LA_VISTA = 10
-
-
-def anios(queryset: QuerySet[Any], campo: str, hoy: datetime.date | None = None) -> list[int]:
+def anios(queryset: QuerySet[Any], campo: str) -> list[int]:
     """The years in which the rows of `queryset` have a date `campo`, newest first.
 
-    `dates(campo, "year")` reads every row; this asks an index on `campo` instead. One query,
-    one row: the first and the last date and each recent year's first date (the
-    `ANIOS_A_LA_VISTA` years before `hoy`'s and the next; null when the year has no rows);
-    a second one, alike, only for years between the first and the last date outside that
-    window. Ordered and limited to one, each is an index probe: PostgreSQL would answer a
-    bare EXISTS by scanning the table from its start until a row of that year turns up."""
-    hoy = hoy or timezone.localdate()
+    `dates(campo, "year")` reads every row; this asks an index on `campo` instead, in two
+    queries whatever the number of rows: the first and the last date, then, in one row, each
+    year's first date for the years between them (none when the year has no rows). Ordered
+    and limited to one, each is an index probe: PostgreSQL would answer a bare EXISTS by
+    scanning the table from its start until a row of that year turns up."""
     filas = queryset.order_by()
-    fechas = filas.filter(**{f"{campo}__isnull": False})
-
-    def primera_de(desde: int | None = None, hasta: int | None = None) -> Subquery:
-        rango = {}
-        if desde is not None:
-            rango[f"{campo}__gte"] = datetime.date(desde, 1, 1)
-        if hasta is not None:
-            rango[f"{campo}__lt"] = datetime.date(hasta + 1, 1, 1)
-        return Subquery(fechas.filter(**rango).order_by(campo).values(campo)[:1])
-
-    def leer(anios_: Iterable[int], **bordes: Subquery) -> dict[str, Any]:
-        subconsultas = {**bordes, **{f"anio_{a}": primera_de(a, a) for a in anios_}}
-        # Any one row carries the answers (they do not depend on it); no row, no dates.
-        return next(iter(filas.annotate(**subconsultas).values(*subconsultas)[:1]), {})
-
-    vista = range(hoy.year + 1, hoy.year - ANIOS_A_LA_VISTA - 1, -1)
-    ultima = Subquery(fechas.order_by(f"-{campo}").values(campo)[:1])
-    leidas = leer(vista, primera=primera_de(), ultima=ultima)
-    primera, ultima_ = leidas.get("primera"), leidas.get("ultima")
-    if primera is None or ultima_ is None:
+    bordes = filas.aggregate(primera=Min(campo), ultima=Max(campo))
+    primera, ultima = bordes["primera"], bordes["ultima"]
+    if primera is None or ultima is None:
         return []
-    entre = range(ultima_.year - 1, primera.year, -1)
-    fuera = [a for a in entre if a not in vista]
-    if fuera:
-        leidas |= leer(fuera)
-    medio = [a for a in entre if leidas.get(f"anio_{a}") is not None]
-    return sorted({ultima_.year, *medio, primera.year}, reverse=True)
+    entre = range(ultima.year - 1, primera.year, -1)
+    primeras: dict[str, Any] = {}
+    if entre:
+        subconsultas = {
+            f"anio_{a}": Subquery(
+                filas.filter(
+                    **{
+                        f"{campo}__gte": datetime.date(a, 1, 1),
+                        f"{campo}__lt": datetime.date(a + 1, 1, 1),
+                    }
+                )
+                .order_by(campo)
+                .values(campo)[:1]
+            )
+            for a in entre
+        }
+        # Any one row carries the answers (they do not depend on it).
+        primeras = next(iter(filas.annotate(**subconsultas).values(*subconsultas)[:1]), {})
+    medio = [a for a in entre if primeras.get(f"anio_{a}") is not None]
+    return sorted({ultima.year, *medio, primera.year}, reverse=True)
 
 
 # Well below the shortest idle limit a request's transaction is given (DB_STATEMENT_TIMEOUT).
