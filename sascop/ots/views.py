@@ -75,6 +75,7 @@ class OTLista(ListaView):
 
     def preparar(self, table: Any, registros: list[OT]) -> None:
         selectors.lugares_de(registros)
+        selectors.ptes_de(registros)
         table.avance = selectors.avance_de(registros)
 
     def cambiar_estatus(self, registro: OT, estatus: int, version: str) -> None:

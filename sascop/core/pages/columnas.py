@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import django_tables2 as tables
 from django.db.models import Model, QuerySet
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -321,12 +321,30 @@ def encabezados(columnas: Sequence[Columna]) -> list[ColumnaExcel]:
     return [c.columna_excel() for c in columnas if c.exportada]
 
 
+class Seleccion(tables.CheckBoxColumn):
+    """The bulk selection's checkbox, as django-tables2 draws it: when no box is ticked
+    beforehand and its attributes are fixed, every row's box is the same but for its value,
+    so the box is drawn once a table and each row writes its value in."""
+
+    _molde: tuple[str, str] | None = None
+
+    def render(self, value: Any, bound_column: Any, record: Any) -> SafeString:
+        if self.checked is not None or not _sin_funciones(self.attrs):
+            return super().render(value, bound_column, record)
+        if self._molde is None:
+            marca = "\x00"
+            antes, _, despues = str(super().render(marca, bound_column, record)).partition(marca)
+            self._molde = (antes, despues)
+        antes, despues = self._molde
+        return SafeString(f"{antes}{conditional_escape(value)}{despues}")
+
+
 class Tabla(tables.Table):
     """Base of every list's table: the project's template (scrolls in its own box, Spanish
     paging), the query-string names the lists share, and the bulk selection's checkboxes
     (tied to the actions' form by its id, as rows may hold forms of their own)."""
 
-    seleccion = tables.CheckBoxColumn(
+    seleccion = Seleccion(
         accessor="pk",
         orderable=False,
         attrs={

@@ -13,14 +13,18 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from sascop.accounts.models import User
 from sascop.catalogos.tests.factories import SitioFactory
+from sascop.core.pages import preferencias
 from sascop.core.pages.comunes import Paginador
 from sascop.ots import selectors as ots
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios.tests.factories import AnexoOTFactory, ConceptoFactory
 from sascop.produccion.tests.factories import ProduccionFactory
 from sascop.ptes import selectors as ptes
+from sascop.ptes.models import PTE
 from sascop.ptes.tests.factories import PTEFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +129,30 @@ def test_the_ot_list_reads_the_places_of_its_page_in_one_query(viewer):
     lista = next(sql for sql in consultas if sql.startswith('SELECT "ots_ot"."id"'))
     assert "catalogos_sitio" in lista and lista.count("JOIN") <= 6
     assert sum('FROM "catalogos_sitio"' in sql and " IN (" in sql for sql in consultas) == 1
+
+
+def test_the_ot_list_reads_the_ptes_of_its_page_in_one_query(viewer, de_mas):
+    otra = PTEFactory(oficio_pte="PTE-BORRADA")
+    for oficio in ("PTE-UNO", "PTE-DOS"):
+        OTFactory(pte=PTEFactory(oficio_pte=oficio))
+    OTFactory(pte=otra)
+    OTFactory()
+    # Deleted (hidden): the OT still names the PTE it came from.
+    PTE.all_objects.filter(pk=otra.pk).update(eliminado_en=timezone.now())
+    usuario = viewer.get("/api/user/").json()["id"]
+    preferencias.guardar_columnas(
+        usuario=User.objects.get(pk=usuario), tabla="ots", columnas=["orden_trabajo", "oficio_pte"]
+    )
+
+    consultas = _consultas(viewer, "/ots/")
+    html = viewer.get("/ots/").content.decode()
+
+    assert all(f">{oficio}<" in html for oficio in ("PTE-UNO", "PTE-DOS", "PTE-BORRADA"))
+    lista = next(sql for sql in consultas if sql.startswith('SELECT "ots_ot"."id"'))
+    assert '"ptes_pte"' not in lista
+    assert sum('FROM "ptes_pte"' in sql for sql in consultas) == 1
+    # One query more than a page whose OTs have no PTE (see below), whatever their number.
+    assert de_mas(viewer, "/ots/") == 9
 
 
 def test_the_ot_list_counts_its_rows_without_joining_their_anexos(viewer):
