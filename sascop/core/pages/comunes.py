@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldError, PermissionDenied
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -104,6 +104,17 @@ class Paginador(Paginator):
         contables = self.consulta if self.contables is None else self.contables
         return queries.contar(contables, self.limite)
 
+    def indice(self) -> QuerySet[Any] | None:
+        """`contables` in the table's order, to pick a deep page's ids from, when that order
+        is of the rows' own fields (a computed column's needs the table's own query)."""
+        orden = self.consulta.query.order_by if self.consulta is not None else ()
+        if self.contables is None or not orden:
+            return None
+        try:
+            return self.contables.order_by(*orden)
+        except FieldError:  # ordered by a computed column
+            return None
+
     @cached_property
     def count(self) -> int:
         return self.conteo[0]
@@ -127,7 +138,9 @@ class Paginador(Paginator):
         inicio = (number - 1) * self.per_page
         # The table's rows for this page, holding the records read (not a lazy slice).
         filas: Any = self.object_list[inicio : inicio + self.per_page]
-        filas.data = queries.leer_pagina(self.consulta, inicio, self.per_page, self.diferido)
+        filas.data = queries.leer_pagina(
+            self.consulta, inicio, self.per_page, self.diferido, self.indice()
+        )
         if not filas.data and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         return Page(filas, number, self)

@@ -99,6 +99,35 @@ def test_a_deep_page_reads_its_ids_then_its_rows_in_the_same_order(viewer, monke
     assert len(ids) == 1 and "OFFSET 10" in ids[0].upper()
 
 
+def _ordenes(c: Client, url: str) -> list[str]:
+    response = c.get(url)
+    assert response.status_code == 200
+    return re.findall(r'<a href="/ots/\d+/">([^<]+)</a>', response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("orden", "sin_anexos"),
+    [("", True), ("orden_trabajo", True), ("-dias_atraso", False)],
+)
+def test_a_deep_ot_page_picks_its_ids_without_the_computed_columns_when_it_can(
+    viewer, monkeypatch, orden, sin_anexos
+):
+    for n, ot in enumerate(OTFactory.create_batch(25)):
+        if n % 3 == 0:
+            AnexoOTFactory(ot=ot)
+    url = f"/ots/?por_pagina=10&pagina=2&orden={orden}"
+    seguidas = _ordenes(viewer, url)
+    monkeypatch.setattr(Paginador, "diferido", 5)
+
+    consultas = _consultas(viewer, url)
+
+    assert len(seguidas) == 10 and _ordenes(viewer, url) == seguidas
+    ids = [sql for sql in consultas if sql.startswith('SELECT "ots_ot"."id" AS "pk" FROM')]
+    assert len(ids) == 1 and "OFFSET 10" in ids[0].upper()
+    # Ordered by a computed column, the ids come from the list's own query.
+    assert ("precios_anexoot" not in ids[0]) == sin_anexos
+
+
 def test_the_years_of_the_pte_filter_come_from_two_queries(django_assert_num_queries):
     for anio in (2019, 2022, 2024, 2026):
         PTEFactory(fecha_solicitud=datetime.date(anio, 6, 1))
