@@ -67,11 +67,15 @@ class OTLista(ListaView):
             params["orden"] = orden
         return selectors.ot_pagina(params)
 
+    def contables(self, filtros: OTFiltroForm) -> QuerySet[OT]:
+        return selectors.ot_conteo(filtros.parametros())
+
     def exportar(self, registros: QuerySet[OT]) -> HttpResponseBase:
         return exports.ots_xlsx(registros)
 
     def preparar(self, table: Any, registros: list[OT]) -> None:
         selectors.lugares_de(registros)
+        selectors.ptes_de(registros)
         table.avance = selectors.avance_de(registros)
 
     def cambiar_estatus(self, registro: OT, estatus: int, version: str) -> None:

@@ -247,14 +247,23 @@ def contar(queryset: QuerySet[Any], limite: int = LIMITE_CONTEO) -> tuple[int, b
 
 
 def leer_pagina(
-    queryset: QuerySet[Any], inicio: int, tamano: int, diferido: int = DESPLAZAMIENTO_DIFERIDO
+    queryset: QuerySet[Any],
+    inicio: int,
+    tamano: int,
+    diferido: int = DESPLAZAMIENTO_DIFERIDO,
+    indice: QuerySet[Any] | None = None,
 ) -> list[Any]:
     """The rows `inicio` to `inicio + tamano` of `queryset`, in its order. From the offset
     `diferido` on, a page picks its ids first (the rows it skips are index entries, never
-    joined), then loads them."""
+    joined), from `indice` if given (the same rows in the same order, without the joins
+    that only add columns), then loads them."""
     if inicio < diferido:
         return list(queryset[inicio : inicio + tamano])
-    ids = list(queryset.values_list("pk", flat=True)[inicio : inicio + tamano])
+    ids = list(
+        (queryset if indice is None else indice).values_list("pk", flat=True)[
+            inicio : inicio + tamano
+        ]
+    )
     filas = {fila.pk: fila for fila in queryset.filter(pk__in=ids)}
     return [filas[pk] for pk in ids if pk in filas]
 

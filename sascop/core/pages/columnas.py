@@ -8,16 +8,13 @@ The order of the declaration is the export's order; the table shows the columns 
 
 from __future__ import annotations
 
-import datetime
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import django_tables2 as tables
-from django.conf import settings
 from django.db.models import Model, QuerySet
-from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +23,7 @@ from django_tables2 import A
 
 from sascop.core import excel
 from sascop.core.excel import Columna as ColumnaExcel
+from sascop.core.pages.dibujo import como_la_plantilla
 from sascop.core.templatetags import formato as es_mx
 
 if TYPE_CHECKING:
@@ -265,6 +263,9 @@ def _dibujante(columna: Any) -> Callable[[Any], Any]:
     if type(columna.column) not in _CORRIENTES:
         return lambda fila: fila.get_cell(columna.name)
     acceso = A(columna.accessor)
+    # The accessor's path up to its last part, and that part: each row walks the path once.
+    camino, _, ultimo = acceso.rpartition(acceso.SEPARATOR)
+    hasta, final = A(camino), A(ultimo)
     vacios = columna.column.empty_values
     parametros = inspect.signature(columna.render).parameters.values()
     todos = any(p.kind is p.VAR_KEYWORD for p in parametros)
@@ -276,20 +277,29 @@ def _dibujante(columna: Any) -> Callable[[Any], Any]:
     def dibujar(fila: Any) -> Any:
         registro = fila.record
         valor = None
-        penultimo, resto = acceso.penultimate(registro)
+        # `A.penultimate`, then the last part resolved from there (as `acceso.resolve` would,
+        # without walking the path again).
+        penultimo = hasta.resolve(registro, quiet=True)
+        resto: str | None = ultimo
         if isinstance(penultimo, Model):
             modelo = type(penultimo)
             if modelo not in con_opciones:
                 campo = acceso.get_field(registro)
                 con_opciones[modelo] = bool(getattr(campo, "choices", ()))
-            mostrar = getattr(penultimo, f"get_{resto}_display", None)
-            if con_opciones[modelo] and mostrar is not None:
-                valor, resto = mostrar(), None
+            if con_opciones[modelo]:
+                mostrar = getattr(penultimo, f"get_{ultimo}_display", None)
+                if mostrar is not None:
+                    valor, resto = mostrar(), None
         if resto:
-            try:
-                valor = acceso.resolve(registro)
-            except Exception:  # as django-tables2: a value it cannot reach is empty
-                valor = None
+            if isinstance(registro, dict) and acceso in registro:
+                valor = registro[acceso]
+            elif penultimo is None and camino:
+                valor = None  # the path crossed an empty relation
+            else:
+                try:
+                    valor = final.resolve(penultimo)
+                except Exception:  # as django-tables2: a value it cannot reach is empty
+                    valor = None
         if valor in vacios:
             return columna.default
         argumentos = {
@@ -306,18 +316,27 @@ def _dibujante(columna: Any) -> Callable[[Any], Any]:
     return dibujar
 
 
-def _como_la_plantilla(valor: Any, localizar: bool | None) -> str:
-    """A cell's value as django-tables2's `{{ cell }}` (or `|localize`, `|unlocalize`)
-    writes it: an aware date and time in the local zone, localised, escaped."""
-    if isinstance(valor, datetime.datetime) and settings.USE_TZ and timezone.is_aware(valor):
-        valor = timezone.localtime(valor)
-    valor = formats.localize(valor, use_l10n=localizar)
-    return conditional_escape(valor if isinstance(valor, str) else str(valor))
-
-
 def encabezados(columnas: Sequence[Columna]) -> list[ColumnaExcel]:
     """The workbook's header (titles, widths, formats), in the declaration's order."""
     return [c.columna_excel() for c in columnas if c.exportada]
+
+
+class Seleccion(tables.CheckBoxColumn):
+    """The bulk selection's checkbox, as django-tables2 draws it: when no box is ticked
+    beforehand and its attributes are fixed, every row's box is the same but for its value,
+    so the box is drawn once a table and each row writes its value in."""
+
+    _molde: tuple[str, str] | None = None
+
+    def render(self, value: Any, bound_column: Any, record: Any) -> SafeString:
+        if self.checked is not None or not _sin_funciones(self.attrs):
+            return super().render(value, bound_column, record)
+        if self._molde is None:
+            marca = "\x00"
+            antes, _, despues = str(super().render(marca, bound_column, record)).partition(marca)
+            self._molde = (antes, despues)
+        antes, despues = self._molde
+        return SafeString(f"{antes}{conditional_escape(value)}{despues}")
 
 
 class Tabla(tables.Table):
@@ -325,7 +344,7 @@ class Tabla(tables.Table):
     paging), the query-string names the lists share, and the bulk selection's checkboxes
     (tied to the actions' form by its id, as rows may hold forms of their own)."""
 
-    seleccion = tables.CheckBoxColumn(
+    seleccion = Seleccion(
         accessor="pk",
         orderable=False,
         attrs={
@@ -355,7 +374,7 @@ class Tabla(tables.Table):
             # Every piece is escaped already (attributes by `as_html`, values as the
             # template escapes them): joined as text, not through `format_html` once a cell.
             celdas = "\n".join(
-                f"<td {atributos}>{_como_la_plantilla(dibujar(fila), c.localize)}</td>"
+                f"<td {atributos}>{como_la_plantilla(dibujar(fila), c.localize)}</td>"
                 for c, atributos, dibujar in zip(columnas, td, dibujantes, strict=True)
             )
             filas.append(f"<tr {fila.attrs.as_html()}>{celdas}</tr>")
@@ -368,7 +387,7 @@ class Tabla(tables.Table):
         for fila in self.paginated_rows:
             celdas = [
                 format_html(
-                    "<td {}>{}</td>", c.attrs["td"].as_html(), _como_la_plantilla(v, c.localize)
+                    "<td {}>{}</td>", c.attrs["td"].as_html(), como_la_plantilla(v, c.localize)
                 )
                 for c, v in fila.items()
             ]

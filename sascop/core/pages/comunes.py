@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldError, PermissionDenied
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -84,6 +84,12 @@ class Paginador(Paginator):
     limite = queries.LIMITE_CONTEO
     diferido = queries.DESPLAZAMIENTO_DIFERIDO
 
+    def __init__(self, *args: Any, contables: QuerySet[Any] | None = None, **kwargs: Any) -> None:
+        """`contables`: the same rows as the table's, cheaper to count (without the joins
+        that only add columns); None counts the table's own."""
+        super().__init__(*args, **kwargs)
+        self.contables = contables
+
     @cached_property
     def consulta(self) -> QuerySet[Any] | None:
         """The table's QuerySet, sorted (None when the table shows a list)."""
@@ -95,7 +101,19 @@ class Paginador(Paginator):
     def conteo(self) -> tuple[int, bool]:
         if self.consulta is None:
             return len(self.object_list), False
-        return queries.contar(self.consulta, self.limite)
+        contables = self.consulta if self.contables is None else self.contables
+        return queries.contar(contables, self.limite)
+
+    def indice(self) -> QuerySet[Any] | None:
+        """`contables` in the table's order, to pick a deep page's ids from, when that order
+        is of the rows' own fields (a computed column's needs the table's own query)."""
+        orden = self.consulta.query.order_by if self.consulta is not None else ()
+        if self.contables is None or not orden:
+            return None
+        try:
+            return self.contables.order_by(*orden)
+        except FieldError:  # ordered by a computed column
+            return None
 
     @cached_property
     def count(self) -> int:
@@ -120,16 +138,20 @@ class Paginador(Paginator):
         inicio = (number - 1) * self.per_page
         # The table's rows for this page, holding the records read (not a lazy slice).
         filas: Any = self.object_list[inicio : inicio + self.per_page]
-        filas.data = queries.leer_pagina(self.consulta, inicio, self.per_page, self.diferido)
+        filas.data = queries.leer_pagina(
+            self.consulta, inicio, self.per_page, self.diferido, self.indice()
+        )
         if not filas.data and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         return Page(filas, number, self)
 
 
-def paginar_tabla(table: Any, request: HttpRequest) -> list[Any]:
-    """Sort and paginate a django-tables2 table from the query string (`Paginador`), then
-    read its page and return the rows (so columns may use data fetched for exactly that
-    page: one more query, not one per row).
+def paginar_tabla(
+    table: Any, request: HttpRequest, contables: QuerySet[Any] | None = None
+) -> list[Any]:
+    """Sort and paginate a django-tables2 table from the query string (`Paginador`, counting
+    `contables` if given), then read its page and return the rows (so columns may use data
+    fetched for exactly that page: one more query, not one per row).
 
     An unknown sort key is ignored, a page number that is not one shows the first page and
     one past the end the last: a stale bookmark still shows a list.
@@ -138,14 +160,19 @@ def paginar_tabla(table: Any, request: HttpRequest) -> list[Any]:
     pagina = request.GET.get(table.page_field, 1)
     por_pagina = tamano_de_pagina(request, table.per_page_field)
     try:
-        table.paginate(Paginador, page=pagina, per_page=por_pagina)
+        table.paginate(Paginador, page=pagina, per_page=por_pagina, contables=contables)
     except PageNotAnInteger:
-        table.paginate(Paginador, page=1, per_page=por_pagina)
+        table.paginate(Paginador, page=1, per_page=por_pagina, contables=contables)
     except EmptyPage:
         try:
-            table.paginate(Paginador, page=table.paginator.num_pages, per_page=por_pagina)
+            table.paginate(
+                Paginador,
+                page=table.paginator.num_pages,
+                per_page=por_pagina,
+                contables=contables,
+            )
         except EmptyPage:  # an estimate beyond the rows there are
-            table.paginate(Paginador, page=1, per_page=por_pagina)
+            table.paginate(Paginador, page=1, per_page=por_pagina, contables=contables)
     registros = list(table.page.object_list.data)
     table.page.object_list.data = registros
     return registros

@@ -15,6 +15,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sascop.core.pages.dibujo import Dibujante
 from sascop.core.pages.formularios import CatalogoChoiceField, Formulario, OpcionesJuntas
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ class FiltroForm(Formulario):
 
     catalogos: tuple[str, ...] = ()
     directos: tuple[str, ...] = ()
+    # Drawn on every list page: its widgets without a template each (the same HTML).
+    default_renderer = Dibujante()
 
     def __init__(self, *args: Any, anios: Sequence[int] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

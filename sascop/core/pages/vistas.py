@@ -115,6 +115,11 @@ class ListaView(Pagina):
     def exportar(self, registros: QuerySet[Any]) -> HttpResponseBase:
         raise NotImplementedError
 
+    def contables(self, filtros: Any) -> QuerySet[Any] | None:
+        """The listed rows in a form cheaper to count (without the joins that only add
+        columns), or None to count `registros` themselves."""
+        return None
+
     def preparar(self, table: Any, registros: list[Any]) -> None:
         """Fetch what the page's rows show beyond their own fields (one query a page)."""
 
@@ -163,7 +168,7 @@ class ListaView(Pagina):
         table = self.crear_tabla(registros)
         if request.GET.get("exportar") == "xlsx":
             return self.exportar(ordenar_tabla(table, request))
-        self.preparar(table, paginar_tabla(table, request))
+        self.preparar(table, paginar_tabla(table, request, self.contables(filtros)))
         return self.responder(filtros, table)
 
     def vistas(self) -> list[str]:

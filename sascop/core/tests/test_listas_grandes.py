@@ -13,14 +13,18 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from sascop.accounts.models import User
 from sascop.catalogos.tests.factories import SitioFactory
+from sascop.core.pages import preferencias
 from sascop.core.pages.comunes import Paginador
 from sascop.ots import selectors as ots
 from sascop.ots.tests.factories import OTFactory
-from sascop.precios.tests.factories import ConceptoFactory
+from sascop.precios.tests.factories import AnexoOTFactory, ConceptoFactory
 from sascop.produccion.tests.factories import ProduccionFactory
 from sascop.ptes import selectors as ptes
+from sascop.ptes.models import PTE
 from sascop.ptes.tests.factories import PTEFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +99,35 @@ def test_a_deep_page_reads_its_ids_then_its_rows_in_the_same_order(viewer, monke
     assert len(ids) == 1 and "OFFSET 10" in ids[0].upper()
 
 
+def _ordenes(c: Client, url: str) -> list[str]:
+    response = c.get(url)
+    assert response.status_code == 200
+    return re.findall(r'<a href="/ots/\d+/">([^<]+)</a>', response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("orden", "sin_anexos"),
+    [("", True), ("orden_trabajo", True), ("-dias_atraso", False)],
+)
+def test_a_deep_ot_page_picks_its_ids_without_the_computed_columns_when_it_can(
+    viewer, monkeypatch, orden, sin_anexos
+):
+    for n, ot in enumerate(OTFactory.create_batch(25)):
+        if n % 3 == 0:
+            AnexoOTFactory(ot=ot)
+    url = f"/ots/?por_pagina=10&pagina=2&orden={orden}"
+    seguidas = _ordenes(viewer, url)
+    monkeypatch.setattr(Paginador, "diferido", 5)
+
+    consultas = _consultas(viewer, url)
+
+    assert len(seguidas) == 10 and _ordenes(viewer, url) == seguidas
+    ids = [sql for sql in consultas if sql.startswith('SELECT "ots_ot"."id" AS "pk" FROM')]
+    assert len(ids) == 1 and "OFFSET 10" in ids[0].upper()
+    # Ordered by a computed column, the ids come from the list's own query.
+    assert ("precios_anexoot" not in ids[0]) == sin_anexos
+
+
 def test_the_years_of_the_pte_filter_come_from_two_queries(django_assert_num_queries):
     for anio in (2019, 2022, 2024, 2026):
         PTEFactory(fecha_solicitud=datetime.date(anio, 6, 1))
@@ -125,6 +158,49 @@ def test_the_ot_list_reads_the_places_of_its_page_in_one_query(viewer):
     lista = next(sql for sql in consultas if sql.startswith('SELECT "ots_ot"."id"'))
     assert "catalogos_sitio" in lista and lista.count("JOIN") <= 6
     assert sum('FROM "catalogos_sitio"' in sql and " IN (" in sql for sql in consultas) == 1
+
+
+def test_the_ot_list_reads_the_ptes_of_its_page_in_one_query(viewer, de_mas):
+    otra = PTEFactory(oficio_pte="PTE-BORRADA")
+    for oficio in ("PTE-UNO", "PTE-DOS"):
+        OTFactory(pte=PTEFactory(oficio_pte=oficio))
+    OTFactory(pte=otra)
+    OTFactory()
+    # Deleted (hidden): the OT still names the PTE it came from.
+    PTE.all_objects.filter(pk=otra.pk).update(eliminado_en=timezone.now())
+    usuario = viewer.get("/api/user/").json()["id"]
+    preferencias.guardar_columnas(
+        usuario=User.objects.get(pk=usuario), tabla="ots", columnas=["orden_trabajo", "oficio_pte"]
+    )
+
+    consultas = _consultas(viewer, "/ots/")
+    html = viewer.get("/ots/").content.decode()
+
+    assert all(f">{oficio}<" in html for oficio in ("PTE-UNO", "PTE-DOS", "PTE-BORRADA"))
+    lista = next(sql for sql in consultas if sql.startswith('SELECT "ots_ot"."id"'))
+    assert '"ptes_pte"' not in lista
+    assert sum('FROM "ptes_pte"' in sql for sql in consultas) == 1
+    # One query more than a page whose OTs have no PTE (see below), whatever their number.
+    assert de_mas(viewer, "/ots/") == 9
+
+
+def test_the_ot_list_counts_its_rows_without_joining_their_anexos(viewer):
+    con_anexo = OTFactory(cliente__descripcion="Alfa")
+    AnexoOTFactory(ot=con_anexo)
+    AnexoOTFactory(ot=con_anexo, version=2, activo=False)
+    OTFactory(cliente=con_anexo.cliente)
+    OTFactory()
+
+    for url, filas in [
+        ("/ots/", 3),
+        (f"/ots/?cliente={con_anexo.cliente_id}&orden=-dias_atraso", 2),
+    ]:
+        consultas = _consultas(viewer, url)
+        html = viewer.get(url).content.decode()
+
+        cuenta = next(sql for sql in consultas if "COUNT(*)" in sql.upper())
+        assert "precios_anexoot" not in cuenta
+        assert f"<strong>{filas}</strong> OTs" in html
 
 
 def test_the_filters_read_all_their_catalogs_choices_in_one_query(viewer):
