@@ -54,7 +54,7 @@ def test_an_estimacion_from_signed_production_to_paid(
         expect(page.locator("#titulo-datos")).to_have_text(estatus)
     expect(page.get_by_role("button", name="Cambiar estatus")).to_have_count(0)
     expect(page.locator("#historial tbody tr")).to_have_count(4)
-    expect(page.locator("#historial tbody tr").last).to_contain_text("AUTORIZADA → PAGADA")
+    expect(page.locator("#historial tbody tr").last).to_contain_text("Autorizada → Pagada")
     expect(page.locator("#historial tbody tr").last).to_contain_text("elena")
     assert Estimacion.objects.get().estatus == "PAGADA"
 
