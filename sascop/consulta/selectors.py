@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.db.models import F, FilteredRelation, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -177,6 +178,25 @@ def _catalogo(filas: Iterable[tuple[int, str]], terminos: Sequence[str]) -> list
     return [pk for pk, nombre in filas if _nombra(nombre, terminos)]
 
 
+CATALOGOS = {"cliente": Cliente, "responsable": ResponsableProyecto, "sitio": Sitio}
+
+
+def _catalogos(terminos: Sequence[str]) -> dict[str, list[int]]:
+    """The clients, responsibles and sites whose names the terms find: the three catalogs
+    read in one query (table names from the models' own metadata, no value from outside)."""
+    partes = [
+        f"SELECT %s, id, {'nombre' if modelo is ResponsableProyecto else 'descripcion'} "  # noqa: S608
+        f"FROM {modelo._meta.db_table}"
+        for modelo in CATALOGOS.values()
+    ]
+    filas: dict[str, list[tuple[int, str]]] = {nombre: [] for nombre in CATALOGOS}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(partes), list(CATALOGOS))
+        for catalogo, pk, nombre in cursor.fetchall():
+            filas[catalogo].append((pk, nombre))
+    return {catalogo: _catalogo(lista, terminos) for catalogo, lista in filas.items()}
+
+
 def _unir(*listas: Sequence[int]) -> list[int]:
     """The ids of every list, in order, each once, at most LIMITE."""
     vistos: dict[int, None] = {}
@@ -248,17 +268,16 @@ def buscar(filtro: Filtro, usuario: Any) -> Busqueda:
     conceptos: list[int] | None = None
     if "concepto" in bases or "linea_anexo" in bases:
         conceptos = buscador.ranquear("concepto", terminos, None, LIMITE)
-    clientes: list[int] = []
+    nombrados: dict[str, list[int]] = {catalogo: [] for catalogo in CATALOGOS}
     if "pte" in bases or "ot" in bases:
-        clientes = _catalogo(Cliente.objects.values_list("pk", "descripcion"), terminos)
+        nombrados = _catalogos(terminos)
+    clientes = nombrados["cliente"]
     for tipo, base in bases.items():
         # Unfiltered, a kind's rows are those its index holds (PTEs and OTs not deleted,
         # activity comments): the engine reads the index alone.
         indexadas = base if filtro.filtra else None
         if tipo == "pte":
-            responsables = _catalogo(
-                ResponsableProyecto.objects.values_list("pk", "nombre"), terminos
-            )
+            responsables = nombrados["responsable"]
             por_nombre: list[int] = []
             if clientes or responsables:
                 por_nombre = _por_catalogo(
@@ -266,7 +285,7 @@ def buscar(filtro: Filtro, usuario: Any) -> Busqueda:
                 )
             ids = _unir(buscador.ranquear("pte", terminos, indexadas, LIMITE), por_nombre)
         elif tipo == "ot":
-            sitios = _catalogo(Sitio.objects.values_list("pk", "descripcion"), terminos)
+            sitios = nombrados["sitio"]
             por_lugar: list[int] = []
             if clientes or sitios:
                 por_lugar = _por_catalogo(base, Q(cliente__in=clientes) | _lugares("", sitios))
@@ -310,6 +329,12 @@ def _ptes(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
     filas = (
         PTE.objects.filter(EnLista(F("pk"), ids))
         .select_related("cliente", "responsable_proyecto")
+        .only(
+            "oficio_pte",
+            "descripcion_trabajo",
+            "cliente__descripcion",
+            "responsable_proyecto__nombre",
+        )
         .order_by()
     )
     return [
@@ -324,10 +349,21 @@ def _ptes(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
     ]
 
 
+# An OT's places, each a site of the catalog (its excerpt names them).
+LUGARES = ("sitio", "embarcacion", "plataforma", "intercom", "patio")
+
+
 def _ots(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
     filas = (
         OT.objects.filter(EnLista(F("pk"), ids))
-        .select_related("cliente", "sitio", "embarcacion", "plataforma", "intercom", "patio")
+        .select_related(*LUGARES)
+        .only(
+            "orden_trabajo",
+            "num_reprogramacion",
+            "descripcion_trabajo",
+            "oficio_ot",
+            *(f"{lugar}__descripcion" for lugar in LUGARES),
+        )
         .order_by()
     )
     resultados = []
