@@ -61,7 +61,12 @@ def mejores(fuente: Fuente, tsquery: str, filas: int, limite: int) -> Ranqueadas
         ") AS recientes "
         "ORDER BY relevancia DESC NULLS FIRST, id DESC"
     )
-    parametros = {"q": tsquery, "limite": limite, "tope": TOPE * limite, "filas": filas}
+    parametros: dict[str, str | int] = {
+        "q": tsquery,
+        "limite": limite,
+        "tope": TOPE * limite,
+        "filas": filas,
+    }
     with connection.cursor() as cursor:
         cursor.execute(sql, parametros)
         (_, _, cuantas), *ranqueadas = cursor.fetchall()
