@@ -9,13 +9,15 @@ PostgreSQL ranks every match when there are at most `limite`; beyond, it ranks t
 and ranking them all (`ts_rank` reads each stored vector) is what a search would spend its
 time on. Without filters (the index alone) it asks, in turn, until one answers:
 
-  1. the GIN index for at most `limite + 1` matches, ranked: all of them when the word is
-     rarer than that (most searches: a code, a name, two words);
-  2. the newest `RECIENTES` rows of the index, read backwards by its primary key, each checked
-     with `@@` until `limite` match (recientes.py): a few thousand rows for a common word;
-  3. the GIN index for every match, the newest `limite` kept and ranked: a word with more
-     than `limite` matches, but fewer among the newest rows (at most `limite` in
-     `RECIENTES` of them, so a few thousand at 100,000 rows).
+  1. the GIN index for at most `recientes.TOPE * limite + 1` matches: at most that many
+     (most searches: a code, a name, two words), the newest `limite` of them are ranked
+     (all of them when the word is rarer than `limite`);
+  2. else the newest `RECIENTES` rows of the index, read backwards by its primary key, each
+     checked with `@@` until `limite` match: a few thousand rows for a common word (1 and 2
+     are one statement, recientes.py);
+  3. the GIN index for every match, the newest `limite` kept and ranked: a common word
+     with fewer than `limite` matches among the newest `RECIENTES` rows (rare: a word
+     common long ago).
 
 With filters, the index joined to the filtered rows, every match ranked (one query).
 
@@ -79,12 +81,9 @@ class MotorPostgreSQL:
                     :limite
                 ]
             )
-        pocas = list(_puntuadas(coincidencias, consulta)[: limite + 1])
-        if len(pocas) <= limite:
-            return _mejores(pocas, limite)
-        ids = recientes.coincidencias(FUENTES[tipo], texto.tsquery(terminos), RECIENTES, limite)
-        if len(ids) == limite:
-            return ids
+        ranqueadas = recientes.mejores(FUENTES[tipo], texto.tsquery(terminos), RECIENTES, limite)
+        if ranqueadas.todas or len(ranqueadas.ids) == limite:
+            return ranqueadas.ids
         nuevas = _puntuadas(coincidencias.order_by("-objeto_id"), consulta)[:limite]
         return _mejores(nuevas, limite)
 

@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import F, FilteredRelation, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +33,7 @@ from sascop.consulta.motor import motor
 from sascop.core.db.lookups import EnLista
 from sascop.core.errors import NotFound
 from sascop.ots.models import OT
-from sascop.precios.models import AnexoOT, Concepto, PartidaAnexoOT, importe
+from sascop.precios.models import Concepto, PartidaAnexoOT, importe
 from sascop.produccion.models import Produccion
 from sascop.ptes.models import PTE
 
@@ -177,6 +178,25 @@ def _catalogo(filas: Iterable[tuple[int, str]], terminos: Sequence[str]) -> list
     return [pk for pk, nombre in filas if _nombra(nombre, terminos)]
 
 
+CATALOGOS = {"cliente": Cliente, "responsable": ResponsableProyecto, "sitio": Sitio}
+
+
+def _catalogos(terminos: Sequence[str]) -> dict[str, list[int]]:
+    """The clients, responsibles and sites whose names the terms find: the three catalogs
+    read in one query (table names from the models' own metadata, no value from outside)."""
+    partes = [
+        f"SELECT %s, id, {'nombre' if modelo is ResponsableProyecto else 'descripcion'} "  # noqa: S608
+        f"FROM {modelo._meta.db_table}"
+        for modelo in CATALOGOS.values()
+    ]
+    filas: dict[str, list[tuple[int, str]]] = {nombre: [] for nombre in CATALOGOS}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(partes), list(CATALOGOS))
+        for catalogo, pk, nombre in cursor.fetchall():
+            filas[catalogo].append((pk, nombre))
+    return {catalogo: _catalogo(lista, terminos) for catalogo, lista in filas.items()}
+
+
 def _unir(*listas: Sequence[int]) -> list[int]:
     """The ids of every list, in order, each once, at most LIMITE."""
     vistos: dict[int, None] = {}
@@ -248,17 +268,16 @@ def buscar(filtro: Filtro, usuario: Any) -> Busqueda:
     conceptos: list[int] | None = None
     if "concepto" in bases or "linea_anexo" in bases:
         conceptos = buscador.ranquear("concepto", terminos, None, LIMITE)
-    clientes: list[int] = []
+    nombrados: dict[str, list[int]] = {catalogo: [] for catalogo in CATALOGOS}
     if "pte" in bases or "ot" in bases:
-        clientes = _catalogo(Cliente.objects.values_list("pk", "descripcion"), terminos)
+        nombrados = _catalogos(terminos)
+    clientes = nombrados["cliente"]
     for tipo, base in bases.items():
         # Unfiltered, a kind's rows are those its index holds (PTEs and OTs not deleted,
         # activity comments): the engine reads the index alone.
         indexadas = base if filtro.filtra else None
         if tipo == "pte":
-            responsables = _catalogo(
-                ResponsableProyecto.objects.values_list("pk", "nombre"), terminos
-            )
+            responsables = nombrados["responsable"]
             por_nombre: list[int] = []
             if clientes or responsables:
                 por_nombre = _por_catalogo(
@@ -266,7 +285,7 @@ def buscar(filtro: Filtro, usuario: Any) -> Busqueda:
                 )
             ids = _unir(buscador.ranquear("pte", terminos, indexadas, LIMITE), por_nombre)
         elif tipo == "ot":
-            sitios = _catalogo(Sitio.objects.values_list("pk", "descripcion"), terminos)
+            sitios = nombrados["sitio"]
             por_lugar: list[int] = []
             if clientes or sitios:
                 por_lugar = _por_catalogo(base, Q(cliente__in=clientes) | _lugares("", sitios))
@@ -310,6 +329,12 @@ def _ptes(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
     filas = (
         PTE.objects.filter(EnLista(F("pk"), ids))
         .select_related("cliente", "responsable_proyecto")
+        .only(
+            "oficio_pte",
+            "descripcion_trabajo",
+            "cliente__descripcion",
+            "responsable_proyecto__nombre",
+        )
         .order_by()
     )
     return [
@@ -324,10 +349,21 @@ def _ptes(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
     ]
 
 
+# An OT's places, each a site of the catalog (its excerpt names them).
+LUGARES = ("sitio", "embarcacion", "plataforma", "intercom", "patio")
+
+
 def _ots(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
     filas = (
         OT.objects.filter(EnLista(F("pk"), ids))
-        .select_related("cliente", "sitio", "embarcacion", "plataforma", "intercom", "patio")
+        .select_related(*LUGARES)
+        .only(
+            "orden_trabajo",
+            "num_reprogramacion",
+            "descripcion_trabajo",
+            "oficio_ot",
+            *(f"{lugar}__descripcion" for lugar in LUGARES),
+        )
         .order_by()
     )
     resultados = []
@@ -496,13 +532,12 @@ def _importes(
     return mn, usd
 
 
-def _ejecutado_y_autorizado(ots: Sequence[int]) -> dict[str, Decimal]:
-    """Over the OTs `ots`: executed = their production's volume on each anexo line times the
-    line's P.U.; authorised = the volumes of their active anexos' lines times their P.U. Three
-    queries, each read through an index whatever the planner guesses: production summed per
-    line (by its OT index, joined to nothing: a join to the lines' prices made PostgreSQL
-    hash all 80,000 lines of the contract), the OTs' active anexos, then the lines of either
-    by their ids."""
+def _ejecutado(ots: Sequence[int]) -> tuple[Decimal, Decimal]:
+    """Over the OTs `ots`: their production's volume on each anexo line times the line's
+    P.U. (MN, USD). Two queries, each read through an index whatever the planner guesses:
+    production summed per line (by its OT index, joined to nothing: a join to the lines'
+    prices made PostgreSQL hash all 80,000 lines of the contract), then those lines by their
+    ids."""
     volumenes: dict[int, Decimal] = dict(
         Produccion.objects.filter(EnLista(F("ot_id"), ots))
         .values("partida_anexo_id")
@@ -510,31 +545,14 @@ def _ejecutado_y_autorizado(ots: Sequence[int]) -> dict[str, Decimal]:
         .order_by()
         .values_list("partida_anexo_id", "volumen")
     )
-    activos = set(
-        AnexoOT.objects.filter(EnLista(F("ot_id"), ots), activo=True)
+    if not volumenes:
+        return Decimal("0.00"), Decimal("0.00")
+    lineas = (
+        PartidaAnexoOT.objects.filter(EnLista(F("pk"), list(volumenes)))
         .order_by()
-        .values_list("pk", flat=True)
+        .values_list("pk", "pu_mn", "pu_usd")
     )
-    ejecutadas: list[tuple[Decimal | None, Decimal, Decimal]] = []
-    autorizadas: list[tuple[Decimal | None, Decimal, Decimal]] = []
-    if volumenes or activos:
-        lineas = PartidaAnexoOT.objects.filter(
-            Q(EnLista(F("pk"), list(volumenes))) | Q(EnLista(F("anexo_ot_id"), list(activos)))
-        )
-        for pk, anexo, volumen, pu_mn, pu_usd in lineas.order_by().values_list(
-            "pk", "anexo_ot_id", "volumen", "pu_mn", "pu_usd"
-        ):
-            if pk in volumenes:
-                ejecutadas.append((volumenes[pk], pu_mn, pu_usd))
-            if anexo in activos:
-                autorizadas.append((volumen, pu_mn, pu_usd))
-    ejecutado, autorizado = _importes(ejecutadas), _importes(autorizadas)
-    return {
-        "ejecutado_mxn": ejecutado[0],
-        "ejecutado_usd": ejecutado[1],
-        "autorizado_mxn": autorizado[0],
-        "autorizado_usd": autorizado[1],
-    }
+    return _importes((volumenes[pk], pu_mn, pu_usd) for pk, pu_mn, pu_usd in lineas)
 
 
 def _por_cliente(
@@ -574,9 +592,9 @@ def _por_mes(ptes: Iterable[str | None], ots: Iterable[str | None]) -> list[dict
 def indicadores(busqueda: Busqueda) -> dict[str, Any]:
     """Counts by kind; over the OTs found, their amounts (MN, USD), how many are late and
     their executed against authorised amounts; the PTEs and OTs found by status, by client
-    and by month, and the OTs by site. At most five queries: the OTs found (every figure of
-    theirs from one read of at most LIMITE rows), their production, their active anexos, the
-    anexo lines of either and the PTEs found."""
+    and by month, and the OTs by site. At most four queries: the OTs found with their active
+    anexo's totals (every figure of theirs from one read of at most LIMITE rows), their
+    production summed per line, the lines of that production and the PTEs found."""
     encontrados = busqueda.encontrados
     mxn = usd = Decimal(0)
     atrasadas = 0
@@ -590,10 +608,15 @@ def indicadores(busqueda: Busqueda) -> dict[str, Any]:
     if encontrados.get("ot"):
         hoy = timezone.localdate()
         conteo: dict[int, int] = {}
-        for fila in (
+        autorizado_mxn = autorizado_usd = Decimal("0.00")
+        # An OT has at most one active anexo: a LEFT JOIN, one row per OT. Its totals are
+        # its lines' volumes times their P.U. (each rounded to the cent, added up), kept by
+        # the one service that writes the lines.
+        filas = (
             OT.objects.filter(EnLista(F("pk"), encontrados["ot"]))
+            .annotate(vigente=FilteredRelation("anexos", condition=Q(anexos__activo=True)))
             .order_by()
-            .values(
+            .values_list(
                 "estatus",
                 "monto_mxn",
                 "monto_usd",
@@ -604,24 +627,43 @@ def indicadores(busqueda: Busqueda) -> dict[str, Any]:
                 "cliente__descripcion",
                 "sitio_id",
                 "sitio__descripcion",
+                "vigente__importe_mn",
+                "vigente__importe_usd",
             )
-        ):
-            conteo[fila["estatus"]] = conteo.get(fila["estatus"], 0) + 1
-            mxn += fila["monto_mxn"]
-            usd += fila["monto_usd"]
-            fin = fila["fecha_termino_programado"]
-            if (
-                fin is not None
-                and fin < hoy
-                and fila["fecha_termino_real"] is None
-                and fila["estatus"] not in CERRADAS
-            ):
+        )
+        for (
+            estatus,
+            monto_mxn,
+            monto_usd,
+            inicio,
+            fin,
+            termino_real,
+            cliente,
+            cliente_nombre,
+            sitio,
+            sitio_nombre,
+            anexo_mxn,
+            anexo_usd,
+        ) in filas:
+            conteo[estatus] = conteo.get(estatus, 0) + 1
+            mxn += monto_mxn
+            usd += monto_usd
+            if anexo_mxn is not None:
+                autorizado_mxn += anexo_mxn
+                autorizado_usd += anexo_usd
+            if fin is not None and fin < hoy and termino_real is None and estatus not in CERRADAS:
                 atrasadas += 1
-            ot_clientes.append((fila["cliente_id"], fila["cliente__descripcion"]))
-            ot_sitios.append((fila["sitio_id"], fila["sitio__descripcion"]))
-            ot_meses.append(_mes(fila["fecha_inicio_programado"]))
+            ot_clientes.append((cliente, cliente_nombre))
+            ot_sitios.append((sitio, sitio_nombre))
+            ot_meses.append(_mes(inicio))
         ots_por_estatus = _por_estatus(conteo, dict(EstatusOT.choices))
-        importes = _ejecutado_y_autorizado(encontrados["ot"])
+        ejecutado_mxn, ejecutado_usd = _ejecutado(encontrados["ot"])
+        importes = {
+            "ejecutado_mxn": ejecutado_mxn,
+            "ejecutado_usd": ejecutado_usd,
+            "autorizado_mxn": autorizado_mxn,
+            "autorizado_usd": autorizado_usd,
+        }
     ptes_por_estatus: list[dict[str, Any]] = []
     pte_clientes: list[tuple[int, str]] = []
     pte_meses: list[str | None] = []

@@ -10,6 +10,7 @@ Terms are runs of letters and digits: "OLEOGASODUCTO DE ABK-A" is `oleogasoducto
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -71,12 +72,21 @@ def _coincide(palabra: str, terminos: Sequence[str]) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _normal_caracter(caracter: str) -> str:
+    """One character normalised (an excerpt's few hundred characters are of a few dozen
+    kinds: each is worked out once)."""
+    return normalizar(caracter)
+
+
 def _normal_con_posiciones(texto: str) -> tuple[str, list[int]]:
     """`texto` normalised, and for each of its characters the position it came from."""
+    if texto.isascii():
+        return texto.lower(), list(range(len(texto)))
     partes: list[str] = []
     origen: list[int] = []
     for i, caracter in enumerate(texto):
-        normal = normalizar(caracter)
+        normal = _normal_caracter(caracter)
         partes.append(normal)
         origen.extend([i] * len(normal))
     return "".join(partes), origen
