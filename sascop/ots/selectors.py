@@ -35,7 +35,7 @@ from django.utils.translation import gettext
 
 from sascop.catalogos.estatus import PASOS_HECHOS, EstatusOT
 from sascop.catalogos.models import Sitio
-from sascop.core.api.filters import BooleanFilter, IdFilter, filtrar
+from sascop.core.api.filters import BooleanFilter, FilterSet, IdFilter, filtrar
 from sascop.core.db.queries import anios
 from sascop.core.errors import NotFound
 from sascop.flujo.selectors import progreso_por
@@ -55,7 +55,7 @@ ORDENES = (
 )
 
 
-class OTFilter(django_filters.FilterSet):
+class OTFilter(FilterSet):
     estatus = django_filters.TypedMultipleChoiceFilter(choices=EstatusOT.choices, coerce=int)
     cliente = IdFilter(field_name="cliente_id")
     responsable = IdFilter(field_name="responsable_proyecto_id")

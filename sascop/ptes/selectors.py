@@ -11,14 +11,14 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
 from sascop.catalogos.estatus import EstatusPTE
-from sascop.core.api.filters import IdFilter, filtrar
+from sascop.core.api.filters import FilterSet, IdFilter, filtrar
 from sascop.core.db.queries import anios
 from sascop.core.errors import NotFound
 from sascop.flujo.selectors import progreso_por
 from sascop.ptes.models import POR_ENTREGAR, PTE, VENCE, PTEDetalle
 
 
-class PTEFilter(django_filters.FilterSet):
+class PTEFilter(FilterSet):
     estatus = django_filters.TypedMultipleChoiceFilter(choices=EstatusPTE.choices, coerce=int)
     cliente = IdFilter(field_name="cliente_id")
     responsable = IdFilter(field_name="responsable_proyecto_id")

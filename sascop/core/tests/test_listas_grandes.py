@@ -240,7 +240,10 @@ def datos():
         ("/ptes/", 9),
         ("/ptes/?pagina=2&por_pagina=10&estatus=1&anio=2026", 10),
         ("/ots/", 8),
-        ("/produccion/", 6),
+        # The page joined to its OTs only, then its lines (with their concepts and
+        # anexos) and its sites: two queries more, each planned in a fraction of the time
+        # the six joined tables took.
+        ("/produccion/", 8),
         ("/precios/", 7),
     ],
 )
