@@ -389,7 +389,7 @@ def ot_detalle(ot_id: int) -> tuple[OT, list[OTDetalle], list[int], Avance]:
 def anios_de_inicio() -> list[int]:
     """The years that have OTs (by programmed start), newest first: the list's year filter
     (from the index `ot_inicio_programado`, not a scan of every OT)."""
-    return anios(OT.objects.all(), "fecha_inicio_programado")
+    return anios(OT, "fecha_inicio_programado")
 
 
 def principal_de(ot: OT) -> OT | None:

@@ -83,7 +83,7 @@ def pte_detalle(pte_id: int) -> tuple[PTE, list[PTEDetalle], float]:
 def anios_de_solicitud() -> list[int]:
     """The years that have PTEs (by `fecha_solicitud`), newest first: the list's year filter
     (from the index `pte_recientes`, not a scan of every PTE)."""
-    return anios(PTE.objects.all(), "fecha_solicitud")
+    return anios(PTE, "fecha_solicitud")
 
 
 def ots_de(pte: PTE) -> list[Any]:
