@@ -281,7 +281,9 @@ def anios(modelo: type[Model], campo: str) -> list[int]:
     if connections[filas.db].vendor != "postgresql":
         return _anios_por_subconsultas(filas, campo)
     nombre = connections[filas.db].ops.quote_name
-    tabla, columna = nombre(modelo._meta.db_table), nombre(modelo._meta.get_field(campo).column)
+    fecha = modelo._meta.get_field(campo)
+    assert isinstance(fecha, Field) and fecha.column
+    tabla, columna = nombre(modelo._meta.db_table), nombre(fecha.column)
     # Every name in it is the model's own (quoted): no value from a request goes in.
     sql = f"""
         WITH RECURSIVE fechas (fecha) AS (
