@@ -18,7 +18,7 @@ from sascop.accounts.history import ACCION_DE, Resultado
 from sascop.accounts.models import Sesion, User
 from sascop.actividad.models import RegistroActividad
 from sascop.actividad.selectors import accesos
-from sascop.core.api.filters import DateTimeFilter, IdFilter, filtrar
+from sascop.core.api.filters import DateTimeFilter, FilterSet, IdFilter, filtrar
 from sascop.core.cache import revocable
 from sascop.core.sessions import policy
 from sascop.core.sessions.store import SessionStore
@@ -178,7 +178,7 @@ def live_sessions(user_id: int) -> list[LiveSession]:
 # --- the login history --------------------------------------------------------------------------
 
 
-class EventoFilter(django_filters.FilterSet):
+class EventoFilter(FilterSet):
     user = IdFilter(field_name="usuario_id")
     result = django_filters.ChoiceFilter(choices=Resultado.choices, method="por_resultado")
     desde = DateTimeFilter(field_name="fecha", lookup_expr="gte")

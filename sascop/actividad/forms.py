@@ -14,6 +14,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from sascop.actividad.models import RegistroActividad
 from sascop.actividad.selectors import entidades
+from sascop.core.pages.dibujo import Dibujante
 from sascop.core.pages.formularios import FechaInput, Formulario
 
 
@@ -24,6 +25,9 @@ class UsuarioChoiceField(forms.ModelChoiceField):
 
 
 class ActividadFiltroForm(Formulario):
+    # Drawn on its page: its widgets without a template each (the same HTML).
+    default_renderer = Dibujante()
+
     usuario = UsuarioChoiceField(
         label=_("User"),
         queryset=get_user_model().objects.order_by("username"),

@@ -10,10 +10,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from sascop.actividad.models import ACCESOS, RegistroActividad
-from sascop.core.api.filters import DateTimeFilter, IdFilter, filtrar
+from sascop.core.api.filters import DateTimeFilter, FilterSet, IdFilter, filtrar
 
 
-class ActividadFilter(django_filters.FilterSet):
+class ActividadFilter(FilterSet):
     usuario = IdFilter(field_name="usuario_id")
     accion = django_filters.MultipleChoiceFilter(choices=RegistroActividad.Accion.choices)
     entidad = django_filters.CharFilter()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.declaraciones import Catalogo, mayuscula, nombre_de
+from sascop.core.pages.dibujo import Dibujante
 from sascop.core.pages.formularios import (
     CatalogoChoiceField,
     FechaInput,
@@ -21,6 +22,9 @@ from sascop.core.pages.formularios import (
 
 
 class CatalogoFiltroForm(Formulario):
+    # Drawn on its page: its widgets without a template each (the same HTML).
+    default_renderer = Dibujante()
+
     buscar = forms.CharField(
         label=_("Search"),
         required=False,

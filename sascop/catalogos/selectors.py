@@ -8,13 +8,13 @@ from typing import Any
 import django_filters
 from django.db.models import ForeignKey, Model, Q, QuerySet
 
-from sascop.core.api.filters import BooleanFilter, filtrar
+from sascop.core.api.filters import BooleanFilter, FilterSet, filtrar
 
 # Text fields `buscar` looks in, where a catalog has them.
 _TEXTO = ("descripcion", "nombre", "clave")
 
 
-class CatalogoFilter(django_filters.FilterSet):
+class CatalogoFilter(FilterSet):
     activo = BooleanFilter()
     buscar = django_filters.CharFilter(method="filtrar_buscar")
 

@@ -9,11 +9,15 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.models import Cliente
+from sascop.core.pages.dibujo import Dibujante
 from sascop.core.pages.formularios import CatalogoChoiceField, FechaInput, Formulario
 from sascop.estadisticas.selectors import FiltroTablero
 
 
 class TableroFiltroForm(Formulario):
+    # Drawn on its page: its widgets without a template each (the same HTML).
+    default_renderer = Dibujante()
+
     desde = forms.DateField(label=_("From"), required=False, widget=FechaInput)
     hasta = forms.DateField(label=_("To"), required=False, widget=FechaInput)
     cliente = CatalogoChoiceField(

@@ -35,7 +35,7 @@ from django.utils.translation import gettext
 
 from sascop.catalogos.estatus import PASOS_HECHOS, EstatusOT
 from sascop.catalogos.models import Sitio
-from sascop.core.api.filters import BooleanFilter, IdFilter, filtrar
+from sascop.core.api.filters import BooleanFilter, FilterSet, IdFilter, filtrar
 from sascop.core.db.queries import anios
 from sascop.core.errors import NotFound
 from sascop.flujo.selectors import progreso_por
@@ -55,7 +55,7 @@ ORDENES = (
 )
 
 
-class OTFilter(django_filters.FilterSet):
+class OTFilter(FilterSet):
     estatus = django_filters.TypedMultipleChoiceFilter(choices=EstatusOT.choices, coerce=int)
     cliente = IdFilter(field_name="cliente_id")
     responsable = IdFilter(field_name="responsable_proyecto_id")
@@ -389,7 +389,7 @@ def ot_detalle(ot_id: int) -> tuple[OT, list[OTDetalle], list[int], Avance]:
 def anios_de_inicio() -> list[int]:
     """The years that have OTs (by programmed start), newest first: the list's year filter
     (from the index `ot_inicio_programado`, not a scan of every OT)."""
-    return anios(OT.objects.all(), "fecha_inicio_programado")
+    return anios(OT, "fecha_inicio_programado")
 
 
 def principal_de(ot: OT) -> OT | None:

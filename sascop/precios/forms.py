@@ -13,11 +13,15 @@ from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sascop.core.pages import filtros
+from sascop.core.pages.dibujo import Dibujante
 from sascop.core.pages.formularios import Formulario
 from sascop.precios.models import Concepto
 
 
 class ConceptoFiltroForm(Formulario):
+    # Drawn on its page: its widgets without a template each (the same HTML).
+    default_renderer = Dibujante()
+
     buscar = filtros.buscar(_("Item, concept or section."))
     anexo = forms.ChoiceField(label=_("Anexo"), required=False)
     tipo = forms.ChoiceField(

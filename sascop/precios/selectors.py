@@ -9,7 +9,7 @@ from typing import Any
 import django_filters
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from sascop.core.api.filters import IdFilter, filtrar
+from sascop.core.api.filters import FilterSet, IdFilter, filtrar
 from sascop.core.errors import NotFound
 from sascop.ots.models import OT
 from sascop.precios.libro import normalizar_anexo
@@ -25,7 +25,7 @@ from sascop.precios.models import (
 )
 
 
-class ConceptoFilter(django_filters.FilterSet):
+class ConceptoFilter(FilterSet):
     contrato = django_filters.CharFilter(field_name="anexo__contrato__numero")
     anexo = django_filters.CharFilter(method="filter_anexo")
     tipo = django_filters.ChoiceFilter(choices=Concepto.Tipo.choices)

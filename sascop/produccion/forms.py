@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Sitio
+from sascop.core.pages.dibujo import Dibujante
 from sascop.core.pages.formularios import CatalogoChoiceField, FechaInput, Formulario
 from sascop.ots.models import OT
 from sascop.produccion.models import Produccion
@@ -60,6 +61,9 @@ class OTField(forms.CharField):
 
 class ProduccionFiltroForm(Formulario):
     """The list's filters, in the query string so a filtered list can be bookmarked."""
+
+    # Drawn on its page: its widgets without a template each (the same HTML).
+    default_renderer = Dibujante()
 
     ot = OTField(label=_("OT"), required=False)
     anexo = forms.CharField(

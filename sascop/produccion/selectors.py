@@ -13,12 +13,12 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils.translation import gettext
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Sitio
-from sascop.core.api.filters import BooleanFilter, IdFilter, filtrar
+from sascop.core.api.filters import BooleanFilter, FilterSet, IdFilter, filtrar
 from sascop.core.db.lookups import EnLista
 from sascop.core.errors import InvalidInput, NotFound
 from sascop.ots.models import OT
@@ -32,7 +32,7 @@ CERO = Decimal("0")
 PESOS = Decimal("0.00")
 
 
-class ProduccionFilter(django_filters.FilterSet):
+class ProduccionFilter(FilterSet):
     ot = IdFilter(field_name="ot_id")
     partida_anexo = IdFilter(field_name="partida_anexo_id")
     anexo = django_filters.CharFilter(
@@ -78,6 +78,21 @@ def produccion_lista(params: Any) -> QuerySet[Produccion]:
     """Production of OTs that are not deleted, newest date first."""
     base = Produccion.objects.filter(ot__eliminado_en__isnull=True).select_related(*RELACIONADOS)
     return filtrar(ProduccionFilter, params, base).order_by("-fecha_produccion", "-id")
+
+
+def produccion_pagina(params: Any) -> QuerySet[Produccion]:
+    """`produccion_lista` for the list page, joined to the OT only (its filter needs it): the
+    page's lines, with their concepts and anexos, and its sites are read for its rows apart
+    (`relacionados_de`). Six joined tables took PostgreSQL about 2 ms to plan for a page it
+    read in under 1 ms; the page and its two small reads apart plan in a fraction of that."""
+    return produccion_lista(params).select_related(None).select_related("ot")
+
+
+def relacionados_de(filas: list[Produccion]) -> None:
+    """Give rows read by `produccion_pagina` their line (with its concept and anexo) and
+    site, in two queries."""
+    lineas = PartidaAnexoOT.objects.select_related("concepto__anexo")
+    prefetch_related_objects(filas, Prefetch("partida_anexo", queryset=lineas), "sitio")
 
 
 def produccion_por_ids(ids: list[int]) -> list[Produccion]:

@@ -63,7 +63,10 @@ class ProduccionLista(ListaView):
         return self.filtros_
 
     def registros(self, filtros: ProduccionFiltroForm) -> QuerySet[Any]:
-        return selectors.produccion_lista(filtros.parametros())
+        return selectors.produccion_pagina(filtros.parametros())
+
+    def preparar(self, table: Any, registros: list[Any]) -> None:
+        selectors.relacionados_de(registros)
 
     def exportar(self, registros: QuerySet[Any]) -> HttpResponseBase:
         return exports.produccion_xlsx(registros)

@@ -11,14 +11,14 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
 from sascop.catalogos.estatus import EstatusPTE
-from sascop.core.api.filters import IdFilter, filtrar
+from sascop.core.api.filters import FilterSet, IdFilter, filtrar
 from sascop.core.db.queries import anios
 from sascop.core.errors import NotFound
 from sascop.flujo.selectors import progreso_por
 from sascop.ptes.models import POR_ENTREGAR, PTE, VENCE, PTEDetalle
 
 
-class PTEFilter(django_filters.FilterSet):
+class PTEFilter(FilterSet):
     estatus = django_filters.TypedMultipleChoiceFilter(choices=EstatusPTE.choices, coerce=int)
     cliente = IdFilter(field_name="cliente_id")
     responsable = IdFilter(field_name="responsable_proyecto_id")
@@ -83,7 +83,7 @@ def pte_detalle(pte_id: int) -> tuple[PTE, list[PTEDetalle], float]:
 def anios_de_solicitud() -> list[int]:
     """The years that have PTEs (by `fecha_solicitud`), newest first: the list's year filter
     (from the index `pte_recientes`, not a scan of every PTE)."""
-    return anios(PTE.objects.all(), "fecha_solicitud")
+    return anios(PTE, "fecha_solicitud")
 
 
 def ots_de(pte: PTE) -> list[Any]:

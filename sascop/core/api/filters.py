@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import django_filters
 from django import forms
@@ -75,6 +75,25 @@ class DateTimeFilter(django_filters.IsoDateTimeFilter):
     """An ISO 8601 date-time with any offset (a naive one is Mexico City time)."""
 
     field_class = _UTCDateTimeField
+
+
+class FilterSet(django_filters.FilterSet):
+    """django-filter's FilterSet, whose validation form's class is built once for each
+    FilterSet and model instead of for every filtered request (django-filter makes a form
+    field of each filter and a class of them each time: about a millisecond for a list's
+    dozen filters, twice for a page that counts its rows apart). The form's fields come only
+    from the class's declared filters and the model; each form still copies them as Django's
+    forms do, and no filter here reads the request."""
+
+    _formularios: ClassVar[dict[tuple[type[Any], type[Model]], type[forms.Form]]] = {}
+
+    def get_form_class(self) -> type[forms.Form]:
+        clave = (type(self), self.queryset.model)
+        formulario = FilterSet._formularios.get(clave)
+        if formulario is None:
+            formulario = super().get_form_class()
+            FilterSet._formularios[clave] = formulario
+        return formulario
 
 
 F = TypeVar("F", bound=Model)

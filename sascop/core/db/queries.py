@@ -268,15 +268,47 @@ def leer_pagina(
     return [filas[pk] for pk in ids if pk in filas]
 
 
-def anios(queryset: QuerySet[Any], campo: str) -> list[int]:
-    """The years in which the rows of `queryset` have a date `campo`, newest first.
+def anios(modelo: type[Model], campo: str) -> list[int]:
+    """The years in which the rows of `modelo` not deleted (`eliminado_en` null) have a date
+    `campo`, newest first.
 
-    `dates(campo, "year")` reads every row; this asks an index on `campo` instead, in two
-    queries whatever the number of rows: the first and the last date, then, in one row, each
-    year's first date for the years between them (none when the year has no rows). Ordered
-    and limited to one, each is an index probe: PostgreSQL would answer a bare EXISTS by
-    scanning the table from its start until a row of that year turns up."""
-    filas = queryset.order_by()
+    `dates(campo, "year")` reads every row. On PostgreSQL this walks down an index on `campo`
+    in one statement written once (the lists keep one, partial on the rows not deleted): the
+    newest date, then the newest before that date's year, and so on, one index probe a year.
+    Built through the ORM, the same probes (a subquery a year) cost ten times what they take
+    to run. Elsewhere, the ORM's probes (`_anios_por_subconsultas`)."""
+    filas = modelo._default_manager.filter(eliminado_en__isnull=True)
+    if connections[filas.db].vendor != "postgresql":
+        return _anios_por_subconsultas(filas, campo)
+    nombre = connections[filas.db].ops.quote_name
+    fecha = modelo._meta.get_field(campo)
+    assert isinstance(fecha, Field) and fecha.column
+    tabla, columna = nombre(modelo._meta.db_table), nombre(fecha.column)
+    # Every name in it is the model's own (quoted): no value from a request goes in.
+    sql = f"""
+        WITH RECURSIVE fechas (fecha) AS (
+            (SELECT {columna} FROM {tabla}
+             WHERE eliminado_en IS NULL AND {columna} IS NOT NULL
+             ORDER BY {columna} DESC LIMIT 1)
+            UNION ALL
+            SELECT (SELECT {columna} FROM {tabla}
+                    WHERE eliminado_en IS NULL
+                      AND {columna} < make_date(EXTRACT(YEAR FROM fechas.fecha)::int, 1, 1)
+                    ORDER BY {columna} DESC LIMIT 1)
+            FROM fechas WHERE fechas.fecha IS NOT NULL
+        )
+        SELECT EXTRACT(YEAR FROM fecha)::int FROM fechas WHERE fecha IS NOT NULL
+    """  # noqa: S608
+    with connections[filas.db].cursor() as cursor:
+        cursor.execute(sql)
+        return [int(anio) for (anio,) in cursor.fetchall()]
+
+
+def _anios_por_subconsultas(filas: QuerySet[Any], campo: str) -> list[int]:
+    """`anios` through the ORM, in two queries whatever the number of rows: the first and the
+    last date, then, in one row, each year's first date for the years between them (none
+    when the year has no rows). Ordered and limited to one, each is an index probe."""
+    filas = filas.order_by()
     bordes = filas.aggregate(primera=Min(campo), ultima=Max(campo))
     primera, ultima = bordes["primera"], bordes["ultima"]
     if primera is None or ultima is None:

@@ -248,8 +248,8 @@ def _fijos(tabla: tables.Table, columna: Any) -> bool:
 
 _ARGUMENTOS = ("value", "record", "column", "bound_column", "bound_row", "table")
 # The kinds of column `_dibujante` draws (a link column or a many-to-many one has rules of
-# its own, left to `get_cell`).
-_CORRIENTES = (tables.Column, tables.CheckBoxColumn)
+# its own, left to `get_cell`): these and the bulk selection's `Seleccion` (below).
+_CORRIENTES: tuple[type[tables.Column], ...] = (tables.Column, tables.CheckBoxColumn)
 
 
 def _dibujante(columna: Any) -> Callable[[Any], Any]:
@@ -260,7 +260,7 @@ def _dibujante(columna: Any) -> Callable[[Any], Any]:
     column shares worked out once: the render method's signature (django-tables2 inspects
     it for every cell) and whether the field has choices. Columns of other kinds are drawn
     by `get_cell` itself."""
-    if type(columna.column) not in _CORRIENTES:
+    if type(columna.column) not in (*_CORRIENTES, Seleccion):
         return lambda fila: fila.get_cell(columna.name)
     acceso = A(columna.accessor)
     # The accessor's path up to its last part, and that part: each row walks the path once.

@@ -128,12 +128,12 @@ def test_a_deep_ot_page_picks_its_ids_without_the_computed_columns_when_it_can(
     assert ("precios_anexoot" not in ids[0]) == sin_anexos
 
 
-def test_the_years_of_the_pte_filter_come_from_two_queries(django_assert_num_queries):
+def test_the_years_of_the_pte_filter_come_from_one_query(django_assert_num_queries):
     for anio in (2019, 2022, 2024, 2026):
         PTEFactory(fecha_solicitud=datetime.date(anio, 6, 1))
     PTEFactory(fecha_solicitud=datetime.date(2023, 3, 1)).delete()  # hidden: not offered
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):  # a walk down the index, one probe a year
         assert ptes.anios_de_solicitud() == [2026, 2024, 2022, 2019]
 
 
@@ -142,7 +142,7 @@ def test_the_years_of_the_ot_filter_skip_ots_without_a_date(django_assert_num_qu
     assert ots.anios_de_inicio() == []
     OTFactory(fecha_inicio_programado=datetime.date(2025, 12, 31))
 
-    with django_assert_num_queries(1):  # one year: no year between the first and the last
+    with django_assert_num_queries(1):
         assert ots.anios_de_inicio() == [2025]
 
 
@@ -210,7 +210,7 @@ def test_the_filters_read_all_their_catalogs_choices_in_one_query(viewer):
     consultas = _consultas(viewer, f"/ots/?cliente={ot.cliente_id}")
     html = viewer.get(f"/ots/?cliente={ot.cliente_id}").content.decode()
 
-    opciones = [sql for sql in consultas if "UNION ALL" in sql.upper()]
+    opciones = [sql for sql in consultas if '"campo_filtro"' in sql]
     assert len(opciones) == 1 and not [sql for sql in consultas if "DECLARE" in sql]
     clientes = re.search(r'<select name="cliente".*?</select>', html, re.S)
     assert clientes is not None
@@ -237,10 +237,13 @@ def datos():
         # and the first ten each), and the estimaciones panel (executed, claimed,
         # authorised by month).
         ("/", 15),
-        ("/ptes/", 9),
-        ("/ptes/?pagina=2&por_pagina=10&estatus=1&anio=2026", 10),
+        ("/ptes/", 8),
+        ("/ptes/?pagina=2&por_pagina=10&estatus=1&anio=2026", 9),
         ("/ots/", 8),
-        ("/produccion/", 6),
+        # The page joined to its OTs only, then its lines (with their concepts and
+        # anexos) and its sites: two queries more, each planned in a fraction of the time
+        # the six joined tables took.
+        ("/produccion/", 8),
         ("/precios/", 7),
     ],
 )
