@@ -28,6 +28,8 @@ from sascop.ptes.models import PTE
 from sascop.ptes.tests.factories import PTEFactory
 
 pytestmark = pytest.mark.django_db
+# The years of a list's filter are one statement on PostgreSQL, two queries elsewhere.
+OTRA_BASE = 0 if connection.vendor == "postgresql" else 1
 
 
 def _oficios(c: Client, url: str) -> list[str]:
@@ -133,7 +135,8 @@ def test_the_years_of_the_pte_filter_come_from_one_query(django_assert_num_queri
         PTEFactory(fecha_solicitud=datetime.date(anio, 6, 1))
     PTEFactory(fecha_solicitud=datetime.date(2023, 3, 1)).delete()  # hidden: not offered
 
-    with django_assert_num_queries(1):  # a walk down the index, one probe a year
+    # PostgreSQL: a walk down the index, one probe a year; elsewhere the ORM's two queries.
+    with django_assert_num_queries(1 + OTRA_BASE):
         assert ptes.anios_de_solicitud() == [2026, 2024, 2022, 2019]
 
 
@@ -237,8 +240,9 @@ def datos():
         # and the first ten each), and the estimaciones panel (executed, claimed,
         # authorised by month).
         ("/", 15),
-        ("/ptes/", 8),
-        ("/ptes/?pagina=2&por_pagina=10&estatus=1&anio=2026", 9),
+        # The years: one query on PostgreSQL, two elsewhere (`core.db.queries.anios`).
+        ("/ptes/", 8 + OTRA_BASE),
+        ("/ptes/?pagina=2&por_pagina=10&estatus=1&anio=2026", 9 + OTRA_BASE),
         ("/ots/", 8),
         # The page joined to its OTs only, then its lines (with their concepts and
         # anexos) and its sites: two queries more, each planned in a fraction of the time
