@@ -205,25 +205,25 @@ def compactar_todas() -> None:
         )
 
 
-def _guardada(ot_id: int, clave: str) -> tuple[bytes, str] | None:
+def _fila_guardada(ot_id: int, clave: str, columnas: str) -> tuple[Any, ...] | None:
+    """The `columnas` of the stored sheet of this generation, if any (the ETag alone is a
+    few bytes; the body, hundreds of KiB)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT h.cuerpo, h.etiqueta FROM {GUARDADAS} h WHERE h.ot_id = %s AND h.clave = %s "
+            f"SELECT {columnas} FROM {GUARDADAS} h WHERE h.ot_id = %s AND h.clave = %s "
             f"AND h.generacion = ({_SUMA})",
             [ot_id, clave, ot_id],
         )
-        fila = cursor.fetchone()
+        return cursor.fetchone()
+
+
+def _guardada(ot_id: int, clave: str) -> tuple[bytes, str] | None:
+    fila = _fila_guardada(ot_id, clave, "h.cuerpo, h.etiqueta")
     return None if fila is None else (fila[0].encode(), fila[1])
 
 
 def _etiqueta_guardada(ot_id: int, clave: str) -> str | None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT h.etiqueta FROM {GUARDADAS} h WHERE h.ot_id = %s AND h.clave = %s "
-            f"AND h.generacion = ({_SUMA})",
-            [ot_id, clave, ot_id],
-        )
-        fila = cursor.fetchone()
+    fila = _fila_guardada(ot_id, clave, "h.etiqueta")
     return None if fila is None else str(fila[0])
 
 
