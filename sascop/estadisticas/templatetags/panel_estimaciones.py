@@ -39,13 +39,10 @@ def panel_estimaciones(context: template.Context) -> dict[str, Any]:
         desde = inicio
     cliente_id = filtro.cliente_id if filtro else None
     # Whole months of every client: the running totals have the amounts executed.
-    completos = desde is not None and desde.day == 1 and hasta is None and cliente_id is None
-    meses = montos_por_mes(
-        desde=desde,
-        hasta=hasta,
-        cliente_id=cliente_id,
-        ejecutado=ejecutado_por_mes(desde) if desde is not None and completos else None,
-    )
+    ejecutado = None
+    if desde is not None and desde.day == 1 and hasta is None and cliente_id is None:
+        ejecutado = ejecutado_por_mes(desde)
+    meses = montos_por_mes(desde=desde, hasta=hasta, cliente_id=cliente_id, ejecutado=ejecutado)
     for mes in meses:
         mes["etiqueta"] = _mes(mes["mes"])
     grafica = {
