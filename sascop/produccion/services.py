@@ -143,8 +143,9 @@ def antes_de_cambiar_filas(funcion: Callable[[Sequence[Produccion]], None]) -> N
 
 
 def exigir_sin_candados(filas: Sequence[Produccion]) -> None:
-    """Run the other apps' refusals on rows a write does not change but whose standing it
-    does: un-signing their day, or their GPU record (a claim counts signed rows only)."""
+    """Run the other apps' refusals on stored rows: those a write changes or deletes, and
+    those whose standing it changes without touching them (un-signing their day, or their
+    GPU record: a claim counts signed rows only)."""
     if filas:
         for candado in _candados:
             candado(filas)
@@ -175,9 +176,7 @@ def _escribir(
             *(celdas.dias() if celdas else ()),
         ]
     )
-    if cambios or eliminadas:
-        for candado in _candados:
-            candado([*(c.antes for c in cambios), *eliminadas])
+    exigir_sin_candados([*(c.antes for c in cambios), *eliminadas])
     ahora = timezone.now()
     for cambio in cambios:
         cambio.fila.actualizado_en = ahora
