@@ -150,7 +150,14 @@ function graficas() {
           },
         },
         scales: {
-          [eje]: { beginAtZero: true, ticks: { callback: (v) => CORTO.format(v) } },
+          [eje]: {
+            beginAtZero: true,
+            // Counts step by whole numbers: no "0.5 PTEs" on the axis of a small count.
+            ticks: {
+              precision: datos.formato === "entero" ? 0 : undefined,
+              callback: (v) => CORTO.format(v),
+            },
+          },
           [categorias]: {
             ticks: {
               autoSkip: false,
