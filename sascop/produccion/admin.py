@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from sascop.actividad.admin import RegistroAdminMixin, SoloLecturaAdminMixin
+from sascop.actividad.admin import SoloLecturaAdminMixin
 from sascop.produccion.models import Produccion, ReporteDiario
 
 
 @admin.register(Produccion)
-class ProduccionAdmin(SoloLecturaAdminMixin, RegistroAdminMixin, admin.ModelAdmin):
-    """Read and correct rows here; the API is where they are captured (the excedentes of
-    a line are recomputed by its services, not by the admin's saves)."""
+class ProduccionAdmin(SoloLecturaAdminMixin, admin.ModelAdmin):
+    """Shown only: rows are captured and corrected through the API and the pages, whose
+    services recompute the excedentes and refuse signed or claimed days."""
 
     list_display = (
         "ot",
@@ -24,11 +24,13 @@ class ProduccionAdmin(SoloLecturaAdminMixin, RegistroAdminMixin, admin.ModelAdmi
     date_hierarchy = "fecha_produccion"
     list_select_related = ("ot", "partida_anexo")
     raw_id_fields = ("ot", "partida_anexo")
-    readonly_fields = ("excedente",)
 
 
 @admin.register(ReporteDiario)
-class ReporteDiarioAdmin(RegistroAdminMixin, admin.ModelAdmin):
+class ReporteDiarioAdmin(SoloLecturaAdminMixin, admin.ModelAdmin):
+    """Shown only: a day is signed and reopened on the reportes-diarios board, whose service
+    refuses to reopen a day a presented estimación claims (an admin edit would bypass it)."""
+
     list_display = ("ot", "sitio", "fecha", "estatus")
     list_filter = ("estatus",)
     raw_id_fields = ("ot",)

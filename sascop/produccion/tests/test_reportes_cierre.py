@@ -7,6 +7,7 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.test import Client
 
 from sascop.accounts.tests.factories import UserFactory
 from sascop.actividad.models import RegistroActividad
@@ -157,3 +158,22 @@ def test_the_sheet_page_shows_the_comments_and_the_months_close(capturista, view
     assert "Norte fuerte" in lectura
     assert 'id="comentario-reporte"' not in lectura
     assert 'id="estatus-cierre-mes" name="estatus" data-estado="CERRADO" disabled' in lectura
+
+
+def test_the_admin_cannot_reopen_a_signed_day():
+    """Security: a signed day reopens only through the board's service, which refuses a
+    day a presented estimación claims; the admin shows the reports and changes none."""
+    ot = OTFactory()
+    reporte = ReporteDiario.objects.create(
+        ot=ot, sitio=ot.sitio, fecha="2026-05-05", estatus="FIRMADO"
+    )
+    admin = Client()
+    admin.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = f"/admin/produccion/reportediario/{reporte.pk}/change/"
+
+    assert admin.get(url).status_code == HTTPStatus.OK
+    respuesta = admin.post(url, {"ot": ot.pk, "sitio": ot.sitio.pk, "fecha": "2026-05-05"})
+
+    assert respuesta.status_code == HTTPStatus.FORBIDDEN
+    assert ReporteDiario.objects.get(pk=reporte.pk).estatus == "FIRMADO"
+    assert admin.get("/admin/produccion/reportediario/add/").status_code == HTTPStatus.FORBIDDEN
