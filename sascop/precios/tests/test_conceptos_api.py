@@ -22,11 +22,6 @@ URL = "/operaciones/api/precios/conceptos/"
 
 
 @pytest.fixture
-def admin(role_client):
-    return role_client("Administración")
-
-
-@pytest.fixture
 def libro():
     c5 = AnexoFactory(clave="C-5")
     c51 = AnexoFactory(clave="C-5-1", contrato=c5.contrato)

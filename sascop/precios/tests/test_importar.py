@@ -45,11 +45,6 @@ SIN_LISTA = {
 }
 
 
-@pytest.fixture
-def admin(role_client):
-    return role_client("Administración")
-
-
 def importar(client, csrf, datos: bytes, **extra):
     archivo = SimpleUploadedFile("catalogo.xlsx", datos)
     return client.post(URL, {"archivo": archivo, **extra}, **csrf(client), **ES_MX)

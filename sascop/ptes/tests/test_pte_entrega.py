@@ -8,7 +8,6 @@ import re
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 
 from sascop.catalogos.estatus import EstatusPaso, EstatusPTE
 from sascop.catalogos.tests.factories import (
@@ -20,6 +19,7 @@ from sascop.catalogos.tests.factories import (
 )
 from sascop.core.api.etags import etag_for
 from sascop.core.errors import InvalidInput
+from sascop.core.tests.formularios import csrf_token
 from sascop.ptes import services
 from sascop.ptes.models import PTE, PTEDetalle
 from sascop.ptes.tests.factories import PTEFactory
@@ -41,10 +41,6 @@ def catalogos():
         "responsable": ResponsableFactory(),
         "tipo": TipoPTEFactory(),
     }
-
-
-def _token(c: Client) -> str:
-    return c.cookies["csrftoken"].value
 
 
 def _json(c, csrf, method, url, body, **headers):
@@ -127,7 +123,7 @@ def test_the_edit_page_says_it_next_to_the_field(engineer):
         "prioridad": pte.prioridad,
         "estatus": pte.estatus,
         "version": version.replace("&quot;", '"'),
-        "csrfmiddlewaretoken": _token(engineer),
+        "csrfmiddlewaretoken": csrf_token(engineer),
     }
 
     page = engineer.post(f"/ptes/{pte.pk}/editar/", datos).content.decode()
@@ -175,7 +171,7 @@ def test_one_click_marks_it_delivered_today(engineer, time_machine):
 
     response = engineer.post(
         f"/ptes/{pte.pk}/entregar/",
-        {"version": version.replace("&quot;", '"'), "csrfmiddlewaretoken": _token(engineer)},
+        {"version": version.replace("&quot;", '"'), "csrfmiddlewaretoken": csrf_token(engineer)},
         follow=True,
     )
 
@@ -193,7 +189,7 @@ def test_a_stale_page_does_not_mark_it(engineer):
 
     response = engineer.post(
         f"/ptes/{pte.pk}/entregar/",
-        {"version": version, "csrfmiddlewaretoken": _token(engineer)},
+        {"version": version, "csrfmiddlewaretoken": csrf_token(engineer)},
         follow=True,
     )
 
@@ -207,7 +203,7 @@ def test_only_who_may_edit_the_pte_marks_it(viewer):
 
     response = viewer.post(
         f"/ptes/{pte.pk}/entregar/",
-        {"version": etag_for(pte), "csrfmiddlewaretoken": _token(viewer)},
+        {"version": etag_for(pte), "csrfmiddlewaretoken": csrf_token(viewer)},
     )
 
     assert response.status_code == HTTPStatus.FORBIDDEN
@@ -225,7 +221,7 @@ def test_saving_the_last_step_offers_it_in_place(engineer):
         {
             "estatus": str(EstatusPaso.COMPLETADO),
             "version": etag_for(ultimo),
-            "csrfmiddlewaretoken": _token(engineer),
+            "csrfmiddlewaretoken": csrf_token(engineer),
         },
         **HTMX,
     ).content.decode()
