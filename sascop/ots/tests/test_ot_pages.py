@@ -22,7 +22,8 @@ from sascop.catalogos.tests.factories import (
     SitioFactory,
 )
 from sascop.core.api.etags import etag_for
-from sascop.core.tests.formularios import csrf_token, hidden_value, page_html, shown_values
+from sascop.core.tests.formularios import HTMX, csrf_token, hidden_value, page_html, shown_values
+from sascop.flujo.tests.pasos import edit_a_step_someone_else_saved, open_and_complete_a_step
 from sascop.ots import services
 from sascop.ots.models import OT, OTDetalle
 from sascop.ots.tests.factories import OTFactory
@@ -31,7 +32,6 @@ from sascop.ptes.models import PTEDetalle
 from sascop.ptes.tests.factories import PTEFactory
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def _ordenes(html: str) -> list[str]:
@@ -617,26 +617,8 @@ def test_a_step_opens_in_place_and_saves_without_reloading(engineer, catalogos, 
     ot = _con_pasos(catalogos, pasos_ot)
     detalle = ot.detalles.get(paso=pasos_ot[0])
 
-    fragment = page_html(engineer.get(f"/ots/{ot.pk}/?editar_paso={detalle.pk}", **HTMX))
-    assert fragment.lstrip().startswith(f'<tr id="paso-{detalle.pk}" class="paso-edicion">')
-    assert "<html" not in fragment
-    assert hidden_value(fragment, "version") == etag_for(detalle)
+    _, row = open_and_complete_a_step(engineer, f"/ots/{ot.pk}/", detalle)
 
-    saved = engineer.post(
-        f"/ots/{ot.pk}/pasos/{detalle.pk}/",
-        {
-            "estatus": str(EstatusPaso.COMPLETADO),
-            "comentario": "Acta firmada",
-            "version": etag_for(detalle),
-            "csrfmiddlewaretoken": csrf_token(engineer),
-        },
-        **HTMX,
-    )
-
-    assert saved.status_code == HTTPStatus.OK
-    row = page_html(saved)
-    assert row.lstrip().startswith(f'<tr id="paso-{detalle.pk}" class="paso-fila">')
-    assert "Completado</span>" in row and "Acta firmada" in row
     # The OT's progress, out of band: no dates, half the steps: 15 %.
     assert 'id="avance-ot" class="avance-ot" hx-swap-oob="true"' in row
     assert 'value="15.00"' in row
@@ -650,31 +632,18 @@ def test_a_step_opens_in_place_and_saves_without_reloading(engineer, catalogos, 
 def test_a_stale_step_edit_says_so_in_place_and_keeps_the_input(engineer, catalogos, pasos_ot):
     ot = _con_pasos(catalogos, pasos_ot)
     detalle = ot.detalles.first()
-    shown = shown_values(page_html(engineer.get(f"/ots/{ot.pk}/?editar_paso={detalle.pk}", **HTMX)))
-    version = etag_for(detalle)
-    services.ot_paso_actualizar(
-        usuario=make_user(), ot_id=ot.pk, detalle_id=detalle.pk, datos={"comentario": "Otro"}
-    )
 
-    response = engineer.post(
-        f"/ots/{ot.pk}/pasos/{detalle.pk}/",
-        {
-            "estatus": "2",
-            "comentario": "El mío",
-            **shown,
-            "version": version,
-            "csrfmiddlewaretoken": csrf_token(engineer),
-        },
-        **HTMX,
+    edit_a_step_someone_else_saved(
+        engineer,
+        f"/ots/{ot.pk}/",
+        detalle,
+        lambda comentario: services.ot_paso_actualizar(
+            usuario=make_user(),
+            ot_id=ot.pk,
+            detalle_id=detalle.pk,
+            datos={"comentario": comentario},
+        ),
     )
-
-    assert response.status_code == HTTPStatus.PRECONDITION_FAILED
-    html = page_html(response)
-    assert "Alguien más guardó cambios" in html
-    assert ">\nEl mío</textarea>" in html
-    assert "Guardado ahora: <strong>Otro</strong>" in html
-    detalle.refresh_from_db()
-    assert (detalle.comentario, detalle.estatus) == ("Otro", EstatusPaso.PENDIENTE)
 
 
 def test_a_step_without_javascript_goes_back_to_the_page(engineer, catalogos, pasos_ot):

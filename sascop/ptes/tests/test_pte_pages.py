@@ -20,14 +20,14 @@ from sascop.catalogos.tests.factories import (
     TipoPTEFactory,
 )
 from sascop.core.api.etags import etag_for
-from sascop.core.tests.formularios import csrf_token, hidden_value, page_html, shown_values
+from sascop.core.tests.formularios import HTMX, csrf_token, hidden_value, page_html, shown_values
+from sascop.flujo.tests.pasos import edit_a_step_someone_else_saved, open_and_complete_a_step
 from sascop.ots.tests.factories import OTFactory
 from sascop.ptes import services
 from sascop.ptes.models import PTE, PTEDetalle
 from sascop.ptes.tests.factories import PTEFactory
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def _oficios(html: str) -> list[str]:
@@ -465,30 +465,15 @@ def test_a_step_opens_in_place_and_saves_without_reloading(engineer, catalogos):
     pte = _con_pasos(catalogos)
     detalle = pte.detalles.get(paso=catalogos["pasos"][0])
 
-    opened = engineer.get(f"/ptes/{pte.pk}/?editar_paso={detalle.pk}", **HTMX)
-    fragment = page_html(opened)
-    assert fragment.lstrip().startswith(f'<tr id="paso-{detalle.pk}" class="paso-edicion">')
-    assert "<html" not in fragment
-    assert hidden_value(fragment, "version") == etag_for(detalle)
-    assert f'id="paso-{detalle.pk}-estatus"' in fragment
-
-    saved = engineer.post(
-        f"/ptes/{pte.pk}/pasos/{detalle.pk}/",
-        {
-            "estatus": str(EstatusPaso.COMPLETADO),
-            "fecha_inicio": "2026-03-01",
-            "archivo": "https://docs.example.mx/acta.pdf",
-            "comentario": "Acta firmada",
-            "version": etag_for(detalle),
-            "csrfmiddlewaretoken": csrf_token(engineer),
-        },
-        **HTMX,
+    fragment, row = open_and_complete_a_step(
+        engineer,
+        f"/ptes/{pte.pk}/",
+        detalle,
+        fecha_inicio="2026-03-01",
+        archivo="https://docs.example.mx/acta.pdf",
     )
 
-    assert saved.status_code == HTTPStatus.OK
-    row = page_html(saved)
-    assert row.lstrip().startswith(f'<tr id="paso-{detalle.pk}" class="paso-fila">')
-    assert "Completado</span>" in row and "Acta firmada" in row
+    assert f'id="paso-{detalle.pk}-estatus"' in fragment
     assert 'id="progreso-pte" hx-swap-oob="true"' in row
     assert 'value="50.00"' in row
     detalle.refresh_from_db()
@@ -502,35 +487,21 @@ def test_a_step_opens_in_place_and_saves_without_reloading(engineer, catalogos):
 def test_a_stale_step_edit_says_so_in_place_and_keeps_the_input(engineer, catalogos):
     pte = _con_pasos(catalogos)
     detalle = pte.detalles.first()
-    shown = shown_values(
-        page_html(engineer.get(f"/ptes/{pte.pk}/?editar_paso={detalle.pk}", **HTMX))
+
+    shown, html = edit_a_step_someone_else_saved(
+        engineer,
+        f"/ptes/{pte.pk}/",
+        detalle,
+        lambda comentario: services.pte_paso_actualizar(
+            usuario=_anyone(),
+            pte_id=pte.pk,
+            detalle_id=detalle.pk,
+            datos={"comentario": comentario},
+        ),
     )
-    version = etag_for(detalle)
+
     assert shown["initial-estatus"] == "1"
-    services.pte_paso_actualizar(
-        usuario=_anyone(), pte_id=pte.pk, detalle_id=detalle.pk, datos={"comentario": "Otro"}
-    )
-
-    response = engineer.post(
-        f"/ptes/{pte.pk}/pasos/{detalle.pk}/",
-        {
-            "estatus": "2",
-            "comentario": "El mío",
-            **shown,
-            "version": version,
-            "csrfmiddlewaretoken": csrf_token(engineer),
-        },
-        **HTMX,
-    )
-
-    assert response.status_code == HTTPStatus.PRECONDITION_FAILED
-    html = page_html(response)
-    assert "Alguien más guardó cambios" in html
-    assert ">\nEl mío</textarea>" in html
-    assert "Guardado ahora: <strong>Otro</strong>" in html
     assert hidden_value(html, "version") == f'"{detalle.pk}-2"'
-    detalle.refresh_from_db()
-    assert (detalle.comentario, detalle.estatus) == ("Otro", EstatusPaso.PENDIENTE)
 
 
 def test_a_step_without_javascript_goes_back_to_the_page(engineer, catalogos):
