@@ -253,22 +253,36 @@ def _lineas(page: str) -> tuple[dict[str, str], dict[str, str]]:
     return {f"linea-{i}": pk for _clave, i, pk in filas}, {clave: i for clave, i, _pk in filas}
 
 
-def test_one_day_of_an_ot_is_captured_line_by_line(capturista, obra):
-    page = page_html(capturista.get("/produccion/captura/?ot=OT-2026-017"))
-    campos, por_clave = _lineas(page)
+def _formulario_dia(capturista: Client) -> tuple[dict[str, str], dict[str, str]]:
+    """The day form of OT-2026-017 as the page shows it: its line fields (`_lineas`)."""
+    return _lineas(page_html(capturista.get("/produccion/captura/?ot=OT-2026-017")))
 
-    response = capturista.post(
+
+def _enviar_dia(capturista: Client, datos: dict[str, str]) -> Any:
+    """Send OT-2026-017's day form for 2026-03-05 (TE) with `datos`."""
+    return capturista.post(
         "/produccion/captura/?ot=OT-2026-017",
         {
             "accion": "dia",
             "fecha": "2026-03-05",
             "tipo_tiempo": "TE",
+            **datos,
+            "csrfmiddlewaretoken": csrf_token(capturista),
+        },
+    )
+
+
+def test_one_day_of_an_ot_is_captured_line_by_line(capturista, obra):
+    campos, por_clave = _formulario_dia(capturista)
+
+    response = _enviar_dia(
+        capturista,
+        {
             "sitio": "",
             "comentario": "",
             **campos,
             f"vol-{por_clave['C-5 2.1']}": "12.5",
             f"vol-{por_clave['C-5 4.4']}": "",
-            "csrfmiddlewaretoken": csrf_token(capturista),
         },
     )
 
@@ -279,19 +293,10 @@ def test_one_day_of_an_ot_is_captured_line_by_line(capturista, obra):
 
 
 def test_a_bad_volume_in_the_day_is_marked_on_its_line(capturista, obra):
-    page = page_html(capturista.get("/produccion/captura/?ot=OT-2026-017"))
-    claves, _por_clave = _lineas(page)
+    claves, _por_clave = _formulario_dia(capturista)
 
-    response = capturista.post(
-        "/produccion/captura/?ot=OT-2026-017",
-        {
-            "accion": "dia",
-            "fecha": "2026-03-05",
-            "tipo_tiempo": "TE",
-            **claves,
-            **{k.replace("linea", "vol"): "-3" for k in claves},
-            "csrfmiddlewaretoken": csrf_token(capturista),
-        },
+    response = _enviar_dia(
+        capturista, {**claves, **{k.replace("linea", "vol"): "-3" for k in claves}}
     )
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
@@ -370,22 +375,17 @@ def test_a_pasted_row_of_a_shared_partida_is_told_apart_by_its_concept_text(capt
 
 def test_the_day_form_keeps_each_trade_of_a_shared_partida_on_its_own_line(capturista, obra):
     tubero, electrico = _oficios(obra["ot"])
-    page = page_html(capturista.get("/produccion/captura/?ot=OT-2026-017"))
-    campos, _por_clave = _lineas(page)
+    campos, _por_clave = _formulario_dia(capturista)
     por_linea = {pk: campo.removeprefix("linea-") for campo, pk in campos.items()}
 
-    response = capturista.post(
-        "/produccion/captura/?ot=OT-2026-017",
+    response = _enviar_dia(
+        capturista,
         {
-            "accion": "dia",
-            "fecha": "2026-03-05",
-            "tipo_tiempo": "TE",
             "sitio": "",
             "comentario": "",
             **campos,
             f"vol-{por_linea[str(tubero.pk)]}": "8",
             f"vol-{por_linea[str(electrico.pk)]}": "4",
-            "csrfmiddlewaretoken": csrf_token(capturista),
         },
     )
 
@@ -405,20 +405,15 @@ def test_the_day_form_keeps_each_trade_of_a_shared_partida_on_its_own_line(captu
 
 
 def _dia(capturista, obra, volumenes: dict[str, str], mostrados: dict[str, str]):
-    page = page_html(capturista.get("/produccion/captura/?ot=OT-2026-017"))
-    campos, por_clave = _lineas(page)
-    return capturista.post(
-        "/produccion/captura/?ot=OT-2026-017",
+    campos, por_clave = _formulario_dia(capturista)
+    return _enviar_dia(
+        capturista,
         {
-            "accion": "dia",
-            "fecha": "2026-03-05",
-            "tipo_tiempo": "TE",
             "sitio": "",
             "comentario": "",
             **campos,
             **{f"vol-{por_clave[c]}": v for c, v in volumenes.items()},
             **{f"antes-{por_clave[c]}": v for c, v in mostrados.items()},
-            "csrfmiddlewaretoken": csrf_token(capturista),
         },
     )
 
