@@ -9,7 +9,7 @@ import pytest
 
 from sascop.accounts.models import User
 from sascop.accounts.tests.factories import PASSWORD, UserFactory
-from tests.envelope import NOT_AUTHENTICATED, assert_error
+from tests.envelope import NOT_AUTHENTICATED, assert_error, invalid_input
 
 pytestmark = pytest.mark.django_db
 
@@ -51,12 +51,7 @@ def test_register_rejects_invalid_input(client, user, change, field):
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     body = response.json()
-    assert body == {
-        "error": "Invalid input",
-        "code": "invalid",
-        "detail": "The submitted data is not valid.",
-        "fields": {field: ANY},
-    }
+    assert body == invalid_input({field: ANY})
     assert all(isinstance(msg, str) for msg in body["fields"][field])
     assert not User.objects.filter(username="beto").exists()
     assert "sessionid" not in response.cookies
@@ -136,15 +131,12 @@ def test_login_missing_fields(client):
     response = client.post("/api/login/", {}, content_type="application/json")
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json() == {
-        "error": "Invalid input",
-        "code": "invalid",
-        "detail": "The submitted data is not valid.",
-        "fields": {
+    assert response.json() == invalid_input(
+        {
             "username": ["This field is required."],
             "password": ["This field is required."],
-        },
-    }
+        }
+    )
 
 
 def test_inactive_user_cannot_log_in(client, user):

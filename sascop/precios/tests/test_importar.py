@@ -28,6 +28,7 @@ from sascop.precios.tests.libros import (
     xlsx,
 )
 from sascop.ptes.tests.factories import PTEFactory
+from tests.envelope import invalid_input
 
 # A client that asks for Spanish: the messages asserted are the users' wording.
 ES_MX = {"HTTP_ACCEPT_LANGUAGE": "es-MX"}
@@ -312,12 +313,7 @@ def test_no_file_is_a_400_naming_the_field(admin, csrf):
     response = admin.post(URL, {}, **csrf(admin))
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json() == {
-        "error": "Invalid input",
-        "code": "invalid",
-        "detail": "The submitted data is not valid.",
-        "fields": {"archivo": ["No file was submitted."]},
-    }
+    assert response.json() == invalid_input({"archivo": ["No file was submitted."]})
 
 
 def test_json_is_not_accepted(admin, csrf):

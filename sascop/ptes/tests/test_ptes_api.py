@@ -21,7 +21,7 @@ from sascop.catalogos.tests.factories import (
 )
 from sascop.ptes.models import PTE, PTEDetalle
 from sascop.ptes.tests.factories import PTEFactory
-from tests.envelope import assert_error
+from tests.envelope import assert_error, invalid_input
 
 pytestmark = pytest.mark.django_db
 URL = "/operaciones/api/ptes/"
@@ -134,12 +134,7 @@ def test_list_rejects_bad_page_numbers(viewer, params, field, message):
     response = viewer.get(URL, params)
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json() == {
-        "error": "Invalid input",
-        "code": "invalid",
-        "detail": "The submitted data is not valid.",
-        "fields": {field: [message]},
-    }
+    assert response.json() == invalid_input({field: [message]})
 
 
 def test_page_past_the_end_is_404(viewer):
