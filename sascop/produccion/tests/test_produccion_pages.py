@@ -31,11 +31,6 @@ def _texto(response) -> str:
 
 
 @pytest.fixture
-def capturista(role_client) -> Client:
-    return role_client("Captura de producción")
-
-
-@pytest.fixture
 def obra():
     """An OT with a site and an anexo of two lines to capture against; another OT with a
     line of its own."""

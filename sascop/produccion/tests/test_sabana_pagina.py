@@ -16,19 +16,13 @@ import pytest
 
 from sascop.core.tests.formularios import page_html
 from sascop.ots.tests.factories import OTFactory
-from sascop.precios.models import ProgramaDiario
 from sascop.precios.tests.factories import ConceptoFactory, linea_de
 from sascop.produccion import excedentes
 from sascop.produccion.models import Produccion, ReporteDiario
-from sascop.produccion.tests.factories import ProduccionFactory
+from sascop.produccion.tests.factories import ProduccionFactory, tuberia_programada
 
 pytestmark = pytest.mark.django_db
 URL = "/produccion/sabana/"
-
-
-@pytest.fixture
-def capturista(role_client):
-    return role_client("Captura de producción")
 
 
 @pytest.fixture
@@ -36,13 +30,7 @@ def hoja():
     """An OT whose anexo has a line of 100 M, programmed and executed in May 2026 (15.5 M
     beyond the authorised volume on the 5th), and the 31st signed off."""
     ot = OTFactory(orden_trabajo="OT-2026-050")
-    tubo = linea_de(
-        ot,
-        concepto=ConceptoFactory(anexo__clave="C-5", partida="2.1", concepto="Tubería",
-                                 unidad="M", pu_mn=Decimal("1000.00")),
-        volumen=Decimal("100"),
-    )  # fmt: skip
-    ProgramaDiario.objects.create(partida=tubo, fecha=datetime.date(2026, 5, 4), volumen=40)
+    tubo = tuberia_programada(ot)
     for fecha, volumen in (("2026-05-04", "75.5"), ("2026-05-05", "40")):
         ProduccionFactory(
             ot=ot, partida_anexo=tubo, fecha_produccion=fecha, volumen_produccion=Decimal(volumen)
