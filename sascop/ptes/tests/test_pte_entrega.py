@@ -11,18 +11,14 @@ import pytest
 
 from sascop.catalogos.estatus import EstatusPaso, EstatusPTE
 from sascop.catalogos.tests.factories import (
-    ClienteFactory,
     PasoFactory,
-    ResponsableFactory,
-    TipoClienteFactory,
-    TipoPTEFactory,
 )
 from sascop.core.api.etags import etag_for
 from sascop.core.errors import InvalidInput
 from sascop.core.tests.formularios import csrf_token
 from sascop.ptes import services
 from sascop.ptes.models import PTE, PTEDetalle
-from sascop.ptes.tests.factories import PTEFactory
+from sascop.ptes.tests.factories import PTEFactory, catalogos_de_pte
 from sascop.ptes.tests.test_ptes_api import _body
 
 pytestmark = pytest.mark.django_db
@@ -34,13 +30,7 @@ HOY = "2026-07-16T10:00:00-06:00"
 
 @pytest.fixture
 def catalogos():
-    tipo_cliente = TipoClienteFactory()
-    PasoFactory(tipo_cliente=tipo_cliente, orden=1)
-    return {
-        "cliente": ClienteFactory(tipo=tipo_cliente),
-        "responsable": ResponsableFactory(),
-        "tipo": TipoPTEFactory(),
-    }
+    return catalogos_de_pte([{"orden": 1}])
 
 
 def _json(c, csrf, method, url, body, **headers):

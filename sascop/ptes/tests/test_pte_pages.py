@@ -15,9 +15,7 @@ from sascop.catalogos.estatus import EstatusPaso
 from sascop.catalogos.tests.factories import (
     ClienteFactory,
     PasoFactory,
-    ResponsableFactory,
     TipoClienteFactory,
-    TipoPTEFactory,
 )
 from sascop.core.api.etags import etag_for
 from sascop.core.tests.formularios import HTMX, csrf_token, hidden_value, page_html, shown_values
@@ -25,7 +23,7 @@ from sascop.flujo.tests.pasos import edit_a_step_someone_else_saved, open_and_co
 from sascop.ots.tests.factories import OTFactory
 from sascop.ptes import services
 from sascop.ptes.models import PTE, PTEDetalle
-from sascop.ptes.tests.factories import PTEFactory
+from sascop.ptes.tests.factories import PTEFactory, catalogos_de_pte
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +34,12 @@ def _oficios(html: str) -> list[str]:
 
 @pytest.fixture
 def catalogos():
-    tipo_cliente = TipoClienteFactory()
-    return {
-        "cliente": ClienteFactory(tipo=tipo_cliente, descripcion="PEP Cantarell"),
-        "responsable": ResponsableFactory(nombre="Ing. Laura Méndez"),
-        "tipo": TipoPTEFactory(descripcion="Inspección submarina"),
-        "pasos": [
-            PasoFactory(tipo_cliente=tipo_cliente, orden=1, descripcion="Recepción"),
-            PasoFactory(tipo_cliente=tipo_cliente, orden=2, descripcion="Visita técnica"),
-        ],
-    }
+    return catalogos_de_pte(
+        [{"orden": 1, "descripcion": "Recepción"}, {"orden": 2, "descripcion": "Visita técnica"}],
+        cliente={"descripcion": "PEP Cantarell"},
+        responsable={"nombre": "Ing. Laura Méndez"},
+        tipo={"descripcion": "Inspección submarina"},
+    )
 
 
 def _con_pasos(cat, **campos):

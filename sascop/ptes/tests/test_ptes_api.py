@@ -15,12 +15,9 @@ from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.tests.factories import (
     ClienteFactory,
     PasoFactory,
-    ResponsableFactory,
-    TipoClienteFactory,
-    TipoPTEFactory,
 )
 from sascop.ptes.models import PTE, PTEDetalle
-from sascop.ptes.tests.factories import PTEFactory
+from sascop.ptes.tests.factories import PTEFactory, catalogos_de_pte
 from tests.envelope import assert_error, invalid_input
 
 pytestmark = pytest.mark.django_db
@@ -29,19 +26,18 @@ URL = "/operaciones/api/ptes/"
 
 @pytest.fixture
 def catalogos():
-    tipo_cliente = TipoClienteFactory()
-    pasos = [
-        PasoFactory(tipo_cliente=tipo_cliente, orden=2, descripcion="Visita técnica"),
-        PasoFactory(tipo_cliente=tipo_cliente, orden=1, descripcion="Recepción de solicitud"),
-        PasoFactory(tipo_cliente=tipo_cliente, orden=3, descripcion="Retirado", activo=False),
-        PasoFactory(descripcion="De otro tipo de cliente"),
-    ]
-    return {
-        "cliente": ClienteFactory(tipo=tipo_cliente, descripcion="PEP Cantarell"),
-        "responsable": ResponsableFactory(nombre="Ing. Laura Méndez"),
-        "tipo": TipoPTEFactory(descripcion="Inspección submarina"),
-        "pasos": pasos,
-    }
+    cat = catalogos_de_pte(
+        [
+            {"orden": 2, "descripcion": "Visita técnica"},
+            {"orden": 1, "descripcion": "Recepción de solicitud"},
+            {"orden": 3, "descripcion": "Retirado", "activo": False},
+        ],
+        cliente={"descripcion": "PEP Cantarell"},
+        responsable={"nombre": "Ing. Laura Méndez"},
+        tipo={"descripcion": "Inspección submarina"},
+    )
+    cat["pasos"].append(PasoFactory(descripcion="De otro tipo de cliente"))
+    return cat
 
 
 def _body(cat, **extra):
