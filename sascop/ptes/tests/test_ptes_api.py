@@ -237,12 +237,13 @@ def test_create_returns_pte_with_steps_from_active_pasos_of_client_type(engineer
         "comentario": "",
         "creado_en": ANY,
         "actualizado_en": ANY,
+        # The client type's active steps in their order, each pending.
         "detalles": [
             {
                 "id": ANY,
-                "paso_id": catalogos["pasos"][1].pk,
-                "paso_descripcion": "Recepción de solicitud",
-                "orden": 1,
+                "paso_id": paso.pk,
+                "paso_descripcion": descripcion,
+                "orden": orden,
                 "estatus_pte": 1,
                 "estatus_texto": "Pendiente",
                 "fecha_inicio": None,
@@ -250,20 +251,11 @@ def test_create_returns_pte_with_steps_from_active_pasos_of_client_type(engineer
                 "fecha_entrega": None,
                 "comentario": "",
                 "archivo": "",
-            },
-            {
-                "id": ANY,
-                "paso_id": catalogos["pasos"][0].pk,
-                "paso_descripcion": "Visita técnica",
-                "orden": 2,
-                "estatus_pte": 1,
-                "estatus_texto": "Pendiente",
-                "fecha_inicio": None,
-                "fecha_termino": None,
-                "fecha_entrega": None,
-                "comentario": "",
-                "archivo": "",
-            },
+            }
+            for paso, descripcion, orden in (
+                (catalogos["pasos"][1], "Recepción de solicitud", 1),
+                (catalogos["pasos"][0], "Visita técnica", 2),
+            )
         ],
     }
     assert pte.creado_por is not None
