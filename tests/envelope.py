@@ -33,3 +33,11 @@ def invalid_input(fields: Any) -> dict[str, Any]:
         "detail": "The submitted data is not valid.",
         "fields": fields,
     }
+
+
+# The answer while the database does not answer (503, with `Retry-After`).
+SERVICE_UNAVAILABLE = {
+    "error": "Service unavailable",
+    "code": "service_unavailable",
+    "detail": "A backing service (the database) is not answering. Try again shortly.",
+}

@@ -45,3 +45,19 @@ def catalogos_de_pte(
         "responsable": ResponsableFactory(**(responsable or {})),
         "tipo": TipoPTEFactory(**(tipo or {})),
     }
+
+
+def cuerpo_pte_nueva(**campos: Any) -> dict[str, Any]:
+    """A body `POST /operaciones/api/ptes/` accepts: a client whose type has one step, a new
+    project lead and PTE type; `campos` add to it or replace."""
+    cliente = ClienteFactory()
+    PasoFactory(tipo_cliente=cliente.tipo)
+    return {
+        "descripcion_trabajo": "Inspección",
+        "fecha_solicitud": "2026-03-15",
+        "plazo_dias": 20,
+        "responsable_proyecto": ResponsableFactory().pk,
+        "cliente": cliente.pk,
+        "tipo": TipoPTEFactory().pk,
+        **campos,
+    }
