@@ -15,6 +15,13 @@ TITULOS = [
     ["CONTRATO 640857800: SERVICIOS DE BUCEO Y APOYO A INSTALACIONES COSTA AFUERA"],
     [],
 ]
+# The whole 400 answer to an upload that is no .xlsx workbook at all.
+NO_ES_UN_LIBRO = {
+    "error": "Invalid workbook",
+    "code": "invalid_workbook",
+    "detail": "El archivo no es un libro .xlsx (no es un archivo zip).",
+    "filas": [],
+}
 ENCABEZADO = [
     "ANEXO",
     "PARTIDA",

@@ -22,6 +22,7 @@ from sascop.precios.models import Anexo, Concepto, Contrato
 from sascop.precios.tests.factories import ConceptoFactory, ContratoFactory, PUEFactory
 from sascop.precios.tests.libros import (
     ENCABEZADO,
+    NO_ES_UN_LIBRO,
     TITULOS,
     libro_completo,
     libro_simple,
@@ -276,12 +277,7 @@ def test_not_a_workbook_is_a_400(admin, csrf):
     response = importar(admin, csrf, b"PARTIDA,CONCEPTO,UNIDAD\n1,Buzo,DIA\n")
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json() == {
-        "error": "Invalid workbook",
-        "code": "invalid_workbook",
-        "detail": "El archivo no es un libro .xlsx (no es un archivo zip).",
-        "filas": [],
-    }
+    assert response.json() == NO_ES_UN_LIBRO
     assert estado() == ([], [], [], 0)
 
 
