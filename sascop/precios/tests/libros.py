@@ -96,3 +96,10 @@ def libro_simple(precio: Any = 1234.5, anexo: str = "C-5") -> bytes:
             ]
         }
     )
+
+
+def libro_de_conceptos(conceptos: int, *malas: list[Any]) -> bytes:
+    """A sheet C-7 of a header and `conceptos` rows (then `malas`): 1 + conceptos +
+    len(malas) rows."""
+    filas = [["C-7", f"1.{n}", f"Concepto {n}", "DIA", 1, 10 + n, None] for n in range(conceptos)]
+    return xlsx({"C-7": [ENCABEZADO, *filas, *malas]})
