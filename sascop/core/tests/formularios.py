@@ -9,7 +9,7 @@ from typing import Any
 from django.test import Client
 
 # The header htmx sends with each of its requests.
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def page_html(response: Any) -> str:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import factory
 
@@ -28,7 +29,7 @@ class OTFactory(factory.django.DjangoModelFactory[OT]):
     monto_usd = Decimal("50.00")
 
 
-def con_pasos(ot: OT, hechos: int, total: int) -> OT:
+def con_pasos(ot: Any, hechos: int, total: int) -> Any:
     """`ot` with `total` steps of new workflow steps, the first `hechos` of them completed
     and the rest pending."""
     for i in range(total):
