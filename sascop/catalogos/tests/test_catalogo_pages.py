@@ -20,7 +20,7 @@ from sascop.catalogos.tests.factories import (
     TipoClienteFactory,
 )
 from sascop.core import excel
-from sascop.core.tests.formularios import csrf_token, post_form
+from sascop.core.tests.navegador import csrf_token, post_form
 from tests.envelope import assert_error
 
 pytestmark = pytest.mark.django_db

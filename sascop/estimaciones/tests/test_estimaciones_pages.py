@@ -8,7 +8,7 @@ from http import HTTPStatus
 import openpyxl
 import pytest
 
-from sascop.core.tests.formularios import csrf_token
+from sascop.core.tests.navegador import csrf_token
 from sascop.estimaciones import services
 from sascop.estimaciones.models import Estimacion, EventoEstimacion
 from sascop.estimaciones.selectors import montos_por_mes

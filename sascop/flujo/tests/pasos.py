@@ -11,7 +11,7 @@ from django.test import Client
 
 from sascop.catalogos.estatus import EstatusPaso
 from sascop.core.api.etags import etag_for
-from sascop.core.tests.formularios import (
+from sascop.core.tests.navegador import (
     HTMX,
     csrf_token,
     hidden_value,

@@ -22,7 +22,7 @@ from sascop.catalogos.tests.factories import (
     SitioFactory,
 )
 from sascop.core.api.etags import etag_for
-from sascop.core.tests.formularios import HTMX, csrf_token, hidden_value, page_html, shown_values
+from sascop.core.tests.navegador import HTMX, csrf_token, hidden_value, page_html, shown_values
 from sascop.flujo.tests.pasos import edit_a_step_someone_else_saved, open_and_complete_a_step
 from sascop.ots import services
 from sascop.ots.models import OT, OTDetalle

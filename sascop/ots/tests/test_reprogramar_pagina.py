@@ -14,7 +14,7 @@ import pytest
 from sascop.accounts.tests.factories import make_user
 from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.estatus import EstatusOT
-from sascop.core.tests.formularios import csrf_token, page_html
+from sascop.core.tests.navegador import csrf_token, page_html
 from sascop.ots import services
 from sascop.ots.models import OT
 from sascop.ots.tests.factories import OTFactory

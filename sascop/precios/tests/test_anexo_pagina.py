@@ -14,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from sascop.core.tests.formularios import csrf_token, page_html
+from sascop.core.tests.navegador import csrf_token, page_html
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios import services
 from sascop.precios.models import AnexoOT, ImportacionAnexoFallida, TipoCambio

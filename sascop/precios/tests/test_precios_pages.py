@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from sascop.core import excel
 from sascop.core.api.etags import etag_for
-from sascop.core.tests.formularios import csrf_token, post_form
+from sascop.core.tests.navegador import csrf_token, post_form
 from sascop.precios.models import Concepto
 from sascop.precios.tests.factories import (
     AnexoFactory,

@@ -13,7 +13,7 @@ import pytest
 from sascop.actividad.models import RegistroActividad
 from sascop.core.api.etags import etag_for
 from sascop.core.errors import Conflict, InvalidInput
-from sascop.core.tests.formularios import csrf_token, post_form
+from sascop.core.tests.navegador import csrf_token, post_form
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios import services_conceptos
 from sascop.precios.models import Anexo, Concepto

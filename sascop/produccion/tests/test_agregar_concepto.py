@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from sascop.actividad.models import RegistroActividad
-from sascop.core.tests.formularios import page_html
+from sascop.core.tests.navegador import page_html
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios.models import AnexoOT, Concepto
 from sascop.precios.tests.factories import ConceptoFactory, PUEFactory, linea_de

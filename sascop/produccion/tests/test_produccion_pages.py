@@ -15,7 +15,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from sascop.catalogos.tests.factories import SitioFactory
-from sascop.core.tests.formularios import csrf_token, page_html
+from sascop.core.tests.navegador import csrf_token, page_html
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios.tests.factories import AnexoFactory, ConceptoFactory, linea_de
 from sascop.produccion.models import Produccion

@@ -14,7 +14,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from sascop.core.tests.formularios import page_html
+from sascop.core.tests.navegador import page_html
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios.tests.factories import ConceptoFactory, linea_de
 from sascop.produccion import excedentes

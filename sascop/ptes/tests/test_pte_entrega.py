@@ -15,7 +15,7 @@ from sascop.catalogos.tests.factories import (
 )
 from sascop.core.api.etags import etag_for
 from sascop.core.errors import InvalidInput
-from sascop.core.tests.formularios import csrf_token
+from sascop.core.tests.navegador import csrf_token
 from sascop.ptes import services
 from sascop.ptes.models import PTE, PTEDetalle
 from sascop.ptes.tests.factories import PTEFactory, catalogos_de_pte

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.core.api.etags import etag_for
-from sascop.core.tests.formularios import csrf_token, page_html
+from sascop.core.tests.navegador import csrf_token, page_html
 from sascop.ptes.models import PTE, PTEDetalle
 from sascop.ptes.tests.factories import PTEFactory
 
