@@ -9,6 +9,7 @@ from typing import Any
 
 from django.test import Client
 
+from sascop.accounts.tests.factories import make_user
 from sascop.catalogos.estatus import EstatusPaso
 from sascop.core.api.etags import etag_for
 from sascop.core.tests.navegador import (
@@ -51,15 +52,16 @@ def open_and_complete_a_step(
 
 
 def edit_a_step_someone_else_saved(
-    c: Client, page_url: str, detalle: Any, save_other: Callable[[str], object]
+    c: Client, page_url: str, detalle: Any, actualizar: Callable[..., object], **ids: int
 ) -> tuple[dict[str, str], str]:
-    """Open `detalle`'s form in place, let someone else save the comment "Otro" through
-    `save_other`, then send "El mío" with the version the form showed: the page says so in
-    place, keeps the input and shows what was saved; the step keeps the other's change.
-    Returns the values the form showed and the answer's HTML."""
+    """Open `detalle`'s form in place, let another user save the comment "Otro" through the
+    service `actualizar` (its record named by `ids`), then send "El mío" with the version
+    the form showed: the page says so in place, keeps the input and shows what was saved;
+    the step keeps the other's change. Returns the values the form showed and the answer's
+    HTML."""
     shown = shown_values(page_html(c.get(f"{page_url}?editar_paso={detalle.pk}", **HTMX)))
     version = etag_for(detalle)
-    save_other("Otro")
+    actualizar(usuario=make_user(), **ids, detalle_id=detalle.pk, datos={"comentario": "Otro"})
 
     response = c.post(
         f"{page_url}pasos/{detalle.pk}/",

@@ -634,15 +634,7 @@ def test_a_stale_step_edit_says_so_in_place_and_keeps_the_input(engineer, catalo
     detalle = ot.detalles.first()
 
     edit_a_step_someone_else_saved(
-        engineer,
-        f"/ots/{ot.pk}/",
-        detalle,
-        lambda comentario: services.ot_paso_actualizar(
-            usuario=make_user(),
-            ot_id=ot.pk,
-            detalle_id=detalle.pk,
-            datos={"comentario": comentario},
-        ),
+        engineer, f"/ots/{ot.pk}/", detalle, services.ot_paso_actualizar, ot_id=ot.pk
     )
 
 

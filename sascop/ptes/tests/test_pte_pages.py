@@ -483,15 +483,7 @@ def test_a_stale_step_edit_says_so_in_place_and_keeps_the_input(engineer, catalo
     detalle = pte.detalles.first()
 
     shown, html = edit_a_step_someone_else_saved(
-        engineer,
-        f"/ptes/{pte.pk}/",
-        detalle,
-        lambda comentario: services.pte_paso_actualizar(
-            usuario=_anyone(),
-            pte_id=pte.pk,
-            detalle_id=detalle.pk,
-            datos={"comentario": comentario},
-        ),
+        engineer, f"/ptes/{pte.pk}/", detalle, services.pte_paso_actualizar, pte_id=pte.pk
     )
 
     assert shown["initial-estatus"] == "1"
