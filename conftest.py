@@ -124,6 +124,11 @@ def viewer(role_client) -> Client:
 
 
 @pytest.fixture
+def admin(role_client) -> Client:
+    return role_client("Administración")
+
+
+@pytest.fixture
 def assert_same_queries(django_assert_max_num_queries, django_assert_num_queries):
     """`check(first, second)`: `second()` must run exactly as many queries as `first()` did
     (a page of 30 costs what a page of 2 costs). Returns that number."""

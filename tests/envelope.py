@@ -23,3 +23,21 @@ NOT_AUTHENTICATED = {
     "detail": "Authentication credentials were not provided.",
     "redirect": "/accounts/login/",
 }
+
+
+def invalid_input(fields: Any) -> dict[str, Any]:
+    """The whole body of a 400 `invalid` answer (SPEC §6) with these field errors."""
+    return {
+        "error": "Invalid input",
+        "code": "invalid",
+        "detail": "The submitted data is not valid.",
+        "fields": fields,
+    }
+
+
+# The answer while the database does not answer (503, with `Retry-After`).
+SERVICE_UNAVAILABLE = {
+    "error": "Service unavailable",
+    "code": "service_unavailable",
+    "detail": "A backing service (the database) is not answering. Try again shortly.",
+}

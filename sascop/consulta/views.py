@@ -18,11 +18,12 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 
 from sascop.consulta import exportar, services
-from sascop.consulta.filtros import filtro, formulario
+from sascop.consulta.filtros import ConsultaFilter, filtro, formulario
 from sascop.consulta.formularios import CorreoForm, GuardarForm
 from sascop.consulta.selectors import (
     TIPOS,
     Busqueda,
+    Filtro,
     buscar,
     busqueda_de,
     busquedas_de,
@@ -152,13 +153,20 @@ class ConsultaView(Pagina):
     template_name = "consulta/consulta.html"
     http_method_names = ["get", "head", "post"]
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def pedida(self, request: HttpRequest) -> tuple[ConsultaFilter, Filtro | None]:
+        """The search form of the query string and its search (None where the form refuses a
+        value), for a user who may see some kind of result (a 403 otherwise)."""
         if not tipos_visibles(request.user):
             raise PermissionDenied
         filtros = formulario(request.GET)
         try:
-            consulta = filtro(filtros)
+            return filtros, filtro(filtros)
         except errors.InvalidInput:
+            return filtros, None
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        filtros, consulta = self.pedida(request)
+        if consulta is None:
             return render(request, self.template_name, {"filtros": filtros}, status=400)
         busqueda = buscar(consulta, request.user)
         if request.GET.get("formato") == "xlsx":
@@ -166,12 +174,8 @@ class ConsultaView(Pagina):
         return self.pagina(filtros, busqueda)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not tipos_visibles(request.user):
-            raise PermissionDenied
-        filtros = formulario(request.GET)
-        try:
-            consulta = filtro(filtros)
-        except errors.InvalidInput:
+        filtros, consulta = self.pedida(request)
+        if consulta is None:
             return render(request, self.template_name, {"filtros": filtros}, status=400)
         parametros = request.GET.urlencode()
         accion = request.POST.get("accion")

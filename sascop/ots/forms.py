@@ -69,7 +69,23 @@ class OTFiltroForm(FiltroForm):
     )
 
 
-class OTForm(RegistroForm):
+class PlanForm(RegistroForm):
+    """A form with an OT's programmed start and end (`fecha_inicio_programado`,
+    `fecha_termino_programado`): the end may not come before the start."""
+
+    def clean(self) -> dict[str, Any]:
+        datos = super().clean() or {}
+        inicio = datos.get("fecha_inicio_programado")
+        termino = datos.get("fecha_termino_programado")
+        if inicio and termino and termino < inicio:
+            self.add_error(
+                "fecha_termino_programado",
+                gettext("It cannot be earlier than the programmed start."),
+            )
+        return datos
+
+
+class OTForm(PlanForm):
     """Create or edit an OT. Created from a PTE, the service fills what is left empty from
     it."""
 
@@ -123,17 +139,6 @@ class OTForm(RegistroForm):
     monto_mxn = campos.monto(_("Amount MXN"), 18)
     monto_usd = campos.monto(_("Amount USD"), 18)
     comentario = campos.texto(_("Comment"))
-
-    def clean(self) -> dict[str, Any]:
-        datos = super().clean() or {}
-        inicio = datos.get("fecha_inicio_programado")
-        termino = datos.get("fecha_termino_programado")
-        if inicio and termino and termino < inicio:
-            self.add_error(
-                "fecha_termino_programado",
-                gettext("It cannot be earlier than the programmed start."),
-            )
-        return datos
 
 
 def valores_de_pte(pte: PTE) -> dict[str, Any]:

@@ -21,15 +21,15 @@ from django.utils.translation import gettext_lazy as _
 
 from sascop.accounts.current import current_user
 from sascop.core.pages import formularios as campos
-from sascop.core.pages.formularios import RegistroForm
 from sascop.core.pages.vistas import EditarView
 from sascop.ots import selectors, services
+from sascop.ots.forms import PlanForm
 from sascop.ots.models import OT
 
 PERMISO = "ots.add_ot"  # the API's: a re-programming is a new OT
 
 
-class ReprogramarForm(RegistroForm):
+class ReprogramarForm(PlanForm):
     """What a re-programming changes: the plan (dates, term), the amounts, and why."""
 
     fecha_inicio_programado = campos.fecha(_("New programmed start"))
@@ -38,17 +38,6 @@ class ReprogramarForm(RegistroForm):
     monto_mxn = campos.monto(_("Amount MXN"), 18)
     monto_usd = campos.monto(_("Amount USD"), 18)
     comentario = campos.texto(_("Reason for the re-programming"), requerido=True)
-
-    def clean(self) -> dict[str, Any]:
-        datos = super().clean() or {}
-        inicio = datos.get("fecha_inicio_programado")
-        termino = datos.get("fecha_termino_programado")
-        if inicio and termino and termino < inicio:
-            self.add_error(
-                "fecha_termino_programado",
-                gettext("It cannot be earlier than the programmed start."),
-            )
-        return datos
 
     def datos(self) -> dict[str, Any]:
         # Every field is sent, empty ones too: the new plan is what the form says.

@@ -8,8 +8,9 @@ from unittest.mock import ANY
 import pytest
 
 from sascop.accounts.models import User
+from sascop.accounts.tests.contrato import login_body, user_body
 from sascop.accounts.tests.factories import PASSWORD, UserFactory
-from tests.envelope import NOT_AUTHENTICATED, assert_error
+from tests.envelope import NOT_AUTHENTICATED, assert_error, invalid_input
 
 pytestmark = pytest.mark.django_db
 
@@ -51,12 +52,7 @@ def test_register_rejects_invalid_input(client, user, change, field):
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     body = response.json()
-    assert body == {
-        "error": "Invalid input",
-        "code": "invalid",
-        "detail": "The submitted data is not valid.",
-        "fields": {field: ANY},
-    }
+    assert body == invalid_input({field: ANY})
     assert all(isinstance(msg, str) for msg in body["fields"][field])
     assert not User.objects.filter(username="beto").exists()
     assert "sessionid" not in response.cookies
@@ -91,11 +87,7 @@ def test_login_body_and_cookies(client, user):
     )
 
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {
-        "message": "Login successful",
-        "user": {"id": user.pk, "username": "ana", "email": "ana@sascop.mx"},
-        "csrf_token": ANY,
-    }
+    assert response.json() == login_body(user)
     assert response.cookies["sessionid"].value
     # The token in the body is the one that works with the cookie just set.
     assert client.get("/api/user/").status_code == HTTPStatus.OK
@@ -136,15 +128,12 @@ def test_login_missing_fields(client):
     response = client.post("/api/login/", {}, content_type="application/json")
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json() == {
-        "error": "Invalid input",
-        "code": "invalid",
-        "detail": "The submitted data is not valid.",
-        "fields": {
+    assert response.json() == invalid_input(
+        {
             "username": ["This field is required."],
             "password": ["This field is required."],
-        },
-    }
+        }
+    )
 
 
 def test_inactive_user_cannot_log_in(client, user):
@@ -185,15 +174,7 @@ def test_user_body(client, user, json_login):
     response = client.get("/api/user/")
 
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {
-        "id": user.pk,
-        "username": "ana",
-        "email": "ana@sascop.mx",
-        "first_name": "",
-        "last_name": "",
-        "is_staff": False,
-        "is_superuser": False,
-    }
+    assert response.json() == user_body(user)
 
 
 def test_csrf_endpoint_sets_cookie_and_returns_token(client):
@@ -225,15 +206,7 @@ def test_session_status_authenticated(client, user, json_login, time_machine):
     assert response.status_code == HTTPStatus.OK
     assert response.json() == {
         "authenticated": True,
-        "user": {
-            "id": user.pk,
-            "username": "ana",
-            "email": "ana@sascop.mx",
-            "first_name": "",
-            "last_name": "",
-            "is_staff": False,
-            "is_superuser": False,
-        },
+        "user": user_body(user),
         "expires_at": "2026-03-02T12:00:00Z",
         "idle_timeout": 7200,
     }

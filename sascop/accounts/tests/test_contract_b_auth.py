@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from unittest.mock import ANY
 
 import pytest
 
+from sascop.accounts.tests.contrato import login_body
 from sascop.accounts.tests.factories import PASSWORD
 from tests.envelope import assert_error
 
@@ -102,11 +102,7 @@ def test_json_login_on_accounts_has_api_body(client, user):
     )
 
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {
-        "message": "Login successful",
-        "user": {"id": user.pk, "username": "ana", "email": "ana@sascop.mx"},
-        "csrf_token": ANY,
-    }
+    assert response.json() == login_body(user)
 
 
 def test_failed_json_login_on_accounts_is_json(client, user):

@@ -100,17 +100,9 @@ def test_a_user_reads_their_own_history_newest_first(user):
                 "identifier": "ana",
                 "ip": "10.1.2.3",
                 "user_agent": AGENT,
-                "result": "success",
-            },
-            {
-                "id": ANY,
-                "at": ANY,
-                "user_id": user.pk,
-                "identifier": "ana",
-                "ip": "10.1.2.3",
-                "user_agent": AGENT,
-                "result": "failure",
-            },
+                "result": result,
+            }
+            for result in ("success", "failure")
         ],
         "total": 2,
         "total_paginas": 1,

@@ -19,6 +19,7 @@ from django.test import Client
 
 from sascop.accounts import history, mfa
 from sascop.accounts.models import CodigoRecuperacion, DispositivoTotp, User
+from sascop.accounts.tests.contrato import login_body
 from sascop.accounts.tests.factories import PASSWORD
 from sascop.actividad.selectors import accesos
 from sascop.core.tests.test_openapi_document import assert_documented
@@ -224,11 +225,7 @@ def test_seed_login_body_unchanged_for_users_without_mfa(client, user):
     response = _password_step(client)
 
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {
-        "message": "Login successful",
-        "user": {"id": user.pk, "username": "ana", "email": "ana@sascop.mx"},
-        "csrf_token": ANY,
-    }
+    assert response.json() == login_body(user)
     assert client.get("/api/user/").status_code == HTTPStatus.OK
 
 
@@ -251,11 +248,7 @@ def test_code_step_answers_the_normal_login_body(client, user, enrolled, documen
     response = _post(client, "/api/login/mfa/", {"code": _code(secret)})
 
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {
-        "message": "Login successful",
-        "user": {"id": user.pk, "username": "ana", "email": "ana@sascop.mx"},
-        "csrf_token": ANY,
-    }
+    assert response.json() == login_body(user)
     assert_documented(document, "POST", "/api/login/mfa/", response)
     assert client.get("/api/user/").json()["username"] == "ana"
     assert _results(user)[-1] == "mfa_success"

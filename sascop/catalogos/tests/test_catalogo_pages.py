@@ -8,7 +8,6 @@ from http import HTTPStatus
 from io import BytesIO
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from sascop.actividad.models import RegistroActividad
@@ -21,22 +20,10 @@ from sascop.catalogos.tests.factories import (
     TipoClienteFactory,
 )
 from sascop.core import excel
+from sascop.core.tests.navegador import csrf_token, post_form
 from tests.envelope import assert_error
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin(role_client) -> Client:
-    return role_client("Administración")
-
-
-def _token(c: Client) -> str:
-    return c.cookies["csrftoken"].value
-
-
-def _post(c: Client, url: str, data: dict[str, object]):
-    return c.post(url, {**data, "csrfmiddlewaretoken": _token(c)})
 
 
 def test_the_landing_page_names_every_catalog(admin):
@@ -73,7 +60,7 @@ def test_list_shows_related_names_and_state(admin):
 
 def test_add_an_entry_through_the_service_and_log_it(admin):
     tipo = TipoClienteFactory()
-    response = _post(
+    response = post_form(
         admin, "/catalogos/clientes/nueva/", {"descripcion": "PEP Abkatún", "tipo": tipo.pk}
     )
 
@@ -87,7 +74,7 @@ def test_field_errors_come_back_next_to_the_fields(admin):
     ClienteFactory(descripcion="PEP Ku")
     tipo = TipoClienteFactory()
 
-    response = _post(
+    response = post_form(
         admin, "/catalogos/clientes/nueva/", {"descripcion": "PEP Ku", "tipo": tipo.pk}
     )
 
@@ -101,7 +88,7 @@ def test_an_inactive_choice_is_refused_for_new_entries(admin):
     inactivo = FrenteFactory(descripcion="Frente cerrado", activo=False)
 
     form = admin.get("/catalogos/sitios/nueva/").content.decode()
-    response = _post(
+    response = post_form(
         admin, "/catalogos/sitios/nueva/", {"descripcion": "Akal-C", "frente": inactivo.pk}
     )
 
@@ -116,7 +103,7 @@ def test_edit_keeps_a_retired_choice_the_entry_already_has(admin):
     sitio.frente.save()
 
     form = admin.get(f"/catalogos/sitios/{sitio.pk}/editar/").content.decode()
-    response = _post(
+    response = post_form(
         admin,
         f"/catalogos/sitios/{sitio.pk}/editar/",
         {"descripcion": "Akal-J", "tipo": "plataforma", "frente": sitio.frente_id},
@@ -132,11 +119,11 @@ def test_deactivate_and_reactivate_return_to_the_filtered_list(admin):
     cliente = ClienteFactory(descripcion="PEP Ku")
     url = f"/catalogos/clientes/{cliente.pk}/activo/"
 
-    off = _post(admin, url, {"activo": "0", "volver": "/catalogos/clientes/?buscar=ku"})
+    off = post_form(admin, url, {"activo": "0", "volver": "/catalogos/clientes/?buscar=ku"})
     cliente.refresh_from_db()
     assert off["Location"] == "/catalogos/clientes/?buscar=ku" and cliente.activo is False
 
-    on = _post(admin, url, {"activo": "1", "volver": "//evil.example/"})
+    on = post_form(admin, url, {"activo": "1", "volver": "//evil.example/"})
     cliente.refresh_from_db()
     assert on["Location"] == "/catalogos/clientes/" and cliente.activo is True
 
@@ -160,12 +147,12 @@ def test_non_administrators_get_403_as_from_the_api_writes(role_client, rol):
     assert c.get("/catalogos/clientes/").status_code == HTTPStatus.FORBIDDEN
     assert c.get("/catalogos/clientes/nueva/").status_code == HTTPStatus.FORBIDDEN
     assert c.get(f"/catalogos/clientes/{cliente.pk}/editar/").status_code == HTTPStatus.FORBIDDEN
-    response = _post(c, f"/catalogos/clientes/{cliente.pk}/activo/", {"activo": "0"})
+    response = post_form(c, f"/catalogos/clientes/{cliente.pk}/activo/", {"activo": "0"})
     assert response.status_code == HTTPStatus.FORBIDDEN
     # The API refuses the same user the same write.
     api = c.delete(
         f"/operaciones/api/catalogos/clientes/{cliente.pk}/",
-        HTTP_X_CSRFTOKEN=_token(c),
+        HTTP_X_CSRFTOKEN=csrf_token(c),
     )
     assert api.status_code == HTTPStatus.FORBIDDEN
     cliente.refresh_from_db()

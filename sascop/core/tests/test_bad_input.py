@@ -16,6 +16,7 @@ from django.test import Client
 
 from sascop.accounts.tests.factories import PASSWORD, UserFactory
 from sascop.core.api.parsers import MAX_DEPTH
+from tests.envelope import invalid_input
 
 pytestmark = pytest.mark.django_db
 
@@ -232,12 +233,7 @@ def test_nul_in_a_list_query_parameter(admin, path):
     response = admin.get(f"{path}?pagina=1&buscar=a%00b")
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json() == {
-        "error": "Invalid input",
-        "code": "invalid",
-        "detail": "The submitted data is not valid.",
-        "fields": {"buscar": ["Null characters are not allowed."]},
-    }
+    assert response.json() == invalid_input({"buscar": ["Null characters are not allowed."]})
 
 
 def test_nul_in_a_parameter_name_and_on_a_page(quiet_client):

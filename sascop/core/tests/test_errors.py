@@ -7,7 +7,7 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 
-from tests.envelope import assert_error
+from tests.envelope import SERVICE_UNAVAILABLE, assert_error
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("sascop.core.tests.urls")]
 
@@ -181,11 +181,7 @@ def test_database_unreachable_is_503(quiet_client, user, json_login, settings, d
     response = quiet_client.get("/api/test/db-down/")
 
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
-    assert response.json() == {
-        "error": "Service unavailable",
-        "code": "service_unavailable",
-        "detail": "A backing service (the database) is not answering. Try again shortly.",
-    }
+    assert response.json() == SERVICE_UNAVAILABLE
     assert response["Retry-After"] == "5"
 
 

@@ -30,6 +30,7 @@ from sascop.catalogos.tests.factories import (
 )
 from sascop.ots.tests.factories import OTFactory
 from sascop.produccion.tests.factories import ProduccionFactory
+from sascop.ptes.tests.factories import cuerpo_pte_nueva
 
 pytestmark = pytest.mark.django_db
 
@@ -70,27 +71,13 @@ def assert_documented(document, method: str, path: str, response) -> None:
 
 
 @pytest.fixture
-def admin(role_client):
-    return role_client("Administración")
-
-
-@pytest.fixture
 def datos(admin, csrf):
     """A PTE and an OT with steps, made through the API, and a production row."""
-    cliente = ClienteFactory()
-    PasoFactory(tipo_cliente=cliente.tipo)
+    body = cuerpo_pte_nueva(oficio_pte="PTE-1")
     PasoOtFactory()
     pte = admin.post(
         "/operaciones/api/ptes/",
-        {
-            "oficio_pte": "PTE-1",
-            "descripcion_trabajo": "Inspección",
-            "fecha_solicitud": "2026-03-15",
-            "plazo_dias": 20,
-            "responsable_proyecto": ResponsableFactory().pk,
-            "cliente": cliente.pk,
-            "tipo": TipoPTEFactory().pk,
-        },
+        body,
         content_type="application/json",
         **csrf(admin),
     )

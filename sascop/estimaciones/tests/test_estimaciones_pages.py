@@ -8,6 +8,7 @@ from http import HTTPStatus
 import openpyxl
 import pytest
 
+from sascop.core.tests.navegador import csrf_token
 from sascop.estimaciones import services
 from sascop.estimaciones.models import Estimacion, EventoEstimacion
 from sascop.estimaciones.selectors import montos_por_mes
@@ -20,10 +21,6 @@ pytestmark = pytest.mark.django_db
 
 def _texto(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
-
-
-def _token(c) -> str:
-    return c.cookies["csrftoken"].value
 
 
 @pytest.fixture
@@ -53,7 +50,7 @@ def test_the_ots_page_draws_up_an_estimacion(ingeniero, obra):
     hecha = ingeniero.post(
         url,
         {"desde": "2026-05-01", "hasta": "2026-05-31", "oficio": "SUB-9",
-         "csrfmiddlewaretoken": _token(ingeniero)},
+         "csrfmiddlewaretoken": csrf_token(ingeniero)},
     )  # fmt: skip
 
     estimacion = Estimacion.objects.get()
@@ -70,13 +67,21 @@ def test_the_ots_page_draws_up_an_estimacion(ingeniero, obra):
 def test_the_ots_page_says_why_nothing_was_drawn_up(ingeniero, obra):
     response = ingeniero.post(
         f"/ots/{obra['ot'].pk}/estimaciones/",
-        {"desde": "2026-05-05", "hasta": "2026-05-01", "csrfmiddlewaretoken": _token(ingeniero)},
+        {
+            "desde": "2026-05-05",
+            "hasta": "2026-05-01",
+            "csrfmiddlewaretoken": csrf_token(ingeniero),
+        },
     )
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "No debe ser anterior al inicio." in _texto(response)
     vacio = ingeniero.post(
         f"/ots/{obra['ot'].pk}/estimaciones/",
-        {"desde": "2026-05-05", "hasta": "2026-05-09", "csrfmiddlewaretoken": _token(ingeniero)},
+        {
+            "desde": "2026-05-05",
+            "hasta": "2026-05-09",
+            "csrfmiddlewaretoken": csrf_token(ingeniero),
+        },
     )
     assert "La OT no tiene producción firmada por estimar entre 2026-05-05 y 2026-05-09." in (
         _texto(vacio)
@@ -92,7 +97,7 @@ def test_readers_see_no_forms_and_cannot_post(viewer, obra):
     assert "Cambiar estatus" not in _texto(viewer.get(f"/estimaciones/{estimacion.pk}/"))
     post = viewer.post(
         f"/estimaciones/{estimacion.pk}/",
-        {"estatus": "PRESENTADA", "csrfmiddlewaretoken": _token(viewer)},
+        {"estatus": "PRESENTADA", "csrfmiddlewaretoken": csrf_token(viewer)},
     )
     assert post.status_code == HTTPStatus.FORBIDDEN
     assert Estimacion.objects.get().estatus == "BORRADOR"
@@ -105,7 +110,7 @@ def test_the_detail_page_moves_it_on_with_the_version_it_showed(ingeniero, obra)
     def cambiar(estatus, version, **extra):
         return ingeniero.post(
             url,
-            {"estatus": estatus, "version": version, "csrfmiddlewaretoken": _token(ingeniero),
+            {"estatus": estatus, "version": version, "csrfmiddlewaretoken": csrf_token(ingeniero),
              **extra},
         )  # fmt: skip
 

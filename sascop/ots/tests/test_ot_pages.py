@@ -10,7 +10,6 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from sascop.accounts.tests.factories import make_user
@@ -23,6 +22,8 @@ from sascop.catalogos.tests.factories import (
     SitioFactory,
 )
 from sascop.core.api.etags import etag_for
+from sascop.core.tests.navegador import HTMX, csrf_token, hidden_value, page_html, shown_values
+from sascop.flujo.tests.pasos import edit_a_step_someone_else_saved, open_and_complete_a_step
 from sascop.ots import services
 from sascop.ots.models import OT, OTDetalle
 from sascop.ots.tests.factories import OTFactory
@@ -31,33 +32,10 @@ from sascop.ptes.models import PTEDetalle
 from sascop.ptes.tests.factories import PTEFactory
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def _html(response) -> str:
-    return response.content.decode()
-
-
-def _token(c: Client) -> str:
-    return c.cookies["csrftoken"].value
 
 
 def _ordenes(html: str) -> list[str]:
     return re.findall(r'<a href="/ots/\d+/">([^<]+)</a>', html)
-
-
-def _shown(html: str) -> dict[str, str]:
-    """The values an edit form showed, which a browser sends back hidden (`initial-*`)."""
-    return {
-        name: value.replace("&quot;", '"')
-        for name, value in re.findall(r'name="(initial-[a-z_]+)"(?: value="([^"]*)")?', html)
-    }
-
-
-def _hidden(html: str, name: str) -> str:
-    found = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html)
-    assert found is not None, f"no hidden {name}"
-    return found.group(1).replace("&quot;", '"')
 
 
 @pytest.fixture
@@ -131,7 +109,7 @@ def test_list_shows_linked_rows_with_es_mx_figures_and_progress(viewer, catalogo
     response = viewer.get("/ots/")
 
     assert response.status_code == HTTPStatus.OK
-    html = _html(response)
+    html = page_html(response)
     assert f'<a href="/ots/{ot.pk}/">OT-7</a>' in html
     assert "$1,234,567.50 MXN" in html and "$9,876.50 USD" in html
     # No dates: time counts 0, half the steps done: 0.3 x 50 = 15 %.
@@ -149,7 +127,7 @@ def test_list_progress_and_days_follow_the_plan(viewer, time_machine):
         fecha_termino_programado=datetime.date(2026, 3, 21),
     )
 
-    html = _html(viewer.get("/ots/"))
+    html = page_html(viewer.get("/ots/"))
 
     # Half the plan elapsed, no steps: 0.7 x 50 = 35 %; ten days remaining.
     assert 'aria-label="Avance de OT-T">35%</progress>' in html
@@ -172,7 +150,7 @@ def test_filters_use_the_apis_names_in_the_query_string(viewer, catalogos):
     services.ot_reprogramar(usuario=make_user(), ot_id=e.pk, datos={})
 
     def ordenes(query: str) -> list[str]:
-        return sorted(_ordenes(_html(viewer.get(f"/ots/?{query}"))))
+        return sorted(_ordenes(page_html(viewer.get(f"/ots/?{query}"))))
 
     assert ordenes("estatus=8") == ["A", "C", "D"]
     # A re-programming starts Asignada.
@@ -186,7 +164,7 @@ def test_filters_use_the_apis_names_in_the_query_string(viewer, catalogos):
     assert ordenes("buscar=buceo") == ["E", "E R1"]
     assert ordenes("buscar=buceo&solo_principales=true") == ["E"]
     # The form shows what is in force.
-    html = _html(viewer.get("/ots/?estatus=8&anio=2024"))
+    html = page_html(viewer.get("/ots/?estatus=8&anio=2024"))
     assert re.search(r'value="8" id="id_estatus_\d" checked', html)
     assert '<option value="2024" selected>2024</option>' in html
     assert "Filtros (2)" in html
@@ -199,7 +177,7 @@ def test_a_bad_filter_value_is_said_next_to_it_and_the_others_still_apply(viewer
     response = viewer.get("/ots/?estatus=8&cliente=999999&anio=abc")
 
     assert response.status_code == HTTPStatus.OK
-    html = _html(response)
+    html = page_html(response)
     assert _ordenes(html) == ["A"]
     assert html.count('<ul class="errorlist"') == 2
 
@@ -208,10 +186,10 @@ def test_sorting_and_pages(viewer):
     for n in range(12):
         OTFactory(orden_trabajo=f"O{n:02d}")
 
-    first = _ordenes(_html(viewer.get("/ots/?orden=orden_trabajo&por_pagina=10")))
-    second = _ordenes(_html(viewer.get("/ots/?orden=orden_trabajo&por_pagina=10&pagina=2")))
-    backwards = _ordenes(_html(viewer.get("/ots/?orden=-orden_trabajo&por_pagina=10")))
-    by_amount = _ordenes(_html(viewer.get("/ots/?orden=-monto_mxn&por_pagina=10")))
+    first = _ordenes(page_html(viewer.get("/ots/?orden=orden_trabajo&por_pagina=10")))
+    second = _ordenes(page_html(viewer.get("/ots/?orden=orden_trabajo&por_pagina=10&pagina=2")))
+    backwards = _ordenes(page_html(viewer.get("/ots/?orden=-orden_trabajo&por_pagina=10")))
+    by_amount = _ordenes(page_html(viewer.get("/ots/?orden=-monto_mxn&por_pagina=10")))
 
     assert first == [f"O{n:02d}" for n in range(10)]
     assert second == ["O10", "O11"]
@@ -223,7 +201,7 @@ def test_sorting_and_pages(viewer):
 def test_htmx_gets_only_the_table(viewer):
     OTFactory(orden_trabajo="A", estatus=EstatusOT.EN_EJECUCION)
 
-    html = _html(viewer.get("/ots/?estatus=8", HTTP_HX_TARGET="tabla-ots", **HTMX))
+    html = page_html(viewer.get("/ots/?estatus=8", HTTP_HX_TARGET="tabla-ots", **HTMX))
 
     assert html.lstrip().startswith('<section id="tabla-ots"')
     assert "<html" not in html and "Filtros" not in html
@@ -243,13 +221,13 @@ def test_list_queries_do_not_grow_with_the_page(viewer, catalogos, pasos_ot, ass
         _con_pasos(catalogos, pasos_ot, pte=PTEFactory())
 
     def large():
-        assert len(_ordenes(_html(viewer.get("/ots/?por_pagina=50")))) == 30
+        assert len(_ordenes(page_html(viewer.get("/ots/?por_pagina=50")))) == 30
 
     assert_same_queries(small, large)
 
 
 def test_the_nav_bar_links_to_the_ot_list(viewer):
-    html = _html(viewer.get("/ots/"))
+    html = page_html(viewer.get("/ots/"))
 
     assert '<a href="/ots/" aria-current="page">OTs</a>' in html
 
@@ -280,15 +258,15 @@ def test_consulta_reads_but_cannot_create_edit_or_delete(viewer, catalogos, paso
     for url in ("/ots/nueva/", f"/ots/{ot.pk}/editar/", f"/ots/{ot.pk}/eliminar/"):
         response = viewer.get(url)
         assert response.status_code == HTTPStatus.FORBIDDEN, url
-        assert "Acceso denegado" in _html(response)
+        assert "Acceso denegado" in page_html(response)
     step = viewer.post(
         f"/ots/{ot.pk}/pasos/{detalle.pk}/",
-        {"estatus": "3", "version": etag_for(detalle), "csrfmiddlewaretoken": _token(viewer)},
+        {"estatus": "3", "version": etag_for(detalle), "csrfmiddlewaretoken": csrf_token(viewer)},
     )
     assert step.status_code == HTTPStatus.FORBIDDEN
-    page = _html(viewer.get(f"/ots/{ot.pk}/"))
+    page = page_html(viewer.get(f"/ots/{ot.pk}/"))
     assert "Editar" not in page and "Eliminar" not in page
-    assert "Guardar paso" not in _html(viewer.get(f"/ots/{ot.pk}/?editar_paso={detalle.pk}"))
+    assert "Guardar paso" not in page_html(viewer.get(f"/ots/{ot.pk}/?editar_paso={detalle.pk}"))
 
 
 def test_captura_reads_ots_but_cannot_change_them(role_client, catalogos, pasos_ot):
@@ -303,7 +281,7 @@ def test_unknown_ot_is_the_404_page(viewer):
     response = viewer.get("/ots/999999/")
 
     assert response.status_code == HTTPStatus.NOT_FOUND
-    assert "Página no encontrada" in _html(response)
+    assert "Página no encontrada" in page_html(response)
 
 
 def test_forms_need_the_csrf_token(engineer, catalogos):
@@ -317,11 +295,11 @@ def test_forms_need_the_csrf_token(engineer, catalogos):
 
 
 def test_create_makes_the_ot_with_its_steps_and_says_so(engineer, catalogos, pasos_ot):
-    form = _html(engineer.get("/ots/nueva/"))
+    form = page_html(engineer.get("/ots/nueva/"))
     assert '<label for="id_orden_trabajo">Orden de trabajo</label>' in form
 
     response = engineer.post(
-        "/ots/nueva/", {**_form(catalogos), "csrfmiddlewaretoken": _token(engineer)}
+        "/ots/nueva/", {**_form(catalogos), "csrfmiddlewaretoken": csrf_token(engineer)}
     )
 
     ot = OT.objects.get(orden_trabajo="OT-2026-017")
@@ -336,14 +314,14 @@ def test_create_makes_the_ot_with_its_steps_and_says_so(engineer, catalogos, pas
         "Kick-off",
         "Movilización",
     ]
-    detail = _html(engineer.get(response["Location"]))
+    detail = page_html(engineer.get(response["Location"]))
     assert '<div class="alert alert-success" role="status">OT OT-2026-017 creada.</div>' in detail
 
 
 def test_the_form_sets_the_four_places_each_from_its_own_kind(engineer, catalogos):
     barco = SitioFactory(descripcion="DSV Caballo de Mar", tipo="embarcacion", frente=None)
     patio = SitioFactory(descripcion="Patio Dos Bocas", tipo="patio", frente=None)
-    form = _html(engineer.get("/ots/nueva/"))
+    form = page_html(engineer.get("/ots/nueva/"))
     embarcaciones = re.search(r'<select name="embarcacion".*?</select>', form, re.S)
     assert embarcaciones and "DSV Caballo de Mar" in embarcaciones.group(0)
     assert "Patio Dos Bocas" not in embarcaciones.group(0)
@@ -352,7 +330,7 @@ def test_the_form_sets_the_four_places_each_from_its_own_kind(engineer, catalogo
         "/ots/nueva/",
         {
             **_form(catalogos, embarcacion=barco.pk, patio=patio.pk),
-            "csrfmiddlewaretoken": _token(engineer),
+            "csrfmiddlewaretoken": csrf_token(engineer),
         },
     )
 
@@ -363,7 +341,7 @@ def test_the_form_sets_the_four_places_each_from_its_own_kind(engineer, catalogo
         "/ots/nueva/",
         {
             **_form(catalogos, orden_trabajo="OT-2026-018", oficio_ot="", embarcacion=patio.pk),
-            "csrfmiddlewaretoken": _token(engineer),
+            "csrfmiddlewaretoken": csrf_token(engineer),
         },
     )
     assert refused.status_code == HTTPStatus.BAD_REQUEST
@@ -376,21 +354,23 @@ def test_create_errors_are_next_to_their_fields_and_the_input_stays(engineer, ca
         "/ots/nueva/",
         {
             **_form(catalogos, plazo_dias="0", fecha_termino_programado="2026-02-01"),
-            "csrfmiddlewaretoken": _token(engineer),
+            "csrfmiddlewaretoken": csrf_token(engineer),
         },
     )
     duplicate = engineer.post(
-        "/ots/nueva/", {**_form(catalogos), "csrfmiddlewaretoken": _token(engineer)}
+        "/ots/nueva/", {**_form(catalogos), "csrfmiddlewaretoken": csrf_token(engineer)}
     )
 
     assert bad.status_code == HTTPStatus.BAD_REQUEST
-    html = _html(bad)
+    html = page_html(bad)
     assert re.search(r'name="plazo_dias"[^>]*aria-invalid="true"', html)
     assert 'id="id_fecha_termino_programado_error"><li>No puede ser anterior' in html
     assert ">\nInspección de ducto de 36 pulgadas</textarea>" in html
     # The service's 409 (the oficio belongs to another OT) lands next to its field.
     assert duplicate.status_code == HTTPStatus.CONFLICT
-    assert re.search(r'id="id_oficio_ot_error"><li>Otra OT ya tiene ese oficio', _html(duplicate))
+    assert re.search(
+        r'id="id_oficio_ot_error"><li>Otra OT ya tiene ese oficio', page_html(duplicate)
+    )
     assert OT.objects.count() == 1
 
 
@@ -399,11 +379,11 @@ def test_a_services_refusal_reads_in_spanish_next_to_its_field(engineer, catalog
 
     refused = engineer.post(
         "/ots/nueva/",
-        {**_form(catalogos, frente=otro_frente.pk), "csrfmiddlewaretoken": _token(engineer)},
+        {**_form(catalogos, frente=otro_frente.pk), "csrfmiddlewaretoken": csrf_token(engineer)},
     )
 
     assert refused.status_code == HTTPStatus.BAD_REQUEST
-    assert 'id="id_sitio_error"><li>El sitio no pertenece al frente elegido.' in _html(refused)
+    assert 'id="id_sitio_error"><li>El sitio no pertenece al frente elegido.' in page_html(refused)
     assert not OT.objects.exists()
 
 
@@ -423,10 +403,10 @@ def _pte_lista(cat, estatus=EstatusPaso.COMPLETADO, oficio="PTE-2026-0101"):
 
 def test_crear_ot_from_a_pte_is_prefilled_and_creates_the_ot_that_follows_it(engineer, catalogos):
     pte = _pte_lista(catalogos)
-    detalle_pte = _html(engineer.get(f"/ptes/{pte.pk}/"))
+    detalle_pte = page_html(engineer.get(f"/ptes/{pte.pk}/"))
     assert f'href="/ots/nueva/?pte={pte.pk}">Crear OT</a>' in detalle_pte
 
-    form = _html(engineer.get(f"/ots/nueva/?pte={pte.pk}"))
+    form = page_html(engineer.get(f"/ots/nueva/?pte={pte.pk}"))
     assert "Nueva OT de la PTE PTE-2026-0101" in form
     assert ">\nInspección de ducto en Akal-C</textarea>" in form
     assert f'<option value="{catalogos["cliente"].pk}" selected>' in form
@@ -436,14 +416,14 @@ def test_crear_ot_from_a_pte_is_prefilled_and_creates_the_ot_that_follows_it(eng
         f"/ots/nueva/?pte={pte.pk}",
         {
             **_form(catalogos, descripcion_trabajo="Inspección de ducto en Akal-C"),
-            "csrfmiddlewaretoken": _token(engineer),
+            "csrfmiddlewaretoken": csrf_token(engineer),
         },
     )
 
     ot = OT.objects.get()
     assert response.status_code == HTTPStatus.FOUND
     assert ot.pte_id == pte.pk
-    detalle = _html(engineer.get(f"/ots/{ot.pk}/"))
+    detalle = page_html(engineer.get(f"/ots/{ot.pk}/"))
     assert f'<a href="/ptes/{pte.pk}/">PTE-2026-0101</a>' in detalle
 
 
@@ -452,21 +432,21 @@ def test_a_pte_with_pending_steps_or_an_ot_says_why_it_cannot_have_one(engineer,
     con_ot = _pte_lista(catalogos, oficio="PTE-2026-0102")
     existente = OTFactory(pte=con_ot, orden_trabajo="OT-9")
 
-    page = _html(engineer.get(f"/ots/nueva/?pte={pendiente.pk}"))
+    page = page_html(engineer.get(f"/ots/nueva/?pte={pendiente.pk}"))
     posted = engineer.post(
         f"/ots/nueva/?pte={pendiente.pk}",
-        {**_form(catalogos), "csrfmiddlewaretoken": _token(engineer)},
+        {**_form(catalogos), "csrfmiddlewaretoken": csrf_token(engineer)},
     )
     second = engineer.post(
         f"/ots/nueva/?pte={con_ot.pk}",
-        {**_form(catalogos, oficio_ot=""), "csrfmiddlewaretoken": _token(engineer)},
+        {**_form(catalogos, oficio_ot=""), "csrfmiddlewaretoken": csrf_token(engineer)},
     )
 
     assert "tiene 2 pasos sin completar" in page
     assert "Crear OT</button>" not in page  # nothing to fill in that would be refused
     assert posted.status_code == second.status_code == HTTPStatus.CONFLICT
-    assert "tiene 2 pasos sin completar" in _html(posted)
-    assert f"ya tiene la OT {existente}" in _html(second)
+    assert "tiene 2 pasos sin completar" in page_html(posted)
+    assert f"ya tiene la OT {existente}" in page_html(second)
     assert list(OT.objects.values_list("pk", flat=True)) == [existente.pk]
 
 
@@ -479,8 +459,8 @@ def test_an_unknown_pte_is_a_404(engineer):
 
 def test_edit_saves_with_the_version_the_form_was_drawn_from(engineer, catalogos, pasos_ot):
     ot = _con_pasos(catalogos, pasos_ot, orden_trabajo="OT-2026-017")
-    page = _html(engineer.get(f"/ots/{ot.pk}/editar/"))
-    version = _hidden(page, "version")
+    page = page_html(engineer.get(f"/ots/{ot.pk}/editar/"))
+    version = hidden_value(page, "version")
     assert version == etag_for(ot)
 
     response = engineer.post(
@@ -488,7 +468,7 @@ def test_edit_saves_with_the_version_the_form_was_drawn_from(engineer, catalogos
         {
             **_form(catalogos, estatus=str(EstatusOT.TERMINADA), comentario="Cerrada"),
             "version": version,
-            "csrfmiddlewaretoken": _token(engineer),
+            "csrfmiddlewaretoken": csrf_token(engineer),
         },
     )
 
@@ -506,18 +486,18 @@ def test_a_stale_edit_says_so_keeps_the_input_and_can_be_saved_on_purpose(
     engineer, catalogos, pasos_ot
 ):
     ot = _con_pasos(catalogos, pasos_ot, orden_trabajo="OT-2026-017", plazo_dias=30)
-    form = _html(engineer.get(f"/ots/{ot.pk}/editar/"))
-    version = _hidden(form, "version")
+    form = page_html(engineer.get(f"/ots/{ot.pk}/editar/"))
+    version = hidden_value(form, "version")
     services.ot_actualizar(usuario=make_user(), ot_id=ot.pk, datos={"plazo_dias": 40})
-    mine = {**_form(catalogos, comentario="Mi nota"), **_shown(form)}
+    mine = {**_form(catalogos, comentario="Mi nota"), **shown_values(form)}
 
     stale = engineer.post(
         f"/ots/{ot.pk}/editar/",
-        {**mine, "version": version, "csrfmiddlewaretoken": _token(engineer)},
+        {**mine, "version": version, "csrfmiddlewaretoken": csrf_token(engineer)},
     )
 
     assert stale.status_code == HTTPStatus.PRECONDITION_FAILED
-    html = _html(stale)
+    html = page_html(stale)
     assert "Alguien más guardó cambios mientras editabas" in html
     assert ">\nMi nota</textarea>" in html
     assert 'name="plazo_dias" value="30"' in html
@@ -526,7 +506,11 @@ def test_a_stale_edit_says_so_keeps_the_input_and_can_be_saved_on_purpose(
     assert (ot.plazo_dias, ot.comentario) == (40, "")
     again = engineer.post(
         f"/ots/{ot.pk}/editar/",
-        {**mine, "version": _hidden(html, "version"), "csrfmiddlewaretoken": _token(engineer)},
+        {
+            **mine,
+            "version": hidden_value(html, "version"),
+            "csrfmiddlewaretoken": csrf_token(engineer),
+        },
     )
     assert again.status_code == HTTPStatus.FOUND
     ot.refresh_from_db()
@@ -538,39 +522,39 @@ def test_a_stale_edit_says_so_keeps_the_input_and_can_be_saved_on_purpose(
 
 def test_delete_asks_then_hides_the_ot(engineer, catalogos, pasos_ot):
     ot = _con_pasos(catalogos, pasos_ot, orden_trabajo="OT-9")
-    page = _html(engineer.get(f"/ots/{ot.pk}/eliminar/"))
+    page = page_html(engineer.get(f"/ots/{ot.pk}/eliminar/"))
     assert "¿Eliminar la OT OT-9?" in page
 
     response = engineer.post(
         f"/ots/{ot.pk}/eliminar/",
-        {"version": _hidden(page, "version"), "csrfmiddlewaretoken": _token(engineer)},
+        {"version": hidden_value(page, "version"), "csrfmiddlewaretoken": csrf_token(engineer)},
     )
 
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == "/ots/"
     assert OT.all_objects.get(pk=ot.pk).eliminado_en is not None
-    listing = _html(engineer.get("/ots/"))
+    listing = page_html(engineer.get("/ots/"))
     assert "OT OT-9 eliminada." in listing
     assert "OT-9</a>" not in listing
 
 
 def test_a_stale_delete_or_one_with_reprogrammings_is_not_applied(engineer, catalogos):
     ot = OTFactory()
-    version = _hidden(_html(engineer.get(f"/ots/{ot.pk}/eliminar/")), "version")
+    version = hidden_value(page_html(engineer.get(f"/ots/{ot.pk}/eliminar/")), "version")
     services.ot_actualizar(usuario=make_user(), ot_id=ot.pk, datos={"comentario": "x"})
     stale = engineer.post(
-        f"/ots/{ot.pk}/eliminar/", {"version": version, "csrfmiddlewaretoken": _token(engineer)}
+        f"/ots/{ot.pk}/eliminar/", {"version": version, "csrfmiddlewaretoken": csrf_token(engineer)}
     )
     services.ot_reprogramar(usuario=make_user(), ot_id=ot.pk, datos={})
-    version = _hidden(_html(engineer.get(f"/ots/{ot.pk}/eliminar/")), "version")
+    version = hidden_value(page_html(engineer.get(f"/ots/{ot.pk}/eliminar/")), "version")
     familia = engineer.post(
-        f"/ots/{ot.pk}/eliminar/", {"version": version, "csrfmiddlewaretoken": _token(engineer)}
+        f"/ots/{ot.pk}/eliminar/", {"version": version, "csrfmiddlewaretoken": csrf_token(engineer)}
     )
 
     assert stale.status_code == HTTPStatus.PRECONDITION_FAILED
-    assert "no se eliminó" in _html(stale)
+    assert "no se eliminó" in page_html(stale)
     assert familia.status_code == HTTPStatus.CONFLICT
-    assert "Esta OT tiene reprogramaciones" in _html(familia)
+    assert "Esta OT tiene reprogramaciones" in page_html(familia)
     assert OT.objects.filter(pk=ot.pk).exists()
 
 
@@ -593,8 +577,8 @@ def test_detail_shows_dates_amounts_reprogrammings_production_and_pte(viewer, ca
     ProduccionFactory(ot=ot, volumen_produccion=Decimal("125.5"))
     ProduccionFactory(ot=ot, volumen_produccion=Decimal("4.25"))
 
-    html = _html(viewer.get(f"/ots/{ot.pk}/"))
-    reprogramada = _html(viewer.get(f"/ots/{r1.pk}/"))
+    html = page_html(viewer.get(f"/ots/{ot.pk}/"))
+    reprogramada = page_html(viewer.get(f"/ots/{r1.pk}/"))
 
     assert '<td class="nowrap">02/03/2026</td><td class="nowrap">04/03/2026</td>' in html
     assert "<dd>PEP Cantarell</dd>" in html
@@ -633,26 +617,8 @@ def test_a_step_opens_in_place_and_saves_without_reloading(engineer, catalogos, 
     ot = _con_pasos(catalogos, pasos_ot)
     detalle = ot.detalles.get(paso=pasos_ot[0])
 
-    fragment = _html(engineer.get(f"/ots/{ot.pk}/?editar_paso={detalle.pk}", **HTMX))
-    assert fragment.lstrip().startswith(f'<tr id="paso-{detalle.pk}" class="paso-edicion">')
-    assert "<html" not in fragment
-    assert _hidden(fragment, "version") == etag_for(detalle)
+    _, row = open_and_complete_a_step(engineer, f"/ots/{ot.pk}/", detalle)
 
-    saved = engineer.post(
-        f"/ots/{ot.pk}/pasos/{detalle.pk}/",
-        {
-            "estatus": str(EstatusPaso.COMPLETADO),
-            "comentario": "Acta firmada",
-            "version": etag_for(detalle),
-            "csrfmiddlewaretoken": _token(engineer),
-        },
-        **HTMX,
-    )
-
-    assert saved.status_code == HTTPStatus.OK
-    row = _html(saved)
-    assert row.lstrip().startswith(f'<tr id="paso-{detalle.pk}" class="paso-fila">')
-    assert "Completado</span>" in row and "Acta firmada" in row
     # The OT's progress, out of band: no dates, half the steps: 15 %.
     assert 'id="avance-ot" class="avance-ot" hx-swap-oob="true"' in row
     assert 'value="15.00"' in row
@@ -666,44 +632,23 @@ def test_a_step_opens_in_place_and_saves_without_reloading(engineer, catalogos, 
 def test_a_stale_step_edit_says_so_in_place_and_keeps_the_input(engineer, catalogos, pasos_ot):
     ot = _con_pasos(catalogos, pasos_ot)
     detalle = ot.detalles.first()
-    shown = _shown(_html(engineer.get(f"/ots/{ot.pk}/?editar_paso={detalle.pk}", **HTMX)))
-    version = etag_for(detalle)
-    services.ot_paso_actualizar(
-        usuario=make_user(), ot_id=ot.pk, detalle_id=detalle.pk, datos={"comentario": "Otro"}
-    )
 
-    response = engineer.post(
-        f"/ots/{ot.pk}/pasos/{detalle.pk}/",
-        {
-            "estatus": "2",
-            "comentario": "El mío",
-            **shown,
-            "version": version,
-            "csrfmiddlewaretoken": _token(engineer),
-        },
-        **HTMX,
+    edit_a_step_someone_else_saved(
+        engineer, f"/ots/{ot.pk}/", detalle, services.ot_paso_actualizar, ot_id=ot.pk
     )
-
-    assert response.status_code == HTTPStatus.PRECONDITION_FAILED
-    html = _html(response)
-    assert "Alguien más guardó cambios" in html
-    assert ">\nEl mío</textarea>" in html
-    assert "Guardado ahora: <strong>Otro</strong>" in html
-    detalle.refresh_from_db()
-    assert (detalle.comentario, detalle.estatus) == ("Otro", EstatusPaso.PENDIENTE)
 
 
 def test_a_step_without_javascript_goes_back_to_the_page(engineer, catalogos, pasos_ot):
     ot = _con_pasos(catalogos, pasos_ot)
     detalle = ot.detalles.first()
 
-    page = _html(engineer.get(f"/ots/{ot.pk}/?editar_paso={detalle.pk}"))
+    page = page_html(engineer.get(f"/ots/{ot.pk}/?editar_paso={detalle.pk}"))
     good = engineer.post(
         f"/ots/{ot.pk}/pasos/{detalle.pk}/",
-        {"estatus": "2", "version": etag_for(detalle), "csrfmiddlewaretoken": _token(engineer)},
+        {"estatus": "2", "version": etag_for(detalle), "csrfmiddlewaretoken": csrf_token(engineer)},
     )
 
     assert "<html" in page and "Guardar paso" in page
     assert good.status_code == HTTPStatus.FOUND
     assert good["Location"] == f"/ots/{ot.pk}/#paso-{detalle.pk}"
-    assert "guardado: En proceso." in _html(engineer.get(good["Location"]))
+    assert "guardado: En proceso." in page_html(engineer.get(good["Location"]))

@@ -14,7 +14,7 @@ from sascop.catalogos.estatus import EstatusOT, EstatusPaso
 from sascop.catalogos.tests.factories import PasoOtFactory
 from sascop.core.api.etags import etag_for
 from sascop.ots.models import OTDetalle
-from sascop.ots.tests.factories import OTFactory
+from sascop.ots.tests.factories import OTFactory, con_pasos
 
 pytestmark = pytest.mark.django_db
 URL = "/operaciones/api/ots/"
@@ -86,16 +86,6 @@ def test_late_filter_and_sort_by_programmed_end(viewer, agenda):
     assert viewer.get(URL, {"atrasadas": "quizá"}).status_code == HTTPStatus.BAD_REQUEST
 
 
-def _con_pasos(ot, hechos: int, total: int):
-    for i in range(total):
-        OTDetalle.objects.create(
-            ot=ot,
-            paso=PasoOtFactory(),
-            estatus=EstatusPaso.COMPLETADO if i < hechos else EstatusPaso.PENDIENTE,
-        )
-    return ot
-
-
 @pytest.mark.parametrize(
     ("estatus", "progreso"),
     [
@@ -113,7 +103,7 @@ def _con_pasos(ot, hechos: int, total: int):
 )
 def test_progress_by_status(viewer, time_machine, estatus, progreso):
     time_machine.move_to(HOY, tick=False)
-    ot = _con_pasos(
+    ot = con_pasos(
         OTFactory(
             estatus=estatus,
             fecha_inicio_programado=datetime.date(2026, 7, 1),

@@ -22,6 +22,7 @@ from sascop.catalogos.tests.factories import (
 from sascop.ots.models import OT, OTDetalle
 from sascop.ots.tests.factories import OTFactory
 from sascop.ptes.tests.factories import PTEFactory
+from tests.envelope import invalid_input
 
 pytestmark = pytest.mark.django_db
 URL = "/operaciones/api/ots/"
@@ -156,12 +157,7 @@ def test_reprogramming_with_wrong_types_is_400(engineer, csrf, caplog, body, fie
     )
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json() == {
-        "error": "Invalid input",
-        "code": "invalid",
-        "detail": "The submitted data is not valid.",
-        "fields": fields,
-    }
+    assert response.json() == invalid_input(fields)
     assert OT.objects.count() == 1
     assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info] == []
 

@@ -18,11 +18,11 @@ from django.utils import timezone, translation
 from sascop.accounts.models import User
 from sascop.accounts.tests.factories import UserFactory
 from sascop.catalogos.estatus import EstatusOT, EstatusPaso
-from sascop.catalogos.tests.factories import PasoFactory, PasoOtFactory
+from sascop.catalogos.tests.factories import PasoFactory
 from sascop.core.errors import Conflict
 from sascop.ots import selectors, services
-from sascop.ots.models import OT, OTDetalle
-from sascop.ots.tests.factories import OTFactory
+from sascop.ots.models import OT
+from sascop.ots.tests.factories import OTFactory, con_pasos
 from sascop.ptes.models import PTE, PTEDetalle
 from sascop.ptes.tests.factories import PTEFactory
 
@@ -355,14 +355,7 @@ def test_used_oficio_is_409_through_the_api(engineer, csrf):
 
 
 def _ot_con_pasos(hechos, total, **fechas):
-    ot = OTFactory(**{"estatus": EstatusOT.EN_EJECUCION, **fechas})
-    for i in range(total):
-        OTDetalle.objects.create(
-            ot=ot,
-            paso=PasoOtFactory(),
-            estatus=EstatusPaso.COMPLETADO if i < hechos else EstatusPaso.PENDIENTE,
-        )
-    return ot
+    return con_pasos(OTFactory(**{"estatus": EstatusOT.EN_EJECUCION, **fechas}), hechos, total)
 
 
 def _avance(ot):

@@ -10,24 +10,16 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 
 from sascop.accounts.tests.factories import make_user
 from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.estatus import EstatusOT
+from sascop.core.tests.navegador import csrf_token, page_html
 from sascop.ots import services
 from sascop.ots.models import OT
 from sascop.ots.tests.factories import OTFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _html(response) -> str:
-    return response.content.decode()
-
-
-def _token(c: Client) -> str:
-    return c.cookies["csrftoken"].value
 
 
 def _ot(**campos: object) -> OT:
@@ -46,8 +38,8 @@ def _ot(**campos: object) -> OT:
 def test_the_button_is_for_those_who_may_create_ots(engineer, viewer):
     ot = _ot()
 
-    assert f'href="/ots/{ot.pk}/reprogramar/"' in _html(engineer.get(f"/ots/{ot.pk}/"))
-    assert "reprogramar/" not in _html(viewer.get(f"/ots/{ot.pk}/"))
+    assert f'href="/ots/{ot.pk}/reprogramar/"' in page_html(engineer.get(f"/ots/{ot.pk}/"))
+    assert "reprogramar/" not in page_html(viewer.get(f"/ots/{ot.pk}/"))
     assert viewer.get(f"/ots/{ot.pk}/reprogramar/").status_code == HTTPStatus.FORBIDDEN
     assert viewer.post(f"/ots/{ot.pk}/reprogramar/").status_code == HTTPStatus.FORBIDDEN
     assert not OT.objects.filter(ot_principal=ot).exists()
@@ -56,7 +48,7 @@ def test_the_button_is_for_those_who_may_create_ots(engineer, viewer):
 def test_the_form_is_prefilled_from_the_ot(engineer):
     ot = _ot()
 
-    html = _html(engineer.get(f"/ots/{ot.pk}/reprogramar/"))
+    html = page_html(engineer.get(f"/ots/{ot.pk}/reprogramar/"))
 
     assert 'name="fecha_inicio_programado" value="2026-03-02"' in html
     assert 'name="fecha_termino_programado" value="2026-03-31"' in html
@@ -74,7 +66,7 @@ def test_it_creates_the_next_reprogramming_with_the_new_dates_and_reason(enginee
     response = engineer.post(
         f"/ots/{ot.pk}/reprogramar/",
         {
-            "csrfmiddlewaretoken": _token(engineer),
+            "csrfmiddlewaretoken": csrf_token(engineer),
             "fecha_inicio_programado": "2026-04-06",
             "fecha_termino_programado": "2026-05-15",
             "plazo_dias": "40",
@@ -94,7 +86,7 @@ def test_it_creates_the_next_reprogramming_with_the_new_dates_and_reason(enginee
     assert nueva.comentario == "Ventana de clima"
     assert nueva.oficio_ot == "OF-77" and nueva.estatus == EstatusOT.ASIGNADA
     assert RegistroActividad.objects.filter(entidad_id=str(nueva.pk)).exists()
-    pagina = _html(engineer.get(response["Location"]))
+    pagina = page_html(engineer.get(response["Location"]))
     assert "Se creó la reprogramación 2 de la OT OT-77." in pagina
 
 
@@ -105,14 +97,14 @@ def test_a_reason_is_required_and_dates_must_be_in_order(engineer):
     response = engineer.post(
         f"/ots/{ot.pk}/reprogramar/",
         {
-            "csrfmiddlewaretoken": _token(engineer),
+            "csrfmiddlewaretoken": csrf_token(engineer),
             "fecha_inicio_programado": "2026-05-06",
             "fecha_termino_programado": "2026-04-15",
             "comentario": "",
         },
     )
 
-    html = _html(response)
+    html = page_html(response)
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "No puede ser anterior al inicio programado." in html
     assert 'value="2026-05-06"' in html
@@ -135,14 +127,14 @@ def test_the_family_is_shown_on_each_members_page(viewer):
     r2 = services.ot_reprogramar(usuario=make_user(), ot_id=r1.pk, datos={})
 
     for miembro in (ot, r1, r2):
-        html = _html(viewer.get(f"/ots/{miembro.pk}/"))
+        html = page_html(viewer.get(f"/ots/{miembro.pk}/"))
         filas = re.findall(r"<tr( class=\"fila-actual\" aria-current=\"true\")?>\s*<td", html)
         assert len(filas) == 3, miembro
         actual = html.index('class="fila-actual"')
         assert str(miembro) in html[actual : actual + 200]
         for otro in {ot, r1, r2} - {miembro}:
             assert f'<a href="/ots/{otro.pk}/">{otro}</a>' in html
-    assert "Clima" in _html(viewer.get(f"/ots/{r2.pk}/"))
+    assert "Clima" in page_html(viewer.get(f"/ots/{r2.pk}/"))
 
 
 def test_an_unknown_ot_is_a_404(engineer):

@@ -15,6 +15,13 @@ TITULOS = [
     ["CONTRATO 640857800: SERVICIOS DE BUCEO Y APOYO A INSTALACIONES COSTA AFUERA"],
     [],
 ]
+# The whole 400 answer to an upload that is no .xlsx workbook at all.
+NO_ES_UN_LIBRO = {
+    "error": "Invalid workbook",
+    "code": "invalid_workbook",
+    "detail": "El archivo no es un libro .xlsx (no es un archivo zip).",
+    "filas": [],
+}
 ENCABEZADO = [
     "ANEXO",
     "PARTIDA",
@@ -89,3 +96,10 @@ def libro_simple(precio: Any = 1234.5, anexo: str = "C-5") -> bytes:
             ]
         }
     )
+
+
+def libro_de_conceptos(conceptos: int, *malas: list[Any]) -> bytes:
+    """A sheet C-7 of a header and `conceptos` rows (then `malas`): 1 + conceptos +
+    len(malas) rows."""
+    filas = [["C-7", f"1.{n}", f"Concepto {n}", "DIA", 1, 10 + n, None] for n in range(conceptos)]
+    return xlsx({"C-7": [ENCABEZADO, *filas, *malas]})

@@ -27,7 +27,7 @@ from sascop.precios.models import (
     TipoCambio,
 )
 from sascop.precios.tests.factories import AnexoFactory, ConceptoFactory, PUEFactory
-from sascop.precios.tests.libros import TITULOS, xlsx
+from sascop.precios.tests.libros import NO_ES_UN_LIBRO, TITULOS, xlsx
 
 # A client that asks for Spanish: the messages asserted are the users' wording.
 ES_MX = {"HTTP_ACCEPT_LANGUAGE": "es-MX"}
@@ -397,12 +397,7 @@ def test_a_malformed_file_is_a_400_and_keeps_nothing(ingenieria, csrf, ot):
     response = importar(ingenieria, csrf, ot.pk, b"esto no es un libro")
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json() == {
-        "error": "Invalid workbook",
-        "code": "invalid_workbook",
-        "detail": "El archivo no es un libro .xlsx (no es un archivo zip).",
-        "filas": [],
-    }
+    assert response.json() == NO_ES_UN_LIBRO
     assert not ImportacionAnexoFallida.objects.exists()
 
 

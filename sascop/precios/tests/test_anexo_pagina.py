@@ -14,6 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from sascop.core.tests.navegador import csrf_token, page_html
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios import services
 from sascop.precios.models import AnexoOT, ImportacionAnexoFallida, TipoCambio
@@ -28,14 +29,6 @@ BUENO = [
 ]
 
 
-def _html(response) -> str:
-    return response.content.decode()
-
-
-def _token(c: Client) -> str:
-    return c.cookies["csrftoken"].value
-
-
 def libro(*filas) -> bytes:
     return xlsx({"Anexo OT": [*TITULOS, ENCABEZADO, *filas]})
 
@@ -46,7 +39,7 @@ def subir(c: Client, ot_id: int, datos: bytes, modo: str = "reemplazar", token: 
         "modo": modo,
     }
     if token:
-        campos["csrfmiddlewaretoken"] = _token(c)
+        campos["csrfmiddlewaretoken"] = csrf_token(c)
     return c.post(f"/ots/{ot_id}/anexo/", campos)
 
 
@@ -80,7 +73,7 @@ def ingenieria(role_client):
 
 
 def test_an_ot_without_anexo_offers_the_upload(ingenieria, ot, catalogo):
-    html = _html(ingenieria.get(f"/ots/{ot.pk}/anexo/"))
+    html = page_html(ingenieria.get(f"/ots/{ot.pk}/anexo/"))
 
     assert "Anexo C de la OT OT-2026-017" in html
     assert "Esta OT aún no tiene anexo C" in html
@@ -99,7 +92,7 @@ def test_a_good_workbook_becomes_the_active_version_with_lines_and_totals(
 
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == f"/ots/{ot.pk}/anexo/"
-    html = _html(ingenieria.get(response["Location"]))
+    html = page_html(ingenieria.get(response["Location"]))
     # 10 x 1234.50 + 2.5 x 1500 = 16,095.00 MXN; 2.5 x 15.50 = 38.75 USD; at 20: 16,870.00.
     assert "Anexo versión 1 importado: 2 partidas, $16,095.00 MXN y $38.75 USD." in html
     assert "Versión 1 (vigente)" in html
@@ -118,7 +111,7 @@ def test_bad_rows_are_listed_nothing_is_stored_and_the_annotated_workbook_is_lin
     response = subir(ingenieria, ot.pk, libro(BUENO[0], ["C-5", "9.9", "No existe", "DIA", 1]))
 
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
-    html = _html(response)
+    html = page_html(response)
     fallida = ImportacionAnexoFallida.objects.get()
     assert "El libro tiene renglones con errores; no se importó nada." in html
     assert re.search(
@@ -139,7 +132,7 @@ def test_many_bad_rows_are_counted_by_kind_and_only_the_first_50_listed(ingenier
     response = subir(ingenieria, ot.pk, libro(*malas))
 
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
-    html = _html(response)
+    html = page_html(response)
     tipos = re.findall(r'<tr><td>([^<]*)</td><td class="num">(\d+)</td></tr>', html)
     assert tipos == [
         ("La partida … del anexo C-… no está en el catálogo de precios", "55"),
@@ -153,7 +146,7 @@ def test_an_unreadable_file_is_said_next_to_the_field(ingenieria, ot):
     response = subir(ingenieria, ot.pk, b"no es un libro")
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert 'id="id_archivo_error"><li>No se pudo leer el libro:' in _html(response)
+    assert 'id="id_archivo_error"><li>No se pudo leer el libro:' in page_html(response)
     assert not AnexoOT.objects.exists()
 
 
@@ -170,8 +163,8 @@ def test_versions_are_listed_and_an_older_one_can_be_viewed(ingenieria, ot, cata
     subir(ingenieria, ot.pk, libro(BUENO[0]))
     subir(ingenieria, ot.pk, libro(["C-5", "3", "Buzo de saturación", "HOM/DIA", 4]), "actualizar")
 
-    actual = _html(ingenieria.get(f"/ots/{ot.pk}/anexo/"))
-    anterior = _html(ingenieria.get(f"/ots/{ot.pk}/anexo/?version=1"))
+    actual = page_html(ingenieria.get(f"/ots/{ot.pk}/anexo/"))
+    anterior = page_html(ingenieria.get(f"/ots/{ot.pk}/anexo/?version=1"))
 
     assert "Versión 2 (vigente)" in actual
     assert "Buzo de saturación" in actual and "Tubería de 8 pulgadas" in actual  # actualizar
@@ -188,7 +181,7 @@ def test_the_page_needs_the_apis_permissions(role_client, client, user, json_log
     assert client.get(f"/ots/{ot.pk}/anexo/").status_code == HTTPStatus.FORBIDDEN
     page = consulta.get(f"/ots/{ot.pk}/anexo/")
     assert page.status_code == HTTPStatus.OK
-    assert "Subir una nueva versión" not in _html(page)
+    assert "Subir una nueva versión" not in page_html(page)
     assert subir(consulta, ot.pk, libro(*BUENO)).status_code == HTTPStatus.FORBIDDEN
     assert not AnexoOT.objects.exists()
     assert Client().get(f"/ots/{ot.pk}/anexo/").status_code == HTTPStatus.FOUND  # to login
@@ -229,4 +222,4 @@ def test_a_version_imported_by_nobody_in_particular_still_shows(ingenieria, ot, 
     response = ingenieria.get(f"/ots/{ot.pk}/anexo/")
 
     assert response.status_code == HTTPStatus.OK
-    assert "<td>a.xlsx</td>\n              <td>—</td>" in _html(response)
+    assert "<td>a.xlsx</td>\n              <td>—</td>" in page_html(response)

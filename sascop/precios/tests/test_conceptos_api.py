@@ -16,14 +16,10 @@ from sascop.ots.tests.factories import OTFactory
 from sascop.precios.models import Concepto
 from sascop.precios.tests.factories import AnexoFactory, ConceptoFactory, PUEFactory
 from sascop.ptes.tests.factories import PTEFactory
+from tests.envelope import invalid_input
 
 pytestmark = pytest.mark.django_db
 URL = "/operaciones/api/precios/conceptos/"
-
-
-@pytest.fixture
-def admin(role_client):
-    return role_client("Administración")
 
 
 @pytest.fixture
@@ -136,16 +132,13 @@ def test_list_rejects_unknown_choices(viewer):
     response = viewer.get(URL, {"tipo": "rara", "estatus": "LISTO", "pte": "0.5"})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json() == {
-        "error": "Invalid input",
-        "code": "invalid",
-        "detail": "The submitted data is not valid.",
-        "fields": {
+    assert response.json() == invalid_input(
+        {
             "tipo": ["Select a valid choice. rara is not one of the available choices."],
             "estatus": ["Select a valid choice. LISTO is not one of the available choices."],
             "pte": ["Enter a whole number."],
-        },
-    }
+        }
+    )
 
 
 def test_list_pages(viewer):

@@ -22,12 +22,14 @@ from sascop.precios.models import Anexo, Concepto, Contrato
 from sascop.precios.tests.factories import ConceptoFactory, ContratoFactory, PUEFactory
 from sascop.precios.tests.libros import (
     ENCABEZADO,
+    NO_ES_UN_LIBRO,
     TITULOS,
     libro_completo,
     libro_simple,
     xlsx,
 )
 from sascop.ptes.tests.factories import PTEFactory
+from tests.envelope import invalid_input
 
 # A client that asks for Spanish: the messages asserted are the users' wording.
 ES_MX = {"HTTP_ACCEPT_LANGUAGE": "es-MX"}
@@ -43,11 +45,6 @@ SIN_LISTA = {
     "ots_sin_registro": [],
     "hojas_resumen": [],
 }
-
-
-@pytest.fixture
-def admin(role_client):
-    return role_client("Administración")
 
 
 def importar(client, csrf, datos: bytes, **extra):
@@ -280,12 +277,7 @@ def test_not_a_workbook_is_a_400(admin, csrf):
     response = importar(admin, csrf, b"PARTIDA,CONCEPTO,UNIDAD\n1,Buzo,DIA\n")
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json() == {
-        "error": "Invalid workbook",
-        "code": "invalid_workbook",
-        "detail": "El archivo no es un libro .xlsx (no es un archivo zip).",
-        "filas": [],
-    }
+    assert response.json() == NO_ES_UN_LIBRO
     assert estado() == ([], [], [], 0)
 
 
@@ -317,12 +309,7 @@ def test_no_file_is_a_400_naming_the_field(admin, csrf):
     response = admin.post(URL, {}, **csrf(admin))
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json() == {
-        "error": "Invalid input",
-        "code": "invalid",
-        "detail": "The submitted data is not valid.",
-        "fields": {"archivo": ["No file was submitted."]},
-    }
+    assert response.json() == invalid_input({"archivo": ["No file was submitted."]})
 
 
 def test_json_is_not_accepted(admin, csrf):

@@ -8,22 +8,21 @@ import io
 import itertools
 import zipfile
 from http import HTTPStatus
-from io import StringIO
 from typing import Any
 from unittest.mock import ANY
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sascop.ots.models import OT
 from sascop.precios import avance, paquete
 from sascop.precios.models import ArchivoImportacion, Concepto, Contrato
-from sascop.precios.tests.libros import ENCABEZADO, xlsx
+from sascop.precios.tests.libros import libro_de_conceptos, xlsx
 from sascop.precios.tests.test_importar_ots import catalogos, ot, registro  # noqa: F401
 from sascop.tareas.models import Tarea
+from sascop.tareas.tests.trabajador import trabajar_una
 
 ES_MX = {"HTTP_ACCEPT_LANGUAGE": "es-MX"}
 PRECIOS = "/operaciones/api/precios/importar/"
@@ -32,26 +31,9 @@ OTS = "/operaciones/api/ots/importar/"
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture
-def admin(role_client):
-    return role_client("Administración")
-
-
 def _enviar(client, csrf, url: str, datos: bytes, **extra: Any):
     archivo = SimpleUploadedFile("libro.xlsx", datos)
     return client.post(url, {"archivo": archivo, **extra}, **csrf(client), **ES_MX)
-
-
-def _trabajar() -> None:
-    call_command(
-        "trabajar", "--max-tareas", "1", "--intervalo", "0", "--id", "w-prueba", stdout=StringIO()
-    )
-
-
-def _libro(conceptos: int, *malas: list[Any]) -> bytes:
-    """A header and `conceptos` rows (then `malas`): 1 + conceptos + len(malas) rows."""
-    filas = [["C-7", f"1.{n}", f"Concepto {n}", "DIA", 1, 10 + n, None] for n in range(conceptos)]
-    return xlsx({"C-7": [ENCABEZADO, *filas, *malas]})
 
 
 def test_the_rows_of_a_workbook_are_counted_without_reading_it():
@@ -93,7 +75,7 @@ def test_progress_is_told_at_most_twice_a_second_however_many_rows():
 
 def test_at_the_threshold_the_import_stays_in_the_request(admin, csrf, settings):
     settings.IMPORTAR_FILAS_EN_TAREA = 31
-    respuesta = _enviar(admin, csrf, PRECIOS, _libro(30))
+    respuesta = _enviar(admin, csrf, PRECIOS, libro_de_conceptos(30))
 
     assert respuesta.status_code == HTTPStatus.OK
     assert respuesta.json()["creados"] == 30
@@ -103,7 +85,7 @@ def test_at_the_threshold_the_import_stays_in_the_request(admin, csrf, settings)
 def test_above_it_the_api_answers_202_and_the_task_answers_what_the_request_would_have(
     admin, csrf, settings
 ):
-    datos = _libro(30)
+    datos = libro_de_conceptos(30)
     settings.IMPORTAR_FILAS_EN_TAREA = 31
     en_la_peticion = _enviar(admin, csrf, PRECIOS, datos, simular="true")
     assert en_la_peticion.status_code == HTTPStatus.OK
@@ -118,7 +100,7 @@ def test_above_it_the_api_answers_202_and_the_task_answers_what_the_request_woul
     # The workbook is kept in the database for the worker; nothing is imported yet.
     assert ArchivoImportacion.objects.filter(tipo="precios").count() == 1
 
-    _trabajar()
+    trabajar_una()
 
     assert admin.get(respuesta["Location"]).json() == {
         "estado": "terminada",
@@ -129,7 +111,7 @@ def test_above_it_the_api_answers_202_and_the_task_answers_what_the_request_woul
 
     importada = _enviar(admin, csrf, PRECIOS, datos)
     assert importada.status_code == HTTPStatus.ACCEPTED
-    _trabajar()
+    trabajar_una()
 
     resultado = admin.get(importada["Location"]).json()["resultado"]
     assert (resultado["simulada"], resultado["creados"]) == (False, 30)
@@ -141,14 +123,14 @@ def test_above_it_the_api_answers_202_and_the_task_answers_what_the_request_woul
 def test_a_refused_workbook_fails_the_task_with_the_error_the_request_would_have_answered(
     admin, csrf, settings
 ):
-    datos = _libro(30, ["C-7", "9.9", "Sin precio", "DIA", 1, "diez", None])
+    datos = libro_de_conceptos(30, ["C-7", "9.9", "Sin precio", "DIA", 1, "diez", None])
     settings.IMPORTAR_FILAS_EN_TAREA = 100
     en_la_peticion = _enviar(admin, csrf, PRECIOS, datos)
     assert en_la_peticion.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
 
     settings.IMPORTAR_FILAS_EN_TAREA = 10
     respuesta = _enviar(admin, csrf, PRECIOS, datos)
-    _trabajar()
+    trabajar_una()
 
     assert admin.get(respuesta["Location"]).json() == {
         "estado": "fallida",
@@ -165,12 +147,12 @@ def test_a_refused_workbook_fails_the_task_with_the_error_the_request_would_have
 def test_the_task_tells_how_many_rows_it_has_read_as_it_reads(admin, csrf, settings, monkeypatch):
     monkeypatch.setattr(avance, "CADA_SEGUNDOS", 0)  # every 100 rows, for the count below
     settings.IMPORTAR_FILAS_EN_TAREA = 100
-    respuesta = _enviar(admin, csrf, PRECIOS, _libro(449), simular="true")
+    respuesta = _enviar(admin, csrf, PRECIOS, libro_de_conceptos(449), simular="true")
     tarea = Tarea.objects.get(pk=respuesta.json()["tarea"])
     assert (tarea.hechas, tarea.total) == (0, 450)
 
     with CaptureQueriesContext(connection) as consultas:
-        _trabajar()
+        trabajar_una()
 
     avances = [q["sql"] for q in consultas if q["sql"].startswith('UPDATE "tareas_tarea"')]
     assert len(avances) == 4, avances  # at rows 100, 200, 300 and 400
@@ -200,7 +182,7 @@ def test_the_register_and_anexo_tasks_tell_their_rows_read_too(
     tarea = Tarea.objects.get(pk=respuesta.json()["tarea"])
     assert (tarea.hechas, tarea.total) == (0, 150)
 
-    _trabajar()
+    trabajar_una()
 
     tarea.refresh_from_db()
     assert tarea.hechas == 100
@@ -218,8 +200,8 @@ def test_a_large_register_of_ots_is_queued_too(role_client, csrf, settings, cata
     importada = _enviar(ingenieria, csrf, OTS, datos)
     assert (vista.status_code, importada.status_code) == (HTTPStatus.ACCEPTED,) * 2
     assert not OT.objects.exists()
-    _trabajar()
-    _trabajar()
+    trabajar_una()
+    trabajar_una()
 
     assert ingenieria.get(vista["Location"]).json() == {
         "estado": "terminada",
@@ -253,7 +235,7 @@ def test_a_large_ot_anexo_is_queued_too(role_client, csrf, settings):
     assert respuesta.status_code == HTTPStatus.ACCEPTED
     nadie = _enviar(ingenieria, csrf, "/operaciones/api/ots/999999/anexo/", datos)
     assert nadie.status_code == HTTPStatus.NOT_FOUND
-    _trabajar()
+    trabajar_una()
 
     assert ingenieria.get(respuesta["Location"]).json() == {
         "estado": "terminada",
@@ -272,7 +254,7 @@ def test_a_large_refused_ot_anexo_fails_with_its_rows_and_observations(role_clie
     ingenieria = role_client("Ingeniería")
     settings.IMPORTAR_FILAS_EN_TAREA = 5
     respuesta = _enviar(ingenieria, csrf, f"/operaciones/api/ots/{ot_.pk}/anexo/", datos)
-    _trabajar()
+    trabajar_una()
 
     cuerpo = ingenieria.get(respuesta["Location"]).json()
     assert (cuerpo["estado"], cuerpo["error"]["code"]) == ("fallida", "invalid_workbook")

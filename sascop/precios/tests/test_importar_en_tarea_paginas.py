@@ -6,22 +6,21 @@ from __future__ import annotations
 
 import re
 from http import HTTPStatus
-from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sascop.core import excel
 from sascop.ots.models import OT
 from sascop.precios.models import Concepto
-from sascop.precios.tests.libros import ENCABEZADO, xlsx
+from sascop.precios.tests.libros import libro_de_conceptos, xlsx
 from sascop.precios.tests.test_importar_ots import catalogos, ot, registro
 from sascop.precios.tests.test_importar_paginas import _confirmar, _descarga, _subir, _token
 from sascop.tareas.models import Tarea
+from sascop.tareas.tests.trabajador import trabajar_una
 
 # The worker writes from its own connection: the test's data must be committed.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -36,17 +35,6 @@ def admin(role_client, settings):
     return role_client("Administración")
 
 
-def _trabajar() -> None:
-    call_command(
-        "trabajar", "--max-tareas", "1", "--intervalo", "0", "--id", "w-prueba", stdout=StringIO()
-    )
-
-
-def _libro(conceptos: int, *malas: list[Any]) -> bytes:
-    filas = [["C-7", f"1.{n}", f"Concepto {n}", "DIA", 1, 10 + n, None] for n in range(conceptos)]
-    return xlsx({"C-7": [ENCABEZADO, *filas, *malas]})
-
-
 def _a_la_tarea(respuesta: Any) -> str:
     assert respuesta.status_code == HTTPStatus.FOUND, respuesta.content.decode()[:500]
     assert TAREA.match(respuesta["Location"]), respuesta["Location"]
@@ -54,7 +42,7 @@ def _a_la_tarea(respuesta: Any) -> str:
 
 
 def test_a_large_price_book_goes_preview_and_import_through_the_queue(admin):
-    pagina = _a_la_tarea(_subir(admin, "/precios/importar/", _libro(30)))
+    pagina = _a_la_tarea(_subir(admin, "/precios/importar/", libro_de_conceptos(30)))
 
     html = admin.get(pagina).content.decode()
     tarea = pagina.split("/")[-2]
@@ -65,7 +53,7 @@ def test_a_large_price_book_goes_preview_and_import_through_the_queue(admin):
     assert "Esperando a que el proceso de tareas la tome…" in html
     assert "Confirmar importación" not in html
 
-    _trabajar()
+    trabajar_una()
     vista = admin.get(pagina)
     html = vista.content.decode()
     assert "data-tarea=" not in html
@@ -80,7 +68,7 @@ def test_a_large_price_book_goes_preview_and_import_through_the_queue(admin):
 
     importacion = _a_la_tarea(_confirmar(admin, "/precios/importar/", vista))
     assert "Importando el libro" in admin.get(importacion).content.decode()
-    _trabajar()
+    trabajar_una()
 
     html = admin.get(importacion).content.decode()
     assert "Libro importado en el contrato principal" in html
@@ -89,8 +77,8 @@ def test_a_large_price_book_goes_preview_and_import_through_the_queue(admin):
 
 def test_a_large_refused_price_book_is_shown_refused_with_its_observations(admin):
     mala = ["C-7", "9.9", "Sin precio", "DIA", 1, "diez", None]
-    pagina = _a_la_tarea(_subir(admin, "/precios/importar/", _libro(30, mala)))
-    _trabajar()
+    pagina = _a_la_tarea(_subir(admin, "/precios/importar/", libro_de_conceptos(30, mala)))
+    trabajar_una()
 
     html = admin.get(pagina).content.decode()
     assert "No se importó nada." in html
@@ -101,7 +89,7 @@ def test_a_large_refused_price_book_is_shown_refused_with_its_observations(admin
 
 
 def test_a_worker_that_died_with_the_task_is_said_on_the_page(admin):
-    pagina = _a_la_tarea(_subir(admin, "/precios/importar/", _libro(30)))
+    pagina = _a_la_tarea(_subir(admin, "/precios/importar/", libro_de_conceptos(30)))
     from django_tasks_db.models import DBTaskResult
 
     from sascop.tareas import recuperacion
@@ -114,14 +102,14 @@ def test_a_worker_that_died_with_the_task_is_said_on_the_page(admin):
 
 
 def test_the_task_page_costs_the_same_queries_waiting_and_done(admin):
-    pagina = _a_la_tarea(_subir(admin, "/precios/importar/", _libro(30)))
+    pagina = _a_la_tarea(_subir(admin, "/precios/importar/", libro_de_conceptos(30)))
     admin.get(pagina)  # the session's first reads (copied to Redis when there is one)
 
     # The same few whatever the workbook's size: the session and its user (unless Redis
     # holds them), the task, its queue row, the kept workbook, the contracts.
     with CaptureQueriesContext(connection) as esperando:
         admin.get(pagina)
-    _trabajar()
+    trabajar_una()
     with CaptureQueriesContext(connection) as terminada:
         assert "Vista previa" in admin.get(pagina).content.decode()
 
@@ -130,7 +118,7 @@ def test_the_task_page_costs_the_same_queries_waiting_and_done(admin):
 
 
 def test_another_users_task_is_not_found(admin, role_client):
-    pagina = _a_la_tarea(_subir(admin, "/precios/importar/", _libro(30)))
+    pagina = _a_la_tarea(_subir(admin, "/precios/importar/", libro_de_conceptos(30)))
     otro = role_client("Administración")
 
     assert otro.get(pagina).status_code == HTTPStatus.NOT_FOUND
@@ -146,7 +134,7 @@ def test_a_large_register_of_ots_goes_preview_and_import_through_the_queue(
     datos = registro(*(ot(f"OT-{n}") for n in range(1, 6)), ot("OT-6", id_estatus_ot_id=99))
     pagina = _a_la_tarea(_subir(ingenieria, "/ots/importar/", datos))
     assert '<progress id="avance-tarea"' in ingenieria.get(pagina).content.decode()
-    _trabajar()
+    trabajar_una()
 
     vista = ingenieria.get(pagina)
     html = vista.content.decode()
@@ -155,7 +143,7 @@ def test_a_large_register_of_ots_goes_preview_and_import_through_the_queue(
     assert not OT.objects.exists()
 
     importacion = _a_la_tarea(_confirmar(ingenieria, "/ots/importar/", vista))
-    _trabajar()
+    trabajar_una()
 
     html = ingenieria.get(importacion).content.decode()
     assert "Registro importado" in html
@@ -189,7 +177,7 @@ def test_a_large_ot_anexo_uploaded_on_its_page_goes_through_the_queue(role_clien
     assert re.match(rf"^{url}tareas/[0-9a-f-]{{36}}/$", pagina["Location"])
     html = ingenieria.get(pagina["Location"]).content.decode()
     assert '<progress id="avance-tarea"' in html and "Importando el libro" in html
-    _trabajar()
+    trabajar_una()
 
     hecho = ingenieria.get(pagina["Location"], follow=True)
     assert hecho.redirect_chain == [(url, HTTPStatus.FOUND)]
@@ -197,7 +185,7 @@ def test_a_large_ot_anexo_uploaded_on_its_page_goes_through_the_queue(role_clien
 
     malo = [["C-9", f"9.{n}", "Nada", "DIA", 2] for n in range(6)]
     pagina = _anexo(ingenieria, url, xlsx({"Anexo": [encabezado, *malo]}))
-    _trabajar()
+    trabajar_una()
     html = ingenieria.get(pagina["Location"]).content.decode()
     assert "El libro tiene renglones con errores; no se importó nada." in html
     assert f"/operaciones/api/ots/{ot_.pk}/anexo/errores/" in html

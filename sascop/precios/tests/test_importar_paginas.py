@@ -27,11 +27,6 @@ pytestmark = pytest.mark.django_db
 __all__ = ["catalogos"]  # the fixture, used by name
 
 
-@pytest.fixture
-def admin(role_client):
-    return role_client("Administración")
-
-
 def _token(c: Client) -> str:
     c.get("/precios/")
     return c.cookies["csrftoken"].value

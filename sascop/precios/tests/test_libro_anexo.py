@@ -20,15 +20,9 @@ from sascop.precios.libro import (
 )
 from sascop.precios.tests.libros import TITULOS, xlsx
 
-ENCABEZADO_ANEXO = [
-    "ANEXO",
-    "PARTIDA",
-    "CONCEPTO",
-    "UNIDAD",
-    "VOLUMEN PTE",
-    "P.U. M.N.",
-    "P.U. USD",
-]
+# The header of the anexo workbook the service exports, without its two IMPORTE columns:
+# ANEXO, PARTIDA, CONCEPTO, UNIDAD, VOLUMEN PTE, P.U. M.N., P.U. USD.
+ENCABEZADO_ANEXO = libros_salida.ENCABEZADO_ANEXO[:7]
 LUNES = datetime.date(2026, 3, 2)
 
 

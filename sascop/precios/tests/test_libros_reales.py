@@ -70,11 +70,6 @@ def importar(client, csrf, datos: bytes, **extra):
     return client.post(URL, {"archivo": archivo, **extra}, **csrf(client), **ES_MX)
 
 
-@pytest.fixture
-def admin(role_client):
-    return role_client("Administración")
-
-
 # --- the reader -------------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from sascop.core import excel
 from sascop.core.api.etags import etag_for
+from sascop.core.tests.navegador import csrf_token, post_form
 from sascop.precios.models import Concepto
 from sascop.precios.tests.factories import (
     AnexoFactory,
@@ -28,19 +29,6 @@ from sascop.precios.tests.libros import ENCABEZADO, TITULOS, libro_simple, xlsx
 
 pytestmark = pytest.mark.django_db
 URL = "/precios/"
-
-
-@pytest.fixture
-def admin(role_client) -> Client:
-    return role_client("Administración")
-
-
-def _token(c: Client) -> str:
-    return c.cookies["csrftoken"].value
-
-
-def _post(c: Client, url: str, data: dict[str, object]):
-    return c.post(url, {**data, "csrfmiddlewaretoken": _token(c)})
 
 
 @pytest.fixture
@@ -112,7 +100,7 @@ def test_authorise_a_pue_with_the_version_the_list_showed(admin, libro):
     html = admin.get(URL).content.decode()
     assert f'name="version" value="{etag_for(libro)}"' in html.replace("&quot;", '"')
 
-    response = _post(
+    response = post_form(
         admin,
         f"/precios/conceptos/{libro.pk}/autorizar/",
         {"version": etag_for(libro), "volver": "/precios/?anexo=C-10"},
@@ -130,7 +118,7 @@ def test_a_stale_version_authorises_nothing_and_says_so(admin, libro):
     viejo = etag_for(libro)
     Concepto.objects.filter(pk=libro.pk).update(version=libro.version + 1)
 
-    response = _post(admin, f"/precios/conceptos/{libro.pk}/autorizar/", {"version": viejo})
+    response = post_form(admin, f"/precios/conceptos/{libro.pk}/autorizar/", {"version": viejo})
 
     libro.refresh_from_db()
     assert libro.estatus == Concepto.Estatus.EN_ELABORACION
@@ -141,7 +129,9 @@ def test_a_stale_version_authorises_nothing_and_says_so(admin, libro):
 def test_only_those_allowed_authorise(role_client, libro, rol):
     c = role_client(rol)
 
-    response = _post(c, f"/precios/conceptos/{libro.pk}/autorizar/", {"version": etag_for(libro)})
+    response = post_form(
+        c, f"/precios/conceptos/{libro.pk}/autorizar/", {"version": etag_for(libro)}
+    )
 
     assert response.status_code == HTTPStatus.FORBIDDEN
     libro.refresh_from_db()
@@ -159,7 +149,7 @@ def test_authorise_needs_the_csrf_token(admin, libro):
 def _subir(c: Client, contenido: bytes, **extra: object):
     archivo = SimpleUploadedFile("libro.xlsx", contenido, content_type=excel.XLSX)
     return c.post(
-        "/precios/importar/", {"archivo": archivo, "csrfmiddlewaretoken": _token(c), **extra}
+        "/precios/importar/", {"archivo": archivo, "csrfmiddlewaretoken": csrf_token(c), **extra}
     )
 
 
@@ -170,7 +160,7 @@ def _confirmar(c: Client, vista_previa) -> Any:
     assert archivo_id, html
     return c.post(
         "/precios/importar/",
-        {"archivo_id": archivo_id.group(1), "confirmar": "1", "csrfmiddlewaretoken": _token(c)},
+        {"archivo_id": archivo_id.group(1), "confirmar": "1", "csrfmiddlewaretoken": csrf_token(c)},
     )
 
 
@@ -256,7 +246,7 @@ def test_a_file_that_is_not_a_workbook_is_said_plainly(admin):
 
 
 def test_no_file_is_an_error_next_to_the_field(admin):
-    response = admin.post("/precios/importar/", {"csrfmiddlewaretoken": _token(admin)})
+    response = admin.post("/precios/importar/", {"csrfmiddlewaretoken": csrf_token(admin)})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert 'id="id_archivo_error"' in response.content.decode()
@@ -311,7 +301,7 @@ def test_the_import_page_takes_files_over_the_general_body_limit(admin, settings
     assert Concepto.objects.count() == 2
     other = admin.post(
         "/catalogos/clientes/nueva/",
-        {"descripcion": "x" * len(contenido), "csrfmiddlewaretoken": _token(admin)},
+        {"descripcion": "x" * len(contenido), "csrfmiddlewaretoken": csrf_token(admin)},
     )
     assert other.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
 

@@ -9,11 +9,11 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 
 from sascop.actividad.models import RegistroActividad
 from sascop.core.api.etags import etag_for
 from sascop.core.errors import Conflict, InvalidInput
+from sascop.core.tests.navegador import csrf_token, post_form
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios import services_conceptos
 from sascop.precios.models import Anexo, Concepto
@@ -21,19 +21,6 @@ from sascop.precios.tests.factories import AnexoFactory, ConceptoFactory, PUEFac
 
 pytestmark = pytest.mark.django_db
 URL = "/precios/"
-
-
-@pytest.fixture
-def admin(role_client) -> Client:
-    return role_client("Administración")
-
-
-def _token(c: Client) -> str:
-    return c.cookies["csrftoken"].value
-
-
-def _post(c: Client, url: str, data: dict[str, object]):
-    return c.post(url, {**data, "csrfmiddlewaretoken": _token(c)})
 
 
 @pytest.fixture
@@ -50,7 +37,7 @@ def test_ticked_pues_are_authorised_after_one_confirmation(admin, pues):
     admin.get(URL)
     a, b, c = pues
 
-    confirmacion = _post(admin, URL, {"accion": "autorizar", "pk": [a.pk, b.pk]})
+    confirmacion = post_form(admin, URL, {"accion": "autorizar", "pk": [a.pk, b.pk]})
 
     html = confirmacion.content.decode()
     assert confirmacion.status_code == HTTPStatus.OK
@@ -59,7 +46,7 @@ def test_ticked_pues_are_authorised_after_one_confirmation(admin, pues):
     assert Concepto.objects.filter(estatus=Concepto.Estatus.AUTORIZADO).count() == 0
 
     versiones = dict(re.findall(r'name="version-(\d+)" value="([^"]*)"', html))
-    respuesta = _post(
+    respuesta = post_form(
         admin,
         URL,
         {
@@ -83,7 +70,7 @@ def test_a_pue_changed_since_the_confirmation_is_left_alone_and_named(admin, pue
     viejas = {f"version-{c.pk}": etag_for(c) for c in (a, b)}
     Concepto.objects.filter(pk=b.pk).update(version=5)
 
-    _post(admin, URL, {"accion": "autorizar", "confirmar": "1", "pk": [a.pk, b.pk], **viejas})
+    post_form(admin, URL, {"accion": "autorizar", "confirmar": "1", "pk": [a.pk, b.pk], **viejas})
 
     a.refresh_from_db()
     b.refresh_from_db()
@@ -98,7 +85,7 @@ def test_the_confirmation_names_the_ticked_rows_that_cannot_be_authorised(admin,
     admin.get(URL)
     ordinario = ConceptoFactory(partida="9.9")
 
-    html = _post(admin, URL, {"accion": "autorizar", "pk": [pues[0].pk, ordinario.pk]})
+    html = post_form(admin, URL, {"accion": "autorizar", "pk": [pues[0].pk, ordinario.pk]})
     texto = html.content.decode()
 
     assert "¿Autorizar 1 concepto extraordinario?" in texto
@@ -113,7 +100,7 @@ def test_only_those_allowed_see_or_use_bulk_authorise_and_convert(role_client, p
     pues[0].save()
 
     assert 'value="autorizar"' not in html and "Exportar seleccionadas" in html
-    respuesta = _post(c, URL, {"accion": "autorizar", "confirmar": "1", "pk": [pues[1].pk]})
+    respuesta = post_form(c, URL, {"accion": "autorizar", "confirmar": "1", "pk": [pues[1].pk]})
     assert respuesta.status_code == HTTPStatus.FORBIDDEN
     assert "/convertir/" not in c.get(URL).content.decode()
     convertir = f"/precios/conceptos/{pues[0].pk}/convertir/"
@@ -135,7 +122,7 @@ def test_convert_an_authorised_pue_into_an_ordinary_concept(admin, pues):
     version = re.search(r'name="version" value="([^"]*)"', pagina)
     assert version is not None
 
-    respuesta = _post(
+    respuesta = post_form(
         admin,
         url,
         {"anexo": "c-5", "partida": "5.40.", "version": version.group(1).replace("&quot;", '"')},
@@ -166,18 +153,20 @@ def test_convert_refuses_a_pue_not_authorised_a_taken_key_and_a_stale_version(ad
     url = f"/precios/conceptos/{pue.pk}/convertir/"
     admin.get(url)
 
-    no_autorizado = _post(admin, url, {"anexo": "C-5", "partida": "1", "version": etag_for(pue)})
+    no_autorizado = post_form(
+        admin, url, {"anexo": "C-5", "partida": "1", "version": etag_for(pue)}
+    )
     assert no_autorizado.status_code == HTTPStatus.CONFLICT
     assert "Autoriza este PUE antes de convertirlo." in no_autorizado.content.decode()
 
     Concepto.objects.filter(pk=pue.pk).update(estatus=Concepto.Estatus.AUTORIZADO)
     pue.refresh_from_db()
     ConceptoFactory(anexo=Anexo.objects.get(clave="C-5"), partida="7.1")
-    ocupada = _post(admin, url, {"anexo": "C-5", "partida": "7.1.", "version": etag_for(pue)})
+    ocupada = post_form(admin, url, {"anexo": "C-5", "partida": "7.1.", "version": etag_for(pue)})
     assert ocupada.status_code == HTTPStatus.CONFLICT
     assert "Ese anexo ya tiene un concepto con esta partida." in ocupada.content.decode()
 
-    vieja = _post(admin, url, {"anexo": "C-5", "partida": "7.2", "version": etag_for(otro)})
+    vieja = post_form(admin, url, {"anexo": "C-5", "partida": "7.2", "version": etag_for(otro)})
     assert vieja.status_code == HTTPStatus.PRECONDITION_FAILED
     pue.refresh_from_db()
     assert pue.tipo == Concepto.Tipo.EXTRAORDINARIA and pue.anexo.clave == "C-10"
@@ -216,7 +205,7 @@ def test_draw_up_a_pue_from_the_page(admin, pues):
     assert 'href="/precios/conceptos/nuevo/"' in lista
     c10 = Anexo.objects.get(clave="C-10")
 
-    respuesta = _post(
+    respuesta = post_form(
         admin,
         "/precios/conceptos/nuevo/",
         {
@@ -234,7 +223,7 @@ def test_draw_up_a_pue_from_the_page(admin, pues):
     assert (nuevo.tipo, nuevo.estatus, nuevo.unidad) == ("extraordinaria", "EN_ELABORACION", "DIA")
     assert nuevo.pu_mn == Decimal("1500.25") and nuevo.pu_usd == Decimal("0")
     assert RegistroActividad.objects.filter(entidad_id=str(nuevo.pk), accion="crear").exists()
-    repetido = _post(
+    repetido = post_form(
         admin,
         "/precios/conceptos/nuevo/",
         {"anexo": c10.pk, "partida": "PUE-9", "concepto": "Otro", "unidad": "DIA"},
@@ -258,7 +247,7 @@ def test_edit_a_pue_being_drawn_up_with_its_version(admin, pues):
         "version": _version(pagina),
     }
 
-    assert _post(admin, url, datos).status_code == HTTPStatus.FOUND
+    assert post_form(admin, url, datos).status_code == HTTPStatus.FOUND
     pue.refresh_from_db()
     assert (pue.concepto, pue.unidad, pue.pu_mn, pue.pu_usd) == (
         "Grapa de reparación",
@@ -267,13 +256,15 @@ def test_edit_a_pue_being_drawn_up_with_its_version(admin, pues):
         Decimal("3.50"),
     )
     assert RegistroActividad.objects.filter(entidad_id=str(pue.pk), campo="pu_mn").exists()
-    vieja = _post(admin, url, {**datos, "pu_mn": "1"})
+    vieja = post_form(admin, url, {**datos, "pu_mn": "1"})
     assert vieja.status_code == HTTPStatus.PRECONDITION_FAILED
     pue.refresh_from_db()
     assert pue.pu_mn == Decimal("120.00")
 
     Concepto.objects.filter(pk=pue.pk).update(estatus=Concepto.Estatus.AUTORIZADO)
-    autorizado = _post(admin, url, {**datos, "version": etag_for(Concepto.objects.get(pk=pue.pk))})
+    autorizado = post_form(
+        admin, url, {**datos, "version": etag_for(Concepto.objects.get(pk=pue.pk))}
+    )
     assert autorizado.status_code == HTTPStatus.CONFLICT
     assert "ya no se puede editar" in autorizado.content.decode()
 
@@ -282,19 +273,23 @@ def test_deactivate_a_pue_then_it_is_not_authorised_nor_offered_then_reactivate(
     pue = pues[0]
     admin.get(URL)
 
-    _post(admin, f"/precios/conceptos/{pue.pk}/activo/", {"activo": "0", "version": etag_for(pue)})
+    post_form(
+        admin, f"/precios/conceptos/{pue.pk}/activo/", {"activo": "0", "version": etag_for(pue)}
+    )
 
     pue.refresh_from_db()
     assert pue.activo is False
     html = admin.get(URL).content.decode()
     assert "PUE C-10 PUE-1 desactivado: ningún anexo nuevo lo tomará." in html
     assert "Autorizar C-10 PUE-1" not in html and "Reactivar C-10 PUE-1" in html
-    _post(admin, URL, {"accion": "autorizar", "confirmar": "1", "pk": [pue.pk]})
+    post_form(admin, URL, {"accion": "autorizar", "confirmar": "1", "pk": [pue.pk]})
     pue.refresh_from_db()
     assert pue.estatus == Concepto.Estatus.EN_ELABORACION
     assert RegistroActividad.objects.filter(entidad_id=str(pue.pk), campo="activo").count() == 1
 
-    _post(admin, f"/precios/conceptos/{pue.pk}/activo/", {"activo": "1", "version": etag_for(pue)})
+    post_form(
+        admin, f"/precios/conceptos/{pue.pk}/activo/", {"activo": "1", "version": etag_for(pue)}
+    )
     pue.refresh_from_db()
     assert pue.activo is True
 
@@ -302,7 +297,7 @@ def test_deactivate_a_pue_then_it_is_not_authorised_nor_offered_then_reactivate(
 def test_ordinary_concepts_are_not_deactivated_here_and_others_may_not(admin, role_client, pues):
     ordinario = ConceptoFactory(partida="9.9")
     admin.get(URL)
-    _post(
+    post_form(
         admin,
         f"/precios/conceptos/{ordinario.pk}/activo/",
         {"activo": "0", "version": etag_for(ordinario)},
@@ -314,7 +309,7 @@ def test_ordinary_concepts_are_not_deactivated_here_and_others_may_not(admin, ro
     html = ingenieria.get(URL).content.decode()
     assert "/activo/" not in html and "/editar/" not in html and "conceptos/nuevo/" not in html
     pue = pues[0]
-    respuesta = _post(
+    respuesta = post_form(
         ingenieria,
         f"/precios/conceptos/{pue.pk}/activo/",
         {"activo": "0", "version": etag_for(pue)},
@@ -334,7 +329,7 @@ def test_an_inactive_pue_is_not_authorised_through_the_api_either(admin, pues):
         f"/operaciones/api/precios/conceptos/{pue.pk}/autorizar/",
         content_type="application/json",
         HTTP_IF_MATCH=etag_for(pue),
-        HTTP_X_CSRFTOKEN=_token(admin),
+        HTTP_X_CSRFTOKEN=csrf_token(admin),
     )
 
     assert respuesta.status_code == HTTPStatus.CONFLICT

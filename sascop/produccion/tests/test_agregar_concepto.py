@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from sascop.actividad.models import RegistroActividad
+from sascop.core.tests.navegador import page_html
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios.models import AnexoOT, Concepto
 from sascop.precios.tests.factories import ConceptoFactory, PUEFactory, linea_de
@@ -35,29 +36,25 @@ def ot():
     return ot
 
 
-def _html(response: Any) -> str:
-    return response.content.decode()
-
-
 def _token(c: Any) -> str:
     return c.cookies["csrftoken"].value
 
 
 def test_the_sheet_offers_it_to_those_who_may_change_the_anexo(engineer, viewer, ot):
-    assert 'id="titulo-agregar-concepto"' in _html(engineer.get(SABANA))
-    assert "agregar-concepto" not in _html(viewer.get(SABANA))
+    assert 'id="titulo-agregar-concepto"' in page_html(engineer.get(SABANA))
+    assert "agregar-concepto" not in page_html(viewer.get(SABANA))
     assert viewer.get(f"{URL}?ot={ot.pk}&buscar=2").status_code == HTTPStatus.FORBIDDEN
 
 
 def test_search_by_key_or_text_offers_authorised_concepts_not_in_the_anexo(engineer, ot):
-    por_clave = _html(
+    por_clave = page_html(
         engineer.get(
             f"{URL}?ot={ot.pk}&buscar=2.3.",
             HTTP_HX_REQUEST="true",
             HTTP_HX_TARGET="resultados-concepto",
         )
     )
-    por_texto = _html(engineer.get(f"{URL}?ot={ot.pk}&buscar=abrazadera"))
+    por_texto = page_html(engineer.get(f"{URL}?ot={ot.pk}&buscar=abrazadera"))
 
     assert "<html" not in por_clave and "<html" in por_texto
     assert "Agregar C-5 2.3" in por_clave and "Agregar C-5 2.30" in por_clave
@@ -89,7 +86,7 @@ def test_add_makes_a_new_version_with_the_line_at_volume_zero(engineer, ot):
     }
     assert lineas == {"2.1": (Decimal("100"), Decimal("1000.00")), "2.3": (0, Decimal("50.00"))}
     assert RegistroActividad.objects.filter(entidad_id=str(activo.pk), accion="crear").exists()
-    pagina = _html(engineer.get(SABANA))
+    pagina = page_html(engineer.get(SABANA))
     assert "Se agregó la partida 2.3 del anexo C-5 al anexo de la OT (versión 2)" in pagina
     assert "Abrazadera de acero" in pagina
 
@@ -105,7 +102,7 @@ def test_adding_twice_or_an_unauthorised_concept_changes_nothing(engineer, ot):
         )
 
     assert AnexoOT.objects.filter(ot=ot).count() == 1
-    pagina = _html(engineer.get(SABANA))
+    pagina = page_html(engineer.get(SABANA))
     assert "El anexo de la OT ya tiene la partida 2.1 del anexo C-5." in pagina
     assert "La partida 2.31 aún no está autorizada." in pagina
 

@@ -28,11 +28,6 @@ URL = "/operaciones/api/produccion/"
 
 
 @pytest.fixture
-def capturista(role_client):
-    return role_client("Captura de producción")
-
-
-@pytest.fixture
 def familia():
     """A principal OT (concept 2.1 of C-5: 100 authorised) and its re-programming, whose
     anexo restates the authorisation at 120."""

@@ -30,11 +30,6 @@ EVIDENCIA = "https://evidencias.example.com/gpu/buzo-04.pdf"
 
 
 @pytest.fixture
-def capturista(role_client):
-    return role_client("Captura de producción")
-
-
-@pytest.fixture
 def obra():
     """May 2026: Buzo (C-2) on the 4th TE and CMA, on the 5th at another site; Lancha (C-3)
     on the 5th; Tubería (C-5, not on the board) on the 4th; Buzo in June (another month).

@@ -19,11 +19,6 @@ URL = "/operaciones/api/produccion/"
 
 
 @pytest.fixture
-def capturista(role_client):
-    return role_client("Captura de producción")
-
-
-@pytest.fixture
 def ot():
     return OTFactory()
 

@@ -15,6 +15,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from sascop.catalogos.tests.factories import SitioFactory
+from sascop.core.tests.navegador import csrf_token, page_html
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios.tests.factories import AnexoFactory, ConceptoFactory, linea_de
 from sascop.produccion.models import Produccion
@@ -24,22 +25,9 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "vista-previa"}
 
 
-def _html(response) -> str:
-    return response.content.decode()
-
-
 def _texto(response) -> str:
     """The page's text as a person reads it (no tags, single spaces)."""
-    return " ".join(re.sub(r"<[^>]+>", " ", _html(response)).split())
-
-
-def _token(c: Client) -> str:
-    return c.cookies["csrftoken"].value
-
-
-@pytest.fixture
-def capturista(role_client) -> Client:
-    return role_client("Captura de producción")
+    return " ".join(re.sub(r"<[^>]+>", " ", page_html(response)).split())
 
 
 @pytest.fixture
@@ -162,7 +150,7 @@ def test_an_anonymous_visit_goes_to_the_login_page(client):
 
 def test_consulta_reads_the_list_but_cannot_capture(viewer, obra):
     assert viewer.get("/produccion/").status_code == HTTPStatus.OK
-    assert "Capturar producción" not in _html(viewer.get("/produccion/"))
+    assert "Capturar producción" not in page_html(viewer.get("/produccion/"))
     assert viewer.get("/produccion/captura/").status_code == HTTPStatus.FORBIDDEN
 
 
@@ -172,7 +160,7 @@ def test_consulta_reads_the_list_but_cannot_capture(viewer, obra):
 def _pegar(c: Client, ot: str, texto: str, accion: str, **headers: Any) -> Any:
     return c.post(
         f"/produccion/captura/?ot={ot}",
-        {"accion": accion, "texto": texto, "csrfmiddlewaretoken": _token(c)},
+        {"accion": accion, "texto": texto, "csrfmiddlewaretoken": csrf_token(c)},
         **headers,
     )
 
@@ -197,7 +185,7 @@ def test_a_paste_with_one_bad_row_is_previewed_row_by_row_and_nothing_is_saved(c
     )
 
     preview = _pegar(capturista, "OT-2026-017", texto, "revisar", **HTMX)
-    html = _html(preview)
+    html = page_html(preview)
 
     assert preview.status_code == HTTPStatus.OK
     assert "<html" not in html  # only the preview, swapped in place
@@ -208,7 +196,7 @@ def test_a_paste_with_one_bad_row_is_previewed_row_by_row_and_nothing_is_saved(c
 
     guardar = _pegar(capturista, "OT-2026-017", texto, "guardar")
     assert guardar.status_code == HTTPStatus.BAD_REQUEST
-    assert "No se guardó nada" in _html(guardar)
+    assert "No se guardó nada" in page_html(guardar)
     assert not Produccion.objects.exists()
 
 
@@ -216,7 +204,7 @@ def test_a_good_paste_is_saved_all_at_once_and_the_list_shows_it(capturista, obr
     capturista.get("/produccion/captura/?ot=OT-2026-017")
     texto = "02/03/2026\t\t2.1.\t1,250.5\tCMA\n2026-03-03\t\t4.4\t2,5\t\t\tbuzo 2\n"
 
-    preview = _html(_pegar(capturista, "OT-2026-017", texto, "revisar", **HTMX))
+    preview = page_html(_pegar(capturista, "OT-2026-017", texto, "revisar", **HTMX))
     response = _pegar(capturista, "OT-2026-017", texto, "guardar")
 
     assert "Las 2 filas están bien" in preview
@@ -228,7 +216,7 @@ def test_a_good_paste_is_saved_all_at_once_and_the_list_shows_it(capturista, obr
         (obra["p2"], Decimal("2.5"), "TE"),
     ]
     assert filas[1].comentario == "buzo 2" and filas[1].sitio == obra["ot"].sitio
-    assert "Se guardaron 2 filas" in _html(capturista.get(response["Location"]))
+    assert "Se guardaron 2 filas" in page_html(capturista.get(response["Location"]))
 
 
 def test_a_paste_repeating_stored_production_marks_that_row(capturista, obra):
@@ -241,7 +229,7 @@ def test_a_paste_repeating_stored_production_marks_that_row(capturista, obra):
     capturista.get("/produccion/captura/?ot=OT-2026-017")
     texto = "02/03/2026\t\t4.4\t1\n02/03/2026\t\t2.1\t1\n"
 
-    html = _html(_pegar(capturista, "OT-2026-017", texto, "revisar", **HTMX))
+    html = page_html(_pegar(capturista, "OT-2026-017", texto, "revisar", **HTMX))
 
     filas = re.findall(r'<tr class="(fila-[a-z-]+)">', html)
     assert filas == ["fila-bien", "fila-con-error"]
@@ -260,22 +248,36 @@ def _lineas(page: str) -> tuple[dict[str, str], dict[str, str]]:
     return {f"linea-{i}": pk for _clave, i, pk in filas}, {clave: i for clave, i, _pk in filas}
 
 
-def test_one_day_of_an_ot_is_captured_line_by_line(capturista, obra):
-    page = _html(capturista.get("/produccion/captura/?ot=OT-2026-017"))
-    campos, por_clave = _lineas(page)
+def _formulario_dia(capturista: Client) -> tuple[dict[str, str], dict[str, str]]:
+    """The day form of OT-2026-017 as the page shows it: its line fields (`_lineas`)."""
+    return _lineas(page_html(capturista.get("/produccion/captura/?ot=OT-2026-017")))
 
-    response = capturista.post(
+
+def _enviar_dia(capturista: Client, datos: dict[str, str]) -> Any:
+    """Send OT-2026-017's day form for 2026-03-05 (TE) with `datos`."""
+    return capturista.post(
         "/produccion/captura/?ot=OT-2026-017",
         {
             "accion": "dia",
             "fecha": "2026-03-05",
             "tipo_tiempo": "TE",
+            **datos,
+            "csrfmiddlewaretoken": csrf_token(capturista),
+        },
+    )
+
+
+def test_one_day_of_an_ot_is_captured_line_by_line(capturista, obra):
+    campos, por_clave = _formulario_dia(capturista)
+
+    response = _enviar_dia(
+        capturista,
+        {
             "sitio": "",
             "comentario": "",
             **campos,
             f"vol-{por_clave['C-5 2.1']}": "12.5",
             f"vol-{por_clave['C-5 4.4']}": "",
-            "csrfmiddlewaretoken": _token(capturista),
         },
     )
 
@@ -286,24 +288,15 @@ def test_one_day_of_an_ot_is_captured_line_by_line(capturista, obra):
 
 
 def test_a_bad_volume_in_the_day_is_marked_on_its_line(capturista, obra):
-    page = _html(capturista.get("/produccion/captura/?ot=OT-2026-017"))
-    claves, _por_clave = _lineas(page)
+    claves, _por_clave = _formulario_dia(capturista)
 
-    response = capturista.post(
-        "/produccion/captura/?ot=OT-2026-017",
-        {
-            "accion": "dia",
-            "fecha": "2026-03-05",
-            "tipo_tiempo": "TE",
-            **claves,
-            **{k.replace("linea", "vol"): "-3" for k in claves},
-            "csrfmiddlewaretoken": _token(capturista),
-        },
+    response = _enviar_dia(
+        capturista, {**claves, **{k.replace("linea", "vol"): "-3" for k in claves}}
     )
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "El volumen debe ser mayor que cero." in _html(response)
-    assert 'aria-invalid="true"' in _html(response)
+    assert "El volumen debe ser mayor que cero." in page_html(response)
+    assert 'aria-invalid="true"' in page_html(response)
     assert not Produccion.objects.exists()
 
 
@@ -311,7 +304,7 @@ def test_an_unknown_ot_is_said_next_to_the_field(capturista):
     response = capturista.get("/produccion/captura/?ot=NO-EXISTE")
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "No hay una OT «NO-EXISTE»" in _html(response)
+    assert "No hay una OT «NO-EXISTE»" in page_html(response)
 
 
 def test_a_key_in_two_anexos_needs_the_anexo_and_a_line_of_another_ot_is_refused(capturista, obra):
@@ -327,7 +320,7 @@ def test_a_key_in_two_anexos_needs_the_anexo_and_a_line_of_another_ot_is_refused
         "32/03/2026\t\t4.4\tuno\n"
     )
 
-    html = _html(_pegar(capturista, "OT-2026-017", texto, "revisar", **HTMX))
+    html = page_html(_pegar(capturista, "OT-2026-017", texto, "revisar", **HTMX))
 
     assert re.findall(r'<tr class="(fila-[a-z-]+)">', html) == [
         "fila-con-error",
@@ -360,7 +353,7 @@ def test_a_pasted_row_of_a_shared_partida_is_told_apart_by_its_concept_text(capt
         "03/03/2026\t4.7\tOPERARIO ESPECIALISTA (PINTOR)\t1\n"
     )
 
-    html = _html(_pegar(capturista, "OT-2026-017", texto, "revisar", **HTMX))
+    html = page_html(_pegar(capturista, "OT-2026-017", texto, "revisar", **HTMX))
 
     assert re.findall(r'<tr class="(fila-[a-z-]+)">', html) == [
         "fila-bien", "fila-bien", "fila-con-error", "fila-con-error",
@@ -377,22 +370,17 @@ def test_a_pasted_row_of_a_shared_partida_is_told_apart_by_its_concept_text(capt
 
 def test_the_day_form_keeps_each_trade_of_a_shared_partida_on_its_own_line(capturista, obra):
     tubero, electrico = _oficios(obra["ot"])
-    page = _html(capturista.get("/produccion/captura/?ot=OT-2026-017"))
-    campos, _por_clave = _lineas(page)
+    campos, _por_clave = _formulario_dia(capturista)
     por_linea = {pk: campo.removeprefix("linea-") for campo, pk in campos.items()}
 
-    response = capturista.post(
-        "/produccion/captura/?ot=OT-2026-017",
+    response = _enviar_dia(
+        capturista,
         {
-            "accion": "dia",
-            "fecha": "2026-03-05",
-            "tipo_tiempo": "TE",
             "sitio": "",
             "comentario": "",
             **campos,
             f"vol-{por_linea[str(tubero.pk)]}": "8",
             f"vol-{por_linea[str(electrico.pk)]}": "4",
-            "csrfmiddlewaretoken": _token(capturista),
         },
     )
 
@@ -400,7 +388,7 @@ def test_the_day_form_keeps_each_trade_of_a_shared_partida_on_its_own_line(captu
     guardadas = dict(Produccion.objects.values_list("partida_anexo", "volumen_produccion"))
     assert guardadas == {tubero.pk: Decimal("8"), electrico.pk: Decimal("4")}
     # Loaded again to correct it, each trade shows its own volume.
-    page = _html(
+    page = page_html(
         capturista.get("/produccion/captura/?ot=OT-2026-017&fecha=2026-03-05&tipo_tiempo=TE")
     )
     for linea, volumen in ((tubero, "8"), (electrico, "4")):
@@ -412,20 +400,15 @@ def test_the_day_form_keeps_each_trade_of_a_shared_partida_on_its_own_line(captu
 
 
 def _dia(capturista, obra, volumenes: dict[str, str], mostrados: dict[str, str]):
-    page = _html(capturista.get("/produccion/captura/?ot=OT-2026-017"))
-    campos, por_clave = _lineas(page)
-    return capturista.post(
-        "/produccion/captura/?ot=OT-2026-017",
+    campos, por_clave = _formulario_dia(capturista)
+    return _enviar_dia(
+        capturista,
         {
-            "accion": "dia",
-            "fecha": "2026-03-05",
-            "tipo_tiempo": "TE",
             "sitio": "",
             "comentario": "",
             **campos,
             **{f"vol-{por_clave[c]}": v for c, v in volumenes.items()},
             **{f"antes-{por_clave[c]}": v for c, v in mostrados.items()},
-            "csrfmiddlewaretoken": _token(capturista),
         },
     )
 
@@ -444,7 +427,7 @@ def test_the_day_loads_what_is_stored_and_corrects_it(capturista, obra):
         "/produccion/captura/",
         {"ot": "OT-2026-017", "fecha": "2026-03-05", "tipo_tiempo": "TE", "sitio": ""},
     )
-    html = _html(cargada)
+    html = page_html(cargada)
     assert cargada.status_code == HTTPStatus.OK
     assert re.search(r'name="antes-\d+" value="12.5"', html)
     assert re.search(r'name="vol-\d+" value="12.5"', html)
@@ -486,7 +469,7 @@ def test_a_bad_correction_saves_nothing(capturista, obra):
     response = _dia(capturista, obra, {"C-5 2.1": "-1", "C-5 4.4": "2"}, {"C-5 2.1": "12.5"})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert 'aria-invalid="true"' in _html(response)
+    assert 'aria-invalid="true"' in page_html(response)
     assert list(Produccion.objects.values_list("volumen_produccion", flat=True)) == [
         Decimal("12.5")
     ]

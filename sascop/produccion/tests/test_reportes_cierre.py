@@ -20,11 +20,6 @@ from tests.envelope import assert_error
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def capturista(role_client):
-    return role_client("Captura de producción")
-
-
 def _url(ot):
     return f"/operaciones/api/ots/{ot.pk}/reportes-diarios/?anio=2026&mes=5"
 

@@ -19,7 +19,7 @@ from sascop.precios.models import ProgramaDiario
 from sascop.precios.tests.factories import ConceptoFactory, linea_de
 from sascop.produccion import excedentes
 from sascop.produccion.models import HojaGuardada, Produccion, ReporteDiario
-from sascop.produccion.tests.factories import ProduccionFactory
+from sascop.produccion.tests.factories import ProduccionFactory, tuberia_programada
 from tests.envelope import assert_error
 
 pytestmark = pytest.mark.django_db
@@ -27,27 +27,16 @@ URL = "/operaciones/api/produccion/sabana/"
 
 
 @pytest.fixture
-def capturista(role_client):
-    return role_client("Captura de producción")
-
-
-@pytest.fixture
 def hoja():
     """An OT whose anexo has two lines, programmed and partly executed in May 2026."""
     ot = OTFactory()
-    tubo = linea_de(
-        ot,
-        concepto=ConceptoFactory(anexo__clave="C-5", partida="2.1", concepto="Tubería",
-                                 unidad="M", pu_mn=Decimal("1000.00")),
-        volumen=Decimal("100"),
-    )  # fmt: skip
+    tubo = tuberia_programada(ot)
     buzo = linea_de(
         ot,
         concepto=ConceptoFactory(anexo__clave="C-2", partida="3", concepto="Buzo",
                                  unidad="HOM/DIA", pu_mn=Decimal("0"), pu_usd=Decimal("10.50")),
         volumen=Decimal("20"),
     )  # fmt: skip
-    ProgramaDiario.objects.create(partida=tubo, fecha=datetime.date(2026, 5, 4), volumen=40)
     ProgramaDiario.objects.create(partida=tubo, fecha=datetime.date(2026, 6, 1), volumen=9)
     filas = [
         (tubo, "2026-04-30", "TE", "30"),  # an earlier month

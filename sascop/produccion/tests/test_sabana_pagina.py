@@ -14,20 +14,15 @@ from typing import Any
 import openpyxl
 import pytest
 
+from sascop.core.tests.navegador import page_html
 from sascop.ots.tests.factories import OTFactory
-from sascop.precios.models import ProgramaDiario
 from sascop.precios.tests.factories import ConceptoFactory, linea_de
 from sascop.produccion import excedentes
 from sascop.produccion.models import Produccion, ReporteDiario
-from sascop.produccion.tests.factories import ProduccionFactory
+from sascop.produccion.tests.factories import ProduccionFactory, tuberia_programada
 
 pytestmark = pytest.mark.django_db
 URL = "/produccion/sabana/"
-
-
-@pytest.fixture
-def capturista(role_client):
-    return role_client("Captura de producción")
 
 
 @pytest.fixture
@@ -35,13 +30,7 @@ def hoja():
     """An OT whose anexo has a line of 100 M, programmed and executed in May 2026 (15.5 M
     beyond the authorised volume on the 5th), and the 31st signed off."""
     ot = OTFactory(orden_trabajo="OT-2026-050")
-    tubo = linea_de(
-        ot,
-        concepto=ConceptoFactory(anexo__clave="C-5", partida="2.1", concepto="Tubería",
-                                 unidad="M", pu_mn=Decimal("1000.00")),
-        volumen=Decimal("100"),
-    )  # fmt: skip
-    ProgramaDiario.objects.create(partida=tubo, fecha=datetime.date(2026, 5, 4), volumen=40)
+    tubo = tuberia_programada(ot)
     for fecha, volumen in (("2026-05-04", "75.5"), ("2026-05-05", "40")):
         ProduccionFactory(
             ot=ot, partida_anexo=tubo, fecha_produccion=fecha, volumen_produccion=Decimal(volumen)
@@ -51,10 +40,6 @@ def hoja():
     )
     excedentes.recalcular_todo()
     return {"ot": ot, "tubo": tubo}
-
-
-def _html(response: Any) -> str:
-    return response.content.decode()
 
 
 def _celda(html: str, linea: int, dia: int) -> str:
@@ -78,7 +63,7 @@ def _enviar(c: Any, html: str, cambios: dict[str, str], **params: Any) -> Any:
 
 def test_the_grid_shows_programmed_executed_excess_and_signed_days(viewer, hoja):
     response = viewer.get(URL, {"ot": "OT-2026-050", "anio": 2026, "mes": 5})
-    html = _html(response)
+    html = page_html(response)
     linea = hoja["tubo"].pk
 
     assert response.status_code == HTTPStatus.OK
@@ -93,7 +78,7 @@ def test_the_grid_shows_programmed_executed_excess_and_signed_days(viewer, hoja)
 
 
 def test_saving_the_month_creates_corrects_and_deletes_days(capturista, hoja):
-    html = _html(capturista.get(URL, {"ot": "OT-2026-050", "anio": 2026, "mes": 5}))
+    html = page_html(capturista.get(URL, {"ot": "OT-2026-050", "anio": 2026, "mes": 5}))
     linea = hoja["tubo"].pk
 
     response = _enviar(
@@ -110,53 +95,53 @@ def test_saving_the_month_creates_corrects_and_deletes_days(capturista, hoja):
 
 
 def test_a_stale_grid_saves_nothing_and_keeps_what_was_typed(capturista, hoja):
-    html = _html(capturista.get(URL, {"ot": "OT-2026-050", "anio": 2026, "mes": 5}))
+    html = page_html(capturista.get(URL, {"ot": "OT-2026-050", "anio": 2026, "mes": 5}))
     linea = hoja["tubo"].pk
     Produccion.objects.filter(fecha_produccion__day=5).update(volumen_produccion=41)
 
     response = _enviar(capturista, html, {f"e-{linea}-7": "9"})
 
     assert response.status_code == HTTPStatus.PRECONDITION_FAILED
-    assert "Alguien más guardó esta sábana" in _html(response)
-    assert 'value="9"' in _celda(_html(response), linea, 7)
+    assert "Alguien más guardó esta sábana" in page_html(response)
+    assert 'value="9"' in _celda(page_html(response), linea, 7)
     assert not Produccion.objects.filter(fecha_produccion__day=7).exists()
     # Saving again (the page now carries the new version) applies it.
-    assert _enviar(capturista, _html(response), {}).status_code == HTTPStatus.FOUND
+    assert _enviar(capturista, page_html(response), {}).status_code == HTTPStatus.FOUND
     assert Produccion.objects.filter(fecha_produccion__day=7).exists()
 
 
 def test_a_bad_cell_is_marked_and_nothing_is_saved(capturista, hoja):
-    html = _html(capturista.get(URL, {"ot": "OT-2026-050", "anio": 2026, "mes": 5}))
+    html = page_html(capturista.get(URL, {"ot": "OT-2026-050", "anio": 2026, "mes": 5}))
     linea = hoja["tubo"].pk
 
     response = _enviar(capturista, html, {f"e-{linea}-8": "-2", f"e-{linea}-9": "3"})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert 'aria-invalid="true"' in _celda(_html(response), linea, 8)
-    assert "Revisa las celdas marcadas" in _html(response)
+    assert 'aria-invalid="true"' in _celda(page_html(response), linea, 8)
+    assert "Revisa las celdas marcadas" in page_html(response)
     assert not Produccion.objects.filter(fecha_produccion__day__in=[8, 9]).exists()
 
 
 def test_a_bad_cell_the_grid_does_not_show_is_named_in_the_notice(capturista, hoja):
     # A day the month does not have, sent by a tampered form: no input to mark, so the
     # notice names it.
-    html = _html(capturista.get(URL, {"ot": "OT-2026-050", "anio": 2026, "mes": 5}))
+    html = page_html(capturista.get(URL, {"ot": "OT-2026-050", "anio": 2026, "mes": 5}))
     linea = hoja["tubo"].pk
 
     response = _enviar(capturista, html, {f"e-{linea}-32": "1", f"e-{linea}-9": "3"})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert f"Línea {linea}, día 32: No es un día del mes." in _html(response)
+    assert f"Línea {linea}, día 32: No es un día del mes." in page_html(response)
     assert not Produccion.objects.filter(fecha_produccion__day=9).exists()
 
 
 def test_a_change_on_a_signed_day_is_refused(capturista, hoja):
-    html = _html(capturista.get(URL, {"ot": "OT-2026-050", "anio": 2026, "mes": 5}))
+    html = page_html(capturista.get(URL, {"ot": "OT-2026-050", "anio": 2026, "mes": 5}))
 
     response = _enviar(capturista, html, {f"e-{hoja['tubo'].pk}-31": "4"})
 
     assert response.status_code == HTTPStatus.CONFLICT
-    assert "No se guardó nada" in _html(response)
+    assert "No se guardó nada" in page_html(response)
     assert not Produccion.objects.filter(fecha_produccion__day=31).exists()
 
 
@@ -183,7 +168,7 @@ def test_an_unknown_ot_is_said_next_to_the_field(viewer):
     response = viewer.get(URL, {"ot": "NO-EXISTE", "anio": 2026, "mes": 5})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "No hay una OT «NO-EXISTE»" in _html(response)
+    assert "No hay una OT «NO-EXISTE»" in page_html(response)
 
 
 def test_the_grid_queries_do_not_grow_with_its_lines(
@@ -215,7 +200,7 @@ def test_the_grid_gets_the_sheet_its_version_and_what_it_may_change(viewer, capt
     captura = capturista.get(URL, params)
     api = capturista.get("/operaciones/api/produccion/sabana/", {**params, "ot": hoja["ot"].pk})
 
-    rejilla = _rejilla(_html(captura))
+    rejilla = _rejilla(page_html(captura))
     assert rejilla == {
         "datos": api.json(),
         "version": api["ETag"],
@@ -230,17 +215,17 @@ def test_the_grid_gets_the_sheet_its_version_and_what_it_may_change(viewer, capt
             "estados": ["PENDIENTE", "PROCESO", "FALTA FIRMA PEMEX", "FIRMADO"],
         },
     }
-    assert _rejilla(_html(lectura))["editable"] is False
-    assert _rejilla(_html(lectura))["reportes"]["editable"] is False
-    assert '<script id="textos-rejilla" type="application/json">' in _html(captura)
+    assert _rejilla(page_html(lectura))["editable"] is False
+    assert _rejilla(page_html(lectura))["reportes"]["editable"] is False
+    assert '<script id="textos-rejilla" type="application/json">' in page_html(captura)
     # The grid's script and its library, from this site; no script written into the page.
-    assert "/static/vendor/tabulator/tabulator.min.js" in _html(captura)
-    assert "/static/produccion/sabana.js" in _html(captura)
-    assert not re.search(r"<script(?![^>]*(src=|application/json))", _html(captura))
+    assert "/static/vendor/tabulator/tabulator.min.js" in page_html(captura)
+    assert "/static/produccion/sabana.js" in page_html(captura)
+    assert not re.search(r"<script(?![^>]*(src=|application/json))", page_html(captura))
 
 
 def test_a_month_to_come_takes_nothing_yet(capturista, hoja):
     hoy = datetime.date.today()
     response = capturista.get(URL, {"ot": "OT-2026-050", "anio": hoy.year + 1, "mes": 1})
 
-    assert _rejilla(_html(response))["primer_dia_futuro"] == 1
+    assert _rejilla(page_html(response))["primer_dia_futuro"] == 1

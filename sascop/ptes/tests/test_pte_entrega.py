@@ -8,21 +8,17 @@ import re
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 
 from sascop.catalogos.estatus import EstatusPaso, EstatusPTE
 from sascop.catalogos.tests.factories import (
-    ClienteFactory,
     PasoFactory,
-    ResponsableFactory,
-    TipoClienteFactory,
-    TipoPTEFactory,
 )
 from sascop.core.api.etags import etag_for
 from sascop.core.errors import InvalidInput
+from sascop.core.tests.navegador import csrf_token
 from sascop.ptes import services
 from sascop.ptes.models import PTE, PTEDetalle
-from sascop.ptes.tests.factories import PTEFactory
+from sascop.ptes.tests.factories import PTEFactory, catalogos_de_pte
 from sascop.ptes.tests.test_ptes_api import _body
 
 pytestmark = pytest.mark.django_db
@@ -34,17 +30,7 @@ HOY = "2026-07-16T10:00:00-06:00"
 
 @pytest.fixture
 def catalogos():
-    tipo_cliente = TipoClienteFactory()
-    PasoFactory(tipo_cliente=tipo_cliente, orden=1)
-    return {
-        "cliente": ClienteFactory(tipo=tipo_cliente),
-        "responsable": ResponsableFactory(),
-        "tipo": TipoPTEFactory(),
-    }
-
-
-def _token(c: Client) -> str:
-    return c.cookies["csrftoken"].value
+    return catalogos_de_pte([{"orden": 1}])
 
 
 def _json(c, csrf, method, url, body, **headers):
@@ -127,7 +113,7 @@ def test_the_edit_page_says_it_next_to_the_field(engineer):
         "prioridad": pte.prioridad,
         "estatus": pte.estatus,
         "version": version.replace("&quot;", '"'),
-        "csrfmiddlewaretoken": _token(engineer),
+        "csrfmiddlewaretoken": csrf_token(engineer),
     }
 
     page = engineer.post(f"/ptes/{pte.pk}/editar/", datos).content.decode()
@@ -175,7 +161,7 @@ def test_one_click_marks_it_delivered_today(engineer, time_machine):
 
     response = engineer.post(
         f"/ptes/{pte.pk}/entregar/",
-        {"version": version.replace("&quot;", '"'), "csrfmiddlewaretoken": _token(engineer)},
+        {"version": version.replace("&quot;", '"'), "csrfmiddlewaretoken": csrf_token(engineer)},
         follow=True,
     )
 
@@ -193,7 +179,7 @@ def test_a_stale_page_does_not_mark_it(engineer):
 
     response = engineer.post(
         f"/ptes/{pte.pk}/entregar/",
-        {"version": version, "csrfmiddlewaretoken": _token(engineer)},
+        {"version": version, "csrfmiddlewaretoken": csrf_token(engineer)},
         follow=True,
     )
 
@@ -207,7 +193,7 @@ def test_only_who_may_edit_the_pte_marks_it(viewer):
 
     response = viewer.post(
         f"/ptes/{pte.pk}/entregar/",
-        {"version": etag_for(pte), "csrfmiddlewaretoken": _token(viewer)},
+        {"version": etag_for(pte), "csrfmiddlewaretoken": csrf_token(viewer)},
     )
 
     assert response.status_code == HTTPStatus.FORBIDDEN
@@ -225,7 +211,7 @@ def test_saving_the_last_step_offers_it_in_place(engineer):
         {
             "estatus": str(EstatusPaso.COMPLETADO),
             "version": etag_for(ultimo),
-            "csrfmiddlewaretoken": _token(engineer),
+            "csrfmiddlewaretoken": csrf_token(engineer),
         },
         **HTMX,
     ).content.decode()

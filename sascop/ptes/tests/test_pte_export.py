@@ -14,10 +14,10 @@ from openpyxl import load_workbook
 from sascop.catalogos.estatus import EstatusPaso
 from sascop.catalogos.tests.factories import ClienteFactory, PasoFactory
 from sascop.core import excel
+from sascop.core.tests import exportar
 from sascop.ptes import exports
 from sascop.ptes.models import PTEDetalle
 from sascop.ptes.tests.factories import PTEFactory
-from tests.envelope import assert_error
 
 pytestmark = pytest.mark.django_db
 API = "/operaciones/api/ptes/"
@@ -83,22 +83,13 @@ def test_the_api_exports_the_same_rows_and_keeps_json_the_default(viewer, ptes):
 
 
 def test_the_api_refuses_what_it_cannot_use(viewer):
-    assert_error(viewer.get(API, {"formato": "csv"}), HTTPStatus.BAD_REQUEST, "invalid")
-    assert_error(
-        viewer.get(API, {"formato": "xlsx", "elementos_por_pagina": 500}),
-        HTTPStatus.BAD_REQUEST,
-        "invalid",
-    )
-    assert_error(
-        viewer.get(API, {"formato": "xlsx", "cliente": "x"}), HTTPStatus.BAD_REQUEST, "invalid"
-    )
+    exportar.assert_refuses_what_it_cannot_use(viewer, API)
 
 
 def test_the_export_needs_the_same_permission_as_the_list(client, user, json_login):
     json_login()
 
-    assert_error(client.get(API, {"formato": "xlsx"}), HTTPStatus.FORBIDDEN, "permission_denied")
-    assert client.get("/ptes/?exportar=xlsx").status_code == HTTPStatus.FORBIDDEN
+    exportar.assert_needs_the_lists_permission(client, API, "/ptes/")
 
 
 def test_rows_are_read_in_batches_never_all_at_once(django_assert_num_queries, monkeypatch):
@@ -126,11 +117,4 @@ def test_rows_are_read_in_batches_never_all_at_once(django_assert_num_queries, m
 
 
 def test_the_export_is_documented(client):
-    document = client.get("/api/schema/", {"format": "json"}).json()
-    operation = document["paths"][API]["get"]
-
-    formato = next(p for p in operation["parameters"] if p["name"] == "formato")
-    assert formato["schema"] == {"type": "string", "enum": ["json", "xlsx"]}
-    content = operation["responses"]["200"]["content"]
-    assert set(content) == {"application/json", excel.XLSX}
-    assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/PTEPage"}
+    exportar.assert_documented(client, API, "PTEPage")

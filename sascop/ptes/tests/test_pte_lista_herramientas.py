@@ -20,18 +20,11 @@ from openpyxl import load_workbook
 from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.core.api.etags import etag_for
+from sascop.core.tests.navegador import csrf_token, page_html
 from sascop.ptes.models import PTE, PTEDetalle
 from sascop.ptes.tests.factories import PTEFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _html(response) -> str:
-    return response.content.decode()
-
-
-def _token(c: Client) -> str:
-    return c.cookies["csrftoken"].value
 
 
 def _encabezados(html: str) -> list[str]:
@@ -52,7 +45,7 @@ def _hoja(libro: Any) -> Any:
 
 
 def _post(c: Client, url: str, datos: dict) -> Any:
-    return c.post(url, {**datos, "csrfmiddlewaretoken": _token(c)})
+    return c.post(url, {**datos, "csrfmiddlewaretoken": csrf_token(c)})
 
 
 # --- Configurar tabla ---------------------------------------------------------------------
@@ -61,7 +54,7 @@ def _post(c: Client, url: str, datos: dict) -> Any:
 def test_each_user_chooses_and_orders_the_columns_of_a_list(viewer, role_client):
     PTEFactory(oficio_pte="A")
     otro = role_client("Consulta")
-    assert _encabezados(_html(viewer.get("/ptes/")))[:3] == ["Oficio", "Descripción", "Cliente"]
+    assert _encabezados(page_html(viewer.get("/ptes/")))[:3] == ["Oficio", "Descripción", "Cliente"]
 
     response = _post(
         viewer,
@@ -77,28 +70,28 @@ def test_each_user_chooses_and_orders_the_columns_of_a_list(viewer, role_client)
 
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == "/ptes/?estatus=2"
-    assert _encabezados(_html(viewer.get("/ptes/"))) == ["Tipo", "Oficio", "Avance"]
+    assert _encabezados(page_html(viewer.get("/ptes/"))) == ["Tipo", "Oficio", "Avance"]
     # The choice is this user's only.
-    assert "Cliente" in _encabezados(_html(otro.get("/ptes/")))
+    assert "Cliente" in _encabezados(page_html(otro.get("/ptes/")))
     # The export keeps every column, in its order.
     libro = load_workbook(BytesIO(b"".join(viewer.get("/ptes/?exportar=xlsx").streaming_content)))
     assert _hoja(libro)["A1"].value == "Oficio PTE"
 
     _post(viewer, "/paginas/columnas/ptes/", {"restablecer": "1", "volver": "/ptes/"})
 
-    assert _encabezados(_html(viewer.get("/ptes/")))[:3] == ["Oficio", "Descripción", "Cliente"]
+    assert _encabezados(page_html(viewer.get("/ptes/")))[:3] == ["Oficio", "Descripción", "Cliente"]
 
 
 def test_the_chooser_page_shows_the_columns_seen_first_and_comes_back_to_the_list(viewer):
     _post(viewer, "/paginas/columnas/ptes/", {"columna": ["estatus", "tipo"], "volver": "/"})
 
-    html = _html(viewer.get("/ptes/?estatus=2&configurar=1"))
+    html = page_html(viewer.get("/ptes/?estatus=2&configurar=1"))
 
     marcadas = re.findall(r'name="columna" value="(\w+)" id="col-\w+" checked', html)
     assert marcadas == ["estatus", "tipo"]
     assert 'value="oficio_pte" id="col-oficio_pte">' in html  # offered, not shown
     assert '<input type="hidden" name="volver" value="/ptes/?estatus=2">' in html
-    assert 'href="/ptes/?estatus=2&amp;configurar=1"' in _html(viewer.get("/ptes/?estatus=2"))
+    assert 'href="/ptes/?estatus=2&amp;configurar=1"' in page_html(viewer.get("/ptes/?estatus=2"))
 
 
 def test_the_chooser_needs_the_csrf_token_and_goes_back_only_to_this_site(viewer):
@@ -116,7 +109,7 @@ def test_unknown_column_names_are_dropped(viewer):
     PTEFactory()
     _post(viewer, "/paginas/columnas/ptes/", {"columna": ["password", "estatus"], "volver": "/"})
 
-    assert _encabezados(_html(viewer.get("/ptes/"))) == ["Estatus"]
+    assert _encabezados(page_html(viewer.get("/ptes/"))) == ["Estatus"]
 
 
 # --- Page size, long text -------------------------------------------------------------------
@@ -126,7 +119,7 @@ def test_the_page_size_is_offered_keeping_the_filters(viewer):
     for n in range(12):
         PTEFactory(oficio_pte=f"P{n:02d}", estatus=EstatusPTE.EN_PROCESO)
 
-    html = _html(viewer.get("/ptes/?estatus=2&por_pagina=10&pagina=2"))
+    html = page_html(viewer.get("/ptes/?estatus=2&por_pagina=10&pagina=2"))
 
     assert '<span aria-current="true">10</span>' in html
     assert 'href="/ptes/?estatus=2&amp;por_pagina=50"' in html
@@ -137,7 +130,7 @@ def test_long_text_is_cut_with_the_whole_of_it_in_a_tooltip(viewer):
     largo = "Inspección submarina de ductos " * 6
     PTEFactory(descripcion_trabajo=largo.strip())
 
-    html = _html(viewer.get("/ptes/"))
+    html = page_html(viewer.get("/ptes/"))
 
     assert f'<span class="truncar" title="{largo.strip()}">' in html
     assert 'class="largo largo-2"' in html
@@ -159,7 +152,7 @@ def test_the_ticked_rows_are_exported(viewer, tres):
 
 
 def test_consulta_may_only_export(viewer, tres):
-    html = _html(viewer.get("/ptes/"))
+    html = page_html(viewer.get("/ptes/"))
 
     assert '<option value="exportar">' in html
     assert '<option value="eliminar">' not in html
@@ -174,7 +167,7 @@ def test_a_status_change_is_confirmed_then_done_row_by_row_through_the_service(e
 
     confirmacion = _post(engineer, "/ptes/?estatus=1", pedido)
 
-    html = _html(confirmacion)
+    html = page_html(confirmacion)
     assert confirmacion.status_code == HTTPStatus.OK
     assert "¿Cambiar el estatus de 2 PTEs a «En proceso»?" in html
     assert PTE.objects.filter(estatus=EstatusPTE.EN_PROCESO).count() == 0  # nothing yet
@@ -194,7 +187,7 @@ def test_a_status_change_is_confirmed_then_done_row_by_row_through_the_service(e
     estatus = dict(PTE.objects.values_list("oficio_pte", "estatus"))
     assert estatus == {"L0": EstatusPTE.EN_PROCESO, "L1": EstatusPTE.PENDIENTE, "L2": 1}
     assert RegistroActividad.objects.filter(entidad_id=str(tres[0].pk), campo="estatus").exists()
-    mensajes = _html(engineer.get("/ptes/"))
+    mensajes = page_html(engineer.get("/ptes/"))
     assert "1 PTE actualizadas." in mensajes
     assert "Sin cambios: L1 (cambió desde que lo seleccionaste)." in mensajes
 
@@ -202,7 +195,7 @@ def test_a_status_change_is_confirmed_then_done_row_by_row_through_the_service(e
 def test_a_bulk_delete_is_confirmed_then_hides_the_rows(engineer, tres):
     pedido = {"accion": "eliminar", "pk": [tres[0].pk, tres[2].pk]}
 
-    html = _html(_post(engineer, "/ptes/", pedido))
+    html = page_html(_post(engineer, "/ptes/", pedido))
     assert "¿Eliminar 2 PTEs?" in html
     versiones = _versiones(html)
     _post(
@@ -219,7 +212,7 @@ def test_a_status_change_needs_a_status(engineer, tres):
     response = _post(engineer, "/ptes/", {"accion": "estatus", "estatus": "", "pk": [tres[0].pk]})
 
     assert response.status_code == HTTPStatus.FOUND
-    assert "Elige el estatus nuevo." in _html(engineer.get("/ptes/"))
+    assert "Elige el estatus nuevo." in page_html(engineer.get("/ptes/"))
 
 
 # --- What the detail and edit pages read ------------------------------------------------------

@@ -9,65 +9,37 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from sascop.catalogos.estatus import EstatusPaso
 from sascop.catalogos.tests.factories import (
     ClienteFactory,
     PasoFactory,
-    ResponsableFactory,
     TipoClienteFactory,
-    TipoPTEFactory,
 )
 from sascop.core.api.etags import etag_for
+from sascop.core.tests.navegador import HTMX, csrf_token, hidden_value, page_html, shown_values
+from sascop.flujo.tests.pasos import edit_a_step_someone_else_saved, open_and_complete_a_step
 from sascop.ots.tests.factories import OTFactory
 from sascop.ptes import services
 from sascop.ptes.models import PTE, PTEDetalle
-from sascop.ptes.tests.factories import PTEFactory
+from sascop.ptes.tests.factories import PTEFactory, catalogos_de_pte
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def _html(response) -> str:
-    return response.content.decode()
-
-
-def _token(c: Client) -> str:
-    return c.cookies["csrftoken"].value
 
 
 def _oficios(html: str) -> list[str]:
     return re.findall(r'<a href="/ptes/\d+/">([^<]+)</a>', html)
 
 
-def _shown(html: str) -> dict[str, str]:
-    """The values an edit form showed, which a browser sends back hidden (`initial-*`)."""
-    return {
-        name: value.replace("&quot;", '"')
-        for name, value in re.findall(r'name="(initial-[a-z_]+)"(?: value="([^"]*)")?', html)
-    }
-
-
-def _hidden(html: str, name: str) -> str:
-    found = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html)
-    assert found is not None, f"no hidden {name}"
-    return found.group(1).replace("&quot;", '"')
-
-
 @pytest.fixture
 def catalogos():
-    tipo_cliente = TipoClienteFactory()
-    return {
-        "cliente": ClienteFactory(tipo=tipo_cliente, descripcion="PEP Cantarell"),
-        "responsable": ResponsableFactory(nombre="Ing. Laura Méndez"),
-        "tipo": TipoPTEFactory(descripcion="Inspección submarina"),
-        "pasos": [
-            PasoFactory(tipo_cliente=tipo_cliente, orden=1, descripcion="Recepción"),
-            PasoFactory(tipo_cliente=tipo_cliente, orden=2, descripcion="Visita técnica"),
-        ],
-    }
+    return catalogos_de_pte(
+        [{"orden": 1, "descripcion": "Recepción"}, {"orden": 2, "descripcion": "Visita técnica"}],
+        cliente={"descripcion": "PEP Cantarell"},
+        responsable={"nombre": "Ing. Laura Méndez"},
+        tipo={"descripcion": "Inspección submarina"},
+    )
 
 
 def _con_pasos(cat, **campos):
@@ -110,7 +82,7 @@ def test_list_shows_linked_rows_with_es_mx_figures_and_progress(viewer, catalogo
     response = viewer.get("/ptes/")
 
     assert response.status_code == HTTPStatus.OK
-    html = _html(response)
+    html = page_html(response)
     assert f'<a href="/ptes/{pte.pk}/">PTE-7</a>' in html
     assert "$1,234,567.50" in html
     assert 'aria-label="Avance de PTE-7">50%</progress>' in html
@@ -127,7 +99,7 @@ def test_filters_live_in_the_query_string(viewer, catalogos):
     PTEFactory(oficio_pte="E", estatus=4, descripcion_trabajo="Buceo de saturación")
 
     def oficios(query: str) -> list[str]:
-        return sorted(_oficios(_html(viewer.get(f"/ptes/?{query}"))))
+        return sorted(_oficios(page_html(viewer.get(f"/ptes/?{query}"))))
 
     assert oficios("estatus=2") == ["A", "C", "D"]
     assert oficios("estatus=2&estatus=1") == ["A", "B", "C", "D"]
@@ -137,7 +109,7 @@ def test_filters_live_in_the_query_string(viewer, catalogos):
     assert oficios("anio=2024") == ["D"]
     assert oficios("buscar=saturaci") == ["E"]
     # The form shows what is in force.
-    html = _html(viewer.get("/ptes/?estatus=2&anio=2024"))
+    html = page_html(viewer.get("/ptes/?estatus=2&anio=2024"))
     assert 'value="2" id="id_estatus_1" checked' in html
     assert '<option value="2024" selected>2024</option>' in html
     assert "Filtros (2)" in html
@@ -150,7 +122,7 @@ def test_a_bad_filter_value_is_said_next_to_it_and_the_others_still_apply(viewer
     response = viewer.get("/ptes/?estatus=2&cliente=999999&anio=abc")
 
     assert response.status_code == HTTPStatus.OK
-    html = _html(response)
+    html = page_html(response)
     assert _oficios(html) == ["A"]
     assert html.count('<ul class="errorlist"') == 2
 
@@ -159,10 +131,10 @@ def test_sorting_and_pages(viewer):
     for n in range(12):
         PTEFactory(oficio_pte=f"P{n:02d}")
 
-    first = _oficios(_html(viewer.get("/ptes/?orden=oficio_pte&por_pagina=10")))
-    second = _oficios(_html(viewer.get("/ptes/?orden=oficio_pte&por_pagina=10&pagina=2")))
-    backwards = _oficios(_html(viewer.get("/ptes/?orden=-oficio_pte&por_pagina=10")))
-    past_the_end = _oficios(_html(viewer.get("/ptes/?orden=oficio_pte&por_pagina=10&pagina=9")))
+    first = _oficios(page_html(viewer.get("/ptes/?orden=oficio_pte&por_pagina=10")))
+    second = _oficios(page_html(viewer.get("/ptes/?orden=oficio_pte&por_pagina=10&pagina=2")))
+    backwards = _oficios(page_html(viewer.get("/ptes/?orden=-oficio_pte&por_pagina=10")))
+    past_the_end = _oficios(page_html(viewer.get("/ptes/?orden=oficio_pte&por_pagina=10&pagina=9")))
 
     assert first == [f"P{n:02d}" for n in range(10)]
     assert second == past_the_end == ["P10", "P11"]
@@ -175,14 +147,14 @@ def test_newest_first_by_default(viewer):
     PTEFactory(oficio_pte="viejo", fecha_solicitud=datetime.date(2025, 1, 1))
     PTEFactory(oficio_pte="nuevo", fecha_solicitud=datetime.date(2026, 1, 1))
 
-    assert _oficios(_html(viewer.get("/ptes/"))) == ["nuevo", "viejo"]
+    assert _oficios(page_html(viewer.get("/ptes/"))) == ["nuevo", "viejo"]
 
 
 def test_htmx_gets_only_the_table(viewer):
     PTEFactory(oficio_pte="A", estatus=2)
 
-    html = _html(viewer.get("/ptes/?estatus=2", HTTP_HX_TARGET="tabla-ptes", **HTMX))
-    restore = _html(
+    html = page_html(viewer.get("/ptes/?estatus=2", HTTP_HX_TARGET="tabla-ptes", **HTMX))
+    restore = page_html(
         viewer.get(
             "/ptes/?estatus=2",
             HTTP_HX_TARGET="tabla-ptes",
@@ -210,7 +182,7 @@ def test_list_queries_do_not_grow_with_the_page(viewer, catalogos, assert_same_q
         _con_pasos(catalogos)
 
     def large():
-        assert len(_oficios(_html(viewer.get("/ptes/?por_pagina=50")))) == 30
+        assert len(_oficios(page_html(viewer.get("/ptes/?por_pagina=50")))) == 30
 
     assert_same_queries(small, large)
 
@@ -239,23 +211,23 @@ def test_consulta_reads_but_cannot_create_edit_or_delete(viewer, catalogos):
     for url in ("/ptes/nueva/", f"/ptes/{pte.pk}/editar/", f"/ptes/{pte.pk}/eliminar/"):
         response = viewer.get(url)
         assert response.status_code == HTTPStatus.FORBIDDEN, url
-        assert "Acceso denegado" in _html(response)
+        assert "Acceso denegado" in page_html(response)
     step = viewer.post(
         f"/ptes/{pte.pk}/pasos/{detalle.pk}/",
-        {"estatus": "3", "version": etag_for(detalle), "csrfmiddlewaretoken": _token(viewer)},
+        {"estatus": "3", "version": etag_for(detalle), "csrfmiddlewaretoken": csrf_token(viewer)},
     )
     assert step.status_code == HTTPStatus.FORBIDDEN
-    page = _html(viewer.get(f"/ptes/{pte.pk}/"))
+    page = page_html(viewer.get(f"/ptes/{pte.pk}/"))
     assert "Editar" not in page and "Eliminar" not in page
     # Asking for a step's form without the permission shows the page as it reads.
-    assert "Guardar paso" not in _html(viewer.get(f"/ptes/{pte.pk}/?editar_paso={detalle.pk}"))
+    assert "Guardar paso" not in page_html(viewer.get(f"/ptes/{pte.pk}/?editar_paso={detalle.pk}"))
 
 
 def test_unknown_pte_is_the_404_page(viewer):
     response = viewer.get("/ptes/999999/")
 
     assert response.status_code == HTTPStatus.NOT_FOUND
-    assert "Página no encontrada" in _html(response)
+    assert "Página no encontrada" in page_html(response)
 
 
 def test_forms_need_the_csrf_token(engineer, catalogos):
@@ -269,11 +241,11 @@ def test_forms_need_the_csrf_token(engineer, catalogos):
 
 
 def test_create_makes_the_pte_with_its_steps_and_says_so(engineer, catalogos):
-    form = _html(engineer.get("/ptes/nueva/"))
+    form = page_html(engineer.get("/ptes/nueva/"))
     assert '<label for="id_oficio_pte">Oficio PTE</label>' in form
 
     response = engineer.post(
-        "/ptes/nueva/", {**_form(catalogos), "csrfmiddlewaretoken": _token(engineer)}
+        "/ptes/nueva/", {**_form(catalogos), "csrfmiddlewaretoken": csrf_token(engineer)}
     )
 
     pte = PTE.objects.get(oficio_pte="PTE-2026-0042")
@@ -284,11 +256,11 @@ def test_create_makes_the_pte_with_its_steps_and_says_so(engineer, catalogos):
         "Recepción",
         "Visita técnica",
     ]
-    detail = _html(engineer.get(response["Location"]))
+    detail = page_html(engineer.get(response["Location"]))
     assert (
         '<div class="alert alert-success" role="status">PTE PTE-2026-0042 creada.</div>' in detail
     )
-    assert "PTE-2026-0042 creada" not in _html(engineer.get(response["Location"]))
+    assert "PTE-2026-0042 creada" not in page_html(engineer.get(response["Location"]))
 
 
 def test_create_errors_are_next_to_their_fields_and_the_input_stays(engineer, catalogos):
@@ -296,14 +268,14 @@ def test_create_errors_are_next_to_their_fields_and_the_input_stays(engineer, ca
 
     bad = engineer.post(
         "/ptes/nueva/",
-        {**_form(catalogos, plazo_dias="0"), "csrfmiddlewaretoken": _token(engineer)},
+        {**_form(catalogos, plazo_dias="0"), "csrfmiddlewaretoken": csrf_token(engineer)},
     )
     duplicate = engineer.post(
-        "/ptes/nueva/", {**_form(catalogos), "csrfmiddlewaretoken": _token(engineer)}
+        "/ptes/nueva/", {**_form(catalogos), "csrfmiddlewaretoken": csrf_token(engineer)}
     )
 
     assert bad.status_code == HTTPStatus.BAD_REQUEST
-    html = _html(bad)
+    html = page_html(bad)
     assert re.search(r'name="plazo_dias"[^>]*aria-invalid="true"', html)
     assert '<ul class="errorlist" id="id_plazo_dias_error"><li>' in html
     assert 'value="Inspección de ducto de 36 pulgadas"' not in html  # a textarea keeps it:
@@ -311,7 +283,7 @@ def test_create_errors_are_next_to_their_fields_and_the_input_stays(engineer, ca
     # The service's own rule (one live PTE per oficio) lands next to its field too.
     assert duplicate.status_code == HTTPStatus.BAD_REQUEST
     assert re.search(
-        r'id="id_oficio_pte_error"><li>Ya existe una PTE con ese oficio.</li>', _html(duplicate)
+        r'id="id_oficio_pte_error"><li>Ya existe una PTE con ese oficio.</li>', page_html(duplicate)
     )
     assert PTE.objects.count() == 1
 
@@ -319,7 +291,7 @@ def test_create_errors_are_next_to_their_fields_and_the_input_stays(engineer, ca
 def test_only_active_catalog_entries_are_offered(engineer, catalogos):
     ClienteFactory(descripcion="Cliente retirado", activo=False)
 
-    html = _html(engineer.get("/ptes/nueva/"))
+    html = page_html(engineer.get("/ptes/nueva/"))
 
     assert "PEP Cantarell" in html
     assert "Cliente retirado" not in html
@@ -330,8 +302,8 @@ def test_only_active_catalog_entries_are_offered(engineer, catalogos):
 
 def test_edit_saves_with_the_version_the_form_was_drawn_from(engineer, catalogos):
     pte = _con_pasos(catalogos, oficio_pte="PTE-1")
-    page = _html(engineer.get(f"/ptes/{pte.pk}/editar/"))
-    version = _hidden(page, "version")
+    page = page_html(engineer.get(f"/ptes/{pte.pk}/editar/"))
+    version = hidden_value(page, "version")
     assert version == etag_for(pte)
 
     response = engineer.post(
@@ -339,7 +311,7 @@ def test_edit_saves_with_the_version_the_form_was_drawn_from(engineer, catalogos
         {
             **_form(catalogos, oficio_pte="PTE-1", comentario="Revisado"),
             "version": version,
-            "csrfmiddlewaretoken": _token(engineer),
+            "csrfmiddlewaretoken": csrf_token(engineer),
         },
     )
 
@@ -350,20 +322,20 @@ def test_edit_saves_with_the_version_the_form_was_drawn_from(engineer, catalogos
 
 def test_a_stale_edit_says_so_keeps_the_input_and_can_be_saved_on_purpose(engineer, catalogos):
     pte = _con_pasos(catalogos, oficio_pte="PTE-1", plazo_dias=15)
-    form = _html(engineer.get(f"/ptes/{pte.pk}/editar/"))
-    version = _hidden(form, "version")
+    form = page_html(engineer.get(f"/ptes/{pte.pk}/editar/"))
+    version = hidden_value(form, "version")
     # Meanwhile somebody else changes the deadline.
     services.pte_actualizar(usuario=_anyone(), pte_id=pte.pk, datos={"plazo_dias": 40})
-    mine = {**_form(catalogos, oficio_pte="PTE-1", comentario="Mi nota"), **_shown(form)}
+    mine = {**_form(catalogos, oficio_pte="PTE-1", comentario="Mi nota"), **shown_values(form)}
     mine["plazo_dias"] = "15"
 
     stale = engineer.post(
         f"/ptes/{pte.pk}/editar/",
-        {**mine, "version": version, "csrfmiddlewaretoken": _token(engineer)},
+        {**mine, "version": version, "csrfmiddlewaretoken": csrf_token(engineer)},
     )
 
     assert stale.status_code == HTTPStatus.PRECONDITION_FAILED
-    html = _html(stale)
+    html = page_html(stale)
     assert "Alguien más guardó cambios mientras editabas" in html
     assert ">\nMi nota</textarea>" in html  # nothing the user typed is lost
     assert 'name="plazo_dias" value="15"' in html
@@ -375,7 +347,11 @@ def test_a_stale_edit_says_so_keeps_the_input_and_can_be_saved_on_purpose(engine
     # The form now carries the current version: saving again is a deliberate overwrite.
     again = engineer.post(
         f"/ptes/{pte.pk}/editar/",
-        {**mine, "version": _hidden(html, "version"), "csrfmiddlewaretoken": _token(engineer)},
+        {
+            **mine,
+            "version": hidden_value(html, "version"),
+            "csrfmiddlewaretoken": csrf_token(engineer),
+        },
     )
     assert again.status_code == HTTPStatus.FOUND
     pte.refresh_from_db()
@@ -387,7 +363,7 @@ def test_an_edit_without_a_version_is_refused(engineer, catalogos):
 
     response = engineer.post(
         f"/ptes/{pte.pk}/editar/",
-        {**_form(catalogos, oficio_pte="PTE-1"), "csrfmiddlewaretoken": _token(engineer)},
+        {**_form(catalogos, oficio_pte="PTE-1"), "csrfmiddlewaretoken": csrf_token(engineer)},
     )
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
@@ -406,37 +382,38 @@ def _anyone():
 
 def test_delete_asks_then_hides_the_pte(engineer, catalogos):
     pte = _con_pasos(catalogos, oficio_pte="PTE-9")
-    page = _html(engineer.get(f"/ptes/{pte.pk}/eliminar/"))
+    page = page_html(engineer.get(f"/ptes/{pte.pk}/eliminar/"))
     assert "¿Eliminar la PTE PTE-9?" in page
 
     response = engineer.post(
         f"/ptes/{pte.pk}/eliminar/",
-        {"version": _hidden(page, "version"), "csrfmiddlewaretoken": _token(engineer)},
+        {"version": hidden_value(page, "version"), "csrfmiddlewaretoken": csrf_token(engineer)},
     )
 
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == "/ptes/"
     assert not PTE.objects.filter(pk=pte.pk).exists()
     assert PTE.all_objects.get(pk=pte.pk).eliminado_en is not None
-    listing = _html(engineer.get("/ptes/"))
+    listing = page_html(engineer.get("/ptes/"))
     assert "PTE PTE-9 eliminada." in listing
     assert "PTE-9</a>" not in listing
 
 
 def test_a_stale_delete_is_not_applied(engineer, catalogos):
     pte = _con_pasos(catalogos)
-    version = _hidden(_html(engineer.get(f"/ptes/{pte.pk}/eliminar/")), "version")
+    version = hidden_value(page_html(engineer.get(f"/ptes/{pte.pk}/eliminar/")), "version")
     services.pte_actualizar(usuario=_anyone(), pte_id=pte.pk, datos={"comentario": "x"})
 
     response = engineer.post(
-        f"/ptes/{pte.pk}/eliminar/", {"version": version, "csrfmiddlewaretoken": _token(engineer)}
+        f"/ptes/{pte.pk}/eliminar/",
+        {"version": version, "csrfmiddlewaretoken": csrf_token(engineer)},
     )
     no_version = engineer.post(
-        f"/ptes/{pte.pk}/eliminar/", {"csrfmiddlewaretoken": _token(engineer)}
+        f"/ptes/{pte.pk}/eliminar/", {"csrfmiddlewaretoken": csrf_token(engineer)}
     )
 
     assert response.status_code == no_version.status_code == HTTPStatus.PRECONDITION_FAILED
-    assert "no se eliminó" in _html(response)
+    assert "no se eliminó" in page_html(response)
     assert PTE.objects.filter(pk=pte.pk).exists()
 
 
@@ -450,7 +427,7 @@ def test_detail_shows_data_steps_progress_and_ots(viewer, catalogos):
     borrada.save()
     OTFactory(pte=pte, orden_trabajo="OT-77", monto_mxn=Decimal("1500000"))
 
-    html = _html(viewer.get(f"/ptes/{pte.pk}/"))
+    html = page_html(viewer.get(f"/ptes/{pte.pk}/"))
 
     assert "<dd>02/03/2026</dd>" in html
     assert "<dd>PEP Cantarell</dd>" in html
@@ -482,30 +459,15 @@ def test_a_step_opens_in_place_and_saves_without_reloading(engineer, catalogos):
     pte = _con_pasos(catalogos)
     detalle = pte.detalles.get(paso=catalogos["pasos"][0])
 
-    opened = engineer.get(f"/ptes/{pte.pk}/?editar_paso={detalle.pk}", **HTMX)
-    fragment = _html(opened)
-    assert fragment.lstrip().startswith(f'<tr id="paso-{detalle.pk}" class="paso-edicion">')
-    assert "<html" not in fragment
-    assert _hidden(fragment, "version") == etag_for(detalle)
-    assert f'id="paso-{detalle.pk}-estatus"' in fragment
-
-    saved = engineer.post(
-        f"/ptes/{pte.pk}/pasos/{detalle.pk}/",
-        {
-            "estatus": str(EstatusPaso.COMPLETADO),
-            "fecha_inicio": "2026-03-01",
-            "archivo": "https://docs.example.mx/acta.pdf",
-            "comentario": "Acta firmada",
-            "version": etag_for(detalle),
-            "csrfmiddlewaretoken": _token(engineer),
-        },
-        **HTMX,
+    fragment, row = open_and_complete_a_step(
+        engineer,
+        f"/ptes/{pte.pk}/",
+        detalle,
+        fecha_inicio="2026-03-01",
+        archivo="https://docs.example.mx/acta.pdf",
     )
 
-    assert saved.status_code == HTTPStatus.OK
-    row = _html(saved)
-    assert row.lstrip().startswith(f'<tr id="paso-{detalle.pk}" class="paso-fila">')
-    assert "Completado</span>" in row and "Acta firmada" in row
+    assert f'id="paso-{detalle.pk}-estatus"' in fragment
     assert 'id="progreso-pte" hx-swap-oob="true"' in row
     assert 'value="50.00"' in row
     detalle.refresh_from_db()
@@ -519,58 +481,38 @@ def test_a_step_opens_in_place_and_saves_without_reloading(engineer, catalogos):
 def test_a_stale_step_edit_says_so_in_place_and_keeps_the_input(engineer, catalogos):
     pte = _con_pasos(catalogos)
     detalle = pte.detalles.first()
-    shown = _shown(_html(engineer.get(f"/ptes/{pte.pk}/?editar_paso={detalle.pk}", **HTMX)))
-    version = etag_for(detalle)
+
+    shown, html = edit_a_step_someone_else_saved(
+        engineer, f"/ptes/{pte.pk}/", detalle, services.pte_paso_actualizar, pte_id=pte.pk
+    )
+
     assert shown["initial-estatus"] == "1"
-    services.pte_paso_actualizar(
-        usuario=_anyone(), pte_id=pte.pk, detalle_id=detalle.pk, datos={"comentario": "Otro"}
-    )
-
-    response = engineer.post(
-        f"/ptes/{pte.pk}/pasos/{detalle.pk}/",
-        {
-            "estatus": "2",
-            "comentario": "El mío",
-            **shown,
-            "version": version,
-            "csrfmiddlewaretoken": _token(engineer),
-        },
-        **HTMX,
-    )
-
-    assert response.status_code == HTTPStatus.PRECONDITION_FAILED
-    html = _html(response)
-    assert "Alguien más guardó cambios" in html
-    assert ">\nEl mío</textarea>" in html
-    assert "Guardado ahora: <strong>Otro</strong>" in html
-    assert _hidden(html, "version") == f'"{detalle.pk}-2"'
-    detalle.refresh_from_db()
-    assert (detalle.comentario, detalle.estatus) == ("Otro", EstatusPaso.PENDIENTE)
+    assert hidden_value(html, "version") == f'"{detalle.pk}-2"'
 
 
 def test_a_step_without_javascript_goes_back_to_the_page(engineer, catalogos):
     pte = _con_pasos(catalogos)
     detalle = pte.detalles.first()
 
-    page = _html(engineer.get(f"/ptes/{pte.pk}/?editar_paso={detalle.pk}"))
+    page = page_html(engineer.get(f"/ptes/{pte.pk}/?editar_paso={detalle.pk}"))
     bad = engineer.post(
         f"/ptes/{pte.pk}/pasos/{detalle.pk}/",
         {
             "estatus": "2",
             "archivo": "no es un enlace",
             "version": etag_for(detalle),
-            "csrfmiddlewaretoken": _token(engineer),
+            "csrfmiddlewaretoken": csrf_token(engineer),
         },
     )
     good = engineer.post(
         f"/ptes/{pte.pk}/pasos/{detalle.pk}/",
-        {"estatus": "2", "version": etag_for(detalle), "csrfmiddlewaretoken": _token(engineer)},
+        {"estatus": "2", "version": etag_for(detalle), "csrfmiddlewaretoken": csrf_token(engineer)},
     )
 
     assert "<html" in page and "Guardar paso" in page
     assert bad.status_code == HTTPStatus.BAD_REQUEST
-    assert "<html" in _html(bad) and 'id="paso-' in _html(bad)
-    assert 'class="errorlist"' in _html(bad)
+    assert "<html" in page_html(bad) and 'id="paso-' in page_html(bad)
+    assert 'class="errorlist"' in page_html(bad)
     assert good.status_code == HTTPStatus.FOUND
     assert good["Location"] == f"/ptes/{pte.pk}/#paso-{detalle.pk}"
-    assert "guardado: En proceso." in _html(engineer.get(good["Location"]))
+    assert "guardado: En proceso." in page_html(engineer.get(good["Location"]))

@@ -15,13 +15,10 @@ from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.tests.factories import (
     ClienteFactory,
     PasoFactory,
-    ResponsableFactory,
-    TipoClienteFactory,
-    TipoPTEFactory,
 )
 from sascop.ptes.models import PTE, PTEDetalle
-from sascop.ptes.tests.factories import PTEFactory
-from tests.envelope import assert_error
+from sascop.ptes.tests.factories import PTEFactory, catalogos_de_pte
+from tests.envelope import assert_error, invalid_input
 
 pytestmark = pytest.mark.django_db
 URL = "/operaciones/api/ptes/"
@@ -29,19 +26,18 @@ URL = "/operaciones/api/ptes/"
 
 @pytest.fixture
 def catalogos():
-    tipo_cliente = TipoClienteFactory()
-    pasos = [
-        PasoFactory(tipo_cliente=tipo_cliente, orden=2, descripcion="Visita técnica"),
-        PasoFactory(tipo_cliente=tipo_cliente, orden=1, descripcion="Recepción de solicitud"),
-        PasoFactory(tipo_cliente=tipo_cliente, orden=3, descripcion="Retirado", activo=False),
-        PasoFactory(descripcion="De otro tipo de cliente"),
-    ]
-    return {
-        "cliente": ClienteFactory(tipo=tipo_cliente, descripcion="PEP Cantarell"),
-        "responsable": ResponsableFactory(nombre="Ing. Laura Méndez"),
-        "tipo": TipoPTEFactory(descripcion="Inspección submarina"),
-        "pasos": pasos,
-    }
+    cat = catalogos_de_pte(
+        [
+            {"orden": 2, "descripcion": "Visita técnica"},
+            {"orden": 1, "descripcion": "Recepción de solicitud"},
+            {"orden": 3, "descripcion": "Retirado", "activo": False},
+        ],
+        cliente={"descripcion": "PEP Cantarell"},
+        responsable={"nombre": "Ing. Laura Méndez"},
+        tipo={"descripcion": "Inspección submarina"},
+    )
+    cat["pasos"].append(PasoFactory(descripcion="De otro tipo de cliente"))
+    return cat
 
 
 def _body(cat, **extra):
@@ -134,12 +130,7 @@ def test_list_rejects_bad_page_numbers(viewer, params, field, message):
     response = viewer.get(URL, params)
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json() == {
-        "error": "Invalid input",
-        "code": "invalid",
-        "detail": "The submitted data is not valid.",
-        "fields": {field: [message]},
-    }
+    assert response.json() == invalid_input({field: [message]})
 
 
 def test_page_past_the_end_is_404(viewer):
@@ -246,12 +237,13 @@ def test_create_returns_pte_with_steps_from_active_pasos_of_client_type(engineer
         "comentario": "",
         "creado_en": ANY,
         "actualizado_en": ANY,
+        # The client type's active steps in their order, each pending.
         "detalles": [
             {
                 "id": ANY,
-                "paso_id": catalogos["pasos"][1].pk,
-                "paso_descripcion": "Recepción de solicitud",
-                "orden": 1,
+                "paso_id": paso.pk,
+                "paso_descripcion": descripcion,
+                "orden": orden,
                 "estatus_pte": 1,
                 "estatus_texto": "Pendiente",
                 "fecha_inicio": None,
@@ -259,20 +251,11 @@ def test_create_returns_pte_with_steps_from_active_pasos_of_client_type(engineer
                 "fecha_entrega": None,
                 "comentario": "",
                 "archivo": "",
-            },
-            {
-                "id": ANY,
-                "paso_id": catalogos["pasos"][0].pk,
-                "paso_descripcion": "Visita técnica",
-                "orden": 2,
-                "estatus_pte": 1,
-                "estatus_texto": "Pendiente",
-                "fecha_inicio": None,
-                "fecha_termino": None,
-                "fecha_entrega": None,
-                "comentario": "",
-                "archivo": "",
-            },
+            }
+            for paso, descripcion, orden in (
+                (catalogos["pasos"][1], "Recepción de solicitud", 1),
+                (catalogos["pasos"][0], "Visita técnica", 2),
+            )
         ],
     }
     assert pte.creado_por is not None
