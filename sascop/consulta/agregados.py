@@ -16,7 +16,6 @@ outside is written into the SQL (the ids and today's date are parameters).
 from __future__ import annotations
 
 import datetime
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -39,15 +38,18 @@ PTE_ESTATUS, PTE_CLIENTE, PTE_MES, EJECUTADO = "pte_estatus", "pte_cliente", "pt
 
 
 def _entre(columna: str, parametro: str) -> str:
-    """`columna` among a list of ids given as one parameter (an array on PostgreSQL, a JSON
-    array on SQLite)."""
+    """`columna` among a list of ids given as one parameter: an array's text on PostgreSQL
+    (psycopg's array adapter writes a thousand ids in Python, element by element; their
+    text is one join), a JSON array on SQLite."""
     if connection.vendor == "postgresql":
-        return f"{columna} = ANY(%({parametro})s)"
+        return f"{columna} = ANY(CAST(%({parametro})s AS bigint[]))"
     return f"{columna} IN (SELECT value FROM json_each(%({parametro})s))"
 
 
-def _lista(ids: Sequence[int]) -> Any:
-    return list(ids) if connection.vendor == "postgresql" else json.dumps(list(ids))
+def _lista(ids: Sequence[int]) -> str:
+    """The ids as `_entre` takes them (integers, so their text is all digits)."""
+    texto = ",".join(str(int(pk)) for pk in ids)
+    return f"{{{texto}}}" if connection.vendor == "postgresql" else f"[{texto}]"
 
 
 def _centavos(expr: str) -> str:
