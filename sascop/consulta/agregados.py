@@ -47,8 +47,9 @@ def _entre(columna: str, parametro: str) -> str:
 
 
 def _lista(ids: Sequence[int]) -> str:
-    """The ids as `_entre` takes them (integers, so their text is all digits)."""
-    texto = ",".join(str(int(pk)) for pk in ids)
+    """The ids as `_entre` takes them (integers read from the database: their text is all
+    digits)."""
+    texto = ",".join(map(str, ids))
     return f"{{{texto}}}" if connection.vendor == "postgresql" else f"[{texto}]"
 
 
