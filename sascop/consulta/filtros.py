@@ -17,11 +17,31 @@ from sascop.catalogos.estatus import EstatusOT, EstatusPTE
 from sascop.catalogos.models import Cliente, Sitio
 from sascop.consulta.selectors import TIPOS, Filtro
 from sascop.core.errors import InvalidInput
-from sascop.core.pages.formularios import CatalogoChoiceField, FechaInput, Formulario
+from sascop.core.pages.dibujo import Dibujante
+from sascop.core.pages.formularios import (
+    CatalogoChoiceField,
+    FechaInput,
+    Formulario,
+    OpcionesJuntas,
+)
 from sascop.ptes.models import PTE
+
+# The Consulta's forms draw their widgets in Python (one renderer: it remembers which
+# templates are Django's own).
+DIBUJANTE = Dibujante()
 
 # A PTE's and an OT's statuses share one list (their codes differ; 9 is Suspendida in both).
 ESTATUS = sorted({**dict(EstatusPTE.choices), **dict(EstatusOT.choices)}.items())
+
+
+class FormularioConsulta(Formulario):
+    """The page's form: its two catalogs (clients, sites) drawn from one query, its widgets
+    drawn without a template each (the same HTML)."""
+
+    default_renderer = DIBUJANTE
+
+    def iniciar_campos(self) -> None:
+        OpcionesJuntas.para(self.fields)
 
 
 class CatalogoFilter(django_filters.Filter):
@@ -61,7 +81,7 @@ class ConsultaFilter(django_filters.FilterSet):
     hasta = django_filters.DateFilter(label=pgettext_lazy("consulta", "To"), widget=FechaInput)
 
     class Meta:
-        form = Formulario  # labels without a trailing colon, as every page's
+        form = FormularioConsulta  # labels without a trailing colon, as every page's
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         # The FilterSet is the search's form: it filters no queryset of its own.

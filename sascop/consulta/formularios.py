@@ -7,11 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import pgettext, pgettext_lazy
 
+from sascop.consulta.filtros import DIBUJANTE
 from sascop.consulta.services import MAX_DESTINATARIOS
 from sascop.core.pages.formularios import Formulario
 
 
 class GuardarForm(Formulario):
+    default_renderer = DIBUJANTE
     accion = forms.CharField(widget=forms.HiddenInput, initial="guardar")
     nombre = forms.CharField(
         label=pgettext_lazy("consulta", "Name of the search"),
@@ -23,6 +25,7 @@ class GuardarForm(Formulario):
 
 
 class CorreoForm(Formulario):
+    default_renderer = DIBUJANTE
     accion = forms.CharField(widget=forms.HiddenInput, initial="enviar")
     destinatarios = forms.CharField(
         label=pgettext_lazy("consulta", "Recipients"),

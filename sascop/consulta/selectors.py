@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,13 +27,13 @@ from django.utils.translation import pgettext_lazy
 from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.estatus import EstatusOT, EstatusPTE
 from sascop.catalogos.models import Cliente, ResponsableProyecto, Sitio
-from sascop.consulta import texto
+from sascop.consulta import agregados, texto
 from sascop.consulta.models import BusquedaGuardada
 from sascop.consulta.motor import motor
 from sascop.core.db.lookups import EnLista
 from sascop.core.errors import NotFound
 from sascop.ots.models import OT
-from sascop.precios.models import Concepto, PartidaAnexoOT, importe
+from sascop.precios.models import Concepto, PartidaAnexoOT
 from sascop.produccion.models import Produccion
 from sascop.ptes.models import PTE
 
@@ -57,8 +57,6 @@ PERMISOS = {
     "produccion": "produccion.view_produccion",
     "actividad": "actividad.view_registroactividad",
 }
-# An OT is late when its programmed end has passed and it has not ended.
-CERRADAS = (EstatusOT.CANCELADA, EstatusOT.TERMINADA, EstatusOT.POR_CANCELAR)
 
 
 @dataclass(frozen=True)
@@ -508,6 +506,15 @@ def todos(busqueda: Busqueda) -> list[tuple[str, dict[str, Any]]]:
 # --- KPIs over what was found ------------------------------------------------------------
 
 
+def _pesos(centavos: Any) -> Decimal:
+    return Decimal(int(centavos or 0)).scaleb(-2)
+
+
+def _suma(filas: list[tuple[Any, ...]], columna: int) -> Decimal:
+    """A column of cents added over the groups, in pesos."""
+    return _pesos(sum(int(f[columna] or 0) for f in filas))
+
+
 def _por_estatus(conteo: dict[int, int], nombres: dict[int, str]) -> list[dict[str, Any]]:
     return [
         {"estatus": e, "estatus_texto": nombre, "total": conteo[e]}
@@ -516,179 +523,74 @@ def _por_estatus(conteo: dict[int, int], nombres: dict[int, str]) -> list[dict[s
     ]
 
 
-def _mes(dia: datetime.date | None) -> str | None:
-    return dia.isoformat()[:7] if dia else None
-
-
-def _importes(
-    filas: Iterable[tuple[Decimal | None, Decimal, Decimal]],
-) -> tuple[Decimal, Decimal]:
-    """Volumes priced line by line (volume times P.U., to the cent), summed: MN and USD."""
-    mn = usd = Decimal("0.00")
-    for volumen, pu_mn, pu_usd in filas:
-        if volumen:
-            mn += importe(volumen, pu_mn)
-            usd += importe(volumen, pu_usd)
-    return mn, usd
-
-
-def _ejecutado(ots: Sequence[int]) -> tuple[Decimal, Decimal]:
-    """Over the OTs `ots`: their production's volume on each anexo line times the line's
-    P.U. (MN, USD). Two queries, each read through an index whatever the planner guesses:
-    production summed per line (by its OT index, joined to nothing: a join to the lines'
-    prices made PostgreSQL hash all 80,000 lines of the contract), then those lines by their
-    ids."""
-    volumenes: dict[int, Decimal] = dict(
-        Produccion.objects.filter(EnLista(F("ot_id"), ots))
-        .values("partida_anexo_id")
-        .annotate(volumen=Sum("volumen_produccion"))
-        .order_by()
-        .values_list("partida_anexo_id", "volumen")
-    )
-    if not volumenes:
-        return Decimal("0.00"), Decimal("0.00")
-    lineas = (
-        PartidaAnexoOT.objects.filter(EnLista(F("pk"), list(volumenes)))
-        .order_by()
-        .values_list("pk", "pu_mn", "pu_usd")
-    )
-    return _importes((volumenes[pk], pu_mn, pu_usd) for pk, pu_mn, pu_usd in lineas)
-
-
 def _por_cliente(
-    ptes: Iterable[tuple[int, str]], ots: Iterable[tuple[int, str]]
+    ptes: dict[int, tuple[str, int]], ots: dict[int, tuple[str, int]]
 ) -> list[dict[str, Any]]:
     """PTEs and OTs found per client, the busiest first (then by name)."""
     filas: dict[int, dict[str, Any]] = {}
-    for clave, lista in (("ptes", ptes), ("ots", ots)):
-        for pk, nombre in lista:
+    for clave, conteo in (("ptes", ptes), ("ots", ots)):
+        for pk, (nombre, n) in conteo.items():
             fila = filas.setdefault(
                 pk, {"cliente": pk, "cliente_texto": nombre, "ptes": 0, "ots": 0}
             )
-            fila[clave] += 1
+            fila[clave] += n
     return sorted(filas.values(), key=lambda f: (-(f["ptes"] + f["ots"]), f["cliente_texto"]))
 
 
-def _por_sitio(sitios: Iterable[tuple[int | None, str | None]]) -> list[dict[str, Any]]:
+def _por_sitio(sitios: dict[int | None, tuple[str | None, int]]) -> list[dict[str, Any]]:
     """OTs found per site (their main one; none is a row of its own, last), most first."""
-    filas: dict[int | None, dict[str, Any]] = {}
-    for pk, nombre in sitios:
-        fila = filas.setdefault(pk, {"sitio": pk, "sitio_texto": nombre or "", "total": 0})
-        fila["total"] += 1
-    return sorted(filas.values(), key=lambda f: (f["sitio"] is None, -f["total"], f["sitio_texto"]))
+    filas = [
+        {"sitio": pk, "sitio_texto": nombre or "", "total": n} for pk, (nombre, n) in sitios.items()
+    ]
+    return sorted(filas, key=lambda f: (f["sitio"] is None, -f["total"], f["sitio_texto"]))
 
 
-def _por_mes(ptes: Iterable[str | None], ots: Iterable[str | None]) -> list[dict[str, Any]]:
+def _por_mes(ptes: dict[str, int], ots: dict[str, int]) -> list[dict[str, Any]]:
     """PTEs (by request date) and OTs (by programmed start) found per month, oldest first;
     an OT without a programmed start has no month."""
-    filas: dict[str, dict[str, Any]] = {}
-    for clave, meses in (("ptes", ptes), ("ots", ots)):
-        for mes in meses:
-            if mes:
-                filas.setdefault(mes, {"mes": mes, "ptes": 0, "ots": 0})[clave] += 1
-    return [filas[mes] for mes in sorted(filas)]
+    return [
+        {"mes": mes, "ptes": ptes.get(mes, 0), "ots": ots.get(mes, 0)}
+        for mes in sorted(ptes.keys() | ots.keys())
+    ]
 
 
 def indicadores(busqueda: Busqueda) -> dict[str, Any]:
     """Counts by kind; over the OTs found, their amounts (MN, USD), how many are late and
-    their executed against authorised amounts; the PTEs and OTs found by status, by client
-    and by month, and the OTs by site. At most four queries: the OTs found with their active
-    anexo's totals (every figure of theirs from one read of at most LIMITE rows), their
-    production summed per line, the lines of that production and the PTEs found."""
+    their executed against authorised amounts (executed: their production's volume on each
+    anexo line times the line's P.U., rounded to the cent line by line; authorised: their
+    active anexos' totals); the PTEs and OTs found by status, by client and by month, and
+    the OTs by site. One query (none when neither OTs nor PTEs were found)."""
     encontrados = busqueda.encontrados
-    mxn = usd = Decimal(0)
-    atrasadas = 0
-    ots_por_estatus: list[dict[str, Any]] = []
-    ot_clientes: list[tuple[int, str]] = []
-    ot_sitios: list[tuple[int | None, str | None]] = []
-    ot_meses: list[str | None] = []
-    importes = dict.fromkeys(
-        ("ejecutado_mxn", "ejecutado_usd", "autorizado_mxn", "autorizado_usd"), Decimal("0.00")
-    )
-    if encontrados.get("ot"):
-        hoy = timezone.localdate()
-        conteo: dict[int, int] = {}
-        autorizado_mxn = autorizado_usd = Decimal("0.00")
-        # An OT has at most one active anexo: a LEFT JOIN, one row per OT. Its totals are
-        # its lines' volumes times their P.U. (each rounded to the cent, added up), kept by
-        # the one service that writes the lines.
-        filas = (
-            OT.objects.filter(EnLista(F("pk"), encontrados["ot"]))
-            .annotate(vigente=FilteredRelation("anexos", condition=Q(anexos__activo=True)))
-            .order_by()
-            .values_list(
-                "estatus",
-                "monto_mxn",
-                "monto_usd",
-                "fecha_inicio_programado",
-                "fecha_termino_programado",
-                "fecha_termino_real",
-                "cliente_id",
-                "cliente__descripcion",
-                "sitio_id",
-                "sitio__descripcion",
-                "vigente__importe_mn",
-                "vigente__importe_usd",
-            )
-        )
-        for (
-            estatus,
-            monto_mxn,
-            monto_usd,
-            inicio,
-            fin,
-            termino_real,
-            cliente,
-            cliente_nombre,
-            sitio,
-            sitio_nombre,
-            anexo_mxn,
-            anexo_usd,
-        ) in filas:
-            conteo[estatus] = conteo.get(estatus, 0) + 1
-            mxn += monto_mxn
-            usd += monto_usd
-            if anexo_mxn is not None:
-                autorizado_mxn += anexo_mxn
-                autorizado_usd += anexo_usd
-            if fin is not None and fin < hoy and termino_real is None and estatus not in CERRADAS:
-                atrasadas += 1
-            ot_clientes.append((cliente, cliente_nombre))
-            ot_sitios.append((sitio, sitio_nombre))
-            ot_meses.append(_mes(inicio))
-        ots_por_estatus = _por_estatus(conteo, dict(EstatusOT.choices))
-        ejecutado_mxn, ejecutado_usd = _ejecutado(encontrados["ot"])
-        importes = {
-            "ejecutado_mxn": ejecutado_mxn,
-            "ejecutado_usd": ejecutado_usd,
-            "autorizado_mxn": autorizado_mxn,
-            "autorizado_usd": autorizado_usd,
-        }
-    ptes_por_estatus: list[dict[str, Any]] = []
-    pte_clientes: list[tuple[int, str]] = []
-    pte_meses: list[str | None] = []
-    if encontrados.get("pte"):
-        conteo = {}
-        for estatus, cliente, nombre, solicitud in (
-            PTE.objects.filter(EnLista(F("pk"), encontrados["pte"]))
-            .order_by()
-            .values_list("estatus", "cliente_id", "cliente__descripcion", "fecha_solicitud")
-        ):
-            conteo[estatus] = conteo.get(estatus, 0) + 1
-            pte_clientes.append((cliente, nombre))
-            pte_meses.append(_mes(solicitud))
-        ptes_por_estatus = _por_estatus(conteo, dict(EstatusPTE.choices))
+    ots, ptes = encontrados.get("ot") or [], encontrados.get("pte") or []
+    filas = agregados.grupos(ots, ptes, timezone.localdate())
+    # By status, each OT's row: (status, -, count, MXN, USD, late, anexo MXN, anexo USD).
+    por_estatus = filas[agregados.OT_ESTATUS]
     return {
         "por_tipo": {tipo: len(ids) for tipo, ids in encontrados.items()},
-        "ots_monto_mxn": mxn,
-        "ots_monto_usd": usd,
-        "ots_atrasadas": atrasadas,
-        "ots_por_estatus": ots_por_estatus,
-        "ptes_por_estatus": ptes_por_estatus,
-        **importes,
-        "por_cliente": _por_cliente(pte_clientes, ot_clientes),
-        "ots_por_sitio": _por_sitio(ot_sitios),
-        "por_mes": _por_mes(pte_meses, ot_meses),
+        "ots_monto_mxn": _suma(por_estatus, 3),
+        "ots_monto_usd": _suma(por_estatus, 4),
+        "ots_atrasadas": sum(int(f[5]) for f in por_estatus),
+        "ots_por_estatus": _por_estatus(
+            {e: int(n) for e, _, n, *_ in por_estatus}, dict(EstatusOT.choices)
+        ),
+        "ptes_por_estatus": _por_estatus(
+            {e: int(n) for e, _, n, *_ in filas[agregados.PTE_ESTATUS]}, dict(EstatusPTE.choices)
+        ),
+        "ejecutado_mxn": _suma(filas[agregados.EJECUTADO], 3),
+        "ejecutado_usd": _suma(filas[agregados.EJECUTADO], 4),
+        "autorizado_mxn": _suma(por_estatus, 6),
+        "autorizado_usd": _suma(por_estatus, 7),
+        "por_cliente": _por_cliente(
+            {pk: (nombre, int(n)) for pk, nombre, n, *_ in filas[agregados.PTE_CLIENTE]},
+            {pk: (nombre, int(n)) for pk, nombre, n, *_ in filas[agregados.OT_CLIENTE]},
+        ),
+        "ots_por_sitio": _por_sitio(
+            {pk: (nombre, int(n)) for pk, nombre, n, *_ in filas[agregados.OT_SITIO]}
+        ),
+        "por_mes": _por_mes(
+            {mes: int(n) for _, mes, n, *_ in filas[agregados.PTE_MES]},
+            {mes: int(n) for _, mes, n, *_ in filas[agregados.OT_MES]},
+        ),
     }
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 import calendar
 import math
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,14 +43,26 @@ POR_PAGINA = 25
 BARRAS = 12
 
 
-def _url(request: HttpRequest, **cambios: Any) -> str:
-    params: QueryDict = request.GET.copy()
-    for nombre in ("pagina", "formato", *cambios):
-        params.pop(nombre, None)
-    for nombre, valor in cambios.items():
-        if valor is not None:
-            params[nombre] = str(valor)
-    return f"{request.path}?{params.urlencode()}"
+class Direccion:
+    """The page's address with some of its parameters changed: `url(tipo="ot")` is this
+    search of OTs (a value None leaves the parameter out; the page and the export are always
+    left out). The request's query string is read and encoded once: a page draws a hundred
+    links from it. Each link is what `QueryDict.urlencode()` writes once the changed
+    parameters are popped and set again (at the end, in the order given)."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.ruta = request.path
+        self.partes = [
+            (nombre, urlencode({nombre: valor}))
+            for nombre, valores in request.GET.lists()
+            for valor in valores
+        ]
+
+    def __call__(self, **cambios: Any) -> str:
+        fuera = {"pagina", "formato", *cambios}
+        partes = [parte for nombre, parte in self.partes if nombre not in fuera]
+        partes += [urlencode({n: str(v)}) for n, v in cambios.items() if v is not None]
+        return f"{self.ruta}?{'&'.join(partes)}"
 
 
 def _grafica(
@@ -90,7 +103,7 @@ def _primeras(
     return [*filas[: BARRAS - 1], otras]
 
 
-def _graficas(request: HttpRequest, kpis: dict[str, Any]) -> dict[str, Any]:
+def _graficas(url: Direccion, kpis: dict[str, Any]) -> dict[str, Any]:
     """The charts of what was found: by status (OTs, PTEs), by client, site and month; each
     bar opens the search narrowed to it."""
     graficas = {}
@@ -103,7 +116,7 @@ def _graficas(request: HttpRequest, kpis: dict[str, Any]) -> dict[str, Any]:
             graficas[clave] = _grafica(
                 [f["estatus_texto"] for f in filas],
                 [(nombre, [f["total"] for f in filas])],
-                [_url(request, tipo=tipo, estatus=f["estatus"]) for f in filas],
+                [url(tipo=tipo, estatus=f["estatus"]) for f in filas],
             )
     if filas := _primeras(kpis["por_cliente"], "cliente_texto", ("ptes", "ots")):
         graficas["por_cliente"] = _grafica(
@@ -128,17 +141,17 @@ def _graficas(request: HttpRequest, kpis: dict[str, Any]) -> dict[str, Any]:
     return graficas
 
 
-def _con_enlaces(request: HttpRequest, kpis: dict[str, Any]) -> None:
+def _con_enlaces(url: Direccion, kpis: dict[str, Any]) -> None:
     """Each client's, site's and month's row gets its label and the search narrowed to it."""
     for fila in kpis["por_cliente"]:
-        fila["url"] = _url(request, cliente=fila["cliente"])
+        fila["url"] = url(cliente=fila["cliente"])
     for fila in kpis["ots_por_sitio"]:
         fila["etiqueta"] = fila["sitio_texto"] or pgettext("consulta", "No site")
-        fila["url"] = _url(request, tipo="ot", sitio=fila["sitio"]) if fila["sitio"] else None
+        fila["url"] = url(tipo="ot", sitio=fila["sitio"]) if fila["sitio"] else None
     for fila in kpis["por_mes"]:
         desde, hasta = _limites_mes(fila["mes"])
         fila["etiqueta"] = services.etiqueta_mes(fila["mes"])
-        fila["url"] = _url(request, desde=desde, hasta=hasta)
+        fila["url"] = url(desde=desde, hasta=hasta)
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -236,36 +249,37 @@ class ConsultaView(Pagina):
         correo_form: CorreoForm | None = None,
     ) -> HttpResponse:
         request = self.request
+        url = Direccion(request)
         uno = busqueda.filtro.tipo
         por_pagina = POR_PAGINA if uno else RESUMEN
         pagina = entero_o_nada(request.GET.get("pagina")) or 1
         lista = grupos(busqueda, pagina if uno else 1, por_pagina)
         for grupo in lista:
             grupo["nombre"] = TIPOS[grupo["tipo"]]
-            grupo["todos"] = _url(request, tipo=grupo["tipo"])
+            grupo["todos"] = url(tipo=grupo["tipo"])
             grupo["hay_mas"] = not uno and grupo["total"] > len(grupo["resultados"])
             if uno:
                 actual, paginas = grupo["pagina"], grupo["paginas"]
-                grupo["anterior"] = _url(request, pagina=actual - 1) if actual > 1 else None
-                grupo["siguiente"] = _url(request, pagina=actual + 1) if actual < paginas else None
+                grupo["anterior"] = url(pagina=actual - 1) if actual > 1 else None
+                grupo["siguiente"] = url(pagina=actual + 1) if actual < paginas else None
         kpis = indicadores(busqueda) if busqueda.encontrados else None
         graficas = {}
         if kpis:
-            _con_enlaces(request, kpis)
-            graficas = _graficas(request, kpis)
+            _con_enlaces(url, kpis)
+            graficas = _graficas(url, kpis)
         context = {
             "filtros": filtros,
             "consulta": busqueda.filtro,
             "grupos": lista,
             "kpis": kpis,
             "conteos": [
-                (TIPOS[tipo], len(ids), _url(request, tipo=tipo))
+                (TIPOS[tipo], len(ids), url(tipo=tipo))
                 for tipo, ids in busqueda.encontrados.items()
                 if ids
             ],
             "graficas": graficas,
-            "exportar_url": _url(request, formato="xlsx"),
-            "todo_url": _url(request, tipo=None) if uno else None,
+            "exportar_url": url(formato="xlsx"),
+            "todo_url": url(tipo=None) if uno else None,
             "paginas": math.ceil(max((g["total"] for g in lista), default=0) / por_pagina),
             "guardadas": busquedas_de(request.user),
             "guardar_form": guardar_form or GuardarForm(),

@@ -17,6 +17,8 @@ import pytest
 import time_machine
 
 from sascop.catalogos.tests.factories import ClienteFactory, SitioFactory
+from sascop.consulta.selectors import Busqueda, Filtro, indicadores
+from sascop.ots.models import OT
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios.tests.factories import (
     AnexoOTFactory,
@@ -25,6 +27,7 @@ from sascop.precios.tests.factories import (
     linea_de,
 )
 from sascop.produccion.tests.factories import ProduccionFactory
+from sascop.ptes.models import PTE
 from sascop.ptes.tests.factories import PTEFactory
 
 URL = "/operaciones/api/consulta/"
@@ -264,3 +267,48 @@ def test_a_chart_of_many_clients_keeps_twelve_bars_and_lists_them_all(admin, db)
     assert grafica["enlaces"][-1] is None
     texto = re.sub(r"<[^>]+>", "", html)
     assert "C13: 0 PTEs, 1 OTs" in texto  # the list under it names every client
+
+
+def _riser() -> Busqueda:
+    """What a search of «riser» finds (its ids; the KPIs read nothing else)."""
+    return Busqueda(
+        Filtro(q="riser"),
+        {
+            "ot": list(
+                OT.objects.filter(descripcion_trabajo__icontains="riser").values_list(
+                    "pk", flat=True
+                )
+            ),
+            "pte": list(
+                PTE.objects.filter(descripcion_trabajo__icontains="riser").values_list(
+                    "pk", flat=True
+                )
+            ),
+        },
+    )
+
+
+@time_machine.travel(HOY, tick=False)
+def test_the_kpis_are_one_query_however_much_was_found(contrato, django_assert_num_queries):
+    busqueda = _riser()
+    with django_assert_num_queries(1):
+        antes = indicadores(busqueda)
+    otra = OTFactory(descripcion_trabajo="Riser adicional", cliente=contrato["beta"])
+    _produce(otra, linea_de(otra, pu_mn=Decimal("3.00"), pu_usd=Decimal("1.00")), "2", "3")
+    PTEFactory(descripcion_trabajo="Riser adicional", cliente=contrato["beta"])
+    busqueda = _riser()
+
+    with django_assert_num_queries(1):
+        despues = indicadores(busqueda)
+    assert antes["ejecutado_mxn"] == Decimal("186.66")
+    assert (despues["por_tipo"]["ot"], despues["por_tipo"]["pte"]) == (4, 3)
+    # 5 * 3.00 and 5 * 1.00 more than before.
+    assert despues["ejecutado_mxn"] - antes["ejecutado_mxn"] == Decimal("15.00")
+    assert despues["ejecutado_usd"] - antes["ejecutado_usd"] == Decimal("5.00")
+
+
+def test_nothing_found_costs_no_kpi_query(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        kpis = indicadores(Busqueda(Filtro(q="zzzz"), {"pte": [], "ot": [], "concepto": []}))
+    assert kpis["por_tipo"] == {"pte": 0, "ot": 0, "concepto": 0}
+    assert kpis["ejecutado_mxn"] == Decimal("0.00")

@@ -15,10 +15,10 @@ from sascop.ptes.tests.factories import PTEFactory
 
 URL = "/consulta/"
 pytestmark = pytest.mark.django_db
-# Session and user, the filter form's catalogs, the search (the catalogs in one query, each
-# kind, its page), the KPIs (OTs with their active anexos, their production and its anexo
-# lines, PTEs), the saved searches.
-QUERIES_PAGINA = 21 - (1 if settings.REDIS_URL else 0)
+# Session and user, the filter form's catalogs (clients and sites: one query), the search (the
+# catalogs in one query, each kind, its page), the KPIs (OTs with their active anexos, their
+# production priced by its anexo lines, PTEs: one query), the saved searches.
+QUERIES_PAGINA = 17 - (1 if settings.REDIS_URL else 0)
 
 
 def _titulos(html: str) -> list[str]:
