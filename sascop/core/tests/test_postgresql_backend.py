@@ -72,6 +72,11 @@ def test_settings_default_is_ten_seconds(fresh, serving):
     assert _show(fresh(), "statement_timeout") == "10s"
 
 
+def test_settings_turn_jit_off_in_commands_and_requests(fresh, serving):
+    assert _show(fresh(), "jit") == "off"
+    assert _show(connection, "jit") == "off"
+
+
 def test_slow_statement_in_a_request_is_cancelled_and_the_connection_survives(fresh, serving):
     db = fresh(request_statement_timeout=0.2)
 
