@@ -14,9 +14,13 @@ and the Centro de Consulta's search (issue 21).
 Prints each p95 as a ratio to the `/api/user/` p95 with its target, and the time of one full
 recomputation of the statistics from the rows (what the running totals avoid).
 
+`--solo TEXT` (repeatable) measures only the requests whose name contains one of the texts
+(case ignored), beside the `GET /api/user/` yardstick, and skips the query plans and the
+statistics' recomputation: `--reuse --solo consulta` measures the search alone.
+
     .venv/bin/python bench/operaciones.py [--ptes 100000] [--produccion 1000000] [--reuse]
         [--db sascop_bench_ops] [--redis redis://127.0.0.1:6379/3] [--rounds 2] [--port 8000]
-        [--actividad 200000]
+        [--actividad 200000] [--solo consulta]
 """
 
 from __future__ import annotations
@@ -149,6 +153,14 @@ def main() -> None:
     parser.add_argument(
         "--port", type=int, default=0, help="the service's port (default: any free)"
     )
+    parser.add_argument(
+        "--solo",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="measure only the requests whose name contains TEXT (repeatable), beside "
+        "GET /api/user/; no query plans, no recomputation of the statistics",
+    )
     args = parser.parse_args()
     if not answers(5432) or (args.redis and not answers(6379)):
         sys.exit("PostgreSQL (and Redis, if named) must answer on 127.0.0.1.")
@@ -159,19 +171,21 @@ def main() -> None:
     _prepare(args)
     _llenar_actividad(args.actividad)
     manage("ensure_demo_admin", "--username", USERNAME, "--password", PASSWORD, env=ENV)
-    timing = manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        "import time; from sascop.estadisticas.selectors import calcular, estadisticas; "
-        "estadisticas(); t = time.perf_counter(); calcular(); "
-        "print((time.perf_counter() - t) * 1000); t = time.perf_counter(); estadisticas(); "
-        "print((time.perf_counter() - t) * 1000)",
-        env=ENV,
-    )
-    full_ms, totals_ms = (float(v) for v in timing.strip().splitlines()[-2:])
-    print("\n== Query plans (EXPLAIN ANALYZE, one run each)")
-    print(manage("shell", "--no-imports", "-c", "import bench.planes as p; p.main()", env=ENV))
+    full_ms = totals_ms = None
+    if not args.solo:
+        timing = manage(
+            "shell",
+            "--no-imports",
+            "-c",
+            "import time; from sascop.estadisticas.selectors import calcular, estadisticas; "
+            "estadisticas(); t = time.perf_counter(); calcular(); "
+            "print((time.perf_counter() - t) * 1000); t = time.perf_counter(); estadisticas(); "
+            "print((time.perf_counter() - t) * 1000)",
+            env=ENV,
+        )
+        full_ms, totals_ms = (float(v) for v in timing.strip().splitlines()[-2:])
+        print("\n== Query plans (EXPLAIN ANALYZE, one run each)")
+        print(manage("shell", "--no-imports", "-c", "import bench.planes as p; p.main()", env=ENV))
     import psycopg
 
     with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{DB}") as c:
@@ -240,6 +254,13 @@ def main() -> None:
             f"/consulta/?q={rng.choice(palabras)}" for _ in range(100)
         ],
     }
+    if args.solo:
+        pedidos = [t.lower() for t in args.solo]
+        endpoints = {
+            name: paths
+            for name, paths in endpoints.items()
+            if name == "GET /api/user/" or any(t in name.lower() for t in pedidos)
+        }
     results: dict[str, list[float]] = {name: [] for name in endpoints}
     with gunicorn(ENV, workers=2, port=args.port or None) as url:
         cookie, _ = login(url, USERNAME, PASSWORD)
@@ -270,10 +291,11 @@ def main() -> None:
         target = TARGETS.get(name, PAGINA if name.startswith("page ") else None)
         verdict = f"<= {target}x: {'met' if ratio <= target else 'MISSED'}" if target else ""
         print(f"  {name:34s} {len(lat):6d} {p50:8.1f} {p95:8.1f} {ratio:8.1f}x   {verdict}")
-    print(
-        f"  statistics from the rows (full recomputation, one call): {full_ms:.0f} ms; "
-        f"from the running totals: {totals_ms:.1f} ms"
-    )
+    if full_ms is not None and totals_ms is not None:
+        print(
+            f"  statistics from the rows (full recomputation, one call): {full_ms:.0f} ms; "
+            f"from the running totals: {totals_ms:.1f} ms"
+        )
 
 
 if __name__ == "__main__":
