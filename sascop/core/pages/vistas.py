@@ -182,7 +182,9 @@ class ListaView(Pagina):
         ocultas = [c.nombre for c in self.columnas if c.en_tabla and c.nombre not in vistas]
         if self.lote is None:
             ocultas.append("seleccion")
-        return sin_columnas(self.tabla, frozenset(ocultas))(
+        # A class is hashable; mypy does not see a class object as `Hashable`.
+        clase = sin_columnas(self.tabla, frozenset(ocultas))  # type: ignore[arg-type]
+        return clase(
             registros,
             sequence=("seleccion", *vistas, "..."),
             attrs={
