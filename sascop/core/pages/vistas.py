@@ -25,7 +25,7 @@ from sascop.core import errors
 from sascop.core.api.etags import etag_for
 from sascop.core.pages import preferencias
 from sascop.core.pages.acceso import a_login
-from sascop.core.pages.columnas import Columna, elegidas
+from sascop.core.pages.columnas import Columna, elegidas, sin_columnas
 from sascop.core.pages.comunes import (
     TAMANOS_DE_PAGINA,
     exportar_url,
@@ -182,9 +182,10 @@ class ListaView(Pagina):
         ocultas = [c.nombre for c in self.columnas if c.en_tabla and c.nombre not in vistas]
         if self.lote is None:
             ocultas.append("seleccion")
-        return self.tabla(
+        # A class is hashable; mypy does not see a class object as `Hashable`.
+        clase = sin_columnas(self.tabla, frozenset(ocultas))  # type: ignore[arg-type]
+        return clase(
             registros,
-            exclude=ocultas,
             sequence=("seleccion", *vistas, "..."),
             attrs={
                 "id": self.clave,
