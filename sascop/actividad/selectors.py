@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,9 +119,19 @@ def entidades() -> list[tuple[str, str]]:
         for m in apps.get_models()
         if m.__module__.startswith("sascop.") and m is not RegistroActividad
     ]
+    nombres = {m: _mayuscula(str(m._meta.verbose_name)) for m in modelos}
+    repetidos = {n for n, veces in Counter(nombres.values()).items() if veces > 1}
+    # Two models of one name (the catalog's "paso de OT" and an OT's step) are told apart by
+    # their app's name; ties sort by the key, so every process lists them in one order.
     return sorted(
-        {(m._meta.model_name or "", _mayuscula(str(m._meta.verbose_name))) for m in modelos},
-        key=lambda par: par[1].lower(),
+        (
+            (
+                m._meta.model_name or "",
+                f"{n} ({m._meta.app_config.verbose_name})" if n in repetidos else n,
+            )
+            for m, n in nombres.items()
+        ),
+        key=lambda par: (par[1].lower(), par[0]),
     )
 
 

@@ -9,6 +9,7 @@ from django.test import Client
 
 from sascop.accounts.tests.factories import make_user
 from sascop.actividad.models import RegistroActividad
+from sascop.actividad.selectors import entidades
 from sascop.ptes.tests.factories import PTEFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +182,13 @@ def test_admin_bulk_deletes_are_logged_in_one_insert():
         accion="eliminar", entidad="contrato", usuario=superuser
     )
     assert sorted(rows.values_list("entidad_id", flat=True)) == sorted(str(c.pk) for c in contratos)
+
+
+def test_the_kinds_of_record_have_one_name_each_in_a_fixed_order():
+    """The log's "entidad" filter: no two options read alike (the catalog's step of an OT and
+    an OT's own step share a model name), and every process lists them in one order."""
+    nombres = [nombre for _, nombre in entidades()]
+
+    assert len(set(nombres)) == len(nombres)
+    assert nombres == sorted(nombres, key=str.lower)
+    assert "Paso de OT (Catálogos)" in nombres
