@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
-from sascop.accounts.tests.factories import UserFactory
+from sascop.accounts.tests.factories import UserFactory, make_user
 from sascop.actividad.models import RegistroActividad
 from sascop.core.errors import PermissionDenied
 from sascop.ots.tests.factories import OTFactory
@@ -163,7 +163,7 @@ def test_the_admin_cannot_reopen_a_signed_day():
         ot=ot, sitio=ot.sitio, fecha="2026-05-05", estatus="FIRMADO"
     )
     admin = Client()
-    admin.force_login(UserFactory(is_staff=True, is_superuser=True))
+    admin.force_login(make_user(username="raiz", is_staff=True, is_superuser=True))
     url = f"/admin/produccion/reportediario/{reporte.pk}/change/"
 
     assert admin.get(url).status_code == HTTPStatus.OK
