@@ -49,6 +49,10 @@ _PROGRAMA = (
     "(SELECT a.ot_id FROM precios_partidaanexoot p JOIN precios_anexoot a "
     "ON a.id = p.anexo_ot_id WHERE p.id = {r}.partida_id)"
 )
+# The writing transaction on PostgreSQL: the top-level one's, savepoints included.
+_TRANSACCION = "txid_current()"
+# An OT's generation without the ledger rows of the current transaction (PostgreSQL).
+_AJENA = f"{_SUMA} AND c.transaccion IS DISTINCT FROM {_TRANSACCION}"
 TODAS, CAMBIOS = ("ins", "upd", "del"), ("upd", "del")
 # table: (operations watched, the OT a row concerns as SQL on the row alias {r}; 0 = every OT)
 FUENTES = {
@@ -65,11 +69,12 @@ FUENTES = {
 EVENTOS = {"ins": "INSERT", "upd": "UPDATE", "del": "DELETE"}
 
 
-def _anotar(ots: str) -> str:
-    """Append one ledger row per OT named by the subquery `ots` (its column `o`)."""
+def _anotar(ots: str, transaccion: str = "NULL") -> str:
+    """Append one ledger row per OT named by the subquery `ots` (its column `o`), noting
+    the writing transaction (`transaccion`, SQL)."""
     return (
-        f"INSERT INTO {LEDGER} (ot_id, cambios) "
-        f"SELECT DISTINCT x.o, 1 FROM ({ots}) AS x WHERE x.o IS NOT NULL"
+        f"INSERT INTO {LEDGER} (ot_id, cambios, transaccion) "
+        f"SELECT DISTINCT x.o, 1, {transaccion} FROM ({ots}) AS x WHERE x.o IS NOT NULL"
     )
 
 
@@ -90,9 +95,9 @@ def _sql_postgresql(conn: BaseDatabaseWrapper) -> list[str]:
         sentencias.append(
             f"CREATE OR REPLACE FUNCTION hoja_{tabla}() RETURNS trigger "
             "LANGUAGE plpgsql AS $$ BEGIN\n"
-            f"IF TG_OP = 'INSERT' THEN {_anotar(nuevas)};\n"
-            f"ELSIF TG_OP = 'DELETE' THEN {_anotar(viejas)};\n"
-            f"ELSE {_anotar(f'{viejas} UNION {nuevas}')};\n"
+            f"IF TG_OP = 'INSERT' THEN {_anotar(nuevas, _TRANSACCION)};\n"
+            f"ELSIF TG_OP = 'DELETE' THEN {_anotar(viejas, _TRANSACCION)};\n"
+            f"ELSE {_anotar(f'{viejas} UNION {nuevas}', _TRANSACCION)};\n"
             "END IF; RETURN NULL; END $$"
         )
         sentencias += [
@@ -225,6 +230,31 @@ def _guardada(ot_id: int, clave: str) -> tuple[bytes, str] | None:
 def _etiqueta_guardada(ot_id: int, clave: str) -> str | None:
     fila = _fila_guardada(ot_id, clave, "h.etiqueta")
     return None if fila is None else str(fila[0])
+
+
+def antes_de_escribir(ot_id: int, clave: str) -> tuple[bytes, int] | None:
+    """Inside a write's transaction, once written: the OT's stored sheet `clave` as it was
+    before this transaction's changes, and the generation it is at with them, provided
+    nothing else changed what it reads meanwhile (nobody else's ledger row since it was
+    stored). A writer that knows what it changed in the sheet mends that copy and stores it
+    at that generation (`guardar_en`) instead of computing it all again. One statement, one
+    snapshot: a change committed after it moves the generation past the one answered.
+    None when there is no such copy, and on SQLite (no transaction ids in the ledger)."""
+    if not es_postgresql(connection):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT h.cuerpo, ({_SUMA}) FROM {GUARDADAS} h WHERE h.ot_id = %s "
+            f"AND h.clave = %s AND h.generacion = ({_AJENA})",
+            [ot_id, ot_id, clave, ot_id],
+        )
+        fila = cursor.fetchone()
+    return None if fila is None else (fila[0].encode(), int(fila[1]))
+
+
+def guardar_en(ot_id: int, clave: str, generacion: int, cuerpo: bytes, etiqueta: str) -> None:
+    """Store a sheet mended after a write at the generation `antes_de_escribir` gave."""
+    _guardar(ot_id, clave, generacion, cuerpo, etiqueta)
 
 
 def _guardar(ot_id: int, clave: str, generacion: int, cuerpo: bytes, etiqueta: str) -> None:

@@ -251,6 +251,25 @@ class SabanaSerializer(serializers.Serializer):
     kpis = KpisSabanaSerializer()
 
 
+class SabanaCambiosSerializer(serializers.Serializer):
+    """Documents the answer of a save sent with `Prefer: return=minimal`: what of the sheet
+    the save changed, each part as in the GET."""
+
+    ot = serializers.IntegerField()
+    anio = serializers.IntegerField()
+    mes = serializers.IntegerField()
+    tipo_tiempo = serializers.ChoiceField(choices=Produccion.TipoTiempo.choices)
+    sitio = serializers.IntegerField()
+    partidas = PartidaSabanaSerializer(
+        many=True,
+        help_text="The lines sent, in sheet order, as the GET now gives them (no other line "
+        "changes: a line's excedentes are its concept's).",
+    )
+    subtotales = SubtotalSabanaSerializer(many=True, help_text="By anexo, in sheet order.")
+    totales = ImportesSerializer()
+    kpis = KpisSabanaSerializer()
+
+
 class PartidaSabanaInputSerializer(serializers.Serializer):
     partida_anexo = serializers.IntegerField()
     ejecutado = serializers.DictField(

@@ -496,13 +496,13 @@ def sabana_guardar(
     partidas: Any,
     if_match: str | None = None,
     solo_enviadas: bool = False,
-) -> None:
+) -> set[int]:
     """Save a month of the OT's sheet (one kind of time, one site) as sent: for each line
     sent, a day with a volume creates or corrects its row, an empty day (absent, null, ""
     or 0) deletes it; lines not sent are left alone. With `solo_enviadas`, only the days
     sent are touched (an absent day is left alone; null, "" or 0 deletes). All or nothing:
     a bad cell is a 400 naming it, a change on a signed-off day a 409, a stale `if_match`
-    a 412."""
+    a 412. Returns the lines sent (the only ones of the sheet that may have changed)."""
     ot = bloquear_o_404(OT.objects.all(), ot_id, "OT")  # one sheet save at a time per OT
     sitio = selectors.sitio_de_hoja(ot, sitio_id)
     if if_match is not None:
@@ -558,6 +558,7 @@ def sabana_guardar(
             fields={"sitio": [gettext("sitio %(id)s is inactive.") % {"id": sitio.pk}]}
         )
     _escribir(usuario=usuario, celdas=nuevas, cambios=cambios, eliminadas=eliminadas)
+    return set(celdas)
 
 
 def puede_firmar(usuario: Any) -> bool:
