@@ -4,8 +4,8 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
 from django.http.response import HttpResponseBase
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
