@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -232,29 +232,57 @@ def _etiqueta_guardada(ot_id: int, clave: str) -> str | None:
     return None if fila is None else str(fila[0])
 
 
-def antes_de_escribir(ot_id: int, clave: str) -> tuple[bytes, int] | None:
+class Guardada(NamedTuple):
+    cuerpo: str  # the stored sheet's JSON text
+    generacion: int  # the generation it was stored at
+    vigente: int  # the OT's generation now, with the current transaction's changes
+
+
+def antes_de_escribir(ot_id: int, clave: str) -> Guardada | None:
     """Inside a write's transaction, once written: the OT's stored sheet `clave` as it was
     before this transaction's changes, and the generation it is at with them, provided
     nothing else changed what it reads meanwhile (nobody else's ledger row since it was
     stored). A writer that knows what it changed in the sheet mends that copy and stores it
-    at that generation (`guardar_en`) instead of computing it all again. One statement, one
-    snapshot: a change committed after it moves the generation past the one answered.
-    None when there is no such copy, and on SQLite (no transaction ids in the ledger)."""
+    (`remendar`) instead of computing it all again. One statement, one snapshot: a change
+    committed after it moves the generation past `vigente`. None when there is no such
+    copy, and on SQLite (no transaction ids in the ledger)."""
     if not es_postgresql(connection):
         return None
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT h.cuerpo, ({_SUMA}) FROM {GUARDADAS} h WHERE h.ot_id = %s "
+            f"SELECT h.cuerpo, h.generacion, ({_SUMA}) FROM {GUARDADAS} h WHERE h.ot_id = %s "
             f"AND h.clave = %s AND h.generacion = ({_AJENA})",
             [ot_id, ot_id, clave, ot_id],
         )
         fila = cursor.fetchone()
-    return None if fila is None else (fila[0].encode(), int(fila[1]))
+    return None if fila is None else Guardada(fila[0], int(fila[1]), int(fila[2]))
 
 
-def guardar_en(ot_id: int, clave: str, generacion: int, cuerpo: bytes, etiqueta: str) -> None:
-    """Store a sheet mended after a write at the generation `antes_de_escribir` gave."""
-    _guardar(ot_id, clave, generacion, cuerpo, etiqueta)
+# A piece of a mended sheet: new text, or a (start, length) span of the stored one.
+Pieza = str | tuple[int, int]
+
+
+def remendar(
+    ot_id: int, clave: str, guardada: Guardada, piezas: list[Pieza], etiqueta: str
+) -> None:
+    """Store, at `guardada.vigente`, the stored sheet rebuilt from `piezas` in the database
+    itself: only the new text travels, not the whole sheet (hundreds of KiB) again. Nothing
+    is stored if the copy was replaced meanwhile."""
+    partes: list[str] = []
+    valores: list[Any] = []
+    for pieza in piezas:
+        if isinstance(pieza, str):
+            partes.append("CAST(%s AS text)")
+            valores.append(pieza)
+        else:
+            partes.append("substr(h.cuerpo, %s, %s)")
+            valores += [pieza[0] + 1, pieza[1]]
+    with contextlib.suppress(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {GUARDADAS} h SET cuerpo = {' || '.join(partes)}, generacion = %s, "
+            "etiqueta = %s WHERE h.ot_id = %s AND h.clave = %s AND h.generacion = %s",
+            [*valores, guardada.vigente, etiqueta, ot_id, clave, guardada.generacion],
+        )
 
 
 def _guardar(ot_id: int, clave: str, generacion: int, cuerpo: bytes, etiqueta: str) -> None:

@@ -425,31 +425,33 @@ def sabana_etiqueta(
 
 # The sheet's JSON around its lines: `…,"partidas":[{"partida_anexo":1,…},…],"subtotales":…}`.
 # A JSON string holds no bare quote, so these are found only where the document puts them.
-_PARTIDAS = b',"partidas":['
-_LINEA = re.compile(rb'\{"partida_anexo":(\d+),')
-_COLA = b'],"subtotales":'
+_PARTIDAS = ',"partidas":['
+_LINEA = re.compile(r'\{"partida_anexo":(\d+),')
+_COLA = '],"subtotales":'
 
 
-def _remendar(cuerpo: bytes, parte: dict[str, Any]) -> bytes | None:
+def _remendar(cuerpo: str, parte: dict[str, Any]) -> list[hojas.Pieza] | None:
     """The sheet `cuerpo` with the lines, subtotals, totals and KPIs of `parte` (a
-    `sabana(lineas=…)`) in place of its own; None if it lacks one of those lines."""
+    `sabana(lineas=…)`) in place of its own, as pieces (see `hojas.remendar`); None if it
+    lacks one of those lines."""
     inicio = cuerpo.find(_PARTIDAS) + len(_PARTIDAS)
     cola = cuerpo.rfind(_COLA)
     if inicio < len(_PARTIDAS) or cola < inicio:
         return None
-    nuevas = {p["partida_anexo"]: codificar(p) for p in parte["partidas"]}
-    piezas, desde, cambiadas = [cuerpo[:inicio]], inicio, 0
+    nuevas = {p["partida_anexo"]: codificar(p).decode() for p in parte["partidas"]}
+    piezas: list[hojas.Pieza] = []
+    desde = 0
     posiciones = [(m.start(), int(m.group(1))) for m in _LINEA.finditer(cuerpo, inicio, cola)]
     for n, (empieza, linea) in enumerate(posiciones):
         if linea in nuevas:
             termina = posiciones[n + 1][0] - 1 if n + 1 < len(posiciones) else cola
-            piezas += [cuerpo[desde:empieza], nuevas[linea]]
-            desde, cambiadas = termina, cambiadas + 1
-    if cambiadas != len(nuevas):
+            piezas += [(desde, empieza - desde), nuevas[linea]]
+            desde = termina
+    if len(piezas) != 2 * len(nuevas):
         return None
     resto = {k: parte[k] for k in ("subtotales", "totales", "kpis")}
-    piezas += [cuerpo[desde:cola], b"]," + codificar(resto)[1:]]
-    return b"".join(piezas)
+    piezas += [(desde, cola - desde), "]," + codificar(resto).decode()[1:]]
+    return piezas
 
 
 def codificar(datos: Any) -> bytes:
@@ -474,10 +476,13 @@ def sabana_tras_guardar(
     )
     del parte["orden_trabajo"], parte["sitio_descripcion"], parte["dias"], parte["reportes"]
     clave, calcular = _sabana_calculo(ot_id, anio, mes, tipo_tiempo, sitio_id)
-    antes = hojas.antes_de_escribir(ot_id, clave)
-    cuerpo = None if antes is None else _remendar(antes[0], parte)
-    if antes is None or cuerpo is None:
+    guardada = hojas.antes_de_escribir(ot_id, clave)
+    piezas = None if guardada is None else _remendar(guardada.cuerpo, parte)
+    if guardada is None or piezas is None:
         return parte, hojas.leer(ot_id, clave, calcular)[1]
-    etiqueta = _etiqueta(cuerpo)
-    hojas.guardar_en(ot_id, clave, antes[1], cuerpo, etiqueta)
+    texto = "".join(
+        p if isinstance(p, str) else guardada.cuerpo[p[0] : p[0] + p[1]] for p in piezas
+    )
+    etiqueta = _etiqueta(texto.encode())
+    hojas.remendar(ot_id, clave, guardada, piezas, etiqueta)
     return parte, etiqueta
