@@ -14,12 +14,25 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import F, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db import connection
+from django.db.models import (
+    Case,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    TextField,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast, ExtractDay
 from django.utils.translation import gettext
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Sitio
 from sascop.core.api.filters import BooleanFilter, FilterSet, IdFilter, filtrar
+from sascop.core.db.disparadores import es_postgresql
 from sascop.core.db.lookups import EnLista
 from sascop.core.errors import InvalidInput, NotFound
 from sascop.ots.models import OT
@@ -179,6 +192,24 @@ def lineas_activas(ot_id: int) -> set[int]:
     )
 
 
+def _como_texto(campo: str) -> Any:
+    """A decimal column as PostgreSQL prints it; as stored elsewhere (see `_texto`)."""
+    if es_postgresql(connection):
+        return Cast(campo, TextField())
+    return F(campo)
+
+
+def _dia(campo: str) -> Any:
+    """A date column's day of the month as text, the sheet's key ("9"): no converter runs
+    on the rows (PostgreSQL's EXTRACT answers a numeric, a Decimal each)."""
+    return Cast(ExtractDay(campo), TextField())
+
+
+def _texto(valor: str | Decimal) -> str:
+    # Every volume of the sheet has 4 places (SQLite's expressions answer fewer).
+    return valor if isinstance(valor, str) else _cantidad(valor)
+
+
 LINEA = ("pk", "volumen", "pu_mn", "pu_usd", "concepto__anexo__clave", "concepto__partida",
          "concepto__concepto", "concepto__unidad", "concepto_id")  # fmt: skip
 
@@ -221,19 +252,22 @@ def sabana(
     ids = [linea[0] for linea in todas]
     elegidas = todas if lineas is None else [linea for linea in todas if linea[0] in lineas]
     con_dias = [linea[0] for linea in elegidas]
-    dias = {inicio + datetime.timedelta(days=d): str(d + 1) for d in range(n)}
+    # Days and volumes as text, as PostgreSQL prints them (a numeric keeps its
+    # scale: what `format(…, "f")` gives), so that a month's 31,000 cells cost no Decimal
+    # and no date each; SQLite's are formatted here.
+    volumen, exceso = _como_texto("volumen"), _como_texto("excedente")
     programa: dict[int, dict[str, str]] = defaultdict(dict)
-    for linea_id, fecha, volumen in (
+    for linea_id, dia, cantidad in (
         ProgramaDiario.objects.filter(
             EnLista(F("partida_id"), con_dias), fecha__range=(inicio, fin)
         )
         .order_by()
-        .values_list("partida_id", "fecha", "volumen")
+        .values_list("partida_id", _dia("fecha"), volumen)
     ):
-        programa[linea_id][dias[fecha]] = format(volumen, "f")  # as stored: 4 places
+        programa[linea_id][dia] = _texto(cantidad)  # as stored: 4 places
     ejecutado: dict[int, dict[str, str]] = defaultdict(dict)
     excedente: dict[int, dict[str, str]] = defaultdict(dict)
-    for linea_id, fecha, volumen, exceso in (
+    for linea_id, dia, cantidad, mas in (
         Produccion.objects.filter(
             EnLista(F("partida_anexo_id"), con_dias),
             ot_id=ot_id,
@@ -242,12 +276,16 @@ def sabana(
             sitio_id=sitio.pk,
         )
         .order_by()
-        .values_list("partida_anexo_id", "fecha_produccion", "volumen_produccion", "excedente")
+        .values_list(
+            "partida_anexo_id",
+            _dia("fecha_produccion"),
+            _como_texto("volumen_produccion"),
+            Case(When(excedente__gt=0, then=exceso)),
+        )
     ):
-        dia = dias[fecha]
-        ejecutado[linea_id][dia] = format(volumen, "f")
-        if exceso:
-            excedente[linea_id][dia] = format(exceso, "f")
+        ejecutado[linea_id][dia] = _texto(cantidad)
+        if mas is not None:
+            excedente[linea_id][dia] = _texto(mas)
     # Per line: the OT's volume before the month and in it (every kind of time and site),
     # and this sheet's month, from which its amounts come.
     de_la_hoja = Q(fecha_produccion__gte=inicio, tipo_tiempo=tipo_tiempo, sitio_id=sitio.pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -518,6 +519,25 @@ def test_put_creates_no_rows_at_an_inactive_site(capturista, csrf, hoja):
     datos["partidas"][0]["ejecutado"] = {"4": "45.5", "5": "39"}
     assert _put(capturista, csrf, ot, datos).status_code == HTTPStatus.OK
     assert not Produccion.objects.filter(partida_anexo=tubo, fecha_produccion="2026-05-06").exists()
+
+
+def test_the_sheet_is_compact_utf8_json_in_a_fixed_key_order(viewer, hoja):
+    """The bytes, not only the document: its ETag is their digest, so an ETag a client
+    holds stays valid across versions that compute the sheet differently."""
+    response = _get(viewer, hoja["ot"])
+
+    datos = response.json()
+    assert response.content == json.dumps(datos, ensure_ascii=False, separators=(",", ":")).encode()
+    assert "Tubería".encode() in response.content
+    assert list(datos) == ["ot", "orden_trabajo", "anio", "mes", "tipo_tiempo", "sitio",
+                           "sitio_descripcion", "dias", "reportes", "partidas", "subtotales",
+                           "totales", "kpis"]  # fmt: skip
+    assert list(datos["partidas"][0]) == ["partida_anexo", "anexo", "partida", "concepto",
+                                          "unidad", "autorizado", "pu_mn", "pu_usd",
+                                          "programado", "ejecutado", "excedente", "importe_mn",
+                                          "importe_usd", "prevision"]  # fmt: skip
+    assert list(datos["partidas"][0]["ejecutado"]) == ["4", "5"]
+    assert list(datos["kpis"]) == ["autorizado", "meses_anteriores", "mes_actual", "por_ejecutar"]
 
 
 def _patch(c, csrf, ot, body, etag=None):
