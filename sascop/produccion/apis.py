@@ -11,7 +11,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
-    PolymorphicProxySerializer,
     extend_schema,
 )
 from rest_framework import status
@@ -40,18 +39,15 @@ _PREFER = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=False,
-    enum=[MINIMA, "return=representation"],
-    description="`return=minimal`: answer only what the save changed (`SabanaCambios`: the "
-    "lines sent, subtotals, totals, KPIs) with the sheet's new ETag, and "
-    "`Preference-Applied: return=minimal`; else the whole saved sheet.",
+    # Any value: preferences a server does not know are ignored (RFC 7240).
+    description="`return=minimal`: answer only what the save changed (the lines sent, "
+    "subtotals, totals, KPIs) with the sheet's new ETag, and "
+    "`Preference-Applied: return=minimal`; otherwise (absent, `return=representation` or "
+    "anything else) the whole saved sheet.",
 )
 # What saving the sheet answers, whole (PUT) or by cells (PATCH).
 _GUARDADO = {
-    200: PolymorphicProxySerializer(
-        component_name="SabanaGuardada",
-        serializers=[s.SabanaSerializer, s.SabanaCambiosSerializer],
-        resource_type_field_name=None,
-    ),
+    200: s.SabanaGuardadaSerializer,
     409: OpenApiResponse(
         s.SabanaErrorSerializer,
         description="A cell of a signed-off day (FIRMADO) would change (`firmados`).",

@@ -251,23 +251,28 @@ class SabanaSerializer(serializers.Serializer):
     kpis = KpisSabanaSerializer()
 
 
-class SabanaCambiosSerializer(serializers.Serializer):
-    """Documents the answer of a save sent with `Prefer: return=minimal`: what of the sheet
-    the save changed, each part as in the GET."""
+class SabanaGuardadaSerializer(SabanaSerializer):
+    """Documents a save's answer: the saved sheet, as the GET gives it; or, asked with
+    `Prefer: return=minimal`, only what the save changed: no `orden_trabajo`,
+    `sitio_descripcion`, `dias` or `reportes`, and `partidas` holds the lines sent only."""
 
-    ot = serializers.IntegerField()
-    anio = serializers.IntegerField()
-    mes = serializers.IntegerField()
-    tipo_tiempo = serializers.ChoiceField(choices=Produccion.TipoTiempo.choices)
-    sitio = serializers.IntegerField()
+    _MINIMA = "Absent with `Prefer: return=minimal`."
+    orden_trabajo = serializers.CharField(required=False, help_text=_MINIMA)
+    sitio_descripcion = serializers.CharField(required=False, help_text=_MINIMA)
+    dias = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text=_MINIMA
+    )
+    reportes = serializers.DictField(
+        child=serializers.ChoiceField(choices=ESTADOS_REPORTE),
+        required=False,
+        help_text="Day → state of the day's report at this site. " + _MINIMA,
+    )
     partidas = PartidaSabanaSerializer(
         many=True,
-        help_text="The lines sent, in sheet order, as the GET now gives them (no other line "
-        "changes: a line's excedentes are its concept's).",
+        help_text="Every line; with `Prefer: return=minimal`, the lines sent only, in sheet "
+        "order, as the GET now gives them (no other line changes: a line's excedentes are "
+        "its concept's).",
     )
-    subtotales = SubtotalSabanaSerializer(many=True, help_text="By anexo, in sheet order.")
-    totales = ImportesSerializer()
-    kpis = KpisSabanaSerializer()
 
 
 class PartidaSabanaInputSerializer(serializers.Serializer):
