@@ -245,7 +245,11 @@ def antes_de_escribir(ot_id: int, clave: str) -> Guardada | None:
     stored). A writer that knows what it changed in the sheet mends that copy and stores it
     (`remendar`) instead of computing it all again. One statement, one snapshot: a change
     committed after it moves the generation past `vigente`. None when there is no such
-    copy, and on SQLite (no transaction ids in the ledger)."""
+    copy, and on SQLite (no transaction ids in the ledger).
+
+    Only for a transaction that stored no sheet of the OT after its first write (a sheet
+    save stores one, if at all, when checking If-Match, before writing): a copy stored
+    with some of its own changes would be told apart from others' by the sums alone."""
     if not es_postgresql(connection):
         return None
     with connection.cursor() as cursor:
