@@ -2,11 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import status
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -26,9 +32,22 @@ from sascop.produccion import serializers as s
 from sascop.produccion.models import Produccion, ReporteDiario
 
 TAGS = ["produccion"]
+# A save's answer: the sheet, or (`Prefer: return=minimal`, RFC 7240) only what changed.
+MINIMA = "return=minimal"
+_PREFER = OpenApiParameter(
+    "Prefer",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    # Any value: preferences a server does not know are ignored (RFC 7240).
+    description="`return=minimal`: answer only what the save changed (the lines sent, "
+    "subtotals, totals, KPIs) with the sheet's new ETag, and "
+    "`Preference-Applied: return=minimal`; otherwise (absent, `return=representation` or "
+    "anything else) the whole saved sheet.",
+)
 # What saving the sheet answers, whole (PUT) or by cells (PATCH).
 _GUARDADO = {
-    200: s.SabanaSerializer,
+    200: s.SabanaGuardadaSerializer,
     409: OpenApiResponse(
         s.SabanaErrorSerializer,
         description="A cell of a signed-off day (FIRMADO) would change (`firmados`).",
@@ -168,21 +187,39 @@ def _consulta(q: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def pide_minima(request: Request) -> bool:
+    """Whether the request's `Prefer` header (RFC 7240) asks for `return=minimal`."""
+    preferencias = request.headers.get("Prefer", "").split(",")
+    return any(p.split(";")[0].strip().lower() == MINIMA for p in preferencias)
+
+
 def _sabana_guardar(request: Request, *, solo_enviadas: bool) -> HttpResponse:
     """The sheet the query names saved from the body's `partidas` (`solo_enviadas`: the cells
-    sent only, else every cell of the lines sent); the saved sheet."""
+    sent only, else every cell of the lines sent); the saved sheet, or what of it changed
+    when the request prefers `return=minimal`."""
     query = s.SabanaQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     consulta = _consulta(query.validated_data)
     datos = request.data if isinstance(request.data, dict) else {}
-    services.sabana_guardar(
-        usuario=current_user(request),
-        partidas=datos.get("partidas"),
-        if_match=if_match(request),
-        solo_enviadas=solo_enviadas,
+    guardar = {
+        "usuario": current_user(request),
+        "partidas": datos.get("partidas"),
+        "if_match": if_match(request),
+        "solo_enviadas": solo_enviadas,
         **consulta,
-    )
-    return _json(*selectors.sabana_json(**consulta))
+    }
+    if not pide_minima(request):
+        services.sabana_guardar(**guardar)
+        respuesta = _json(*selectors.sabana_json(**consulta))
+    else:
+        # One transaction: the stored sheet is mended with the save's own changes.
+        with transaction.atomic():
+            lineas = services.sabana_guardar(**guardar)
+            cambios, etiqueta = selectors.sabana_tras_guardar(**consulta, lineas=lineas)
+        respuesta = _json(selectors.codificar(cambios), etiqueta)
+        respuesta["Preference-Applied"] = MINIMA
+    patch_vary_headers(respuesta, ["Prefer"])
+    return respuesta
 
 
 def _json(cuerpo: bytes, etiqueta: str) -> HttpResponse:
@@ -232,7 +269,7 @@ class SabanaApi(_XlsxTambien, ModelApi):
     @extend_schema(
         tags=TAGS,
         operation_id="produccion_sabana_update",
-        parameters=[s.SabanaQuerySerializer],
+        parameters=[s.SabanaQuerySerializer, _PREFER],
         request=s.SabanaInputSerializer,
         responses=_GUARDADO,
     )
@@ -241,13 +278,14 @@ class SabanaApi(_XlsxTambien, ModelApi):
         read): a day with a volume creates or corrects its row, an empty one (absent, null,
         "" or 0) deletes it; lines not sent are untouched. All or nothing: a bad cell is a
         400 naming it (`partidas[3].ejecutado.15`), a change on a FIRMADO day a 409, a stale
-        If-Match a 412. Excedentes are recomputed. Answers the saved sheet."""
+        If-Match a 412. Excedentes are recomputed. Answers the saved sheet; with
+        `Prefer: return=minimal`, only what changed (as the PATCH)."""
         return _sabana_guardar(request, solo_enviadas=False)
 
     @extend_schema(
         tags=TAGS,
         operation_id="produccion_sabana_partial_update",
-        parameters=[s.SabanaQuerySerializer],
+        parameters=[s.SabanaQuerySerializer, _PREFER],
         request=s.SabanaCeldasInputSerializer,
         responses=_GUARDADO,
     )
@@ -255,7 +293,13 @@ class SabanaApi(_XlsxTambien, ModelApi):
         """Save only the cells sent (what a grid changed): per line, each day sent with a
         volume creates or corrects its row, null, "" or 0 deletes it; days and lines not
         sent are untouched. Otherwise as the PUT: all or nothing, 400 naming a bad cell,
-        409 on a FIRMADO day, 412 on a stale If-Match. Answers the saved sheet."""
+        409 on a FIRMADO day, 412 on a stale If-Match. Answers the saved sheet.
+
+        With `Prefer: return=minimal` (what a grid sends), answers only what changed: the
+        lines sent as the GET now shows them (no other line changes: a line's excedentes
+        are its concept's), the subtotals, totals and KPIs, with the sheet's new ETag for
+        the next If-Match, and `Preference-Applied: return=minimal`; a few KiB instead of
+        the whole month."""
         return _sabana_guardar(request, solo_enviadas=True)
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -49,6 +49,10 @@ _PROGRAMA = (
     "(SELECT a.ot_id FROM precios_partidaanexoot p JOIN precios_anexoot a "
     "ON a.id = p.anexo_ot_id WHERE p.id = {r}.partida_id)"
 )
+# The writing transaction on PostgreSQL: the top-level one's, savepoints included.
+_TRANSACCION = "txid_current()"
+# An OT's generation without the ledger rows of the current transaction (PostgreSQL).
+_AJENA = f"{_SUMA} AND c.transaccion IS DISTINCT FROM {_TRANSACCION}"
 TODAS, CAMBIOS = ("ins", "upd", "del"), ("upd", "del")
 # table: (operations watched, the OT a row concerns as SQL on the row alias {r}; 0 = every OT)
 FUENTES = {
@@ -65,11 +69,12 @@ FUENTES = {
 EVENTOS = {"ins": "INSERT", "upd": "UPDATE", "del": "DELETE"}
 
 
-def _anotar(ots: str) -> str:
-    """Append one ledger row per OT named by the subquery `ots` (its column `o`)."""
+def _anotar(ots: str, transaccion: str = "NULL") -> str:
+    """Append one ledger row per OT named by the subquery `ots` (its column `o`), noting
+    the writing transaction (`transaccion`, SQL)."""
     return (
-        f"INSERT INTO {LEDGER} (ot_id, cambios) "
-        f"SELECT DISTINCT x.o, 1 FROM ({ots}) AS x WHERE x.o IS NOT NULL"
+        f"INSERT INTO {LEDGER} (ot_id, cambios, transaccion) "
+        f"SELECT DISTINCT x.o, 1, {transaccion} FROM ({ots}) AS x WHERE x.o IS NOT NULL"
     )
 
 
@@ -90,9 +95,9 @@ def _sql_postgresql(conn: BaseDatabaseWrapper) -> list[str]:
         sentencias.append(
             f"CREATE OR REPLACE FUNCTION hoja_{tabla}() RETURNS trigger "
             "LANGUAGE plpgsql AS $$ BEGIN\n"
-            f"IF TG_OP = 'INSERT' THEN {_anotar(nuevas)};\n"
-            f"ELSIF TG_OP = 'DELETE' THEN {_anotar(viejas)};\n"
-            f"ELSE {_anotar(f'{viejas} UNION {nuevas}')};\n"
+            f"IF TG_OP = 'INSERT' THEN {_anotar(nuevas, _TRANSACCION)};\n"
+            f"ELSIF TG_OP = 'DELETE' THEN {_anotar(viejas, _TRANSACCION)};\n"
+            f"ELSE {_anotar(f'{viejas} UNION {nuevas}', _TRANSACCION)};\n"
             "END IF; RETURN NULL; END $$"
         )
         sentencias += [
@@ -225,6 +230,63 @@ def _guardada(ot_id: int, clave: str) -> tuple[bytes, str] | None:
 def _etiqueta_guardada(ot_id: int, clave: str) -> str | None:
     fila = _fila_guardada(ot_id, clave, "h.etiqueta")
     return None if fila is None else str(fila[0])
+
+
+class Guardada(NamedTuple):
+    cuerpo: str  # the stored sheet's JSON text
+    generacion: int  # the generation it was stored at
+    vigente: int  # the OT's generation now, with the current transaction's changes
+
+
+def antes_de_escribir(ot_id: int, clave: str) -> Guardada | None:
+    """Inside a write's transaction, once written: the OT's stored sheet `clave` as it was
+    before this transaction's changes, and the generation it is at with them, provided
+    nothing else changed what it reads meanwhile (nobody else's ledger row since it was
+    stored). A writer that knows what it changed in the sheet mends that copy and stores it
+    (`remendar`) instead of computing it all again. One statement, one snapshot: a change
+    committed after it moves the generation past `vigente`. None when there is no such
+    copy, and on SQLite (no transaction ids in the ledger).
+
+    Only for a transaction that stored no sheet of the OT after its first write (a sheet
+    save stores one, if at all, when checking If-Match, before writing): a copy stored
+    with some of its own changes would be told apart from others' by the sums alone."""
+    if not es_postgresql(connection):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT h.cuerpo, h.generacion, ({_SUMA}) FROM {GUARDADAS} h WHERE h.ot_id = %s "
+            f"AND h.clave = %s AND h.generacion = ({_AJENA})",
+            [ot_id, ot_id, clave, ot_id],
+        )
+        fila = cursor.fetchone()
+    return None if fila is None else Guardada(fila[0], int(fila[1]), int(fila[2]))
+
+
+# A piece of a mended sheet: new text, or a (start, length) span of the stored one.
+Pieza = str | tuple[int, int]
+
+
+def remendar(
+    ot_id: int, clave: str, guardada: Guardada, piezas: list[Pieza], etiqueta: str
+) -> None:
+    """Store, at `guardada.vigente`, the stored sheet rebuilt from `piezas` in the database
+    itself: only the new text travels, not the whole sheet (hundreds of KiB) again. Nothing
+    is stored if the copy was replaced meanwhile."""
+    partes: list[str] = []
+    valores: list[Any] = []
+    for pieza in piezas:
+        if isinstance(pieza, str):
+            partes.append("CAST(%s AS text)")
+            valores.append(pieza)
+        else:
+            partes.append("substr(h.cuerpo, %s, %s)")
+            valores += [pieza[0] + 1, pieza[1]]
+    with contextlib.suppress(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {GUARDADAS} h SET cuerpo = {' || '.join(partes)}, generacion = %s, "
+            "etiqueta = %s WHERE h.ot_id = %s AND h.clave = %s AND h.generacion = %s",
+            [*valores, guardada.vigente, etiqueta, ot_id, clave, guardada.generacion],
+        )
 
 
 def _guardar(ot_id: int, clave: str, generacion: int, cuerpo: bytes, etiqueta: str) -> None:

@@ -120,6 +120,9 @@ class CambioHoja(models.Model):
 
     ot_id = models.BigIntegerField()
     cambios = models.BigIntegerField()
+    # The writing transaction (PostgreSQL's `txid_current()`; null on SQLite and once
+    # compacted): a write tells its own changes from everyone else's.
+    transaccion = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = "cambio de sábana"

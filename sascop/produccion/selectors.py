@@ -7,18 +7,32 @@ import calendar
 import datetime
 import hashlib
 import json
+import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import F, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db import connection
+from django.db.models import (
+    Case,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    TextField,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast, ExtractDay
 from django.utils.translation import gettext
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Sitio
 from sascop.core.api.filters import BooleanFilter, FilterSet, IdFilter, filtrar
+from sascop.core.db.disparadores import es_postgresql
 from sascop.core.db.lookups import EnLista
 from sascop.core.errors import InvalidInput, NotFound
 from sascop.ots.models import OT
@@ -178,6 +192,24 @@ def lineas_activas(ot_id: int) -> set[int]:
     )
 
 
+def _como_texto(campo: str) -> Any:
+    """A decimal column as PostgreSQL prints it; as stored elsewhere (see `_texto`)."""
+    if es_postgresql(connection):
+        return Cast(campo, TextField())
+    return F(campo)
+
+
+def _dia(campo: str) -> Any:
+    """A date column's day of the month as text, the sheet's key ("9"): no converter runs
+    on the rows (PostgreSQL's EXTRACT answers a numeric, a Decimal each)."""
+    return Cast(ExtractDay(campo), TextField())
+
+
+def _texto(valor: str | Decimal) -> str:
+    # Every volume of the sheet has 4 places (SQLite's expressions answer fewer).
+    return valor if isinstance(valor, str) else _cantidad(valor)
+
+
 LINEA = ("pk", "volumen", "pu_mn", "pu_usd", "concepto__anexo__clave", "concepto__partida",
          "concepto__concepto", "concepto__unidad", "concepto_id")  # fmt: skip
 
@@ -191,51 +223,72 @@ def _prevision(prevision: excedentes.Prevision) -> dict[str, Any]:
 
 
 def sabana(
-    *, ot_id: int, anio: int, mes: int, tipo_tiempo: str, sitio_id: int | None
+    *,
+    ot_id: int,
+    anio: int,
+    mes: int,
+    tipo_tiempo: str,
+    sitio_id: int | None,
+    lineas: Collection[int] | None = None,
 ) -> dict[str, Any]:
     """The OT's production sheet for a month, one kind of time and one site (by default TE
     and the OT's site): per line of its active anexo, the volume programmed, executed and
     in excess each day and the month's amounts; subtotals by anexo; and the OT's KPIs
     (authorised, executed in earlier months and in this one, left to execute: amounts over
     every kind of time and site); per line, what a grid needs to foresee a cell's
-    excedente before saving (`excedentes.prevision`). Twelve queries, whatever the size."""
+    excedente before saving (`excedentes.prevision`). Twelve queries, whatever the size.
+
+    With `lineas`, `partidas` holds only those lines (the days are read for them only);
+    subtotals, totals and KPIs are still the whole sheet's."""
     ot = ot_o_404(ot_id)
     sitio = sitio_de_hoja(ot, sitio_id)
     inicio, fin, n = mes_de(anio, mes)
-    lineas = list(
+    todas = list(
         PartidaAnexoOT.objects.filter(anexo_ot__ot_id=ot_id, anexo_ot__activo=True)
         .order_by("orden")
         .values_list(*LINEA)
     )
     # By the lines' ids: no joins in the big reads below (and plans that need no statistics).
-    ids = [linea[0] for linea in lineas]
-    dias = {inicio + datetime.timedelta(days=d): str(d + 1) for d in range(n)}
+    ids = [linea[0] for linea in todas]
+    elegidas = todas if lineas is None else [linea for linea in todas if linea[0] in lineas]
+    con_dias = [linea[0] for linea in elegidas]
+    # Days and volumes as text, as PostgreSQL prints them (a numeric keeps its
+    # scale: what `format(…, "f")` gives), so that a month's 31,000 cells cost no Decimal
+    # and no date each; SQLite's are formatted here.
+    volumen, exceso = _como_texto("volumen"), _como_texto("excedente")
     programa: dict[int, dict[str, str]] = defaultdict(dict)
-    for linea_id, fecha, volumen in (
-        ProgramaDiario.objects.filter(EnLista(F("partida_id"), ids), fecha__range=(inicio, fin))
+    for linea_id, dia, cantidad in (
+        ProgramaDiario.objects.filter(
+            EnLista(F("partida_id"), con_dias), fecha__range=(inicio, fin)
+        )
         .order_by()
-        .values_list("partida_id", "fecha", "volumen")
+        .values_list("partida_id", _dia("fecha"), volumen)
     ):
-        programa[linea_id][dias[fecha]] = format(volumen, "f")  # as stored: 4 places
+        programa[linea_id][dia] = _texto(cantidad)  # as stored: 4 places
     ejecutado: dict[int, dict[str, str]] = defaultdict(dict)
     excedente: dict[int, dict[str, str]] = defaultdict(dict)
-    volumen_mes: dict[int, Decimal] = defaultdict(Decimal)
-    for linea_id, fecha, volumen, exceso in (
+    for linea_id, dia, cantidad, mas in (
         Produccion.objects.filter(
-            EnLista(F("partida_anexo_id"), ids),
+            EnLista(F("partida_anexo_id"), con_dias),
             ot_id=ot_id,
             fecha_produccion__range=(inicio, fin),
             tipo_tiempo=tipo_tiempo,
             sitio_id=sitio.pk,
         )
         .order_by()
-        .values_list("partida_anexo_id", "fecha_produccion", "volumen_produccion", "excedente")
+        .values_list(
+            "partida_anexo_id",
+            _dia("fecha_produccion"),
+            _como_texto("volumen_produccion"),
+            Case(When(excedente__gt=0, then=exceso)),
+        )
     ):
-        dia = dias[fecha]
-        ejecutado[linea_id][dia] = format(volumen, "f")
-        volumen_mes[linea_id] += volumen
-        if exceso:
-            excedente[linea_id][dia] = format(exceso, "f")
+        ejecutado[linea_id][dia] = _texto(cantidad)
+        if mas is not None:
+            excedente[linea_id][dia] = _texto(mas)
+    # Per line: the OT's volume before the month and in it (every kind of time and site),
+    # and this sheet's month, from which its amounts come.
+    de_la_hoja = Q(fecha_produccion__gte=inicio, tipo_tiempo=tipo_tiempo, sitio_id=sitio.pk)
     acumulados: dict[int, Any] = {
         fila["partida_anexo_id"]: fila
         for fila in Produccion.objects.filter(
@@ -245,6 +298,7 @@ def sabana(
         .annotate(
             antes=Sum("volumen_produccion", filter=Q(fecha_produccion__lt=inicio)),
             este=Sum("volumen_produccion", filter=Q(fecha_produccion__gte=inicio)),
+            hoja=Sum("volumen_produccion", filter=de_la_hoja),
         )
         .order_by()
     }
@@ -255,18 +309,21 @@ def sabana(
     )
 
     previsiones = excedentes.prevision(
-        ot_id, {linea[-1] for linea in lineas}, inicio, fin, tipo_tiempo, sitio.pk
+        ot_id, {linea[-1] for linea in elegidas}, inicio, fin, tipo_tiempo, sitio.pk
     )
     partidas = []
     subtotales: dict[str, list[Decimal]] = {}
     kpis = {k: [PESOS, PESOS] for k in ("autorizado", "meses_anteriores", "mes_actual")}
-    for pk, autorizado, pu_mn, pu_usd, clave, partida, concepto, unidad, concepto_id in lineas:
-        mn = importe(volumen_mes[pk], pu_mn)
-        usd = importe(volumen_mes[pk], pu_usd)
+    importes: dict[int, tuple[Decimal, Decimal]] = {}
+    for pk, autorizado, pu_mn, pu_usd, clave, _, _, _, _ in todas:
+        acumulado = acumulados.get(pk, {})
+        volumen_mes = acumulado.get("hoja") or CERO
+        mn = importe(volumen_mes, pu_mn)
+        usd = importe(volumen_mes, pu_usd)
+        importes[pk] = (mn, usd)
         subtotal = subtotales.setdefault(clave, [PESOS, PESOS])
         subtotal[0] += mn
         subtotal[1] += usd
-        acumulado = acumulados.get(pk, {})
         for kpi, volumen in (
             ("autorizado", autorizado),
             ("meses_anteriores", acumulado.get("antes") or CERO),
@@ -274,6 +331,7 @@ def sabana(
         ):
             kpis[kpi][0] += importe(volumen, pu_mn)
             kpis[kpi][1] += importe(volumen, pu_usd)
+    for pk, autorizado, pu_mn, pu_usd, clave, partida, concepto, unidad, concepto_id in elegidas:
         partidas.append(
             {
                 "partida_anexo": pk,
@@ -287,8 +345,8 @@ def sabana(
                 "programado": programa.get(pk, {}),
                 "ejecutado": ejecutado.get(pk, {}),
                 "excedente": excedente.get(pk, {}),
-                "importe_mn": _dinero(mn),
-                "importe_usd": _dinero(usd),
+                "importe_mn": _dinero(importes[pk][0]),
+                "importe_usd": _dinero(importes[pk][1]),
                 "prevision": _prevision(previsiones[concepto_id]),
             }
         )
@@ -380,7 +438,7 @@ def _sabana_calculo(
 
     def calcular() -> tuple[bytes, str]:
         datos = sabana(ot_id=ot_id, anio=anio, mes=mes, tipo_tiempo=tipo_tiempo, sitio_id=sitio_id)
-        cuerpo = json.dumps(datos, ensure_ascii=False, separators=(",", ":")).encode()
+        cuerpo = codificar(datos)
         return cuerpo, _etiqueta(cuerpo)
 
     return f"{anio}-{mes}:{tipo_tiempo}:{sitio_id or ''}", calcular
@@ -401,3 +459,68 @@ def sabana_etiqueta(
     """The sheet's ETag as `sabana_json` answers it, without reading the stored sheet."""
     clave, calcular = _sabana_calculo(ot_id, anio, mes, tipo_tiempo, sitio_id)
     return hojas.etiqueta(ot_id, clave, calcular)
+
+
+# The sheet's JSON around its lines: `…,"partidas":[{"partida_anexo":1,…},…],"subtotales":…}`.
+# A JSON string holds no bare quote, so these are found only where the document puts them.
+_PARTIDAS = ',"partidas":['
+_LINEA = re.compile(r'\{"partida_anexo":(\d+),')
+_COLA = '],"subtotales":'
+
+
+def _remendar(cuerpo: str, parte: dict[str, Any]) -> list[hojas.Pieza] | None:
+    """The sheet `cuerpo` with the lines, subtotals, totals and KPIs of `parte` (a
+    `sabana(lineas=…)`) in place of its own, as pieces (see `hojas.remendar`); None if it
+    lacks one of those lines."""
+    inicio = cuerpo.find(_PARTIDAS) + len(_PARTIDAS)
+    cola = cuerpo.rfind(_COLA)
+    if inicio < len(_PARTIDAS) or cola < inicio:
+        return None
+    nuevas = {p["partida_anexo"]: codificar(p).decode() for p in parte["partidas"]}
+    piezas: list[hojas.Pieza] = []
+    desde = 0
+    posiciones = [(m.start(), int(m.group(1))) for m in _LINEA.finditer(cuerpo, inicio, cola)]
+    for n, (empieza, linea) in enumerate(posiciones):
+        if linea in nuevas:
+            termina = posiciones[n + 1][0] - 1 if n + 1 < len(posiciones) else cola
+            piezas += [(desde, empieza - desde), nuevas[linea]]
+            desde = termina
+    if len(piezas) != 2 * len(nuevas):
+        return None
+    resto = {k: parte[k] for k in ("subtotales", "totales", "kpis")}
+    piezas += [(desde, cola - desde), "]," + codificar(resto).decode()[1:]]
+    return piezas
+
+
+def codificar(datos: Any) -> bytes:
+    """A document as the sheets' JSON: compact, UTF-8."""
+    return json.dumps(datos, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def sabana_tras_guardar(
+    *, ot_id: int, anio: int, mes: int, tipo_tiempo: str, sitio_id: int | None, lineas: set[int]
+) -> tuple[dict[str, Any], str]:
+    """In the transaction of a save of the sheet that wrote to the lines `lineas` only:
+    what of the sheet that changed — those lines, the subtotals, totals and KPIs (see
+    `sabana`) — and the whole sheet's new ETag.
+
+    Nothing else of the sheet changes with them: an excedente is recomputed over a concept,
+    and a concept has one line in the active anexo; what other lines foresee (`prevision`)
+    is about their own concepts. So the stored sheet, as it was before the save, mended
+    with the new lines and totals, is the sheet (`hojas.antes_de_escribir`: unless
+    something else changed meanwhile, when it is computed whole)."""
+    parte = sabana(
+        ot_id=ot_id, anio=anio, mes=mes, tipo_tiempo=tipo_tiempo, sitio_id=sitio_id, lineas=lineas
+    )
+    del parte["orden_trabajo"], parte["sitio_descripcion"], parte["dias"], parte["reportes"]
+    clave, calcular = _sabana_calculo(ot_id, anio, mes, tipo_tiempo, sitio_id)
+    guardada = hojas.antes_de_escribir(ot_id, clave)
+    piezas = None if guardada is None else _remendar(guardada.cuerpo, parte)
+    if guardada is None or piezas is None:
+        return parte, hojas.leer(ot_id, clave, calcular)[1]
+    texto = "".join(
+        p if isinstance(p, str) else guardada.cuerpo[p[0] : p[0] + p[1]] for p in piezas
+    )
+    etiqueta = _etiqueta(texto.encode())
+    hojas.remendar(ot_id, clave, guardada, piezas, etiqueta)
+    return parte, etiqueta

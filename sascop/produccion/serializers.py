@@ -251,6 +251,30 @@ class SabanaSerializer(serializers.Serializer):
     kpis = KpisSabanaSerializer()
 
 
+class SabanaGuardadaSerializer(SabanaSerializer):
+    """Documents a save's answer: the saved sheet, as the GET gives it; or, asked with
+    `Prefer: return=minimal`, only what the save changed: no `orden_trabajo`,
+    `sitio_descripcion`, `dias` or `reportes`, and `partidas` holds the lines sent only."""
+
+    _MINIMA = "Absent with `Prefer: return=minimal`."
+    orden_trabajo = serializers.CharField(required=False, help_text=_MINIMA)
+    sitio_descripcion = serializers.CharField(required=False, help_text=_MINIMA)
+    dias = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text=_MINIMA
+    )
+    reportes = serializers.DictField(
+        child=serializers.ChoiceField(choices=ESTADOS_REPORTE),
+        required=False,
+        help_text="Day → state of the day's report at this site. " + _MINIMA,
+    )
+    partidas = PartidaSabanaSerializer(
+        many=True,
+        help_text="Every line; with `Prefer: return=minimal`, the lines sent only, in sheet "
+        "order, as the GET now gives them (no other line changes: a line's excedentes are "
+        "its concept's).",
+    )
+
+
 class PartidaSabanaInputSerializer(serializers.Serializer):
     partida_anexo = serializers.IntegerField()
     ejecutado = serializers.DictField(

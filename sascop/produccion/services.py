@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
@@ -27,6 +28,7 @@ from sascop.catalogos.models import Sitio
 from sascop.catalogos.services import exigir_activos
 from sascop.core.api.etags import exigir_version
 from sascop.core.api.validation import validated
+from sascop.core.db.lookups import EnLista
 from sascop.core.db.queries import actualizar_por_pk, bloquear_o_404, insertar
 from sascop.core.errors import Conflict, InvalidInput, PermissionDenied, PreconditionFailed
 from sascop.core.signals import announce_change
@@ -496,13 +498,13 @@ def sabana_guardar(
     partidas: Any,
     if_match: str | None = None,
     solo_enviadas: bool = False,
-) -> None:
+) -> set[int]:
     """Save a month of the OT's sheet (one kind of time, one site) as sent: for each line
     sent, a day with a volume creates or corrects its row, an empty day (absent, null, ""
     or 0) deletes it; lines not sent are left alone. With `solo_enviadas`, only the days
     sent are touched (an absent day is left alone; null, "" or 0 deletes). All or nothing:
     a bad cell is a 400 naming it, a change on a signed-off day a 409, a stale `if_match`
-    a 412."""
+    a 412. Returns the lines sent (the only ones of the sheet that may have changed)."""
     ot = bloquear_o_404(OT.objects.all(), ot_id, "OT")  # one sheet save at a time per OT
     sitio = selectors.sitio_de_hoja(ot, sitio_id)
     if if_match is not None:
@@ -511,18 +513,20 @@ def sabana_guardar(
         )
         _exigir_etiqueta(if_match, actual)
     inicio, fin, dias = selectors.mes_de(anio, mes)
+    # Day → date (0 unused): `date.replace` per cell was a tenth of a 15,500-cell save.
+    fechas = [inicio + datetime.timedelta(days=d - 1) for d in range(dias + 1)]
     celdas = _leer_celdas(partidas, selectors.lineas_activas(ot_id), dias, vacias=solo_enviadas)
     existentes: dict[tuple[int, int], Produccion] = {}
     guardadas = Produccion.objects.filter(
+        EnLista(F("partida_anexo_id"), celdas),
         ot_id=ot_id,
-        partida_anexo_id__in=celdas,
         fecha_produccion__range=(inicio, fin),
         tipo_tiempo=tipo_tiempo,
         sitio_id=sitio.pk,
     )
     if solo_enviadas:  # only the days sent are looked at
         guardadas = guardadas.filter(
-            fecha_produccion__in={inicio.replace(day=d) for dias in celdas.values() for d in dias}
+            fecha_produccion__in={fechas[d] for dias in celdas.values() for d in dias}
         )
     for fila in guardadas:
         fila.ot = ot
@@ -541,7 +545,7 @@ def sabana_guardar(
             volumen = por_dia.get(dia)
             guardada = existentes.get((linea_id, dia))
             if guardada is None and volumen is not None:
-                nuevas.filas.append((linea_id, inicio.replace(day=dia), volumen))
+                nuevas.filas.append((linea_id, fechas[dia], volumen))
             elif guardada is not None and volumen is None:
                 eliminadas.append(guardada)
             elif (
@@ -558,6 +562,7 @@ def sabana_guardar(
             fields={"sitio": [gettext("sitio %(id)s is inactive.") % {"id": sitio.pk}]}
         )
     _escribir(usuario=usuario, celdas=nuevas, cambios=cambios, eliminadas=eliminadas)
+    return set(celdas)
 
 
 def puede_firmar(usuario: Any) -> bool:

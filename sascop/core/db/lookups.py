@@ -4,6 +4,11 @@
 for Django to prepare, for psycopg to interpolate and send, and for PostgreSQL to parse, on
 every query that takes them. `filter(EnLista(F("campo"), ids))` is the same filter with the
 values as one array on PostgreSQL (`campo = ANY(%s)`) and the `IN` list elsewhere.
+
+An array of integers is cast to the column's type: psycopg sends a list of small integers as
+`smallint[]`, and a `bigint` column compared with it is a cross-type test PostgreSQL cannot
+hash, so it looked each row up in the whole list (500 ids over a month's 15,500 rows of a
+sheet: 16 ms instead of 1).
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from typing import Any
 
 from django.db.models import Lookup
 from django.db.models.lookups import In
+
+ENTEROS = ("smallint", "integer", "bigint")
 
 
 class EnLista(Lookup):
@@ -23,4 +30,7 @@ class EnLista(Lookup):
 
     def as_postgresql(self, compiler: Any, connection: Any) -> Any:
         lhs, params = self.process_lhs(compiler, connection)
+        tipo = self.lhs.output_field.db_type(connection)
+        if tipo in ENTEROS:
+            return f"{lhs} = ANY(CAST(%s AS {tipo}[]))", (*params, list(self.rhs))
         return f"{lhs} = ANY(%s)", (*params, list(self.rhs))

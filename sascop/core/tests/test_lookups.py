@@ -29,3 +29,15 @@ def test_a_long_list_filters_as_in_does_and_is_one_array_on_postgresql():
     sql = consultas.captured_queries[0]["sql"]
     assert (" = ANY(" in sql) == (connection.vendor == "postgresql")
     assert (" IN (" in sql) == (connection.vendor != "postgresql")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the array is PostgreSQL's")
+def test_the_array_has_the_columns_integer_type_so_postgresql_can_hash_it():
+    pte = PTEFactory()
+    with CaptureQueriesContext(connection) as consultas:
+        # Small ids: psycopg alone would send them as smallint[], a cross-type test.
+        assert list(
+            PTE.objects.filter(EnLista(F("pk"), [pte.pk, 1, 2])).values_list("pk", flat=True)
+        ) == [pte.pk]
+    assert "= ANY(CAST(" in consultas.captured_queries[0]["sql"]
+    assert "AS bigint[]))" in consultas.captured_queries[0]["sql"]

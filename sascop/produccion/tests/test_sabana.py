@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 from decimal import Decimal
 from http import HTTPStatus
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.tests.factories import SitioFactory
@@ -508,6 +511,25 @@ def test_put_creates_no_rows_at_an_inactive_site(capturista, csrf, hoja):
     assert not Produccion.objects.filter(partida_anexo=tubo, fecha_produccion="2026-05-06").exists()
 
 
+def test_the_sheet_is_compact_utf8_json_in_a_fixed_key_order(viewer, hoja):
+    """The bytes, not only the document: its ETag is their digest, so an ETag a client
+    holds stays valid across versions that compute the sheet differently."""
+    response = _get(viewer, hoja["ot"])
+
+    datos = response.json()
+    assert response.content == json.dumps(datos, ensure_ascii=False, separators=(",", ":")).encode()
+    assert "Tubería".encode() in response.content
+    assert list(datos) == ["ot", "orden_trabajo", "anio", "mes", "tipo_tiempo", "sitio",
+                           "sitio_descripcion", "dias", "reportes", "partidas", "subtotales",
+                           "totales", "kpis"]  # fmt: skip
+    assert list(datos["partidas"][0]) == ["partida_anexo", "anexo", "partida", "concepto",
+                                          "unidad", "autorizado", "pu_mn", "pu_usd",
+                                          "programado", "ejecutado", "excedente", "importe_mn",
+                                          "importe_usd", "prevision"]  # fmt: skip
+    assert list(datos["partidas"][0]["ejecutado"]) == ["4", "5"]
+    assert list(datos["kpis"]) == ["autorizado", "meses_anteriores", "mes_actual", "por_ejecutar"]
+
+
 def _patch(c, csrf, ot, body, etag=None):
     extra = {"HTTP_IF_MATCH": etag} if etag else {}
     return c.patch(
@@ -578,6 +600,108 @@ def test_patch_costs_the_same_queries_for_one_cell_or_a_month(
 
     muchas()  # every cell sent below has a row already: each call changes what it sends
     assert assert_same_queries(una, muchas) > 0
+
+
+def _minima(c, csrf, ot, body, etag=None):
+    extra = {"HTTP_IF_MATCH": etag} if etag else {}
+    return c.patch(
+        f"{URL}?ot={ot.pk}&anio=2026&mes=5",
+        body,
+        content_type="application/json",
+        HTTP_PREFER="return=minimal",
+        **csrf(c),
+        **extra,
+    )
+
+
+# Committed for real: a sheet is mended only when nothing but the save changed it since it
+# was stored, told by the ledger rows' transaction (a test's one transaction is all "own").
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("guardada", [True, False], ids=["stored-sheet", "none-stored"])
+def test_a_minimal_patch_answers_what_the_get_then_shows(capturista, csrf, hoja, guardada):
+    ot, tubo, buzo = hoja["ot"], hoja["tubo"], hoja["buzo"]
+    leida = _get(capturista, ot)
+    if not guardada:
+        HojaGuardada.objects.all().delete()
+
+    # Past the 100 authorised: the line's excedentes change with it.
+    with CaptureQueriesContext(connection) as consultas:
+        response = _minima(
+            capturista,
+            csrf,
+            ot,
+            {"partidas": [{"partida_anexo": tubo.pk, "ejecutado": {"5": None, "7": "60"}}]},
+            # Without If-Match nor a stored sheet, nothing is stored before the write.
+            etag=leida["ETag"] if guardada else None,
+        )
+    # On PostgreSQL the stored sheet is mended, not computed again (SQLite computes it).
+    remendada = any("substr(h.cuerpo" in q["sql"] for q in consultas.captured_queries)
+    assert remendada == (guardada and connection.vendor == "postgresql")
+
+    assert response.status_code == HTTPStatus.OK, response.content
+    assert response["Preference-Applied"] == "return=minimal"
+    assert "Prefer" in response["Vary"]
+    despues = _get(capturista, ot)
+    completa = despues.json()
+    assert response["ETag"] == despues["ETag"] != leida["ETag"]
+    assert response.json() == {
+        **{k: completa[k] for k in ("ot", "anio", "mes", "tipo_tiempo", "sitio")},
+        "partidas": [p for p in completa["partidas"] if p["partida_anexo"] == tubo.pk],
+        **{k: completa[k] for k in ("subtotales", "totales", "kpis")},
+    }
+    assert response.json()["partidas"][0]["excedente"] == {"7": "36.5000"}
+    assert completa["partidas"][1]["partida_anexo"] == buzo.pk
+    # What the save stored is what computing the sheet again gives, byte for byte.
+    HojaGuardada.objects.all().delete()
+    calculada = _get(capturista, ot)
+    assert calculada.content == despues.content
+    assert calculada["ETag"] == response["ETag"]
+    # The ETag answered is the one the next save must send.
+    siguiente = _minima(
+        capturista,
+        csrf,
+        ot,
+        {"partidas": [{"partida_anexo": buzo.pk, "ejecutado": {"30": "1"}}]},
+        etag=response["ETag"],
+    )
+    assert siguiente.status_code == HTTPStatus.OK, siguiente.content
+    assert [p["partida_anexo"] for p in siguiente.json()["partidas"]] == [buzo.pk]
+
+
+def test_without_prefer_minimal_a_patch_answers_the_whole_sheet(capturista, csrf, hoja):
+    ot, tubo = hoja["ot"], hoja["tubo"]
+    response = capturista.patch(
+        f"{URL}?ot={ot.pk}&anio=2026&mes=5",
+        {"partidas": [{"partida_anexo": tubo.pk, "ejecutado": {"7": "1"}}]},
+        content_type="application/json",
+        HTTP_PREFER="return=representation",
+        **csrf(capturista),
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Preference-Applied" not in response
+    assert response.json() == _get(capturista, ot).json()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as saves run: mended
+def test_a_minimal_patch_costs_a_fixed_number_of_queries(
+    capturista, csrf, hoja, django_assert_num_queries
+):
+    ot, tubo = hoja["ot"], hoja["tubo"]
+    etag = _get(capturista, ot)["ETag"]
+    etag = _minima(capturista, csrf, ot, {"partidas": [
+        {"partida_anexo": tubo.pk, "ejecutado": {"9": "2"}}]}, etag=etag)["ETag"]  # fmt: skip
+
+    # The session and user, the OT locked, the If-Match against the stored sheet, the
+    # write (rows, FIRMADO days, the other apps' refusals, activity, excedentes), the lines
+    # saved with the sheet's totals, and the stored sheet mended (on SQLite, computed);
+    # set-based: 20 cells cost what one does (`test_patch_costs_the_same_queries_…`).
+    with django_assert_num_queries(45 if connection.vendor == "postgresql" else 58):
+        response = _minima(capturista, csrf, ot, {"partidas": [
+            {"partida_anexo": tubo.pk, "ejecutado": {str(d): "3" for d in range(8, 28)}}]},
+            etag=etag)  # fmt: skip
+
+    assert response.status_code == HTTPStatus.OK, response.content
 
 
 def test_patch_names_a_bad_cell_and_refuses_a_signed_day(capturista, csrf, hoja):

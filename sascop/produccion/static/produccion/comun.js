@@ -44,13 +44,16 @@
   }
 
   // Send `cuerpo` as JSON to the API at `url` with the session's CSRF token and, when given,
-  // the version it was read at (If-Match).
-  function enviar(url, metodo, cuerpo, version) {
-    var cabeceras = {
-      "Content-Type": "application/json",
-      Accept: "application/json",
-      "X-CSRFToken": window.sascopCsrf(),
-    };
+  // the version it was read at (If-Match) and more headers (`extra`).
+  function enviar(url, metodo, cuerpo, version, extra) {
+    var cabeceras = Object.assign(
+      {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "X-CSRFToken": window.sascopCsrf(),
+      },
+      extra || {}
+    );
     if (version !== undefined) {
       cabeceras["If-Match"] = version;
     }
@@ -78,7 +81,9 @@
   // The API document a grid edits, as read at `version` (its ETag). `leer` takes a
   // response's body and ETag; `releer` reads the document again; `guardar` sends the changes
   // with If-Match and tells the page (`pagina`: its texts `T`, `cargar(nuevos, conservar)`,
-  // `avisar`, `contar`) how it went: saved (the document as the server now holds it), changed
+  // `avisar`, `contar`) how it went: saved (the document as the server now holds it, or,
+  // when the page has `fusionar(cambios)`, only what changed: the save asks for it with
+  // `Prefer: return=minimal` and the server says it answered so), changed
   // by someone else meanwhile (a 412: read again, keeping what this user changed), refused
   // (the page's own `rechazo(respuesta, error)` first, when it says it told it), or no
   // network.
@@ -94,13 +99,16 @@
     doc.guardar = function (metodo, cuerpo, pagina) {
       var T = pagina.T;
       function cargar(respuesta, conservar, texto, clase) {
+        var minima = /return=minimal/.test(respuesta.headers.get("Preference-Applied") || "");
         return doc.leer(respuesta).then(function (nuevos) {
-          return pagina.cargar(nuevos, conservar).then(function () {
+          var hecho = minima ? pagina.fusionar(nuevos) : pagina.cargar(nuevos, conservar);
+          return hecho.then(function () {
             pagina.avisar(texto, clase);
           });
         });
       }
-      return enviar(url, metodo, cuerpo, doc.version)
+      var prefer = pagina.fusionar ? { Prefer: "return=minimal" } : undefined;
+      return enviar(url, metodo, cuerpo, doc.version, prefer)
         .then(function (r) {
           if (r.ok) {
             return cargar(r, false, T.guardado, "alert-success");

@@ -694,6 +694,45 @@
       });
     }
 
+    // A save's minimal answer (`Prefer: return=minimal`): the lines it saved as the server
+    // now holds them, and the month's amounts. Only those rows are redrawn; what was typed
+    // meanwhile in other lines stays pending.
+    function fusionar(cambios) {
+      var porLinea = {};
+      cambios.partidas.forEach(function (p) {
+        porLinea[p.partida_anexo] = p;
+      });
+      datos = Object.assign({}, datos, {
+        partidas: datos.partidas.map(function (p) {
+          return porLinea[p.partida_anexo] || p;
+        }),
+        subtotales: cambios.subtotales,
+        totales: cambios.totales,
+        kpis: cambios.kpis,
+      });
+      var filas = cambios.partidas.map(filaDe);
+      cambios.partidas.forEach(function (p) {
+        base[p.partida_anexo] = {};
+        for (var d = 1; d <= n; d++) {
+          base[p.partida_anexo][d] = sinCeros(p.ejecutado[String(d)]);
+        }
+        delete excesos[p.partida_anexo];
+        delete invalidas[p.partida_anexo];
+        delete ajenas[p.partida_anexo];
+      });
+      deshacer = [];
+      return tabla.updateData(filas).then(function () {
+        filas.forEach(function (fila) {
+          var row = tabla.getRow(fila.id);
+          if (row) {
+            row.reformat();
+          }
+        });
+        recontar();
+        contar();
+      });
+    }
+
     function celdasCambiadas() {
       var partidas = [];
       lineasDe(tabla.getRows()).forEach(function (row) {
@@ -758,7 +797,14 @@
       return documento.guardar(
         "PATCH",
         { partidas: partidas },
-        { T: T, cargar: cargar, avisar: avisar, contar: contar, rechazo: celdasRechazadas }
+        {
+          T: T,
+          cargar: cargar,
+          fusionar: fusionar,
+          avisar: avisar,
+          contar: contar,
+          rechazo: celdasRechazadas,
+        }
       );
     }
 
