@@ -530,7 +530,7 @@ def test_the_sheet_is_compact_utf8_json_in_a_fixed_key_order(viewer, hoja):
     assert list(datos["kpis"]) == ["autorizado", "meses_anteriores", "mes_actual", "por_ejecutar"]
 
 
-def _patch(c, csrf, ot, body, etag=None):
+def _patch(c, csrf, ot, body, etag=None, **cabeceras):
     extra = {"HTTP_IF_MATCH": etag} if etag else {}
     return c.patch(
         f"{URL}?ot={ot.pk}&anio=2026&mes=5",
@@ -538,6 +538,7 @@ def _patch(c, csrf, ot, body, etag=None):
         content_type="application/json",
         **csrf(c),
         **extra,
+        **cabeceras,
     )
 
 
@@ -603,15 +604,7 @@ def test_patch_costs_the_same_queries_for_one_cell_or_a_month(
 
 
 def _minima(c, csrf, ot, body, etag=None):
-    extra = {"HTTP_IF_MATCH": etag} if etag else {}
-    return c.patch(
-        f"{URL}?ot={ot.pk}&anio=2026&mes=5",
-        body,
-        content_type="application/json",
-        HTTP_PREFER="return=minimal",
-        **csrf(c),
-        **extra,
-    )
+    return _patch(c, csrf, ot, body, etag, HTTP_PREFER="return=minimal")
 
 
 # Committed for real: a sheet is mended only when nothing but the save changed it since it
