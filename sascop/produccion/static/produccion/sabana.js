@@ -117,14 +117,25 @@
       return fila;
     }
 
+    function guardarLinea(p) {
+      base[p.partida_anexo] = {};
+      for (var d = 1; d <= n; d++) {
+        base[p.partida_anexo][d] = sinCeros(p.ejecutado[String(d)]);
+      }
+    }
+
     function guardarBase(partidas) {
       base = {};
-      partidas.forEach(function (p) {
-        base[p.partida_anexo] = {};
-        for (var d = 1; d <= n; d++) {
-          base[p.partida_anexo][d] = sinCeros(p.ejecutado[String(d)]);
-        }
+      partidas.forEach(guardarLinea);
+    }
+
+    // Redraw the rows `rows` (a cell's colour depends on its line) and the counts.
+    function redibujar(rows) {
+      rows.forEach(function (row) {
+        row.reformat();
       });
+      recontar();
+      contar();
     }
 
     // Each day's excedente if the row were saved as it stands: the way the server
@@ -686,11 +697,7 @@
       excesos = {};
       guardarBase(nuevos.partidas);
       return tabla.updateOrAddData(filas).then(function () {
-        lineasDe(tabla.getRows()).forEach(function (row) {
-          row.reformat();
-        });
-        recontar();
-        contar();
+        redibujar(lineasDe(tabla.getRows()));
       });
     }
 
@@ -712,24 +719,20 @@
       });
       var filas = cambios.partidas.map(filaDe);
       cambios.partidas.forEach(function (p) {
-        base[p.partida_anexo] = {};
-        for (var d = 1; d <= n; d++) {
-          base[p.partida_anexo][d] = sinCeros(p.ejecutado[String(d)]);
-        }
+        guardarLinea(p);
         delete excesos[p.partida_anexo];
         delete invalidas[p.partida_anexo];
         delete ajenas[p.partida_anexo];
       });
       deshacer = [];
       return tabla.updateData(filas).then(function () {
-        filas.forEach(function (fila) {
-          var row = tabla.getRow(fila.id);
-          if (row) {
-            row.reformat();
-          }
-        });
-        recontar();
-        contar();
+        redibujar(
+          filas
+            .map(function (fila) {
+              return tabla.getRow(fila.id);
+            })
+            .filter(Boolean)
+        );
       });
     }
 
