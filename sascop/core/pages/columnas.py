@@ -16,13 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 import django_tables2 as tables
 from django.db.models import Model, QuerySet
-from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_tables2 import A
-from django_tables2.columns.base import LinkTransform
 
 from sascop.core import excel
 from sascop.core.excel import Columna as ColumnaExcel
@@ -268,56 +266,14 @@ _ARGUMENTOS = ("value", "record", "column", "bound_column", "bound_row", "table"
 _CORRIENTES: tuple[type[tables.Column], ...] = (tables.Column, tables.CheckBoxColumn)
 
 
-# A whole number that stands in for a row's value in a URL reversed once a table: a path
-# converter that takes digits (int, str, slug, path) takes it, and no route holds it.
-_MARCA = 918273645546372819
-
-
-def _enlazador(link: Any) -> Callable[[Any, dict[str, Any]], Any] | None:
-    """A link column's `<a>` drawn with one `reverse()` a table instead of one a row (each
-    about 40 µs, a tenth of a list's rows): when the link is a view reversed with one
-    argument, read from the row, the URL is reversed once with a stand-in number and each
-    row whose value is a whole number writes its own in (what the int converter would
-    write); any other row, or link, is drawn by django-tables2's `LinkTransform`. The same
-    HTML as `LinkTransform`: `<a href="…">`, the content as it is."""
-    if type(link) is not LinkTransform or link.url is not None or link.attrs:
-        return None
-    inversa = link.reverse_args
-    nombre, args, kwargs = inversa.get("viewname"), inversa.get("args"), inversa.get("kwargs")
-    valores = [*(args or ()), *(kwargs or {}).values()]
-    if (
-        set(inversa) - {"viewname", "args", "kwargs"}
-        or not isinstance(nombre, str)
-        or len(valores) != 1
-        or not isinstance(valores[0], A)
-    ):
-        return None
-    acceso = valores[0]
-    if kwargs:
-        url = reverse(nombre, kwargs=dict.fromkeys(kwargs, _MARCA))
-    else:
-        url = reverse(nombre, args=[_MARCA])
-    antes, marca, despues = url.partition(str(_MARCA))
-    if not marca or str(_MARCA) in despues:
-        return None
-
-    def enlazar(contenido: Any, argumentos: dict[str, Any]) -> Any:
-        valor = acceso.resolve(argumentos["record"], quiet=True)
-        if type(valor) is not int or valor < 0:
-            return link(contenido, **argumentos)
-        return format_html('<a href="{}">{}</a>', f"{antes}{valor}{despues}", contenido)
-
-    return enlazar
-
-
 def _dibujante(columna: Any) -> Callable[[Any], Any]:
     """How a cell of the bound column `columna` is drawn from its row (a `BoundRow`): what
     `BoundRow.get_cell` does — the accessor's value (a field with choices gives its label),
     the column's default when empty, its render method (the table's `render_<name>` or the
     column's) called with the arguments it names, its link — with what every cell of the
     column shares worked out once: the render method's signature (django-tables2 inspects
-    it for every cell), whether the field has choices and its link's URL (`_enlazador`).
-    Columns of other kinds are drawn by `get_cell` itself."""
+    it for every cell) and whether the field has choices. Columns of other kinds are drawn
+    by `get_cell` itself."""
     if type(columna.column) not in (*_CORRIENTES, Seleccion):
         return lambda fila: fila.get_cell(columna.name)
     acceso = A(columna.accessor)
@@ -331,7 +287,6 @@ def _dibujante(columna: Any) -> Callable[[Any], Any]:
     if not todos and any(n not in _ARGUMENTOS for n in pide):
         return lambda fila: fila.get_cell(columna.name)
     con_opciones: dict[type[Any], bool] = {}
-    enlazar = _enlazador(columna.link) if columna.link else None
 
     def dibujar(fila: Any) -> Any:
         registro = fila.record
@@ -370,8 +325,6 @@ def _dibujante(columna: Any) -> Callable[[Any], Any]:
             "table": fila.table,
         }
         contenido = columna.render(**(argumentos if todos else {n: argumentos[n] for n in pide}))
-        if enlazar is not None:
-            return enlazar(contenido, argumentos)
         return columna.link(contenido, **argumentos) if columna.link else contenido
 
     return dibujar
