@@ -24,6 +24,7 @@ from django.db import connection
 
 from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import Cliente, Sitio
+from sascop.core.db.disparadores import es_postgresql
 from sascop.ots.models import OT
 from sascop.precios.models import AnexoOT, PartidaAnexoOT
 from sascop.produccion.models import Produccion
@@ -41,7 +42,7 @@ def _entre(columna: str, parametro: str) -> str:
     """`columna` among a list of ids given as one parameter: an array's text on PostgreSQL
     (psycopg's array adapter writes a thousand ids in Python, element by element; their
     text is one join), a JSON array on SQLite."""
-    if connection.vendor == "postgresql":
+    if es_postgresql(connection):
         return f"{columna} = ANY(CAST(%({parametro})s AS bigint[]))"
     return f"{columna} IN (SELECT value FROM json_each(%({parametro})s))"
 
@@ -50,18 +51,18 @@ def _lista(ids: Sequence[int]) -> str:
     """The ids as `_entre` takes them (integers read from the database: their text is all
     digits)."""
     texto = ",".join(map(str, ids))
-    return f"{{{texto}}}" if connection.vendor == "postgresql" else f"[{texto}]"
+    return f"{{{texto}}}" if es_postgresql(connection) else f"[{texto}]"
 
 
 def _centavos(expr: str) -> str:
     """A column of two decimal places in cents, exact (an integer)."""
-    if connection.vendor == "postgresql":
+    if es_postgresql(connection):
         return f"CAST({expr} * 100 AS bigint)"
     return f"CAST(ROUND({expr} * 100) AS INTEGER)"
 
 
 def _mes_sql(expr: str) -> str:
-    if connection.vendor == "postgresql":
+    if es_postgresql(connection):
         return f"to_char({expr}, 'YYYY-MM')"
     return f"strftime('%%Y-%%m', {expr})"
 
@@ -70,7 +71,7 @@ def _importe_centavos(volumen: str, pu: str) -> str:
     """A line's importe in cents, as `precios.models.importe` rounds it (half up, to the cent):
     exact numerics on PostgreSQL; on SQLite, volume (4 places) in ten-thousandths times price
     in cents is the exact amount in millionths, rounded to cents by integer division."""
-    if connection.vendor == "postgresql":
+    if es_postgresql(connection):
         return f"CAST(ROUND({volumen} * {pu}, 2) * 100 AS bigint)"
     millonesimas = f"(CAST(ROUND({volumen} * 10000) AS INTEGER) * {_centavos(pu)})"
     return (
