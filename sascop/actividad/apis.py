@@ -1,19 +1,16 @@
 from __future__ import annotations
 
 from django.http.response import HttpResponseBase
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
-from rest_framework.response import Response
 
 from sascop.actividad import exports
 from sascop.actividad.models import RegistroActividad
 from sascop.actividad.selectors import ActividadFilter, actividad_lista
 from sascop.actividad.serializers import ActividadPageSerializer, RegistroSerializer
-from sascop.core import excel
 from sascop.core.api.endpoints import ModelApi
-from sascop.core.api.pagination import page_params, paginate
-from sascop.core.api.schema import export_parameter, filter_parameters
+from sascop.core.api.pagination import page_or_workbook
+from sascop.core.api.schema import export_parameter, filter_parameters, list_responses
 
 
 class ActividadApi(ModelApi):
@@ -29,20 +26,16 @@ class ActividadApi(ModelApi):
             ),
             export_parameter(),
         ],
-        responses={
-            (200, "application/json"): ActividadPageSerializer,
-            (200, excel.XLSX): OpenApiResponse(
-                OpenApiTypes.BINARY, description="With `formato=xlsx`: the workbook."
-            ),
-        },
+        responses=list_responses(ActividadPageSerializer),
     )
     def get(self, request: Request) -> HttpResponseBase:
         """The activity log, newest first (administrators): who changed what, and
         logins, failed logins, logouts, expiries and lock-outs; or, with `formato=xlsx`,
         every matching row as an Excel workbook."""
-        registros = actividad_lista(request.query_params)
-        if excel.pide_xlsx(request.query_params):
-            page_params(request.query_params)  # refused as for a page, though not applied
-            return exports.actividad_xlsx(registros)
-        page, meta = paginate(registros, request.query_params)
-        return Response({"actividad": RegistroSerializer(page, many=True).data, **meta})
+        return page_or_workbook(
+            request.query_params,
+            actividad_lista(request.query_params),
+            "actividad",
+            lambda page: RegistroSerializer(page, many=True).data,
+            exports.actividad_xlsx,
+        )

@@ -8,8 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -25,11 +24,10 @@ from sascop.catalogos.serializers import (
     EntradaSerializer,
     EstatusSerializer,
 )
-from sascop.core import excel
 from sascop.core.api.endpoints import ModelApi
-from sascop.core.api.pagination import page_params, paginate
+from sascop.core.api.pagination import page_or_workbook
 from sascop.core.api.permissions import ModelPermissions
-from sascop.core.api.schema import export_parameter, filter_parameters
+from sascop.core.api.schema import export_parameter, filter_parameters, list_responses
 from sascop.core.errors import NotFound
 
 TAGS = ["catalogos"]
@@ -74,23 +72,20 @@ class CatalogoListApi(_CatalogoApi):
             ),
             export_parameter(),
         ],
-        responses={
-            (200, "application/json"): CatalogoPageSerializer,
-            (200, excel.XLSX): OpenApiResponse(
-                OpenApiTypes.BINARY, description="With `formato=xlsx`: the workbook."
-            ),
-        },
+        responses=list_responses(CatalogoPageSerializer),
     )
     def get(self, request: Request, nombre: str) -> HttpResponseBase:
         """Entries of one catalog, active and inactive (filter with `activo`); or, with
         `formato=xlsx`, every matching entry as an Excel workbook."""
         serializer_class = _serializer_class(nombre)
         queryset = selectors.catalogo_lista(serializer_class.Meta.model, request.query_params)
-        if excel.pide_xlsx(request.query_params):
-            page_params(request.query_params)  # refused as for a page, though not applied
-            return exports.catalogo_xlsx(declaraciones.catalogos()[nombre], queryset)
-        page, meta = paginate(queryset, request.query_params)
-        return Response({nombre: serializer_class(page, many=True).data, **meta})
+        return page_or_workbook(
+            request.query_params,
+            queryset,
+            nombre,
+            lambda page: serializer_class(page, many=True).data,
+            lambda filas: exports.catalogo_xlsx(declaraciones.catalogos()[nombre], filas),
+        )
 
     @extend_schema(
         tags=TAGS,

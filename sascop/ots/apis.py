@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from django.http.response import HttpResponseBase
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sascop.accounts.current import current_user
-from sascop.core import excel
 from sascop.core.api.endpoints import ModelApi, if_match, with_etag
-from sascop.core.api.pagination import page_params, paginate
-from sascop.core.api.schema import export_parameter, filter_parameters
+from sascop.core.api.pagination import page_or_workbook
+from sascop.core.api.schema import export_parameter, filter_parameters, list_responses
 from sascop.ots import exports, selectors, services
 from sascop.ots import serializers as s
 from sascop.ots.models import OT, OTDetalle
@@ -45,25 +43,23 @@ class OTListApi(ModelApi):
         tags=TAGS,
         operation_id="ots_list",
         parameters=[*LIST_PARAMS, export_parameter()],
-        responses={
-            (200, "application/json"): s.OTPageSerializer,
-            (200, excel.XLSX): OpenApiResponse(
-                OpenApiTypes.BINARY, description="With `formato=xlsx`: the workbook."
-            ),
-        },
+        responses=list_responses(s.OTPageSerializer),
     )
     def get(self, request: Request) -> HttpResponseBase:
         """OTs, newest first, one page at a time, with progress and days elapsed and
         remaining; or, with `formato=xlsx`, every matching OT as an Excel workbook."""
-        if excel.pide_xlsx(request.query_params):
-            page_params(request.query_params)  # refused as for a page, though not applied
-            return exports.ots_xlsx(selectors.ot_lista(request.query_params))
-        page, meta = paginate(
-            selectors.ot_lista(request.query_params),
+
+        def items(page: list[OT]) -> list[dict[str, object]]:
+            avance = selectors.avance_de(page)
+            return [s.ot_item(o, avance[o.pk]) for o in page]
+
+        return page_or_workbook(
             request.query_params,
+            selectors.ot_lista(request.query_params),
+            "ots",
+            items,
+            exports.ots_xlsx,
         )
-        avance = selectors.avance_de(page)
-        return Response({"ots": [s.ot_item(o, avance[o.pk]) for o in page], **meta})
 
     @extend_schema(tags=TAGS, request=s.OTInputSerializer, responses={201: s.OTDetailSerializer})
     def post(self, request: Request) -> Response:

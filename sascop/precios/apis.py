@@ -23,10 +23,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sascop.accounts.current import current_user
-from sascop.core import excel
 from sascop.core.api.endpoints import ModelApi, if_match, with_etag
-from sascop.core.api.pagination import page_params, paginate
-from sascop.core.api.schema import export_parameter, filter_parameters
+from sascop.core.api.pagination import page_or_workbook
+from sascop.core.api.schema import export_parameter, filter_parameters, list_responses
 from sascop.core.api.serializers import ErrorSerializer
 from sascop.core.errors import PayloadTooLarge
 from sascop.ots.models import OT
@@ -96,26 +95,19 @@ class ConceptoListApi(ModelApi):
         tags=TAGS,
         operation_id="precios_conceptos_list",
         parameters=[*LIST_PARAMS, export_parameter()],
-        responses={
-            (200, "application/json"): s.ConceptoPageSerializer,
-            (200, excel.XLSX): OpenApiResponse(
-                OpenApiTypes.BINARY, description="With `formato=xlsx`: the workbook."
-            ),
-        },
+        responses=list_responses(s.ConceptoPageSerializer),
     )
     def get(self, request: Request) -> HttpResponseBase:
         """The price book's concepts in book order (contract, anexo, key), a page at a time.
         Money is decimal strings. With `formato=xlsx`, every matching concept as an Excel
         workbook (money as numbers)."""
-        conceptos = selectors.concepto_lista(request.query_params)
-        if excel.pide_xlsx(request.query_params):
-            page_params(request.query_params)  # refused as for a page, though not applied
-            return exports.conceptos_xlsx(conceptos)
-        page, meta = paginate(
-            conceptos,
+        return page_or_workbook(
             request.query_params,
+            selectors.concepto_lista(request.query_params),
+            "conceptos",
+            lambda page: [s.concepto_item(c) for c in page],
+            exports.conceptos_xlsx,
         )
-        return Response({"conceptos": [s.concepto_item(c) for c in page], **meta})
 
     @extend_schema(
         tags=TAGS,

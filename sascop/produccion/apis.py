@@ -20,10 +20,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sascop.accounts.current import current_user
-from sascop.core import excel
 from sascop.core.api.endpoints import ModelApi, if_match, with_etag
-from sascop.core.api.pagination import page_params, paginate
-from sascop.core.api.schema import export_parameter, filter_parameters
+from sascop.core.api.pagination import page_or_workbook
+from sascop.core.api.schema import export_parameter, filter_parameters, list_responses
 from sascop.core.api.serializers import ErrorSerializer
 from sascop.core.errors import NotFound
 from sascop.core.excel import XLSX
@@ -63,23 +62,18 @@ class ProduccionListApi(ModelApi):
         tags=TAGS,
         operation_id="produccion_list",
         parameters=[*filter_parameters(selectors.ProduccionFilter), export_parameter()],
-        responses={
-            (200, "application/json"): s.ProduccionPageSerializer,
-            (200, excel.XLSX): OpenApiResponse(
-                OpenApiTypes.BINARY, description="With `formato=xlsx`: the workbook."
-            ),
-        },
+        responses=list_responses(s.ProduccionPageSerializer),
     )
     def get(self, request: Request) -> HttpResponseBase:
         """Production rows, newest date first (rows of deleted OTs are left out); or, with
         `formato=xlsx`, every matching row as an Excel workbook."""
-        if excel.pide_xlsx(request.query_params):
-            page_params(request.query_params)  # refused as for a page, though not applied
-            return exports.produccion_xlsx(selectors.produccion_lista(request.query_params))
-        page, meta = paginate(
-            selectors.produccion_lista(request.query_params), request.query_params
+        return page_or_workbook(
+            request.query_params,
+            selectors.produccion_lista(request.query_params),
+            "produccion",
+            lambda page: [s.produccion_item(f) for f in page],
+            exports.produccion_xlsx,
         )
-        return Response({"produccion": [s.produccion_item(f) for f in page], **meta})
 
     @extend_schema(
         tags=TAGS, request=s.ProduccionInputSerializer, responses={201: s.ProduccionItemSerializer}

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from django.http.response import HttpResponseBase
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sascop.accounts.current import current_user
-from sascop.core import excel
 from sascop.core.api.endpoints import ModelApi, if_match, with_etag
-from sascop.core.api.pagination import page_params, paginate
-from sascop.core.api.schema import export_parameter, filter_parameters
+from sascop.core.api.pagination import page_or_workbook
+from sascop.core.api.schema import export_parameter, filter_parameters, list_responses
 from sascop.flujo.serializers import DetalleSerializer, PasoInputSerializer, detalle_item
 from sascop.ptes import exports, selectors, services
 from sascop.ptes import serializers as s
@@ -40,22 +38,23 @@ class PTEListApi(ModelApi):
         tags=TAGS,
         operation_id="ptes_list",
         parameters=[*LIST_PARAMS, export_parameter()],
-        responses={
-            (200, "application/json"): s.PTEPageSerializer,
-            (200, excel.XLSX): OpenApiResponse(
-                OpenApiTypes.BINARY, description="With `formato=xlsx`: the workbook."
-            ),
-        },
+        responses=list_responses(s.PTEPageSerializer),
     )
     def get(self, request: Request) -> HttpResponseBase:
         """PTEs, newest `fecha_solicitud` first, one page at a time, with progress; or, with
         `formato=xlsx`, every matching PTE as an Excel workbook."""
-        if excel.pide_xlsx(request.query_params):
-            page_params(request.query_params)  # refused as for a page, though not applied
-            return exports.ptes_xlsx(selectors.pte_lista(request.query_params))
-        page, meta = paginate(selectors.pte_lista(request.query_params), request.query_params)
-        progreso = selectors.progreso_de(p.pk for p in page)
-        return Response({"ptes": [s.pte_item(p, progreso.get(p.pk)) for p in page], **meta})
+
+        def items(page: list[PTE]) -> list[dict[str, object]]:
+            progreso = selectors.progreso_de(p.pk for p in page)
+            return [s.pte_item(p, progreso.get(p.pk)) for p in page]
+
+        return page_or_workbook(
+            request.query_params,
+            selectors.pte_lista(request.query_params),
+            "ptes",
+            items,
+            exports.ptes_xlsx,
+        )
 
     @extend_schema(tags=TAGS, request=s.PTEInputSerializer, responses={201: s.PTEDetailSerializer})
     def post(self, request: Request) -> Response:

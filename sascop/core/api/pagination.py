@@ -8,13 +8,16 @@ say what is wrong; a page past the end is a 404.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
+from sascop.core import excel
 from sascop.core.db import queries
 from sascop.core.errors import InvalidInput, NotFound
 
@@ -111,3 +114,20 @@ def paginate(
         "total_aproximado": aproximado,
     }
     return items, meta
+
+
+def page_or_workbook(
+    params: Any,
+    rows: QuerySet[Any],
+    key: str,
+    items: Callable[[list[Any]], Any],
+    workbook: Callable[[QuerySet[Any]], HttpResponseBase],
+) -> HttpResponseBase:
+    """A list's answer: one page, `{key: items(page), **metadata}`; or, with
+    `?formato=xlsx`, `workbook(rows)` of every row (the page parameters are checked as for a
+    page, though not applied)."""
+    if excel.pide_xlsx(params):
+        page_params(params)
+        return workbook(rows)
+    page, meta = paginate(rows, params)
+    return Response({key: items(page), **meta})

@@ -9,9 +9,11 @@ import django_filters
 from django.conf import settings
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions, serializers
 
+from sascop.core import excel
 from sascop.core.api.pagination import Paginacion
 from sascop.core.api.serializers import ErrorSerializer
 
@@ -186,6 +188,16 @@ def filter_parameters(
             )
         )
     return [*parameters, *PAGE_PARAMETERS]
+
+
+def list_responses(page: type[serializers.Serializer]) -> dict[Any, Any]:
+    """A list's 200s: its JSON page (`page`), or with `formato=xlsx` the workbook."""
+    return {
+        (200, "application/json"): page,
+        (200, excel.XLSX): OpenApiResponse(
+            OpenApiTypes.BINARY, description="With `formato=xlsx`: the workbook."
+        ),
+    }
 
 
 def export_parameter() -> OpenApiParameter:
