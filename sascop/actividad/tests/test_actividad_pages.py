@@ -6,17 +6,16 @@ from __future__ import annotations
 import datetime
 import re
 from http import HTTPStatus
-from io import BytesIO
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from sascop.actividad.models import RegistroActividad
 from sascop.core import excel
+from sascop.core.tests import exportar
 
 pytestmark = pytest.mark.django_db
 URL = "/actividad/"
@@ -150,18 +149,14 @@ def test_a_filter_that_is_not_one_is_reported_and_left_out(admin):
     assert _ids(html) == ["1", "0"]
 
 
-def _libro(response):
-    assert response.status_code == HTTPStatus.OK, response.content[:300]
-    assert response["Content-Type"] == excel.XLSX
-    return load_workbook(BytesIO(b"".join(response.streaming_content)))["Actividad"]
-
-
 def test_page_and_api_export_the_filtered_log_with_typed_cells(admin):
     _registros(3)
     RegistroActividad.objects.create(nombre_usuario="beto", accion="crear", entidad="ot")
 
-    pagina = _libro(admin.get(f"{URL}?entidad=pte&exportar=xlsx"))
-    api = _libro(admin.get("/operaciones/api/actividad/?entidad=pte&formato=xlsx"))
+    pagina = exportar.hoja(admin.get(f"{URL}?entidad=pte&exportar=xlsx"), "Actividad")
+    api = exportar.hoja(
+        admin.get("/operaciones/api/actividad/?entidad=pte&formato=xlsx"), "Actividad"
+    )
 
     for hoja in (pagina, api):
         filas = list(hoja.iter_rows(values_only=True))

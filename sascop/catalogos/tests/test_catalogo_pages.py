@@ -5,10 +5,8 @@ Excel export from the page and from the API."""
 from __future__ import annotations
 
 from http import HTTPStatus
-from io import BytesIO
 
 import pytest
-from openpyxl import load_workbook
 
 from sascop.actividad.models import RegistroActividad
 from sascop.catalogos.declaraciones import catalogos
@@ -19,7 +17,7 @@ from sascop.catalogos.tests.factories import (
     SitioFactory,
     TipoClienteFactory,
 )
-from sascop.core import excel
+from sascop.core.tests import exportar
 from sascop.core.tests.navegador import csrf_token, post_form
 from tests.envelope import assert_error
 
@@ -181,19 +179,13 @@ def test_the_list_costs_the_same_queries_whatever_the_page_size(admin, assert_sa
     )
 
 
-def _libro(response, hoja: str):
-    assert response.status_code == HTTPStatus.OK, response.content[:300]
-    assert response["Content-Type"] == excel.XLSX
-    return load_workbook(BytesIO(b"".join(response.streaming_content)))[hoja]
-
-
 def test_page_and_api_export_the_filtered_entries_as_typed_cells(admin):
     tipo = TipoClienteFactory(descripcion="Activo")
     ClienteFactory(descripcion="PEP Cantarell", tipo=tipo)
     ClienteFactory(descripcion="PEP Ku", tipo=tipo, activo=False)
 
-    pagina = _libro(admin.get("/catalogos/clientes/?activo=true&exportar=xlsx"), "Clientes")
-    api = _libro(
+    pagina = exportar.hoja(admin.get("/catalogos/clientes/?activo=true&exportar=xlsx"), "Clientes")
+    api = exportar.hoja(
         admin.get("/operaciones/api/catalogos/clientes/?activo=true&formato=xlsx"), "Clientes"
     )
 
@@ -211,8 +203,10 @@ def test_export_writes_numbers_as_numbers_and_choices_as_labels(admin):
 
     PasoOtFactory(descripcion="Arranque", orden=3)
 
-    pasos = _libro(admin.get("/operaciones/api/catalogos/pasos-ot/?formato=xlsx"), "Pasos de OT")
-    tipos = _libro(admin.get("/operaciones/api/catalogos/tipos/?formato=xlsx"), "Tipos")
+    pasos = exportar.hoja(
+        admin.get("/operaciones/api/catalogos/pasos-ot/?formato=xlsx"), "Pasos de OT"
+    )
+    tipos = exportar.hoja(admin.get("/operaciones/api/catalogos/tipos/?formato=xlsx"), "Tipos")
 
     fila = next(pasos.iter_rows(min_row=2, values_only=True))
     assert fila[1:4] == ("Arranque", 3, 1)

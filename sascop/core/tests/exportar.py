@@ -3,12 +3,30 @@ same way for each: the parameters it refuses, the permission it needs, how it is
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
+from io import BytesIO
+from typing import Any
 
 from django.test import Client
+from openpyxl import load_workbook
 
 from sascop.core import excel
 from tests.envelope import assert_error
+
+
+def hoja(response: Any, nombre: str, archivo: str = "") -> Any:
+    """The sheet `nombre` of a workbook answered with 200, typed as one, its file name
+    starting with `archivo`."""
+    assert response.status_code == HTTPStatus.OK, response.content[:300]
+    assert response["Content-Type"] == excel.XLSX
+    assert response["Content-Disposition"].startswith(f'attachment; filename="{archivo}')
+    return load_workbook(BytesIO(b"".join(response.streaming_content)))[nombre]
+
+
+def primera_columna(hoja: Any) -> list[Any]:
+    """The first cell of every row below the header."""
+    return [fila[0] for fila in hoja.iter_rows(min_row=2, values_only=True)]
 
 
 def assert_refuses_what_it_cannot_use(c: Client, api: str) -> None:
@@ -35,3 +53,29 @@ def assert_documented(c: Client, api: str, json_schema: str) -> None:
     content = operation["responses"]["200"]["content"]
     assert set(content) == {"application/json", excel.XLSX}
     assert content["application/json"]["schema"] == {"$ref": f"#/components/schemas/{json_schema}"}
+
+
+def leidas_por_lotes(
+    django_assert_num_queries: Any,
+    monkeypatch: Any,
+    modulo: Any,
+    por_lote: str,
+    filas: Callable[[], Iterable[Any]],
+) -> list[Any]:
+    """The first cell of each row of `filas()`, an export of five rows read two at a time:
+    one query reads the rows (through a cursor, a batch at a time) and `modulo.por_lote`
+    is called once a batch (one query each), so the model objects are never built."""
+    lotes: list[int] = []
+    real = getattr(modulo, por_lote)
+
+    def contando(ids: Iterable[int]) -> Any:
+        ids = list(ids)
+        lotes.append(len(ids))
+        return real(ids)
+
+    monkeypatch.setattr(modulo, por_lote, contando)
+    with django_assert_num_queries(1 + 3):
+        leidas = list(filas())
+
+    assert lotes == [2, 2, 1]
+    return [fila[0] for fila in leidas]

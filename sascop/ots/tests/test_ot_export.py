@@ -6,14 +6,11 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from http import HTTPStatus
-from io import BytesIO
 
 import pytest
-from openpyxl import load_workbook
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPaso
 from sascop.catalogos.tests.factories import ClienteFactory, PasoOtFactory
-from sascop.core import excel
 from sascop.core.tests import exportar
 from sascop.ots import exports, selectors
 from sascop.ots.models import OTDetalle
@@ -22,17 +19,6 @@ from sascop.ptes.tests.factories import PTEFactory
 
 pytestmark = pytest.mark.django_db
 API = "/operaciones/api/ots/"
-
-
-def _hoja(response):
-    assert response.status_code == HTTPStatus.OK, response.content[:300]
-    assert response["Content-Type"] == excel.XLSX
-    assert response["Content-Disposition"].startswith('attachment; filename="ots-')
-    return load_workbook(BytesIO(b"".join(response.streaming_content)))["OTs"]
-
-
-def _ordenes(hoja) -> list[str]:
-    return [fila[0] for fila in hoja.iter_rows(min_row=2, values_only=True)]
 
 
 @pytest.fixture
@@ -63,10 +49,12 @@ def test_the_page_exports_exactly_the_filtered_rows_in_order(viewer, ots):
         'href="/ots/?estatus=8&amp;orden=orden_trabajo&amp;exportar=xlsx"' in page.content.decode()
     )
 
-    hoja = _hoja(viewer.get("/ots/?estatus=8&orden=orden_trabajo&exportar=xlsx"))
+    hoja = exportar.hoja(
+        viewer.get("/ots/?estatus=8&orden=orden_trabajo&exportar=xlsx"), "OTs", "ots-"
+    )
 
     assert [c.value for c in hoja[1]] == [col.titulo for col in exports.COLUMNAS]
-    assert _ordenes(hoja) == ["A", "B"]
+    assert exportar.primera_columna(hoja) == ["A", "B"]
     fila = [c.value for c in hoja[2]]
     assert fila[:6] == ["A", 0, "OF-A", "PTE-A", ot_descripcion(ots), "PEP Cantarell"]
     assert fila[10] == "En ejecución"
@@ -87,7 +75,9 @@ def test_the_page_exports_exactly_the_filtered_rows_in_order(viewer, ots):
     assert hoja["Q2"].number_format == "#,##0.00"
     assert hoja.freeze_panes == "A2"
     # The page's default order (newest first) is the export's too.
-    assert _ordenes(_hoja(viewer.get("/ots/?estatus=8&exportar=xlsx"))) == ["B", "A"]
+    assert exportar.primera_columna(
+        exportar.hoja(viewer.get("/ots/?estatus=8&exportar=xlsx"), "OTs", "ots-")
+    ) == ["B", "A"]
 
 
 def ot_descripcion(ot) -> str:
@@ -98,16 +88,18 @@ def test_the_export_has_the_apis_progress(viewer, ots):
     api = viewer.get(API).json()["ots"]
     progreso = {o["orden_trabajo"]: o["progreso"] for o in api}
 
-    hoja = _hoja(viewer.get("/ots/?exportar=xlsx&orden=orden_trabajo"))
+    hoja = exportar.hoja(viewer.get("/ots/?exportar=xlsx&orden=orden_trabajo"), "OTs", "ots-")
 
     assert {f[0]: f[-1] for f in hoja.iter_rows(min_row=2, values_only=True)} == progreso
 
 
 def test_the_api_exports_the_same_rows_and_keeps_json_the_default(viewer, ots):
-    hoja = _hoja(viewer.get(API, {"estatus": 8, "orden": "orden_trabajo", "formato": "xlsx"}))
+    hoja = exportar.hoja(
+        viewer.get(API, {"estatus": 8, "orden": "orden_trabajo", "formato": "xlsx"}), "OTs", "ots-"
+    )
     json_page = viewer.get(API, {"estatus": 8, "elementos_por_pagina": 1})
 
-    assert _ordenes(hoja) == ["A", "B"]  # every row, not one page
+    assert exportar.primera_columna(hoja) == ["A", "B"]  # every row, not one page
     assert json_page.status_code == HTTPStatus.OK
     assert json_page["Content-Type"] == "application/json"
     assert [o["orden_trabajo"] for o in json_page.json()["ots"]] == ["B"]
@@ -127,23 +119,16 @@ def test_the_export_needs_the_same_permission_as_the_list(client, user, json_log
 def test_rows_are_read_in_batches_never_all_at_once(django_assert_num_queries, monkeypatch):
     for n in range(5):
         OTFactory(orden_trabajo=f"O{n}")
-    seen = []
-    real = selectors.pasos_de
 
-    def counting(ids):
-        ids = list(ids)
-        seen.append(len(ids))
-        return real(ids)
+    primeras = exportar.leidas_por_lotes(
+        django_assert_num_queries,
+        monkeypatch,
+        selectors,
+        "pasos_de",
+        lambda: exports.filas(selectors.ot_lista({}), lote=2),
+    )
 
-    monkeypatch.setattr(selectors, "pasos_de", counting)
-
-    # One query for the rows (read through a cursor, `lote` at a time), one per batch for
-    # the steps: the model objects are never built.
-    with django_assert_num_queries(1 + 3):
-        filas = list(exports.filas(selectors.ot_lista({}), lote=2))
-
-    assert seen == [2, 2, 1]
-    assert [f[0] for f in filas] == ["O4", "O3", "O2", "O1", "O0"]
+    assert primeras == ["O4", "O3", "O2", "O1", "O0"]
 
 
 def test_the_export_is_documented(client):

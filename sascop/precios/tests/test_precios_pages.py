@@ -7,16 +7,15 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from http import HTTPStatus
-from io import BytesIO
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from openpyxl import load_workbook
 
 from sascop.core import excel
 from sascop.core.api.etags import etag_for
+from sascop.core.tests import exportar
 from sascop.core.tests.navegador import csrf_token, post_form
 from sascop.precios.models import Concepto
 from sascop.precios.tests.factories import (
@@ -268,17 +267,13 @@ def test_anonymous_visitors_go_to_the_login_page(client):
     assert response["Location"] == "/accounts/login/?next=%2Fprecios%2F"
 
 
-def _hoja(response):
-    assert response.status_code == HTTPStatus.OK, response.content[:300]
-    assert response["Content-Type"] == excel.XLSX
-    return load_workbook(BytesIO(b"".join(response.streaming_content)))["Conceptos"]
-
-
 def test_page_and_api_export_the_filtered_concepts_with_money_as_numbers(role_client, libro):
     c = role_client("Consulta")
 
-    pagina = _hoja(c.get(f"{URL}?anexo=C-5&exportar=xlsx"))
-    api = _hoja(c.get("/operaciones/api/precios/conceptos/?anexo=C-5&formato=xlsx"))
+    pagina = exportar.hoja(c.get(f"{URL}?anexo=C-5&exportar=xlsx"), "Conceptos")
+    api = exportar.hoja(
+        c.get("/operaciones/api/precios/conceptos/?anexo=C-5&formato=xlsx"), "Conceptos"
+    )
 
     for hoja in (pagina, api):
         filas = list(hoja.iter_rows(values_only=True))

@@ -6,32 +6,18 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from http import HTTPStatus
-from io import BytesIO
 
 import pytest
-from openpyxl import load_workbook
 
 from sascop.catalogos.estatus import EstatusPaso
 from sascop.catalogos.tests.factories import ClienteFactory, PasoFactory
-from sascop.core import excel
 from sascop.core.tests import exportar
-from sascop.ptes import exports
+from sascop.ptes import exports, selectors
 from sascop.ptes.models import PTEDetalle
 from sascop.ptes.tests.factories import PTEFactory
 
 pytestmark = pytest.mark.django_db
 API = "/operaciones/api/ptes/"
-
-
-def _hoja(response):
-    assert response.status_code == HTTPStatus.OK, response.content[:300]
-    assert response["Content-Type"] == excel.XLSX
-    assert response["Content-Disposition"].startswith('attachment; filename="ptes-')
-    return load_workbook(BytesIO(b"".join(response.streaming_content)))["PTEs"]
-
-
-def _oficios(hoja) -> list[str]:
-    return [fila[0] for fila in hoja.iter_rows(min_row=2, values_only=True)]
 
 
 @pytest.fixture
@@ -57,10 +43,12 @@ def test_the_page_exports_exactly_the_filtered_rows_in_order(viewer, ptes):
     page = viewer.get("/ptes/?estatus=2&orden=oficio_pte&pagina=1&por_pagina=10").content.decode()
     assert 'href="/ptes/?estatus=2&amp;orden=oficio_pte&amp;exportar=xlsx"' in page
 
-    hoja = _hoja(viewer.get("/ptes/?estatus=2&orden=oficio_pte&exportar=xlsx"))
+    hoja = exportar.hoja(
+        viewer.get("/ptes/?estatus=2&orden=oficio_pte&exportar=xlsx"), "PTEs", "ptes-"
+    )
 
     assert [c.value for c in hoja[1]] == [col.titulo for col in exports.COLUMNAS]
-    assert _oficios(hoja) == ["A", "B"]
+    assert exportar.primera_columna(hoja) == ["A", "B"]
     fila = [c.value for c in hoja[2]]
     assert fila[3] == "PEP Cantarell"
     assert fila[6] == datetime.datetime(2026, 3, 2)  # a real date
@@ -68,14 +56,18 @@ def test_the_page_exports_exactly_the_filtered_rows_in_order(viewer, ptes):
     assert hoja["L2"].number_format == "#,##0.00"
     assert hoja.freeze_panes == "A2"
     # The page's default order (newest first) is the export's too.
-    assert _oficios(_hoja(viewer.get("/ptes/?estatus=2&exportar=xlsx"))) == ["B", "A"]
+    assert exportar.primera_columna(
+        exportar.hoja(viewer.get("/ptes/?estatus=2&exportar=xlsx"), "PTEs", "ptes-")
+    ) == ["B", "A"]
 
 
 def test_the_api_exports_the_same_rows_and_keeps_json_the_default(viewer, ptes):
-    hoja = _hoja(viewer.get(API, {"estatus": 2, "orden": "oficio_pte", "formato": "xlsx"}))
+    hoja = exportar.hoja(
+        viewer.get(API, {"estatus": 2, "orden": "oficio_pte", "formato": "xlsx"}), "PTEs", "ptes-"
+    )
     json_page = viewer.get(API, {"estatus": 2, "elementos_por_pagina": 1})
 
-    assert _oficios(hoja) == ["A", "B"]  # every row, not one page
+    assert exportar.primera_columna(hoja) == ["A", "B"]  # every row, not one page
     assert json_page.status_code == HTTPStatus.OK
     assert json_page["Content-Type"] == "application/json"
     assert [p["oficio_pte"] for p in json_page.json()["ptes"]] == ["B"]
@@ -95,25 +87,16 @@ def test_the_export_needs_the_same_permission_as_the_list(client, user, json_log
 def test_rows_are_read_in_batches_never_all_at_once(django_assert_num_queries, monkeypatch):
     for n in range(5):
         PTEFactory(oficio_pte=f"P{n}")
-    from sascop.ptes import selectors
 
-    seen = []
-    real = selectors.progreso_de
+    primeras = exportar.leidas_por_lotes(
+        django_assert_num_queries,
+        monkeypatch,
+        selectors,
+        "progreso_de",
+        lambda: exports.filas(selectors.pte_lista({}), lote=2),
+    )
 
-    def counting(ids):
-        ids = list(ids)
-        seen.append(len(ids))
-        return real(ids)
-
-    monkeypatch.setattr(selectors, "progreso_de", counting)
-
-    # One query for the rows (read through a cursor, `lote` at a time), one per batch for
-    # the progress: the model objects are never built.
-    with django_assert_num_queries(1 + 3):
-        filas = list(exports.filas(selectors.pte_lista({}), lote=2))
-
-    assert seen == [2, 2, 1]
-    assert [f[0] for f in filas] == ["P4", "P3", "P2", "P1", "P0"]
+    assert primeras == ["P4", "P3", "P2", "P1", "P0"]
 
 
 def test_the_export_is_documented(client):
