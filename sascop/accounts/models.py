@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -30,14 +32,15 @@ class UserAccountManager(UserManager.from_queryset(UserQuerySet)):  # type: igno
 class User(AbstractUser):
     """A person who signs in. Usernames and e-mails are unique whatever their case."""
 
-    email = models.EmailField("correo electrónico", blank=True)
+    email = models.EmailField(pgettext_lazy("accounts", "email address"), blank=True)
 
     objects: ClassVar[UserAccountManager] = UserAccountManager()
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
-        verbose_name = "usuario"
-        verbose_name_plural = "usuarios"
+        # The stubs type AbstractUser.Meta's names as str; Django's own are lazy as well.
+        verbose_name = pgettext_lazy("accounts", "user")  # type: ignore[assignment]
+        verbose_name_plural = pgettext_lazy("accounts", "users")  # type: ignore[assignment]
         constraints = [
             models.UniqueConstraint(
                 Lower("username"),
@@ -70,8 +73,8 @@ class Sesion(AbstractBaseSession):
     user_agent = models.CharField(max_length=500, blank=True)
 
     class Meta(AbstractBaseSession.Meta):
-        verbose_name = "sesión"
-        verbose_name_plural = "sesiones"
+        verbose_name = pgettext_lazy("accounts", "session")  # type: ignore[assignment]
+        verbose_name_plural = pgettext_lazy("accounts", "sessions")  # type: ignore[assignment]
         indexes = [models.Index(fields=["user", "expire_date"], name="sesion_usuario_vigente")]
 
     @classmethod
@@ -99,8 +102,8 @@ class DispositivoTotp(models.Model):
     ultimo_paso = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "autenticador (TOTP)"
-        verbose_name_plural = "autenticadores (TOTP)"
+        verbose_name = _("authenticator (TOTP)")
+        verbose_name_plural = _("authenticators (TOTP)")
 
     def __str__(self) -> str:
         return f"TOTP de {self.user}"
@@ -120,8 +123,8 @@ class CodigoRecuperacion(models.Model):
     usado_en = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "código de recuperación"
-        verbose_name_plural = "códigos de recuperación"
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
         constraints = [
             models.UniqueConstraint(fields=["user", "hash"], name="codigo_recuperacion_unico")
         ]

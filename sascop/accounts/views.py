@@ -334,7 +334,8 @@ def cuenta_sesiones_cerrar_otras(request: HttpRequest) -> HttpResponse:
     cerradas = services.sessions_end_others(request=request, owner_id=int(current_user(request).pk))
     messages.success(
         request,
-        f"Se cerraron {cerradas} sesiones." if cerradas != 1 else "Se cerró 1 sesión.",
+        ngettext("%(count)d session was ended.", "%(count)d sessions were ended.", cerradas)
+        % {"count": cerradas},
     )
     return redirect("cuenta:sesiones")
 

@@ -47,8 +47,8 @@ class RegistroActividad(models.Model):
     agente_usuario = models.CharField(max_length=500, blank=True)
 
     class Meta:
-        verbose_name = "registro de actividad"
-        verbose_name_plural = "registro de actividad"
+        verbose_name = _("activity log")
+        verbose_name_plural = _("activity log")
         ordering = ["-fecha", "-id"]
         indexes = [
             models.Index(fields=["entidad", "entidad_id"], name="actividad_entidad"),

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from functools import cache, partial
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from sascop.actividad.models import RegistroActividad
@@ -55,11 +55,12 @@ class _ActividadTabla(Tabla):
         return f"{fecha(value)} {timezone.localtime(value):%H:%M:%S}"
 
     def render_entidad(self, value: str) -> str:
-        return _nombres().get(value, value)
+        return _nombres(translation.get_language()).get(value, value)
 
 
 @cache
-def _nombres() -> dict[str, str]:
+def _nombres(idioma: str | None) -> dict[str, str]:
+    """The models' names in `idioma` (their verbose names are translated)."""
     return dict(entidades())
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.serializers import CATALOGOS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Fields that name an entry, in order of preference (steps number themselves in __str__).
 _NOMBRES = ("descripcion", "nombre", "clave")
@@ -52,8 +56,9 @@ class Catalogo:
     campos: tuple[str, ...]  # editable fields, in the API's order
 
     @property
-    def titulo(self) -> str:
-        return mayuscula(str(self.modelo._meta.verbose_name_plural))
+    def titulo(self) -> StrOrPromise:
+        # Lazy: the API's workbook is written in the pages' language, whoever asks.
+        return cast("StrOrPromise", capfirst(self.modelo._meta.verbose_name_plural))
 
     @property
     def singular(self) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sascop.core.models import CatalogModel
 
@@ -63,8 +65,8 @@ class ResponsableProyecto(ConClaveAnterior, CatalogModel):
 
     class Meta:
         ordering = ["nombre"]
-        verbose_name = "responsable de proyecto"
-        verbose_name_plural = "responsables de proyecto"
+        verbose_name = _("project manager")
+        verbose_name_plural = _("project managers")
 
     def __str__(self) -> str:
         return self.nombre
@@ -99,8 +101,8 @@ class PasoOt(ConClaveAnterior, CatalogModel):
 
     class Meta:
         ordering = ["orden"]
-        verbose_name = "paso de OT"
-        verbose_name_plural = "pasos de OT"
+        verbose_name = pgettext_lazy("catalogos", "OT step")
+        verbose_name_plural = pgettext_lazy("catalogos", "OT steps")
 
     def __str__(self) -> str:
         return f"{self.orden}. {self.descripcion}"
@@ -162,8 +164,8 @@ class UnidadMedida(ConClaveAnterior, CatalogModel):
 
     class Meta:
         ordering = ["clave"]
-        verbose_name = "unidad de medida"
-        verbose_name_plural = "unidades de medida"
+        verbose_name = _("unit of measure")
+        verbose_name_plural = _("units of measure")
 
     def __str__(self) -> str:
         return self.clave
@@ -232,8 +234,8 @@ class CicloGuardia(CatalogModel):
 
     class Meta:
         ordering = ["sitio", "-fecha_inicio"]
-        verbose_name = "ciclo de guardias"
-        verbose_name_plural = "ciclos de guardias"
+        verbose_name = _("guard cycle")
+        verbose_name_plural = _("guard cycles")
         constraints = [
             models.UniqueConstraint(
                 fields=["sitio", "fecha_inicio"],

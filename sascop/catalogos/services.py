@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
+from django.utils import translation
 
 from sascop.accounts.models import User
 from sascop.actividad import services as actividad
 from sascop.core.api.validation import validated
 from sascop.core.db.queries import bloquear_o_404
 from sascop.core.errors import InvalidInput
+
+
+def _nombre(modelo: type[models.Model]) -> str:
+    """A catalog as the API's messages name it: by the users' Spanish word (`responsable de
+    proyecto`), whatever the client's language, as the API names every field and catalog."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(modelo._meta.verbose_name)
 
 
 def exigir_activos(instancia: models.Model, antes: dict[str, str] | None = None) -> None:
@@ -32,7 +41,7 @@ def exigir_activos(instancia: models.Model, antes: dict[str, str] | None = None)
         if antes is not None and antes.get(field.name) == str(value):
             continue
         if not related._default_manager.filter(pk=value, activo=True).exists():
-            errors[field.name] = [f"{related._meta.verbose_name} {value} is inactive."]
+            errors[field.name] = [f"{_nombre(related)} {value} is inactive."]
     if errors:
         raise InvalidInput(fields=errors)
 
@@ -53,7 +62,7 @@ def catalogo_actualizar(
     # By pk, not the catalog's ordering: a sitio is ordered by its frente, which it may
     # lack, and PostgreSQL locks no row on the nullable side of an outer join.
     instancia = bloquear_o_404(
-        modelo._default_manager.order_by("pk"), pk, str(modelo._meta.verbose_name).capitalize()
+        modelo._default_manager.order_by("pk"), pk, _nombre(modelo).capitalize()
     )
     antes = actividad.snapshot(instancia)
     for name, value in datos.items():

@@ -136,7 +136,11 @@ def catalogo_nueva(request: HttpRequest, nombre: str) -> HttpResponse:
         except InvalidInput as exc:
             mostrar_errores(form, exc, cat.modelo)
         else:
-            messages.success(request, f"{mayuscula(cat.singular)} «{etiqueta_de(entrada)}» creado.")
+            messages.success(
+                request,
+                gettext("%(catalog)s «%(entry)s» created.")
+                % {"catalog": mayuscula(cat.singular), "entry": etiqueta_de(entrada)},
+            )
             return redirect("catalogos:lista", nombre=nombre)
     return _pagina_form(request, cat, form, status=400)
 
@@ -169,7 +173,9 @@ def catalogo_editar(request: HttpRequest, nombre: str, pk: int) -> HttpResponse:
             mostrar_errores(form, exc, cat.modelo)
         else:
             messages.success(
-                request, f"{mayuscula(cat.singular)} «{etiqueta_de(entrada)}» guardado."
+                request,
+                gettext("%(catalog)s «%(entry)s» saved.")
+                % {"catalog": mayuscula(cat.singular), "entry": etiqueta_de(entrada)},
             )
             return redirect("catalogos:lista", nombre=nombre)
     return _pagina_form(request, cat, form, entrada, status=400)

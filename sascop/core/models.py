@@ -6,11 +6,12 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class TimeStampedModel(models.Model):
-    creado_en = models.DateTimeField("creado en", default=timezone.now, editable=False)
-    actualizado_en = models.DateTimeField("actualizado en", auto_now=True)
+    creado_en = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    actualizado_en = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -33,7 +34,7 @@ class ActiveManager(models.Manager):
 
 
 class SoftDeleteModel(VersionedModel):
-    eliminado_en = models.DateTimeField("eliminado en", null=True, blank=True, editable=False)
+    eliminado_en = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
 
     objects = ActiveManager()
     all_objects = models.Manager()  # noqa: DJ012  (managers right after the one field)
@@ -61,8 +62,8 @@ class Instalacion(models.Model):
     creada_en = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "instalación"
-        verbose_name_plural = "instalación"
+        verbose_name = _("installation")
+        verbose_name_plural = _("installation")
 
     def __str__(self) -> str:
         return self.clave

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate, pre_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class EstadisticasConfig(AppConfig):
     name = "sascop.estadisticas"
     label = "estadisticas"
-    verbose_name = "Estadísticas"
+    verbose_name = _("Statistics")
 
     def ready(self) -> None:
         from sascop.estadisticas import resumenes

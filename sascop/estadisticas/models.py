@@ -10,6 +10,7 @@ exact on SQLite too, whose decimals are binary floats.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ResumenPTE(models.Model):
@@ -20,7 +21,7 @@ class ResumenPTE(models.Model):
 
     class Meta:
         db_table = "resumen_pte"
-        verbose_name = "resumen de PTEs"
+        verbose_name = _("PTE summary")
 
     def __str__(self) -> str:
         return f"PTEs {self.estatus}: {self.total:+}"
@@ -37,7 +38,7 @@ class ResumenOT(models.Model):
 
     class Meta:
         db_table = "resumen_ot"
-        verbose_name = "resumen de OTs"
+        verbose_name = _("OT summary")
 
     def __str__(self) -> str:
         return f"OTs {self.estatus}/{self.cliente_id}: {self.total:+}"
@@ -54,7 +55,7 @@ class ResumenProduccion(models.Model):
 
     class Meta:
         db_table = "resumen_produccion"
-        verbose_name = "resumen de producción"
+        verbose_name = _("production summary")
 
     def __str__(self) -> str:
         return f"producción {self.mes:%Y-%m}: {self.total:+}"

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EstimacionesConfig(AppConfig):
     name = "sascop.estimaciones"
     label = "estimaciones"
-    verbose_name = "Estimaciones"
+    verbose_name = _("Estimates")
 
     def ready(self) -> None:
         from sascop.estimaciones.services import exigir_sin_estimacion

@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sascop.core.models import VersionedModel
 from sascop.ots.models import OT
@@ -27,13 +29,13 @@ class Estimacion(VersionedModel):
         RECHAZADA = "RECHAZADA", "Rechazada"
 
     ot = models.ForeignKey(OT, on_delete=models.PROTECT, related_name="estimaciones")
-    numero = models.PositiveIntegerField("número")
+    numero = models.PositiveIntegerField(pgettext_lazy("estimaciones", "number"))
     desde = models.DateField()
     hasta = models.DateField()
     estatus = models.CharField(max_length=12, choices=Estatus.choices, default=Estatus.BORRADOR)
     oficio = models.CharField(max_length=60, blank=True)
     contrato = models.CharField(max_length=60, blank=True)  # of its lines' price book
-    motivo_rechazo = models.TextField("motivo del rechazo", blank=True)
+    motivo_rechazo = models.TextField(_("reason for rejection"), blank=True)
     importe_mn = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal("0"))
     importe_usd = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal("0"))
     creado_por = models.ForeignKey(
@@ -41,8 +43,8 @@ class Estimacion(VersionedModel):
     )
 
     class Meta:
-        verbose_name = "estimación"
-        verbose_name_plural = "estimaciones"
+        verbose_name = _("estimate")
+        verbose_name_plural = _("estimates")
         ordering = ["-desde", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["ot", "numero"], name="estimacion_numero_unico"),
@@ -71,14 +73,14 @@ class EstimacionPartida(models.Model):
     unidad = models.CharField(max_length=30)
     volumen = models.DecimalField(max_digits=18, decimal_places=4)
     excedente = models.DecimalField(max_digits=18, decimal_places=4, default=Decimal("0"))
-    pu_mn = models.DecimalField("P.U. M.N.", max_digits=18, decimal_places=2)
-    pu_usd = models.DecimalField("P.U. USD", max_digits=18, decimal_places=2)
+    pu_mn = models.DecimalField(_("unit price MXN"), max_digits=18, decimal_places=2)
+    pu_usd = models.DecimalField(_("unit price USD"), max_digits=18, decimal_places=2)
     importe_mn = models.DecimalField(max_digits=20, decimal_places=2)
     importe_usd = models.DecimalField(max_digits=20, decimal_places=2)
 
     class Meta:
-        verbose_name = "partida de estimación"
-        verbose_name_plural = "partidas de estimación"
+        verbose_name = _("estimate line")
+        verbose_name_plural = _("estimate lines")
         ordering = ["estimacion", "orden", "id"]
 
     def __str__(self) -> str:
@@ -101,8 +103,8 @@ class EstimacionProduccion(models.Model):
     vigente = models.BooleanField(default=False)
 
     class Meta:
-        verbose_name = "producción estimada"
-        verbose_name_plural = "producción estimada"
+        verbose_name = _("estimated production")
+        verbose_name_plural = _("estimated production")
         ordering = ["estimacion", "fecha", "id"]
         indexes = [
             models.Index(fields=["produccion", "vigente"], name="estimacion_fila_produccion")
@@ -127,8 +129,8 @@ class EventoEstimacion(models.Model):
     fecha = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "evento de estimación"
-        verbose_name_plural = "eventos de estimación"
+        verbose_name = _("estimate event")
+        verbose_name_plural = _("estimate events")
         ordering = ["estimacion", "fecha", "id"]
 
     def __str__(self) -> str:

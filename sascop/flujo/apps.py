@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FlujoConfig(AppConfig):
@@ -8,4 +9,4 @@ class FlujoConfig(AppConfig):
 
     name = "sascop.flujo"
     label = "flujo"
-    verbose_name = "Flujo"
+    verbose_name = _("Workflow")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.estatus import EstatusPaso
 from sascop.core.models import VersionedModel
@@ -16,7 +17,7 @@ class PasoDeFlujo(VersionedModel):
     fecha_termino = models.DateField(null=True, blank=True)
     fecha_entrega = models.DateField(null=True, blank=True)
     comentario = models.TextField(blank=True)
-    archivo = models.URLField("archivo (enlace)", max_length=500, blank=True)
+    archivo = models.URLField(_("file (link)"), max_length=500, blank=True)
 
     class Meta:
         abstract = True

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OtsConfig(AppConfig):
     name = "sascop.ots"
     label = "ots"
-    verbose_name = "Órdenes de trabajo"
+    verbose_name = _("Work orders")
 
     def ready(self) -> None:
         from sascop.core.cache.datacache import track

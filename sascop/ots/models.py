@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sascop.catalogos.estatus import EstatusOT
 from sascop.catalogos.models import Cliente, Frente, PasoOt, ResponsableProyecto, Sitio
@@ -25,10 +27,10 @@ class OT(SoftDeleteModel):
     ot_principal = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reprogramaciones"
     )
-    num_reprogramacion = models.PositiveSmallIntegerField("número de reprogramación", default=0)
-    orden_trabajo = models.CharField("orden de trabajo", max_length=60)
-    oficio_ot = models.CharField("oficio OT", max_length=60, blank=True)
-    descripcion_trabajo = models.TextField("descripción del trabajo")
+    num_reprogramacion = models.PositiveSmallIntegerField(_("re-programming number"), default=0)
+    orden_trabajo = models.CharField(_("work order"), max_length=60)
+    oficio_ot = models.CharField(pgettext_lazy("ots", "OT letter"), max_length=60, blank=True)
+    descripcion_trabajo = models.TextField(_("work description"))
     responsable_proyecto = models.ForeignKey(
         ResponsableProyecto, on_delete=models.PROTECT, related_name="ots"
     )
@@ -43,7 +45,7 @@ class OT(SoftDeleteModel):
     # Where the OT stands at once: up to one place of each kind.
     embarcacion = models.ForeignKey(
         Sitio,
-        verbose_name="embarcación",
+        verbose_name=_("vessel"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -100,8 +102,8 @@ class OT(SoftDeleteModel):
     )
 
     class Meta:
-        verbose_name = "OT"
-        verbose_name_plural = "OTs"
+        verbose_name = _("OT")
+        verbose_name_plural = _("OTs")
         ordering = ["-fecha_inicio_programado", "-id"]
         indexes = [
             models.Index(fields=["estatus"], name="ot_estatus"),
@@ -163,8 +165,8 @@ class OTDetalle(PasoDeFlujo):
     paso = models.ForeignKey(PasoOt, on_delete=models.PROTECT, related_name="detalles")
 
     class Meta:
-        verbose_name = "paso de OT"
-        verbose_name_plural = "pasos de OT"
+        verbose_name = pgettext_lazy("ots", "OT step")
+        verbose_name_plural = pgettext_lazy("ots", "OT steps")
         ordering = ["ot", "paso__orden"]
         constraints = [models.UniqueConstraint(fields=["ot", "paso"], name="ot_paso_unico")]
 

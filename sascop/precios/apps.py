@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 def _tipo_de_cambio(fecha: datetime.date) -> tuple[datetime.date, Decimal] | None:
@@ -16,7 +17,7 @@ def _tipo_de_cambio(fecha: datetime.date) -> tuple[datetime.date, Decimal] | Non
 class PreciosConfig(AppConfig):
     name = "sascop.precios"
     label = "precios"
-    verbose_name = "Catálogo de precios"
+    verbose_name = _("Price book")
 
     def ready(self) -> None:
         from sascop.core.cache.datacache import track

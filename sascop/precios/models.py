@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sascop.core.models import TimeStampedModel, VersionedModel
 from sascop.ots.models import OT
@@ -17,8 +19,8 @@ from sascop.ptes.models import PTE
 
 
 class Contrato(TimeStampedModel):
-    numero = models.CharField("número", max_length=60, unique=True)
-    descripcion = models.TextField("descripción", blank=True)
+    numero = models.CharField(pgettext_lazy("precios", "number"), max_length=60, unique=True)
+    descripcion = models.TextField(pgettext_lazy("precios", "description"), blank=True)
 
     class Meta:
         ordering = ["numero"]
@@ -32,7 +34,7 @@ class Anexo(TimeStampedModel):
 
     contrato = models.ForeignKey(Contrato, on_delete=models.PROTECT, related_name="anexos")
     clave = models.CharField(max_length=20)
-    descripcion = models.TextField("descripción", blank=True)
+    descripcion = models.TextField(pgettext_lazy("precios", "description"), blank=True)
 
     class Meta:
         ordering = ["contrato", "clave"]
@@ -76,28 +78,28 @@ class Concepto(VersionedModel):
     huella = models.CharField(max_length=64, editable=False, default="", db_default="")
     unidad = models.CharField(max_length=30)
     pu_mn = models.DecimalField(
-        "P.U. M.N.",
+        _("unit price MXN"),
         max_digits=18,
         decimal_places=2,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     pu_usd = models.DecimalField(
-        "P.U. USD",
+        _("unit price USD"),
         max_digits=18,
         decimal_places=2,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     cantidad_referencia = models.DecimalField(
-        "cantidad de referencia",
+        _("reference quantity"),
         max_digits=18,
         decimal_places=4,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
-    seccion = models.CharField("sección", max_length=300, blank=True)
+    seccion = models.CharField(_("section"), max_length=300, blank=True)
     tipo = models.CharField(max_length=15, choices=Tipo.choices, default=Tipo.ORDINARIA)
     estatus = models.CharField(max_length=15, choices=Estatus.choices, default=Estatus.AUTORIZADO)
     # The PTE or OT a PUE was drawn up for.
@@ -115,7 +117,7 @@ class Concepto(VersionedModel):
     referencia_ot = models.CharField(
         "OT (según la lista)", max_length=60, blank=True, default="", db_default=""
     )
-    autorizado_en = models.DateTimeField("autorizado en", null=True, blank=True)
+    autorizado_en = models.DateTimeField(_("authorised at"), null=True, blank=True)
     autorizado_por = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -160,9 +162,9 @@ class Concepto(VersionedModel):
 class TipoCambio(TimeStampedModel):
     """The MXN per USD rate in force from `fecha` until the next row's date."""
 
-    fecha = models.DateField("vigente desde", unique=True)
+    fecha = models.DateField(_("in force from"), unique=True)
     valor = models.DecimalField(
-        "pesos por dólar",
+        _("pesos per dollar"),
         max_digits=12,
         decimal_places=4,
         validators=[MinValueValidator(Decimal("0.0001"))],
@@ -170,8 +172,8 @@ class TipoCambio(TimeStampedModel):
 
     class Meta:
         ordering = ["-fecha"]
-        verbose_name = "tipo de cambio"
-        verbose_name_plural = "tipos de cambio"
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
 
     def __str__(self) -> str:
         return f"{self.fecha.isoformat()}: {self.valor}"
@@ -184,7 +186,7 @@ class AnexoOT(TimeStampedModel):
     ot = models.ForeignKey(OT, on_delete=models.PROTECT, related_name="anexos")
     version = models.PositiveIntegerField()
     activo = models.BooleanField(default=True)
-    nombre_archivo = models.CharField("nombre del archivo", max_length=255, blank=True)
+    nombre_archivo = models.CharField(_("file name"), max_length=255, blank=True)
     creado_por = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -200,8 +202,8 @@ class AnexoOT(TimeStampedModel):
 
     class Meta:
         ordering = ["ot", "-version"]
-        verbose_name = "anexo de OT"
-        verbose_name_plural = "anexos de OT"
+        verbose_name = _("OT anexo")
+        verbose_name_plural = _("OT anexos")
         constraints = [
             models.UniqueConstraint(fields=["ot", "version"], name="anexo_ot_version_unica"),
             models.UniqueConstraint(
@@ -222,8 +224,8 @@ class PartidaAnexoOT(models.Model):
     volumen = models.DecimalField(
         max_digits=18, decimal_places=4, validators=[MinValueValidator(Decimal("0"))]
     )
-    pu_mn = models.DecimalField("P.U. M.N.", max_digits=18, decimal_places=2)
-    pu_usd = models.DecimalField("P.U. USD", max_digits=18, decimal_places=2)
+    pu_mn = models.DecimalField(_("unit price MXN"), max_digits=18, decimal_places=2)
+    pu_usd = models.DecimalField(_("unit price USD"), max_digits=18, decimal_places=2)
     orden = models.PositiveIntegerField(help_text="Position in the workbook.")
     # Production of the OT on this line's concept (anexo + partida), kept by the production
     # app in the same transaction as every production write and every anexo import.

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate, pre_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class ProduccionConfig(AppConfig):
     name = "sascop.produccion"
     label = "produccion"
-    verbose_name = "Producción"
+    verbose_name = _("Production")
 
     def ready(self) -> None:
         from sascop.core.cache.datacache import track

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.estatus import EstatusCobro
 from sascop.catalogos.models import Sitio
@@ -27,12 +28,12 @@ class Produccion(VersionedModel):
         PartidaAnexoOT,
         on_delete=models.PROTECT,
         related_name="produccion",
-        verbose_name="partida del anexo",
+        verbose_name=_("anexo line"),
     )
     sitio = models.ForeignKey(Sitio, on_delete=models.PROTECT, related_name="produccion")
-    fecha_produccion = models.DateField("fecha de producción")
+    fecha_produccion = models.DateField(_("production date"))
     volumen_produccion = models.DecimalField(
-        "volumen",
+        _("volume"),
         max_digits=16,
         decimal_places=4,
         validators=[MinValueValidator(Decimal("0.0001"))],
@@ -50,8 +51,8 @@ class Produccion(VersionedModel):
     )
 
     class Meta:
-        verbose_name = "producción"
-        verbose_name_plural = "producción"
+        verbose_name = _("production")
+        verbose_name_plural = _("production")
         ordering = ["-fecha_produccion", "-id"]
         indexes = [
             # The list's order: its first page reads 25 entries, not the newest day's rows.
@@ -102,8 +103,8 @@ class ReporteDiario(TimeStampedModel):
     )
 
     class Meta:
-        verbose_name = "reporte diario"
-        verbose_name_plural = "reportes diarios"
+        verbose_name = _("daily report")
+        verbose_name_plural = _("daily reports")
         ordering = ["ot", "fecha", "sitio"]
         constraints = [
             models.UniqueConstraint(fields=["ot", "sitio", "fecha"], name="reporte_diario_unico")
@@ -125,8 +126,8 @@ class CambioHoja(models.Model):
     transaccion = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "cambio de sábana"
-        verbose_name_plural = "cambios de sábana"
+        verbose_name = _("sheet change")
+        verbose_name_plural = _("sheet changes")
         indexes = [models.Index(fields=["ot_id"], name="cambio_hoja_ot")]
 
     def __str__(self) -> str:
@@ -144,8 +145,8 @@ class HojaGuardada(models.Model):
     etiqueta = models.CharField(max_length=40)
 
     class Meta:
-        verbose_name = "sábana guardada"
-        verbose_name_plural = "sábanas guardadas"
+        verbose_name = _("saved sheet")
+        verbose_name_plural = _("saved sheets")
         constraints = [
             models.UniqueConstraint(fields=["ot_id", "clave"], name="hoja_guardada_unica")
         ]
@@ -172,8 +173,8 @@ class RegistroGPU(TimeStampedModel):
     )
 
     class Meta:
-        verbose_name = "registro GPU"
-        verbose_name_plural = "registros GPU"
+        verbose_name = _("GPU record")
+        verbose_name_plural = _("GPU records")
         ordering = ["produccion"]
 
     def __str__(self) -> str:
@@ -191,7 +192,7 @@ class CierreMes(TimeStampedModel):
         FIRMADO = "FIRMADO", "Firmado"
 
     ot = models.ForeignKey(OT, on_delete=models.PROTECT, related_name="cierres_mes")
-    anio = models.PositiveSmallIntegerField("año")
+    anio = models.PositiveSmallIntegerField(_("year"))
     mes = models.PositiveSmallIntegerField()
     estatus = models.CharField(max_length=10, choices=Estatus.choices, default=Estatus.ABIERTO)
     evidencia = models.URLField(max_length=500, blank=True)
@@ -200,8 +201,8 @@ class CierreMes(TimeStampedModel):
     )
 
     class Meta:
-        verbose_name = "cierre de mes"
-        verbose_name_plural = "cierres de mes"
+        verbose_name = _("month close")
+        verbose_name_plural = _("month closes")
         ordering = ["ot", "anio", "mes"]
         constraints = [
             models.UniqueConstraint(fields=["ot", "anio", "mes"], name="cierre_mes_unico")

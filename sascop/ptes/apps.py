@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PtesConfig(AppConfig):
     name = "sascop.ptes"
     label = "ptes"
-    verbose_name = "Propuestas técnico-económicas"
+    verbose_name = _("Technical-economic proposals")
 
     def ready(self) -> None:
         from sascop.core.cache.datacache import track

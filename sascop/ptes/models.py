@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import DateField, F, Func, Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from sascop.catalogos.estatus import EstatusPTE
 from sascop.catalogos.models import Cliente, Paso, ResponsableProyecto, Tipo
@@ -53,12 +54,12 @@ class PTE(SoftDeleteModel):
         BAJA = 3, "Baja"
         TBD = 4, "TBD"  # por definir: the client has not ranked it yet
 
-    oficio_pte = models.CharField("oficio PTE", max_length=60)
-    oficio_solicitud = models.CharField("oficio de solicitud", max_length=60, blank=True)
-    descripcion_trabajo = models.TextField("descripción del trabajo")
-    fecha_solicitud = models.DateField("fecha de solicitud")
-    fecha_entrega = models.DateField("fecha de entrega", null=True, blank=True)
-    plazo_dias = models.PositiveIntegerField("plazo (días)", validators=[MinValueValidator(1)])
+    oficio_pte = models.CharField(pgettext_lazy("ptes", "PTE letter"), max_length=60)
+    oficio_solicitud = models.CharField(_("request letter"), max_length=60, blank=True)
+    descripcion_trabajo = models.TextField(_("work description"))
+    fecha_solicitud = models.DateField(_("request date"))
+    fecha_entrega = models.DateField(_("delivery date"), null=True, blank=True)
+    plazo_dias = models.PositiveIntegerField(_("term (days)"), validators=[MinValueValidator(1)])
     responsable_proyecto = models.ForeignKey(
         ResponsableProyecto, on_delete=models.PROTECT, related_name="ptes"
     )
@@ -85,8 +86,8 @@ class PTE(SoftDeleteModel):
     )
 
     class Meta:
-        verbose_name = "PTE"
-        verbose_name_plural = "PTEs"
+        verbose_name = _("PTE")
+        verbose_name_plural = _("PTEs")
         ordering = ["-fecha_solicitud", "-id"]
         indexes = [
             # Partial: the lists never show deleted PTEs, and a deep page is then an index-only
@@ -138,8 +139,8 @@ class PTEDetalle(PasoDeFlujo):
     paso = models.ForeignKey(Paso, on_delete=models.PROTECT, related_name="detalles")
 
     class Meta:
-        verbose_name = "paso de PTE"
-        verbose_name_plural = "pasos de PTE"
+        verbose_name = _("PTE step")
+        verbose_name_plural = _("PTE steps")
         ordering = ["pte", "paso__orden"]
         constraints = [models.UniqueConstraint(fields=["pte", "paso"], name="pte_paso_unico")]
 

@@ -41,8 +41,9 @@ def reporte_semanal_enviar(*, desde: datetime.date, hasta: datetime.date) -> lis
                 "or add addresses in the administration."
             )
         )
-    resumen = resumen_semanal(desde, hasta)
     idioma = settings.LANGUAGE_CODE
+    with translation.override(idioma):  # it names the modules (models' translated names)
+        resumen = resumen_semanal(desde, hasta)
     adjunto = documento.pdf(resumen, idioma=idioma)
     with translation.override(idioma):
         contexto = documento.contexto(resumen)

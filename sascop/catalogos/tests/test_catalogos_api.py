@@ -7,9 +7,10 @@ from http import HTTPStatus
 import pytest
 
 from sascop.actividad.models import RegistroActividad
-from sascop.catalogos.models import Frente
-from sascop.catalogos.tests.factories import FrenteFactory, SitioFactory
+from sascop.catalogos.models import Frente, ResponsableProyecto
+from sascop.catalogos.tests.factories import FrenteFactory, ResponsableFactory, SitioFactory
 from sascop.ots.tests.factories import OTFactory
+from sascop.ptes.tests.factories import cuerpo_pte_nueva
 
 pytestmark = pytest.mark.django_db
 URL = "/operaciones/api/catalogos/"
@@ -99,6 +100,41 @@ def test_deactivated_entry_stays_on_old_records_but_is_refused_for_new(engineer,
     )
     assert new.status_code == HTTPStatus.BAD_REQUEST
     assert list(new.json()["fields"]) == ["sitio"]
+
+
+def test_api_messages_name_a_catalog_by_its_spanish_name_in_english_too(
+    admin_client, engineer, csrf
+):
+    """A catalog's name (its model's verbose name) is translated on the pages, but the API's
+    messages keep the Spanish word they have always said, whatever the client's language."""
+    cuerpo = cuerpo_pte_nueva(oficio_pte="PTE-1")
+    ResponsableProyecto.objects.filter(pk=cuerpo["responsable_proyecto"]).update(activo=False)
+    pk = ResponsableFactory().pk + 1000
+
+    for idioma in ("en", "es-MX"):
+        refused = engineer.post(
+            "/operaciones/api/ptes/",
+            cuerpo,
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE=idioma,
+            **csrf(engineer),
+        )
+        missing = admin_client.patch(
+            f"{URL}responsables/{pk}/",
+            {"nombre": "X"},
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE=idioma,
+            **csrf(admin_client),
+        )
+
+        assert refused.status_code == HTTPStatus.BAD_REQUEST
+        assert refused.json()["fields"] == {
+            "responsable_proyecto": [
+                f"responsable de proyecto {cuerpo['responsable_proyecto']} is inactive."
+            ]
+        }
+        assert missing.status_code == HTTPStatus.NOT_FOUND
+        assert missing.json()["detail"] == f"Responsable de proyecto {pk} does not exist."
 
 
 def test_estatus_lists_fixed_workflow_statuses(viewer):

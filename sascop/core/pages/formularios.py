@@ -188,7 +188,7 @@ class Formulario(forms.Form):
 def _mostrar(valor: Any, campo: forms.Field) -> str:
     """A saved value as the form would offer it."""
     if valor is None or valor == "":
-        return "(vacío)"
+        return gettext("(empty)")
     if isinstance(campo, forms.ModelChoiceField) and campo.queryset is not None:
         instancia = campo.queryset.model._default_manager.filter(pk=valor).first()
         return campo.label_from_instance(instancia) if instancia is not None else str(valor)

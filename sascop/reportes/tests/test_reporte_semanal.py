@@ -17,6 +17,7 @@ import pytest
 import time_machine
 from aiosmtpd.controller import Controller
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from pypdf import PdfReader
 
 from sascop.accounts.tests.factories import UserFactory
@@ -27,6 +28,7 @@ from sascop.precios.tests.factories import linea_de
 from sascop.produccion.models import ReporteDiario
 from sascop.produccion.tests.factories import ProduccionFactory
 from sascop.ptes.tests.factories import PTEFactory
+from sascop.reportes import services
 from sascop.reportes.models import DestinatarioReporte
 from sascop.reportes.selectors import resumen_semanal, semana_anterior
 
@@ -223,3 +225,28 @@ def test_sending_without_recipients_says_where_to_add_them(semana, smtp, setting
         call_command("reporte_semanal", "--enviar")
 
     assert smtp.recibidos == []
+
+
+def test_the_queued_report_names_the_modules_in_spanish_whatever_language_is_active(
+    semana, smtp, settings
+):
+    """A module is a model's translated name; the report is the users' es-MX even when the
+    task runs with English active (queued by an API call, run in line)."""
+    settings.REPORTE_SEMANAL_DESTINATARIOS = ["gerencia@example.com"]
+    RegistroActividad.objects.create(
+        usuario=None,
+        nombre_usuario="ana.planeacion",
+        accion=RegistroActividad.Accion.CREAR,
+        entidad="reportediario",
+        entidad_id="1",
+        fecha=datetime.datetime(2026, 12, 2, 10, tzinfo=datetime.UTC),
+    )
+
+    with translation.override("en"):
+        services.reporte_semanal_enviar(desde=LUNES, hasta=DOMINGO)
+
+    [(_para, mensaje)] = smtp.recibidos
+    [adjunto] = list(mensaje.iter_attachments())
+    pdf = _texto_pdf(adjunto.get_content())
+    assert "Reportes diarios" in pdf
+    assert "Daily reports" not in pdf
