@@ -59,3 +59,21 @@ class ResumenProduccion(models.Model):
 
     def __str__(self) -> str:
         return f"producción {self.mes:%Y-%m}: {self.total:+}"
+
+
+class ResumenAnexo(models.Model):
+    """What the active anexos change of their OTs' amounts, per (estatus, cliente) of the OTs
+    not deleted: the anexo's totals minus the OT's amounts typed, in cents. Added to
+    `ResumenOT`'s amounts it gives the contracted amounts (`ots.selectors.con_montos`)."""
+
+    estatus = models.PositiveSmallIntegerField()
+    cliente_id = models.BigIntegerField()
+    mxn_centavos = models.BigIntegerField()
+    usd_centavos = models.BigIntegerField()
+
+    class Meta:
+        db_table = "resumen_anexo"
+        verbose_name = "resumen de anexos"
+
+    def __str__(self) -> str:
+        return f"anexos {self.estatus}/{self.cliente_id}: {self.mxn_centavos:+}"

@@ -16,6 +16,17 @@ What is counted (the reference is `selectors.calcular()`):
                         line's `pu_mn`; soft-deleting (or restoring) an OT moves its
                         production out of (into) the totals, and a line's new price moves its
                         production's amount.
+  * resumen_anexo       what the active anexos change of their OTs' amounts (the contracted
+                        amount of an OT with an active anexo is the anexo's, not the one
+                        typed): per (estatus, cliente) of the OTs not deleted, importe minus the
+                        OT's monto, MXN and USD in cents. An anexo and its OT count together
+                        only while both rows are there, the anexo active and the OT not
+                        deleted; they depend on the anexo's `activo`, `importe_mn`,
+                        `importe_usd`, `ot_id` and the OT's `estatus`, `cliente_id`,
+                        `monto_mxn`, `monto_usd`, `eliminado_en`. The anexo's trigger adds its
+                        rows joined to their OTs as they are; the OT's trigger adds its rows
+                        joined to their anexos as they are: whichever row comes, goes or
+                        changes second finds the first and moves the pair.
 
 The tables are ledgers of signed deltas (see models.py): triggers only INSERT, so writers never
 contend for a counter row. `compactar()` folds each ledger into one row per key: a scheduled
@@ -27,8 +38,16 @@ from the source rows (after a TRUNCATE, which fires no row trigger).
 PostgreSQL: statement-level triggers with transition tables — a 1,000-row `bulk_create` adds a
 handful of ledger rows, not 1,000. A production write first takes FOR SHARE on its OTs, so an
 OT being soft-deleted concurrently is seen either before or after, never half (the OT's trigger
-sums the OT's production when it commits its flag). SQLite: row-level triggers (it has no
-others); its writers are serialised anyway.
+sums the OT's production when it commits its flag). An anexo write likewise takes FOR SHARE
+on its OTs before it reads them, so the pair's delta is computed once with the OT as it ends
+up: an OT updated first (its row locked) is waited for and then read by the anexo's trigger (a fresh
+snapshot for each statement, READ COMMITTED as Django runs); an anexo change that locked first
+makes the OT's UPDATE wait until it commits, after which the OT's trigger sees the anexo as
+committed. Either way neither trigger misses the other's change or counts it twice; FOR SHARE
+(not FOR UPDATE) lets anexo writes on the same OT proceed together, each moving only its own
+rows, and conflicts with the FOR NO KEY UPDATE an OT's UPDATE takes (the foreign key's own FOR
+KEY SHARE would not). SQLite: row-level triggers (it has no others); its writers are serialised
+anyway.
 
 On SQLite a migration that alters a source table rebuilds it and loses its triggers; so before
 migrating the triggers are dropped, and afterwards reinstalled and the totals recomputed
@@ -53,10 +72,16 @@ LEDGERS = {
     "resumen_pte": (["estatus"], ["total"]),
     "resumen_ot": (["estatus", "cliente_id"], ["total", "mxn_centavos", "usd_centavos"]),
     "resumen_produccion": (["mes"], ["total", "volumen_diezmilesimas", "importe_mn_millonesimas"]),
+    "resumen_anexo": (["estatus", "cliente_id"], ["mxn_centavos", "usd_centavos"]),
 }
 SOURCES = ["ptes_pte", "ots_ot", "produccion_produccion"]
 # Not counted itself, but its price is part of every production row's amount.
 PARTIDAS = "precios_partidaanexoot"
+# An OT's anexo versions: the active one's totals replace the OT's amounts typed.
+ANEXOS = "precios_anexoot"
+# The anexo's and the OT's columns that resumen_anexo depends on.
+COLUMNAS_ANEXO = ["activo", "importe_mn", "importe_usd", "ot_id"]
+COLUMNAS_OT_ANEXO = ["estatus", "cliente_id", "monto_mxn", "monto_usd"]
 
 
 def _pg(conn: BaseDatabaseWrapper) -> bool:
@@ -120,6 +145,17 @@ def _produccion(conn: BaseDatabaseWrapper, r: str, s: str, desde: str) -> str:
     )
 
 
+def _anexo(conn: BaseDatabaseWrapper, a: str, o: str, s: str, desde: str) -> str:
+    """The signed adjustment of the anexos `a` joined to their OTs `o` (one of the two a
+    transition table or NEW/OLD, the other the table itself, both named in `desde`)."""
+    mxn = f"{_centavos(conn, f'{a}.importe_mn')} - {_centavos(conn, f'{o}.monto_mxn')}"
+    usd = f"{_centavos(conn, f'{a}.importe_usd')} - {_centavos(conn, f'{o}.monto_usd')}"
+    return (
+        f"SELECT {o}.estatus, {o}.cliente_id, {s} * ({mxn}), {s} * ({usd}) {desde} "
+        f"WHERE {a}.ot_id = {o}.id AND {a}.activo AND {o}.eliminado_en IS NULL"
+    )
+
+
 CONTRIBUCIONES = {"ptes_pte": _pte, "ots_ot": _ot, "produccion_produccion": _produccion}
 LEDGER_DE = {
     "ptes_pte": "resumen_pte",
@@ -152,6 +188,8 @@ def _nombres_triggers(conn: BaseDatabaseWrapper) -> list[str]:
     ops = ["ins", "upd", "del"]
     nombres = [f"resumen_{tabla}_{op}" for tabla in SOURCES for op in ops]
     nombres.append(f"resumen_{PARTIDAS}_upd")
+    nombres += [f"resumen_{ANEXOS}_{op}" for op in ops]
+    nombres += [f"resumen_ots_ot_anexo_{op}" for op in ops]
     if not _pg(conn):
         nombres.append("resumen_ots_ot_produccion")
     return nombres
@@ -218,6 +256,55 @@ def _sql_postgresql(conn: BaseDatabaseWrapper) -> list[str]:
         "REFERENCING OLD TABLE AS viejas NEW TABLE AS nuevas "
         f"FOR EACH STATEMENT EXECUTE FUNCTION resumen_{PARTIDAS}()",
     ]
+    return sentencias + _sql_postgresql_anexos(conn)
+
+
+def _sql_postgresql_anexos(conn: BaseDatabaseWrapper) -> list[str]:
+    """resumen_anexo's triggers: on the anexos (their OTs locked first, see the docstring) and
+    on the OTs."""
+    bloqueo = "PERFORM 1 FROM ots_ot WHERE id IN (SELECT ot_id FROM {t}) ORDER BY id FOR SHARE;"
+    del_anexo = {
+        t: _anexo(conn, "a", "o", s, f"FROM {t} AS a, ots_ot AS o")
+        for t, s in (("nuevas", "1"), ("viejas", "-1"))
+    }
+    de_la_ot = {
+        t: _anexo(conn, "a", "o", s, f"FROM {t} AS o, {ANEXOS} AS a")
+        for t, s in (("nuevas", "1"), ("viejas", "-1"))
+    }
+    ledger = "resumen_anexo"
+    ambas = "(SELECT ot_id FROM viejas UNION SELECT ot_id FROM nuevas) AS t"
+    cuerpos = {
+        ANEXOS: (
+            f"IF TG_OP = 'INSERT' THEN {bloqueo.format(t='nuevas')} "
+            f"{_insertar_neto(conn, ledger, [del_anexo['nuevas']])};\n"
+            f"ELSIF TG_OP = 'DELETE' THEN {bloqueo.format(t='viejas')} "
+            f"{_insertar_neto(conn, ledger, [del_anexo['viejas']])};\n"
+            f"ELSE {bloqueo.format(t=ambas)} "
+            f"{_insertar_neto(conn, ledger, [del_anexo['viejas'], del_anexo['nuevas']])};\n"
+        ),
+        "ots_ot_anexo": (
+            f"IF TG_OP = 'INSERT' THEN {_insertar_neto(conn, ledger, [de_la_ot['nuevas']])};\n"
+            f"ELSIF TG_OP = 'DELETE' THEN {_insertar_neto(conn, ledger, [de_la_ot['viejas']])};\n"
+            f"ELSE {_insertar_neto(conn, ledger, [de_la_ot['viejas'], de_la_ot['nuevas']])};\n"
+        ),
+    }
+    referencias = {
+        "ins": ("INSERT", "REFERENCING NEW TABLE AS nuevas"),
+        "upd": ("UPDATE", "REFERENCING OLD TABLE AS viejas NEW TABLE AS nuevas"),
+        "del": ("DELETE", "REFERENCING OLD TABLE AS viejas"),
+    }
+    sentencias = []
+    for nombre, cuerpo in cuerpos.items():
+        tabla = ANEXOS if nombre == ANEXOS else "ots_ot"
+        sentencias.append(
+            f"CREATE OR REPLACE FUNCTION resumen_{nombre}() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN\n{cuerpo}END IF; RETURN NULL; END $$"
+        )
+        for op, (evento, referencia) in referencias.items():
+            sentencias.append(
+                f"CREATE OR REPLACE TRIGGER resumen_{nombre}_{op} AFTER {evento} ON {tabla} "
+                f"{referencia} FOR EACH STATEMENT EXECUTE FUNCTION resumen_{nombre}()"
+            )
     return sentencias
 
 
@@ -272,6 +359,35 @@ def _sql_sqlite(conn: BaseDatabaseWrapper) -> list[str]:
         "AND EXISTS (SELECT 1 FROM ots_ot o WHERE o.id = p.ot_id AND o.eliminado_en IS NULL) "
         f"GROUP BY 1 HAVING SUM({nuevo} - {viejo}) <> 0; END"
     )
+    return sentencias + _sql_sqlite_anexos(conn)
+
+
+def _sql_sqlite_anexos(conn: BaseDatabaseWrapper) -> list[str]:
+    """resumen_anexo's row triggers, on the anexos and on the OTs (see _sql_sqlite)."""
+    insert = "INSERT INTO resumen_anexo (estatus, cliente_id, mxn_centavos, usd_centavos) "
+    guarda = "WHEN EXISTS (SELECT 1 FROM resumen_anexo)"
+    sentencias = []
+    for nombre, tabla, columnas in (
+        (ANEXOS, ANEXOS, COLUMNAS_ANEXO),
+        ("ots_ot_anexo", "ots_ot", COLUMNAS_OT_ANEXO),
+    ):
+        if tabla == ANEXOS:
+            nueva = _anexo(conn, "NEW", "o", "1", "FROM ots_ot AS o")
+            vieja = _anexo(conn, "OLD", "o", "-1", "FROM ots_ot AS o")
+        else:
+            nueva = _anexo(conn, "a", "NEW", "1", f"FROM {ANEXOS} AS a")
+            vieja = _anexo(conn, "a", "OLD", "-1", f"FROM {ANEXOS} AS a")
+        cambio = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columnas)
+        if tabla == "ots_ot":
+            cambio += " OR (OLD.eliminado_en IS NULL) <> (NEW.eliminado_en IS NULL)"
+        sentencias += [
+            f"CREATE TRIGGER IF NOT EXISTS resumen_{nombre}_ins AFTER INSERT ON {tabla} "
+            f"BEGIN {insert}{nueva}; END",
+            f"CREATE TRIGGER IF NOT EXISTS resumen_{nombre}_del AFTER DELETE ON {tabla} "
+            f"{guarda} BEGIN {insert}{vieja}; END",
+            f"CREATE TRIGGER IF NOT EXISTS resumen_{nombre}_upd AFTER UPDATE ON {tabla} "
+            f"WHEN {cambio} BEGIN {insert}{vieja}; {insert}{nueva}; END",
+        ]
     return sentencias
 
 
@@ -297,7 +413,7 @@ def _tras_instalar(using: str) -> None:
 
 DISPARADORES = Disparadores(
     prefijo="resumen_",
-    tablas=(*SOURCES, PARTIDAS, *LEDGERS),
+    tablas=(*SOURCES, PARTIDAS, ANEXOS, *LEDGERS),
     sentencias=_sentencias,
     nombres=_nombres_triggers,
     tras_instalar=_tras_instalar,
@@ -325,7 +441,7 @@ def recalcular(using: str = "default") -> None:
     mxn, usd = _centavos(conn, "monto_mxn"), _centavos(conn, "monto_usd")
     with transaction.atomic(using=using), conn.cursor() as cursor:
         if _pg(conn):
-            cursor.execute(f"LOCK TABLE {', '.join(SOURCES)} IN SHARE MODE")
+            cursor.execute(f"LOCK TABLE {', '.join([*SOURCES, ANEXOS])} IN SHARE MODE")
         for ledger in LEDGERS:
             cursor.execute(f"DELETE FROM {ledger}")
         cursor.execute(
@@ -343,6 +459,14 @@ def recalcular(using: str = "default") -> None:
             f"JOIN {PARTIDAS} AS pa ON pa.id = p.partida_anexo_id "
             "JOIN (SELECT id, 1 AS s FROM ots_ot WHERE eliminado_en IS NULL) AS c "
             "ON c.id = p.ot_id GROUP BY 1"
+        )
+        mxn = f"{_centavos(conn, 'a.importe_mn')} - {_centavos(conn, 'o.monto_mxn')}"
+        usd = f"{_centavos(conn, 'a.importe_usd')} - {_centavos(conn, 'o.monto_usd')}"
+        cursor.execute(
+            "INSERT INTO resumen_anexo (estatus, cliente_id, mxn_centavos, usd_centavos) "
+            f"SELECT o.estatus, o.cliente_id, SUM({mxn}), SUM({usd}) "
+            f"FROM {ANEXOS} AS a JOIN ots_ot AS o ON o.id = a.ot_id "
+            "WHERE a.activo AND o.eliminado_en IS NULL GROUP BY o.estatus, o.cliente_id"
         )
 
 

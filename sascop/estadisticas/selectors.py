@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPTE
 from sascop.catalogos.models import Cliente
 from sascop.core.cache.datacache import cached
-from sascop.estadisticas.models import ResumenOT, ResumenProduccion, ResumenPTE
+from sascop.estadisticas.models import ResumenAnexo, ResumenOT, ResumenProduccion, ResumenPTE
 from sascop.ots.models import OT
 from sascop.ots.selectors import atrasadas_q, con_montos
 from sascop.precios.models import AnexoOT
@@ -217,23 +217,17 @@ def _desde_totales(ajustes: list[dict[str, Any]] | None) -> dict[str, Any]:
 def ajustes_por_anexo() -> list[dict[str, Any]]:
     """What the running totals (which add the amounts typed) miss of the contracted amounts:
     per status and client, the active anexos' totals minus the amounts typed of their OTs.
-    One query over the OTs that have an anexo, read every time: like the running totals it
-    completes, it must follow every write path (a bulk `update()` of the amounts typed sends
-    no signal that would retire a cached copy)."""
-    rows = (
-        AnexoOT.objects.filter(activo=True, ot__eliminado_en__isnull=True)
-        .values("ot__estatus", "ot__cliente_id")
-        .annotate(
-            mxn=Sum(F("importe_mn") - F("ot__monto_mxn")),
-            usd=Sum(F("importe_usd") - F("ot__monto_usd")),
-        )
+    From their own running totals (`ResumenAnexo`, kept by triggers like the others): one
+    query over a few hundred rows."""
+    rows = ResumenAnexo.objects.values("estatus", "cliente_id").annotate(
+        mxn=Sum("mxn_centavos"), usd=Sum("usd_centavos")
     )
     return [
         {
-            "estatus": row["ot__estatus"],
-            "cliente_id": row["ot__cliente_id"],
-            "mxn": _money([row["mxn"]]),
-            "usd": _money([row["usd"]]),
+            "estatus": row["estatus"],
+            "cliente_id": row["cliente_id"],
+            "mxn": _money([_centavos(row["mxn"])]),
+            "usd": _money([_centavos(row["usd"])]),
         }
         for row in rows
     ]

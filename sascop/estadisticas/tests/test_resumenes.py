@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +22,7 @@ from sascop.catalogos.estatus import EstatusOT, EstatusPTE
 from sascop.catalogos.models import Cliente
 from sascop.catalogos.tests.factories import ClienteFactory
 from sascop.estadisticas import resumenes
-from sascop.estadisticas.models import ResumenOT, ResumenProduccion, ResumenPTE
+from sascop.estadisticas.models import ResumenAnexo, ResumenOT, ResumenProduccion, ResumenPTE
 from sascop.estadisticas.selectors import (
     calcular,
     calcular_montos_por_cliente,
@@ -33,7 +33,8 @@ from sascop.estadisticas.selectors import (
 from sascop.estimaciones.selectors import montos_por_mes
 from sascop.ots.models import OT
 from sascop.ots.tests.factories import OTFactory
-from sascop.precios.models import PartidaAnexoOT
+from sascop.precios.models import AnexoOT, PartidaAnexoOT
+from sascop.precios.tests.factories import AnexoOTFactory
 from sascop.produccion.models import Produccion
 from sascop.produccion.tests.factories import ProduccionFactory
 from sascop.ptes.models import PTE
@@ -169,7 +170,8 @@ class Mundo:
             ot.save()
 
     def ot_delete(self, rng: random.Random) -> None:
-        ids = self._muestra(rng, OT.all_objects.filter(produccion__isnull=True), 3)
+        libres = OT.all_objects.filter(produccion__isnull=True, anexos__isnull=True)
+        ids = self._muestra(rng, libres, 3)
         OT.all_objects.filter(pk__in=ids).delete()
 
     # Production (only ot, fecha_produccion and volumen_produccion matter to the totals)
@@ -235,6 +237,74 @@ class Mundo:
                 partida.pu_mn = self._monto(rng) / 1000
                 partida.save()
 
+    # Anexos: an OT's active one replaces its amounts typed (versions unique by the counter)
+    def _sin_anexo_activo(self) -> Any:
+        return OT.all_objects.exclude(anexos__activo=True)
+
+    def anexo_crear(self, rng: random.Random) -> None:
+        ids = self._muestra(rng, self._sin_anexo_activo(), 1)
+        ot = OT.all_objects.get(pk=ids[0]) if ids else OTFactory(orden_trabajo=f"OT-{self._sig()}")
+        AnexoOTFactory(
+            ot=ot,
+            version=self._sig(),
+            activo=rng.random() < 0.9,
+            importe_mn=self._monto(rng),
+            importe_usd=self._monto(rng),
+        )
+
+    def anexo_bulk(self, rng: random.Random) -> None:
+        """A new version of some OTs' anexos, as an import makes it: the active one
+        deactivated, the new one added active, in one transaction."""
+        ids = self._muestra(rng, OT.all_objects, rng.randint(1, 6))
+        with transaction.atomic():
+            AnexoOT.objects.filter(ot_id__in=ids, activo=True).update(activo=False)
+            AnexoOT.objects.bulk_create(
+                [
+                    AnexoOT(
+                        ot_id=pk,
+                        version=self._sig(),
+                        importe_mn=self._monto(rng),
+                        importe_usd=self._monto(rng),
+                    )
+                    for pk in ids
+                ],
+                batch_size=4,
+            )
+
+    def anexo_activo(self, rng: random.Random) -> None:
+        """Deactivated, or an old version made the active one again."""
+        if rng.random() < 0.5:
+            ids = self._muestra(rng, AnexoOT.objects.filter(activo=True), rng.randint(1, 5))
+            AnexoOT.objects.filter(pk__in=ids).update(activo=False)
+            return
+        for pk in self._muestra(rng, AnexoOT.objects.filter(activo=False), 3):
+            anexo = AnexoOT.objects.get(pk=pk)
+            if not AnexoOT.objects.filter(ot_id=anexo.ot_id, activo=True).exists():
+                anexo.activo = True
+                anexo.save()
+
+    def anexo_importes(self, rng: random.Random) -> None:
+        ids = self._muestra(rng, AnexoOT.objects, rng.randint(1, 6))
+        if rng.random() < 0.5:
+            AnexoOT.objects.filter(pk__in=ids).update(
+                importe_mn=self._monto(rng), importe_usd=self._monto(rng)
+            )
+        else:
+            for anexo in AnexoOT.objects.filter(pk__in=ids):
+                anexo.importe_usd = self._monto(rng)
+                anexo.save()
+
+    def anexo_mover(self, rng: random.Random) -> None:
+        """An anexo moved to another OT (one without an active anexo)."""
+        anexos = self._muestra(rng, AnexoOT.objects, 1)
+        destino = self._muestra(rng, self._sin_anexo_activo(), 1)
+        if anexos and destino:
+            AnexoOT.objects.filter(pk=anexos[0]).update(ot_id=destino[0])
+
+    def anexo_delete(self, rng: random.Random) -> None:
+        ids = self._muestra(rng, AnexoOT.objects.filter(partidas__isnull=True), rng.randint(1, 4))
+        AnexoOT.objects.filter(pk__in=ids).delete()
+
     def compactar(self, rng: random.Random) -> None:
         resumenes.compactar()
 
@@ -258,6 +328,12 @@ OPERACIONES: list[Callable[[Mundo, random.Random], None]] = [
     Mundo.produccion_delete,
     Mundo.produccion_partida,
     Mundo.partida_precio,
+    Mundo.anexo_crear,
+    Mundo.anexo_bulk,
+    Mundo.anexo_activo,
+    Mundo.anexo_importes,
+    Mundo.anexo_mover,
+    Mundo.anexo_delete,
     Mundo.compactar,
 ]
 
@@ -306,6 +382,57 @@ def test_the_demo_loader_keeps_the_totals_exact() -> None:
     call_command("cargar_demo", "--ptes", "60", "--produccion", "300", verbosity=0)
     assert estadisticas() == calcular()
     assert montos_por_cliente() == calcular_montos_por_cliente()
+
+
+def test_the_contracted_amounts_follow_every_anexo_and_ot_change(hoy: None) -> None:
+    """An OT's amount on the dashboard is its active anexo's totals, else the amounts typed,
+    whichever row changes and however (save(), a bulk update(), a soft delete)."""
+    a, b = ClienteFactory(descripcion="A"), ClienteFactory(descripcion="B")
+    uno = OTFactory(cliente=a, estatus=EstatusOT.ASIGNADA, monto_mxn=Decimal("100.00"), monto_usd=0)
+    dos = OTFactory(cliente=b, estatus=EstatusOT.ASIGNADA, monto_mxn=Decimal("5.00"), monto_usd=0)
+
+    def montos() -> dict[str, tuple[Decimal, Decimal]]:
+        assert_exact()
+        return {m["cliente"]: (m["mxn"], m["usd"]) for m in montos_por_cliente()}
+
+    assert montos() == {"A": (Decimal("100.00"), 0), "B": (Decimal("5.00"), 0)}
+    # Created: the anexo's totals replace the amounts typed.
+    anexo = AnexoOTFactory(ot=uno, importe_mn=Decimal("250.10"), importe_usd=Decimal("3.33"))
+    assert montos()["A"] == (Decimal("250.10"), Decimal("3.33"))
+    # Amounts changed, by save() and by update().
+    anexo.importe_mn = Decimal("260.00")
+    anexo.save()
+    assert montos()["A"] == (Decimal("260.00"), Decimal("3.33"))
+    AnexoOT.objects.filter(pk=anexo.pk).update(importe_usd=Decimal("0.01"))
+    assert montos()["A"] == (Decimal("260.00"), Decimal("0.01"))
+    # The OT's amount typed changed: no effect while the anexo is active.
+    OT.all_objects.filter(pk=uno.pk).update(monto_mxn=Decimal("1.00"))
+    assert montos()["A"] == (Decimal("260.00"), Decimal("0.01"))
+    # The OT's status and client changed (a bulk update of both OTs).
+    OT.all_objects.filter(pk__in=[uno.pk, dos.pk]).update(cliente=b, estatus=EstatusOT.EN_EJECUCION)
+    assert montos() == {"B": (Decimal("265.00"), Decimal("0.01"))}
+    assert estadisticas()["montos_ot"] == {"mxn": Decimal("265.00"), "usd": Decimal("0.01")}
+    # Soft-deleted and restored.
+    OT.all_objects.filter(pk=uno.pk).update(eliminado_en=timezone.now())
+    assert montos() == {"B": (Decimal("5.00"), 0)}
+    OT.all_objects.filter(pk=uno.pk).update(eliminado_en=None)
+    assert montos() == {"B": (Decimal("265.00"), Decimal("0.01"))}
+    # Moved to the other OT, whose amount typed it then replaces.
+    AnexoOT.objects.filter(pk=anexo.pk).update(ot=dos)
+    assert montos() == {"B": (Decimal("261.00"), Decimal("0.01"))}
+    # Deactivated: the amounts typed again; a new active version.
+    anexo.refresh_from_db()
+    anexo.activo = False
+    anexo.save()
+    assert montos() == {"B": (Decimal("6.00"), 0)}
+    AnexoOTFactory(ot=dos, version=2, importe_mn=Decimal("0.10"), importe_usd=Decimal("1"))
+    assert montos() == {"B": (Decimal("1.10"), Decimal("1.00"))}
+    resumenes.compactar()
+    assert ResumenAnexo.objects.count() == 1
+    assert montos() == {"B": (Decimal("1.10"), Decimal("1.00"))}
+    # Deleted.
+    AnexoOT.objects.filter(ot=dos).delete()
+    assert montos() == {"B": (Decimal("6.00"), 0)}
 
 
 def test_soft_deleting_an_ot_takes_its_production_out_and_restoring_puts_it_back(
@@ -383,8 +510,8 @@ def test_the_dashboard_read_writes_nothing_however_long_the_ledgers(role_client:
         if q["sql"].split(None, 1)[0].upper() not in {"SELECT", "SAVEPOINT", "RELEASE"}
     ]
     assert escrituras == []
-    # Three reads of the ledgers (PTE, OT, production), whatever their length.
-    assert sum("resumen_" in q["sql"] for q in queries.captured_queries) == 3
+    # Four reads of the ledgers (PTE, OT, production, anexos), whatever their length.
+    assert sum("resumen_" in q["sql"] for q in queries.captured_queries) == 4
     assert ResumenPTE.objects.count() == filas
 
 
@@ -401,10 +528,14 @@ def test_the_scheduled_job_folds_the_ledgers() -> None:
 
 def test_recalcular_rebuilds_after_a_truncate() -> None:
     ProduccionFactory()
+    AnexoOTFactory(importe_mn=Decimal("10.01"), importe_usd=Decimal("2.50"))
+    assert ResumenAnexo.objects.exists()
     ResumenProduccion.objects.all().delete()
     ResumenPTE.objects.all().delete()
     ResumenOT.objects.all().delete()
+    ResumenAnexo.objects.all().delete()
     call_command("recalcular_resumenes", verbosity=0)
+    assert ResumenAnexo.objects.exists()
     assert_exact()
 
 
@@ -427,8 +558,8 @@ def test_triggers_come_back_with_exact_totals_after_being_lost() -> None:
 def test_the_dashboard_reads_are_three_queries_and_one(django_assert_num_queries: Any) -> None:
     for _ in range(3):
         ProduccionFactory()
-    # Each read adds the anexos' adjustments to the running totals: one more query, with or
-    # without Redis (see estadisticas.selectors.ajustes_por_anexo).
+    # Each read adds the anexos' adjustments (their own running totals) to the others: one
+    # more query, with or without Redis (see estadisticas.selectors.ajustes_por_anexo).
     with django_assert_num_queries(4):
         estadisticas()
     with django_assert_num_queries(2):
@@ -452,7 +583,7 @@ def test_a_flush_leaves_exact_totals() -> None:
     PTEFactory()
     ProduccionFactory()
     with connection.cursor() as cursor:
-        for tabla in ["resumen_pte", "resumen_ot", "resumen_produccion"]:
+        for tabla in ["resumen_pte", "resumen_ot", "resumen_produccion", "resumen_anexo"]:
             cursor.execute(f"DELETE FROM {tabla}")
         for tabla in ["produccion_produccion", "ptes_ptedetalle", "ptes_pte"]:
             cursor.execute(f"DELETE FROM {tabla}")
