@@ -77,3 +77,33 @@ class ResumenAnexo(models.Model):
 
     def __str__(self) -> str:
         return f"anexos {self.estatus}/{self.cliente_id}: {self.mxn_centavos:+}"
+
+
+class ResumenPTEVence(models.Model):
+    """PTEs still owed (not deleted, neither delivered nor cancelled) per due date
+    (`fecha_solicitud + plazo_dias`): those overdue on a day are the rows before it."""
+
+    vence = models.DateField()
+    total = models.BigIntegerField()
+
+    class Meta:
+        db_table = "resumen_pte_vence"
+        verbose_name = "resumen de PTEs por vencer"
+
+    def __str__(self) -> str:
+        return f"PTEs que vencen {self.vence}: {self.total:+}"
+
+
+class ResumenOTTermino(models.Model):
+    """Open OTs (not deleted, neither Terminada nor Cancelada) per programmed end: those late
+    on a day are the rows before it."""
+
+    termino = models.DateField()
+    total = models.BigIntegerField()
+
+    class Meta:
+        db_table = "resumen_ot_termino"
+        verbose_name = "resumen de OTs por terminar"
+
+    def __str__(self) -> str:
+        return f"OTs que terminan {self.termino}: {self.total:+}"

@@ -27,6 +27,12 @@ What is counted (the reference is `selectors.calcular()`):
                         rows joined to their OTs as they are; the OT's trigger adds its rows
                         joined to their anexos as they are: whichever row comes, goes or
                         changes second finds the first and moves the pair.
+  * resumen_pte_vence   PTEs still owed (not deleted, neither delivered nor cancelled) per
+                        due date (`fecha_solicitud + plazo_dias`);
+  * resumen_ot_termino  open OTs (not deleted, neither Terminada nor Cancelada) per
+                        programmed end. The overdue PTEs and late OTs on a day are these
+                        ledgers' rows before it: a sum over a few thousand dates, not a count
+                        over every late row.
 
 The tables are ledgers of signed deltas (see models.py): triggers only INSERT, so writers never
 contend for a counter row. `compactar()` folds each ledger into one row per key: a scheduled
@@ -65,7 +71,9 @@ from typing import Any
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from sascop.catalogos.estatus import EstatusPTE
 from sascop.core.db.disparadores import Disparadores
+from sascop.ots.selectors import CERRADAS
 
 LEDGERS = {
     # table: (key columns, measure columns)
@@ -73,6 +81,8 @@ LEDGERS = {
     "resumen_ot": (["estatus", "cliente_id"], ["total", "mxn_centavos", "usd_centavos"]),
     "resumen_produccion": (["mes"], ["total", "volumen_diezmilesimas", "importe_mn_millonesimas"]),
     "resumen_anexo": (["estatus", "cliente_id"], ["mxn_centavos", "usd_centavos"]),
+    "resumen_pte_vence": (["vence"], ["total"]),
+    "resumen_ot_termino": (["termino"], ["total"]),
 }
 SOURCES = ["ptes_pte", "ots_ot", "produccion_produccion"]
 # Not counted itself, but its price is part of every production row's amount.
@@ -156,6 +166,62 @@ def _anexo(conn: BaseDatabaseWrapper, a: str, o: str, s: str, desde: str) -> str
     )
 
 
+# A PTE delivered or cancelled is no longer owed (ptes.models.POR_ENTREGAR); an OT Terminada
+# or Cancelada is no longer late (ots.selectors.CERRADAS).
+PTE_CERRADAS = (EstatusPTE.ENTREGADA, EstatusPTE.CANCELADA)
+
+
+def _lista(valores: tuple[int, ...]) -> str:
+    return ", ".join(str(int(v)) for v in valores)
+
+
+def _vence(conn: BaseDatabaseWrapper, r: str) -> str:
+    """A PTE's due date, as ptes.models.VENCE computes it."""
+    if _pg(conn):
+        return f"({r}.fecha_solicitud + {r}.plazo_dias)"
+    return f"date({r}.fecha_solicitud, '+' || {r}.plazo_dias || ' days')"
+
+
+def _por_entregar(r: str) -> str:
+    return (
+        f"{r}.eliminado_en IS NULL AND {r}.fecha_entrega IS NULL "
+        f"AND {r}.estatus NOT IN ({_lista(PTE_CERRADAS)})"
+    )
+
+
+def _abierta(r: str) -> str:
+    return (
+        f"{r}.eliminado_en IS NULL AND {r}.fecha_termino_programado IS NOT NULL "
+        f"AND {r}.estatus NOT IN ({_lista(CERRADAS)})"
+    )
+
+
+def _pte_vence(conn: BaseDatabaseWrapper, r: str, s: str, desde: str) -> str:
+    return f"SELECT {_vence(conn, r)}, {s} {desde} WHERE {_por_entregar(r)}"
+
+
+def _ot_termino(conn: BaseDatabaseWrapper, r: str, s: str, desde: str) -> str:
+    return f"SELECT {r}.fecha_termino_programado, {s} {desde} WHERE {_abierta(r)}"
+
+
+# Ledgers of one source table each, with their own triggers: name -> (table, ledger,
+# contribution, the columns whose change moves a row on SQLite besides `eliminado_en`).
+POR_FECHA: dict[str, tuple[str, str, Any, list[str]]] = {
+    "ptes_pte_vence": (
+        "ptes_pte",
+        "resumen_pte_vence",
+        _pte_vence,
+        ["estatus", "fecha_solicitud", "plazo_dias", "fecha_entrega"],
+    ),
+    "ots_ot_termino": (
+        "ots_ot",
+        "resumen_ot_termino",
+        _ot_termino,
+        ["estatus", "fecha_termino_programado"],
+    ),
+}
+
+
 CONTRIBUCIONES = {"ptes_pte": _pte, "ots_ot": _ot, "produccion_produccion": _produccion}
 LEDGER_DE = {
     "ptes_pte": "resumen_pte",
@@ -190,6 +256,7 @@ def _nombres_triggers(conn: BaseDatabaseWrapper) -> list[str]:
     nombres.append(f"resumen_{PARTIDAS}_upd")
     nombres += [f"resumen_{ANEXOS}_{op}" for op in ops]
     nombres += [f"resumen_ots_ot_anexo_{op}" for op in ops]
+    nombres += [f"resumen_{nombre}_{op}" for nombre in POR_FECHA for op in ops]
     if not _pg(conn):
         nombres.append("resumen_ots_ot_produccion")
     return nombres
@@ -261,7 +328,7 @@ def _sql_postgresql(conn: BaseDatabaseWrapper) -> list[str]:
 
 def _sql_postgresql_anexos(conn: BaseDatabaseWrapper) -> list[str]:
     """resumen_anexo's triggers: on the anexos (their OTs locked first, see the docstring) and
-    on the OTs."""
+    on the OTs; and the POR_FECHA ledgers' own."""
     bloqueo = "PERFORM 1 FROM ots_ot WHERE id IN (SELECT ot_id FROM {t}) ORDER BY id FOR SHARE;"
     del_anexo = {
         t: _anexo(conn, "a", "o", s, f"FROM {t} AS a, ots_ot AS o")
@@ -288,6 +355,16 @@ def _sql_postgresql_anexos(conn: BaseDatabaseWrapper) -> list[str]:
             f"ELSE {_insertar_neto(conn, ledger, [de_la_ot['viejas'], de_la_ot['nuevas']])};\n"
         ),
     }
+    tablas = {ANEXOS: ANEXOS, "ots_ot_anexo": "ots_ot"}
+    for nombre, (tabla, del_ledger, contribucion, _) in POR_FECHA.items():
+        nuevas = contribucion(conn, "r", "1", "FROM nuevas AS r")
+        viejas = contribucion(conn, "r", "-1", "FROM viejas AS r")
+        tablas[nombre] = tabla
+        cuerpos[nombre] = (
+            f"IF TG_OP = 'INSERT' THEN {_insertar_neto(conn, del_ledger, [nuevas])};\n"
+            f"ELSIF TG_OP = 'DELETE' THEN {_insertar_neto(conn, del_ledger, [viejas])};\n"
+            f"ELSE {_insertar_neto(conn, del_ledger, [viejas, nuevas])};\n"
+        )
     referencias = {
         "ins": ("INSERT", "REFERENCING NEW TABLE AS nuevas"),
         "upd": ("UPDATE", "REFERENCING OLD TABLE AS viejas NEW TABLE AS nuevas"),
@@ -295,7 +372,7 @@ def _sql_postgresql_anexos(conn: BaseDatabaseWrapper) -> list[str]:
     }
     sentencias = []
     for nombre, cuerpo in cuerpos.items():
-        tabla = ANEXOS if nombre == ANEXOS else "ots_ot"
+        tabla = tablas[nombre]
         sentencias.append(
             f"CREATE OR REPLACE FUNCTION resumen_{nombre}() RETURNS trigger "
             f"LANGUAGE plpgsql AS $$ BEGIN\n{cuerpo}END IF; RETURN NULL; END $$"
@@ -363,7 +440,8 @@ def _sql_sqlite(conn: BaseDatabaseWrapper) -> list[str]:
 
 
 def _sql_sqlite_anexos(conn: BaseDatabaseWrapper) -> list[str]:
-    """resumen_anexo's row triggers, on the anexos and on the OTs (see _sql_sqlite)."""
+    """resumen_anexo's row triggers, on the anexos and on the OTs (see _sql_sqlite); and the
+    POR_FECHA ledgers' own."""
     insert = "INSERT INTO resumen_anexo (estatus, cliente_id, mxn_centavos, usd_centavos) "
     guarda = "WHEN EXISTS (SELECT 1 FROM resumen_anexo)"
     sentencias = []
@@ -385,6 +463,20 @@ def _sql_sqlite_anexos(conn: BaseDatabaseWrapper) -> list[str]:
             f"BEGIN {insert}{nueva}; END",
             f"CREATE TRIGGER IF NOT EXISTS resumen_{nombre}_del AFTER DELETE ON {tabla} "
             f"{guarda} BEGIN {insert}{vieja}; END",
+            f"CREATE TRIGGER IF NOT EXISTS resumen_{nombre}_upd AFTER UPDATE ON {tabla} "
+            f"WHEN {cambio} BEGIN {insert}{vieja}; {insert}{nueva}; END",
+        ]
+    for nombre, (tabla, ledger, contribucion, columnas) in POR_FECHA.items():
+        claves, medidas = _columnas(ledger)
+        insert = f"INSERT INTO {ledger} ({', '.join(claves + medidas)}) "
+        nueva, vieja = contribucion(conn, "NEW", "1", ""), contribucion(conn, "OLD", "-1", "")
+        cambio = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columnas)
+        cambio += " OR (OLD.eliminado_en IS NULL) <> (NEW.eliminado_en IS NULL)"
+        sentencias += [
+            f"CREATE TRIGGER IF NOT EXISTS resumen_{nombre}_ins AFTER INSERT ON {tabla} "
+            f"BEGIN {insert}{nueva}; END",
+            f"CREATE TRIGGER IF NOT EXISTS resumen_{nombre}_del AFTER DELETE ON {tabla} "
+            f"WHEN EXISTS (SELECT 1 FROM {ledger}) BEGIN {insert}{vieja}; END",
             f"CREATE TRIGGER IF NOT EXISTS resumen_{nombre}_upd AFTER UPDATE ON {tabla} "
             f"WHEN {cambio} BEGIN {insert}{vieja}; {insert}{nueva}; END",
         ]
@@ -467,6 +559,15 @@ def recalcular(using: str = "default") -> None:
             f"SELECT o.estatus, o.cliente_id, SUM({mxn}), SUM({usd}) "
             f"FROM {ANEXOS} AS a JOIN ots_ot AS o ON o.id = a.ot_id "
             "WHERE a.activo AND o.eliminado_en IS NULL GROUP BY o.estatus, o.cliente_id"
+        )
+        cursor.execute(
+            f"INSERT INTO resumen_pte_vence (vence, total) SELECT {_vence(conn, 'p')}, COUNT(*) "
+            f"FROM ptes_pte AS p WHERE {_por_entregar('p')} GROUP BY 1"
+        )
+        cursor.execute(
+            "INSERT INTO resumen_ot_termino (termino, total) "
+            "SELECT o.fecha_termino_programado, COUNT(*) "
+            f"FROM ots_ot AS o WHERE {_abierta('o')} GROUP BY 1"
         )
 
 

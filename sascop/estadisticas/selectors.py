@@ -21,7 +21,14 @@ from django.utils import timezone
 from sascop.catalogos.estatus import EstatusOT, EstatusPTE
 from sascop.catalogos.models import Cliente
 from sascop.core.cache.datacache import cached
-from sascop.estadisticas.models import ResumenAnexo, ResumenOT, ResumenProduccion, ResumenPTE
+from sascop.estadisticas.models import (
+    ResumenAnexo,
+    ResumenOT,
+    ResumenOTTermino,
+    ResumenProduccion,
+    ResumenPTE,
+    ResumenPTEVence,
+)
 from sascop.ots.models import OT
 from sascop.ots.selectors import atrasadas_q, con_montos
 from sascop.precios.models import AnexoOT
@@ -350,3 +357,16 @@ def ots_atrasadas(filtro: FiltroTablero, hoy: datetime.date) -> QuerySet[OT]:
         .select_related("cliente", "responsable_proyecto")
         .order_by("fecha_termino_programado", "id")
     )
+
+
+def total_ptes_vencidas(hoy: datetime.date) -> int:
+    """How many PTEs are overdue on `hoy` (`ptes.selectors.ptes_vencidas(hoy).count()`), from
+    the running totals: a sum over one row per due date instead of a count over every
+    overdue PTE."""
+    return ResumenPTEVence.objects.filter(vence__lt=hoy).aggregate(n=Sum("total"))["n"] or 0
+
+
+def total_ots_atrasadas(hoy: datetime.date) -> int:
+    """How many OTs are late on `hoy` (`ots_atrasadas(SIN_FILTRO, hoy).count()`), from the
+    running totals: a sum over one row per programmed end."""
+    return ResumenOTTermino.objects.filter(termino__lt=hoy).aggregate(n=Sum("total"))["n"] or 0

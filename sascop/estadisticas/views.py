@@ -23,6 +23,8 @@ from sascop.estadisticas.selectors import (
     estadisticas,
     montos_por_cliente,
     ots_atrasadas,
+    total_ots_atrasadas,
+    total_ptes_vencidas,
 )
 from sascop.ptes.selectors import ptes_vencidas
 
@@ -188,12 +190,15 @@ def tablero_view(request: HttpRequest) -> HttpResponse:
                 _retraso(p, p.oficio_pte, "ptes:detalle", p.vence, hoy)  # type: ignore[attr-defined]
                 for p in vencidas[:VENCIDAS]
             ],
-            total_vencidas=vencidas.count(),
+            # Without a filter the counts come from the running totals (one row per date).
+            total_vencidas=(
+                total_ptes_vencidas(hoy) if filtro.cliente_id is None else vencidas.count()
+            ),
             atrasadas=[
                 # A late OT has a programmed end (the selector asks for one).
                 _retraso(ot, str(ot), "ots:detalle", ot.fecha_termino_programado, hoy)  # type: ignore[arg-type]
                 for ot in atrasadas[:VENCIDAS]
             ],
-            total_atrasadas=atrasadas.count(),
+            total_atrasadas=total_ots_atrasadas(hoy) if filtro.vacio else atrasadas.count(),
         )
     return render(request, "estadisticas/tablero.html", context)

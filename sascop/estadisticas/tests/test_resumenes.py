@@ -24,11 +24,15 @@ from sascop.catalogos.tests.factories import ClienteFactory
 from sascop.estadisticas import resumenes
 from sascop.estadisticas.models import ResumenAnexo, ResumenOT, ResumenProduccion, ResumenPTE
 from sascop.estadisticas.selectors import (
+    SIN_FILTRO,
     calcular,
     calcular_montos_por_cliente,
     ejecutado_por_mes,
     estadisticas,
     montos_por_cliente,
+    ots_atrasadas,
+    total_ots_atrasadas,
+    total_ptes_vencidas,
 )
 from sascop.estimaciones.selectors import montos_por_mes
 from sascop.ots.models import OT
@@ -38,6 +42,7 @@ from sascop.precios.tests.factories import AnexoOTFactory
 from sascop.produccion.models import Produccion
 from sascop.produccion.tests.factories import ProduccionFactory
 from sascop.ptes.models import PTE
+from sascop.ptes.selectors import ptes_vencidas
 from sascop.ptes.tests.factories import PTEFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +59,13 @@ def assert_exact() -> None:
     assert montos_por_mes(desde=desde, ejecutado=ejecutado_por_mes(desde)) == montos_por_mes(
         desde=desde
     )
+    # The overdue PTEs and late OTs on any day, as the dashboard counts them without a filter.
+    for dia in DIAS:
+        assert total_ptes_vencidas(dia) == ptes_vencidas(dia).count()
+        assert total_ots_atrasadas(dia) == ots_atrasadas(SIN_FILTRO, dia).count()
+
+
+DIAS = [datetime.date(2024, 6, 1), datetime.date(2025, 7, 15), datetime.date(2026, 5, 20)]
 
 
 class Mundo:
@@ -109,6 +121,18 @@ class Mundo:
             pte.estatus = rng.choice(EstatusPTE.values)
             pte.eliminado_en = None if rng.random() < 0.7 else timezone.now()
             pte.save()
+
+    def pte_plazo(self, rng: random.Random) -> None:
+        """What makes a PTE due, and delivered, changed."""
+        ids = self._muestra(rng, PTE.all_objects, rng.randint(1, 8))
+        cambio: dict[str, Any] = rng.choice(
+            [
+                {"plazo_dias": rng.randint(1, 400)},
+                {"fecha_solicitud": self._fecha() - datetime.timedelta(days=200)},
+                {"fecha_entrega": None if rng.random() < 0.5 else self._fecha()},
+            ]
+        )
+        PTE.all_objects.filter(pk__in=ids).update(**cambio)
 
     def pte_delete(self, rng: random.Random) -> None:
         ids = self._muestra(rng, PTE.all_objects.filter(ots__isnull=True), rng.randint(1, 5))
@@ -168,6 +192,11 @@ class Mundo:
             ot.monto_mxn = self._monto(rng)
             ot.eliminado_en = None if rng.random() < 0.6 else timezone.now()
             ot.save()
+
+    def ot_termino(self, rng: random.Random) -> None:
+        ids = self._muestra(rng, OT.all_objects, rng.randint(1, 8))
+        termino = None if rng.random() < 0.2 else self._fecha()
+        OT.all_objects.filter(pk__in=ids).update(fecha_termino_programado=termino)
 
     def ot_delete(self, rng: random.Random) -> None:
         libres = OT.all_objects.filter(produccion__isnull=True, anexos__isnull=True)
@@ -315,12 +344,14 @@ OPERACIONES: list[Callable[[Mundo, random.Random], None]] = [
     Mundo.pte_update,
     Mundo.pte_soft_delete,
     Mundo.pte_save,
+    Mundo.pte_plazo,
     Mundo.pte_delete,
     Mundo.ot_crear,
     Mundo.ot_bulk,
     Mundo.ot_update,
     Mundo.ot_soft_delete,
     Mundo.ot_save,
+    Mundo.ot_termino,
     Mundo.ot_delete,
     Mundo.produccion_crear,
     Mundo.produccion_bulk,
@@ -433,6 +464,56 @@ def test_the_contracted_amounts_follow_every_anexo_and_ot_change(hoy: None) -> N
     # Deleted.
     AnexoOT.objects.filter(ot=dos).delete()
     assert montos() == {"B": (Decimal("6.00"), 0)}
+
+
+def test_overdue_ptes_and_late_ots_follow_their_dates_status_and_deletion() -> None:
+    """The dashboard's counts without a filter (from the running totals) on a given day,
+    whatever changes what makes a PTE overdue or an OT late, by save() or update()."""
+    hoy = datetime.date(2026, 5, 20)
+
+    def cuentas() -> tuple[int, int]:
+        assert_exact()
+        assert total_ptes_vencidas(hoy) == ptes_vencidas(hoy).count()
+        assert total_ots_atrasadas(hoy) == ots_atrasadas(SIN_FILTRO, hoy).count()
+        return total_ptes_vencidas(hoy), total_ots_atrasadas(hoy)
+
+    pte = PTEFactory(
+        fecha_solicitud=datetime.date(2026, 5, 1), plazo_dias=10, estatus=EstatusPTE.PENDIENTE
+    )
+    ot = OTFactory(fecha_termino_programado=datetime.date(2026, 5, 19), estatus=EstatusOT.ASIGNADA)
+    assert cuentas() == (1, 1)
+    PTE.all_objects.filter(pk=pte.pk).update(plazo_dias=30)  # due 2026-05-31
+    assert cuentas() == (0, 1)
+    PTE.all_objects.filter(pk=pte.pk).update(fecha_solicitud=datetime.date(2026, 4, 1))
+    assert cuentas() == (1, 1)
+    PTE.all_objects.filter(pk=pte.pk).update(fecha_entrega=datetime.date(2026, 5, 2))
+    assert cuentas() == (0, 1)
+    PTE.all_objects.filter(pk=pte.pk).update(fecha_entrega=None, estatus=EstatusPTE.CANCELADA)
+    assert cuentas() == (0, 1)
+    pte.refresh_from_db()
+    pte.estatus = EstatusPTE.EN_PROCESO
+    pte.save()
+    assert cuentas() == (1, 1)
+    PTE.all_objects.filter(pk=pte.pk).update(eliminado_en=timezone.now())
+    assert cuentas() == (0, 1)
+    PTE.all_objects.filter(pk=pte.pk).update(eliminado_en=None)
+    assert cuentas() == (1, 1)
+    # An OT due today is not late yet; one without a programmed end never is.
+    OT.all_objects.filter(pk=ot.pk).update(fecha_termino_programado=hoy)
+    assert cuentas() == (1, 0)
+    OT.all_objects.filter(pk=ot.pk).update(fecha_termino_programado=None)
+    assert cuentas() == (1, 0)
+    OT.all_objects.filter(pk=ot.pk).update(fecha_termino_programado=datetime.date(2026, 1, 1))
+    assert cuentas() == (1, 1)
+    OT.all_objects.filter(pk=ot.pk).update(estatus=EstatusOT.TERMINADA)
+    assert cuentas() == (1, 0)
+    OT.all_objects.filter(pk=ot.pk).update(estatus=EstatusOT.EN_EJECUCION)
+    assert cuentas() == (1, 1)
+    OT.all_objects.filter(pk=ot.pk).update(eliminado_en=timezone.now())
+    assert cuentas() == (1, 0)
+    OT.all_objects.filter(pk=ot.pk).update(eliminado_en=None)
+    resumenes.compactar()
+    assert cuentas() == (1, 1)
 
 
 def test_soft_deleting_an_ot_takes_its_production_out_and_restoring_puts_it_back(
