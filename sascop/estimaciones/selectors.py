@@ -259,9 +259,9 @@ def montos_por_mes(
         .annotate(estimado=Sum("importe_mn"), autorizado=Sum("importe_mn", filter=autorizadas))
         .order_by()
     ):
-        mes = meses[fila["mes"].strftime("%Y-%m")]
-        mes["estimado_mn"] += fila["estimado"] or CERO
-        mes["autorizado_mn"] += fila["autorizado"] or CERO
+        del_mes = meses[fila["mes"].strftime("%Y-%m")]
+        del_mes["estimado_mn"] += fila["estimado"] or CERO
+        del_mes["autorizado_mn"] += fila["autorizado"] or CERO
     return [
         {"mes": mes, **{k: v.quantize(Decimal("0.01")) for k, v in valores.items()}}
         for mes, valores in sorted(meses.items())

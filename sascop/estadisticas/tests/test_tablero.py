@@ -8,6 +8,7 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from sascop.catalogos.tests.factories import ClienteFactory
@@ -80,13 +81,18 @@ def test_dashboard_without_a_role_says_so(client, user, json_login):
     assert "chart.umd.min.js" not in page
 
 
-def test_dashboard_queries_do_not_grow_with_the_data(
-    viewer, django_assert_max_num_queries, django_assert_num_queries
-):
+# The session, the user's permissions (two), the running totals (PTEs, OTs, production,
+# anexos, overdue PTEs, late OTs), the amounts by client, the first overdue PTEs and late OTs,
+# the client filter's choices and the estimaciones panel (two); with Redis the user row comes
+# from the cache. However many rows there are.
+QUERIES_TABLERO = 15 - (1 if settings.REDIS_URL else 0)
+
+
+def test_dashboard_queries_do_not_grow_with_the_data(viewer, django_assert_num_queries):
     PTEFactory(estatus=1)
     ProduccionFactory()
     viewer.get("/api/user/")  # the user row is cached after the first request with Redis
-    with django_assert_max_num_queries(100) as small:
+    with django_assert_num_queries(QUERIES_TABLERO):
         viewer.get("/")
 
     PTEFactory.create_batch(10, estatus=2)
@@ -94,7 +100,7 @@ def test_dashboard_queries_do_not_grow_with_the_data(
         ProduccionFactory()
     bump(PTE)  # measure the computation, not an answer cached with Redis
     bump(OT)
-    with django_assert_num_queries(len(small)):
+    with django_assert_num_queries(QUERIES_TABLERO):
         viewer.get("/")
 
 
