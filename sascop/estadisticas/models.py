@@ -73,7 +73,7 @@ class ResumenAnexo(models.Model):
 
     class Meta:
         db_table = "resumen_anexo"
-        verbose_name = "resumen de anexos"
+        verbose_name = _("anexo summary")
 
     def __str__(self) -> str:
         return f"anexos {self.estatus}/{self.cliente_id}: {self.mxn_centavos:+}"
@@ -88,7 +88,7 @@ class ResumenPTEVence(models.Model):
 
     class Meta:
         db_table = "resumen_pte_vence"
-        verbose_name = "resumen de PTEs por vencer"
+        verbose_name = _("summary of owed PTEs by due date")
 
     def __str__(self) -> str:
         return f"PTEs que vencen {self.vence}: {self.total:+}"
@@ -103,7 +103,7 @@ class ResumenOTTermino(models.Model):
 
     class Meta:
         db_table = "resumen_ot_termino"
-        verbose_name = "resumen de OTs por terminar"
+        verbose_name = _("summary of open OTs by programmed end")
 
     def __str__(self) -> str:
         return f"OTs que terminan {self.termino}: {self.total:+}"

@@ -31,7 +31,7 @@ def llenar(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('estadisticas', '0003_ajustes_por_anexo'),
+        ('estadisticas', '0004_ajustes_por_anexo'),
         ('ots', '0006_ot_abiertas_por_termino'),
         ('ptes', '0004_indices_de_las_listas'),
     ]
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('total', models.BigIntegerField()),
             ],
             options={
-                'verbose_name': 'resumen de OTs por terminar',
+                'verbose_name': 'summary of open OTs by programmed end',
                 'db_table': 'resumen_ot_termino',
             },
         ),
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                 ('total', models.BigIntegerField()),
             ],
             options={
-                'verbose_name': 'resumen de PTEs por vencer',
+                'verbose_name': 'summary of owed PTEs by due date',
                 'db_table': 'resumen_pte_vence',
             },
         ),

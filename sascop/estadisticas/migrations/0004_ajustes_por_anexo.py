@@ -30,7 +30,7 @@ def llenar(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('estadisticas', '0002_importe_ejecutado_por_mes'),
+        ('estadisticas', '0003_textos_en_ingles'),
         ('ots', '0006_ot_abiertas_por_termino'),
         ('precios', '0010_archivo_importacion_anexo'),
     ]
@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 ('usd_centavos', models.BigIntegerField()),
             ],
             options={
-                'verbose_name': 'resumen de anexos',
+                'verbose_name': 'anexo summary',
                 'db_table': 'resumen_anexo',
             },
         ),
