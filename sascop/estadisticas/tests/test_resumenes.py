@@ -664,7 +664,7 @@ def test_a_flush_leaves_exact_totals() -> None:
     PTEFactory()
     ProduccionFactory()
     with connection.cursor() as cursor:
-        for tabla in ["resumen_pte", "resumen_ot", "resumen_produccion", "resumen_anexo"]:
+        for tabla in resumenes.LEDGERS:
             cursor.execute(f"DELETE FROM {tabla}")
         for tabla in ["produccion_produccion", "ptes_ptedetalle", "ptes_pte"]:
             cursor.execute(f"DELETE FROM {tabla}")
