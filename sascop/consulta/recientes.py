@@ -51,6 +51,7 @@ def mejores(fuente: Fuente, tsquery: str, filas: int, limite: int) -> list[int]:
         f"  WHERE (SELECT n FROM muestra) >= %(densas)s AND r.vector @@ {consulta}"
         "   ORDER BY r.id DESC LIMIT %(limite)s"
         "), halladas AS (SELECT count(*) AS n FROM recientes) "
+        "SELECT id FROM ("
         f"SELECT id, ts_rank(vector, {consulta}) AS relevancia FROM recientes"
         " WHERE (SELECT n FROM halladas) = %(limite)s "
         "UNION ALL "
@@ -58,8 +59,8 @@ def mejores(fuente: Fuente, tsquery: str, filas: int, limite: int) -> list[int]:
         f"  SELECT id, vector FROM {fuente.indice}"
         f"   WHERE (SELECT n FROM halladas) < %(limite)s AND vector @@ {consulta}"
         "   ORDER BY id DESC LIMIT %(limite)s"
-        ") AS todas "
-        "ORDER BY relevancia DESC, id DESC"
+        ") AS todas"
+        ") AS ranqueadas ORDER BY relevancia DESC, id DESC"
     )
     parametros: dict[str, str | int] = {
         "q": tsquery,
