@@ -10,7 +10,7 @@ and ranking them all (`ts_rank` reads each stored vector) is what a search would
 time on. Without filters (the index alone) one statement (recientes.py) finds the newest
 `limite` matches where they are cheapest to find:
 
-  * a common word (one row in ten or more among the newest rows of the index): in the
+  * a common word (one row in twenty or more among the newest rows of the index): in the
     newest `RECIENTES` rows, read backwards by the index's primary key, each checked with
     `@@` until `limite` match: a few thousand rows, and no GIN index read at all;
   * else, or when those rows hold fewer than `limite` matches (a word common long ago):
