@@ -7,17 +7,14 @@ whose indexed text matches every term, best first, at most `limite`.
 PostgreSQL ranks every match when there are at most `limite`; beyond, it ranks the newest
 `limite`. A word common to a fifth of 100,000 descriptions matches 20,000 rows, and reading
 and ranking them all (`ts_rank` reads each stored vector) is what a search would spend its
-time on. Without filters (the index alone) it asks, in turn, until one answers:
+time on. Without filters (the index alone) one statement (recientes.py) finds the newest
+`limite` matches where they are cheapest to find:
 
-  1. the GIN index for at most `recientes.TOPE * limite + 1` matches: at most that many
-     (most searches: a code, a name, two words), the newest `limite` of them are ranked
-     (all of them when the word is rarer than `limite`);
-  2. else the newest `RECIENTES` rows of the index, read backwards by its primary key, each
-     checked with `@@` until `limite` match: a few thousand rows for a common word (1 and 2
-     are one statement, recientes.py);
-  3. the GIN index for every match, the newest `limite` kept and ranked: a common word
-     with fewer than `limite` matches among the newest `RECIENTES` rows (rare: a word
-     common long ago).
+  * a common word (one row in twenty or more among the newest rows of the index): in the
+    newest `RECIENTES` rows, read backwards by the index's primary key, each checked with
+    `@@` until `limite` match: a few thousand rows, and no GIN index read at all;
+  * else, or when those rows hold fewer than `limite` matches (a word common long ago):
+    the GIN index for every match, the newest `limite` kept.
 
 With filters, the index joined to the filtered rows, every match ranked (one query).
 
@@ -27,7 +24,7 @@ their order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -57,11 +54,6 @@ def _puntuadas(coincidencias: QuerySet[Any], consulta: SearchQuery) -> QuerySet[
     )
 
 
-def _mejores(puntuadas: Iterable[tuple[int, float]], limite: int) -> list[int]:
-    """The ids best first (then the newest), at most `limite`."""
-    return [pk for pk, _ in sorted(puntuadas, key=lambda f: (-f[1], -f[0]))[:limite]]
-
-
 class Motor(Protocol):
     def ranquear(
         self, tipo: str, terminos: Sequence[str], base: QuerySet[Any] | None, limite: int
@@ -72,20 +64,16 @@ class MotorPostgreSQL:
     def ranquear(
         self, tipo: str, terminos: Sequence[str], base: QuerySet[Any] | None, limite: int
     ) -> list[int]:
+        if base is None:
+            return recientes.mejores(FUENTES[tipo], texto.tsquery(terminos), RECIENTES, limite)
         consulta = SearchQuery(texto.tsquery(terminos), config="spanish", search_type="raw")
         coincidencias = INDICES[tipo].objects.filter(vector=consulta)
-        if base is not None:
-            filtradas = _puntuadas(coincidencias.filter(objeto__in=base.values("pk")), consulta)
-            return list(
-                filtradas.order_by("-relevancia", "-objeto_id").values_list("objeto_id", flat=True)[
-                    :limite
-                ]
-            )
-        ranqueadas = recientes.mejores(FUENTES[tipo], texto.tsquery(terminos), RECIENTES, limite)
-        if ranqueadas.todas or len(ranqueadas.ids) == limite:
-            return ranqueadas.ids
-        nuevas = _puntuadas(coincidencias.order_by("-objeto_id"), consulta)[:limite]
-        return _mejores(nuevas, limite)
+        filtradas = _puntuadas(coincidencias.filter(objeto__in=base.values("pk")), consulta)
+        return list(
+            filtradas.order_by("-relevancia", "-objeto_id").values_list("objeto_id", flat=True)[
+                :limite
+            ]
+        )
 
 
 class MotorSQLite:

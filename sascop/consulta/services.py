@@ -4,6 +4,7 @@ found by e-mail (queued: the worker draws it up and sends it)."""
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -111,6 +112,14 @@ def consulta_correo_encolar(
 
 def etiqueta_mes(mes: str) -> str:
     """«2026-03» as people read it: «Mar 2026» (in the active language)."""
+    return _etiqueta_mes(mes, translation.get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _etiqueta_mes(mes: str, idioma: str | None) -> str:
+    """A month's label in `idioma` (the active language: the cache's key, not an argument
+    it reads), worked out once: a search's charts name up to a hundred months, each a
+    date formatted through the locale's tables."""
     anio, numero = (int(x) for x in mes.split("-"))
     return date_format(datetime.date(anio, numero, 1), "M Y")
 

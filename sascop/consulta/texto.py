@@ -10,7 +10,6 @@ Terms are runs of letters and digits: "OLEOGASODUCTO DE ABK-A" is `oleogasoducto
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -72,21 +71,44 @@ def _coincide(palabra: str, terminos: Sequence[str]) -> bool:
     )
 
 
-@functools.lru_cache(maxsize=4096)
-def _normal_caracter(caracter: str) -> str:
-    """One character normalised (an excerpt's few hundred characters are of a few dozen
-    kinds: each is worked out once)."""
-    return normalizar(caracter)
+# Characters normalised before (by code point) kept at most: an excerpt's few hundred
+# characters are of a few dozen kinds.
+NORMALES_GUARDADOS = 4096
+
+
+class _Normales(dict[int, str]):
+    """A table for `str.translate`: each character (by code point) normalised, worked out
+    the first time it is met; `desiguales` are those that do not become exactly one
+    character (ß, a lone combining accent), whose positions then need counting."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.desiguales: set[str] = set()
+
+    def __missing__(self, codigo: int) -> str:
+        normal = normalizar(chr(codigo))
+        if len(normal) != 1:
+            self.desiguales.add(chr(codigo))
+        if len(self) < NORMALES_GUARDADOS:
+            self[codigo] = normal
+        return normal
+
+
+_NORMALES = _Normales()
 
 
 def _normal_con_posiciones(texto: str) -> tuple[str, list[int]]:
-    """`texto` normalised, and for each of its characters the position it came from."""
+    """`texto` normalised, and for each of its characters the position it came from (one
+    character each unless some character becomes none or several)."""
     if texto.isascii():
         return texto.lower(), list(range(len(texto)))
+    normal = texto.translate(_NORMALES)
+    if _NORMALES.desiguales.isdisjoint(texto):
+        return normal, list(range(len(texto)))
     partes: list[str] = []
     origen: list[int] = []
     for i, caracter in enumerate(texto):
-        normal = _normal_caracter(caracter)
+        normal = _NORMALES[ord(caracter)]
         partes.append(normal)
         origen.extend([i] * len(normal))
     return "".join(partes), origen

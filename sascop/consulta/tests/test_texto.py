@@ -34,3 +34,14 @@ def test_a_long_text_is_cut_around_its_first_match():
     assert "<mark>ducto</mark>" in extracto
     assert extracto.endswith("…")
     assert len(texto.sin_marcas(extracto)) <= texto.CONTEXTO * 2 + 2
+
+
+def test_a_character_that_is_not_one_letter_once_normalised_keeps_the_marks_in_place():
+    # «ﬁ» (one character) becomes «fi»; «n» and a lone combining tilde (two) become «n».
+    extracto = texto.resaltar(
+        "Soldadura de ﬁjación y man\u0303ana: ﬁjación", ["fijacion", "manana"]
+    )
+
+    assert extracto == (
+        "Soldadura de <mark>ﬁjación</mark> y <mark>man\u0303ana</mark>: <mark>ﬁjación</mark>"
+    )
