@@ -232,61 +232,89 @@ def _etiqueta_guardada(ot_id: int, clave: str) -> str | None:
     return None if fila is None else str(fila[0])
 
 
-class Guardada(NamedTuple):
-    cuerpo: str  # the stored sheet's JSON text
-    generacion: int  # the generation it was stored at
-    vigente: int  # the OT's generation now, with the current transaction's changes
+class Remiendo(NamedTuple):
+    """A line of a stored sheet to replace: the text that starts it (`marca`), the text
+    that starts the line after it (`siguiente`; None for the last line) and its new text."""
+
+    marca: str
+    siguiente: str | None
+    texto: str
 
 
-def antes_de_escribir(ot_id: int, clave: str) -> Guardada | None:
-    """Inside a write's transaction, once written: the OT's stored sheet `clave` as it was
-    before this transaction's changes, and the generation it is at with them, provided
-    nothing else changed what it reads meanwhile (nobody else's ledger row since it was
-    stored). A writer that knows what it changed in the sheet mends that copy and stores it
-    (`remendar`) instead of computing it all again. One statement, one snapshot: a change
-    committed after it moves the generation past `vigente`. None when there is no such
-    copy, and on SQLite (no transaction ids in the ledger).
+# The stored sheet's lines end where its tail begins: `],"subtotales":…`.
+_COLA = '],"subtotales":'
+# The ETag of a text, as the sheets' (`selectors._etiqueta`): the first 32 hex digits of
+# its SHA-256, quoted.
+_ETIQUETA = "'\"' || left(encode(sha256(n.b), 'hex'), 32) || '\"'"
+# How every line starts.
+_LINEA = '{"partida_anexo":'
+
+
+def remendar(ot_id: int, clave: str, remiendos: list[Remiendo], cola: str) -> str | None:
+    """Inside a write's transaction, once written: mend the OT's stored sheet `clave` as it
+    was before this transaction's changes — each line of `remiendos` (in sheet order) in
+    place of its own, and `cola` in place of everything after the lines — and store it at
+    the generation it is at with this transaction's changes. Answers its new ETag; None
+    (and nothing stored) when there is no such copy, when something else changed what it
+    reads since it was stored (somebody else's ledger row), when a line is not where the
+    copy should have it, and on SQLite (no transaction ids in the ledger): the caller then
+    computes the sheet whole.
+
+    One statement, in the database: the stored text (hundreds of KiB) neither comes here
+    nor goes back, only the new lines do, and the ETag is its digest taken there. A change
+    committed after it moves the generation past the one stored.
 
     Only for a transaction that stored no sheet of the OT after its first write (a sheet
     save stores one, if at all, when checking If-Match, before writing): a copy stored
     with some of its own changes would be told apart from others' by the sums alone."""
-    if not es_postgresql(connection):
+    if not es_postgresql(connection) or not remiendos:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT h.cuerpo, h.generacion, ({_SUMA}) FROM {GUARDADAS} h WHERE h.ot_id = %s "
-            f"AND h.clave = %s AND h.generacion = ({_AJENA})",
-            [ot_id, ot_id, clave, ot_id],
-        )
-        fila = cursor.fetchone()
-    return None if fila is None else Guardada(fila[0], int(fila[1]), int(fila[2]))
-
-
-# A piece of a mended sheet: new text, or a (start, length) span of the stored one.
-Pieza = str | tuple[int, int]
-
-
-def remendar(
-    ot_id: int, clave: str, guardada: Guardada, piezas: list[Pieza], etiqueta: str
-) -> None:
-    """Store, at `guardada.vigente`, the stored sheet rebuilt from `piezas` in the database
-    itself: only the new text travels, not the whole sheet (hundreds of KiB) again. Nothing
-    is stored if the copy was replaced meanwhile."""
-    partes: list[str] = []
+    # In bytes (UTF-8), not characters: a text's position or substring in characters
+    # counts them from its start, each time. Per line i: a{i} where it starts, b{i} where
+    # it ends (the comma before the next line, or the lines' closing bracket).
+    posiciones: list[str] = []
     valores: list[Any] = []
-    for pieza in piezas:
-        if isinstance(pieza, str):
-            partes.append("CAST(%s AS text)")
-            valores.append(pieza)
-        else:
-            partes.append("substr(h.cuerpo, %s, %s)")
-            valores += [pieza[0] + 1, pieza[1]]
+    for i, remiendo in enumerate(remiendos):
+        fin = _COLA if remiendo.siguiente is None else "," + remiendo.siguiente
+        posiciones += [f"position(%s IN g.c) AS a{i}", f"position(%s IN g.c) AS b{i}"]
+        valores += [remiendo.marca.encode(), fin.encode()]
+    posiciones.append("position(%s IN g.c) AS t")
+    valores.append(_COLA.encode())
+    piezas = ["substring(p.c FROM 1 FOR p.a0 - 1)"]
+    condiciones = ["p.t > 0", "p.a0 > 0"]
+    ultimo = len(remiendos) - 1
+    for i, remiendo in enumerate(remiendos):
+        hasta = "p.t" if i == ultimo else f"p.a{i + 1}"
+        piezas += ["%s", f"substring(p.c FROM p.b{i} FOR {hasta} - p.b{i})"]
+        valores.append(remiendo.texto.encode())
+        # Each span replaced holds that one line, and what is kept between two stays put.
+        condiciones += [
+            f"p.a{i} < p.b{i}",
+            f"p.b{i} <= {hasta}",
+            f"position(%s IN substring(p.c FROM p.a{i} + 1 FOR p.b{i} - p.a{i} - 1)) = 0",
+        ]
+    piezas.append("%s")
+    valores.append(cola.encode())
+    # The values of the conditions come after those of the pieces in the statement.
+    valores += [_LINEA.encode()] * len(remiendos)
     with contextlib.suppress(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {GUARDADAS} h SET cuerpo = {' || '.join(partes)}, generacion = %s, "
-            "etiqueta = %s WHERE h.ot_id = %s AND h.clave = %s AND h.generacion = %s",
-            [*valores, guardada.vigente, etiqueta, ot_id, clave, guardada.generacion],
+            # Materialised: the stored text is read (and decompressed) once, and each
+            # position looked for once, not by every expression that uses it.
+            f"WITH g AS MATERIALIZED (SELECT h.id, convert_to(h.cuerpo, 'UTF8') AS c, "
+            f"({_SUMA}) AS vigente FROM {GUARDADAS} h WHERE h.ot_id = %s AND h.clave = %s "
+            f"AND h.generacion = ({_AJENA})), "
+            f"p AS MATERIALIZED (SELECT g.id, g.vigente, g.c, {', '.join(posiciones)} FROM g), "
+            f"n AS (SELECT p.id, p.vigente, {' || '.join(piezas)} AS b FROM p "
+            f"WHERE {' AND '.join(condiciones)}) "
+            f"UPDATE {GUARDADAS} h SET cuerpo = convert_from(n.b, 'UTF8'), "
+            f"generacion = n.vigente, etiqueta = {_ETIQUETA} FROM n WHERE h.id = n.id "
+            "RETURNING h.etiqueta",
+            [ot_id, ot_id, clave, ot_id, *valores],
         )
+        fila = cursor.fetchone()
+        return None if fila is None else str(fila[0])
+    return None
 
 
 def _guardar(ot_id: int, clave: str, generacion: int, cuerpo: bytes, etiqueta: str) -> None:

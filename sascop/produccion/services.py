@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -486,6 +486,15 @@ def _leer_celdas(
     return celdas
 
 
+class HojaEscrita(NamedTuple):
+    """What a sheet save wrote to: the lines sent (the only ones of the sheet that may have
+    changed), and the OT (locked) and site of the sheet."""
+
+    lineas: set[int]
+    ot: OT
+    sitio: Sitio
+
+
 @transaction.atomic
 def sabana_guardar(
     *,
@@ -498,13 +507,14 @@ def sabana_guardar(
     partidas: Any,
     if_match: str | None = None,
     solo_enviadas: bool = False,
-) -> set[int]:
+) -> HojaEscrita:
     """Save a month of the OT's sheet (one kind of time, one site) as sent: for each line
     sent, a day with a volume creates or corrects its row, an empty day (absent, null, ""
     or 0) deletes it; lines not sent are left alone. With `solo_enviadas`, only the days
     sent are touched (an absent day is left alone; null, "" or 0 deletes). All or nothing:
     a bad cell is a 400 naming it, a change on a signed-off day a 409, a stale `if_match`
-    a 412. Returns the lines sent (the only ones of the sheet that may have changed)."""
+    a 412. Returns the lines sent (the only ones of the sheet that may have changed), with
+    the sheet's OT and site."""
     ot = bloquear_o_404(OT.objects.all(), ot_id, "OT")  # one sheet save at a time per OT
     sitio = selectors.sitio_de_hoja(ot, sitio_id)
     if if_match is not None:
@@ -562,7 +572,7 @@ def sabana_guardar(
             fields={"sitio": [gettext("sitio %(id)s is inactive.") % {"id": sitio.pk}]}
         )
     _escribir(usuario=usuario, celdas=nuevas, cambios=cambios, eliminadas=eliminadas)
-    return set(celdas)
+    return HojaEscrita(set(celdas), ot, sitio)
 
 
 def puede_firmar(usuario: Any) -> bool:
