@@ -33,7 +33,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from sascop.core.db.disparadores import Disparadores, es_postgresql
@@ -149,6 +149,33 @@ def antes_de_migrar(using: str = "default", **kwargs: Any) -> None:
 
 def despues_de_migrar(using: str = "default", **kwargs: Any) -> None:
     DISPARADORES.instalar(using)
+    comprimir_con_lz4(using)
+
+
+def comprimir_con_lz4(using: str = "default") -> bool:
+    """On PostgreSQL built with lz4, store the sheets' bodies compressed with it rather than
+    pglz (the default): a save that mends the stored sheet, and a read that stores it,
+    compress hundreds of KiB each time, several times faster with lz4 (and read them back
+    faster too). Values already stored keep their method until rewritten. Idempotent;
+    returns whether the column uses lz4."""
+    conn = connections[using]
+    if not es_postgresql(conn) or GUARDADAS not in conn.introspection.table_names():
+        return False
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        fila = cursor.fetchone()
+        if fila is None or not fila[0]:
+            return False
+        cursor.execute(
+            "SELECT a.attcompression = 'l' FROM pg_attribute a "
+            "WHERE a.attrelid = CAST(%s AS regclass) AND a.attname = 'cuerpo'",
+            [GUARDADAS],
+        )
+        if not cursor.fetchone()[0]:
+            cursor.execute(f"ALTER TABLE {GUARDADAS} ALTER COLUMN cuerpo SET COMPRESSION lz4")
+    return True
 
 
 def generacion(ot_id: int) -> tuple[int, int]:
@@ -232,6 +259,11 @@ def _etiqueta_guardada(ot_id: int, clave: str) -> str | None:
     return None if fila is None else str(fila[0])
 
 
+# Beyond so many lines, a mend's statement (a few terms per line) costs more to plan and run
+# than computing the sheet again: a grid's save touches a few lines, a month's PUT all.
+REMIENDOS_MAX = 50
+
+
 class Remiendo(NamedTuple):
     """A line of a stored sheet to replace: the text that starts it (`marca`), the text
     that starts the line after it (`siguiente`; None for the last line) and its new text."""
@@ -257,7 +289,7 @@ def remendar(ot_id: int, clave: str, remiendos: list[Remiendo], cola: str) -> st
     the generation it is at with this transaction's changes. Answers its new ETag; None
     (and nothing stored) when there is no such copy, when something else changed what it
     reads since it was stored (somebody else's ledger row), when a line is not where the
-    copy should have it, and on SQLite (no transaction ids in the ledger): the caller then
+    copy should have it, for more than `REMIENDOS_MAX` lines, and on SQLite (no transaction ids in the ledger): the caller then
     computes the sheet whole.
 
     One statement, in the database: the stored text (hundreds of KiB) neither comes here
@@ -267,29 +299,37 @@ def remendar(ot_id: int, clave: str, remiendos: list[Remiendo], cola: str) -> st
     Only for a transaction that stored no sheet of the OT after its first write (a sheet
     save stores one, if at all, when checking If-Match, before writing): a copy stored
     with some of its own changes would be told apart from others' by the sums alone."""
-    if not es_postgresql(connection) or not remiendos:
+    if not es_postgresql(connection) or not 0 < len(remiendos) <= REMIENDOS_MAX:
         return None
     # In bytes (UTF-8), not characters: a text's position or substring in characters
-    # counts them from its start, each time. Per line i: a{i} where it starts, b{i} where
-    # it ends (the comma before the next line, or the lines' closing bracket).
-    posiciones: list[str] = []
+    # counts them from its start, each time. Per line i: a{i} where it starts, then b{i}
+    # where it ends (the comma before the next line, or the lines' closing bracket), looked
+    # for from a{i} on; t where the tail starts. A search stops at the first match.
     valores: list[Any] = []
+    inicios = []
+    for i, remiendo in enumerate(remiendos):
+        inicios.append(f"NULLIF(position(%s IN g.c), 0) AS a{i}")
+        valores.append(remiendo.marca.encode())
+    inicios.append("NULLIF(position(%s IN g.c), 0) AS t")
+    valores.append(_COLA.encode())
+    finales = []
     for i, remiendo in enumerate(remiendos):
         fin = _COLA if remiendo.siguiente is None else "," + remiendo.siguiente
-        posiciones += [f"position(%s IN g.c) AS a{i}", f"position(%s IN g.c) AS b{i}"]
-        valores += [remiendo.marca.encode(), fin.encode()]
-    posiciones.append("position(%s IN g.c) AS t")
-    valores.append(_COLA.encode())
+        finales.append(
+            f"q.a{i} + NULLIF(position(%s IN substring(q.c FROM q.a{i} + 1)), 0) AS b{i}"
+        )
+        valores.append(fin.encode())
+    columnas = ", ".join([*(f"q.a{i}" for i in range(len(remiendos))), "q.t"])
     piezas = ["substring(p.c FROM 1 FOR p.a0 - 1)"]
-    condiciones = ["p.t > 0", "p.a0 > 0"]
+    condiciones = ["p.t IS NOT NULL"]
     ultimo = len(remiendos) - 1
     for i, remiendo in enumerate(remiendos):
         hasta = "p.t" if i == ultimo else f"p.a{i + 1}"
         piezas += ["%s", f"substring(p.c FROM p.b{i} FOR {hasta} - p.b{i})"]
         valores.append(remiendo.texto.encode())
-        # Each span replaced holds that one line, and what is kept between two stays put.
+        # Each span replaced holds that one line, and the lines are in the stored sheet's
+        # order (a NULL, a line or the tail not found, fails too).
         condiciones += [
-            f"p.a{i} < p.b{i}",
             f"p.b{i} <= {hasta}",
             f"position(%s IN substring(p.c FROM p.a{i} + 1 FOR p.b{i} - p.a{i} - 1)) = 0",
         ]
@@ -300,11 +340,13 @@ def remendar(ot_id: int, clave: str, remiendos: list[Remiendo], cola: str) -> st
     with contextlib.suppress(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             # Materialised: the stored text is read (and decompressed) once, and each
-            # position looked for once, not by every expression that uses it.
+            # position looked for once, not wherever it is used.
             f"WITH g AS MATERIALIZED (SELECT h.id, convert_to(h.cuerpo, 'UTF8') AS c, "
             f"({_SUMA}) AS vigente FROM {GUARDADAS} h WHERE h.ot_id = %s AND h.clave = %s "
             f"AND h.generacion = ({_AJENA})), "
-            f"p AS MATERIALIZED (SELECT g.id, g.vigente, g.c, {', '.join(posiciones)} FROM g), "
+            f"q AS MATERIALIZED (SELECT g.id, g.vigente, g.c, {', '.join(inicios)} FROM g), "
+            f"p AS MATERIALIZED (SELECT q.id, q.vigente, q.c, {columnas}, {', '.join(finales)} "
+            "FROM q), "
             f"n AS (SELECT p.id, p.vigente, {' || '.join(piezas)} AS b FROM p "
             f"WHERE {' AND '.join(condiciones)}) "
             f"UPDATE {GUARDADAS} h SET cuerpo = convert_from(n.b, 'UTF8'), "
