@@ -69,12 +69,17 @@ class Celdas:
     def dias(self) -> set[tuple[int, int, datetime.date]]:
         return {(self.ot.pk, self.sitio_id, fecha) for _, fecha, _ in self.filas}
 
-    def insertar(self) -> list[tuple[int, int, datetime.date]]:
-        """Insert the rows; returns each one's (id, line, date)."""
+    def insertar(self, excedentes: Sequence[Decimal]) -> list[tuple[int, int, datetime.date]]:
+        """Insert the rows, each with its excedente (in the order of `filas`) and the
+        version a row has once its excedente was set (one more unless it is 0); returns
+        each one's (id, line, date)."""
         return insertar(
             Produccion,
-            ["partida_anexo", "fecha_produccion", "volumen_produccion"],
-            self.filas,
+            ["partida_anexo", "fecha_produccion", "volumen_produccion", "excedente", "version"],
+            [
+                (linea, fecha, volumen, excedente, 2 if excedente else 1)
+                for (linea, fecha, volumen), excedente in zip(self.filas, excedentes, strict=True)
+            ],
             fijos={
                 "ot": self.ot,
                 "sitio_id": self.sitio_id,
@@ -166,9 +171,10 @@ def _escribir(
     returns the inserted rows (of `nuevas`).
 
     Days signed off refuse the write (409), before and after a change; a row that another
-    request stored meanwhile with the same key is a 409. Then the activity log, the
-    excedentes of every (family, concept) touched and the caches. Rows' `ot` should be
-    loaded (the log names them)."""
+    request stored meanwhile with the same key is a 409. The excedentes of every (family,
+    concept) touched are recomputed once the other rows are written and before the
+    sheet's cells are inserted (they go in with theirs); then the activity log and the
+    caches. Rows' `ot` should be loaded (the log names them)."""
     exigir_sin_firmar(
         [
             *(_dia(f) for f in nuevas),
@@ -192,7 +198,6 @@ def _escribir(
     try:
         with transaction.atomic():
             creadas = Produccion.objects.bulk_create(nuevas, batch_size=1000)
-            de_hoja = celdas.insertar() if celdas else []
             actualizar_por_pk(
                 Produccion,
                 [*campos, "version"],
@@ -210,6 +215,33 @@ def _escribir(
     if eliminadas:
         Produccion.objects.filter(pk__in=[f.pk for f in eliminadas]).delete()
 
+    # The excedentes of every (family, concept) touched, the sheet's cells counted before
+    # they are inserted: they go in with theirs (a month is 15,500 rows not updated again).
+    filas = [*creadas, *eliminadas, *(c.fila for c in cambios), *(c.antes for c in cambios)]
+    tocadas = {(f.ot_id, f.partida_anexo_id) for f in filas}
+    if celdas:
+        tocadas |= {(celdas.ot.pk, linea) for linea, _, _ in celdas.filas}
+    conceptos = dict(
+        PartidaAnexoOT.objects.filter(pk__in={linea for _, linea in tocadas}).values_list(
+            "pk", "concepto_id"
+        )
+    )
+    recalculadas, de_celdas = excedentes.recalcular_con_nuevas(
+        ((ot, conceptos[linea]) for ot, linea in tocadas),
+        [
+            excedentes.Nueva(celdas.ot.pk, conceptos[linea], fecha, volumen)
+            for linea, fecha, volumen in celdas.filas
+        ]
+        if celdas
+        else [],
+    )
+    try:
+        # No savepoint: a conflict ends the write (nothing more is queried before the
+        # caller's transaction rolls back).
+        de_hoja = celdas.insertar(de_celdas) if celdas else []
+    except IntegrityError as exc:  # a concurrent request recorded the same cell meanwhile
+        raise _conflicto([], lote=False) from exc
+
     actividad.registrar_creaciones(usuario=usuario, instancias=creadas)
     if celdas:
         actividad.registrar_creaciones_de(
@@ -224,16 +256,6 @@ def _escribir(
     )
     actividad.registrar_eliminaciones(usuario=usuario, instancias=eliminadas)
 
-    filas = [*creadas, *eliminadas, *(c.fila for c in cambios), *(c.antes for c in cambios)]
-    tocadas = {(f.ot_id, f.partida_anexo_id) for f in filas}
-    if celdas:
-        tocadas |= {(celdas.ot.pk, linea) for linea, _, _ in celdas.filas}
-    conceptos = dict(
-        PartidaAnexoOT.objects.filter(pk__in={linea for _, linea in tocadas}).values_list(
-            "pk", "concepto_id"
-        )
-    )
-    recalculadas = excedentes.recalcular_filas((ot, conceptos[linea]) for ot, linea in tocadas)
     # The recompute raised the version of each row whose excedente changed: the rows
     # handed back say so too.
     for fila in [*creadas, *(c.fila for c in cambios)]:
