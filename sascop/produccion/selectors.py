@@ -251,10 +251,11 @@ def _dias_de_la_hoja(
     """By line, as JSON text (see `_PROGRAMA_PG`): the days programmed, executed and in
     excess of the month on this sheet. Two queries."""
     if es_postgresql(connection):
+        ids = "{" + ",".join(map(str, lineas)) + "}"  # one text literal (see `EnLista`)
         with connection.cursor() as cursor:
-            cursor.execute(_PROGRAMA_PG, [lineas, inicio, fin])
+            cursor.execute(_PROGRAMA_PG, [ids, inicio, fin])
             programa = dict(cursor.fetchall())
-            cursor.execute(_EJECUTADO_PG, [lineas, ot_id, inicio, fin, tipo_tiempo, sitio_id])
+            cursor.execute(_EJECUTADO_PG, [ids, ot_id, inicio, fin, tipo_tiempo, sitio_id])
             ejecutado, excedente = {}, {}
             for linea, dias, mas in cursor.fetchall():
                 ejecutado[linea] = dias
