@@ -289,8 +289,8 @@ def remendar(ot_id: int, clave: str, remiendos: list[Remiendo], cola: str) -> st
     the generation it is at with this transaction's changes. Answers its new ETag; None
     (and nothing stored) when there is no such copy, when something else changed what it
     reads since it was stored (somebody else's ledger row), when a line is not where the
-    copy should have it, for more than `REMIENDOS_MAX` lines, and on SQLite (no transaction ids in the ledger): the caller then
-    computes the sheet whole.
+    copy should have it, for more than `REMIENDOS_MAX` lines, and on SQLite (no transaction
+    ids in the ledger): the caller then computes the sheet whole.
 
     One statement, in the database: the stored text (hundreds of KiB) neither comes here
     nor goes back, only the new lines do, and the ETag is its digest taken there. A change
