@@ -208,9 +208,17 @@ def _sabana_guardar(request: Request, *, solo_enviadas: bool) -> HttpResponse:
     else:
         # One transaction: the stored sheet is mended with the save's own changes.
         with transaction.atomic():
-            lineas = services.sabana_guardar(**guardar)
-            cambios, etiqueta = selectors.sabana_tras_guardar(**consulta, lineas=lineas)
-        respuesta = _json(selectors.codificar(cambios), etiqueta)
+            escrita = services.sabana_guardar(**guardar)
+            cambios, etiqueta = selectors.sabana_tras_guardar(
+                ot=escrita.ot,
+                sitio=escrita.sitio,
+                anio=consulta["anio"],
+                mes=consulta["mes"],
+                tipo_tiempo=consulta["tipo_tiempo"],
+                sitio_id=consulta["sitio_id"],
+                lineas=escrita.lineas,
+            )
+        respuesta = _json(cambios, etiqueta)
         respuesta["Preference-Applied"] = MINIMA
     patch_vary_headers(respuesta, ["Prefer"])
     return respuesta

@@ -29,8 +29,9 @@ number of rows, families and concepts touched (plus one UPDATE per 500 changed r
 from __future__ import annotations
 
 import datetime
+import heapq
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -89,9 +90,30 @@ def recalcular(claves: Iterable[Clave]) -> int:
 def recalcular_filas(claves: Iterable[Clave]) -> dict[int, Decimal]:
     """`recalcular`, answering the rows whose excedente changed: id → new excedente (each
     of them is one version further on)."""
+    return recalcular_con_nuevas(claves)[0]
+
+
+class Nueva(NamedTuple):
+    """A row about to be inserted (after every row stored so far)."""
+
+    ot_id: int
+    concepto_id: int
+    fecha: datetime.date
+    volumen: Decimal
+
+
+def recalcular_con_nuevas(
+    claves: Iterable[Clave], nuevas: Sequence[Nueva] = ()
+) -> tuple[dict[int, Decimal], list[Decimal]]:
+    """`recalcular_filas` as if the rows `nuevas` were stored too, each after every stored
+    row of its date (as a row inserted next is, by id): the stored rows whose excedente
+    changed (id → new excedente) and, in the order given, the excedente each new row is to
+    be inserted with. The lines' totals count the new rows. So a writer inserting many rows
+    inserts them as they end up, instead of inserting and then updating each. Every new
+    row's (OT, concept) must be among `claves`."""
     claves = set(claves)
     if not claves:
-        return {}
+        return {}, []
     miembros = _familias({ot for ot, _ in claves})
     conceptos = {concepto for _, concepto in claves}
     afectadas = {(miembros[ot].raiz, concepto) for ot, concepto in claves if ot in miembros}
@@ -118,11 +140,28 @@ def recalcular_filas(claves: Iterable[Clave]) -> dict[int, Decimal]:
 
     filas = Produccion.objects.filter(
         ot_id__in=miembros, partida_anexo__concepto_id__in=conceptos
-    ).values_list("pk", "ot_id", "partida_anexo__concepto_id", "volumen_produccion", "excedente")
+    ).values_list(
+        "fecha_produccion", "pk", "ot_id", "partida_anexo__concepto_id", "volumen_produccion",
+        "excedente",
+    )  # fmt: skip
+    # The new rows after the stored ones of their date: both in date order, (date, 0) for
+    # a stored row and (date, 1) for a new one; ties keep each side's order (id, given).
+    guardadas = (
+        (fecha, 0, pk, ot_id, concepto, volumen, anterior)
+        for fecha, pk, ot_id, concepto, volumen, anterior in filas.order_by(
+            "fecha_produccion", "pk"
+        )
+    )
+    por_llegar = sorted(
+        ((n.fecha, 1, i, n.ot_id, n.concepto_id, n.volumen, None) for i, n in enumerate(nuevas)),
+        key=lambda fila: fila[0],
+    )
+    todas = heapq.merge(guardadas, por_llegar, key=lambda fila: fila[:2])
     acumulado: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     por_ot: dict[Clave, list[Decimal]] = defaultdict(lambda: [CERO, CERO])
     cambiadas: dict[int, tuple[Decimal]] = {}
-    for pk, ot_id, concepto, volumen, anterior in filas.order_by("fecha_produccion", "pk"):
+    de_nuevas = [CERO] * len(nuevas)
+    for _, nueva, pk, ot_id, concepto, volumen, anterior in todas:
         clave = (miembros[ot_id].raiz, concepto)
         if clave not in afectadas:
             continue
@@ -134,7 +173,9 @@ def recalcular_filas(claves: Iterable[Clave]) -> dict[int, Decimal]:
         totales = por_ot[(ot_id, concepto)]
         totales[0] += volumen
         totales[1] += excedente
-        if excedente != anterior:
+        if nueva:
+            de_nuevas[pk] = excedente
+        elif excedente != anterior:
             cambiadas[pk] = (excedente,)
     # The version too, in the same UPDATE: the row's ETag changes with its excedente.
     actualizar_por_pk(Produccion, ["excedente"], cambiadas, incrementar=["version"])
@@ -149,7 +190,7 @@ def recalcular_filas(claves: Iterable[Clave]) -> dict[int, Decimal]:
     actualizar_por_pk(PartidaAnexoOT, ["ejecutado", "excedente"], lineas_cambiadas)
     if cambiadas:
         announce_change(Produccion)
-    return {pk: excedente for pk, (excedente,) in cambiadas.items()}
+    return {pk: excedente for pk, (excedente,) in cambiadas.items()}, de_nuevas
 
 
 def tras_importar_anexo(ot_id: int) -> None:

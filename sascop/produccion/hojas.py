@@ -33,7 +33,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from sascop.core.db.disparadores import Disparadores, es_postgresql
@@ -149,6 +149,33 @@ def antes_de_migrar(using: str = "default", **kwargs: Any) -> None:
 
 def despues_de_migrar(using: str = "default", **kwargs: Any) -> None:
     DISPARADORES.instalar(using)
+    comprimir_con_lz4(using)
+
+
+def comprimir_con_lz4(using: str = "default") -> bool:
+    """On PostgreSQL built with lz4, store the sheets' bodies compressed with it rather than
+    pglz (the default): a save that mends the stored sheet, and a read that stores it,
+    compress hundreds of KiB each time, several times faster with lz4 (and read them back
+    faster too). Values already stored keep their method until rewritten. Idempotent;
+    returns whether the column uses lz4."""
+    conn = connections[using]
+    if not es_postgresql(conn) or GUARDADAS not in conn.introspection.table_names():
+        return False
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        fila = cursor.fetchone()
+        if fila is None or not fila[0]:
+            return False
+        cursor.execute(
+            "SELECT a.attcompression = 'l' FROM pg_attribute a "
+            "WHERE a.attrelid = CAST(%s AS regclass) AND a.attname = 'cuerpo'",
+            [GUARDADAS],
+        )
+        if not cursor.fetchone()[0]:
+            cursor.execute(f"ALTER TABLE {GUARDADAS} ALTER COLUMN cuerpo SET COMPRESSION lz4")
+    return True
 
 
 def generacion(ot_id: int) -> tuple[int, int]:
@@ -232,61 +259,104 @@ def _etiqueta_guardada(ot_id: int, clave: str) -> str | None:
     return None if fila is None else str(fila[0])
 
 
-class Guardada(NamedTuple):
-    cuerpo: str  # the stored sheet's JSON text
-    generacion: int  # the generation it was stored at
-    vigente: int  # the OT's generation now, with the current transaction's changes
+# Beyond so many lines, a mend's statement (a few terms per line) costs more to plan and run
+# than computing the sheet again: a grid's save touches a few lines, a month's PUT all.
+REMIENDOS_MAX = 50
 
 
-def antes_de_escribir(ot_id: int, clave: str) -> Guardada | None:
-    """Inside a write's transaction, once written: the OT's stored sheet `clave` as it was
-    before this transaction's changes, and the generation it is at with them, provided
-    nothing else changed what it reads meanwhile (nobody else's ledger row since it was
-    stored). A writer that knows what it changed in the sheet mends that copy and stores it
-    (`remendar`) instead of computing it all again. One statement, one snapshot: a change
-    committed after it moves the generation past `vigente`. None when there is no such
-    copy, and on SQLite (no transaction ids in the ledger).
+class Remiendo(NamedTuple):
+    """A line of a stored sheet to replace: the text that starts it (`marca`), the text
+    that starts the line after it (`siguiente`; None for the last line) and its new text."""
+
+    marca: str
+    siguiente: str | None
+    texto: str
+
+
+# The stored sheet's lines end where its tail begins: `],"subtotales":…`.
+_COLA = '],"subtotales":'
+# The ETag of a text, as the sheets' (`selectors._etiqueta`): the first 32 hex digits of
+# its SHA-256, quoted.
+_ETIQUETA = "'\"' || left(encode(sha256(n.b), 'hex'), 32) || '\"'"
+# How every line starts.
+_LINEA = '{"partida_anexo":'
+
+
+def remendar(ot_id: int, clave: str, remiendos: list[Remiendo], cola: str) -> str | None:
+    """Inside a write's transaction, once written: mend the OT's stored sheet `clave` as it
+    was before this transaction's changes — each line of `remiendos` (in sheet order) in
+    place of its own, and `cola` in place of everything after the lines — and store it at
+    the generation it is at with this transaction's changes. Answers its new ETag; None
+    (and nothing stored) when there is no such copy, when something else changed what it
+    reads since it was stored (somebody else's ledger row), when a line is not where the
+    copy should have it, for more than `REMIENDOS_MAX` lines, and on SQLite (no transaction
+    ids in the ledger): the caller then computes the sheet whole.
+
+    One statement, in the database: the stored text (hundreds of KiB) neither comes here
+    nor goes back, only the new lines do, and the ETag is its digest taken there. A change
+    committed after it moves the generation past the one stored.
 
     Only for a transaction that stored no sheet of the OT after its first write (a sheet
     save stores one, if at all, when checking If-Match, before writing): a copy stored
     with some of its own changes would be told apart from others' by the sums alone."""
-    if not es_postgresql(connection):
+    if not es_postgresql(connection) or not 0 < len(remiendos) <= REMIENDOS_MAX:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT h.cuerpo, h.generacion, ({_SUMA}) FROM {GUARDADAS} h WHERE h.ot_id = %s "
-            f"AND h.clave = %s AND h.generacion = ({_AJENA})",
-            [ot_id, ot_id, clave, ot_id],
-        )
-        fila = cursor.fetchone()
-    return None if fila is None else Guardada(fila[0], int(fila[1]), int(fila[2]))
-
-
-# A piece of a mended sheet: new text, or a (start, length) span of the stored one.
-Pieza = str | tuple[int, int]
-
-
-def remendar(
-    ot_id: int, clave: str, guardada: Guardada, piezas: list[Pieza], etiqueta: str
-) -> None:
-    """Store, at `guardada.vigente`, the stored sheet rebuilt from `piezas` in the database
-    itself: only the new text travels, not the whole sheet (hundreds of KiB) again. Nothing
-    is stored if the copy was replaced meanwhile."""
-    partes: list[str] = []
+    # In bytes (UTF-8), not characters: a text's position or substring in characters
+    # counts them from its start, each time. Per line i: a{i} where it starts, then b{i}
+    # where it ends (the comma before the next line, or the lines' closing bracket), looked
+    # for from a{i} on; t where the tail starts. A search stops at the first match.
     valores: list[Any] = []
-    for pieza in piezas:
-        if isinstance(pieza, str):
-            partes.append("CAST(%s AS text)")
-            valores.append(pieza)
-        else:
-            partes.append("substr(h.cuerpo, %s, %s)")
-            valores += [pieza[0] + 1, pieza[1]]
+    inicios = []
+    for i, remiendo in enumerate(remiendos):
+        inicios.append(f"NULLIF(position(%s IN g.c), 0) AS a{i}")
+        valores.append(remiendo.marca.encode())
+    inicios.append("NULLIF(position(%s IN g.c), 0) AS t")
+    valores.append(_COLA.encode())
+    finales = []
+    for i, remiendo in enumerate(remiendos):
+        fin = _COLA if remiendo.siguiente is None else "," + remiendo.siguiente
+        finales.append(
+            f"q.a{i} + NULLIF(position(%s IN substring(q.c FROM q.a{i} + 1)), 0) AS b{i}"
+        )
+        valores.append(fin.encode())
+    columnas = ", ".join([*(f"q.a{i}" for i in range(len(remiendos))), "q.t"])
+    piezas = ["substring(p.c FROM 1 FOR p.a0 - 1)"]
+    condiciones = ["p.t IS NOT NULL"]
+    ultimo = len(remiendos) - 1
+    for i, remiendo in enumerate(remiendos):
+        hasta = "p.t" if i == ultimo else f"p.a{i + 1}"
+        piezas += ["%s", f"substring(p.c FROM p.b{i} FOR {hasta} - p.b{i})"]
+        valores.append(remiendo.texto.encode())
+        # Each span replaced holds that one line, and the lines are in the stored sheet's
+        # order (a NULL, a line or the tail not found, fails too).
+        condiciones += [
+            f"p.b{i} <= {hasta}",
+            f"position(%s IN substring(p.c FROM p.a{i} + 1 FOR p.b{i} - p.a{i} - 1)) = 0",
+        ]
+    piezas.append("%s")
+    valores.append(cola.encode())
+    # The values of the conditions come after those of the pieces in the statement.
+    valores += [_LINEA.encode()] * len(remiendos)
     with contextlib.suppress(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {GUARDADAS} h SET cuerpo = {' || '.join(partes)}, generacion = %s, "
-            "etiqueta = %s WHERE h.ot_id = %s AND h.clave = %s AND h.generacion = %s",
-            [*valores, guardada.vigente, etiqueta, ot_id, clave, guardada.generacion],
+            # Materialised: the stored text is read (and decompressed) once, and each
+            # position looked for once, not wherever it is used.
+            f"WITH g AS MATERIALIZED (SELECT h.id, convert_to(h.cuerpo, 'UTF8') AS c, "
+            f"({_SUMA}) AS vigente FROM {GUARDADAS} h WHERE h.ot_id = %s AND h.clave = %s "
+            f"AND h.generacion = ({_AJENA})), "
+            f"q AS MATERIALIZED (SELECT g.id, g.vigente, g.c, {', '.join(inicios)} FROM g), "
+            f"p AS MATERIALIZED (SELECT q.id, q.vigente, q.c, {columnas}, {', '.join(finales)} "
+            "FROM q), "
+            f"n AS (SELECT p.id, p.vigente, {' || '.join(piezas)} AS b FROM p "
+            f"WHERE {' AND '.join(condiciones)}) "
+            f"UPDATE {GUARDADAS} h SET cuerpo = convert_from(n.b, 'UTF8'), "
+            f"generacion = n.vigente, etiqueta = {_ETIQUETA} FROM n WHERE h.id = n.id "
+            "RETURNING h.etiqueta",
+            [ot_id, ot_id, clave, ot_id, *valores],
         )
+        fila = cursor.fetchone()
+        return None if fila is None else str(fila[0])
+    return None
 
 
 def _guardar(ot_id: int, clave: str, generacion: int, cuerpo: bytes, etiqueta: str) -> None:

@@ -7,11 +7,11 @@ import calendar
 import datetime
 import hashlib
 import json
-import re
 from collections import defaultdict
 from collections.abc import Callable, Collection
 from decimal import Decimal
-from typing import Any
+from json.encoder import encode_basestring
+from typing import Any, NamedTuple
 
 import django_filters
 from django.db import connection
@@ -213,13 +213,252 @@ def _texto(valor: str | Decimal) -> str:
 LINEA = ("pk", "volumen", "pu_mn", "pu_usd", "concepto__anexo__clave", "concepto__partida",
          "concepto__concepto", "concepto__unidad", "concepto_id")  # fmt: skip
 
+# A sheet's days as JSON text, by line: `{"1":"2.2500","2":"1.0000"}`, days in order. Built
+# by PostgreSQL itself (one row per line, not one per cell: a month is 31,000 cells); the
+# same text built here from the cells on SQLite. A day's key and a volume's digits need no
+# escaping.
+_PROGRAMA_PG = (
+    "SELECT p.partida_id, '{' || string_agg('\"' || EXTRACT(DAY FROM p.fecha) || '\":\"' "
+    "|| p.volumen || '\"', ',' ORDER BY p.fecha) || '}' FROM precios_programadiario p "
+    "WHERE p.partida_id = ANY(CAST(%s AS bigint[])) AND p.fecha BETWEEN %s AND %s "
+    "GROUP BY p.partida_id"
+)
+_EJECUTADO_PG = (
+    "SELECT r.partida_anexo_id, "
+    "'{' || string_agg('\"' || EXTRACT(DAY FROM r.fecha_produccion) || '\":\"' "
+    "|| r.volumen_produccion || '\"', ',' ORDER BY r.fecha_produccion) || '}', "
+    "'{' || string_agg('\"' || EXTRACT(DAY FROM r.fecha_produccion) || '\":\"' "
+    "|| r.excedente || '\"', ',' ORDER BY r.fecha_produccion) FILTER (WHERE r.excedente > 0) "
+    "|| '}' FROM produccion_produccion r "
+    "WHERE r.partida_anexo_id = ANY(CAST(%s AS bigint[])) AND r.ot_id = %s "
+    "AND r.fecha_produccion BETWEEN %s AND %s AND r.tipo_tiempo = %s AND r.sitio_id = %s "
+    "GROUP BY r.partida_anexo_id"
+)
 
-def _prevision(prevision: excedentes.Prevision) -> dict[str, Any]:
-    return {
-        "tope": _cantidad(prevision.tope),
-        "previo": _cantidad(prevision.previo),
-        "otros": {str(dia): _cantidad(v) for dia, v in sorted(prevision.otros.items())},
+
+def _objeto(celdas: list[tuple[int, str]]) -> str:
+    return "{" + ",".join(f'"{dia}":"{valor}"' for dia, valor in sorted(celdas)) + "}"
+
+
+def _dias_de_la_hoja(
+    ot_id: int,
+    lineas: list[int],
+    inicio: datetime.date,
+    fin: datetime.date,
+    tipo_tiempo: str,
+    sitio_id: int,
+) -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
+    """By line, as JSON text (see `_PROGRAMA_PG`): the days programmed, executed and in
+    excess of the month on this sheet. Two queries."""
+    if es_postgresql(connection):
+        ids = "{" + ",".join(map(str, lineas)) + "}"  # one text literal (see `EnLista`)
+        with connection.cursor() as cursor:
+            cursor.execute(_PROGRAMA_PG, [ids, inicio, fin])
+            programa = dict(cursor.fetchall())
+            cursor.execute(_EJECUTADO_PG, [ids, ot_id, inicio, fin, tipo_tiempo, sitio_id])
+            ejecutado, excedente = {}, {}
+            for linea, dias, mas in cursor.fetchall():
+                ejecutado[linea] = dias
+                if mas is not None:
+                    excedente[linea] = mas
+        return programa, ejecutado, excedente
+    celdas: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for linea_id, dia, cantidad in (
+        ProgramaDiario.objects.filter(EnLista(F("partida_id"), lineas), fecha__range=(inicio, fin))
+        .order_by()
+        .values_list("partida_id", _dia("fecha"), "volumen")
+    ):
+        celdas[linea_id].append((int(dia), _texto(cantidad)))
+    hechas: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    de_mas: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for linea_id, dia, cantidad, mas in (
+        Produccion.objects.filter(
+            EnLista(F("partida_anexo_id"), lineas),
+            ot_id=ot_id,
+            fecha_produccion__range=(inicio, fin),
+            tipo_tiempo=tipo_tiempo,
+            sitio_id=sitio_id,
+        )
+        .order_by()
+        .values_list("partida_anexo_id", _dia("fecha_produccion"), "volumen_produccion",
+                     Case(When(excedente__gt=0, then=F("excedente"))))
+    ):  # fmt: skip
+        hechas[linea_id].append((int(dia), _texto(cantidad)))
+        if mas is not None:
+            de_mas[linea_id].append((int(dia), _texto(mas)))
+    return (
+        {linea: _objeto(c) for linea, c in celdas.items()},
+        {linea: _objeto(c) for linea, c in hechas.items()},
+        {linea: _objeto(c) for linea, c in de_mas.items()},
+    )
+
+
+def _prevision(prevision: excedentes.Prevision) -> str:
+    """A line's `prevision` as JSON text."""
+    otros = ",".join(f'"{dia}":"{_cantidad(v)}"' for dia, v in sorted(prevision.otros.items()))
+    return (
+        f'{{"tope":"{_cantidad(prevision.tope)}","previo":"{_cantidad(prevision.previo)}",'
+        f'"otros":{{{otros}}}}}'
+    )
+
+
+# A line of the sheet as JSON text, in the document's key order; its strings through
+# `encode_basestring` (what `json.dumps(…, ensure_ascii=False)` writes for a string), the
+# day objects and `prevision` already JSON, the numbers' digits needing no escaping.
+_PARTIDA = (
+    '{{"partida_anexo":{},"anexo":{},"partida":{},"concepto":{},"unidad":{},"autorizado":"{}",'
+    '"pu_mn":"{}","pu_usd":"{}","programado":{},"ejecutado":{},"excedente":{},'
+    '"importe_mn":"{}","importe_usd":"{}","prevision":{}}}'
+)
+
+
+class _Hoja(NamedTuple):
+    """A sheet in three parts: what goes before its lines (`cabeza`, `ot` … `reportes`), its
+    lines as JSON text in sheet order (`partidas`: line id, text), and what follows (`cola`:
+    `subtotales`, `totales`, `kpis`); `orden` is every line of the sheet, in order."""
+
+    cabeza: dict[str, Any]
+    partidas: list[tuple[int, str]]
+    cola: dict[str, Any]
+    orden: list[int]
+
+
+def _hoja(
+    *,
+    ot: OT,
+    sitio: Sitio,
+    anio: int,
+    mes: int,
+    tipo_tiempo: str,
+    lineas: Collection[int] | None = None,
+    con_reportes: bool = True,
+) -> _Hoja:
+    """See `sabana`: its parts (without the daily reports' states unless `con_reportes`)."""
+    ot_id = ot.pk
+    inicio, fin, n = mes_de(anio, mes)
+    todas = list(
+        PartidaAnexoOT.objects.filter(anexo_ot__ot_id=ot_id, anexo_ot__activo=True)
+        .order_by("orden", "pk")
+        .values_list(*LINEA)
+    )
+    # By the lines' ids: no joins in the big reads below (and plans that need no statistics).
+    ids = [linea[0] for linea in todas]
+    elegidas = todas if lineas is None else [linea for linea in todas if linea[0] in lineas]
+    programa, ejecutado, excedente = _dias_de_la_hoja(
+        ot_id, [linea[0] for linea in elegidas], inicio, fin, tipo_tiempo, sitio.pk
+    )
+    # Per line: the OT's volume before the month and in it (every kind of time and site),
+    # and this sheet's month, from which its amounts come.
+    de_la_hoja = Q(fecha_produccion__gte=inicio, tipo_tiempo=tipo_tiempo, sitio_id=sitio.pk)
+    acumulados: dict[int, Any] = {
+        fila[0]: fila
+        for fila in Produccion.objects.filter(
+            EnLista(F("partida_anexo_id"), ids), ot_id=ot_id, fecha_produccion__lte=fin
+        )
+        .values("partida_anexo_id")
+        .annotate(
+            antes=Sum("volumen_produccion", filter=Q(fecha_produccion__lt=inicio)),
+            este=Sum("volumen_produccion", filter=Q(fecha_produccion__gte=inicio)),
+            hoja=Sum("volumen_produccion", filter=de_la_hoja),
+        )
+        .order_by()
+        .values_list("partida_anexo_id", "antes", "este", "hoja")
     }
+    cabeza: dict[str, Any] = {
+        "ot": ot.pk,
+        "orden_trabajo": str(ot),
+        "anio": anio,
+        "mes": mes,
+        "tipo_tiempo": tipo_tiempo,
+        "sitio": sitio.pk,
+        "sitio_descripcion": sitio.descripcion,
+        "dias": list(range(1, n + 1)),
+    }
+    if con_reportes:
+        reportes = dict(
+            ReporteDiario.objects.filter(
+                ot_id=ot_id, sitio_id=sitio.pk, fecha__range=(inicio, fin)
+            ).values_list("fecha", "estatus")
+        )
+        cabeza["reportes"] = {
+            str(dia): reportes.get(inicio.replace(day=dia), ReporteDiario.Estatus.PENDIENTE)
+            for dia in range(1, n + 1)
+        }
+
+    previsiones = excedentes.prevision(
+        ot_id, {linea[-1] for linea in elegidas}, inicio, fin, tipo_tiempo, sitio.pk
+    )
+    subtotales: dict[str, list[Decimal]] = {}
+    kpis = {k: [PESOS, PESOS] for k in ("autorizado", "meses_anteriores", "mes_actual")}
+    importes: dict[int, tuple[Decimal, Decimal]] = {}
+    sin_produccion = (None, None, None, None)
+    for pk, autorizado, pu_mn, pu_usd, clave, _, _, _, _ in todas:
+        _, antes, este, hoja = acumulados.get(pk, sin_produccion)
+        volumen_mes = hoja or CERO
+        mn = importe(volumen_mes, pu_mn)
+        usd = importe(volumen_mes, pu_usd)
+        importes[pk] = (mn, usd)
+        subtotal = subtotales.setdefault(clave, [PESOS, PESOS])
+        subtotal[0] += mn
+        subtotal[1] += usd
+        for kpi, volumen in (
+            ("autorizado", autorizado),
+            ("meses_anteriores", antes or CERO),
+            ("mes_actual", este or CERO),
+        ):
+            kpis[kpi][0] += importe(volumen, pu_mn)
+            kpis[kpi][1] += importe(volumen, pu_usd)
+    partidas = [
+        (
+            pk,
+            _PARTIDA.format(
+                pk,
+                encode_basestring(clave),
+                encode_basestring(partida),
+                encode_basestring(concepto),
+                encode_basestring(unidad),
+                _cantidad(autorizado),
+                _dinero(pu_mn),
+                _dinero(pu_usd),
+                programa.get(pk, "{}"),
+                ejecutado.get(pk, "{}"),
+                excedente.get(pk, "{}"),
+                _dinero(importes[pk][0]),
+                _dinero(importes[pk][1]),
+                _prevision(previsiones[concepto_id]),
+            ),
+        )
+        for pk, autorizado, pu_mn, pu_usd, clave, partida, concepto, unidad, concepto_id in elegidas
+    ]
+    por_ejecutar = [
+        max(PESOS, kpis["autorizado"][i] - kpis["meses_anteriores"][i] - kpis["mes_actual"][i])
+        for i in (0, 1)
+    ]
+    cola = {
+        "subtotales": [
+            {"anexo": clave, **_par(mn, usd)} for clave, (mn, usd) in subtotales.items()
+        ],
+        "totales": _par(
+            sum((s[0] for s in subtotales.values()), PESOS),
+            sum((s[1] for s in subtotales.values()), PESOS),
+        ),
+        "kpis": {
+            **{kpi: _par(mn, usd) for kpi, (mn, usd) in kpis.items()},
+            "por_ejecutar": _par(*por_ejecutar),
+        },
+    }
+    return _Hoja(cabeza, partidas, cola, ids)
+
+
+def _texto_de(cabeza: dict[str, Any], partidas: list[tuple[int, str]], cola: dict[str, Any]) -> str:
+    """The document `{**cabeza, "partidas": [...], **cola}` as the sheets' JSON."""
+    return (
+        _json(cabeza)[:-1]
+        + ',"partidas":['
+        + ",".join(texto for _, texto in partidas)
+        + "],"
+        + _json(cola)[1:]
+    )
 
 
 def sabana(
@@ -240,146 +479,23 @@ def sabana(
 
     With `lineas`, `partidas` holds only those lines (the days are read for them only);
     subtotals, totals and KPIs are still the whole sheet's."""
+    return json.loads(_sabana_texto(ot_id, anio, mes, tipo_tiempo, sitio_id, lineas))
+
+
+def _sabana_texto(
+    ot_id: int,
+    anio: int,
+    mes: int,
+    tipo_tiempo: str,
+    sitio_id: int | None,
+    lineas: Collection[int] | None = None,
+) -> str:
+    """`sabana` as the sheets' JSON text, built as such: a line's text is put together from
+    its parts, its days' objects as the database wrote them."""
     ot = ot_o_404(ot_id)
     sitio = sitio_de_hoja(ot, sitio_id)
-    inicio, fin, n = mes_de(anio, mes)
-    todas = list(
-        PartidaAnexoOT.objects.filter(anexo_ot__ot_id=ot_id, anexo_ot__activo=True)
-        .order_by("orden")
-        .values_list(*LINEA)
-    )
-    # By the lines' ids: no joins in the big reads below (and plans that need no statistics).
-    ids = [linea[0] for linea in todas]
-    elegidas = todas if lineas is None else [linea for linea in todas if linea[0] in lineas]
-    con_dias = [linea[0] for linea in elegidas]
-    # Days and volumes as text, as PostgreSQL prints them (a numeric keeps its
-    # scale: what `format(…, "f")` gives), so that a month's 31,000 cells cost no Decimal
-    # and no date each; SQLite's are formatted here.
-    volumen, exceso = _como_texto("volumen"), _como_texto("excedente")
-    programa: dict[int, dict[str, str]] = defaultdict(dict)
-    for linea_id, dia, cantidad in (
-        ProgramaDiario.objects.filter(
-            EnLista(F("partida_id"), con_dias), fecha__range=(inicio, fin)
-        )
-        .order_by()
-        .values_list("partida_id", _dia("fecha"), volumen)
-    ):
-        programa[linea_id][dia] = _texto(cantidad)  # as stored: 4 places
-    ejecutado: dict[int, dict[str, str]] = defaultdict(dict)
-    excedente: dict[int, dict[str, str]] = defaultdict(dict)
-    for linea_id, dia, cantidad, mas in (
-        Produccion.objects.filter(
-            EnLista(F("partida_anexo_id"), con_dias),
-            ot_id=ot_id,
-            fecha_produccion__range=(inicio, fin),
-            tipo_tiempo=tipo_tiempo,
-            sitio_id=sitio.pk,
-        )
-        .order_by()
-        .values_list(
-            "partida_anexo_id",
-            _dia("fecha_produccion"),
-            _como_texto("volumen_produccion"),
-            Case(When(excedente__gt=0, then=exceso)),
-        )
-    ):
-        ejecutado[linea_id][dia] = _texto(cantidad)
-        if mas is not None:
-            excedente[linea_id][dia] = _texto(mas)
-    # Per line: the OT's volume before the month and in it (every kind of time and site),
-    # and this sheet's month, from which its amounts come.
-    de_la_hoja = Q(fecha_produccion__gte=inicio, tipo_tiempo=tipo_tiempo, sitio_id=sitio.pk)
-    acumulados: dict[int, Any] = {
-        fila["partida_anexo_id"]: fila
-        for fila in Produccion.objects.filter(
-            EnLista(F("partida_anexo_id"), ids), ot_id=ot_id, fecha_produccion__lte=fin
-        )
-        .values("partida_anexo_id")
-        .annotate(
-            antes=Sum("volumen_produccion", filter=Q(fecha_produccion__lt=inicio)),
-            este=Sum("volumen_produccion", filter=Q(fecha_produccion__gte=inicio)),
-            hoja=Sum("volumen_produccion", filter=de_la_hoja),
-        )
-        .order_by()
-    }
-    reportes = dict(
-        ReporteDiario.objects.filter(
-            ot_id=ot_id, sitio_id=sitio.pk, fecha__range=(inicio, fin)
-        ).values_list("fecha", "estatus")
-    )
-
-    previsiones = excedentes.prevision(
-        ot_id, {linea[-1] for linea in elegidas}, inicio, fin, tipo_tiempo, sitio.pk
-    )
-    partidas = []
-    subtotales: dict[str, list[Decimal]] = {}
-    kpis = {k: [PESOS, PESOS] for k in ("autorizado", "meses_anteriores", "mes_actual")}
-    importes: dict[int, tuple[Decimal, Decimal]] = {}
-    for pk, autorizado, pu_mn, pu_usd, clave, _, _, _, _ in todas:
-        acumulado = acumulados.get(pk, {})
-        volumen_mes = acumulado.get("hoja") or CERO
-        mn = importe(volumen_mes, pu_mn)
-        usd = importe(volumen_mes, pu_usd)
-        importes[pk] = (mn, usd)
-        subtotal = subtotales.setdefault(clave, [PESOS, PESOS])
-        subtotal[0] += mn
-        subtotal[1] += usd
-        for kpi, volumen in (
-            ("autorizado", autorizado),
-            ("meses_anteriores", acumulado.get("antes") or CERO),
-            ("mes_actual", acumulado.get("este") or CERO),
-        ):
-            kpis[kpi][0] += importe(volumen, pu_mn)
-            kpis[kpi][1] += importe(volumen, pu_usd)
-    for pk, autorizado, pu_mn, pu_usd, clave, partida, concepto, unidad, concepto_id in elegidas:
-        partidas.append(
-            {
-                "partida_anexo": pk,
-                "anexo": clave,
-                "partida": partida,
-                "concepto": concepto,
-                "unidad": unidad,
-                "autorizado": _cantidad(autorizado),
-                "pu_mn": _dinero(pu_mn),
-                "pu_usd": _dinero(pu_usd),
-                "programado": programa.get(pk, {}),
-                "ejecutado": ejecutado.get(pk, {}),
-                "excedente": excedente.get(pk, {}),
-                "importe_mn": _dinero(importes[pk][0]),
-                "importe_usd": _dinero(importes[pk][1]),
-                "prevision": _prevision(previsiones[concepto_id]),
-            }
-        )
-    por_ejecutar = [
-        max(PESOS, kpis["autorizado"][i] - kpis["meses_anteriores"][i] - kpis["mes_actual"][i])
-        for i in (0, 1)
-    ]
-    return {
-        "ot": ot.pk,
-        "orden_trabajo": str(ot),
-        "anio": anio,
-        "mes": mes,
-        "tipo_tiempo": tipo_tiempo,
-        "sitio": sitio.pk,
-        "sitio_descripcion": sitio.descripcion,
-        "dias": list(range(1, n + 1)),
-        "reportes": {
-            str(dia): reportes.get(inicio.replace(day=dia), ReporteDiario.Estatus.PENDIENTE)
-            for dia in range(1, n + 1)
-        },
-        "partidas": partidas,
-        "subtotales": [
-            {"anexo": clave, **_par(mn, usd)} for clave, (mn, usd) in subtotales.items()
-        ],
-        "totales": _par(
-            sum((s[0] for s in subtotales.values()), PESOS),
-            sum((s[1] for s in subtotales.values()), PESOS),
-        ),
-        "kpis": {
-            **{kpi: _par(mn, usd) for kpi, (mn, usd) in kpis.items()},
-            "por_ejecutar": _par(*por_ejecutar),
-        },
-    }
+    hoja = _hoja(ot=ot, sitio=sitio, anio=anio, mes=mes, tipo_tiempo=tipo_tiempo, lineas=lineas)
+    return _texto_de(hoja.cabeza, hoja.partidas, hoja.cola)
 
 
 def reportes_diarios(*, ot_id: int, anio: int, mes: int) -> dict[str, Any]:
@@ -437,8 +553,7 @@ def _sabana_calculo(
     """The stored sheets' key of a sheet and how to compute its JSON and ETag."""
 
     def calcular() -> tuple[bytes, str]:
-        datos = sabana(ot_id=ot_id, anio=anio, mes=mes, tipo_tiempo=tipo_tiempo, sitio_id=sitio_id)
-        cuerpo = codificar(datos)
+        cuerpo = _sabana_texto(ot_id, anio, mes, tipo_tiempo, sitio_id).encode()
         return cuerpo, _etiqueta(cuerpo)
 
     return f"{anio}-{mes}:{tipo_tiempo}:{sitio_id or ''}", calcular
@@ -461,66 +576,58 @@ def sabana_etiqueta(
     return hojas.etiqueta(ot_id, clave, calcular)
 
 
-# The sheet's JSON around its lines: `…,"partidas":[{"partida_anexo":1,…},…],"subtotales":…}`.
-# A JSON string holds no bare quote, so these are found only where the document puts them.
-_PARTIDAS = ',"partidas":['
-_LINEA = re.compile(r'\{"partida_anexo":(\d+),')
-_COLA = '],"subtotales":'
-
-
-def _remendar(cuerpo: str, parte: dict[str, Any]) -> list[hojas.Pieza] | None:
-    """The sheet `cuerpo` with the lines, subtotals, totals and KPIs of `parte` (a
-    `sabana(lineas=…)`) in place of its own, as pieces (see `hojas.remendar`); None if it
-    lacks one of those lines."""
-    inicio = cuerpo.find(_PARTIDAS) + len(_PARTIDAS)
-    cola = cuerpo.rfind(_COLA)
-    if inicio < len(_PARTIDAS) or cola < inicio:
-        return None
-    nuevas = {p["partida_anexo"]: codificar(p).decode() for p in parte["partidas"]}
-    piezas: list[hojas.Pieza] = []
-    desde = 0
-    posiciones = [(m.start(), int(m.group(1))) for m in _LINEA.finditer(cuerpo, inicio, cola)]
-    for n, (empieza, linea) in enumerate(posiciones):
-        if linea in nuevas:
-            termina = posiciones[n + 1][0] - 1 if n + 1 < len(posiciones) else cola
-            piezas += [(desde, empieza - desde), nuevas[linea]]
-            desde = termina
-    if len(piezas) != 2 * len(nuevas):
-        return None
-    resto = {k: parte[k] for k in ("subtotales", "totales", "kpis")}
-    piezas += [(desde, cola - desde), "]," + codificar(resto).decode()[1:]]
-    return piezas
+def _json(datos: Any) -> str:
+    return json.dumps(datos, ensure_ascii=False, separators=(",", ":"))
 
 
 def codificar(datos: Any) -> bytes:
     """A document as the sheets' JSON: compact, UTF-8."""
-    return json.dumps(datos, ensure_ascii=False, separators=(",", ":")).encode()
+    return _json(datos).encode()
+
+
+# Where a line starts in the sheet's JSON: `{"partida_anexo":17,` (a JSON string holds no
+# bare quote, so this is found only where the document puts a line).
+def _marca(linea: int) -> str:
+    return f'{{"partida_anexo":{linea},'
 
 
 def sabana_tras_guardar(
-    *, ot_id: int, anio: int, mes: int, tipo_tiempo: str, sitio_id: int | None, lineas: set[int]
-) -> tuple[dict[str, Any], str]:
-    """In the transaction of a save of the sheet that wrote to the lines `lineas` only:
-    what of the sheet that changed — those lines, the subtotals, totals and KPIs (see
-    `sabana`) — and the whole sheet's new ETag.
+    *,
+    ot: OT,
+    sitio: Sitio,
+    anio: int,
+    mes: int,
+    tipo_tiempo: str,
+    sitio_id: int | None,
+    lineas: set[int],
+) -> tuple[bytes, str]:
+    """In the transaction of a save of the sheet (of `ot`, at `sitio`, asked for as
+    `sitio_id`) that wrote to the lines `lineas` only: what of the sheet that changed —
+    those lines, the subtotals, totals and KPIs (see `sabana`) — as JSON, and the whole
+    sheet's new ETag.
 
     Nothing else of the sheet changes with them: an excedente is recomputed over a concept,
     and a concept has one line in the active anexo; what other lines foresee (`prevision`)
     is about their own concepts. So the stored sheet, as it was before the save, mended
-    with the new lines and totals, is the sheet (`hojas.antes_de_escribir`: unless
-    something else changed meanwhile, when it is computed whole)."""
-    parte = sabana(
-        ot_id=ot_id, anio=anio, mes=mes, tipo_tiempo=tipo_tiempo, sitio_id=sitio_id, lineas=lineas
-    )
-    del parte["orden_trabajo"], parte["sitio_descripcion"], parte["dias"], parte["reportes"]
-    clave, calcular = _sabana_calculo(ot_id, anio, mes, tipo_tiempo, sitio_id)
-    guardada = hojas.antes_de_escribir(ot_id, clave)
-    piezas = None if guardada is None else _remendar(guardada.cuerpo, parte)
-    if guardada is None or piezas is None:
-        return parte, hojas.leer(ot_id, clave, calcular)[1]
-    texto = "".join(
-        p if isinstance(p, str) else guardada.cuerpo[p[0] : p[0] + p[1]] for p in piezas
-    )
-    etiqueta = _etiqueta(texto.encode())
-    hojas.remendar(ot_id, clave, guardada, piezas, etiqueta)
-    return parte, etiqueta
+    with the new lines and totals, is the sheet (`hojas.remendar`: unless something else
+    changed meanwhile, when it is computed whole)."""
+    hoja = _hoja(
+        ot=ot, sitio=sitio, anio=anio, mes=mes, tipo_tiempo=tipo_tiempo, lineas=lineas,
+        con_reportes=False,
+    )  # fmt: skip
+    consulta = {"ot": ot.pk, "anio": anio, "mes": mes, "tipo_tiempo": tipo_tiempo}
+    cambios = _texto_de({**consulta, "sitio": sitio.pk}, hoja.partidas, hoja.cola).encode()
+    clave, calcular = _sabana_calculo(ot.pk, anio, mes, tipo_tiempo, sitio_id)
+    siguiente = dict(zip(hoja.orden, hoja.orden[1:], strict=False))
+    remiendos = [
+        hojas.Remiendo(
+            _marca(linea),
+            _marca(siguiente[linea]) if linea in siguiente else None,
+            texto,
+        )
+        for linea, texto in hoja.partidas
+    ]
+    etiqueta = hojas.remendar(ot.pk, clave, remiendos, "]," + _json(hoja.cola)[1:])
+    if etiqueta is None:
+        etiqueta = hojas.leer(ot.pk, clave, calcular)[1]
+    return cambios, etiqueta

@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -69,12 +69,17 @@ class Celdas:
     def dias(self) -> set[tuple[int, int, datetime.date]]:
         return {(self.ot.pk, self.sitio_id, fecha) for _, fecha, _ in self.filas}
 
-    def insertar(self) -> list[tuple[int, int, datetime.date]]:
-        """Insert the rows; returns each one's (id, line, date)."""
+    def insertar(self, excedentes: Sequence[Decimal]) -> list[tuple[int, int, datetime.date]]:
+        """Insert the rows, each with its excedente (in the order of `filas`) and the
+        version a row has once its excedente was set (one more unless it is 0); returns
+        each one's (id, line, date)."""
         return insertar(
             Produccion,
-            ["partida_anexo", "fecha_produccion", "volumen_produccion"],
-            self.filas,
+            ["partida_anexo", "fecha_produccion", "volumen_produccion", "excedente", "version"],
+            [
+                (linea, fecha, volumen, excedente, 2 if excedente else 1)
+                for (linea, fecha, volumen), excedente in zip(self.filas, excedentes, strict=True)
+            ],
             fijos={
                 "ot": self.ot,
                 "sitio_id": self.sitio_id,
@@ -166,9 +171,10 @@ def _escribir(
     returns the inserted rows (of `nuevas`).
 
     Days signed off refuse the write (409), before and after a change; a row that another
-    request stored meanwhile with the same key is a 409. Then the activity log, the
-    excedentes of every (family, concept) touched and the caches. Rows' `ot` should be
-    loaded (the log names them)."""
+    request stored meanwhile with the same key is a 409. The excedentes of every (family,
+    concept) touched are recomputed once the other rows are written and before the
+    sheet's cells are inserted (they go in with theirs); then the activity log and the
+    caches. Rows' `ot` should be loaded (the log names them)."""
     exigir_sin_firmar(
         [
             *(_dia(f) for f in nuevas),
@@ -192,7 +198,6 @@ def _escribir(
     try:
         with transaction.atomic():
             creadas = Produccion.objects.bulk_create(nuevas, batch_size=1000)
-            de_hoja = celdas.insertar() if celdas else []
             actualizar_por_pk(
                 Produccion,
                 [*campos, "version"],
@@ -210,6 +215,33 @@ def _escribir(
     if eliminadas:
         Produccion.objects.filter(pk__in=[f.pk for f in eliminadas]).delete()
 
+    # The excedentes of every (family, concept) touched, the sheet's cells counted before
+    # they are inserted: they go in with theirs (a month is 15,500 rows not updated again).
+    filas = [*creadas, *eliminadas, *(c.fila for c in cambios), *(c.antes for c in cambios)]
+    tocadas = {(f.ot_id, f.partida_anexo_id) for f in filas}
+    if celdas:
+        tocadas |= {(celdas.ot.pk, linea) for linea, _, _ in celdas.filas}
+    conceptos = dict(
+        PartidaAnexoOT.objects.filter(pk__in={linea for _, linea in tocadas}).values_list(
+            "pk", "concepto_id"
+        )
+    )
+    recalculadas, de_celdas = excedentes.recalcular_con_nuevas(
+        ((ot, conceptos[linea]) for ot, linea in tocadas),
+        [
+            excedentes.Nueva(celdas.ot.pk, conceptos[linea], fecha, volumen)
+            for linea, fecha, volumen in celdas.filas
+        ]
+        if celdas
+        else [],
+    )
+    try:
+        # No savepoint: a conflict ends the write (nothing more is queried before the
+        # caller's transaction rolls back).
+        de_hoja = celdas.insertar(de_celdas) if celdas else []
+    except IntegrityError as exc:  # a concurrent request recorded the same cell meanwhile
+        raise _conflicto([], lote=False) from exc
+
     actividad.registrar_creaciones(usuario=usuario, instancias=creadas)
     if celdas:
         actividad.registrar_creaciones_de(
@@ -224,16 +256,6 @@ def _escribir(
     )
     actividad.registrar_eliminaciones(usuario=usuario, instancias=eliminadas)
 
-    filas = [*creadas, *eliminadas, *(c.fila for c in cambios), *(c.antes for c in cambios)]
-    tocadas = {(f.ot_id, f.partida_anexo_id) for f in filas}
-    if celdas:
-        tocadas |= {(celdas.ot.pk, linea) for linea, _, _ in celdas.filas}
-    conceptos = dict(
-        PartidaAnexoOT.objects.filter(pk__in={linea for _, linea in tocadas}).values_list(
-            "pk", "concepto_id"
-        )
-    )
-    recalculadas = excedentes.recalcular_filas((ot, conceptos[linea]) for ot, linea in tocadas)
     # The recompute raised the version of each row whose excedente changed: the rows
     # handed back say so too.
     for fila in [*creadas, *(c.fila for c in cambios)]:
@@ -486,6 +508,15 @@ def _leer_celdas(
     return celdas
 
 
+class HojaEscrita(NamedTuple):
+    """What a sheet save wrote to: the lines sent (the only ones of the sheet that may have
+    changed), and the OT (locked) and site of the sheet."""
+
+    lineas: set[int]
+    ot: OT
+    sitio: Sitio
+
+
 @transaction.atomic
 def sabana_guardar(
     *,
@@ -498,13 +529,14 @@ def sabana_guardar(
     partidas: Any,
     if_match: str | None = None,
     solo_enviadas: bool = False,
-) -> set[int]:
+) -> HojaEscrita:
     """Save a month of the OT's sheet (one kind of time, one site) as sent: for each line
     sent, a day with a volume creates or corrects its row, an empty day (absent, null, ""
     or 0) deletes it; lines not sent are left alone. With `solo_enviadas`, only the days
     sent are touched (an absent day is left alone; null, "" or 0 deletes). All or nothing:
     a bad cell is a 400 naming it, a change on a signed-off day a 409, a stale `if_match`
-    a 412. Returns the lines sent (the only ones of the sheet that may have changed)."""
+    a 412. Returns the lines sent (the only ones of the sheet that may have changed), with
+    the sheet's OT and site."""
     ot = bloquear_o_404(OT.objects.all(), ot_id, "OT")  # one sheet save at a time per OT
     sitio = selectors.sitio_de_hoja(ot, sitio_id)
     if if_match is not None:
@@ -562,7 +594,7 @@ def sabana_guardar(
             fields={"sitio": [gettext("sitio %(id)s is inactive.") % {"id": sitio.pk}]}
         )
     _escribir(usuario=usuario, celdas=nuevas, cambios=cambios, eliminadas=eliminadas)
-    return set(celdas)
+    return HojaEscrita(set(celdas), ot, sitio)
 
 
 def puede_firmar(usuario: Any) -> bool:

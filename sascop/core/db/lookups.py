@@ -31,6 +31,12 @@ class EnLista(Lookup):
     def as_postgresql(self, compiler: Any, connection: Any) -> Any:
         lhs, params = self.process_lhs(compiler, connection)
         tipo = self.lhs.output_field.db_type(connection)
+        valores = list(self.rhs)
+        if tipo in ENTEROS and all(type(v) is int for v in valores):
+            # The array as one text literal ("{1,2,3}"): psycopg dumps a list of integers
+            # one value at a time, in Python (a tenth of a millisecond per 100 ids).
+            texto = "{" + ",".join(map(str, valores)) + "}"
+            return f"{lhs} = ANY(CAST(%s AS {tipo}[]))", (*params, texto)
         if tipo in ENTEROS:
-            return f"{lhs} = ANY(CAST(%s AS {tipo}[]))", (*params, list(self.rhs))
-        return f"{lhs} = ANY(%s)", (*params, list(self.rhs))
+            return f"{lhs} = ANY(CAST(%s AS {tipo}[]))", (*params, valores)
+        return f"{lhs} = ANY(%s)", (*params, valores)

@@ -181,6 +181,26 @@ def test_every_sheet_trigger_is_installed():
     assert hojas.DISPARADORES.faltantes() == []
 
 
+def test_stored_sheets_are_compressed_with_lz4_where_postgresql_has_it():
+    """Set after migrating (the test database was migrated): a save's mend and a read's
+    store compress the whole sheet each time."""
+    if connection.vendor != "postgresql":
+        assert hojas.comprimir_con_lz4() is False
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        disponible = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT attcompression FROM pg_attribute WHERE attrelid = "
+            "CAST('produccion_hojaguardada' AS regclass) AND attname = 'cuerpo'"
+        )
+        metodo = cursor.fetchone()[0]
+    assert metodo == ("l" if disponible else "")
+    assert hojas.comprimir_con_lz4() is disponible
+
+
 def test_stored_sheets_are_forgotten_when_the_triggers_come_back(viewer, hoja):  # noqa: F811
     _get(viewer, hoja["ot"])
     hojas.DISPARADORES.desinstalar()
