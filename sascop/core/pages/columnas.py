@@ -18,8 +18,8 @@ import django_tables2 as tables
 from django.db.models import Model, QuerySet
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 from django_tables2 import A
 
 from sascop.core import excel
@@ -254,16 +254,32 @@ def _sin_funciones(atributos: Any) -> bool:
     return True
 
 
-def _fijos(tabla: tables.Table, columna: Any) -> bool:
-    """Whether a column's cell attributes are the same on every row (no callable computes
+def _fijos(tabla: tables.Table, columnas: Sequence[Any]) -> bool:
+    """Whether the columns' cell attributes are the same on every row (no callable computes
     them from the row)."""
-    return _sin_funciones(tabla.attrs) and _sin_funciones(columna.column.attrs)
+    return _sin_funciones(tabla.attrs) and all(_sin_funciones(c.column.attrs) for c in columnas)
 
 
 _ARGUMENTOS = ("value", "record", "column", "bound_column", "bound_row", "table")
 # The kinds of column `_dibujante` draws (a link column or a many-to-many one has rules of
 # its own, left to `get_cell`): these and the bulk selection's `Seleccion` (below).
 _CORRIENTES: tuple[type[tables.Column], ...] = (tables.Column, tables.CheckBoxColumn)
+
+
+def _argumentos(render: Callable[..., Any]) -> tuple[bool, tuple[str, ...]]:
+    """Whether a render method takes any keyword (`**kwargs`), and the arguments it names:
+    what django-tables2 inspects for every cell, worked out once for each function (a
+    table's `render_<name>` method, a column's `render`)."""
+    funcion = getattr(render, "__func__", None)
+    return _firma(render, False) if funcion is None else _firma(funcion, True)
+
+
+@functools.cache
+def _firma(funcion: Callable[..., Any], metodo: bool) -> tuple[bool, tuple[str, ...]]:
+    parametros = list(inspect.signature(funcion).parameters.values())[1 if metodo else 0 :]
+    todos = any(p.kind is p.VAR_KEYWORD for p in parametros)
+    pide = tuple(p.name for p in parametros if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL))
+    return todos, pide
 
 
 def _dibujante(columna: Any) -> Callable[[Any], Any]:
@@ -281,11 +297,14 @@ def _dibujante(columna: Any) -> Callable[[Any], Any]:
     camino, _, ultimo = acceso.rpartition(acceso.SEPARATOR)
     hasta, final = A(camino), A(ultimo)
     vacios = columna.column.empty_values
-    parametros = inspect.signature(columna.render).parameters.values()
-    todos = any(p.kind is p.VAR_KEYWORD for p in parametros)
-    pide = [p.name for p in parametros if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+    todos, pide = _argumentos(columna.render)
     if not todos and any(n not in _ARGUMENTOS for n in pide):
         return lambda fila: fila.get_cell(columna.name)
+    if not todos and not vacios and not columna.link and pide == ("record",):
+        # Drawn from the record alone, never empty (a computed column, or one drawn even
+        # when its value is): its value is not read.
+        dibujar_registro = columna.render
+        return lambda fila: dibujar_registro(record=fila.record)
     con_opciones: dict[type[Any], bool] = {}
 
     def dibujar(fila: Any) -> Any:
@@ -373,13 +392,21 @@ class Tabla(tables.Table):
     # What its rows are, counted above the table and in the bulk actions' messages.
     sustantivos: Any = ngettext_lazy("%(cifra)s row", "%(cifra)s rows", "n")
 
+    def traducido(self, mensaje: str) -> str:
+        """`gettext(mensaje)` (a msgid marked with `gettext_noop`), looked up once a table:
+        a text every row repeats costs a catalog lookup per page, not per row."""
+        textos: dict[str, str] = self.__dict__.setdefault("_textos", {})
+        if mensaje not in textos:
+            textos[mensaje] = gettext(mensaje)
+        return textos[mensaje]
+
     def filas_html(self) -> SafeString:
         """The body's rows (`core/tabla.html`), drawn in Python: each cell as django-tables2
         draws it (`BoundRow.get_cell`), but what does not change from row to row is worked
         out once a column (`_dibujante`, the `<td>` attributes) — drawn cell by cell
         through the template, a page of rows cost several times what its cells do."""
         columnas = list(self.columns)
-        if not all(_fijos(self, c) for c in columnas):
+        if not _fijos(self, columnas):
             return self._filas_por_celda()
         td = [c.attrs["td"].as_html() for c in columnas]
         dibujantes = [_dibujante(c) for c in columnas]
