@@ -410,6 +410,8 @@ class Tabla(tables.Table):
             return self._filas_por_celda()
         td = [c.attrs["td"].as_html() for c in columnas]
         dibujantes = [_dibujante(c) for c in columnas]
+        # Fixed row attributes differ only by the row's "even" or "odd": each drawn once.
+        tr: dict[str, str] | None = {} if _sin_funciones(self.row_attrs) else None
         filas = []
         for fila in self.paginated_rows:
             # Every piece is escaped already (attributes by `as_html`, values as the
@@ -418,7 +420,14 @@ class Tabla(tables.Table):
                 f"<td {atributos}>{como_la_plantilla(dibujar(fila), c.localize)}</td>"
                 for c, atributos, dibujar in zip(columnas, td, dibujantes, strict=True)
             )
-            filas.append(f"<tr {fila.attrs.as_html()}>{celdas}</tr>")
+            if tr is None:
+                atributos_fila = fila.attrs.as_html()
+            else:
+                paridad = fila.get_even_odd_css_class()
+                if paridad not in tr:
+                    tr[paridad] = fila.attrs.as_html()
+                atributos_fila = tr[paridad]
+            filas.append(f"<tr {atributos_fila}>{celdas}</tr>")
         return SafeString("\n".join(filas))
 
     def _filas_por_celda(self) -> SafeString:
