@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import django_tables2 as tables
 from django.db.models import Model, QuerySet
+from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext_lazy
@@ -110,6 +111,21 @@ class Columna:
             return self.opciones.get(valor, valor)
         return valor
 
+    @property
+    def vinculo(self) -> tuple[str, Mapping[str, Any]] | None:
+        """`enlace` when it names a view and its keyword arguments (values, or accessors of
+        the row: `("ots:detalle", {"ot_id": A("pk")})`) and the link has no attributes."""
+        enlace = self.enlace
+        if (
+            isinstance(enlace, tuple)
+            and len(enlace) == 2
+            and isinstance(enlace[0], str)
+            and isinstance(enlace[1], Mapping)
+            and "a" not in self.atributos
+        ):
+            return enlace
+        return None
+
     def columna_tabla(self) -> tables.Column:
         orden = (self.campo, "id") if self.orden is None and self.campo else self.orden or ()
         attrs: dict[str, Any] = dict(self.atributos)
@@ -127,7 +143,8 @@ class Columna:
             order_by=orden or None,
             orderable=bool(orden),
             empty_values=() if self.campo is None or self.siempre else (None, ""),
-            linkify=self.enlace,
+            # A link to a view the table draws itself (`_con_enlace`); any other, the library.
+            linkify=None if self.vinculo is not None else self.enlace,
             attrs=attrs,
         )
 
@@ -163,6 +180,29 @@ def _render(columna: Columna) -> Callable[..., Any]:
     return render
 
 
+def _con_enlace(columna: Columna, render: Callable[..., Any] | None) -> Callable[..., Any]:
+    """The render method `render` (None: the column's own, its value) of a column linked to
+    a view (`Columna.vinculo`), its content in the link django-tables2 draws for a
+    `linkify=(view, kwargs)` (`<a href="…">…</a>`): the same URL and markup, without the
+    link's generic machinery around `reverse()` (twice its cost, once a row)."""
+    vinculo = columna.vinculo
+    assert vinculo is not None
+    vista, argumentos = vinculo
+    todos, pide = (False, ("value",)) if render is None else _firma(render, True)
+
+    def render_con_enlace(self: tables.Table, **kwargs: Any) -> SafeString:
+        if render is None:
+            contenido = kwargs["value"]
+        else:
+            contenido = render(self, **(kwargs if todos else {n: kwargs[n] for n in pide}))
+        registro = kwargs["record"]
+        valores = {k: v.resolve(registro) if isinstance(v, A) else v for k, v in argumentos.items()}
+        url = reverse(vista, kwargs=valores)
+        return format_html('<a href="{}">{}</a>', url, contenido)
+
+    return render_con_enlace
+
+
 def tabla_de(
     columnas: Sequence[Columna],
     base: type[tables.Table],
@@ -188,6 +228,10 @@ def tabla_de(
         propia = columna.mostrar or columna.opciones or columna.largo or columna.insignia
         if not hasattr(base, propio) and propia:
             atributos[propio] = _render(columna)
+        if columna.vinculo is not None:
+            atributos[propio] = _con_enlace(
+                columna, atributos.get(propio, getattr(base, propio, None))
+            )
     secuencia = tuple(c.nombre for c in en_tabla) + tuple(
         n for n in getattr(base.Meta, "sequence", ()) if n not in {c.nombre for c in en_tabla}
     )
@@ -362,9 +406,10 @@ class Seleccion(tables.CheckBoxColumn):
     _molde: tuple[str, str] | None = None
 
     def render(self, value: Any, bound_column: Any, record: Any) -> SafeString:
-        if self.checked is not None or not _sin_funciones(self.attrs):
-            return super().render(value, bound_column, record)
         if self._molde is None:
+            # Whether the box can be drawn once is asked once (the column is the table's).
+            if self.checked is not None or not _sin_funciones(self.attrs):
+                return super().render(value, bound_column, record)
             marca = "\x00"
             antes, _, despues = str(super().render(marca, bound_column, record)).partition(marca)
             self._molde = (antes, despues)
