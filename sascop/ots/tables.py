@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext, ngettext_lazy, pgettext_lazy
 
 from sascop.catalogos.estatus import EstatusOT
 from sascop.core import excel
@@ -157,6 +157,11 @@ COLUMNAS = (
 )
 
 
+# Texts every row repeats (translated once a table, `Tabla.traducido`).
+HASTA = gettext_noop('{}<br><span class="tenue">to {}</span>')
+PROGRESO_DE = gettext_noop("Progress of %(ot)s")
+
+
 class _OTTabla(flujo.TablaConAvance):
     def render_orden_trabajo(self, record: OT) -> str:
         return str(record)
@@ -172,7 +177,7 @@ class _OTTabla(flujo.TablaConAvance):
         if record.fecha_termino_programado is None:
             return fecha(record.fecha_inicio_programado)
         return format_html(
-            gettext('{}<br><span class="tenue">to {}</span>'),
+            self.traducido(HASTA),
             fecha(record.fecha_inicio_programado),
             fecha(record.fecha_termino_programado),
         )
@@ -194,7 +199,7 @@ class _OTTabla(flujo.TablaConAvance):
         avance = self.avance.get(record.pk)
         if avance is not None and avance.progreso is None:
             return "—"  # a cancelled OT has no progress
-        etiqueta = gettext("Progress of %(ot)s") % {"ot": record}
+        etiqueta = self.traducido(PROGRESO_DE) % {"ot": record}
         barra_ = barra(avance.progreso or 0 if avance else 0, etiqueta)
         plazo = texto_de_plazo(record, avance)
         if not plazo:

@@ -74,8 +74,12 @@ class OTLista(ListaView):
         return exports.ots_xlsx(registros)
 
     def preparar(self, table: Any, registros: list[OT]) -> None:
-        selectors.lugares_de(registros)
-        selectors.ptes_de(registros)
+        # The places and the PTE are read (one query each) only for the columns that show
+        # them: the list shows its places unless the user hides them, the PTE if asked for.
+        if "lugares" in table.columns:
+            selectors.lugares_de(registros)
+        if "oficio_pte" in table.columns:
+            selectors.ptes_de(registros)
         table.avance = selectors.avance_de(registros)
 
     def cambiar_estatus(self, registro: OT, estatus: int, version: str) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 
 import django_tables2 as tables
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from sascop.catalogos.estatus import EstatusOT, EstatusPTE
 from sascop.core.pages import columnas
@@ -50,9 +50,12 @@ COLUMNAS = (
 )
 
 
+PROGRESO_DE = gettext_noop("Progress of %(oficio)s")  # every row's (`Tabla.traducido`)
+
+
 class _PTETabla(flujo.TablaConAvance):
     def render_progreso(self, record: PTE) -> SafeString:
-        etiqueta = gettext("Progress of %(oficio)s") % {"oficio": record.oficio_pte}
+        etiqueta = self.traducido(PROGRESO_DE) % {"oficio": record.oficio_pte}
         return barra(self.avance.get(record.pk, 0.0), etiqueta)
 
 

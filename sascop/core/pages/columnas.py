@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 import django_tables2 as tables
 from django.db.models import Model, QuerySet
+from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 from django_tables2 import A
 
 from sascop.core import excel
@@ -110,6 +111,21 @@ class Columna:
             return self.opciones.get(valor, valor)
         return valor
 
+    @property
+    def vinculo(self) -> tuple[str, Mapping[str, Any]] | None:
+        """`enlace` when it names a view and its keyword arguments (values, or accessors of
+        the row: `("ots:detalle", {"ot_id": A("pk")})`) and the link has no attributes."""
+        enlace = self.enlace
+        if (
+            isinstance(enlace, tuple)
+            and len(enlace) == 2
+            and isinstance(enlace[0], str)
+            and isinstance(enlace[1], Mapping)
+            and "a" not in self.atributos
+        ):
+            return enlace
+        return None
+
     def columna_tabla(self) -> tables.Column:
         orden = (self.campo, "id") if self.orden is None and self.campo else self.orden or ()
         attrs: dict[str, Any] = dict(self.atributos)
@@ -127,7 +143,8 @@ class Columna:
             order_by=orden or None,
             orderable=bool(orden),
             empty_values=() if self.campo is None or self.siempre else (None, ""),
-            linkify=self.enlace,
+            # A link to a view the table draws itself (`_con_enlace`); any other, the library.
+            linkify=None if self.vinculo is not None else self.enlace,
             attrs=attrs,
         )
 
@@ -163,6 +180,29 @@ def _render(columna: Columna) -> Callable[..., Any]:
     return render
 
 
+def _con_enlace(columna: Columna, render: Callable[..., Any] | None) -> Callable[..., Any]:
+    """The render method `render` (None: the column's own, its value) of a column linked to
+    a view (`Columna.vinculo`), its content in the link django-tables2 draws for a
+    `linkify=(view, kwargs)` (`<a href="…">…</a>`): the same URL and markup, without the
+    link's generic machinery around `reverse()` (twice its cost, once a row)."""
+    vinculo = columna.vinculo
+    assert vinculo is not None
+    vista, argumentos = vinculo
+    todos, pide = (False, ("value",)) if render is None else _firma(render, True)
+
+    def render_con_enlace(self: tables.Table, **kwargs: Any) -> SafeString:
+        if render is None:
+            contenido = kwargs["value"]
+        else:
+            contenido = render(self, **(kwargs if todos else {n: kwargs[n] for n in pide}))
+        registro = kwargs["record"]
+        valores = {k: v.resolve(registro) if isinstance(v, A) else v for k, v in argumentos.items()}
+        url = reverse(vista, kwargs=valores)
+        return format_html('<a href="{}">{}</a>', url, contenido)
+
+    return render_con_enlace
+
+
 def tabla_de(
     columnas: Sequence[Columna],
     base: type[tables.Table],
@@ -188,6 +228,10 @@ def tabla_de(
         propia = columna.mostrar or columna.opciones or columna.largo or columna.insignia
         if not hasattr(base, propio) and propia:
             atributos[propio] = _render(columna)
+        if columna.vinculo is not None:
+            atributos[propio] = _con_enlace(
+                columna, atributos.get(propio, getattr(base, propio, None))
+            )
     secuencia = tuple(c.nombre for c in en_tabla) + tuple(
         n for n in getattr(base.Meta, "sequence", ()) if n not in {c.nombre for c in en_tabla}
     )
@@ -254,16 +298,32 @@ def _sin_funciones(atributos: Any) -> bool:
     return True
 
 
-def _fijos(tabla: tables.Table, columna: Any) -> bool:
-    """Whether a column's cell attributes are the same on every row (no callable computes
+def _fijos(tabla: tables.Table, columnas: Sequence[Any]) -> bool:
+    """Whether the columns' cell attributes are the same on every row (no callable computes
     them from the row)."""
-    return _sin_funciones(tabla.attrs) and _sin_funciones(columna.column.attrs)
+    return _sin_funciones(tabla.attrs) and all(_sin_funciones(c.column.attrs) for c in columnas)
 
 
 _ARGUMENTOS = ("value", "record", "column", "bound_column", "bound_row", "table")
 # The kinds of column `_dibujante` draws (a link column or a many-to-many one has rules of
 # its own, left to `get_cell`): these and the bulk selection's `Seleccion` (below).
 _CORRIENTES: tuple[type[tables.Column], ...] = (tables.Column, tables.CheckBoxColumn)
+
+
+def _argumentos(render: Callable[..., Any]) -> tuple[bool, tuple[str, ...]]:
+    """Whether a render method takes any keyword (`**kwargs`), and the arguments it names:
+    what django-tables2 inspects for every cell, worked out once for each function (a
+    table's `render_<name>` method, a column's `render`)."""
+    funcion = getattr(render, "__func__", None)
+    return _firma(render, False) if funcion is None else _firma(funcion, True)
+
+
+@functools.cache
+def _firma(funcion: Callable[..., Any], metodo: bool) -> tuple[bool, tuple[str, ...]]:
+    parametros = list(inspect.signature(funcion).parameters.values())[1 if metodo else 0 :]
+    todos = any(p.kind is p.VAR_KEYWORD for p in parametros)
+    pide = tuple(p.name for p in parametros if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL))
+    return todos, pide
 
 
 def _dibujante(columna: Any) -> Callable[[Any], Any]:
@@ -281,11 +341,14 @@ def _dibujante(columna: Any) -> Callable[[Any], Any]:
     camino, _, ultimo = acceso.rpartition(acceso.SEPARATOR)
     hasta, final = A(camino), A(ultimo)
     vacios = columna.column.empty_values
-    parametros = inspect.signature(columna.render).parameters.values()
-    todos = any(p.kind is p.VAR_KEYWORD for p in parametros)
-    pide = [p.name for p in parametros if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+    todos, pide = _argumentos(columna.render)
     if not todos and any(n not in _ARGUMENTOS for n in pide):
         return lambda fila: fila.get_cell(columna.name)
+    if not todos and not vacios and not columna.link and pide == ("record",):
+        # Drawn from the record alone, never empty (a computed column, or one drawn even
+        # when its value is): its value is not read.
+        dibujar_registro = columna.render
+        return lambda fila: dibujar_registro(record=fila.record)
     con_opciones: dict[type[Any], bool] = {}
 
     def dibujar(fila: Any) -> Any:
@@ -343,9 +406,10 @@ class Seleccion(tables.CheckBoxColumn):
     _molde: tuple[str, str] | None = None
 
     def render(self, value: Any, bound_column: Any, record: Any) -> SafeString:
-        if self.checked is not None or not _sin_funciones(self.attrs):
-            return super().render(value, bound_column, record)
         if self._molde is None:
+            # Whether the box can be drawn once is asked once (the column is the table's).
+            if self.checked is not None or not _sin_funciones(self.attrs):
+                return super().render(value, bound_column, record)
             marca = "\x00"
             antes, _, despues = str(super().render(marca, bound_column, record)).partition(marca)
             self._molde = (antes, despues)
@@ -373,16 +437,26 @@ class Tabla(tables.Table):
     # What its rows are, counted above the table and in the bulk actions' messages.
     sustantivos: Any = ngettext_lazy("%(cifra)s row", "%(cifra)s rows", "n")
 
+    def traducido(self, mensaje: str) -> str:
+        """`gettext(mensaje)` (a msgid marked with `gettext_noop`), looked up once a table:
+        a text every row repeats costs a catalog lookup per page, not per row."""
+        textos: dict[str, str] = self.__dict__.setdefault("_textos", {})
+        if mensaje not in textos:
+            textos[mensaje] = gettext(mensaje)
+        return textos[mensaje]
+
     def filas_html(self) -> SafeString:
         """The body's rows (`core/tabla.html`), drawn in Python: each cell as django-tables2
         draws it (`BoundRow.get_cell`), but what does not change from row to row is worked
         out once a column (`_dibujante`, the `<td>` attributes) — drawn cell by cell
         through the template, a page of rows cost several times what its cells do."""
         columnas = list(self.columns)
-        if not all(_fijos(self, c) for c in columnas):
+        if not _fijos(self, columnas):
             return self._filas_por_celda()
         td = [c.attrs["td"].as_html() for c in columnas]
         dibujantes = [_dibujante(c) for c in columnas]
+        # Fixed row attributes differ only by the row's "even" or "odd": each drawn once.
+        tr: dict[str, str] | None = {} if _sin_funciones(self.row_attrs) else None
         filas = []
         for fila in self.paginated_rows:
             # Every piece is escaped already (attributes by `as_html`, values as the
@@ -391,7 +465,14 @@ class Tabla(tables.Table):
                 f"<td {atributos}>{como_la_plantilla(dibujar(fila), c.localize)}</td>"
                 for c, atributos, dibujar in zip(columnas, td, dibujantes, strict=True)
             )
-            filas.append(f"<tr {fila.attrs.as_html()}>{celdas}</tr>")
+            if tr is None:
+                atributos_fila = fila.attrs.as_html()
+            else:
+                paridad = fila.get_even_odd_css_class()
+                if paridad not in tr:
+                    tr[paridad] = fila.attrs.as_html()
+                atributos_fila = tr[paridad]
+            filas.append(f"<tr {atributos_fila}>{celdas}</tr>")
         return SafeString("\n".join(filas))
 
     def _filas_por_celda(self) -> SafeString:

@@ -25,6 +25,8 @@ _WIDGETS = "django/forms/widgets/"
 def como_la_plantilla(valor: Any, localizar: bool | None = None) -> str:
     """A value as a template's `{{ valor }}` (or `|localize`, `|unlocalize`) writes it: an
     aware date and time in the local zone, localised, escaped unless safe already."""
+    if isinstance(valor, SafeString):
+        return valor  # text marked safe: neither localised nor escaped (a drawn cell)
     if isinstance(valor, datetime.datetime) and settings.USE_TZ and timezone.is_aware(valor):
         valor = timezone.localtime(valor)
     valor = formats.localize(valor, use_l10n=localizar)

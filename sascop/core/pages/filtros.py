@@ -76,7 +76,8 @@ class FiltroForm(Formulario):
             campo = self.fields[nombre]
             assert isinstance(campo, forms.ModelChoiceField)
             campo.empty_label = TODOS
-        OpcionesJuntas.para(self.fields)
+        # Their catalogs' querysets are the declared ones (a filter offers every entry).
+        OpcionesJuntas.para(self.fields, declarados=type(self))
 
     def parametros(self) -> QueryDict:
         """The valid filters in the selector's vocabulary."""

@@ -5,6 +5,7 @@ base of every create-or-edit form of a versioned record (`RegistroForm`)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -61,13 +62,21 @@ class OpcionesJuntas:
     drawn: each field's own rows (its queryset, numbered in its order) joined by UNION ALL.
     A list page's filters name up to nine catalogs, and each query is a round trip."""
 
-    def __init__(self, campos: dict[str, CatalogoChoiceField]) -> None:
+    def __init__(
+        self, campos: dict[str, CatalogoChoiceField], consulta: QuerySet[Any] | None = None
+    ) -> None:
         self.campos = campos
+        # The fields' joint query when it was built already (`para`'s `declarados`).
+        self.consulta = consulta
         self.leidas: dict[str, list[tuple[Any, str]]] | None = None
 
     @classmethod
-    def para(cls, campos: dict[str, Any]) -> None:
-        """Give the fields that can share a read (two or more) their common reader."""
+    def para(cls, campos: dict[str, Any], declarados: type[forms.Form] | None = None) -> None:
+        """Give the fields that can share a read (two or more) their common reader.
+
+        `declarados`: the form class whose declared fields these are, querysets unchanged
+        (a list's filters offer every entry of their catalogs): their joint query is then
+        built once for the class (`_consulta_declarada`), not for every form."""
         juntos = {
             nombre: campo
             for nombre, campo in campos.items()
@@ -77,7 +86,10 @@ class OpcionesJuntas:
             and _etiqueta(campo.queryset.model) is not None
         }
         if len(juntos) > 1:
-            juntas = cls(juntos)
+            consulta = None
+            if declarados is not None and all(n in declarados.base_fields for n in juntos):
+                consulta = _consulta_declarada(declarados, *juntos)
+            juntas = cls(juntos, consulta)
             for campo in juntos.values():
                 campo.juntas = juntas
 
@@ -87,9 +99,11 @@ class OpcionesJuntas:
         nombre = next(n for n, c in self.campos.items() if c is campo)
         return self.leidas[nombre]
 
-    def _leer(self) -> dict[str, list[tuple[Any, str]]]:
+    @staticmethod
+    def union(campos: Mapping[str, Any]) -> QuerySet[Any]:
+        """The rows of every field's queryset: (field's name, key, label, position)."""
         partes = []
-        for nombre, campo in self.campos.items():
+        for nombre, campo in campos.items():
             consulta = campo.queryset
             assert consulta is not None
             orden = list(consulta.query.order_by or consulta.model._meta.ordering or ["pk"])
@@ -101,12 +115,25 @@ class OpcionesJuntas:
                 )
                 .values_list("campo_filtro", "pk", _etiqueta(consulta.model), "orden_filtro")
             )
+        return partes[0].union(*partes[1:], all=True)
+
+    def _leer(self) -> dict[str, list[tuple[Any, str]]]:
+        consulta = self.union(self.campos) if self.consulta is None else self.consulta
         por_campo: dict[str, list[tuple[int, Any, str]]] = {n: [] for n in self.campos}
-        for nombre, pk, texto, orden in partes[0].union(*partes[1:], all=True):
+        # A copy: a query built once is never evaluated itself (it would keep the rows).
+        for nombre, pk, texto, orden in consulta.all():
             por_campo[nombre].append((orden, pk, str(texto)))
         return {
             n: [(pk, texto) for _, pk, texto in sorted(filas)] for n, filas in por_campo.items()
         }
+
+
+@functools.cache
+def _consulta_declarada(clase: type[forms.Form], *nombres: str) -> QuerySet[Any]:
+    """`OpcionesJuntas.union` of the fields `nombres` as the form class declares them (its
+    `base_fields`): built once for each class, as its querysets are, and never evaluated
+    (each form reads a copy). It holds no rows, only the query."""
+    return OpcionesJuntas.union({n: clase.base_fields[n] for n in nombres})
 
 
 class CatalogoChoiceField(forms.ModelChoiceField):

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sascop.accounts.models import User
-from sascop.catalogos.tests.factories import SitioFactory
+from sascop.catalogos.tests.factories import ClienteFactory, SitioFactory
 from sascop.core.pages import preferencias
 from sascop.core.pages.comunes import Paginador
 from sascop.ots import selectors as ots
@@ -187,6 +187,30 @@ def test_the_ot_list_reads_the_ptes_of_its_page_in_one_query(viewer, de_mas):
     assert de_mas(viewer, "/ots/") == 9
 
 
+def test_the_ot_list_reads_neither_ptes_nor_places_for_columns_it_does_not_show(viewer, de_mas):
+    barco = SitioFactory(descripcion="Barco Uno")
+    for oficio in ("PTE-UNO", "PTE-DOS"):
+        OTFactory(pte=PTEFactory(oficio_pte=oficio), embarcacion=barco)
+    usuario = User.objects.get(pk=viewer.get("/api/user/").json()["id"])
+
+    # By default the list shows its places, not the PTE's letter.
+    consultas = _consultas(viewer, "/ots/")
+    html = viewer.get("/ots/").content.decode()
+
+    assert "Barco Uno" in html and "PTE-UNO" not in html
+    assert not [sql for sql in consultas if 'FROM "ptes_pte"' in sql]
+    assert sum('FROM "catalogos_sitio"' in sql and " IN (" in sql for sql in consultas) == 1
+    # The pin's page (below), whose OTs have no place, and one query for the places.
+    assert de_mas(viewer, "/ots/") == 9
+
+    preferencias.guardar_columnas(usuario=usuario, tabla="ots", columnas=["orden_trabajo"])
+    consultas = _consultas(viewer, "/ots/")
+
+    assert not [sql for sql in consultas if 'FROM "ptes_pte"' in sql]
+    assert not [sql for sql in consultas if 'FROM "catalogos_sitio"' in sql and " IN (" in sql]
+    assert de_mas(viewer, "/ots/") == 8
+
+
 def test_the_ot_list_counts_its_rows_without_joining_their_anexos(viewer):
     con_anexo = OTFactory(cliente__descripcion="Alfa")
     AnexoOTFactory(ot=con_anexo)
@@ -219,6 +243,25 @@ def test_the_filters_read_all_their_catalogs_choices_in_one_query(viewer):
     assert clientes is not None
     assert re.findall(r">([^<]+)</option>", clientes.group(0)) == ["Todos", "Alfa", "Zeta"]
     assert f'<option value="{ot.cliente_id}" selected>Alfa</option>' in clientes.group(0)
+
+
+def test_the_filters_offer_the_catalogs_as_they_are_on_each_page(viewer):
+    """Their joint query is built once per form class, never its rows: an entry added or
+    renamed since the last page is offered as it is now."""
+    ot = OTFactory(cliente__descripcion="Alfa")
+
+    def clientes() -> list[str]:
+        html = viewer.get("/ots/").content.decode()
+        select = re.search(r'<select name="cliente".*?</select>', html, re.S)
+        assert select is not None
+        return re.findall(r">([^<]+)</option>", select.group(0))
+
+    assert clientes() == ["Todos", "Alfa"]
+    ClienteFactory(descripcion="Beta")
+    ot.cliente.descripcion = "Aleph"
+    ot.cliente.save()
+
+    assert clientes() == ["Todos", "Aleph", "Beta"]
 
 
 @pytest.fixture
