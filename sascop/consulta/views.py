@@ -16,8 +16,6 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext
 
 from sascop.consulta import exportar, services
@@ -37,7 +35,6 @@ from sascop.consulta.selectors import (
 from sascop.core import errors
 from sascop.core.pages.formularios import mostrar_errores
 from sascop.core.pages.vistas import Pagina, entero_o_nada
-from sascop.core.templatetags.formato import entero
 
 # Results per kind when every kind is shown, and per page when one is.
 RESUMEN = 5
@@ -144,22 +141,10 @@ def _graficas(url: Direccion, kpis: dict[str, Any]) -> dict[str, Any]:
     return graficas
 
 
-def _cuantas(fila: dict[str, Any], texto: str) -> SafeString:
-    """«<strong>3</strong> PTEs, <strong>5</strong> OTs» of a client's or a month's row:
-    what `{% blocktranslate %}` wrote in the list, written here once per row (a search
-    reaching the older rows lists a hundred months, and the tag costs some 30 µs a row)."""
-    return mark_safe(  # noqa: S308 (the translated text is ours; both numbers are escaped)
-        texto % {"ptes": escape(entero(fila["ptes"])), "ots": escape(entero(fila["ots"]))}
-    )
-
-
 def _con_enlaces(url: Direccion, kpis: dict[str, Any]) -> None:
-    """Each client's, site's and month's row gets its label, its counts' text and the search
-    narrowed to it."""
-    texto = pgettext("consulta", "<strong>%(ptes)s</strong> PTEs, <strong>%(ots)s</strong> OTs")
+    """Each client's, site's and month's row gets its label and the search narrowed to it."""
     for fila in kpis["por_cliente"]:
         fila["url"] = url(cliente=fila["cliente"])
-        fila["cuantas"] = _cuantas(fila, texto)
     for fila in kpis["ots_por_sitio"]:
         fila["etiqueta"] = fila["sitio_texto"] or pgettext("consulta", "No site")
         fila["url"] = url(tipo="ot", sitio=fila["sitio"]) if fila["sitio"] else None
@@ -167,7 +152,6 @@ def _con_enlaces(url: Direccion, kpis: dict[str, Any]) -> None:
         desde, hasta = _limites_mes(fila["mes"])
         fila["etiqueta"] = services.etiqueta_mes(fila["mes"])
         fila["url"] = url(desde=desde, hasta=hasta)
-        fila["cuantas"] = _cuantas(fila, texto)
 
 
 def _base_url(request: HttpRequest) -> str:
