@@ -68,9 +68,20 @@ def _centavos(expr: str) -> str:
 
 
 def _mes_sql(expr: str) -> str:
+    """A date's month, to group by: on PostgreSQL the month's first instant (a date without
+    a time zone, cheap to work out), written as text (`_mes_texto`) once per group, not
+    once per row (`to_char` on every one of 2,000 rows was a millisecond); on SQLite the
+    text itself."""
+    if es_postgresql(connection):
+        return f"date_trunc('month', CAST({expr} AS timestamp))"
+    return f"strftime('%%Y-%%m', {expr})"
+
+
+def _mes_texto(expr: str) -> str:
+    """A month `_mes_sql` gave, as «2026-03»."""
     if es_postgresql(connection):
         return f"to_char({expr}, 'YYYY-MM')"
-    return f"strftime('%%Y-%%m', {expr})"
+    return expr
 
 
 def _importe_centavos(volumen: str, pu: str) -> str:
@@ -132,7 +143,8 @@ def _sql(con_ots: bool, con_ptes: bool) -> str:
             f"SELECT '{OT_SITIO}', o.sitio_id, s.descripcion, COUNT(*), NULL, NULL, NULL, "
             f"NULL, NULL FROM o LEFT JOIN {sitio} s ON s.id = o.sitio_id "
             "GROUP BY o.sitio_id, s.descripcion",
-            f"SELECT '{OT_MES}', NULL, o.mes, COUNT(*), NULL, NULL, NULL, NULL, NULL FROM o "
+            f"SELECT '{OT_MES}', NULL, {_mes_texto('o.mes')}, COUNT(*), NULL, NULL, NULL, NULL, "
+            "NULL FROM o "
             "WHERE o.mes IS NOT NULL GROUP BY o.mes",
             f"SELECT '{EJECUTADO}', NULL, NULL, COUNT(*), "
             f"SUM({_importe_centavos('v.volumen', 'l.pu_mn')}), "
@@ -152,7 +164,8 @@ def _sql(con_ots: bool, con_ptes: bool) -> str:
             f"SELECT '{PTE_CLIENTE}', p.cliente_id, c.descripcion, COUNT(*), NULL, NULL, NULL, "
             f"NULL, NULL FROM p JOIN {cliente} c ON c.id = p.cliente_id "
             "GROUP BY p.cliente_id, c.descripcion",
-            f"SELECT '{PTE_MES}', NULL, p.mes, COUNT(*), NULL, NULL, NULL, NULL, NULL FROM p "
+            f"SELECT '{PTE_MES}', NULL, {_mes_texto('p.mes')}, COUNT(*), NULL, NULL, NULL, NULL, "
+            "NULL FROM p "
             "WHERE p.mes IS NOT NULL GROUP BY p.mes",
         ]
     return f"WITH {', '.join(vistas)} {' UNION ALL '.join(partes)}"

@@ -379,7 +379,12 @@ def _ots(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
 
 
 def _conceptos(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
-    filas = Concepto.objects.filter(EnLista(F("pk"), ids)).select_related("anexo").order_by()
+    filas = (
+        Concepto.objects.filter(EnLista(F("pk"), ids))
+        .select_related("anexo")
+        .only("partida", "concepto", "anexo__clave")
+        .order_by()
+    )
     lista = reverse("precios:lista")
     return [
         _resultado(
@@ -397,6 +402,13 @@ def _lineas_anexo(ids: Sequence[int], t: Sequence[str]) -> list[dict[str, Any]]:
     filas = (
         PartidaAnexoOT.objects.filter(EnLista(F("pk"), ids))
         .select_related("concepto__anexo", "anexo_ot__ot")
+        .only(
+            "concepto__partida",
+            "concepto__concepto",
+            "concepto__anexo__clave",
+            "anexo_ot__ot__orden_trabajo",
+            "anexo_ot__ot__num_reprogramacion",
+        )
         .order_by()
     )
     return [
@@ -415,6 +427,17 @@ def _produccion_resultados(ids: Sequence[int], t: Sequence[str]) -> list[dict[st
     filas = (
         Produccion.objects.filter(EnLista(F("pk"), ids))
         .select_related("ot", "partida_anexo__concepto", "sitio")
+        .only(
+            "fecha_produccion",
+            "volumen_produccion",
+            "tipo_tiempo",
+            "comentario",
+            "ot__orden_trabajo",
+            "ot__num_reprogramacion",
+            "partida_anexo__concepto__partida",
+            "partida_anexo__concepto__unidad",
+            "sitio__descripcion",
+        )
         .order_by()
     )
     lista = reverse("produccion:lista")
