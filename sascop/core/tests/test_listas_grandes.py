@@ -280,9 +280,9 @@ def datos():
     [
         # The running totals, the anexos' adjustments to the amounts (read for the totals
         # and again for the amounts by client), the overdue PTEs and the late OTs (a count
-        # and the first ten each), and the estimaciones panel (executed, claimed,
-        # authorised by month).
-        ("/", 15),
+        # and the first ten each), and the estimaciones panel (executed; claimed and
+        # authorised by month, in one query).
+        ("/", 14),
         # The years: one query on PostgreSQL, two elsewhere (`core.db.queries.anios`).
         ("/ptes/", 8 + OTRA_BASE),
         ("/ptes/?pagina=2&por_pagina=10&estatus=1&anio=2026", 9 + OTRA_BASE),
