@@ -122,6 +122,11 @@ class OT(SoftDeleteModel):
                 condition=models.Q(eliminado_en__isnull=True)
                 & ~models.Q(estatus__in=[EstatusOT.TERMINADA, EstatusOT.CANCELADA]),
             ),
+            # The deleted OTs, few: rows of other tables are kept to OTs not deleted by
+            # leaving these out (`ots.selectors.de_ot_vigente`), with no join.
+            models.Index(
+                fields=["id"], name="ot_eliminadas", condition=models.Q(eliminado_en__isnull=False)
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -36,6 +36,7 @@ from sascop.core.db.disparadores import es_postgresql
 from sascop.core.db.lookups import EnLista
 from sascop.core.errors import InvalidInput, NotFound
 from sascop.ots.models import OT
+from sascop.ots.selectors import de_ot_vigente
 from sascop.precios.libro import normalizar_anexo, normalizar_partida
 from sascop.precios.models import PartidaAnexoOT, ProgramaDiario, importe
 from sascop.produccion import excedentes, hojas
@@ -90,7 +91,7 @@ RELACIONADOS = ("ot", "partida_anexo__concepto__anexo", "sitio")
 
 def produccion_lista(params: Any) -> QuerySet[Produccion]:
     """Production of OTs that are not deleted, newest date first."""
-    base = Produccion.objects.filter(ot__eliminado_en__isnull=True).select_related(*RELACIONADOS)
+    base = Produccion.objects.filter(de_ot_vigente()).select_related(*RELACIONADOS)
     return filtrar(ProduccionFilter, params, base).order_by("-fecha_produccion", "-id")
 
 

@@ -6,8 +6,10 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
+from django.utils import timezone
 
 from sascop.actividad.models import RegistroActividad
+from sascop.ots.models import OT
 from sascop.ots.tests.factories import OTFactory
 from sascop.precios.tests.factories import ConceptoFactory, linea_de
 from sascop.produccion.models import Produccion
@@ -179,6 +181,20 @@ def test_list_filters_and_constant_queries(capturista, assert_same_queries):
         lambda: capturista.get(URL, {"elementos_por_pagina": 2}),
         lambda: capturista.get(URL, {"elementos_por_pagina": 13}),
     )
+
+
+def test_rows_of_deleted_ots_are_left_out_of_the_list_its_count_and_its_page(capturista):
+    vigente = ProduccionFactory()
+    eliminada = ProduccionFactory()
+    OT.all_objects.filter(pk=eliminada.ot_id).update(eliminado_en=timezone.now())
+
+    body = capturista.get(URL).json()
+    html = capturista.get("/produccion/").content.decode()
+
+    assert [p["id"] for p in body["produccion"]] == [vigente.pk]
+    assert body["total"] == 1
+    assert vigente.ot.orden_trabajo in html
+    assert eliminada.ot.orden_trabajo not in html
 
 
 def test_edit_and_delete(capturista, csrf):
