@@ -45,13 +45,13 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 Lower("username"),
                 name="accounts_user_username_ci_unique",
-                violation_error_message="Ya existe un usuario con ese nombre.",
+                violation_error_message=_("A user with that username already exists."),
             ),
             models.UniqueConstraint(
                 Lower("email"),
                 condition=~models.Q(email=""),
                 name="accounts_user_email_ci_unique",
-                violation_error_message="Ya existe un usuario con ese correo electrónico.",
+                violation_error_message=_("A user with that e-mail address already exists."),
             ),
         ]
 

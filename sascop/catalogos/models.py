@@ -240,12 +240,12 @@ class CicloGuardia(CatalogModel):
             models.UniqueConstraint(
                 fields=["sitio", "fecha_inicio"],
                 name="ciclo_guardia_unico",
-                violation_error_message="El sitio ya tiene un ciclo que empieza ese día.",
+                violation_error_message=_("The site already has a cycle starting that day."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(superintendente_a=models.F("superintendente_b")),
                 name="ciclo_guardia_dos_personas",
-                violation_error_message="Los superintendentes A y B deben ser distintos.",
+                violation_error_message=_("Superintendents A and B must be different people."),
             ),
         ]
 

@@ -133,7 +133,9 @@ class OT(SoftDeleteModel):
                 fields=["orden_trabajo", "num_reprogramacion"],
                 condition=models.Q(eliminado_en__isnull=True),
                 name="ot_orden_unica",
-                violation_error_message="Ya existe una OT con esa orden y reprogramación.",
+                violation_error_message=_(
+                    "An OT with that order number and re-programming already exists."
+                ),
             ),
             # One OT follows a PTE; its re-programmings carry the same PTE.
             models.UniqueConstraint(
@@ -142,7 +144,7 @@ class OT(SoftDeleteModel):
                     eliminado_en__isnull=True, ot_principal__isnull=True, pte__isnull=False
                 ),
                 name="ot_una_por_pte",
-                violation_error_message="Esta PTE ya tiene una OT.",
+                violation_error_message=_("This PTE already has an OT."),
             ),
             # An oficio names one OT family: re-programmings share their principal's, so the
             # database holds the principals to it; services check the families.
@@ -151,7 +153,7 @@ class OT(SoftDeleteModel):
                 condition=models.Q(eliminado_en__isnull=True, ot_principal__isnull=True)
                 & ~models.Q(oficio_ot=""),
                 name="ot_oficio_unico",
-                violation_error_message="Ya existe una OT con ese oficio.",
+                violation_error_message=_("An OT with that oficio already exists."),
             ),
             models.CheckConstraint(
                 condition=models.Q(ot_principal__isnull=True, num_reprogramacion=0)

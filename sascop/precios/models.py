@@ -137,20 +137,20 @@ class Concepto(VersionedModel):
                 fields=["anexo", "partida", "huella"],
                 condition=~models.Q(partida=""),
                 name="concepto_partida_unica",
-                violation_error_message="Ese concepto ya existe en el anexo.",
+                violation_error_message=_("That concept already exists in the anexo."),
             ),
             models.UniqueConstraint(
                 fields=["anexo", "huella", "unidad", "referencia_pte"],
                 condition=models.Q(partida=""),
                 name="concepto_propuesta_unica",
-                violation_error_message="Esa propuesta ya existe para esa PTE.",
+                violation_error_message=_("That proposal already exists for that PTE."),
             ),
             models.CheckConstraint(
                 condition=models.Q(tipo="extraordinaria")
                 | models.Q(estatus="AUTORIZADO", pte__isnull=True, ot__isnull=True),
                 name="concepto_ordinario_autorizado",
                 violation_error_message=(
-                    "Un concepto ordinario está autorizado y no proviene de una PTE u OT."
+                    _("An ordinary concept is authorised and comes from no PTE or OT.")
                 ),
             ),
         ]

@@ -63,8 +63,8 @@ class Produccion(VersionedModel):
             models.UniqueConstraint(
                 fields=["ot", "partida_anexo", "fecha_produccion", "tipo_tiempo", "sitio"],
                 name="produccion_unica",
-                violation_error_message=(
-                    "Ya hay producción de esa partida para esa OT, fecha, tipo de tiempo y sitio."
+                violation_error_message=_(
+                    "That line already has production for that OT, date, kind of time and site."
                 ),
             ),
             models.CheckConstraint(

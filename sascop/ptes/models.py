@@ -113,7 +113,7 @@ class PTE(SoftDeleteModel):
                 fields=["oficio_pte"],
                 condition=models.Q(eliminado_en__isnull=True),
                 name="pte_oficio_unico",
-                violation_error_message="Ya existe una PTE con ese oficio.",
+                violation_error_message=_("A PTE with that oficio already exists."),
             ),
         ]
 
