@@ -314,9 +314,19 @@ def test_duplicate_oficio_is_refused(engineer, csrf, catalogos):
     assert _post(engineer, csrf, _body(catalogos)).status_code == HTTPStatus.CREATED
 
     response = _post(engineer, csrf, _body(catalogos))
+    en_espanol = engineer.post(
+        URL,
+        _body(catalogos),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="es-MX",
+        **csrf(engineer),
+    )
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert PTE.objects.count() == 1
+    # The database's rule speaks the API's language, as its other messages do.
+    assert response.json()["fields"] == {"__all__": ["A PTE with that oficio already exists."]}
+    assert en_espanol.json()["fields"] == {"__all__": ["Ya existe una PTE con ese oficio."]}
 
 
 def test_create_is_logged(engineer, csrf, catalogos):
