@@ -190,7 +190,8 @@ def tablero_view(request: HttpRequest) -> HttpResponse:
                 _retraso(p, p.oficio_pte, "ptes:detalle", p.vence, hoy)  # type: ignore[attr-defined]
                 for p in vencidas[:VENCIDAS]
             ],
-            # Without a filter the counts come from the running totals (one row per date).
+            # The counts come from the running totals (one row per date) when the list
+            # is not narrowed: the overdue PTEs by a client only, the late OTs by any filter.
             total_vencidas=(
                 total_ptes_vencidas(hoy) if filtro.cliente_id is None else vencidas.count()
             ),
